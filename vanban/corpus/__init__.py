@@ -1,0 +1,1 @@
+"""corpus stage: batch processing, the SQLite store, search, query, export, Dask scale-out."""
