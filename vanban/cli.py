@@ -55,6 +55,11 @@ def main() -> None:
     """Scanned Vietnamese directives to structured plan records."""
 
 
+@main.group("evaluate")
+def evaluate() -> None:
+    """Measure a stage against gold data (CER, syllable accuracy, field F1)."""
+
+
 # --------------------------------------------------------------------------------------- ocr
 @main.command("ocr")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
