@@ -3,4 +3,246 @@
 Contract used by the rest of vanban (owned by this folder):
 - ``extract_record(doc_or_text) -> PlanRecord``
 - ``render_markdown(record) -> str``
+
+The text is read as lines with provenance (page, line, box), wrapped lines are joined into
+paragraphs (:mod:`.layout`), the header and closing block are parsed (:mod:`.header`), the
+body is nested into a section tree whose sections get roles from their headings
+(:mod:`.structure`), and the items of each role are cut out (:mod:`.items`). Keywords,
+agency vocabularies and heading rules are data in ``patterns/*.json``.
 """
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import NotADocumentError
+from ..model import Document, Objective, PlanRecord
+from .header import (closing_block, find_kind_line, kind_from_number, parse_header, parse_period,
+                     restore_title_case)
+from .items import (basis_of, doc_numbers, find_year, heading_year, implementation_items, item_path, item_text,
+                    leaf_items, make_task, parse_references, parse_targets, ref_list, task_leaves)
+from .layout import Para, RawLine, build_paragraphs, document_lines, is_wrapped, parse_marker
+from .render import render_markdown
+from .structure import Node, assign_roles, build_tree
+from .table import appendix_tasks
+from .text import clean, fold, is_caps, key, load_patterns
+
+__all__ = ["extract_record", "render_markdown"]
+
+_ADMIN_WORDS = ("uy ban", "nhan dan", "ke hoach", "quyet dinh", "thuc hien", "tinh", "can cu",
+                "to chuc", "nhiem vu", "co quan", "don vi", "trien khai", "cong hoa", "doc lap",
+                "chi thi", "so", "nam", "thang", "ngay", "phoi hop", "chu tri", "xa hoi", "nha nuoc",
+                "phat trien", "muc tieu", "giai phap", "tang cuong", "noi nhan", "quy dinh")
+_BODY_START = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "kinh gui", "de trien khai",
+               "nham ", "tiep theo")
+
+
+def _check_document(lines: list[RawLine]) -> None:
+    text = " ".join(ln.text for ln in lines[:200])[:20000]
+    words = key(text).split()
+    if len(words) < 8:
+        raise NotADocumentError("too little text to be an administrative document")
+    joined = " " + " ".join(words) + " "
+    hits = {w for w in _ADMIN_WORDS if f" {w} " in joined}
+    sample = text[:4000]
+    letters = sum(map(str.isalpha, sample))
+    if len(hits) < 4 or letters < 0.5 * len(sample.replace(" ", "")):
+        raise NotADocumentError("no Vietnamese administrative content found "
+                                f"({len(hits)} administrative keywords)")
+
+
+def _split_front(lines: list[RawLine], wrapped: bool):
+    """(header lines, kind, title lines, index where the body starts)."""
+    kinds = load_patterns("headings")["document_kinds"]
+    kind_i = find_kind_line(lines)
+    if kind_i is not None:
+        kind = kinds[key(lines[kind_i].text)]
+        header = lines[:kind_i]
+        j = kind_i + 1
+        title: list[RawLine] = []
+        while j < len(lines) and len(title) < 10:
+            t = lines[j].text
+            k = key(t)
+            marker = parse_marker(t)
+            if (k.startswith(_BODY_START) and not is_caps(t)) or marker[1] == "roman":
+                break
+            if title and is_caps(t) and (k.startswith("chu tich") or k.startswith("uy ban nhan dan")):
+                break
+            if title:
+                prev_caps = is_caps(title[-1].text)
+                if prev_caps != is_caps(t):
+                    break
+                if not prev_caps and not wrapped:
+                    break
+                if not prev_caps and len(title[-1].text) < 55:
+                    break
+            title.append(lines[j])
+            j += 1
+            if not wrapped and not is_caps(t):
+                break
+        return header, kind, title, j
+    # no kind line (công văn, fragments): header-ish lines at the top
+    header, title = [], []
+    j = 0
+    while j < min(len(lines), 14):
+        t = lines[j].text
+        f = fold(t)
+        headerish = (is_caps(t) or re.search(r"\bSo\s*:", f) or re.search(r"ngay\s+\d+\s+thang", f)
+                     or "Doc lap" in f or "Hanh phuc" in f)
+        if re.match(r"V/[vV]\b", t):
+            title.append(lines[j])
+            j += 1
+            while j < len(lines) and not is_caps(lines[j].text) and wrapped \
+                    and not key(lines[j].text).startswith(_BODY_START) and len(title[-1].text) > 40:
+                title.append(lines[j])
+                j += 1
+            continue
+        if not headerish:
+            break
+        header.append(lines[j])
+        j += 1
+    if not header and not title:
+        return [], None, [], 0
+    return header, None, title, j
+
+
+def _record_id(doc: Document) -> str:
+    src = doc.source or ""
+    if src and not src.startswith("<") and src != "-":
+        p = Path(src)
+        return p.parent.name if p.stem.startswith("page-") else p.stem
+    return (doc.sha256 or "")[:16] or "record"
+
+
+def extract_record(doc_or_text: Document | str) -> PlanRecord:
+    """Extract the plan record of one document (a :class:`Document` or plain text).
+
+    Raises :class:`vanban.errors.NotADocumentError` when the text holds no Vietnamese
+    administrative content. Documents that are not plans give a record with what they have.
+    """
+    doc = Document.from_text(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
+    lines = document_lines(doc)
+    _check_document(lines)
+    wrapped = is_wrapped(lines)
+    header_lines, kind, title_lines, body_i = _split_front(lines, wrapped)
+    record = PlanRecord(id=_record_id(doc))
+    hdr = parse_header(header_lines)
+    document = record.document
+    document.update({k: v for k, v in hdr.items()})
+    document["type"] = kind or kind_from_number(hdr.get("number"))
+    paras = build_paragraphs(lines[body_i:], wrapped)
+
+    # closing block: "Nơi nhận:" list, signature, then appendices / footnotes
+    close_i = next((i for i, p in enumerate(paras) if key(p.text).startswith("noi nhan")), None)
+    appendix: list[Para] = []
+    if close_i is not None:
+        closing = paras[close_i:]
+        recipients, signature, used = closing_block([p.text for p in closing])
+        record.recipients = recipients
+        record.signature = signature
+        appendix = closing[used:]
+        if signature is not None:
+            signature["provenance"] = ref_list(closing[:used])
+        paras = paras[:close_i]
+    body_paras = paras
+    if body_paras:
+        body_paras[-1].body = body_paras[-1].body  # keep
+
+    root = build_tree(body_paras)
+    assign_roles(root)
+    preamble = root.paras
+
+    # title (sentence case, casing from the running text) and period
+    if title_lines:
+        raw_title = clean(" ".join(ln.text for ln in title_lines))
+        raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else raw_title
+        document["title"] = restore_title_case(raw_title, [p.text for p in preamble] +
+                                               [p.text for p in body_paras[:60]])
+        document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
+        document["period"] = parse_period(raw_title)
+    if header_lines:
+        document["header_provenance"] = [ln.ref for ln in header_lines]
+
+    # legal bases and references
+    own = hdr.get("number")
+    seen: set[str] = set()
+    for p in preamble:
+        basis = basis_of(p.text)
+        for ref in parse_references(p.text, basis, p.refs):
+            record.references.append(ref)
+            if ref.number not in seen and ref.number != own:
+                seen.add(ref.number)
+                record.legal_bases.append(ref.number)
+    for node in root.descendants():
+        for p in ([node.para] if node.para else []) + node.paras:
+            record.references.extend(parse_references(p.body, None, p.refs))
+
+    # sections and items
+    prov = record.item_provenance
+    task_sections: list[Node] = []
+    for top in root.children:
+        role = top.role
+        if role in ("purposes", "requirements", "purposes_requirements"):
+            for text, its_paras, group in leaf_items(top):
+                field = "requirements" if group.role == "requirements" else "purposes"
+                getattr(record, field).append(item_text(text))
+                prov.setdefault(field, []).append(ref_list(its_paras))
+        elif role == "objectives":
+            for text, its_paras, group in leaf_items(top):
+                text = item_text(text)
+                default_year = heading_year(group)
+                scope = "general" if group.scope == "general" else "specific"
+                record.objectives.append(Objective(
+                    scope=scope, text=text, targets=parse_targets(text, default_year),
+                    group=item_text(group.body) if group.para is not None else None,
+                    provenance=ref_list(its_paras)))
+        elif role == "tasks":
+            task_sections.append(top)
+            for leaf in task_leaves(top):
+                record.tasks.append(make_task(leaf, item_path(leaf)))
+        elif role == "implementation":
+            items, provs, duties = implementation_items(top)
+            record.implementation.extend(items)
+            prov.setdefault("implementation", []).extend(provs)
+            record.duties.extend(duties)
+    if appendix and (not record.tasks or any(not task_leaves(s) for s in task_sections)):
+        known = [d.agency for d in record.duties if d.agency] + [a for t in record.tasks for a in t.lead]
+        record.tasks.extend(appendix_tasks(appendix, known))
+
+    record.sections = _sections(root)
+    record.provenance = {
+        "source": doc.source, "sha256": doc.sha256, "pages": len(doc.pages),
+        "input_shape": "wrapped-lines" if wrapped else "paragraph-lines",
+        "page_sources": sorted({p.source for p in doc.pages}),
+        "stages": sorted(doc.meta.keys()) if doc.meta else [],
+    }
+    if not document["type"]:
+        record.warnings.append("document kind not found")
+    if not root.children:
+        record.warnings.append("no numbered sections: not a plan, header and references only")
+    return record
+
+
+def _sections(root: Node):
+    from ..model import Section
+    out = []
+
+    def walk(node: Node, parent_path: str | None, level: int):
+        for c in node.children:
+            if c.style in ("dash", "plus", "dot"):
+                continue
+            path = f"{parent_path}.{c.num}" if parent_path and c.style != "roman" else c.num
+            if c.style.startswith("arabic") and "." in c.num and parent_path:
+                path = f"{parent_path.split('.')[0]}.{c.num}"
+            out.append(Section(path=path, marker=c.para.marker if c.para else "", heading=item_text(
+                c.body if c.is_heading else c.body[:160]), role=_public_role(c.role), level=level,
+                parent=parent_path, provenance=ref_list([c.para]) if c.para else []))
+            walk(c, path, level + 1)
+
+    walk(root, None, 1)
+    return out
+
+
+def _public_role(role: str) -> str:
+    return "purposes" if role == "purposes_requirements" else role

@@ -4,4 +4,125 @@ Contract used by the rest of vanban (owned by this folder):
 - ``restore_text(text, mode="auto") -> RestoreResult`` (``.text``, ``.changes``)
 - ``normalize_document(doc, mode="auto") -> Document``: restores every word in place, keeping
   the original in ``Word.raw``
+
+Modes: ``stripped`` (no diacritics at all), ``legacy`` (English-model OCR with mangled marks),
+``ocr`` (Tesseract ``vie`` output or already-correct text: only changes the LM strongly
+prefers), ``auto`` (detects which of the three the text is). Before any of them the text is
+made NFC, invisible characters are dropped and legacy 8-bit encodings (TCVN3/ABC, VNI, VIQR)
+are converted to Unicode.
 """
+
+from __future__ import annotations
+
+from .restorer import MODES, Change, RestoreResult, Restorer, get_restorer
+from .vietnamese import clean_unicode, normalize_tone_style, set_tone_style, strip_diacritics
+
+__all__ = ["MODES", "Change", "RestoreResult", "Restorer", "get_restorer", "restore_text",
+           "normalize_document", "detect_mode", "strip_diacritics", "normalize_tone_style",
+           "set_tone_style", "clean_unicode"]
+
+
+def _prepare(text: str) -> tuple[str, str | None]:
+    """Unicode hygiene and legacy 8-bit encoding conversion."""
+    from .encodings import convert_legacy_encoding
+    text, encoding = convert_legacy_encoding(text)
+    return clean_unicode(text), encoding
+
+
+def detect_mode(text: str) -> str:
+    """Which state the text is in: 'stripped', 'legacy' or 'ocr' (vie OCR or correct)."""
+    prepared, _ = _prepare(text)
+    return get_restorer().detect_mode(prepared)
+
+
+def restore_text(text: str, mode: str = "auto", *, tone_style: str | None = None,
+                 with_confidence: bool = True) -> RestoreResult:
+    """Restore the diacritics of ``text``; the line structure is kept exactly.
+
+    ``mode``: auto | stripped | legacy | ocr. ``tone_style``: None keeps the restorer's output,
+    "old" (hòa) or "new" (hoà) moves every tone mark to that style. Returns a
+    :class:`RestoreResult` with ``.text`` and ``.changes`` (per changed token: offsets in the
+    input after encoding conversion, original, replacement, confidence and alternatives).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    prepared, encoding = _prepare(text)
+    restorer = get_restorer()
+    if not prepared.strip():
+        return RestoreResult(prepared, mode if mode != "auto" else "ocr", [], encoding)
+    concrete = restorer.detect_mode(prepared) if mode == "auto" else mode
+    result = restorer.restore(prepared, concrete, with_confidence=with_confidence)
+    result.encoding = encoding
+    if tone_style:
+        result.text = normalize_tone_style(result.text, tone_style)
+    return result
+
+
+def normalize_document(doc, mode: str = "auto", *, tone_style: str | None = None):
+    """Restore every Word of a :class:`vanban.model.Document` in place (original in Word.raw).
+
+    The whole document is decoded as one text (one line per Line, blank line between blocks)
+    so the LM sees context across words; a word's text changes only, never the structure.
+    """
+    lines = []
+    for page in doc.pages:
+        for block in page.blocks:
+            for line in block.lines:
+                lines.append(line)
+    if not lines:
+        return doc
+    from .encodings import convert_legacy_encoding, detect_legacy_encoding
+    encoding = detect_legacy_encoding("\n".join(ln.text for ln in lines))
+    for line in lines:
+        for word in line.words:
+            new = convert_legacy_encoding(word.text, encoding)[0] if encoding else word.text
+            new = clean_unicode(new)
+            if new != word.text:
+                word.raw = word.raw if word.raw is not None else word.text
+                word.text = new
+    return _restore_words(doc, lines, mode, tone_style)
+
+
+def _restore_words(doc, lines, mode: str, tone_style: str | None):
+    parts: list[str] = []
+    spans = []
+    pos = 0
+    for line in lines:
+        for j, word in enumerate(line.words):
+            if j:
+                parts.append(" ")
+                pos += 1
+            parts.append(word.text)
+            spans.append((word, pos, pos + len(word.text)))
+            pos += len(word.text)
+        parts.append("\n")
+        pos += 1
+    text = "".join(parts)
+    restorer = get_restorer()
+    concrete = restorer.detect_mode(text) if mode == "auto" else mode
+    result = restorer.restore(text, concrete, with_confidence=False)
+    if not result.changes and not tone_style:
+        return doc
+    # Map changes (input offsets) back to words.
+    changes = sorted(result.changes, key=lambda c: c.start)
+    ci = 0
+    for word, ws, we in spans:
+        new_parts = []
+        cur = ws
+        while ci < len(changes) and changes[ci].start < we:
+            ch = changes[ci]
+            if ch.start >= ws:
+                new_parts.append(text[cur:ch.start])
+                new_parts.append(ch.replacement)
+                cur = ch.end
+            ci += 1
+        if new_parts or tone_style:
+            new_parts.append(text[cur:we])
+            new = "".join(new_parts)
+            if tone_style:
+                new = normalize_tone_style(new, tone_style)
+            if new != word.text:
+                if word.raw is None:
+                    word.raw = word.text
+                word.text = new
+    return doc

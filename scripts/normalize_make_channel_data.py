@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Render corpus sentences, OCR them with Tesseract's English model, keep (gold, ocr) pages.
+
+These pairs teach the legacy-OCR channel model (vanban/normalize/channel.py) how an
+English-model OCR mangles Vietnamese letters. Only the training corpus is rendered (never the
+dev sets). Deterministic for a given seed.
+
+    nice -n 10 python scripts/normalize_make_channel_data.py --pages 40 --out /work/cache/channel
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from vanban.normalize.lm import DEFAULT_CORPUS  # noqa: E402
+
+
+def sample_paragraphs(corpus: Path, n: int, seed: int) -> list[str]:
+    """``n`` paragraphs of administrative text (tvpl/congbot sources preferred), seeded."""
+    import json
+    import lzma
+    rng = random.Random(seed)
+    pool: list[str] = []
+    with lzma.open(corpus, "rt", encoding="utf-8") as fh:
+        for raw in fh:
+            doc = json.loads(raw)
+            paras = [p.strip() for p in doc["text"].split("\n") if 20 <= len(p.strip()) <= 600]
+            keep = 0.6 if doc.get("source") in ("tvpl", "congbot") else 0.01
+            pool.extend(p for p in paras if rng.random() < keep)
+    rng.shuffle(pool)
+    return pool[:n]
+
+
+def make_pages(paras: list[str], pages: int, seed: int, out: Path) -> None:
+    from vanban.synth import degrade, load_font, render_lines, wrap_text
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    width, dpi = 2480, 300
+    margin = width // 12
+    it = iter(paras)
+    for page in range(pages):
+        style = "bold" if page % 7 == 3 else "regular"
+        pt = rng.choice([12.5, 13, 13.5, 14])
+        font = load_font(pt, dpi, style)
+        lines: list[str] = []
+        while len(lines) < 42:
+            para = next(it)
+            if rng.random() < 0.15:
+                para = para.upper()
+            lines.extend(wrap_text(para, font, width - 2 * margin - 40))
+        lines = lines[:42]
+        img = render_lines(lines, width_px=width, dpi=dpi, font_pt=pt, style=style)
+        variant = "degraded" if page % 2 else "clean"
+        if variant == "degraded":
+            img = degrade(img, seed=seed * 1000 + page)
+        stem = out / f"page-{page:03d}.{variant}"
+        Path(f"{stem}.gold.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "p.png"
+            img.save(path, dpi=(dpi, dpi))
+            env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+            txt = subprocess.run(["tesseract", str(path), "-", "-l", "eng", "--psm", "6"],
+                                 check=True, capture_output=True, text=True, env=env).stdout
+        Path(f"{stem}.ocr.txt").write_text(txt, encoding="utf-8")
+        print(f"page {page} {variant} done", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--pages", type=int, default=40)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--out", type=Path, default=Path("/work/cache/channel"))
+    args = ap.parse_args()
+    paras = sample_paragraphs(args.corpus, args.pages * 60, args.seed)
+    make_pages(paras, args.pages, args.seed, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,282 @@
+"""The corpus store: round trips, folded full-text search, query filters, export formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+
+from vanban.corpus import COLUMNS, Store, fold, fold_key, fts_query, province_of
+from vanban.corpus.synthetic import synthetic_record, synthetic_text
+from vanban.errors import StoreError
+from vanban.model import Objective, PlanRecord, Reference, Section, Target, Task
+
+LIBRARY_TEXT = (
+    "ỦY BAN NHÂN DÂN TỈNH HÀ GIANG\nSố: 215/KH-UBND\nKẾ HOẠCH\n"
+    "Phát triển hệ thống thư viện trên địa bàn tỉnh Hà Giang\n"
+    "Căn cứ Quyết định số 208/QĐ-TTg ngày 27/01/2014 của Thủ tướng Chính phủ;\n"
+    "Đến năm 2030, 100% thư viện cấp huyện được kết nối.\n\f"
+    "Đường truyền internet tới các điểm bưu điện văn hóa xã được nâng cấp.\n")
+
+
+def library_record() -> PlanRecord:
+    return PlanRecord(
+        id="kh-215-ha-giang",
+        document={"type": "Kế hoạch", "number": "215/KH-UBND",
+                  "issuer": "Ủy ban nhân dân tỉnh Hà Giang", "place": "Hà Giang",
+                  "date": "2024-06-12", "title": "Phát triển hệ thống thư viện trên địa bàn tỉnh "
+                  "Hà Giang", "period": "2024-2030"},
+        legal_bases=["208/QĐ-TTg"],
+        references=[Reference(number="208/QĐ-TTg", kind="Quyết định", date="2014-01-27",
+                              issuer="Thủ tướng Chính phủ", basis="Căn cứ",
+                              text="Căn cứ Quyết định số 208/QĐ-TTg ngày 27/01/2014")],
+        purposes=["Đổi mới hoạt động của hệ thống thư viện."],
+        objectives=[
+            Objective(scope="general", text="Xây dựng hệ thống thư viện hiện đại."),
+            Objective(scope="specific", text="Đến năm 2030, 100% thư viện cấp huyện được kết nối.",
+                      targets=[Target(value=100, unit="%", year=2030, text="100%")],
+                      group="Đối với hệ thống thư viện"),
+            Objective(scope="specific", text="Đến năm 2027, xây dựng mới 25 thư viện trường học.",
+                      targets=[Target(value=25, unit="thư viện", year=2027)]),
+        ],
+        tasks=[
+            Task(path="III.1", title="Hoàn thiện cơ chế, chính sách phát triển thư viện",
+                 text="Rà soát, đề xuất cơ chế hỗ trợ kinh phí cho thư viện cộng đồng.",
+                 lead=["Sở Văn hóa, Thể thao và Du lịch"], partners=["Sở Tài chính"],
+                 lead_ids=["so-vhttdl"], timeframe="Năm 2024"),
+            Task(path="III.2", title="Chuyển đổi số trong hoạt động thư viện",
+                 text="Số hóa tài liệu địa chí, xây dựng cơ sở dữ liệu dùng chung.",
+                 lead=["Thư viện tỉnh"], partners=["Sở Khoa học và Công nghệ", "Sở Tài chính"],
+                 timeframe="Thường xuyên"),
+        ],
+        implementation=["Sở Văn hóa, Thể thao và Du lịch chủ trì, theo dõi, đôn đốc."],
+        sections=[Section(path="I", marker="I.", heading="MỤC ĐÍCH, YÊU CẦU", role="purposes",
+                          level=1),
+                  Section(path="III", marker="III.", heading="NHIỆM VỤ, GIẢI PHÁP", role="tasks",
+                          level=1)],
+        signature={"title": "PHÓ CHỦ TỊCH", "name": "Nguyễn Văn Bình"},
+        provenance={"source": "kh-215.txt", "sha256": "a" * 64})
+
+
+def other_record() -> PlanRecord:
+    return PlanRecord(
+        id="ct-7-dong-thap",
+        document={"type": "Chỉ thị", "number": "07/CT-UBND",
+                  "issuer": "Ủy ban nhân dân tỉnh Đồng Tháp", "place": "Đồng Tháp",
+                  "date": "2025-03-01", "title": "Tăng cường phòng, chống dịch bệnh",
+                  "period": None},
+        legal_bases=["32/CT-TTg"],
+        objectives=[Objective(scope="specific", text="Năm 2025, 95% hộ gia đình được tuyên truyền.",
+                              targets=[Target(value=95, unit="%", year=2025)])],
+        tasks=[Task(path="II.1", title="Đẩy mạnh tuyên truyền phòng bệnh",
+                    lead=["Sở Y tế"], partners=["Sở Tài chính"])],
+        provenance={"source": "ct-07.txt", "sha256": "b" * 64})
+
+
+@pytest.fixture()
+def store(tmp_path):
+    with Store(tmp_path / "corpus.db") as s:
+        s.add(library_record(), text=LIBRARY_TEXT, pages=2, text_source="text")
+        s.add(other_record().to_dict(), text="Tăng cường phòng, chống dịch bệnh tại Đồng Tháp")
+        yield s
+
+
+# ------------------------------------------------------------------------------- folding
+def test_fold_strips_marks_and_d_bar_keeping_length():
+    assert fold("Thư viện ĐỒNG THÁP đạt chuẩn") == "thu vien dong thap dat chuan"
+    text = "Quyết định số 208/QĐ-TTg của Ủy ban"
+    assert len(fold(text)) == len(text)
+    assert fold_key("208 / QĐ-TTG") == fold_key("208/qđ-ttg") == "208/qd-ttg"
+    # NFD input (combining marks) folds like NFC input
+    import unicodedata
+    assert fold(unicodedata.normalize("NFD", "Ủy ban")) == "uy ban"
+
+
+def test_fts_query_quotes_words_and_keeps_operators():
+    assert fts_query("thư viện") == '"thu" "vien"'
+    assert fts_query('"kinh tế" OR xã*') == '"kinh te" OR "xa"*'
+    assert fts_query("208/QĐ-TTg") == '"208 qd ttg"'
+    assert fts_query(" - / ") == ""
+
+
+def test_province_of_issuer_and_place():
+    assert province_of("Ủy ban nhân dân tỉnh Đồng Tháp") == "Đồng Tháp"
+    assert province_of("Ủy ban nhân dân thành phố Cần Thơ") == "Cần Thơ"
+    assert province_of("Bộ Y tế", "Hà Nội") == "Hà Nội"
+    assert province_of(None, None) is None
+
+
+# ----------------------------------------------------------------------------- round trip
+def test_record_round_trip_and_readable_tables(store):
+    rec = library_record().to_dict()
+    assert store.record("a" * 64) == json.loads(json.dumps(rec, ensure_ascii=False))
+    assert PlanRecord.from_dict(store.record("a" * 64)) == library_record()
+    doc = store.query("document", document_id="a" * 64)[0]
+    assert doc["number"] == "215/KH-UBND" and doc["province"] == "Hà Giang"
+    assert doc["year"] == 2024 and doc["pages"] == 2 and doc["n_targets"] == 2
+    assert doc["n_tasks"] == 2 and doc["signer_name"] == "Nguyễn Văn Bình"
+    assert store.stats() == {"documents": 2, "sections": 2, "objectives": 4, "targets": 3,
+                             "tasks": 3, "agencies": 5, "references": 1, "errors": 0}
+    tasks = store.query("task", document_id="a" * 64)
+    assert [t["path"] for t in tasks] == ["III.1", "III.2"]
+    assert tasks[1]["partners"] == "Sở Khoa học và Công nghệ; Sở Tài chính"
+    assert tasks[0]["lead_ids"] == "so-vhttdl"  # extract's id kept
+    assert tasks[1]["partner_ids"] == "so-khoa-hoc-va-cong-nghe; so-tai-chinh"
+    targets = store.query("target", document_id="a" * 64)
+    assert [(t["value"], t["unit"], t["year"]) for t in targets] == [(100, "%", 2030),
+                                                                      (25, "thư viện", 2027)]
+    assert isinstance(targets[0]["value"], int)
+
+
+def test_add_is_idempotent_and_replace_rewrites(store):
+    before = store.stats()
+    assert store.add(library_record(), text=LIBRARY_TEXT) is False
+    assert store.stats() == before
+    changed = library_record()
+    changed.document["title"] = "Tiêu đề mới"
+    assert store.add(changed, text=LIBRARY_TEXT, replace=True) is True
+    assert store.stats() == before
+    assert store.query("document", document_id="a" * 64)[0]["title"] == "Tiêu đề mới"
+    assert len(store.search("tieu de moi")) == 1
+
+
+def test_remove_deletes_every_row(store):
+    store.remove("a" * 64)
+    assert store.document_ids() == {"b" * 64}
+    assert store.search("thu vien") == []
+    for table in ("objectives", "targets", "tasks", "task_agencies", "sections", '"references"',
+                  "records", "texts", "legal_bases"):
+        n = store.conn.execute(f"SELECT count(*) FROM {table} WHERE document_id = ?",
+                               ("a" * 64,)).fetchone()[0]
+        assert n == 0, table
+
+
+def test_errors_are_recorded_and_cleared_by_a_later_success(tmp_path):
+    with Store(tmp_path / "c.db") as s:
+        s.add_error("kh-215.txt", "empty file (0 bytes)", exit_code=3)
+        s.add_error("kh-215.txt", "binary data, not text", exit_code=3)
+        [row] = s.errors()
+        assert row["reason"] == "binary data, not text" and row["attempts"] == 2
+        s.add(library_record(), source="kh-215.txt")
+        assert s.errors() == []
+
+
+def test_readonly_store_needs_an_existing_file(tmp_path):
+    with pytest.raises(StoreError):
+        Store(tmp_path / "missing.db", readonly=True)
+
+
+# --------------------------------------------------------------------------------- search
+def test_search_folds_diacritics_and_d_bar(store):
+    hits = store.search("thu vien")
+    assert hits and all("thư viện" in h["text"].lower() for h in hits)
+    assert {h["kind"] for h in hits} >= {"title", "objective", "task"}
+    assert "[thư viện]" in hits[0]["snippet"].lower()
+    # đ folds to d on both sides: "duong truyen" finds "Đường truyền", "đường" finds it too
+    for q in ("duong truyen", "Đường truyền", "ĐUONG"):
+        hits = store.search(q)
+        assert [h["ref"] for h in hits] == ["p2:1"], q
+        assert hits[0]["snippet"].startswith("[Đường truyền]") or q == "ĐUONG"
+
+
+def test_search_ranks_restricts_and_dedupes(store):
+    hits = store.search("thư viện", kind="objective")
+    assert {h["kind"] for h in hits} == {"objective"} and len(hits) == 3
+    scores = [h["score"] for h in store.search("thư viện")]
+    assert scores == sorted(scores, reverse=True)
+    # the document-text paragraph that repeats the objective is not listed twice
+    texts = [h["text"] for h in store.search('"100% thu vien cap huyen"')]
+    assert texts == ["Đến năm 2030, 100% thư viện cấp huyện được kết nối."]
+    assert store.search("208/QĐ-TTg")[0]["document_number"] == "215/KH-UBND"
+    assert store.search("dich benh OR chuyen doi so", limit=10)
+    assert store.search("thu*", kind="task")
+    assert store.search("khongcotu") == []
+
+
+def test_snippet_windows_long_text(tmp_path):
+    long_text = " ".join(["Nội dung dài"] * 60) + " trọng tâm thư viện số " + \
+        " ".join(["kết thúc"] * 60)
+    with Store(tmp_path / "c.db") as s:
+        s.add(library_record(), text=long_text)
+        [hit] = s.search("thu vien so", kind="text")
+        assert hit["snippet"].startswith("…") and hit["snippet"].endswith("…")
+        assert "[thư viện số]" in hit["snippet"] and len(hit["snippet"]) < 200
+
+
+# ---------------------------------------------------------------------------------- query
+def test_query_filters(store):
+    assert [r["number"] for r in store.query()] == ["215/KH-UBND", "07/CT-UBND"]
+    assert [r["number"] for r in store.query(province="dong thap")] == ["07/CT-UBND"]
+    assert [r["number"] for r in store.query(doc_type="chi thi")] == ["07/CT-UBND"]
+    assert [r["number"] for r in store.query(doc_type="Kế hoạch")] == ["215/KH-UBND"]
+    assert [r["number"] for r in store.query(year=2025)] == ["07/CT-UBND"]
+    assert [r["number"] for r in store.query(cites="208/QĐ-TTg")] == ["215/KH-UBND"]
+    assert [r["number"] for r in store.query(cites="208/qd-ttg")] == ["215/KH-UBND"]
+    assert [r["number"] for r in store.query(cites="32/CT-TTg")] == ["07/CT-UBND"]
+    assert store.query(cites="999/QĐ-TTg") == []
+    tasks = store.query("task", agency="Sở Tài chính")
+    assert [(t["document_number"], t["path"]) for t in tasks] == [
+        ("215/KH-UBND", "III.1"), ("215/KH-UBND", "III.2"), ("07/CT-UBND", "II.1")]
+    assert [t["path"] for t in store.query("task", agency="thu vien tinh")] == ["III.2"]
+    assert [t["path"] for t in store.query("task", agency="so-vhttdl")] == ["III.1"]
+    assert [d["number"] for d in store.query("document", agency="Sở Y tế")] == ["07/CT-UBND"]
+    assert [t["year"] for t in store.query("target", year=2030)] == [2030]
+    assert [t["value"] for t in store.query("target", province="Đồng Tháp")] == [95]
+    assert [o["seq"] for o in store.query("objective", cites="208/QĐ-TTg")] == [1, 2, 3]
+    assert len(store.query("objective", limit=2)) == 2
+    assert [r["number"] for r in store.query("reference")] == ["208/QĐ-TTg"]
+    for kind, columns in COLUMNS.items():
+        for row in store.query(kind):
+            assert list(row) == columns
+
+
+# --------------------------------------------------------------------------------- export
+def test_export_jsonl_whole_records_and_flat_rows(store):
+    lines = store.export("jsonl").splitlines()
+    assert [json.loads(x)["id"] for x in lines] == ["kh-215-ha-giang", "ct-7-dong-thap"]
+    assert PlanRecord.from_dict(json.loads(lines[0])) == library_record()
+    only = store.export("jsonl", province="Đồng Tháp").splitlines()
+    assert [json.loads(x)["id"] for x in only] == ["ct-7-dong-thap"]
+    rows = [json.loads(x) for x in store.export("jsonl", kind="task").splitlines()]
+    assert [list(r) for r in rows] == [COLUMNS["task"]] * 3
+
+
+def test_export_csv_stable_columns(store):
+    out = io.StringIO()
+    assert store.export("csv", kind="target", out=out) == 3
+    reader = csv.DictReader(io.StringIO(out.getvalue()))
+    assert reader.fieldnames == COLUMNS["target"]
+    rows = list(reader)
+    assert rows[0]["unit"] == "%" and rows[0]["year"] == "2030" and rows[0]["value"] == "100"
+    docs = list(csv.DictReader(io.StringIO(store.export("csv"))))
+    assert [d["number"] for d in docs] == ["215/KH-UBND", "07/CT-UBND"]
+    with pytest.raises(ValueError):
+        store.export("xml")
+
+
+# --------------------------------------------------------------------- plain SQLite reader
+def test_database_reads_without_vanban(store):
+    """What Datasette or the sqlite3 shell sees: plain tables and a working FTS5 index."""
+    conn = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"documents", "sections", "objectives", "targets", "tasks", "agencies",
+            "task_agencies", "references", "errors", "records", "search_index"} <= tables
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    rows = conn.execute("SELECT document_id, kind FROM search_index WHERE search_index MATCH "
+                        "'thu vien' ORDER BY rank").fetchall()
+    assert rows and rows[0][0] == "a" * 64
+    for table in tables:
+        conn.execute(f'SELECT * FROM "{table}"').fetchall()
+    conn.close()
+
+
+def test_synthetic_records_store_and_search(tmp_path):
+    with Store(tmp_path / "c.db") as s:
+        for i in range(30):
+            rec = synthetic_record(i)
+            assert s.add(rec, text=synthetic_text(rec))
+        assert s.stats()["documents"] == 30
+        assert all(h["document_id"] in s.document_ids() for h in s.search("tinh"))

@@ -1,0 +1,347 @@
+"""extract: plan records from directive texts (dev-plan fixtures, wrapped and diacritic-free
+variants of them, small hand-written documents), schema, CLI, Markdown."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vanban.cli import main
+from vanban.errors import NotADocumentError
+from vanban.extract import extract_record, render_markdown
+from vanban.extract.agencies import normalize_agency, split_agencies
+from vanban.extract.evaluate import evaluate_records
+from vanban.extract.items import parse_references, parse_targets
+from vanban.model import Block, Document, Line, Page, PlanRecord, Word
+from vanban.schema import validate_record
+
+FIXTURES = Path(__file__).parent / "fixtures" / "plans"
+PLAN_IDS = sorted(p.stem for p in FIXTURES.glob("*.txt"))
+
+
+def _gold(doc_id: str) -> dict:
+    return json.loads((FIXTURES / "gold" / f"{doc_id}.json").read_text(encoding="utf-8"))
+
+
+def _text(doc_id: str) -> str:
+    return (FIXTURES / f"{doc_id}.txt").read_text(encoding="utf-8")
+
+
+def _strip_diacritics(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d" if ch == "đ" else "D")
+        else:
+            out.append(unicodedata.normalize("NFD", ch)[0])
+    return "".join(out)
+
+
+def _wrap_like_ocr(text: str, width: int = 78, lines_per_page: int = 40) -> str:
+    """Render one-paragraph-per-line text the way OCR returns it: wrapped lines, pages split
+    by form feeds, a page number at the top of every page from page 2, the merged header
+    line split into its columns."""
+    rendered: list[str] = []
+    for para in text.split("\n"):
+        if "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in para:
+            left, rest = para.split("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1)
+            rendered += textwrap.wrap(left, 30, break_on_hyphens=False) + ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+            rendered += textwrap.wrap(rest, 40, break_on_hyphens=False)
+            continue
+        rendered += textwrap.wrap(para, width, break_on_hyphens=False) or [""]
+    pages = [rendered[i:i + lines_per_page] for i in range(0, len(rendered), lines_per_page)]
+    return "\f".join("\n".join(([str(n)] if n > 1 else []) + page) for n, page in enumerate(pages, 1))
+
+
+@pytest.fixture(scope="module")
+def records() -> dict[str, PlanRecord]:
+    return {i: extract_record(Document.from_text(_text(i), source=f"{i}.txt")) for i in PLAN_IDS}
+
+
+def test_fixtures_present():
+    assert len(PLAN_IDS) >= 3
+
+
+@pytest.mark.parametrize("doc_id", PLAN_IDS)
+def test_dev_plan_matches_gold(records, doc_id):
+    gold = _gold(doc_id)
+    rec = records[doc_id]
+    assert rec.id == doc_id
+    for field in ("type", "number", "issuer", "place", "date"):
+        assert rec.document[field] == gold["document"][field], field
+    assert rec.legal_bases == gold["legal_bases"]
+    scores = evaluate_records({doc_id: rec.to_dict()}, {doc_id: gold})
+    for field in ("purposes", "requirements", "objectives", "tasks", "implementation"):
+        assert scores["fields"][field]["f1"] >= 0.9, (field, scores["fields"][field])
+    if gold["tasks"]:
+        assert scores["task_lead_accuracy"] >= 0.9
+    assert rec.signature["title"] == gold["signature"]["title"]
+    assert rec.signature["name"] == gold["signature"]["name"]
+    validate_record(rec.to_dict())
+
+
+def test_all_fixture_scores(records):
+    golds = {i: _gold(i) for i in PLAN_IDS}
+    scores = evaluate_records({i: r.to_dict() for i, r in records.items()}, golds)
+    for field in ("purposes", "requirements", "objectives", "tasks"):
+        assert scores["fields"][field]["f1"] >= 0.95, field
+    assert scores["header_mean"] >= 0.9
+    assert scores["objective_scope_accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("doc_id", PLAN_IDS)
+def test_wrapped_ocr_shape_gives_the_same_items(records, doc_id):
+    wrapped = extract_record(_wrap_like_ocr(_text(doc_id)))
+    gold = _gold(doc_id)
+    scores = evaluate_records({doc_id: wrapped.to_dict()}, {doc_id: gold})
+    for field in ("purposes", "requirements", "objectives", "tasks", "implementation"):
+        assert scores["fields"][field]["f1"] >= 0.9, (field, scores["fields"][field])
+    assert wrapped.document["number"] == gold["document"]["number"]
+    assert wrapped.document["date"] == gold["document"]["date"]
+    assert wrapped.document["issuer"] == gold["document"]["issuer"]
+    # provenance of a wrapped item spans several lines on a page
+    prov = wrapped.tasks[0].provenance if wrapped.tasks else wrapped.item_provenance["purposes"][0]
+    assert prov and all(r["page"] >= 1 and r["line"] >= 1 for r in prov)
+
+
+@pytest.mark.parametrize("doc_id", PLAN_IDS)
+def test_missing_diacritics_still_finds_sections(doc_id):
+    rec = extract_record(_strip_diacritics(_text(doc_id)))
+    gold = _gold(doc_id)
+    assert len(rec.purposes) == len(gold["purposes"])
+    assert len(rec.requirements) == len(gold["requirements"])
+    assert len(rec.objectives) == len(gold["objectives"])
+    assert [o.scope for o in rec.objectives] == [o["scope"] for o in gold["objectives"]]
+    assert rec.document["date"] == gold["document"]["date"]
+
+
+LEGACY_PLAN = """\
+Thuc hien De an "Day manh cac hoat dong hoc tap suot doi trong cac
+Thu vien, Bao tang" giai doan 2016 - 2020
+
+Can cu Quyet dinh so 208/QD- TTg ngay 27/01/2014 cua Thu tuong
+Chinh phu ve viec phe duyet De an.
+
+I. MUC PICH - YEU CAU
+1. Muc dich
+
+- Nang cao nhan thuc cua ca he thong chinh tri va cac tang lop nhan dan
+ve y nghia cua viec hoc tap suot doi, xay dung xa hoi hoc tap.
+
+- Cu the hoa cac muc tieu va nhung nhiem vu, giai phap de to chuc thuc
+hien De an phu hop voi dac diem cua tinh.
+
+2. Yeu cau
+
+- To chuc thuc hien De an phai dam bao tinh dong bo, thong nhat, duoc
+thuc hien o tat ca cac co quan, don vi.
+
+II. MUC TIEU
+
+1. Muc tieu tong the
+
+Tung buoc hoan thien co so vat chat he thong Thu vien, Bao tang, Nha van
+hoa tu tinh den co so; dao tao boi duong chuyen mon nghiep vu cho doi ngu
+can bo o co so.
+
+2. Muc tieu cu the den nam 2020
+
+- Phan dau 100% thu vien cap huyen duoc ket noi mang Internet.
+"""
+
+
+def test_legacy_ocr_without_diacritics_gives_items():
+    rec = extract_record(LEGACY_PLAN)
+    assert len(rec.purposes) == 2
+    assert len(rec.requirements) == 1
+    general = [o for o in rec.objectives if o.scope == "general"]
+    assert len(general) == 1 and general[0].text.startswith("Tung buoc hoan thien")
+    specific = [o for o in rec.objectives if o.scope == "specific"]
+    assert specific[0].targets[0].value == 100 and specific[0].targets[0].unit == "%"
+    assert specific[0].targets[0].year == 2020
+    assert rec.legal_bases == ["208/QD-TTg"]
+    validate_record(rec.to_dict())
+
+
+CONG_VAN = """\
+ỦY BAN NHÂN DÂN
+TỈNH SƠN LA
+Số: 1234/UBND-VX
+V/v tăng cường công tác phòng, chống dịch bệnh
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Sơn La, ngày 05 tháng 3 năm 2025
+Kính gửi: Sở Y tế; Ủy ban nhân dân các xã, phường.
+Thực hiện Công văn số 456/BYT-DP ngày 01/3/2025 của Bộ Y tế về việc phòng, chống dịch bệnh mùa xuân, Ủy ban nhân dân tỉnh có ý kiến như sau:
+Giao Sở Y tế chủ trì, phối hợp với các cơ quan liên quan theo dõi sát tình hình dịch bệnh, báo cáo Ủy ban nhân dân tỉnh trước ngày 15/3/2025./.
+Nơi nhận: - Như trên; - Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn An
+"""
+
+QUYET_DINH = """\
+ỦY BAN NHÂN DÂN TỈNH HÀ GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 77/QĐ-UBND Hà Giang, ngày 10 tháng 01 năm 2026
+QUYẾT ĐỊNH
+Về việc thành lập Tổ công tác triển khai chuyển đổi số tỉnh
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ GIANG
+Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16 tháng 6 năm 2025;
+Theo đề nghị của Giám đốc Sở Khoa học và Công nghệ tại Tờ trình số 15/TTr-SKHCN ngày 05/01/2026.
+QUYẾT ĐỊNH:
+Điều 1. Thành lập Tổ công tác triển khai chuyển đổi số tỉnh.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.
+Nơi nhận: - Như Điều 2; - Lưu: VT. CHỦ TỊCH Trần Văn Bình
+"""
+
+
+def test_cong_van_gives_a_record_with_what_it_has():
+    rec = extract_record(CONG_VAN)
+    d = rec.document
+    assert d["type"] == "Công văn"
+    assert d["number"] == "1234/UBND-VX"
+    assert d["issuer"] == "Ủy ban nhân dân tỉnh Sơn La"
+    assert d["place"] == "Sơn La" and d["date"] == "2025-03-05"
+    assert d["title"] == "Tăng cường công tác phòng, chống dịch bệnh"
+    assert rec.legal_bases == ["456/BYT-DP"]
+    ref = rec.references[0]
+    assert (ref.kind, ref.date, ref.issuer, ref.basis) == ("Công văn", "2025-03-01", "Bộ Y tế", "Thực hiện")
+    assert rec.tasks == [] and rec.purposes == []
+    assert rec.signature["name"] == "Nguyễn Văn An" and rec.signature["title"] == "PHÓ CHỦ TỊCH"
+    validate_record(rec.to_dict())
+
+
+def test_quyet_dinh_without_sections():
+    rec = extract_record(QUYET_DINH)
+    d = rec.document
+    assert d["type"] == "Quyết định" and d["number"] == "77/QĐ-UBND" and d["date"] == "2026-01-10"
+    assert d["title"] == "Về việc thành lập Tổ công tác triển khai chuyển đổi số tỉnh"
+    assert rec.legal_bases == ["72/2025/QH15", "15/TTr-SKHCN"]
+    assert [r.basis for r in rec.references[:2]] == ["Căn cứ", "Theo đề nghị"]
+    assert rec.signature["name"] == "Trần Văn Bình" and rec.signature["title"] == "CHỦ TỊCH"
+    validate_record(rec.to_dict())
+
+
+@pytest.mark.parametrize("garbage", [
+    "lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt",
+    "%%%% #### 0101 1100 ~~~ @@@ 12 34 56 78 90 ** ++ == -- ;; :: ..",
+    "",
+])
+def test_garbage_raises(garbage):
+    with pytest.raises(NotADocumentError):
+        extract_record(garbage)
+
+
+def test_agency_normalisation_and_splitting():
+    forms = ["Sở VHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa Thể thao và Du lịch",
+             "Sở Văn hoá, Thể thao và Du lịch"]
+    assert len({normalize_agency(f) for f in forms}) == 1
+    assert normalize_agency("UBND các xã, phường") == normalize_agency("Ủy ban nhân dân các xã, phường")
+    assert split_agencies("Sở Khoa học và Công nghệ; Sở Tư pháp; Sở Văn hóa, Thể thao và Du lịch") == [
+        "Sở Khoa học và Công nghệ", "Sở Tư pháp", "Sở Văn hóa, Thể thao và Du lịch"]
+    assert split_agencies("Các sở, ngành, UBND các xã, phường") == ["Các sở, ngành", "UBND các xã, phường"]
+    assert split_agencies("Viện, Trường") == ["Viện, Trường"]
+
+
+def test_prose_lead_and_partners():
+    text = ("1. Kiểm tra việc thực hiện\n"
+            "- Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ và các cơ quan có liên quan tổ chức kiểm tra.\n"
+            "- Thời gian thực hiện: Quý II năm 2026.")
+    doc = ("ỦY BAN NHÂN DÂN TỈNH X CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Số: 1/KH-UBND X, ngày 1 tháng 2 năm 2026\n"
+           "KẾ HOẠCH\nKIỂM TRA CÔNG TÁC PHÁP CHẾ\nI. NHIỆM VỤ\n" + text)
+    rec = extract_record(doc)
+    task = rec.tasks[0]
+    assert task.path == "I.1"
+    assert task.lead == ["Sở Tư pháp"]
+    assert task.partners == ["Sở Nội vụ", "các cơ quan có liên quan"]
+    assert task.timeframe == "Quý II năm 2026"
+    assert task.lead_ids == [normalize_agency("Sở Tư pháp")]
+
+
+def test_reference_and_target_parsing():
+    refs = parse_references("Căn cứ Quyết định số 208/QĐ-TTg ngày 27/01/2014 của Thủ tướng Chính phủ "
+                            "về việc phê duyệt Đề án;", "Căn cứ", [])
+    assert refs[0].number == "208/QĐ-TTg" and refs[0].kind == "Quyết định"
+    assert refs[0].date == "2014-01-27" and refs[0].issuer == "Thủ tướng Chính phủ"
+    targets = parse_targets("Phấn đấu 100% thư viện cấp huyện được nối mạng đến năm 2025; "
+                            "đào tạo 3.000 lượt người.", None)
+    assert [(t.value, t.unit, t.year) for t in targets] == [(100, "%", 2025), (3000, "lượt người", 2025)]
+    assert parse_targets("Tỷ lệ giảm còn 1,7 lần", 2030)[0].value == 1.7
+
+
+def test_scan_provenance_carries_boxes():
+    lines = [
+        "ỦY BAN NHÂN DÂN TỈNH X", "Số: 5/KH-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "X, ngày 3 tháng 4 năm 2026", "KẾ HOẠCH", "TUYÊN TRUYỀN PHÁP LUẬT",
+        "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "- Nâng cao nhận thức pháp luật cho cán bộ, công chức.",
+        "2. Yêu cầu", "- Bảo đảm thiết thực, hiệu quả.",
+    ]
+    page = Page(number=1, width=2480, height=3508, source="ocr",
+                blocks=[Block(lines=[Line(words=[Word(w, (100, 100 + 60 * i, 200, 150 + 60 * i), 90.0)
+                                                 for w in t.split()],
+                                          bbox=(250, 100 + 60 * i, 2200, 150 + 60 * i))
+                                     for i, t in enumerate(lines)])])
+    rec = extract_record(Document(source="scan.pdf", pages=[page]))
+    assert rec.purposes == ["Nâng cao nhận thức pháp luật cho cán bộ, công chức."]
+    ref = rec.item_provenance["purposes"][0][0]
+    assert ref["page"] == 1 and ref["line"] == 9 and ref["bbox"] == [250, 580, 2200, 630]
+    assert rec.id == "scan"
+
+
+def test_markdown_rendering(records):
+    rec = records[PLAN_IDS[0]]
+    md = render_markdown(rec)
+    assert md.startswith(f"# Kế hoạch {rec.document['number']}")
+    assert "## Tasks" in md and "| path | task | lead | partners | timeframe |" in md
+    assert rec.tasks[0].title[:40] in md
+
+
+def test_record_round_trips_through_json(records):
+    for rec in records.values():
+        d = json.loads(json.dumps(rec.to_dict(), ensure_ascii=False))
+        assert PlanRecord.from_dict(d).to_dict() == rec.to_dict()
+
+
+# -------------------------------------------------------------------------------------- CLI
+def test_cli_extract_file_and_stdin(tmp_path):
+    runner = CliRunner()
+    doc_id = PLAN_IDS[0]
+    result = runner.invoke(main, ["extract", str(FIXTURES / f"{doc_id}.txt")])
+    assert result.exit_code == 0, result.output
+    rec = json.loads(result.output)
+    validate_record(rec)
+    assert rec["document"]["number"] == _gold(doc_id)["document"]["number"]
+    result = runner.invoke(main, ["extract", "-", "--format", "markdown"], input=CONG_VAN)
+    assert result.exit_code == 0 and result.output.startswith("# Công văn 1234/UBND-VX")
+    out = tmp_path / "rec.json"
+    result = runner.invoke(main, ["extract", str(FIXTURES / f"{doc_id}.txt"), "-o", str(out)])
+    assert result.exit_code == 0 and json.loads(out.read_text(encoding="utf-8"))["id"] == doc_id
+
+
+def test_cli_extract_garbage_exit_code():
+    result = CliRunner().invoke(main, ["extract", "-"], input="qwerty uiop asdf ghjk zxcv bnm 12345 !!!")
+    assert result.exit_code == 5
+    assert "error" in result.output
+
+
+def test_cli_evaluate_extract(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["evaluate", "extract", "--gold", str(FIXTURES / "gold"),
+                                  "--from-text", str(FIXTURES), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["documents"] == len(PLAN_IDS)
+    assert scores["fields"]["tasks"]["f1"] >= 0.95
+    # records read back from JSON files give the same scores
+    rec_dir = tmp_path / "records"
+    rec_dir.mkdir()
+    for i in PLAN_IDS:
+        (rec_dir / f"{i}.json").write_text(json.dumps(extract_record(
+            Document.from_text(_text(i), source=f"{i}.txt")).to_dict(), ensure_ascii=False), encoding="utf-8")
+    result2 = runner.invoke(main, ["evaluate", "extract", "--gold", str(FIXTURES / "gold"), str(rec_dir), "--json"])
+    assert result2.exit_code == 0
+    assert json.loads(result2.output)["fields"] == scores["fields"]
+    text = runner.invoke(main, ["evaluate", "extract", "--gold", str(FIXTURES / "gold"),
+                                "--from-text", str(FIXTURES)]).output
+    assert "task_lead_accuracy" in text and "purposes" in text

@@ -1,0 +1,224 @@
+"""Agencies: find names in a clause, split enumerations, normalise to one key per agency.
+
+Agency heads ("Sở", "Ủy ban nhân dân", "Công an", ...) are found by a spaCy ``Matcher`` whose
+patterns come from ``patterns/agencies.json``; a name runs from its head over capitalised words
+and the lower-case words allowed inside names (same file) and stops at anything else (a verb).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .text import fold, key, load_patterns
+
+_TOKEN_RE = re.compile(r"\w+(?:[&/.-]\w+)*|[^\w\s]", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+    try:
+        return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    except Exception:  # an older spaCy without the option: any blank pipeline tokenises our words
+        return spacy.blank("xx")
+
+
+@lru_cache(maxsize=1)
+def _head_matcher():
+    """spaCy PhraseMatcher over lower-case tokens for the agency heads of agencies.json
+    (each head also without diacritics, for OCR text that lost them)."""
+    from spacy.matcher import PhraseMatcher
+    nlp = _nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    phrases = set()
+    for head in load_patterns("agencies")["heads"]:
+        words = tuple(head.split())
+        phrases.add(words)
+        phrases.add(tuple(fold(w) for w in words))
+    from spacy.tokens import Doc
+    matcher.add("AGENCY_HEAD", [Doc(nlp.vocab, words=list(p)) for p in sorted(phrases)])
+    return matcher
+
+
+@lru_cache(maxsize=1)
+def _inner_words() -> frozenset[str]:
+    words = set(load_patterns("agencies")["inner_words"])
+    return frozenset(words | {fold(w) for w in words})
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Word and punctuation tokens with their character offsets."""
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def _make_doc(tokens):
+    from spacy.tokens import Doc
+    nlp = _nlp()
+    return Doc(nlp.vocab, words=[t[0] for t in tokens] or [""])
+
+
+@lru_cache(maxsize=4096)
+def head_starts(text: str) -> tuple[list[tuple[str, int, int]], dict[int, int]]:
+    """Tokens of ``text`` and {token index where an agency head starts: head length}."""
+    tokens = tokenize(text)
+    if not tokens:
+        return tokens, {}
+    doc = _make_doc(tokens)
+    starts: dict[int, int] = {}
+    for _, s, e in _head_matcher()(doc):
+        starts[s] = max(starts.get(s, 0), e - s)
+    return tokens, starts
+
+
+def _is_name_word(tok: str) -> bool:
+    return tok[:1].isupper() or tok[:1].isdigit() or tok.lower() in _inner_words() or "&" in tok
+
+
+@lru_cache(maxsize=4096)
+def agency_spans(text: str, max_words: int = 30) -> tuple[tuple[int, int], ...]:
+    """Character spans of agency names in ``text`` (heads found by the spaCy Matcher)."""
+    tokens, starts = head_starts(text)
+    spans = []
+    i = 0
+    stops = set(load_patterns("agencies")["stop_words"])
+    while i < len(tokens):
+        if i not in starts:
+            i += 1
+            continue
+        j = i + starts[i]
+        end = j
+        words = 0
+        while j < len(tokens) and words < max_words:
+            tok = tokens[j][0]
+            if tok.lower() in stops:
+                break
+            if tok in ("(",):
+                # a parenthesised qualifier that is part of the name: "(Cơ quan thường trực ...)"
+                close = next((k for k in range(j, min(len(tokens), j + 25)) if tokens[k][0] == ")"), None)
+                if close is None:
+                    break
+                j = close + 1
+                end = j
+                continue
+            if tok in (",",) or tok.lower() == "và":
+                # continue over "," / "và" only when a name word follows (not a verb)
+                if j + 2 < len(tokens) and tokens[j + 1][0].lower() == "tổ" and tokens[j + 2][0] == "chức" \
+                        and (j + 3 >= len(tokens) or tokens[j + 3][0] in (",", "và", "có", "liên", ";", ".")):
+                    j += 3  # "các cơ quan, tổ chức, cá nhân có liên quan"
+                    end = j
+                    continue
+                if j + 1 < len(tokens) and _is_name_word(tokens[j + 1][0]) and tokens[j + 1][0] not in ",;:":
+                    j += 1
+                    continue
+                break
+            if tok == "-" and j + 1 < len(tokens) and tokens[j + 1][0][:1].isupper():
+                j += 1
+                continue
+            if _is_name_word(tok) and tok not in ".;:":
+                j += 1
+                end = j
+                words += 1
+                if tok.lower() == "quan" and tokens[j - 2][0].lower() == "liên":
+                    break  # "(có) liên quan" ends a name
+                continue
+            if tok.lower() == "tổ" and j + 1 < len(tokens) and tokens[j + 1][0].lower() == "chức":
+                j += 2
+                end = j
+                continue
+            if tok.isalpha() and tok.islower() and tokens[j - 1][0][:1].isupper() \
+                    and j - 1 >= i + starts[i] and tokens[j - 1][0].isalpha() \
+                    and not tokens[j - 1][0].isupper():
+                # second syllable of a capitalised word inside a name: "Công nghệ", "Y tế"
+                j += 1
+                end = j
+                words += 1
+                continue
+            break
+        spans.append((tokens[i][1], tokens[end - 1][2]))
+        i = max(end, i + 1)
+    return tuple(spans)
+
+
+_SPLIT_SEMI = re.compile(r"\s*;\s*")
+
+
+def split_agencies(text: str) -> list[str]:
+    """Split an agency enumeration: on ``;`` always, on ``,`` / ``và`` only before a new head.
+
+    Shared-head enumerations stay whole ("các sở, ban, ngành", "Viện, Trường").
+    """
+    out: list[str] = []
+    for part in _SPLIT_SEMI.split(text):
+        part = part.strip(" .,:;-–")
+        if not part:
+            continue
+        tokens, starts = head_starts(part)
+        cut_points = [0]
+        for idx in range(1, len(tokens)):
+            prev = tokens[idx - 1][0]
+            if prev not in (",",) and prev.lower() != "và":
+                continue
+            if idx not in starts:
+                continue
+            head_tok = tokens[idx][0]
+            # a capitalised head ("Sở ...", "Ủy ban ...") or a plural group ("các sở ...")
+            # starts a new agency; "ban, ngành" inside "các sở, ban, ngành" does not.
+            nxt = tokens[idx + starts[idx]][0] if idx + starts[idx] < len(tokens) else ""
+            plural = head_tok.lower() == "các"
+            piece_words = len(part[cut_points[-1]:tokens[idx - 1][1]].split())
+            if prev.lower() == "và":
+                cut_points.append(tokens[idx - 1][1])
+            elif head_tok[:1].isupper() and (nxt[:1].isupper() or starts[idx] > 1 or head_tok.isupper()
+                                             or piece_words >= 2):
+                cut_points.append(tokens[idx - 1][1])
+        cut_points.append(len(part))
+        for a, b in zip(cut_points, cut_points[1:]):
+            piece = part[a:b].strip(" ,;")
+            if piece.lower().startswith("và "):
+                piece = piece[3:]
+            piece = piece.strip(" ,;.")
+            if piece:
+                out.append(piece)
+    return out
+
+
+def normalize_agency(name: str) -> str:
+    """One key per agency: abbreviations expanded, diacritics, punctuation and "và" dropped.
+
+    ``Sở VHTTDL``, ``Sở Văn hóa, Thể thao và Du lịch`` and ``Sở Văn hóa Thể thao và Du lịch``
+    give the same key ``so van hoa the thao du lich``.
+    """
+    abbrevs = load_patterns("agencies")["abbreviations"]
+    words = []
+    for w in name.split():
+        core = w.strip(",.;:()")
+        words.append(abbrevs.get(core, abbrevs.get(core.upper(), w)) if core.isupper() or "&" in core else w)
+    k = key(" ".join(words))
+    k = re.sub(r"\b(va|cac|co)\b", " ", k)
+    k = k.replace("uy ban", "uy ban")
+    return " ".join(k.split())
+
+
+def expand_abbreviations(text: str) -> str:
+    """``UBND tỉnh`` -> ``Ủy ban nhân dân tỉnh`` (for the issuer)."""
+    abbrevs = load_patterns("agencies")["abbreviations"]
+    return " ".join(abbrevs.get(w, w) if w.isupper() and w in abbrevs else w for w in text.split())
+
+
+def dedupe(names: list[str]) -> list[str]:
+    """Order-preserving, case-insensitive de-duplication ("có liên quan" = "liên quan")."""
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        k = key(n).replace("co lien quan", "lien quan")
+        if k and k not in seen:
+            seen.add(k)
+            out.append(n)
+    return out
+
+
+def clear_caches() -> None:
+    """Forget per-text results (benchmarks measure cold documents)."""
+    head_starts.cache_clear()
+    agency_spans.cache_clear()

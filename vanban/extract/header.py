@@ -1,0 +1,262 @@
+"""Header (issuer, số ký hiệu, place, date, kind, title, period) and closing block
+(recipients, signature) of a Vietnamese administrative document."""
+
+from __future__ import annotations
+
+import re
+
+from .agencies import expand_abbreviations
+from .layout import RawLine
+from .text import clean, fix_uy, fold, is_caps, key, load_patterns, sentence_case
+
+_DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})", re.I)
+_NUMBER = re.compile(r"\bSo\s*[:.]?\s*(\d[\w./&-]*(?:\s?[/-]\s?[\w&.-]+)*)", re.I)
+_DOC_NUMBER_TAIL = re.compile(r"[.,;:]+$")
+_UNITS = ("thành phố", "tỉnh", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
+
+
+def iso_date(day: str, month: str, year: str) -> str | None:
+    d, m, y = int(day), int(month), int(year)
+    if not (1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def find_kind_line(lines: list[RawLine], limit: int = 25) -> int | None:
+    """Index of the line that is the document kind alone ("KẾ HOẠCH", "QUYẾT ĐỊNH")."""
+    kinds = load_patterns("headings")["document_kinds"]
+    for i, ln in enumerate(lines[:limit]):
+        k = key(ln.text)
+        if k in kinds and (is_caps(ln.text) or len(k) < 20):
+            return i
+    return None
+
+
+def _issuer_case(text: str) -> str:
+    text = fix_uy(expand_abbreviations(clean(text)))
+    if not is_caps(text, 0.6):
+        return text
+    low = text.lower()
+    for unit in _UNITS:
+        m = re.search(rf"(^|\s){unit}\s+(\S.*)$", low)
+        if m:
+            head = low[:m.start(2)].strip()
+            name = " ".join(w[:1].upper() + w[1:] for w in m.group(2).split())
+            if unit == "thành phố" and key(name) == "ho chi minh":
+                head = head[: -len("thành phố")] + "Thành phố"
+            out = f"{head} {name}"
+            return out[:1].upper() + out[1:]
+    return sentence_case(low)
+
+
+def parse_header(header_lines: list[RawLine]) -> dict:
+    """Issuer, number, place, date from the lines above the kind line."""
+    text = "\n".join(ln.text for ln in header_lines)
+    folded = fold(text)
+    out: dict = {"issuer": None, "number": None, "place": None, "date": None}
+    m_num = _NUMBER.search(folded)
+    if m_num:
+        number = text[m_num.start(1):m_num.end(1)]
+        number = re.sub(r"\s*([/-])\s*", r"\1", number)
+        out["number"] = _DOC_NUMBER_TAIL.sub("", number.split()[0]) if number else None
+    m_date = _DATE_WORDS.search(folded)
+    if m_date:
+        out["date"] = iso_date(*m_date.groups())
+        before = text[:m_date.start()]
+        fb = folded[:m_date.start()]
+        cut = max(before.rfind("\n") + 1,
+                  (fb.rfind("Hanh phuc") + len("Hanh phuc")) if "Hanh phuc" in fb else 0,
+                  m_num.end(1) if m_num and m_num.end(1) <= len(before) else 0)
+        place = before[cut:].strip(" ,-\n")
+        out["place"] = fix_uy(place) or None
+    ends = [i for i in (folded.upper().find("CONG HOA"), folded.find("So:"), folded.find("So :"),
+                        m_num.start() if m_num else -1) if i > 0]
+    issuer_text = text[:min(ends)] if ends else (header_lines[0].text if header_lines else "")
+    issuer_lines = [ln for ln in issuer_text.split("\n") if ln.strip()]
+    if issuer_lines:
+        out["issuer"] = _issuer_case(" ".join(issuer_lines)) or None
+    return out
+
+
+def kind_from_number(number: str | None) -> str | None:
+    if not number or "/" not in number:
+        return None
+    codes = load_patterns("headings")["number_kind_codes"]
+    tail = number.split("/", 1)[1]
+    code = re.split(r"[-/]", tail)[0]
+    if code in codes:
+        return codes[code]
+    if code.upper() in ("UBND", "SYT", "STC") or "-" in tail:
+        return "Công văn"
+    return None
+
+
+_PERIOD = re.compile(r"giai\s+doan\s+(\d{4})\s*[-–]\s*(\d{4})", re.I)
+_UNTIL = re.compile(r"den\s+nam\s+(\d{4})", re.I)
+_YEAR = re.compile(r"\bnam\s+(\d{4})\b", re.I)
+
+
+def parse_period(text: str) -> dict | None:
+    """The plan's period from its title: "giai đoạn 2026 - 2030", "đến năm 2035", "năm 2026"."""
+    f = fold(text)
+    m = _PERIOD.search(f)
+    if m:
+        return {"start": int(m.group(1)), "end": int(m.group(2)), "text": text[m.start():m.end()]}
+    m = re.search(r"(\d{4})\s*[-–]\s*(\d{4})", f)
+    if m and 1900 < int(m.group(1)) < 2100:
+        return {"start": int(m.group(1)), "end": int(m.group(2)), "text": text[m.start():m.end()]}
+    m = _UNTIL.search(f)
+    if m:
+        return {"start": None, "end": int(m.group(1)), "text": text[m.start():m.end()]}
+    m = _YEAR.search(f)
+    if m:
+        y = int(m.group(1))
+        return {"start": y, "end": y, "text": text[m.start():m.end()]}
+    return None
+
+
+_PUNCT = "\"“”‘’'()[],.;:!?…-–"
+
+
+def restore_title_case(title_caps: str, body_texts: list[str]) -> str:
+    """Casing of an all-caps title copied from the document's own running text.
+
+    Greedy: at each title word, the longest run of following title words that also occurs in
+    the body (case-insensitively) lends its casing; words nowhere in the body are lower-cased.
+    The first letter is capitalised (sentence case).
+    """
+    words = clean(title_caps).split()
+    if not is_caps(title_caps, 0.7):
+        out = clean(title_caps)
+        return out[:1].upper() + out[1:]
+    body_words: list[str] = []
+    sentence_start: list[bool] = []
+    for t in body_texts:
+        ws = t.split()
+        for i, w in enumerate(ws):
+            body_words.append(w)
+            sentence_start.append(i == 0 or ws[i - 1][-1:] in ".:;!?")
+    low_body = [w.strip(_PUNCT) for t in body_texts for w in fold(t).lower().split()]
+    index: dict[str, list[int]] = {}
+    for i, w in enumerate(low_body):
+        index.setdefault(w, []).append(i)
+    low_title = [fold(w).lower().strip(_PUNCT) for w in words]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        best_len, best_pos = 0, -1
+        for p in index.get(low_title[i], []):
+            n = 0
+            while i + n < len(words) and p + n < len(low_body) and low_body[p + n] == low_title[i + n]:
+                n += 1
+            if n > best_len:
+                best_len, best_pos = n, p
+        if best_len >= 2 or (best_len == 1 and not words[i].isalpha()):
+            for n in range(best_len):
+                src = body_words[best_pos + n]
+                w = words[i + n]
+                if n == 0 and sentence_start[best_pos] and w.isalpha():
+                    out.append(w.lower())
+                else:
+                    # keep the title's punctuation, take the body's letters' case
+                    out.append(_copy_case(w, src))
+            i += best_len
+        else:
+            w = words[i]
+            out.append(w if _looks_like_code(w) else w.lower())
+            i += 1
+    text = " ".join(out)
+    return text[:1].upper() + text[1:]
+
+
+def _looks_like_code(word: str) -> bool:
+    return bool(re.search(r"\d", word)) and "/" in word
+
+
+def _copy_case(target: str, source: str) -> str:
+    letters = [c for c in source if c.isalpha() or c.isdigit()]
+    out = []
+    j = 0
+    for c in target:
+        if (c.isalpha() or c.isdigit()) and j < len(letters):
+            src = letters[j]
+            out.append(c.upper() if src.isupper() else c.lower())
+            j += 1
+        else:
+            out.append(c.lower() if c.isalpha() else c)
+    return "".join(out)
+
+
+_AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q|TM\s*/)\s*\.\s*")
+_NAME = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,5})\s*$")
+_TITLE_WORDS = ("PHÓ CHỦ TỊCH", "CHỦ TỊCH", "PHÓ GIÁM ĐỐC", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG",
+                "PHÓ CHÁNH VĂN PHÒNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "BÍ THƯ", "THỦ TRƯỞNG")
+
+
+def parse_signature(caps_text: str, name: str | None) -> dict | None:
+    """Signer's title (the line above the name), authority ("KT. CHỦ TỊCH") and name."""
+    caps_text = clean(caps_text)
+    if not caps_text and not name:
+        return None
+    parts = _AUTHORITY.split(caps_text)
+    authority = None
+    title = caps_text
+    if len(parts) > 1:
+        # parts: [before, 'TM', chunk, 'KT', chunk, ...]
+        chunks = [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
+        last_mark, last_chunk = chunks[-1]
+        title = last_chunk.strip()
+        if last_mark == "KT" and "PHÓ " in title:
+            authority = f"KT. {title[:title.rfind('PHÓ ')].strip()}"
+            title = title[title.rfind("PHÓ "):]
+        else:
+            for w in _TITLE_WORDS:
+                pos = title.rfind(w)
+                if pos > 0:
+                    authority = f"{last_mark}. {title[:pos].strip()}"
+                    title = title[pos:]
+                    break
+    return {"title": fix_uy(title) or None, "name": name, "authority": fix_uy(authority) if authority else None}
+
+
+def split_recipients(text: str) -> list[str]:
+    """Items of a "Nơi nhận:" list."""
+    text = re.sub(r"^\s*N\S*\s+nh\S*\s*:?", "", text)
+    items = re.split(r"(?:^|\s)[-–•+]\s+", text)
+    return [i.strip(" ;,.") for i in items if i.strip(" ;,.")]
+
+
+def closing_block(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
+    """Recipients, signature and how many closing paragraphs they used (the rest is appendix).
+
+    ``paras_text`` starts with the "Nơi nhận:" paragraph.
+    """
+    joined_parts: list[str] = []
+    used = 0
+    name = None
+    caps_start = None
+    for i, t in enumerate(paras_text):
+        used = i + 1
+        if caps_start is None:
+            m = _AUTHORITY.search(t)
+            m2 = re.search(r"\b(?:PHÓ )?(?:CHỦ TỊCH|GIÁM ĐỐC)\b", t)
+            cand = [x.start() for x in (m, m2) if x]
+            if cand and (i > 0 or min(cand) > 0):
+                caps_start = (len(joined_parts), min(cand))
+        joined_parts.append(t)
+        if caps_start is not None:
+            tail = t if i > caps_start[0] else t[caps_start[1]:]
+            mname = _NAME.search(tail)
+            if mname and not is_caps(mname.group(1)):
+                name = mname.group(1)
+                break
+    if caps_start is None:
+        return split_recipients(" ".join(paras_text[:1])), None, 1
+    pi, off = caps_start
+    rec_text = " ".join(joined_parts[:pi] + [joined_parts[pi][:off]])
+    sig_text = " ".join([joined_parts[pi][off:]] + joined_parts[pi + 1:])
+    if name:
+        sig_caps = sig_text[: sig_text.rfind(name)]
+    else:
+        sig_caps = sig_text
+    return split_recipients(rec_text), parse_signature(sig_caps, name), used

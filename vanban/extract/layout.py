@@ -1,0 +1,196 @@
+"""From a Document's lines to paragraphs with list markers and provenance.
+
+Two input shapes: one paragraph per line (born-digital text, dev plans) and one rendered line
+per line (OCR: paragraphs wrapped over several lines, page numbers at the top of pages from
+page 2). A wrapped paragraph ends at a short line, a blank line or a page's end when the next
+line starts a list item; a new one starts at a list marker (I., 1., 1.1., a), -, +).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Document, union_bbox
+from .text import clean, fold, is_caps
+
+_ROMAN = re.compile(r"^([IVXL]{1,6})\s*[.)]\s*(?=\S)")
+_ROMAN_DASH = re.compile(r"^([IVXL]{1,6})\s+[-–]\s+(?=[A-ZĐÀ-Ỹ])")
+_ARABIC_MULTI = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")
+_ARABIC = re.compile(r"^(\d{1,2})\s*[.)]\s*(?=[^\d\s/])")
+_LETTER = re.compile(r"^([a-zđ])\s*\)\s*(?=\S)")
+_BULLET = re.compile(r"^([-–+•*])\s*(?=[\"“(]?[A-ZĐÀ-Ỹ0-9]|\S)")
+_PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
+
+STYLE_RANK = {"roman": 0, "arabic1": 1, "arabic2": 2, "arabic3": 3, "arabic4": 4, "letter": 5,
+              "dash": 6, "plus": 7, "dot": 8}
+
+
+@dataclass
+class Para:
+    """One paragraph: text (NFC, spaces folded), list marker split off, the lines it came from."""
+    text: str
+    refs: list[dict] = field(default_factory=list)
+    marker: str | None = None   # "I.", "1.", "2.1.", "a)", "-"
+    style: str | None = None    # key of STYLE_RANK
+    num: str | None = None      # "II", "2.1", "a"
+    body: str = ""              # text without the marker
+
+    @property
+    def bbox(self):
+        return union_bbox([tuple(r["bbox"]) if r.get("bbox") else None for r in self.refs])
+
+
+def parse_marker(text: str) -> tuple[str | None, str | None, str | None, str]:
+    """(marker, style, number, body) of a paragraph's leading list marker."""
+    for rx, style in ((_ROMAN, "roman"), (_ROMAN_DASH, "roman")):
+        m = rx.match(text)
+        if m and (len(text) < 12 or is_caps(text[m.end():m.end() + 40], 0.6)):
+            return m.group().strip(), "roman", m.group(1), text[m.end():].strip()
+    m = _ARABIC_MULTI.match(text)
+    if m:
+        depth = m.group(1).count(".") + 1
+        return m.group().strip(), f"arabic{min(depth, 4)}", m.group(1), text[m.end():].strip()
+    m = _ARABIC.match(text)
+    if m:
+        return m.group().strip(), "arabic1", m.group(1), text[m.end():].strip()
+    m = _LETTER.match(text)
+    if m and len(text) > 4:
+        return m.group().strip(), "letter", m.group(1), text[m.end():].strip()
+    m = _BULLET.match(text)
+    if m and len(text) > 2:
+        sym = m.group(1)
+        style = {"-": "dash", "–": "dash", "+": "plus"}.get(sym, "dot")
+        return sym, style, sym, text[m.end():].strip()
+    return None, None, None, text
+
+
+def _starts_item(text: str) -> bool:
+    marker, style, _, body = parse_marker(text)
+    if marker is None:
+        return False
+    if style in ("dash", "plus", "dot"):
+        # "- xã hội" at the start of a wrapped line is a hyphen, not a bullet
+        return body[:1].isupper() or body[:1].isdigit() or body[:1] in "\"“("
+    return True
+
+
+def _heading_then_sentence(prev: str, cur: str) -> bool:
+    """A numbered heading line (no closing punctuation) followed by a line that starts a
+    sentence: a capitalised word followed by a lower-case one, not a name ("Ủy ban", "Thủ tướng")."""
+    if not parse_marker(prev)[0] or prev[-1:] in ".,;:-–(" or parse_marker(prev)[1] in ("dash", "plus", "dot"):
+        return False
+    words = cur.split()
+    if len(words) < 2 or not words[0][:1].isupper() or words[0].isupper():
+        return False
+    if not words[1][:1].islower():
+        return False
+    from .agencies import head_starts
+    _, starts = head_starts(" ".join(words[:3]))
+    return 0 not in starts
+
+
+@dataclass
+class RawLine:
+    text: str
+    ref: dict
+    blank_before: bool = False
+    page_start: bool = False
+    #: For scans: the line starts right of the page's text margin (a first-line indent).
+    indented: bool | None = None
+
+
+def document_lines(doc: Document) -> list[RawLine]:
+    """Non-empty lines in reading order with provenance; page-number lines dropped."""
+    out: list[RawLine] = []
+    for page in doc.pages:
+        first = True
+        blank = False
+        for i, line in enumerate(page.lines, start=1):
+            text = clean(line.text)
+            if not text:
+                blank = True
+                continue
+            if first and page.number > 1 and _PAGE_NUMBER.match(text):
+                first = False
+                continue
+            ref = {"page": page.number, "line": i,
+                   "bbox": list(line.bbox) if line.bbox else None}
+            out.append(RawLine(text, ref, blank_before=blank, page_start=first))
+            first = False
+            blank = False
+        _mark_indents([ln for ln in out if ln.ref["page"] == page.number])
+    return out
+
+
+def _mark_indents(lines: list[RawLine]) -> None:
+    """Flag lines whose left edge sits an indent right of the page's text margin (boxes only)."""
+    boxes = [ln.ref["bbox"] for ln in lines if ln.ref.get("bbox")]
+    if len(boxes) < 5:
+        return
+    lefts = sorted(b[0] for b in boxes)
+    margin = lefts[len(lefts) // 10]
+    span = max(b[2] for b in boxes) - margin
+    if span <= 0:
+        return
+    for ln in lines:
+        b = ln.ref.get("bbox")
+        if b:
+            offset = (b[0] - margin) / span
+            # a first-line indent (~1 cm of ~16 cm), not a centred or right-column line
+            ln.indented = 0.035 <= offset <= 0.15
+
+
+def is_wrapped(lines: list[RawLine]) -> bool:
+    """True for OCR-shaped text (rendered lines), False for one paragraph per line."""
+    lengths = sorted(len(ln.text) for ln in lines)
+    if len(lengths) < 8:
+        return False
+    p90 = lengths[int(len(lengths) * 0.9)]
+    return p90 < 115
+
+
+def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[Para]:
+    """Join wrapped lines into paragraphs and split off list markers."""
+    if wrapped is None:
+        wrapped = is_wrapped(lines)
+    paras: list[Para] = []
+    if not lines:
+        return paras
+    if not wrapped:
+        groups = [[ln] for ln in lines]
+    else:
+        lengths = sorted(len(ln.text) for ln in lines)
+        full = lengths[int(len(lengths) * 0.9)]
+        short = 0.8 * full
+        groups = [[lines[0]]]
+        for prev, cur in zip(lines, lines[1:]):
+            both_caps = is_caps(prev.text) and is_caps(cur.text)
+            new = (
+                _starts_item(cur.text)
+                or cur.blank_before
+                or (len(prev.text) < short and not both_caps)
+                or is_caps(prev.text) != is_caps(cur.text)
+                or bool(cur.indented)
+                or fold(cur.text).lower().startswith(("noi nhan", "can cu ", "kinh gui"))
+                or _heading_then_sentence(prev.text, cur.text)
+            )
+            if new and cur.page_start and not _starts_item(cur.text) and not cur.blank_before \
+                    and len(prev.text) >= short and not cur.text[:1].isupper():
+                new = False  # a paragraph running on to the next page
+            if new:
+                groups.append([cur])
+            else:
+                groups[-1].append(cur)
+    for group in groups:
+        text = " ".join(ln.text for ln in group)
+        # words hyphenated at a line end are rare in Vietnamese (monosyllabic); keep as is
+        text = clean(text)
+        marker, style, num, body = parse_marker(text)
+        if style in ("dash", "plus", "dot") and not (body[:1].isupper() or body[:1].isdigit()
+                                                   or body[:1] in "\"“("):
+            marker = style = num = None
+            body = text
+        paras.append(Para(text=text, refs=[ln.ref for ln in group], marker=marker, style=style,
+                          num=num, body=body))
+    return paras

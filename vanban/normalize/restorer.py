@@ -1,0 +1,227 @@
+"""The diacritic restorer: candidates per token, LM decoding, casing, changes with confidence."""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .decoder import Segment, Slot, decode, local_posteriors
+from .lm import BOS, DEFAULT_MODEL, NUM, UNK, NgramLM
+from .vietnamese import apply_case, case_pattern, has_diacritics, is_word, skeleton, tokenize
+
+MODES = ("auto", "stripped", "legacy", "ocr")
+
+#: At most this many restoration candidates per skeleton (the most frequent ones).
+MAX_CANDIDATES = 12
+#: A candidate must have been seen this often in the corpus.
+MIN_CANDIDATE_COUNT = 2
+#: ocr mode: -ln cost of replacing a valid syllable by another (the LM must beat it clearly).
+OCR_CHANGE_COST = 9.0
+#: ocr mode: cost of replacing a token that is not a known syllable.
+OCR_INVALID_CHANGE_COST = 1.0
+#: Sentence-final punctuation: decoding segments end after it.
+_SEGMENT_END = set(".;!?:")
+#: Upper-case Roman numerals before "." or ")" ("II.", "(khóa X)") and single capitals are
+#: kept as written.
+_ROMAN = re.compile(r"[IVXLCDM]+")
+
+
+@dataclass
+class Change:
+    """One token the restorer changed."""
+    start: int                  # character offsets in the input text
+    end: int
+    original: str
+    replacement: str
+    confidence: float           # posterior of the replacement given its neighbours, 0..1
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "original": self.original,
+                "replacement": self.replacement, "confidence": round(self.confidence, 4),
+                "alternatives": [[s, round(p, 4)] for s, p in self.alternatives]}
+
+
+@dataclass
+class RestoreResult:
+    """The restored text, the mode used and every change made."""
+    text: str
+    mode: str
+    changes: list[Change] = field(default_factory=list)
+    encoding: str | None = None   # legacy 8-bit encoding converted from, if any
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "mode": self.mode, "encoding": self.encoding,
+                "changes": [c.to_dict() for c in self.changes]}
+
+
+class Restorer:
+    """Holds the LM, the skeleton index and the legacy-OCR channel model."""
+
+    def __init__(self, lm: NgramLM, channel=None):
+        self.lm = lm
+        self.channel = channel
+        by_skel: dict[str, list[tuple[int, int]]] = {}
+        for i, w in enumerate(lm.vocab):
+            if i < 3 or not w[:1].isalpha():
+                continue
+            cnt = int(lm.counts[i])
+            if cnt < MIN_CANDIDATE_COUNT:
+                continue
+            by_skel.setdefault(skeleton(w), []).append((cnt, i))
+        self.skel_map: dict[str, list[int]] = {}
+        for sk, lst in by_skel.items():
+            lst.sort(reverse=True)
+            self.skel_map[sk] = [i for _, i in lst[:MAX_CANDIDATES]]
+
+    # ----------------------------------------------------------------- candidates
+    def _word_slot(self, tok: str, mode: str, ti: int) -> Slot:
+        low = tok.lower()
+        own = self.lm.index.get(low, UNK)
+        if len(tok) == 1 and tok.isupper():
+            return Slot([own], [0.0], [low], ti)
+        if mode == "stripped":
+            if has_diacritics(tok):
+                return Slot([own], [0.0], [low], ti)
+            cands = self.skel_map.get(low)
+            if not cands:
+                return Slot([own], [0.0], [low], ti)
+            ids = list(cands)
+            if own != UNK and own not in ids:
+                ids.append(own)
+            return Slot(ids, [0.0] * len(ids), [self.lm.vocab[i] for i in ids], ti)
+        if mode == "ocr":
+            cands = self.skel_map.get(skeleton(low), [])
+            valid = own != UNK and int(self.lm.counts[own]) >= MIN_CANDIDATE_COUNT
+            change = OCR_CHANGE_COST if valid else OCR_INVALID_CHANGE_COST
+            ids, costs, strs = [own], [0.0], [low]
+            for i in cands:
+                if i != own:
+                    ids.append(i)
+                    costs.append(change)
+                    strs.append(self.lm.vocab[i])
+            return Slot(ids, costs, strs, ti)
+        # legacy
+        if self.channel is not None:
+            return self.channel.slot(self, tok, ti)
+        return self._word_slot(tok, "ocr", ti)
+
+    def _build_segments(self, text: str, tokens, mode: str) -> list[Segment]:
+        segments: list[Segment] = []
+        seg = Segment(start_history=BOS)
+        prev_end = 0
+        prev_tok = ""
+        for ti, (start, end, tok) in enumerate(tokens):
+            gap = text[prev_end:start]
+            if ti and "\n" in gap and (gap.count("\n") > 1 or prev_tok in _SEGMENT_END):
+                if seg.slots:
+                    segments.append(seg)
+                seg = Segment(start_history=BOS)
+            if is_word(tok):
+                nxt = tokens[ti + 1][2] if ti + 1 < len(tokens) else ""
+                if nxt in (".", ")") and _ROMAN.fullmatch(tok):
+                    slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
+                else:
+                    slot = self._word_slot(tok, mode, ti)
+            elif tok.isdigit():
+                slot = Slot([NUM], [0.0], [tok], -1)
+            else:
+                slot = Slot([self.lm.index.get(tok, UNK)], [0.0], [tok], -1)
+            seg.slots.append(slot)
+            if (tok in _SEGMENT_END and len(seg.slots) > 1) or len(seg.slots) >= 300:
+                segments.append(seg)
+                seg = Segment(start_history=slot.ids[0])
+            prev_end, prev_tok = end, tok
+        if seg.slots:
+            segments.append(seg)
+        return segments
+
+    # ----------------------------------------------------------------- restore
+    def restore(self, text: str, mode: str, *, with_confidence: bool = True) -> RestoreResult:
+        """Restore ``text`` (already Unicode-clean) in a concrete mode (not 'auto')."""
+        tokens = tokenize(text, legacy=mode == "legacy")
+        segments = self._build_segments(text, tokens, mode)
+        chosen = decode(self.lm, segments)
+        replacements: dict[int, str] = {}
+        positions: list[tuple[int, int]] = []
+        for si, seg in enumerate(segments):
+            for t, slot in enumerate(seg.slots):
+                if slot.token_index < 0:
+                    continue
+                k = chosen[si][t]
+                tok = tokens[slot.token_index][2]
+                new = slot.strings[k]
+                if new != tok.lower():
+                    pattern = case_pattern(tok)
+                    replacements[slot.token_index] = apply_case(new, pattern, tok)
+                    positions.append((si, t))
+        posts = local_posteriors(self.lm, segments, chosen, positions) if with_confidence else []
+        changes: list[Change] = []
+        by_token: dict[int, Change] = {}
+        for j, (si, t) in enumerate(positions):
+            slot = segments[si].slots[t]
+            start, end, tok = tokens[slot.token_index]
+            k = chosen[si][t]
+            conf, alts = 1.0, []
+            if posts:
+                p = posts[j]
+                conf = float(p[k])
+                order = np.argsort(-p)
+                pattern = case_pattern(tok)
+                alts = [(apply_case(slot.strings[i], pattern, tok), float(p[i]))
+                        for i in order[:4] if i != k][:3]
+            ch = Change(start, end, tok, replacements[slot.token_index], conf, alts)
+            by_token[slot.token_index] = ch
+        out = []
+        prev = 0
+        for ti, (start, end, tok) in enumerate(tokens):
+            if ti in replacements:
+                out.append(text[prev:start])
+                out.append(replacements[ti])
+                prev = end
+        out.append(text[prev:])
+        changes = [by_token[ti] for ti in sorted(by_token)]
+        return RestoreResult("".join(out), mode, changes)
+
+    # ----------------------------------------------------------------- detection
+    def detect_mode(self, text: str) -> str:
+        """'stripped', 'legacy' or 'ocr' (vie OCR or correct text) from word statistics."""
+        words = [t for _, _, t in tokenize(text) if t[:1].isalpha() and len(t) > 1]
+        if not words:
+            return "ocr"
+        lows = [w.lower() for w in words]
+        diac = sum(1 for w in lows if has_diacritics(w)) / len(lows)
+        known = sum(1 for w in lows if w in self.lm.index) / len(lows)
+        if diac >= 0.25 and known >= 0.85:
+            return "ocr"
+        if diac < 0.02 and known >= 0.85:
+            return "stripped"
+        return "legacy"
+
+
+_lock = threading.Lock()
+_default: Restorer | None = None
+
+
+def get_restorer(model: str | Path | None = None) -> Restorer:
+    """The shared restorer with the shipped model (loaded once per process)."""
+    global _default
+    if model is not None:
+        return Restorer(NgramLM.load(model), _load_channel())
+    with _lock:
+        if _default is None:
+            _default = Restorer(NgramLM.load(DEFAULT_MODEL), _load_channel())
+        return _default
+
+
+def _load_channel():
+    try:
+        from .channel import load_default_channel
+    except ImportError:
+        return None
+    return load_default_channel()

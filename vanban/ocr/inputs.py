@@ -1,0 +1,271 @@
+"""Reading inputs: PDF, TIFF, PNG and JPEG files (and folders of them) into page sources.
+
+Every check that can fail happens in :func:`open_input`, before any page is OCRed, so a bad file
+fails with one clear :class:`vanban.errors.InputFileError` and the other inputs go on.
+The file type comes from the first bytes, never from the name alone (a text file named .pdf is
+rejected as such).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from PIL import Image, ImageSequence
+
+from ..errors import EncryptedPdfError, ImageTooLargeError, InputFileError, UnsupportedInputError
+from ..model import Block, Line, Page, Word
+from .textcheck import looks_vietnamese
+
+SUFFIXES = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".png": "png", ".jpg": "jpeg",
+            ".jpeg": "jpeg"}
+#: Largest page image vanban decodes (pixels). An A4 page at 600 dpi is 35 Mpx; anything far
+#: above is a decompression bomb or not a page.
+MAX_PIXELS = 120_000_000
+#: PDF pages are rendered at the resolution of their scan image, within these bounds.
+MIN_RENDER_DPI, MAX_RENDER_DPI, DEFAULT_RENDER_DPI = 300, 400, 300
+
+
+@dataclass
+class PageSource:
+    """One page to read: either an image loader (OCR) or a ready page from a trusted text layer."""
+    number: int
+    load: Callable[[], Image.Image] | None = None
+    dpi: float | None = None
+    text_page: Page | None = None
+    #: True when ``load`` must run on the thread that opened the file (pdfium is not thread-safe).
+    load_on_main_thread: bool = False
+    #: Facts found while opening (e.g. a text layer rejected as garbled).
+    notes: dict = field(default_factory=dict)
+
+
+def sniff_type(path: Path) -> str:
+    """'pdf' | 'png' | 'jpeg' | 'tiff' from the file's first bytes; raises InputFileError."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1024)
+    except IsADirectoryError:
+        raise UnsupportedInputError("is a folder", str(path)) from None
+    except OSError as err:
+        raise InputFileError(f"cannot read: {err.strerror}", str(path)) from None
+    if not head:
+        raise InputFileError("empty file (0 bytes)", str(path))
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if b"%PDF-" in head:  # PDF readers accept junk before the header
+        return "pdf"
+    claimed = SUFFIXES.get(path.suffix.lower())
+    textual = all(b >= 32 or b in b"\t\r\n\f" for b in head[:512])
+    what = "text" if textual else "binary data"
+    if claimed:
+        raise UnsupportedInputError(f"not a {claimed.upper()} file (it holds {what})", str(path))
+    raise UnsupportedInputError(f"unsupported file type ({what}); vanban reads PDF, TIFF, PNG "
+                                "and JPEG", str(path))
+
+
+def expand_inputs(paths: list[str | Path]) -> list[Path]:
+    """Files as given, folders replaced by their supported files (sorted, recursive)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
+                              and f.suffix.lower() in SUFFIXES and not f.name.startswith(".")))
+        else:
+            out.append(p)
+    return out
+
+
+def _check_size(img: Image.Image, path: Path, page: int | None = None) -> None:
+    w, h = img.size
+    if w * h > MAX_PIXELS:
+        where = f"page {page}: " if page else ""
+        raise ImageTooLargeError(f"{where}image of {w}x{h} pixels is over the {MAX_PIXELS // 1_000_000} "
+                                 "Mpx limit (decompression-bomb protection)", str(path))
+
+
+def _open_image(path: Path) -> Image.Image:
+    # PIL's own bomb check raises only far above our limit; make it quiet and check ourselves.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            img = Image.open(path)
+        except Image.DecompressionBombError as err:
+            raise ImageTooLargeError(f"{err}".split(".")[0] + " (decompression-bomb protection)",
+                                     str(path)) from None
+        except Exception as err:  # PIL raises many types for broken files
+            raise InputFileError(f"cannot decode image: {err}", str(path)) from None
+    _check_size(img, path)
+    return img
+
+
+def _image_dpi(img: Image.Image) -> float | None:
+    dpi = img.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    # 72/96 dpi are "no idea" defaults of cameras and editors, not a scan resolution.
+    return value if value and value >= 100 else None
+
+
+def _image_sources(path: Path) -> list[PageSource]:
+    img = _open_image(path)
+    n_frames = getattr(img, "n_frames", 1)
+    sources = []
+    for index in range(n_frames):
+        img.seek(index)
+        _check_size(img, path, index + 1 if n_frames > 1 else None)
+
+        def load(index=index) -> Image.Image:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                frame = Image.open(path)
+                frame.seek(index)
+                dpi = frame.info.get("dpi")
+                try:
+                    frame.load()
+                except Exception as err:
+                    raise InputFileError(f"cannot decode image: {err}", str(path)) from None
+                out = frame.convert("RGB") if frame.mode not in ("RGB", "L") else frame.copy()
+                if dpi:
+                    out.info["dpi"] = dpi
+                return out
+
+        sources.append(PageSource(number=index + 1, load=load, dpi=_image_dpi(img)))
+    # Decode the first frame now so a truncated file fails here, before any OCR.
+    try:
+        img.seek(0)
+        img.load()
+    except Exception as err:
+        raise InputFileError(f"cannot decode image: {err}", str(path)) from None
+    return sources
+
+
+def _native_dpi(page) -> float | None:
+    """Resolution of the largest image on a PDF page (the scan), in pixels per inch."""
+    import pypdfium2.raw as pdfium_c
+    best = None
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            px_w, px_h = obj.get_px_size()
+            left, bottom, right, top = obj.get_bounds()
+        except Exception:
+            continue
+        width_in = (right - left) / 72
+        if width_in > 1 and (best is None or px_w * px_h > best[0]):
+            best = (px_w * px_h, px_w / width_in)
+    return best[1] if best else None
+
+
+def text_layer_page(textpage, number: int, page_size_pt: tuple[float, float], dpi: float) -> Page:
+    """A Page (words with boxes, in page pixels at ``dpi``) from a PDF text layer."""
+    scale = dpi / 72
+    width_pt, height_pt = page_size_pt
+    lines: list[Line] = []
+    words: list[Word] = []
+    chars: list[str] = []
+    boxes: list[tuple[float, float, float, float]] = []
+
+    def flush_word():
+        if chars:
+            x0 = min(b[0] for b in boxes); x1 = max(b[2] for b in boxes)
+            y0 = min(b[1] for b in boxes); y1 = max(b[3] for b in boxes)
+            words.append(Word("".join(chars), (round(x0), round(y0), round(x1), round(y1)), None))
+            chars.clear(); boxes.clear()
+
+    def flush_line():
+        flush_word()
+        if words:
+            lines.append(Line(words=list(words), bbox=_union([w.bbox for w in words])))
+            words.clear()
+
+    for i in range(textpage.count_chars()):
+        ch = textpage.get_text_range(i, 1)
+        if ch in ("\r", "\n"):
+            flush_line()
+            continue
+        if not ch.strip():
+            flush_word()
+            continue
+        left, bottom, right, top = textpage.get_charbox(i)
+        chars.append(ch)
+        boxes.append((left * scale, (height_pt - top) * scale, right * scale, (height_pt - bottom) * scale))
+    flush_line()
+    return Page(number=number, blocks=[Block(lines=lines, bbox=_union([ln.bbox for ln in lines]))] if lines else [],
+                width=round(width_pt * scale), height=round(height_pt * scale), dpi=dpi,
+                source="text-layer")
+
+
+def _union(boxes):
+    boxes = [b for b in boxes if b]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
+    import pypdfium2 as pdfium
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        msg = str(err)
+        if "password" in msg.lower():
+            raise EncryptedPdfError("encrypted PDF (needs a password); decrypt it first, e.g. "
+                                    "qpdf --decrypt --password=... in.pdf out.pdf", str(path)) from None
+        raise InputFileError(f"corrupt or unreadable PDF ({msg.rstrip('.')})", str(path)) from None
+    if len(pdf) == 0:
+        raise InputFileError("PDF has no pages", str(path))
+    sources = []
+    for index in range(len(pdf)):
+        try:
+            page = pdf[index]
+            width_pt, height_pt = page.get_size()
+        except pdfium.PdfiumError as err:
+            raise InputFileError(f"corrupt PDF: page {index + 1}: {err}", str(path)) from None
+        native = _native_dpi(page)
+        dpi = DEFAULT_RENDER_DPI if native is None else min(MAX_RENDER_DPI, max(MIN_RENDER_DPI, round(native)))
+        if width_pt * height_pt * (dpi / 72) ** 2 > MAX_PIXELS:
+            raise ImageTooLargeError(f"page {index + 1} is {width_pt:.0f}x{height_pt:.0f} pt, too large "
+                                     "to render", str(path))
+        source = PageSource(number=index + 1, dpi=dpi)
+        if native:
+            source.notes["scan_dpi"] = round(native)
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+        if text.strip():
+            real = looks_vietnamese(text)
+            source.notes["text_layer"] = "trusted" if real and not force_ocr else (
+                "ignored (--force-ocr)" if real else "garbled, ignored")
+            if real and not force_ocr:
+                source.text_page = text_layer_page(textpage, index + 1, (width_pt, height_pt), dpi)
+                sources.append(source)
+                continue
+
+        def load(index=index, dpi=dpi) -> Image.Image:
+            # pdfium is not thread-safe: this runs on the thread that drives the pool.
+            bitmap = pdf[index].render(scale=dpi / 72, grayscale=False)
+            img = bitmap.to_pil().convert("RGB")
+            img.info["dpi"] = (dpi, dpi)
+            return img
+
+        source.load = load
+        source.load_on_main_thread = True
+        sources.append(source)
+    return sources
+
+
+def open_input(path: str | Path, force_ocr: bool = False) -> list[PageSource]:
+    """Validate one input file and list its pages; raises InputFileError subclasses."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError("no such file", str(path))
+    kind = sniff_type(path)
+    if kind == "pdf":
+        return _pdf_sources(path, force_ocr)
+    return _image_sources(path)

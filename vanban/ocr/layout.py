@@ -1,0 +1,228 @@
+"""Layout: Tesseract's words -> lines -> blocks with roles, in the reading order of a directive.
+
+Vietnamese administrative documents (Decree 30/2020) have two two-column bands:
+- the header at the top of page 1: issuer and "Số: ..." on the left, national motto and
+  place/date on the right;
+- the closing block: the "Nơi nhận:" list on the left, the signature block on the right.
+
+Tesseract often reads such a band row by row ("UỶ BAN NHÂN DÂN CỘNG HÒA XÃ HỘI ...") or in an
+order that mixes the columns. Here lines are first split at column-wide gaps, then rows of lines
+side by side reveal a band and its gutter; the band is emitted as its left block, then its right
+block. Everything else is single-column body text, read top to bottom.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from ..model import Block, Line, Word, union_bbox
+
+_PAGE_NUMBER_RE = re.compile(r"^[-–(\[]?\s*\d{1,3}\s*[-–)\]]?$")
+_RECIPIENTS_RE = re.compile(r"^\W*N[ơo]i\s+nh[ậa]n", re.IGNORECASE)
+
+
+@dataclass
+class _Ln:
+    """A line under analysis: words, box, and the Tesseract paragraph it came from."""
+    words: list[Word]
+    key: tuple | None = None
+    box: tuple[int, int, int, int] = field(init=False)
+
+    def __post_init__(self):
+        self.box = union_bbox([w.bbox for w in self.words])  # type: ignore[assignment]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+    def to_line(self) -> Line:
+        return Line(words=self.words, bbox=self.box)
+
+
+def split_at_gaps(words: list[Word], key: tuple | None, min_gap: float) -> list[_Ln]:
+    """Cut one recognised line wherever two words are further apart than ``min_gap`` px.
+
+    Words far above or below the line (a page number Tesseract attached to a body line) become
+    lines of their own.
+    """
+    cys = sorted((w.bbox[1] + w.bbox[3]) / 2 for w in words)
+    hs = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    mid, h = cys[len(cys) // 2], max(1, hs[len(hs) // 2])
+    outliers = [w for w in words if abs((w.bbox[1] + w.bbox[3]) / 2 - mid) > h]
+    if outliers and len(outliers) < len(words):
+        inliers = [w for w in words if w not in outliers]
+        return split_at_gaps(inliers, key, min_gap) + [_Ln([w], key) for w in outliers]
+    words = sorted(words, key=lambda w: w.bbox[0])
+    parts: list[list[Word]] = [[words[0]]]
+    for prev, word in zip(words, words[1:]):
+        if word.bbox[0] - prev.bbox[2] > min_gap:
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return [_Ln(p, key) for p in parts]
+
+
+def _rows(lines: list[_Ln]) -> list[list[_Ln]]:
+    """Group lines that sit side by side (vertical overlap over half the smaller height)."""
+    rows: list[list[_Ln]] = []
+    for ln in sorted(lines, key=lambda l: l.cy):
+        if rows:
+            row = rows[-1]
+            top = min(l.box[1] for l in row)
+            bottom = max(l.box[3] for l in row)
+            overlap = min(bottom, ln.box[3]) - max(top, ln.box[1])
+            if overlap > 0.5 * min(ln.height, bottom - top):
+                row.append(ln)
+                continue
+        rows.append([ln])
+    for row in rows:
+        row.sort(key=lambda l: l.box[0])
+    return rows
+
+
+def _block(lines: list[_Ln], role: str) -> Block:
+    lines = sorted(lines, key=lambda l: (l.box[1], l.box[0]))
+    return Block(lines=[l.to_line() for l in lines], bbox=union_bbox([l.box for l in lines]), role=role)
+
+
+def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: int,
+                 page_height: int, page_number: int = 1) -> list[Block]:
+    """Lines (their words and an optional source paragraph key) -> blocks in reading order.
+
+    Roles: ``page_number`` (a lone number in the top or bottom margin), ``header_left`` /
+    ``header_right`` (a two-column band before any body text on the page), ``recipients`` /
+    ``signature`` (a two-column band after body text, or lone right-hand lines at the end),
+    ``body`` (the rest; a new block per source paragraph or after a blank gap).
+    """
+    lines_in = [(ws, k) for ws, k in lines_in if ws]
+    if not lines_in:
+        return []
+    heights = [union_bbox([w.bbox for w in ws])[3] - union_bbox([w.bbox for w in ws])[1]
+               for ws, _ in lines_in]
+    line_h = statistics.median(heights) or 1
+    col_gap = max(2.2 * line_h, 0.04 * page_width)
+    lines: list[_Ln] = []
+    for ws, key in lines_in:
+        lines.extend(split_at_gaps(ws, key, col_gap))
+    # A line piece without a letter or digit is dust or seal residue, not text.
+    lines = [ln for ln in lines if any(c.isalnum() for c in ln.text)]
+    if not lines:
+        return []
+    rows = _rows(lines)
+
+    # Page number: a lone short number in the top or bottom 8% of the page.
+    items: list[tuple[float, list[Block]]] = []  # (y, blocks) emitted in y order
+    for edge in (0, -1):
+        if rows and len(rows[edge]) == 1 and _PAGE_NUMBER_RE.match(rows[edge][0].text):
+            ln = rows[edge][0]
+            if ln.box[3] < 0.08 * page_height or ln.box[1] > 0.92 * page_height:
+                items.append((ln.box[1], [_block([ln], "page_number")]))
+                rows.pop(edge)
+    tol = 0.5 * line_h
+    wide = [(l.box[0] + l.box[2]) / 2 for l in lines if l.box[2] - l.box[0] > 0.5 * page_width]
+    text_centre = statistics.median(wide) if wide else page_width / 2
+    used = [False] * len(rows)
+
+    def side(ln: _Ln, row: list[_Ln], lo: float, hi: float) -> str:
+        """'left' | 'right' of a band whose seed row leaves [lo, hi] free, or 'cross'."""
+        if len(row) == 1 and abs((ln.box[0] + ln.box[2]) / 2 - text_centre) < 0.05 * page_width:
+            return "cross"  # a centred heading ("KẾ HOẠCH") spans the page, not a column
+        if ln.box[2] <= hi - tol:
+            return "left"
+        if ln.box[0] >= lo + tol:
+            return "right"
+        return "cross"
+
+    def row_sides(j: int, lo: float, hi: float) -> list[str] | None:
+        sides = [side(l, rows[j], lo, hi) for l in rows[j]]
+        return None if "cross" in sides else sides
+
+    # Bands: start at a row with a column gap, grow up/down through rows that stay on their side.
+    i = 0
+    while i < len(rows):
+        seed = rows[i]
+        gaps = [(b.box[0] - a.box[2], a.box[2], b.box[0]) for a, b in zip(seed, seed[1:])]
+        gaps = [g for g in gaps if g[0] > col_gap]
+        if used[i] or not gaps:
+            i += 1
+            continue
+        _, lo, hi = max(gaps)
+        start = end = i
+        # up: only for a band at the top of the page (nothing above crosses the gutter)
+        first = max([j + 1 for j in range(i) if used[j]], default=0)
+        if all(row_sides(j, lo, hi) is not None for j in range(first, i)):
+            start = first
+        # down: through rows that stay in their columns, less than 4 line heights apart
+        while end + 1 < len(rows) and row_sides(end + 1, lo, hi) is not None:
+            gap = min(l.box[1] for l in rows[end + 1]) - max(l.box[3] for l in rows[end])
+            if gap > 4 * line_h:
+                break
+            end += 1
+        left: list[_Ln] = []
+        right: list[_Ln] = []
+        for j in range(start, end + 1):
+            for ln, sd in zip(rows[j], row_sides(j, lo, hi) or []):
+                (left if sd == "left" else right).append(ln)
+        band = left + right
+        body_above = any(not used[j] for j in range(start))
+        is_header = not body_above and not any(_RECIPIENTS_RE.match(l.text) for l in left)
+        roles = ("header_left", "header_right") if is_header else ("recipients", "signature")
+        blocks = []
+        if left:
+            blocks.append(_block(left, roles[0]))
+        if right:
+            blocks.append(_block(right, roles[1]))
+        items.append((min(l.box[1] for l in band), blocks))
+        for j in range(start, end + 1):
+            used[j] = True
+        i = end + 1
+
+    # Trailing lines on the right half after the last full-width line: a signature block alone.
+    rest = [j for j in range(len(rows)) if not used[j]]
+    if rest and not any(b.role == "signature" for _, bs in items for b in bs):
+        centre = page_width / 2
+        tail: list[int] = []
+        for j in reversed(rest):
+            if all(l.box[0] > centre for l in rows[j]):
+                tail.append(j)
+            else:
+                break
+        if tail and len(tail) < len(rest):
+            sig = [l for j in tail for l in rows[j]]
+            items.append((min(l.box[1] for l in sig), [_block(sig, "signature")]))
+            for j in tail:
+                used[j] = True
+
+    # Body: the remaining rows top to bottom; a new block per source paragraph or after a gap.
+    current: list[_Ln] = []
+    prev_bottom = None
+
+    def close():
+        if current:
+            items.append((current[0].box[1], [_block(list(current), "body")]))
+            current.clear()
+
+    for j, row in enumerate(rows):
+        if used[j]:
+            close()
+            prev_bottom = None
+            continue
+        for ln in row:
+            if current and (ln.key != current[-1].key or
+                            (prev_bottom is not None and ln.box[1] - prev_bottom > 1.2 * line_h)):
+                close()
+            current.append(ln)
+        prev_bottom = max(l.box[3] for l in row)
+    close()
+    items.sort(key=lambda it: it[0])
+    return [b for _, blocks in items for b in blocks]

@@ -1,0 +1,170 @@
+"""Page preprocessing before Tesseract: small named steps, each switchable and measurable.
+
+Every step takes and returns a grayscale ``numpy.uint8`` page (the seal step takes RGB) and
+reports what it found, so ``Page.preprocessing`` records what was done to each page.
+Measured effects on the dev scans and real scans are in docs/ocr.md
+(``vanban evaluate ocr --steps ...`` re-runs them).
+
+- :func:`remove_red_ink` - red seals and stamps: red pixels replaced by their red-channel value
+  (which is close to paper white), black text under the seal kept.
+- :func:`estimate_skew` / :func:`deskew` - rotation of a few degrees from scanning.
+- :func:`upscale_low_resolution` - photos / low-dpi scans (~70 dpi) enlarged so that body text
+  reaches the size Tesseract's models were trained on.
+- orientation (90/180/270) is decided with Tesseract's OSD in :mod:`vanban.ocr.engine`; the pipeline
+  asks for it only when a page reads badly, so upright pages pay nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+#: A pixel is "red ink" when its red channel exceeds the brighter of green/blue by this much.
+RED_MARGIN = 40
+#: Share of sampled pixels that must be red before the seal step does anything.
+RED_MIN_SHARE = 0.0005
+
+
+def to_gray(rgb: np.ndarray) -> np.ndarray:
+    """Luminance of an RGB page (a grayscale page is returned as is)."""
+    if rgb.ndim == 2:
+        return rgb
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def red_ink_share(rgb: np.ndarray, stride: int = 4) -> float:
+    """Share of (sampled) pixels that look like red ink."""
+    if rgb.ndim == 2:
+        return 0.0
+    s = rgb[::stride, ::stride].astype(np.int16)
+    redness = s[..., 0] - np.maximum(s[..., 1], s[..., 2])
+    return float((redness > RED_MARGIN).mean())
+
+
+def remove_red_ink(rgb: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Grayscale page with red seal/stamp ink lifted to paper brightness.
+
+    Red ink is bright in the red channel and dark in green/blue; black text is dark in all
+    three. So where a pixel is clearly red it becomes paper (the brighter of its red channel and
+    the page's paper level); text printed under the seal stays dark. Pages without red are only
+    converted to gray.
+    """
+    gray = to_gray(rgb)
+    share = red_ink_share(rgb)
+    if share < RED_MIN_SHARE:
+        return gray, {"red_share": round(share, 5), "applied": False}
+    r = rgb[..., 0]
+    redness = r.astype(np.int16) - np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16)
+    # Softer threshold at the anti-aliased edges of the seal strokes: any pink tinge counts.
+    mask = redness > RED_MARGIN // 2
+    # Lift the ink to paper level: the red channel alone leaves a faint grey ring Tesseract
+    # still sees. Paper = a bright percentile of the page.
+    paper = np.uint8(np.percentile(gray[::8, ::8], 90))
+    out = gray.copy()
+    out[mask] = np.maximum(r[mask], paper)
+    return out, {"red_share": round(share, 5), "applied": True}
+
+
+def _ink_points(gray: np.ndarray, max_side: int = 1200, max_points: int = 60000) -> tuple[np.ndarray, float]:
+    """Coordinates of dark pixels on a downscaled copy (for skew estimation), and the scale."""
+    h, w = gray.shape
+    scale = min(1.0, max_side / max(h, w))
+    small = cv2.resize(gray, (max(1, int(w * scale)), max(1, int(h * scale))),
+                       interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    _, binary = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ys, xs = np.nonzero(binary)
+    if len(xs) > max_points:
+        pick = np.random.default_rng(0).choice(len(xs), max_points, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    return np.stack([xs, ys], axis=1).astype(np.float32), scale
+
+
+def estimate_skew(gray: np.ndarray, max_deg: float = 5.0) -> float:
+    """Skew of the text lines in degrees (positive: counter-clockwise), by projection profiles.
+
+    Text lines give the sharpest horizontal projection when the page is straight: the angle
+    whose profile has the largest energy wins (coarse 0.25° search, then 0.05° refinement).
+    """
+    pts, _ = _ink_points(gray)
+    if len(pts) < 200:
+        return 0.0
+    xs, ys = pts[:, 0], pts[:, 1]
+    h = int(ys.max()) + int(xs.max()) + 4
+
+    def energy(deg: float) -> float:
+        a = math.radians(deg)
+        # y coordinate after rotating the page by -deg (undoing a skew of deg)
+        proj = ys * math.cos(a) + xs * math.sin(a)
+        hist = np.bincount(np.clip(proj, 0, h - 1).astype(np.int32), minlength=h)
+        return float(np.dot(hist, hist))
+
+    coarse = np.arange(-max_deg, max_deg + 1e-6, 0.25)
+    best = max(coarse, key=energy)
+    fine = np.arange(best - 0.25, best + 0.25 + 1e-6, 0.05)
+    return round(float(max(fine, key=energy)), 2)
+
+
+def rotate(gray: np.ndarray, deg: float, fill: int | None = None) -> np.ndarray:
+    """Rotate a page by ``deg`` degrees counter-clockwise about its centre (same size)."""
+    h, w = gray.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
+    if fill is None:
+        fill = int(np.percentile(gray[::8, ::8], 90))  # paper colour
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=fill)
+
+
+def deskew(gray: np.ndarray, min_deg: float = 0.2) -> tuple[np.ndarray, dict]:
+    """Straighten a skewed page; angles below ``min_deg`` are left alone (no gain, a resample)."""
+    angle = estimate_skew(gray)
+    if abs(angle) < min_deg:
+        return gray, {"skew_deg": angle, "applied": False}
+    return rotate(gray, -angle), {"skew_deg": angle, "applied": True}
+
+
+def rotate_quadrant(gray: np.ndarray, degrees: int) -> np.ndarray:
+    """Rotate by a multiple of 90° clockwise (OSD's "Rotate" answer)."""
+    k = (degrees // 90) % 4
+    codes = {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return cv2.rotate(gray, codes[k]) if k else gray
+
+
+def text_height_px(gray: np.ndarray) -> float | None:
+    """Median height of letter-sized dark connected components (≈ x-height to cap height)."""
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if n < 30:
+        return None
+    hs = stats[1:, cv2.CC_STAT_HEIGHT]
+    ws = stats[1:, cv2.CC_STAT_WIDTH]
+    keep = (hs >= 3) & (hs <= gray.shape[0] // 10) & (ws <= hs * 4)
+    if keep.sum() < 30:
+        return None
+    return float(np.median(hs[keep]))
+
+
+#: Median letter height (px) of 13-14 pt text at 300 dpi, what Tesseract reads best.
+TARGET_TEXT_HEIGHT = 26.0
+#: Pages whose letters are shorter than this get enlarged.
+MIN_TEXT_HEIGHT = 17.0
+
+
+def upscale_low_resolution(gray: np.ndarray, dpi: float | None, max_factor: float = 4.0
+                           ) -> tuple[np.ndarray, dict]:
+    """Enlarge low-resolution pages (photos, 70-150 dpi scans) so letters are ~26 px high.
+
+    Pages with a declared resolution of 200 dpi or more are left alone; otherwise the letter
+    height measured from connected components decides (file DPI tags of photos are not to be
+    trusted).
+    """
+    if dpi and dpi >= 200:
+        return gray, {"applied": False, "reason": f"{dpi:.0f} dpi"}
+    height = text_height_px(gray)
+    if height is None or height >= MIN_TEXT_HEIGHT:
+        return gray, {"applied": False, "text_height_px": height}
+    factor = min(max_factor, TARGET_TEXT_HEIGHT / height)
+    h, w = gray.shape
+    big = cv2.resize(gray, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_CUBIC)
+    return big, {"applied": True, "text_height_px": height, "factor": round(factor, 2)}
