@@ -3,6 +3,8 @@
 
     python scripts/extract_diff.py GOLD_DIR text DIR [SUFFIX]     # <id><SUFFIX> texts (default .txt)
     python scripts/extract_diff.py GOLD_DIR pages DIR             # <id>/page-*.gt.txt joined by \\f
+    python scripts/extract_diff.py GOLD_DIR records DIR           # <id>.json records (vanban run -o)
+    python scripts/extract_diff.py GOLD_DIR documents DIR         # <id>.json Documents (to_dict), re-extracted
 """
 
 import json
@@ -20,7 +22,14 @@ def main() -> None:
     for gp in sorted(Path(gold_dir).glob("*.json")):
         g = json.loads(gp.read_text(encoding="utf-8"))
         doc_id = g["id"]
-        if mode == "pages":
+        if mode in ("records", "documents"):
+            path = src / f"{doc_id}.json"
+            if not path.exists():
+                continue
+            data = json.loads(path.read_text(encoding="utf-8"))
+            r = data if mode == "records" else extract_record(Document.from_dict(data)).to_dict()
+            text = None
+        elif mode == "pages":
             if not (src / doc_id).is_dir():
                 continue
             text = _page_text(src / doc_id)
@@ -29,7 +38,8 @@ def main() -> None:
             if not path.exists():
                 continue
             text = path.read_text(encoding="utf-8")
-        r = extract_record(Document.from_text(text, source=doc_id)).to_dict()
+        if text is not None:
+            r = extract_record(Document.from_text(text, source=doc_id)).to_dict()
         print("==", doc_id)
         for f in ("type", "number", "issuer", "place", "date", "title"):
             if g["document"].get(f) != r["document"].get(f):

@@ -2,8 +2,8 @@
 """Render corpus sentences, OCR them with Tesseract's English model, keep (gold, ocr) pages.
 
 These pairs teach the legacy-OCR channel model (vanban/normalize/channel.py) how an
-English-model OCR mangles Vietnamese letters. Only the training corpus is rendered (never the
-dev sets). Deterministic for a given seed.
+English-model OCR mangles Vietnamese letters. Only the training corpus is rendered, without
+the corpus's copies of the dev documents. Deterministic for a given seed.
 
     nice -n 10 python scripts/normalize_make_channel_data.py --pages 40 --out /work/cache/channel
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vanban.normalize.lm import DEFAULT_CORPUS  # noqa: E402
+from vanban.normalize.lm import DEFAULT_CORPUS, dev_document_ids  # noqa: E402
 
 
 def sample_paragraphs(corpus: Path, n: int, seed: int) -> list[str]:
@@ -29,9 +29,12 @@ def sample_paragraphs(corpus: Path, n: int, seed: int) -> list[str]:
     import lzma
     rng = random.Random(seed)
     pool: list[str] = []
+    dev_ids = dev_document_ids(corpus.parent.parent)  # never render the dev documents
     with lzma.open(corpus, "rt", encoding="utf-8") as fh:
         for raw in fh:
             doc = json.loads(raw)
+            if doc.get("id") in dev_ids:
+                continue
             paras = [p.strip() for p in doc["text"].split("\n") if 20 <= len(p.strip()) <= 600]
             keep = 0.6 if doc.get("source") in ("tvpl", "congbot") else 0.01
             pool.extend(p for p in paras if rng.random() < keep)

@@ -345,3 +345,96 @@ def test_cli_evaluate_extract(tmp_path):
     text = runner.invoke(main, ["evaluate", "extract", "--gold", str(FIXTURES / "gold"),
                                 "--from-text", str(FIXTURES)]).output
     assert "task_lead_accuracy" in text and "purposes" in text
+
+
+# ------------------------------------------------------------------------- OCR robustness
+def test_interleaved_two_column_header():
+    text = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "TỈNH LAI CHÂU Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 7360/KH-UBND Lai Châu, ngày 19 tháng 11 năm 2025\n"
+            "KẾ HOẠCH\nTRIỂN KHAI THI HÀNH LUẬT GIAI ĐOẠN 2026 - 2030\n"
+            "I. MỤC ĐÍCH, YÊU CẦU\n"
+            "1. Bảo đảm sự chỉ đạo thống nhất của Ủy ban nhân dân tỉnh trong triển khai thi hành Luật.\n")
+    d = extract_record(text).document
+    assert (d["issuer"], d["number"], d["place"], d["date"]) == (
+        "Ủy ban nhân dân tỉnh Lai Châu", "7360/KH-UBND", "Lai Châu", "2025-11-19")
+    assert d["period"]["start"] == 2026 and d["period"]["end"] == 2030
+
+
+def test_ocr_noise_roman_numerals_page_numbers_and_signature():
+    text = "\n".join([
+        "KẾ HOẠCH", "TUYÊN TRUYỀN PHÁP LUẬT",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Nâng cao nhận thức pháp luật cho cán bộ, công chức, viên chức và người lao động trên",
+        "2",
+        "",
+        "địa bàn tỉnh.",
+        "Il. NHIỆM VỤ",
+        "1. Tổ chức tuyên truyền pháp luật.",
+        "- Cơ quan chủ trì: Sở Tư pháp.",
+        "Iv. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Tư pháp chủ trì theo dõi, đôn đốc thực hiện Kế hoạch./.",
+        "Noi nh@n:", "- Như trên;", "- Lưu: VT.",
+        "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CIHIỦ TỊCH", "Nguyễn Văn An",
+    ])
+    rec = extract_record(text)
+    assert rec.purposes == ["Nâng cao nhận thức pháp luật cho cán bộ, công chức, viên chức và người "
+                            "lao động trên địa bàn tỉnh."]
+    assert [t.path for t in rec.tasks] == ["II.1"] and rec.tasks[0].lead == ["Sở Tư pháp"]
+    assert rec.implementation == ["Sở Tư pháp chủ trì theo dõi, đôn đốc thực hiện Kế hoạch."]
+    assert rec.duties[0].agency == "Sở Tư pháp"
+    assert rec.signature["title"] == "PHÓ CHỦ TỊCH" and rec.signature["name"] == "Nguyễn Văn An"
+    assert rec.recipients == ["Như trên", "Lưu: VT"]
+
+
+def test_labels_merged_into_a_paragraph_by_ocr():
+    text = ("KẾ HOẠCH\nKIỂM TRA\nI. NỘI DUNG\n"
+            "1. Tổ chức tập huấn nghiệp vụ cho cán bộ. Cơ quan thực hiện: Sở Nội vụ; Sở Tư pháp. "
+            "Cơ quan phối hợp: Các sở, ngành; UBND các xã, phường. Thời gian thực hiện: Năm 2026.")
+    task = extract_record(text).tasks[0]
+    assert task.title == "Tổ chức tập huấn nghiệp vụ cho cán bộ."
+    assert task.lead == ["Sở Nội vụ", "Sở Tư pháp"]
+    assert task.partners == ["Các sở, ngành", "UBND các xã, phường"]
+    assert task.timeframe == "Năm 2026"
+
+
+def test_appendix_table_tasks():
+    text = "\n".join([
+        "KẾ HOẠCH", "ĐỔI MỚI CÔNG NGHỆ",
+        "I. NHIỆM VỤ VÀ GIẢI PHÁP (chi tiết Phụ lục đính kèm)",
+        "II. TỔ CHỨC THỰC HIỆN", "1. Sở Tài chính", "Chủ trì bố trí kinh phí.", "2. Hiệp hội Doanh nghiệp",
+        "Vận động hội viên tham gia.",
+        "Nơi nhận: - Như trên; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn An",
+        "NHIỆM VỤ VÀ GIẢI PHÁP THỰC HIỆN",
+        "STT NHIỆM VỤ VÀ GIẢI PHÁP CHỦ TRÌ PHỐI HỢP THỜI GIAN I NHÓM GIẢI PHÁP VỀ CƠ CHẾ 1 Rà soát các "
+        "cơ chế, chính sách khuyến khích đổi mới công nghệ. Sở Tài chính Sở, ban, ngành có liên quan "
+        "Thường xuyên 2 Vận động hội viên đổi mới công nghệ. Hiệp hội Doanh nghiệp Doanh nghiệp 2026",
+    ])
+    rec = extract_record(text)
+    assert [(t.path, t.lead, t.partners, t.timeframe) for t in rec.tasks] == [
+        ("I.1", ["Sở Tài chính"], ["Sở, ban, ngành có liên quan"], "Thường xuyên"),
+        ("I.2", ["Hiệp hội Doanh nghiệp"], ["Doanh nghiệp"], "2026")]
+    assert rec.tasks[0].title == "Rà soát các cơ chế, chính sách khuyến khích đổi mới công nghệ."
+    assert rec.implementation == ["Sở Tài chính", "Hiệp hội Doanh nghiệp"]
+
+
+def test_cli_run_markdown_on_text(tmp_path):
+    doc_id = PLAN_IDS[0]
+    result = CliRunner().invoke(main, ["run", str(FIXTURES / f"{doc_id}.txt"), "--mode", "off",
+                                       "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "## Tasks" in result.output and _gold(doc_id)["document"]["number"] in result.output
+
+
+def test_merged_kind_title_line_and_inline_objective_labels():
+    text = ("ỦY BAN NHÂN DÂN TỈNH X CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Số: 1/KH-UBND X, ngày 1 tháng 2 năm 2026\n"
+            "KẾ HOẠCH TRIỂN KHAI CÔNG TÁC\nDÂN SỐ NĂM 2026\n"
+            "Căn cứ Luật số 72/2025/QH15;\n"
+            "I. MỤC TIÊU\n"
+            "1. Mục tiêu chung: Nâng cao chất lượng dân số của tỉnh.\n"
+            "2. Mục tiêu cụ thể: Phấn đấu 90% xã đạt chuẩn đến năm 2026.\n")
+    rec = extract_record(text)
+    assert rec.document["type"] == "Kế hoạch"
+    assert rec.document["title"] == "Triển khai công tác dân số năm 2026"
+    assert [o.scope for o in rec.objectives] == ["general", "specific"]
+    assert [(t.value, t.unit, t.year) for t in rec.objectives[1].targets] == [(90, "%", 2026)]

@@ -106,7 +106,7 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
               help="X.jpg with X_gt.txt (silver) real scans.")
 @click.option("--variants", default="vanban", show_default=True,
               help="Comma-separated option sets: vanban, no-seal-removal, no-deskew, no-upscale, "
-                   "no-orientation, no-preprocessing.")
+                   "no-orientation, no-column-reread, no-preprocessing.")
 @click.option("--no-raw", is_flag=True, help="Skip the raw `tesseract` baseline.")
 @click.option("--jobs", "-j", type=int, default=None, help="Pages in parallel [default: all cores].")
 @click.option("--json", "as_json", is_flag=True, help="Print the full per-page report as JSON.")
@@ -191,7 +191,8 @@ def _console(stream=None):
     stream = stream or sys.stdout
     tty = stream.isatty()
     # Off a terminal rich would wrap at 80 columns; a wider table is easier to read in a file.
-    return Console(file=stream, width=None if tty else 200, no_color=not tty,
+    width = None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 200
+    return Console(file=stream, width=width, no_color=not tty,
                    highlight=False, soft_wrap=False)
 
 
@@ -290,9 +291,11 @@ def search_cmd(query, db, kinds, limit, fmt, out):
     """
     from .corpus import Store
     text = " ".join(query)
+    # On a terminal the matches are shown in reverse video; elsewhere they are [bracketed].
+    styled = fmt == "table" and not (out and out != "-") and sys.stdout.isatty()
     with Store(db, readonly=True) as store:
         hits = store.search(text, kind=list(kinds) or None, limit=limit,
-                            mark=("\x02", "\x03") if fmt == "table" else ("[", "]"))
+                            mark=("\x02", "\x03") if styled else ("[", "]"))
     columns = ["document_number", "kind", "ref", "score", "snippet", "document_id", "title",
                "file_name"]
     if fmt == "table":
@@ -300,7 +303,9 @@ def search_cmd(query, db, kinds, limit, fmt, out):
         for hit in hits:
             rich_text = Text()
             bold = False
-            for part in hit["snippet"].replace("\x03", "\x02").split("\x02"):
+            parts = hit["snippet"].replace("\x03", "\x02").split("\x02") if styled \
+                else [hit["snippet"]]
+            for part in parts:
                 rich_text.append(part, style="bold reverse" if bold else None)
                 bold = not bold
             hit["snippet"] = rich_text

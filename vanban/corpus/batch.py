@@ -16,6 +16,7 @@ table, the others were stored); 4 inputs failed because a required program/model
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import socket
 import sys
@@ -362,6 +363,33 @@ def _die_with_parent(parent_pid: int) -> None:
             os._exit(1)
 
 
+#: Warm-up texts for :func:`_preload_pipeline`: one with its marks, one without (which sends
+#: normalize down its diacritic-restoration path), so both paths' models get loaded.
+_WARM_UP_TEXTS = (
+    "ỦY BAN NHÂN DÂN TỈNH\nSố: 1/KH-UBND\nKẾ HOẠCH\nThực hiện chuyển đổi số\n"
+    "I. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao hiệu quả quản lý nhà nước.\n"
+    "II. NHIỆM VỤ\n1. Sở Tài chính chủ trì, phối hợp với Sở Nội vụ.\n",
+    "UY BAN NHAN DAN TINH\nSo: 1/KH-UBND\nKE HOACH\nThuc hien chuyen doi so\n"
+    "I. MUC DICH, YEU CAU\n1. Nang cao hieu qua quan ly nha nuoc.\n",
+)
+
+
+def _preload_pipeline(options: dict) -> None:
+    """Load the pipeline's models in this process before the pool forks its workers, so each
+    worker inherits them (copy-on-write) instead of loading them again (seconds per worker)."""
+    import multiprocessing
+    if multiprocessing.get_start_method(allow_none=False) != "fork":
+        return
+    try:
+        from ..model import Document
+        from ..pipeline import PipelineOptions, process_document
+        for text in _WARM_UP_TEXTS:
+            process_document(Document.from_text(text, source="<warm-up>"),
+                             PipelineOptions(**options))
+    except Exception:  # a broken stage shows up, with its reason, on the first real document
+        pass
+
+
 def _new_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
                                initargs=(os.getpid(),))
@@ -380,6 +408,11 @@ def _run_local(jobs_iter: Iterator[_Job], handle: Callable[[dict], None], worker
     its worker again is recorded as an error."""
     limit = max_in_flight or workers * 2
     suspects: list[_Job] = []
+    first = next(jobs_iter, None)
+    if first is None:  # nothing to run: no pool, no model loading
+        return
+    jobs_iter = itertools.chain([first], jobs_iter)
+    _preload_pipeline(options)
     pool = _new_pool(workers)
     try:
         pending: dict = {}
@@ -431,7 +464,10 @@ def _run_dask(jobs_iter: Iterator[_Job], handle: Callable[[dict], None], schedul
         client = scheduler
     else:
         address = getattr(scheduler, "scheduler_address", scheduler)  # a LocalCluster
-        client = Client(address)
+        try:
+            client = Client(address, timeout="20s")
+        except (OSError, TimeoutError) as err:
+            raise VanbanError(f"cannot reach the Dask scheduler at {address}: {err}") from err
         own_client = True
     try:
         threads = sum((client.nthreads() or {}).values()) or 1

@@ -122,7 +122,7 @@ CREATE TABLE IF NOT EXISTS tasks (
 
 CREATE TABLE IF NOT EXISTS agencies (
     id TEXT PRIMARY KEY,            -- normalised key (extract's agency id, else the folded name)
-    name TEXT                       -- the name as first seen
+    name TEXT                       -- one spelling seen for it (the alphabetically first)
 );
 
 CREATE TABLE IF NOT EXISTS task_agencies (

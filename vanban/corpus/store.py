@@ -401,7 +401,10 @@ class Store:
                (doc_id, i, d.get("path"), d.get("agency"), agency_id, d.get("text")))
             units.append(("duty", d.get("agency") or str(i), d.get("text")))
         for agency_id, name in agencies.items():
-            ex("INSERT OR IGNORE INTO agencies VALUES (?, ?)", (agency_id, name))
+            # min(): the same spelling whatever order documents arrive in (Dask completes
+            # them out of order), so two runs over the same inputs give the same table.
+            ex("INSERT INTO agencies VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
+               "name = min(name, excluded.name)", (agency_id, name))
         for i, r in enumerate(references, start=1):
             if r.get("text"):
                 units.append(("reference", r.get("number") or str(i), r["text"]))
@@ -429,47 +432,50 @@ class Store:
     def search(self, query: str, *, kind: str | Iterable[str] | None = None, limit: int = 20,
                document_id: str | None = None, snippet_chars: int = 160,
                mark: tuple[str, str] = ("[", "]")) -> list[dict]:
-        """Full-text search, ranked (bm25), diacritics and "đ" folded on both sides.
+        """Full-text search, ranked, diacritics and "đ" folded on both sides.
 
         ``query``: words (all must occur), ``"quoted phrases"``, ``prefix*``, ``OR`` between
-        words. ``kind`` restricts the units searched (title, objective, task, purpose,
-        requirement, implementation, duty, section, reference, text). A paragraph of the document text
-        that repeats a structured unit found in the same document is left out. Each hit:
-        ``{"document_id", "document_number", "doc_type", "title", "file_name", "kind", "ref",
-        "score", "snippet", "text"}``; matched words are wrapped in ``mark`` in the snippet.
+        words. Plain words are tried as a phrase first: units holding them side by side
+        ("thư viện") come before units holding them apart ("thu" ... "viên"), each group
+        ranked by bm25. ``kind`` restricts the units searched (title, objective, task,
+        purpose, requirement, implementation, duty, section, reference, text). A paragraph of
+        the document text that repeats a structured unit found in the same document, and a
+        unit repeating the text of one already listed for that document, are left out.
+        Each hit: ``{"document_id", "document_number", "doc_type", "title", "file_name",
+        "kind", "ref", "score", "snippet", "text"}``; matched words are wrapped in ``mark``
+        in the snippet.
         """
         match = fts_query(query)
         if not match:
             return []
-        sql = ["SELECT s.document_id, s.kind, s.ref, s.text, bm25(search_index) AS score, "
-               "highlight(search_index, 0, char(2), char(3)) AS hl, d.number, d.title, d.doc_type, "
-               "d.file_name "
-               "FROM search_index s JOIN documents d ON d.id = s.document_id "
-               "WHERE search_index MATCH ?"]
-        params: list[Any] = [match]
-        if kind:
-            kinds = [kind] if isinstance(kind, str) else list(kind)
-            sql.append(f"AND s.kind IN ({', '.join('?' * len(kinds))})")
-            params.extend(kinds)
-        if document_id:
-            sql.append("AND s.document_id = ?")
-            params.append(document_id)
-        sql.append("ORDER BY score LIMIT ?")
-        params.append(max(limit * 5, 50))
-        try:
-            rows = self.conn.execute(" ".join(sql), params).fetchall()
-        except sqlite3.OperationalError as err:
-            raise StoreError(f"bad search query {query!r}: {err}") from err
+        passes = [match]
+        phrase = _phrase_query(match)
+        if phrase:
+            passes.insert(0, phrase)
+        rows: list[sqlite3.Row] = []
+        seen_rowids: set[int] = set()
+        fetch = max(limit * 5, 50)
+        for expression in passes:
+            if len(rows) >= fetch:  # the phrase alone filled the page
+                break
+            for r in self._match(expression, kind, document_id, fetch):
+                if r["rowid"] not in seen_rowids:
+                    seen_rowids.add(r["rowid"])
+                    rows.append(r)
         structured: dict[str, list[str]] = {}
         for r in rows:
             if r["kind"] != "text":
                 structured.setdefault(r["document_id"], []).append(" ".join(fold(r["text"]).split()))
-        hits = []
+        hits: list[dict] = []
+        listed: set[tuple[str, str]] = set()
         for r in rows:
-            if r["kind"] == "text":
-                para = " ".join(fold(r["text"]).split())
-                if any(para in s or s in para for s in structured.get(r["document_id"], [])):
-                    continue
+            folded = " ".join(fold(r["text"]).split())
+            if r["kind"] == "text" and any(folded in s or s in folded
+                                           for s in structured.get(r["document_id"], [])):
+                continue
+            if (r["document_id"], folded) in listed:
+                continue
+            listed.add((r["document_id"], folded))
             spans = _spans(r["hl"])
             hits.append({"document_id": r["document_id"], "document_number": r["number"],
                          "doc_type": r["doc_type"], "title": r["title"],
@@ -480,6 +486,31 @@ class Store:
             if len(hits) >= limit:
                 break
         return hits
+
+    def _match(self, expression: str, kind: str | Iterable[str] | None,
+               document_id: str | None, limit: int) -> list[sqlite3.Row]:
+        # Rank inside the FTS5 table first (ORDER BY rank LIMIT in a subquery is FTS5's fast
+        # path), then join the few rows kept to their documents.
+        inner = ["SELECT rowid, document_id, kind, ref, text, rank AS score, "
+                 "highlight(search_index, 0, char(2), char(3)) AS hl FROM search_index "
+                 "WHERE search_index MATCH ?"]
+        params: list[Any] = [expression]
+        if kind:
+            kinds = [kind] if isinstance(kind, str) else list(kind)
+            inner.append(f"AND kind IN ({', '.join('?' * len(kinds))})")
+            params.extend(kinds)
+        if document_id:
+            inner.append("AND document_id = ?")
+            params.append(document_id)
+        inner.append("ORDER BY rank LIMIT ?")
+        params.append(limit)
+        sql = ("SELECT s.rowid AS rowid, s.document_id, s.kind, s.ref, s.text, s.score, s.hl, "
+               "d.number, d.title, d.doc_type, d.file_name FROM (" + " ".join(inner) + ") s "
+               "JOIN documents d ON d.id = s.document_id ORDER BY s.score")
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as err:
+            raise StoreError(f"bad search query {expression!r}: {err}") from err
 
     # -------------------------------------------------------------------------------- query
     def query(self, kind: str = "document", *, agency: str | None = None,
@@ -631,6 +662,15 @@ def fts_query(query: str) -> str:
     while parts and parts[0] == "OR":
         parts.pop(0)
     return " ".join(parts)
+
+
+def _phrase_query(match: str) -> str | None:
+    """For a MATCH of two or more plain quoted words ('"thu" "vien"'), the phrase of them
+    ('"thu vien"'); None for anything with operators, prefixes or phrases already."""
+    words = match.split(" ")
+    if len(words) < 2 or not all(re.fullmatch(r'"\w+"', w) for w in words):
+        return None
+    return '"' + " ".join(w.strip('"') for w in words) + '"'
 
 
 def _spans(highlighted: str) -> list[tuple[int, int]]:

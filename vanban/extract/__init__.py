@@ -19,10 +19,11 @@ from pathlib import Path
 from ..errors import NotADocumentError
 from ..model import Document, Objective, PlanRecord
 from .header import (closing_block, find_kind_line, kind_from_number, parse_header, parse_period,
-                     restore_title_case)
-from .items import (basis_of, doc_numbers, find_year, heading_year, implementation_items, item_path, item_text,
+                     restore_title_case, split_kind_title_line)
+from .items import (basis_of, group_heading, heading_year, implementation_items, item_path, item_text,
                     leaf_items, make_task, parse_references, parse_targets, ref_list, task_leaves)
-from .layout import Para, RawLine, build_paragraphs, document_lines, is_wrapped, parse_marker
+from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipients_start, is_wrapped,
+                     parse_marker)
 from .render import render_markdown
 from .structure import Node, assign_roles, build_tree
 from .table import appendix_tasks
@@ -82,6 +83,16 @@ def _split_front(lines: list[RawLine], wrapped: bool):
             if not wrapped and not is_caps(t):
                 break
         return header, kind, title, j
+    merged = split_kind_title_line(lines)
+    if merged is not None:
+        i, kind, first_title = merged
+        title = [RawLine(first_title, lines[i].ref)]
+        j = i + 1
+        while j < len(lines) and is_caps(lines[j].text) and not parse_marker(lines[j].text)[0] \
+                and not key(lines[j].text).startswith(("chu tich", "uy ban nhan dan")) and len(title) < 8:
+            title.append(lines[j])
+            j += 1
+        return lines[:i], kind, title, j
     # no kind line (công văn, fragments): header-ish lines at the top
     header, title = [], []
     j = 0
@@ -134,7 +145,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     paras = build_paragraphs(lines[body_i:], wrapped)
 
     # closing block: "Nơi nhận:" list, signature, then appendices / footnotes
-    close_i = next((i for i, p in enumerate(paras) if key(p.text).startswith("noi nhan")), None)
+    close_i = next((i for i, p in enumerate(paras) if is_recipients_start(p.text)), None)
     appendix: list[Para] = []
     if close_i is not None:
         closing = paras[close_i:]
@@ -146,10 +157,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             signature["provenance"] = ref_list(closing[:used])
         paras = paras[:close_i]
     body_paras = paras
-    if body_paras:
-        body_paras[-1].body = body_paras[-1].body  # keep
 
-    root = build_tree(body_paras)
+    ocr_input = any(p.source == "ocr" for p in doc.pages)
+    root = build_tree(body_paras, renumber_roman=ocr_input)
     assign_roles(root)
     preamble = root.paras
 
@@ -160,7 +170,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         document["title"] = restore_title_case(raw_title, [p.text for p in preamble] +
                                                [p.text for p in body_paras[:60]])
         document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
-        document["period"] = parse_period(raw_title)
+        document["period"] = parse_period(document["title"])
     if header_lines:
         document["header_provenance"] = [ln.ref for ln in header_lines]
 
@@ -195,7 +205,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
                 scope = "general" if group.scope == "general" else "specific"
                 record.objectives.append(Objective(
                     scope=scope, text=text, targets=parse_targets(text, default_year),
-                    group=item_text(group.body) if group.para is not None else None,
+                    group=group_heading(group),
                     provenance=ref_list(its_paras)))
         elif role == "tasks":
             task_sections.append(top)
@@ -206,9 +216,11 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             record.implementation.extend(items)
             prov.setdefault("implementation", []).extend(provs)
             record.duties.extend(duties)
-    if appendix and (not record.tasks or any(not task_leaves(s) for s in task_sections)):
+    if not record.tasks or any(not task_leaves(s) for s in task_sections):
+        # tasks in an appendix table (after the signature, or in the body when the closing
+        # block was not recognised)
         known = [d.agency for d in record.duties if d.agency] + [a for t in record.tasks for a in t.lead]
-        record.tasks.extend(appendix_tasks(appendix, known))
+        record.tasks.extend(appendix_tasks(appendix or body_paras, known))
 
     record.sections = _sections(root)
     record.provenance = {

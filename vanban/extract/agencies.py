@@ -76,7 +76,7 @@ def _is_name_word(tok: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def agency_spans(text: str, max_words: int = 30) -> tuple[tuple[int, int], ...]:
+def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
     """Character spans of agency names in ``text`` (heads found by the spaCy Matcher)."""
     tokens, starts = head_starts(text)
     spans = []

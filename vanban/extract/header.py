@@ -32,6 +32,20 @@ def find_kind_line(lines: list[RawLine], limit: int = 25) -> int | None:
     return None
 
 
+def split_kind_title_line(lines: list[RawLine], limit: int = 25) -> tuple[int, str, str] | None:
+    """A caps line that merges the kind and the title ("KẾ HOẠCH TRIỂN KHAI ..."):
+    (index, kind, title text)."""
+    kinds = load_patterns("headings")["document_kinds"]
+    for i, ln in enumerate(lines[:limit]):
+        if not is_caps(ln.text, 0.9) or "CONG HOA" in fold(ln.text).upper():
+            continue
+        words = ln.text.split()
+        for n in (3, 2):
+            if len(words) > n and key(" ".join(words[:n])) in kinds:
+                return i, kinds[key(" ".join(words[:n]))], " ".join(words[n:])
+    return None
+
+
 def _issuer_case(text: str) -> str:
     text = fix_uy(expand_abbreviations(clean(text)))
     if not is_caps(text, 0.6):
@@ -47,6 +61,11 @@ def _issuer_case(text: str) -> str:
             out = f"{head} {name}"
             return out[:1].upper() + out[1:]
     return sentence_case(low)
+
+
+_MOTTO = re.compile(r"C\s*O\s*N\s*G\s+H\s*O\s*A\s+X\s*A\s+H\s*O\s*I\s+C\s*H\s*U\s+N\s*G\s*H\s*I\s*A\s+V\s*I\s*E\s*T\s+N\s*A\s*M", re.I)
+_MOTTO2 = re.compile(r"Doc\s+lap\s*[-–]?\s*Tu\s+do\s*[-–]?\s*Hanh\s+phuc", re.I)
+_RULE = re.compile(r"[-_–—=]{3,}")
 
 
 def parse_header(header_lines: list[RawLine]) -> dict:
@@ -69,10 +88,22 @@ def parse_header(header_lines: list[RawLine]) -> dict:
                   m_num.end(1) if m_num and m_num.end(1) <= len(before) else 0)
         place = before[cut:].strip(" ,-\n")
         out["place"] = fix_uy(place) or None
-    ends = [i for i in (folded.upper().find("CONG HOA"), folded.find("So:"), folded.find("So :"),
-                        m_num.start() if m_num else -1) if i > 0]
-    issuer_text = text[:min(ends)] if ends else (header_lines[0].text if header_lines else "")
-    issuer_lines = [ln for ln in issuer_text.split("\n") if ln.strip()]
+    else:
+        cut = 0
+    # the issuer is what is left of the header above "Số:" once the motto, the place/date and
+    # rules are masked (OCR may read the two header columns row by row, interleaving them)
+    masked = list(text)
+    for rx in (_MOTTO, _MOTTO2, _RULE):
+        for m in rx.finditer(folded):
+            masked[m.start():m.end()] = " " * (m.end() - m.start())
+    if m_date:
+        line_start = text.rfind("\n", 0, m_date.start()) + 1
+        place_start = max(line_start, cut) if m_date else line_start
+        masked[place_start:m_date.end()] = " " * (m_date.end() - place_start)
+    masked_text = "".join(masked)
+    end = m_num.start() if m_num else len(text)
+    issuer_text = masked_text[:end]
+    issuer_lines = [ln for ln in issuer_text.split("\n") if ln.strip(" -–_")]
     if issuer_lines:
         out["issuer"] = _issuer_case(" ".join(issuer_lines)) or None
     return out
@@ -193,11 +224,29 @@ _TITLE_WORDS = ("PHÓ CHỦ TỊCH", "CHỦ TỊCH", "PHÓ GIÁM ĐỐC", "GIÁM
                 "PHÓ CHÁNH VĂN PHÒNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "BÍ THƯ", "THỦ TRƯỞNG")
 
 
+def _known_title(title: str) -> str:
+    """Snap an OCR-damaged signer title ("PHÓ CIHIỦ TỊCH") to the known title it resembles."""
+    known = load_patterns("headings")["signer_titles"]
+    if not title or title in known:
+        return title
+    from rapidfuzz import fuzz, process
+    best = process.extractOne(title, known, scorer=fuzz.ratio, score_cutoff=80)
+    return best[0] if best else title
+
+
 def parse_signature(caps_text: str, name: str | None) -> dict | None:
     """Signer's title (the line above the name), authority ("KT. CHỦ TỊCH") and name."""
     caps_text = clean(caps_text)
     if not caps_text and not name:
         return None
+    # the title block is upper case: stop at the first word that is not (recipients, noise)
+    words = caps_text.split()
+    keep = []
+    for w in words:
+        if any(c.isalpha() for c in w) and not w.isupper():
+            break
+        keep.append(w)
+    caps_text = " ".join(keep)
     parts = _AUTHORITY.split(caps_text)
     authority = None
     title = caps_text
@@ -216,6 +265,8 @@ def parse_signature(caps_text: str, name: str | None) -> dict | None:
                     authority = f"{last_mark}. {title[:pos].strip()}"
                     title = title[pos:]
                     break
+    title = " ".join(re.sub(r"[^\w\s.]", "", title).split())  # seal and OCR specks
+    title = _known_title(title)
     return {"title": fix_uy(title) or None, "name": name, "authority": fix_uy(authority) if authority else None}
 
 
@@ -236,6 +287,8 @@ def closing_block(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
     name = None
     caps_start = None
     for i, t in enumerate(paras_text):
+        if i and (len(t) > 160 or re.match(r"(?:PHU LUC|STT\b)", fold(t).upper())):
+            break  # an appendix or a table: the closing block ended (its name was not read)
         used = i + 1
         if caps_start is None:
             m = _AUTHORITY.search(t)

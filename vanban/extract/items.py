@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..model import Duty, Objective, Reference, Target, Task
+from ..model import Duty, Reference, Target, Task
 from .agencies import agency_spans, dedupe, head_starts, normalize_agency, split_agencies
+from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
 from .text import clean, first_sentence, fold, key, load_patterns, strip_end_mark
@@ -40,8 +41,18 @@ def leaf_items(node: Node) -> list[tuple[str, list[Para], Node]]:
         else:
             paras = [c.para] + c.paras
             text = " ".join([c.body] + [p.body for p in c.paras])
-            out.append((text, paras, node))
+            out.append((text, paras, c))
     return out
+
+
+def group_heading(node: Node) -> str | None:
+    """The nearest heading at or above ``node`` (an objective's group: "Đến năm 2030")."""
+    n = node
+    while n is not None and n.style != "root":
+        if n.para is not None and n.is_heading:
+            return item_text(n.body)
+        n = n.parent
+    return None
 
 
 def item_text(text: str) -> str:
@@ -49,19 +60,16 @@ def item_text(text: str) -> str:
 
 
 # --------------------------------------------------------------------------------- objectives
-_NUM = r"\d+(?:[.,]\d+)*"
-_QUANTITY = re.compile(rf"(?<![\w/.,])({_NUM})\s*(%|[^\W\d_][\w]*(?:\s+[^\W\d_][\w]*)*)?", re.UNICODE)
 _YEAR_IN = re.compile(r"\b(?:nam|den)\s+(\d{4})\b")
 
 
 def _number(text: str) -> float | int | None:
+    """Vietnamese number: "3.000" -> 3000 (thousands dots), "1,7" -> 1.7 (decimal comma)."""
     t = text
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", t):
         t = t.replace(".", "")
     elif re.fullmatch(r"\d+,\d+", t):
         t = t.replace(",", ".")
-    elif re.fullmatch(r"\d+\.\d+", t):
-        pass
     try:
         v = float(t)
     except ValueError:
@@ -76,51 +84,52 @@ def find_year(text: str) -> int | None:
 
 
 def parse_targets(text: str, default_year: int | None) -> list[Target]:
-    """Committed quantities of an objective: percentages and counts with their unit."""
+    """Committed quantities of an objective: percentages, rates and counts with their unit.
+
+    Candidates are the PERCENT / RATE / QUANTITY entities of :func:`.entities.annotate`;
+    numbers after words such as "từ" (a baseline), "top" (a rank) or "Chỉ tiêu" (a label),
+    years, dates and document numbers are not targets.
+    """
     pats = load_patterns("quantities")
     stops = set(pats["unit_stop_words"])
     before_stops = [fold(w) for w in pats["non_target_before"]]
     year = find_year(text) or default_year
     out: list[Target] = []
-    for m in re.finditer(rf"(?<![\w/.,])({_NUM})(\s*%)?", text):
-        raw = m.group(1)
-        pre = fold(text[max(0, m.start() - 14):m.start()]).lower().rstrip()
-        after = text[m.end():]
-        if re.match(r"\s*/\s*\d", after) and not m.group(2):
-            if not re.match(r"\s*/\s*\d{2,3}\.\d{3}", after):
-                continue  # a date or a fraction such as 4/100.000 handled below
+    for label, span, start, end in annotate(text, ("PERCENT", "RATE", "QUANTITY")):
+        raw = re.match(r"\d+(?:[.,]\d+)*", span).group()
+        num_end = start + len(raw)
+        pre = fold(text[max(0, start - 14):start]).lower().rstrip()
         if any(pre.endswith(b) for b in before_stops):
             continue
-        if re.match(r"[/-]\w", after):
-            continue  # document numbers, dates
         value = _number(raw)
         if value is None:
             continue
-        if not m.group(2) and isinstance(value, int) and 1900 <= value <= 2100:
+        if label == "PERCENT":
+            out.append(Target(value=value, unit="%", year=year, text=span))
             continue
-        if m.group(2):
-            out.append(Target(value=value, unit="%", year=year, text=text[m.start():m.end()].strip()))
+        if isinstance(value, int) and 1900 <= value <= 2100:
             continue
+        rest = text[num_end:]
         words = []
-        rest = after.lstrip()
-        unit_m = re.match(r"(/\d+(?:\.\d+)*(?:\s+[^\W\d_]\w*){0,4})", rest)
-        if unit_m:
-            out.append(Target(value=value, unit=unit_m.group(1).strip(), year=year,
-                              text=text[m.start():m.end() + len(after) - len(rest) + unit_m.end()]))
-            continue
-        for w in rest.split()[: pats["count_max_unit_words"] + 1]:
+        if label == "RATE":
+            unit_head = rest.split()[0] if rest.split() else ""
+            words.append(unit_head)
+            limit = 4
+        else:
+            limit = pats["count_max_unit_words"]
+        tail = rest.split()[1:] if label == "RATE" else rest.split()
+        for w in tail[: limit + 1]:
             core = w.strip(",.;:()")
             if not core or core.lower() in stops or fold(core.lower()) in stops or not core.isalpha():
                 break
             words.append(core)
-            if w != core:
+            if w != core or len(words) > limit:
                 break
-        words = words[: pats["count_max_unit_words"]]
-        if not words or words[0][:1].isupper() or words[0].lower() in ("tháng", "ngày", "năm", "lần", "quý"):
-            if not (words and words[0].lower() == "lần"):
-                continue
-        out.append(Target(value=value, unit=" ".join(words), year=year,
-                          text=text[m.start():m.end()] + " " + " ".join(words)))
+        words = words[: limit + (1 if label == "RATE" else 0)]
+        if label == "QUANTITY" and (not words or words[0].lower() in ("tháng", "ngày", "năm", "quý")):
+            continue
+        unit = " ".join(words)
+        out.append(Target(value=value, unit=unit, year=year, text=f"{raw} {unit}".strip()))
     return out
 
 
@@ -147,6 +156,7 @@ def leading_agencies(text: str) -> list[str]:
         # enumerations of agencies are short; the rest of a long sentence is prose
         text = text[:text.rfind(" ", 0, 700)]
     text = re.sub(r"^(?:Đề nghị|Giao|De nghi)\s+", "", text)
+    text = re.sub(r"['‘’`|]\s*(?=[A-ZĐÀ-Ỹ])", "", text)  # stray OCR marks before a name
     out = []
     pos = 0
     for s, e in agency_spans(text):
@@ -183,18 +193,37 @@ def _after_phoi_hop(text: str, start: int) -> list[str]:
     return leading_agencies(rest)
 
 
+_LABEL_INSIDE = re.compile(
+    r"(?<=[.;])\s+(?=(?:(?:don vi|co quan)\s+)?(?:chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:thuc hien|hoan thanh))?)\s*:)",
+    re.I)
+
+
+def _split_statements(text: str) -> list[str]:
+    f = fold(text).lower()
+    cuts = [m.end() for m in _LABEL_INSIDE.finditer(f)]
+    if not cuts:
+        return [text]
+    bounds = [0] + cuts + [len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
 def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], list[str], str | None]:
     """lead, partners, timeframe from a task's own statements (and its sub-items)."""
     lead: list[str] = list(heading_agencies)
     partners: list[str] = []
     times: list[str] = []
     pending_lead = False
+    statements = []
     for p in node.all_paras():
-        stmt = p.body if p is not node.para else node.body
+        body = p.body if p is not node.para else node.body
+        # OCR may drop a line's bullet and merge "Cơ quan thực hiện: ..." into the sentence before
+        for k, part in enumerate(_split_statements(body)):
+            statements.append((part, p.style if k == 0 else None))
+    for stmt, style in statements:
         f = fold(stmt).lower()
-        if pending_lead and p.style in ("plus", "dot"):
+        if pending_lead and style in ("plus", "dot"):
             lead.extend(leading_agencies(stmt))
-        elif p.style not in ("plus", "dot"):
+        elif style not in ("plus", "dot"):
             pending_lead = False
         for mt in _TIME_CLAUSE.finditer(f):
             value = re.split(r";|\.\s", stmt[mt.end():])[0]
@@ -322,26 +351,8 @@ def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], li
 
 
 # ------------------------------------------------------------------------------ references
-_CODE = r"[A-ZĐ][\wĐđ&]*"
-DOC_NUMBER = re.compile(
-    rf"(?<![\w/])(\d{{1,5}}[a-z]?(?:/\d{{4}})?(?:\s?[/-]\s?{_CODE}){{1,4}})(?![\w])")
-_DATE_NUM = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
-_DATE_WORDS = re.compile(r"(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})", re.I)
-
-
 def clean_number(raw: str) -> str:
     return re.sub(r"\s*([/-])\s*", r"\1", raw)
-
-
-def doc_numbers(text: str) -> list[tuple[str, int, int]]:
-    """Document numbers (số ký hiệu) in ``text`` with their spans; each has a '/' and letters."""
-    out = []
-    for m in DOC_NUMBER.finditer(text):
-        raw = m.group(1)
-        if "/" not in raw:
-            continue
-        out.append((clean_number(raw), m.start(1), m.end(1)))
-    return out
 
 
 def _iso(d, mth, y):
@@ -355,41 +366,47 @@ def _kind_keys() -> list[tuple[str, str]]:
     return [(k, fold(k).lower()) for k in kinds]
 
 
+_MAYBE_NUMBER = re.compile(r"\d\s?[/-]\s?[A-ZĐ]|\d/\d{4}/")
+
+
 def parse_references(text: str, basis: str | None, refs: list[dict]) -> list[Reference]:
-    """Every cited document of a paragraph: kind, number, date, issuer."""
+    """Every cited document of a paragraph: kind, number, date, issuer.
+
+    Numbers and dates are DOC_NUMBER / DATE entities of :func:`.entities.annotate`; the kind
+    is the document kind written just before the number, the issuer the "của ..." phrase after
+    it (or after its date).
+    """
+    if not _MAYBE_NUMBER.search(text):
+        return []
     pats = load_patterns("references")
     kind_keys = _kind_keys()
-    out = []
-    numbers = doc_numbers(text)
-    if not numbers:
-        return out
+    ents = annotate(text, ("DOC_NUMBER", "DATE"))
     f = fold(text).lower()
-    for number, s, e in numbers:
+    out = []
+    for idx, (label, span, s, e) in enumerate(ents):
+        if label != "DOC_NUMBER":
+            continue
+        number = clean_number(span)
         before = f[max(0, s - 40):s]
         kind = None
-        best = -1
-        for k, kf in kind_keys:
+        best = (-1, 0)
+        for k, kf in kind_keys:  # the kind written closest before the number, longest first
             pos = before.rfind(kf)
-            if pos > best and re.fullmatch(r"\s*(?:so\s*)?(?:[\w\s]{0,14})?", before[pos + len(kf):] or ""):
-                best, kind = pos, k
-        after = text[e:e + 160]
-        fa = f[e:e + 160]
+            if pos < 0 or not re.fullmatch(r"\s*(?:so\s*)?(?:[\w\s]{0,14})?", before[pos + len(kf):] or ""):
+                continue
+            rank = (pos + len(kf), len(kf))
+            if rank > best:
+                best, kind = rank, k
         date = None
-        m = re.match(r"\s*,?\s*ngay\s+", fa)
-        if m:
-            md = _DATE_NUM.match(fa[m.end():]) or _DATE_WORDS.match(fa[m.end():])
-            if md:
-                date = _iso(*md.groups())
-                issuer_from = m.end() + md.end()
-            else:
-                issuer_from = m.end()
-        else:
-            issuer_from = 0
+        issuer_from = e
+        if idx + 1 < len(ents) and ents[idx + 1][0] == "DATE" and not text[e:ents[idx + 1][2]].strip(" ,"):
+            d, mth, y = re.findall(r"\d+", ents[idx + 1][1])[:3]
+            date = _iso(d, mth, y)
+            issuer_from = ents[idx + 1][3]
         issuer = None
-        mi = re.match(r"\s*,?\s*(?:cua|giua)\s+", fa[issuer_from:])
+        mi = re.match(r"\s*,?\s*(?:cua|giua)\s+", f[issuer_from:issuer_from + 20])
         if mi:
-            start = issuer_from + mi.end()
-            seg = after[start:]
+            seg = text[issuer_from + mi.end():issuer_from + mi.end() + 160]
             cut = len(seg)
             for stop in pats["issuer_stops"]:
                 p = seg.find(stop)

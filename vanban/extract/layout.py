@@ -20,6 +20,8 @@ _ARABIC_MULTI = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")
 _ARABIC = re.compile(r"^(\d{1,2})\s*[.)]\s*(?=[^\d\s/])")
 _LETTER = re.compile(r"^([a-zđ])\s*\)\s*(?=\S)")
 _BULLET = re.compile(r"^([-–+•*])\s*(?=[\"“(]?[A-ZĐÀ-Ỹ0-9]|\S)")
+# OCR misreads of roman numerals before an all-caps heading: "H.", "Il.", "IL", "1I.", "|I."
+_ROMAN_OCR = re.compile(r"^([IVXLHl|!ÍÌ][IVXLHlivx1|!ÍÌ]{0,4})\s*[.,:;]?\s+(?=[A-ZĐÀ-Ỹ]{2,})")
 _PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
 
 STYLE_RANK = {"roman": 0, "arabic1": 1, "arabic2": 2, "arabic3": 3, "arabic4": 4, "letter": 5,
@@ -35,6 +37,9 @@ class Para:
     style: str | None = None    # key of STYLE_RANK
     num: str | None = None      # "II", "2.1", "a"
     body: str = ""              # text without the marker
+    #: The text before normalize rewrote it (OCR as read), when it differs; headings are
+    #: matched on both, so a wrong diacritic restoration does not hide a section's role.
+    raw: str | None = None
 
     @property
     def bbox(self):
@@ -47,6 +52,10 @@ def parse_marker(text: str) -> tuple[str | None, str | None, str | None, str]:
         m = rx.match(text)
         if m and (len(text) < 12 or is_caps(text[m.end():m.end() + 40], 0.6)):
             return m.group().strip(), "roman", m.group(1), text[m.end():].strip()
+    m = _ROMAN_OCR.match(text)
+    if m and not m.group(1).isdigit() and re.search(r"[IVXLHl|]", m.group(1)) \
+            and is_caps(text[m.end():m.end() + 60], 0.85) and len(text) < 200:
+        return m.group().strip(), "roman", m.group(1), text[m.end():].strip()
     m = _ARABIC_MULTI.match(text)
     if m:
         depth = m.group(1).count(".") + 1
@@ -75,6 +84,12 @@ def _starts_item(text: str) -> bool:
     return True
 
 
+def is_recipients_start(text: str) -> bool:
+    """ "Nơi nhận:" (also OCR-damaged: "Noi nh@n:", "Nơi nhân:")."""
+    k = fold(text[:12]).lower()
+    return k.startswith("noi nhan") or bool(re.match(r"n[oơ0]i\s*nh\S{0,2}n\s*:", k))
+
+
 def _heading_then_sentence(prev: str, cur: str) -> bool:
     """A numbered heading line (no closing punctuation) followed by a line that starts a
     sentence: a capitalised word followed by a lower-case one, not a name ("Ủy ban", "Thủ tướng")."""
@@ -96,29 +111,56 @@ class RawLine:
     ref: dict
     blank_before: bool = False
     page_start: bool = False
+    raw: str | None = None  # the line before normalize (Word.raw), when it differs
     #: For scans: the line starts right of the page's text margin (a first-line indent).
     indented: bool | None = None
+
+
+def _looks_like_page_number(line, page) -> bool:
+    """A misread page number: a mark of at most 3 characters, narrow, alone at the top."""
+    text = line.text.strip()
+    if len(text) > 3 or parse_marker(text)[0]:
+        return False
+    if line.bbox and page.width:
+        x0, _, x1, _ = line.bbox
+        return (x1 - x0) < 0.05 * page.width and abs((x0 + x1) / 2 - page.width / 2) < 0.15 * page.width
+    return not any(c.isalpha() for c in text[1:])
 
 
 def document_lines(doc: Document) -> list[RawLine]:
     """Non-empty lines in reading order with provenance; page-number lines dropped."""
     out: list[RawLine] = []
+    next_page_number = 2
     for page in doc.pages:
         first = True
         blank = False
+        page_break = False
         for i, line in enumerate(page.lines, start=1):
             text = clean(line.text)
             if not text:
                 blank = True
                 continue
-            if first and page.number > 1 and _PAGE_NUMBER.match(text):
+            if first and page.number > 1 and (_PAGE_NUMBER.match(text) or _looks_like_page_number(line, page)):
                 first = False
+                next_page_number = page.number + 1
+                continue
+            if text.isdigit() and int(text) == next_page_number:
+                # OCR text without form feeds: the page number sits alone between two lines;
+                # what follows starts a page (a paragraph may run on), not a paragraph
+                next_page_number += 1
+                first = True
+                page_break = True
                 continue
             ref = {"page": page.number, "line": i,
                    "bbox": list(line.bbox) if line.bbox else None}
-            out.append(RawLine(text, ref, blank_before=blank, page_start=first))
+            raw = None
+            if any(w.raw is not None for w in line.words):
+                raw = clean(" ".join(w.raw if w.raw is not None else w.text for w in line.words))
+                raw = raw if raw != text else None
+            out.append(RawLine(text, ref, blank_before=blank and not page_break, page_start=first, raw=raw))
             first = False
             blank = False
+            page_break = False
         _mark_indents([ln for ln in out if ln.ref["page"] == page.number])
     return out
 
@@ -172,7 +214,9 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
                 or (len(prev.text) < short and not both_caps)
                 or is_caps(prev.text) != is_caps(cur.text)
                 or bool(cur.indented)
-                or fold(cur.text).lower().startswith(("noi nhan", "can cu ", "kinh gui"))
+                or fold(cur.text).lower().startswith(("can cu ", "kinh gui"))
+                or is_recipients_start(cur.text)
+                or prev.text.endswith("/.")
                 or _heading_then_sentence(prev.text, cur.text)
             )
             if new and cur.page_start and not _starts_item(cur.text) and not cur.blank_before \
@@ -184,6 +228,7 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
                 groups[-1].append(cur)
     for group in groups:
         text = " ".join(ln.text for ln in group)
+        raw = " ".join(ln.raw or ln.text for ln in group) if any(ln.raw for ln in group) else None
         # words hyphenated at a line end are rare in Vietnamese (monosyllabic); keep as is
         text = clean(text)
         marker, style, num, body = parse_marker(text)
@@ -192,5 +237,5 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
             marker = style = num = None
             body = text
         paras.append(Para(text=text, refs=[ln.ref for ln in group], marker=marker, style=style,
-                          num=num, body=body))
+                          num=num, body=body, raw=clean(raw) if raw else None))
     return paras

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .layout import STYLE_RANK, Para
-from .text import fold, key, load_patterns
+from .layout import STYLE_RANK, Para, parse_marker
+from .text import key, load_patterns, roman_to_int
 
 BULLET_STYLES = ("dash", "plus", "dot")
 
@@ -27,6 +28,13 @@ class Node:
     @property
     def body(self) -> str:
         return self.para.body if self.para else ""
+
+    @property
+    def raw_body(self) -> str:
+        """The heading as OCR read it (before normalize), marker removed; "" when unchanged."""
+        if self.para is None or not self.para.raw:
+            return ""
+        return parse_marker(self.para.raw)[3]
 
     @property
     def is_heading(self) -> bool:
@@ -60,9 +68,35 @@ class Node:
         return list(reversed(nums))
 
 
-def build_tree(paras: list[Para]) -> Node:
+def _int_to_roman(n: int) -> str:
+    out = ""
+    for v, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                   (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out += sym
+            n -= v
+    return out
+
+
+def number_romans(paras: list[Para], renumber: bool) -> None:
+    """Give unreadable roman markers the next number; with ``renumber`` (OCR input, where
+    "II" is often read "I" or "H") number every roman heading in sequence."""
+    prev = 0
+    romans = [p for p in paras if p.style == "roman"]
+    # a misread numeral ("Il.", "Iv.", "H.") shows the text is OCR: then "I." may be a misread "II."
+    renumber = renumber or any(not re.fullmatch(r"[IVXL]+", p.num or "") for p in romans)
+    for p in romans:
+        value = roman_to_int(p.num) if p.num and re.fullmatch(r"[IVXLivxl]+", p.num) else None
+        if value is None or value > prev + 3 or (renumber and value != prev + 1 and prev):
+            value = prev + 1
+        p.num = _int_to_roman(value)
+        prev = value
+
+
+def build_tree(paras: list[Para], renumber_roman: bool = False) -> Node:
     """Nest paragraphs by marker style: a style already open closes back to it (sibling);
     a structural style (roman/arabic/letter) closes every deeper one; bullets nest."""
+    number_romans(paras, renumber_roman)
     root = Node(None, "root")
     stack = [root]
     for p in paras:
@@ -145,16 +179,26 @@ def assign_roles(root: Node) -> None:
     """Set role (and objective scope) on every node, top-down."""
     pats = load_patterns("headings")
     for top in root.children:
-        role = section_role(top.body) if top.is_heading or top.style == "roman" else "other"
+        role = "other"
+        if top.is_heading or top.style == "roman":
+            role = section_role(top.body)
+            if role == "other" and top.raw_body:
+                role = section_role(top.raw_body)
         _assign(top, role, None, pats)
-    for p in root.paras:
-        pass
 
 
 def _assign(node: Node, role: str, scope: str | None, pats: dict) -> None:
     node.role = role
     k = key(node.body)
-    if node.para is not None and node.is_heading and node.style != "roman":
+    if node.raw_body:
+        # match sub-headings on the text as read too (a bad restoration must not hide them)
+        k_raw = key(node.raw_body)
+        if not any(_prefix(k, p) for p in ("muc dich", "yeu cau", *pats["general_objective"],
+                                             *pats["specific_objective"])):
+            k = k_raw
+    # a heading line, or an inline label ("Mục tiêu chung: Nâng cao ...", "Yêu cầu: ...")
+    labelled = node.para is not None and ":" in node.body[:25]
+    if node.para is not None and (node.is_heading or labelled) and node.style != "roman":
         if role in ("purposes_requirements", "purposes", "requirements") and node.parent \
                 and node.parent.role in ("purposes_requirements", "purposes", "requirements"):
             if _prefix(k, "muc dich"):
@@ -168,6 +212,11 @@ def _assign(node: Node, role: str, scope: str | None, pats: dict) -> None:
                 scope = "specific"
         if role == "tasks" and _label_excluded(node.body):
             node.excluded = True
+    if role == "objectives" and node.para is not None and node.style != "roman" and not node.is_heading:
+        if any(_prefix(k, g) for g in pats["general_objective"]):
+            scope = "general"
+        elif any(_prefix(k, g) for g in pats["specific_objective"]):
+            scope = "specific"
     node.scope = scope
     if role == "objectives" and node.style == "roman" or (role == "objectives" and node.parent and node.parent.style == "root"):
         # groups that name neither goals nor targets ("2. Tháng hành động") hold no objectives

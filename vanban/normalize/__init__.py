@@ -101,6 +101,8 @@ def _restore_words(doc, lines, mode: str, tone_style: str | None):
     restorer = get_restorer()
     concrete = restorer.detect_mode(text) if mode == "auto" else mode
     result = restorer.restore(text, concrete, with_confidence=False)
+    doc.meta["normalize"] = {"mode": concrete, "requested_mode": mode,
+                             "changed_words": len(result.changes)}
     if not result.changes and not tone_style:
         return doc
     # Map changes (input offsets) back to words.

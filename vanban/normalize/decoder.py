@@ -122,29 +122,54 @@ def local_posteriors(lm: NgramLM, segments: list[Segment], chosen: list[list[int
     if not positions:
         return []
     H = lm.order - 1
-    hist_rows, word_rows, owner = [], [], []
-    for pi, (si, ti) in enumerate(positions):
+    by_seg: dict[int, list[int]] = {}
+    for pi, (si, _) in enumerate(positions):
+        by_seg.setdefault(si, []).append(pi)
+    pair_pos, pair_slot, pair_cand, pair_chan, pair_seg = [], [], [], [], []
+    padded: dict[int, np.ndarray] = {}
+    for si, pis in by_seg.items():
         seg = segments[si]
-        ids_path = [seg.slots[t].ids[chosen[si][t]] for t in range(len(seg.slots))]
-        context = [UNK] * (H - 1) + [seg.start_history] + ids_path
-        off = H  # context index of slot 0
-        slot = seg.slots[ti]
-        for ki, cand in enumerate(slot.ids):
-            seq = list(context)
-            seq[off + ti] = cand
-            # Every n-gram whose last word is at ti .. ti+H (within the segment).
-            for t in range(ti, min(ti + H + 1, len(ids_path))):
-                hist_rows.append(seq[off + t - H: off + t])
-                word_rows.append(seq[off + t])
-                owner.append((pi, ki))
-    cost = lm.cost(np.array(hist_rows, dtype=np.int64), np.array(word_rows, dtype=np.int64))
-    sums: dict[tuple[int, int], float] = {}
-    for (pi, ki), cv in zip(owner, cost):
-        sums[(pi, ki)] = sums.get((pi, ki), 0.0) + float(cv)
-    out = []
-    for pi, (si, ti) in enumerate(positions):
-        slot = segments[si].slots[ti]
-        tot = np.array([sums[(pi, ki)] + slot.costs[ki] for ki in range(len(slot.ids))])
+        path = [seg.slots[t].ids[chosen[si][t]] for t in range(len(seg.slots))]
+        padded[si] = np.array([UNK] * (H - 1) + [seg.start_history] + path, dtype=np.int64)
+        for pi in pis:
+            ti = positions[pi][1]
+            slot = seg.slots[ti]
+            n = len(slot.ids)
+            pair_pos.extend([pi] * n)
+            pair_slot.extend([ti] * n)
+            pair_cand.extend(slot.ids)
+            pair_chan.extend(slot.costs)
+            pair_seg.extend([si] * n)
+    pos_a = np.array(pair_pos)
+    slot_a = np.array(pair_slot)
+    cand_a = np.array(pair_cand, dtype=np.int64)
+    seg_a = np.array(pair_seg)
+    total = np.array(pair_chan, dtype=np.float64)
+    # Windows: the n-grams whose last word is at slot ti + d, d = 0..H.
+    hist_rows, word_rows, owner = [], [], []
+    for si in by_seg:
+        sel = np.flatnonzero(seg_a == si)
+        P = padded[si]
+        L = len(P) - H
+        for d in range(H + 1):
+            t = slot_a[sel] + d
+            ok = t < L
+            rows = sel[ok]
+            t = t[ok]
+            idx = t[:, None] + np.arange(H + 1)[None, :]     # positions in P: history + word
+            grams = P[idx]
+            target = (slot_a[rows] + H)[:, None]
+            grams = np.where(idx == target, cand_a[rows][:, None], grams)
+            hist_rows.append(grams[:, :H])
+            word_rows.append(grams[:, H])
+            owner.append(rows)
+    cost = lm.cost(np.concatenate(hist_rows), np.concatenate(word_rows))
+    total += np.bincount(np.concatenate(owner), weights=cost, minlength=len(total))
+    out: list[np.ndarray] = [np.ones(1)] * len(positions)
+    starts = np.flatnonzero(np.r_[True, pos_a[1:] != pos_a[:-1]])
+    ends = np.r_[starts[1:], len(pos_a)]
+    for a, b in zip(starts, ends):
+        tot = total[a:b]
         p = np.exp(-(tot - tot.min()))
-        out.append(p / p.sum())
+        out[int(pos_a[a])] = p / p.sum()
     return out

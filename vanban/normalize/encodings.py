@@ -209,7 +209,7 @@ def unicode_to_vni(text: str) -> str:
     return "".join(_vni_char(c) for c in unicodedata.normalize("NFC", text))
 
 
-_TCVN3_OUT = {v: k for k, v in TCVN3_TABLE.items() if 0xA0 <= ord(k) < 0x100}
+_TCVN3_OUT = {v: k for k, v in TCVN3_TABLE.items() if 0x80 <= ord(k) < 0x100}
 
 
 def unicode_to_tcvn3(text: str) -> str:

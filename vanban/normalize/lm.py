@@ -6,9 +6,10 @@ id (the rest are ``<unk>``), so an n-gram of up to four ids packs exactly into 6
 
 Scoring is stupid backoff (Brants et al. 2007): ``S(w|h) = c(hw)/c(h)`` when the n-gram was
 seen, otherwise ``alpha * S(w|h')`` with the shorter history. Each order's table stores sorted
-32-bit keys (bigrams exactly; longer n-grams as 32-bit fingerprints of their 64-bit key) and
+32-bit fingerprints of the n-grams' 64-bit keys and
 the quantised ``-ln S`` as one byte, in one ``.npz`` file under ``vanban/data``. Lookups are
-``np.searchsorted`` over a whole batch of (history, candidate) pairs at once.
+vectorised over a whole batch of (history, candidate) pairs at once, through a bucket index
+on the top bits of the fingerprints.
 """
 
 from __future__ import annotations
@@ -39,6 +40,32 @@ DEFAULT_MODEL = DATA_DIR / "vi_syllable_lm.npz"
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "train_corpus.jsonl.xz"
 
 
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: a well-spread 64-bit hash of 64-bit keys."""
+    with np.errstate(over="ignore"):
+        x = x.astype(np.uint64)
+        x = (x ^ (x >> np.uint64(30))) * _MIX1
+        x = (x ^ (x >> np.uint64(27))) * _MIX2
+        return x ^ (x >> np.uint64(31))
+
+
+def ngram_keys(cols: list[np.ndarray]) -> np.ndarray:
+    """64-bit key of n-grams given as id columns (oldest first). Up to four 16-bit ids pack
+    exactly; a fifth word is combined with a hash of the first four."""
+    key = cols[0].astype(np.uint64).copy()
+    for c in cols[1:4]:
+        key = (key << np.uint64(ID_BITS)) | c.astype(np.uint64)
+    if len(cols) == 5:
+        key = mix64(key) ^ cols[4].astype(np.uint64)
+    elif len(cols) > 5:
+        raise ValueError("n-gram order above 5 is not supported")
+    return key
+
+
 def fingerprint(keys: np.ndarray) -> np.ndarray:
     """32-bit fingerprint of 64-bit n-gram keys (multiplicative hashing, top 32 bits)."""
     with np.errstate(over="ignore"):
@@ -50,14 +77,38 @@ def lm_token_strings(line: str) -> list[str]:
     return TOKEN_RE.findall(line.lower())
 
 
-def iter_corpus_paragraphs(path: Path) -> Iterable[str]:
-    """Every paragraph (non-empty line) of the JSONL.xz training corpus."""
+def dev_document_ids(shared: Path | None = None) -> set[str]:
+    """Ids of the dev documents (file stems under shared/dev): the corpus holds copies of
+    them, which training must leave out so that dev scores measure unseen text."""
+    root = Path(shared) if shared else DEFAULT_CORPUS.parent.parent
+    ids: set[str] = set()
+    dev = root / "dev"
+    if dev.is_dir():
+        for p in dev.rglob("*"):
+            name = p.name.split(".")[0]
+            if name.count("-") >= 1 and len(name) > 12:
+                ids.add(name)
+    return ids
+
+
+#: Count multipliers per corpus source: the administrative documents (provincial plans,
+#: decisions) are the kind vanban reads; the law codification is most of the corpus.
+SOURCE_WEIGHTS = {"tvpl": 4, "congbot": 4, "admin_sentences": 4}
+
+
+def iter_corpus_paragraphs(path: Path, exclude_ids: set[str] | frozenset = frozenset(),
+                           weights: dict[str, int] | None = None) -> Iterable[tuple[str, int]]:
+    """(paragraph, weight) for every non-empty line of the JSONL.xz training corpus."""
+    weights = SOURCE_WEIGHTS if weights is None else weights
     with lzma.open(path, "rt", encoding="utf-8") as fh:
         for raw in fh:
             doc = json.loads(raw)
+            if doc.get("id") in exclude_ids:
+                continue
+            w = int(weights.get(doc.get("source", ""), 1))
             for para in doc.get("text", "").split("\n"):
                 if para.strip():
-                    yield para
+                    yield para, w
 
 
 @dataclass
@@ -98,64 +149,111 @@ class NgramLM:
             return NUM
         return self.index.get(token, UNK)
 
+    def __post_init__(self) -> None:
+        # Bucket index over each sorted fingerprint table: the top bits of a fingerprint give
+        # the slice of the table to scan (one or two entries on average), which replaces a
+        # ~21-step binary search (a cache miss per step) by one or two probes.
+        self._shift: list[int] = [0] * len(self.keys)
+        self._starts: list[np.ndarray] = [np.zeros(1, np.int64)] * len(self.keys)
+        for n in range(2, len(self.keys)):
+            table = self.keys[n]
+            bits = max(1, int(np.ceil(np.log2(max(2, len(table))))))
+            shift = 32 - bits
+            edges = np.arange(2 ** bits + 1, dtype=np.uint64) << np.uint64(shift)
+            self._shift[n] = shift
+            self._starts[n] = np.searchsorted(table.astype(np.uint64), edges).astype(np.int64)
+
+    def _find(self, n: int, probe: np.ndarray) -> np.ndarray:
+        """Index of each fingerprint in the order-n table, -1 where absent."""
+        table = self.keys[n]
+        bucket = (probe >> np.uint32(self._shift[n])).astype(np.int64)
+        cur = self._starts[n][bucket]
+        end = self._starts[n][bucket + 1]
+        pos = np.full(len(probe), -1, dtype=np.int64)
+        idx = np.arange(len(probe))
+        while idx.size:
+            live = cur < end
+            idx, cur, end = idx[live], cur[live], end[live]
+            if not idx.size:
+                break
+            found = table[cur]
+            want = probe[idx]
+            eq = found == want
+            pos[idx[eq]] = cur[eq]
+            # Keys are sorted inside a bucket: stop once past the wanted one.
+            go = found < want
+            idx, cur, end = idx[go], cur[go] + 1, end[go]
+        return pos
+
     def cost(self, history: np.ndarray, words: np.ndarray) -> np.ndarray:
         """-ln S(word | history) for a batch.
 
         history: (N, order-1) ids, most recent last; words: (N,) ids. Returns float32 (N,).
         """
-        words = words.astype(np.uint64)
-        hist = history.astype(np.uint64)
+        words = np.asarray(words)
+        hist = np.asarray(history)
         n_hist = hist.shape[1]
-        result = self.unigram[words.astype(np.int64)].astype(np.float32)
-        backoff = -np.log(self.alpha)
-        found = np.zeros(len(words), dtype=bool)
-        out = np.empty(len(words), dtype=np.float32)
-        # Highest order first; an n-gram found at order n fixes the score.
-        for n in range(self.order, 1, -1):
-            k = n - 1  # history words used
-            if k > n_hist:
+        backoff = float(-np.log(self.alpha))
+        out = self.unigram[words.astype(np.int64)].astype(np.float32) + backoff * (self.order - 1)
+        # Rows still looking for an n-gram; a row leaves once found or once its history has
+        # <unk> (then no longer n-gram can exist, shorter ones are tried).
+        todo = np.flatnonzero(words != UNK)
+        w64 = words.astype(np.uint64)
+        h64 = hist.astype(np.uint64)
+        for n in range(min(self.order, n_hist + 1), 1, -1):
+            if not todo.size:
+                break
+            k = n - 1
+            ok = np.ones(todo.size, dtype=bool)
+            cols = []
+            for j in range(k, 0, -1):
+                col = h64[todo, n_hist - j]
+                ok &= col != UNK
+                cols.append(col)
+            cols.append(w64[todo])
+            key = ngram_keys(cols)
+            rows = todo[ok]
+            if not rows.size:
                 continue
-            key = words.copy()
-            for j in range(1, k + 1):
-                key |= hist[:, n_hist - j] << np.uint64(ID_BITS * j)
-            table = self.keys[n]
-            probe = key.astype(np.uint32) if n == 2 else fingerprint(key)
-            pos = np.searchsorted(table, probe)
-            pos = np.minimum(pos, len(table) - 1)
-            hit = (table[pos] == probe) & ~found
-            # Histories containing <unk> are not real n-grams.
-            for j in range(1, k + 1):
-                hit &= hist[:, n_hist - j] != UNK
-            hit &= words != UNK
-            penalty = backoff * (self.order - n)
-            out[hit] = self.scores[n][pos[hit]].astype(np.float32) / QUANT + penalty
-            found |= hit
-        rest = ~found
-        out[rest] = result[rest] + backoff * (self.order - 1)
+            pos = self._find(n, fingerprint(key[ok]))
+            hit = pos >= 0
+            out[rows[hit]] = (self.scores[n][pos[hit]].astype(np.float32) / QUANT
+                              + backoff * (self.order - n))
+            done = np.zeros(words.shape[0], dtype=bool)
+            done[rows[hit]] = True
+            todo = todo[~done[todo]]
         return out
 
 
 def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODEL, *,
              order: int = ORDER, min_counts: tuple[int, ...] = (1, 1, 2, 2, 2),
              max_chars: int | None = None, alpha: float = 0.4,
+             exclude_ids: set[str] | None = None, weights: dict[str, int] | None = None,
              progress: Callable[[str], None] | None = None) -> dict:
     """Build the syllable n-gram model from the JSONL.xz corpus and write it to ``out``.
 
-    ``min_counts[n-1]`` prunes n-grams seen fewer times. Returns statistics (sizes, timings).
+    ``min_counts[n-1]`` prunes n-grams seen fewer times; ``weights`` multiplies the counts of
+    a source's documents (default :data:`SOURCE_WEIGHTS`). ``exclude_ids``: corpus document ids
+    left out (default: the dev documents found next to the corpus, see
+    :func:`dev_document_ids`). Returns statistics (sizes, timings).
     """
+    if exclude_ids is None:
+        exclude_ids = dev_document_ids(Path(corpus).parent.parent)
     say = progress or (lambda msg: None)
     t0 = time.perf_counter()
     ids = array("I")
     index: dict[str, int] = {s: i for i, s in enumerate(SPECIALS)}
     chars = 0
-    for para in iter_corpus_paragraphs(Path(corpus)):
+    for para, weight in iter_corpus_paragraphs(Path(corpus), exclude_ids, weights):
         toks = lm_token_strings(para)
-        ids.append(BOS)
+        para_ids = array("I", [BOS])
         for t in toks:
             i = index.get(t)
             if i is None:
                 i = index[t] = len(index)
-            ids.append(i)
+            para_ids.append(i)
+        for _ in range(weight):
+            ids.extend(para_ids)
         chars += len(para)
         if max_chars and chars >= max_chars:
             break
@@ -191,29 +289,32 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
     stats = {"tokens": int(len(seq)), "vocab": len(vocab)}
     for n in range(1, order + 1):
         m = len(seq) - n + 1
-        key = seq[:m].copy()
-        for j in range(1, n):
-            key = (key << np.uint64(ID_BITS)) | seq[j:j + m]
+        key = ngram_keys([seq[j:j + m] for j in range(n)])
         # n-grams whose words (other than the first, a history) are <s> cross paragraphs.
         valid = np.ones(m, dtype=bool)
         for j in range(1, n):
             valid &= seq[j:j + m] != BOS
         for j in range(n):
             valid &= seq[j:j + m] != UNK
-        uniq, cnt = np.unique(key[valid], return_counts=True)
+        if n <= 4:
+            uniq, cnt = np.unique(key[valid], return_counts=True)
+            hist = uniq >> np.uint64(ID_BITS)
+        else:
+            uniq, first_at, cnt = np.unique(key[valid], return_index=True, return_counts=True)
+            hist = ngram_keys([seq[j:j + m] for j in range(n - 1)])[valid][first_at]
         if n == 1:
             prev_keys, prev_counts = uniq, cnt
             continue
-        hist = uniq >> np.uint64(ID_BITS)
         pos = np.searchsorted(prev_keys, hist)
         hcount = prev_counts[np.minimum(pos, len(prev_keys) - 1)]
         sel = cnt >= min_counts[n - 1]
         cost = -np.log(cnt / np.maximum(hcount, cnt))
         q = np.clip(np.round(cost * QUANT), 0, 255).astype(np.uint8)
         k_sel, q_sel = uniq[sel], q[sel]
-        probe = k_sel.astype(np.uint32) if n == 2 else fingerprint(k_sel)
+        probe = fingerprint(k_sel)
         o = np.argsort(probe, kind="stable")
         probe, q_sel = probe[o], q_sel[o]
+        del key, valid
         # Fingerprint collisions: keep the first of each.
         first = np.ones(len(probe), dtype=bool)
         first[1:] = probe[1:] != probe[:-1]
@@ -224,7 +325,7 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
         prev_keys, prev_counts = uniq, cnt
     meta = {"order": order, "alpha": alpha, "min_counts": list(min_counts[:order]),
             "id_bits": ID_BITS, "quant": QUANT, "tokens": int(len(seq)),
-            "corpus": Path(corpus).name}
+            "corpus": Path(corpus).name, "excluded_docs": len(exclude_ids)}
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out, vocab=np.array("\n".join(vocab)), counts=uni_counts.astype(np.uint32),

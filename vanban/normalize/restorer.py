@@ -29,6 +29,10 @@ _SEGMENT_END = set(".;!?:")
 #: Upper-case Roman numerals before "." or ")" ("II.", "(khóa X)") and single capitals are
 #: kept as written.
 _ROMAN = re.compile(r"[IVXLCDM]+")
+#: E-mail addresses, URLs and domain names are never restored.
+_PROTECTED = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+"
+                        r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|vn|org|net|gov|edu|info|int)\b\S*",
+                        re.IGNORECASE)
 
 
 @dataclass
@@ -114,6 +118,8 @@ class Restorer:
     def _build_segments(self, text: str, tokens, mode: str) -> list[Segment]:
         segments: list[Segment] = []
         seg = Segment(start_history=BOS)
+        protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+        pi = 0
         prev_end = 0
         prev_tok = ""
         for ti, (start, end, tok) in enumerate(tokens):
@@ -122,9 +128,12 @@ class Restorer:
                 if seg.slots:
                     segments.append(seg)
                 seg = Segment(start_history=BOS)
+            while pi < len(protected) and protected[pi][1] <= start:
+                pi += 1
+            in_protected = pi < len(protected) and protected[pi][0] <= start
             if is_word(tok):
                 nxt = tokens[ti + 1][2] if ti + 1 < len(tokens) else ""
-                if nxt in (".", ")") and _ROMAN.fullmatch(tok):
+                if in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)):
                     slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
                 else:
                     slot = self._word_slot(tok, mode, ti)

@@ -40,7 +40,7 @@ __all__ = ["OcrOptions", "ocr_file", "ocr_inputs", "ocr_image", "render_document
 class OcrOptions:
     """Settings of the ocr stage (every preprocessing step can be switched off)."""
     jobs: int = 1                 # pages OCRed in parallel
-    seal_removal: bool = True     # lift red seal/stamp ink before OCR
+    seal_removal: bool = True     # lift coloured ink (red seals, blue signatures) before OCR
     deskew: bool = True           # straighten pages skewed by more than 0.2°
     orientation: bool = True      # detect 90/180/270° pages (OSD, only for pages that read badly)
     upscale: bool = True          # enlarge low-resolution pages (photos, < 200 dpi)
@@ -57,7 +57,7 @@ def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions) -> tuple[
     info: dict = {"steps": []}
     arr = np.asarray(img)
     if options.seal_removal and arr.ndim == 3:
-        gray, found = preprocess.remove_red_ink(arr)
+        gray, found = preprocess.remove_colour_ink(arr)
         info["seal_removal"] = found
         if found["applied"]:
             info["steps"].append("seal_removal")

@@ -77,8 +77,9 @@ VARIANTS = {
     "no-deskew": {"deskew": False},
     "no-upscale": {"upscale": False},
     "no-orientation": {"orientation": False},
+    "no-column-reread": {"reread_columns": False},
     "no-preprocessing": {"seal_removal": False, "deskew": False, "upscale": False,
-                         "orientation": False},
+                         "orientation": False, "reread_columns": False},
 }
 
 

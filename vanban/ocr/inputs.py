@@ -89,15 +89,27 @@ def _check_size(img: Image.Image, path: Path, page: int | None = None) -> None:
                                  "Mpx limit (decompression-bomb protection)", str(path))
 
 
+def _claimed_size(path: Path) -> tuple[int, int]:
+    """Width and height an image file's header claims, read without decoding anything."""
+    saved = Image.MAX_IMAGE_PIXELS
+    try:
+        Image.MAX_IMAGE_PIXELS = None  # header only: Image.open does not decode pixels
+        with Image.open(path) as img:
+            return img.size
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
 def _open_image(path: Path) -> Image.Image:
     # PIL's own bomb check raises only far above our limit; make it quiet and check ourselves.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             img = Image.open(path)
-        except Image.DecompressionBombError as err:
-            raise ImageTooLargeError(f"{err}".split(".")[0] + " (decompression-bomb protection)",
-                                     str(path)) from None
+        except Image.DecompressionBombError:
+            w, h = _claimed_size(path)
+            raise ImageTooLargeError(f"image of {w}x{h} pixels is over the {MAX_PIXELS // 1_000_000} "
+                                     "Mpx limit (decompression-bomb protection)", str(path)) from None
         except Exception as err:  # PIL raises many types for broken files
             raise InputFileError(f"cannot decode image: {err}", str(path)) from None
     _check_size(img, path)

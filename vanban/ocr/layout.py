@@ -90,6 +90,11 @@ def _rows(lines: list[_Ln]) -> list[list[_Ln]]:
     return rows
 
 
+def _para(key: tuple | None) -> tuple | None:
+    """(block, paragraph) of a Tesseract (block, paragraph, line) key."""
+    return key[:2] if key else None
+
+
 def _block(lines: list[_Ln], role: str) -> Block:
     lines = sorted(lines, key=lambda l: (l.box[1], l.box[0]))
     return Block(lines=[l.to_line() for l in lines], bbox=union_bbox([l.box for l in lines]), role=role)
@@ -218,7 +223,7 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
             prev_bottom = None
             continue
         for ln in row:
-            if current and (ln.key != current[-1].key or
+            if current and (_para(ln.key) != _para(current[-1].key) or
                             (prev_bottom is not None and ln.box[1] - prev_bottom > 1.2 * line_h)):
                 close()
             current.append(ln)

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Speed of diacritic restoration on one core, against pyvi in the same run.
+
+    nice -n 10 python bench/restore_bench.py [--shared ../shared] [--repeat 3]
+
+Text: the dev plan texts stripped of diacritics (or the test sentences when ../shared is
+absent). Reports syllables/s for vanban (with and without per-change confidences) and for
+pyvi's ViUtils.add_accents, the ratio, model load time and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _text(shared: Path) -> str:
+    from vanban.normalize import strip_diacritics
+    plans = sorted((shared / "dev" / "plans").glob("*.txt"))
+    if plans:
+        return strip_diacritics("\n".join(p.read_text(encoding="utf-8") for p in plans))
+    from tests.test_normalize import SENTENCES  # noqa: E402
+    return strip_diacritics("\n".join(SENTENCES * 400))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    from vanban.normalize import get_restorer, restore_text
+    from vanban.normalize.evaluate import _pyvi, word_tokens
+    get_restorer()
+    load_s = time.perf_counter() - t
+    text = _text(args.shared)
+    n_syll = len(word_tokens(text))
+    rows = []
+
+    def timed(name, fn):
+        best = float("inf")
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            fn(text)
+            best = min(best, time.perf_counter() - t0)
+        rows.append((name, n_syll / best, best))
+
+    timed("vanban stripped", lambda s: restore_text(s, "stripped", with_confidence=False))
+    timed("vanban stripped + confidences", lambda s: restore_text(s, "stripped"))
+    pyvi = _pyvi()
+    if pyvi:
+        timed("pyvi add_accents", pyvi)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"text: {n_syll:,} syllables; model load {load_s:.2f}s; peak RSS {rss / 1024:.0f} MB "
+          f"(before import {rss0 / 1024:.0f} MB); one core")
+    print("| system | syllables/s | seconds |\n|---|---:|---:|")
+    for name, sps, secs in rows:
+        print(f"| {name} | {sps:,.0f} | {secs:.2f} |")
+    if pyvi:
+        print(f"vanban / pyvi speed ratio: {rows[0][1] / rows[-1][1]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""normalize stage: diacritic restoration, legacy encodings, Unicode hygiene, CLI.
+
+Uses only the model shipped in vanban/data (no ../shared)."""
+
+from __future__ import annotations
+
+import json
+import lzma
+import unicodedata
+
+import pytest
+from click.testing import CliRunner
+
+from vanban.cli import main
+from vanban.model import Document
+from vanban.normalize import (detect_mode, normalize_document, normalize_tone_style,
+                              restore_text, set_tone_style, strip_diacritics)
+from vanban.normalize.encodings import (convert_legacy_encoding, detect_legacy_encoding,
+                                        unicode_to_tcvn3, unicode_to_viqr, unicode_to_vni)
+from vanban.normalize.evaluate import syllable_score, word_tokens
+
+# Sentences written for these tests (administrative Vietnamese, not taken from any dev file).
+SENTENCES = [
+    "Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện công tác phòng chống thiên tai năm 2026.",
+    "Các sở, ban, ngành và Ủy ban nhân dân các huyện có trách nhiệm tổ chức triển khai thực hiện.",
+    "Giao Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan tham mưu bố trí kinh phí.",
+    "Tăng cường công tác tuyên truyền, phổ biến giáo dục pháp luật cho người dân trên địa bàn.",
+    "Nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức trong các cơ quan nhà nước.",
+    "Định kỳ hằng năm báo cáo kết quả thực hiện về Ủy ban nhân dân tỉnh trước ngày 15 tháng 12.",
+    "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các đơn vị kịp thời phản ánh.",
+    "Đẩy mạnh ứng dụng công nghệ thông tin và chuyển đổi số trong hoạt động của cơ quan.",
+]
+
+
+def _accuracy(hyp: str, gold: str) -> float:
+    return syllable_score(hyp, gold).accuracy
+
+
+# ----------------------------------------------------------------------------- stripped
+def test_stripped_round_trip_restores_sentences():
+    gold = "\n".join(SENTENCES)
+    stripped = strip_diacritics(gold)
+    assert stripped != gold
+    result = restore_text(stripped, "stripped")
+    assert result.text.count("\n") == gold.count("\n")
+    assert _accuracy(result.text, gold) >= 0.97
+    # The most common phrases come back exactly.
+    assert "Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện" in result.text
+    assert "cán bộ, công chức, viên chức" in result.text
+
+
+def test_auto_detects_stripped_and_changes_carry_confidence():
+    text = strip_diacritics(SENTENCES[0])
+    assert detect_mode(text) == "stripped"
+    result = restore_text(text)
+    assert result.mode == "stripped"
+    assert result.changes
+    for ch in result.changes:
+        assert 0.0 <= ch.confidence <= 1.0
+        assert text[ch.start:ch.end] == ch.original
+        assert strip_diacritics(ch.replacement).lower() == ch.original.lower()
+        for alt, p in ch.alternatives:
+            assert alt != ch.replacement and 0.0 <= p <= 1.0
+
+
+def test_all_caps_heading_and_title_case():
+    assert restore_text("I. MUC DICH, YEU CAU", "stripped").text == "I. MỤC ĐÍCH, YÊU CẦU"
+    assert restore_text("II. TO CHUC THUC HIEN", "stripped").text == "II. TỔ CHỨC THỰC HIỆN"
+    out = restore_text("Uy ban nhan dan tinh Son La", "stripped").text
+    assert out == "Ủy ban nhân dân tỉnh Sơn La"
+
+
+def test_codes_and_numbers_are_kept_and_qd_gets_its_d():
+    text = ("Can cu Quyet dinh so 208/QD-TTg ngay 27/01/2014 va Chi thi so 11-CT/TW, "
+            "Thong tu so 12/2020/TT-BGDDT; tong kinh phi 1.250.000.000 dong (2,5%).")
+    out = restore_text(text, "stripped").text
+    assert "208/QĐ-TTg" in out
+    assert "11-CT/TW" in out
+    assert "27/01/2014" in out and "1.250.000.000" in out and "(2,5%)" in out
+    assert "TT-BGDĐT" in out
+    assert out.startswith("Căn cứ Quyết định số")
+
+
+def test_unknown_tokens_are_never_invented():
+    text = "Lien he email abc.xyz@example.com hoac website www.example.org, ma QR9X7."
+    out = restore_text(text, "stripped").text
+    for kept in ("abc", "xyz", "example", "com", "www", "org", "QR9X7"):
+        assert kept in out
+    assert out.startswith("Liên hệ email")
+
+
+def test_mixed_scripts_are_untouched():
+    text = "Hop tac voi 中国 va Россия trong linh vuc AI 🚀 (Artificial Intelligence)."
+    out = restore_text(text, "stripped").text
+    for kept in ("中国", "Россия", "🚀", "AI", "(Artificial"):
+        assert kept in out
+    assert out.startswith("Hợp tác với")
+
+
+def test_empty_and_whitespace_input():
+    assert restore_text("").text == ""
+    assert restore_text("   \n\n  ").text == "   \n\n  "
+    assert restore_text("", "legacy").changes == []
+
+
+def test_huge_input_keeps_every_line():
+    lines = [strip_diacritics(SENTENCES[i % len(SENTENCES)]) for i in range(3000)]
+    text = "\n".join(lines)
+    result = restore_text(text, "stripped", with_confidence=False)
+    out_lines = result.text.split("\n")
+    assert len(out_lines) == len(lines)
+    assert out_lines[0] == SENTENCES[0] or _accuracy(out_lines[0], SENTENCES[0]) > 0.9
+    assert _accuracy(result.text, "\n".join(SENTENCES[i % len(SENTENCES)] for i in range(3000))) > 0.97
+
+
+def test_line_structure_and_spacing_kept():
+    text = "  Dieu 1.  Pham vi dieu chinh\n\n\tDieu 2. Doi tuong ap dung  \n\fTrang 2"
+    out = restore_text(text, "stripped").text
+    assert strip_diacritics(out) == text
+    assert out.split("\n")[0].startswith("  Điều 1.  Phạm vi điều chỉnh")
+
+
+# ----------------------------------------------------------------------------- ocr mode
+def test_correct_text_is_left_alone():
+    text = "\n".join(SENTENCES)
+    assert detect_mode(text) == "ocr"
+    result = restore_text(text)
+    changed = len(result.changes) / len(word_tokens(text))
+    assert changed <= 0.02
+    assert restore_text(text, "ocr").text.count("\n") == text.count("\n")
+
+
+def test_ocr_mode_fixes_an_impossible_mark():
+    # "thưc" and "hiên" are not Vietnamese syllables; the rest is right.
+    out = restore_text("Ủy ban nhân dân tỉnh tổ chức thưc hiên Kế hoạch này.", "ocr").text
+    assert out == "Ủy ban nhân dân tỉnh tổ chức thực hiện Kế hoạch này."
+
+
+# ----------------------------------------------------------------------------- legacy OCR
+def test_legacy_english_ocr_is_restored():
+    text = ("Thue hién Pé an “Pay manh cac hoat dong hoc tap sudt doi trong cac\n"
+            "Thu vién, Bao tang, Nha van hoa\n"
+            "Can ctr Quyét dinh sé 208/QD- TTg ngay 27/01/2014 cia Thu tuéng Chinh phu")
+    gold = ("Thực hiện Đề án “Đẩy mạnh các hoạt động học tập suốt đời trong các\n"
+            "Thư viện, Bảo tàng, Nhà văn hóa\n"
+            "Căn cứ Quyết định số 208/QĐ- TTg ngày 27/01/2014 của Thủ tướng Chính phủ")
+    assert detect_mode(text) == "legacy"
+    out = restore_text(text).text
+    assert out.count("\n") == 2
+    assert _accuracy(out, gold) >= 0.85
+    assert "Quyết định" in out and "27/01/2014" in out and "Chính phủ" in out
+
+
+# ----------------------------------------------------------------------------- encodings
+ENC_TEXT = ("Việt Nam: Ủy ban nhân dân tỉnh Sơn La ban hành Kế hoạch thực hiện Đề án đẩy mạnh "
+            "học tập suốt đời. Người dân đồng ý, ưu tiên phát triển kinh tế - xã hội.")
+
+
+@pytest.mark.parametrize("name,encode", [("tcvn3", unicode_to_tcvn3), ("vni", unicode_to_vni),
+                                         ("viqr", unicode_to_viqr)])
+def test_legacy_encodings_round_trip(name, encode):
+    encoded = encode(ENC_TEXT)
+    assert encoded != ENC_TEXT
+    assert detect_legacy_encoding(encoded) == name
+    converted, enc = convert_legacy_encoding(encoded)
+    assert enc == name
+    assert converted == ENC_TEXT
+    result = restore_text(encoded)
+    assert result.encoding == name
+    assert result.text == ENC_TEXT
+
+
+def test_tcvn3_bytes_read_as_latin1_and_all_caps():
+    raw = unicode_to_tcvn3("KẾ HOẠCH THỰC HIỆN").encode("latin-1").decode("latin-1")
+    converted, enc = convert_legacy_encoding(raw + " " + unicode_to_tcvn3(ENC_TEXT))
+    assert enc == "tcvn3"
+    assert converted.startswith("KẾ HOẠCH THỰC HIỆN")
+
+
+def test_unicode_text_is_not_taken_for_a_legacy_encoding():
+    assert detect_legacy_encoding(ENC_TEXT) is None
+    assert detect_legacy_encoding("Café à la crème, naïve façade.") is None
+
+
+# ----------------------------------------------------------------------------- hygiene
+def test_nfc_and_zero_width_junk():
+    decomposed = unicodedata.normalize("NFD", "Việt Nam")
+    out = restore_text("Vi\u200bệt\u00ad Nam " + decomposed, "ocr").text
+    assert out == "Việt Nam Việt Nam"
+    assert unicodedata.is_normalized("NFC", out)
+
+
+def test_tone_placement_styles():
+    assert set_tone_style("hoà", "old") == "hòa"
+    assert set_tone_style("hòa", "new") == "hoà"
+    assert set_tone_style("thủy", "new") == "thuỷ"
+    assert set_tone_style("Quý", "new") == "Quý"       # qu: the u is not a vowel here
+    assert set_tone_style("người", "new") == "người"
+    assert set_tone_style("hoàng", "new") == "hoàng"   # closed syllable: same in both styles
+    assert normalize_tone_style("Hoà bình, thuỷ lợi", "old") == "Hòa bình, thủy lợi"
+    assert restore_text("Hoa binh va thuy loi", "stripped", tone_style="new").text.startswith("Hoà bình")
+
+
+# ----------------------------------------------------------------------------- document
+def test_normalize_document_keeps_structure_and_raw():
+    doc = Document.from_text("KE HOACH\nThuc hien cong tac phong chong thien tai\n\fTrang 2")
+    before = [[w.text for w in ln.words] for p in doc.pages for b in p.blocks for ln in b.lines]
+    normalize_document(doc, mode="stripped")
+    after = [[w.text for w in ln.words] for p in doc.pages for b in p.blocks for ln in b.lines]
+    assert [len(x) for x in before] == [len(x) for x in after]
+    assert after[0] == ["KẾ", "HOẠCH"]
+    words = doc.pages[0].blocks[0].lines[1].words
+    assert words[0].text == "Thực" and words[0].raw == "Thuc"
+    assert doc.meta["normalize"]["mode"] == "stripped"
+    assert len(doc.pages) == 2
+
+
+# ----------------------------------------------------------------------------- CLI
+def test_cli_restore_text_and_json(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(main, ["restore", "-"], input="Thuc hien De an\nMUC DICH\n")
+    assert res.exit_code == 0, res.output
+    assert res.output == "Thực hiện Đề án\nMỤC ĐÍCH\n"
+    src = tmp_path / "in.txt"
+    src.write_bytes(unicode_to_tcvn3(ENC_TEXT).encode("latin-1"))
+    res = runner.invoke(main, ["restore", str(src), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["text"] == ENC_TEXT and data["encoding"] == "tcvn3"
+    res = runner.invoke(main, ["restore", str(tmp_path / "missing.txt")])
+    assert res.exit_code != 0
+
+
+def test_train_lm_command_builds_a_loadable_model(tmp_path):
+    corpus = tmp_path / "c.jsonl.xz"
+    with lzma.open(corpus, "wt", encoding="utf-8") as fh:
+        for i in range(40):
+            fh.write(json.dumps({"id": str(i), "source": "t", "title": "",
+                                 "text": "\n".join(SENTENCES)}, ensure_ascii=False) + "\n")
+    res = CliRunner().invoke(main, ["train-lm", "--corpus", str(corpus), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    from vanban.normalize import Restorer
+    from vanban.normalize.lm import NgramLM
+    restorer = Restorer(NgramLM.load(tmp_path / "vi_syllable_lm.npz"))
+    out = restorer.restore(strip_diacritics(SENTENCES[2]), "stripped").text
+    assert out == SENTENCES[2]
+
+
+def test_cli_evaluate_restore_on_a_small_shared_tree(tmp_path):
+    plans = tmp_path / "dev" / "plans"
+    plans.mkdir(parents=True)
+    (plans / "a.txt").write_text("\n".join(SENTENCES[:4]), encoding="utf-8")
+    legacy = tmp_path / "dev" / "legacy"
+    legacy.mkdir()
+    (legacy / "a.gold.txt").write_text("Thực hiện Đề án của Bộ Chính trị\n", encoding="utf-8")
+    (legacy / "a.clean.eng.txt").write_text("Thuc hién Dé an cua B6 Chinh tri\n", encoding="utf-8")
+    (legacy / "a.degraded.eng.txt").write_text("Thuc hién Pé an ctia B6 Chinh tri\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["evaluate", "restore", "--shared", str(tmp_path), "--set",
+                                    "stripped", "--set", "legacy", "--set", "unchanged",
+                                    "--no-pyvi", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output[res.output.index("["):])
+    by = {(r["set"], r["system"]): r for r in rows}
+    assert by[("stripped plans", "vanban stripped")]["accuracy"] >= 95.0
+    assert by[("legacy clean", "vanban legacy")]["accuracy"] > by[("legacy clean", "input as is")]["accuracy"]

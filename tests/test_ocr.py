@@ -1,0 +1,347 @@
+"""The ocr stage end to end: pages rendered at test time, read by the real Tesseract."""
+
+from __future__ import annotations
+
+import json
+import struct
+import xml.etree.ElementTree as ET
+import zlib
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from vanban import synth
+from vanban.cli import main
+from vanban.errors import (EncryptedPdfError, ImageTooLargeError, InputFileError,
+                           UnsupportedInputError)
+from vanban.model import Document
+from vanban.ocr import OcrOptions, ocr_file, ocr_image, ocr_inputs, render_documents
+from vanban.ocr.evaluate import cer, fold
+from vanban.ocr.textcheck import looks_vietnamese
+
+DPI = 200
+
+PLAN = """ỦY BAN NHÂN DÂN TỈNH LAI CHÂU CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 7360/KH-UBND Lai Châu, ngày 19 tháng 11 năm 2025
+KẾ HOẠCH
+TRIỂN KHAI THI HÀNH LUẬT TIÊU CHUẨN VÀ QUY CHUẨN KỸ THUẬT
+I. MỤC ĐÍCH, YÊU CẦU
+- Bảo đảm sự chỉ đạo thống nhất của Ủy ban nhân dân tỉnh; sự phối hợp chặt chẽ, thường xuyên, có hiệu quả giữa các sở, ngành, Ủy ban nhân dân các xã, phường trong triển khai thi hành Luật.
+- Thường xuyên kiểm tra, đôn đốc, hướng dẫn, kịp thời tháo gỡ những khó khăn, vướng mắc trong quá trình tổ chức triển khai thi hành Luật.
+Ủy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị, địa phương nghiêm túc triển khai thực hiện./.
+Nơi nhận: - Bộ Khoa học và Công nghệ; - Thường trực HĐND tỉnh; - Các sở, ngành; - Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Tống Thanh Hải
+"""
+
+BODY_LINES = [
+    "Kế hoạch triển khai thi hành Luật sửa đổi, bổ sung một số điều",
+    "của Luật Tiêu chuẩn và quy chuẩn kỹ thuật trên địa bàn tỉnh.",
+    "Sở Khoa học và Công nghệ chủ trì, phối hợp với các sở, ngành.",
+]
+
+
+def _cer(gold: str, system: str) -> float:
+    dist, n = cer(gold, system)
+    return dist / n
+
+
+# ----------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def directive():
+    """One degraded Decree-30 page (header, body, closing with seal) and its OCR."""
+    page = synth.compose_pages(synth.parse_plan_text(PLAN), dpi=DPI, body_pt=13.5, seed=3)[0]
+    scan = synth.degrade(page.image, seed=11, rotate=0.8)
+    return page, scan, ocr_image(scan, OcrOptions())
+
+
+@pytest.fixture(scope="module")
+def _body_pages():
+    imgs = []
+    for i in range(2):
+        img = synth.render_lines([f"Trang {i + 1}"] + BODY_LINES, width_px=1400, dpi=DPI, font_pt=13)
+        imgs.append(synth.degrade(img, seed=i, rotate=0.4, jpeg=80))
+    return imgs
+
+
+@pytest.fixture()
+def body_pages(_body_pages):
+    """Two small text pages (clean enough to read exactly); fresh copies for every test, as
+    PIL keeps a saved image's encoder settings and reuses them in a later multi-page save."""
+    return [img.copy() for img in _body_pages]
+
+
+@pytest.fixture()
+def bad_inputs(tmp_path):
+    """Every kind of unreadable input, by name."""
+    files = {}
+    files["empty.pdf"] = tmp_path / "empty.pdf"
+    files["empty.pdf"].write_bytes(b"")
+    files["text.pdf"] = tmp_path / "text.pdf"
+    files["text.pdf"].write_text("Đây không phải là PDF.\n", encoding="utf-8")
+    files["corrupt.pdf"] = tmp_path / "corrupt.pdf"
+    files["corrupt.pdf"].write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R" + bytes(range(256)) * 4)
+    good = tmp_path / "plain.pdf"
+    synth.save_pdf([synth.render_lines(["Bí mật"], width_px=600, dpi=75)], good, dpi=75)
+    files["encrypted.pdf"] = tmp_path / "encrypted.pdf"
+    with pikepdf.open(good) as pdf:
+        pdf.save(files["encrypted.pdf"], encryption=pikepdf.Encryption(user="u-secret", owner="o-secret"))
+    files["bomb.png"] = tmp_path / "bomb.png"
+    files["bomb.png"].write_bytes(_png_header_only(60000, 60000))
+    return files
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims width x height pixels (a decompression bomb's header)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr)
+            + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + _png_chunk(b"IEND", b""))
+
+
+# ------------------------------------------------------------------------- recognition
+def test_directive_text_is_read(directive):
+    page, _, result = directive
+    assert _cer(page.text, result.text) < 0.03
+    assert "Tống Thanh Hải" in result.text
+    assert result.width == page.image.width and result.height == page.image.height
+    assert result.dpi == DPI
+
+
+def test_header_columns_in_reading_order(directive):
+    _, _, result = directive
+    roles = [b.role for b in result.blocks]
+    assert roles[:2] == ["header_left", "header_right"]
+    left, right = result.blocks[0], result.blocks[1]
+    assert "LAI CHÂU" in left.text and "7360/KH-UBND" in left.text
+    assert "CỘNG HÒA" in right.text and "Lai Châu, ngày 19" in right.text
+    assert left.bbox[2] < right.bbox[0]
+
+
+def test_recipients_apart_from_signature(directive):
+    _, _, result = directive
+    by_role = {b.role: b for b in result.blocks}
+    assert list(by_role)[-2:] == ["recipients", "signature"]
+    assert by_role["recipients"].text.startswith("Nơi nhận")
+    assert "Bộ Khoa học" in by_role["recipients"].text
+    assert "TM. ỦY BAN NHÂN DÂN" in by_role["signature"].text
+    assert "Nơi nhận" not in by_role["signature"].text
+    assert "TM." not in by_role["recipients"].text
+
+
+def test_words_have_boxes_and_confidences(directive):
+    _, scan, result = directive
+    words = [w for ln in result.lines for w in ln.words]
+    assert len(words) > 100
+    for w in words:
+        x0, y0, x1, y1 = w.bbox
+        assert 0 <= x0 < x1 <= scan.width and 0 <= y0 < y1 <= scan.height
+        assert 0 <= w.conf <= 100
+    for ln in result.lines:
+        assert ln.bbox[0] <= min(w.bbox[0] for w in ln.words)
+    assert result.preprocessing["rotation"] == 0
+    assert "deskew" in result.preprocessing["steps"]
+    assert "seal_removal" in result.preprocessing["steps"]
+
+
+def test_seal_removal_helps_under_the_seal():
+    """A seal stamped over body text: removing the red ink reads the words under it."""
+    img = synth.render_lines(BODY_LINES, width_px=1400, dpi=DPI, font_pt=13)
+    sealed = synth.add_red_seal(img, (500, img.height // 2), 150, "ỦY BAN NHÂN DÂN TỈNH")
+    gold = "\n".join(BODY_LINES)
+    with_removal = _cer(gold, ocr_image(sealed, OcrOptions()).text)
+    without = _cer(gold, ocr_image(sealed, OcrOptions(seal_removal=False)).text)
+    assert with_removal <= without
+    assert with_removal < 0.05
+
+
+def test_upside_down_page_is_turned(body_pages):
+    upside = body_pages[0].rotate(180)
+    upside.info["dpi"] = (DPI, DPI)
+    result = ocr_image(upside, OcrOptions())
+    assert result.preprocessing["rotation"] == 180
+    assert _cer("Trang 1\n" + "\n".join(BODY_LINES), result.text) < 0.05
+
+
+def test_low_resolution_photo_is_upscaled():
+    img = synth.render_lines(BODY_LINES, width_px=560, dpi=70, font_pt=13)
+    del img.info["dpi"]  # photos carry no usable resolution
+    result = ocr_image(img, OcrOptions())
+    assert "upscale" in result.preprocessing["steps"]
+    plain = ocr_image(img, OcrOptions(upscale=False))
+    gold = "\n".join(BODY_LINES)
+    assert _cer(gold, result.text) < _cer(gold, plain.text)
+    assert result.width == 560  # boxes stay in the input's pixels
+    assert max(w.bbox[2] for ln in result.lines for w in ln.words) <= 560
+
+
+# ------------------------------------------------------------------------ input kinds
+def test_multipage_tiff_pdf_png_jpeg_and_folder(tmp_path, body_pages):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body_pages[0].save(folder / "a.tiff", save_all=True, append_images=[body_pages[1]], dpi=(DPI, DPI))
+    synth.save_pdf(body_pages, folder / "b.pdf", dpi=DPI, quality=85)
+    body_pages[0].save(folder / "c.png", dpi=(DPI, DPI))
+    body_pages[1].save(folder / "d.jpg", quality=90, dpi=(DPI, DPI))
+    (folder / "notes.txt").write_text("skipped: not a scan")
+    docs, errors = ocr_inputs([folder], OcrOptions(jobs=2))
+    assert errors == []
+    assert [d.source.rsplit("/", 1)[-1] for d in docs] == ["a.tiff", "b.pdf", "c.png", "d.jpg"]
+    assert [len(d.pages) for d in docs] == [2, 2, 1, 1]
+    for doc in docs[:2]:
+        assert [p.number for p in doc.pages] == [1, 2]
+        assert fold(doc.pages[0].text).startswith("Trang 1")
+        assert fold(doc.pages[1].text).startswith("Trang 2")
+        assert doc.text.count("\f") == 1
+        assert doc.sha256 and len(doc.sha256) == 64
+    assert docs[1].pages[0].dpi == 300  # PDF pages render at >= 300 dpi
+    assert docs[1].pages[0].preprocessing["scan_dpi"] == DPI
+    assert "Sở Khoa học và Công nghệ" in docs[3].text
+
+
+def _searchable_pdf(tmp_path, img, lang):
+    """A scan PDF with an invisible OCR text layer made by Tesseract in ``lang``."""
+    import subprocess
+    png = tmp_path / f"layer-{lang}.png"
+    img.save(png, dpi=(DPI, DPI))
+    subprocess.run(["tesseract", str(png), str(tmp_path / f"layer-{lang}"), "-l", lang, "pdf"],
+                   check=True, capture_output=True)
+    return tmp_path / f"layer-{lang}.pdf"
+
+
+def test_pdf_text_layer_trusted_only_when_vietnamese(tmp_path, body_pages):
+    scan = body_pages[1]
+    real_pdf = _searchable_pdf(tmp_path, scan, "vie")
+    real = ocr_file(real_pdf)
+    assert real.pages[0].source == "text-layer"
+    assert real.pages[0].preprocessing["text_layer"] == "trusted"
+    assert "Sở Khoa học và Công nghệ" in real.text
+    word = real.pages[0].lines[0].words[0]
+    assert word.text == "Trang" and word.bbox[0] < word.bbox[2] <= real.pages[0].width
+    garbled = ocr_file(_searchable_pdf(tmp_path, scan, "eng"))  # English OCR: no diacritics
+    assert garbled.pages[0].source == "ocr"
+    assert garbled.pages[0].preprocessing["text_layer"] == "garbled, ignored"
+    assert "Sở Khoa học và Công nghệ" in garbled.text
+    forced = ocr_file(real_pdf, OcrOptions(force_ocr=True))
+    assert forced.pages[0].source == "ocr"
+
+
+def test_looks_vietnamese():
+    assert looks_vietnamese(" ".join(BODY_LINES) * 3)
+    assert not looks_vietnamese("UBND THANH PHO DA NANG CONG Hcok xA HQI CHiJ NGHiA VIVT NAM " * 5)
+    assert not looks_vietnamese("The quick brown fox jumps over the lazy dog. " * 5)
+
+
+# ---------------------------------------------------------------------------- formats
+def test_formats_text_json_hocr(tmp_path, body_pages):
+    path = tmp_path / "two.tiff"
+    body_pages[0].save(path, save_all=True, append_images=[body_pages[1]], dpi=(DPI, DPI))
+    doc = ocr_file(path)
+    text = render_documents([doc], "text")
+    assert text.count("\f") == 1 and "Trang 2" in text.split("\f")[1]
+    data = json.loads(render_documents([doc], "json"))
+    again = Document.from_dict(data)
+    assert again.text == doc.text
+    assert data["pages"][0]["width"] == body_pages[0].width and data["pages"][0]["dpi"] == DPI
+    assert data["meta"]["ocr"]["engine"].startswith("tesseract")
+    word = data["pages"][0]["blocks"][0]["lines"][0]["words"][0]
+    assert set(word) >= {"text", "bbox", "conf"}
+    hocr = render_documents([doc], "hocr")
+    root = ET.fromstring(hocr.split("?>", 1)[1].split(">", 1)[1])  # drop XML decl + DOCTYPE
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    pages = root.findall(".//h:div[@class='ocr_page']", ns)
+    assert len(pages) == 2 and "scan_res 200 200" in pages[0].get("title")
+    hwords = root.findall(".//h:span[@class='ocrx_word']", ns)
+    assert len(hwords) == sum(len(ln.words) for p in doc.pages for ln in p.lines)
+    assert "x_wconf" in hwords[0].get("title")
+    two = json.loads(render_documents([doc, doc], "json"))
+    assert isinstance(two, list) and len(two) == 2
+
+
+# -------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("name, error, words", [
+    ("empty.pdf", InputFileError, "empty file"),
+    ("text.pdf", UnsupportedInputError, "not a PDF file (it holds text)"),
+    ("corrupt.pdf", InputFileError, "PDF"),
+    ("encrypted.pdf", EncryptedPdfError, "encrypted PDF"),
+    ("bomb.png", ImageTooLargeError, "60000x60000"),
+])
+def test_bad_input_api(bad_inputs, name, error, words):
+    with pytest.raises(error) as info:
+        ocr_file(bad_inputs[name])
+    message = str(info.value)
+    assert words in message and "\n" not in message
+    assert message.startswith(str(bad_inputs[name]))
+    assert info.value.exit_code == 3
+
+
+def test_blank_page_gives_empty_result(tmp_path):
+    path = tmp_path / "blank.png"
+    Image.new("RGB", (1654, 2339), "white").save(path, dpi=(DPI, DPI))
+    doc = ocr_file(path)
+    assert len(doc.pages) == 1 and doc.pages[0].blocks == [] and doc.text == ""
+    assert doc.meta["ocr"]["warnings"] == ["page 1: no text found"]
+
+
+def test_cli_bad_inputs_reported_and_good_ones_processed(tmp_path, bad_inputs, body_pages):
+    good = tmp_path / "good.png"
+    body_pages[0].save(good, dpi=(DPI, DPI))
+    blank = tmp_path / "blank.png"
+    Image.new("L", (800, 600), 255).save(blank)
+    names = ["empty.pdf", "text.pdf", "corrupt.pdf", "encrypted.pdf", "bomb.png"]
+    args = ["ocr", "-j", "2", str(good), *[str(bad_inputs[n]) for n in names], str(blank)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 3
+    assert "Sở Khoa học và Công nghệ" in result.stdout
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("vanban: error:")]
+    assert len(errors) == len(names)
+    for n in names:
+        assert sum(str(bad_inputs[n]) in e for e in errors) == 1
+    assert "blank.png: page 1: no text found" in result.stderr
+
+
+def test_cli_formats_and_output_file(tmp_path, body_pages):
+    good = tmp_path / "good.png"
+    body_pages[1].save(good, dpi=(DPI, DPI))
+    out = tmp_path / "out.hocr"
+    result = CliRunner().invoke(main, ["ocr", str(good), "--format", "hocr", "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "ocrx_word" in out.read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, ["ocr", str(good), "--format", "json", "--no-deskew",
+                                       "--no-seal-removal", "--no-orientation", "--no-upscale"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["meta"]["ocr"]["options"]["deskew"] is False
+    assert "Trang 2" in Document.from_dict(data).text
+
+
+def test_cli_only_bad_input_exit_code(bad_inputs):
+    result = CliRunner().invoke(main, ["ocr", str(bad_inputs["text.pdf"])])
+    assert result.exit_code == 3
+    assert result.stdout == ""
+    assert result.stderr.strip() == (f"vanban: error: {bad_inputs['text.pdf']}: "
+                                     "not a PDF file (it holds text)")
+
+
+def test_evaluate_ocr_skips_without_data(tmp_path):
+    result = CliRunner().invoke(main, ["evaluate", "ocr", "--scans", str(tmp_path / "none"),
+                                       "--real", str(tmp_path / "none")])
+    assert result.exit_code == 0
+    assert "no evaluation data" in result.stderr
+
+
+def test_evaluate_ocr_on_rendered_pages(tmp_path, body_pages):
+    """The evaluation command on a tiny rendered set laid out like ../shared/dev/scans."""
+    doc = tmp_path / "scans" / "doc1"
+    doc.mkdir(parents=True)
+    body_pages[0].save(doc / "page-01.jpg", quality=90, dpi=(DPI, DPI))
+    (doc / "page-01.gt.txt").write_text("Trang 1\n" + "\n".join(BODY_LINES) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "ocr", "--scans", str(tmp_path / "scans"),
+                                       "--real", str(tmp_path / "none"), "--json", "-j", "2"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["dev scans"]
+    assert set(report) == {"tesseract", "vanban"}
+    assert report["vanban"]["cer"] < 0.05
+    assert report["vanban"]["chars"] == len(fold("Trang 1\n" + "\n".join(BODY_LINES)))
