@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -56,7 +57,7 @@ def ms_stats(samples: list[float]) -> dict:
 
 
 def bench_batch(inputs: list[Path], jobs_list: list[int]) -> dict:
-    out: dict = {"inputs": len(inputs), "runs": {}}
+    out: dict = {"inputs": len(inputs), "cpus": os.cpu_count(), "runs": {}}
     for jobs in jobs_list:
         with tempfile.TemporaryDirectory() as tmp:
             summary = run_batch(inputs, Path(tmp) / "bench.db", jobs=jobs, progress=False,
@@ -64,10 +65,16 @@ def bench_batch(inputs: list[Path], jobs_list: list[int]) -> dict:
         out["runs"][f"jobs{jobs}"] = {
             "seconds": round(summary.seconds, 2), "stored": summary.stored,
             "failed": summary.failed, "pages": summary.pages,
-            "docs_per_min": round(summary.docs_per_minute, 1)}
+            "docs_per_min": round(summary.docs_per_minute, 1),
+            # busy = summed per-document pipeline time / (jobs x wall time): how much of the
+            # workers' capacity went into documents (low on a machine shared with other work)
+            "worker_seconds": round(summary.worker_seconds, 2),
+            "busy": round(summary.worker_seconds / (jobs * summary.seconds), 2),
+            "load_average_after": round(os.getloadavg()[0], 2)}
         print(f"batch jobs={jobs}: {summary.stored} stored, {summary.failed} failed in "
-              f"{summary.seconds:.1f} s = {summary.docs_per_minute:.1f} documents/min",
-              file=sys.stderr)
+              f"{summary.seconds:.1f} s = {summary.docs_per_minute:.1f} documents/min "
+              f"(per-document time summed {summary.worker_seconds:.1f} s, load average "
+              f"{os.getloadavg()[0]:.1f})", file=sys.stderr)
     runs = out["runs"]
     if "jobs1" in runs and "jobs2" in runs and runs["jobs1"]["docs_per_min"]:
         out["speedup_jobs2_over_jobs1"] = round(runs["jobs2"]["docs_per_min"]

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from vanban.corpus import Store, discover, process_file, run_batch
+from vanban.corpus import BatchSummary, Store, discover, process_file, run_batch
+from vanban.corpus.batch import Progress
 from vanban.errors import InputFileError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
@@ -162,9 +163,11 @@ def test_batch_records_bad_files_and_goes_on(tmp_path):
     inputs = tmp_path / "in"
     plans = copy_plans(inputs, limit=1)
     bad = make_bad_files(inputs / "bad")
+    bad["copy-of-corrupt.pdf"] = inputs / "bad" / "copy-of-corrupt.pdf"
+    bad["copy-of-corrupt.pdf"].write_bytes(bad["corrupt.pdf"].read_bytes())
     db = tmp_path / "corpus.db"
     summary = run_batch([inputs], db, jobs=2, progress=False, log=lambda line: None)
-    assert summary.stored == len(plans)
+    assert summary.stored == len(plans) and summary.duplicates == 0
     assert summary.failed == len(bad) and summary.exit_code == 3
     with Store(db) as store:
         errors = {Path(e["path"]).name: e for e in store.errors()}
@@ -286,3 +289,56 @@ def test_dask_local_cluster_batch_matches_local_processes(tmp_path):
     assert (remote.stored, remote.failed, remote.exit_code) == (len(PLAN_TEXTS), 2, 3)
     assert (local.stored, local.failed) == (remote.stored, remote.failed)
     assert corpus_content(dask_db) == corpus_content(local_db)
+
+
+def _crash_on_poison(path, options=None, content=None, sha256=None):
+    """A worker function that dies like a segfaulting OCR library on one input."""
+    if Path(path).name.startswith("poison"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return process_file(path, options, content, sha256)
+
+
+def test_a_worker_crash_is_pinned_on_its_document(tmp_path, monkeypatch):
+    """A document that kills its worker process breaks the pool; the batch retries the
+    documents that were in flight one at a time, records the culprit, stores the rest."""
+    import vanban.corpus.batch as batch_module
+    inputs = tmp_path / "in"
+    plans = copy_plans(inputs)
+    (inputs / "poison.txt").write_text("Nội dung bất kỳ\n", encoding="utf-8")
+    # the pool forks after this, so its workers run the crashing function
+    monkeypatch.setattr(batch_module, "process_file", _crash_on_poison)
+    db = tmp_path / "corpus.db"
+    summary = run_batch([inputs], db, jobs=2, progress=False, log=lambda line: None)
+    assert summary.stored == len(plans) and summary.failed == 1
+    [failure] = summary.failures
+    assert Path(failure["path"]).name == "poison.txt"
+    assert failure["error_type"] == "WorkerCrash" and summary.exit_code == 3
+    assert_whole_documents(db)
+
+
+def test_progress_bar_and_log_lines():
+    import io
+    stream = io.StringIO()
+    bar = Progress(3, stream=stream, bar=True)
+    bar.update("stored", "a.pdf", pages=4, seconds=1.0)
+    bar.update("failed", "b.pdf", reason="InputFileError: empty file (0 bytes)")
+    bar.update("skipped", "c.pdf")
+    bar.close()
+    out = stream.getvalue()
+    assert "3/3" in out and "doc" in out and "4 pages" in out and "1 failed" in out
+    assert "failed: b.pdf: InputFileError: empty file (0 bytes)" in out
+    lines: list[str] = []
+    plain = Progress(2, bar=False, log=lines.append)
+    plain.update("stored", "a.pdf", pages=4, seconds=1.25)
+    plain.update("failed", "b.pdf", reason="EncryptedPdfError: encrypted PDF")
+    assert lines == ["[1/2] stored a.pdf (4 pages, 1.2 s)",
+                     "[2/2] failed b.pdf: EncryptedPdfError: encrypted PDF"]
+
+
+def test_summary_exit_codes():
+    assert BatchSummary().exit_code == 0
+    assert BatchSummary(failures=[{"exit_code": 3}, {"exit_code": 1}]).exit_code == 3
+    assert BatchSummary(failures=[{"exit_code": 3}, {"exit_code": 4}]).exit_code == 4
+    text = BatchSummary(found=2, stored=1, failed=1, failures=[
+        {"path": "x.pdf", "error_type": "InputFileError", "reason": "corrupt"}]).text()
+    assert "1 stored" in text and "failed: x.pdf: InputFileError: corrupt" in text

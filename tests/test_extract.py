@@ -204,6 +204,7 @@ def test_cong_van_gives_a_record_with_what_it_has():
     assert d["issuer"] == "Ủy ban nhân dân tỉnh Sơn La"
     assert d["place"] == "Sơn La" and d["date"] == "2025-03-05"
     assert d["title"] == "Tăng cường công tác phòng, chống dịch bệnh"
+    assert d["addressees"] == ["Sở Y tế", "Ủy ban nhân dân các xã, phường"]
     assert rec.legal_bases == ["456/BYT-DP"]
     ref = rec.references[0]
     assert (ref.kind, ref.date, ref.issuer, ref.basis) == ("Công văn", "2025-03-01", "Bộ Y tế", "Thực hiện")
@@ -438,3 +439,32 @@ def test_merged_kind_title_line_and_inline_objective_labels():
     assert rec.document["title"] == "Triển khai công tác dân số năm 2026"
     assert [o.scope for o in rec.objectives] == ["general", "specific"]
     assert [(t.value, t.unit, t.year) for t in rec.objectives[1].targets] == [(90, "%", 2026)]
+
+
+def test_headings_also_matched_on_text_before_normalize():
+    """A wrong diacritic restoration of a heading (Word.text) must not hide its role: the text
+    as read (Word.raw) is matched too."""
+    doc = Document.from_text(LEGACY_PLAN)
+    for line in doc.pages[0].lines:
+        if line.text.startswith(("I. ", "1. Muc", "2. Yeu", "II. ", "2. Muc")):
+            for w in line.words[1:]:
+                w.raw, w.text = w.text, "Ngân"
+    rec = extract_record(doc)
+    assert len(rec.purposes) == 2 and len(rec.requirements) == 1
+    assert [o.scope for o in rec.objectives] == ["general", "specific"]
+
+
+def test_issuer_under_a_parent_body():
+    text = ("UBND THÀNH PHỐ ĐÀ NẴNG\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 1906 /SGDĐT-CTrTT\n"
+            "V/v khẩn trương phòng, chống dịch\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nĐà Nẵng, ngày 26 tháng 7 năm 2020\n"
+            "Kính gửi: Các trường trực thuộc Sở.\n"
+            "Thực hiện Công văn số 4869/UBND-SYT ngày 26/7/2020 của UBND thành phố, Sở Giáo dục và "
+            "Đào tạo yêu cầu các đơn vị thực hiện nghiêm các biện pháp phòng, chống dịch.\n")
+    rec = extract_record(text)
+    d = rec.document
+    assert d["issuer"] == "Sở Giáo dục và Đào tạo"
+    assert d["issuer_parent"] == "Ủy ban nhân dân thành phố Đà Nẵng"
+    assert d["number"] == "1906/SGDĐT-CTrTT" and d["type"] == "Công văn"
+    assert d["title"] == "Khẩn trương phòng, chống dịch"
+    validate_record(rec.to_dict())

@@ -360,7 +360,7 @@ def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out):
 
 # --------------------------------------------------------------------------------- extract
 @main.command("extract")
-@click.argument("input_file", default="-", type=click.Path(allow_dash=True, dir_okay=False))
+@click.argument("input_file", default="-", type=click.Path(allow_dash=True, dir_okay=False, exists=True))
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json",
               show_default=True, help="json: the plan record; markdown: a review rendering.")

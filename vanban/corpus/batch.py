@@ -150,6 +150,8 @@ class BatchSummary:
     failed: int = 0
     pages: int = 0
     seconds: float = 0.0
+    #: Sum of the per-document pipeline times reported by the workers.
+    worker_seconds: float = 0.0
     failures: list[dict] = field(default_factory=list)
 
     @property
@@ -169,6 +171,7 @@ class BatchSummary:
         return {"found": self.found, "stored": self.stored, "skipped": self.skipped,
                 "duplicates": self.duplicates, "failed": self.failed, "pages": self.pages,
                 "seconds": round(self.seconds, 3),
+                "worker_seconds": round(self.worker_seconds, 3),
                 "docs_per_minute": round(self.docs_per_minute, 2),
                 "exit_code": self.exit_code, "failures": self.failures}
 
@@ -307,6 +310,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                                    processing_seconds=(result.get("timings") or {}).get("total"))
                 done_ids.add(result["sha256"])
                 summary.pages += result.get("pages") or 0
+                summary.worker_seconds += (result.get("timings") or {}).get("total") or 0.0
                 if stored:
                     summary.stored += 1
                 bar.update("stored" if stored else "skipped", result["path"],
@@ -322,9 +326,20 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         else:
             _run_local(jobs_to_run(), handle, jobs or _cpu_count(), options,
                        send_content=bool(send_content), max_in_flight=max_in_flight)
+        failed_by_sha = {f["sha256"]: f for f in summary.failures if f.get("sha256")}
         for sha, f in pending_duplicates:
             if sha in done_ids:
                 store.add_file(sha, str(f))
+            elif sha in failed_by_sha:  # a copy of a bad file is a bad file too
+                first = failed_by_sha[sha]
+                failure = {**first, "path": str(f),
+                           "reason": f"{first['reason']} (same content as {first['path']})"}
+                store.add_error(str(f), failure["reason"], sha256=sha,
+                                error_type=failure["error_type"] or "Error",
+                                exit_code=failure["exit_code"] or 1)
+                summary.duplicates -= 1
+                summary.failed += 1
+                summary.failures.append(failure)
     finally:
         bar.close()
         store.close()

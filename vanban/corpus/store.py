@@ -15,10 +15,13 @@ readers (Datasette, ``vanban search``) work while a batch writes.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import unicodedata
 import re
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
@@ -54,7 +57,8 @@ KINDS = tuple(COLUMNS)
 _DOC_COLS = "d.number AS document_number, d.province AS province, d.year AS document_year"
 _KIND_SQL = {
     "document": "SELECT d.id AS document_id, d.* FROM documents d",
-    "objective": f"SELECT o.*, {_DOC_COLS} FROM objectives o JOIN documents d ON d.id = o.document_id",
+    "objective": f"SELECT o.*, {_DOC_COLS} FROM objectives o "
+                 "JOIN documents d ON d.id = o.document_id",
     "target": f"SELECT t.*, o.text AS objective_text, {_DOC_COLS} FROM targets t "
               "JOIN documents d ON d.id = t.document_id "
               "LEFT JOIN objectives o ON o.document_id = t.document_id AND o.seq = t.objective_seq",
@@ -66,7 +70,8 @@ _KIND_SQL = {
             " WHERE a.document_id = k.document_id AND a.task_seq = k.seq AND a.role = 'partner' "
             " ORDER BY a.seq)) AS partner_ids "
             "FROM tasks k JOIN documents d ON d.id = k.document_id",
-    "reference": f'SELECT r.*, {_DOC_COLS} FROM "references" r JOIN documents d ON d.id = r.document_id',
+    "reference": f'SELECT r.*, {_DOC_COLS} FROM "references" r '
+                 "JOIN documents d ON d.id = r.document_id",
     "section": f"SELECT s.*, {_DOC_COLS} FROM sections s JOIN documents d ON d.id = s.document_id",
     "duty": f"SELECT u.*, {_DOC_COLS} FROM duties u JOIN documents d ON d.id = u.document_id",
     "error": "SELECT * FROM errors e",
@@ -248,29 +253,20 @@ class Store:
         prov = record.get("provenance") or {}
         doc_id = sha256 or prov.get("sha256")
         if not doc_id:
-            import hashlib
             doc_id = hashlib.sha256(json.dumps(record, sort_keys=True,
                                                ensure_ascii=False).encode()).hexdigest()
         source = source or prov.get("source") or prov.get("path")
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                exists = self.has_document(doc_id)
-                if exists and replace:
-                    self._delete(doc_id)
-                if not exists or replace:
-                    self._insert(doc_id, record, text=text, source=source, pages=pages,
-                                 text_source=text_source, processing_seconds=processing_seconds)
-                if source:
-                    self.conn.execute("INSERT OR IGNORE INTO document_files VALUES (?, ?)",
-                                      (doc_id, str(source)))
-                    self.conn.execute("DELETE FROM errors WHERE path = ?", (str(source),))
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as err:
-            raise StoreError(f"cannot write document {doc_id[:12]}: {err}", str(self.path)) from err
+        with self._transaction():
+            exists = self.has_document(doc_id)
+            if exists and replace:
+                self._delete(doc_id)
+            if not exists or replace:
+                self._insert(doc_id, record, text=text, source=source, pages=pages,
+                             text_source=text_source, processing_seconds=processing_seconds)
+            if source:
+                self.conn.execute("INSERT OR IGNORE INTO document_files VALUES (?, ?)",
+                                  (doc_id, str(source)))
+                self.conn.execute("DELETE FROM errors WHERE path = ?", (str(source),))
         return not exists or replace
 
     def add_file(self, document_id: str, path: str) -> None:
@@ -299,17 +295,20 @@ class Store:
         with self._transaction():
             self._delete(document_id)
 
-    def _transaction(self):
-        store = self
-
-        class _Tx:
-            def __enter__(self):
-                store.conn.execute("BEGIN IMMEDIATE")
-
-            def __exit__(self, exc_type, exc, tb):
-                store.conn.execute("ROLLBACK" if exc_type else "COMMIT")
-
-        return _Tx()
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction; IMMEDIATE takes the write lock up front, so two writers
+        (two batches on one file) queue instead of failing half-way."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot write: {err}", str(self.path)) from err
 
     def _delete(self, doc_id: str) -> None:
         for table in DOCUMENT_TABLES:
@@ -424,7 +423,8 @@ class Store:
                 if len(key) < 12 or key not in covered:
                     units.append(("text", ref, para))
         ex_many = self.conn.executemany
-        ex_many("INSERT INTO search_index (folded, text, document_id, kind, ref) VALUES (?, ?, ?, ?, ?)",
+        ex_many("INSERT INTO search_index (folded, text, document_id, kind, ref) "
+                "VALUES (?, ?, ?, ?, ?)",
                 [(fold(u_text), _nfc(u_text), doc_id, kind, ref)
                  for kind, ref, u_text in units if u_text and u_text.strip()])
 
@@ -465,7 +465,8 @@ class Store:
         structured: dict[str, list[str]] = {}
         for r in rows:
             if r["kind"] != "text":
-                structured.setdefault(r["document_id"], []).append(" ".join(fold(r["text"]).split()))
+                structured.setdefault(r["document_id"], []).append(
+                    " ".join(fold(r["text"]).split()))
         hits: list[dict] = []
         listed: set[tuple[str, str]] = set()
         for r in rows:
@@ -626,7 +627,6 @@ _WORD_RE = re.compile(r"\w+")
 
 
 def _nfc(text: str) -> str:
-    import unicodedata
     return unicodedata.normalize("NFC", text)
 
 

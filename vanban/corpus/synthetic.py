@@ -49,8 +49,9 @@ def synthetic_record(i: int, seed: int = 0) -> dict:
         due = rng.choice([2025, 2030, None])
         unit = "%" if value >= 50 else "thư viện"
         objectives.append(Objective(
-            scope="specific", text=f"Đến năm {due or year}, {value}{unit if unit == '%' else ' ' + unit} "
-                                   f"{rng.choice(OBJECTS)} đạt chuẩn.",
+            scope="specific",
+            text=f"Đến năm {due or year}, {value}{'%' if unit == '%' else ' ' + unit} "
+                 f"{rng.choice(OBJECTS)} đạt chuẩn.",
             targets=[Target(value=value, unit=unit, year=due)]))
     tasks = []
     for t in range(1, rng.randint(3, 8)):

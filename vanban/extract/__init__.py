@@ -27,7 +27,7 @@ from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipie
 from .render import render_markdown
 from .structure import Node, assign_roles, build_tree
 from .table import appendix_tasks
-from .text import clean, fold, is_caps, key, load_patterns
+from .text import clean, fix_uy, fold, is_caps, key, load_patterns
 
 __all__ = ["extract_record", "render_markdown"]
 
@@ -40,7 +40,7 @@ _BODY_START = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "kinh gui",
 
 
 def _check_document(lines: list[RawLine]) -> None:
-    text = " ".join(ln.text for ln in lines[:200])[:20000]
+    text = " ".join(ln.text for ln in lines[:120])[:8000]
     words = key(text).split()
     if len(words) < 8:
         raise NotADocumentError("too little text to be an administrative document")
@@ -96,26 +96,70 @@ def _split_front(lines: list[RawLine], wrapped: bool):
     # no kind line (công văn, fragments): header-ish lines at the top
     header, title = [], []
     j = 0
-    while j < min(len(lines), 14):
+    end = 0
+    while j < min(len(lines), 16):
         t = lines[j].text
         f = fold(t)
-        headerish = (is_caps(t) or re.search(r"\bSo\s*:", f) or re.search(r"ngay\s+\d+\s+thang", f)
+        headerish = (is_caps(t) or re.search(r"\bSo\s*:", f) or re.search(r"ngay\s*\d+\s*thang", f)
                      or "Doc lap" in f or "Hanh phuc" in f)
         if re.match(r"V/[vV]\b", t):
             title.append(lines[j])
             j += 1
-            while j < len(lines) and not is_caps(lines[j].text) and wrapped \
-                    and not key(lines[j].text).startswith(_BODY_START) and len(title[-1].text) > 40:
+            # the abstract runs on over lines that start in lower case
+            while j < len(lines) and lines[j].text[:1].islower() and not is_caps(lines[j].text):
                 title.append(lines[j])
                 j += 1
+            end = j
             continue
-        if not headerish:
+        if key(t).startswith(_BODY_START) or parse_marker(t)[0]:
             break
-        header.append(lines[j])
+        if headerish:
+            header.append(lines[j])
+            end = j + 1
+        elif header or title:
+            break
         j += 1
     if not header and not title:
         return [], None, [], 0
-    return header, None, title, j
+    if not any(re.search(r"ngay\s*\d+\s*thang", fold(ln.text)) for ln in header):
+        # OCR reading order may put "Kính gửi:" before the right column's motto and date
+        for k in range(end, min(len(lines), end + 6)):
+            f = fold(lines[k].text)
+            if re.search(r"ngay\s*\d+\s*thang\s*\d+\s*nam", f) and len(lines[k].text) < 80:
+                header.extend(ln for ln in lines[end:k + 1] if is_caps(ln.text) or "Hanh phuc" in fold(ln.text)
+                              or ln is lines[k])
+                end = k + 1
+                break
+    return header, None, title, end
+
+
+def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
+    """Consume a "Kính gửi:" block (công văn, tờ trình): its addressees go to
+    ``document["addressees"]``; returns where the body starts."""
+    seen = any(key(ln.text).startswith("kinh gui") for ln in lines[max(0, body_i - 6):body_i])
+    out: list[str] = []
+    out_ends: list[str] = [";"]
+    if body_i < len(lines) and key(lines[body_i].text).startswith("kinh gui"):
+        seen = True
+        rest = lines[body_i].text.split(":", 1)[1] if ":" in lines[body_i].text else ""
+        out.extend(x.strip(" -;.") for x in re.split(r";", rest) if x.strip(" -;."))
+        body_i += 1
+    if seen:
+        while body_i < len(lines):
+            t = lines[body_i].text.rstrip()
+            style = parse_marker(t)[1]
+            bullet = style in ("dash", "plus", "dot")
+            # unmarked addressee lines (list dashes lost) continue a list that ends in ";"
+            listed = style is None and len(t) < 90 and not key(t).startswith(_BODY_START) \
+                and (not out or t[-1:] in ";.") and (not out or out_ends[-1] == ";")
+            if len(t) >= 120 or t[-1:] not in ";.," or not (bullet or listed):
+                break
+            out.append(parse_marker(t)[3].strip(" ;.,"))
+            out_ends.append(t[-1:])
+            body_i += 1
+    if out:
+        document["addressees"] = out
+    return body_i
 
 
 def _record_id(doc: Document) -> str:
@@ -140,8 +184,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     record = PlanRecord(id=_record_id(doc))
     hdr = parse_header(header_lines)
     document = record.document
+    needs_case = hdr.pop("issuer_needs_case", False)
     document.update({k: v for k, v in hdr.items()})
     document["type"] = kind or kind_from_number(hdr.get("number"))
+    body_i = _addressees(lines, body_i, document)
     paras = build_paragraphs(lines[body_i:], wrapped)
 
     # closing block: "Nơi nhận:" list, signature, then appendices / footnotes
@@ -168,9 +214,12 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         raw_title = clean(" ".join(ln.text for ln in title_lines))
         raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else raw_title
         document["title"] = restore_title_case(raw_title, [p.text for p in preamble] +
-                                               [p.text for p in body_paras[:60]])
+                                               [p.text for p in body_paras[:25]])
         document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
         document["period"] = parse_period(document["title"])
+    if needs_case and document.get("issuer"):
+        document["issuer"] = fix_uy(restore_title_case(document["issuer"], [p.text for p in body_paras[:40]],
+                                                       copy_words=True))
     if header_lines:
         document["header_provenance"] = [ln.ref for ln in header_lines]
 

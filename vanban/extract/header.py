@@ -9,7 +9,7 @@ from .agencies import expand_abbreviations
 from .layout import RawLine
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns, sentence_case
 
-_DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})", re.I)
+_DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})", re.I)
 _NUMBER = re.compile(r"\bSo\s*[:.]?\s*(\d[\w./&-]*(?:\s?[/-]\s?[\w&.-]+)*)", re.I)
 _DOC_NUMBER_TAIL = re.compile(r"[.,;:]+$")
 _UNITS = ("thành phố", "tỉnh", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
@@ -47,8 +47,9 @@ def split_kind_title_line(lines: list[RawLine], limit: int = 25) -> tuple[int, s
 
 
 def _issuer_case(text: str) -> str:
+    caps = is_caps(clean(text), 0.6)
     text = fix_uy(expand_abbreviations(clean(text)))
-    if not is_caps(text, 0.6):
+    if not caps:
         return text
     low = text.lower()
     for unit in _UNITS:
@@ -63,6 +64,8 @@ def _issuer_case(text: str) -> str:
     return sentence_case(low)
 
 
+_CHILD_HEADS = ("SO ", "BAN ", "PHONG ", "CHI CUC", "CUC ", "TRUNG TAM", "VAN PHONG", "THANH TRA",
+                "BO CHI HUY", "CONG AN", "KHO BAC", "BENH VIEN", "TRUONG ", "DAI ", "BAO ")
 _MOTTO = re.compile(r"C\s*O\s*N\s*G\s+H\s*O\s*A\s+X\s*A\s+H\s*O\s*I\s+C\s*H\s*U\s+N\s*G\s*H\s*I\s*A\s+V\s*I\s*E\s*T\s+N\s*A\s*M", re.I)
 _MOTTO2 = re.compile(r"Doc\s+lap\s*[-–]?\s*Tu\s+do\s*[-–]?\s*Hanh\s+phuc", re.I)
 _RULE = re.compile(r"[-_–—=]{3,}")
@@ -103,8 +106,13 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     masked_text = "".join(masked)
     end = m_num.start() if m_num else len(text)
     issuer_text = masked_text[:end]
-    issuer_lines = [ln for ln in issuer_text.split("\n") if ln.strip(" -–_")]
-    if issuer_lines:
+    issuer_lines = [ln.strip(" -–_") for ln in issuer_text.split("\n") if ln.strip(" -–_")]
+    if len(issuer_lines) >= 2 and fold(issuer_lines[1]).upper().startswith(_CHILD_HEADS):
+        # "UBND THÀNH PHỐ ĐÀ NẴNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO": the lower line issues the document
+        out["issuer_parent"] = _issuer_case(issuer_lines[0])
+        out["issuer"] = " ".join(issuer_lines[1:]).strip(" _-–")  # cased later from the running text
+        out["issuer_needs_case"] = True
+    elif issuer_lines:
         out["issuer"] = _issuer_case(" ".join(issuer_lines)) or None
     return out
 
@@ -149,15 +157,15 @@ def parse_period(text: str) -> dict | None:
 _PUNCT = "\"“”‘’'()[],.;:!?…-–"
 
 
-def restore_title_case(title_caps: str, body_texts: list[str]) -> str:
+def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool = False) -> str:
     """Casing of an all-caps title copied from the document's own running text.
 
     Greedy: at each title word, the longest run of following title words that also occurs in
-    the body (case-insensitively) lends its casing; words nowhere in the body are lower-cased.
-    The first letter is capitalised (sentence case).
+    the body (case-insensitively, diacritic-free) lends its casing (with ``copy_words`` its
+    spelling); words nowhere in the body are lower-cased. The first letter is capitalised.
     """
     words = clean(title_caps).split()
-    if not is_caps(title_caps, 0.7):
+    if not is_caps(title_caps, 0.7) and not copy_words:
         out = clean(title_caps)
         return out[:1].upper() + out[1:]
     body_words: list[str] = []
@@ -186,7 +194,10 @@ def restore_title_case(title_caps: str, body_texts: list[str]) -> str:
             for n in range(best_len):
                 src = body_words[best_pos + n]
                 w = words[i + n]
-                if n == 0 and sentence_start[best_pos] and w.isalpha():
+                if copy_words:
+                    # the document's own spelling (OCR may have lost diacritics in the header)
+                    out.append(src.strip(_PUNCT) if w.strip(_PUNCT) == w else src)
+                elif n == 0 and sentence_start[best_pos] and w.isalpha():
                     out.append(w.lower())
                 else:
                     # keep the title's punctuation, take the body's letters' case

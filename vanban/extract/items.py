@@ -118,9 +118,13 @@ def parse_targets(text: str, default_year: int | None) -> list[Target]:
         else:
             limit = pats["count_max_unit_words"]
         tail = rest.split()[1:] if label == "RATE" else rest.split()
-        for w in tail[: limit + 1]:
+        for k, w in enumerate(tail[: limit + 1]):
             core = w.strip(",.;:()")
-            if not core or core.lower() in stops or fold(core.lower()) in stops or not core.isalpha():
+            if not core or not core.isalpha():
+                break
+            # the head noun's first syllable always counts ("150 sản phẩm"); later words stop
+            # at function words and verbs ("20 mô hình | sản xuất")
+            if (k > 0 or label == "RATE") and (core.lower() in stops or fold(core.lower()) in stops):
                 break
             words.append(core)
             if w != core or len(words) > limit:
@@ -376,11 +380,25 @@ def parse_references(text: str, basis: str | None, refs: list[dict]) -> list[Ref
     is the document kind written just before the number, the issuer the "của ..." phrase after
     it (or after its date).
     """
-    if not _MAYBE_NUMBER.search(text):
+    candidates = [m.start() for m in _MAYBE_NUMBER.finditer(text)]
+    if not candidates:
         return []
     pats = load_patterns("references")
     kind_keys = _kind_keys()
-    ents = annotate(text, ("DOC_NUMBER", "DATE"))
+    # run the EntityRuler only on windows around candidate numbers (long paragraphs are slow)
+    windows: list[list[int]] = []
+    for c in candidates:
+        a, b = max(0, c - 20), min(len(text), c + 80)
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = b
+        else:
+            windows.append([a, b])
+    ents = []
+    for a, b in windows:
+        a = text.rfind(" ", 0, a) + 1 if a else 0
+        b = text.find(" ", b) if text.find(" ", b) > 0 else len(text)
+        ents.extend((lab, span, a + s0, a + e0) for lab, span, s0, e0 in
+                    annotate(text[a:b], ("DOC_NUMBER", "DATE")))
     f = fold(text).lower()
     out = []
     for idx, (label, span, s, e) in enumerate(ents):

@@ -44,8 +44,8 @@ def render_markdown(record: PlanRecord) -> str:
     if record.tasks:
         out += ["## Tasks", "", "| path | task | lead | partners | timeframe |", "|---|---|---|---|---|"]
         for t in record.tasks:
-            out.append(f"| {_esc(t.path)} | {_esc(t.title)} | {_esc(', '.join(t.lead) or None)} | "
-                       f"{_esc(', '.join(t.partners) or None)} | {_esc(t.timeframe)} |")
+            out.append(f"| {_esc(t.path)} | {_esc(t.title)} | {_esc('; '.join(t.lead) or None)} | "
+                       f"{_esc('; '.join(t.partners) or None)} | {_esc(t.timeframe)} |")
         out.append("")
     if record.implementation:
         out += ["## Implementation", ""] + [f"{i}. {t}" for i, t in enumerate(record.implementation, 1)] + [""]

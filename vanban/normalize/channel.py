@@ -27,7 +27,7 @@ from .vietnamese import LEGACY_TOKEN_RE, is_word, skeleton, strip_diacritics
 DEFAULT_CHANNEL = DATA_DIR / "legacy_channel.npz"
 
 #: Most candidates per OCR spelling, and the variants kept per syllable and casing.
-MAX_CANDIDATES = 12
+MAX_CANDIDATES = 16
 VARIANTS_PER_SYLLABLE = 30
 #: Weight of the channel cost against the LM cost.
 CHANNEL_WEIGHT = 1.0
@@ -211,6 +211,10 @@ def build_channel(pair_dir: str | Path, lm, out: str | Path = DEFAULT_CHANNEL, *
     for i, w in enumerate(lm.vocab):
         if i < 3 or not w.isalpha() or int(lm.counts[i]) < min_count:
             continue
+        # Every Vietnamese syllable has a vowel; abbreviations ("tp", "qđ") are not OCR
+        # readings of anything else.
+        if not any(strip_diacritics(c) in "aeiouy" for c in w):
+            continue
         forms = {w, w[:1].upper() + w[1:]}
         if len(w) > 1:
             forms.add(w.upper())
@@ -220,8 +224,11 @@ def build_channel(pair_dir: str | Path, lm, out: str | Path = DEFAULT_CHANNEL, *
     keys = sorted(index)
     offsets = [0]
     ids, costs = [], []
+    # Rank a spelling's syllables by P(spelling | syllable) P(syllable): the index keeps the
+    # ones the decoder could plausibly pick ("day" must keep "đẩy", a frequent word).
+    prior = -np.log(np.maximum(lm.counts, 1) / max(1, int(lm.counts.sum())))
     for k_ in keys:
-        lst = sorted(index[k_])
+        lst = sorted(index[k_], key=lambda ci: ci[0] + prior[ci[1]])
         # Keep one entry per syllable (its cheapest casing), the best ones first.
         seen = set()
         for c, i in lst:
@@ -234,8 +241,13 @@ def build_channel(pair_dir: str | Path, lm, out: str | Path = DEFAULT_CHANNEL, *
                 break
         offsets.append(len(ids))
     out = Path(out)
+    # Syllables are stored as strings (a local table), so the channel stays valid when the
+    # LM is retrained and its ids change.
+    used = sorted(set(ids))
+    local = {i: j for j, i in enumerate(used)}
     np.savez_compressed(out, keys=np.array(keys), offsets=np.array(offsets, dtype=np.int32),
-                        ids=np.array(ids, dtype=np.uint16),
+                        syllables=np.array("\n".join(lm.vocab[i] for i in used)),
+                        ids=np.array([local[i] for i in ids], dtype=np.uint16),
                         costs=np.round(np.array(costs) * 16).clip(0, 255).astype(np.uint8),
                         emissions=np.array(repr(table)))
     stats = {"pairs": len(pairs), "spellings": len(keys), "entries": len(ids),
@@ -257,9 +269,14 @@ class LegacyChannel:
         self._by_first: dict[str, list[str]] | None = None
 
     @classmethod
-    def load(cls, path: str | Path = DEFAULT_CHANNEL) -> "LegacyChannel":
+    def load(cls, path: str | Path = DEFAULT_CHANNEL, lm=None) -> "LegacyChannel":
+        """Load the index; syllables are mapped to ``lm``'s ids (unknown ones dropped)."""
         with np.load(path, allow_pickle=False) as z:
-            return cls(z["keys"], z["offsets"], z["ids"], z["costs"])
+            syllables = str(z["syllables"][()]).split("\n")
+            to_lm = np.array([lm.index.get(w, UNK) if lm is not None else UNK
+                              for w in syllables], dtype=np.int64)
+            ids = to_lm[z["ids"].astype(np.int64)]
+            return cls(z["keys"], z["offsets"], ids, z["costs"])
 
     def lookup(self, spelling: str) -> tuple[list[int], list[float]]:
         hit = self._cache.get(spelling)
@@ -268,7 +285,9 @@ class LegacyChannel:
         pos = int(np.searchsorted(self.keys, spelling))
         if pos < len(self.keys) and self.keys[pos] == spelling:
             a, b = int(self.offsets[pos]), int(self.offsets[pos + 1])
-            hit = (self.ids[a:b].astype(np.int64).tolist(), self.costs[a:b].tolist())
+            ids = self.ids[a:b]
+            keep = ids != UNK
+            hit = (ids[keep].tolist(), self.costs[a:b][keep].tolist())
         else:
             hit = ([], [])
         if len(self._cache) < 200_000:
@@ -303,13 +322,15 @@ class LegacyChannel:
         ids, costs = self.lookup(tok)
         if not ids and tok != low:
             ids, costs = self.lookup(low)
-        if not ids and len(tok) > 1 and own == UNK:
+        if len(tok) > 1 and own == UNK:
+            # Not a known word: also try the syllables of spellings one edit away; the
+            # index alone misses rarer manglings ("cic" = các next to "cac").
             key = ("~", tok)
             hit = self._cache.get(key)  # type: ignore[arg-type]
             if hit is None:
                 hit = self.near(tok)
                 self._cache[key] = hit  # type: ignore[index]
-            ids, costs = hit
+            ids, costs = list(ids) + hit[0], list(costs) + hit[1]
         cand: dict[int, float] = {}
         n_obs = len(tok)
         for i, c in zip(ids, costs):
@@ -338,12 +359,8 @@ class LegacyChannel:
         return Slot(out_ids, out_costs, strs, ti)
 
 
-_channel: LegacyChannel | None = None
-
-
-def load_default_channel() -> LegacyChannel | None:
-    """The shipped channel model, or None when it has not been built."""
-    global _channel
-    if _channel is None and DEFAULT_CHANNEL.exists():
-        _channel = LegacyChannel.load(DEFAULT_CHANNEL)
-    return _channel
+def load_default_channel(lm) -> LegacyChannel | None:
+    """The shipped channel model for ``lm``, or None when it has not been built."""
+    if DEFAULT_CHANNEL.exists():
+        return LegacyChannel.load(DEFAULT_CHANNEL, lm)
+    return None

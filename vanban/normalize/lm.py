@@ -33,6 +33,8 @@ ID_BITS = 16
 ORDER = 4
 #: One quantisation step of -ln(prob) in the stored byte.
 QUANT = 20.0
+#: Quantisation step for Kneser-Ney tables (costs up to ~25 nats fit one byte).
+QUANT_KN = 10.0
 _FP_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -122,6 +124,9 @@ class NgramLM:
     scores: list[np.ndarray]    # quantised -ln S, uint8
     alpha: float = 0.4
     order: int = ORDER
+    smoothing: str = "sb"
+    bows: list[np.ndarray] | None = None     # Kneser-Ney: quantised -ln gamma per n-gram
+    bow1: np.ndarray | None = None            # Kneser-Ney: -ln gamma per unigram
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_MODEL) -> "NgramLM":
@@ -131,17 +136,27 @@ class NgramLM:
             counts = z["counts"].astype(np.int64)
             meta = json.loads(str(z["meta"][()]))
             order = int(meta["order"])
+            smoothing = meta.get("smoothing", "sb")
             keys: list[np.ndarray] = [np.zeros(0, np.uint32)] * 2
             scores: list[np.ndarray] = [np.zeros(0, np.uint8)] * 2
+            bows: list[np.ndarray] = [np.zeros(0, np.uint8)] * 2
             for n in range(2, order + 1):
                 keys.append(z[f"keys{n}"])
                 scores.append(z[f"scores{n}"])
-        total = counts.sum()
-        unigram = (-np.log(np.maximum(counts, 1) / total)).astype(np.float32)
+                if smoothing == "kn":
+                    bows.append(z[f"bows{n}"])
+            if smoothing == "kn":
+                unigram = z["unigram_cost"].astype(np.float32)
+                bow1 = z["bow1"].astype(np.float32)
+        if smoothing != "kn":
+            total = counts.sum()
+            unigram = (-np.log(np.maximum(counts, 1) / total)).astype(np.float32)
+            bow1 = None
         unigram[UNK] = max(float(unigram.max()), 20.0)
         return cls(vocab=vocab, index={w: i for i, w in enumerate(vocab)}, counts=counts,
                    unigram=unigram, keys=keys, scores=scores, alpha=float(meta.get("alpha", 0.4)),
-                   order=order)
+                   order=order, smoothing=smoothing,
+                   bows=bows if smoothing == "kn" else None, bow1=bow1)
 
     def token_id(self, token: str) -> int:
         """Id of one lower-cased LM token string (digits -> <num>)."""
@@ -190,6 +205,8 @@ class NgramLM:
 
         history: (N, order-1) ids, most recent last; words: (N,) ids. Returns float32 (N,).
         """
+        if self.smoothing == "kn":
+            return self._cost_kn(np.asarray(history), np.asarray(words))
         words = np.asarray(words)
         hist = np.asarray(history)
         n_hist = hist.shape[1]
@@ -225,9 +242,172 @@ class NgramLM:
         return out
 
 
+def _cost_kn(self, hist: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """-ln P_KN(word | history) in backoff form (see :func:`_kn_tables`)."""
+    n_rows = words.shape[0]
+    n_hist = hist.shape[1]
+    acc = np.zeros(n_rows, dtype=np.float32)
+    out = np.empty(n_rows, dtype=np.float32)
+    todo = np.arange(n_rows)
+    w64 = words.astype(np.uint64)
+    h64 = hist.astype(np.uint64)
+    unk_w = words == UNK
+    for n in range(min(self.order, n_hist + 1), 1, -1):
+        if not todo.size:
+            break
+        k = n - 1
+        ok = ~unk_w[todo]
+        cols = []
+        for j in range(k, 0, -1):
+            col = h64[todo, n_hist - j]
+            ok &= col != UNK
+            cols.append(col)
+        rows = todo[ok]
+        if rows.size:
+            key = ngram_keys([c[ok] for c in cols] + [w64[rows]])
+            pos = self._find(n, fingerprint(key))
+            hit = pos >= 0
+            out[rows[hit]] = acc[rows[hit]] + self.scores[n][pos[hit]].astype(np.float32) / QUANT_KN
+            done = np.zeros(n_rows, dtype=bool)
+            done[rows[hit]] = True
+            todo = todo[~done[todo]]
+        if not todo.size:
+            break
+        # Back off: add gamma of the context (the last n-1 history words) where it is known.
+        if k >= 2:
+            ok = np.ones(todo.size, dtype=bool)
+            cols = []
+            for j in range(k, 0, -1):
+                col = h64[todo, n_hist - j]
+                ok &= col != UNK
+                cols.append(col)
+            rows = todo[ok]
+            if rows.size:
+                pos = self._find(k, fingerprint(ngram_keys([c[ok] for c in cols])))
+                hit = pos >= 0
+                acc[rows[hit]] += self.bows[k][pos[hit]].astype(np.float32) / QUANT_KN
+        else:
+            last = hist[todo, n_hist - 1].astype(np.int64)
+            acc[todo] += np.where(last != UNK, self.bow1[last], 0.0).astype(np.float32)
+    out[todo] = acc[todo] + self.unigram[words[todo].astype(np.int64)]
+    return out
+
+
+NgramLM._cost_kn = _cost_kn  # type: ignore[attr-defined]
+
+
+def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_size: int,
+               say: Callable[[str], None]) -> tuple[dict[str, np.ndarray], dict]:
+    """Interpolated Kneser-Ney (one discount per order, D = n1 / (n1 + 2 n2)) in backoff form.
+
+    Every kept n-gram stores -ln P_KN(w | h) (already interpolated with the lower orders);
+    every n-gram that is also a context stores -ln gamma(h), the weight an unseen
+    continuation of h gets on the next order down. Lower orders use continuation counts
+    (the number of distinct words seen before the n-gram)."""
+    if order > 4:
+        raise ValueError("Kneser-Ney tables support orders up to 4")
+    uniq: dict[int, np.ndarray] = {}
+    raw: dict[int, np.ndarray] = {}
+    for n in range(1, order + 1):
+        m = len(seq) - n + 1
+        key = ngram_keys([seq[j:j + m] for j in range(n)])
+        valid = np.ones(m, dtype=bool)
+        for j in range(1, n):
+            valid &= seq[j:j + m] != BOS
+        for j in range(n):
+            valid &= seq[j:j + m] != UNK
+        uniq[n], raw[n] = np.unique(key[valid], return_counts=True)
+        del key, valid
+        say(f"order {n}: {len(uniq[n]):,} distinct")
+    # Adjusted counts: continuation counts below the top order.
+    adj: dict[int, np.ndarray] = {order: raw[order].astype(np.float64)}
+    for n in range(1, order):
+        suffix = uniq[n + 1] & np.uint64((1 << (ID_BITS * n)) - 1)
+        sk, scnt = np.unique(suffix, return_counts=True)
+        a = raw[n].astype(np.float64)
+        pos = np.minimum(np.searchsorted(sk, uniq[n]), len(sk) - 1)
+        has = sk[pos] == uniq[n]
+        a[has] = scnt[pos[has]]
+        adj[n] = a
+    prob: dict[int, np.ndarray] = {}
+    bow: dict[int, np.ndarray] = {n: np.ones(len(uniq[n])) for n in range(1, order + 1)}
+    # Unigrams: continuation counts interpolated with a uniform distribution.
+    a1 = np.zeros(vocab_size)
+    a1[uniq[1].astype(np.int64)] = adj[1]
+    a1[BOS] = 0
+    a1[UNK] = 0
+    d1 = _discount(adj[1])
+    total = a1.sum()
+    seen = (a1 > 0).sum()
+    p1 = np.maximum(a1 - d1, 0) / total + d1 * seen / total / vocab_size
+    prob[1] = p1[uniq[1].astype(np.int64)]
+    unigram_cost = -np.log(np.maximum(p1, 1e-12))
+    for n in range(2, order + 1):
+        a = adj[n]
+        d = _discount(a)
+        ctx = uniq[n] >> np.uint64(ID_BITS)
+        cu, inv, tcount = np.unique(ctx, return_inverse=True, return_counts=True)
+        asum = np.bincount(inv, weights=a)
+        gamma = d * tcount / asum
+        # Lower-order probability of the suffix (n-1)-gram.
+        suffix = uniq[n] & np.uint64((1 << (ID_BITS * (n - 1))) - 1)
+        if n == 2:
+            lower = p1[suffix.astype(np.int64)]
+        else:
+            pos = np.minimum(np.searchsorted(uniq[n - 1], suffix), len(uniq[n - 1]) - 1)
+            lower = np.where(uniq[n - 1][pos] == suffix, prob[n - 1][pos], 1e-9)
+        prob[n] = np.maximum(a - d, 0) / asum[inv] + gamma[inv] * lower
+        # gamma(h) lives on the (n-1)-gram h.
+        if n == 2:
+            bow[1] = np.ones(len(uniq[1]))
+            pos = np.searchsorted(uniq[1], cu)
+            ok = (pos < len(uniq[1]))
+            pos = np.minimum(pos, len(uniq[1]) - 1)
+            ok &= uniq[1][pos] == cu
+            bow[1][pos[ok]] = gamma[ok]
+        else:
+            pos = np.minimum(np.searchsorted(uniq[n - 1], cu), len(uniq[n - 1]) - 1)
+            ok = uniq[n - 1][pos] == cu
+            bow[n - 1][pos[ok]] = gamma[ok]
+        say(f"order {n}: discount {d:.3f}")
+    tables: dict[str, np.ndarray] = {}
+    stats: dict = {}
+    uni_bow = np.ones(vocab_size)
+    uni_bow[uniq[1].astype(np.int64)] = bow[1]
+    tables["unigram_cost"] = unigram_cost.astype(np.float32)
+    tables["bow1"] = (-np.log(uni_bow)).astype(np.float32)
+    for n in range(2, order + 1):
+        keep = raw[n] >= min_counts[n - 1]
+        # A context must stay when it carries a backoff weight for the next order.
+        if n < order:
+            keep |= bow[n] < 1.0
+        probe = fingerprint(uniq[n][keep])
+        q = np.clip(np.round(-np.log(prob[n][keep]) * QUANT_KN), 0, 255).astype(np.uint8)
+        qb = np.clip(np.round(-np.log(bow[n][keep]) * QUANT_KN), 0, 255).astype(np.uint8)
+        o = np.argsort(probe, kind="stable")
+        probe, q, qb = probe[o], q[o], qb[o]
+        first = np.ones(len(probe), dtype=bool)
+        first[1:] = probe[1:] != probe[:-1]
+        tables[f"keys{n}"] = probe[first]
+        tables[f"scores{n}"] = q[first]
+        tables[f"bows{n}"] = qb[first]
+        stats[f"{n}-grams"] = int(first.sum())
+        say(f"order {n}: kept {int(first.sum()):,}")
+    return tables, stats
+
+
+def _discount(counts: np.ndarray) -> float:
+    n1 = float((counts == 1).sum())
+    n2 = float((counts == 2).sum())
+    if n1 <= 0 or n2 <= 0:
+        return 0.5
+    return min(0.95, max(0.1, n1 / (n1 + 2 * n2)))
+
+
 def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODEL, *,
              order: int = ORDER, min_counts: tuple[int, ...] = (1, 1, 2, 2, 2),
              max_chars: int | None = None, alpha: float = 0.4,
+             discount: float = 0.0, smoothing: str = "kn",
              exclude_ids: set[str] | None = None, weights: dict[str, int] | None = None,
              progress: Callable[[str], None] | None = None) -> dict:
     """Build the syllable n-gram model from the JSONL.xz corpus and write it to ``out``.
@@ -287,7 +467,13 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
     prev_keys = None
     prev_counts = None
     stats = {"tokens": int(len(seq)), "vocab": len(vocab)}
-    for n in range(1, order + 1):
+    kn_range = range(0)
+    if smoothing == "kn":
+        tables, more = _kn_tables(seq, order, min_counts, len(vocab), say)
+        stats.update(more)
+    else:
+        kn_range = range(1, order + 1)
+    for n in kn_range:
         m = len(seq) - n + 1
         key = ngram_keys([seq[j:j + m] for j in range(n)])
         # n-grams whose words (other than the first, a history) are <s> cross paragraphs.
@@ -308,7 +494,8 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
         pos = np.searchsorted(prev_keys, hist)
         hcount = prev_counts[np.minimum(pos, len(prev_keys) - 1)]
         sel = cnt >= min_counts[n - 1]
-        cost = -np.log(cnt / np.maximum(hcount, cnt))
+        disc = discount if n >= 3 else 0.0
+        cost = -np.log((cnt - disc) / np.maximum(hcount, cnt))
         q = np.clip(np.round(cost * QUANT), 0, 255).astype(np.uint8)
         k_sel, q_sel = uniq[sel], q[sel]
         probe = fingerprint(k_sel)
@@ -323,7 +510,7 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
         stats[f"{n}-grams"] = int(first.sum())
         say(f"order {n}: {len(uniq):,} distinct, kept {int(first.sum()):,}")
         prev_keys, prev_counts = uniq, cnt
-    meta = {"order": order, "alpha": alpha, "min_counts": list(min_counts[:order]),
+    meta = {"order": order, "alpha": alpha, "smoothing": smoothing, "min_counts": list(min_counts[:order]),
             "id_bits": ID_BITS, "quant": QUANT, "tokens": int(len(seq)),
             "corpus": Path(corpus).name, "excluded_docs": len(exclude_ids)}
     out = Path(out)

@@ -221,16 +221,15 @@ def get_restorer(model: str | Path | None = None) -> Restorer:
     """The shared restorer with the shipped model (loaded once per process)."""
     global _default
     if model is not None:
-        return Restorer(NgramLM.load(model), _load_channel())
+        lm = NgramLM.load(model)
+        return Restorer(lm, _load_channel(lm))
     with _lock:
         if _default is None:
-            _default = Restorer(NgramLM.load(DEFAULT_MODEL), _load_channel())
+            lm = NgramLM.load(DEFAULT_MODEL)
+            _default = Restorer(lm, _load_channel(lm))
         return _default
 
 
-def _load_channel():
-    try:
-        from .channel import load_default_channel
-    except ImportError:
-        return None
-    return load_default_channel()
+def _load_channel(lm):
+    from .channel import load_default_channel
+    return load_default_channel(lm)

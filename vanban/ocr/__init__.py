@@ -127,6 +127,32 @@ def _reread_column_blocks(blocks: list[Block], gray: np.ndarray, scale: float, d
     return done
 
 
+def _reread_page_number(words: list[engine.RawWord], gray: np.ndarray, dpi: float,
+                        options: OcrOptions) -> list[engine.RawWord]:
+    """Re-read a page number Tesseract saw but misread ("¬", "°)", "z" with low confidence).
+
+    A lone number centred in the top or bottom margin, read alone among full lines of text, is
+    often taken for noise. A small low-confidence token there is OCRed again alone, digits only.
+    """
+    h, w = gray.shape
+    out = []
+    for word in words:
+        x0, y0, x1, y1 = word.bbox
+        in_margin = y1 < 0.08 * h or y0 > 0.92 * h
+        centred = abs((x0 + x1) / 2 - w / 2) < 0.06 * w and (x1 - x0) < 0.05 * w
+        if in_margin and centred and word.conf < 60 and not word.text.isdigit():
+            # A tight crop: with wide blank margins Tesseract finds no text line at all.
+            for pad, psm in ((8, 7), (8, 10), (4, 7)):
+                crop = np.ascontiguousarray(gray[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad])
+                again = engine.recognize(crop, dpi, options.lang, psm=psm,
+                                         config="-c tessedit_char_whitelist=0123456789")
+                if len(again) == 1 and again[0].text.isdigit() and again[0].conf >= 50:
+                    word = engine.RawWord(again[0].text, word.bbox, again[0].conf, word.key)
+                    break
+        out.append(word)
+    return out
+
+
 def _drop_specks(words: list[engine.RawWord]) -> list[engine.RawWord]:
     """Drop low-confidence tokens without a letter or digit (specks read as ¬ ` ~ ...)."""
     return [w for w in words if w.conf >= 50 or any(c.isalnum() for c in w.text)]
@@ -171,6 +197,7 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
                 if found[0] in (90, 270):
                     width, height = height, width
                 scale = gray.shape[1] / width
+    words = _reread_page_number(words, gray, eff_dpi, options)
     words = _scale_words(_drop_specks(words), scale)
     lines: dict[tuple, list[Word]] = {}
     for w in words:
@@ -260,8 +287,12 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
                 if pool is None:
                     try:
                         job.pages[source.number] = _run_page(source, options, None, job.path)
-                    except InputFileError as err:
+                    except VanbanError as err:
                         job.error = err
+                    except Exception as err:  # a Tesseract failure on one page: report, go on
+                        job.error = VanbanError(
+                            f"page {source.number}: OCR failed: {type(err).__name__}: {err}".splitlines()[0],
+                            str(job.path))
                     continue
                 # PDF pages render here (pdfium is not thread-safe); images decode in the worker.
                 image = None
@@ -273,7 +304,7 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
                                                    str(job.path))
                         break
                 while len(in_flight) >= 2 * workers:  # bound memory: a few pages ahead
-                    in_flight.popleft().result()
+                    in_flight.popleft().exception()  # waits; errors are collected below
                 fut = pool.submit(_run_page, source, options, image, job.path)
                 job.pages[source.number] = fut
                 in_flight.append(fut)
@@ -285,8 +316,13 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
                 if isinstance(item, Future):
                     try:
                         item = item.result()
-                    except InputFileError as err:
+                    except VanbanError as err:
                         job.error = job.error or err
+                        continue
+                    except Exception as err:  # a Tesseract failure on one page: report, go on
+                        job.error = job.error or VanbanError(
+                            f"page {number}: OCR failed: {type(err).__name__}: {err}".splitlines()[0],
+                            str(job.path))
                         continue
                 pages.append(item)
             if job.error:

@@ -144,7 +144,12 @@ def _image_sources(path: Path) -> list[PageSource]:
                     frame.load()
                 except Exception as err:
                     raise InputFileError(f"cannot decode image: {err}", str(path)) from None
-                out = frame.convert("RGB") if frame.mode not in ("RGB", "L") else frame.copy()
+                if frame.mode in ("RGB", "L"):
+                    out = frame.copy()
+                elif frame.mode in ("1", "I", "I;16", "I;16B", "F"):  # bilevel / deep gray
+                    out = frame.convert("L")
+                else:  # palette, RGBA, CMYK, LA ...
+                    out = frame.convert("RGB")
                 if dpi:
                     out.info["dpi"] = dpi
                 return out
