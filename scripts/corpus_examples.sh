@@ -12,6 +12,7 @@ run() { echo "$ vanban $(printf "%q " "$@")"; COLUMNS=110 "$VANBAN" "$@" 2>&1 ||
 run batch shared/dev/plans --db corpus.db --jobs 2
 run search "chuyen doi so" --db corpus.db -n 4
 run search bi mat nha nuoc --kind task --db corpus.db -n 3
+run search dich benh --documents --db corpus.db -n 3
 run search '"phong, chong dich benh" OR "dich benh truyen nhiem"' --db corpus.db -n 3 --format json
 run query --db corpus.db
 run query --db corpus.db --kind task --agency "Sở Tài chính"

@@ -157,6 +157,11 @@ def test_batch_stores_once_skips_on_rerun_and_searches(tmp_path):
     again = run_batch([inputs], db, jobs=2, progress=False, log=lines.append)
     assert (again.stored, again.skipped, again.failed, again.exit_code) == (0, len(plans) + 1, 0, 0)
     assert corpus_content(db) == before
+    # --reprocess runs everything again and replaces the records in place
+    redone = run_batch([inputs], db, jobs=1, progress=False, log=lambda line: None,
+                       reprocess=True)
+    assert (redone.stored, redone.duplicates, redone.exit_code) == (len(plans), 1, 0)
+    assert corpus_content(db) == before
 
 
 def test_batch_records_bad_files_and_goes_on(tmp_path):
@@ -342,3 +347,21 @@ def test_summary_exit_codes():
     text = BatchSummary(found=2, stored=1, failed=1, failures=[
         {"path": "x.pdf", "error_type": "InputFileError", "reason": "corrupt"}]).text()
     assert "1 stored" in text and "failed: x.pdf: InputFileError: corrupt" in text
+
+
+def test_batch_ocrs_an_image_scan(tmp_path):
+    """An image input goes through real Tesseract in a worker; its text is searchable."""
+    from vanban.synth import render_lines
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    lines = (FIXTURES / "kh-thu-vien-ha-giang.txt").read_text(encoding="utf-8").splitlines()
+    page = render_lines([lines[1], lines[2], lines[3]], width_px=2000, font_pt=12)
+    page.save(inputs / "scan.png", dpi=(300, 300))
+    db = tmp_path / "corpus.db"
+    summary = run_batch([inputs], db, jobs=1, progress=False, log=lambda line: None)
+    assert (summary.stored, summary.failed, summary.pages) == (1, 0, 1), summary.failures
+    with Store(db) as store:
+        [doc] = store.query()
+        assert doc["text_source"] == "ocr" and doc["pages"] == 1
+        hits = store.search("he thong thu vien")
+        assert hits and Path(store.query()[0]["source"]).name == "scan.png"

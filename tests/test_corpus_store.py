@@ -228,6 +228,8 @@ def test_query_filters(store):
     assert [o["seq"] for o in store.query("objective", cites="208/QĐ-TTg")] == [1, 2, 3]
     assert len(store.query("objective", limit=2)) == 2
     assert [r["number"] for r in store.query("reference")] == ["208/QĐ-TTg"]
+    items = store.query("item", document_id="a" * 64)
+    assert [(i["kind"], i["seq"]) for i in items] == [("implementation", 1), ("purpose", 1)]
     for kind, columns in COLUMNS.items():
         for row in store.query(kind):
             assert list(row) == columns
@@ -280,3 +282,11 @@ def test_synthetic_records_store_and_search(tmp_path):
             assert s.add(rec, text=synthetic_text(rec))
         assert s.stats()["documents"] == 30
         assert all(h["document_id"] in s.document_ids() for h in s.search("tinh"))
+
+
+def test_search_per_document(store):
+    hits = store.search("thu vien", per_document=True)
+    assert [h["document_number"] for h in hits] == ["215/KH-UBND"]
+    assert hits[0]["matches"] >= 5 and hits[0]["score"] == store.search("thu vien")[0]["score"]
+    both = store.search("tang cuong OR thu vien", per_document=True)
+    assert {h["document_number"] for h in both} == {"215/KH-UBND", "07/CT-UBND"}

@@ -157,12 +157,15 @@ def test_seal_removal_helps_under_the_seal():
     assert with_removal < 0.05
 
 
-def test_upside_down_page_is_turned(body_pages):
-    upside = body_pages[0].rotate(180)
-    upside.info["dpi"] = (DPI, DPI)
-    result = ocr_image(upside, OcrOptions())
-    assert result.preprocessing["rotation"] == 180
+@pytest.mark.parametrize("turn", [180, 90])
+def test_turned_page_is_set_upright(body_pages, turn):
+    turned = body_pages[0].rotate(turn, expand=True)  # counter-clockwise
+    turned.info["dpi"] = (DPI, DPI)
+    result = ocr_image(turned, OcrOptions())
+    assert result.preprocessing["rotation"] == turn  # clockwise turn that undoes it
     assert _cer("Trang 1\n" + "\n".join(BODY_LINES), result.text) < 0.05
+    assert (result.width, result.height) == body_pages[0].size
+    assert ocr_image(turned, OcrOptions(orientation=False)).preprocessing["rotation"] == 0
 
 
 def test_low_resolution_photo_is_upscaled():
@@ -345,3 +348,17 @@ def test_evaluate_ocr_on_rendered_pages(tmp_path, body_pages):
     assert set(report) == {"tesseract", "vanban"}
     assert report["vanban"]["cer"] < 0.05
     assert report["vanban"]["chars"] == len(fold("Trang 1\n" + "\n".join(BODY_LINES)))
+
+
+def test_bundled_sample_reads_well():
+    """samples/ke-hoach-sample.pdf (the README demo) is small and OCRs close to its source."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent / "samples"
+    pdf = root / "ke-hoach-sample.pdf"
+    assert pdf.stat().st_size < 1.5e6
+    doc = ocr_file(pdf, OcrOptions(jobs=2))
+    gold = (root / "ke-hoach-sample.gt.txt").read_text(encoding="utf-8").split("\f")
+    assert len(doc.pages) == len(gold) == 3
+    assert _cer("\n".join(gold), doc.text) < 0.02
+    assert doc.pages[0].blocks[0].role == "header_left"
+    assert [b.role for b in doc.pages[-1].blocks][-2:] == ["recipients", "signature"]

@@ -168,6 +168,7 @@ _TABLE_COLUMNS = {
     "reference": ["document_number", "number", "kind", "date", "issuer"],
     "section": ["document_number", "path", "heading", "role"],
     "duty": ["document_number", "agency", "text"],
+    "item": ["document_number", "kind", "seq", "text"],
     "error": ["path", "error_type", "reason"],
 }
 
@@ -247,11 +248,13 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
               default="auto", show_default=True, help="Diacritic restoration mode.")
 @click.option("--skip-failed", is_flag=True,
               help="Do not retry inputs already in the errors table.")
+@click.option("--reprocess", is_flag=True,
+              help="Run documents already stored again and replace their records.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar [default: on a terminal; log lines otherwise].")
 @click.option("--summary-json", type=click.Path(dir_okay=False),
               help="Also write the summary as JSON here.")
-def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, progress,
+def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, reprocess, progress,
               summary_json):
     """Run the pipeline on every PDF, image and .txt under INPUTS and store the records.
 
@@ -265,6 +268,7 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, prog
                "restore_mode": mode if mode != "off" else "auto"}
     summary = run_batch(inputs, db, jobs=jobs or _default_jobs(), scheduler=scheduler,
                         options=options, progress=progress, retry_failed=not skip_failed,
+                        reprocess=reprocess,
                         send_content=(not shared_paths) if scheduler else False)
     click.echo(summary.text(), err=True)
     if summary_json:
@@ -280,11 +284,13 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, prog
               type=click.Choice(["title", "objective", "task", "purpose", "requirement",
                                  "implementation", "duty", "section", "reference", "text"]),
               help="Search only these units (repeatable).")
+@click.option("--documents", "per_document", is_flag=True,
+              help="One row per document (its best match) with the number of matches.")
 @click.option("--limit", "-n", type=int, default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
-def search_cmd(query, db, kinds, limit, fmt, out):
+def search_cmd(query, db, kinds, per_document, limit, fmt, out):
     """Full-text search of a corpus, ranked, with snippets ("thu vien" finds "thư viện").
 
     Words must all occur; "quoted phrase", prefix*, and OR between terms work.
@@ -295,9 +301,10 @@ def search_cmd(query, db, kinds, limit, fmt, out):
     styled = fmt == "table" and not (out and out != "-") and sys.stdout.isatty()
     with Store(db, readonly=True) as store:
         hits = store.search(text, kind=list(kinds) or None, limit=limit,
+                            per_document=per_document,
                             mark=("\x02", "\x03") if styled else ("[", "]"))
     columns = ["document_number", "kind", "ref", "score", "snippet", "document_id", "title",
-               "file_name"]
+               "file_name"] + (["matches"] if per_document else [])
     if fmt == "table":
         from rich.text import Text
         for hit in hits:
@@ -310,15 +317,18 @@ def search_cmd(query, db, kinds, limit, fmt, out):
                 bold = not bold
             hit["snippet"] = rich_text
             hit["score"] = f"{hit['score']:.2f}"
-    _print_rows(hits, fmt, columns, ["document_number", "file_name", "kind", "ref", "score",
-                                     "snippet"], out,
-                title=f"{len(hits)} hits for {text!r}" if fmt == "table" else None)
+    shown = ["document_number", "file_name", "kind", "ref", "score", "snippet"]
+    if per_document:
+        shown = ["document_number", "file_name", "matches", "kind", "ref", "snippet"]
+    what = "documents" if per_document else "hits"
+    _print_rows(hits, fmt, columns, shown, out,
+                title=f"{len(hits)} {what} for {text!r}" if fmt == "table" else None)
 
 
 @main.command("query")
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(["document", "objective", "target", "task", "reference",
-                                           "section", "duty", "error"]),
+                                           "section", "duty", "item", "error"]),
               default="document", show_default=True, help="What one row is.")
 @_corpus_filters
 @click.option("--limit", "-n", type=int, default=None)
@@ -340,7 +350,7 @@ def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True)
 @click.option("--kind", type=click.Choice(["document", "objective", "target", "task", "reference",
-                                           "section", "duty", "error"]),
+                                           "section", "duty", "item", "error"]),
               default=None, help="Flat rows of this kind [default: whole records for jsonl, "
               "documents for csv].")
 @_corpus_filters
@@ -450,7 +460,7 @@ def restore_cmd(source, mode, fmt, tone_style, out):
               default=None, help="JSONL.xz corpus [default: ../shared/corpus/train_corpus.jsonl.xz].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the model files [default: the package's vanban/data].")
-@click.option("--order", type=int, default=4, show_default=True, help="n-gram order (2-4).")
+@click.option("--order", type=int, default=5, show_default=True, help="n-gram order (2-5).")
 @click.option("--channel-data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also rebuild the legacy-OCR channel model from rendered gold/OCR pages "
               "(made by scripts/normalize_make_channel_data.py).")

@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS documents (
     warnings TEXT,                  -- JSON list
     processing_seconds REAL,
     added_at TEXT,                  -- UTC ISO timestamp
-    record_schema_version TEXT
+    record_schema_version TEXT,
+    vanban_version TEXT             -- the vanban that made the record (to find what to reprocess)
 );
 CREATE INDEX IF NOT EXISTS documents_year ON documents(year);
 CREATE INDEX IF NOT EXISTS documents_number ON documents(number);

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
+from .. import __version__
 from ..errors import StoreError
 from ..model import PAGE_SEPARATOR, PlanRecord
 from .fold import fold, fold_key
@@ -37,7 +38,7 @@ COLUMNS: dict[str, list[str]] = {
     "document": ["document_id", "record_id", "source", "doc_type", "number", "issuer", "province",
                  "place", "date", "year", "title", "period", "pages", "text_source",
                  "signer_title", "signer_name", "n_legal_bases", "n_references", "n_objectives",
-                 "n_targets", "n_tasks", "n_duties", "n_warnings"],
+                 "n_targets", "n_tasks", "n_duties", "n_warnings", "vanban_version"],
     "objective": ["document_id", "document_number", "province", "document_year", "seq", "scope",
                   "group_heading", "text", "n_targets"],
     "target": ["document_id", "document_number", "province", "document_year", "objective_seq",
@@ -50,6 +51,8 @@ COLUMNS: dict[str, list[str]] = {
                 "level", "parent"],
     "duty": ["document_id", "document_number", "province", "document_year", "seq", "path",
              "agency", "agency_id", "text"],
+    "item": ["document_id", "document_number", "province", "document_year", "kind", "seq",
+             "text"],
     "error": ["path", "sha256", "error_type", "reason", "exit_code", "attempts", "failed_at"],
 }
 KINDS = tuple(COLUMNS)
@@ -74,10 +77,9 @@ _KIND_SQL = {
                  "JOIN documents d ON d.id = r.document_id",
     "section": f"SELECT s.*, {_DOC_COLS} FROM sections s JOIN documents d ON d.id = s.document_id",
     "duty": f"SELECT u.*, {_DOC_COLS} FROM duties u JOIN documents d ON d.id = u.document_id",
+    "item": f"SELECT i.*, {_DOC_COLS} FROM items i JOIN documents d ON d.id = i.document_id",
     "error": "SELECT * FROM errors e",
 }
-_KIND_ALIAS = {"document": "d", "objective": "o", "target": "t", "task": "k", "reference": "r",
-               "section": "s", "duty": "u"}
 _KIND_ORDER = {
     "document": "d.date, d.number, d.id",
     "objective": "d.date, d.id, o.seq",
@@ -86,6 +88,7 @@ _KIND_ORDER = {
     "reference": "d.date, d.id, r.seq",
     "section": "d.date, d.id, s.seq",
     "duty": "d.date, d.id, u.seq",
+    "item": "d.date, d.id, i.kind, i.seq",
     "error": "e.path",
 }
 
@@ -336,7 +339,7 @@ class Store:
             pages = prov.get("pages") if isinstance(prov.get("pages"), int) else None
         if text_source is None and isinstance(prov.get("page_sources"), list):
             text_source = "+".join(sorted({str(x) for x in prov["page_sources"] if x})) or None
-        ex("INSERT INTO documents VALUES (" + ", ".join(["?"] * 28) + ")", (
+        ex("INSERT INTO documents VALUES (" + ", ".join(["?"] * 29) + ")", (
             doc_id, _sql(rec.get("id")), source, Path(source).name if source else None,
             _sql(meta.get("type")), _sql(meta.get("number")), _sql(meta.get("issuer")),
             province_of(_sql(meta.get("issuer")), _sql(meta.get("place"))), _sql(meta.get("place")),
@@ -345,7 +348,7 @@ class Store:
             _sql(sig.get("name")),
             len(legal_bases), len(references), len(objectives), n_targets, len(tasks),
             len(duties), len(warnings), json.dumps(warnings, ensure_ascii=False),
-            processing_seconds, _now(), rec.get("schema_version")))
+            processing_seconds, _now(), rec.get("schema_version"), __version__))
         ex("INSERT INTO records VALUES (?, ?)", (doc_id, json.dumps(rec, ensure_ascii=False)))
         if text is not None:
             ex("INSERT INTO texts VALUES (?, ?)", (doc_id, text))
@@ -430,8 +433,8 @@ class Store:
 
     # ------------------------------------------------------------------------------- search
     def search(self, query: str, *, kind: str | Iterable[str] | None = None, limit: int = 20,
-               document_id: str | None = None, snippet_chars: int = 160,
-               mark: tuple[str, str] = ("[", "]")) -> list[dict]:
+               document_id: str | None = None, per_document: bool = False,
+               snippet_chars: int = 160, mark: tuple[str, str] = ("[", "]")) -> list[dict]:
         """Full-text search, ranked, diacritics and "đ" folded on both sides.
 
         ``query``: words (all must occur), ``"quoted phrases"``, ``prefix*``, ``OR`` between
@@ -443,7 +446,8 @@ class Store:
         unit repeating the text of one already listed for that document, are left out.
         Each hit: ``{"document_id", "document_number", "doc_type", "title", "file_name",
         "kind", "ref", "score", "snippet", "text"}``; matched words are wrapped in ``mark``
-        in the snippet.
+        in the snippet. ``per_document``: one hit per document (its best unit), with
+        ``"matches"``, the number of its units that matched (counted among the first 1,000).
         """
         match = fts_query(query)
         if not match:
@@ -454,7 +458,7 @@ class Store:
             passes.insert(0, phrase)
         rows: list[sqlite3.Row] = []
         seen_rowids: set[int] = set()
-        fetch = max(limit * 5, 50)
+        fetch = max(limit * 5, 50) if not per_document else max(limit * 50, 1000)
         for expression in passes:
             if len(rows) >= fetch:  # the phrase alone filled the page
                 break
@@ -484,8 +488,16 @@ class Store:
                          "ref": r["ref"], "score": round(-r["score"], 4),
                          "snippet": _snippet(r["text"], spans, snippet_chars, mark),
                          "text": r["text"]})
-            if len(hits) >= limit:
+            if len(hits) >= limit and not per_document:
                 break
+        if per_document:
+            best: dict[str, dict] = {}
+            for hit in hits:
+                if hit["document_id"] in best:
+                    best[hit["document_id"]]["matches"] += 1
+                else:
+                    best[hit["document_id"]] = {**hit, "matches": 1}
+            hits = list(best.values())[:limit]
         return hits
 
     def _match(self, expression: str, kind: str | Iterable[str] | None,

@@ -38,6 +38,8 @@ SKELETON_FALLBACK_COST = 7.0
 EDIT_FALLBACK_COST = 3.0
 #: Channel cost of keeping a known word whose spelling the index does not list for it.
 OWN_WORD_COST = 4.0
+#: Also look one edit away when the index knows the spelling (slower, see the bench).
+NEAR_ALWAYS = False
 
 
 # ----------------------------------------------------------------------------- alignment
@@ -211,10 +213,6 @@ def build_channel(pair_dir: str | Path, lm, out: str | Path = DEFAULT_CHANNEL, *
     for i, w in enumerate(lm.vocab):
         if i < 3 or not w.isalpha() or int(lm.counts[i]) < min_count:
             continue
-        # Every Vietnamese syllable has a vowel; abbreviations ("tp", "qđ") are not OCR
-        # readings of anything else.
-        if not any(strip_diacritics(c) in "aeiouy" for c in w):
-            continue
         forms = {w, w[:1].upper() + w[1:]}
         if len(w) > 1:
             forms.add(w.upper())
@@ -257,6 +255,10 @@ def build_channel(pair_dir: str | Path, lm, out: str | Path = DEFAULT_CHANNEL, *
 
 
 # ----------------------------------------------------------------------------- decoding
+def _has_vowel(word: str) -> bool:
+    return any(c in "aeiouy" for c in skeleton(word))
+
+
 class LegacyChannel:
     """Candidate syllables (with channel costs) for a token of legacy OCR text."""
 
@@ -322,7 +324,7 @@ class LegacyChannel:
         ids, costs = self.lookup(tok)
         if not ids and tok != low:
             ids, costs = self.lookup(low)
-        if len(tok) > 1 and own == UNK:
+        if len(tok) > 1 and own == UNK and (not ids or NEAR_ALWAYS):
             # Not a known word: also try the syllables of spellings one edit away; the
             # index alone misses rarer manglings ("cic" = các next to "cac").
             key = ("~", tok)
@@ -337,6 +339,9 @@ class LegacyChannel:
             # A candidate two or more letters longer than the token needs several dropped
             # letters: OCR rarely does that, the LM would happily invent ("X" -> "XII").
             if len(lm.vocab[i]) - n_obs >= 2:
+                continue
+            # An abbreviation (no vowel: "tp", "qđ") only stands for its own letters ("QD").
+            if not _has_vowel(lm.vocab[i]) and skeleton(lm.vocab[i]) != skeleton(low):
                 continue
             cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
         if low.isalpha():

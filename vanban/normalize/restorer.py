@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .decoder import Segment, Slot, decode, local_posteriors
-from .lm import BOS, DEFAULT_MODEL, NUM, UNK, NgramLM
+from .lm import BOS, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
 from .vietnamese import apply_case, case_pattern, has_diacritics, is_word, skeleton, tokenize
 
 MODES = ("auto", "stripped", "legacy", "ocr")
@@ -24,6 +24,8 @@ MIN_CANDIDATE_COUNT = 2
 OCR_CHANGE_COST = 9.0
 #: ocr mode: cost of replacing a token that is not a known syllable.
 OCR_INVALID_CHANGE_COST = 1.0
+#: Weight of the case channel -ln P(capital or not | word) inside a sentence.
+CASE_WEIGHT = 1.0
 #: Sentence-final punctuation: decoding segments end after it.
 _SEGMENT_END = set(".;!?:")
 #: Upper-case Roman numerals before "." or ")" ("II.", "(khóa X)") and single capitals are
@@ -115,6 +117,19 @@ class Restorer:
             return self.channel.slot(self, tok, ti)
         return self._word_slot(tok, "ocr", ti)
 
+    def _add_case_cost(self, slot: Slot, tok: str) -> None:
+        """Inside a sentence a capital says "name": weigh candidates by how often the corpus
+        writes them with one (Lộc, Hoằng) or without (lọc, hoàng)."""
+        letters = tok[1:]
+        if tok[0].isupper() and (not letters or letters.islower()):
+            table = self.lm.title_cost
+        elif tok.islower():
+            table = self.lm.lower_cost
+        else:
+            return
+        extra = table[np.asarray(slot.ids, dtype=np.int64)] * CASE_WEIGHT
+        slot.costs = [c + float(e) for c, e in zip(slot.costs, extra)]
+
     def _build_segments(self, text: str, tokens, mode: str) -> list[Segment]:
         segments: list[Segment] = []
         seg = Segment(start_history=BOS)
@@ -124,7 +139,9 @@ class Restorer:
         prev_tok = ""
         for ti, (start, end, tok) in enumerate(tokens):
             gap = text[prev_end:start]
+            new_paragraph = ti == 0
             if ti and "\n" in gap and (gap.count("\n") > 1 or prev_tok in _SEGMENT_END):
+                new_paragraph = True
                 if seg.slots:
                     segments.append(seg)
                 seg = Segment(start_history=BOS)
@@ -137,6 +154,10 @@ class Restorer:
                     slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
                 else:
                     slot = self._word_slot(tok, mode, ti)
+                    if len(slot.ids) > 1 and self.lm.title_cost is not None and prev_tok \
+                            and not new_paragraph and prev_tok not in SENTENCE_OPENERS \
+                            and not prev_tok.isdigit():
+                        self._add_case_cost(slot, tok)
             elif tok.isdigit():
                 slot = Slot([NUM], [0.0], [tok], -1)
             else:

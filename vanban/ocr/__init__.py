@@ -158,6 +158,24 @@ def _drop_specks(words: list[engine.RawWord]) -> list[engine.RawWord]:
     return [w for w in words if w.conf >= 50 or any(c.isalnum() for c in w.text)]
 
 
+def _map_boxes(blocks: list[Block], size: tuple[int, int], skew_deg: float, scale: float,
+               target: tuple[int, int]) -> None:
+    """Map every box from the processed page (deskewed by ``skew_deg``, enlarged by ``scale``)
+    back onto the input image of size ``target``; line and block boxes are recomputed."""
+    tw, th = target
+    for block in blocks:
+        for line in block.lines:
+            for word in line.words:
+                box = word.bbox
+                if skew_deg:
+                    box = preprocess.unrotate_box(box, -skew_deg, size)
+                x0, y0, x1, y1 = (v / scale for v in box)
+                word.bbox = (max(0, int(x0)), max(0, int(y0)), min(tw, max(int(x0) + 1, round(x1))),
+                             min(th, max(int(y0) + 1, round(y1))))
+            line.bbox = union_bbox([w.bbox for w in line.words])
+        block.bbox = union_bbox([ln.bbox for ln in block.lines])
+
+
 def _scale_words(words: list[engine.RawWord], factor: float) -> list[engine.RawWord]:
     if factor == 1:
         return words
@@ -169,8 +187,9 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
               dpi: float | None = None) -> Page:
     """OCR one page image (PIL, RGB or L) into a :class:`Page` with blocks, lines and words.
 
-    ``dpi`` defaults to the image's own DPI tag. Word boxes are in the pixels of ``img``
-    (before any upscaling or deskewing; a page turned by 90/180° keeps the turned size).
+    ``dpi`` defaults to the image's own DPI tag. Word boxes are in the pixels of ``img`` (mapped
+    back through upscaling and deskewing); a page turned by 90/180/270° reports boxes on the
+    turned page, whose size ``Page.width``/``height`` give.
     """
     options = options or OcrOptions()
     if dpi is None:
@@ -197,18 +216,21 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
                 if found[0] in (90, 270):
                     width, height = height, width
                 scale = gray.shape[1] / width
-    words = _reread_page_number(words, gray, eff_dpi, options)
-    words = _scale_words(_drop_specks(words), scale)
+    words = _drop_specks(_reread_page_number(words, gray, eff_dpi, options))
     lines: dict[tuple, list[Word]] = {}
     for w in words:
         lines.setdefault(w.key, []).append(Word(w.text, w.bbox, w.conf))
     # A line without a letter or digit is dust, seal residue or a rule, not text.
     lines = {k: ws for k, ws in lines.items() if any(c.isalnum() for w in ws for c in w.text)}
-    blocks = layout.build_blocks([(ws, k) for k, ws in lines.items()], width, height, number)
+    # Layout and re-reads work on the processed page; boxes are mapped back at the end.
+    blocks = layout.build_blocks([(ws, k) for k, ws in lines.items()], gray.shape[1],
+                                 gray.shape[0], number)
     if options.reread_columns:
-        reread = _reread_column_blocks(blocks, gray, scale, eff_dpi, options)
+        reread = _reread_column_blocks(blocks, gray, 1.0, eff_dpi, options)
         if reread:
             info["reread_blocks"] = reread
+    skew = info["skew_deg"] if info.get("rotation") == 0 and "deskew" in info["steps"] else 0.0
+    _map_boxes(blocks, (gray.shape[1], gray.shape[0]), skew, scale, (width, height))
     info["seconds"] = round(time.perf_counter() - t0, 3)
     return Page(number=number, blocks=blocks, width=width, height=height,
                 dpi=round(dpi, 1) if dpi else None, source="ocr", preprocessing=info)

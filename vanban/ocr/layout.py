@@ -115,7 +115,9 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
     heights = [union_bbox([w.bbox for w in ws])[3] - union_bbox([w.bbox for w in ws])[1]
                for ws, _ in lines_in]
     line_h = statistics.median(heights) or 1
-    col_gap = max(2.2 * line_h, 0.04 * page_width)
+    # Word gaps in justified lines stay under one line height; the gutter between header
+    # columns can be as narrow as ~1.2 (../shared/dev/real-scans/1.pdf).
+    col_gap = max(1.2 * line_h, 0.02 * page_width)
     lines: list[_Ln] = []
     for ws, key in lines_in:
         lines.extend(split_at_gaps(ws, key, col_gap))
@@ -148,8 +150,35 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
             return "right"
         return "cross"
 
-    def row_sides(j: int, lo: float, hi: float) -> list[str] | None:
+    def split_on_gutter(j: int, lo: float, hi: float) -> None:
+        """Cut lines of row j at a wide word gap that lines up with the band's gutter [lo, hi]
+        (narrow header gutters: "UBND THÀNH PHỐ ĐÀ NẴNG  CỘNG HOÀ ..." read as one line).
+        The gap must stand out: over half a line height and twice the line's median gap."""
+        new_row, changed = [], False
+        for ln in rows[j]:
+            ws = sorted(ln.words, key=lambda w: w.bbox[0])
+            gaps = [b.bbox[0] - a.bbox[2] for a, b in zip(ws, ws[1:])]
+            if side(ln, rows[j], lo, hi) == "cross" and gaps:
+                typical = statistics.median(gaps)
+                for k in range(1, len(ws)):
+                    a, b = ws[k - 1].bbox, ws[k].bbox
+                    gap = b[0] - a[2]
+                    if a[2] <= hi and b[0] >= lo and gap > max(0.5 * line_h, 2 * typical):
+                        new_row += [_Ln(ws[:k], ln.key), _Ln(ws[k:], ln.key)]
+                        changed = True
+                        break
+                else:
+                    new_row.append(ln)
+            else:
+                new_row.append(ln)
+        if changed:
+            rows[j] = sorted(new_row, key=lambda l: l.box[0])
+
+    def row_sides(j: int, lo: float, hi: float, split: bool = False) -> list[str] | None:
         sides = [side(l, rows[j], lo, hi) for l in rows[j]]
+        if "cross" in sides and split:
+            split_on_gutter(j, lo, hi)
+            sides = [side(l, rows[j], lo, hi) for l in rows[j]]
         return None if "cross" in sides else sides
 
     # Bands: start at a row with a column gap, grow up/down through rows that stay on their side.
@@ -162,17 +191,24 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
             i += 1
             continue
         _, lo, hi = max(gaps)
+        if row_sides(i, lo, hi) is None:
+            i += 1
+            continue
         start = end = i
         # up: only for a band at the top of the page (nothing above crosses the gutter)
         first = max([j + 1 for j in range(i) if used[j]], default=0)
-        if all(row_sides(j, lo, hi) is not None for j in range(first, i)):
+        if all(row_sides(j, lo, hi, split=True) is not None for j in range(first, i)):
             start = first
-        # down: through rows that stay in their columns, less than 4 line heights apart
+        # down: through rows that stay in their columns, less than 6 line heights apart (the
+        # signer's name sits 3-4 lines under the title, room for the signature and seal)
         while end + 1 < len(rows) and row_sides(end + 1, lo, hi) is not None:
             gap = min(l.box[1] for l in rows[end + 1]) - max(l.box[3] for l in rows[end])
-            if gap > 4 * line_h:
+            if gap > 6 * line_h:
                 break
             end += 1
+        if start == end:  # one row alone is a line with a wide gap, not a two-column band
+            i += 1
+            continue
         left: list[_Ln] = []
         right: list[_Ln] = []
         for j in range(start, end + 1):
@@ -180,7 +216,9 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
                 (left if sd == "left" else right).append(ln)
         band = left + right
         body_above = any(not used[j] for j in range(start))
-        is_header = not body_above and not any(_RECIPIENTS_RE.match(l.text) for l in left)
+        top = min(l.box[1] for l in band)
+        is_header = (not body_above or (page_number == 1 and top < 0.2 * page_height)) \
+            and not any(_RECIPIENTS_RE.match(l.text) for l in left)
         roles = ("header_left", "header_right") if is_header else ("recipients", "signature")
         blocks = []
         if left:

@@ -127,6 +127,18 @@ def deskew(gray: np.ndarray, min_deg: float = 0.2) -> tuple[np.ndarray, dict]:
     return rotate(gray, -angle), {"skew_deg": angle, "applied": True}
 
 
+def unrotate_box(box: tuple[int, int, int, int], deg: float, size: tuple[int, int]
+                 ) -> tuple[int, int, int, int]:
+    """Box found on a page rotated by :func:`rotate` (``deg``, page ``size`` w x h) mapped back
+    onto the unrotated page (the bounding box of its four corners)."""
+    w, h = size
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -deg, 1.0)  # inverse of rotate(deg)
+    x0, y0, x1, y1 = box
+    pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64) @ m.T
+    return (max(0, int(pts[:, 0].min())), max(0, int(pts[:, 1].min())),
+            min(w, int(round(pts[:, 0].max()))), min(h, int(round(pts[:, 1].max()))))
+
+
 def rotate_quadrant(gray: np.ndarray, degrees: int) -> np.ndarray:
     """Rotate by a multiple of 90° clockwise (OSD's "Rotate" answer)."""
     k = (degrees // 90) % 4

@@ -1,0 +1,92 @@
+"""vanban.ocr.layout on hand-made word boxes (no OCR): bands, roles, reading order."""
+
+from __future__ import annotations
+
+from vanban.model import Word
+from vanban.ocr.layout import build_blocks
+
+W, H = 2480, 3508
+
+
+def _line(text: str, x0: int, y0: int, key=None, word_gap: int = 18, char_w: int = 22,
+          height: int = 50):
+    """Words of ``text`` laid left to right from (x0, y0)."""
+    words, x = [], x0
+    for t in text.split():
+        words.append(Word(t, (x, y0, x + char_w * len(t), y0 + height), 95.0))
+        x += char_w * len(t) + word_gap
+    return words, key
+
+
+def _full(text: str, y0: int, x0: int = 350, x1: int = 2240):
+    """A justified body line: words spread from x0 to x1."""
+    words = text.split()
+    char_w = 22
+    ink = sum(char_w * len(t) for t in words)
+    gap = (x1 - x0 - ink) / max(1, len(words) - 1)
+    out, x = [], float(x0)
+    for t in words:
+        out.append(Word(t, (round(x), y0, round(x) + char_w * len(t), y0 + 50), 95.0))
+        x += char_w * len(t) + gap
+    return out
+
+
+def _merge(*parts, key=None):
+    """One Tesseract line made of several pieces (what Tesseract does with header columns)."""
+    return [w for p in parts for w in p[0]], key
+
+
+def test_header_columns_read_as_one_line_are_split_left_then_right():
+    lines = [
+        _merge(_line("UBND THÀNH PHỐ", 400, 200), _line("CỘNG HÒA XÃ HỘI", 1200, 200), key=(1, 1, 1)),
+        _merge(_line("SỞ GIÁO DỤC", 420, 270), _line("Độc lập - Tự do", 1300, 270), key=(1, 1, 2)),
+        (_line("Số: 12/SGD", 450, 350)[0], (1, 1, 3)),
+        (_line("Đà Nẵng, ngày 1", 1350, 360)[0], (2, 1, 1)),
+        (_line("KẾ HOẠCH", 1200, 500)[0], (3, 1, 1)),
+        (_full("Nội dung của kế hoạch được trình bày ở đây cho đủ dài một dòng", 600), (4, 1, 1)),
+    ]
+    blocks = build_blocks(lines, W, H, page_number=1)
+    assert [b.role for b in blocks] == ["header_left", "header_right", "body", "body"]
+    assert blocks[0].text == "UBND THÀNH PHỐ\nSỞ GIÁO DỤC\nSố: 12/SGD"
+    assert blocks[1].text == "CỘNG HÒA XÃ HỘI\nĐộc lập - Tự do\nĐà Nẵng, ngày 1"
+    assert blocks[2].text == "KẾ HOẠCH"  # the centred title is not pulled into a column
+
+
+def test_closing_recipients_apart_from_signature_and_page_number():
+    lines = [
+        (_line("3", 1230, 130, char_w=22)[0], (1, 1, 1)),
+        (_full("Nội dung cuối cùng của văn bản trải dài hết chiều ngang trang giấy", 300), (2, 1, 1)),
+        (_line("thực hiện./.", 350, 370)[0], (2, 1, 2)),
+        _merge(_line("Nơi nhận:", 350, 500), _line("TM. ỦY BAN NHÂN DÂN", 1420, 495), key=(3, 1, 1)),
+        _merge(_line("- Như trên;", 350, 560), _line("KT. CHỦ TỊCH", 1550, 575, height=60), key=(3, 1, 2)),
+        (_line("- Lưu: VT.", 350, 615)[0], (3, 1, 3)),
+        (_line("PHÓ CHỦ TỊCH", 1540, 640)[0], (4, 1, 1)),
+        (_line("Nguyễn Văn An", 1540, 900)[0], (5, 1, 1)),
+    ]
+    blocks = build_blocks(lines, W, H, page_number=3)
+    assert [b.role for b in blocks] == ["page_number", "body", "recipients", "signature"]
+    assert blocks[2].text == "Nơi nhận:\n- Như trên;\n- Lưu: VT."
+    assert blocks[3].text == "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn An"
+
+
+def test_body_blocks_follow_paragraphs_and_drop_dust():
+    lines = [
+        (_line("Đoạn một dòng một", 350, 300)[0], (1, 1, 1)),
+        (_line("Đoạn một dòng hai", 350, 370)[0], (1, 1, 2)),
+        (_line("Đoạn hai", 350, 440)[0], (1, 2, 1)),
+        ([Word("`", (1800, 445, 1810, 452), 70.0)], (1, 2, 1)),
+    ]
+    blocks = build_blocks(lines, W, H)
+    assert [b.text for b in blocks] == ["Đoạn một dòng một\nĐoạn một dòng hai", "Đoạn hai"]
+    assert all(b.role == "body" for b in blocks)
+
+
+def test_lone_signature_without_recipients():
+    lines = [
+        (_full("Nội dung cuối cùng của văn bản trải dài hết chiều ngang trang giấy", 300), (1, 1, 1)),
+        (_line("CHỦ TỊCH", 1600, 500)[0], (2, 1, 1)),
+        (_line("Nguyễn Văn An", 1560, 800)[0], (3, 1, 1)),
+    ]
+    blocks = build_blocks(lines, W, H)
+    assert [b.role for b in blocks] == ["body", "signature"]
+    assert blocks[1].text == "CHỦ TỊCH\nNguyễn Văn An"
