@@ -198,6 +198,7 @@ def test_tone_placement_styles():
     assert set_tone_style("người", "new") == "người"
     assert set_tone_style("hoàng", "new") == "hoàng"   # closed syllable: same in both styles
     assert normalize_tone_style("Hoà bình, thuỷ lợi", "old") == "Hòa bình, thủy lợi"
+    assert normalize_tone_style("Café, naïve", "new") == "Café, naïve"   # foreign words stay
     assert restore_text("Hoa binh va thuy loi", "stripped", tone_style="new").text.startswith("Hoà bình")
 
 
@@ -213,6 +214,15 @@ def test_normalize_document_keeps_structure_and_raw():
     assert words[0].text == "Thực" and words[0].raw == "Thuc"
     assert doc.meta["normalize"]["mode"] == "stripped"
     assert len(doc.pages) == 2
+
+
+def test_normalize_document_converts_a_tcvn3_text_file():
+    doc = Document.from_text(unicode_to_tcvn3(ENC_TEXT) + "\n" + unicode_to_tcvn3(SENTENCES[1]))
+    normalize_document(doc)
+    lines = doc.pages[0].blocks[0].lines
+    assert lines[0].text == ENC_TEXT
+    assert lines[1].text == SENTENCES[1]
+    assert all(w.raw is not None for w in lines[0].words if w.text != w.raw and w.raw)
 
 
 # ----------------------------------------------------------------------------- CLI

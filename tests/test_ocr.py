@@ -362,3 +362,15 @@ def test_bundled_sample_reads_well():
     assert _cer("\n".join(gold), doc.text) < 0.02
     assert doc.pages[0].blocks[0].role == "header_left"
     assert [b.role for b in doc.pages[-1].blocks][-2:] == ["recipients", "signature"]
+
+
+def test_page_number_and_continued_body_on_page_two():
+    """Page 2 of a composed directive: the lone page number in the top margin is its own block."""
+    doc = synth.parse_plan_text(PLAN)
+    doc.body = doc.body[:1] + ["- Các sở, ngành phối hợp triển khai thực hiện kế hoạch này. " * 6] * 9
+    pages = synth.compose_pages(doc, dpi=DPI, seal=False)
+    assert len(pages) >= 2 and pages[1].lines[0] == "2"
+    scan = synth.degrade(pages[1].image, seed=2, rotate=0.5)
+    result = ocr_image(scan, OcrOptions(), number=2)
+    assert result.blocks[0].role == "page_number" and result.blocks[0].text == "2"
+    assert _cer(pages[1].text, result.text) < 0.03

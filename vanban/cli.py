@@ -99,11 +99,11 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
 
 @evaluate.command("ocr")
 @click.option("--scans", "scans_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("../shared/dev/scans"), show_default=True,
-              help="Folders of page-NN.jpg with page-NN.gt.txt.")
+              default=None, help="Folders of page-NN.jpg with page-NN.gt.txt "
+              "[default: ../shared/dev/scans beside the repository].")
 @click.option("--real", "real_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("../shared/dev/real-scans"), show_default=True,
-              help="X.jpg with X_gt.txt (silver) real scans.")
+              default=None, help="X.jpg with X_gt.txt (silver) real scans "
+              "[default: ../shared/dev/real-scans beside the repository].")
 @click.option("--variants", default="vanban", show_default=True,
               help="Comma-separated option sets: vanban, no-seal-removal, no-deskew, no-upscale, "
                    "no-orientation, no-column-reread, no-preprocessing.")
@@ -112,7 +112,10 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
 @click.option("--json", "as_json", is_flag=True, help="Print the full per-page report as JSON.")
 def evaluate_ocr_cmd(scans_dir, real_dir, variants, no_raw, jobs, as_json):
     """CER (NFC, whitespace folded) of vanban vs raw Tesseract on dev scans and real scans."""
-    from .ocr.evaluate import VARIANTS, evaluate, format_report, real_cases, scan_cases
+    from .ocr.evaluate import (DEFAULT_REAL, DEFAULT_SCANS, VARIANTS, evaluate, format_report,
+                               real_cases, scan_cases)
+    scans_dir = scans_dir or DEFAULT_SCANS
+    real_dir = real_dir or DEFAULT_REAL
     names = [v.strip() for v in variants.split(",") if v.strip()]
     unknown = [v for v in names if v not in VARIANTS]
     if unknown:

@@ -531,7 +531,12 @@ def degrade(img: Image.Image, seed: int = 0, **overrides) -> Image.Image:
 
 
 def save_pdf(images: list[Image.Image], path: str | Path, dpi: int = 300, quality: int = 75) -> None:
-    """Write ``images`` as one PDF, each page a JPEG sized for ``dpi`` (a scanner's PDF)."""
+    """Write ``images`` as one PDF, each page a JPEG sized for ``dpi`` (a scanner's PDF).
+
+    The PDF dates are fixed, so the same images give the same bytes.
+    """
+    import time
+    fixed = time.strptime("2025-01-01", "%Y-%m-%d")  # PIL's PDF writer takes struct_time
     rgb = [im.convert("RGB") for im in images]
     rgb[0].save(str(path), "PDF", save_all=True, append_images=rgb[1:], resolution=float(dpi),
-                quality=quality)
+                quality=quality, creationDate=fixed, modDate=fixed)

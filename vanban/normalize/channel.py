@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -36,6 +35,9 @@ SKELETON_FALLBACK_COST = 7.0
 #: Extra cost of a candidate reached through a spelling one edit away from the token's (for
 #: spellings the index does not hold: "ngu¢i" -> "ngudi" -> người).
 EDIT_FALLBACK_COST = 3.0
+#: Cost of a candidate whose skeleton is one edit away from the token's ("Thue" -> thực,
+#: "B4" -> bộ): manglings the rendered training pages never showed.
+SKELETON_EDIT_COST = 9.0
 #: Channel cost of keeping a known word whose spelling the index does not list for it.
 OWN_WORD_COST = 4.0
 #: Also look one edit away when the index knows the spelling (slower, see the bench).
@@ -269,6 +271,7 @@ class LegacyChannel:
         self.costs = costs.astype(np.float32) / 16.0
         self._cache: dict[str, tuple[list[int], list[float]]] = {}
         self._by_first: dict[str, list[str]] | None = None
+        self._skeletons: list[str] | None = None
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_CHANNEL, lm=None) -> "LegacyChannel":
@@ -316,6 +319,22 @@ class LegacyChannel:
         items = sorted(best.items(), key=lambda kv: kv[1])[:MAX_CANDIDATES]
         return [i for i, _ in items], [c for _, c in items]
 
+    def skeleton_neighbours(self, restorer, low: str) -> list[int]:
+        """The most frequent syllables of each skeleton one edit away from ``low``'s."""
+        from rapidfuzz import process
+        key = ("#", low)
+        hit = self._cache.get(key)  # type: ignore[arg-type]
+        if hit is not None:
+            return hit[0]
+        if self._skeletons is None:
+            self._skeletons = list(restorer.skel_map)
+        out: list[int] = []
+        for sk, _, _ in process.extract(skeleton(low), self._skeletons, scorer=Levenshtein.distance,
+                                        score_cutoff=1, limit=12):
+            out.extend(restorer.skel_map[sk][:3])
+        self._cache[key] = (out, [])  # type: ignore[index]
+        return out
+
     def slot(self, restorer, tok: str, ti: int) -> Slot:
         """Candidates for one legacy word token (first: the token unchanged)."""
         lm = restorer.lm
@@ -348,6 +367,10 @@ class LegacyChannel:
             for i in restorer.skel_map.get(skeleton(low), []):
                 if i not in cand:
                     cand[i] = SKELETON_FALLBACK_COST
+        if SKELETON_EDIT_COST and len(low) > 1:
+            for i in self.skeleton_neighbours(restorer, low):
+                if i not in cand:
+                    cand[i] = SKELETON_EDIT_COST
         if not cand:
             return Slot([own], [0.0], [low], ti)
         out_ids, out_costs, strs = [], [], []

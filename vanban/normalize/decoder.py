@@ -14,7 +14,7 @@ import numpy as np
 
 from .lm import BOS, UNK, NgramLM
 
-BEAM = 8
+BEAM = 12
 #: Longest segment decoded in one piece (longer ones are cut; context is lost at the cut).
 MAX_SEGMENT = 300
 #: Segments decoded together (bounds the memory of the back-pointer arrays).

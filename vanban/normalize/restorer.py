@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 from dataclasses import dataclass, field
@@ -190,7 +189,11 @@ class Restorer:
                     pattern = case_pattern(tok)
                     replacements[slot.token_index] = apply_case(new, pattern, tok)
                     positions.append((si, t))
-        posts = local_posteriors(self.lm, segments, chosen, positions) if with_confidence else []
+        posts: list = []
+        if with_confidence:
+            # In slices: memory stays bounded on huge inputs.
+            for a in range(0, len(positions), 4000):
+                posts.extend(local_posteriors(self.lm, segments, chosen, positions[a:a + 4000]))
         changes: list[Change] = []
         by_token: dict[int, Change] = {}
         for j, (si, t) in enumerate(positions):

@@ -83,9 +83,6 @@ def apply_case(word: str, pattern: str, original: str | None = None) -> str:
 
 
 # ----------------------------------------------------------------------- tone placement
-_VOWELS = set("aăâeêioôơuưy")
-
-
 def _split_marks(syllable: str) -> tuple[str, str | None]:
     """(syllable without its tone mark, the tone combining mark or None); NFC in and out."""
     decomposed = unicodedata.normalize("NFD", syllable)
@@ -99,44 +96,24 @@ def _split_marks(syllable: str) -> tuple[str, str | None]:
     return unicodedata.normalize("NFC", "".join(kept)), tone
 
 
-def _tone_position(base: str, style: str) -> int | None:
-    """Index of the vowel that carries the tone in ``base`` (toneless, NFC, any case)."""
-    low = base.lower()
-    idx = [i for i, c in enumerate(low) if strip_diacritics(c) in "aeiouy" and c in _VOWELS]
-    if not idx:
-        return None
-    # "gi" and "qu" start consonant clusters: their i/u is not part of the vowel nucleus.
-    if low.startswith("qu") and len(idx) > 1 and idx[0] == 1:
-        idx = idx[1:]
-    elif low.startswith("gi") and len(idx) > 1 and idx[0] == 1:
-        idx = idx[1:]
-    # A vowel with a modifier (ă â ê ô ơ ư) takes the tone; with ươ the tone goes on ơ.
-    modified = [i for i in idx if low[i] in "ăâêôơư"]
-    if modified:
-        return modified[-1]
-    if len(idx) == 1:
-        return idx[0]
-    ends_in_consonant = idx[-1] < len(low) - 1
-    if ends_in_consonant or len(idx) == 3:
-        return idx[1] if len(idx) >= 2 else idx[0]
-    # Two vowels at the end: oa, oe, uy take the tone on the second in the "new" style.
-    pair = low[idx[0]] + low[idx[1]]
-    if style == "new" and pair in ("oa", "oe", "uy"):
-        return idx[1]
-    return idx[0]
+_STYLE_PAIR = re.compile(r"(?:^|[^aeiouy])(oa|oe|uy)$")
 
 
 def set_tone_style(syllable: str, style: str = "new") -> str:
     """Move the tone mark of one syllable to the ``style`` position.
 
-    ``old`` (traditional): hòa, hòe, thủy; ``new`` (orthography of 1980s reform): hoà, hoè,
-    thuỷ. Only the oa/oe/uy open syllables differ between the styles."""
+    ``old`` (traditional): hòa, hòe, thủy; ``new`` (orthography of the 1980s reform): hoà,
+    hoè, thuỷ. Only open syllables ending in oa/oe/uy differ between the styles ("qu" and
+    "gi" start a consonant cluster: "quý" stays); every other word is returned unchanged."""
     base, tone = _split_marks(syllable)
     if tone is None:
         return syllable
-    pos = _tone_position(base, style)
-    if pos is None:
+    low = base.lower()
+    m = _STYLE_PAIR.search(low)
+    if not m or (m.group(1) == "uy" and low.endswith("quy")):
         return syllable
+    first = m.start(1)
+    pos = first + 1 if style == "new" else first
     marked = unicodedata.normalize("NFC", base[pos] + tone)
     return base[:pos] + marked + base[pos + 1:]
 

@@ -292,6 +292,9 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
     engine.check_language(options.lang)
     errors: list[VanbanError] = []
     jobs: list[_Job] = []
+    for given in map(Path, paths):
+        if given.is_dir() and not expand_inputs([given]):
+            errors.append(InputFileError("folder holds no PDF, TIFF, PNG or JPEG file", str(given)))
     for path in expand_inputs(paths):
         try:
             jobs.append(_Job(path, open_input(path, force_ocr=options.force_ocr)))

@@ -25,6 +25,10 @@ from rapidfuzz.distance import Levenshtein
 from . import OcrOptions, ocr_image
 
 _WS = re.compile(r"\s+")
+#: ../shared/dev beside the repository (read-only evaluation data, never committed).
+_SHARED_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "dev"
+DEFAULT_SCANS = _SHARED_DEV / "scans"
+DEFAULT_REAL = _SHARED_DEV / "real-scans"
 
 
 def fold(text: str) -> str:

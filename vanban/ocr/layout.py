@@ -90,6 +90,18 @@ def _rows(lines: list[_Ln]) -> list[list[_Ln]]:
     return rows
 
 
+#: A line piece of at most 2 words, every one under this confidence, is taken for noise.
+NOISE_CONF = 40.0
+
+
+def _noise(ln: _Ln, line_h: float) -> bool:
+    confs = [w.conf for w in ln.words]
+    if not confs or any(c is None for c in confs):
+        return False  # text-layer words have no confidence: keep them
+    tiny = ln.height < 0.3 * line_h and (ln.box[2] - ln.box[0]) < 0.3 * line_h  # a speck
+    return tiny or (len(confs) <= 2 and all(c < NOISE_CONF for c in confs))
+
+
 def _para(key: tuple | None) -> tuple | None:
     """(block, paragraph) of a Tesseract (block, paragraph, line) key."""
     return key[:2] if key else None
@@ -121,8 +133,9 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
     lines: list[_Ln] = []
     for ws, key in lines_in:
         lines.extend(split_at_gaps(ws, key, col_gap))
-    # A line piece without a letter or digit is dust or seal residue, not text.
-    lines = [ln for ln in lines if any(c.isalnum() for c in ln.text)]
+    # A line piece without a letter or digit is dust or seal residue, not text; so is a short
+    # piece Tesseract itself hardly believes (seal lettering read as "/jlb", "lo").
+    lines = [ln for ln in lines if any(c.isalnum() for c in ln.text) and not _noise(ln, line_h)]
     if not lines:
         return []
     rows = _rows(lines)
@@ -157,14 +170,16 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
         new_row, changed = [], False
         for ln in rows[j]:
             ws = sorted(ln.words, key=lambda w: w.bbox[0])
-            gaps = [b.bbox[0] - a.bbox[2] for a, b in zip(ws, ws[1:])]
+            # Gaps between real words: a speck read as "_" or "-" in the gutter does not bridge it.
+            real = [k for k, w in enumerate(ws) if any(c.isalnum() for c in w.text)]
+            gaps = [ws[b].bbox[0] - ws[a].bbox[2] for a, b in zip(real, real[1:])]
             if side(ln, rows[j], lo, hi) == "cross" and gaps:
                 typical = statistics.median(gaps)
-                for k in range(1, len(ws)):
-                    a, b = ws[k - 1].bbox, ws[k].bbox
+                for ka, kb in zip(real, real[1:]):
+                    a, b = ws[ka].bbox, ws[kb].bbox
                     gap = b[0] - a[2]
                     if a[2] <= hi and b[0] >= lo and gap > max(0.5 * line_h, 2 * typical):
-                        new_row += [_Ln(ws[:k], ln.key), _Ln(ws[k:], ln.key)]
+                        new_row += [_Ln(ws[:ka + 1], ln.key), _Ln(ws[kb:], ln.key)]
                         changed = True
                         break
                 else:
