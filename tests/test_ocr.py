@@ -374,3 +374,15 @@ def test_page_number_and_continued_body_on_page_two():
     result = ocr_image(scan, OcrOptions(), number=2)
     assert result.blocks[0].role == "page_number" and result.blocks[0].text == "2"
     assert _cer(pages[1].text, result.text) < 0.03
+
+
+def test_exif_orientation_of_photos_is_applied(tmp_path, body_pages):
+    """A phone photo stores its turn in EXIF (Orientation 6); the page is read upright."""
+    turned = body_pages[0].rotate(90, expand=True)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display"
+    path = tmp_path / "photo.jpg"
+    turned.save(path, exif=exif, dpi=(DPI, DPI), quality=90)
+    doc = ocr_file(path, OcrOptions(orientation=False))
+    assert (doc.pages[0].width, doc.pages[0].height) == body_pages[0].size
+    assert "Sở Khoa học và Công nghệ" in doc.text

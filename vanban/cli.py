@@ -406,13 +406,17 @@ def extract_cmd(input_file, out, fmt):
 @click.option("--threshold", type=float, default=85.0, show_default=True,
               help="Minimum fuzz.ratio (0-100) for an item to match a gold item.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate_extract_cmd(records, gold_dir, text_dir, text_suffix, pages_dir, threshold, as_json):
+@click.option("--normalize", "pipeline", is_flag=True,
+              help="Run the normalize stage on each text before extract (as `vanban run` does).")
+def evaluate_extract_cmd(records, gold_dir, text_dir, text_suffix, pages_dir, threshold, as_json,
+                         pipeline):
     """Per-field precision / recall / F1 of plan records against gold records."""
     from .extract import extract_record
     from .extract.evaluate import evaluate_extract_inputs, format_report
     scores = evaluate_extract_inputs(gold_dir, records=records, text_dir=text_dir,
                                      pages_dir=pages_dir, threshold=threshold,
-                                     extract=extract_record, text_suffix=text_suffix)
+                                     extract=extract_record, text_suffix=text_suffix,
+                                     pipeline=pipeline)
     click.echo(json.dumps(scores, ensure_ascii=False, indent=2) if as_json else format_report(scores))
 
 

@@ -165,12 +165,18 @@ def split_agencies(text: str) -> list[str]:
             # a capitalised head ("Sở ...", "Ủy ban ...") or a plural group ("các sở ...")
             # starts a new agency; "ban, ngành" inside "các sở, ban, ngành" does not.
             nxt = tokens[idx + starts[idx]][0] if idx + starts[idx] < len(tokens) else ""
-            plural = head_tok.lower() == "các"
-            piece_words = len(part[cut_points[-1]:tokens[idx - 1][1]].split())
+            piece = part[cut_points[-1]:tokens[idx - 1][1]].strip(" ,;")
+            piece_words = len(piece.split())
             if prev.lower() == "và":
-                cut_points.append(tokens[idx - 1][1])
+                if not _serves(piece, part[tokens[idx][1]:]):
+                    cut_points.append(tokens[idx - 1][1])
             elif head_tok[:1].isupper() and (nxt[:1].isupper() or starts[idx] > 1 or head_tok.isupper()
                                              or piece_words >= 2):
+                cut_points.append(tokens[idx - 1][1])
+            elif head_tok.islower() and piece_words >= 3 and piece[:1].isupper() \
+                    and not key(piece).startswith("cac "):
+                # "Ủy ban nhân dân phường, xã, đặc khu, báo, đài": a lower-case head after a
+                # complete proper name starts a new (shared-head) enumeration
                 cut_points.append(tokens[idx - 1][1])
         cut_points.append(len(part))
         for a, b in zip(cut_points, cut_points[1:]):
@@ -181,6 +187,15 @@ def split_agencies(text: str) -> list[str]:
             if piece:
                 out.append(piece)
     return out
+
+
+def _serves(piece: str, rest: str) -> bool:
+    """``piece`` is a service organ ("Văn phòng Đoàn đại biểu Quốc hội") and ``rest`` (after
+    "và") a body it serves ("HĐND tỉnh"): one agency, not two."""
+    pats = load_patterns("agencies")
+    k, r = key(piece), key(rest)
+    return any(k.startswith(key(h)) for h in pats["service_heads"]) and \
+        any(r.startswith(key(b)) for b in pats["served_bodies"])
 
 
 def normalize_agency(name: str) -> str:

@@ -167,13 +167,23 @@ def _page_text(folder: Path) -> str:
 
 
 def evaluate_extract_inputs(gold_dir, records=(), text_dir=None, pages_dir=None,
-                            threshold: float = 85.0, extract=None, text_suffix: str = ".txt") -> dict:
-    """Load golds, get records (JSON files/folders, or extracted from texts / page texts), score."""
+                            threshold: float = 85.0, extract=None, text_suffix: str = ".txt",
+                            pipeline: bool = False) -> dict:
+    """Load golds, get records (JSON files/folders, or extracted from texts / page texts), score.
+
+    ``pipeline``: run each text through normalize before extract (what ``vanban run`` does with a
+    text file, e.g. legacy English-model OCR dumps).
+    """
     from ..model import Document
     golds = load_golds(gold_dir)
     recs: dict[str, dict] = {}
     if text_dir or pages_dir:
-        if extract is None:
+        if pipeline:
+            from ..pipeline import process_document
+
+            def extract(doc):
+                return process_document(doc).record
+        elif extract is None:
             from . import extract_record as extract
         for doc_id in golds:
             if text_dir:

@@ -157,6 +157,9 @@ def parse_period(text: str) -> dict | None:
 _PUNCT = "\"“”‘’'()[],.;:!?…-–"
 
 
+_LIST_MARK = re.compile(r"[-–+•*]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)]?|[IVXL]{1,5}\.")
+
+
 def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool = False) -> str:
     """Casing of an all-caps title copied from the document's own running text.
 
@@ -174,7 +177,9 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
         ws = t.split()
         for i, w in enumerate(ws):
             body_words.append(w)
-            sentence_start.append(i == 0 or ws[i - 1][-1:] in ".:;!?")
+            # after a list marker ("- Lộ trình ...", "a) Đợt ...") a word starts a sentence too
+            sentence_start.append(i == 0 or ws[i - 1][-1:] in ".:;!?"
+                                  or (i == 1 and bool(_LIST_MARK.fullmatch(ws[0]))))
     low_body = [w.strip(_PUNCT) for t in body_texts for w in fold(t).lower().split()]
     index: dict[str, list[int]] = {}
     for i, w in enumerate(low_body):
@@ -205,10 +210,44 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
             i += best_len
         else:
             w = words[i]
-            out.append(w if _looks_like_code(w) else w.lower())
+            out.append(w if _looks_like_code(w) or _ROMAN_NUMERAL.fullmatch(w.strip(_PUNCT)) else w.lower())
             i += 1
+    out = _lower_unstable_capitals(out, body_texts)
     text = " ".join(out)
     return text[:1].upper() + text[1:]
+
+
+_ROMAN_NUMERAL = re.compile(r"[IVXLC]{2,}|[IVX]")
+
+
+def _lower_unstable_capitals(words: list[str], body_texts: list[str]) -> list[str]:
+    """Casing model for the copied title words: a capitalised word is a proper name only when
+    the running text capitalises it more than once ("thắng Lợi" read once by OCR loses to
+    ten "thắng lợi"; "Chỉ thị", "Chương trình" used as names stay). A defined short name
+    ("gọi tắt là Chương trình") keeps its capital: the dev golds capitalise it in the title
+    in three documents of four."""
+    upper: dict[str, int] = {}
+    lower: dict[str, int] = {}
+    for t in body_texts:
+        ws = t.split()
+        for i, w in enumerate(ws[1:], start=1):
+            core = w.strip(_PUNCT)
+            if not core[:1].isalpha() or ws[i - 1][-1:] in ".:;!?" or core.isupper():
+                continue
+            k = fold(core).lower()
+            if core[:1].isupper():
+                upper[k] = upper.get(k, 0) + 1
+            else:
+                lower[k] = lower.get(k, 0) + 1
+    out = list(words)
+    for i, w in enumerate(out[1:], start=1):
+        core = w.strip(_PUNCT)
+        if not core[:1].isupper() or core.isupper() or not core.isalpha():
+            continue
+        k = fold(core).lower()
+        if upper.get(k, 0) <= 1 and lower.get(k, 0) >= 3:
+            out[i] = w.replace(core, core.lower(), 1)
+    return out
 
 
 def _looks_like_code(word: str) -> bool:

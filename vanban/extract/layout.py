@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, union_bbox
-from .text import clean, fold, is_caps
+from .text import clean, fold, is_caps, is_syllable, repair_ocr_case, repair_ocr_heads
 
 _ROMAN = re.compile(r"^([IVXL]{1,6})\s*[.)]\s*(?=\S)")
 _ROMAN_DASH = re.compile(r"^([IVXL]{1,6})\s+[-–]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -20,8 +20,9 @@ _ARABIC_MULTI = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")
 _ARABIC = re.compile(r"^(\d{1,2})\s*[.)]\s*(?=[^\d\s/])")
 _LETTER = re.compile(r"^([a-zđ])\s*\)\s*(?=\S)")
 _BULLET = re.compile(r"^([-–+•*])\s*(?=[\"“(]?[A-ZĐÀ-Ỹ0-9]|\S)")
-# OCR misreads of roman numerals before an all-caps heading: "H.", "Il.", "IL", "1I.", "|I."
-_ROMAN_OCR = re.compile(r"^([IVXLHl|!ÍÌ][IVXLHlivx1|!ÍÌ]{0,4})\s*[.,:;]?\s+(?=[A-ZĐÀ-Ỹ]{2,})")
+# OCR misreads of roman numerals before an all-caps heading: "H.", "Il.", "IL", "1I.", "|I.",
+# "Ill." restored by a word model to "Ils.", "Ii.", "Vv."
+_ROMAN_OCR = re.compile(r"^([IVXLHl|!ÍÌ][IVXLHlivx1|!ÍÌsítj]{0,4})\s*[.,:;]?\s+(?=[A-ZĐÀ-Ỹ]{2,})")
 _PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
 
 STYLE_RANK = {"roman": 0, "arabic1": 1, "arabic2": 2, "arabic3": 3, "arabic4": 4, "letter": 5,
@@ -127,6 +128,39 @@ def _looks_like_page_number(line, page) -> bool:
     return not any(c.isalpha() for c in text[1:])
 
 
+_DOC_NUMBER_TOKEN = re.compile(r"[(\[]?[\w&.-]*/[\w&/.-]*[)\].,;:]*")
+
+
+def _keeps_raw(word) -> bool:
+    """A document number as OCR read it ("CTr/TU", "30-TB/TGV"): a word model that restores
+    diacritics has no business rewriting it ("ct/TU", "TB/TỪ"), so the raw form wins."""
+    raw = word.raw
+    return bool(raw and raw.isascii() and _DOC_NUMBER_TOKEN.fullmatch(raw)
+                and sum(c.isupper() for c in raw) >= 2 and fold(word.text) != raw)
+
+
+def _line_text(line) -> str:
+    if not any(w.raw is not None for w in line.words):
+        return line.text
+    return " ".join(_merge_raw(w.text, w.raw) if _keeps_raw(w) else w.text for w in line.words)
+
+
+def _merge_raw(text: str, raw: str) -> str:
+    """The raw token, with the restored letters where they only add diacritics (D -> Đ)."""
+    if len(text) == len(raw):
+        return "".join(t if fold(t) == r else r for t, r in zip(text, raw))
+    return raw
+
+
+def _is_ocr_noise(text: str) -> bool:
+    """A short line with no word in it (a misread page number "fs)", a stamp speck): dropped,
+    and the paragraph around it runs on. Lone list letters ("b)") are kept."""
+    if len(text) > 5 or re.fullmatch(r"[a-hđ]\)|\d+", text):
+        return False
+    words = re.findall(r"[^\W\d_]+", text)
+    return not any(len(w) >= 2 and is_syllable(w) for w in words) and not re.fullmatch(r"[IVXL]+\.?", text)
+
+
 def document_lines(doc: Document) -> list[RawLine]:
     """Non-empty lines in reading order with provenance; page-number lines dropped."""
     out: list[RawLine] = []
@@ -136,7 +170,7 @@ def document_lines(doc: Document) -> list[RawLine]:
         blank = False
         page_break = False
         for i, line in enumerate(page.lines, start=1):
-            text = clean(line.text)
+            text = repair_ocr_heads(repair_ocr_case(clean(_line_text(line))))
             if not text:
                 blank = True
                 continue
@@ -144,10 +178,11 @@ def document_lines(doc: Document) -> list[RawLine]:
                 first = False
                 next_page_number = page.number + 1
                 continue
-            if text.isdigit() and int(text) == next_page_number:
+            if (text.isdigit() and next_page_number <= int(text) <= next_page_number + 3) \
+                    or _is_ocr_noise(text):
                 # OCR text without form feeds: the page number sits alone between two lines;
                 # what follows starts a page (a paragraph may run on), not a paragraph
-                next_page_number += 1
+                next_page_number = int(text) + 1 if text.isdigit() else next_page_number
                 first = True
                 page_break = True
                 continue
@@ -222,6 +257,9 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
             if new and cur.page_start and not _starts_item(cur.text) and not cur.blank_before \
                     and len(prev.text) >= short and not cur.text[:1].isupper():
                 new = False  # a paragraph running on to the next page
+            if new and cur.text[:1].islower() and prev.text[-1:] not in ".;:!?" \
+                    and not _starts_item(cur.text) and len(prev.text) >= short:
+                new = False  # a sentence running on past a page break (no form feed in the dump)
             if new:
                 groups.append([cur])
             else:

@@ -14,7 +14,7 @@ from .agencies import head_starts, normalize_agency, split_agencies
 from .layout import Para
 from .text import clean, fold, key
 
-_GROUP = re.compile(r"(?:^|\s)([IVX]{1,5})\s+(?=[A-ZĐÀ-Ỹ]{2,}\s)")
+_GROUP = re.compile(r"(?:^|\s)([IVX]{1,5})[\]|)]?\s+(?=[A-ZĐÀ-Ỹ]{2,}\s)")
 _ROW = re.compile(r"(?:^|(?<=[\s.]))(\d{1,2})\s+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ])")
 _TIME = re.compile(r"\s((?:Thường xuyên|Hằng năm|Hàng năm|Định kỳ|Quý\s+[IV]+(?:/|\s+năm\s+)?\d{0,4}|"
                    r"(?:Năm\s+)?\d{4}(?:\s*[-–]\s*\d{4})?)(?:\s*;\s*[^;]{1,30})?)\s*$")

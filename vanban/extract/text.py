@@ -52,10 +52,25 @@ def clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def _tone_pairs() -> dict[str, str]:
+    """``á`` -> ``ó`` style pairs: the tone mark of a second vowel moved to the first."""
+    pairs = {}
+    for tone in "\u0301\u0300\u0309\u0303\u0323":
+        for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+            for f, sc in ((first, second), (first.upper(), second.upper()), (first.upper(), second)):
+                pairs[f + unicodedata.normalize("NFC", sc + tone)] = \
+                    unicodedata.normalize("NFC", f + tone) + sc
+    return pairs
+
+
+_TONE_PAIRS = _tone_pairs()
+_OPEN_TONED = re.compile(r"(?<![qQ])(" + "|".join(_TONE_PAIRS) + r")(?!\w)")
+
+
 def fix_uy(text: str) -> str:
-    """Old-style tone placement ``Uỷ``/``UỶ`` to the form the gold records use (``Ủy``)."""
-    return text.replace("Uỷ", "Ủy").replace("uỷ", "ủy").replace("UỶ", "ỦY").replace("hoá", "hóa") \
-        if ("ỷ" in text or "Ỷ" in text or "hoá" in text) else text
+    """Tone placement of open oa/oe/uy syllables to the form the gold records use:
+    ``Uỷ`` -> ``Ủy``, ``Thanh Hoá`` -> ``Thanh Hóa``, ``thuỷ`` -> ``thủy`` (not ``quý``)."""
+    return _OPEN_TONED.sub(lambda m: _TONE_PAIRS[m.group(1)], text)
 
 
 _UPPER_RATIO_MIN_LETTERS = 4
@@ -117,3 +132,71 @@ def roman_to_int(roman: str) -> int | None:
         total = total - v if v < prev else total + v
         prev = max(prev, v)
     return total
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_ACCENTED = re.compile(r"[^\x00-\x7FđĐ]")
+
+
+def _is_caps_word(word: str) -> bool:
+    return len(word) >= 2 and word.isupper()
+
+
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+    r"[aăâeêioôơuưyàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ]{1,3}"
+    r"(?:ng|nh|ch|[cmnpt])?")
+
+
+def is_syllable(word: str) -> bool:
+    """``word`` has the shape of one Vietnamese syllable (onset, vowels, coda), any case."""
+    return bool(_SYLLABLE.fullmatch(word.lower()))
+
+
+def repair_ocr_case(line: str) -> str:
+    """Undo casing slips of OCR and diacritic restoration inside running text.
+
+    ``cÔng`` -> ``công``, ``CẦn`` -> ``Cần``, and a lone all-caps accented syllable between
+    lower-case words (``về SỞ Nông nghiệp``, ``thực hiện LỘ trình``) -> capitalised before a
+    capitalised word, else lower case. Acronyms are unaccented (``UBND``, ``HĐND``, ``TTg``) and
+    headings are mostly caps, so neither is touched.
+    """
+    if upper_ratio(line) >= 0.5 or not _ACCENTED.search(line) or line == line.upper():
+        return line
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(line)]
+    out, last = [], 0
+    for i, (s, e, w) in enumerate(words):
+        new = w
+        if _ACCENTED.search(w) and not w.islower():
+            if not w.isupper() and w[1:] != w[1:].lower():
+                new = w[0] + w[1:].lower() if w[0].isupper() else w.lower()
+            elif _is_caps_word(w) and is_syllable(w):
+                prev_caps = i > 0 and _is_caps_word(words[i - 1][2])
+                next_caps = i + 1 < len(words) and _is_caps_word(words[i + 1][2])
+                if not prev_caps and not next_caps:
+                    nxt = words[i + 1][2] if i + 1 < len(words) else ""
+                    before = line[:s].rstrip()
+                    starts = not before or before[-1] in ".:;!?-–(\"“"
+                    new = w.capitalize() if (nxt[:1].isupper() or starts) else w.lower()
+        out.append(line[last:s])
+        out.append(new)
+        last = e
+    out.append(line[last:])
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _ocr_head_rules() -> list[tuple[re.Pattern, str]]:
+    heads = load_patterns("ocr_heads")["heads"]
+    return [(re.compile(r"(?<![\w&@])(?:" + rx + r")(?= [A-ZĐÀ-Ỹ])"), head)
+            for head, rx in heads.items()]
+
+
+def repair_ocr_heads(line: str) -> str:
+    """Agency head words mangled by an English OCR model (``S& Nội vụ`` -> ``Sở Nội vụ``);
+    the misreadings are data (patterns/ocr_heads.json)."""
+    if "S" not in line and "B" not in line:
+        return line
+    for rx, head in _ocr_head_rules():
+        line = rx.sub(head, line)
+    return line

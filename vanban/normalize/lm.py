@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import lzma
+import re
 import time
 from array import array
 from dataclasses import dataclass
@@ -107,9 +108,41 @@ def dev_document_ids(shared: Path | None = None) -> set[str]:
 SOURCE_WEIGHTS: dict[str, int] = {}
 
 
+#: Paragraphs of at least this many words in which fewer than MIN_MARKED_SHARE of the words
+#: carry a Vietnamese mark are left out of training: they are file names, English or text
+#: that lost its diacritics ("Quyet dinh mo Phien dieu tran.doc"), and teach the model that
+#: unmarked syllables ("co so vat chat") are Vietnamese. Ordinary Vietnamese prose has about
+#: three marked words in four.
+UNMARKED_MIN_WORDS = 5
+MIN_MARKED_SHARE = 0.25
+
+
+#: The shape of a Vietnamese syllable without marks (onset, one to three vowels, coda):
+#: "tran", "nghien", "quyet" fit it; "regulation", "aquaculture", "docx" do not.
+_SYLLABLE_SHAPE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+                             r"[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?")
+#: ... and a paragraph counts as Vietnamese that lost its marks (not as a foreign language,
+#: whose words the model must keep knowing unmarked) when this share of its words fits it.
+MIN_SHAPED_SHARE = 0.8
+
+
+def looks_unmarked(para: str) -> bool:
+    """True for a paragraph of several Vietnamese-shaped words (almost) free of marks."""
+    words = [t for t in TOKEN_RE.findall(para) if t[:1].isalpha()]
+    if len(words) < UNMARKED_MIN_WORDS:
+        return False
+    marked = sum(1 for t in words if not t.isascii())
+    if marked >= MIN_MARKED_SHARE * len(words):
+        return False
+    shaped = sum(1 for t in words if _SYLLABLE_SHAPE.fullmatch(t.lower()))
+    return shaped >= MIN_SHAPED_SHARE * len(words)
+
+
 def iter_corpus_paragraphs(path: Path, exclude_ids: set[str] | frozenset = frozenset(),
-                           weights: dict[str, int] | None = None) -> Iterable[tuple[str, int]]:
-    """(paragraph, weight) for every non-empty line of the JSONL.xz training corpus."""
+                           weights: dict[str, int] | None = None,
+                           drop_unmarked: bool = True) -> Iterable[tuple[str, int]]:
+    """(paragraph, weight) for every non-empty line of the JSONL.xz training corpus
+    (``drop_unmarked``: without the paragraphs :func:`looks_unmarked` flags)."""
     weights = SOURCE_WEIGHTS if weights is None else weights
     with lzma.open(path, "rt", encoding="utf-8") as fh:
         for raw in fh:
@@ -118,7 +151,7 @@ def iter_corpus_paragraphs(path: Path, exclude_ids: set[str] | frozenset = froze
                 continue
             w = int(weights.get(doc.get("source", ""), 1))
             for para in doc.get("text", "").split("\n"):
-                if para.strip():
+                if para.strip() and not (drop_unmarked and looks_unmarked(para)):
                     yield para, w
 
 
@@ -318,7 +351,8 @@ NgramLM._cost_kn = _cost_kn  # type: ignore[attr-defined]
 
 
 def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_size: int,
-               say: Callable[[str], None]) -> tuple[dict[str, np.ndarray], dict]:
+               say: Callable[[str], None], modified: bool = True,
+               keep_gain: float | None = None) -> tuple[dict[str, np.ndarray], dict]:
     """Interpolated Kneser-Ney (one discount per order, D = n1 / (n1 + 2 n2)) in backoff form.
 
     Every kept n-gram stores -ln P_KN(w | h) (already interpolated with the lower orders);
@@ -366,6 +400,7 @@ def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_s
         a[has] = scnt[pos[has]]
         adj[n] = a
     prob: dict[int, np.ndarray] = {}
+    gain: dict[int, np.ndarray] = {}
     bow: dict[int, np.ndarray] = {n: np.ones(len(uniq[n])) for n in range(1, order + 1)}
     # Unigrams: continuation counts interpolated with a uniform distribution.
     a1 = np.zeros(vocab_size)
@@ -380,11 +415,18 @@ def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_s
     unigram_cost = -np.log(np.maximum(p1, 1e-12))
     for n in range(2, order + 1):
         a = adj[n]
-        d = _discount(a)
         ctx = ctx_keys[n]
-        cu, inv, tcount = np.unique(ctx, return_inverse=True, return_counts=True)
+        cu, inv = np.unique(ctx, return_inverse=True)
         asum = np.bincount(inv, weights=a)
-        gamma = d * tcount / asum
+        if modified:
+            ds = _modified_discounts(a)
+            d = np.where(a <= 1, ds[0], np.where(a <= 2, ds[1], ds[2]))
+            dtxt = "/".join(f"{x:.3f}" for x in ds)
+        else:
+            d = np.full(len(a), _discount(a))
+            dtxt = f"{d[0]:.3f}" if len(d) else "-"
+        # gamma(h): the mass the discounts took from h's continuations.
+        gamma = np.bincount(inv, weights=d) / asum
         # Lower-order probability of the suffix (n-1)-gram.
         suffix = suf_keys[n]
         if n == 2:
@@ -393,6 +435,8 @@ def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_s
             pos = np.minimum(np.searchsorted(uniq[n - 1], suffix), len(uniq[n - 1]) - 1)
             lower = np.where(uniq[n - 1][pos] == suffix, prob[n - 1][pos], 1e-9)
         prob[n] = np.maximum(a - d, 0) / asum[inv] + gamma[inv] * lower
+        # How much the n-gram's own estimate beats backing off (nats): what pruning loses.
+        gain[n] = np.log(prob[n]) - np.log(gamma[inv] * lower)
         # gamma(h) lives on the (n-1)-gram h.
         if n == 2:
             bow[1] = np.ones(len(uniq[1]))
@@ -405,7 +449,7 @@ def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_s
             pos = np.minimum(np.searchsorted(uniq[n - 1], cu), len(uniq[n - 1]) - 1)
             ok = uniq[n - 1][pos] == cu
             bow[n - 1][pos[ok]] = gamma[ok]
-        say(f"order {n}: discount {d:.3f}")
+        say(f"order {n}: discount {dtxt}")
     tables: dict[str, np.ndarray] = {}
     stats: dict = {}
     uni_bow = np.ones(vocab_size)
@@ -414,6 +458,9 @@ def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_s
     tables["bow1"] = (-np.log(uni_bow)).astype(np.float32)
     for n in range(2, order + 1):
         keep = raw[n] >= min_counts[n - 1]
+        if keep_gain is not None:
+            # Rare n-grams stay when backing off would misjudge them by a factor > e^keep_gain.
+            keep |= gain[n] > keep_gain
         # A context must stay when it carries a backoff weight for the next order.
         if n < order:
             keep |= bow[n] < 1.0
@@ -432,6 +479,19 @@ def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_s
     return tables, stats
 
 
+def _modified_discounts(counts: np.ndarray) -> tuple[float, float, float]:
+    """Chen & Goodman's modified Kneser-Ney discounts D1, D2, D3+ from the counts of counts."""
+    n = [float((counts == k).sum()) for k in (1, 2, 3, 4)]
+    if min(n) <= 0:
+        d = _discount(counts)
+        return d, d, d
+    y = n[0] / (n[0] + 2 * n[1])
+    d1 = 1 - 2 * y * n[1] / n[0]
+    d2 = 2 - 3 * y * n[2] / n[1]
+    d3 = 3 - 4 * y * n[3] / n[2]
+    return (min(max(d1, 0.05), 0.95), min(max(d2, 0.05), 1.9), min(max(d3, 0.05), 2.9))
+
+
 def _discount(counts: np.ndarray) -> float:
     n1 = float((counts == 1).sum())
     n2 = float((counts == 2).sum())
@@ -445,6 +505,8 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
              max_chars: int | None = None, alpha: float = 0.4,
              discount: float = 0.0, smoothing: str = "kn",
              exclude_ids: set[str] | None = None, weights: dict[str, int] | None = None,
+             modified_kn: bool = True, drop_unmarked: bool = True,
+             keep_gain: float | None = None,
              progress: Callable[[str], None] | None = None) -> dict:
     """Build the syllable n-gram model from the JSONL.xz corpus and write it to ``out``.
 
@@ -463,7 +525,8 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
     # Case statistics: how often each word is written with a capital inside a sentence
     # (names: "Lộc", "Hoằng") among the times it stands inside a sentence at all.
     case_flags = array("B")   # 0: not counted, 1: mid-sentence lower-case, 2: mid-sentence Title
-    for para, weight in iter_corpus_paragraphs(Path(corpus), exclude_ids, weights):
+    for para, weight in iter_corpus_paragraphs(Path(corpus), exclude_ids, weights,
+                                               drop_unmarked=drop_unmarked):
         toks = TOKEN_RE.findall(para)
         para_ids = array("I", [BOS])
         para_flags = array("B", [0])
@@ -523,7 +586,8 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
     stats = {"tokens": int(len(seq)), "vocab": len(vocab)}
     kn_range = range(0)
     if smoothing == "kn":
-        tables, more = _kn_tables(seq, order, min_counts, len(vocab), say)
+        tables, more = _kn_tables(seq, order, min_counts, len(vocab), say, modified=modified_kn,
+                                  keep_gain=keep_gain)
         stats.update(more)
     else:
         kn_range = range(1, order + 1)
@@ -565,6 +629,7 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
         say(f"order {n}: {len(uniq):,} distinct, kept {int(first.sum()):,}")
         prev_keys, prev_counts = uniq, cnt
     meta = {"order": order, "alpha": alpha, "smoothing": smoothing, "min_counts": list(min_counts[:order]),
+            "modified_kn": modified_kn, "drop_unmarked": drop_unmarked, "keep_gain": keep_gain,
             "id_bits": ID_BITS, "quant": QUANT, "tokens": int(len(seq)),
             "corpus": Path(corpus).name, "excluded_docs": len(exclude_ids)}
     out = Path(out)

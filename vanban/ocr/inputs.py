@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from PIL import Image, ImageSequence
+from PIL import Image, ImageOps
 
 from ..errors import EncryptedPdfError, ImageTooLargeError, InputFileError, UnsupportedInputError
 from ..model import Block, Line, Page, Word
@@ -150,6 +150,8 @@ def _image_sources(path: Path) -> list[PageSource]:
                     out = frame.convert("L")
                 else:  # palette, RGBA, CMYK, LA ...
                     out = frame.convert("RGB")
+                # Phone photos store "rotate me" in EXIF instead of turning the pixels.
+                out = ImageOps.exif_transpose(out) if frame.getexif().get(0x0112, 1) != 1 else out
                 if dpi:
                     out.info["dpi"] = dpi
                 return out
