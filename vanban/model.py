@@ -22,6 +22,15 @@ BBox = tuple[int, int, int, int]
 PAGE_SEPARATOR = "\f"
 
 
+def file_sha256(path) -> str:
+    """Content hash of a file: the key that makes a document the same wherever it lies."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def union_bbox(boxes: list[BBox | None]) -> BBox | None:
     """Smallest box holding every given box (None where there is none)."""
     real = [b for b in boxes if b is not None]

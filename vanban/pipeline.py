@@ -6,13 +6,12 @@ on a Dask worker is the record made here.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputFileError
-from .model import Document, PlanRecord
+from .model import Document, PlanRecord, file_sha256
 
 #: Suffixes read as text (legacy OCR dumps, born-digital text); everything else goes to ocr.
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -32,14 +31,6 @@ class PipelineResult:
     document: Document
     record: PlanRecord | None
     timings: dict
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_text_file(path: str | Path) -> str:

@@ -15,7 +15,6 @@ table, the others were stored); 4 inputs failed because a required program/model
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import multiprocessing
 import os
@@ -24,7 +23,6 @@ import sys
 import tempfile
 import time
 import traceback
-import unicodedata
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -32,6 +30,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import EXIT_OK, InputFileError, MissingDependencyError, VanbanError
+from ..model import file_sha256
+from ..normalize.vietnamese import strip_diacritics
 from .store import Store
 
 #: Suffixes a directory walk picks up (files named on the command line are taken whatever
@@ -64,14 +64,6 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(found.values(), key=lambda f: str(f))
 
 
-def content_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 # ---------------------------------------------------------------------------------- worker
 def process_file(path: str, options: dict | None = None, content: bytes | None = None,
                  sha256: str | None = None) -> dict:
@@ -98,7 +90,7 @@ def process_file(path: str, options: dict | None = None, content: bytes | None =
         if local.stat().st_size == 0:
             raise InputFileError("empty file (0 bytes)", str(path))
         if base["sha256"] is None:
-            base["sha256"] = content_sha256(local)
+            base["sha256"] = file_sha256(local)
         opts = PipelineOptions(**(options or {"jobs": 1}))
         result = process_path(local, opts)
         if result.record is None:
@@ -289,7 +281,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                             "path": str(f), "sha256": None, "error_type": "InputFileError",
                             "reason": "empty file (0 bytes)", "exit_code": 3})
                         continue
-                    sha = content_sha256(f)
+                    sha = file_sha256(f)
                 except OSError as err:
                     _record_failure(store, summary, bar, {
                         "path": str(f), "sha256": None, "error_type": "InputFileError",
@@ -415,12 +407,6 @@ Nơi nhận: - Như trên; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguy�
 """
 
 
-def _strip_marks(text: str) -> str:
-    """The text as an old OCR run without Vietnamese would give it (marks and đ lost)."""
-    out = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in out if not unicodedata.combining(c))
-
-
 def _preload_pipeline(options: dict) -> None:
     """Load the pipeline's models in this process before the pool forks its workers, so each
     worker inherits them (copy-on-write) instead of loading them again (seconds per worker)."""
@@ -429,7 +415,7 @@ def _preload_pipeline(options: dict) -> None:
     try:
         from ..model import Document
         from ..pipeline import PipelineOptions, process_document
-        for text in (_WARM_UP_PLAN, _strip_marks(_WARM_UP_PLAN)):
+        for text in (_WARM_UP_PLAN, strip_diacritics(_WARM_UP_PLAN)):
             process_document(Document.from_text(text, source="<warm-up>"),
                              PipelineOptions(**options))
     except Exception:  # a broken stage shows up, with its reason, on the first real document

@@ -324,14 +324,74 @@ def split_recipients(text: str) -> list[str]:
     """Items of a "Nơi nhận:" list."""
     text = re.sub(r"^\s*N\S*\s+nh\S*\s*:?", "", text)
     items = re.split(r"(?:^|\s)[-–•+]\s+", text)
+    if len(items) == 1:
+        # bullets lost (OCR, one recipient a line): items end with ";"
+        items = re.split(r";\s+(?=[A-ZĐÀ-Ỹ])", text)
     return [i.strip(" ;,.") for i in items if i.strip(" ;,.")]
+
+
+_SIGNED_NOTE = re.compile(r"\(\s*[Đđ]ã\s+ký[^)]*\)")
+_REC_ITEM = re.compile(r"^\s*[-–•+]\s*\S|^\s*L[ưu]u\s*:")
+
+
+def _signature_columns(t: str) -> tuple[str, str, str | None]:
+    """Split one row of a two-column closing block (recipients | signature) as OCR reads it row
+    by row: (recipients part, signature caps part, signer name or None)."""
+    t = _SIGNED_NOTE.sub(" ", t)
+    name = None
+    m = _NAME.search(t)
+    if m and not is_caps(m.group(1)):
+        before = t[:m.start()].rstrip()
+        from .agencies import head_starts
+        _, starts = head_starts(m.group(1))
+        last = before.split()[-1] if before else ""
+        if (not before or before[-1] in ";.)" or (len(last) >= 2 and last.isupper())) and 0 not in starts \
+                and not re.match(r"(?:Lưu|Như|Nơi)\b", m.group(1)):
+            name, t = m.group(1), before
+    cands = [x.start() for x in _AUTHORITY.finditer(t)]
+    for title in load_patterns("headings")["signer_titles"]:
+        pos = t.find(title)
+        if pos >= 0:
+            cands.append(pos)
+    caps = ""
+    for pos in sorted(cands):
+        if is_caps(t[pos:], 0.75):
+            t, caps = t[:pos], t[pos:]
+            break
+    return t.strip(), caps.strip(), name
 
 
 def closing_block(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
     """Recipients, signature and how many closing paragraphs they used (the rest is appendix).
 
-    ``paras_text`` starts with the "Nơi nhận:" paragraph.
+    ``paras_text`` starts with the "Nơi nhận:" paragraph. OCR of the two-column closing block
+    row by row ("- Bộ Y tế;  KT. CHỦ TỊCH") is first split back into its two columns.
     """
+    rec_parts: list[str] = []
+    caps_parts: list[str] = []
+    name = None
+    region = 0
+    for i, t in enumerate(paras_text):
+        if i and (len(t) > 160 or re.match(r"(?:PHU LUC|STT\b)", fold(t).upper())):
+            break
+        if name and not (_REC_ITEM.match(t) or (len(t) < 100 and t.rstrip().endswith(";"))):
+            break  # the recipients list and the signature are over: footnotes, appendix
+        rec, caps, nm = _signature_columns(t)
+        region = i + 1
+        if rec:
+            rec_parts.append(rec)
+        if caps:
+            caps_parts.append(caps)
+        if nm:
+            name = name or nm
+    if caps_parts and (name or len(caps_parts) > 1 or rec_parts[1:]):
+        # row-by-row reading (the signature column interleaved): columns restored
+        recipients, signature, _ = _closing_block_rows(rec_parts + caps_parts + ([name] if name else []))
+        return recipients, signature, region
+    return _closing_block_rows(paras_text)
+
+
+def _closing_block_rows(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
     joined_parts: list[str] = []
     used = 0
     name = None

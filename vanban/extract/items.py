@@ -11,7 +11,7 @@ from .agencies import agency_spans, dedupe, head_starts, normalize_agency, split
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
-from .text import clean, first_sentence, fold, key, load_patterns, strip_end_mark
+from .text import clean, first_sentence, fold, is_syllable, key, load_patterns, strip_end_mark
 
 
 def ref_list(paras: list[Para]) -> list[dict]:
@@ -191,6 +191,20 @@ def _agency_heading(body: str) -> list[str]:
     return leading_agencies(t)
 
 
+def _label_agencies(value: str) -> list[str]:
+    """Agencies of a "Cơ quan chủ trì:" value: names with a known head, else the value itself
+    when it is a short capitalised name ("Thư viện tỉnh") and no sentence."""
+    names = leading_agencies(value)
+    if names:
+        return names
+    v = strip_end_mark(value).strip(" .,:;")
+    words = v.split()
+    if v[:1].isupper() and 2 <= len(words) <= 8 and all(is_syllable(w) for w in words) \
+            and not re.search(r"\b(?:chu tri|phoi hop|thuc hien)\b", fold(v).lower()):
+        return [v]
+    return []
+
+
 def _after_phoi_hop(text: str, start: int) -> list[str]:
     rest = text[start:]
     rest = re.sub(r"^\s*(?:chặt chẽ\s+)?(?:với|cùng|chat che voi|voi|cung)?\s*", "", rest)
@@ -241,12 +255,18 @@ def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], l
             if not value:
                 pending_lead = label != "phoi hop"  # "Cơ quan thực hiện:" with the agencies as sub-items
                 continue
-            if label == "phoi hop":
-                for part in re.split(r";", value):
-                    partners.extend(leading_agencies(part))
-                continue
+            current = label
             for part in re.split(r";", value):
-                lead.extend(leading_agencies(part))
+                part = part.strip()
+                # "Cơ quan chủ trì: X; cơ quan phối hợp: Y" — a second label inside the value
+                mi = _LABEL.match(fold(part).lower())
+                if mi:
+                    current, part = mi.group(1), part[mi.end():].strip()
+                if current.startswith("thoi gian"):
+                    continue
+                (partners if current == "phoi hop" else lead).extend(_label_agencies(part))
+            if label == "phoi hop":
+                continue
             # prose inside the value ("Sở Y tế chủ trì, phối hợp với ...")
             stmt = value
             f = fold(stmt).lower()

@@ -17,7 +17,6 @@ in parallel on ``jobs`` threads, each driving one single-threaded Tesseract proc
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -28,7 +27,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import InputFileError, VanbanError
-from ..model import Block, Document, Line, Page, Word, union_bbox
+from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
 from . import engine, layout, preprocess
 from .formats import FORMATS, render_documents
 from .inputs import PageSource, expand_inputs, open_input
@@ -245,14 +244,6 @@ def _text_layer_page(source: PageSource) -> Page:
     return page
 
 
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 class _Job:
     """One input document being OCRed: its pages' futures and the first error."""
 
@@ -354,7 +345,7 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
                 errors.append(job.error)
                 continue
             warnings = [f"page {p.number}: no text found" for p in pages if not p.text.strip()]
-            doc = Document(source=str(job.path), pages=pages, sha256=_file_sha256(job.path))
+            doc = Document(source=str(job.path), pages=pages, sha256=file_sha256(job.path))
             doc.meta["ocr"] = {
                 "engine": f"tesseract {engine.tesseract_version()}", "lang": options.lang,
                 "psm": options.psm, "options": asdict(options),
