@@ -15,13 +15,19 @@ from .text import fold, key, load_patterns
 _TOKEN_RE = re.compile(r"\w+(?:[&/.-]\w+)*|[^\w\s]", re.UNICODE)
 
 
-@lru_cache(maxsize=1)
-def _nlp():
+def new_blank_pipeline():
+    """A blank Vietnamese spaCy pipeline. Its default tokenizer needs pyvi (a word segmenter we
+    do not use: tokens come from our own regex), so it is switched off."""
     import spacy
     try:
         return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     except Exception:  # an older spaCy without the option: any blank pipeline tokenises our words
         return spacy.blank("xx")
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    return new_blank_pipeline()
 
 
 @lru_cache(maxsize=1)

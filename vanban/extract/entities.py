@@ -26,9 +26,8 @@ def _fold_pattern(pattern: list[dict]) -> list[dict] | None:
 
 @lru_cache(maxsize=1)
 def _ruler_nlp():
-    from .agencies import _nlp
-    import spacy
-    nlp = spacy.blank(_nlp().lang)
+    from .agencies import new_blank_pipeline
+    nlp = new_blank_pipeline()
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
     pats = []
     for p in load_patterns("entities")["patterns"]:

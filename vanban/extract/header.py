@@ -305,9 +305,10 @@ def parse_signature(caps_text: str, name: str | None) -> dict | None:
         chunks = [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
         last_mark, last_chunk = chunks[-1]
         title = last_chunk.strip()
-        if last_mark == "KT" and "PHÓ " in title:
-            authority = f"KT. {title[:title.rfind('PHÓ ')].strip()}"
-            title = title[title.rfind("PHÓ "):]
+        pho = fold(title).rfind("PHO ")  # fold: OCR without diacritics reads "PHO CHU TICH"
+        if last_mark == "KT" and pho > 0:
+            authority = f"KT. {title[:pho].strip()}"
+            title = title[pho:]
         else:
             for w in _TITLE_WORDS:
                 pos = title.rfind(w)
@@ -317,6 +318,13 @@ def parse_signature(caps_text: str, name: str | None) -> dict | None:
                     break
     title = " ".join(re.sub(r"[^\w\s.]", "", title).split())  # seal and OCR specks
     title = _known_title(title)
+    if title and len(parts) > 1 and authority is None and title not in load_patterns("headings")["signer_titles"] \
+            and title.startswith(("ỦY BAN", "UỶ BAN", "HỘI ĐỒNG", "BAN ", "SỞ ")):
+        # "TM. ỦY BAN NHÂN DÂN" and the title line lost (seal over it): a body is no title
+        authority, title = f"{chunks[-1][0]}. {title}", ""
+    elif title and len(parts) > 1 and authority is None and chunks[-1][0] == "KT":
+        # "KT. CHỦ TỊCH" signs for the chairman: the signer's own title line was not read
+        authority, title = f"KT. {title}", ""
     return {"title": fix_uy(title) or None, "name": name, "authority": fix_uy(authority) if authority else None}
 
 
