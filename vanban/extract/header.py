@@ -330,16 +330,18 @@ def parse_signature(caps_text: str, name: str | None) -> dict | None:
 
 def split_recipients(text: str) -> list[str]:
     """Items of a "Nơi nhận:" list."""
-    text = re.sub(r"^\s*N\S*\s+nh\S*\s*:?", "", text)
-    items = re.split(r"(?:^|\s)[-–•+]\s+", text)
+    text = re.sub(r"^\s*\S{0,2}[oơ0]i\s+nh\S*\s*:?", "", text, flags=re.I)
+    items = re.split(r"(?:^|\s)[-–•+~]\s+", text)
     if len(items) == 1:
         # bullets lost (OCR, one recipient a line): items end with ";"
         items = re.split(r";\s+(?=[A-ZĐÀ-Ỹ])", text)
+    # an unclosed "(" at the end is the signature column's "(Đã ký ...)" misread
+    items = [re.sub(r"\s*\([^)]*$", "", i) for i in items]
     return [i.strip(" ;,.") for i in items if i.strip(" ;,.")]
 
 
 _SIGNED_NOTE = re.compile(r"\(\s*[Đđ]ã\s+ký[^)]*\)")
-_REC_ITEM = re.compile(r"^\s*[-–•+]\s*\S|^\s*L[ưu]u\s*:")
+_REC_ITEM = re.compile(r"^\s*[-–•+~]\s*\S|^\s*L[ưu]u\s*:")
 
 
 def _signature_columns(t: str) -> tuple[str, str, str | None]:

@@ -17,13 +17,18 @@ from .text import clean, fold, is_caps, is_syllable, repair_ocr_case, repair_ocr
 _ROMAN = re.compile(r"^([IVXL]{1,6})\s*[.)]\s*(?=\S)")
 _ROMAN_DASH = re.compile(r"^([IVXL]{1,6})\s+[-–]\s+(?=[A-ZĐÀ-Ỹ])")
 _ARABIC_MULTI = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")
-_ARABIC = re.compile(r"^(\d{1,2})\s*[.)]\s*(?=[^\d\s/])")
-_LETTER = re.compile(r"^([a-zđ])\s*\)\s*(?=\S)")
-_BULLET = re.compile(r"^([-–+•*])\s*(?=[\"“(]?[A-ZĐÀ-Ỹ0-9]|\S)")
+# OCR: "1," for "1." before a capitalised word; "a}" / "a]" for "a)"
+_ARABIC = re.compile(r"^(\d{1,2})\s*(?:[.)]\s*(?=[^\d\s/])|,\s+(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ]))")
+_ARABIC_ONE_OCR = re.compile(r"^[l|]\s*[.,]\s+(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")  # "l. Mục đích": a misread "1."
+_LETTER = re.compile(r"^([a-zđ])\s*[)}\]]\s*(?=\S)")
+_BULLET = re.compile(r"^([-–+•*~])\s*(?=[\"“(]?[A-ZĐÀ-Ỹ0-9]|\S)")
 # OCR misreads of roman numerals before an all-caps heading: "H.", "Il.", "IL", "1I.", "|I.",
 # "Ill." restored by a word model to "Ils.", "Ii.", "Vv."
-_ROMAN_OCR = re.compile(r"^([IVXLHl|!ÍÌ][IVXLHlivx1|!ÍÌsítj]{0,4})\s*[.,:;]?\s+(?=[A-ZĐÀ-Ỹ]{2,})")
+_ROMAN_OCR = re.compile(r"^([IVXLHl1|!ÍÌ][IVXLHlivx1|!ÍÌsítj]{0,4})\s*[.,:;]?\s+(?=[A-ZĐÀ-Ỹ]{2,})")
 _PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
+
+#: Words that do not open a sentence after a heading line: a capital on them is an OCR slip.
+_RUN_ON_WORDS = {"và", "của", "cho", "với", "trong", "tại", "để", "các", "những", "hoặc"}
 
 STYLE_RANK = {"roman": 0, "arabic1": 1, "arabic2": 2, "arabic3": 3, "arabic4": 4, "letter": 5,
               "dash": 6, "plus": 7, "dot": 8}
@@ -64,13 +69,16 @@ def parse_marker(text: str) -> tuple[str | None, str | None, str | None, str]:
     m = _ARABIC.match(text)
     if m:
         return m.group().strip(), "arabic1", m.group(1), text[m.end():].strip()
+    m = _ARABIC_ONE_OCR.match(text)
+    if m:
+        return m.group().strip(), "arabic1", "1", text[m.end():].strip()
     m = _LETTER.match(text)
     if m and len(text) > 4:
         return m.group().strip(), "letter", m.group(1), text[m.end():].strip()
     m = _BULLET.match(text)
     if m and len(text) > 2:
         sym = m.group(1)
-        style = {"-": "dash", "–": "dash", "+": "plus"}.get(sym, "dot")
+        style = {"-": "dash", "–": "dash", "~": "dash", "+": "plus"}.get(sym, "dot")
         return sym, style, sym, text[m.end():].strip()
     return None, None, None, text
 
@@ -88,7 +96,8 @@ def _starts_item(text: str) -> bool:
 def is_recipients_start(text: str) -> bool:
     """ "Nơi nhận:" (also OCR-damaged: "Noi nh@n:", "Nơi nhân:")."""
     k = fold(text[:12]).lower()
-    return k.startswith("noi nhan") or bool(re.match(r"n[oơ0]i\s*nh\S{0,2}n\s*:", k))
+    # the first letter is often misread ("4ơi nhận:", "Hoi nhan:")
+    return k.startswith("noi nhan") or bool(re.match(r"[a-z0-9|]?[oơ0]i\s*nh\S{0,2}n\s*:", k))
 
 
 def _heading_then_sentence(prev: str, cur: str) -> bool:
@@ -99,6 +108,8 @@ def _heading_then_sentence(prev: str, cur: str) -> bool:
     words = cur.split()
     if len(words) < 2 or not words[0][:1].isupper() or words[0].isupper():
         return False
+    if words[0].lower() in _RUN_ON_WORDS:
+        return False  # "Và môi trường, ..." (OCR capital): the heading goes on
     if not words[1][:1].islower():
         return False
     from .agencies import head_starts

@@ -104,11 +104,16 @@ _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
 _ABBREV_END = re.compile(r"(?:\b[A-ZĐ]{1,3}|\b[a-zđ]|\bv\.v|\bTS|\bThS|\bPGS|\bGS|\bNxb)\.$")
 
 
+#: "lần thứ? XIV của Đảng": a roman numeral going on in lower case continues the sentence
+#: (an OCR speck read as "?" or "." before it is no sentence end).
+_ROMAN_RUN_ON = re.compile(r"[IVXLC]{1,6}\s+[a-zđà-ỹ]")
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of a paragraph (the whole text when it has one sentence)."""
     for m in _SENT_END.finditer(text):
         head = text[:m.start()]
-        if _ABBREV_END.search(head):
+        if _ABBREV_END.search(head) or _ROMAN_RUN_ON.match(text, m.end()):
             continue
         return head
     return text

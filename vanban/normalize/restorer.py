@@ -34,6 +34,11 @@ DOC_CACHE_PRIOR = 0.5
 #: Modes the cache applies to ("ocr" stays conservative: it changes only what the LM alone
 #: strongly prefers).
 DOC_CACHE_MODES = ("stripped", "legacy")
+#: Free slots on each side of a slot the cache may change, when decoding again.
+CACHE_WINDOW = 4
+#: A slot is decoded again only when the cache favours another candidate over the first
+#: choice by more than this (nats): smaller pulls hardly ever overturn the LM.
+CACHE_MIN_GAIN = 0.0
 #: Sentence-final punctuation: decoding segments end after it.
 _SEGMENT_END = set(".;!?:")
 #: Upper-case Roman numerals before "." or ")" ("II.", "(khóa X)") and single capitals are
@@ -191,8 +196,8 @@ class Restorer:
         + DOC_CACHE_UNIGRAM * times it chose it anywhere + DOC_CACHE_PRIOR); the slot's own
         first-pass choice is not counted. So a phrase restored with confidence in a telling
         context ("huyện Hoằng Hóa") pulls its repetitions in weaker ones the same way.
-        Returns the segments whose best path can change (a slot where another candidate has
-        more support than the first choice); only those are decoded again."""
+        Returns (segment, slot) of the slots where another candidate has more support than
+        the first choice: only around those can the best path change."""
         seqs = [[s.slots[t].ids[k] for t, k in enumerate(path)]
                 for s, path in zip(segments, chosen)]
         uni: dict[int, int] = {}
@@ -202,11 +207,10 @@ class Restorer:
                 uni[w] = uni.get(w, 0) + 1
             for pair in zip(q, q[1:]):
                 big[pair] = big.get(pair, 0) + 1
-        again: list[int] = []
+        flagged: list[tuple[int, int]] = []
         for si, seg in enumerate(segments):
             q = seqs[si]
             last = len(q) - 1
-            changed = False
             for t, slot in enumerate(seg.slots):
                 if len(slot.ids) < 2:
                     continue
@@ -226,14 +230,48 @@ class Restorer:
                 best = max(support)
                 if best <= DOC_CACHE_PRIOR:
                     continue   # no evidence for any candidate: every cost would be equal
-                if support[k] < best:
-                    changed = True
+                if DOC_CACHE_WEIGHT * float(np.log(best / support[k])) > CACHE_MIN_GAIN:
+                    flagged.append((si, t))
                 total = sum(support)
                 slot.costs = [c - DOC_CACHE_WEIGHT * float(np.log(n / total))
                               for c, n in zip(slot.costs, support)]
-            if changed:
-                again.append(si)
-        return again
+        return flagged
+
+    def _redecode_with_cache(self, segments: list[Segment], chosen: list[list[int]]) -> None:
+        """Add the document-cache costs and decode again, in place, only the windows around
+        the slots where they can change the choice: a window frees the flagged slots and
+        CACHE_WINDOW slots on each side, and pins the LM order - 1 slots beyond them to their
+        first-pass choice, so that the rest of the path stays the best it was."""
+        flagged = self._apply_document_cache(segments, chosen)
+        if not flagged:
+            return
+        ctx = self.lm.order - 1
+        windows: list[tuple[int, int, int]] = []     # (segment, first free, last free)
+        for si, t in flagged:
+            a = max(0, t - CACHE_WINDOW)
+            b = min(len(segments[si].slots) - 1, t + CACHE_WINDOW)
+            if windows and windows[-1][0] == si and a <= windows[-1][2] + ctx + 1:
+                windows[-1] = (si, windows[-1][1], b)
+            else:
+                windows.append((si, a, b))
+        subs: list[Segment] = []
+        for si, a, b in windows:
+            seg, path = segments[si], chosen[si]
+            lo, hi = max(0, a - ctx), min(len(seg.slots) - 1, b + ctx)
+            sub = Segment(start_history=seg.start_history if lo == 0
+                          else seg.slots[lo - 1].ids[path[lo - 1]])
+            for t in range(lo, hi + 1):
+                slot = seg.slots[t]
+                if a <= t <= b:
+                    sub.slots.append(slot)
+                else:
+                    k = path[t]
+                    sub.slots.append(Slot([slot.ids[k]], [0.0], [slot.strings[k]]))
+            subs.append(sub)
+        for (si, a, b), sub_path in zip(windows, decode(self.lm, subs)):
+            lo = max(0, a - ctx)
+            for t in range(a, b + 1):
+                chosen[si][t] = sub_path[t - lo]
 
     # ----------------------------------------------------------------- restore
     def restore(self, text: str, mode: str, *, with_confidence: bool = True) -> RestoreResult:
@@ -242,10 +280,7 @@ class Restorer:
         segments = self._build_segments(text, tokens, mode)
         chosen = decode(self.lm, segments)
         if mode in DOC_CACHE_MODES and DOC_CACHE_WEIGHT > 0:
-            again = self._apply_document_cache(segments, chosen)
-            if again:
-                for si, path in zip(again, decode(self.lm, [segments[i] for i in again])):
-                    chosen[si] = path
+            self._redecode_with_cache(segments, chosen)
         replacements: dict[int, str] = {}
         positions: list[tuple[int, int]] = []
         for si, seg in enumerate(segments):
