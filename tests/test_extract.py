@@ -468,3 +468,184 @@ def test_issuer_under_a_parent_body():
     assert d["number"] == "1906/SGDĐT-CTrTT" and d["type"] == "Công văn"
     assert d["title"] == "Khẩn trương phòng, chống dịch"
     validate_record(rec.to_dict())
+
+
+# ------------------------------------------------- English-model legacy OCR after restoration
+LEGACY_RESTORED = "\n".join([
+    "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "TỈNH THANH HOÁ Độc lập - Tự do - Hạnh phúc",
+    "Số: 12/KH-UBND Thanh Hoá, ngày 3 tháng 3 năm 2026",
+    "KẾ HOẠCH",
+    "THỰC HIỆN LỘ TRÌNH ĐỔI MỚI CÔNG NGHỆ NĂM 2026",
+    "Căn cứ Chương trình số 10-CTr/TU ngày 13/8/2025 của Tỉnh ủy; Ủy ban nhân dân tỉnh ban hành",
+    "Kế hoạch như sau:",
+    "I. MỤC ĐÍCH, YÊU CẦU",
+    "l. Mục đích",
+    "- LỘ trình đổi mới công nghệ phải được triển khai theo từng giai đoạn cụ thể, gắn với",
+    "nhiệm vụ phát triển kinh tế - xã hội của tỉnh và các ngành kinh tế mũi nhọn.",
+    "Ils. NHIỆM VỤ",
+    "1, Rà soát, hoàn thiện cơ chế hỗ trợ doanh nghiệp đổi mới công nghệ trong sản xuất",
+    "kinh doanh, bảo đảm phù hợp quy định của pháp luật hiện hành, hiệu quả thiết thực.",
+    "a} Cơ quan thực hiện: S& Nội vụ chủ trì, phối hợp với các sở, ban, ngành, Ủy ban nhân",
+    "dân phường, xã, đặc khu, báo, đài và các đơn vị có liên quan.",
+    "2. Xây dựng cơ sở dữ liệu về công nghệ của tỉnh phục vụ quản lý nhà nước và các ngành",
+    "fs)",
+    "",
+    "kinh tế, bảo đảm kết nối, chia sẻ dữ liệu với các hệ thống thông tin quốc gia.",
+    "3",
+    "",
+    "Cơ quan chủ trì: Thư viện tỉnh; cơ quan phối hợp: Sở Khoa học và Công nghệ.",
+    "IV. TỔ CHỨC THỰC HIỆN",
+    "1. Sở Khoa học và Công nghệ chủ trì theo dõi, đôn đốc, báo cáo về BỘ Khoa học và Công",
+    "nghệ kết quả thực hiện Kế hoạch./.",
+    "Nơi nhận: TM. ỦY BAN NHÂN DÂN",
+    "- BỘ Khoa học và Công nghệ; KT. CHỦ TỊCH",
+    "- Thường trực HĐND tỉnh; PHÓ CHỦ TỊCH",
+    "- Lưu: VT, KGVX. Nguyễn Văn An",
+])
+
+
+def test_legacy_ocr_markers_casing_and_page_breaks():
+    """Mangled markers ("Ils.", "l.", "1,", "a}"), casing slips of the restorer ("LỘ trình",
+    "S& Nội vụ"), a misread page number ("fs)") and a page number inside a paragraph."""
+    rec = extract_record(LEGACY_RESTORED)
+    d = rec.document
+    assert d["place"] == "Thanh Hóa" and d["issuer"] == "Ủy ban nhân dân tỉnh Thanh Hóa"
+    assert d["title"] == "Thực hiện lộ trình đổi mới công nghệ năm 2026"
+    assert rec.legal_bases == ["10-CTr/TU"]
+    assert rec.purposes == ["Lộ trình đổi mới công nghệ phải được triển khai theo từng giai đoạn cụ thể, "
+                            "gắn với nhiệm vụ phát triển kinh tế - xã hội của tỉnh và các ngành kinh tế "
+                            "mũi nhọn."]
+    assert [t.path for t in rec.tasks] == ["II.1", "II.2"]
+    t1, t2 = rec.tasks
+    assert t1.lead == ["Sở Nội vụ"]
+    assert t1.partners == ["các sở, ban, ngành", "Ủy ban nhân dân phường, xã, đặc khu", "báo, đài",
+                           "các đơn vị có liên quan"]
+    assert t2.title.endswith("với các hệ thống thông tin quốc gia.") and "fs)" not in t2.title
+    assert t2.lead == ["Thư viện tỉnh"] and t2.partners == ["Sở Khoa học và Công nghệ"]
+    assert rec.implementation == ["Sở Khoa học và Công nghệ chủ trì theo dõi, đôn đốc, báo cáo về Bộ Khoa "
+                                  "học và Công nghệ kết quả thực hiện Kế hoạch."]
+    # the two closing columns read row by row
+    assert rec.recipients == ["Bộ Khoa học và Công nghệ", "Thường trực HĐND tỉnh", "Lưu: VT, KGVX"]
+    assert (rec.signature["authority"], rec.signature["title"], rec.signature["name"]) == (
+        "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An")
+
+
+def test_document_numbers_keep_the_ocr_reading_when_restoration_rewrites_them():
+    doc = Document.from_text("KẾ HOẠCH\nTHỰC HIỆN NGHỊ QUYẾT\n"
+                             "Căn cứ Chương trình số 10- CTr/TU và Thông báo số 30-TB/TGV của Tỉnh ủy;\n"
+                             "I. MỤC TIÊU\n1. Mục tiêu chung: Nâng cao chất lượng.\n")
+    for line in doc.pages[0].lines:
+        for w in line.words:
+            if w.text == "CTr/TU":
+                w.raw, w.text = "CTr/TU", "ct/TU"       # a word model lower-cased it
+            elif w.text == "30-TB/TGV":
+                w.raw, w.text = "30-TB/TGV", "30-TB/TỪ"
+    assert extract_record(doc).legal_bases == ["10-CTr/TU", "30-TB/TGV"]
+
+
+def test_ocr_case_repair_leaves_clean_text_alone():
+    from vanban.extract.text import fix_uy, repair_ocr_case, repair_ocr_heads
+    assert repair_ocr_case("báo cáo về SỞ Nông nghiệp và MÔi trường, công tác dân sỐ") == \
+        "báo cáo về Sở Nông nghiệp và Môi trường, công tác dân số"
+    assert repair_ocr_case("CẦn Thơ, ngày 5") == "Cần Thơ, ngày 5"
+    for clean_line in ("UBND tỉnh, HĐND, Chỉ thị 27/CT-TTg, NSĐP", "I. MỤC ĐÍCH, YÊU CẦU",
+                       "So sánh năm 2026 với ƯTH năm 2025", "NĂM 2026 - 2028"):
+        assert repair_ocr_case(clean_line) == clean_line
+    assert repair_ocr_heads("S& Nội vụ chủ trì, S&@ Y tế; STT Nội dung") == "Sở Nội vụ chủ trì, Sở Y tế; STT Nội dung"
+    assert fix_uy("Uỷ ban tỉnh Thanh Hoá, thuỷ sản, quý, hoàn thành") == "Ủy ban tỉnh Thanh Hóa, thủy sản, quý, hoàn thành"
+
+
+def test_agency_and_splitting_rules():
+    # "và" + a body a service organ serves stays inside the name; two heads split
+    assert split_agencies("Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh, Ủy ban Kiểm tra Tỉnh ủy") == [
+        "Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh", "Ủy ban Kiểm tra Tỉnh ủy"]
+    assert split_agencies("Văn phòng UBND tỉnh và Sở Tư pháp") == ["Văn phòng UBND tỉnh", "Sở Tư pháp"]
+    assert split_agencies("Sở, ban, ngành có liên quan") == ["Sở, ban, ngành có liên quan"]
+    assert split_agencies("Viện, Trường; Doanh nghiệp") == ["Viện, Trường", "Doanh nghiệp"]
+
+
+def test_title_casing_ignores_a_single_ocr_capital():
+    text = ("KẾ HOẠCH\nHOÀN THÀNH THẮNG LỢI CÁC MỤC TIÊU NĂM 2026\n"
+            "Để hoàn thành thắng Lợi các mục tiêu năm 2026, tỉnh ban hành kế hoạch. Thắng lợi của "
+            "kế hoạch là thắng lợi chung; mọi thắng lợi đều được ghi nhận, mỗi thắng lợi đều quý.\n"
+            "I. MỤC TIÊU\n1. Mục tiêu chung: Hoàn thành kế hoạch.\n")
+    assert extract_record(text).document["title"] == "Hoàn thành thắng lợi các mục tiêu năm 2026"
+
+
+def test_cong_van_page_with_closing_columns_and_lost_bullets():
+    """A công văn's last page (no header): a valid record; recipients one a line without
+    bullets, the signature column interleaved with them."""
+    text = "\n".join([
+        "5. Công tác theo dõi, báo cáo",
+        "Thủ trưởng các đơn vị, trường học có trách nhiệm thường xuyên theo dõi, báo cáo.",
+        "Sở Giáo dục và Đào tạo yêu cầu thủ trưởng các đơn vị khẩn trương triển khai thực hiện theo "
+        "quy định./.",
+        "4ơi nhận: GIÁM ĐỐC",
+        "Như trên; (Đã ký và đóng dấu)",
+        "Bộ Giáo dục và Đào tạo;",
+        "Thành ủy, HĐND, UBND thành phố; Lê Thị Bích Thuận",
+        "UBND các quận, huyện;",
+        "Lưu: VT, CTrTT.",
+    ])
+    rec = extract_record(text)
+    validate_record(rec.to_dict())
+    assert rec.recipients == ["Như trên", "Bộ Giáo dục và Đào tạo", "Thành ủy, HĐND, UBND thành phố",
+                              "UBND các quận, huyện", "Lưu: VT, CTrTT"]
+    assert (rec.signature["title"], rec.signature["name"]) == ("GIÁM ĐỐC", "Lê Thị Bích Thuận")
+
+
+def test_header_read_by_an_english_ocr_model_without_restoration():
+    text = ("UY BAN NHAN DAN CONG HOA XA HOI CHU NGHIA VIET NAM\n"
+            "TINH NGHE AN Doc lap - Ty do - Hanh phic\n"
+            "S6: 1026/KH-UBND Nghe An, ngay 26 thang 11 ndm 2025\n"
+            "KE HOACH\nTRIEN KHAI CONG TAC BAO VE BI MAT NHA NUOC\n"
+            "I. MUC DICH, YEU CAU\n1. Nang cao nhan thuc cua can bo, cong chuc ve bao ve bi mat nha nuoc.\n")
+    d = extract_record(text).document
+    assert (d["number"], d["date"], d["place"]) == ("1026/KH-UBND", "2025-11-26", "Nghe An")
+    assert d["issuer"].endswith("tinh Nghe An")
+
+
+def test_cli_evaluate_extract_with_normalize(tmp_path):
+    """--normalize restores the text first (as `vanban run` does with a legacy dump): the
+    unaccented purposes then match accented gold items."""
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "texts" / "legacy.eng.txt").write_text(LEGACY_PLAN, encoding="utf-8")
+    gold = {"id": "legacy", "document": {}, "legal_bases": ["208/QĐ-TTg"],
+            "purposes": ["Nâng cao nhận thức của cả hệ thống chính trị và các tầng lớp nhân dân về ý "
+                         "nghĩa của việc học tập suốt đời, xây dựng xã hội học tập.",
+                         "Cụ thể hóa các mục tiêu và những nhiệm vụ, giải pháp để tổ chức thực hiện Đề "
+                         "án phù hợp với đặc điểm của tỉnh."],
+            "requirements": [], "objectives": [], "tasks": [], "implementation": [], "signature": None}
+    (tmp_path / "gold" / "legacy.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    args = ["evaluate", "extract", "--gold", str(tmp_path / "gold"), "--from-text", str(tmp_path / "texts"),
+            "--text-suffix", ".eng.txt", "--json"]
+    plain = json.loads(CliRunner().invoke(main, args).output)
+    restored = CliRunner().invoke(main, args + ["--normalize"])
+    assert restored.exit_code == 0, restored.output
+    assert plain["fields"]["purposes"]["tp"] == 0
+    assert json.loads(restored.output)["fields"]["purposes"]["tp"] >= 1
+
+
+def test_task_title_runs_on_over_a_period_inside_an_agency_enumeration():
+    text = ("KẾ HOẠCH\nBẢO VỆ BÍ MẬT NHÀ NƯỚC\nI. NHIỆM VỤ\n"
+            "1. Kiện toàn Ban Chỉ đạo gồm đại diện lãnh đạo Sở Nội vụ, Sở Tài chính. Sở Tư pháp, "
+            "Công an tỉnh và Bộ Chỉ huy Quân sự tỉnh. Ban Chỉ đạo họp định kỳ hằng quý.\n"
+            "2. Tổ chức tập huấn cho cán bộ. Sở Nội vụ chủ trì thực hiện.\n")
+    rec = extract_record(text)
+    assert rec.tasks[0].title == ("Kiện toàn Ban Chỉ đạo gồm đại diện lãnh đạo Sở Nội vụ, Sở Tài chính. Sở Tư "
+                                  "pháp, Công an tỉnh và Bộ Chỉ huy Quân sự tỉnh.")
+    assert rec.tasks[1].title == "Tổ chức tập huấn cho cán bộ."
+    from vanban.extract.text import repair_ocr_heads
+    assert repair_ocr_heads("S&¢ Tư pháp, S6 Xây dựng") == "Sở Tư pháp, Sở Xây dựng"
+
+
+def test_title_casing_takes_names_from_the_header():
+    text = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "TỈNH NGHỆ AN Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 5/KH-UBND Nghệ An, ngày 1 tháng 2 năm 2026\n"
+            "KẾ HOẠCH\nPHÁT TRIỂN THƯ VIỆN TRÊN ĐỊA BÀN TỈNH NGHỆ AN NĂM 2026\n"
+            "I. MỤC ĐÍCH, YÊU CẦU\n"
+            "1. Nâng cao chất lượng hoạt động của hệ thống thư viện công cộng trong toàn tỉnh.\n")
+    assert extract_record(text).document["title"] == "Phát triển thư viện trên địa bàn tỉnh Nghệ An năm 2026"

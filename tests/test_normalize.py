@@ -273,3 +273,76 @@ def test_cli_evaluate_restore_on_a_small_shared_tree(tmp_path):
     by = {(r["set"], r["system"]): r for r in rows}
     assert by[("stripped plans", "vanban stripped")]["accuracy"] >= 95.0
     assert by[("legacy clean", "vanban legacy")]["accuracy"] > by[("legacy clean", "input as is")]["accuracy"]
+
+
+# ----------------------------------------------------------------------------- document cache
+def test_document_cache_pulls_a_weak_slot_towards_the_documents_choice():
+    from vanban.normalize.decoder import Segment, Slot
+    from vanban.normalize.restorer import Restorer
+
+    # Ids: 10 "huyện", 20/21 two readings of one skeleton, 30 "hóa". The document chose 21
+    # next to the same neighbours three times; the last slot's first pass chose 20.
+    def slot(ids):
+        return Slot(list(ids), [0.0] * len(ids), [str(i) for i in ids])
+
+    segments = [Segment([slot([10]), slot([20, 21]), slot([30])]) for _ in range(4)]
+    chosen = [[0, 1, 0], [0, 1, 0], [0, 1, 0], [0, 0, 0]]
+    flagged = Restorer._apply_document_cache(segments, chosen)
+    assert flagged == [(3, 1)]
+    last = segments[3].slots[1].costs
+    assert last[1] < last[0]          # the document's reading is now cheaper
+    first = segments[0].slots[1].costs
+    assert first[1] < first[0]        # and it stays the cheaper one where it was chosen
+    # Slots with one candidate are left alone.
+    assert segments[0].slots[0].costs == [0.0]
+
+
+def test_document_cache_keeps_a_repeated_phrase_consistent():
+    text = strip_diacritics("\n".join(SENTENCES * 3))
+    out = restore_text(text, "stripped", with_confidence=False).text
+    assert out.count("\n") == text.count("\n")
+    assert _accuracy(out, "\n".join(SENTENCES * 3)) >= 0.97
+
+
+def test_list_markers_follow_the_vietnamese_alphabet():
+    text = "c) Lap ke hoach;\nd) To chuc thuc hien;\nd) Bao cao ket qua;\ne) Tong ket."
+    out = restore_text(text, "stripped").text.split("\n")
+    assert out[1].startswith("d) ")
+    assert out[2].startswith("đ) ")
+    assert out[3].startswith("e) ")
+
+
+def test_a_lone_capital_opening_a_sentence_is_restored():
+    out = restore_text("O cap tinh, Uy ban nhan dan tinh chi dao.", "stripped").text
+    assert out.startswith("Ở cấp tỉnh")
+    # Initials and labels stay as written.
+    assert restore_text("Nhom A va nhom B.", "stripped").text == "Nhóm A và nhóm B."
+
+
+# ----------------------------------------------------------------------------- LM training data
+def test_unmarked_paragraphs_are_told_from_foreign_ones():
+    from vanban.normalize.lm import looks_unmarked
+    assert looks_unmarked("Quyet dinh mo Phien dieu tran.doc")
+    assert looks_unmarked(strip_diacritics(SENTENCES[1]))
+    assert not looks_unmarked(SENTENCES[1])
+    assert not looks_unmarked("National technical regulation on environmental treatment products")
+    assert not looks_unmarked("Mau so 02")          # too short to judge
+
+
+def test_holdout_slice_is_deterministic_and_left_out_of_training(tmp_path):
+    from vanban.normalize.lm import holdout_documents, is_holdout_document, iter_corpus_paragraphs
+    docs = [{"id": f"doc-{i:04d}", "source": "tvpl", "title": "",
+             "text": f"Văn bản số {i}.\n" + "\n".join(SENTENCES * 8)} for i in range(60)]
+    held = [d["id"] for d in docs if is_holdout_document(d)]
+    assert 0 < len(held) < 20
+    assert held == [d["id"] for d in docs if is_holdout_document(dict(d))]
+    assert not is_holdout_document({**docs[0], "source": "phapdien"})
+    corpus = tmp_path / "c.jsonl.xz"
+    with lzma.open(corpus, "wt", encoding="utf-8") as fh:
+        for d in docs:
+            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+    got = holdout_documents(corpus, exclude_ids=set())
+    assert [i for i, _ in got] == held
+    assert all(len(t) <= 8000 for _, t in got)
+    trained = {p for p, _ in iter_corpus_paragraphs(corpus) if p.startswith("Văn bản số")}
+    assert len(trained) == len(docs) - len(held)

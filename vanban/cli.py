@@ -471,7 +471,9 @@ def restore_cmd(source, mode, fmt, tone_style, out):
 @click.option("--channel-data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also rebuild the legacy-OCR channel model from rendered gold/OCR pages "
               "(made by scripts/normalize_make_channel_data.py).")
-def train_lm_cmd(corpus, out_dir, order, channel_data):
+@click.option("--keep-holdout", is_flag=True, help="Train on the held-out corpus documents "
+              "too (then `evaluate restore --set holdout` no longer measures unseen text).")
+def train_lm_cmd(corpus, out_dir, order, channel_data, keep_holdout):
     """Build the syllable n-gram LM (and optionally the legacy-OCR channel) from the corpus."""
     from .normalize.lm import DATA_DIR, DEFAULT_CORPUS, NgramLM, train_lm
     out_dir = out_dir or DATA_DIR
@@ -480,7 +482,8 @@ def train_lm_cmd(corpus, out_dir, order, channel_data):
         from .errors import InputFileError
         raise InputFileError(f"{corpus}: corpus not found (use --corpus)")
     model = Path(out_dir) / "vi_syllable_lm.npz"
-    stats = train_lm(corpus, model, order=order, progress=lambda m: click.echo(m, err=True))
+    stats = train_lm(corpus, model, order=order, holdout=not keep_holdout,
+                     progress=lambda m: click.echo(m, err=True))
     if channel_data:
         from .normalize.channel import build_channel
         stats["channel"] = build_channel(channel_data, NgramLM.load(model),
@@ -493,8 +496,9 @@ def train_lm_cmd(corpus, out_dir, order, channel_data):
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The shared data folder [default: ../shared].")
 @click.option("--set", "sets", multiple=True,
-              type=click.Choice(["stripped", "legacy", "unchanged", "vie-ocr"]),
-              help="Which evaluations to run [default: all].")
+              type=click.Choice(["stripped", "legacy", "unchanged", "vie-ocr", "holdout"]),
+              help="Which evaluations to run [default: all]; holdout: the corpus documents "
+              "train-lm leaves out.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path),
               default=Path("/work/cache/vie-ocr"), show_default=True,
               help="Where Tesseract vie outputs of the dev scans are cached.")
@@ -504,7 +508,7 @@ def evaluate_restore_cmd(shared, sets, cache, no_pyvi, as_json):
     """Syllable accuracy of diacritic restoration on the dev sets (stripped, legacy, vie OCR)."""
     from .normalize.evaluate import SHARED, evaluate_restore, format_table
     rows = evaluate_restore(shared or SHARED, sets=tuple(sets) or ("stripped", "legacy",
-                            "unchanged", "vie-ocr"), cache=cache, with_pyvi=not no_pyvi,
+                            "unchanged", "vie-ocr", "holdout"), cache=cache, with_pyvi=not no_pyvi,
                             progress=lambda m: click.echo(m, err=True))
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else format_table(rows))
 

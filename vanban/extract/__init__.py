@@ -213,8 +213,12 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if title_lines:
         raw_title = clean(" ".join(ln.text for ln in title_lines))
         raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else raw_title
+        # the header's own names lend their casing too ("... TỈNH NGHỆ AN" when the body,
+        # garbled by OCR, never repeats the place)
+        names = [f"của {document[k]}" for k in ("issuer", "issuer_parent") if document.get(k)
+                 and not needs_case] + ([f"tại {document['place']}"] if document.get("place") else [])
         document["title"] = restore_title_case(raw_title, [p.text for p in preamble] +
-                                               [p.text for p in body_paras[:25]])
+                                               [p.text for p in body_paras[:25]] + names)
         document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
         document["period"] = parse_period(document["title"])
     if needs_case and document.get("issuer"):

@@ -9,8 +9,9 @@ from .agencies import expand_abbreviations
 from .layout import RawLine
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns, sentence_case
 
-_DATE_WORDS = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})", re.I)
-_NUMBER = re.compile(r"\bSo\s*[:.]?\s*(\d[\w./&-]*(?:\s?[/-]\s?[\w&.-]+)*)", re.I)
+# OCR-tolerant (English-model OCR: "ngay 26 thang 11 ndm 2025", "S6: 1026/KH-UBND")
+_DATE_WORDS = re.compile(r"ng\w{0,2}y\s*(\d{1,2})\s*th\w{0,3}g\s*(\d{1,2})\s*n\w{0,2}m\s*(\d{4})", re.I)
+_NUMBER = re.compile(r"\b(?:So\s*[:.]?|S[06@&d]\s*[:.])\s*(\d[\w./&-]*(?:\s?[/-]\s?[\w&.-]+)*)", re.I)
 _DOC_NUMBER_TAIL = re.compile(r"[.,;:]+$")
 _UNITS = ("thành phố", "tỉnh", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
 
@@ -52,11 +53,12 @@ def _issuer_case(text: str) -> str:
     if not caps:
         return text
     low = text.lower()
+    folded = fold(low)  # same length: OCR without diacritics ("TINH NGHE AN") matches too
     for unit in _UNITS:
-        m = re.search(rf"(^|\s){unit}\s+(\S.*)$", low)
+        m = re.search(rf"(^|\s){fold(unit)}\s+(\S.*)$", folded)
         if m:
             head = low[:m.start(2)].strip()
-            name = " ".join(w[:1].upper() + w[1:] for w in m.group(2).split())
+            name = " ".join(w[:1].upper() + w[1:] for w in low[m.start(2):].split())
             if unit == "thành phố" and key(name) == "ho chi minh":
                 head = head[: -len("thành phố")] + "Thành phố"
             out = f"{head} {name}"
@@ -67,7 +69,7 @@ def _issuer_case(text: str) -> str:
 _CHILD_HEADS = ("SO ", "BAN ", "PHONG ", "CHI CUC", "CUC ", "TRUNG TAM", "VAN PHONG", "THANH TRA",
                 "BO CHI HUY", "CONG AN", "KHO BAC", "BENH VIEN", "TRUONG ", "DAI ", "BAO ")
 _MOTTO = re.compile(r"C\s*O\s*N\s*G\s+H\s*O\s*A\s+X\s*A\s+H\s*O\s*I\s+C\s*H\s*U\s+N\s*G\s*H\s*I\s*A\s+V\s*I\s*E\s*T\s+N\s*A\s*M", re.I)
-_MOTTO2 = re.compile(r"Doc\s+lap\s*[-–]?\s*Tu\s+do\s*[-–]?\s*Hanh\s+phuc", re.I)
+_MOTTO2 = re.compile(r"D[o0]c\s+l\w{1,2}p\s*[-–]?\s*T\w{1,2}\s+do\s*[-–]?\s*H\w{1,2}nh\s+ph\w{1,3}c", re.I)
 _RULE = re.compile(r"[-_–—=]{3,}")
 
 
@@ -86,8 +88,9 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         out["date"] = iso_date(*m_date.groups())
         before = text[:m_date.start()]
         fb = folded[:m_date.start()]
+        motto_ends = [m.end() for m in _MOTTO2.finditer(fb)]
         cut = max(before.rfind("\n") + 1,
-                  (fb.rfind("Hanh phuc") + len("Hanh phuc")) if "Hanh phuc" in fb else 0,
+                  motto_ends[-1] if motto_ends else 0,
                   m_num.end(1) if m_num and m_num.end(1) <= len(before) else 0)
         place = before[cut:].strip(" ,-\n")
         out["place"] = fix_uy(place) or None
@@ -228,7 +231,7 @@ def _lower_unstable_capitals(words: list[str], body_texts: list[str]) -> list[st
     in three documents of four."""
     upper: dict[str, int] = {}
     lower: dict[str, int] = {}
-    for t in body_texts:
+    for t in dict.fromkeys(body_texts):  # the preamble may be passed twice
         ws = t.split()
         for i, w in enumerate(ws[1:], start=1):
             core = w.strip(_PUNCT)

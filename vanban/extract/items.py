@@ -191,6 +191,21 @@ def _agency_heading(body: str) -> list[str]:
     return leading_agencies(t)
 
 
+def _enumeration_runs_on(head: str, tail: str) -> bool:
+    """"... gồm Sở Nội vụ, Sở Tài chính. Sở Tư pháp, Sở ...": a period between two agency names
+    of one comma enumeration is a typo for a comma, not a sentence end."""
+    before = head.rstrip(" .")
+    if "," not in before[-120:]:
+        return False
+    last = before.rsplit(",", 1)[-1].strip()
+    nxt = tail.split(",", 1)
+    if len(nxt) < 2 or len(last.split()) > 8 or len(nxt[0].split()) > 8:
+        return False
+    spans_last = agency_spans(last)
+    ok_last = bool(spans_last) and spans_last[-1][1] >= len(last) - 1
+    return ok_last and bool(_agency_heading(nxt[0].strip()))
+
+
 def _label_agencies(value: str) -> list[str]:
     """Agencies of a "Cơ quan chủ trì:" value: names with a known head, else the value itself
     when it is a short capitalised name ("Thư viện tỉnh") and no sentence."""
@@ -315,7 +330,7 @@ def item_path(node: Node) -> str:
 def make_task(node: Node, path: str) -> Task:
     paras = node.all_paras()
     body = node.body
-    title = body if node.is_heading else first_sentence(body)
+    title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
     title = item_text(title)
     text = item_text(" ".join(p.body if p is not node.para else body for p in paras))
     heading_agencies = _agency_heading(body) if node.is_heading else []
@@ -376,7 +391,10 @@ def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], li
 
 # ------------------------------------------------------------------------------ references
 def clean_number(raw: str) -> str:
-    return re.sub(r"\s*([/-])\s*", r"\1", raw)
+    """Stray spaces dropped (``10- CTr/TU``); letters of the codes unaccented except Đ: codes
+    are ASCII plus Đ, so a tone mark there is a restorer's slip (``02-TT/TỰ`` -> ``02-TT/TU``)."""
+    number = re.sub(r"\s*([/-])\s*", r"\1", raw)
+    return "".join(c if c in "Đđ" else fold(c) for c in number)
 
 
 def _iso(d, mth, y):

@@ -15,7 +15,9 @@ from .layout import Para
 from .text import clean, fold, key
 
 _GROUP = re.compile(r"(?:^|\s)([IVX]{1,5})[\]|)]?\s+(?=[A-ZĐÀ-Ỹ]{2,}\s)")
-_ROW = re.compile(r"(?:^|(?<=[\s.]))(\d{1,2})\s+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ])")
+# a row starts at its number before a capitalised word ("1 Rà soát"; OCR may cap the whole
+# first syllable: "1 RÀ soát")
+_ROW = re.compile(r"(?:^|(?<=[\s.]))(\d{1,2})\s+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ]|[A-ZĐÀ-Ỹ]{2,4}\s+[a-zà-ỹđ])")
 _TIME = re.compile(r"\s((?:Thường xuyên|Hằng năm|Hàng năm|Định kỳ|Quý\s+[IV]+(?:/|\s+năm\s+)?\d{0,4}|"
                    r"(?:Năm\s+)?\d{4}(?:\s*[-–]\s*\d{4})?)(?:\s*;\s*[^;]{1,30})?)\s*$")
 _PRIMARY = {"sở", "ủy", "uỷ", "ubnd", "ban", "liên", "hiệp", "viện", "doanh", "công", "bộ", "trung", "các", "hội", "trường"}
@@ -55,8 +57,8 @@ def appendix_tasks(appendix: list[Para], known_agencies: list[str] | None = None
     text = clean(" ".join(p.text for p in paras))
     refs = [r for p in paras for r in p.refs]
     f = fold(text).upper()
-    h = f.find("THOI GIAN")
-    text = text[h + len("THOI GIAN"):] if h >= 0 else text
+    h = re.search(r"TH\S{1,3}\s+GIAN", f)  # "THỜI GIAN", OCR "THÔ! GIAN"
+    text = text[h.end():] if h else text
     known = list(known_agencies or [])
     tasks: list[Task] = []
     pieces = _GROUP.split(text)

@@ -109,11 +109,16 @@ _ABBREV_END = re.compile(r"(?:\b[A-ZĐ]{1,3}|\b[a-zđ]|\bv\.v|\bTS|\bThS|\bPGS|\
 _ROMAN_RUN_ON = re.compile(r"[IVXLC]{1,6}\s+[a-zđà-ỹ]")
 
 
-def first_sentence(text: str) -> str:
-    """The first sentence of a paragraph (the whole text when it has one sentence)."""
+def first_sentence(text: str, runs_on=None) -> str:
+    """The first sentence of a paragraph (the whole text when it has one sentence).
+
+    ``runs_on(head, tail)``: a caller's test that a period is no sentence end (a typo inside
+    an enumeration of agencies)."""
     for m in _SENT_END.finditer(text):
         head = text[:m.start()]
         if _ABBREV_END.search(head) or _ROMAN_RUN_ON.match(text, m.end()):
+            continue
+        if runs_on is not None and runs_on(head, text[m.end():]):
             continue
         return head
     return text
@@ -141,6 +146,9 @@ def roman_to_int(roman: str) -> int | None:
 
 _WORD = re.compile(r"[^\W\d_]+")
 _ACCENTED = re.compile(r"[^\x00-\x7FđĐ]")
+#: Every casing slip repaired below shows an accented capital ("SỞ", "cÔng", "CẦn"): a cheap gate.
+_UPPER_ACCENTED = re.compile("[" + "".join(
+    c for c in map(chr, range(0xC0, 0x1F00)) if c.isupper() and c != "Đ" and c.isalpha()) + "]")
 
 
 def _is_caps_word(word: str) -> bool:
@@ -166,7 +174,7 @@ def repair_ocr_case(line: str) -> str:
     capitalised word, else lower case. Acronyms are unaccented (``UBND``, ``HĐND``, ``TTg``) and
     headings are mostly caps, so neither is touched.
     """
-    if upper_ratio(line) >= 0.5 or not _ACCENTED.search(line) or line == line.upper():
+    if not _UPPER_ACCENTED.search(line) or upper_ratio(line) >= 0.5 or line == line.upper():
         return line
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(line)]
     out, last = [], 0

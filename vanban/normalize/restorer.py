@@ -35,10 +35,14 @@ DOC_CACHE_PRIOR = 0.5
 #: strongly prefers).
 DOC_CACHE_MODES = ("stripped", "legacy")
 #: Free slots on each side of a slot the cache may change, when decoding again.
-CACHE_WINDOW = 4
+CACHE_WINDOW = 3
 #: A slot is decoded again only when the cache favours another candidate over the first
 #: choice by more than this (nats): smaller pulls hardly ever overturn the LM.
-CACHE_MIN_GAIN = 0.0
+CACHE_MIN_GAIN = 0.5
+#: Beam of that second decoding (short windows in a fixed context need less).
+CACHE_BEAM = 12
+#: Modes in which list markers follow the Vietnamese alphabet (a b c d đ e).
+_LIST_MODES = ("stripped", "legacy")
 #: Sentence-final punctuation: decoding segments end after it.
 _SEGMENT_END = set(".;!?:")
 #: Upper-case Roman numerals before "." or ")" ("II.", "(khóa X)") and single capitals are
@@ -99,10 +103,10 @@ class Restorer:
             self.skel_map[sk] = [i for _, i in lst[:MAX_CANDIDATES]]
 
     # ----------------------------------------------------------------- candidates
-    def _word_slot(self, tok: str, mode: str, ti: int) -> Slot:
+    def _word_slot(self, tok: str, mode: str, ti: int, lone_capital_is_word: bool = False) -> Slot:
         low = tok.lower()
         own = self.lm.index.get(low, UNK)
-        if len(tok) == 1 and tok.isupper():
+        if len(tok) == 1 and tok.isupper() and not lone_capital_is_word:
             return Slot([own], [0.0], [low], ti)
         if mode == "stripped":
             if has_diacritics(tok):
@@ -150,9 +154,11 @@ class Restorer:
         pi = 0
         prev_end = 0
         prev_tok = ""
+        last_marker = ""     # the letter of the last "a)"/"b." list item marker
         for ti, (start, end, tok) in enumerate(tokens):
             gap = text[prev_end:start]
             new_paragraph = ti == 0
+            line_start = ti == 0 or "\n" in gap
             if ti and "\n" in gap and (gap.count("\n") > 1 or prev_tok in _SEGMENT_END):
                 new_paragraph = True
                 if seg.slots:
@@ -163,14 +169,25 @@ class Restorer:
             in_protected = pi < len(protected) and protected[pi][0] <= start
             if is_word(tok):
                 nxt = tokens[ti + 1][2] if ti + 1 < len(tokens) else ""
-                if in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)):
+                marker = len(tok) == 1 and line_start and nxt in (".", ")")
+                if marker and mode in _LIST_MODES and skeleton(tok) == "d" \
+                        and last_marker in ("c", "d"):
+                    # List items run a) b) c) d) đ) e): "d)" after "d)" is "đ)".
+                    letter = "đ" if last_marker == "d" else "d"
+                    slot = Slot([self.lm.index.get(letter, UNK)], [0.0], [letter], ti)
+                elif in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)):
                     slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
                 else:
-                    slot = self._word_slot(tok, mode, ti)
+                    # A lone capital opening a sentence before a lower-case word is a word
+                    # ("O cap tinh" = "Ở cấp tỉnh"); elsewhere it is an initial or a label.
+                    opens = line_start or prev_tok in SENTENCE_OPENERS
+                    slot = self._word_slot(tok, mode, ti, opens and nxt[:1].islower())
                     if len(slot.ids) > 1 and self.lm.title_cost is not None and prev_tok \
                             and not new_paragraph and prev_tok not in SENTENCE_OPENERS \
                             and not prev_tok.isdigit():
                         self._add_case_cost(slot, tok)
+                if marker:
+                    last_marker = slot.strings[0] if len(slot.ids) == 1 else skeleton(tok)
             elif tok.isdigit():
                 slot = Slot([NUM], [0.0], [tok], -1)
             else:
@@ -219,6 +236,10 @@ class Restorer:
                 nxt = q[t + 1] if t < last else None
                 support = []
                 for w in slot.ids:
+                    if w == UNK:
+                        # "Keep the unknown token": its count pools every unknown word.
+                        support.append(DOC_CACHE_PRIOR)
+                        continue
                     own = 1 if w == mine else 0
                     n = DOC_CACHE_UNIGRAM * (uni.get(w, 0) - own) + DOC_CACHE_PRIOR
                     if prev is not None:
@@ -268,7 +289,7 @@ class Restorer:
                     k = path[t]
                     sub.slots.append(Slot([slot.ids[k]], [0.0], [slot.strings[k]]))
             subs.append(sub)
-        for (si, a, b), sub_path in zip(windows, decode(self.lm, subs)):
+        for (si, a, b), sub_path in zip(windows, decode(self.lm, subs, beam=CACHE_BEAM)):
             lo = max(0, a - ctx)
             for t in range(a, b + 1):
                 chosen[si][t] = sub_path[t - lo]
