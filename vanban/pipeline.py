@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputFileError
+from .errors import InputFileError, VanbanError
 from .model import Document, PlanRecord, file_sha256
 
 #: Suffixes read as text (legacy OCR dumps, born-digital text); everything else goes to ocr.
@@ -72,7 +72,11 @@ def process_document(doc: Document, options: PipelineOptions | None = None) -> P
     if options.extract:
         from .extract import extract_record
         t = time.perf_counter()
-        record = extract_record(doc)
+        try:
+            record = extract_record(doc)
+        except VanbanError as err:
+            err.path = err.path or doc.source  # say which input it was, in a batch above all
+            raise
         timings["extract"] = time.perf_counter() - t
     return PipelineResult(document=doc, record=record, timings=timings)
 
