@@ -12,7 +12,6 @@ exit codes and a verdict; exits 0 when every check holds.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -47,10 +46,6 @@ def make_bad_files(dest: Path) -> list[Path]:
     return sorted(p for p in dest.iterdir())
 
 
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/vanban-corpus-demo"))
@@ -81,6 +76,7 @@ def main() -> int:
 
     sys.path.insert(0, str(ROOT))
     from vanban.corpus import Store
+    from vanban.model import file_sha256
     with Store(db, readonly=True) as store:
         stored = store.document_ids()
         errors = {e["path"]: e for e in store.errors()}
@@ -88,7 +84,7 @@ def main() -> int:
             "SELECT count(*) - count(DISTINCT id) FROM documents").fetchone()[0]
         files = store.conn.execute("SELECT count(*) FROM document_files").fetchone()[0]
         stats = store.stats()
-    good_hashes = {sha(p) for p in good}
+    good_hashes = {file_sha256(p) for p in good}
     checks = {
         "every good document stored once": good_hashes <= stored and dup_rows == 0
         and len(stored) == len(good_hashes),

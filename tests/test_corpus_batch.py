@@ -180,9 +180,15 @@ def test_batch_records_bad_files_and_goes_on(tmp_path):
         for name, err in errors.items():
             assert err["reason"] and err["exit_code"] == 3, (name, err)
         assert errors["empty.pdf"]["reason"] == "empty file (0 bytes)"
-        enc = errors["encrypted.pdf"]
-        assert enc["error_type"] == "EncryptedPdfError" or "encrypt" in enc["reason"].lower() \
-            or "password" in enc["reason"].lower()
+        assert {name: err["error_type"] for name, err in errors.items()} == {
+            "corrupt.pdf": "InputFileError", "copy-of-corrupt.pdf": "InputFileError",
+            "encrypted.pdf": "EncryptedPdfError", "empty.pdf": "InputFileError",
+            "junk.png": "UnsupportedInputError", "junk.txt": "InputFileError"}
+        assert errors["encrypted.pdf"]["reason"].startswith("encrypted PDF (needs a password)")
+        assert errors["junk.txt"]["reason"] == "binary data, not text"
+        # the later of two identical inputs (in path order) fails as a copy of the first
+        assert errors["corrupt.pdf"]["reason"] == (errors["copy-of-corrupt.pdf"]["reason"] +
+                                                   f" (same content as {bad['copy-of-corrupt.pdf']})")
         assert store.stats()["documents"] == len(plans)
     # skip_failed leaves them alone; the default retries them (and they fail again)
     summary = run_batch([inputs], db, jobs=1, progress=False, log=lambda line: None,
@@ -365,3 +371,21 @@ def test_batch_ocrs_an_image_scan(tmp_path):
         assert doc["text_source"] == "ocr" and doc["pages"] == 1
         hits = store.search("he thong thu vien")
         assert hits and Path(store.query()[0]["source"]).name == "scan.png"
+
+
+def test_a_failed_model_preload_is_said_and_the_batch_goes_on(tmp_path, monkeypatch):
+    import vanban.corpus.batch as batch_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    # only the parent's warm-up uses this name; the workers run the real pipeline
+    monkeypatch.setattr(batch_module, "process_document", broken)
+    inputs = tmp_path / "in"
+    plans = copy_plans(inputs, limit=1)
+    lines: list[str] = []
+    summary = run_batch([inputs], tmp_path / "corpus.db", jobs=1, progress=False,
+                        log=lines.append)
+    assert lines[0] == ("warning: model preloading failed (RuntimeError: boom); "
+                        "workers load the models themselves")
+    assert (summary.stored, summary.failed, summary.exit_code) == (len(plans), 0, 0)

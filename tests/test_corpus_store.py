@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 
 import pytest
@@ -165,8 +166,11 @@ def test_errors_are_recorded_and_cleared_by_a_later_success(tmp_path):
 
 
 def test_readonly_store_needs_an_existing_file(tmp_path):
-    with pytest.raises(StoreError):
+    with pytest.raises(StoreError) as info:
         Store(tmp_path / "missing.db", readonly=True)
+    assert str(info.value) == f"{tmp_path / 'missing.db'}: no such corpus database"
+    assert info.value.exit_code == 6
+    assert not (tmp_path / "missing.db").exists()
 
 
 # --------------------------------------------------------------------------------- search
@@ -191,8 +195,11 @@ def test_search_ranks_restricts_and_dedupes(store):
     texts = [h["text"] for h in store.search('"100% thu vien cap huyen"')]
     assert texts == ["Đến năm 2030, 100% thư viện cấp huyện được kết nối."]
     assert store.search("208/QĐ-TTg")[0]["document_number"] == "215/KH-UBND"
-    assert store.search("dich benh OR chuyen doi so", limit=10)
-    assert store.search("thu*", kind="task")
+    either = store.search("dich benh OR chuyen doi so", limit=10)
+    assert {h["document_number"] for h in either} == {"215/KH-UBND", "07/CT-UBND"}
+    prefixed = store.search("thu*", kind="task")
+    assert prefixed and all(h["kind"] == "task" and re.search(r"\bthu", fold(h["text"]))
+                            for h in prefixed)
     assert store.search("khongcotu") == []
 
 
@@ -281,7 +288,9 @@ def test_synthetic_records_store_and_search(tmp_path):
             rec = synthetic_record(i)
             assert s.add(rec, text=synthetic_text(rec))
         assert s.stats()["documents"] == 30
-        assert all(h["document_id"] in s.document_ids() for h in s.search("tinh"))
+        # every synthetic document says "tỉnh": each is found, and only stored ones
+        hits = s.search("tinh", per_document=True, limit=100)
+        assert {h["document_id"] for h in hits} == s.document_ids()
 
 
 def test_search_per_document(store):
@@ -290,3 +299,13 @@ def test_search_per_document(store):
     assert hits[0]["matches"] >= 5 and hits[0]["score"] == store.search("thu vien")[0]["score"]
     both = store.search("tang cuong OR thu vien", per_document=True)
     assert {h["document_number"] for h in both} == {"215/KH-UBND", "07/CT-UBND"}
+
+
+def test_cli_export_to_a_path_that_cannot_be_written(store, tmp_path):
+    from click.testing import CliRunner
+
+    from vanban.cli import main
+    out = tmp_path / "no-such-folder" / "records.jsonl"
+    result = CliRunner().invoke(main, ["export", "--db", str(store.path), "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"cannot write {out}: No such file or directory" in result.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import textwrap
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from vanban.extract.agencies import normalize_agency, split_agencies
 from vanban.extract.evaluate import evaluate_records
 from vanban.extract.items import parse_references, parse_targets
 from vanban.model import Block, Document, Line, Page, PlanRecord, Word
+from vanban.normalize.fold import fold_diacritics
 from vanban.schema import validate_record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
@@ -30,16 +30,6 @@ def _gold(doc_id: str) -> dict:
 
 def _text(doc_id: str) -> str:
     return (FIXTURES / f"{doc_id}.txt").read_text(encoding="utf-8")
-
-
-def _strip_diacritics(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in "đĐ":
-            out.append("d" if ch == "đ" else "D")
-        else:
-            out.append(unicodedata.normalize("NFD", ch)[0])
-    return "".join(out)
 
 
 def _wrap_like_ocr(text: str, width: int = 78, lines_per_page: int = 40) -> str:
@@ -111,7 +101,7 @@ def test_wrapped_ocr_shape_gives_the_same_items(records, doc_id):
 
 @pytest.mark.parametrize("doc_id", PLAN_IDS)
 def test_missing_diacritics_still_finds_sections(doc_id):
-    rec = extract_record(_strip_diacritics(_text(doc_id)))
+    rec = extract_record(fold_diacritics(_text(doc_id)))
     gold = _gold(doc_id)
     assert len(rec.purposes) == len(gold["purposes"])
     assert len(rec.requirements) == len(gold["requirements"])
@@ -649,3 +639,13 @@ def test_title_casing_takes_names_from_the_header():
             "I. MỤC ĐÍCH, YÊU CẦU\n"
             "1. Nâng cao chất lượng hoạt động của hệ thống thư viện công cộng trong toàn tỉnh.\n")
     assert extract_record(text).document["title"] == "Phát triển thư viện trên địa bàn tỉnh Nghệ An năm 2026"
+
+
+def test_cli_evaluate_extract_names_a_broken_gold_file(tmp_path):
+    (tmp_path / "gold").mkdir()
+    broken = tmp_path / "gold" / "broken.json"
+    broken.write_text('{"id": "broken", "document": ', encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "extract", "--gold", str(tmp_path / "gold")])
+    assert result.exit_code == 3, result.output
+    assert result.stderr.startswith(f"vanban: error: {broken}: not a JSON record: ")
+    assert result.stderr.count("\n") == 1

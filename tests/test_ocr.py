@@ -386,3 +386,10 @@ def test_exif_orientation_of_photos_is_applied(tmp_path, body_pages):
     doc = ocr_file(path, OcrOptions(orientation=False))
     assert (doc.pages[0].width, doc.pages[0].height) == body_pages[0].size
     assert "Sở Khoa học và Công nghệ" in doc.text
+
+
+def test_evaluate_ocr_rejects_an_unknown_variant(tmp_path):
+    result = CliRunner().invoke(main, ["evaluate", "ocr", "--scans", str(tmp_path),
+                                       "--variants", "vanban,no-such-step"])
+    assert result.exit_code == 2
+    assert "unknown variant(s): no-such-step" in result.output

@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from vanban.cli import main
+from vanban.errors import InputFileError
 from vanban.extract.evaluate import evaluate_records
-from vanban.model import PlanRecord
-from vanban.pipeline import PipelineOptions, process_path
+from vanban.model import PlanRecord, file_sha256
+from vanban.pipeline import PipelineOptions, mode_options, process_path, text_document
 from vanban.schema import validate_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,3 +63,52 @@ def test_text_input_goes_through_normalize_and_extract(tmp_path):
     assert result.record.document["type"] == "Kế hoạch"
     assert result.record.purposes
     assert "normalize" in result.timings and "extract" in result.timings
+
+
+def test_restoration_modes_map_onto_pipeline_options():
+    assert mode_options("off") == {"normalize": False, "restore_mode": "auto"}
+    assert mode_options("legacy") == {"normalize": True, "restore_mode": "legacy"}
+    with pytest.raises(ValueError, match="unknown restoration mode"):
+        mode_options("of")
+
+
+def test_text_document_keys_by_file_content_and_reads_legacy_bytes(tmp_path):
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(b"\xef\xbb\xbf" + "Kế hoạch\fTrang 2\n".encode("utf-8"))
+    doc = text_document(bom)
+    assert doc.text == "Kế hoạch\fTrang 2\n" and len(doc.pages) == 2
+    assert doc.sha256 == file_sha256(bom) and doc.source == str(bom)
+    legacy = tmp_path / "tcvn3.txt"
+    legacy.write_bytes(b"K\xd5 ho\xb9ch")  # TCVN3 bytes are not UTF-8: kept byte for byte
+    assert text_document(legacy).text == "K\xd5 ho\xb9ch"
+
+
+@pytest.mark.parametrize("content, reason", [(b" \n\t", "empty text file"),
+                                             (b"\x00\x01junk", "binary data, not text")])
+def test_bad_text_inputs_fail_with_one_line_naming_the_file(tmp_path, content, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError) as info:
+        text_document(path)
+    assert str(info.value) == f"{path}: {reason}" and info.value.exit_code == 3
+    for command in (["run", str(path)], ["extract", str(path)]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 3, (command, result.output)
+        assert result.stderr == f"vanban: error: {path}: {reason}\n"
+
+
+def test_text_that_is_not_a_document_exits_5_naming_the_file(tmp_path):
+    path = tmp_path / "noise.txt"
+    path.write_text("%%% 123 ### ~~~ 456 @@@\n" * 5, encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(path), "--mode", "off"])
+    assert result.exit_code == 5, result.output
+    assert result.stderr.startswith(f"vanban: error: {path}: ") and result.stderr.count("\n") == 1
+
+
+def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path):
+    text = ROOT / "tests" / "fixtures" / "plans" / "tnt305-6a406c1f9dfed9c3.txt"
+    out = tmp_path / "no-such-folder" / "record.json"
+    result = CliRunner().invoke(main, ["extract", str(text), "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"cannot write {out}: No such file or directory" in result.stderr
+    assert not out.parent.exists()

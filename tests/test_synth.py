@@ -56,7 +56,13 @@ def test_compose_pages_ground_truth_order_and_regions():
     left, right = page.regions["header_left"], page.regions["header_right"]
     assert left[2] < right[0]  # the two header columns do not overlap
     assert page.regions["recipients"][2] < page.regions["signature"][0]
-    assert page.seal is not None
+    # the seal is printed, red, over the signature column
+    (cx, cy), radius = page.seal
+    sig = page.regions["signature"]
+    assert sig[0] <= cx <= sig[2] and radius > 0
+    arr = np.asarray(page.image).astype(int)[cy - radius:cy + radius, cx - radius:cx + radius]
+    assert ((arr[..., 0] - np.maximum(arr[..., 1], arr[..., 2])) > 60).sum() > 200
+    assert synth.compose_pages(doc, dpi=100, seal=False)[0].seal is None
 
 
 def test_paragraphs_flow_onto_numbered_pages():

@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Iterator
 
 import click
 
@@ -23,9 +25,22 @@ def _fail(err: VanbanError) -> None:
     sys.exit(err.exit_code)
 
 
+@contextmanager
+def _output_file(out: str, option: str = "-o", newline: str | None = None) -> Iterator[IO[str]]:
+    """``out`` open for writing; one that cannot be written is a bad command line (exit 2)."""
+    try:
+        f = open(out, "w", encoding="utf-8", newline=newline)
+    except OSError as err:
+        raise click.BadParameter(f"cannot write {out}: {err.strerror or err}",
+                                 param_hint=option) from None
+    with f:
+        yield f
+
+
 def _write_output(text: str, out: str | None) -> None:
     if out and out != "-":
-        Path(out).write_text(text, encoding="utf-8")
+        with _output_file(out) as f:
+            f.write(text)
     else:
         sys.stdout.write(text)
         if text and not text.endswith("\n"):
@@ -33,7 +48,8 @@ def _write_output(text: str, out: str | None) -> None:
 
 
 def _default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    from .pipeline import default_jobs
+    return default_jobs()
 
 
 class VanbanGroup(click.Group):
@@ -112,27 +128,23 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
 @click.option("--json", "as_json", is_flag=True, help="Print the full per-page report as JSON.")
 def evaluate_ocr_cmd(scans_dir, real_dir, variants, no_raw, jobs, as_json):
     """CER (NFC, whitespace folded) of vanban vs raw Tesseract on dev scans and real scans."""
-    from .ocr.evaluate import (DEFAULT_REAL, DEFAULT_SCANS, VARIANTS, evaluate, format_report,
-                               real_cases, scan_cases)
-    scans_dir = scans_dir or DEFAULT_SCANS
-    real_dir = real_dir or DEFAULT_REAL
+    from .ocr.evaluate import DEFAULT_REAL, DEFAULT_SCANS, VARIANTS, evaluate_sets, format_report
     names = [v.strip() for v in variants.split(",") if v.strip()]
     unknown = [v for v in names if v not in VARIANTS]
     if unknown:
         raise click.BadParameter(f"unknown variant(s): {', '.join(unknown)}", param_hint="--variants")
-    sets = [("dev scans", scan_cases(scans_dir) if scans_dir.is_dir() else []),
-            ("real scans", real_cases(real_dir) if real_dir.is_dir() else [])]
-    if not any(cases for _, cases in sets):
-        click.echo(f"vanban: no evaluation data under {scans_dir} or {real_dir} (skipped)", err=True)
+    results = evaluate_sets(scans_dir, real_dir, names, jobs=jobs or _default_jobs(),
+                            include_raw=not no_raw)
+    if not results:
+        click.echo(f"vanban: no evaluation data under {scans_dir or DEFAULT_SCANS} or "
+                   f"{real_dir or DEFAULT_REAL} (skipped)", err=True)
         return
-    reports = {}
-    for title, cases in sets:
-        if cases:
-            reports[title] = evaluate(cases, names, jobs=jobs or _default_jobs(), include_raw=not no_raw)
-            if not as_json:
-                click.echo(format_report(f"{title} ({len(cases)} pages)", reports[title]) + "\n")
     if as_json:
-        click.echo(json.dumps(reports, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({title: report for title, (_, report) in results.items()},
+                              ensure_ascii=False, indent=1))
+        return
+    for title, (pages, report) in results.items():
+        click.echo(format_report(f"{title} ({pages} pages)", report) + "\n")
 
 
 # ------------------------------------------------------------------------------------- run
@@ -147,10 +159,9 @@ def evaluate_ocr_cmd(scans_dir, real_dir, variants, no_raw, jobs, as_json):
               default="auto", show_default=True, help="Diacritic restoration mode.")
 def run_cmd(input_path, out, fmt, jobs, mode):
     """Run the whole pipeline (ocr -> normalize -> extract) on one scan, PDF or text file."""
-    from .pipeline import PipelineOptions, process_path
-    options = PipelineOptions(jobs=jobs or _default_jobs(), normalize=mode != "off",
-                              restore_mode=mode if mode != "off" else "auto",
-                              extract=fmt != "text")
+    from .pipeline import PipelineOptions, mode_options, process_path
+    options = PipelineOptions(jobs=jobs or _default_jobs(), extract=fmt != "text",
+                              **mode_options(mode))
     result = process_path(input_path, options)
     if fmt == "text":
         _write_output(result.document.text, out)
@@ -230,7 +241,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
                     cells.append(Text("" if value is None else str(value)))
             table.add_row(*cells)
         if out and out != "-":
-            with open(out, "w", encoding="utf-8") as f:
+            with _output_file(out) as f:
                 _console(f).print(table)
         else:
             _console().print(table)
@@ -267,16 +278,15 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
     missing, 6 the database cannot be written, 130 interrupted.
     """
     from .corpus.batch import run_batch
-    options = {"jobs": 1, "normalize": mode != "off",
-               "restore_mode": mode if mode != "off" else "auto"}
+    from .pipeline import mode_options
     summary = run_batch(inputs, db, jobs=jobs or _default_jobs(), scheduler=scheduler,
-                        options=options, progress=progress, retry_failed=not skip_failed,
-                        reprocess=reprocess,
+                        options=mode_options(mode), progress=progress,
+                        retry_failed=not skip_failed, reprocess=reprocess,
                         send_content=(not shared_paths) if scheduler else False)
     click.echo(summary.text(), err=True)
     if summary_json:
-        Path(summary_json).write_text(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2),
-                                      encoding="utf-8")
+        with _output_file(summary_json, "--summary-json") as f:
+            f.write(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
     sys.exit(summary.exit_code)
 
 
@@ -364,7 +374,7 @@ def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out):
     filters = dict(agency=agency, year=year, province=province, doc_type=doc_type, cites=cites)
     with Store(db, readonly=True) as store:
         if out and out != "-":
-            with open(out, "w", encoding="utf-8", newline="") as f:
+            with _output_file(out, newline="") as f:
                 count = store.export(fmt, kind=kind, out=f, **filters)
             click.echo(f"export: {count} rows written to {out}", err=True)
         else:
@@ -380,13 +390,8 @@ def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out):
 def extract_cmd(input_file, out, fmt):
     """Extract the plan record from a document's text (FILE, or - for stdin)."""
     from .extract import extract_record, render_markdown
-    from .model import Document
-    from .pipeline import read_text_file
-    if input_file == "-":
-        doc = Document.from_text(sys.stdin.read(), source="-")
-    else:
-        doc = Document.from_text(read_text_file(input_file), source=str(input_file))
-    record = extract_record(doc)
+    from .pipeline import text_document
+    record = extract_record(text_document(input_file))
     if fmt == "markdown":
         _write_output(render_markdown(record), out)
     else:
@@ -411,12 +416,10 @@ def extract_cmd(input_file, out, fmt):
 def evaluate_extract_cmd(records, gold_dir, text_dir, text_suffix, pages_dir, threshold, as_json,
                          pipeline):
     """Per-field precision / recall / F1 of plan records against gold records."""
-    from .extract import extract_record
     from .extract.evaluate import evaluate_extract_inputs, format_report
     scores = evaluate_extract_inputs(gold_dir, records=records, text_dir=text_dir,
                                      pages_dir=pages_dir, threshold=threshold,
-                                     extract=extract_record, text_suffix=text_suffix,
-                                     pipeline=pipeline)
+                                     text_suffix=text_suffix, pipeline=pipeline)
     click.echo(json.dumps(scores, ensure_ascii=False, indent=2) if as_json else format_report(scores))
 
 
@@ -424,18 +427,16 @@ def evaluate_extract_cmd(records, gold_dir, text_dir, text_suffix, pages_dir, th
 def _read_text_input(source: str) -> str:
     """Text of FILE or stdin ('-'); 8-bit legacy files (TCVN3/VNI) are read byte for byte."""
     from .errors import InputFileError
+    from .pipeline import decode_text
     if source == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise InputFileError(f"{source}: no such file")
-        data = path.read_bytes()
+        return decode_text(sys.stdin.buffer.read())
+    path = Path(source)
+    if not path.is_file():
+        raise InputFileError("no such file", source)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # TCVN3 / VNI files are 8-bit: latin-1 keeps every byte for the converter.
-        return data.decode("latin-1")
+        return decode_text(path.read_bytes())
+    except OSError as err:
+        raise InputFileError(f"cannot read: {err.strerror or err}", source) from err
 
 
 @main.command("restore")

@@ -335,27 +335,25 @@ def compose_pages(doc: DirectiveText, dpi: int = 300, body_pt: float = 13.5,
     left_x0, left_x1 = cur.left - _mm(10, dpi), split_x
     right_x0, right_x1 = split_x, cur.right + _mm(5, dpi)
     y0 = cur.y
-    boxes = []
-    for i, line in enumerate(doc.issuer):
-        font = head_font if i == 0 else head_bold
-        boxes.append(cur.text_line(line, font, left_x0, left_x1, align="center",
-                                   underline=i == len(doc.issuer) - 1))
-        cur.y += step
-    cur.y += _pt(8, dpi)
-    boxes.append(cur.text_line(doc.number, head_font, left_x0, left_x1, align="center"))
+
+    def header_column(lines, first_font, font, x0, x1, gap_pt, last, last_font) -> tuple:
+        """Centred column lines (the last one underlined), a gap, then ``last``; its region."""
+        boxes = []
+        for i, line in enumerate(lines):
+            boxes.append(cur.text_line(line, first_font if i == 0 else font, x0, x1,
+                                       align="center", underline=i == len(lines) - 1))
+            cur.y += step
+        cur.y += _pt(gap_pt, dpi)
+        boxes.append(cur.text_line(last, last_font, x0, x1, align="center"))
+        return (min(b[0] for b in boxes), y0, max(b[2] for b in boxes), boxes[-1][3])
+
+    cur.regions["header_left"] = header_column(doc.issuer, head_font, head_bold, left_x0, left_x1,
+                                               8, doc.number, head_font)
     left_bottom = cur.y + step
-    cur.regions["header_left"] = (min(b[0] for b in boxes), y0, max(b[2] for b in boxes), boxes[-1][3])
     cur.y = y0
-    boxes = []
     motto_font = load_font(body_pt - 0.5, dpi, "bold")
-    for i, line in enumerate(doc.motto):
-        font = motto_font if i == 0 else bold
-        boxes.append(cur.text_line(line, font, right_x0, right_x1, align="center",
-                                   underline=i == len(doc.motto) - 1))
-        cur.y += step
-    cur.y += _pt(14, dpi)
-    boxes.append(cur.text_line(doc.place_date, italic, right_x0, right_x1, align="center"))
-    cur.regions["header_right"] = (min(b[0] for b in boxes), y0, max(b[2] for b in boxes), boxes[-1][3])
+    cur.regions["header_right"] = header_column(doc.motto, motto_font, bold, right_x0, right_x1,
+                                                14, doc.place_date, italic)
     cur.y = max(left_bottom, cur.y + step) + _pt(12, dpi)
     # Kind and title, bold and centred.
     cur.text_line(doc.kind, bold, cur.left, cur.right, align="center")

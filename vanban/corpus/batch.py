@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import EXIT_OK, InputFileError, MissingDependencyError, VanbanError
-from ..model import file_sha256
+from ..model import Document, file_sha256
 from ..normalize.vietnamese import strip_diacritics
+from ..pipeline import PipelineOptions, default_jobs, process_document, process_path
 from .store import Store
 
 #: Suffixes a directory walk picks up (files named on the command line are taken whatever
@@ -82,15 +83,17 @@ def process_file(path: str, options: dict | None = None, content: bytes | None =
     tmpdir = None
     local = Path(path)
     try:
-        from ..pipeline import PipelineOptions, process_path
         if content is not None:
             tmpdir = tempfile.TemporaryDirectory(prefix="vanban-")
             local = Path(tmpdir.name) / Path(path).name
             local.write_bytes(content)
-        if local.stat().st_size == 0:
-            raise InputFileError("empty file (0 bytes)", str(path))
-        if base["sha256"] is None:
-            base["sha256"] = file_sha256(local)
+        try:
+            if local.stat().st_size == 0:
+                raise InputFileError("empty file (0 bytes)", str(path))
+            if base["sha256"] is None:
+                base["sha256"] = file_sha256(local)
+        except OSError as err:  # e.g. a Dask worker that does not see the path
+            raise InputFileError(f"cannot read: {err.strerror or err}", str(path)) from err
         opts = PipelineOptions(**(options or {"jobs": 1}))
         result = process_path(local, opts)
         if result.record is None:
@@ -224,6 +227,13 @@ class Progress:
             detail = f": {reason}"
         self.log(f"[{self.done}/{self.total}] {status} {path}{detail}")
 
+    def note(self, message: str) -> None:
+        """A line that is not about one input (a warning), above the bar if there is one."""
+        if self.bar is not None:
+            self.bar.write(message, file=self.stream)
+        else:
+            self.log(message)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
@@ -268,6 +278,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         done_ids = set(stored_before)
         failed_paths = {e["path"] for e in store.errors()} if not retry_failed else set()
         queued: dict[str, Path] = {}
+        pending_duplicates: list[tuple[str, Path]] = []  # (sha256, path) of later copies
 
         def jobs_to_run() -> Iterator[_Job]:
             for f in files:
@@ -299,8 +310,6 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                     queued[sha] = f
                     yield _Job(f, sha)
 
-        pending_duplicates: list[tuple[str, Path]] = []
-
         def handle(result: dict) -> None:
             if result.get("ok"):
                 stored = store.add(result["record"], sha256=result["sha256"],
@@ -324,8 +333,9 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                       send_content=True if send_content is None else send_content,
                       max_in_flight=max_in_flight)
         else:
-            _run_local(jobs_to_run(), handle, jobs or _cpu_count(), options,
-                       send_content=bool(send_content), max_in_flight=max_in_flight)
+            _run_local(jobs_to_run(), handle, jobs or default_jobs(), options,
+                       send_content=bool(send_content), max_in_flight=max_in_flight,
+                       note=bar.note)
         failed_by_sha = {f["sha256"]: f for f in summary.failures if f.get("sha256")}
         for sha, f in pending_duplicates:
             if sha in done_ids:
@@ -355,12 +365,6 @@ def _record_failure(store: Store, summary: BatchSummary, bar: Progress, result: 
     summary.failed += 1
     summary.failures.append(failure)
     bar.update("failed", result["path"], reason=f"{failure['error_type']}: {failure['reason']}")
-
-
-def _cpu_count() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -407,19 +411,20 @@ Nơi nhận: - Như trên; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguy�
 """
 
 
-def _preload_pipeline(options: dict) -> None:
+def _preload_pipeline(options: dict, note: Callable[[str], None]) -> None:
     """Load the pipeline's models in this process before the pool forks its workers, so each
     worker inherits them (copy-on-write) instead of loading them again (seconds per worker)."""
     if multiprocessing.get_start_method(allow_none=False) != "fork":
         return
     try:
-        from ..model import Document
-        from ..pipeline import PipelineOptions, process_document
         for text in (_WARM_UP_PLAN, strip_diacritics(_WARM_UP_PLAN)):
             process_document(Document.from_text(text, source="<warm-up>"),
                              PipelineOptions(**options))
-    except Exception:  # a broken stage shows up, with its reason, on the first real document
-        pass
+    except Exception as err:
+        # Not fatal: each worker then loads the models itself, and a stage that is really
+        # broken fails (and is recorded) on every document. Said, so a bug is not hidden.
+        note(f"warning: model preloading failed ({type(err).__name__}: {err}); "
+             "workers load the models themselves")
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
@@ -433,7 +438,8 @@ def _submit_args(job: _Job, options: dict, send_content: bool) -> tuple:
 
 
 def _run_local(jobs_iter: Iterator[_Job], handle: Callable[[dict], None], workers: int,
-               options: dict, *, send_content: bool, max_in_flight: int | None) -> None:
+               options: dict, *, send_content: bool, max_in_flight: int | None,
+               note: Callable[[str], None] = lambda message: None) -> None:
     """Run the jobs in a process pool, at most ``max_in_flight`` submitted at a time (so that
     a kill loses little and memory stays flat); a worker that dies (segfault, OOM) breaks the
     pool: the documents it held are retried one at a time in a fresh pool, and one that kills
@@ -444,7 +450,7 @@ def _run_local(jobs_iter: Iterator[_Job], handle: Callable[[dict], None], worker
     if first is None:  # nothing to run: no pool, no model loading
         return
     jobs_iter = itertools.chain([first], jobs_iter)
-    _preload_pipeline(options)
+    _preload_pipeline(options, note)
     pool = _new_pool(workers)
     try:
         pending: dict = {}

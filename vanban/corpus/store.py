@@ -407,15 +407,14 @@ class Store:
             # them out of order), so two runs over the same inputs give the same table.
             ex("INSERT INTO agencies VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
                "name = min(name, excluded.name)", (agency_id, name))
-        for i, r in enumerate(references, start=1):
-            if r.get("text"):
-                units.append(("reference", r.get("number") or str(i), r["text"]))
         for i, number in enumerate(legal_bases, start=1):
             ex("INSERT INTO legal_bases VALUES (?, ?, ?, ?)", (doc_id, i, number, fold_key(number)))
         for i, r in enumerate(references, start=1):
             ex('INSERT INTO "references" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
                (doc_id, i, r.get("number"), fold_key(r.get("number")) or None, r.get("kind"),
                 r.get("date"), r.get("issuer"), r.get("basis"), r.get("text")))
+            if r.get("text"):
+                units.append(("reference", r.get("number") or str(i), r["text"]))
         if text:
             # Paragraphs that only repeat a structured unit (an objective, a task, ...) would
             # double the index and the hits; the rest of the text (preamble, context, anything
@@ -466,15 +465,14 @@ class Store:
                 if r["rowid"] not in seen_rowids:
                     seen_rowids.add(r["rowid"])
                     rows.append(r)
+        folded_texts = [" ".join(fold(r["text"]).split()) for r in rows]
         structured: dict[str, list[str]] = {}
-        for r in rows:
+        for r, folded in zip(rows, folded_texts):
             if r["kind"] != "text":
-                structured.setdefault(r["document_id"], []).append(
-                    " ".join(fold(r["text"]).split()))
+                structured.setdefault(r["document_id"], []).append(folded)
         hits: list[dict] = []
         listed: set[tuple[str, str]] = set()
-        for r in rows:
-            folded = " ".join(fold(r["text"]).split())
+        for r, folded in zip(rows, folded_texts):
             if r["kind"] == "text" and any(folded in s or s in folded
                                            for s in structured.get(r["document_id"], [])):
                 continue

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from ..errors import NotADocumentError
-from ..model import Document, Objective, PlanRecord
+from ..model import Document, Objective, PlanRecord, Section
 from .header import (closing_block, find_kind_line, kind_from_number, parse_header, parse_period,
                      restore_title_case, split_kind_title_line)
 from .items import (basis_of, group_heading, heading_year, implementation_items, item_path, item_text,
@@ -31,12 +31,9 @@ from .text import clean, fix_uy, fold, is_caps, key, load_patterns
 
 __all__ = ["extract_record", "render_markdown"]
 
-_ADMIN_WORDS = ("uy ban", "nhan dan", "ke hoach", "quyet dinh", "thuc hien", "tinh", "can cu",
-                "to chuc", "nhiem vu", "co quan", "don vi", "trien khai", "cong hoa", "doc lap",
-                "chi thi", "so", "nam", "thang", "ngay", "phoi hop", "chu tri", "xa hoi", "nha nuoc",
-                "phat trien", "muc tieu", "giai phap", "tang cuong", "noi nhan", "quy dinh")
-_BODY_START = ("can cu", "thuc hien", "theo de nghi", "xet de nghi", "kinh gui", "de trien khai",
-               "nham ", "tiep theo")
+_DOCUMENT_KEYS = load_patterns("document")
+_ADMIN_WORDS = tuple(_DOCUMENT_KEYS["admin_words"])
+_BODY_START = tuple(_DOCUMENT_KEYS["body_start"])
 
 
 def _check_document(lines: list[RawLine]) -> None:
@@ -185,7 +182,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     hdr = parse_header(header_lines)
     document = record.document
     needs_case = hdr.pop("issuer_needs_case", False)
-    document.update({k: v for k, v in hdr.items()})
+    document.update(hdr)
     document["type"] = kind or kind_from_number(hdr.get("number"))
     body_i = _addressees(lines, body_i, document)
     paras = build_paragraphs(lines[body_i:], wrapped)
@@ -243,7 +240,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
 
     # sections and items
     prov = record.item_provenance
-    task_sections: list[Node] = []
+    tasks_elsewhere = False  # a task section without task items: the tasks are in a table
     for top in root.children:
         role = top.role
         if role in ("purposes", "requirements", "purposes_requirements"):
@@ -261,15 +258,16 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
                     group=group_heading(group),
                     provenance=ref_list(its_paras)))
         elif role == "tasks":
-            task_sections.append(top)
-            for leaf in task_leaves(top):
+            leaves = task_leaves(top)
+            tasks_elsewhere = tasks_elsewhere or not leaves
+            for leaf in leaves:
                 record.tasks.append(make_task(leaf, item_path(leaf)))
         elif role == "implementation":
             items, provs, duties = implementation_items(top)
             record.implementation.extend(items)
             prov.setdefault("implementation", []).extend(provs)
             record.duties.extend(duties)
-    if not record.tasks or any(not task_leaves(s) for s in task_sections):
+    if not record.tasks or tasks_elsewhere:
         # tasks in an appendix table (after the signature, or in the body when the closing
         # block was not recognised)
         known = [d.agency for d in record.duties if d.agency] + [a for t in record.tasks for a in t.lead]
@@ -289,8 +287,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     return record
 
 
-def _sections(root: Node):
-    from ..model import Section
+def _sections(root: Node) -> list[Section]:
     out = []
 
     def walk(node: Node, parent_path: str | None, level: int):

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from ..errors import InputFileError
+from ..model import PAGE_SEPARATOR, Document
+from ..pipeline import read_text_file
 from .agencies import normalize_agency
 from .text import clean
 
@@ -28,10 +31,11 @@ def _norm(text) -> str:
 def match_items(gold: list[str], pred: list[str], threshold: float) -> list[tuple[int, int, float]]:
     """One-to-one matches (gold index, pred index, score), best scores first."""
     pairs = []
+    pred_norm = [_norm(p) for p in pred]
     for i, g in enumerate(gold):
         gn = _norm(g)
-        for j, p in enumerate(pred):
-            s = fuzz.ratio(gn, _norm(p))
+        for j, pn in enumerate(pred_norm):
+            s = fuzz.ratio(gn, pn)
             if s >= threshold:
                 pairs.append((s, i, j))
     pairs.sort(reverse=True)
@@ -77,6 +81,14 @@ def evaluate_records(records: dict[str, dict], golds: dict[str, dict], threshold
     for doc_id, gold in sorted(golds.items()):
         rec = records.get(doc_id) or {}
         doc_scores = {}
+
+        def matched(field: str, g: list[str], r: list[str]) -> list[tuple[int, int, float]]:
+            """Match one field's items, count them, note them for the document."""
+            m = match_items(g, r, threshold)
+            counts[field].add(len(m), len(r), len(g))
+            doc_scores[field] = (len(m), len(r), len(g))
+            return m
+
         header_n += 1
         gd, rd = gold.get("document") or {}, rec.get("document") or {}
         wrong = []
@@ -89,25 +101,16 @@ def evaluate_records(records: dict[str, dict], golds: dict[str, dict], threshold
         g_lb, r_lb = gold.get("legal_bases") or [], rec.get("legal_bases") or []
         counts["legal_bases"].add(len(set(g_lb) & set(r_lb)), len(set(r_lb)), len(set(g_lb)))
         for f in LIST_FIELDS:
-            g, r = gold.get(f) or [], rec.get(f) or []
-            m = match_items(g, r, threshold)
-            counts[f].add(len(m), len(r), len(g))
-            doc_scores[f] = (len(m), len(r), len(g))
+            matched(f, gold.get(f) or [], rec.get(f) or [])
         g_obj, r_obj = gold.get("objectives") or [], rec.get("objectives") or []
-        m = match_items([o["text"] for o in g_obj], [o["text"] for o in r_obj], threshold)
-        counts["objectives"].add(len(m), len(r_obj), len(g_obj))
-        doc_scores["objectives"] = (len(m), len(r_obj), len(g_obj))
-        for i, j, _ in m:
+        for i, j, _ in matched("objectives", [o["text"] for o in g_obj], [o["text"] for o in r_obj]):
             scope_n += 1
             scope_ok += g_obj[i].get("scope") == r_obj[j].get("scope")
             gt = {(float(t["value"]), t.get("year")) for t in g_obj[i].get("targets") or []}
             rt = {(float(t["value"]), t.get("year")) for t in r_obj[j].get("targets") or []}
             counts["objective_targets"].add(len(gt & rt), len(rt), len(gt))
         g_t, r_t = gold.get("tasks") or [], rec.get("tasks") or []
-        m = match_items([t["title"] for t in g_t], [t["title"] for t in r_t], threshold)
-        counts["tasks"].add(len(m), len(r_t), len(g_t))
-        doc_scores["tasks"] = (len(m), len(r_t), len(g_t))
-        for i, j, _ in m:
+        for i, j, _ in matched("tasks", [t["title"] for t in g_t], [t["title"] for t in r_t]):
             lead_n += 1
             lead_ok += _agency_set(g_t[i].get("lead")) == _agency_set(r_t[j].get("lead"))
             gp, rp = _agency_set(g_t[i].get("partners")), _agency_set(r_t[j].get("partners"))
@@ -134,10 +137,22 @@ def evaluate_records(records: dict[str, dict], golds: dict[str, dict], threshold
     }
 
 
+def _read_record(path: Path) -> dict:
+    """A gold or system record file; a file that is not a JSON object is an InputFileError."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputFileError(f"not a JSON record: {err}", str(path)) from err
+    if not isinstance(data, dict):
+        raise InputFileError("not a JSON record: the file holds no JSON object", str(path))
+    return data
+
+
 def load_golds(gold_dir: str | Path) -> dict[str, dict]:
+    """Gold records ``<id>.json`` of a folder, keyed by their ``id`` (else the file name)."""
     out = {}
     for p in sorted(Path(gold_dir).glob("*.json")):
-        g = json.loads(p.read_text(encoding="utf-8"))
+        g = _read_record(p)
         out[g.get("id") or p.stem] = g
     return out
 
@@ -163,7 +178,7 @@ def format_report(scores: dict) -> str:
 
 def _page_text(folder: Path) -> str:
     pages = sorted(folder.glob("page-*.gt.txt")) or sorted(folder.glob("page-*.txt"))
-    return "\f".join(p.read_text(encoding="utf-8") for p in pages)
+    return PAGE_SEPARATOR.join(read_text_file(p) for p in pages)
 
 
 def evaluate_extract_inputs(gold_dir, records=(), text_dir=None, pages_dir=None,
@@ -174,7 +189,6 @@ def evaluate_extract_inputs(gold_dir, records=(), text_dir=None, pages_dir=None,
     ``pipeline``: run each text through normalize before extract (what ``vanban run`` does with a
     text file, e.g. legacy English-model OCR dumps).
     """
-    from ..model import Document
     golds = load_golds(gold_dir)
     recs: dict[str, dict] = {}
     if text_dir or pages_dir:
@@ -190,7 +204,7 @@ def evaluate_extract_inputs(gold_dir, records=(), text_dir=None, pages_dir=None,
                 path = Path(text_dir) / f"{doc_id}{text_suffix}"
                 if not path.exists():
                     continue
-                text = path.read_text(encoding="utf-8")
+                text = read_text_file(path)
             else:
                 folder = Path(pages_dir) / doc_id
                 if not folder.is_dir():
@@ -201,7 +215,7 @@ def evaluate_extract_inputs(gold_dir, records=(), text_dir=None, pages_dir=None,
     for r in records:
         paths = sorted(Path(r).glob("*.json")) if Path(r).is_dir() else [Path(r)]
         for p in paths:
-            d = json.loads(p.read_text(encoding="utf-8"))
+            d = _read_record(p)
             recs[d.get("id") or p.stem] = d
     if records:
         golds = {k: v for k, v in golds.items() if k in recs}

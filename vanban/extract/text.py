@@ -8,6 +8,12 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+# fold: a diacritic-free copy with the same length (indices map back), "đ" -> "d"; keys built on
+# it match headings and keywords whether or not the diacritics survived OCR.
+from ..normalize.fold import fold_diacritics as fold
+from ..normalize.fold import nfc_spaces
+from ..normalize.syllable import is_syllable
+
 PATTERN_DIR = Path(__file__).parent / "patterns"
 
 
@@ -15,27 +21,6 @@ PATTERN_DIR = Path(__file__).parent / "patterns"
 def load_patterns(name: str) -> dict:
     """One pattern data file of vanban/extract/patterns/ (JSON)."""
     return json.loads((PATTERN_DIR / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def _fold_table() -> dict[int, str]:
-    table = {ord("đ"): "d", ord("Đ"): "D"}
-    for cp in list(range(0x00C0, 0x0250)) + list(range(0x1E00, 0x1F00)):
-        ch = chr(cp)
-        base = unicodedata.normalize("NFD", ch)[0]
-        if base != ch and base.isascii():
-            table[cp] = base
-    return table
-
-
-_FOLD_TABLE = _fold_table()
-
-
-def fold(text: str) -> str:
-    """Diacritic-free copy of ``text`` with the same length (so indices map back), ``đ`` -> ``d``.
-
-    Keys built on it match headings and keywords whether or not the diacritics survived OCR.
-    """
-    return text.translate(_FOLD_TABLE)
 
 
 _NON_WORD = re.compile(r"[^\w]+")
@@ -47,9 +32,8 @@ def key(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", fold(text).lower()).split())
 
 
-def clean(text: str) -> str:
-    """NFC with whitespace folded to single spaces."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+#: NFC with whitespace folded to single spaces.
+clean = nfc_spaces
 
 
 def _tone_pairs() -> dict[str, str]:
@@ -153,17 +137,6 @@ _UPPER_ACCENTED = re.compile("[" + "".join(
 
 def _is_caps_word(word: str) -> bool:
     return len(word) >= 2 and word.isupper()
-
-
-_SYLLABLE = re.compile(
-    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
-    r"[aăâeêioôơuưyàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ]{1,3}"
-    r"(?:ng|nh|ch|[cmnpt])?")
-
-
-def is_syllable(word: str) -> bool:
-    """``word`` has the shape of one Vietnamese syllable (onset, vowels, coda), any case."""
-    return bool(_SYLLABLE.fullmatch(word.lower()))
 
 
 def repair_ocr_case(line: str) -> str:

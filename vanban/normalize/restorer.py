@@ -155,10 +155,12 @@ class Restorer:
         prev_end = 0
         prev_tok = ""
         last_marker = ""     # the letter of the last "a)"/"b." list item marker
+        marker_at = -9       # its token index
         for ti, (start, end, tok) in enumerate(tokens):
             gap = text[prev_end:start]
             new_paragraph = ti == 0
             line_start = ti == 0 or "\n" in gap
+            after_marker = ti == marker_at + 2
             if ti and "\n" in gap and (gap.count("\n") > 1 or prev_tok in _SEGMENT_END):
                 new_paragraph = True
                 if seg.slots:
@@ -178,16 +180,22 @@ class Restorer:
                 elif in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)):
                     slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
                 else:
-                    # A lone capital opening a sentence before a lower-case word is a word
-                    # ("O cap tinh" = "Ở cấp tỉnh"); elsewhere it is an initial or a label.
-                    opens = line_start or prev_tok in SENTENCE_OPENERS
-                    slot = self._word_slot(tok, mode, ti, opens and nxt[:1].islower())
+                    # A lone capital is a word when it opens a sentence (or a list item)
+                    # before a lower-case word ("O cap tinh" = "Ở cấp tỉnh") or stands in
+                    # an all-caps heading ("NHA O" = "NHÀ Ở"); elsewhere it is an initial
+                    # or a label ("nhóm A").
+                    opens = line_start or prev_tok in SENTENCE_OPENERS or after_marker
+                    in_caps = any(len(w) > 1 and w.isalpha() and w.isupper()
+                                  for w in (prev_tok, nxt))
+                    slot = self._word_slot(tok, mode, ti,
+                                           (opens and nxt[:1].islower()) or in_caps)
                     if len(slot.ids) > 1 and self.lm.title_cost is not None and prev_tok \
                             and not new_paragraph and prev_tok not in SENTENCE_OPENERS \
                             and not prev_tok.isdigit():
                         self._add_case_cost(slot, tok)
                 if marker:
                     last_marker = slot.strings[0] if len(slot.ids) == 1 else skeleton(tok)
+                    marker_at = ti
             elif tok.isdigit():
                 slot = Slot([NUM], [0.0], [tok], -1)
             else:
@@ -358,7 +366,10 @@ class Restorer:
         known = sum(1 for w in lows if w in self.lm.index) / len(lows)
         if diac >= 0.25 and known >= 0.85:
             return "ocr"
-        if diac < 0.02 and known >= 0.85:
+        # Unmarked words are judged by their skeleton: a stripped "hien" is not a syllable
+        # the model knows, but the skeleton of several ("hiện", "hiền").
+        restorable = sum(1 for w in lows if w in self.lm.index or w in self.skel_map) / len(lows)
+        if diac < 0.02 and restorable >= 0.85:
             return "stripped"
         return "legacy"
 

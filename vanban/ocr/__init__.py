@@ -271,6 +271,14 @@ def _run_page(source: PageSource, options: OcrOptions, image: Image.Image | None
     return page
 
 
+def _page_error(err: Exception, number: int, path: Path) -> VanbanError:
+    """The one-line error of an input one of whose pages failed (a VanbanError as it is)."""
+    if isinstance(err, VanbanError):
+        return err
+    return VanbanError(f"page {number}: OCR failed: {type(err).__name__}: {err}".splitlines()[0],
+                       str(path))
+
+
 def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
                ) -> tuple[list[Document], list[VanbanError]]:
     """OCR files and folders; returns the documents read and the errors of the inputs that failed.
@@ -283,10 +291,13 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
     engine.check_language(options.lang)
     errors: list[VanbanError] = []
     jobs: list[_Job] = []
+    files: list[Path] = []
     for given in map(Path, paths):
-        if given.is_dir() and not expand_inputs([given]):
+        found = expand_inputs([given])
+        if given.is_dir() and not found:
             errors.append(InputFileError("folder holds no PDF, TIFF, PNG or JPEG file", str(given)))
-    for path in expand_inputs(paths):
+        files.extend(found)
+    for path in files:
         try:
             jobs.append(_Job(path, open_input(path, force_ocr=options.force_ocr)))
         except VanbanError as err:
@@ -303,12 +314,8 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
                 if pool is None:
                     try:
                         job.pages[source.number] = _run_page(source, options, None, job.path)
-                    except VanbanError as err:
-                        job.error = err
                     except Exception as err:  # a Tesseract failure on one page: report, go on
-                        job.error = VanbanError(
-                            f"page {source.number}: OCR failed: {type(err).__name__}: {err}".splitlines()[0],
-                            str(job.path))
+                        job.error = _page_error(err, source.number, job.path)
                     continue
                 # PDF pages render here (pdfium is not thread-safe); images decode in the worker.
                 image = None
@@ -332,13 +339,8 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
                 if isinstance(item, Future):
                     try:
                         item = item.result()
-                    except VanbanError as err:
-                        job.error = job.error or err
-                        continue
                     except Exception as err:  # a Tesseract failure on one page: report, go on
-                        job.error = job.error or VanbanError(
-                            f"page {number}: OCR failed: {type(err).__name__}: {err}".splitlines()[0],
-                            str(job.path))
+                        job.error = job.error or _page_error(err, number, job.path)
                         continue
                 pages.append(item)
             if job.error:

@@ -12,9 +12,7 @@ Data sets (read-only, outside the repo):
 from __future__ import annotations
 
 import os
-import re
 import subprocess
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,18 +20,17 @@ from pathlib import Path
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from ..normalize.fold import nfc_spaces
 from . import OcrOptions, ocr_image
 
-_WS = re.compile(r"\s+")
 #: ../shared/dev beside the repository (read-only evaluation data, never committed).
 _SHARED_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "dev"
 DEFAULT_SCANS = _SHARED_DEV / "scans"
 DEFAULT_REAL = _SHARED_DEV / "real-scans"
 
 
-def fold(text: str) -> str:
-    """NFC, whitespace runs to one space, trimmed."""
-    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+#: What CER compares: NFC, whitespace runs to one space, trimmed.
+fold = nfc_spaces
 
 
 def cer(gold: str, system: str) -> tuple[int, int]:
@@ -114,6 +111,22 @@ def evaluate(cases: list[PageCase], variants: list[str], jobs: int = 1,
     for entry in report.values():
         entry["cer"] = round(entry["errors"] / max(1, entry["chars"]), 5)
     return report
+
+
+def evaluate_sets(scans_dir: Path | None = None, real_dir: Path | None = None,
+                  variants: list[str] = ("vanban",), jobs: int = 1,
+                  include_raw: bool = True) -> dict[str, tuple[int, dict]]:
+    """:func:`evaluate` on the dev scans and on the real scans, each where its folder exists
+    (defaults: :data:`DEFAULT_SCANS`, :data:`DEFAULT_REAL`): ``{title: (pages, report)}``,
+    empty when there is no evaluation data."""
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        raise ValueError(f"unknown variant(s): {', '.join(unknown)}")
+    scans_dir, real_dir = scans_dir or DEFAULT_SCANS, real_dir or DEFAULT_REAL
+    sets = [("dev scans", scan_cases(scans_dir) if scans_dir.is_dir() else []),
+            ("real scans", real_cases(real_dir) if real_dir.is_dir() else [])]
+    return {title: (len(cases), evaluate(cases, list(variants), jobs=jobs, include_raw=include_raw))
+            for title, cases in sets if cases}
 
 
 def format_report(title: str, report: dict) -> str:

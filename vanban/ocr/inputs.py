@@ -157,24 +157,28 @@ def _image_sources(path: Path) -> list[PageSource]:
                 return out
 
         sources.append(PageSource(number=index + 1, load=load, dpi=_image_dpi(img)))
-    # Decode the first frame now so a truncated file fails here, before any OCR.
+    # Decode the first frame now so a truncated file fails here, before any OCR; the pages
+    # are decoded again when their turn comes (so that many inputs do not fill the memory).
     try:
         img.seek(0)
         img.load()
-    except Exception as err:
+    except Exception as err:  # PIL raises many types for broken files
         raise InputFileError(f"cannot decode image: {err}", str(path)) from None
+    finally:
+        img.close()  # a multi-page TIFF keeps its file open until closed
     return sources
 
 
 def _native_dpi(page) -> float | None:
     """Resolution of the largest image on a PDF page (the scan), in pixels per inch."""
     import pypdfium2.raw as pdfium_c
+    from pypdfium2 import PdfiumError
     best = None
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
         try:
             px_w, px_h = obj.get_px_size()
             left, bottom, right, top = obj.get_bounds()
-        except Exception:
+        except PdfiumError:  # an image pdfium cannot size or place tells nothing of the DPI
             continue
         width_in = (right - left) / 72
         if width_in > 1 and (best is None or px_w * px_h > best[0]):

@@ -12,12 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_VOWELS = "aăâeêioôơuưy"
+from ..normalize.syllable import is_syllable
+
 _TONED = "àằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
-_V = _VOWELS + _TONED
-#: A Vietnamese syllable: optional onset, a vowel cluster, optional coda (lower case).
-SYLLABLE_RE = re.compile(
-    rf"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_V}]{{1,3}}(?:ch|ng|nh|[cmnpt])?$")
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 _DIACRITIC_CHARS = set("ăâêôơưđ" + _TONED)
 
@@ -32,7 +29,7 @@ def vietnamese_score(text: str) -> dict:
     words = _LETTERS_RE.findall(text)
     if not words:
         return {"words": 0, "syllable_share": 0.0, "diacritic_share": 0.0}
-    syllables = sum(1 for w in words if _case_ok(w) and SYLLABLE_RE.match(w.lower()))
+    syllables = sum(1 for w in words if _case_ok(w) and is_syllable(w))
     diacritic = sum(1 for w in words if any(c in _DIACRITIC_CHARS for c in w.lower()))
     return {"words": len(words), "syllable_share": syllables / len(words),
             "diacritic_share": diacritic / len(words)}
