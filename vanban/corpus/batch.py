@@ -456,16 +456,23 @@ def _run_local(jobs_iter: Iterator[_Job], handle: Callable[[dict], None], worker
         pending: dict = {}
         exhausted = False
         while True:
-            while not exhausted and len(pending) < limit:
+            broken = False
+            while not exhausted and not broken and len(pending) < limit:
                 job = next(jobs_iter, None)
                 if job is None:
                     exhausted = True
                     break
-                pending[pool.submit(process_file, *_submit_args(job, options, send_content))] = job
-            if not pending:
+                try:
+                    fut = pool.submit(process_file, *_submit_args(job, options, send_content))
+                except BrokenProcessPool:
+                    # a worker died before its result was collected: this job never ran
+                    suspects.append(job)
+                    broken = True
+                    break
+                pending[fut] = job
+            if not pending and not broken:
                 break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken = False
+            done, _ = wait(pending, return_when=FIRST_COMPLETED) if pending else (set(), set())
             for fut in done:
                 job = pending.pop(fut)
                 try:
