@@ -458,7 +458,8 @@ def restore_cmd(source, mode, fmt, tone_style, out):
     if fmt == "json":
         _write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), out)
     elif out and out != "-":
-        Path(out).write_text(result.text, encoding="utf-8")
+        with _output_file(out, newline="") as f:  # the input's line structure, byte for byte
+            f.write(result.text)
     else:
         sys.stdout.write(result.text)
 
@@ -476,20 +477,9 @@ def restore_cmd(source, mode, fmt, tone_style, out):
               "too (then `evaluate restore --set holdout` no longer measures unseen text).")
 def train_lm_cmd(corpus, out_dir, order, channel_data, keep_holdout):
     """Build the syllable n-gram LM (and optionally the legacy-OCR channel) from the corpus."""
-    from .normalize.lm import DATA_DIR, DEFAULT_CORPUS, NgramLM, train_lm
-    out_dir = out_dir or DATA_DIR
-    corpus = corpus or DEFAULT_CORPUS
-    if not Path(corpus).is_file():
-        from .errors import InputFileError
-        raise InputFileError(f"{corpus}: corpus not found (use --corpus)")
-    model = Path(out_dir) / "vi_syllable_lm.npz"
-    stats = train_lm(corpus, model, order=order, holdout=not keep_holdout,
-                     progress=lambda m: click.echo(m, err=True))
-    if channel_data:
-        from .normalize.channel import build_channel
-        stats["channel"] = build_channel(channel_data, NgramLM.load(model),
-                                         Path(out_dir) / "legacy_channel.npz",
-                                         progress=lambda m: click.echo(m, err=True))
+    from .normalize.lm import rebuild_models
+    stats = rebuild_models(corpus, out_dir, order=order, channel_data=channel_data,
+                           holdout=not keep_holdout, progress=lambda m: click.echo(m, err=True))
     click.echo(json.dumps(stats, indent=2))
 
 

@@ -702,3 +702,27 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
     stats["seconds"] = round(time.perf_counter() - t0, 1)
     say(f"wrote {out} ({stats['bytes'] / 1e6:.1f} MB) in {stats['seconds']}s")
     return stats
+
+
+def rebuild_models(corpus: str | Path | None = None, out_dir: str | Path | None = None, *,
+                   order: int = 5, channel_data: str | Path | None = None, holdout: bool = True,
+                   progress: Callable[[str], None] | None = None) -> dict:
+    """What ``vanban train-lm`` does: train the syllable LM from the corpus into ``out_dir``
+    (default: the package's data folder) and, given rendered gold/OCR pages
+    (scripts/normalize_make_channel_data.py), the legacy-OCR channel on that LM's vocabulary."""
+    from ..errors import InputFileError
+    corpus = Path(corpus or DEFAULT_CORPUS)
+    out_dir = Path(out_dir or DATA_DIR)
+    if not corpus.is_file():
+        raise InputFileError("corpus not found (use --corpus)", str(corpus))
+    model = out_dir / "vi_syllable_lm.npz"
+    try:
+        stats = train_lm(corpus, model, order=order, holdout=holdout, progress=progress)
+    except (lzma.LZMAError, EOFError, json.JSONDecodeError, KeyError) as err:
+        raise InputFileError(f"not a JSONL.xz corpus of {{\"id\", \"text\"}} lines ({err})",
+                             str(corpus)) from err
+    if channel_data:
+        from .channel import build_channel
+        stats["channel"] = build_channel(channel_data, NgramLM.load(model),
+                                         out_dir / "legacy_channel.npz", progress=progress)
+    return stats
