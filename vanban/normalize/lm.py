@@ -210,6 +210,18 @@ def iter_corpus_paragraphs(path: Path, exclude_ids: set[str] | frozenset = froze
                     yield para, w
 
 
+def _history_columns(hist: np.ndarray, rows: np.ndarray, n_hist: int,
+                     k: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The last ``k`` history words of ``rows``, oldest first, and which rows know them all."""
+    known = np.ones(rows.size, dtype=bool)
+    cols = []
+    for j in range(k, 0, -1):
+        col = hist[rows, n_hist - j]
+        known &= col != UNK
+        cols.append(col)
+    return known, cols
+
+
 @dataclass
 class NgramLM:
     """A loaded model: vocabulary, unigram scores and per-order key/score tables."""
@@ -365,12 +377,8 @@ def _cost_kn(self, hist: np.ndarray, words: np.ndarray) -> np.ndarray:
         if not todo.size:
             break
         k = n - 1
-        ok = ~unk_w[todo]
-        cols = []
-        for j in range(k, 0, -1):
-            col = h64[todo, n_hist - j]
-            ok &= col != UNK
-            cols.append(col)
+        known, cols = _history_columns(h64, todo, n_hist, k)
+        ok = known & ~unk_w[todo]
         rows = todo[ok]
         if rows.size:
             key = ngram_keys([c[ok] for c in cols] + [w64[rows]])
@@ -384,12 +392,7 @@ def _cost_kn(self, hist: np.ndarray, words: np.ndarray) -> np.ndarray:
             break
         # Back off: add gamma of the context (the last n-1 history words) where it is known.
         if k >= 2:
-            ok = np.ones(todo.size, dtype=bool)
-            cols = []
-            for j in range(k, 0, -1):
-                col = h64[todo, n_hist - j]
-                ok &= col != UNK
-                cols.append(col)
+            ok, cols = _history_columns(h64, todo, n_hist, k)
             rows = todo[ok]
             if rows.size:
                 pos = self._find(k, fingerprint(ngram_keys([c[ok] for c in cols])))
@@ -403,6 +406,19 @@ def _cost_kn(self, hist: np.ndarray, words: np.ndarray) -> np.ndarray:
 
 
 NgramLM._cost_kn = _cost_kn  # type: ignore[attr-defined]
+
+
+def _ngram_occurrences(seq: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The key of every n-gram of the token stream, and which of them count: none holding
+    <unk>, none with <s> after its first word (those would cross paragraphs)."""
+    m = len(seq) - n + 1
+    key = ngram_keys([seq[j:j + m] for j in range(n)])
+    valid = np.ones(m, dtype=bool)
+    for j in range(1, n):
+        valid &= seq[j:j + m] != BOS
+    for j in range(n):
+        valid &= seq[j:j + m] != UNK
+    return key, valid
 
 
 def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_size: int,
@@ -424,13 +440,7 @@ def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_s
     ctx_keys: dict[int, np.ndarray] = {}
     suf_keys: dict[int, np.ndarray] = {}
     for n in range(1, order + 1):
-        m = len(seq) - n + 1
-        key = ngram_keys([seq[j:j + m] for j in range(n)])
-        valid = np.ones(m, dtype=bool)
-        for j in range(1, n):
-            valid &= seq[j:j + m] != BOS
-        for j in range(n):
-            valid &= seq[j:j + m] != UNK
+        key, valid = _ngram_occurrences(seq, n)
         if n <= 4:
             uniq[n], raw[n] = np.unique(key[valid], return_counts=True)
             ctx_keys[n] = uniq[n] >> np.uint64(ID_BITS)
@@ -652,13 +662,7 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
         kn_range = range(1, order + 1)
     for n in kn_range:
         m = len(seq) - n + 1
-        key = ngram_keys([seq[j:j + m] for j in range(n)])
-        # n-grams whose words (other than the first, a history) are <s> cross paragraphs.
-        valid = np.ones(m, dtype=bool)
-        for j in range(1, n):
-            valid &= seq[j:j + m] != BOS
-        for j in range(n):
-            valid &= seq[j:j + m] != UNK
+        key, valid = _ngram_occurrences(seq, n)
         if n <= 4:
             uniq, cnt = np.unique(key[valid], return_counts=True)
             hist = uniq >> np.uint64(ID_BITS)
