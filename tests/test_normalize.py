@@ -81,6 +81,14 @@ def test_codes_and_numbers_are_kept_and_qd_gets_its_d():
     assert out.startswith("Căn cứ Quyết định số")
 
 
+def test_abbreviations_in_codes_gain_no_letters_in_legacy_mode():
+    """An abbreviation stands for its own letters: no edit may turn "CTPH" into "CTVPH"."""
+    text = "Thue hién Chwong trinh phdi hop céng tac sé 122/CTPH-BVHTTDL ngay 15/01/2016"
+    out = restore_text(text, "legacy").text
+    assert "122/CTPH-BVHTTDL" in out
+    assert out.startswith("Thực hiện Chương trình phối hợp công tác số")
+
+
 def test_unknown_tokens_are_never_invented():
     text = "Lien he email abc.xyz@example.com hoac website www.example.org, ma QR9X7."
     out = restore_text(text, "stripped").text

@@ -369,7 +369,8 @@ class LegacyChannel:
                     cand[i] = SKELETON_FALLBACK_COST
         if SKELETON_EDIT_COST and len(low) > 1:
             for i in self.skeleton_neighbours(restorer, low):
-                if i not in cand:
+                # the abbreviation rule above holds here too: "CTPH" is not "CTVPH"
+                if i not in cand and _has_vowel(lm.vocab[i]):
                     cand[i] = SKELETON_EDIT_COST
         if not cand:
             return Slot([own], [0.0], [low], ti)
