@@ -649,3 +649,20 @@ def test_cli_evaluate_extract_names_a_broken_gold_file(tmp_path):
     assert result.exit_code == 3, result.output
     assert result.stderr.startswith(f"vanban: error: {broken}: not a JSON record: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_document_code_cut_at_its_hyphen_joins_the_next_line():
+    """Wrapped OCR lines: "122/CTPH-BVHTTDL-" at a line end goes on with "BGDĐT" below."""
+    text = "\n".join([
+        "KẾ HOẠCH",
+        "Thực hiện Chương trình phối hợp công tác số 122/CTPH-BVHTTDL-",
+        "BGDĐT, ngày 15/01/2016 giữa Bộ Văn hóa, Thể thao và Du lịch và Bộ Giáo dục và Đào tạo về",
+        "việc nâng cao hiệu quả quản lý nhà nước về thư viện trên địa bàn tỉnh giai đoạn 2016 - 2020,",
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện với các nội dung cụ thể như sau:",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "- Nâng cao nhận thức của cán bộ, công chức và Nhân dân về việc học tập suốt đời trong",
+        "các thư viện, bảo tàng, nhà văn hóa và câu lạc bộ trên địa bàn toàn tỉnh.",
+    ])
+    record = extract_record(text)
+    assert record.legal_bases == ["122/CTPH-BVHTTDL-BGDĐT"]

@@ -238,6 +238,25 @@ def is_wrapped(lines: list[RawLine]) -> bool:
     return p90 < 115
 
 
+#: A document code cut at a line end after its hyphen ("122/CTPH-BVHTTDL-" / "BGDĐT, ngày"):
+#: an upper-case letter or digit glued to the hyphen, and the next line going on in capitals.
+_CODE_CUT = re.compile(r"[A-ZĐ0-9]-$")
+_CODE_GOES_ON = re.compile(r"^[A-ZĐ0-9]")
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """Wrapped lines as one paragraph: a space between lines, except inside a document code
+    cut at its hyphen. (Words hyphenated at a line end are rare in Vietnamese, which is
+    monosyllabic, so any other hyphen is kept as written.)"""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if out and not (_CODE_CUT.search(out) and _CODE_GOES_ON.match(line)):
+            out += " "
+        out += line
+    return out
+
+
 def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[Para]:
     """Join wrapped lines into paragraphs and split off list markers."""
     if wrapped is None:
@@ -271,14 +290,17 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
             if new and cur.text[:1].islower() and prev.text[-1:] not in ".;:!?" \
                     and not _starts_item(cur.text) and len(prev.text) >= short:
                 new = False  # a sentence running on past a page break (no form feed in the dump)
+            if new and _CODE_CUT.search(prev.text.rstrip()) and _CODE_GOES_ON.match(cur.text) \
+                    and not cur.blank_before:
+                new = False  # a document code cut at its hyphen goes on on the next line
             if new:
                 groups.append([cur])
             else:
                 groups[-1].append(cur)
     for group in groups:
-        text = " ".join(ln.text for ln in group)
-        raw = " ".join(ln.raw or ln.text for ln in group) if any(ln.raw for ln in group) else None
-        # words hyphenated at a line end are rare in Vietnamese (monosyllabic); keep as is
+        text = _join_wrapped([ln.text for ln in group])
+        raw = _join_wrapped([ln.raw or ln.text for ln in group]) \
+            if any(ln.raw for ln in group) else None
         text = clean(text)
         marker, style, num, body = parse_marker(text)
         if style in ("dash", "plus", "dot") and not (body[:1].isupper() or body[:1].isdigit()
