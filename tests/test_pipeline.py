@@ -112,3 +112,17 @@ def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path):
     assert result.exit_code == 2
     assert f"cannot write {out}: No such file or directory" in result.stderr
     assert not out.parent.exists()
+
+
+def test_correct_text_input_is_taken_as_written(tmp_path):
+    """Born-digital text with its diacritics is not "corrected" towards commoner words."""
+    text = ("KẾ HOẠCH\nPhấn đấu trên 50% diện tích sản xuất nông nghiệp chủ lực (lúa, xoài, "
+            "hoa kiểng) ứng dụng công nghệ cao; tăng tốc chuyển đổi số trong nông nghiệp.\n")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = process_path(path, PipelineOptions(extract=False)).document
+    assert doc.text == text
+    assert all(w.raw is None for _, line in doc.iter_lines() for w in line.words)
+    assert doc.meta["normalize"]["mode"] == "none"
+    forced = process_path(path, PipelineOptions(extract=False, restore_mode="ocr")).document
+    assert forced.meta["normalize"]["mode"] == "ocr"

@@ -83,6 +83,11 @@ def normalize_document(doc, mode: str = "auto", *, tone_style: str | None = None
     return _restore_words(doc, lines, mode, tone_style)
 
 
+def _born_digital(doc) -> bool:
+    """Every page's text came from a file's own text, not from an OCR run of ours."""
+    return bool(doc.pages) and all(p.source in ("text", "text-layer") for p in doc.pages)
+
+
 def _restore_words(doc, lines, mode: str, tone_style: str | None):
     parts: list[str] = []
     spans = []
@@ -100,6 +105,13 @@ def _restore_words(doc, lines, mode: str, tone_style: str | None):
     text = "".join(parts)
     restorer = get_restorer()
     concrete = restorer.detect_mode(text) if mode == "auto" else mode
+    if mode == "auto" and concrete == "ocr" and _born_digital(doc):
+        # Well-marked Vietnamese that no OCR of ours produced (a text file, a trusted PDF text
+        # layer) is taken as written: the LM would only trade rare right words ("hoa kiểng")
+        # for common ones. --mode ocr still corrects such text on request.
+        doc.meta["normalize"] = {"mode": "none", "requested_mode": mode, "changed_words": 0,
+                                 "reason": "born-digital text with Vietnamese diacritics"}
+        return doc
     result = restorer.restore(text, concrete, with_confidence=False)
     doc.meta["normalize"] = {"mode": concrete, "requested_mode": mode,
                              "changed_words": len(result.changes)}
