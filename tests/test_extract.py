@@ -666,3 +666,227 @@ def test_document_code_cut_at_its_hyphen_joins_the_next_line():
     ])
     record = extract_record(text)
     assert record.legal_bases == ["122/CTPH-BVHTTDL-BGDĐT"]
+
+
+# --- unseen document shapes (survey of the 2025 corpus; hand-written texts) ---------------
+
+_DECISION_WITH_PLAN = """ỦY BAN NHÂN DÂN TỈNH AN BÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 88/QĐ-UBND An Bình, ngày 03 tháng 12 năm 2025
+QUYẾT ĐỊNH
+VỀ VIỆC BAN HÀNH KẾ HOẠCH PHÁT TRIỂN THƯ VIỆN SỐ TỈNH AN BÌNH
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN BÌNH
+Căn cứ Luật Thư viện số 46/2019/QH14 ngày 21 tháng 11 năm 2019;
+Theo đề nghị của Sở Văn hóa, Thể thao và Du lịch tại Tờ trình số 12/TTr-SVHTTDL.
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phát triển thư viện số tỉnh An Bình.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+Điều 3. Giám đốc các sở, ngành chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận: - Như Điều 3; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Văn Bình
+KẾ HOẠCH
+PHÁT TRIỂN THƯ VIỆN SỐ TỈNH AN BÌNH
+(Kèm theo Quyết định số 88/QĐ-UBND ngày 03/12/2025 của Chủ tịch Ủy ban nhân dân tỉnh)
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Nâng cao năng lực phục vụ bạn đọc của hệ thống thư viện.
+2. Yêu cầu
+Bảo đảm đồng bộ, tiết kiệm, hiệu quả.
+II. NHIỆM VỤ
+1. Số hóa tài liệu thư viện tỉnh. Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp với Sở Tài chính thực hiện.
+2. Đào tạo người làm công tác thư viện.
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Văn hóa, Thể thao và Du lịch theo dõi, đôn đốc thực hiện Kế hoạch.
+"""
+
+
+def test_plan_attached_to_the_decision_that_enacts_it():
+    record = extract_record(_DECISION_WITH_PLAN)
+    doc = record.document
+    assert (doc["type"], doc["number"], doc["date"]) == ("Quyết định", "88/QĐ-UBND", "2025-12-03")
+    # the enacting authority line is not part of the title
+    assert doc["title"].endswith("tỉnh An Bình") and "Chủ tịch" not in doc["title"]
+    assert doc["attachment"]["type"] == "Kế hoạch"
+    assert doc["attachment"]["title"].lower() == "phát triển thư viện số tỉnh an bình"
+    assert record.legal_bases == ["46/2019/QH14", "12/TTr-SVHTTDL"]
+    assert record.purposes == ["Nâng cao năng lực phục vụ bạn đọc của hệ thống thư viện."]
+    assert record.requirements == ["Bảo đảm đồng bộ, tiết kiệm, hiệu quả."]
+    assert [t.path for t in record.tasks] == ["II.1", "II.2"]
+    assert record.tasks[0].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert len(record.implementation) == 1
+    assert record.signature["title"] == "PHÓ CHỦ TỊCH" and record.signature["name"] == "Lê Văn Bình"
+    validate_record(record.to_dict())
+
+
+def test_signature_paragraph_without_recipients_list():
+    text = """ỦY BAN NHÂN DÂN TỈNH AN BÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 05/CT-UBND An Bình, ngày 10 tháng 12 năm 2025
+CHỈ THỊ
+VỀ TĂNG CƯỜNG CÔNG TÁC QUẢN LÝ, BẢO VỆ RỪNG
+Thời gian qua, công tác quản lý, bảo vệ rừng trên địa bàn tỉnh đã đạt kết quả tích cực.
+1. Sở Nông nghiệp và Môi trường tổ chức kiểm tra, giám sát các chủ rừng.
+2. Ủy ban nhân dân các xã, phường phối hợp thực hiện nghiêm túc Chỉ thị này./.
+TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Trần Văn Nam
+"""
+    record = extract_record(text)
+    assert record.signature["title"] == "PHÓ CHỦ TỊCH"
+    assert record.signature["name"] == "Trần Văn Nam"
+    assert record.signature["authority"] == "KT. CHỦ TỊCH"   # the last authority mark, as with "Nơi nhận:"
+
+
+def test_signer_titles_of_ministries_and_government():
+    from vanban.extract.header import closing_block, signature_paragraph
+    _, sig, _ = closing_block(["Nơi nhận: - Các bộ, cơ quan ngang bộ; - Lưu: VT, KSTT (2b). THỦ TƯỚNG Nguyễn Văn Ba"])
+    assert (sig["title"], sig["name"]) == ("THỦ TƯỚNG", "Nguyễn Văn Ba")
+    sig = signature_paragraph("KT. BỘ TRƯỞNG THỨ TRƯỞNG Lê Thị Hoa")
+    assert (sig["authority"], sig["title"], sig["name"]) == ("KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Lê Thị Hoa")
+    # a caps heading followed by ordinary words is no signature
+    assert signature_paragraph("CHỦ TỊCH UBND tỉnh chỉ đạo các sở") is None
+
+
+def test_lettered_parts_above_roman_sections_and_table_header():
+    text = """BAN CHỈ ĐẠO TỈNH AN BÌNH ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc --------------- Số: 7/KH-BCĐ | An Bình, ngày 05 tháng 3 năm 2025
+KẾ HOẠCH
+PHÒNG, CHỐNG THIÊN TAI NĂM 2025
+- Căn cứ Quyết định số 12/QĐ-UBND ngày 02/01/2025 của Ủy ban nhân dân tỉnh;
+- Căn cứ tình hình thực tế, Ban Chỉ đạo xây dựng Kế hoạch như sau:
+A. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Chủ động phòng ngừa, giảm thiểu thiệt hại do thiên tai gây ra.
+2. Yêu cầu
+Phân công rõ trách nhiệm của từng cơ quan.
+B. NHIỆM VỤ, GIẢI PHÁP
+I. CÔNG TÁC TUYÊN TRUYỀN
+1. Tuyên truyền kỹ năng ứng phó thiên tai cho người dân. Sở Văn hóa và Thể thao chủ trì thực hiện.
+II. CÔNG TÁC CHUẨN BỊ LỰC LƯỢNG
+1. Kiện toàn lực lượng xung kích cấp xã.
+2. Dự trữ vật tư, phương tiện cứu hộ.
+C. TỔ CHỨC THỰC HIỆN
+1. Các sở, ngành triển khai thực hiện Kế hoạch này.
+"""
+    record = extract_record(text)
+    doc = record.document
+    # the "|" column bar and the "-------" rules of a header laid out as a table are dropped
+    assert (doc["issuer"].lower(), doc["number"], doc["place"], doc["date"]) == (
+        "ban chỉ đạo tỉnh an bình", "7/KH-BCĐ", "An Bình", "2025-03-05")
+    assert doc["title"].lower() == "phòng, chống thiên tai năm 2025"
+    assert record.legal_bases == ["12/QĐ-UBND"]          # a bulleted preamble is preamble
+    assert record.purposes == ["Chủ động phòng ngừa, giảm thiểu thiệt hại do thiên tai gây ra."]
+    assert record.requirements == ["Phân công rõ trách nhiệm của từng cơ quan."]
+    # the roman sections inside "B. NHIỆM VỤ, GIẢI PHÁP" are task sections
+    assert [t.path for t in record.tasks] == ["I.1", "II.1", "II.2"]
+    assert record.tasks[0].lead == ["Sở Văn hóa và Thể thao"]
+    assert record.implementation == ["Các sở, ngành triển khai thực hiện Kế hoạch này."]
+    validate_record(record.to_dict())
+
+
+def test_issuer_from_the_enacting_authority_when_the_header_is_missing():
+    text = """QUYẾT ĐỊNH
+BAN HÀNH QUY CHẾ QUẢN LÝ CƠ SỞ DỮ LIỆU CÔNG CHỨNG TỈNH AN BÌNH
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN BÌNH
+Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;
+Theo đề nghị của Giám đốc Sở Tư pháp.
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý cơ sở dữ liệu công chứng tỉnh An Bình.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.
+"""
+    record = extract_record(text)
+    assert record.document["issuer"] == "Ủy ban nhân dân tỉnh An Bình"
+    assert record.document["title"].lower() == "ban hành quy chế quản lý cơ sở dữ liệu công chứng tỉnh an bình"
+    assert record.legal_bases == ["72/2025/QH15"]
+    from vanban.extract.header import issuer_from_authority
+    assert issuer_from_authority("TRƯỞNG BAN CHỈ ĐẠO TỈNH AN BÌNH").lower() == "ban chỉ đạo tỉnh an bình"
+    assert issuer_from_authority("Căn cứ Luật Tổ chức chính quyền địa phương") is None
+
+
+def test_inline_sub_heading_labels_and_ministry_enumerations():
+    text = """ỦY BAN NHÂN DÂN TỈNH AN BÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 9/KH-UBND An Bình, ngày 05 tháng 3 năm 2025
+KẾ HOẠCH
+KIỂM KÊ TÀI SẢN CÔNG NĂM 2025
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích: Xác định số lượng, hiện trạng tài sản công.
+2. Yêu cầu: bảo đảm đúng tiến độ.
+II. MỤC TIÊU
+1. Mục tiêu chung: Quản lý chặt chẽ tài sản công.
+2. Mục tiêu cụ thể: 100% cơ quan hoàn thành kiểm kê trong năm 2025.
+III. NHIỆM VỤ
+1. Hướng dẫn kiểm kê tài sản
+- Cơ quan chủ trì: Sở Tài chính.
+- Cơ quan phối hợp: các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ và Ủy ban nhân dân các xã, phường.
+"""
+    record = extract_record(text)
+    assert record.purposes == ["Xác định số lượng, hiện trạng tài sản công."]
+    assert record.requirements == ["Bảo đảm đúng tiến độ."]
+    assert [(o.scope, o.text) for o in record.objectives] == [
+        ("general", "Quản lý chặt chẽ tài sản công."),
+        ("specific", "100% cơ quan hoàn thành kiểm kê trong năm 2025.")]
+    assert record.tasks[0].lead == ["Sở Tài chính"]
+    assert record.tasks[0].partners == ["các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
+                                        "Ủy ban nhân dân các xã, phường"]
+
+
+def test_sentence_case_roman_headings_and_parenthesised_numbers():
+    text = """ỦY BAN NHÂN DÂN TỈNH AN BÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 9/KH-UBND An Bình, ngày 05 tháng 3 năm 2025
+KẾ HOẠCH
+Kiểm kê tài sản công năm 2025
+Căn cứ Quyết định số 12/QĐ-UBND ngày 02/01/2025 của Ủy ban nhân dân tỉnh;
+I. Mục đích, yêu cầu
+1. Mục đích
+Xác định số lượng, hiện trạng tài sản công.
+2. Yêu cầu
+Bảo đảm đúng tiến độ.
+II. Nhiệm vụ và giải pháp
+1) Hướng dẫn kiểm kê tài sản. Sở Tài chính chủ trì thực hiện.
+2) Tổng hợp kết quả kiểm kê.
+III. Tổ chức thực hiện
+1. Sở Tài chính theo dõi, đôn đốc.
+"""
+    record = extract_record(text)
+    assert record.requirements == ["Bảo đảm đúng tiến độ."]        # the next heading is no requirement
+    assert [(t.path, t.lead) for t in record.tasks] == [("II.1", ["Sở Tài chính"]), ("II.2", [])]
+    assert record.implementation == ["Sở Tài chính theo dõi, đôn đốc."]
+    assert [s.role for s in record.sections if s.level == 1] == ["purposes", "tasks", "implementation"]
+
+
+def test_wrapped_lines_that_look_like_breaks_but_go_on():
+    # rendered lines (OCR shape): a year range cut at its dash, an item with an inline label
+    # whose full-width first line ends before a capitalised word, a line ending on "vào"
+    lines = [
+        "ỦY BAN NHÂN DÂN", "TỈNH AN BÌNH", "Số: 9/KH-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc", "An Bình, ngày 05 tháng 3 năm 2025",
+        "KẾ HOẠCH", "PHÁT TRIỂN THƯ VIỆN SỐ TỈNH AN BÌNH",
+        "Căn cứ Quyết định số 12/QĐ-UBND ngày 02/01/2025 về phát triển thư viện giai đoạn 2021",
+        "- 2030 trên địa bàn tỉnh, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Nâng cao năng lực phục vụ bạn đọc của hệ thống thư viện công cộng trên địa bàn.",
+        "II. NHIỆM VỤ",
+        "1. Sở Văn hóa: Chủ trì số hóa tài liệu, bảo đảm đúng quy định của Luật Thư viện",
+        "Bảo vệ và phát huy giá trị tài liệu cổ của địa phương trong thời gian tới.",
+        "2. Thu thập, chuẩn hóa cơ sở dữ liệu thư viện của tỉnh và tích hợp vào",
+        "Hệ thống thông tin quốc gia về thư viện theo hướng dẫn của bộ, ngành.",
+        "3. Tổ chức tập huấn nghiệp vụ cho người làm công tác thư viện cấp xã.",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "Các sở, ngành, địa phương theo chức năng, nhiệm vụ triển khai Kế hoạch này./.",
+    ]
+    record = extract_record("\n".join(lines))
+    assert record.provenance["input_shape"] == "wrapped-lines"
+    assert record.legal_bases == ["12/QĐ-UBND"]
+    assert [t.path for t in record.tasks] == ["II.1", "II.2", "II.3"]
+    assert record.tasks[0].title.endswith("Luật Thư viện Bảo vệ và phát huy giá trị tài liệu cổ của địa phương trong thời gian tới.")
+    assert record.tasks[1].title.endswith("tích hợp vào Hệ thống thông tin quốc gia về thư viện theo hướng dẫn của bộ, ngành.")
+
+
+def test_goals_subsection_inside_a_work_section_gives_objectives_not_tasks():
+    text = """ỦY BAN NHÂN DÂN TỈNH AN BÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 9/KH-UBND An Bình, ngày 05 tháng 3 năm 2025
+KẾ HOẠCH
+PHÁT TRIỂN MẠNG LƯỚI THIẾT CHẾ VĂN HÓA
+II. NỘI DUNG CHỦ YẾU
+1. Mục tiêu phát triển đến năm 2030
+- 100% xã có nhà văn hóa đạt chuẩn.
+- Mạng lưới thiết chế văn hóa được đầu tư đồng bộ.
+2. Rà soát quỹ đất dành cho thiết chế văn hóa. Sở Xây dựng chủ trì thực hiện.
+3. Huy động nguồn lực xã hội hóa.
+"""
+    record = extract_record(text)
+    assert [(o.scope, o.text) for o in record.objectives] == [
+        ("specific", "100% xã có nhà văn hóa đạt chuẩn."),
+        ("specific", "Mạng lưới thiết chế văn hóa được đầu tư đồng bộ.")]
+    assert [(t.value, t.unit, t.year) for t in record.objectives[0].targets][:1] == [(100, "%", 2030)]
+    assert [t.path for t in record.tasks] == ["II.2", "II.3"]
+    assert record.tasks[0].lead == ["Sở Xây dựng"]

@@ -18,14 +18,15 @@ from pathlib import Path
 
 from ..errors import NotADocumentError
 from ..model import Document, Objective, PlanRecord, Section
-from .header import (closing_block, find_kind_line, kind_from_number, parse_header, parse_period,
-                     restore_title_case, split_kind_title_line)
+from .header import (closing_block, issuer_from_authority, find_kind_line, kind_from_number, parse_header, parse_period,
+                     restore_title_case, signature_paragraph, split_kind_title_line)
 from .items import (basis_of, group_heading, heading_year, implementation_items, item_path, item_text,
-                    leaf_items, make_task, parse_references, parse_targets, ref_list, task_leaves)
+                    leaf_items, make_task, parse_references, parse_targets, ref_list, strip_role_label,
+                    task_leaves)
 from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipients_start, is_wrapped,
                      parse_marker)
 from .render import render_markdown
-from .structure import Node, assign_roles, build_tree
+from .structure import Node, assign_roles, build_tree, part_heading
 from .table import appendix_tasks
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
 
@@ -34,6 +35,39 @@ __all__ = ["extract_record", "render_markdown"]
 _DOCUMENT_KEYS = load_patterns("document")
 _ADMIN_WORDS = tuple(_DOCUMENT_KEYS["admin_words"])
 _BODY_START = tuple(_DOCUMENT_KEYS["body_start"])
+_ENACTING_AUTHORITY = tuple(_DOCUMENT_KEYS["enacting_authority"])
+_ATTACHMENT_NOTE = tuple(_DOCUMENT_KEYS["attachment_note"])
+_ATTACHMENT_KINDS = set(_DOCUMENT_KEYS["attachment_kinds"])
+
+
+def _attached_plan(appendix: list[Para]) -> tuple[str, list[Para], int] | None:
+    """A plan attached after the signature of the decision that enacts it ("QUYẾT ĐỊNH Ban
+    hành Kế hoạch ..." then, after "Nơi nhận:" and the signature, "KẾ HOẠCH", its title and
+    "(Kèm theo Quyết định số ...)"): (kind, title paragraphs, index where its body starts)."""
+    kinds = load_patterns("headings")["document_kinds"]
+    for i, p in enumerate(appendix[:6]):
+        if not is_caps(p.text, 0.8):
+            continue
+        words = p.text.split()
+        kind_key = next((key(" ".join(words[:n])) for n in (4, 3, 2)
+                         if key(" ".join(words[:n])) in _ATTACHMENT_KINDS), None)
+        if kind_key is None:
+            continue
+        title: list[Para] = []
+        if key(p.text) != kind_key:      # "KẾ HOẠCH TRIỂN KHAI ..." on one line
+            title.append(Para(" ".join(words[len(kind_key.split()):]), p.refs))
+        j = i + 1
+        while j < len(appendix) and len(title) < 6 and is_caps(appendix[j].text) \
+                and not parse_marker(appendix[j].text)[0] and not key(appendix[j].text).startswith(_ATTACHMENT_NOTE):
+            title.append(appendix[j])
+            j += 1
+        noted = j < len(appendix) and key(appendix[j].text).startswith(_ATTACHMENT_NOTE)
+        if noted:
+            j += 1
+        # without the "(Kèm theo ...)" note, the plan's own roman sections must follow soon
+        if noted or any(parse_marker(q.text)[1] == "roman" for q in appendix[j:j + 4]):
+            return kinds[kind_key], title, j
+    return None
 
 
 def _check_document(lines: list[RawLine]) -> None:
@@ -43,7 +77,8 @@ def _check_document(lines: list[RawLine]) -> None:
         raise NotADocumentError("too little text to be an administrative document")
     joined = " " + " ".join(words) + " "
     hits = {w for w in _ADMIN_WORDS if f" {w} " in joined}
-    sample = text[:4000]
+    # separator rules and table bars ("-------", "|", "____") are layout, not content
+    sample = re.sub(r"([^\w\s])\1{2,}|\|", " ", text[:4000])
     letters = sum(map(str.isalpha, sample))
     if len(hits) < 4 or letters < 0.5 * len(sample.replace(" ", "")):
         raise NotADocumentError("no Vietnamese administrative content found "
@@ -63,9 +98,13 @@ def _split_front(lines: list[RawLine], wrapped: bool):
             t = lines[j].text
             k = key(t)
             marker = parse_marker(t)
-            if (k.startswith(_BODY_START) and not is_caps(t)) or marker[1] == "roman":
+            if (k.startswith(_BODY_START) and not is_caps(t)) or marker[1] == "roman" or part_heading(t):
                 break
-            if title and is_caps(t) and (k.startswith("chu tich") or k.startswith("uy ban nhan dan")):
+            if title and is_caps(t) and (k.startswith(("chu tich", "uy ban nhan dan")) or (
+                    k.startswith(_ENACTING_AUTHORITY) and j + 1 < len(lines)
+                    and key(lines[j + 1].text).startswith(_BODY_START))):
+                # the enacting authority line between the title and "Căn cứ" (a wrapped title
+                # line may start with "THỦ TƯỚNG ...": those need "Căn cứ" right after them)
                 break
             if title:
                 prev_caps = is_caps(title[-1].text)
@@ -184,6 +223,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     needs_case = hdr.pop("issuer_needs_case", False)
     document.update(hdr)
     document["type"] = kind or kind_from_number(hdr.get("number"))
+    if not document.get("issuer") and not header_lines and body_i < len(lines) \
+            and key(lines[body_i].text).startswith(_ENACTING_AUTHORITY) and is_caps(lines[body_i].text):
+        # no header (lost in the source): the enacting authority line names the issuing body
+        document["issuer"] = issuer_from_authority(lines[body_i].text)
     body_i = _addressees(lines, body_i, document)
     paras = build_paragraphs(lines[body_i:], wrapped)
 
@@ -199,12 +242,44 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         if signature is not None:
             signature["provenance"] = ref_list(closing[:used])
         paras = paras[:close_i]
+    else:
+        # no "Nơi nhận:" list: a signature paragraph alone ends the body (what follows is an
+        # attachment or appendix)
+        for i, p in enumerate(paras):
+            signature = signature_paragraph(p.text) if len(p.text) <= 140 else None
+            if signature is not None:
+                signature["provenance"] = ref_list([p])
+                record.signature = signature
+                appendix = paras[i + 1:]
+                paras = paras[:i]
+                break
     body_paras = paras
 
     ocr_input = any(p.source == "ocr" for p in doc.pages)
     root = build_tree(body_paras, renumber_roman=ocr_input)
     assign_roles(root)
+    # a preamble written as a bulleted list ("- Căn cứ Quyết định số ...;") is preamble, not a section
+    while root.children and root.children[0].style in ("dash", "plus", "dot") \
+            and basis_of(root.children[0].body) and not root.children[0].children:
+        node = root.children.pop(0)
+        root.paras.extend([node.para] + node.paras)
     preamble = root.paras
+    attached = _attached_plan(appendix) \
+        if not any(c.style in ("roman", "part") for c in root.children) else None
+    if attached is not None:
+        # the decision's articles (Điều 1, 2, ...) hold no sections: the plan is the attachment;
+        # the header, preamble and signature stay the decision's
+        att_kind, att_title, start = attached
+        plan_paras = appendix[start:]
+        end = next((i for i, p in enumerate(plan_paras) if is_recipients_start(p.text)), len(plan_paras))
+        plan_root = build_tree(plan_paras[:end], renumber_roman=ocr_input)
+        assign_roles(plan_root)
+        if plan_root.children:
+            root, appendix = plan_root, plan_paras[end:]
+            document["attachment"] = {"type": att_kind,
+                                      "title": clean(" ".join(p.text for p in att_title)) or None,
+                                      "provenance": ref_list(att_title)}
+            body_paras = body_paras + plan_paras[:end]
 
     # title (sentence case, casing from the running text) and period
     if title_lines:
@@ -214,10 +289,15 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # garbled by OCR, never repeats the place)
         names = [f"của {document[k]}" for k in ("issuer", "issuer_parent") if document.get(k)
                  and not needs_case] + ([f"tại {document['place']}"] if document.get("place") else [])
+        # caps headings of the body ("PHẦN II. NHIỆM VỤ NĂM 2025") lend no casing
         document["title"] = restore_title_case(raw_title, [p.text for p in preamble] +
-                                               [p.text for p in body_paras[:25]] + names)
+                                               [p.text for p in body_paras[:25] if not is_caps(p.text)]
+                                               + names)
         document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
         document["period"] = parse_period(document["title"])
+    if document.get("attachment", {}).get("title"):
+        document["attachment"]["title"] = restore_title_case(
+            document["attachment"]["title"], [p.text for p in body_paras[-60:]] + [p.text for p in preamble])
     if needs_case and document.get("issuer"):
         document["issuer"] = fix_uy(restore_title_case(document["issuer"], [p.text for p in body_paras[:40]],
                                                        copy_words=True))
@@ -246,11 +326,11 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         if role in ("purposes", "requirements", "purposes_requirements"):
             for text, its_paras, group in leaf_items(top):
                 field = "requirements" if group.role == "requirements" else "purposes"
-                getattr(record, field).append(item_text(text))
+                getattr(record, field).append(strip_role_label(item_text(text)))
                 prov.setdefault(field, []).append(ref_list(its_paras))
         elif role == "objectives":
             for text, its_paras, group in leaf_items(top):
-                text = item_text(text)
+                text = strip_role_label(item_text(text))
                 default_year = heading_year(group)
                 scope = "general" if group.scope == "general" else "specific"
                 record.objectives.append(Objective(
@@ -258,6 +338,13 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
                     group=group_heading(group),
                     provenance=ref_list(its_paras)))
         elif role == "tasks":
+            for goals in (n for n in top.descendants() if n.role == "objectives" and n.parent.role == "tasks"):
+                for text, its_paras, group in leaf_items(goals):
+                    text = strip_role_label(item_text(text))
+                    record.objectives.append(Objective(
+                        scope="general" if group.scope == "general" else "specific", text=text,
+                        targets=parse_targets(text, heading_year(group)), group=group_heading(group),
+                        provenance=ref_list(its_paras)))
             leaves = task_leaves(top)
             tasks_elsewhere = tasks_elsewhere or not leaves
             for leaf in leaves:
@@ -294,7 +381,7 @@ def _sections(root: Node) -> list[Section]:
         for c in node.children:
             if c.style in ("dash", "plus", "dot"):
                 continue
-            path = f"{parent_path}.{c.num}" if parent_path and c.style != "roman" else c.num
+            path = f"{parent_path}.{c.num}" if parent_path and c.style not in ("roman", "part") else c.num
             if c.style.startswith("arabic") and "." in c.num and parent_path:
                 path = f"{parent_path.split('.')[0]}.{c.num}"
             out.append(Section(path=path, marker=c.para.marker if c.para else "", heading=item_text(

@@ -75,7 +75,10 @@ _RULE = re.compile(r"[-_–—=]{3,}")
 
 def parse_header(header_lines: list[RawLine]) -> dict:
     """Issuer, number, place, date from the lines above the kind line."""
-    text = "\n".join(ln.text for ln in header_lines)
+    # "|" is a column bar of a header laid out as a table ("CHÍNH PHỦ ------- | CỘNG HÒA ...");
+    # replaced by a space so that positions in ``text`` and ``folded`` stay aligned
+    text = "\n".join(ln.text for ln in header_lines).replace("|", " ")
+    text = re.sub(r"(?<=[A-ZĐ0-9]-)\n(?=[A-ZĐ0-9])", "", text)  # "Số: 252/KH-" / "BCĐ": a code cut at its hyphen
     folded = fold(text)
     out: dict = {"issuer": None, "number": None, "place": None, "date": None}
     m_num = _NUMBER.search(folded)
@@ -118,6 +121,22 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     elif issuer_lines:
         out["issuer"] = _issuer_case(" ".join(issuer_lines)) or None
     return out
+
+
+def issuer_from_authority(text: str) -> str | None:
+    """The issuing body named by a Quyết định's enacting authority line, for documents whose
+    header was lost: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN BÌNH" -> "Ủy ban nhân dân tỉnh An Bình",
+    "BỘ TRƯỞNG BỘ Y TẾ" -> "Bộ Y tế", "THỦ TƯỚNG CHÍNH PHỦ" as it is."""
+    words = clean(text).split()
+    if not words or not is_caps(text) or len(words) > 16:
+        return None
+    persons = load_patterns("document")["enacting_person"]
+    for person in persons:
+        n = len(person.split())
+        if key(" ".join(words[:n])) == person and len(words) > n:
+            words = words[n:]
+            break
+    return _issuer_case(" ".join(words)) or None
 
 
 def kind_from_number(number: str | None) -> str | None:
@@ -274,7 +293,8 @@ def _copy_case(target: str, source: str) -> str:
 _AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q|TM\s*/)\s*\.\s*")
 _NAME = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,5})\s*$")
 _TITLE_WORDS = ("PHÓ CHỦ TỊCH", "CHỦ TỊCH", "PHÓ GIÁM ĐỐC", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG",
-                "PHÓ CHÁNH VĂN PHÒNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "BÍ THƯ", "THỦ TRƯỞNG")
+                "PHÓ CHÁNH VĂN PHÒNG", "PHÓ THỦ TƯỚNG", "THỨ TRƯỞNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "BÍ THƯ",
+                "THỦ TRƯỞNG")
 
 
 def _known_title(title: str) -> str:
@@ -285,6 +305,31 @@ def _known_title(title: str) -> str:
     from rapidfuzz import fuzz, process
     best = process.extractOne(title, known, scorer=fuzz.ratio, score_cutoff=80)
     return best[0] if best else title
+
+
+#: a signer's title in capitals ("CHỦ TỊCH", "THỦ TƯỚNG", ...; the list is data in headings.json)
+_SIGNER_TITLE = re.compile(r"(?<!\w)(?:" + "|".join(
+    re.escape(t) for t in sorted(load_patterns("headings")["signer_titles"], key=len, reverse=True)) + r")(?!\w)")
+
+
+def signature_paragraph(text: str) -> dict | None:
+    """The signature of a document whose closing has no "Nơi nhận:" list: one short paragraph
+    "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Hoàng Văn A" / "THỦ TƯỚNG Nguyễn Văn B" (authority marks, a known
+    signer title, then the name); None for anything else."""
+    text = clean(_SIGNED_NOTE.sub(" ", text))
+    if len(text) > 140:
+        return None
+    m = _NAME.search(text)
+    if not m or is_caps(m.group(1)):
+        return None
+    caps = text[:m.start()].strip()
+    if not caps or not caps.isupper() or not (_AUTHORITY.match(caps) or _SIGNER_TITLE.match(caps)):
+        return None
+    sig = parse_signature(caps, m.group(1))
+    known = load_patterns("headings")["signer_titles"]
+    if sig is None or not ((sig["title"] in known) or (sig["authority"] and _AUTHORITY.match(caps))):
+        return None
+    return sig
 
 
 def parse_signature(caps_text: str, name: str | None) -> dict | None:
@@ -415,7 +460,7 @@ def _closing_block_rows(paras_text: list[str]) -> tuple[list[str], dict | None, 
         used = i + 1
         if caps_start is None:
             m = _AUTHORITY.search(t)
-            m2 = re.search(r"\b(?:PHÓ )?(?:CHỦ TỊCH|GIÁM ĐỐC)\b", t)
+            m2 = _SIGNER_TITLE.search(t)
             cand = [x.start() for x in (m, m2) if x]
             if cand and (i > 0 or min(cand) > 0):
                 caps_start = (len(joined_parts), min(cand))

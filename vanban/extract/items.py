@@ -59,6 +59,18 @@ def item_text(text: str) -> str:
     return strip_end_mark(clean(text))
 
 
+def strip_role_label(text: str) -> str:
+    """Drop a sub-heading written inline before the item ("Mục đích: Xác định ..." ->
+    "Xác định ..."); labels are data (``inline_role_labels`` in headings.json)."""
+    head, sep, rest = text.partition(":")
+    if not sep or len(head) > 30 or not rest.strip():
+        return text
+    if key(head) in load_patterns("headings")["inline_role_labels"]:
+        rest = rest.strip()
+        return rest[:1].upper() + rest[1:]
+    return text
+
+
 # --------------------------------------------------------------------------------- objectives
 _YEAR_IN = re.compile(r"\b(?:nam|den)\s+(\d{4})\b")
 
@@ -318,7 +330,7 @@ def item_path(node: Node) -> str:
     nums = []
     n = node
     while n is not None and n.style != "root":
-        if n.style == "roman":
+        if n.style in ("roman", "part"):
             nums.append(n.num)
         elif n.style.startswith("arabic"):
             if not nums or not (nums[-1] + ".").startswith(n.num + ".") or "." not in nums[-1]:
@@ -347,7 +359,7 @@ def task_leaves(section: Node) -> list[Node]:
     """Arabic-numbered items with no arabic-numbered item below them."""
     out = []
     for n in section.descendants():
-        if n.excluded or not n.style.startswith("arabic") or _label_excluded(n.body):
+        if n.excluded or not n.style.startswith("arabic") or _label_excluded(n.body) or n.role != "tasks":
             continue
         if any(d.style.startswith("arabic") for d in n.descendants()):
             continue

@@ -25,12 +25,18 @@ _BULLET = re.compile(r"^([-–+•*~])\s*(?=[\"“(]?[A-ZĐÀ-Ỹ0-9]|\S)")
 # OCR misreads of roman numerals before an all-caps heading: "H.", "Il.", "IL", "1I.", "|I.",
 # "Ill." restored by a word model to "Ils.", "Ii.", "Vv."
 _ROMAN_OCR = re.compile(r"^([IVXLHl1|!ÍÌ][IVXLHlivx1|!ÍÌsítj]{0,4})\s*[.,:;]?\s+(?=[A-ZĐÀ-Ỹ]{2,})")
+_YEAR_END = re.compile(r"\b(?:19|20)\d\d$")
+_YEAR_RANGE_GOES_ON = re.compile(r"^[-–]\s*(?:19|20)\d\d\b")
 _PAGE_NUMBER = re.compile(r"^[-–]?\s*\d{1,3}\s*[-–]?$")
 
 #: Words that do not open a sentence after a heading line: a capital on them is an OCR slip.
+#: Capitalised names that go on a sentence rather than start one ("... của" / "Thành phố").
+_NAME_OPENINGS = {"thành phố", "nhà nước", "trung ương", "tỉnh ủy", "thành ủy", "quốc gia"}
+#: Words a heading never ends on: the line breaks inside a sentence.
+_OPEN_ENDINGS = {"vào", "về", "theo", "từ", "đến", "trên", "thuộc", "là", "được", "bằng", "giữa"}
 _RUN_ON_WORDS = {"và", "của", "cho", "với", "trong", "tại", "để", "các", "những", "hoặc"}
 
-STYLE_RANK = {"roman": 0, "arabic1": 1, "arabic2": 2, "arabic3": 3, "arabic4": 4, "letter": 5,
+STYLE_RANK = {"part": -1, "roman": 0, "arabic1": 1, "arabic2": 2, "arabic3": 3, "arabic4": 4, "letter": 5,
               "dash": 6, "plus": 7, "dot": 8}
 
 
@@ -52,11 +58,22 @@ class Para:
         return union_bbox([tuple(r["bbox"]) if r.get("bbox") else None for r in self.refs])
 
 
+_VALID_ROMAN = re.compile(r"X{0,2}(?:IX|IV|V?I{0,3})")
+
+
+def _sentence_case_heading(numeral: str, body: str) -> bool:
+    """ "II. Nhiệm vụ và giải pháp": a roman heading written in sentence case (a valid numeral,
+    a capitalised short line without closing punctuation)."""
+    return bool(_VALID_ROMAN.fullmatch(numeral)) and body[:1].isupper() and 3 <= len(body) <= 120 \
+        and body[-1:] not in ".;,…" and not re.match(r"[A-ZĐ]\.", body)
+
+
 def parse_marker(text: str) -> tuple[str | None, str | None, str | None, str]:
     """(marker, style, number, body) of a paragraph's leading list marker."""
     for rx, style in ((_ROMAN, "roman"), (_ROMAN_DASH, "roman")):
         m = rx.match(text)
-        if m and (len(text) < 12 or is_caps(text[m.end():m.end() + 40], 0.6)):
+        if m and (len(text) < 12 or is_caps(text[m.end():m.end() + 40], 0.6)
+                  or _sentence_case_heading(m.group(1), text[m.end():].strip())):
             return m.group().strip(), "roman", m.group(1), text[m.end():].strip()
     m = _ROMAN_OCR.match(text)
     if m and not m.group(1).isdigit() and re.search(r"[IVXLHl|]", m.group(1)) \
@@ -112,6 +129,10 @@ def _heading_then_sentence(prev: str, cur: str) -> bool:
         return False  # "Và môi trường, ..." (OCR capital): the heading goes on
     if not words[1][:1].islower():
         return False
+    if prev.split()[-1].lower() in _RUN_ON_WORDS | _OPEN_ENDINGS:
+        return False  # "... tích hợp vào" / "Hệ thống quốc gia": no heading ends on a preposition
+    if " ".join(words[:2]).lower().strip(",;.") in _NAME_OPENINGS:
+        return False  # "... dữ liệu quy hoạch" / "Thành phố, tùy ...": a name, the heading goes on
     from .agencies import head_starts
     _, starts = head_starts(" ".join(words[:3]))
     return 0 not in starts
@@ -282,7 +303,10 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
                 or fold(cur.text).lower().startswith(("can cu ", "kinh gui"))
                 or is_recipients_start(cur.text)
                 or prev.text.endswith("/.")
-                or _heading_then_sentence(prev.text, cur.text)
+                # (not a full-width "1. Sở Tư pháp: phối hợp ... thực hiện Luật" / "Bảo vệ ...":
+                # an item with an inline label whose sentence goes on)
+                or (_heading_then_sentence(prev.text, cur.text)
+                    and (len(prev.text) < 0.9 * full or not re.search(r":\s", prev.text)))
             )
             if new and cur.page_start and not _starts_item(cur.text) and not cur.blank_before \
                     and len(prev.text) >= short and not cur.text[:1].isupper():
@@ -290,6 +314,9 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
             if new and cur.text[:1].islower() and prev.text[-1:] not in ".;:!?" \
                     and not _starts_item(cur.text) and len(prev.text) >= short:
                 new = False  # a sentence running on past a page break (no form feed in the dump)
+            if new and _YEAR_END.search(prev.text) and _YEAR_RANGE_GOES_ON.match(cur.text) \
+                    and not cur.blank_before:
+                new = False  # "giai đoạn 2021" / "- 2030": a year range cut at its dash
             if new and _CODE_CUT.search(prev.text.rstrip()) and _CODE_GOES_ON.match(cur.text) \
                     and not cur.blank_before:
                 new = False  # a document code cut at its hyphen goes on on the next line

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .layout import STYLE_RANK, Para, parse_marker
-from .text import key, load_patterns, roman_to_int
+from .text import is_caps, key, load_patterns, roman_to_int
 
 BULLET_STYLES = ("dash", "plus", "dot")
 
@@ -24,6 +24,7 @@ class Node:
     role: str = "other"
     scope: str | None = None      # objectives: general / specific
     excluded: bool = False
+    part_role: str | None = None  # role of the part ("B. NHIỆM VỤ ...") a roman section sits in
 
     @property
     def body(self) -> str:
@@ -93,6 +94,21 @@ def number_romans(paras: list[Para], renumber: bool) -> None:
         prev = value
 
 
+_PART_HEADINGS = [re.compile(rx) for rx in load_patterns("headings")["part_headings"]]
+
+
+def part_heading(text: str) -> tuple[str, str] | None:
+    """(number, heading) of a part heading one level above the roman sections ("A. MỤC ĐÍCH,
+    YÊU CẦU", "PHẦN I. NHIỆM VỤ", "PHẦN THỨ HAI"): caps, short; None for anything else."""
+    if len(text) > 200:
+        return None
+    for rx in _PART_HEADINGS:
+        m = rx.match(text)
+        if m and (is_caps(text, 0.85)):
+            return m.group(1), text[m.end():].strip()
+    return None
+
+
 def build_tree(paras: list[Para], renumber_roman: bool = False) -> Node:
     """Nest paragraphs by marker style: a style already open closes back to it (sibling);
     a structural style (roman/arabic/letter) closes every deeper one; bullets nest."""
@@ -100,11 +116,16 @@ def build_tree(paras: list[Para], renumber_roman: bool = False) -> Node:
     root = Node(None, "root")
     stack = [root]
     for p in paras:
-        if p.style is None:
+        part = part_heading(p.text) if p.style is None else None
+        if part is not None:
+            p.marker, p.style, p.num, p.body = p.text[:len(p.text) - len(part[1])].strip(), "part", part[0], part[1]
+            del stack[1:]
+        elif p.style is None:
             stack[-1].paras.append(p)
             continue
-        if p.style == "roman":
-            del stack[1:]
+        elif p.style == "roman":
+            # roman sections sit inside an open part ("B. NHIỆM VỤ" > "I. ...")
+            del stack[2 if len(stack) > 1 and stack[1].style == "part" else 1:]
         else:
             pos = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].style == p.style), None)
             if pos is not None:
@@ -117,7 +138,25 @@ def build_tree(paras: list[Para], renumber_roman: bool = False) -> Node:
         stack[-1].children.append(node)
         stack.append(node)
     _join_broken_headings(root)
+    _splice_parts(root)
     return root
+
+
+def _splice_parts(root: Node) -> None:
+    """A part that holds roman sections gives way to them (they are the top sections, their
+    paths stay "II.3"); they keep the part's role for headings that name none. A part
+    without roman sections is itself a top section."""
+    out: list[Node] = []
+    for c in root.children:
+        if c.style == "part" and any(x.style == "roman" for x in c.children):
+            role = section_role(c.body)
+            for x in c.children:
+                x.parent = root
+                x.part_role = role
+                out.append(x)
+        else:
+            out.append(c)
+    root.children = out
 
 
 def _join_broken_headings(node: Node) -> None:
@@ -180,10 +219,12 @@ def assign_roles(root: Node) -> None:
     pats = load_patterns("headings")
     for top in root.children:
         role = "other"
-        if top.is_heading or top.style == "roman":
+        if top.is_heading or top.style in ("roman", "part"):
             role = section_role(top.body)
             if role == "other" and top.raw_body:
                 role = section_role(top.raw_body)
+        if role == "other" and top.part_role:
+            role = top.part_role
         _assign(top, role, None, pats)
 
 
@@ -198,7 +239,7 @@ def _assign(node: Node, role: str, scope: str | None, pats: dict) -> None:
             k = k_raw
     # a heading line, or an inline label ("Mục tiêu chung: Nâng cao ...", "Yêu cầu: ...")
     labelled = node.para is not None and ":" in node.body[:25]
-    if node.para is not None and (node.is_heading or labelled) and node.style != "roman":
+    if node.para is not None and (node.is_heading or labelled) and node.style not in ("roman", "part"):
         if role in ("purposes_requirements", "purposes", "requirements") and node.parent \
                 and node.parent.role in ("purposes_requirements", "purposes", "requirements"):
             if _prefix(k, "muc dich"):
@@ -212,13 +253,19 @@ def _assign(node: Node, role: str, scope: str | None, pats: dict) -> None:
                 scope = "specific"
         if role == "tasks" and _label_excluded(node.body):
             node.excluded = True
-    if role == "objectives" and node.para is not None and node.style != "roman" and not node.is_heading:
+    if role == "objectives" and node.para is not None and node.style not in ("roman", "part") \
+            and not node.is_heading:
         if any(_prefix(k, g) for g in pats["general_objective"]):
             scope = "general"
         elif any(_prefix(k, g) for g in pats["specific_objective"]):
             scope = "specific"
+    if role == "tasks" and node.style.startswith("arabic") and node.is_heading \
+            and any(_prefix(k, p) for p in pats["objective_subsections"]):
+        # "II. NỘI DUNG" > "1. Mục tiêu phát triển ...": goals inside a work section, not tasks
+        node.role = role = "objectives"
+        scope = "general" if any(_prefix(k, g) for g in pats["general_objective"]) else None
     node.scope = scope
-    if role == "objectives" and node.style == "roman" or (role == "objectives" and node.parent and node.parent.style == "root"):
+    if role == "objectives" and node.style in ("roman", "part") or (role == "objectives" and node.parent and node.parent.style == "root"):
         # groups that name neither goals nor targets ("2. Tháng hành động") hold no objectives
         heads = [c for c in node.children if c.style.startswith("arabic")]
         if any("muc tieu" in key(c.body) or "chi tieu" in key(c.body) for c in heads):
