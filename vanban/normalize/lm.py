@@ -342,12 +342,7 @@ class NgramLM:
             if not todo.size:
                 break
             k = n - 1
-            ok = np.ones(todo.size, dtype=bool)
-            cols = []
-            for j in range(k, 0, -1):
-                col = h64[todo, n_hist - j]
-                ok &= col != UNK
-                cols.append(col)
+            ok, cols = _history_columns(h64, todo, n_hist, k)
             cols.append(w64[todo])
             key = ngram_keys(cols)
             rows = todo[ok]
