@@ -126,3 +126,12 @@ def test_correct_text_input_is_taken_as_written(tmp_path):
     assert doc.meta["normalize"]["mode"] == "none"
     forced = process_path(path, PipelineOptions(extract=False, restore_mode="ocr")).document
     assert forced.meta["normalize"]["mode"] == "ocr"
+
+
+def test_correct_text_input_still_gets_a_requested_tone_style():
+    from vanban.model import Document
+    from vanban.normalize import normalize_document
+    doc = Document.from_text("Kế hoạch phát triển văn hóa và thủy lợi của tỉnh\n")
+    normalize_document(doc, tone_style="new")
+    assert doc.meta["normalize"]["mode"] == "none"
+    assert "hoá" in doc.text and "thuỷ" in doc.text

@@ -108,13 +108,15 @@ def _restore_words(doc, lines, mode: str, tone_style: str | None):
     if mode == "auto" and concrete == "ocr" and _born_digital(doc):
         # Well-marked Vietnamese that no OCR of ours produced (a text file, a trusted PDF text
         # layer) is taken as written: the LM would only trade rare right words ("hoa kiểng")
-        # for common ones. --mode ocr still corrects such text on request.
+        # for common ones. --mode ocr still corrects such text on request. A requested tone
+        # style still applies (below).
+        result = RestoreResult(text, "none", [], None)
         doc.meta["normalize"] = {"mode": "none", "requested_mode": mode, "changed_words": 0,
                                  "reason": "born-digital text with Vietnamese diacritics"}
-        return doc
-    result = restorer.restore(text, concrete, with_confidence=False)
-    doc.meta["normalize"] = {"mode": concrete, "requested_mode": mode,
-                             "changed_words": len(result.changes)}
+    else:
+        result = restorer.restore(text, concrete, with_confidence=False)
+        doc.meta["normalize"] = {"mode": concrete, "requested_mode": mode,
+                                 "changed_words": len(result.changes)}
     if not result.changes and not tone_style:
         return doc
     # Map changes (input offsets) back to words.
