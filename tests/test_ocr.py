@@ -18,7 +18,8 @@ from vanban.errors import (EncryptedPdfError, ImageTooLargeError, InputFileError
                            UnsupportedInputError)
 from vanban.model import Document
 from vanban.ocr import OcrOptions, ocr_file, ocr_image, ocr_inputs, render_documents
-from vanban.ocr.evaluate import cer, fold
+from vanban.normalize.fold import nfc_spaces
+from vanban.ocr.evaluate import cer
 from vanban.ocr.textcheck import looks_vietnamese
 
 DPI = 200
@@ -195,8 +196,8 @@ def test_multipage_tiff_pdf_png_jpeg_and_folder(tmp_path, body_pages):
     assert [len(d.pages) for d in docs] == [2, 2, 1, 1]
     for doc in docs[:2]:
         assert [p.number for p in doc.pages] == [1, 2]
-        assert fold(doc.pages[0].text).startswith("Trang 1")
-        assert fold(doc.pages[1].text).startswith("Trang 2")
+        assert nfc_spaces(doc.pages[0].text).startswith("Trang 1")
+        assert nfc_spaces(doc.pages[1].text).startswith("Trang 2")
         assert doc.text.count("\f") == 1
         assert doc.sha256 and len(doc.sha256) == 64
     assert docs[1].pages[0].dpi == 300  # PDF pages render at >= 300 dpi
@@ -347,7 +348,7 @@ def test_evaluate_ocr_on_rendered_pages(tmp_path, body_pages):
     report = json.loads(result.stdout)["dev scans"]
     assert set(report) == {"tesseract", "vanban"}
     assert report["vanban"]["cer"] < 0.05
-    assert report["vanban"]["chars"] == len(fold("Trang 1\n" + "\n".join(BODY_LINES)))
+    assert report["vanban"]["chars"] == len(nfc_spaces("Trang 1\n" + "\n".join(BODY_LINES)))
 
 
 def test_bundled_sample_reads_well():

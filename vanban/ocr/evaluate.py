@@ -29,13 +29,9 @@ DEFAULT_SCANS = _SHARED_DEV / "scans"
 DEFAULT_REAL = _SHARED_DEV / "real-scans"
 
 
-#: What CER compares: NFC, whitespace runs to one space, trimmed.
-fold = nfc_spaces
-
-
 def cer(gold: str, system: str) -> tuple[int, int]:
-    """(edit distance, gold length) on folded text."""
-    g, s = fold(gold), fold(system)
+    """(edit distance, gold length) on NFC text with whitespace runs folded to one space."""
+    g, s = nfc_spaces(gold), nfc_spaces(system)
     return Levenshtein.distance(g, s), len(g)
 
 
