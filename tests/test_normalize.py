@@ -354,3 +354,13 @@ def test_holdout_slice_is_deterministic_and_left_out_of_training(tmp_path):
     assert all(len(t) <= 8000 for _, t in got)
     trained = {p for p, _ in iter_corpus_paragraphs(corpus) if p.startswith("Văn bản số")}
     assert len(trained) == len(docs) - len(held)
+
+
+def test_inner_capitals_of_a_syllable_are_an_ocr_case_slip():
+    running = restore_text("vé viéc thuc hién cOng tac CAn thiét theo 208/QD-TTg", "legacy").text
+    assert "công tác Cần thiết" in running
+    assert "208/QĐ-TTg" in running  # a code keeps its mixed case
+    heading = restore_text("THUC HIEN CHi THI SO 27/CT-TTG NGAY 15 THANG 8", "legacy").text
+    assert heading.startswith("THỰC HIỆN CHỈ THỊ SỐ")
+    dated = restore_text("S6: 165/KH-UBND CGn Tho, ngay 21 thang 11 nam 2025", "legacy").text
+    assert "Cần Thơ, ngày 21" in dated  # an acronym beside it is no caps run

@@ -142,6 +142,10 @@ def _is_caps_word(word: str) -> bool:
 def repair_ocr_case(line: str) -> str:
     """Undo casing slips of OCR and diacritic restoration inside running text.
 
+    The restorer itself now gives mixed-case syllables their context's case
+    (``vanban.normalize.restorer._case_for``); this stays for text that did not go through it
+    (``--mode off``, a text layer) and for the lone all-caps syllables below.
+
     ``cÔng`` -> ``công``, ``CẦn`` -> ``Cần``, and a lone all-caps accented syllable between
     lower-case words (``về SỞ Nông nghiệp``, ``thực hiện LỘ trình``) -> capitalised before a
     capitalised word, else lower case. Acronyms are unaccented (``UBND``, ``HĐND``, ``TTg``) and

@@ -11,6 +11,7 @@ import numpy as np
 
 from .decoder import Segment, Slot, decode, local_posteriors
 from .lm import BOS, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
+from .syllable import is_syllable
 from .vietnamese import apply_case, case_pattern, has_diacritics, is_word, skeleton, tokenize
 
 MODES = ("auto", "stripped", "legacy", "ocr")
@@ -320,7 +321,7 @@ class Restorer:
                 tok = tokens[slot.token_index][2]
                 new = slot.strings[k]
                 if new != tok.lower():
-                    pattern = case_pattern(tok)
+                    pattern = _case_for(new, tokens, slot.token_index)
                     replacements[slot.token_index] = apply_case(new, pattern, tok)
                     positions.append((si, t))
         posts: list = []
@@ -339,8 +340,9 @@ class Restorer:
                 p = posts[j]
                 conf = float(p[k])
                 order = np.argsort(-p)
-                pattern = case_pattern(tok)
-                alts = [(apply_case(slot.strings[i], pattern, tok), float(p[i]))
+                alts = [(apply_case(slot.strings[i],
+                                    _case_for(slot.strings[i], tokens, slot.token_index), tok),
+                         float(p[i]))
                         for i in order[:4] if i != k][:3]
             ch = Change(start, end, tok, replacements[slot.token_index], conf, alts)
             by_token[slot.token_index] = ch
@@ -372,6 +374,22 @@ class Restorer:
         if diac < 0.02 and restorable >= 0.85:
             return "stripped"
         return "legacy"
+
+
+def _case_for(word: str, tokens: list, index: int) -> str:
+    """The casing pattern the restored ``word`` gets from token ``index`` as written.
+
+    A Vietnamese syllable has no inner capitals, so a mixed-case one ("cOng", "CHi", "HìNH") is
+    an OCR case slip, not an acronym like "TTg": inside an all-caps run (a heading) it is upper
+    case, elsewhere it keeps only its first letter's case."""
+    tok = tokens[index][2]
+    pattern = case_pattern(tok)
+    if pattern != "mixed" or not is_syllable(word):
+        return pattern
+    neighbours = [tokens[j][2] for j in (index - 1, index + 1) if 0 <= j < len(tokens)]
+    if any(len(w) > 1 and w.isupper() and is_syllable(w) for w in neighbours):  # not "UBND"
+        return "upper"
+    return "title" if tok[:1].isupper() else "lower"
 
 
 _lock = threading.Lock()
