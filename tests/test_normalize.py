@@ -259,9 +259,15 @@ def test_train_lm_command_builds_a_loadable_model(tmp_path):
     assert res.exit_code == 0, res.output
     from vanban.normalize import Restorer
     from vanban.normalize.lm import NgramLM
-    restorer = Restorer(NgramLM.load(tmp_path / "vi_syllable_lm.npz"))
+    lm = NgramLM.load(tmp_path / "vi_syllable_lm.npz")
+    restorer = Restorer(lm)
     out = restorer.restore(strip_diacritics(SENTENCES[2]), "stripped").text
     assert out == SENTENCES[2]
+    # The word lists are trained on and stored with the model: a place name the corpus
+    # never wrote is in the vocabulary, and the pair tables cover the model's own ids.
+    assert "hoằng" in lm.index and lm.lexicon is not None
+    key = lm.index["hoằng"] << 16 | lm.index["đạt"]
+    assert key in set(lm.lexicon["lex_name_pairs"].tolist())
 
 
 def test_cli_evaluate_restore_on_a_small_shared_tree(tmp_path):
@@ -364,3 +370,64 @@ def test_inner_capitals_of_a_syllable_are_an_ocr_case_slip():
     assert heading.startswith("THỰC HIỆN CHỈ THỊ SỐ")
     dated = restore_text("S6: 165/KH-UBND CGn Tho, ngay 21 thang 11 nam 2025", "legacy").text
     assert "Cần Thơ, ngày 21" in dated  # an acronym beside it is no caps run
+
+
+# ----------------------------------------------------------------------------- lexicon
+def test_dictionary_words_the_corpus_lacks_are_restored():
+    # "sôi nổi", "khơi dậy", "bứt phá": rare in the legal corpus, common in plans.
+    gold = "Phong trào thi đua sôi nổi, khơi dậy tinh thần đoàn kết, quyết tâm bứt phá."
+    assert restore_text(strip_diacritics(gold), "stripped").text == gold
+
+
+def test_place_names_follow_the_documents_province():
+    # "Kim Thanh" is a commune of Ninh Bình, "Kim Thành" a district of Hải Dương: the same
+    # letters restore to the name of the province the document is about.
+    for gold in ("Ủy ban nhân dân tỉnh Ninh Bình giao Ủy ban nhân dân xã Kim Thanh báo cáo.",
+                 "Ủy ban nhân dân tỉnh Hải Dương giao Ủy ban nhân dân huyện Kim Thành báo cáo."):
+        assert restore_text(strip_diacritics(gold), "stripped").text == gold
+
+
+def test_detect_province_on_text_without_diacritics():
+    from vanban.normalize.lexicon import detect_province
+    provinces = ["Thanh Hóa", "Nghệ An", "Hà Nội"]
+    text = "UY BAN NHAN DAN TINH THANH HOA\nSo: 12/KH-UBND Thanh Hoa, ngay 3 thang 4 nam 2025\n" \
+           "Giao So Tai chinh tinh Thanh Hoa phoi hop voi tinh Nghe An."
+    assert detect_province(text, provinces) == "Thanh Hóa"
+    assert detect_province("Ủy ban nhân dân thành phố Hà Nội", provinces) == "Hà Nội"
+    assert detect_province("tỉnh Thanh Hóa và tỉnh Nghệ An", provinces) is None     # a tie
+    assert detect_province("Bộ Tài chính hướng dẫn", provinces) is None
+
+
+def test_pair_bonus_words_anywhere_names_only_between_capitals():
+    import numpy as np
+    from vanban.normalize import lexicon
+    from vanban.normalize.lexicon import PairBonus
+    # Ids: 1-2 a dictionary word, 3-4 a place name, 5-6 a name of the document's province.
+    tables = {"lex_word_pairs": np.array([1 << 16 | 2]), "lex_name_pairs": np.array([3 << 16 | 4]),
+              "lex_provinces": np.array("Nghệ An\nThanh Hóa"),
+              "lex_local_pairs": np.array([3 << 16 | 4, 5 << 16 | 6]),
+              "lex_local_offsets": np.array([0, 0, 2]), "lex_syllables": np.array([1, 2])}
+    plain = PairBonus(tables)
+    left, right = np.array([1, 3, 5, 2]), np.array([2, 4, 6, 1])
+    caps, lower = np.ones(4, bool), np.zeros(4, bool)
+    assert plain.bonus(left, right, lower).tolist() == [lexicon.WORD_BONUS, 0, 0, 0]
+    assert plain.bonus(left, right, caps).tolist() == [lexicon.WORD_BONUS, lexicon.NAME_BONUS,
+                                                        0, 0]
+    local = plain.for_text("Ủy ban nhân dân tỉnh Thanh Hóa")
+    assert local.province == "Thanh Hóa" and plain.for_text("không tỉnh nào") is plain
+    assert local.bonus(left, right, caps).tolist() == [
+        lexicon.WORD_BONUS, lexicon.NAME_BONUS + lexicon.LOCAL_NAME_BONUS,
+        lexicon.LOCAL_NAME_BONUS, 0]
+    assert local.bonus(left, right, lower).tolist() == [lexicon.WORD_BONUS, 0, 0, 0]
+
+
+def test_shipped_lexicon_lists_are_readable_and_in_the_model():
+    from vanban.normalize.lexicon import compound_words, names_by_province, place_lines
+    from vanban.normalize.restorer import get_restorer
+    assert "sôi nổi" in compound_words()
+    assert "xã Hoằng Đạt, huyện Hoằng Hóa, tỉnh Thanh Hóa" in place_lines()
+    by_province = names_by_province()
+    assert len(by_province) == 63 and "Hoằng Đạt" in by_province["Thanh Hóa"]
+    lm = get_restorer().lm
+    assert lm.lexicon is not None and len(lm.lexicon["lex_word_pairs"]) > 10_000
+    assert "hoằng" in lm.index

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .lexicon import PairBonus
 from .lm import BOS, UNK, NgramLM
 
 BEAM = 12
@@ -28,6 +29,7 @@ class Slot:
     costs: list[float]
     strings: list[str]
     token_index: int = -1          # index into the caller's token list (-1: context only)
+    capital: bool = False          # the input token starts with a capital (a name, maybe)
 
 
 @dataclass
@@ -36,19 +38,22 @@ class Segment:
     start_history: int = BOS       # the token id before the first slot
 
 
-def decode(lm: NgramLM, segments: list[Segment], beam: int = BEAM) -> list[list[int]]:
-    """Best candidate index per slot, for every segment."""
+def decode(lm: NgramLM, segments: list[Segment], beam: int = BEAM,
+           pairs: PairBonus | None = None) -> list[list[int]]:
+    """Best candidate index per slot, for every segment. ``pairs``: lexicon bonuses for
+    adjacent candidates (words, capitalised place names), subtracted from the LM cost."""
     order = sorted(range(len(segments)), key=lambda i: -len(segments[i].slots))
     results: list[list[int]] = [[] for _ in segments]
     for b0 in range(0, len(order), BATCH):
         chunk = [segments[i] for i in order[b0:b0 + BATCH]]
-        best = _decode_batch(lm, chunk, beam)
+        best = _decode_batch(lm, chunk, beam, pairs)
         for i, path in zip(order[b0:b0 + BATCH], best):
             results[i] = path
     return results
 
 
-def _decode_batch(lm: NgramLM, segs: list[Segment], beam: int) -> list[list[int]]:
+def _decode_batch(lm: NgramLM, segs: list[Segment], beam: int,
+                  pairs: PairBonus | None) -> list[list[int]]:
     S = len(segs)
     lengths = np.array([len(s.slots) for s in segs])
     T = int(lengths.max()) if S else 0
@@ -57,11 +62,13 @@ def _decode_batch(lm: NgramLM, segs: list[Segment], beam: int) -> list[list[int]
     K = max(len(slot.ids) for s in segs for slot in s.slots)
     ids = np.zeros((S, T, K), dtype=np.int64)
     cc = np.full((S, T, K), np.inf, dtype=np.float32)
+    cap = np.zeros((S, T + 1), dtype=bool)        # cap[:, t + 1]: slot t is capitalised
     for si, s in enumerate(segs):
         for ti, slot in enumerate(s.slots):
             n = len(slot.ids)
             ids[si, ti, :n] = slot.ids
             cc[si, ti, :n] = slot.costs
+            cap[si, ti + 1] = slot.capital
     H = lm.order - 1
     hist = np.full((S, beam, H), UNK, dtype=np.int64)
     hist[:, :, -1] = np.array([s.start_history for s in segs])[:, None]
@@ -80,7 +87,12 @@ def _decode_batch(lm: NgramLM, segs: list[Segment], beam: int) -> list[list[int]
         h = hist[:n, :b_used]                # (n, b, H)
         hh = np.broadcast_to(h[:, :, None, :], (n, b_used, k_used, H)).reshape(-1, H)
         ww = np.broadcast_to(c[:, None, :], (n, b_used, k_used)).reshape(-1)
-        cost = lm.cost(hh, ww).reshape(n, b_used, k_used)
+        cost = lm.cost(hh, ww)
+        if pairs is not None:
+            both = np.broadcast_to((cap[:n, t] & cap[:n, t + 1])[:, None, None],
+                                   (n, b_used, k_used)).reshape(-1)
+            cost = cost - pairs.bonus(hh[:, -1], ww, both)
+        cost = cost.reshape(n, b_used, k_used)
         total = cost + ch[:, None, :] + score[:n, :b_used, None]
         flat = total.reshape(n, b_used * k_used)
         width = b_used * k_used
@@ -115,9 +127,11 @@ def _decode_batch(lm: NgramLM, segs: list[Segment], beam: int) -> list[list[int]
 
 
 def local_posteriors(lm: NgramLM, segments: list[Segment], chosen: list[list[int]],
-                     positions: list[tuple[int, int]]) -> list[np.ndarray]:
+                     positions: list[tuple[int, int]],
+                     pairs: PairBonus | None = None) -> list[np.ndarray]:
     """For (segment, slot) positions: the posterior over that slot's candidates given the
-    chosen neighbours (sum of LM costs of every n-gram that covers the slot + channel cost).
+    chosen neighbours (sum of LM costs of every n-gram that covers the slot + channel cost,
+    less the lexicon bonuses of the two pairs the slot is in).
     """
     if not positions:
         return []
@@ -127,10 +141,12 @@ def local_posteriors(lm: NgramLM, segments: list[Segment], chosen: list[list[int
         by_seg.setdefault(si, []).append(pi)
     pair_pos, pair_slot, pair_cand, pair_chan, pair_seg = [], [], [], [], []
     padded: dict[int, np.ndarray] = {}
+    caps: dict[int, np.ndarray] = {}
     for si, pis in by_seg.items():
         seg = segments[si]
         path = [seg.slots[t].ids[chosen[si][t]] for t in range(len(seg.slots))]
         padded[si] = np.array([UNK] * (H - 1) + [seg.start_history] + path, dtype=np.int64)
+        caps[si] = np.array([False] * H + [slot.capital for slot in seg.slots])
         for pi in pis:
             ti = positions[pi][1]
             slot = seg.slots[ti]
@@ -146,7 +162,7 @@ def local_posteriors(lm: NgramLM, segments: list[Segment], chosen: list[list[int
     seg_a = np.array(pair_seg)
     total = np.array(pair_chan, dtype=np.float64)
     # Windows: the n-grams whose last word is at slot ti + d, d = 0..H.
-    hist_rows, word_rows, owner = [], [], []
+    hist_rows, word_rows, owner, capital, near = [], [], [], [], []
     for si in by_seg:
         sel = np.flatnonzero(seg_a == si)
         P = padded[si]
@@ -163,7 +179,14 @@ def local_posteriors(lm: NgramLM, segments: list[Segment], chosen: list[list[int
             hist_rows.append(grams[:, :H])
             word_rows.append(grams[:, H])
             owner.append(rows)
-    cost = lm.cost(np.concatenate(hist_rows), np.concatenate(word_rows))
+            # Only the pairs (t-1, t) and (t, t+1) hold the candidate.
+            near.append(np.full(len(rows), d < 2))
+            capital.append(caps[si][t + H - 1] & caps[si][t + H])
+    hist_all, word_all = np.concatenate(hist_rows), np.concatenate(word_rows)
+    cost = lm.cost(hist_all, word_all)
+    if pairs is not None:
+        bonus = pairs.bonus(hist_all[:, -1], word_all, np.concatenate(capital))
+        cost = cost - np.where(np.concatenate(near), bonus, 0.0)
     total += np.bincount(np.concatenate(owner), weights=cost, minlength=len(total))
     out: list[np.ndarray] = [np.ones(1)] * len(positions)
     starts = np.flatnonzero(np.r_[True, pos_a[1:] != pos_a[:-1]])

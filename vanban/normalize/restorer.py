@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .decoder import Segment, Slot, decode, local_posteriors
+from .lexicon import PairBonus
 from .lm import BOS, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
 from .syllable import is_syllable
 from .vietnamese import apply_case, case_pattern, has_diacritics, is_word, skeleton, tokenize
@@ -87,15 +88,22 @@ class RestoreResult:
 class Restorer:
     """Holds the LM, the skeleton index and the legacy-OCR channel model."""
 
-    def __init__(self, lm: NgramLM, channel=None):
+    def __init__(self, lm: NgramLM, channel=None, *, lexicon: bool = True):
         self.lm = lm
         self.channel = channel
+        tables = lm.lexicon if lexicon else None
+        #: Lexicon bonuses for adjacent candidates (see normalize.lexicon); None without.
+        self.pairs = PairBonus(tables) if tables else None
+        # A syllable of a dictionary word or a place name is a candidate even when the
+        # corpus saw it only once ("bứt" of "bứt phá"), and a valid word in ocr mode.
+        listed = set(tables["lex_syllables"].tolist()) if tables else set()
+        self.listed: set[str] = {lm.vocab[i] for i in listed}
         by_skel: dict[str, list[tuple[int, int]]] = {}
         for i, w in enumerate(lm.vocab):
             if i < 3 or not w[:1].isalpha():
                 continue
             cnt = int(lm.counts[i])
-            if cnt < MIN_CANDIDATE_COUNT:
+            if cnt < MIN_CANDIDATE_COUNT and not (cnt and i in listed):
                 continue
             by_skel.setdefault(skeleton(w), []).append((cnt, i))
         self.skel_map: dict[str, list[int]] = {}
@@ -121,7 +129,8 @@ class Restorer:
             return Slot(ids, [0.0] * len(ids), [self.lm.vocab[i] for i in ids], ti)
         if mode == "ocr":
             cands = self.skel_map.get(skeleton(low), [])
-            valid = own != UNK and int(self.lm.counts[own]) >= MIN_CANDIDATE_COUNT
+            valid = (own != UNK and int(self.lm.counts[own]) >= MIN_CANDIDATE_COUNT) \
+                or low in self.listed
             change = OCR_CHANGE_COST if valid else OCR_INVALID_CHANGE_COST
             ids, costs, strs = [own], [0.0], [low]
             for i in cands:
@@ -190,6 +199,7 @@ class Restorer:
                                   for w in (prev_tok, nxt))
                     slot = self._word_slot(tok, mode, ti,
                                            (opens and nxt[:1].islower()) or in_caps)
+                    slot.capital = len(tok) > 1 and tok[0].isupper() and tok[1:].islower()
                     if len(slot.ids) > 1 and self.lm.title_cost is not None and prev_tok \
                             and not new_paragraph and prev_tok not in SENTENCE_OPENERS \
                             and not prev_tok.isdigit():
@@ -267,7 +277,8 @@ class Restorer:
                               for c, n in zip(slot.costs, support)]
         return flagged
 
-    def _redecode_with_cache(self, segments: list[Segment], chosen: list[list[int]]) -> None:
+    def _redecode_with_cache(self, segments: list[Segment], chosen: list[list[int]],
+                             pairs: PairBonus | None = None) -> None:
         """Add the document-cache costs and decode again, in place, only the windows around
         the slots where they can change the choice: a window frees the flagged slots and
         CACHE_WINDOW slots on each side, and pins the LM order - 1 slots beyond them to their
@@ -296,9 +307,11 @@ class Restorer:
                     sub.slots.append(slot)
                 else:
                     k = path[t]
-                    sub.slots.append(Slot([slot.ids[k]], [0.0], [slot.strings[k]]))
+                    sub.slots.append(Slot([slot.ids[k]], [0.0], [slot.strings[k]],
+                                          capital=slot.capital))
             subs.append(sub)
-        for (si, a, b), sub_path in zip(windows, decode(self.lm, subs, beam=CACHE_BEAM)):
+        paths = decode(self.lm, subs, beam=CACHE_BEAM, pairs=pairs)
+        for (si, a, b), sub_path in zip(windows, paths):
             lo = max(0, a - ctx)
             for t in range(a, b + 1):
                 chosen[si][t] = sub_path[t - lo]
@@ -308,9 +321,10 @@ class Restorer:
         """Restore ``text`` (already Unicode-clean) in a concrete mode (not 'auto')."""
         tokens = tokenize(text, legacy=mode == "legacy")
         segments = self._build_segments(text, tokens, mode)
-        chosen = decode(self.lm, segments)
+        pairs = self.pairs.for_text(text) if self.pairs is not None else None
+        chosen = decode(self.lm, segments, pairs=pairs)
         if mode in DOC_CACHE_MODES and DOC_CACHE_WEIGHT > 0:
-            self._redecode_with_cache(segments, chosen)
+            self._redecode_with_cache(segments, chosen, pairs)
         replacements: dict[int, str] = {}
         positions: list[tuple[int, int]] = []
         for si, seg in enumerate(segments):
@@ -328,7 +342,8 @@ class Restorer:
         if with_confidence:
             # In slices: memory stays bounded on huge inputs.
             for a in range(0, len(positions), 4000):
-                posts.extend(local_posteriors(self.lm, segments, chosen, positions[a:a + 4000]))
+                posts.extend(local_posteriors(self.lm, segments, chosen, positions[a:a + 4000],
+                                              pairs))
         changes: list[Change] = []
         by_token: dict[int, Change] = {}
         for j, (si, t) in enumerate(positions):
