@@ -47,6 +47,7 @@ from typing import Iterable
 import numpy as np
 
 from .fold import fold_diacritics
+from .lm import ngram_keys
 from .vietnamese import normalize_tone_style
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
@@ -87,11 +88,7 @@ def lexicon_training_lines() -> list[str]:
 
 def place_names(path: Path = PLACES_FILE) -> set[str]:
     """Every unit's name without its type word: "Hoằng Đạt", "Bà Rịa", "Vũng Tàu"."""
-    names: set[str] = set()
-    for line in _entries(path):
-        for part in line.split(","):
-            names.update(_unit_name(part))
-    return names
+    return set().union(*names_by_province(path).values())
 
 
 def _unit_name(part: str) -> list[str]:
@@ -154,7 +151,7 @@ def compound_words(path: Path = WORDS_FILE) -> list[str]:
 
 
 def _pair_keys(phrases: Iterable[str], index: dict[str, int]) -> np.ndarray:
-    """Sorted keys (left id << 16 | right id) of the adjacent syllable pairs of phrases, in
+    """Sorted keys (``lm.ngram_keys``) of the adjacent syllable pairs of phrases, in
     both tone styles (hòa / hoà), for the syllables the LM knows."""
     spellings: dict[str, list[int]] = {}     # syllable -> LM ids of its tone-style variants
 
@@ -165,14 +162,16 @@ def _pair_keys(phrases: Iterable[str], index: dict[str, int]) -> np.ndarray:
             found = spellings[syll] = [index[v] for v in variants if v in index]
         return found
 
-    keys: set[int] = set()
+    left: list[int] = []
+    right: list[int] = []
     for phrase in phrases:
         sylls = _SYLLABLE.findall(phrase.lower())
         for a, b in zip(sylls, sylls[1:]):
             for i in ids_of(a):
                 for j in ids_of(b):
-                    keys.add((i << 16) | j)
-    return np.array(sorted(keys), dtype=np.int64)
+                    left.append(i)
+                    right.append(j)
+    return np.unique(ngram_keys([np.array(left, np.int64), np.array(right, np.int64)]))
 
 
 def lexicon_tables(index: dict[str, int]) -> dict[str, np.ndarray]:
@@ -183,13 +182,14 @@ def lexicon_tables(index: dict[str, int]) -> dict[str, np.ndarray]:
     by_province = names_by_province()
     provinces = sorted(by_province)
     local = [_pair_keys(by_province[p], index) for p in provinces]
-    sylls = {s for phrase in [*compound_words(), *place_names()]
-             for s in _SYLLABLE.findall(phrase.lower())}
+    words = compound_words()
+    places = set().union(*by_province.values())
+    sylls = {s for phrase in [*words, *places] for s in _SYLLABLE.findall(phrase.lower())}
     return {
-        "lex_word_pairs": _pair_keys(compound_words(), index),
-        "lex_name_pairs": _pair_keys(place_names(), index),
+        "lex_word_pairs": _pair_keys(words, index),
+        "lex_name_pairs": _pair_keys(places, index),
         "lex_provinces": np.array("\n".join(provinces)),
-        "lex_local_pairs": np.concatenate(local) if local else np.zeros(0, np.int64),
+        "lex_local_pairs": np.concatenate(local) if local else np.zeros(0, np.uint64),
         "lex_local_offsets": np.cumsum([0] + [len(k) for k in local]).astype(np.int64),
         "lex_syllables": np.array(sorted(index[s] for s in sylls if s in index), dtype=np.int32),
     }
@@ -202,7 +202,7 @@ _WORD, _NAME, _LOCAL = 1, 2, 4
 class PairBonus:
     """Bonus (in nats, to subtract from LM costs) for adjacent candidate pairs.
 
-    One sorted table of pair keys (left id << 16 | right id) with a code per key saying
+    One sorted table of pair keys (``lm.ngram_keys`` of the two ids) with a code per key saying
     whether the pair is a dictionary word, a place name, or a name of the document's own
     province: one binary search per pair, whatever the lists."""
 
@@ -216,7 +216,7 @@ class PairBonus:
             i = self.provinces.index(province)
             a, b = tables["lex_local_offsets"][i:i + 2]
             parts.append((tables["lex_local_pairs"][a:b], _LOCAL))
-        keys = np.concatenate([k for k, _ in parts]).astype(np.int64)
+        keys = np.concatenate([k for k, _ in parts]).astype(np.uint64)
         codes = np.concatenate([np.full(len(k), c, np.uint8) for k, c in parts])
         self.keys, inverse = np.unique(keys, return_inverse=True)
         self.codes = np.zeros(len(self.keys), np.uint8)
@@ -245,7 +245,7 @@ class PairBonus:
         with a capital. Returns float32 bonuses, same shape."""
         if not len(self.keys):
             return np.zeros(left.shape, np.float32)
-        keys = (left.astype(np.int64) << 16) | right.astype(np.int64)
+        keys = ngram_keys([left, right])
         pos = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
         code = np.where(self.keys[pos] == keys, self.codes[pos], 0)
         return np.where(capitalised, self._capital[code], self._plain[code])
