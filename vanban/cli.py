@@ -25,15 +25,17 @@ def _fail(err: VanbanError) -> None:
     sys.exit(err.exit_code)
 
 
+def _check_output(out: str | None, *, inputs=(), store=None, option: str = "-o") -> None:
+    """Refuse, before any work, an output that is the store or an input, or cannot be written."""
+    from .outputs import check_output
+    check_output(out, inputs=inputs, store=store, option=option)
+
+
 @contextmanager
 def _output_file(out: str, option: str = "-o", newline: str | None = None) -> Iterator[IO[str]]:
-    """``out`` open for writing; one that cannot be written is a bad command line (exit 2)."""
-    try:
-        f = open(out, "w", encoding="utf-8", newline=newline)
-    except OSError as err:
-        raise click.BadParameter(f"cannot write {out}: {err.strerror or err}",
-                                 param_hint=option) from None
-    with f:
+    """``out`` open for writing, replaced atomically when the block ends (see vanban.outputs)."""
+    from .outputs import atomic_output
+    with atomic_output(out, newline=newline) as f:
         yield f
 
 
@@ -97,6 +99,7 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
     stderr, one line each, and the others are still processed; the exit status is then 3.
     Pages without text (blank pages) give an empty page and a warning, exit status 0.
     """
+    _check_output(out, inputs=inputs)
     from .ocr import OcrOptions, ocr_inputs, render_documents
     options = OcrOptions(jobs=jobs or _default_jobs(), seal_removal=not no_seal_removal,
                          deskew=not no_deskew, orientation=not no_orientation,
@@ -159,6 +162,7 @@ def evaluate_ocr_cmd(scans_dir, real_dir, variants, no_raw, jobs, as_json):
               default="auto", show_default=True, help="Diacritic restoration mode.")
 def run_cmd(input_path, out, fmt, jobs, mode):
     """Run the whole pipeline (ocr -> normalize -> extract) on one scan, PDF or text file."""
+    _check_output(out, inputs=[input_path])
     from .pipeline import PipelineOptions, mode_options, process_path
     options = PipelineOptions(jobs=jobs or _default_jobs(), extract=fmt != "text",
                               **mode_options(mode))
@@ -277,6 +281,9 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
     3 some inputs failed (see `vanban query --kind error`), 4 a required program/model is
     missing, 6 the database cannot be written, 130 interrupted.
     """
+    _check_output(summary_json, inputs=inputs, store=db, option="--summary-json")
+    from .outputs import check_output
+    check_output(db, inputs=inputs, option="--db")  # the database must not be an input either
     from .corpus.batch import run_batch
     from .pipeline import mode_options
     summary = run_batch(inputs, db, jobs=jobs or _default_jobs(), scheduler=scheduler,
@@ -308,6 +315,7 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
 
     Words must all occur; "quoted phrase", prefix*, and OR between terms work.
     """
+    _check_output(out, store=db)
     from .corpus import Store
     text = " ".join(query)
     # On a terminal the matches are shown in reverse video; elsewhere they are [bracketed].
@@ -350,6 +358,7 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
 def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out):
     """Structured query of a corpus: documents, objectives, targets, tasks, ... with filters."""
+    _check_output(out, store=db)
     from .corpus import COLUMNS, Store
     with Store(db, readonly=True) as store:
         rows = store.query(kind, agency=agency, year=year, province=province, doc_type=doc_type,
@@ -370,6 +379,7 @@ def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
 def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out):
     """Export records (jsonl: one whole plan record per line) or flat tables (stable columns)."""
+    _check_output(out, store=db)
     from .corpus import Store
     filters = dict(agency=agency, year=year, province=province, doc_type=doc_type, cites=cites)
     with Store(db, readonly=True) as store:
@@ -389,6 +399,7 @@ def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out):
               show_default=True, help="json: the plan record; markdown: a review rendering.")
 def extract_cmd(input_file, out, fmt):
     """Extract the plan record from a document's text (FILE, or - for stdin)."""
+    _check_output(out, inputs=[input_file])
     from .extract import extract_record, render_markdown
     from .pipeline import text_document
     record = extract_record(text_document(input_file))
@@ -452,6 +463,7 @@ def _read_text_input(source: str) -> str:
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
 def restore_cmd(source, mode, fmt, tone_style, out):
     """Restore Vietnamese diacritics in FILE (or stdin): same lines, corrected words."""
+    _check_output(out, inputs=[source])
     from .normalize import restore_text
     result = restore_text(_read_text_input(source), mode, tone_style=tone_style,
                           with_confidence=fmt == "json")

@@ -4,15 +4,31 @@
 |---|---|
 | 0 | success |
 | 1 | unexpected internal error (a bug: please report it) |
-| 2 | bad command line (click's usage errors) |
+| 2 | bad command line: an unknown option, a bad value, or an output (`-o`) that is the database or an input of the call, or cannot be written there (checked before any work) |
 | 3 | at least one input could not be read (corrupt, encrypted, empty, junk, too large); the others were processed |
 | 4 | a required external program or model is missing (tesseract, a language, the LM) |
 | 5 | the input was read but is not a document vanban can use (garbage, wrong language) |
-| 6 | the corpus database could not be opened or written |
+| 6 | the corpus database could not be opened or written (missing, damaged, not vanban's, locked too long) |
+| 7 | the output file could not be written (disk full, I/O error); the previous file, if any, is left as it was |
 | 130 | interrupted (Ctrl-C) |
 """
 
 from __future__ import annotations
+
+import re
+
+#: Control characters (a newline in a file name above all) that would break a one-line message.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``, ``\\x1b``), so a message stays on
+    one line whatever the file name it quotes."""
+    def esc(m: re.Match) -> str:
+        ch = m.group(0)
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, f"\\x{ord(ch):02x}"
+                                                           if ord(ch) < 256 else f"\\u{ord(ch):04x}")
+    return _CONTROL_RE.sub(esc, str(text))
 
 
 class VanbanError(Exception):
@@ -25,7 +41,7 @@ class VanbanError(Exception):
         self.path = path
 
     def __str__(self) -> str:  # one line, with the file it concerns
-        return f"{self.path}: {self.message}" if self.path else self.message
+        return one_line(f"{self.path}: {self.message}" if self.path else self.message)
 
 
 class InputFileError(VanbanError):
@@ -55,7 +71,22 @@ class NotADocumentError(VanbanError):
 
 
 class StoreError(VanbanError):
+    """The corpus database cannot be opened, read or written."""
     exit_code = 6
+
+
+class UsageError(VanbanError):
+    """A bad command line found by vanban itself (a filter too long, a query too long)."""
+    exit_code = 2
+
+
+class OutputError(UsageError):
+    """An output path that would overwrite the database or an input, or cannot be written."""
+
+
+class OutputWriteError(VanbanError):
+    """Writing the output failed part-way (disk full, I/O error); nothing was replaced."""
+    exit_code = 7
 
 
 EXIT_OK = 0

@@ -1,0 +1,137 @@
+"""Writing an output file without ever destroying the store or an input.
+
+Every command that writes a file (``-o``, ``--summary-json``) goes through :func:`check_output`
+before any work is done, then writes through :func:`atomic_output`:
+
+- the output must not be the corpus database (or its ``-wal``/``-shm``/``-journal`` files) nor
+  any input of the call: compared as resolved paths *and* as the same file on disk
+  (``os.path.samefile``: symlinks and hard links included);
+- its folder must exist and be writable, and it must not be a folder itself;
+- the text is written to a temporary file in the same folder and renamed over the target only
+  when complete, so a failed write (disk full, Ctrl-C) leaves the old file (or none), never a
+  truncated one. A target that is not a regular file (``/dev/stdout``, ``/dev/null``, a pipe)
+  is written directly, since it cannot be renamed over.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from .errors import OutputError, OutputWriteError
+
+#: Files SQLite keeps beside a database; writing over one of them corrupts the database.
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False
+
+
+def _protected(inputs: Iterable[str | Path | None], store: str | Path | None) -> list[tuple[Path, str]]:
+    out: list[tuple[Path, str]] = []
+    for p in inputs:
+        if p is not None and str(p) != "-":
+            out.append((Path(p), "an input of this command"))
+    if store is not None:
+        out.append((Path(store), "the corpus database"))
+        for suffix in SQLITE_SIDE_FILES:
+            out.append((Path(str(store) + suffix), "a file of the corpus database"))
+    return out
+
+
+def is_stdout(out: str | Path | None) -> bool:
+    return out is None or str(out) == "-"
+
+
+def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] = (),
+                 store: str | Path | None = None, option: str = "-o") -> None:
+    """Raise :class:`OutputError` (exit 2) unless ``out`` can be written without harm.
+
+    ``inputs``: every file (or folder) the command reads; ``store``: the corpus database.
+    Called before any work, so a bad output path costs nothing (no OCR run for nothing).
+    """
+    if is_stdout(out):
+        return
+    target = Path(out)
+    real = Path(os.path.realpath(target))
+    for path, what in _protected(inputs, store):
+        if real == Path(os.path.realpath(path)) or _same_file(target, path):
+            raise OutputError(f"{option} would overwrite {what} ({path}); choose another "
+                              "output file", str(out))
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as err:
+        raise OutputError(f"{option}: cannot use this output: {err.strerror or err}",
+                          str(out)) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"{option} is a folder; give a file name", str(out))
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        return  # /dev/null, /dev/stdout, a pipe: written directly
+    folder = real.parent
+    if not folder.is_dir():
+        raise OutputError(f"{option}: no such folder {folder}", str(out))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{option}: folder {folder} is not writable", str(out))
+    if st is not None and not os.access(target, os.W_OK):
+        raise OutputError(f"{option}: file is not writable", str(out))
+
+
+@contextmanager
+def atomic_output(out: str | Path, newline: str | None = None) -> Iterator[IO[str]]:
+    """A text file (UTF-8) that replaces ``out`` only once completely written.
+
+    An ``OSError`` while writing (disk full, I/O error) becomes :class:`OutputWriteError`
+    (one line, exit 7) and the temporary file is removed; ``out`` is left as it was.
+    """
+    real = Path(os.path.realpath(out))  # write through a symlink, do not replace the link
+    try:
+        st = os.stat(real)
+    except OSError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        try:
+            with open(real, "w", encoding="utf-8", newline=newline) as f:
+                yield f
+        except OSError as err:
+            raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+    except OSError as err:
+        raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask())
+        os.replace(tmp, real)
+    except OSError as err:
+        _unlink(tmp)
+        raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
