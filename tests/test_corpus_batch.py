@@ -110,8 +110,8 @@ def test_discover_walks_folders_and_keeps_named_files(tmp_path):
     found = discover([tmp_path / "a", tmp_path / "odd.dat", tmp_path / "a" / "b"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
         "a/b/y.tiff", "a/b/z.txt", "a/x.PDF", "odd.dat"]
-    with pytest.raises(InputFileError):
-        discover([tmp_path / "missing"])
+    # a missing path is kept: the batch records it as an error row (issue 9, defect 6)
+    assert discover([tmp_path / "missing"]) == [tmp_path / "missing"]
 
 
 # ------------------------------------------------------------------------- worker function
@@ -183,7 +183,7 @@ def test_batch_records_bad_files_and_goes_on(tmp_path):
         assert {name: err["error_type"] for name, err in errors.items()} == {
             "corrupt.pdf": "InputFileError", "copy-of-corrupt.pdf": "InputFileError",
             "encrypted.pdf": "EncryptedPdfError", "empty.pdf": "InputFileError",
-            "junk.png": "UnsupportedInputError", "junk.txt": "InputFileError"}
+            "junk.png": "UnsupportedInputError", "junk.txt": "UnsupportedInputError"}
         assert errors["encrypted.pdf"]["reason"].startswith("encrypted PDF (needs a password)")
         assert errors["junk.txt"]["reason"] == "binary data, not text"
         # the later of two identical inputs (in path order) fails as a copy of the first

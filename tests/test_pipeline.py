@@ -110,7 +110,7 @@ def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path):
     out = tmp_path / "no-such-folder" / "record.json"
     result = CliRunner().invoke(main, ["extract", str(text), "-o", str(out)])
     assert result.exit_code == 2
-    assert f"cannot write {out}: No such file or directory" in result.stderr
+    assert result.stderr == f"vanban: error: {out}: -o: no such folder {out.parent}\n"
     assert not out.parent.exists()
 
 

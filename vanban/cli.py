@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,11 +18,11 @@ from typing import IO, Iterator
 import click
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, VanbanError
+from .errors import EXIT_INTERRUPTED, OutputWriteError, StoreError, VanbanError, one_line
 
 
 def _fail(err: VanbanError) -> None:
-    click.echo(f"vanban: error: {err}", err=True)
+    click.echo(f"vanban: error: {err}", err=True)  # str(err) is one line (errors.one_line)
     sys.exit(err.exit_code)
 
 
@@ -55,7 +56,48 @@ def _default_jobs() -> int:
 
 
 class VanbanGroup(click.Group):
-    """Maps VanbanError to its exit code and Ctrl-C to 130 for every command."""
+    """One line on stderr and a documented exit code (vanban.errors) for every failure.
+
+    VanbanError -> its exit code; click's usage errors -> one line, exit 2; a damaged or
+    unreadable database met while reading -> exit 6; the output (stdout) failing -> exit 7;
+    Ctrl-C -> 130; anything else is a bug: one line, exit 1 (``VANBAN_DEBUG=1`` shows the
+    traceback).
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            try:
+                rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+                sys.stdout.flush()
+            except click.exceptions.NoArgsIsHelpError as err:
+                err.show()
+                sys.exit(err.exit_code)
+            except click.UsageError as err:
+                hint = f" (see '{err.ctx.command_path} --help')" if err.ctx else ""
+                if (isinstance(err, click.NoSuchOption) and err.ctx is not None
+                        and err.ctx.command.name == "search"):
+                    hint = (f" (a search word starting with '-' goes after '--': "
+                            f"vanban search --db DB -- {err.option_name}...)")
+                click.echo(f"vanban: error: {one_line(err.format_message())}{hint}", err=True)
+                sys.exit(err.exit_code)
+            except click.ClickException as err:
+                click.echo(f"vanban: error: {one_line(err.format_message())}", err=True)
+                sys.exit(err.exit_code)
+            except click.exceptions.Abort:
+                click.echo("vanban: interrupted", err=True)
+                sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # The reader went away (`vanban export ... | head`): stop quietly.
+            _silence_stdout()
+            sys.exit(0)
+        except OSError as err:
+            if err.filename is None:  # writing standard output failed (disk full, I/O error)
+                _silence_stdout()
+                _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
+            raise
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):
         try:
@@ -65,6 +107,30 @@ class VanbanGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("vanban: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except sqlite3.Error as err:  # met while reading a damaged database
+            db = (ctx.meta.get("vanban_db") or None)
+            _fail(StoreError(f"corpus database error: {err}", db))
+        except OSError as err:
+            if err.filename is None:
+                raise  # standard output: handled in main
+            _fail(VanbanError(f"internal error (please report it): {err.strerror or err}",
+                              str(err.filename)))
+        except Exception as err:
+            if os.environ.get("VANBAN_DEBUG"):
+                raise
+            _fail(VanbanError(f"internal error (please report it; VANBAN_DEBUG=1 shows the "
+                              f"traceback): {type(err).__name__}: {err}"))
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 @click.group(cls=VanbanGroup)
@@ -191,14 +257,30 @@ _TABLE_COLUMNS = {
 }
 
 
+#: Longest filter value accepted (an agency name or a province is far shorter; a huge value
+#: would only make SQLite's LIKE fail).
+MAX_FILTER_CHARS = 500
+
+
+def _bounded_text(ctx, param, value):
+    if value is not None and len(value) > MAX_FILTER_CHARS:
+        raise click.BadParameter(f"{len(value)} characters; at most {MAX_FILTER_CHARS}")
+    return value
+
+
 def _corpus_filters(func):
     """The row filters shared by `vanban query` and `vanban export`."""
     options = [
-        click.option("--agency", help="Tasks (or documents) naming this agency as lead or partner."),
-        click.option("--year", type=int, help="Document year (target rows: the target's due year)."),
-        click.option("--province", help="Province of the issuer (diacritics optional)."),
-        click.option("--doc-type", help="Kế hoạch, Quyết định, Chỉ thị, ... (diacritics optional)."),
-        click.option("--cites", metavar="NUMBER", help="Documents citing this number, e.g. 208/QĐ-TTg."),
+        click.option("--agency", callback=_bounded_text,
+                     help="Tasks (or documents) naming this agency as lead or partner."),
+        click.option("--year", type=click.IntRange(1, 9999),
+                     help="Document year (target rows: the target's due year)."),
+        click.option("--province", callback=_bounded_text,
+                     help="Province of the issuer (diacritics optional)."),
+        click.option("--doc-type", callback=_bounded_text,
+                     help="Kế hoạch, Quyết định, Chỉ thị, ... (diacritics optional)."),
+        click.option("--cites", metavar="NUMBER", callback=_bounded_text,
+                     help="Documents citing this number, e.g. 208/QĐ-TTg."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -306,7 +388,8 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
               help="Search only these units (repeatable).")
 @click.option("--documents", "per_document", is_flag=True,
               help="One row per document (its best match) with the number of matches.")
-@click.option("--limit", "-n", type=int, default=20, show_default=True)
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Most hits shown (at least 1).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
@@ -352,7 +435,8 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
                                            "section", "duty", "item", "error"]),
               default="document", show_default=True, help="What one row is.")
 @_corpus_filters
-@click.option("--limit", "-n", type=int, default=None)
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=None,
+              help="Most rows shown (at least 1) [default: all].")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
@@ -436,18 +520,9 @@ def evaluate_extract_cmd(records, gold_dir, text_dir, text_suffix, pages_dir, th
 
 # ------------------------------------------------------------------------------- restore
 def _read_text_input(source: str) -> str:
-    """Text of FILE or stdin ('-'); 8-bit legacy files (TCVN3/VNI) are read byte for byte."""
-    from .errors import InputFileError
-    from .pipeline import decode_text
-    if source == "-":
-        return decode_text(sys.stdin.buffer.read())
-    path = Path(source)
-    if not path.is_file():
-        raise InputFileError("no such file", source)
-    try:
-        return decode_text(path.read_bytes())
-    except OSError as err:
-        raise InputFileError(f"cannot read: {err.strerror or err}", source) from err
+    """Text of FILE or stdin ('-'), in its detected encoding (vanban.pipeline.decode_text)."""
+    from .pipeline import read_text_source
+    return read_text_source(source)[0]
 
 
 @main.command("restore")

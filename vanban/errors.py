@@ -57,6 +57,33 @@ class UnsupportedInputError(InputFileError):
     """A file type vanban does not read, or binary junk."""
 
 
+class NotARegularFileError(UnsupportedInputError):
+    """A FIFO, device or socket: opening or reading it could block forever."""
+
+
+def check_regular_file(path) -> "os.stat_result":
+    """``os.stat`` of an input that must be a regular file (checked before it is opened, since
+    opening a FIFO blocks until a writer comes); raises :class:`InputFileError` otherwise."""
+    import os
+    import stat
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputFileError("no such file or directory", str(path)) from None
+    except OSError as err:
+        raise InputFileError(f"cannot read: {err.strerror or err}", str(path)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UnsupportedInputError("is a folder, not a file", str(path))
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else
+                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "not a regular file")
+        raise NotARegularFileError(f"{kind}, not a regular file; save the data to a file first",
+                                   str(path))
+    return st
+
+
 class ImageTooLargeError(InputFileError):
     """An image above the pixel limit (decompression-bomb protection)."""
 

@@ -6,14 +6,17 @@ on a Dask worker is the record made here.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
+import re
 import sys
+import unicodedata
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputFileError, VanbanError
+from .errors import InputFileError, UnsupportedInputError, VanbanError, check_regular_file
 from .model import Document, PlanRecord
 
 #: Suffixes read as text (legacy OCR dumps, born-digital text); everything else goes to ocr.
@@ -56,41 +59,132 @@ class PipelineResult:
     timings: dict
 
 
-def decode_text(data: bytes) -> str:
-    """Bytes of a text input as str: UTF-8 (with or without BOM), else a legacy 8-bit encoding."""
+#: Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+#: Control characters that never occur in a text document (tab, newlines and form feed do).
+_BINARY_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Share of such characters above which the input is binary junk, not text.
+MAX_CONTROL_SHARE = 0.01
+#: Bytes of an 8-bit file compared under each candidate encoding.
+_SAMPLE_BYTES = 200_000
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when every other byte is NUL (Latin and Vietnamese text in
+    UTF-16 has a NUL high byte for most characters), else None."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _vietnamese_share(text: str) -> float:
+    from .normalize.encodings import _known_share
+    from .normalize.restorer import get_restorer
+    return _known_share(text, get_restorer().lm.index.__contains__)
+
+
+def _eight_bit_encoding(data: bytes) -> str:
+    """'cp1258' (Windows Vietnamese) or 'latin-1' for an 8-bit file that is not UTF-8.
+
+    latin-1 keeps every byte, so normalize can recognise and map the legacy font encodings
+    (TCVN3, VNI); cp1258 (base letters plus combining tone marks) is chosen when it reads as
+    more known Vietnamese syllables than the best legacy conversion of the same bytes.
+    """
+    sample = data[:_SAMPLE_BYTES]
     try:
-        return data.decode("utf-8-sig")
+        as_cp1258 = unicodedata.normalize("NFC", sample.decode("cp1258"))
     except UnicodeDecodeError:
-        # TCVN3 / VNI files are 8-bit; latin-1 keeps every byte so normalize can map them.
-        return data.decode("latin-1")
+        return "latin-1"  # a byte cp1258 does not define
+    from .normalize.encodings import convert_legacy_encoding
+    as_legacy, _ = convert_legacy_encoding(sample.decode("latin-1"))
+    cp1258_share = _vietnamese_share(as_cp1258)
+    return "cp1258" if cp1258_share > max(0.3, _vietnamese_share(as_legacy)) else "latin-1"
+
+
+def detect_text_encoding(data: bytes) -> str:
+    """The encoding of a text input's bytes: a BOM's (UTF-8/16/32), UTF-16 without BOM,
+    UTF-8, else an 8-bit one (:func:`_eight_bit_encoding`)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return utf16
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return _eight_bit_encoding(data)
+
+
+def decode_text(data: bytes, source: str = "-") -> str:
+    """Bytes of a text input as str, in the encoding :func:`detect_text_encoding` finds.
+
+    Raises :class:`UnsupportedInputError` for binary junk (control characters, NUL bytes
+    outside UTF-16): junk decoded as latin-1 would otherwise go on as garbage text.
+    """
+    encoding = detect_text_encoding(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:  # a UTF-16/32 file cut in the middle of a character
+        raise UnsupportedInputError(f"not valid {encoding.upper()} text ({err.reason})",
+                                    source) from None
+    if encoding == "cp1258":
+        text = unicodedata.normalize("NFC", text)
+    probe = text[:100_000]
+    if probe and len(_BINARY_RE.findall(probe)) > MAX_CONTROL_SHARE * len(probe):
+        raise UnsupportedInputError("binary data, not text", source)
+    return text
 
 
 def _text_bytes(path: str | Path) -> bytes:
+    check_regular_file(path)  # before opening: a FIFO would block forever
     try:
         data = Path(path).read_bytes()
     except OSError as err:
         raise InputFileError(f"cannot read: {err.strerror or err}", str(path)) from err
     if not data.strip():
         raise InputFileError("empty text file", str(path))
-    if b"\x00" in data[:4096]:
-        raise InputFileError("binary data, not text", str(path))
+    return data
+
+
+def read_stdin_bytes(source: str = "-") -> bytes:
+    """Standard input as bytes; empty input is an InputFileError (exit 3)."""
+    data = sys.stdin.buffer.read()
+    if not data.strip():
+        raise InputFileError("empty input", "standard input" if source == "-" else source)
     return data
 
 
 def read_text_file(path: str | Path) -> str:
     """Text input as str (see :func:`decode_text`); an empty or binary file is an InputFileError."""
-    return decode_text(_text_bytes(path))
+    return decode_text(_text_bytes(path), str(path))
+
+
+def read_text_source(source: str | Path) -> tuple[str, bytes]:
+    """(text, bytes) of a text FILE or of standard input for ``"-"`` (see :func:`decode_text`)."""
+    if str(source) == "-":
+        data = read_stdin_bytes()
+        return decode_text(data, "standard input"), data
+    data = _text_bytes(source)
+    return decode_text(data, str(source)), data
 
 
 def text_document(source: str | Path) -> Document:
     """A text file, or standard input for ``"-"``, wrapped into a Document (no normalisation).
 
-    A file's ``sha256`` is its content hash (as for every other input); stdin is read as it is.
+    Its ``sha256`` is the content hash of the bytes read (as for every other input).
     """
-    if str(source) == "-":
-        return Document.from_text(sys.stdin.read(), source="-")
-    data = _text_bytes(source)
-    doc = Document.from_text(decode_text(data), source=str(source))
+    text, data = read_text_source(source)
+    doc = Document.from_text(text, source=str(source))
     doc.sha256 = hashlib.sha256(data).hexdigest()  # = model.file_sha256, without reading again
     return doc
 

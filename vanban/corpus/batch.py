@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ..errors import EXIT_OK, InputFileError, MissingDependencyError, VanbanError
+from ..errors import (EXIT_OK, InputFileError, MissingDependencyError, VanbanError,
+                      check_regular_file, one_line)
 from ..model import Document, file_sha256
 from ..normalize.vietnamese import strip_diacritics
 from ..pipeline import PipelineOptions, default_jobs, process_document, process_path
@@ -47,7 +48,10 @@ EXIT_MISSING_DEPENDENCY = MissingDependencyError.exit_code
 # ------------------------------------------------------------------------------- discovery
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Input files under ``paths``: directories are walked recursively (hidden entries skipped,
-    only :data:`INPUT_SUFFIXES`), files are taken as given. Sorted, without repeats."""
+    only :data:`INPUT_SUFFIXES`), files are taken as given. Sorted, without repeats.
+
+    A path that does not exist is kept too: the batch records it as an error row like any
+    other bad input, and the others go on."""
     found: dict[str, Path] = {}
     for p in paths:
         p = Path(p)
@@ -58,10 +62,8 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                     if not name.startswith(".") and Path(name).suffix.lower() in INPUT_SUFFIXES:
                         f = Path(root) / name
                         found.setdefault(str(f.resolve()), f)
-        elif p.exists():
-            found.setdefault(str(p.resolve()), p)
         else:
-            raise InputFileError("no such file or directory", str(p))
+            found.setdefault(str(p.resolve()) if p.exists() else str(p.absolute()), p)
     return sorted(found.values(), key=lambda f: str(f))
 
 
@@ -88,7 +90,7 @@ def process_file(path: str, options: dict | None = None, content: bytes | None =
             local = Path(tmpdir.name) / Path(path).name
             local.write_bytes(content)
         try:
-            if local.stat().st_size == 0:
+            if check_regular_file(local).st_size == 0:
                 raise InputFileError("empty file (0 bytes)", str(path))
             if base["sha256"] is None:
                 base["sha256"] = file_sha256(local)
@@ -178,7 +180,7 @@ class BatchSummary:
                  f"{self.pages} pages in {self.seconds:.1f} s ({self.docs_per_minute:.1f} "
                  "documents/min)"]
         for f in self.failures[:20]:
-            lines.append(f"  failed: {f['path']}: {f['error_type']}: {f['reason']}")
+            lines.append(one_line(f"  failed: {f['path']}: {f['error_type']}: {f['reason']}"))
         if len(self.failures) > 20:
             lines.append(f"  ... and {len(self.failures) - 20} more (see the errors table)")
         return "\n".join(lines)
@@ -218,14 +220,14 @@ class Progress:
                                      f"{self.failed} failed", refresh=False)
             self.bar.update(1)
             if status == "failed":
-                self.bar.write(f"failed: {path}: {reason}", file=self.stream)
+                self.bar.write(one_line(f"failed: {path}: {reason}"), file=self.stream)
             return
         detail = ""
         if status == "stored":
             detail = f" ({pages} pages, {seconds:.1f} s)" if seconds is not None else ""
         elif status == "failed":
             detail = f": {reason}"
-        self.log(f"[{self.done}/{self.total}] {status} {path}{detail}")
+        self.log(one_line(f"[{self.done}/{self.total}] {status} {path}{detail}"))
 
     def note(self, message: str) -> None:
         """A line that is not about one input (a warning), above the bar if there is one."""
@@ -287,12 +289,17 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                     bar.update("skipped (failed before)", str(f))
                     continue
                 try:
-                    if f.stat().st_size == 0:
+                    if check_regular_file(f).st_size == 0:
                         _record_failure(store, summary, bar, {
                             "path": str(f), "sha256": None, "error_type": "InputFileError",
                             "reason": "empty file (0 bytes)", "exit_code": 3})
                         continue
                     sha = file_sha256(f)
+                except InputFileError as err:
+                    _record_failure(store, summary, bar, {
+                        "path": str(f), "sha256": None, "error_type": type(err).__name__,
+                        "reason": err.message, "exit_code": err.exit_code})
+                    continue
                 except OSError as err:
                     _record_failure(store, summary, bar, {
                         "path": str(f), "sha256": None, "error_type": "InputFileError",
@@ -322,6 +329,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                 summary.worker_seconds += (result.get("timings") or {}).get("total") or 0.0
                 if stored:
                     summary.stored += 1
+                else:  # another batch stored the same content meanwhile
+                    summary.skipped += 1
                 bar.update("stored" if stored else "skipped", result["path"],
                            pages=result.get("pages") or 0,
                            seconds=(result.get("timings") or {}).get("total"))

@@ -18,13 +18,17 @@ import csv
 import hashlib
 import io
 import json
-import unicodedata
+import os
 import re
 import sqlite3
+import stat
+import time
+import unicodedata
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
+from urllib.parse import quote
 
 from .. import __version__
 from ..errors import StoreError
@@ -107,6 +111,44 @@ def province_of(issuer: str | None, place: str | None = None) -> str | None:
     return place.strip() if place and place.strip() else None
 
 
+#: The first bytes of every SQLite 3 database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _table_names(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _is_vanban(conn: sqlite3.Connection, names: set[str]) -> bool:
+    """A vanban store has a ``meta`` table holding its schema version."""
+    if "meta" not in names:
+        return False
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'store_schema_version'").fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None
+
+
+def _foreign_message(names: set[str]) -> str:
+    shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
+    return (f"not a vanban corpus database (another application's SQLite file with tables "
+            f"{shown}); nothing was written to it")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of ``script`` one by one (executescript would COMMIT first)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf
+            buf = ""
+    if buf.strip():
+        yield buf
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -167,35 +209,172 @@ class Store:
     ``readonly=True`` opens an existing file without writing (and fails if there is none).
     """
 
-    def __init__(self, path: str | Path, *, readonly: bool = False, timeout: float = 60.0):
+    def __init__(self, path: str | Path, *, readonly: bool = False, timeout: float = 60.0,
+                 check: bool = True):
         self.path = Path(path)
         self.readonly = readonly
+        self.timeout = timeout
+        self.conn: sqlite3.Connection | None = None
         try:
             if readonly:
-                if not self.path.exists():
-                    raise StoreError("no such corpus database", str(self.path))
-                self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
-                                            timeout=timeout, isolation_level=None)
+                self.conn = self._open_readonly()
             else:
+                self._refuse_foreign()
                 self.conn = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
-                self.conn.execute("PRAGMA journal_mode=WAL")
+                self._create_schema()
+                if check:
+                    self._quick_check()
+                self._set_journal_mode("wal")
                 # NORMAL in WAL mode is durable against a killed process (only an OS crash can
                 # lose the last commits) and much faster than FULL for one commit per document.
                 self.conn.execute("PRAGMA synchronous=NORMAL")
-                self.conn.executescript(SCHEMA)
-                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('store_schema_version', ?)",
-                                  (STORE_SCHEMA_VERSION,))
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys=OFF")
             # Query helpers for vanban's own SQL only; nothing stored depends on them.
             self.conn.create_function("vanban_fold", 1, fold, deterministic=True)
             self.conn.execute("SELECT count(*) FROM documents").fetchone()
         except sqlite3.Error as err:
+            if self.conn is not None:
+                self.conn.close()
             raise StoreError(f"cannot open corpus database: {err}", str(self.path)) from err
+        except StoreError:
+            if self.conn is not None:
+                self.conn.close()
+            raise
+
+    # ---------------------------------------------------------------------------- opening
+    def _check_file(self, must_exist: bool) -> bool:
+        """False for a database still to be created; raises for a path that is not one."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            if must_exist:
+                raise StoreError("no such corpus database", str(self.path)) from None
+            return False
+        except OSError as err:
+            raise StoreError(f"cannot open corpus database: {err.strerror or err}",
+                             str(self.path)) from None
+        if stat.S_ISDIR(st.st_mode):
+            raise StoreError("is a folder, not a corpus database", str(self.path))
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreError("not a regular file, not a corpus database", str(self.path))
+        if st.st_size == 0:
+            if must_exist:
+                raise StoreError("empty file, not a corpus database", str(self.path))
+            return False
+        try:
+            with open(self.path, "rb") as f:
+                header = f.read(len(SQLITE_HEADER))
+        except OSError as err:
+            raise StoreError(f"cannot read: {err.strerror or err}", str(self.path)) from None
+        if header != SQLITE_HEADER:
+            raise StoreError("not a SQLite database (not a vanban corpus); nothing was written "
+                             "to it", str(self.path))
+        return True
+
+    def _uri(self, **params: str) -> str:
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        return f"file:{quote(str(self.path.absolute()))}?{query}"
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """A connection that cannot write: ``mode=ro``, or ``immutable=1`` where even the lock
+        files cannot be made (a read-only filesystem, a WAL file without its -shm)."""
+        self._check_file(must_exist=True)
+        conn = sqlite3.connect(self._uri(mode="ro"), uri=True, timeout=self.timeout,
+                               isolation_level=None)
+        try:
+            names = _table_names(conn)
+        except sqlite3.OperationalError:
+            conn.close()
+            conn = sqlite3.connect(self._uri(mode="ro", immutable="1"), uri=True,
+                                   timeout=self.timeout, isolation_level=None)
+            names = _table_names(conn)
+        if not _is_vanban(conn, names):
+            conn.close()
+            raise StoreError(_foreign_message(names), str(self.path))
+        return conn
+
+    def _refuse_foreign(self) -> None:
+        """Look (without writing anything) whether an existing file is vanban's store."""
+        if not self._check_file(must_exist=False):
+            return
+        try:
+            conn = sqlite3.connect(self._uri(mode="ro", immutable="1"), uri=True,
+                                   isolation_level=None)
+        except sqlite3.Error:
+            return  # the write path below says what is wrong
+        try:
+            names = _table_names(conn)
+            if names and not _is_vanban(conn, names):
+                raise StoreError(_foreign_message(names), str(self.path))
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"damaged corpus database ({err}); nothing was written to it",
+                             str(self.path)) from None
+        finally:
+            conn.close()
+
+    def _create_schema(self) -> None:
+        """Every table in one IMMEDIATE transaction: two batches started at once on a new file
+        queue on the write lock (busy timeout) instead of one failing "database is locked"."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            names = _table_names(conn)
+            if names and not _is_vanban(conn, names):
+                raise StoreError(_foreign_message(names), str(self.path))
+            if "meta" not in names or "search_index" not in names:
+                for statement in _statements(SCHEMA):
+                    conn.execute(statement)
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('store_schema_version', ?)",
+                             (STORE_SCHEMA_VERSION,))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _quick_check(self) -> None:
+        """Refuse to write into a damaged file (``PRAGMA quick_check``)."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as err:
+            rows = [str(err)]
+        if rows != ["ok"]:
+            raise StoreError("damaged corpus database (quick_check: " + "; ".join(rows)[:300]
+                             + "); nothing was written; restore a backup or rebuild it with "
+                             "`sqlite3 DB .recover`", str(self.path))
+
+    def _set_journal_mode(self, mode: str) -> bool:
+        """Switch the journal mode, waiting (up to the timeout) while others hold the file."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                current = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if current.lower() == mode:
+                    return True
+                got = self.conn.execute(f"PRAGMA journal_mode={mode}").fetchone()[0]
+                return got.lower() == mode
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) and "busy" not in str(err):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     # ------------------------------------------------------------------ context / lifecycle
     def close(self) -> None:
+        """Close; the last writer out puts the file back in rollback-journal mode, so that
+        readers (``mode=ro``) create no -wal/-shm files beside it and a copy of the one file
+        is the whole database. With another connection still open it stays in WAL mode."""
+        if self.conn is None:
+            return
+        if not self.readonly:
+            try:
+                self.conn.execute("PRAGMA busy_timeout=0")
+                self.conn.execute("PRAGMA journal_mode=DELETE")
+            except sqlite3.Error:
+                pass
         self.conn.close()
+        self.conn = None
 
     def __enter__(self) -> "Store":
         return self
@@ -204,24 +383,38 @@ class Store:
         self.close()
 
     # ------------------------------------------------------------------------------ reading
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[sqlite3.Row]:
+        """Rows of a read; a damaged file met part-way is a StoreError, not a traceback."""
+        try:
+            cursor = self.conn.execute(sql, tuple(params))
+            while True:
+                rows = cursor.fetchmany(256)
+                if not rows:
+                    return
+                yield from rows
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"cannot read the corpus database ({err}); the file may be "
+                             "damaged (`sqlite3 DB 'PRAGMA integrity_check'` tells)",
+                             str(self.path)) from None
+
     def has_document(self, document_id: str) -> bool:
         """True when a document with this content hash is stored."""
-        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?",
-                                 (document_id,)).fetchone() is not None
+        return next(self._rows("SELECT 1 FROM documents WHERE id = ?", (document_id,)),
+                    None) is not None
 
     def document_ids(self) -> set[str]:
         """Content hashes of every stored document."""
-        return {r[0] for r in self.conn.execute("SELECT id FROM documents")}
+        return {r[0] for r in self._rows("SELECT id FROM documents")}
 
     def record(self, document_id: str) -> dict | None:
         """The whole stored plan record of a document (a dict, PlanRecord.to_dict() shape)."""
-        row = self.conn.execute("SELECT record_json FROM records WHERE document_id = ?",
-                                (document_id,)).fetchone()
+        row = next(self._rows("SELECT record_json FROM records WHERE document_id = ?",
+                              (document_id,)), None)
         return json.loads(row[0]) if row else None
 
     def records(self) -> Iterator[dict]:
         """Every stored record, in document date order."""
-        for row in self.conn.execute(
+        for row in self._rows(
                 "SELECT r.record_json FROM records r JOIN documents d ON d.id = r.document_id "
                 "ORDER BY d.date, d.number, d.id"):
             yield json.loads(row[0])
@@ -235,7 +428,7 @@ class Store:
         out = {}
         for table in ("documents", "sections", "objectives", "targets", "tasks", "agencies",
                       "references", "errors"):
-            out[table] = self.conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            out[table] = next(self._rows(f'SELECT count(*) FROM "{table}"'))[0]
         return out
 
     # ------------------------------------------------------------------------------ writing
@@ -522,6 +715,8 @@ class Store:
             return self.conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as err:
             raise StoreError(f"bad search query {expression!r}: {err}") from err
+        except sqlite3.DatabaseError:
+            return list(self._rows(sql, params))  # says the file is damaged
 
     # -------------------------------------------------------------------------------- query
     def query(self, kind: str = "document", *, agency: str | None = None,
@@ -589,7 +784,7 @@ class Store:
         if limit:
             sql += f" LIMIT {int(limit)}"
         columns = COLUMNS[kind]
-        for row in self.conn.execute(sql, params):
+        for row in self._rows(sql, params):
             keys = row.keys()
             yield {c: (row[c] if c in keys else None) for c in columns}
 

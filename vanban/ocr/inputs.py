@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from PIL import Image, ImageOps
 
-from ..errors import EncryptedPdfError, ImageTooLargeError, InputFileError, UnsupportedInputError
+from ..errors import (EncryptedPdfError, ImageTooLargeError, InputFileError,
+                      UnsupportedInputError, check_regular_file)
 from ..model import Block, Line, Page, Word
 from .textcheck import looks_vietnamese
 
@@ -116,6 +118,59 @@ def _open_image(path: Path) -> Image.Image:
     return img
 
 
+#: Modes PIL gives deep greyscale images (16-bit PNG/TIFF, 32-bit int, float).
+_DEEP_GRAY_MODES = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
+_ALPHA_MODES = {"LA", "La", "PA", "RGBA", "RGBa"}
+
+
+def _deep_gray_to_8bit(frame: Image.Image) -> Image.Image:
+    """16-bit (or 32-bit, float) greyscale scaled into 0-255 by its bit depth.
+
+    PIL's ``convert("L")`` clips every value above 255 to white, so a 16-bit page (white
+    65535, ink a few thousand) came out a blank white page. The depth is the smallest number
+    of bits holding the brightest pixel (12-bit scanner data is common), floats in 0-1 are
+    taken as they are.
+    """
+    arr = np.asarray(frame).astype(np.float64)
+    top = float(arr.max()) if arr.size else 0.0
+    if frame.mode == "F" and top <= 1.0:
+        scale = 1.0
+    elif top <= 255:
+        scale = 255.0
+    else:
+        scale = float(2 ** int(np.ceil(np.log2(top + 1))) - 1)
+    out = np.clip(np.rint(arr * (255.0 / scale)), 0, 255).astype(np.uint8)
+    return Image.fromarray(out, mode="L")
+
+
+def page_image(frame: Image.Image) -> Image.Image:
+    """A decoded frame as an 8-bit page: ``L`` for greyscale and bilevel, ``RGB`` otherwise.
+
+    Done once, at input, so that every later step sees one of two modes: deep greyscale is
+    scaled (not clipped), transparency is laid on white (a transparent background would
+    otherwise read as black), palette and CMYK become RGB.
+    """
+    mode = frame.mode
+    if mode in ("L", "RGB"):
+        return frame.copy()
+    if mode == "1":
+        return frame.convert("L")
+    if mode in _DEEP_GRAY_MODES:
+        return _deep_gray_to_8bit(frame)
+    if mode == "P":
+        frame = frame.convert("RGBA" if "transparency" in frame.info else "RGB")
+        if frame.mode == "RGB":
+            return frame
+    elif mode in ("L", "LA") and "transparency" in frame.info:
+        frame = frame.convert("LA")
+    if frame.mode in _ALPHA_MODES:
+        rgba = frame.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        flat = Image.alpha_composite(white, rgba)
+        return flat.convert("L" if mode in ("LA", "La") else "RGB")
+    return frame.convert("RGB")  # CMYK, YCbCr, LAB, HSV
+
+
 def _image_dpi(img: Image.Image) -> float | None:
     dpi = img.info.get("dpi")
     try:
@@ -144,12 +199,7 @@ def _image_sources(path: Path) -> list[PageSource]:
                     frame.load()
                 except Exception as err:
                     raise InputFileError(f"cannot decode image: {err}", str(path)) from None
-                if frame.mode in ("RGB", "L"):
-                    out = frame.copy()
-                elif frame.mode in ("1", "I", "I;16", "I;16B", "F"):  # bilevel / deep gray
-                    out = frame.convert("L")
-                else:  # palette, RGBA, CMYK, LA ...
-                    out = frame.convert("RGB")
+                out = page_image(frame)
                 # Phone photos store "rotate me" in EXIF instead of turning the pixels.
                 out = ImageOps.exif_transpose(out) if frame.getexif().get(0x0112, 1) != 1 else out
                 if dpi:
@@ -232,16 +282,32 @@ def _union(boxes):
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def _pdf_open_error(path: Path, pdfium_message: str) -> InputFileError:
+    """Why pdfium could not open ``path``, asked of pikepdf: pdfium's error code is a
+    process-wide "last error", which a previous file (an encrypted one) can leave behind, so
+    a later 0-page PDF was reported as encrypted."""
+    import pikepdf
+    reason = pdfium_message.rstrip(".")
+    try:
+        with pikepdf.open(path) as pdf:
+            pages = len(pdf.pages)
+    except pikepdf.PasswordError:
+        return EncryptedPdfError("encrypted PDF (needs a password); decrypt it first, e.g. "
+                                 "qpdf --decrypt --password=... in.pdf out.pdf", str(path))
+    except Exception as err:  # pikepdf cannot read it either
+        reason = str(err).splitlines()[0] if str(err) else reason
+        return InputFileError(f"corrupt or unreadable PDF ({reason})", str(path))
+    if pages == 0:
+        return InputFileError("PDF has no pages", str(path))
+    return InputFileError(f"corrupt or unreadable PDF ({reason})", str(path))
+
+
 def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
     import pypdfium2 as pdfium
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as err:
-        msg = str(err)
-        if "password" in msg.lower():
-            raise EncryptedPdfError("encrypted PDF (needs a password); decrypt it first, e.g. "
-                                    "qpdf --decrypt --password=... in.pdf out.pdf", str(path)) from None
-        raise InputFileError(f"corrupt or unreadable PDF ({msg.rstrip('.')})", str(path)) from None
+        raise _pdf_open_error(path, str(err)) from None
     if len(pdf) == 0:
         raise InputFileError("PDF has no pages", str(path))
     sources = []
@@ -286,8 +352,7 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
 def open_input(path: str | Path, force_ocr: bool = False) -> list[PageSource]:
     """Validate one input file and list its pages; raises InputFileError subclasses."""
     path = Path(path)
-    if not path.exists():
-        raise InputFileError("no such file", str(path))
+    check_regular_file(path)  # before opening: a FIFO named x.pdf would block forever
     kind = sniff_type(path)
     if kind == "pdf":
         return _pdf_sources(path, force_ocr)
