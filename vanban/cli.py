@@ -50,6 +50,34 @@ def _write_output(text: str, out: str | None) -> None:
             sys.stdout.write("\n")
 
 
+def _progress_bar(enabled: bool | None, desc: str, unit: str, total: int | None = None):
+    """A tqdm bar on stderr when it is a terminal (or ``--progress``); None when piped or
+    ``--no-progress``, so logs and pipelines stay clean."""
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True,
+                leave=False, unit_scale=unit == "char")
+
+
+def _page_progress(bar):
+    """A ``progress(total_pages)`` callback for vanban.ocr that advances ``bar`` by a page."""
+    if bar is None:
+        return None
+
+    def page_done(total: int) -> None:
+        if bar.total != total:
+            bar.total = total
+        bar.update(1)
+    return page_done
+
+
+_PROGRESS_OPTION = click.option("--progress/--no-progress", default=None,
+                                help="Progress bar on stderr [default: only on a terminal].")
+
+
 def _default_jobs() -> int:
     from .pipeline import default_jobs
     return default_jobs()
@@ -157,8 +185,9 @@ def evaluate() -> None:
 @click.option("--no-upscale", is_flag=True, help="Do not enlarge low-resolution (< 200 dpi) pages.")
 @click.option("--force-ocr", is_flag=True, help="OCR PDF pages even when their text layer looks real.")
 @click.option("--lang", "-l", default="vie", show_default=True, help="Tesseract language(s).")
+@_PROGRESS_OPTION
 def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, no_upscale,
-            force_ocr, lang):
+            force_ocr, lang, progress):
     """OCR scans (PDF, TIFF, PNG, JPEG, or folders of them) into Vietnamese text.
 
     Inputs that cannot be read (corrupt, encrypted, empty, mistyped, too large) are reported on
@@ -170,7 +199,12 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
     options = OcrOptions(jobs=jobs or _default_jobs(), seal_removal=not no_seal_removal,
                          deskew=not no_deskew, orientation=not no_orientation,
                          upscale=not no_upscale, force_ocr=force_ocr, lang=lang)
-    docs, errors = ocr_inputs(inputs, options)
+    bar = _progress_bar(progress, "vanban ocr", "page")
+    try:
+        docs, errors = ocr_inputs(inputs, options, progress=_page_progress(bar))
+    finally:
+        if bar is not None:
+            bar.close()
     for err in errors:
         click.echo(f"vanban: error: {err}", err=True)
     for doc in docs:
@@ -226,13 +260,19 @@ def evaluate_ocr_cmd(scans_dir, real_dir, variants, no_raw, jobs, as_json):
 @click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
 @click.option("--mode", type=click.Choice(["auto", "stripped", "legacy", "ocr", "off"]),
               default="auto", show_default=True, help="Diacritic restoration mode.")
-def run_cmd(input_path, out, fmt, jobs, mode):
+@_PROGRESS_OPTION
+def run_cmd(input_path, out, fmt, jobs, mode, progress):
     """Run the whole pipeline (ocr -> normalize -> extract) on one scan, PDF or text file."""
     _check_output(out, inputs=[input_path])
     from .pipeline import PipelineOptions, mode_options, process_path
+    bar = _progress_bar(progress, "vanban run: ocr", "page")
     options = PipelineOptions(jobs=jobs or _default_jobs(), extract=fmt != "text",
-                              **mode_options(mode))
-    result = process_path(input_path, options)
+                              progress=_page_progress(bar), **mode_options(mode))
+    try:
+        result = process_path(input_path, options)
+    finally:
+        if bar is not None:
+            bar.close()
     if fmt == "text":
         _write_output(result.document.text, out)
     elif fmt == "markdown":
@@ -536,19 +576,46 @@ def _read_text_input(source: str) -> str:
 @click.option("--tone-style", type=click.Choice(["old", "new"]), default=None,
               help="Put tone marks in one style: old (hòa, thủy) or new (hoà, thuỷ).")
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
-def restore_cmd(source, mode, fmt, tone_style, out):
-    """Restore Vietnamese diacritics in FILE (or stdin): same lines, corrected words."""
+@_PROGRESS_OPTION
+def restore_cmd(source, mode, fmt, tone_style, out, progress):
+    """Restore Vietnamese diacritics in FILE (or stdin): same lines, corrected words.
+
+    A long text is restored piece by piece (paragraphs, about 200,000 characters at a time)
+    and written as it goes, so memory stays bounded whatever its size.
+    """
     _check_output(out, inputs=[source])
-    from .normalize import restore_text
-    result = restore_text(_read_text_input(source), mode, tone_style=tone_style,
-                          with_confidence=fmt == "json")
-    if fmt == "json":
-        _write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), out)
-    elif out and out != "-":
-        with _output_file(out, newline="") as f:  # the input's line structure, byte for byte
-            f.write(result.text)
-    else:
-        sys.stdout.write(result.text)
+    from .pipeline import restore_stream
+    text = _read_text_input(source)
+    bar = _progress_bar(progress, "vanban restore", "char", total=len(text))
+    pieces = restore_stream(text, mode, tone_style=tone_style, with_confidence=fmt == "json")
+    try:
+        if fmt == "json":
+            merged = None
+            for length, result in pieces:
+                if merged is None:
+                    merged = result
+                else:
+                    merged.text += result.text
+                    merged.changes.extend(result.changes)
+                if bar is not None:
+                    bar.update(length)
+            _write_output(json.dumps(merged.to_dict(), ensure_ascii=False, indent=2), out)
+            return
+        del text  # the pieces hold what is still needed
+
+        def write_all(f) -> None:
+            for length, result in pieces:
+                f.write(result.text)
+                if bar is not None:
+                    bar.update(length)
+        if out and out != "-":
+            with _output_file(out, newline="") as f:  # the input's line structure, byte for byte
+                write_all(f)
+        else:
+            write_all(sys.stdout)
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 @main.command("train-lm")

@@ -15,6 +15,7 @@ import unicodedata
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 from .errors import InputFileError, UnsupportedInputError, VanbanError, check_regular_file
 from .model import Document, PlanRecord
@@ -31,6 +32,8 @@ class PipelineOptions:
     restore_mode: str = "auto"    # see vanban.normalize.restore_text
     extract: bool = True
     ocr: dict = field(default_factory=dict)  # keyword arguments for vanban.ocr.OcrOptions
+    #: Called once per OCRed page with the number of pages (a progress bar); not for batches.
+    progress: Callable[[int], None] | None = None
 
 
 #: Restoration modes as the CLI spells them: a normalize mode, or "off" (no normalize stage).
@@ -195,8 +198,14 @@ def load_document(path: str | Path, options: PipelineOptions | None = None) -> D
     path = Path(path)
     if path.suffix.lower() in TEXT_SUFFIXES:
         return text_document(path)
-    from .ocr import OcrOptions, ocr_file
-    return ocr_file(path, OcrOptions(jobs=options.jobs, **options.ocr))
+    from .ocr import OcrOptions, ocr_inputs
+    docs, errors = ocr_inputs([path], OcrOptions(jobs=options.jobs, **options.ocr),
+                              progress=options.progress)
+    if errors:
+        raise errors[0]
+    if not docs:
+        raise InputFileError("no readable input", str(path))
+    return docs[0]
 
 
 def process_document(doc: Document, options: PipelineOptions | None = None) -> PipelineResult:
@@ -229,3 +238,54 @@ def process_path(path: str | Path, options: PipelineOptions | None = None) -> Pi
     result = process_document(doc, options)
     result.timings = {"load": load_s, **result.timings}
     return result
+
+
+# --------------------------------------------------------------------------- long texts
+#: Characters restored in one piece by :func:`restore_stream`. A text up to this size is
+#: restored whole (as :func:`vanban.normalize.restore_text` does); a longer one piece by piece,
+#: so memory stays bounded whatever the input size (the restorer's lattice grows with it).
+RESTORE_CHUNK_CHARS = 200_000
+
+
+def text_pieces(text: str, size: int = RESTORE_CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) covering ``text`` exactly, cut at paragraph ends (a blank line) where
+    one is in the second half of the window, else at a line end, else at a space."""
+    start, n = 0, len(text)
+    while start < n:
+        if n - start <= size:
+            yield start, text[start:]
+            return
+        end, low = start + size, start + size // 2
+        cut = text.rfind("\n\n", low, end)
+        if cut >= 0:
+            cut += 2
+        else:
+            cut = text.rfind("\n", low, end)
+            cut = cut + 1 if cut >= 0 else text.rfind(" ", low, end) + 1 or end
+        yield start, text[start:cut]
+        start = cut
+
+
+def restore_stream(text: str, mode: str = "auto", *, tone_style: str | None = None,
+                   with_confidence: bool = False, chunk_chars: int = RESTORE_CHUNK_CHARS):
+    """Restore a text of any size piece by piece: yields ``(piece_length, RestoreResult)`` in
+    order; the results' texts joined are the restored text, their change offsets are in the
+    whole text. The legacy encoding and (for ``auto``) the mode are detected once, on the
+    start of the text, so every piece is restored the same way."""
+    from .normalize import detect_mode, restore_text
+    if len(text) <= chunk_chars:
+        yield len(text), restore_text(text, mode, tone_style=tone_style,
+                                      with_confidence=with_confidence)
+        return
+    from .normalize.encodings import convert_legacy_encoding
+    text, encoding = convert_legacy_encoding(text)
+    if mode == "auto":
+        mode = detect_mode(text[:chunk_chars])
+    for offset, piece in text_pieces(text, chunk_chars):
+        result = restore_text(piece, mode, tone_style=tone_style,
+                              with_confidence=with_confidence)
+        result.encoding = encoding
+        for change in result.changes:
+            change.start += offset
+            change.end += offset
+        yield len(piece), result

@@ -31,7 +31,7 @@ from typing import IO, Any, Iterable, Iterator
 from urllib.parse import quote
 
 from .. import __version__
-from ..errors import StoreError
+from ..errors import StoreError, UsageError
 from ..model import PAGE_SEPARATOR, PlanRecord
 from .fold import fold, fold_key
 from .schema import DOCUMENT_TABLES, SCHEMA, STORE_SCHEMA_VERSION
@@ -147,6 +147,15 @@ def _statements(script: str) -> Iterator[str]:
             buf = ""
     if buf.strip():
         yield buf
+
+
+_ESCAPE = "ESCAPE '\\'"
+
+
+def _like_contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _now() -> str:
@@ -753,8 +762,8 @@ class Store:
                 where.append(("t.year" if kind == "target" else "d.year") + " = ?")
                 params.append(int(year))
             if province:
-                where.append("vanban_fold(d.province) LIKE ?")
-                params.append(f"%{fold(province)}%")
+                where.append(f"vanban_fold(d.province) LIKE ? {_ESCAPE}")
+                params.append(_like_contains(fold(province)))
             if doc_type:
                 where.append("vanban_fold(d.doc_type) = ?")
                 params.append(fold(doc_type).strip())
@@ -764,18 +773,20 @@ class Store:
                              "UNION SELECT document_id FROM \"references\" WHERE number_key = ?)")
                 params += [key, key]
             if agency:
-                name = f"%{fold(agency)}%"
+                name = _like_contains(fold(agency))
                 if kind == "task":
                     where.append("(k.document_id, k.seq) IN (SELECT document_id, task_seq FROM "
-                                 "task_agencies WHERE name_folded LIKE ? OR agency_id = ?)")
+                                 f"task_agencies WHERE name_folded LIKE ? {_ESCAPE} "
+                                 "OR agency_id = ?)")
                     params += [name, agency]
                 elif kind == "duty":
-                    where.append("(vanban_fold(u.agency) LIKE ? OR u.agency_id = ?)")
+                    where.append(f"(vanban_fold(u.agency) LIKE ? {_ESCAPE} OR u.agency_id = ?)")
                     params += [name, agency]
                 else:
                     where.append("d.id IN (SELECT document_id FROM task_agencies WHERE "
-                                 "name_folded LIKE ? OR agency_id = ? UNION SELECT document_id "
-                                 "FROM duties WHERE vanban_fold(agency) LIKE ? OR agency_id = ?)")
+                                 f"name_folded LIKE ? {_ESCAPE} OR agency_id = ? UNION SELECT "
+                                 f"document_id FROM duties WHERE vanban_fold(agency) LIKE ? "
+                                 f"{_ESCAPE} OR agency_id = ?)")
                     params += [name, agency, name, agency]
         sql = _KIND_SQL[kind]
         if where:
@@ -835,12 +846,23 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+#: Longest search query accepted, in characters and in terms: FTS5's cost grows faster than
+#: linearly with the number of terms, and no real question has hundreds of them.
+MAX_QUERY_CHARS = 2000
+MAX_QUERY_TERMS = 64
+
+
 def fts_query(query: str) -> str:
     """Turn a user query into an FTS5 MATCH expression over folded text.
 
     Words are folded and quoted (so "208/QĐ-TTg" or "-" cannot break FTS5 syntax); every word
     must occur; ``"a b"`` is a phrase, ``word*`` a prefix, ``OR`` between two terms either.
+    A query over :data:`MAX_QUERY_CHARS` characters or :data:`MAX_QUERY_TERMS` terms is a
+    :class:`~vanban.errors.UsageError` (checked before any parsing, so the cost is bounded).
     """
+    query = query or ""
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(f"search query of {len(query)} characters; at most {MAX_QUERY_CHARS}")
     parts: list[str] = []
     for phrase, word in _TOKEN_RE.findall(query or ""):
         if word == "OR":
@@ -864,8 +886,13 @@ def fts_query(query: str) -> str:
             parts.append(f'"{tokens[0]}"' + ("*" if prefix else ""))
     while parts and parts[-1] == "OR":
         parts.pop()
-    while parts and parts[0] == "OR":
-        parts.pop(0)
+    first = 0
+    while first < len(parts) and parts[first] == "OR":
+        first += 1
+    parts = parts[first:]
+    terms = sum(1 for p in parts if p != "OR")
+    if terms > MAX_QUERY_TERMS:
+        raise UsageError(f"search query of {terms} terms; at most {MAX_QUERY_TERMS}")
     return " ".join(parts)
 
 

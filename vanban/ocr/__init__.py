@@ -279,13 +279,15 @@ def _page_error(err: Exception, number: int, path: Path) -> VanbanError:
                        str(path))
 
 
-def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
-               ) -> tuple[list[Document], list[VanbanError]]:
+def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None,
+               progress=None) -> tuple[list[Document], list[VanbanError]]:
     """OCR files and folders; returns the documents read and the errors of the inputs that failed.
 
     Every input is validated first (a corrupt, encrypted, empty, mistyped or oversized file
     fails alone with one :class:`~vanban.errors.InputFileError`); pages of all good inputs are
     then OCRed ``options.jobs`` at a time. Documents come back in input order.
+    ``progress(total_pages)``, if given, is called once per page done (for a progress bar;
+    from a worker thread when ``jobs`` > 1).
     """
     options = options or OcrOptions()
     engine.check_language(options.lang)
@@ -303,6 +305,12 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
         except VanbanError as err:
             errors.append(err)
 
+    total_pages = sum(len(job.sources) for job in jobs)
+
+    def page_done(_=None) -> None:
+        if progress is not None:
+            progress(total_pages)
+
     workers = max(1, options.jobs)
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     in_flight: deque[Future] = deque()
@@ -316,6 +324,7 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
                         job.pages[source.number] = _run_page(source, options, None, job.path)
                     except Exception as err:  # a Tesseract failure on one page: report, go on
                         job.error = _page_error(err, source.number, job.path)
+                    page_done()
                     continue
                 # PDF pages render here (pdfium is not thread-safe); images decode in the worker.
                 image = None
@@ -329,6 +338,7 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None
                 while len(in_flight) >= 2 * workers:  # bound memory: a few pages ahead
                     in_flight.popleft().exception()  # waits; errors are collected below
                 fut = pool.submit(_run_page, source, options, image, job.path)
+                fut.add_done_callback(page_done)
                 job.pages[source.number] = fut
                 in_flight.append(fut)
         docs: list[Document] = []
