@@ -244,6 +244,12 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
         raise InputFileError(f"corrupt or unreadable PDF ({msg.rstrip('.')})", str(path)) from None
     if len(pdf) == 0:
         raise InputFileError("PDF has no pages", str(path))
+    # Signature widgets carry the signing stamps ("Ký bởi: ...", the signer's seal image): the
+    # page is rendered with them, as poppler and PDF viewers show it; layout reports them as stamps.
+    try:
+        pdf.init_forms()
+    except pdfium.PdfiumError:
+        pass
     sources = []
     for index in range(len(pdf)):
         try:
