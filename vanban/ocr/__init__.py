@@ -29,7 +29,7 @@ from PIL import Image
 
 from ..errors import InputFileError, VanbanError
 from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
-from . import decide, engine, layout, preprocess, stamps
+from . import decide, engine, fields, layout, preprocess, stamps
 from .formats import FORMATS, render_documents
 from .inputs import PageSource, expand_inputs, open_input
 
@@ -264,6 +264,10 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
         reread = _reread_column_blocks(blocks, gray, 1.0, eff_dpi, options)
         if reread:
             info["reread_blocks"] = reread
+    if number == 1 or any(b.role.startswith("header") for b in blocks):
+        found_fields = fields.reread_fields(blocks, ink, eff_dpi, options.lang)
+        if found_fields:
+            info["fields"] = found_fields
     skew = info["skew_deg"] if info.get("rotation") == 0 and "deskew" in info["steps"] else 0.0
     _map_boxes(blocks, (gray.shape[1], gray.shape[0]), skew, scale, (width, height))
     for stamp in found_stamps:

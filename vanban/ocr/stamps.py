@@ -80,10 +80,18 @@ def _inside(box, outer, share: float = 0.5) -> bool:
     return ix > 0 and iy > 0 and ix * iy >= share * area
 
 
+#: The document's own header lines, never part of a stamp (folded text).
+_HEADER = re.compile(r"cong\s*hoa|doc\s*lap|hanh\s*phuc|^\W*uy\s*ban|^\W*so\s*:|ngay\s*\S*\s*thang")
+
+
+def _fold(words: list[Word]) -> str:
+    return fold_diacritics(" ".join(w.text for w in words), lower=True).replace("đ", "d")
+
+
 #: A line inside a seal whose mean confidence is under this is the seal's lettering.
 SEAL_LINE_CONF = 75.0
 #: A stamp group is at most this share of the page wide (body lines are wider).
-MAX_STAMP_WIDTH = 0.5
+MAX_STAMP_WIDTH = 0.45
 
 
 def separate(lines: dict[tuple, list[Word]], width: int, height: int,
@@ -106,8 +114,8 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
     for i, seal in enumerate(seals):
         stamps.append(Stamp("seal", seal, ""))
     # Text stamps: a line matching a stamp pattern, grown through the lines stacked on it
-    # (overlapping horizontally, under a line height apart, no taller than the stamp's text)
-    # while the group stays narrow.
+    # (overlapping horizontally, under a line height apart) while the group stays narrow and
+    # does not reach the document's own header lines.
     rest = [(k, ws, box) for k, ws, box in items if k not in drop]
     kinds = [stamp_kind(" ".join(w.text for w in ws)) for _, ws, _ in rest]
     taken = [False] * len(rest)
@@ -116,12 +124,11 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
             continue
         members = [seed]
         box = rest[seed][2]
-        tall = 1.3 * (box[3] - box[1])
         grown = True
         while grown:
             grown = False
             for j, (_, _, b) in enumerate(rest):
-                if taken[j] or j in members or b[3] - b[1] > tall:
+                if taken[j] or j in members or _HEADER.search(_fold(rest[j][1])):
                     continue
                 vgap = max(box[1], b[1]) - min(box[3], b[3])
                 hover = min(box[2], b[2]) - max(box[0], b[0])
@@ -130,7 +137,6 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
                         wider[2] - wider[0] <= MAX_STAMP_WIDTH * width:
                     members.append(j)
                     box = wider
-                    tall = max(tall, 1.3 * (b[3] - b[1])) if kinds[j] else tall
                     grown = True
         if box[2] - box[0] > MAX_STAMP_WIDTH * width:
             continue  # a wide line is text (a body line may mention "Thời gian ký")
