@@ -223,21 +223,31 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
 @click.option("--real", "real_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="X.jpg with X_gt.txt (silver) real scans "
               "[default: ../shared/dev/real-scans beside the repository].")
+@click.option("--transcripts", "transcripts_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Human transcriptions <stem>/page-NN.txt of pages of the scans "
+              "in --real [default: eval/real-scans in the repository].")
+@click.option("--set", "only", multiple=True, type=click.Choice(["dev", "real", "transcribed"]),
+              help="Only these data sets (repeatable) [default: every set found].")
+@click.option("--pages", "per_page", is_flag=True, help="Also print CER per page, systems side by side.")
 @click.option("--variants", default="vanban", show_default=True,
               help="Comma-separated option sets: vanban, no-seal-removal, no-deskew, no-upscale, "
                    "no-orientation, no-column-reread, no-preprocessing.")
 @click.option("--no-raw", is_flag=True, help="Skip the raw `tesseract` baseline.")
 @click.option("--jobs", "-j", type=int, default=None, help="Pages in parallel [default: all cores].")
 @click.option("--json", "as_json", is_flag=True, help="Print the full per-page report as JSON.")
-def evaluate_ocr_cmd(scans_dir, real_dir, variants, no_raw, jobs, as_json):
-    """CER (NFC, whitespace folded) of vanban vs raw Tesseract on dev scans and real scans."""
-    from .ocr.evaluate import DEFAULT_REAL, DEFAULT_SCANS, VARIANTS, evaluate_sets, format_report
+def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, variants, no_raw, jobs,
+                     as_json):
+    """CER (NFC, whitespace folded) of vanban vs raw Tesseract on dev scans, real scans with
+    silver text and real scan pages with a human transcription."""
+    from .ocr.evaluate import (DEFAULT_REAL, DEFAULT_SCANS, VARIANTS, evaluate_sets, format_pages,
+                               format_report)
     names = [v.strip() for v in variants.split(",") if v.strip()]
     unknown = [v for v in names if v not in VARIANTS]
     if unknown:
         raise click.BadParameter(f"unknown variant(s): {', '.join(unknown)}", param_hint="--variants")
     results = evaluate_sets(scans_dir, real_dir, names, jobs=jobs or _default_jobs(),
-                            include_raw=not no_raw)
+                            include_raw=not no_raw, transcripts_dir=transcripts_dir,
+                            only=list(only) or None)
     if not results:
         click.echo(f"vanban: no evaluation data under {scans_dir or DEFAULT_SCANS} or "
                    f"{real_dir or DEFAULT_REAL} (skipped)", err=True)
@@ -248,6 +258,8 @@ def evaluate_ocr_cmd(scans_dir, real_dir, variants, no_raw, jobs, as_json):
         return
     for title, (pages, report) in results.items():
         click.echo(format_report(f"{title} ({pages} pages)", report) + "\n")
+        if per_page:
+            click.echo(format_pages(title, report) + "\n")
 
 
 # ------------------------------------------------------------------------------------- run

@@ -119,6 +119,30 @@ class Block:
                    bbox=_bbox(d.get("bbox")), role=d.get("role", "body"))
 
 
+#: Kinds of stamps the ocr stage reports (``Stamp.kind``).
+STAMP_KINDS = ("signature-text", "received", "urgency", "seal")
+
+
+@dataclass
+class Stamp:
+    """Something stamped or overlaid on a page that is not the document's own text: a
+    digital-signature text box ("Ký bởi: ... Thời gian ký: ..."), a received stamp ("CV ĐẾN
+    Số ... Ngày ..."), an urgency stamp ("HỎA TỐC"), a seal. Kept out of the page's text."""
+    kind: str
+    bbox: BBox | None = None
+    text: str = ""
+    conf: float | None = None
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "bbox": list(self.bbox) if self.bbox else None,
+                "text": self.text, "conf": self.conf}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Stamp":
+        return cls(kind=d["kind"], bbox=_bbox(d.get("bbox")), text=d.get("text", ""),
+                   conf=d.get("conf"))
+
+
 @dataclass
 class Page:
     number: int  # 1-based
@@ -130,6 +154,8 @@ class Page:
     source: str = "ocr"
     #: What preprocessing found and did: {"rotation": 0/90/180/270, "skew_deg": .., "steps": [..]}
     preprocessing: dict = field(default_factory=dict)
+    #: Stamps found on the page (kept out of ``blocks``), in page pixels.
+    stamps: list[Stamp] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:
@@ -140,15 +166,19 @@ class Page:
         return "\n".join(b.text for b in self.blocks if b.lines)
 
     def to_dict(self) -> dict:
-        return {"number": self.number, "width": self.width, "height": self.height, "dpi": self.dpi,
-                "source": self.source, "preprocessing": self.preprocessing,
-                "blocks": [b.to_dict() for b in self.blocks]}
+        d = {"number": self.number, "width": self.width, "height": self.height, "dpi": self.dpi,
+             "source": self.source, "preprocessing": self.preprocessing,
+             "blocks": [b.to_dict() for b in self.blocks]}
+        if self.stamps:
+            d["stamps"] = [s.to_dict() for s in self.stamps]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Page":
         return cls(number=d["number"], blocks=[Block.from_dict(b) for b in d.get("blocks", [])],
                    width=d.get("width"), height=d.get("height"), dpi=d.get("dpi"),
-                   source=d.get("source", "ocr"), preprocessing=d.get("preprocessing", {}))
+                   source=d.get("source", "ocr"), preprocessing=d.get("preprocessing", {}),
+                   stamps=[Stamp.from_dict(x) for x in d.get("stamps", [])])
 
 
 @dataclass

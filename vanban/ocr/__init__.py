@@ -23,12 +23,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
 from ..errors import InputFileError, VanbanError
 from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
-from . import engine, layout, preprocess
+from . import decide, engine, fields, layout, preprocess, stamps
 from .formats import FORMATS, render_documents
 from .inputs import PageSource, expand_inputs, open_input
 
@@ -51,31 +52,60 @@ class OcrOptions:
     orientation_conf: float = 60.0
 
 
-def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions) -> tuple[np.ndarray, float, dict]:
-    """Run the enabled preprocessing steps; returns the gray page, its DPI and what was done."""
+def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
+             ) -> tuple[np.ndarray, float, dict, np.ndarray]:
+    """Run the enabled preprocessing steps; returns the gray page, its DPI, what was done, and
+    the page's ink (darkest channel: coloured pen and stamp ink kept) in the same geometry."""
     info: dict = {"steps": []}
     arr = np.asarray(img)
-    if options.seal_removal and arr.ndim == 3:
-        gray, found = preprocess.remove_colour_ink(arr)
-        info["seal_removal"] = found
-        if found["applied"]:
-            info["steps"].append("seal_removal")
-    else:
-        gray = preprocess.to_gray(arr)
+    gray = preprocess.to_gray(arr)
+    ink = np.ascontiguousarray(arr.min(axis=2)) if arr.ndim == 3 else gray
     eff_dpi = dpi or 300.0
+    no_colour = None  # the page with coloured ink whitened, for the skew search
+    seals: list = []  # boxes of seals (round coloured ink)
+    if options.seal_removal and arr.ndim == 3 and preprocess.colour_ink_share(arr) >= preprocess.INK_MIN_SHARE:
+        # Each coloured region is lifted only where that reads better (vanban.ocr.decide).
+        mask, regions = preprocess.colour_ink_regions(arr, eff_dpi)
+        lifted_regions = []
+        if regions:
+            lifted = preprocess.lift_colour_ink(arr, mask)
+            decide.choose_colour_regions(gray, lifted, regions, eff_dpi, options.lang)
+            out = gray.copy()
+            for region in regions:
+                if region["lift"]:
+                    x0, y0, x1, y1 = region["box"]
+                    out[y0:y1, x0:x1] = lifted[y0:y1, x0:x1]
+                    lifted_regions.append(region)
+            no_colour = gray.copy()
+            no_colour[mask > 0] = 255
+            gray = out
+            seals = stamps.seal_boxes(mask, regions, eff_dpi)
+        info["seal_removal"] = {"regions": len(regions), "lifted": len(lifted_regions),
+                                "applied": bool(lifted_regions)}
+        info["colour_regions"] = [{"box": list(r["box"]), "px": r["px"], "lift": r.get("lift", False)}
+                                  for r in regions[:decide.MAX_REGIONS]]
+        if lifted_regions:
+            info["steps"].append("seal_removal")
     if options.upscale:
         gray, found = preprocess.upscale_low_resolution(gray, dpi)
         if found["applied"]:
             info["steps"].append("upscale")
             info["upscale"] = found
             eff_dpi = 300.0 if not dpi else dpi * found["factor"]
+            ink = cv2.resize(ink, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_CUBIC)
+            no_colour = None
+            seals = [tuple(round(v * found["factor"]) for v in b) for b in seals]
     if options.deskew:
-        gray, found = preprocess.deskew(gray)
+        gray, found = preprocess.deskew(gray, estimate_on=no_colour)
         info["skew_deg"] = found["skew_deg"]
         if found["applied"]:
             info["steps"].append("deskew")
+            ink = preprocess.rotate(ink, -found["skew_deg"])
+            size = (gray.shape[1], gray.shape[0])
+            seals = [preprocess.unrotate_box(b, found["skew_deg"], size) for b in seals]
     info["rotation"] = 0
-    return gray, eff_dpi, info
+    info["_seals"] = seals
+    return gray, eff_dpi, info, ink
 
 
 def _mean_conf(words: list[engine.RawWord]) -> float:
@@ -198,7 +228,7 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
         img = img.convert("RGB")
     width, height = img.size
     t0 = time.perf_counter()
-    gray, eff_dpi, info = _prepare(img, dpi, options)
+    gray, eff_dpi, info, ink = _prepare(img, dpi, options)
     scale = gray.shape[1] / width
     words = engine.recognize(gray, eff_dpi, options.lang, options.psm)
     if options.orientation and (not words or _mean_conf(words) < options.orientation_conf) \
@@ -210,6 +240,7 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
             again = engine.recognize(turned, eff_dpi, options.lang, options.psm)
             if len(again) and _mean_conf(again) > _mean_conf(words):
                 words, gray = again, turned
+                ink = preprocess.rotate_quadrant(ink, found[0])
                 info["rotation"] = found[0]
                 info["steps"].append("orientation")
                 if found[0] in (90, 270):
@@ -221,6 +252,11 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
         lines.setdefault(w.key, []).append(Word(w.text, w.bbox, w.conf))
     # A line without a letter or digit is dust, seal residue or a rule, not text.
     lines = {k: ws for k, ws in lines.items() if any(c.isalnum() for w in ws for c in w.text)}
+    # Stamps (signature text boxes, received/urgency stamps, seal lettering) leave the text.
+    seals = info.pop("_seals", [])
+    if info.get("rotation"):
+        seals = []  # found before the page was turned
+    lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], seals)
     # Layout and re-reads work on the processed page; boxes are mapped back at the end.
     blocks = layout.build_blocks([(ws, k) for k, ws in lines.items()], gray.shape[1],
                                  gray.shape[0], number)
@@ -228,11 +264,20 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
         reread = _reread_column_blocks(blocks, gray, 1.0, eff_dpi, options)
         if reread:
             info["reread_blocks"] = reread
+    if number == 1 or any(b.role.startswith("header") for b in blocks):
+        found_fields = fields.reread_fields(blocks, ink, eff_dpi, options.lang)
+        if found_fields:
+            info["fields"] = found_fields
     skew = info["skew_deg"] if info.get("rotation") == 0 and "deskew" in info["steps"] else 0.0
     _map_boxes(blocks, (gray.shape[1], gray.shape[0]), skew, scale, (width, height))
+    for stamp in found_stamps:
+        holder = Block(lines=[Line(words=[Word(stamp.text, stamp.bbox)])])
+        _map_boxes([holder], (gray.shape[1], gray.shape[0]), skew, scale, (width, height))
+        stamp.bbox = holder.bbox
     info["seconds"] = round(time.perf_counter() - t0, 3)
     return Page(number=number, blocks=blocks, width=width, height=height,
-                dpi=round(dpi, 1) if dpi else None, source="ocr", preprocessing=info)
+                dpi=round(dpi, 1) if dpi else None, source="ocr", preprocessing=info,
+                stamps=found_stamps)
 
 
 def _text_layer_page(source: PageSource) -> Page:

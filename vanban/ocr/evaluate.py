@@ -7,12 +7,17 @@ micro-averaged (summed distances over summed lengths).
 Data sets (read-only, outside the repo):
 - ``scans``: folders of ``page-NN.jpg`` + ``page-NN.gt.txt`` (../shared/dev/scans)
 - ``real``: ``*.jpg`` + ``*_gt.txt`` silver texts (../shared/dev/real-scans)
+- ``transcribed``: real scan pages (PDF page N, or a JPEG) with a human transcription in
+  ``eval/real-scans/<stem>/page-NN.txt`` (committed with the project, see its README); the
+  scans themselves stay in ../shared/dev/real-scans. Each page is rendered as vanban renders it,
+  and raw Tesseract reads the SAME page image.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,11 +27,14 @@ from rapidfuzz.distance import Levenshtein
 
 from ..normalize.fold import nfc_spaces
 from . import OcrOptions, ocr_image
+from .inputs import open_input
 
 #: ../shared/dev beside the repository (read-only evaluation data, never committed).
 _SHARED_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "dev"
 DEFAULT_SCANS = _SHARED_DEV / "scans"
 DEFAULT_REAL = _SHARED_DEV / "real-scans"
+#: Human transcriptions of real scan pages (evaluation data committed with the project).
+DEFAULT_TRANSCRIPTS = Path(__file__).resolve().parents[2] / "eval" / "real-scans"
 
 
 def cer(gold: str, system: str) -> tuple[int, int]:
@@ -40,6 +48,8 @@ class PageCase:
     name: str
     image: Path
     gold: Path
+    #: Page of a PDF (1-based); None for an image file read as it is.
+    page: int | None = None
 
 
 def scan_cases(root: Path) -> list[PageCase]:
@@ -54,17 +64,60 @@ def real_cases(root: Path) -> list[PageCase]:
             for img in sorted(root.glob("*.jpg")) if img.with_name(img.stem + "_gt.txt").exists()]
 
 
-def raw_tesseract(image: Path, lang: str = "vie") -> str:
-    """Plain ``tesseract IMAGE stdout -l LANG`` (one thread), the baseline."""
+def transcribed_cases(scans: Path, transcripts: Path) -> list[PageCase]:
+    """Pages with a human transcription: ``transcripts/<stem>/page-NN.txt`` for the scan
+    ``scans/<stem>.pdf`` (page NN) or ``scans/<stem>.jpg`` (NN = 01). Transcriptions whose scan
+    is absent are skipped."""
+    cases = []
+    for folder in sorted(p for p in transcripts.iterdir() if p.is_dir()):
+        for suffix in (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"):
+            scan = scans / (folder.name + suffix)
+            if scan.exists():
+                break
+        else:
+            continue
+        for gold in sorted(folder.glob("page-[0-9]*.txt")):
+            if gold.name.count(".") != 1:  # page-NN.stamps.txt
+                continue
+            number = int(gold.stem.split("-")[1])
+            cases.append(PageCase(f"{folder.name}/p{number}", scan, gold,
+                                  number if suffix == ".pdf" else None))
+    return cases
+
+
+def _page_image(case: PageCase) -> tuple[Image.Image, float | None]:
+    """The page image as vanban reads it (a PDF page rendered at its scan resolution)."""
+    if case.page is None:
+        with Image.open(case.image) as img:
+            img.load()
+            tag = img.info.get("dpi")
+            return img.copy(), (float(tag[0]) if tag and float(tag[0]) >= 100 else None)
+    source = next(s for s in open_input(case.image, force_ocr=True) if s.number == case.page)
+    assert source.load is not None
+    return source.load(), source.dpi
+
+
+def raw_tesseract(case: PageCase | Path, lang: str = "vie") -> str:
+    """Plain ``tesseract IMAGE stdout -l LANG`` (one thread), the baseline; a PDF page is
+    rendered first (the same image vanban reads), handed over as a lossless PNG."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    return subprocess.run(["tesseract", str(image), "stdout", "-l", lang], env=env,
-                          capture_output=True, text=True, check=True).stdout
+    if isinstance(case, Path) or case.page is None:
+        image = case if isinstance(case, Path) else case.image
+        return subprocess.run(["tesseract", str(image), "stdout", "-l", lang], env=env,
+                              capture_output=True, text=True, check=True).stdout
+    img, dpi = _page_image(case)
+    with tempfile.TemporaryDirectory(prefix="vanban-eval-") as tmp:
+        path = Path(tmp) / "page.png"
+        img.save(path, dpi=(dpi, dpi) if dpi else None)
+        return subprocess.run(["tesseract", str(path), "stdout", "-l", lang], env=env,
+                              capture_output=True, text=True, check=True).stdout
 
 
-def vanban_text(image: Path, options: OcrOptions) -> str:
-    with Image.open(image) as img:
-        img.load()
-        return ocr_image(img, options).text
+def vanban_text(case: PageCase | Path, options: OcrOptions) -> str:
+    if isinstance(case, Path):
+        case = PageCase(case.name, case, case)
+    img, dpi = _page_image(case)
+    return ocr_image(img, options, dpi=dpi).text
 
 
 #: Named option sets for the ablation: each preprocessing step off in turn.
@@ -93,7 +146,7 @@ def evaluate(cases: list[PageCase], variants: list[str], jobs: int = 1,
 
     def run(task):
         sysname, case = task
-        text = systems[sysname](case.image)  # type: ignore[operator]
+        text = systems[sysname](case)  # type: ignore[operator]
         return sysname, case.name, cer(case.gold.read_text(encoding="utf-8"), text)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -111,18 +164,39 @@ def evaluate(cases: list[PageCase], variants: list[str], jobs: int = 1,
 
 def evaluate_sets(scans_dir: Path | None = None, real_dir: Path | None = None,
                   variants: list[str] = ("vanban",), jobs: int = 1,
-                  include_raw: bool = True) -> dict[str, tuple[int, dict]]:
-    """:func:`evaluate` on the dev scans and on the real scans, each where its folder exists
-    (defaults: :data:`DEFAULT_SCANS`, :data:`DEFAULT_REAL`): ``{title: (pages, report)}``,
-    empty when there is no evaluation data."""
+                  include_raw: bool = True, transcripts_dir: Path | None = None,
+                  only: list[str] | None = None) -> dict[str, tuple[int, dict]]:
+    """:func:`evaluate` on the dev scans, the real scans with silver text and the real scan
+    pages with a human transcription, each where its folder exists (defaults:
+    :data:`DEFAULT_SCANS`, :data:`DEFAULT_REAL`, :data:`DEFAULT_TRANSCRIPTS`):
+    ``{title: (pages, report)}``, empty when there is no evaluation data. ``only`` keeps the
+    sets whose title starts with one of its entries ("dev", "real", "transcribed")."""
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown:
         raise ValueError(f"unknown variant(s): {', '.join(unknown)}")
     scans_dir, real_dir = scans_dir or DEFAULT_SCANS, real_dir or DEFAULT_REAL
+    transcripts_dir = transcripts_dir or DEFAULT_TRANSCRIPTS
     sets = [("dev scans", scan_cases(scans_dir) if scans_dir.is_dir() else []),
-            ("real scans", real_cases(real_dir) if real_dir.is_dir() else [])]
+            ("real scans (silver)", real_cases(real_dir) if real_dir.is_dir() else []),
+            ("transcribed real scans", transcribed_cases(real_dir, transcripts_dir)
+             if real_dir.is_dir() and transcripts_dir.is_dir() else [])]
+    if only:
+        sets = [(t, c) for t, c in sets if any(t.split()[0].startswith(o) for o in only)]
     return {title: (len(cases), evaluate(cases, list(variants), jobs=jobs, include_raw=include_raw))
             for title, cases in sets if cases}
+
+
+def format_pages(title: str, report: dict) -> str:
+    """Per page, raw Tesseract's CER beside each vanban variant's (Markdown)."""
+    names = list(report)
+    pages = list(next(iter(report.values()))["pages"]) if report else []
+    lines = [f"### {title}: per page", "", "| page | " + " | ".join(names) + " |",
+             "|---|" + "---|" * len(names)]
+    for page in pages:
+        lines.append(f"| {page} | " + " | ".join(f"{report[n]['pages'][page] * 100:.2f}%"
+                                                  for n in names) + " |")
+    lines.append("| **total** | " + " | ".join(f"**{report[n]['cer'] * 100:.2f}%**" for n in names) + " |")
+    return "\n".join(lines)
 
 
 def format_report(title: str, report: dict) -> str:

@@ -310,6 +310,12 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
         raise _pdf_open_error(path, str(err)) from None
     if len(pdf) == 0:
         raise InputFileError("PDF has no pages", str(path))
+    # Signature widgets carry the signing stamps ("Ký bởi: ...", the signer's seal image): the
+    # page is rendered with them, as poppler and PDF viewers show it; layout reports them as stamps.
+    try:
+        pdf.init_forms()
+    except pdfium.PdfiumError:
+        pass
     sources = []
     for index in range(len(pdf)):
         try:

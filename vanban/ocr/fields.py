@@ -1,0 +1,144 @@
+"""The header's handwritten or stamped fields: the number after "Số:" and the day of the date.
+
+The printed form leaves a gap ("Số:      /CT-UBND", "ngày      tháng 9 năm 2024") that is
+filled by hand or with a numbering stamp, often in blue or red ink. Tesseract reads it as "#4",
+"Jÿ" or nothing. Here the gap's box is read again on its own: digits only, one line (psm 7)
+and one word (psm 8), on the page's ink image (darkest channel, so coloured pen ink is as dark
+as toner). A confident all-digit reading replaces the field; otherwise the field becomes "…"
+(the digits are missing: the rest of the number and the date stay) and ``Page.preprocessing
+["fields"]`` says so, so that later stages can flag it instead of carrying junk.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..model import Block, Word
+from ..normalize.fold import fold_diacritics
+from . import engine
+
+_SO = re.compile(r"^s[o0ố]\s*[:.]?", re.I)
+_NGAY = re.compile(r"^ng[aà]y", re.I)
+_THANG = re.compile(r"^th[aá]ng$", re.I)
+_DIGITS = "-c tessedit_char_whitelist=0123456789"
+#: A field reading is kept from this confidence up.
+FIELD_CONF = 75.0
+MISSING = "…"
+#: Digits read in the main pass are trusted from this confidence up (handwriting reads lower).
+PRINTED_CONF = 85.0
+
+
+def _fold(text: str) -> str:
+    return fold_diacritics(text, lower=True).replace("đ", "d")
+
+
+def _read_digits(ink: np.ndarray, box: tuple[int, int, int, int], dpi: float, lang: str,
+                 line_h: int) -> tuple[str, float] | None:
+    """Digits in ``box``, kept only when one-line and one-word readings agree, both are
+    confident, and their count fits the width of the ink (a digit is ~0.4-0.8 line heights
+    wide): a partial reading of "27" as "2" is refused, not returned."""
+    x0, y0, x1, y1 = box
+    h, w = ink.shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    crop = np.ascontiguousarray(ink[y0:y1, x0:x1])
+    readings = []
+    for psm in (7, 8):
+        words = engine.recognize(crop, dpi, lang, psm=psm, config=_DIGITS)
+        text = "".join(w.text for w in words)
+        if not words or not text.isdigit():
+            return None
+        readings.append((text, min(w.conf for w in words)))
+    if readings[0][0] != readings[1][0] or min(c for _, c in readings) < FIELD_CONF:
+        return None
+    text = readings[0][0]
+    cols = np.nonzero((crop < 128).any(axis=0))[0]
+    span = (cols[-1] - cols[0] + 1) if len(cols) else 0
+    if not 0.3 * line_h * len(text) <= span <= 0.8 * line_h * len(text) + 0.2 * line_h:
+        return None
+    return text, min(c for _, c in readings)
+
+
+def _has_ink(ink: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    x0, y0, x1, y1 = box
+    crop = ink[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    return crop.size > 0 and float((crop < 128).mean()) > 0.01
+
+
+def _prefix_end(word: Word, n_chars: int) -> int:
+    """x where the first ``n_chars`` characters of ``word`` end (proportional estimate)."""
+    x0, _, x1, _ = word.bbox
+    return x0 + round((x1 - x0) * min(1.0, n_chars / max(1, len(word.text))))
+
+
+def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -> dict:
+    """Re-read the number and day fields of the header blocks in place; what was found."""
+    found: dict = {}
+    for block in blocks:
+        if block.role not in ("header_left", "header_right", "body"):
+            continue
+        for line in block.lines[:6] if block.role == "body" else block.lines:
+            words = line.words
+            if not words or not line.bbox:
+                continue
+            _, ly0, _, ly1 = line.bbox
+            pad = round(0.35 * (ly1 - ly0))
+            first = _fold(words[0].text)
+            if "number" not in found and _SO.match(first):
+                slash = next((i for i, w in enumerate(words) if "/" in w.text), None)
+                if slash is None:
+                    continue
+                head = _SO.match(first).group(0)
+                between = words[1:slash]
+                lead = words[slash].text.split("/", 1)[0]
+                written = (words[0].text[len(head):] + "".join(w.text for w in between) + lead).strip()
+                confs = [w.conf for w in [words[0], *between, words[slash]] if w.conf is not None]
+                if written.isdigit() and min(confs, default=100) >= PRINTED_CONF:
+                    found["number"] = {"status": "printed", "text": written}
+                    continue
+                x0 = _prefix_end(words[0], len(head))
+                x1 = _prefix_end(words[slash], len(lead)) if lead else words[slash].bbox[0]
+                box = (x0, ly0 - pad, x1, ly1 + pad)
+                got = _read_digits(ink, box, dpi, lang, ly1 - ly0) if _has_ink(ink, box) else None
+                if got and len(got[0]) < sum(c.isalnum() for c in written):
+                    got = None  # fewer digits than marks in the gap: a partial reading
+                tail = words[slash].text[len(lead):]
+                head_word = Word(words[0].text[:len(head)] or "Số:", words[0].bbox, words[0].conf)
+                if got:
+                    number = Word(got[0] + tail, (x0, ly0, words[slash].bbox[2], ly1), got[1])
+                    found["number"] = {"status": "reread", "text": got[0], "conf": got[1]}
+                else:
+                    number = Word(MISSING + tail, (x0, ly0, words[slash].bbox[2], ly1), None)
+                    found["number"] = {"status": "digits missing", "read": written or None}
+                line.words = [head_word, number] + words[slash + 1:]
+            elif "day" not in found:
+                k = next((i for i, w in enumerate(words) if _NGAY.match(_fold(w.text))), None)
+                if k is None:
+                    continue
+                t = next((i for i in range(k + 1, min(len(words), k + 4))
+                          if _THANG.match(_fold(words[i].text))), None)
+                if t is None:
+                    continue
+                tail = words[k].text[4:]
+                written = (tail + "".join(w.text for w in words[k + 1:t])).strip()
+                confs = [w.conf for w in words[k:t] if w.conf is not None]
+                if written.isdigit() and 1 <= int(written) <= 31 and min(confs, default=100) >= PRINTED_CONF:
+                    found["day"] = {"status": "printed", "text": written}
+                    continue
+                x0 = _prefix_end(words[k], 4)
+                box = (x0, ly0 - pad, words[t].bbox[0], ly1 + pad)
+                got = _read_digits(ink, box, dpi, lang, ly1 - ly0) if _has_ink(ink, box) else None
+                if got and (not 1 <= int(got[0]) <= 31 or len(got[0]) < sum(c.isalnum() for c in written)):
+                    got = None  # fewer digits than marks in the gap: a partial reading
+                ngay = Word(words[k].text[:4], words[k].bbox, words[k].conf)
+                if got:
+                    day = Word(got[0], (x0, ly0, words[t].bbox[0], ly1), got[1])
+                    found["day"] = {"status": "reread", "text": got[0], "conf": got[1]}
+                else:
+                    day = Word(MISSING, (x0, ly0, words[t].bbox[0], ly1), None)
+                    found["day"] = {"status": "digits missing", "read": written or None}
+                line.words = words[:k] + [ngay, day] + words[t:]
+    return found

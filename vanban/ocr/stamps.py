@@ -1,0 +1,154 @@
+"""Stamps: what is stamped or overlaid on a page but is not the document's own text.
+
+- digital-signature text boxes ("Ký bởi: ... Cơ quan: ... Thời gian ký: ...", the publishing
+  centre's "TRUNG TÂM CÔNG BÁO ... 12.09.2024 07:49:43 +07:00"), usually in a top corner;
+- received stamps ("CV ĐẾN Số: ... Ngày: ... Chuyển: ..."), urgency stamps ("HỎA TỐC");
+- seals: round coloured ink (their lettering and star read as junk).
+
+A line whose text matches a pattern of ``vanban/data/ocr/stamps.json`` seeds a stamp; the lines
+of the same box (stacked, overlapping horizontally, a narrow group) join it. Low-confidence lines
+lying inside a seal are the seal's lettering. Stamps leave the page's lines and are reported as
+:class:`vanban.model.Stamp` (kind, box, text).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from importlib import resources
+
+import numpy as np
+
+from ..model import Stamp, Word, union_bbox
+from ..normalize.fold import fold_diacritics
+
+
+@functools.lru_cache(maxsize=1)
+def patterns() -> dict[str, list[re.Pattern]]:
+    data = json.loads(resources.files("vanban").joinpath("data/ocr/stamps.json").read_text("utf-8"))
+    return {kind: [re.compile(p, re.I) for p in pats] for kind, pats in data.items()
+            if not kind.startswith("_")}
+
+
+def stamp_kind(text: str) -> str | None:
+    """The stamp kind whose pattern matches one line of text, or None."""
+    folded = fold_diacritics(text, lower=True).replace("đ", "d")
+    for kind, pats in patterns().items():
+        if any(p.search(folded) for p in pats):
+            return kind
+    return None
+
+
+def is_round(mask: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Does the coloured ink in ``box`` draw a ring (a seal's outline)?"""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if not (0.7 < w / max(1, h) < 1.4):
+        return False
+    cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, min(w, h) / 2
+    hits = 0
+    for k in range(72):
+        a = 2 * math.pi * k / 72
+        found = False
+        for f in np.linspace(0.86, 1.0, 6):
+            x = int(cx + f * r * math.cos(a))
+            y = int(cy + f * r * math.sin(a))
+            if 0 <= y < mask.shape[0] and 0 <= x < mask.shape[1] and mask[max(0, y - 2):y + 3, max(0, x - 2):x + 3].any():
+                found = True
+                break
+        hits += found
+    return hits >= 0.6 * 72
+
+
+def seal_boxes(mask: np.ndarray, regions: list[dict], dpi: float) -> list[tuple[int, int, int, int]]:
+    """Boxes of coloured regions that are seals: round, 0.4-2.2 inches across."""
+    out = []
+    for region in regions:
+        x0, y0, x1, y1 = region["box"]
+        size = max(x1 - x0, y1 - y0) / dpi
+        if 0.4 <= size <= 2.2 and is_round(mask, region["box"]):
+            out.append(region["box"])
+    return out
+
+
+def _inside(box, outer, share: float = 0.5) -> bool:
+    ix = min(box[2], outer[2]) - max(box[0], outer[0])
+    iy = min(box[3], outer[3]) - max(box[1], outer[1])
+    area = max(1, (box[2] - box[0]) * (box[3] - box[1]))
+    return ix > 0 and iy > 0 and ix * iy >= share * area
+
+
+#: The document's own header lines, never part of a stamp (folded text).
+_HEADER = re.compile(r"cong\s*hoa|doc\s*lap|hanh\s*phuc|^\W*uy\s*ban|^\W*so\s*:|ngay\s*\S*\s*thang")
+
+
+def _fold(words: list[Word]) -> str:
+    return fold_diacritics(" ".join(w.text for w in words), lower=True).replace("đ", "d")
+
+
+#: A line inside a seal whose mean confidence is under this is the seal's lettering.
+SEAL_LINE_CONF = 75.0
+#: A stamp group is at most this share of the page wide (body lines are wider).
+MAX_STAMP_WIDTH = 0.45
+
+
+def separate(lines: dict[tuple, list[Word]], width: int, height: int,
+             seals: list[tuple[int, int, int, int]]) -> tuple[dict[tuple, list[Word]], list[Stamp]]:
+    """Split OCR lines (key -> words, page pixels) into document lines and stamps."""
+    items = [(k, ws, union_bbox([w.bbox for w in ws])) for k, ws in lines.items() if ws]
+    if not items:
+        return lines, []
+    stamps: list[Stamp] = []
+    drop: set = set()
+    # Seal lettering: weak lines inside a seal.
+    seal_text: dict[int, list[str]] = {}
+    for k, ws, box in items:
+        for i, seal in enumerate(seals):
+            confs = [w.conf for w in ws if w.conf is not None]
+            if confs and _inside(box, seal) and sum(confs) / len(confs) < SEAL_LINE_CONF:
+                drop.add(k)
+                seal_text.setdefault(i, []).append(" ".join(w.text for w in ws))
+                break
+    for i, seal in enumerate(seals):
+        stamps.append(Stamp("seal", seal, ""))
+    # Text stamps: a line matching a stamp pattern, grown through the lines stacked on it
+    # (overlapping horizontally, under a line height apart) while the group stays narrow and
+    # does not reach the document's own header lines.
+    rest = [(k, ws, box) for k, ws, box in items if k not in drop]
+    kinds = [stamp_kind(" ".join(w.text for w in ws)) for _, ws, _ in rest]
+    taken = [False] * len(rest)
+    for seed in sorted(range(len(rest)), key=lambda i: rest[i][2][1]):
+        if taken[seed] or not kinds[seed]:
+            continue
+        members = [seed]
+        box = rest[seed][2]
+        grown = True
+        while grown:
+            grown = False
+            for j, (_, _, b) in enumerate(rest):
+                if taken[j] or j in members or _HEADER.search(_fold(rest[j][1])):
+                    continue
+                vgap = max(box[1], b[1]) - min(box[3], b[3])
+                hover = min(box[2], b[2]) - max(box[0], b[0])
+                wider = union_bbox([box, b])
+                if vgap < 0.8 * (b[3] - b[1]) and hover > 0 and \
+                        wider[2] - wider[0] <= MAX_STAMP_WIDTH * width:
+                    members.append(j)
+                    box = wider
+                    grown = True
+        if box[2] - box[0] > MAX_STAMP_WIDTH * width:
+            continue  # a wide line is text (a body line may mention "Thời gian ký")
+        for i in members:
+            taken[i] = True
+        members.sort(key=lambda i: (rest[i][2][1], rest[i][2][0]))
+        words = [w for i in members for w in rest[i][1]]
+        confs = [w.conf for w in words if w.conf is not None]
+        found = [kinds[i] for i in members if kinds[i]]
+        stamps.append(Stamp(max(set(found), key=found.count), box,
+                            "\n".join(" ".join(w.text for w in rest[i][1]) for i in members),
+                            round(sum(confs) / len(confs), 1) if confs else None))
+        drop.update(rest[i][0] for i in members)
+    kept = {k: ws for k, ws in lines.items() if k not in drop}
+    return kept, stamps
