@@ -57,7 +57,9 @@ def _attached_plan(appendix: list[Para]) -> tuple[str, list[Para], int] | None:
         if key(p.text) != kind_key:      # "KẾ HOẠCH TRIỂN KHAI ..." on one line
             title.append(Para(" ".join(words[len(kind_key.split()):]), p.refs))
         j = i + 1
-        while j < len(appendix) and len(title) < 6 and is_caps(appendix[j].text) \
+        # the title is in capitals, or in sentence case when the "(Kèm theo ...)" note follows it
+        while j < len(appendix) and len(title) < 6 and (is_caps(appendix[j].text) or any(
+                key(q.text).startswith(_ATTACHMENT_NOTE) for q in appendix[j + 1:j + 4])) \
                 and not parse_marker(appendix[j].text)[0] and not key(appendix[j].text).startswith(_ATTACHMENT_NOTE):
             title.append(appendix[j])
             j += 1
