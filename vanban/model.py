@@ -96,7 +96,8 @@ class Line:
 
 
 #: Block roles that layout analysis may assign. Extraction relies on them only as hints.
-BLOCK_ROLES = ("header_left", "header_right", "body", "page_number", "recipients", "signature")
+BLOCK_ROLES = ("header_left", "header_right", "body", "page_number", "recipients", "signature",
+               "table")
 
 
 @dataclass
@@ -120,6 +121,55 @@ class Block:
 
 
 @dataclass
+class TableCell:
+    """One cell of a ruled table: its text (whole, lines joined), box, and grid position."""
+    text: str
+    bbox: BBox | None = None
+    row: int = 0        # 0-based row of its top-left grid cell
+    col: int = 0        # 0-based column of its top-left grid cell
+    row_span: int = 1
+    col_span: int = 1
+    conf: float | None = None
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "bbox": list(self.bbox) if self.bbox else None, "row": self.row,
+                "col": self.col, "row_span": self.row_span, "col_span": self.col_span,
+                "conf": self.conf}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TableCell":
+        return cls(text=d.get("text", ""), bbox=_bbox(d.get("bbox")), row=d.get("row", 0),
+                   col=d.get("col", 0), row_span=d.get("row_span", 1), col_span=d.get("col_span", 1),
+                   conf=d.get("conf"))
+
+
+@dataclass
+class Table:
+    """A ruled table found on a page: its cells on a grid of ``n_rows`` x ``n_cols``."""
+    cells: list[TableCell] = field(default_factory=list)
+    bbox: BBox | None = None
+    n_rows: int = 0
+    n_cols: int = 0
+
+    @property
+    def rows(self) -> list[list[TableCell]]:
+        """Cells row by row (a cell spanning rows is listed in its top row), left to right."""
+        out: list[list[TableCell]] = [[] for _ in range(self.n_rows)]
+        for cell in sorted(self.cells, key=lambda c: (c.row, c.col)):
+            out[cell.row].append(cell)
+        return out
+
+    def to_dict(self) -> dict:
+        return {"bbox": list(self.bbox) if self.bbox else None, "n_rows": self.n_rows,
+                "n_cols": self.n_cols, "cells": [c.to_dict() for c in self.cells]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Table":
+        return cls(cells=[TableCell.from_dict(c) for c in d.get("cells", [])], bbox=_bbox(d.get("bbox")),
+                   n_rows=d.get("n_rows", 0), n_cols=d.get("n_cols", 0))
+
+
+@dataclass
 class Page:
     number: int  # 1-based
     blocks: list[Block] = field(default_factory=list)
@@ -130,6 +180,8 @@ class Page:
     source: str = "ocr"
     #: What preprocessing found and did: {"rotation": 0/90/180/270, "skew_deg": .., "steps": [..]}
     preprocessing: dict = field(default_factory=dict)
+    #: Ruled tables read cell by cell (their text is also in a "table" block, rows as lines).
+    tables: list[Table] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:
@@ -142,13 +194,15 @@ class Page:
     def to_dict(self) -> dict:
         return {"number": self.number, "width": self.width, "height": self.height, "dpi": self.dpi,
                 "source": self.source, "preprocessing": self.preprocessing,
-                "blocks": [b.to_dict() for b in self.blocks]}
+                "blocks": [b.to_dict() for b in self.blocks],
+                "tables": [t.to_dict() for t in self.tables]}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Page":
         return cls(number=d["number"], blocks=[Block.from_dict(b) for b in d.get("blocks", [])],
                    width=d.get("width"), height=d.get("height"), dpi=d.get("dpi"),
-                   source=d.get("source", "ocr"), preprocessing=d.get("preprocessing", {}))
+                   source=d.get("source", "ocr"), preprocessing=d.get("preprocessing", {}),
+                   tables=[Table.from_dict(t) for t in d.get("tables", [])])
 
 
 @dataclass

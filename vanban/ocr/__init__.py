@@ -28,7 +28,7 @@ from PIL import Image
 
 from ..errors import InputFileError, VanbanError
 from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
-from . import engine, layout, preprocess
+from . import engine, layout, preprocess, tables
 from .formats import FORMATS, render_documents
 from .inputs import PageSource, expand_inputs, open_input
 
@@ -47,6 +47,7 @@ class OcrOptions:
     lang: str = "vie"
     psm: int = 3                  # Tesseract page segmentation mode (3: automatic)
     reread_columns: bool = True   # re-OCR weak header/closing column blocks on their own
+    tables: bool = True           # read ruled tables cell by cell (vanban.ocr.tables)
     #: A page whose mean word confidence is below this is checked for orientation.
     orientation_conf: float = 60.0
 
@@ -216,6 +217,10 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
                     width, height = height, width
                 scale = gray.shape[1] / width
     words = _drop_specks(_reread_page_number(words, gray, eff_dpi, options))
+    page_tables = tables.find_tables(gray, eff_dpi, options.lang) if options.tables else []
+    if page_tables:  # their words are read cell by cell, not across the columns
+        words = [w for w in words if not tables.inside(w.bbox, page_tables)]
+        info["tables"] = len(page_tables)
     lines: dict[tuple, list[Word]] = {}
     for w in words:
         lines.setdefault(w.key, []).append(Word(w.text, w.bbox, w.conf))
@@ -228,11 +233,15 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
         reread = _reread_column_blocks(blocks, gray, 1.0, eff_dpi, options)
         if reread:
             info["reread_blocks"] = reread
+    blocks = tables.place_table_blocks(blocks, page_tables)
     skew = info["skew_deg"] if info.get("rotation") == 0 and "deskew" in info["steps"] else 0.0
     _map_boxes(blocks, (gray.shape[1], gray.shape[0]), skew, scale, (width, height))
+    tables.map_table_boxes(page_tables, lambda bl: _map_boxes(bl, (gray.shape[1], gray.shape[0]), skew,
+                                                              scale, (width, height)))
     info["seconds"] = round(time.perf_counter() - t0, 3)
     return Page(number=number, blocks=blocks, width=width, height=height,
-                dpi=round(dpi, 1) if dpi else None, source="ocr", preprocessing=info)
+                dpi=round(dpi, 1) if dpi else None, source="ocr", preprocessing=info,
+                tables=page_tables)
 
 
 def _text_layer_page(source: PageSource) -> Page:
