@@ -296,6 +296,8 @@ class Task:
     partner_ids: list[str] = field(default_factory=list)
     timeframe: str | None = None
     provenance: list[dict] = field(default_factory=list)
+    #: What the task delivers (a task table's "Sản phẩm" / "Kết quả" column), when stated.
+    product: str | None = None
 
 
 @dataclass
