@@ -216,10 +216,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     """
     doc = Document.from_text(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
     lines = document_lines(doc)
+    _check_document(lines)
     # task tables (the ocr stage's table blocks, "|" rows of a text layer) are read as tables
     table_tasks, table_lines = document_table_tasks(lines, doc)
     lines = [ln for i, ln in enumerate(lines) if i not in table_lines] if table_lines else lines
-    _check_document(lines)
     wrapped = is_wrapped(lines)
     header_lines, kind, title_lines, body_i = _split_front(lines, wrapped)
     record = PlanRecord(id=_record_id(doc))
