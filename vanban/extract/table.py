@@ -178,17 +178,36 @@ def _span_map(doc: Document) -> dict[tuple[int, int], set[int]]:
     return out
 
 
+def _table_block_lines(doc: Document) -> set[tuple[int, int]]:
+    """(page, line number on the page) of every line of the ocr stage's table blocks."""
+    out = set()
+    for page in doc.pages:
+        n = 0
+        for block in page.blocks:
+            for _line in block.lines:
+                n += 1
+                if block.role == "table":
+                    out.add((page.number, n))
+    return out
+
+
 def find_text_tables(lines: list, doc: Document | None = None) -> list[TextTable]:
     """Tables written as rows of "|"-separated fields among the document's lines (the ocr
     stage's table blocks, or a text layer's tables). A single line without "|" between two
     rows is a row spanning the table (a group heading)."""
-    spans = _span_map(doc) if doc is not None and any(p.tables for p in doc.pages) else {}
+    ocr_tables = doc is not None and any(p.tables for p in doc.pages)
+    spans = _span_map(doc) if ocr_tables else {}
+    in_blocks = _table_block_lines(doc) if ocr_tables else set()
     tables: list[TextTable] = []
     i = 0
     n = len(lines)
 
     def is_row(j: int) -> bool:
-        return j < n and len(split_row(lines[j].text)) >= MIN_FIELDS
+        if j >= n:
+            return False
+        # a line of an ocr table block is a row even with one field (a group row spanning it)
+        return (lines[j].ref.get("page"), lines[j].ref.get("line")) in in_blocks \
+            or len(split_row(lines[j].text)) >= MIN_FIELDS
 
     while i < n:
         if not is_row(i):
@@ -218,6 +237,33 @@ def find_text_tables(lines: list, doc: Document | None = None) -> list[TextTable
     return tables
 
 
+_GROUP_NUMBER = re.compile(r"^(?:[IVXLC]{1,6}|[A-HK-ZĐ])[.)]?$")
+
+
+def _group_row(fields: list[str], col: dict[str, int]) -> str | None:
+    """The text of a group row ("I. NHIỆM VỤ CHUNG" across the table, or "I | Nhiệm vụ chung"
+    with the other cells empty), with its number in front; None for other rows."""
+    nonempty = [x for x in fields if x]
+    if len(fields) == 1 and nonempty:
+        return nonempty[0]
+    number = fields[col["number"]] if "number" in col and col["number"] < len(fields) else ""
+    content = fields[col["content"]] if "content" in col and col["content"] < len(fields) else ""
+    if number and _GROUP_NUMBER.match(number) and len(nonempty) <= 2 and (content or len(nonempty) == 1):
+        return f"{number.rstrip('.)')}. {content}".strip()
+    if len(nonempty) == 1 and nonempty[0] != content and nonempty[0] != number:
+        return nonempty[0]  # the heading sits in another column of a row left open
+    return None
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
 def _first_sentence(text: str) -> str:
     m = re.search(r"[.;:]\s+(?=[A-ZĐÀ-Ỹ])", text)
     return text[:m.start() + 1].rstrip(";:") if m and m.start() > 20 else text
@@ -236,6 +282,7 @@ def table_tasks(tables: list[TextTable]) -> list[Task]:
     roles: dict[int, str] | None = None
     n_cols = 0
     group = ""
+    groups = 0
     auto = 0
     for table in tables:
         rows = table.rows
@@ -273,10 +320,13 @@ def table_tasks(tables: list[TextTable]) -> list[Task]:
                 continue  # "(1) | (2) | (3) ..." under the header
             if len(f) >= MIN_FIELDS and _is_task_header(column_roles(f)):
                 continue  # the header repeated on a new page
-            if len(nonempty) == 1 and (len(f) == 1 or f[col.get("content", 1) if col.get("content", 1) < len(f) else 0] != nonempty[0]
-                                       or "number" in col and f[col["number"]] == nonempty[0] and _GROUP_MARKER.match(nonempty[0])):
-                m = _GROUP_MARKER.match(nonempty[0])
-                group = m.group(1) if m else ""
+            group_text = _group_row(f, col)
+            if group_text is not None:
+                m = _GROUP_MARKER.match(group_text)
+                groups += 1
+                # groups are numbered I, II, ... or A, B, ...; anything else ("1." for an "I."
+                # OCR misread, or no number) is numbered by its place
+                group = m.group(1) if m else _roman(groups)
                 prev_fields = None
                 continue
             if len(f) != n_cols:

@@ -34,6 +34,9 @@ from . import engine
 
 #: Ruling lines are at least this long (inches): text strokes, even of capitals, are far shorter.
 MIN_LINE_IN = 0.25
+#: A table is at least this wide (share of the page width): task tables span the text width;
+#: the boxed received stamp of real-scans/vpcp-cv3722-2026.pdf (a 2 x 2 grid) is 23% wide.
+MIN_WIDTH_SHARE = 0.4
 #: A table holds at least this many horizontal and vertical lines.
 MIN_GRID_LINES = 2
 #: A wall between two grid cells exists when its ruling covers this share of its length.
@@ -111,6 +114,8 @@ def find_grids(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> list
             xs.append(x + w - 1)
         if len(ys) < MIN_GRID_LINES or len(xs) < MIN_GRID_LINES or (len(ys) - 1) * (len(xs) - 1) < 2:
             continue
+        if w < MIN_WIDTH_SHARE * horizontal.shape[1]:
+            continue  # a boxed stamp ("ĐẾN Giờ: ... Ngày: ...") or a form field, not a table
         grids.append(Grid(xs=xs, ys=ys, bbox=(int(x), int(y), int(x + w), int(y + h))))
     grids.sort(key=lambda g: g.bbox[1])
     return grids
@@ -208,9 +213,11 @@ def read_cells(gray: np.ndarray, cells, ruling: np.ndarray, dpi: float, lang: st
                     break
     for i, crop in present:
         weak = not texts[i] or min(w.conf for w in texts[i]) < REREAD_BELOW_CONF
-        if weak and _one_line(crop, dpi):
-            again = _reread_short(crop, dpi, lang)
-            if again and (not texts[i] or _mean(again) > _mean(texts[i])):
+        if weak:
+            again = _reread_short(crop, dpi, lang) if _one_line(crop, dpi) else _reread_block(crop, dpi, lang)
+            # better read: more confident, and no word lost (Tesseract can read a cell worse
+            # alone and be sure of it: "Năm 2025 - 2026" -> "2050 2025-")
+            if again and (not texts[i] or (_mean(again) > _mean(texts[i]) and len(again) >= len(texts[i]))):
                 texts[i] = again
     out = []
     for i, (r, c, rs, cs, box) in enumerate(cells):
@@ -241,7 +248,17 @@ def _one_line(crop: np.ndarray, dpi: float) -> bool:
     """Whether a cell's ink is one short line (a number "3", "Năm 2026"): such cells are what a
     block read (psm 6) of the stacked crops misses or misreads ("3" as "°")."""
     rows = np.flatnonzero((crop < 128).any(axis=1))
-    return len(rows) > 0 and rows[-1] - rows[0] < 0.3 * dpi
+    if not len(rows) or rows[-1] - rows[0] >= 0.3 * dpi:
+        return False
+    # two short lines ("Năm 2025 -" / "2026") leave a band of blank rows between them
+    return not (np.diff(rows) > max(3, dpi / 50)).any()
+
+
+def _reread_block(crop: np.ndarray, dpi: float, lang: str) -> list[engine.RawWord]:
+    """Read a weak multi-line cell alone (psm 6), framed with white."""
+    pad = max(10, round(dpi / 15))
+    framed = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+    return [w for w in engine.recognize(framed, dpi, lang, psm=6) if any(ch.isalnum() for ch in w.text)]
 
 
 def _reread_short(crop: np.ndarray, dpi: float, lang: str) -> list[engine.RawWord]:
