@@ -197,3 +197,101 @@ def test_header_laid_out_as_a_table_is_no_task_table():
             "KẾ HOẠCH\nThí điểm\nI. MỤC ĐÍCH\n1. Mục đích\n- Thí điểm mô hình mới.\n")
     record = extract_record(text)
     assert record.tasks == []
+
+
+def _born_digital_table_pdf(path, header, rows, widths_pt, x0=40, y0=120, row_h=(28, 40), size=9):
+    """A landscape born-digital page: a title, then a table drawn with vector rules (pdfium path
+    objects) and real text (text objects, an embedded Liberation font), cells wrapped to their
+    column by PIL's advance widths. Returns the text of each cell as laid out."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+    from PIL import ImageFont
+
+    from vanban.synth import font_path
+
+    page_w, page_h = 842, 595
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(page_w, page_h)
+    data = open(font_path(), "rb").read()
+    buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+    font = pdfium_c.FPDFText_LoadFont(pdf.raw, buf, len(data), pdfium_c.FPDF_FONT_TRUETYPE, True)
+    measure = ImageFont.truetype(str(font_path()), size)
+    keep = []
+
+    def text(x, y, s):
+        obj = pdfium_c.FPDFPageObj_CreateTextObj(pdf.raw, font, size)
+        wide = ctypes.create_string_buffer((s + "\x00").encode("utf-16-le"))
+        keep.append(wide)
+        pdfium_c.FPDFText_SetText(obj, ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, page_h - y)
+        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+
+    def rule(xa, ya, xb, yb):
+        obj = pdfium_c.FPDFPageObj_CreateNewPath(xa, page_h - ya)
+        pdfium_c.FPDFPath_LineTo(obj, xb, page_h - yb)
+        pdfium_c.FPDFPath_SetDrawMode(obj, pdfium_c.FPDF_FILLMODE_NONE, True)
+        pdfium_c.FPDFPageObj_SetStrokeWidth(obj, 0.75)
+        pdfium_c.FPDFPageObj_SetStrokeColor(obj, 0, 0, 0, 255)
+        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+
+    def wrap(s, width):
+        lines, cur = [], ""
+        for word in s.split():
+            trial = f"{cur} {word}".strip()
+            if cur and measure.getlength(trial) > width:
+                lines.append(cur)
+                cur = word
+            else:
+                cur = trial
+        return lines + ([cur] if cur else [])
+
+    text(x0, 60, "PHỤ LỤC")
+    text(x0, 75, "Danh mục nhiệm vụ (Kèm theo Kế hoạch số 12/KH-UBND)")
+    xs = [x0]
+    for w in widths_pt:
+        xs.append(xs[-1] + w)
+    y = y0
+    ys = [y]
+    for cells in [header] + rows:
+        wrapped = [wrap(c, xs[i + 1] - xs[i] - 6) for i, c in enumerate(cells)]
+        h = max(len(w) for w in wrapped) * (size + 3) + 8
+        for i, lines in enumerate(wrapped):
+            for k, ln in enumerate(lines):
+                text(xs[i] + 3, y + 4 + (k + 1) * (size + 3) - 3, ln)
+        y += h
+        ys.append(y)
+    for yy in ys:
+        rule(xs[0], yy, xs[-1], yy)
+    for xx in xs:
+        rule(xx, ys[0], xx, ys[-1])
+    pdfium_c.FPDFPage_GenerateContent(page.raw)
+    pdf.save(str(path))
+    pdf.close()
+
+
+def test_born_digital_pdf_table_from_text_layer_and_rules(tmp_path):
+    """A born-digital PDF's ruled table: the grid from its vector rules, each cell's text from
+    the text layer (no OCR); the rows become tasks through `vanban run`."""
+    pdf = tmp_path / "phu-luc.pdf"
+    _born_digital_table_pdf(pdf, HEADER, ROWS, [30, 250, 110, 150, 90, 100])
+    from vanban.ocr import ocr_file
+    page = ocr_file(pdf, OcrOptions()).pages[0]
+    assert page.source == "text-layer"
+    [table] = page.tables
+    assert (table.n_rows, table.n_cols) == (len(ROWS) + 1, len(HEADER))
+    got = {(c.row, c.col): c.text for c in table.cells}
+    for r, row in enumerate([HEADER] + ROWS):
+        for c, text in enumerate(row):
+            assert got[(r, c)] == text
+    lines = page.text.split("\n")
+    assert lines[:2] == ["PHỤ LỤC", "Danh mục nhiệm vụ (Kèm theo Kế hoạch số 12/KH-UBND)"]
+    assert lines[2] == " | ".join(HEADER) and lines[3] == " | ".join(ROWS[0])
+    result = CliRunner().invoke(main, ["run", str(pdf)])
+    assert result.exit_code == 0, result.output
+    tasks = json.loads(result.output)["tasks"]
+    assert [t["path"] for t in tasks] == ["1", "2", "3", "4"]
+    assert tasks[2]["lead"] == ["Sở Xây dựng"]
+    assert tasks[2]["partners"] == ["Sở Tài chính", "Sở Nông nghiệp và Môi trường"]
+    assert tasks[3]["timeframe"] == "Hằng năm" and tasks[3]["product"] == "Hệ thống được nâng cấp"

@@ -30,7 +30,7 @@ from ..errors import InputFileError, VanbanError
 from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
 from . import engine, layout, preprocess, tables
 from .formats import FORMATS, render_documents
-from .inputs import PageSource, expand_inputs, open_input
+from .inputs import RULING_DPI, PageSource, expand_inputs, open_input
 
 __all__ = ["OcrOptions", "ocr_file", "ocr_inputs", "ocr_image", "render_documents", "FORMATS"]
 
@@ -244,11 +244,17 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
                 tables=page_tables)
 
 
-def _text_layer_page(source: PageSource) -> Page:
+def _text_layer_page(source: PageSource, options: OcrOptions) -> Page:
     page = source.text_page
     assert page is not None
     lines = [(ln.words, None) for b in page.blocks for ln in b.lines]
-    page.blocks = layout.build_blocks(lines, page.width or 1, page.height or 1, page.number)
+    if options.tables and source.ruling_image is not None and page.dpi:
+        page.tables = tables.tables_from_words(np.asarray(source.ruling_image), RULING_DPI,
+                                               page.dpi / RULING_DPI, [w for ws, _ in lines for w in ws])
+        lines = [(kept, k) for ws, k in lines
+                 if (kept := [w for w in ws if not w.bbox or not tables.inside(w.bbox, page.tables)])]
+    page.blocks = tables.place_table_blocks(
+        layout.build_blocks(lines, page.width or 1, page.height or 1, page.number), page.tables)
     page.preprocessing = {"steps": [], **source.notes}
     return page
 
@@ -266,7 +272,7 @@ class _Job:
 
 def _run_page(source: PageSource, options: OcrOptions, image: Image.Image | None, path: Path) -> Page:
     if source.text_page is not None:
-        return _text_layer_page(source)
+        return _text_layer_page(source, options)
     if image is None:
         assert source.load is not None
         try:

@@ -27,6 +27,9 @@ SUFFIXES = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".png": "png", ".jpg
 MAX_PIXELS = 120_000_000
 #: PDF pages are rendered at the resolution of their scan image, within these bounds.
 MIN_RENDER_DPI, MAX_RENDER_DPI, DEFAULT_RENDER_DPI = 300, 400, 300
+#: Text-layer pages with at least this many vector path objects (a table's rules) are rendered
+#: small, at RULING_DPI, to look for ruled tables.
+MIN_RULING_PATHS, RULING_DPI = 4, 100
 
 
 @dataclass
@@ -40,6 +43,9 @@ class PageSource:
     load_on_main_thread: bool = False
     #: Facts found while opening (e.g. a text layer rejected as garbled).
     notes: dict = field(default_factory=dict)
+    #: A text-layer page with vector ruling: a small grayscale render (RULING_DPI) in which
+    #: the ocr stage looks for ruled tables (their cells then hold the text layer's words).
+    ruling_image: Image.Image | None = None
 
 
 def sniff_type(path: Path) -> str:
@@ -417,6 +423,7 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
             if real and not force_ocr:
                 source.text_page = _lines_page(base_lines, annotation_lines, index + 1,
                                                (width_pt, height_pt), dpi)
+                source.ruling_image = _ruling_render(pdf, index)
                 sources.append(source)
                 continue
 
@@ -431,6 +438,18 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
         source.load_on_main_thread = True
         sources.append(source)
     return sources
+
+
+def _ruling_render(pdf, index: int) -> Image.Image | None:
+    """A small grayscale render of a page drawn with enough vector paths to hold a table."""
+    import pypdfium2.raw as pdfium_c
+    page = pdf[index]
+    paths = 0
+    for _obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        paths += 1
+        if paths >= MIN_RULING_PATHS:
+            return page.render(scale=RULING_DPI / 72, grayscale=True).to_pil().convert("L")
+    return None
 
 
 def open_input(path: str | Path, force_ocr: bool = False) -> list[PageSource]:

@@ -304,6 +304,35 @@ def find_tables(gray: np.ndarray, dpi: float, lang: str = "vie") -> list[Table]:
     return tables
 
 
+def tables_from_words(ruling_gray: np.ndarray, ruling_dpi: float, scale: float,
+                      words: list[Word]) -> list[Table]:
+    """Ruled tables of a born-digital page: the grid from a small render of the page (its vector
+    ruling), each cell's text from the text layer's words whose centre lies in it (in the text
+    layer's order). ``scale``: page pixels per pixel of ``ruling_gray``."""
+    horizontal, vertical = line_masks(ruling_gray, ruling_dpi)
+    if not cv2.countNonZero(vertical) or not cv2.countNonZero(horizontal):
+        return []
+    out = []
+    for grid in find_grids(horizontal, vertical, ruling_dpi):
+        cells = [(r, c, rs, cs, tuple(round(v * scale) for v in box))
+                 for r, c, rs, cs, box in grid_cells(grid, horizontal, vertical, ruling_dpi)]
+        texts: list[list[str]] = [[] for _ in cells]
+        for word in words:
+            if not word.bbox:
+                continue
+            cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
+            for k, (_r, _c, _rs, _cs, (x0, y0, x1, y1)) in enumerate(cells):
+                if x0 <= cx < x1 and y0 <= cy < y1:
+                    texts[k].append(word.text)
+                    break
+        read = [TableCell(text=" ".join(t).replace(f" {CELL_SEPARATOR} ", " ").strip(), bbox=box, row=r, col=c,
+                          row_span=rs, col_span=cs) for (r, c, rs, cs, box), t in zip(cells, texts)]
+        if any(cell.text for cell in read):
+            out.append(Table(cells=read, bbox=tuple(round(v * scale) for v in grid.bbox),
+                             n_rows=len(grid.ys) - 1, n_cols=len(grid.xs) - 1))
+    return out
+
+
 def inside(box: tuple[int, int, int, int], tables: list[Table]) -> bool:
     """Whether a word box's centre lies inside one of the tables."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
