@@ -96,7 +96,8 @@ class Line:
 
 
 #: Block roles that layout analysis may assign. Extraction relies on them only as hints.
-BLOCK_ROLES = ("header_left", "header_right", "body", "page_number", "recipients", "signature")
+BLOCK_ROLES = ("header_left", "header_right", "body", "page_number", "recipients", "signature",
+               "table")
 
 
 @dataclass
@@ -144,6 +145,55 @@ class Stamp:
 
 
 @dataclass
+class TableCell:
+    """One cell of a ruled table: its text (whole, lines joined), box, and grid position."""
+    text: str
+    bbox: BBox | None = None
+    row: int = 0        # 0-based row of its top-left grid cell
+    col: int = 0        # 0-based column of its top-left grid cell
+    row_span: int = 1
+    col_span: int = 1
+    conf: float | None = None
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "bbox": list(self.bbox) if self.bbox else None, "row": self.row,
+                "col": self.col, "row_span": self.row_span, "col_span": self.col_span,
+                "conf": self.conf}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TableCell":
+        return cls(text=d.get("text", ""), bbox=_bbox(d.get("bbox")), row=d.get("row", 0),
+                   col=d.get("col", 0), row_span=d.get("row_span", 1), col_span=d.get("col_span", 1),
+                   conf=d.get("conf"))
+
+
+@dataclass
+class Table:
+    """A ruled table found on a page: its cells on a grid of ``n_rows`` x ``n_cols``."""
+    cells: list[TableCell] = field(default_factory=list)
+    bbox: BBox | None = None
+    n_rows: int = 0
+    n_cols: int = 0
+
+    @property
+    def rows(self) -> list[list[TableCell]]:
+        """Cells row by row (a cell spanning rows is listed in its top row), left to right."""
+        out: list[list[TableCell]] = [[] for _ in range(self.n_rows)]
+        for cell in sorted(self.cells, key=lambda c: (c.row, c.col)):
+            out[cell.row].append(cell)
+        return out
+
+    def to_dict(self) -> dict:
+        return {"bbox": list(self.bbox) if self.bbox else None, "n_rows": self.n_rows,
+                "n_cols": self.n_cols, "cells": [c.to_dict() for c in self.cells]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Table":
+        return cls(cells=[TableCell.from_dict(c) for c in d.get("cells", [])], bbox=_bbox(d.get("bbox")),
+                   n_rows=d.get("n_rows", 0), n_cols=d.get("n_cols", 0))
+
+
+@dataclass
 class Page:
     number: int  # 1-based
     blocks: list[Block] = field(default_factory=list)
@@ -156,6 +206,8 @@ class Page:
     preprocessing: dict = field(default_factory=dict)
     #: Stamps found on the page (kept out of ``blocks``), in page pixels.
     stamps: list[Stamp] = field(default_factory=list)
+    #: Ruled tables read cell by cell (their text is also in a "table" block, rows as lines).
+    tables: list[Table] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:
@@ -171,6 +223,8 @@ class Page:
              "blocks": [b.to_dict() for b in self.blocks]}
         if self.stamps:
             d["stamps"] = [s.to_dict() for s in self.stamps]
+        if self.tables:
+            d["tables"] = [t.to_dict() for t in self.tables]
         return d
 
     @classmethod
@@ -178,7 +232,8 @@ class Page:
         return cls(number=d["number"], blocks=[Block.from_dict(b) for b in d.get("blocks", [])],
                    width=d.get("width"), height=d.get("height"), dpi=d.get("dpi"),
                    source=d.get("source", "ocr"), preprocessing=d.get("preprocessing", {}),
-                   stamps=[Stamp.from_dict(x) for x in d.get("stamps", [])])
+                   stamps=[Stamp.from_dict(x) for x in d.get("stamps", [])],
+                   tables=[Table.from_dict(t) for t in d.get("tables", [])])
 
 
 @dataclass
@@ -272,6 +327,8 @@ class Task:
     partner_ids: list[str] = field(default_factory=list)
     timeframe: str | None = None
     provenance: list[dict] = field(default_factory=list)
+    #: What the task delivers (a task table's "Sản phẩm" / "Kết quả" column), when stated.
+    product: str | None = None
 
 
 @dataclass

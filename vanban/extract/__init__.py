@@ -27,7 +27,7 @@ from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipie
                      parse_marker)
 from .render import render_markdown
 from .structure import Node, assign_roles, build_tree, part_heading
-from .table import appendix_tasks
+from .table import appendix_tasks, document_table_tasks
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
 
 __all__ = ["extract_record", "render_markdown"]
@@ -57,7 +57,9 @@ def _attached_plan(appendix: list[Para]) -> tuple[str, list[Para], int] | None:
         if key(p.text) != kind_key:      # "KẾ HOẠCH TRIỂN KHAI ..." on one line
             title.append(Para(" ".join(words[len(kind_key.split()):]), p.refs))
         j = i + 1
-        while j < len(appendix) and len(title) < 6 and is_caps(appendix[j].text) \
+        # the title is in capitals, or in sentence case when the "(Kèm theo ...)" note follows it
+        while j < len(appendix) and len(title) < 6 and (is_caps(appendix[j].text) or any(
+                key(q.text).startswith(_ATTACHMENT_NOTE) for q in appendix[j + 1:j + 4])) \
                 and not parse_marker(appendix[j].text)[0] and not key(appendix[j].text).startswith(_ATTACHMENT_NOTE):
             title.append(appendix[j])
             j += 1
@@ -215,6 +217,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     doc = Document.from_text(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
     lines = document_lines(doc)
     _check_document(lines)
+    # task tables (the ocr stage's table blocks, "|" rows of a text layer) are read as tables
+    table_tasks, table_lines = document_table_tasks(lines, doc)
+    lines = [ln for i, ln in enumerate(lines) if i not in table_lines] if table_lines else lines
     wrapped = is_wrapped(lines)
     header_lines, kind, title_lines, body_i = _split_front(lines, wrapped)
     record = PlanRecord(id=_record_id(doc))
@@ -354,7 +359,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             record.implementation.extend(items)
             prov.setdefault("implementation", []).extend(provs)
             record.duties.extend(duties)
-    if not record.tasks or tasks_elsewhere:
+    record.tasks.extend(table_tasks)
+    if (not record.tasks or tasks_elsewhere) and not table_tasks:
         # tasks in an appendix table (after the signature, or in the body when the closing
         # block was not recognised)
         known = [d.agency for d in record.duties if d.agency] + [a for t in record.tasks for a in t.lead]

@@ -8,11 +8,12 @@ agency names that follow the task's last sentence.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from ..model import Task
+from ..model import Document, Task
 from .agencies import head_starts, normalize_agency, split_agencies
 from .layout import Para
-from .text import clean, fold, key
+from .text import clean, fold, key, load_patterns
 
 _GROUP = re.compile(r"(?:^|\s)([IVX]{1,5})[\]|)]?\s+(?=[A-ZĐÀ-Ỹ]{2,}\s)")
 # a row starts at its number before a capitalised word ("1 Rà soát"; OCR may cap the whole
@@ -92,3 +93,299 @@ def appendix_tasks(appendix: list[Para], known_agencies: list[str] | None = None
                               partner_ids=[normalize_agency(a) for a in partners],
                               timeframe=timeframe, provenance=refs))
     return tasks
+
+
+# ---------------------------------------------------------------------------------------------
+# Ruled task tables kept as tables: the ocr stage's cells (Page.tables, rendered as " | " rows
+# in a "table" block) or a text layer's rows written with "|" separators. Header columns are
+# recognised by their words (patterns/table_columns.json); rows become tasks.
+# ---------------------------------------------------------------------------------------------
+
+_COLUMNS = load_patterns("table_columns")
+_COLUMN_NUMBER = re.compile(_COLUMNS["column_number_row"])
+_GROUP_MARKER = re.compile(_COLUMNS["group_marker"])
+#: A line is a table row when it holds at least this many "|"-separated fields.
+MIN_FIELDS = 3
+
+
+@dataclass
+class TableRow:
+    """One row of a table: its fields (one per column, "" when empty), where it came from, and
+    the columns whose value continues from the row above (a cell spanning rows)."""
+    fields: list[str]
+    refs: list[dict] = field(default_factory=list)
+    continued: set[int] = field(default_factory=set)
+    page: int | None = None
+
+
+@dataclass
+class TextTable:
+    rows: list[TableRow]
+    #: Indexes (into the document's lines) of the lines the table was read from.
+    line_indexes: list[int] = field(default_factory=list)
+    #: Set by :func:`table_tasks` when the table is (or continues) a task table.
+    is_task_table: bool = False
+
+
+def split_row(text: str) -> list[str]:
+    """The fields of a rendered row ("1 | Xây dựng ... | | Quý IV" -> ["1", "Xây dựng ...", "", "Quý IV"])."""
+    return [f.strip() for f in text.split("|")]
+
+
+def column_roles(texts: list[str]) -> dict[int, str]:
+    """Column index -> role (number, content, lead, partners, timeframe, product, note) from the
+    header texts of the columns, by their words."""
+    roles: dict[int, str] = {}
+    for i, text in enumerate(texts):
+        k = f" {key(text)} "
+        for role in _COLUMNS["order"]:
+            if any(f" {phrase} " in k for phrase in _COLUMNS["columns"][role]):
+                if role not in roles.values():
+                    roles[i] = role
+                break
+    return roles
+
+
+def _is_task_header(roles: dict[int, str]) -> bool:
+    have = set(roles.values())
+    return "content" in have and bool(have & {"lead", "timeframe", "partners"})
+
+
+def _span_map(doc: Document) -> dict[tuple[int, int], set[int]]:
+    """(page, line number on the page) of each row line of an OCR table block -> the columns
+    whose cell spans down into it from a row above (from Page.tables)."""
+    from ..ocr.tables import row_fields
+    out: dict[tuple[int, int], set[int]] = {}
+    for page in doc.pages:
+        tables = iter(page.tables)
+        n = 0
+        for block in page.blocks:
+            if block.role != "table":
+                n += len(block.lines)
+                continue
+            table = next(tables, None)
+            shown = [(r, f) for r, f in enumerate(row_fields(table))
+                     if any(c is not None and c.text for c in f)] if table else []
+            for k, _line in enumerate(block.lines):
+                n += 1
+                if k >= len(shown):
+                    continue
+                r, fields = shown[k]
+                covered = {c for c, cell in enumerate(fields) if cell is None and any(
+                    x.row < r < x.row + x.row_span and x.col <= c < x.col + x.col_span for x in table.cells)}
+                if covered:
+                    out[(page.number, n)] = covered
+    return out
+
+
+def _table_block_lines(doc: Document) -> set[tuple[int, int]]:
+    """(page, line number on the page) of every line of the ocr stage's table blocks."""
+    out = set()
+    for page in doc.pages:
+        n = 0
+        for block in page.blocks:
+            for _line in block.lines:
+                n += 1
+                if block.role == "table":
+                    out.add((page.number, n))
+    return out
+
+
+def find_text_tables(lines: list, doc: Document | None = None) -> list[TextTable]:
+    """Tables written as rows of "|"-separated fields among the document's lines (the ocr
+    stage's table blocks, or a text layer's tables). A single line without "|" between two
+    rows is a row spanning the table (a group heading)."""
+    ocr_tables = doc is not None and any(p.tables for p in doc.pages)
+    spans = _span_map(doc) if ocr_tables else {}
+    in_blocks = _table_block_lines(doc) if ocr_tables else set()
+    tables: list[TextTable] = []
+    i = 0
+    n = len(lines)
+
+    def is_row(j: int) -> bool:
+        if j >= n:
+            return False
+        # a line of an ocr table block is a row even with one field (a group row spanning it)
+        return (lines[j].ref.get("page"), lines[j].ref.get("line")) in in_blocks \
+            or len(split_row(lines[j].text)) >= MIN_FIELDS
+
+    while i < n:
+        if not is_row(i):
+            i += 1
+            continue
+        rows: list[TableRow] = []
+        idx: list[int] = []
+        while i < n:
+            if rows and lines[i].ref.get("page") != rows[-1].page:
+                break  # a table continued on the next page is a table of its own there
+            if is_row(i):
+                ln = lines[i]
+                rows.append(TableRow(split_row(ln.text), [ln.ref],
+                                     spans.get((ln.ref.get("page"), ln.ref.get("line")), set()),
+                                     ln.ref.get("page")))
+                idx.append(i)
+                i += 1
+            elif is_row(i + 1) and len(lines[i].text) <= 160:
+                ln = lines[i]
+                rows.append(TableRow([ln.text], [ln.ref], set(), ln.ref.get("page")))
+                idx.append(i)
+                i += 1
+            else:
+                break
+        if len(rows) >= 2:
+            tables.append(TextTable(rows=rows, line_indexes=idx))
+    return tables
+
+
+_GROUP_NUMBER = re.compile(r"^(?:[IVXLC]{1,6}|[A-HK-ZĐ])[.)]?$")
+
+
+def _group_row(fields: list[str], col: dict[str, int]) -> str | None:
+    """The text of a group row ("I. NHIỆM VỤ CHUNG" across the table, or "I | Nhiệm vụ chung"
+    with the other cells empty), with its number in front; None for other rows."""
+    nonempty = [x for x in fields if x]
+    if len(fields) == 1 and nonempty:
+        return nonempty[0]
+    number = fields[col["number"]] if "number" in col and col["number"] < len(fields) else ""
+    content = fields[col["content"]] if "content" in col and col["content"] < len(fields) else ""
+    if number and _GROUP_NUMBER.match(number) and len(nonempty) <= 2 and (content or len(nonempty) == 1):
+        return f"{number.rstrip('.)')}. {content}".strip()
+    if len(nonempty) == 1 and nonempty[0] != content and nonempty[0] != number:
+        return nonempty[0]  # the heading sits in another column of a row left open
+    return None
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _first_sentence(text: str) -> str:
+    m = re.search(r"[.;:]\s+(?=[A-ZĐÀ-Ỹ])", text)
+    return text[:m.start() + 1].rstrip(";:") if m and m.start() > 20 else text
+
+
+def _number(text: str) -> str:
+    return text.strip().rstrip(".)")
+
+
+def table_tasks(tables: list[TextTable]) -> list[Task]:
+    """Tasks from task tables: one per row with content, columns -> lead, partners, timeframe,
+    product. A table without a header row continues the one before it (same number of columns:
+    a table continued over pages); a repeated header row is skipped; a continued table whose
+    first row has no number continues the last task (a row cut by the page break)."""
+    tasks: list[Task] = []
+    roles: dict[int, str] | None = None
+    n_cols = 0
+    group = ""
+    groups = 0
+    auto = 0
+    for table in tables:
+        rows = table.rows
+        found = None
+        for h, row in enumerate(rows[:4]):
+            r = column_roles(row.fields)
+            if len(row.fields) >= MIN_FIELDS and _is_task_header(r):
+                found = (h, r)
+                break
+        if found is not None:
+            h, roles = found
+            n_cols = len(rows[h].fields)
+            body = rows[h + 1:]
+            # a second header row ("Chủ trì | Phối hợp" under "Cơ quan thực hiện") refines it
+            if body and not _number(body[0].fields[0]).isdigit() and len(body[0].fields) == n_cols:
+                lower = column_roles(body[0].fields)
+                if lower and not any(re.search(r"\d{4}", f) for f in body[0].fields):
+                    roles = {**roles, **lower}
+                    body = body[1:]
+            starts_new = True
+        elif roles is not None and any(len(r.fields) == n_cols for r in rows):
+            body = rows
+            starts_new = False
+        else:
+            continue
+        table.is_task_table = True
+        col = {role: i for i, role in roles.items()}
+        prev_fields: list[str] | None = None
+        for k, row in enumerate(body):
+            f = row.fields
+            nonempty = [x for x in f if x]
+            if not nonempty:
+                continue
+            if len(f) >= MIN_FIELDS and all(_COLUMN_NUMBER.match(x) for x in nonempty) and len(nonempty) >= 3:
+                continue  # "(1) | (2) | (3) ..." under the header
+            if len(f) >= MIN_FIELDS and _is_task_header(column_roles(f)):
+                continue  # the header repeated on a new page
+            group_text = _group_row(f, col)
+            if group_text is not None:
+                m = _GROUP_MARKER.match(group_text)
+                groups += 1
+                # groups are numbered I, II, ... or A, B, ...; anything else ("1." for an "I."
+                # OCR misread, or no number) is numbered by its place
+                group = m.group(1) if m else _roman(groups)
+                prev_fields = None
+                continue
+            if len(f) != n_cols:
+                continue
+            f = list(f)
+            for c in row.continued:  # a cell spanning rows gives its value to each of them
+                if prev_fields is not None and c < len(prev_fields) and not f[c]:
+                    f[c] = prev_fields[c]
+            number = _number(f[col["number"]]) if "number" in col else ""
+            content = f[col["content"]]
+            if not number and k == 0 and not starts_new and tasks:
+                # a row cut by the page break: its rest continues the last task
+                last = tasks[-1]
+                last.text = clean(f"{last.text} {content}")
+                last.title = _first_sentence(last.text)
+                _extend_task(last, f, col, row.refs)
+                prev_fields = f
+                continue
+            if not content:
+                continue
+            if not number:
+                auto += 1
+                number = str(auto)
+            path = f"{group}.{number}" if group else number
+            task = Task(path=path, title=_first_sentence(content), text=content, provenance=list(row.refs))
+            _extend_task(task, f, col, [])
+            tasks.append(task)
+            prev_fields = f
+    return tasks
+
+
+def _extend_task(task: Task, fields: list[str], col: dict[str, int], refs: list[dict]) -> None:
+    """Fill (or continue) a task's lead, partners, timeframe and product from its row's cells."""
+    def cell(role: str) -> str:
+        return fields[col[role]].strip() if role in col and col[role] < len(fields) else ""
+
+    lead, partners = cell("lead"), cell("partners")
+    if lead:
+        names = split_agencies(lead)
+        task.lead.extend(names)
+        task.lead_ids.extend(normalize_agency(a) for a in names)
+    if partners:
+        names = split_agencies(partners)
+        task.partners.extend(names)
+        task.partner_ids.extend(normalize_agency(a) for a in names)
+    if cell("timeframe"):
+        task.timeframe = clean(f"{task.timeframe or ''} {cell('timeframe')}")
+    if cell("product"):
+        task.product = clean(f"{task.product or ''} {cell('product')}")
+    task.provenance.extend(refs)
+
+
+def document_table_tasks(lines: list, doc: Document | None = None) -> tuple[list[Task], set[int]]:
+    """Tasks of a document's task tables, and the indexes of the lines those tables hold (to be
+    read as table rows only, not as paragraphs). Tables that are not task tables (a header laid
+    out as a table) keep their lines."""
+    tables = find_text_tables(lines, doc)
+    if not tables:
+        return [], set()
+    tasks = table_tasks(tables)
+    used = {i for t in tables if t.is_task_table for i in t.line_indexes}
+    return tasks, used

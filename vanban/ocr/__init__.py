@@ -29,9 +29,9 @@ from PIL import Image
 
 from ..errors import InputFileError, VanbanError
 from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
-from . import decide, engine, fields, layout, preprocess, stamps
+from . import decide, engine, fields, layout, preprocess, stamps, tables
 from .formats import FORMATS, render_documents
-from .inputs import PageSource, expand_inputs, open_input
+from .inputs import RULING_DPI, PageSource, expand_inputs, open_input
 
 __all__ = ["OcrOptions", "ocr_file", "ocr_inputs", "ocr_image", "render_documents", "FORMATS"]
 
@@ -48,6 +48,7 @@ class OcrOptions:
     lang: str = "vie"
     psm: int = 3                  # Tesseract page segmentation mode (3: automatic)
     reread_columns: bool = True   # re-OCR weak header/closing column blocks on their own
+    tables: bool = True           # read ruled tables cell by cell (vanban.ocr.tables)
     #: A page whose mean word confidence is below this is checked for orientation.
     orientation_conf: float = 60.0
 
@@ -247,6 +248,10 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
                     width, height = height, width
                 scale = gray.shape[1] / width
     words = _drop_specks(_reread_page_number(words, gray, eff_dpi, options))
+    page_tables = tables.find_tables(gray, eff_dpi, options.lang) if options.tables else []
+    if page_tables:  # their words are read cell by cell, not across the columns
+        words = [w for w in words if not tables.inside(w.bbox, page_tables)]
+        info["tables"] = len(page_tables)
     lines: dict[tuple, list[Word]] = {}
     for w in words:
         lines.setdefault(w.key, []).append(Word(w.text, w.bbox, w.conf))
@@ -268,8 +273,11 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
         found_fields = fields.reread_fields(blocks, ink, eff_dpi, options.lang)
         if found_fields:
             info["fields"] = found_fields
+    blocks = tables.place_table_blocks(blocks, page_tables)
     skew = info["skew_deg"] if info.get("rotation") == 0 and "deskew" in info["steps"] else 0.0
     _map_boxes(blocks, (gray.shape[1], gray.shape[0]), skew, scale, (width, height))
+    tables.map_table_boxes(page_tables, lambda bl: _map_boxes(bl, (gray.shape[1], gray.shape[0]), skew,
+                                                              scale, (width, height)))
     for stamp in found_stamps:
         holder = Block(lines=[Line(words=[Word(stamp.text, stamp.bbox)])])
         _map_boxes([holder], (gray.shape[1], gray.shape[0]), skew, scale, (width, height))
@@ -277,14 +285,20 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
     info["seconds"] = round(time.perf_counter() - t0, 3)
     return Page(number=number, blocks=blocks, width=width, height=height,
                 dpi=round(dpi, 1) if dpi else None, source="ocr", preprocessing=info,
-                stamps=found_stamps)
+                stamps=found_stamps, tables=page_tables)
 
 
-def _text_layer_page(source: PageSource) -> Page:
+def _text_layer_page(source: PageSource, options: OcrOptions) -> Page:
     page = source.text_page
     assert page is not None
     lines = [(ln.words, None) for b in page.blocks for ln in b.lines]
-    page.blocks = layout.build_blocks(lines, page.width or 1, page.height or 1, page.number)
+    if options.tables and source.ruling_image is not None and page.dpi:
+        page.tables = tables.tables_from_words(np.asarray(source.ruling_image), RULING_DPI,
+                                               page.dpi / RULING_DPI, [w for ws, _ in lines for w in ws])
+        lines = [(kept, k) for ws, k in lines
+                 if (kept := [w for w in ws if not w.bbox or not tables.inside(w.bbox, page.tables)])]
+    page.blocks = tables.place_table_blocks(
+        layout.build_blocks(lines, page.width or 1, page.height or 1, page.number), page.tables)
     page.preprocessing = {"steps": [], **source.notes}
     return page
 
@@ -302,7 +316,7 @@ class _Job:
 
 def _run_page(source: PageSource, options: OcrOptions, image: Image.Image | None, path: Path) -> Page:
     if source.text_page is not None:
-        return _text_layer_page(source)
+        return _text_layer_page(source, options)
     if image is None:
         assert source.load is not None
         try:

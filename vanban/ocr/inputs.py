@@ -8,6 +8,7 @@ rejected as such).
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,9 @@ SUFFIXES = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".png": "png", ".jpg
 MAX_PIXELS = 120_000_000
 #: PDF pages are rendered at the resolution of their scan image, within these bounds.
 MIN_RENDER_DPI, MAX_RENDER_DPI, DEFAULT_RENDER_DPI = 300, 400, 300
+#: Text-layer pages with at least this many vector path objects (a table's rules) are rendered
+#: small, at RULING_DPI, to look for ruled tables.
+MIN_RULING_PATHS, RULING_DPI = 4, 100
 
 
 @dataclass
@@ -41,6 +45,9 @@ class PageSource:
     load_on_main_thread: bool = False
     #: Facts found while opening (e.g. a text layer rejected as garbled).
     notes: dict = field(default_factory=dict)
+    #: A text-layer page with vector ruling: a small grayscale render (RULING_DPI) in which
+    #: the ocr stage looks for ruled tables (their cells then hold the text layer's words).
+    ruling_image: Image.Image | None = None
 
 
 def sniff_type(path: Path) -> str:
@@ -236,10 +243,8 @@ def _native_dpi(page) -> float | None:
     return best[1] if best else None
 
 
-def text_layer_page(textpage, number: int, page_size_pt: tuple[float, float], dpi: float) -> Page:
-    """A Page (words with boxes, in page pixels at ``dpi``) from a PDF text layer."""
-    scale = dpi / 72
-    width_pt, height_pt = page_size_pt
+def _layer_lines(textpage, scale: float, height_pt: float) -> list[Line]:
+    """Lines of words (boxes in page pixels at ``scale`` px/pt) from a pdfium text page."""
     lines: list[Line] = []
     words: list[Word] = []
     chars: list[str] = []
@@ -270,9 +275,152 @@ def text_layer_page(textpage, number: int, page_size_pt: tuple[float, float], dp
         chars.append(ch)
         boxes.append((left * scale, (height_pt - top) * scale, right * scale, (height_pt - bottom) * scale))
     flush_line()
+    return lines
+
+
+def text_layer_page(textpage, number: int, page_size_pt: tuple[float, float], dpi: float) -> Page:
+    """A Page (words with boxes, in page pixels at ``dpi``) from a PDF text layer."""
+    return _lines_page(_layer_lines(textpage, dpi / 72, page_size_pt[1]), [], number, page_size_pt, dpi)
+
+
+def _lines_page(lines: list[Line], annotation_lines: list[Line], number: int,
+                page_size_pt: tuple[float, float], dpi: float) -> Page:
+    """A text-layer Page from its lines, with the annotations' text merged in by position."""
+    scale = dpi / 72
+    width_pt, height_pt = page_size_pt
+    if annotation_lines:
+        lines = merge_annotation_lines(lines, annotation_lines)
     return Page(number=number, blocks=[Block(lines=lines, bbox=_union([ln.bbox for ln in lines]))] if lines else [],
                 width=round(width_pt * scale), height=round(height_pt * scale), dpi=dpi,
                 source="text-layer")
+
+
+def _v_overlap(a, b) -> float:
+    """Vertical overlap of two boxes as a share of the smaller height."""
+    inter = min(a[3], b[3]) - max(a[1], b[1])
+    return inter / max(1, min(a[3] - a[1], b[3] - b[1]))
+
+
+def merge_annotation_lines(lines: list[Line], annotation_lines: list[Line]) -> list[Line]:
+    """Put words drawn by annotation appearances into the page's lines, where poppler shows them.
+
+    The signing software draws the number ("173") and the day/month of the date into blanks of
+    the page's own lines ("Số:      /KH-UBND", "ngày   tháng   năm 2026"): a word whose box sits
+    on a line (vertical overlap over half its height) joins that line in x order; a number
+    filled in just before a "/CODE" of the same line becomes one token with it ("173/KH-UBND").
+    Words on no line form lines of their own, placed by their height on the page.
+    """
+    lines = [Line(words=list(ln.words), bbox=ln.bbox) for ln in lines]
+    loose: list[Word] = []
+    for aline in annotation_lines:
+        for word in aline.words:
+            best, best_ov = None, 0.5
+            for ln in lines:
+                if ln.bbox is None:
+                    continue
+                ov = _v_overlap(word.bbox, ln.bbox)
+                if ov > best_ov:
+                    best, best_ov = ln, ov
+            if best is None:
+                loose.append(word)
+                continue
+            best.words = sorted(best.words + [word], key=lambda w: w.bbox[0] if w.bbox else 0)
+            best.bbox = _union([w.bbox for w in best.words])
+    for ln in lines:
+        ln.words = _join_filled_number(ln.words)
+    if loose:
+        rows: list[list[Word]] = []
+        for word in sorted(loose, key=lambda w: (w.bbox[1], w.bbox[0])):
+            if rows and _v_overlap(word.bbox, _union([w.bbox for w in rows[-1]])) > 0.5:
+                rows[-1].append(word)
+            else:
+                rows.append([word])
+        for row in rows:
+            row.sort(key=lambda w: w.bbox[0])
+            new = Line(words=row, bbox=_union([w.bbox for w in row]))
+            at = next((i for i, ln in enumerate(lines) if ln.bbox and ln.bbox[1] > new.bbox[1]), len(lines))
+            lines.insert(at, new)
+    return lines
+
+
+_FILLED_NUMBER = re.compile(r"^\d{1,6}$")
+_NUMBER_CODE = re.compile(r"^/[A-ZĐ]")
+
+
+def _join_filled_number(words: list[Word]) -> list[Word]:
+    """"173" + "/KH-UBND" (a number filled into the blank before the code) -> "173/KH-UBND"."""
+    out: list[Word] = []
+    for word in words:
+        prev = out[-1] if out else None
+        if prev is not None and _FILLED_NUMBER.match(prev.text) and _NUMBER_CODE.match(word.text):
+            out[-1] = Word(prev.text + word.text, _union([prev.bbox, word.bbox]), None)
+            continue
+        out.append(word)
+    return out
+
+
+def annotation_text_lines(pdf, index: int, scale: float, height_pt: float) -> list[Line]:
+    """Text drawn by the annotation appearances of page ``index`` (signature widgets), as lines.
+
+    pdfium's text layer leaves annotations out, while poppler (``pdftotext``) and viewers show
+    their appearance streams. The page is flattened in memory (pdfium ``FPDFPage_Flatten``, the
+    appearances become page content, nested form XObjects included) and the characters the
+    flattened page has beyond the original ones are the annotations' text. The in-memory
+    document then renders with the appearances too, as a viewer shows it.
+    """
+    import pypdfium2.raw as pdfium_c
+    page = pdf[index]
+    if pdfium_c.FPDFPage_GetAnnotCount(page.raw) <= 0:
+        return []
+    before: dict[tuple, int] = {}
+    textpage = page.get_textpage()
+    for i in range(textpage.count_chars()):
+        ch = textpage.get_text_range(i, 1)
+        if ch.strip():
+            k = (ch, *(round(v, 1) for v in textpage.get_charbox(i)))
+            before[k] = before.get(k, 0) + 1
+    textpage.close()
+    if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
+        return []
+    page.close()
+    flat = pdf[index].get_textpage()
+    lines: list[Line] = []
+    words: list[Word] = []
+    chars: list[tuple[str, tuple]] = []
+
+    def flush_word():
+        if chars:
+            bs = [b for _, b in chars]
+            words.append(Word("".join(ch for ch, _ in chars),
+                              (round(min(b[0] for b in bs)), round(min(b[1] for b in bs)),
+                               round(max(b[2] for b in bs)), round(max(b[3] for b in bs))), None))
+            chars.clear()
+
+    def flush_line():
+        flush_word()
+        if words:
+            lines.append(Line(words=list(words), bbox=_union([w.bbox for w in words])))
+            words.clear()
+
+    for i in range(flat.count_chars()):
+        ch = flat.get_text_range(i, 1)
+        if ch in ("\r", "\n"):
+            flush_line()
+            continue
+        if not ch.strip():
+            flush_word()
+            continue
+        box = flat.get_charbox(i)
+        k = (ch, *(round(v, 1) for v in box))
+        if before.get(k):
+            before[k] -= 1
+            flush_word()  # page text between annotation characters ends their word
+            continue
+        left, bottom, right, top = box
+        chars.append((ch, (left * scale, (height_pt - top) * scale, right * scale, (height_pt - bottom) * scale)))
+    flush_line()
+    flat.close()
+    return lines
 
 
 def _union(boxes):
@@ -333,12 +481,21 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
             source.notes["scan_dpi"] = round(native)
         textpage = page.get_textpage()
         text = textpage.get_text_range()
+        base_lines = _layer_lines(textpage, dpi / 72, height_pt) if text.strip() else []
+        textpage.close()
+        # Signature widgets draw the number and the date into blanks of the page's lines.
+        annotation_lines = annotation_text_lines(pdf, index, dpi / 72, height_pt)
+        if annotation_lines:
+            source.notes["annotation_words"] = sum(len(ln.words) for ln in annotation_lines)
+            text = text + "\n" + "\n".join(ln.text for ln in annotation_lines)
         if text.strip():
             real = looks_vietnamese(text)
             source.notes["text_layer"] = "trusted" if real and not force_ocr else (
                 "ignored (--force-ocr)" if real else "garbled, ignored")
             if real and not force_ocr:
-                source.text_page = text_layer_page(textpage, index + 1, (width_pt, height_pt), dpi)
+                source.text_page = _lines_page(base_lines, annotation_lines, index + 1,
+                                               (width_pt, height_pt), dpi)
+                source.ruling_image = _ruling_render(pdf, index)
                 sources.append(source)
                 continue
 
@@ -353,6 +510,18 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
         source.load_on_main_thread = True
         sources.append(source)
     return sources
+
+
+def _ruling_render(pdf, index: int) -> Image.Image | None:
+    """A small grayscale render of a page drawn with enough vector paths to hold a table."""
+    import pypdfium2.raw as pdfium_c
+    page = pdf[index]
+    paths = 0
+    for _obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        paths += 1
+        if paths >= MIN_RULING_PATHS:
+            return page.render(scale=RULING_DPI / 72, grayscale=True).to_pil().convert("L")
+    return None
 
 
 def open_input(path: str | Path, force_ocr: bool = False) -> list[PageSource]:
