@@ -26,6 +26,7 @@ from .items import (basis_of, group_heading, heading_year, implementation_items,
 from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipients_start, is_wrapped,
                      parse_marker)
 from .render import render_markdown
+from .segment import needs_segmenting, segment
 from .structure import Node, assign_roles, build_tree, part_heading
 from .table import appendix_tasks
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
@@ -215,7 +216,12 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     doc = Document.from_text(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
     lines = document_lines(doc)
     _check_document(lines)
-    wrapped = is_wrapped(lines)
+    flattened = needs_segmenting([ln.text for ln in lines])
+    if flattened:
+        # no line breaks (a web copy, a dump): cut back into lines at markers and headings
+        lines = [RawLine(piece, dict(ln.ref), raw=None) for ln in lines
+                 for piece in (segment(ln.text) if len(ln.text) > 300 else [ln.text])]
+    wrapped = False if flattened else is_wrapped(lines)
     header_lines, kind, title_lines, body_i = _split_front(lines, wrapped)
     record = PlanRecord(id=_record_id(doc))
     hdr = parse_header(header_lines)
@@ -363,7 +369,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     record.sections = _sections(root)
     record.provenance = {
         "source": doc.source, "sha256": doc.sha256, "pages": len(doc.pages),
-        "input_shape": "wrapped-lines" if wrapped else "paragraph-lines",
+        "input_shape": "flattened" if flattened else "wrapped-lines" if wrapped else "paragraph-lines",
         "page_sources": sorted({p.source for p in doc.pages}),
         "stages": sorted(doc.meta.keys()) if doc.meta else [],
     }
