@@ -20,7 +20,7 @@ from ..errors import NotADocumentError
 from ..model import Document, Objective, PlanRecord, Section
 from .header import (closing_block, issuer_from_authority, find_kind_line, kind_from_number, parse_header, parse_period,
                      restore_title_case, signature_paragraph, split_kind_title_line)
-from .items import (basis_of, group_heading, heading_year, implementation_items, item_path, item_text,
+from .items import (basis_of, directive_leaves, group_heading, heading_year, implementation_items, item_path, item_text,
                     leaf_items, make_task, parse_references, parse_targets, ref_list, strip_role_label,
                     task_leaves)
 from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipients_start, is_wrapped,
@@ -360,6 +360,11 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             record.implementation.extend(items)
             prov.setdefault("implementation", []).extend(provs)
             record.duties.extend(duties)
+    directive = document.get("type") in load_patterns("headings")["directive_kinds"]
+    if directive:
+        # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,
+        # Thông báo kết luận, Công văn): its addressees lead
+        record.tasks = [make_task(leaf, item_path(leaf), directive=True) for leaf in directive_leaves(root)]
     if not record.tasks or tasks_elsewhere:
         # tasks in an appendix table (after the signature, or in the body when the closing
         # block was not recognised)

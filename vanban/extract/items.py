@@ -266,6 +266,9 @@ def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], l
             statements.append((part, p.style if k == 0 else None))
     for stmt, style in statements:
         f = fold(stmt).lower()
+        if f.startswith("giao ") and stmt is not statements[0][0]:
+            # "b) Giao Thanh tra thành phố tổ chức ...": a sub-item assigning the work
+            lead.extend(directive_subject(stmt, False) or leading_agencies(stmt[5:]))
         if pending_lead and style in ("plus", "dot"):
             lead.extend(leading_agencies(stmt))
         elif style not in ("plus", "dot"):
@@ -339,7 +342,10 @@ def item_path(node: Node) -> str:
     return ".".join(reversed(nums))
 
 
-def make_task(node: Node, path: str) -> Task:
+def make_task(node: Node, path: str, directive: bool = False) -> Task:
+    """A task from its item node; ``directive``: an item of a directive (Chỉ thị, Công điện,
+    Thông báo kết luận, Công văn), whose opening addressee is its lead and whose deadline
+    phrase ("trước ngày 31/12/2025") its timeframe."""
     paras = node.all_paras()
     body = node.body
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
@@ -348,11 +354,81 @@ def make_task(node: Node, path: str) -> Task:
     heading_agencies = _agency_heading(body) if node.is_heading else []
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):
         heading_agencies = leading_agencies(body)
+    if directive and not heading_agencies:
+        heading_agencies = directive_subject(body, node.is_heading)
     lead, partners, timeframe = task_agencies(node, heading_agencies)
+    if directive and timeframe is None:
+        timeframe = deadline_of(text)
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+_DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho)\s+", re.I)
+
+
+def directive_subject(body: str, is_heading: bool) -> list[str]:
+    """The addressee a directive item opens with: "Bộ Xây dựng chỉ đạo ..." -> Bộ Xây dựng,
+    "Các đơn vị cấp nước ... có trách nhiệm" -> that body, "Chủ tịch Ủy ban nhân dân các tỉnh
+    ... :" (a heading) -> the heading. The addressee starts with an agency head and ends at
+    the first verb of ``subject_ends`` (headings.json), or is the whole heading."""
+    t = _DIRECTIVE_PREFIX.sub("", body.strip())
+    if not t:
+        return []
+    _, starts = head_starts(t)
+    if 0 not in starts:
+        return []
+    ends = load_patterns("headings")["subject_ends"]
+    words = t.split()
+    cut = None
+    for i in range(1, min(len(words), 40)):
+        w = words[i]
+        if not w[:1].islower():
+            continue
+        f2 = key(" ".join(words[i:i + 3]))
+        if any(f2 == e or f2.startswith(e + " ") for e in ends):
+            cut = i
+            break
+    if cut is not None:
+        subject = " ".join(words[:cut])
+    elif is_heading or t.rstrip().endswith(":"):
+        subject = t
+    else:
+        return []
+    subject = subject.strip().rstrip(":").strip(" ,;")
+    if len(subject.split()) > 40:
+        return []
+    return split_agencies(subject)
+
+
+_DEADLINE = re.compile(r"\b((?:chậm nhất |hoàn thành |xong )?(?:trước|trong) (?:ngày|tháng|năm|quý) [^;,.]{1,40}?(?:\d{4}|hàng năm|hằng năm))")
+
+
+def deadline_of(text: str) -> str | None:
+    """Deadline phrases of a directive item ("trước ngày 31/12/2025", "trong tháng 11 năm
+    2025"), joined with "; " in order."""
+    found = dedupe([m.group(1).strip() for m in _DEADLINE.finditer(text)])
+    return "; ".join(found) if found else None
+
+
+def directive_leaves(root: Node) -> list[Node]:
+    """The items of a directive: arabic leaves everywhere outside purposes / requirements /
+    objectives / implementation sections (and outside labelled non-task items)."""
+    skip = ("purposes", "requirements", "purposes_requirements", "objectives", "implementation")
+    out = []
+    for top in root.children:
+        if top.role in skip:
+            continue
+        for n in [top] + list(top.descendants()):
+            if not n.style.startswith("arabic") or _label_excluded(n.body):
+                continue
+            if any(d.style.startswith("arabic") for d in n.descendants()):
+                continue
+            if n.excluded or any(a.excluded for a in _ancestors(n)):
+                continue
+            out.append(n)
+    return out
 
 
 def task_leaves(section: Node) -> list[Node]:
