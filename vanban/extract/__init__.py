@@ -26,7 +26,7 @@ from .items import (basis_of, directive_leaves, group_heading, heading_year, imp
 from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipients_start, is_wrapped,
                      parse_marker)
 from .render import render_markdown
-from .segment import needs_segmenting, segment
+from .segment import needs_segmenting, packed_front_line, segment
 from .structure import Node, assign_roles, build_tree, part_heading
 from .table import appendix_tasks
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
@@ -221,6 +221,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # no line breaks (a web copy, a dump): cut back into lines at markers and headings
         lines = [RawLine(piece, dict(ln.ref), raw=None) for ln in lines
                  for piece in (segment(ln.text) if len(ln.text) > 300 else [ln.text])]
+    elif any(packed_front_line(ln.text, i) for i, ln in enumerate(lines[:13])):
+        # a header run on into its abstract, "Kính gửi:" run on into the body: unpacked
+        lines = [RawLine(piece, dict(ln.ref), raw=None) for i, ln in enumerate(lines)
+                 for piece in (segment(ln.text) if packed_front_line(ln.text, i) else [ln.text])]
     wrapped = False if flattened else is_wrapped(lines)
     header_lines, kind, title_lines, body_i = _split_front(lines, wrapped)
     record = PlanRecord(id=_record_id(doc))
@@ -290,6 +294,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     # title (sentence case, casing from the running text) and period
     if title_lines:
         raw_title = clean(" ".join(ln.text for ln in title_lines))
+        if not kind and re.match(r"V/[vV]\b", raw_title):
+            document["title_is_vv"] = True
         raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else raw_title
         # the header's own names lend their casing too ("... TỈNH NGHỆ AN" when the body,
         # garbled by OCR, never repeats the place)
@@ -360,6 +366,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             record.implementation.extend(items)
             prov.setdefault("implementation", []).extend(provs)
             record.duties.extend(duties)
+    _identity_from_note(document, record, appendix or body_paras)
     directive = document.get("type") in load_patterns("headings")["directive_kinds"]
     if directive:
         # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,
@@ -383,6 +390,33 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if not root.children:
         record.warnings.append("no numbered sections: not a plan, header and references only")
     return record
+
+
+_NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+(Công văn|Kế hoạch|Quyết định|Chỉ thị|Thông báo|Tờ trình)\s+số\s+"
+                   r"([\w./&-]+)\s+ngày\s+(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:\s+của\s+([^)]{3,120}))?\)")
+
+
+def _identity_from_note(document: dict, record: PlanRecord, paras: list[Para]) -> None:
+    """A document whose header was lost (a copy that starts at "Kính gửi:") is named by its own
+    appendix: "(Kèm theo Công văn số 6225/BVHTTDL-VP ngày 18/11/2025 của Bộ ...)"; and a
+    document with neither a kind line nor a kind code but a "V/v" abstract or addressees is a
+    Công văn."""
+    from .header import iso_date
+    if not document.get("number"):
+        for p in paras:
+            m = _NOTE.search(p.text)
+            if m:
+                kind, number, d, mth, y, issuer = m.groups()
+                if document.get("type") in (None, kind):
+                    document["type"] = kind
+                    document["number"] = number
+                    document["date"] = document.get("date") or iso_date(d, mth, y)
+                    if issuer and not document.get("issuer"):
+                        document["issuer"] = clean(issuer).rstrip(" .,")
+                break
+    if not document.get("type") and (document.get("addressees") or document.get("title_is_vv")):
+        document["type"] = "Công văn"
+    document.pop("title_is_vv", None)
 
 
 def _sections(root: Node) -> list[Section]:

@@ -42,6 +42,16 @@ _TABLE_HEADER = re.compile(r"(?<!\S)(?:STT|TT)\s+(?=.{0,200}(?:CHỦ TRÌ|Chủ 
 _NUMBER_LINE = re.compile(r"(?<!\S)Số\s*:\s*\S+")
 
 
+def packed_front_line(text: str, index: int) -> bool:
+    """A front-matter line that packs several lines of a printed document: a header that runs
+    on into its "V/v" abstract and date, or "Kính gửi:" that runs on into the body."""
+    if index > 12 or len(text) < 120:
+        return False
+    if re.search(r"\sV/[vV]\s", text) and re.search(r"ngày\s+\d{1,2}\s+tháng", text):
+        return True
+    return text.startswith("Kính gửi") and len(text) > 250 and bool(re.search(r"\.\s+[A-ZĐÀ-Ỹ]", text))
+
+
 def needs_segmenting(lines: list[str]) -> bool:
     """True for a text whose lines are far longer than printed paragraphs (a flattened copy)."""
     lines = [ln for ln in lines if ln.strip()]
@@ -164,6 +174,11 @@ def _segment_body(text: str) -> list[str]:
     for rx in _PATS["preamble_openings"]:
         for m in re.finditer(rx, text[:body_from]):
             cuts.setdefault(m.start(), "opening")
+    for m in re.finditer(r"(?<!\S)Kính gửi\s*:", text):
+        # the addressee list ends at its first full stop ("- Viện ... Việt Nam. Thủ tướng ...")
+        me = re.search(rf"[.]\s+(?=[\"“(]?[{_UP}])", text[m.end():m.end() + 2500])
+        if me:
+            cuts.setdefault(m.end() + me.end(), "addressees_end")
     for m in _NUMBER_LINE.finditer(text[:3000]):
         cuts.setdefault(m.end(), "number_end")
     for m in _PLACE_DATE.finditer(text):
