@@ -322,6 +322,9 @@ def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], l
                 continue
             partners.extend(_after_phoi_hop(stmt, mp.end()))
     lead = dedupe([a for a in lead if a])
+    # "Bộ trưởng Bộ Tài chính" and "Bộ Tài chính" (from "... chủ trì"): one addressee
+    lead = [a for a in lead if not any(b != a and len(key(b)) > len(key(a)) and key(b).endswith(" " + key(a))
+                                       for b in lead)]
     lead_keys = {key(a) for a in lead}
     partners = dedupe([a for a in partners if a and key(a) not in lead_keys])
     times = dedupe(times)
@@ -365,7 +368,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
                 timeframe=timeframe, provenance=ref_list(paras))
 
 
-_DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho)\s+", re.I)
+_DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
 
 
 def directive_subject(body: str, is_heading: bool) -> list[str]:
@@ -376,28 +379,31 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     t = _DIRECTIVE_PREFIX.sub("", body.strip())
     if not t:
         return []
-    _, starts = head_starts(t)
+    tokens, starts = head_starts(t)
     if 0 not in starts:
         return []
+    head_words = len(t[:tokens[starts[0] - 1][2]].split()) if starts[0] <= len(tokens) else 1
     ends = load_patterns("headings")["subject_ends"]
     words = t.split()
     cut = None
-    for i in range(1, min(len(words), 40)):
+    for i in range(max(1, head_words), min(len(words), 40)):
         w = words[i]
-        if not w[:1].islower():
-            continue
+        prev = words[i - 1]
+        if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac", "ban", "to", "hoi"):
+            continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
         f2 = key(" ".join(words[i:i + 3]))
         if any(f2 == e or f2.startswith(e + " ") for e in ends):
             cut = i
             break
     if cut is not None:
         subject = " ".join(words[:cut])
-    elif is_heading or t.rstrip().endswith(":"):
+    elif t.rstrip().endswith(":"):
         subject = t
     else:
-        return []
+        spans = agency_spans(t)
+        subject = t[:spans[0][1]] if spans and spans[0][0] == 0 else ""
     subject = subject.strip().rstrip(":").strip(" ,;")
-    if len(subject.split()) > 40:
+    if not subject or len(subject.split()) > 40:
         return []
     return split_agencies(subject)
 

@@ -84,7 +84,7 @@ def _caps_runs(text: str) -> list[tuple[int, int]]:
         while j < len(toks):
             t = toks[j][0]
             core = t.strip("\"“”'(),.;:!?")
-            if _is_caps_word(t):
+            if _is_caps_word(t) or (j > i and len(core) == 1 and core.isupper() and is_syllable(core)):
                 syll += 1
                 last = j
             elif core.isupper() and len(core) >= 2 or re.fullmatch(r"(?:19|20)\d\d|\d[\w-]*/[\w/-]+", core):
@@ -188,6 +188,13 @@ def _segment_body(text: str) -> list[str]:
     for a, b in runs:
         cuts.setdefault(a, "caps")
         cuts.setdefault(b, "caps_end")
+    # the enacting authority at the end of a caps title ("... CỦA ĐẢNG THỦ TƯỚNG CHÍNH PHỦ điện:")
+    for a, b in runs:
+        for phrase in _PATS["enacting_caps"]:
+            pos = text.find(phrase, a + 1, b)
+            if pos > a and len(text[pos:b].split()) <= 12:
+                cuts.setdefault(pos, "caps")
+                break
     # a kind that opens a caps run is a line of its own ("KẾ HOẠCH" / "TRIỂN KHAI ...")
     run_starts = {a for a, _ in runs}
     kinds = "|".join(re.escape(k) for k in sorted(_PATS["caps_kinds"], key=len, reverse=True))
@@ -247,7 +254,7 @@ def _segment_body(text: str) -> list[str]:
         else:  # bullet
             if num in "-–" and _compound_dash(text, start):
                 continue
-            ok = after_stop or heading_before
+            ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
         if ok:
             cuts[start] = style
             seg_start = start
@@ -357,6 +364,10 @@ def _compound_dash(text: str, pos: int) -> bool:
         return False
     if left[0].isdigit() and right[0].isdigit():
         return True  # "2021 - 2030"
+    before = text[max(0, pos - 30):pos].split()
+    after = text[pos + 1:pos + 30].split()
+    if before and after and before[-1][:1].isupper() and before[-1][-1:].isalpha() and after[0][:1].isupper():
+        return True  # "Công nghiệp - Viễn thông", "NHIỆM VỤ - GIẢI PHÁP": a compound name
     pair = f"{left[0]} {right[0]}"
     return pair in _PATS["dash_compounds"]
 
@@ -374,8 +385,10 @@ def _heading_end(seg: str) -> int | None:
     first_verb = None
     for k, (tok, off) in enumerate(toks[1:18], start=1):
         prev = toks[k - 1][0]
-        if prev[-1:] in ".;:!?,\"”)":
+        if prev[-1:] in ".;:!?\"”)":
             break
+        if not prev[:1].islower():
+            continue  # "Bộ Xây dựng": a name word, not a verb
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         if tok[:1].isupper() and not tok.isupper() and (key(f"{tok} {nxt}") in _PATS["sentence_openings"]
                                                           or key(tok) in _PATS["sentence_openings"]):
