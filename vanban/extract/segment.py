@@ -364,10 +364,13 @@ def _compound_dash(text: str, pos: int) -> bool:
         return False
     if left[0].isdigit() and right[0].isdigit():
         return True  # "2021 - 2030"
-    before = text[max(0, pos - 30):pos].split()
-    after = text[pos + 1:pos + 30].split()
-    if before and after and before[-1][:1].isupper() and before[-1][-1:].isalpha() and after[0][:1].isupper():
-        return True  # "Công nghiệp - Viễn thông", "NHIỆM VỤ - GIẢI PHÁP": a compound name
+    from .agencies import gazetteer_spans, tokenize
+    a = text.rfind(" ", 0, max(0, pos - 60)) + 1
+    window = text[a:pos + 60]
+    toks = tokenize(window)
+    for s, n in gazetteer_spans(window).items():
+        if toks[s][1] < pos - a < toks[s + n - 1][2]:
+            return True  # inside a known name: "Tập đoàn Công nghiệp - Viễn thông Quân đội"
     pair = f"{left[0]} {right[0]}"
     return pair in _PATS["dash_compounds"]
 
@@ -385,10 +388,10 @@ def _heading_end(seg: str) -> int | None:
     first_verb = None
     for k, (tok, off) in enumerate(toks[1:18], start=1):
         prev = toks[k - 1][0]
-        if prev[-1:] in ".;:!?\"”)":
+        if prev[-1:] in ".:!?\"”)":
             break
-        if not prev[:1].islower():
-            continue  # "Bộ Xây dựng": a name word, not a verb
+        if not prev[:1].islower() or key(prev) in _PATS["name_heads"]:
+            continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         if tok[:1].isupper() and not tok.isupper() and (key(f"{tok} {nxt}") in _PATS["sentence_openings"]
                                                           or key(tok) in _PATS["sentence_openings"]):
@@ -396,10 +399,14 @@ def _heading_end(seg: str) -> int | None:
             break
     if first_verb is not None:
         return first_verb
+    from .agencies import agency_spans
+    names = agency_spans(seg[:300])
     for k, (tok, off) in enumerate(toks[:18]):
         if k == 0:
             continue
         prev = toks[k - 1][0]
+        if prev in ("-", "–") and k >= 2:
+            prev = toks[k - 2][0]  # "truyền thông - giáo dục": a dash inside the heading
         if prev[-1:] in ".;:!?,\"”)" or not prev[:1].isalpha():
             return None  # the heading part is over (or was never there)
         if not tok[:1].isupper() or tok.isupper() or not prev.isalpha():
@@ -415,7 +422,7 @@ def _heading_end(seg: str) -> int | None:
         if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"]:
             continue
         _, starts = head_starts(seg[off:off + 40])
-        if 0 in starts:
-            continue
+        if 0 in starts or any(a < off < b for a, b in names):
+            continue  # a name starts here, or goes on ("Bộ Chỉ huy Quân sự tỉnh")
         return off
     return None
