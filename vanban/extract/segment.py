@@ -390,11 +390,13 @@ def _heading_end(seg: str) -> int | None:
         prev = toks[k - 1][0]
         if prev[-1:] in ".:!?\"”)":
             break
-        if not prev[:1].islower() or key(prev) in _PATS["name_heads"]:
+        if key(prev) in _PATS["name_heads"] or not prev[:1].isalpha():
             continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
-        if tok[:1].isupper() and not tok.isupper() and (key(f"{tok} {nxt}") in _PATS["sentence_openings"]
-                                                          or key(tok) in _PATS["sentence_openings"]):
+        pair = key(f"{tok} {nxt}")
+        # after a capitalised word ("... Cần Thơ Chỉ đạo") only a two-word opener counts
+        if tok[:1].isupper() and not tok.isupper() and (pair in _PATS["sentence_openings"] or (
+                prev[:1].islower() and key(tok) in _PATS["sentence_openings"])):
             first_verb = off
             break
     if first_verb is not None:
@@ -413,10 +415,6 @@ def _heading_end(seg: str) -> int | None:
             continue
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         pair = key(f"{tok} {nxt}")
-        if pair in _PATS["sentence_openings"] or key(tok) in _PATS["sentence_openings"]:
-            return off
-        if first_verb is not None:
-            continue
         if prev[:1].isupper() or key(prev) in _PATS["name_before"]:
             continue  # "Sở Khoa học", "tỉnh Đắk Lắk": a name goes on
         if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"]:
