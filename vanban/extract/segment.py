@@ -130,19 +130,28 @@ def _closing_span(text: str) -> tuple[int, int] | None:
         return None
     start = min(starts)
     titles = sorted(_PATS["signer_titles"], key=len, reverse=True)
-    # the last signer title after the start, then the name (2-5 capitalised words)
-    best = None
-    for t in titles:
-        for mt in re.finditer(rf"(?<!\S){re.escape(t)}(?!\S)", text[start:]):
-            pos = start + mt.end()
-            if best is None or pos > best:
-                best = pos
-        if best is not None:
-            break
-    if best is None:
+    # the first signature after the recipients' "Lưu: ..." (an attached plan may follow it)
+    lu = re.search(r"\bLưu\s*:", text[start:start + 3000])
+    from_pos = start + (lu.end() if lu else 0)
+    rx = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(t) for t in titles) + r")(?!\S)")
+    found = list(rx.finditer(text, from_pos, min(len(text), from_pos + 400)))
+    if not found:
         return None
-    mn = re.match(rf"\s+((?:[{_UP}][a-zà-ỹđ]+\s+){{1,4}}[{_UP}][a-zà-ỹđ]+)", text[best:])
-    end = best + mn.end() if mn else best
+    # consecutive titles ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH"): the last one of the first run
+    best = found[0].end()
+    for mt in found[1:]:
+        if mt.start() - best > 3:
+            break
+        best = mt.end()
+    # the name: up to five capitalised words ("Phạm Minh Chính"), not the caps kind after it
+    end = best
+    n = 0
+    for mw in re.finditer(r"\S+", text[best:best + 120]):
+        w = mw.group()
+        if not (w[:1].isupper() and w[1:].isalpha() and w[1:].islower()) or n == 5:
+            break
+        end = best + mw.end()
+        n += 1
     if text[end:end + 4].strip().startswith("/"):
         end = text.find(" ", end + 1) if text.find(" ", end + 1) > 0 else len(text)
     return start, end
