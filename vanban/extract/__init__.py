@@ -337,6 +337,14 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         role = top.role
         if role in ("purposes", "requirements", "purposes_requirements"):
             for text, its_paras, group in leaf_items(top):
+                if group.role == "objectives":
+                    # goals nested in the purposes section ("I. MỤC ĐÍCH, YÊU CẦU" > "3. Mục tiêu")
+                    text = strip_role_label(item_text(text))
+                    record.objectives.append(Objective(
+                        scope="general" if group.scope == "general" else "specific", text=text,
+                        targets=parse_targets(text, heading_year(group)), group=group_heading(group),
+                        provenance=ref_list(its_paras)))
+                    continue
                 field = "requirements" if group.role == "requirements" else "purposes"
                 getattr(record, field).append(strip_role_label(item_text(text)))
                 prov.setdefault(field, []).append(ref_list(its_paras))
