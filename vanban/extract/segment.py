@@ -248,7 +248,7 @@ def _segment_body(text: str) -> list[str]:
                 open_numbers = []
         elif style == "arabic":
             parts = [int(x) for x in num.rstrip(".)").split(".")]
-            if any(p == 0 for p in parts) or _looks_like_quantity(text, start, end, num):
+            if any(p == 0 for p in parts) or (len(parts) == 1 and _looks_like_quantity(text, start, end, num)):
                 continue
             continues = _continues(open_numbers, parts)
             upper = bool(re.match(rf"[\"“(]?[{_UP}]", text[end:end + 2]))
