@@ -380,6 +380,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,
         # Thông báo kết luận, Công văn): its addressees lead
         record.tasks = [make_task(leaf, item_path(leaf), directive=True) for leaf in directive_leaves(root)]
+    listed = _appendix_list_tasks(appendix, ocr_input, directive)
+    if listed:
+        # "PHỤ LỤC" with numbered tasks and "Đơn vị chủ trì: ..." / "Đơn vị phối hợp: ..." labels
+        record.tasks.extend(listed)
     if not record.tasks or tasks_elsewhere:
         # tasks in an appendix table (after the signature, or in the body when the closing
         # block was not recognised)
@@ -398,6 +402,31 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if not root.children:
         record.warnings.append("no numbered sections: not a plan, header and references only")
     return record
+
+
+def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool) -> list:
+    """Tasks listed in an appendix ("PHỤ LỤC" / its title / "(Kèm theo ...)" / "1. Xây dựng ...
+    a) Đơn vị chủ trì: ... b) Đơn vị phối hợp: ... c) Thời gian hoàn thành: ..."): the arabic
+    leaves of its section tree, paths "PL.1", "PL.2"; a table is left to the table reader."""
+    start = next((i for i, p in enumerate(appendix) if key(p.text).startswith("phu luc") and is_caps(p.text, 0.8)),
+                 None)
+    if start is None:
+        return []
+    paras = appendix[start + 1:]
+    if any(("chu tri" in key(p.text) and "phoi hop" in key(p.text) and len(p.text) < 300) for p in paras[:8]):
+        return []  # a table header row ("STT | Nhiệm vụ | Chủ trì | Phối hợp")
+    end = next((i for i, p in enumerate(paras) if is_recipients_start(p.text)), len(paras))
+    tree = build_tree(paras[:end], renumber_roman=ocr_input)
+    assign_roles(tree)
+    from .items import make_task
+    leaves = [n for n in tree.descendants() if n.style.startswith("arabic")
+              and not any(d.style.startswith("arabic") for d in n.descendants())]
+    # an appendix of numbered prose or figures is no task list: most items say who leads
+    # ("chủ trì") or who works with whom ("phối hợp")
+    assigned = [n for n in leaves if re.search(r"chu tri|phoi hop", key(" ".join(p.text for p in n.all_paras())))]
+    if not leaves or len(assigned) < 0.5 * len(leaves):
+        return []
+    return [make_task(n, "PL." + item_path(n), directive=directive) for n in leaves]
 
 
 _NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+(Công văn|Kế hoạch|Quyết định|Chỉ thị|Thông báo|Tờ trình)\s+số\s+"
