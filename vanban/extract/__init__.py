@@ -18,13 +18,14 @@ from pathlib import Path
 
 from ..errors import NotADocumentError
 from ..model import Document, Objective, PlanRecord, Section
-from .header import (closing_block, issuer_from_authority, find_kind_line, kind_from_number, parse_header, parse_period,
+from .header import (closing_block, is_stamp_line, issuer_from_authority, find_kind_line, kind_from_number, parse_header, parse_period,
                      restore_title_case, signature_paragraph, split_kind_title_line)
 from .items import (basis_of, directive_leaves, group_heading, heading_year, implementation_items, item_path, item_text,
                     leaf_items, make_task, parse_references, parse_targets, ref_list, strip_role_label,
                     task_leaves)
 from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipients_start, is_wrapped,
                      parse_marker)
+from .agencies import canonical_issuer
 from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment
 from .structure import Node, assign_roles, build_tree, part_heading
@@ -216,6 +217,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     doc = Document.from_text(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
     lines = document_lines(doc)
     _check_document(lines)
+    # stamps ("HỎA TỐC", "CV ĐẾN Số ... Ngày ...", "Ký bởi: ...") are neither issuer nor title
+    lines = [ln for i, ln in enumerate(lines) if not ((i < 20 or len(ln.text) < 80) and is_stamp_line(ln.text))] or lines
     flattened = needs_segmenting([ln.text for ln in lines])
     if flattened:
         # no line breaks (a web copy, a dump): cut back into lines at markers and headings
@@ -313,6 +316,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if needs_case and document.get("issuer"):
         document["issuer"] = fix_uy(restore_title_case(document["issuer"], [p.text for p in body_paras[:40]],
                                                        copy_words=True))
+    document["issuer"] = canonical_issuer(document.get("issuer"), document.get("number"))
     if header_lines:
         document["header_provenance"] = [ln.ref for ln in header_lines]
 

@@ -314,3 +314,22 @@ def clear_caches() -> None:
     head_starts.cache_clear()
     gazetteer_spans.cache_clear()
     agency_spans.cache_clear()
+
+
+def canonical_issuer(issuer: str | None, number: str | None) -> str | None:
+    """The issuing body as the gazetteer writes it ("Thủ tướng chính phủ" -> "Thủ tướng Chính
+    phủ"); a header that names the body only in part ("BAN CHẤP HÀNH TRUNG ƯƠNG / VĂN PHÒNG")
+    is completed from the issuer code of the number ("07-KL/VPTW" -> Văn phòng Trung ương Đảng)."""
+    gz = load_patterns("gazetteer")
+    by_key = {key(n): n for n in gz["names"]}
+    if issuer and key(issuer) in by_key:
+        return by_key[key(issuer)]
+    code = None
+    if number and "/" in number:
+        code = re.split(r"[-/]", number.split("/", 1)[1])[-1]
+    body = gz["issuer_codes"].get(code) if code else None
+    if body:
+        cased = by_key.get(key(body))
+        if cased and (not issuer or " ".join(key(body).split()[:2]) in key(issuer)):
+            return cased
+    return issuer
