@@ -299,7 +299,15 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         raw_title = clean(" ".join(ln.text for ln in title_lines))
         if not kind and re.match(r"V/[vV]\b", raw_title):
             document["title_is_vv"] = True
-        raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else raw_title
+        raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else \
+            re.sub(r"^V/[vV]\s*[:.]?\s*", "", raw_title)
+        # the enacting authority run on to the title ("... CỦA ĐẢNG THỦ TƯỚNG CHÍNH PHỦ điện:")
+        for phrase in load_patterns("segment")["enacting_caps"]:
+            pos = raw_title.rfind(phrase)
+            if pos > 0 and len(raw_title[pos:].split()) <= 12:
+                raw_title = raw_title[:pos].rstrip()
+                break
+        raw_title = raw_title.rstrip(" .;")
         # the header's own names lend their casing too ("... TỈNH NGHỆ AN" when the body,
         # garbled by OCR, never repeats the place)
         names = [f"của {document[k]}" for k in ("issuer", "issuer_parent") if document.get(k)
@@ -434,7 +442,8 @@ def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool)
 
 
 _NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+(Công văn|Kế hoạch|Quyết định|Chỉ thị|Thông báo|Tờ trình)\s+số\s+"
-                   r"([\w./&-]+)\s+ngày\s+(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:\s+của\s+([^)]{3,120}))?\)")
+                   r"(\d[\w./&-]+)\s+ngày\s+(\d{1,2})(?:[/-]|\s+tháng\s+)(\d{1,2})(?:[/-]|\s+năm\s+)(\d{4})"
+                   r"(?:\s+của\s+([^)]{3,120}))?\)")
 
 
 def _identity_from_note(document: dict, record: PlanRecord, paras: list[Para]) -> None:

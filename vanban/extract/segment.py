@@ -49,6 +49,9 @@ def packed_front_line(text: str, index: int) -> bool:
         return False
     if re.search(r"\sV/[vV]\s", text) and re.search(r"ngày\s+\d{1,2}\s+tháng", text):
         return True
+    kinds = "|".join(re.escape(k) for k in _PATS["caps_kinds"])
+    if re.search(rf"năm\s+\d{{4}}\s+(?:{kinds})\s+[{_UP}]", text):
+        return True  # "... ngày 18 tháng 11 năm 2025 CÔNG ĐIỆN TẬP TRUNG ..." (header, kind, title)
     return text.startswith("Kính gửi") and len(text) > 250 and bool(re.search(r"\.\s+[A-ZĐÀ-Ỹ]", text))
 
 
