@@ -362,6 +362,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     lead, partners, timeframe = task_agencies(node, heading_agencies)
     if directive and timeframe is None:
         timeframe = deadline_of(text)
+    if directive and not lead:
+        lead = intro_lead(node)
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
@@ -422,6 +424,7 @@ def directive_leaves(root: Node) -> list[Node]:
     """The items of a directive: arabic leaves everywhere outside purposes / requirements /
     objectives / implementation sections (and outside labelled non-task items)."""
     skip = ("purposes", "requirements", "purposes_requirements", "objectives", "implementation")
+    assessing = tuple(load_patterns("headings")["assessment_labels"])
     out = []
     for top in root.children:
         if top.role in skip:
@@ -433,8 +436,51 @@ def directive_leaves(root: Node) -> list[Node]:
                 continue
             if n.excluded or any(a.excluded for a in _ancestors(n)):
                 continue
+            if any(key(a.body).startswith(assessing) for a in [n] + list(_ancestors(n)) if a.para is not None):
+                continue  # "1. Về đánh giá tình hình ..." assesses, assigns nothing
             out.append(n)
     return out
+
+
+def intro_lead(node: Node) -> list[str]:
+    """The addressee named by the paragraph that introduces a list ("..., thành phố Đà Nẵng cần
+    tập trung thực hiện tốt một số nhiệm vụ sau:", "yêu cầu cấp uỷ, ... tập trung thực hiện ...
+    sau:"), for its items that name no actor of their own."""
+    parent = node.parent
+    while parent is not None:
+        siblings = parent.children
+        first = next((c for c in siblings if c.style == node.style), None)
+        intro = None
+        if parent.paras and (first is None or not parent.children or parent.paras):
+            intro = parent.paras[-1].text
+        if intro and intro.rstrip().endswith(":"):
+            return _intro_subject(intro)
+        if parent.para is not None and parent.body.rstrip().endswith(":") and not parent.paras:
+            return []  # "1. Sở Y tế:" heads its own items
+        node, parent = parent, parent.parent
+    return []
+
+
+def _intro_subject(text: str) -> list[str]:
+    t = text.rstrip().rstrip(":").strip()
+    ends = load_patterns("headings")["subject_ends"]
+    m = None
+    for m in re.finditer(r"\b(?:yêu cầu|đề nghị|giao)\s+", t):
+        pass
+    if m is not None:
+        words = t[m.end():].split()
+        for i in range(1, min(len(words), 30)):
+            f2 = key(" ".join(words[i:i + 3]))
+            if words[i][:1].islower() and not words[i - 1].endswith(",") and any(
+                    f2 == e or f2.startswith(e + " ") for e in ends):
+                subject = " ".join(words[:i]).strip(" ,;")
+                return [subject] if subject and len(subject.split()) <= 16 else []
+        return []
+    mc = re.search(r"(?:^|[,;]\s*)([^,;]{3,80}?)\s+(?:cần|phải)\s", t)
+    if mc:
+        subject = re.sub(r"^(?:để|nhằm)\b.*$", "", mc.group(1).strip(), flags=re.I).strip()
+        return [subject] if subject and len(subject.split()) <= 10 else []
+    return []
 
 
 def task_leaves(section: Node) -> list[Node]:
