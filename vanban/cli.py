@@ -560,13 +560,15 @@ def extract_cmd(input_file, out, fmt):
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--normalize", "pipeline", is_flag=True,
               help="Run the normalize stage on each text before extract (as `vanban run` does).")
+@click.option("--flatten", is_flag=True,
+              help="Fold every text to one line first (no line breaks, as web copies and dumps come).")
 def evaluate_extract_cmd(records, gold_dir, text_dir, text_suffix, pages_dir, threshold, as_json,
-                         pipeline):
+                         pipeline, flatten):
     """Per-field precision / recall / F1 of plan records against gold records."""
     from .extract.evaluate import evaluate_extract_inputs, format_report
     scores = evaluate_extract_inputs(gold_dir, records=records, text_dir=text_dir,
                                      pages_dir=pages_dir, threshold=threshold,
-                                     text_suffix=text_suffix, pipeline=pipeline)
+                                     text_suffix=text_suffix, pipeline=pipeline, flatten=flatten)
     click.echo(json.dumps(scores, ensure_ascii=False, indent=2) if as_json else format_report(scores))
 
 

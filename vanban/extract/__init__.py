@@ -18,14 +18,16 @@ from pathlib import Path
 
 from ..errors import NotADocumentError
 from ..model import Document, Objective, PlanRecord, Section
-from .header import (closing_block, issuer_from_authority, find_kind_line, kind_from_number, parse_header, parse_period,
+from .header import (closing_block, is_stamp_line, issuer_from_authority, find_kind_line, kind_from_number, parse_header, parse_period,
                      restore_title_case, signature_paragraph, split_kind_title_line)
-from .items import (basis_of, group_heading, heading_year, implementation_items, item_path, item_text,
+from .items import (basis_of, directive_leaves, group_heading, heading_year, implementation_items, item_path, item_text,
                     leaf_items, make_task, parse_references, parse_targets, ref_list, strip_role_label,
                     task_leaves)
 from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipients_start, is_wrapped,
                      parse_marker)
+from .agencies import canonical_issuer
 from .render import render_markdown
+from .segment import needs_segmenting, packed_front_line, segment
 from .structure import Node, assign_roles, build_tree, part_heading
 from .table import appendix_tasks, document_table_tasks
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
@@ -220,7 +222,18 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     # task tables (the ocr stage's table blocks, "|" rows of a text layer) are read as tables
     table_tasks, table_lines = document_table_tasks(lines, doc)
     lines = [ln for i, ln in enumerate(lines) if i not in table_lines] if table_lines else lines
-    wrapped = is_wrapped(lines)
+    # stamps ("HỎA TỐC", "CV ĐẾN Số ... Ngày ...", "Ký bởi: ...") are neither issuer nor title
+    lines = [ln for i, ln in enumerate(lines) if not ((i < 20 or len(ln.text) < 80) and is_stamp_line(ln.text))] or lines
+    flattened = needs_segmenting([ln.text for ln in lines])
+    if flattened:
+        # no line breaks (a web copy, a dump): cut back into lines at markers and headings
+        lines = [RawLine(piece, dict(ln.ref), raw=None) for ln in lines
+                 for piece in (segment(ln.text) if len(ln.text) > 300 else [ln.text])]
+    elif any(packed_front_line(ln.text, i) for i, ln in enumerate(lines[:13])):
+        # a header run on into its abstract, "Kính gửi:" run on into the body: unpacked
+        lines = [RawLine(piece, dict(ln.ref), raw=None) for i, ln in enumerate(lines)
+                 for piece in (segment(ln.text) if packed_front_line(ln.text, i) else [ln.text])]
+    wrapped = False if flattened else is_wrapped(lines)
     header_lines, kind, title_lines, body_i = _split_front(lines, wrapped)
     record = PlanRecord(id=_record_id(doc))
     hdr = parse_header(header_lines)
@@ -289,7 +302,17 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     # title (sentence case, casing from the running text) and period
     if title_lines:
         raw_title = clean(" ".join(ln.text for ln in title_lines))
-        raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else raw_title
+        if not kind and re.match(r"V/[vV]\b", raw_title):
+            document["title_is_vv"] = True
+        raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else \
+            re.sub(r"^V/[vV]\s*[:.]?\s*", "", raw_title)
+        # the enacting authority run on to the title ("... CỦA ĐẢNG THỦ TƯỚNG CHÍNH PHỦ điện:")
+        for phrase in load_patterns("segment")["enacting_caps"]:
+            pos = raw_title.rfind(phrase)
+            if pos > 0 and len(raw_title[pos:].split()) <= 12:
+                raw_title = raw_title[:pos].rstrip()
+                break
+        raw_title = raw_title.rstrip(" .;")
         # the header's own names lend their casing too ("... TỈNH NGHỆ AN" when the body,
         # garbled by OCR, never repeats the place)
         names = [f"của {document[k]}" for k in ("issuer", "issuer_parent") if document.get(k)
@@ -306,6 +329,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if needs_case and document.get("issuer"):
         document["issuer"] = fix_uy(restore_title_case(document["issuer"], [p.text for p in body_paras[:40]],
                                                        copy_words=True))
+    document["issuer"] = canonical_issuer(document.get("issuer"), document.get("number"))
     if header_lines:
         document["header_provenance"] = [ln.ref for ln in header_lines]
 
@@ -330,6 +354,14 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         role = top.role
         if role in ("purposes", "requirements", "purposes_requirements"):
             for text, its_paras, group in leaf_items(top):
+                if group.role == "objectives":
+                    # goals nested in the purposes section ("I. MỤC ĐÍCH, YÊU CẦU" > "3. Mục tiêu")
+                    text = strip_role_label(item_text(text))
+                    record.objectives.append(Objective(
+                        scope="general" if group.scope == "general" else "specific", text=text,
+                        targets=parse_targets(text, heading_year(group)), group=group_heading(group),
+                        provenance=ref_list(its_paras)))
+                    continue
                 field = "requirements" if group.role == "requirements" else "purposes"
                 getattr(record, field).append(strip_role_label(item_text(text)))
                 prov.setdefault(field, []).append(ref_list(its_paras))
@@ -359,6 +391,16 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             record.implementation.extend(items)
             prov.setdefault("implementation", []).extend(provs)
             record.duties.extend(duties)
+    _identity_from_note(document, record, appendix or body_paras)
+    directive = document.get("type") in load_patterns("headings")["directive_kinds"]
+    if directive:
+        # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,
+        # Thông báo kết luận, Công văn): its addressees lead
+        record.tasks = [make_task(leaf, item_path(leaf), directive=True) for leaf in directive_leaves(root)]
+    listed = _appendix_list_tasks(appendix, ocr_input, directive)
+    if listed:
+        # "PHỤ LỤC" with numbered tasks and "Đơn vị chủ trì: ..." / "Đơn vị phối hợp: ..." labels
+        record.tasks.extend(listed)
     record.tasks.extend(table_tasks)
     if (not record.tasks or tasks_elsewhere) and not table_tasks:
         # tasks in an appendix table (after the signature, or in the body when the closing
@@ -369,7 +411,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     record.sections = _sections(root)
     record.provenance = {
         "source": doc.source, "sha256": doc.sha256, "pages": len(doc.pages),
-        "input_shape": "wrapped-lines" if wrapped else "paragraph-lines",
+        "input_shape": "flattened" if flattened else "wrapped-lines" if wrapped else "paragraph-lines",
         "page_sources": sorted({p.source for p in doc.pages}),
         "stages": sorted(doc.meta.keys()) if doc.meta else [],
     }
@@ -378,6 +420,59 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if not root.children:
         record.warnings.append("no numbered sections: not a plan, header and references only")
     return record
+
+
+def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool) -> list:
+    """Tasks listed in an appendix ("PHỤ LỤC" / its title / "(Kèm theo ...)" / "1. Xây dựng ...
+    a) Đơn vị chủ trì: ... b) Đơn vị phối hợp: ... c) Thời gian hoàn thành: ..."): the arabic
+    leaves of its section tree, paths "PL.1", "PL.2"; a table is left to the table reader."""
+    start = next((i for i, p in enumerate(appendix) if key(p.text).startswith("phu luc") and is_caps(p.text, 0.8)),
+                 None)
+    if start is None:
+        return []
+    paras = appendix[start + 1:]
+    if any(("chu tri" in key(p.text) and "phoi hop" in key(p.text) and len(p.text) < 300) for p in paras[:8]):
+        return []  # a table header row ("STT | Nhiệm vụ | Chủ trì | Phối hợp")
+    end = next((i for i, p in enumerate(paras) if is_recipients_start(p.text)), len(paras))
+    tree = build_tree(paras[:end], renumber_roman=ocr_input)
+    assign_roles(tree)
+    from .items import make_task
+    leaves = [n for n in tree.descendants() if n.style.startswith("arabic")
+              and not any(d.style.startswith("arabic") for d in n.descendants())]
+    # an appendix of numbered prose or figures is no task list: most items say who leads
+    # ("chủ trì") or who works with whom ("phối hợp")
+    assigned = [n for n in leaves if re.search(r"chu tri|phoi hop", key(" ".join(p.text for p in n.all_paras())))]
+    if not leaves or len(assigned) < 0.5 * len(leaves):
+        return []
+    return [make_task(n, "PL." + item_path(n), directive=directive) for n in leaves]
+
+
+_NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+(Công văn|Kế hoạch|Quyết định|Chỉ thị|Thông báo|Tờ trình)\s+số\s+"
+                   r"(\d[\w./&-]+)\s+ngày\s+(\d{1,2})(?:[/-]|\s+tháng\s+)(\d{1,2})(?:[/-]|\s+năm\s+)(\d{4})"
+                   r"(?:\s+của\s+([^)]{3,120}))?\)")
+
+
+def _identity_from_note(document: dict, record: PlanRecord, paras: list[Para]) -> None:
+    """A document whose header was lost (a copy that starts at "Kính gửi:") is named by its own
+    appendix: "(Kèm theo Công văn số 6225/BVHTTDL-VP ngày 18/11/2025 của Bộ ...)"; and a
+    document with neither a kind line nor a kind code but a "V/v" abstract or addressees is a
+    Công văn."""
+    from .header import iso_date
+    if not document.get("number"):
+        for p in paras:
+            m = _NOTE.search(p.text)
+            if m:
+                kind, number, d, mth, y, issuer = m.groups()
+                if document.get("type") in (None, kind):
+                    document["type"] = kind
+                    document["number"] = number
+                    document["date"] = document.get("date") or iso_date(d, mth, y)
+                    if issuer and not document.get("issuer"):
+                        document["issuer"] = clean(issuer).rstrip(" .,")
+                break
+    if not document.get("type") and (document.get("addressees") or document.get("title_is_vv")):
+        document["type"] = "Công văn"
+    document.pop("title_is_vv", None)
 
 
 def _sections(root: Node) -> list[Section]:

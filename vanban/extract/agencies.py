@@ -14,6 +14,10 @@ from .text import fold, key, load_patterns
 
 _TOKEN_RE = re.compile(r"\w+(?:[&/.-]\w+)*|[^\w\s]", re.UNICODE)
 
+#: The gazetteer (patterns/gazetteer.json, built by scripts/make_agency_gazetteer.py) marks known
+#: bodies and shared-head categories as agency starts; the builder itself switches it off.
+USE_GAZETTEER = True
+
 
 def new_blank_pipeline():
     """A blank Vietnamese spaCy pipeline. Its default tokenizer needs pyvi (a word segmenter we
@@ -48,6 +52,43 @@ def _head_matcher():
 
 
 @lru_cache(maxsize=1)
+def _gazetteer_matcher():
+    """spaCy PhraseMatcher over lower-case tokens for the gazetteer's names and categories."""
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+    nlp = _nlp()
+    gz = load_patterns("gazetteer")
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    phrases = {tuple(t[0] for t in tokenize(n)) for n in gz["names"] + gz["categories"]}
+    matcher.add("AGENCY", [Doc(nlp.vocab, words=list(p)) for p in sorted(phrases) if p])
+    return matcher
+
+
+@lru_cache(maxsize=1)
+def label_keys() -> frozenset[str]:
+    """Keys of the labels that are never an agency ("Đơn vị thực hiện", "Cơ quan chủ trì")."""
+    return frozenset(key(x) for x in load_patterns("gazetteer")["labels"])
+
+
+def is_label(name: str) -> bool:
+    return key(name) in label_keys()
+
+
+@lru_cache(maxsize=4096)
+def gazetteer_spans(text: str) -> dict[int, int]:
+    """{token index: token length} of the longest gazetteer match starting there."""
+    if not USE_GAZETTEER:
+        return {}
+    tokens = tokenize(text)
+    if not tokens:
+        return {}
+    out: dict[int, int] = {}
+    for _, s, e in _gazetteer_matcher()(_make_doc(tokens)):
+        out[s] = max(out.get(s, 0), e - s)
+    return out
+
+
+@lru_cache(maxsize=1)
 def _inner_words() -> frozenset[str]:
     words = set(load_patterns("agencies")["inner_words"])
     return frozenset(words | {fold(w) for w in words})
@@ -74,6 +115,8 @@ def head_starts(text: str) -> tuple[list[tuple[str, int, int]], dict[int, int]]:
     starts: dict[int, int] = {}
     for _, s, e in _head_matcher()(doc):
         starts[s] = max(starts.get(s, 0), e - s)
+    for s, n in gazetteer_spans(text).items():
+        starts[s] = max(starts.get(s, 0), n)  # a known body ("Thông tấn xã Việt Nam") starts a name
     return tokens, starts
 
 
@@ -95,10 +138,18 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
         j = i + starts[i]
         end = j
         words = 0
+        gz_end = i + gazetteer_spans(text).get(i, 0)  # a known name is never cut short
+        gz = gazetteer_spans(text)
         while j < len(tokens) and words < max_words:
             tok = tokens[j][0]
+            if j in gz and j + gz[j] > gz_end and tokens[j - 1][0] in (",", "và"):
+                gz_end = j + gz[j]  # a known name listed next ("..., Cổng Thông tin điện tử tỉnh")
             if tok.lower() in stops:
                 break
+            if tok == ":" and j == i + starts[i] and tokens[i][0].lower() == "các" and j + 1 < len(tokens) \
+                    and tokens[j + 1][0][:1].isupper():
+                j += 1  # "Các Bộ: Quốc phòng, Công an": a shared head with its members listed
+                continue
             if tok in ("(",):
                 # a parenthesised qualifier that is part of the name: "(Cơ quan thường trực ...)"
                 close = next((k for k in range(j, min(len(tokens), j + 25)) if tokens[k][0] == ")"), None)
@@ -141,12 +192,15 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 words += 1
                 continue
             break
+        if gz_end > end:
+            end = gz_end
         spans.append((tokens[i][1], tokens[end - 1][2]))
         i = max(end, i + 1)
     return tuple(spans)
 
 
 _SPLIT_SEMI = re.compile(r"\s*;\s*")
+_SHARED_HEAD_LIST = re.compile(r"^[Cc]ác\s+(?:\w+\s+){0,2}?\w+\s*:\s+[A-ZĐÀ-Ỹ]")
 
 
 def split_agencies(text: str) -> list[str]:
@@ -159,11 +213,27 @@ def split_agencies(text: str) -> list[str]:
         part = part.strip(" .,:;-–")
         if not part:
             continue
+        if _SHARED_HEAD_LIST.match(part):
+            out.append(part)  # "Các Bộ: Quốc phòng, Công an" is one addressee
+            continue
         tokens, starts = head_starts(part)
+        known = gazetteer_spans(part)
+        inside = set()   # tokens inside a known name: no cut there ("Sở Văn hóa, Thể thao và Du lịch")
+        for a, n in known.items():
+            inside.update(range(a + 1, a + n))
         cut_points = [0]
         for idx in range(1, len(tokens)):
             prev = tokens[idx - 1][0]
             if prev not in (",",) and prev.lower() != "và":
+                continue
+            if idx in inside:
+                continue
+            if idx in known and (tokens[idx][0][:1].isupper() or known[idx] > 1) and (idx - 1) not in inside | {0} \
+                    and part[cut_points[-1]:tokens[idx - 1][1]].strip(" ,;") \
+                    and not (prev.lower() == "và" and _serves(part[cut_points[-1]:tokens[idx - 1][1]],
+                                                               part[tokens[idx][1]:])):
+                # a known body after "," / "và" starts a new agency
+                cut_points.append(tokens[idx - 1][1])
                 continue
             if idx not in starts:
                 continue
@@ -190,7 +260,7 @@ def split_agencies(text: str) -> list[str]:
             if piece.lower().startswith("và "):
                 piece = piece[3:]
             piece = piece.strip(" ,;.")
-            if piece:
+            if piece and not is_label(piece):
                 out.append(piece)
     return out
 
@@ -242,4 +312,24 @@ def dedupe(names: list[str]) -> list[str]:
 def clear_caches() -> None:
     """Forget per-text results (benchmarks measure cold documents)."""
     head_starts.cache_clear()
+    gazetteer_spans.cache_clear()
     agency_spans.cache_clear()
+
+
+def canonical_issuer(issuer: str | None, number: str | None) -> str | None:
+    """The issuing body as the gazetteer writes it ("Thủ tướng chính phủ" -> "Thủ tướng Chính
+    phủ"); a header that names the body only in part ("BAN CHẤP HÀNH TRUNG ƯƠNG / VĂN PHÒNG")
+    is completed from the issuer code of the number ("07-KL/VPTW" -> Văn phòng Trung ương Đảng)."""
+    gz = load_patterns("gazetteer")
+    by_key = {key(n): n for n in gz["names"]}
+    if issuer and key(issuer) in by_key:
+        return by_key[key(issuer)]
+    code = None
+    if number and "/" in number:
+        code = re.split(r"[-/]", number.split("/", 1)[1])[-1]
+    body = gz["issuer_codes"].get(code) if code else None
+    if body:
+        cased = by_key.get(key(body))
+        if cased and (not issuer or " ".join(key(body).split()[:2]) in key(issuer)):
+            return cased
+    return issuer

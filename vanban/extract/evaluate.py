@@ -183,11 +183,12 @@ def _page_text(folder: Path) -> str:
 
 def evaluate_extract_inputs(gold_dir, records=(), text_dir=None, pages_dir=None,
                             threshold: float = 85.0, extract=None, text_suffix: str = ".txt",
-                            pipeline: bool = False) -> dict:
+                            pipeline: bool = False, flatten: bool = False) -> dict:
     """Load golds, get records (JSON files/folders, or extracted from texts / page texts), score.
 
     ``pipeline``: run each text through normalize before extract (what ``vanban run`` does with a
-    text file, e.g. legacy English-model OCR dumps).
+    text file, e.g. legacy English-model OCR dumps). ``flatten``: every text folded to one line
+    first (whitespace runs to one space), the shape of web-page copies and database dumps.
     """
     golds = load_golds(gold_dir)
     recs: dict[str, dict] = {}
@@ -210,6 +211,8 @@ def evaluate_extract_inputs(gold_dir, records=(), text_dir=None, pages_dir=None,
                 if not folder.is_dir():
                     continue
                 text = _page_text(folder)
+            if flatten:
+                text = " ".join(text.split())
             recs[doc_id] = extract(Document.from_text(text, source=str(doc_id))).to_dict()
         golds = {k: v for k, v in golds.items() if k in recs}
     for r in records:

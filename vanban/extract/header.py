@@ -71,6 +71,22 @@ _CHILD_HEADS = ("SO ", "BAN ", "PHONG ", "CHI CUC", "CUC ", "TRUNG TAM", "VAN PH
 _MOTTO = re.compile(r"C\s*O\s*N\s*G\s+H\s*O\s*A\s+X\s*A\s+H\s*O\s*I\s+C\s*H\s*U\s+N\s*G\s*H\s*I\s*A\s+V\s*I\s*E\s*T\s+N\s*A\s*M", re.I)
 _MOTTO2 = re.compile(r"D[o0]c\s+l\w{1,2}p\s*[-–]?\s*T\w{1,2}\s+do\s*[-–]?\s*H\w{1,2}nh\s+ph\w{1,3}c", re.I)
 _RULE = re.compile(r"[-_–—=]{3,}")
+_PARTY_MOTTO = re.compile(r"D\s*A\s*N\s*G\s+C\s*O\s*N\s*G\s+S\s*A\s*N\s+V\s*I\s*E\s*T\s+N\s*A\s*M", re.I)
+
+
+def _stamps() -> list[re.Pattern]:
+    """Stamp and e-signature texts (``stamp_texts`` in document.json), matched on folded text."""
+    return [re.compile(rx, re.I) for rx in load_patterns("document")["stamp_texts"]]
+
+
+def is_stamp_line(text: str) -> bool:
+    """A line that is only a stamp ("HỎA TỐC", "CV ĐẾN Số: 12 Ngày: ...", "Ký bởi: ...")."""
+    f = fold(text).strip()
+    for rx in _stamps():
+        m = rx.search(f)
+        if m and (m.start() <= 2 or len(f) - (m.end() - m.start()) < 12):
+            return True
+    return False
 
 
 def parse_header(header_lines: list[RawLine]) -> dict:
@@ -102,7 +118,7 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     # the issuer is what is left of the header above "Số:" once the motto, the place/date and
     # rules are masked (OCR may read the two header columns row by row, interleaving them)
     masked = list(text)
-    for rx in (_MOTTO, _MOTTO2, _RULE):
+    for rx in (_MOTTO, _MOTTO2, _RULE, _PARTY_MOTTO, *_stamps()):
         for m in rx.finditer(folded):
             masked[m.start():m.end()] = " " * (m.end() - m.start())
     if m_date:
@@ -110,7 +126,18 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         place_start = max(line_start, cut) if m_date else line_start
         masked[place_start:m_date.end()] = " " * (m_date.end() - place_start)
     masked_text = "".join(masked)
-    end = m_num.start() if m_num else len(text)
+    # the issuer ends where the number or the date line starts, even when the number was not
+    # read as one ("Số 07-KL/VPTW", "S6 1026")
+    ends = [m_num.start()] if m_num else []
+    m_so = re.search(r"(?<!\w)S[oốô6][\s:.]", text)
+    if m_so:
+        ends.append(m_so.start())
+    if m_date:
+        ends.append(place_start)  # the place before ", ngày ..."
+    m_vv = re.search(r"(?<!\w)V/[vV]\b", text)
+    if m_vv:
+        ends.append(m_vv.start())
+    end = min([e for e in ends if e > 0] or [len(text)])
     issuer_text = masked_text[:end]
     issuer_lines = [ln.strip(" -–_") for ln in issuer_text.split("\n") if ln.strip(" -–_")]
     if len(issuer_lines) >= 2 and fold(issuer_lines[1]).upper().startswith(_CHILD_HEADS):

@@ -266,6 +266,9 @@ def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], l
             statements.append((part, p.style if k == 0 else None))
     for stmt, style in statements:
         f = fold(stmt).lower()
+        if f.startswith("giao ") and stmt is not statements[0][0]:
+            # "b) Giao Thanh tra thành phố tổ chức ...": a sub-item assigning the work
+            lead.extend(directive_subject(stmt, False) or leading_agencies(stmt[5:]))
         if pending_lead and style in ("plus", "dot"):
             lead.extend(leading_agencies(stmt))
         elif style not in ("plus", "dot"):
@@ -319,6 +322,9 @@ def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], l
                 continue
             partners.extend(_after_phoi_hop(stmt, mp.end()))
     lead = dedupe([a for a in lead if a])
+    # "Bộ trưởng Bộ Tài chính" and "Bộ Tài chính" (from "... chủ trì"): one addressee
+    lead = [a for a in lead if not any(b != a and len(key(b)) > len(key(a)) and key(b).endswith(" " + key(a))
+                                       for b in lead)]
     lead_keys = {key(a) for a in lead}
     partners = dedupe([a for a in partners if a and key(a) not in lead_keys])
     times = dedupe(times)
@@ -339,7 +345,10 @@ def item_path(node: Node) -> str:
     return ".".join(reversed(nums))
 
 
-def make_task(node: Node, path: str) -> Task:
+def make_task(node: Node, path: str, directive: bool = False) -> Task:
+    """A task from its item node; ``directive``: an item of a directive (Chỉ thị, Công điện,
+    Thông báo kết luận, Công văn), whose opening addressee is its lead and whose deadline
+    phrase ("trước ngày 31/12/2025") its timeframe."""
     paras = node.all_paras()
     body = node.body
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
@@ -348,11 +357,130 @@ def make_task(node: Node, path: str) -> Task:
     heading_agencies = _agency_heading(body) if node.is_heading else []
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):
         heading_agencies = leading_agencies(body)
+    if directive and not heading_agencies:
+        heading_agencies = directive_subject(body, node.is_heading)
     lead, partners, timeframe = task_agencies(node, heading_agencies)
+    if directive and timeframe is None:
+        timeframe = deadline_of(text)
+    if directive and not lead:
+        lead = intro_lead(node)
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+_DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
+
+
+def directive_subject(body: str, is_heading: bool) -> list[str]:
+    """The addressee a directive item opens with: "Bộ Xây dựng chỉ đạo ..." -> Bộ Xây dựng,
+    "Các đơn vị cấp nước ... có trách nhiệm" -> that body, "Chủ tịch Ủy ban nhân dân các tỉnh
+    ... :" (a heading) -> the heading. The addressee starts with an agency head and ends at
+    the first verb of ``subject_ends`` (headings.json), or is the whole heading."""
+    t = _DIRECTIVE_PREFIX.sub("", body.strip())
+    if not t:
+        return []
+    tokens, starts = head_starts(t)
+    if 0 not in starts:
+        return []
+    head_words = len(t[:tokens[starts[0] - 1][2]].split()) if starts[0] <= len(tokens) else 1
+    ends = load_patterns("headings")["subject_ends"]
+    words = t.split()
+    cut = None
+    for i in range(max(1, head_words), min(len(words), 40)):
+        w = words[i]
+        prev = words[i - 1]
+        if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac", "ban", "to", "hoi"):
+            continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
+        f2 = key(" ".join(words[i:i + 3]))
+        if any(f2 == e or f2.startswith(e + " ") for e in ends):
+            cut = i
+            break
+    if cut is not None:
+        subject = " ".join(words[:cut])
+    elif t.rstrip().endswith(":"):
+        subject = t
+    else:
+        spans = agency_spans(t)
+        subject = t[:spans[0][1]] if spans and spans[0][0] == 0 else ""
+    subject = subject.strip().rstrip(":").strip(" ,;")
+    if not subject or len(subject.split()) > 40:
+        return []
+    return split_agencies(subject)
+
+
+_DEADLINE = re.compile(r"\b((?:chậm nhất |hoàn thành |xong )?(?:trước|trong) (?:ngày|tháng|năm|quý) [^;,.]{1,40}?(?:\d{4}|hàng năm|hằng năm))")
+
+
+def deadline_of(text: str) -> str | None:
+    """Deadline phrases of a directive item ("trước ngày 31/12/2025", "trong tháng 11 năm
+    2025"), joined with "; " in order."""
+    found = dedupe([m.group(1).strip() for m in _DEADLINE.finditer(text)])
+    return "; ".join(found) if found else None
+
+
+def directive_leaves(root: Node) -> list[Node]:
+    """The items of a directive: arabic leaves everywhere outside purposes / requirements /
+    objectives / implementation sections (and outside labelled non-task items)."""
+    skip = ("purposes", "requirements", "purposes_requirements", "objectives", "implementation")
+    assessing = tuple(load_patterns("headings")["assessment_labels"])
+    out = []
+    for top in root.children:
+        if top.role in skip:
+            continue
+        for n in [top] + list(top.descendants()):
+            if not n.style.startswith("arabic") or _label_excluded(n.body):
+                continue
+            if any(d.style.startswith("arabic") for d in n.descendants()):
+                continue
+            if n.excluded or any(a.excluded for a in _ancestors(n)):
+                continue
+            if any(key(a.body).startswith(assessing) for a in [n] + list(_ancestors(n)) if a.para is not None):
+                continue  # "1. Về đánh giá tình hình ..." assesses, assigns nothing
+            out.append(n)
+    return out
+
+
+def intro_lead(node: Node) -> list[str]:
+    """The addressee named by the paragraph that introduces a list ("..., thành phố Đà Nẵng cần
+    tập trung thực hiện tốt một số nhiệm vụ sau:", "yêu cầu cấp uỷ, ... tập trung thực hiện ...
+    sau:"), for its items that name no actor of their own."""
+    parent = node.parent
+    while parent is not None:
+        siblings = parent.children
+        first = next((c for c in siblings if c.style == node.style), None)
+        intro = None
+        if parent.paras and (first is None or not parent.children or parent.paras):
+            intro = parent.paras[-1].text
+        if intro and intro.rstrip().endswith(":"):
+            return _intro_subject(intro)
+        if parent.para is not None and parent.body.rstrip().endswith(":") and not parent.paras:
+            return []  # "1. Sở Y tế:" heads its own items
+        node, parent = parent, parent.parent
+    return []
+
+
+def _intro_subject(text: str) -> list[str]:
+    t = text.rstrip().rstrip(":").strip()
+    ends = load_patterns("headings")["subject_ends"]
+    m = None
+    for m in re.finditer(r"\b(?:yêu cầu|đề nghị|giao)\s+", t):
+        pass
+    if m is not None:
+        words = t[m.end():].split()
+        for i in range(1, min(len(words), 30)):
+            f2 = key(" ".join(words[i:i + 3]))
+            if words[i][:1].islower() and not words[i - 1].endswith(",") and any(
+                    f2 == e or f2.startswith(e + " ") for e in ends):
+                subject = " ".join(words[:i]).strip(" ,;")
+                return [subject] if subject and len(subject.split()) <= 16 else []
+        return []
+    mc = re.search(r"(?:^|[,;]\s*)([^,;]{3,80}?)\s+(?:cần|phải)\s", t)
+    if mc:
+        subject = re.sub(r"^(?:để|nhằm)\b.*$", "", mc.group(1).strip(), flags=re.I).strip()
+        return [subject] if subject and len(subject.split()) <= 10 else []
+    return []
 
 
 def task_leaves(section: Node) -> list[Node]:

@@ -214,6 +214,13 @@ def _label_excluded(body: str) -> bool:
     return any(k == lab or k.startswith(lab + " ") for lab in load_patterns("headings")["excluded_item_labels"])
 
 
+def _nested_objectives(k: str, pats: dict) -> bool:
+    """A sub-heading that names goals or targets ("Mục tiêu", "Mục tiêu tổng quát", "Các chỉ
+    tiêu cụ thể đến năm 2030"), matched on its diacritic-free key."""
+    k = re.sub(r"^cac\s+", "", k)
+    return any(_prefix(k, p) for p in pats["objective_subsections"])
+
+
 def assign_roles(root: Node) -> None:
     """Set role (and objective scope) on every node, top-down."""
     pats = load_patterns("headings")
@@ -246,6 +253,12 @@ def _assign(node: Node, role: str, scope: str | None, pats: dict) -> None:
                 node.role = role = "purposes"
             elif _prefix(k, "yeu cau"):
                 node.role = role = "requirements"
+            elif _nested_objectives(k, pats):
+                # "I. MỤC ĐÍCH, YÊU CẦU" > "3. Mục tiêu" / "4. Các chỉ tiêu cụ thể đến năm 2030":
+                # goals nested in the purposes section are objectives
+                node.role = role = "objectives"
+                scope = "general" if any(_prefix(k, g) for g in pats["general_objective"]) else \
+                    "specific" if any(g in k for g in pats["specific_objective"]) or "chi tieu" in k else None
         if role == "objectives":
             if any(_prefix(k, g) for g in pats["general_objective"]):
                 scope = "general"

@@ -1,0 +1,438 @@
+"""Documents without line breaks (copies of web pages, some PDF text layers, database dumps):
+one long line cut back into the lines a printed document has, before anything else reads it.
+
+A cut is made where the text itself says a new line starts:
+
+- list markers: roman (``II. NỘI DUNG``), arabic at any depth (``2.``, ``3.1.``, ``1.2.1.``),
+  letters (``a)``), bullets (``-``, ``+``), ``Điều 3.``; a marker counts after a sentence end
+  (``.;:``), after a heading (a caps run, or a short marked line without closing punctuation),
+  or when its number continues the numbering already open (``3.`` -> ``3.1.``, ``1.`` -> ``2.``);
+- runs of capitals (the kind line ``KẾ HOẠCH``, caps titles and headings, ``QUYẾT ĐỊNH:``, the
+  enacting authority): their own line;
+- the words that open a header, preamble or closing line (``V/v``, ``Kính gửi:``, ``Căn cứ``,
+  ``Nơi nhận:``, ``TM.``, ``KT.``, the place before ``, ngày .. tháng .. năm``), and a role
+  label written before its first sentence (``3.1. Mục tiêu tổng quát Nâng cao ...``).
+
+The closing block (recipients through the signer's name) stays together: the header parser
+reads it as one line. What follows it (an attached plan, an appendix) is cut again. All word
+lists are data (``patterns/segment.json``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import fold, is_syllable, key, load_patterns
+
+_PATS = dict(load_patterns("segment"))
+_PATS["signer_titles"] = load_patterns("headings")["signer_titles"]
+_PATS["inline_labels"] = load_patterns("headings")["inline_role_labels"]
+_UP = "A-ZĐÀ-Ỹ"
+_CAPS_WORD = re.compile(rf"[{_UP}][{_UP}]*")
+_TOKEN = re.compile(r"\S+")
+
+_ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")
+_ARABIC = re.compile(rf"(?<!\S)(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}\.?|\d{{1,2}}[.)])\s+(?=[\"“(]?[{_UP}a-zđà-ỹ])")
+_LETTER = re.compile(r"(?<!\S)([a-zđ])\)\s+(?=\S)")
+_BULLET = re.compile(rf"(?<!\S)([-–+•])\s+(?=[\"“(]?[{_UP}0-9])")
+_ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
+_PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
+                         r"][a-zà-ỹđ]*),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
+_TABLE_HEADER = re.compile(r"(?<!\S)(?:STT|TT)\s+(?=.{0,200}(?:CHỦ TRÌ|Chủ trì|chủ trì).{0,80}(?:PHỐI HỢP|Phối hợp|phối hợp))")
+_NUMBER_LINE = re.compile(r"(?<!\S)Số\s*:\s*\S+")
+
+
+def packed_front_line(text: str, index: int) -> bool:
+    """A front-matter line that packs several lines of a printed document: a header that runs
+    on into its "V/v" abstract and date, or "Kính gửi:" that runs on into the body."""
+    if index > 12 or len(text) < 120:
+        return False
+    if re.search(r"\sV/[vV]\s", text) and re.search(r"ngày\s+\d{1,2}\s+tháng", text):
+        return True
+    kinds = "|".join(re.escape(k) for k in _PATS["caps_kinds"])
+    if re.search(rf"năm\s+\d{{4}}\s+(?:{kinds})\s+[{_UP}]", text):
+        return True  # "... ngày 18 tháng 11 năm 2025 CÔNG ĐIỆN TẬP TRUNG ..." (header, kind, title)
+    return text.startswith("Kính gửi") and len(text) > 250 and bool(re.search(r"\.\s+[A-ZĐÀ-Ỹ]", text))
+
+
+def needs_segmenting(lines: list[str]) -> bool:
+    """True for a text whose lines are far longer than printed paragraphs (a flattened copy)."""
+    lines = [ln for ln in lines if ln.strip()]
+    if not lines:
+        return False
+    total = sum(len(ln) for ln in lines)
+    return total >= 600 and (len(lines) <= 3 or total / len(lines) > 1200)
+
+
+def _is_caps_word(tok: str) -> bool:
+    core = tok.strip("\"“”'(),.;:!?")
+    if len(core) < 1 or not core[0].isalpha():
+        return False
+    return core.isupper() and len(core) >= 2 and not re.fullmatch(r"[IVXL]+", core) and is_syllable(core)
+
+
+def _caps_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of two or more consecutive caps syllables (abbreviations such as UBND are not
+    syllables and do not start a run; a run may carry them, "-" and numbers inside)."""
+    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    runs = []
+    i = 0
+    while i < len(toks):
+        if not _is_caps_word(toks[i][0]):
+            i += 1
+            continue
+        j = i
+        syll = 0
+        last = i
+        while j < len(toks):
+            t = toks[j][0]
+            core = t.strip("\"“”'(),.;:!?")
+            if _is_caps_word(t) or (j > i and len(core) == 1 and core.isupper() and is_syllable(core)):
+                syll += 1
+                last = j
+            elif core.isupper() and len(core) >= 2 or re.fullmatch(r"(?:19|20)\d\d|\d[\w-]*/[\w/-]+", core):
+                last = j  # UBND, a year, a document number inside a caps title
+            elif core in ("-", "–", "&") or re.fullmatch(r"[\d/.\-]+", core or "-"):
+                pass
+            else:
+                break
+            if t.endswith((".", ":")) and not re.fullmatch(r"[IVXL]+\.|[A-ZĐ]{1,3}\.", t):
+                j += 1
+                break
+            j += 1
+        if syll >= 2:
+            runs.append((toks[i][1], toks[last][2]))
+        i = max(j, i + 1)
+    return runs
+
+
+def segment(text: str) -> list[str]:
+    """The lines of a flattened document, in order; their concatenation (with spaces) is
+    ``text`` with whitespace folded."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    closing = _closing_span(text)
+    if closing is None:
+        return _segment_body(text)
+    a, b = closing
+    out = _segment_body(text[:a]) + [text[a:b].strip()]
+    if b < len(text):
+        out += _segment_body(text[b:])
+    return out
+
+
+def _closing_span(text: str) -> tuple[int, int] | None:
+    """Start and end of the closing block: "Nơi nhận:" (or a TM./KT. signature) through the
+    signer's name."""
+    f = fold(text)
+    m = re.search(r"\bNoi nhan\s*:", f)
+    sig = re.search(r"(?<!\S)(?:TM|KT|TL|TUQ|Q)\.\s+[A-ZĐ]{2,}", text)
+    starts = [x.start() for x in (m, sig) if x]
+    if not starts:
+        return None
+    start = min(starts)
+    titles = sorted(_PATS["signer_titles"], key=len, reverse=True)
+    # the first signature after the recipients' "Lưu: ..." (an attached plan may follow it)
+    lu = re.search(r"\bLưu\s*:", text[start:start + 3000])
+    from_pos = start + (lu.end() if lu else 0)
+    rx = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(t) for t in titles) + r")(?!\S)")
+    found = list(rx.finditer(text, from_pos, min(len(text), from_pos + 400)))
+    if not found:
+        return None
+    # consecutive titles ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH"): the last one of the first run
+    best = found[0].end()
+    for mt in found[1:]:
+        if mt.start() - best > 3:
+            break
+        best = mt.end()
+    # the name: up to five capitalised words ("Phạm Minh Chính"), not the caps kind after it
+    end = best
+    n = 0
+    for mw in re.finditer(r"\S+", text[best:best + 120]):
+        w = mw.group()
+        if not (w[:1].isupper() and w[1:].isalpha() and w[1:].islower()) or n == 5:
+            break
+        end = best + mw.end()
+        n += 1
+    if text[end:end + 4].strip().startswith("/"):
+        end = text.find(" ", end + 1) if text.find(" ", end + 1) > 0 else len(text)
+    return start, end
+
+
+def _split_closing(block: str) -> list[str]:
+    """Recipients and signature on their own lines (the signature from TM./KT. or the title)."""
+    f = fold(block)
+    m = re.search(r"\bNoi nhan\s*:", f)
+    sig = re.search(r"(?<!\S)(?:TM|KT|TL|TUQ|Q)\.\s+[A-ZĐ]{2,}", block)
+    cuts = sorted({x.start() for x in (m, sig) if x} | {0})
+    return [block[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(block)]) if block[a:b].strip()]
+
+
+def _segment_body(text: str) -> list[str]:
+    table = _TABLE_HEADER.search(text)
+    if table:
+        # a task table flattened to text ("STT NHIỆM VỤ CHỦ TRÌ PHỐI HỢP THỜI GIAN 1 ..."): its
+        # rows are read by the table reader from one paragraph
+        return _segment_body(text[:table.start()]) + [text[table.start():].strip()]
+    cuts: dict[int, str] = {}   # position -> reason (cut before the position)
+    f = fold(text)
+    # header and preamble openings
+    for rx in _PATS["header_openings"]:
+        for m in re.finditer(rx, text):
+            cuts.setdefault(m.start(), "opening")
+    first_section = _ROMAN.search(text)
+    body_from = first_section.start() if first_section else len(text)
+    for rx in _PATS["preamble_openings"]:
+        for m in re.finditer(rx, text[:body_from]):
+            cuts.setdefault(m.start(), "opening")
+    for m in re.finditer(r"(?<!\S)Kính gửi\s*:", text):
+        # the addressee list ends at its first full stop ("- Viện ... Việt Nam. Thủ tướng ...")
+        me = re.search(rf"[.]\s+(?=[\"“(]?[{_UP}])", text[m.end():m.end() + 2500])
+        if me:
+            cuts.setdefault(m.end() + me.end(), "addressees_end")
+    for m in _NUMBER_LINE.finditer(text[:3000]):
+        cuts.setdefault(m.end(), "number_end")
+    for m in _PLACE_DATE.finditer(text):
+        cuts.setdefault(m.start(1), "date")
+        cuts.setdefault(m.end(), "date_end")
+    runs = _caps_runs(text)
+    for a, b in runs:
+        cuts.setdefault(a, "caps")
+        cuts.setdefault(b, "caps_end")
+    # the enacting authority at the end of a caps title ("... CỦA ĐẢNG THỦ TƯỚNG CHÍNH PHỦ điện:")
+    for a, b in runs:
+        for phrase in _PATS["enacting_caps"]:
+            pos = text.find(phrase, a + 1, b)
+            if pos > a and len(text[pos:b].split()) <= 12:
+                cuts.setdefault(pos, "caps")
+                break
+    # a kind that opens a caps run is a line of its own ("KẾ HOẠCH" / "TRIỂN KHAI ...")
+    run_starts = {a for a, _ in runs}
+    kinds = "|".join(re.escape(k) for k in sorted(_PATS["caps_kinds"], key=len, reverse=True))
+    for m in re.finditer(rf"(?<!\S)(?:{kinds})(?=\s|:|$)", text):
+        if m.start() in run_starts or m.start() == 0:
+            cuts[m.start()] = "caps"
+            cuts.setdefault(m.end(), "caps_end")
+    for m in re.finditer(r"\((?:Kèm theo|Ban hành kèm theo)[^)]{0,300}\)", text):
+        cuts[m.start()] = "note"
+        cuts.setdefault(m.end(), "note_end")
+    for m in _ARTICLE.finditer(text):
+        cuts[m.start()] = "article"
+    # list markers, decided left to right (continuity of numbering)
+    markers = []
+    for rx, style in ((_ROMAN, "roman"), (_ARABIC, "arabic"), (_LETTER, "letter"), (_BULLET, "bullet")):
+        for m in rx.finditer(text):
+            markers.append((m.start(), m.end(), style, m.group(1)))
+    markers.sort()
+    last_roman = 0
+    open_numbers: list[list[int]] = []
+    seg_start = 0
+    seg_marked = False
+    caps_ends = {p for p, r in cuts.items() if r in ("caps_end",)}
+    for start, end, style, num in markers:
+        # the text since the last cut: is it a short heading (no closing punctuation)?
+        prev = max([p for p in cuts if p < start] + [seg_start, 0])
+        before = text[prev:start].rstrip()
+        after_stop = before[-1:] in ".;:!?" or before.endswith((".”", ";”", ".)", ":”")) or not before
+        heading_before = (start in cuts and cuts[start] != "opening") or any(
+            abs(start - p) <= 1 for p in caps_ends) or (
+            len(before) <= 100 and ":" not in before and before[-1:] not in ",-–+" and _starts_marked(before))
+        ok = False
+        if style == "roman":
+            value = _roman(num)
+            after = text[end:end + 40]
+            caps_after = bool(re.match(rf"[\"“(]?[{_UP}]{{2,}}", after)) or bool(_CAPS_WORD.fullmatch(after.split()[0]) if after.split() else False)
+            # the next numeral (a document may start at II.); a caps heading may skip one
+            if value and (value == last_roman + 1 or (caps_after and last_roman < value <= last_roman + 2)) \
+                    and (caps_after or after_stop or heading_before):
+                ok = True
+                last_roman = value
+                open_numbers = []
+        elif style == "arabic":
+            parts = [int(x) for x in num.rstrip(".)").split(".")]
+            if any(p == 0 for p in parts) or (len(parts) == 1 and _looks_like_quantity(text, start, end, num)):
+                continue
+            continues = _continues(open_numbers, parts)
+            upper = bool(re.match(rf"[\"“(]?[{_UP}]", text[end:end + 2]))
+            if (after_stop or heading_before) and (upper or continues) and (continues or len(parts) == 1 or not open_numbers):
+                ok = True
+            elif continues and upper:
+                ok = True
+            if ok:
+                open_numbers = _open(open_numbers, parts)
+        elif style == "letter":
+            ok = after_stop or heading_before
+        else:  # bullet
+            if num in "-–" and _compound_dash(text, start):
+                continue
+            ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
+        if ok:
+            cuts[start] = style
+            seg_start = start
+            seg_marked = True
+    del seg_marked
+    # a role label written before its first sentence: "3.1. Mục tiêu tổng quát Nâng cao ..."
+    labels = sorted(_PATS["inline_labels"], key=len, reverse=True)
+    for pos in sorted(cuts):
+        m = re.match(r"(?:\S+\s+)", text[pos:])
+        if not m or cuts[pos] not in ("roman", "arabic", "letter"):
+            continue
+        body_at = pos + m.end()
+        fk = f[body_at:body_at + 60].lower()
+        for lab in labels:
+            nxt_word = text[body_at + len(lab) + 1:body_at + len(lab) + 30].split()[:1]
+            if fk.startswith(lab + " ") and nxt_word and nxt_word[0][:1].isupper() and not nxt_word[0].isupper():
+                cuts.setdefault(body_at + len(lab) + 1, "label_end")
+                break
+    # a heading line followed by its first sentence: "3. Sở Khoa học và Công nghệ Chủ trì, ...",
+    # "1. Nguy cơ ô nhiễm môi trường Ghi nhận ..."
+    for pos in sorted(cuts):
+        if cuts[pos] not in ("roman", "arabic", "letter", "bullet"):
+            continue
+        nxt = min([p for p in cuts if p > pos] + [len(text)])
+        cut = _heading_end(text[pos:nxt])
+        if cut:
+            cuts.setdefault(pos + cut, "heading_end")
+            # the unmarked paragraphs under a heading are items: in a flattened text their
+            # boundaries are the sentence ends
+            for ms in re.finditer(rf"[.!?]\s+(?=[{_UP}])", text[pos + cut:nxt]):
+                cuts.setdefault(pos + cut + ms.end(), "sentence")
+    del f
+    points = sorted(p for p in cuts if 0 < p < len(text)) + [len(text)]
+    out = []
+    prev = 0
+    for p in points:
+        piece = text[prev:p].strip()
+        if piece:
+            out.append(piece)
+        prev = p
+    return _merge_fragments(out)
+
+
+def _merge_fragments(lines: list[str]) -> list[str]:
+    """A piece of punctuation or a lone quote left between two cuts joins the line before."""
+    out: list[str] = []
+    glue = False
+    for ln in lines:
+        if out and (glue or not re.search(r"\w", ln)):
+            out[-1] = f"{out[-1]} {ln}"
+        else:
+            out.append(ln)
+        glue = bool(_MARKER_ONLY.fullmatch(out[-1]))
+    return out
+
+
+_MARKER_ONLY = re.compile(r"(?:[IVXL]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zđ]\)|[-–+•]|Điều\s+\d+\s*[.:]|[A-HĐ]\.|PHẦN\s+\S+)")
+
+
+def _starts_marked(text: str) -> bool:
+    return bool(re.match(rf"(?:[IVXL]{{1,5}}\.|\d{{1,2}}(?:\.\d{{1,2}})*[.)]?|[a-zđ]\)|[-–+•])\s", text.strip() + " ")) \
+        and text.rstrip()[-1:] not in ".;:!?"
+
+
+def _roman(num: str) -> int | None:
+    vals = {"I": 1, "V": 5, "X": 10, "L": 50}
+    total = 0
+    for a, b in zip(num, num[1:] + " "):
+        v = vals.get(a)
+        if v is None:
+            return None
+        total += -v if vals.get(b, 0) > v else v
+    return total
+
+
+def _continues(open_numbers: list[list[int]], parts: list[int]) -> bool:
+    """``parts`` is the next number at some level of the numbering already open, or the first
+    child of the deepest open number (``3.`` then ``3.1.``)."""
+    if not open_numbers:
+        return parts == [1]
+    for prefix in reversed(open_numbers):
+        if len(parts) == len(prefix) and parts[:-1] == prefix[:-1] and parts[-1] == prefix[-1] + 1:
+            return True
+        if len(parts) == len(prefix) + 1 and parts[:-1] == prefix and parts[-1] == 1:
+            return True
+    return len(parts) == 1 and parts[0] == 1
+
+
+def _open(open_numbers: list[list[int]], parts: list[int]) -> list[list[int]]:
+    kept = [p for p in open_numbers if len(p) < len(parts) and parts[:len(p)] == p]
+    return kept + [parts]
+
+
+def _looks_like_quantity(text: str, start: int, end: int, num: str) -> bool:
+    """"năm 2025. Các" is no marker (years are 4 digits and never match); "1.000 người" and
+    "khoản 2. " or "Điều 3." inside a sentence are not either."""
+    before = key(text[max(0, start - 12):start]).split()
+    return bool(before) and before[-1] in _PATS["number_labels"]
+
+
+def _compound_dash(text: str, pos: int) -> bool:
+    """ "Lao động - Thương binh", "chính trị - xã hội", "Độc lập - Tự do": a dash inside a
+    compound, not a bullet."""
+    left = key(text[max(0, pos - 20):pos]).split()[-1:]
+    right = key(text[pos + 1:pos + 25]).split()[:1]
+    if not left or not right:
+        return False
+    if left[0].isdigit() and right[0].isdigit():
+        return True  # "2021 - 2030"
+    from .agencies import gazetteer_spans, tokenize
+    a = text.rfind(" ", 0, max(0, pos - 60)) + 1
+    window = text[a:pos + 60]
+    toks = tokenize(window)
+    for s, n in gazetteer_spans(window).items():
+        if toks[s][1] < pos - a < toks[s + n - 1][2]:
+            return True  # inside a known name: "Tập đoàn Công nghiệp - Viễn thông Quân đội"
+    pair = f"{left[0]} {right[0]}"
+    return pair in _PATS["dash_compounds"]
+
+
+def _heading_end(seg: str) -> int | None:
+    """Where the heading of a marked segment ends and its first sentence starts: a capitalised
+    word after a lower-case one, within the first words, that opens a sentence (a verb such
+    as "Chủ trì", or a capitalised word followed by a lower-case one that is no name)."""
+    from .agencies import head_starts
+    m = re.match(r"\S+\s+", seg)
+    if not m:
+        return None
+    toks = [(x.group(), x.start()) for x in _TOKEN.finditer(seg)][1:]
+    # a sentence-opening verb anywhere in the heading part wins over a capitalised word before it
+    first_verb = None
+    for k, (tok, off) in enumerate(toks[1:18], start=1):
+        prev = toks[k - 1][0]
+        if prev[-1:] in ".:!?\"”)":
+            break
+        if key(prev) in _PATS["name_heads"] or not prev[:1].isalpha():
+            continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb
+        nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
+        pair = key(f"{tok} {nxt}")
+        # after a capitalised word ("... Cần Thơ Chỉ đạo") only a two-word opener counts
+        if tok[:1].isupper() and not tok.isupper() and (pair in _PATS["sentence_openings"] or (
+                prev[:1].islower() and key(tok) in _PATS["sentence_openings"])):
+            first_verb = off
+            break
+    if first_verb is not None:
+        return first_verb
+    from .agencies import agency_spans
+    names = agency_spans(seg[:300])
+    for k, (tok, off) in enumerate(toks[:18]):
+        if k == 0:
+            continue
+        prev = toks[k - 1][0]
+        if prev in ("-", "–") and k >= 2:
+            prev = toks[k - 2][0]  # "truyền thông - giáo dục": a dash inside the heading
+        if prev[-1:] in ".;:!?,\"”)" or not prev[:1].isalpha():
+            return None  # the heading part is over (or was never there)
+        if not tok[:1].isupper() or tok.isupper() or not prev.isalpha():
+            continue
+        nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
+        pair = key(f"{tok} {nxt}")
+        if prev[:1].isupper() or key(prev) in _PATS["name_before"]:
+            continue  # "Sở Khoa học", "tỉnh Đắk Lắk": a name goes on
+        if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"]:
+            continue
+        _, starts = head_starts(seg[off:off + 40])
+        if 0 in starts or any(a < off < b for a, b in names):
+            continue  # a name starts here, or goes on ("Bộ Chỉ huy Quân sự tỉnh")
+        return off
+    return None
