@@ -362,7 +362,9 @@ class CorpusView:
                 d.get("doc_type")
             anchor, seq = self._anchor(h, anchors.get(h["document_id"], {}))
             h["anchor"] = anchor
-            h["agencies"] = (task_leads.get((h["document_id"], seq), set()) if h["kind"] == "task"
+            h["item_kind"] = anchor.split("-")[0] if anchor else h["kind"]
+            h["agencies"] = (task_leads.get((h["document_id"], seq), set())
+                             if h["item_kind"] == "task"
                              else leads_by_doc.get(h["document_id"], set()))
             h["url"] = f"/documents/{h['document_id']}" + (
                 f"?item={anchor}#{anchor}" if anchor else "")
@@ -432,6 +434,19 @@ class CorpusView:
                         f"SELECT document_id, seq, {key} AS k FROM {table} "
                         f"WHERE document_id IN ({marks}) ORDER BY seq", chunk):
                     anchors.setdefault(r["document_id"], {}).setdefault((kind, r["k"]), r["seq"])
+            # A section heading that is also an item (a numbered objective or task is both) is
+            # shown as that item: its folded text leads to it.
+            for sql in ("SELECT document_id, 'objective' AS kind, seq, text FROM objectives",
+                        "SELECT document_id, 'task' AS kind, seq, title AS text FROM tasks",
+                        "SELECT document_id, 'task' AS kind, seq, text FROM tasks",
+                        "SELECT document_id, kind, seq, text FROM items "
+                        "WHERE kind != 'recipient'"):
+                for r in self.store.conn.execute(f"{sql} {'AND' if 'WHERE' in sql else 'WHERE'}"
+                                                 f" document_id IN ({marks})", chunk):
+                    key = " ".join(fold(r["text"]).split())
+                    if key:
+                        anchors.setdefault(r["document_id"], {}).setdefault(
+                            ("text", key), (f"{r['kind']}-{r['seq']}", r["seq"]))
         return docs, leads_by_doc, task_leads, anchors
 
     @staticmethod
@@ -446,7 +461,11 @@ class CorpusView:
         if kind in ("objective", "purpose", "requirement", "implementation") and ref.isdigit():
             return f"{kind}-{ref}", int(ref)
         if kind == "section":
-            return f"section-{ref}", None
+            seq = anchors.get(("task", ref))
+            if seq is not None:
+                return f"task-{seq}", seq
+            same = anchors.get(("text", " ".join(fold(hit["text"]).split())))
+            return same if same else (None, None)
         if kind == "title":
             return "header", None
         m = re.fullmatch(r"p(\d+):(\d+)", ref)
