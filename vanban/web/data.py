@@ -21,7 +21,7 @@ from ..corpus.store import COLUMNS
 #: Facets of documents and hits, in the order shown: URL parameter -> label.
 FACETS = {"province": "Province", "year": "Year", "kind": "Kind", "agency": "Lead agency"}
 #: Hits :meth:`CorpusView.search` ranks before facets are counted and filters applied.
-SEARCH_POOL = 300
+SEARCH_POOL = 120
 #: Most rows one API call returns.
 MAX_LIMIT = 1000
 
@@ -74,14 +74,12 @@ def agency_keys(name: str) -> list[str]:
     return sorted(k for k in keys if k)
 
 
-def _agency_clause(agency: str, roles: tuple[str, ...]) -> tuple[str, list[Any]]:
-    """SQL over task_agencies (aliased ``a``): the agency named by its folded name, or by any
-    of its normalised ids."""
-    keys = agency_keys(agency)
-    role_sql = "a.role IN (" + ", ".join("?" * len(roles)) + ")"
-    sql = (f"{role_sql} AND (a.name_folded LIKE ? OR a.agency_id IN ("
-           + ", ".join("?" * len(keys)) + "))")
-    return sql, [*roles, f"%{fold(agency).strip()}%", *keys]
+def _ids_clause(ids: list[str], roles: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """SQL over task_agencies (aliased ``a``): rows of these agency ids in these roles."""
+    if not ids:
+        return "0", []
+    return (f"a.role IN ({', '.join('?' * len(roles))}) AND a.agency_id IN "
+            f"({', '.join('?' * len(ids))})", [*roles, *ids])
 
 
 def _document_where(f: Filters, alias: str = "d") -> tuple[list[str], list[Any]]:
@@ -209,6 +207,31 @@ class CorpusView:
     def _rows(self, sql: str, params: list[Any] | tuple = ()) -> list[dict]:
         return [dict(r) for r in self.store.conn.execute(sql, params)]
 
+    # ------------------------------------------------------------------------------ agencies
+    def _agency_spellings(self) -> list[tuple[str, str]]:
+        """(agency id, folded name) for every spelling of every agency in the store; read
+        again when the store has grown (a batch may be adding documents while we serve)."""
+        version = tuple(self.store.conn.execute(
+            "SELECT (SELECT max(rowid) FROM task_agencies), (SELECT max(rowid) FROM documents)"
+        ).fetchone())
+        cached = CorpusView._spellings_by_db.get(str(self.db))
+        if cached is None or cached[0] != version:
+            pairs = [(r[0], r[1] or "") for r in self.store.conn.execute(
+                "SELECT DISTINCT agency_id, name_folded FROM task_agencies")]
+            cached = CorpusView._spellings_by_db[str(self.db)] = (version, pairs)
+        return cached[1]
+
+    _spellings_by_db: dict[str, tuple[Any, list[tuple[str, str]]]] = {}
+
+    def agency_ids(self, agency: str) -> list[str]:
+        """The normalised agency ids a user's agency text names: every agency one of whose
+        spellings contains it (diacritics and case ignored), and the ids it is a key of."""
+        folded = " ".join(fold(agency).split())
+        keys = set(agency_keys(agency))
+        ids = {agency_id for agency_id, name in self._agency_spellings()
+               if agency_id in keys or (folded and folded in " ".join(name.split()))}
+        return sorted(ids)
+
     # ------------------------------------------------------------------ overview and facets
     def overview(self) -> dict:
         """Counts for the front page."""
@@ -265,7 +288,7 @@ class CorpusView:
     def _documents_where(self, f: Filters) -> tuple[list[str], list[Any]]:
         where, params = _document_where(f)
         if f.agency:
-            sql, p = _agency_clause(f.agency, ("lead",))
+            sql, p = _ids_clause(self.agency_ids(f.agency), ("lead",))
             where.append(f"d.id IN (SELECT a.document_id FROM task_agencies a WHERE {sql})")
             params += p
         return where, params
@@ -287,7 +310,7 @@ class CorpusView:
         """Task rows in the record's field names (lists for lead, partners and their ids)."""
         where, params = _document_where(f)
         if f.agency:
-            sql, p = _agency_clause(f.agency, ("lead", "partner"))
+            sql, p = _ids_clause(self.agency_ids(f.agency), ("lead", "partner"))
             where.append("(k.document_id, k.seq) IN (SELECT a.document_id, a.task_seq "
                          f"FROM task_agencies a WHERE {sql})")
             params += p
@@ -355,7 +378,10 @@ class CorpusView:
         :data:`SEARCH_POOL` hits, the filters applied, and a link to each hit's item."""
         hits = self.store.search(q, limit=SEARCH_POOL, mark=_SNIPPET_MARK)
         doc_ids = sorted({h["document_id"] for h in hits})
-        docs, leads_by_doc, task_leads, anchors = self._hit_context(doc_ids)
+        by_kind: dict[str, set[str]] = {}
+        for h in hits:
+            by_kind.setdefault(h["kind"], set()).add(h["document_id"])
+        docs, leads_by_doc, task_leads, anchors = self._hit_context(doc_ids, by_kind)
         for h in hits:
             d = docs.get(h["document_id"], {})
             h["province"], h["year"], h["doc_kind"] = d.get("province"), d.get("year"), \
@@ -371,12 +397,7 @@ class CorpusView:
             h["snippet_html"] = _highlight(h["snippet"])
             h["snippet"] = h["snippet"].replace(_SNIPPET_MARK[0], "[").replace(
                 _SNIPPET_MARK[1], "]")
-        agency_ids = None
-        if f.agency:
-            agency_ids = set(agency_keys(f.agency))
-            folded = fold(f.agency).strip()
-            names = self._rows("SELECT id, name FROM agencies")
-            agency_ids |= {r["id"] for r in names if folded and folded in fold(r["name"])}
+        agency_ids = set(self.agency_ids(f.agency)) if f.agency else None
 
         def keep(h: dict, skip: str | None = None) -> bool:
             if skip != "province" and f.province and fold(h["province"]) != fold(f.province):
@@ -406,12 +427,19 @@ class CorpusView:
         names = self.agency_names([a for a, _ in top])
         facets["agency"] = [{"value": a, "label": names.get(a, a), "n": n} for a, n in top]
         kept = [h for h in hits if keep(h)]
-        for h in kept:
+        shown = kept[:limit]
+        sections = [h for h in shown if h["kind"] == "section" and h["item_kind"] == "section"]
+        text_anchors = self._text_anchors(sorted({h["document_id"] for h in sections}))
+        for h in sections:
+            anchor, _ = self._anchor(h, text_anchors.get(h["document_id"], {}))
+            h["anchor"], h["item_kind"] = anchor, anchor.split("-")[0]
+            h["url"] = f"/documents/{h['document_id']}?item={anchor}#{anchor}"
+        for h in shown:
             h["agencies"] = sorted(h["agencies"])
-        return {"q": q, "total": len(kept), "pool": len(hits), "hits": kept[:limit],
-                "facets": facets}
+        return {"q": q, "total": len(kept), "pool": len(hits), "pool_max": SEARCH_POOL,
+                "hits": shown, "facets": facets}
 
-    def _hit_context(self, doc_ids: list[str]):
+    def _hit_context(self, doc_ids: list[str], by_kind: dict[str, set[str]]):
         docs: dict[str, dict] = {}
         leads_by_doc: dict[str, set] = {}
         task_leads: dict[tuple[str, int], set] = {}
@@ -423,31 +451,41 @@ class CorpusView:
                     f"SELECT id, province, year, doc_type FROM documents WHERE id IN ({marks})",
                     chunk):
                 docs[r["id"]] = dict(r)
-            for r in self.store.conn.execute(
+            for doc_id, task_seq, agency_id in self.store.conn.execute(
                     "SELECT document_id, task_seq, agency_id FROM task_agencies "
                     f"WHERE role = 'lead' AND document_id IN ({marks})", chunk):
-                leads_by_doc.setdefault(r["document_id"], set()).add(r["agency_id"])
-                task_leads.setdefault((r["document_id"], r["task_seq"]), set()).add(r["agency_id"])
-            for table, key, kind in (("tasks", "path", "task"), ("duties", "agency", "duty"),
-                                     ('"references"', "number", "reference")):
+                leads_by_doc.setdefault(doc_id, set()).add(agency_id)
+                task_leads.setdefault((doc_id, task_seq), set()).add(agency_id)
+        # item seqs of the hits that name their item by path, agency or number
+        for table, key, kind in (("tasks", "path", "task"), ("duties", "agency", "duty"),
+                                 ('"references"', "number", "reference")):
+            ids = sorted(by_kind.get(kind, set()) | (by_kind.get("section", set())
+                                                      if kind == "task" else set()))
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
                 for r in self.store.conn.execute(
-                        f"SELECT document_id, seq, {key} AS k FROM {table} "
-                        f"WHERE document_id IN ({marks}) ORDER BY seq", chunk):
-                    anchors.setdefault(r["document_id"], {}).setdefault((kind, r["k"]), r["seq"])
-            # A section heading that is also an item (a numbered objective or task is both) is
-            # shown as that item: its folded text leads to it.
-            for sql in ("SELECT document_id, 'objective' AS kind, seq, text FROM objectives",
-                        "SELECT document_id, 'task' AS kind, seq, title AS text FROM tasks",
-                        "SELECT document_id, 'task' AS kind, seq, text FROM tasks",
-                        "SELECT document_id, kind, seq, text FROM items "
-                        "WHERE kind != 'recipient'"):
-                for r in self.store.conn.execute(f"{sql} {'AND' if 'WHERE' in sql else 'WHERE'}"
-                                                 f" document_id IN ({marks})", chunk):
-                    key = " ".join(fold(r["text"]).split())
-                    if key:
-                        anchors.setdefault(r["document_id"], {}).setdefault(
-                            ("text", key), (f"{r['kind']}-{r['seq']}", r["seq"]))
+                        f"SELECT document_id, seq, {key} AS k FROM {table} WHERE document_id IN "
+                        f"({', '.join('?' * len(chunk))}) ORDER BY seq", chunk):
+                    anchors.setdefault(r[0], {}).setdefault((kind, r[2]), r[1])
         return docs, leads_by_doc, task_leads, anchors
+
+    def _text_anchors(self, doc_ids: list[str]) -> dict[str, dict]:
+        """A section heading that is also an item (a numbered objective or task is both) is
+        shown as that item: folded item text -> (anchor, seq), per document."""
+        anchors: dict[str, dict] = {}
+        if not doc_ids:
+            return anchors
+        marks = ", ".join("?" * len(doc_ids))
+        for sql in ("SELECT document_id, 'objective' AS kind, seq, text FROM objectives WHERE",
+                    "SELECT document_id, 'task' AS kind, seq, title AS text FROM tasks WHERE",
+                    "SELECT document_id, 'task' AS kind, seq, text FROM tasks WHERE",
+                    "SELECT document_id, kind, seq, text FROM items WHERE kind != 'recipient' AND"):
+            for r in self.store.conn.execute(f"{sql} document_id IN ({marks})", doc_ids):
+                key = " ".join(fold(r["text"]).split())
+                if key:
+                    anchors.setdefault(r["document_id"], {}).setdefault(
+                        ("text", key), (f"{r['kind']}-{r['seq']}", r["seq"]))
+        return anchors
 
     @staticmethod
     def _anchor(hit: dict, anchors: dict) -> tuple[str | None, int | None]:
@@ -465,7 +503,7 @@ class CorpusView:
             if seq is not None:
                 return f"task-{seq}", seq
             same = anchors.get(("text", " ".join(fold(hit["text"]).split())))
-            return same if same else (None, None)
+            return same if same else (f"section-{ref}", None)
         if kind == "title":
             return "header", None
         m = re.fullmatch(r"p(\d+):(\d+)", ref)
