@@ -527,6 +527,30 @@ def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out):
             store.export(fmt, kind=kind, out=sys.stdout, **filters)
 
 
+@main.command("serve")
+@click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The corpus database (opened read-only).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default is reachable from this machine only).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--root", "roots", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder that relative scan paths in the store are resolved against "
+              "[default: the database's folder, then the working folder].")
+def serve_cmd(db, host, port, roots):
+    """A read-only web view of the corpus (search, documents with their page boxes) and a JSON
+    API; see docs/web.md."""
+    import socket
+    from .web import serve
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            raise click.BadParameter(f"cannot listen on {host}:{port}: {err.strerror}",
+                                     param_hint="--host/--port")
+    click.echo(f"vanban serve: http://{host}:{port}/ (read-only: {db})", err=True)
+    serve(db, host=host, port=port, roots=list(roots) or None)
+
+
 # --------------------------------------------------------------------------------- extract
 @main.command("extract")
 @click.argument("input_file", default="-", type=click.Path(allow_dash=True, dir_okay=False, exists=True))
