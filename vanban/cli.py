@@ -294,6 +294,43 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
         _write_output(json.dumps(result.record.to_dict(), ensure_ascii=False, indent=2), out)
 
 
+# ------------------------------------------------------------------------------------- pdf
+@main.command("pdf")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="Output PDF for one input; a folder for several (OUT/<name>.pdf).")
+@click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
+@click.option("--mode", type=click.Choice(["auto", "stripped", "legacy", "ocr", "off"]),
+              default="auto", show_default=True, help="Diacritic restoration of the text layer.")
+@click.option("--pdfa", "pdfa_part", type=click.Choice(["3", "2"]), default="3", show_default=True,
+              help="3: PDF/A-3b with record.json attached; 2: PDF/A-2b without attachment.")
+@click.option("--signature", type=click.Choice(["keep", "invalidate"]), default="keep",
+              show_default=True, help="Signed input: keep = incremental update that leaves the "
+              "signed revision verifiable; invalidate = rewritten PDF/A without a valid signature.")
+@click.option("--force-ocr", is_flag=True, help="OCR PDF pages even when their text layer looks real.")
+@click.option("--no-seal-removal", is_flag=True, help="Keep red stamps/seals when reading.")
+def pdf_cmd(inputs, out, jobs, mode, pdfa_part, signature, force_ocr, no_seal_removal):
+    """Searchable PDF/A of scans: the original page images, vanban's corrected Vietnamese as an
+    invisible text layer, the plan record as metadata and as attached record.json.
+
+    Born-digital PDFs with a real text layer get the metadata only; a garbled invisible layer
+    is replaced. A signed input is never changed. Exit status as for `vanban ocr`.
+    """
+    from .pdfa import PdfOptions, make_pdfs
+    options = PdfOptions(jobs=jobs or _default_jobs(), restore_mode=mode,
+                         pdfa_part=int(pdfa_part), signature=signature,
+                         ocr={"force_ocr": force_ocr, "seal_removal": not no_seal_removal})
+    reports, errors = make_pdfs(list(inputs), out, options,
+                                progress=lambda m: click.echo(f"vanban: pdf: {m}", err=True))
+    for report in reports:
+        for warning in report.warnings:
+            click.echo(f"vanban: warning: {report.source}: {warning}", err=True)
+    for err in errors:
+        click.echo(f"vanban: error: {err}", err=True)
+    if errors:
+        sys.exit(max(e.exit_code for e in errors))
+
+
 # ---------------------------------------------------------------------------------- corpus
 #: Columns shown by `vanban query --format table` (json/csv carry every column of the kind).
 _TABLE_COLUMNS = {

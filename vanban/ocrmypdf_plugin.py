@@ -1,0 +1,162 @@
+"""vanban as an OCRmyPDF OCR engine: Tesseract ``vie`` after vanban's preprocessing and layout,
+with the normalize stage's corrected words, as the invisible text layer of OCRmyPDF's output.
+
+Two ways in:
+
+- ``ocrmypdf --plugin vanban.ocrmypdf_plugin in.pdf out.pdf``: OCRmyPDF rasterises each page and
+  calls :meth:`VanbanOcrEngine.generate_ocr`; vanban OCRs that image (``vanban.ocr.ocr_image``)
+  and restores diacritics page by page (``vanban.normalize``).
+- ``vanban pdf`` (:mod:`vanban.pdfa`): the whole document is read, normalised and extracted
+  first (the language model sees every page; the plan record gives the metadata), and the
+  plugin only hands each page's finished words to OCRmyPDF. The words travel as a JSON file
+  named by ``VANBAN_OCRMYPDF_PAGES`` (an environment variable, so OCRmyPDF's worker processes
+  see it too).
+
+Either way OCRmyPDF keeps the page images as they are and writes its own text layer (the fpdf2
+renderer: one invisible text run per word, stretched to the word's box).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ocrmypdf import hookimpl
+from ocrmypdf.hocrtransform import BoundingBox, OcrClass, OcrElement
+from ocrmypdf.pluginspec import OcrEngine, OrientationConfidence
+from PIL import Image
+
+#: Environment variable naming a JSON file of pre-computed pages (see :func:`write_pages_file`).
+PAGES_ENV = "VANBAN_OCRMYPDF_PAGES"
+
+
+def write_pages_file(doc, path: str | Path) -> Path:
+    """Write a normalised :class:`vanban.model.Document`'s pages for the plugin to hand out."""
+    path = Path(path)
+    path.write_text(json.dumps([p.to_dict() for p in doc.pages], ensure_ascii=False),
+                    encoding="utf-8")
+    return path
+
+
+_PAGES_CACHE: dict[str, list[dict]] = {}
+
+
+def _precomputed_page(page_number: int) -> dict | None:
+    name = os.environ.get(PAGES_ENV)
+    if not name:
+        return None
+    if name not in _PAGES_CACHE:
+        _PAGES_CACHE[name] = json.loads(Path(name).read_text(encoding="utf-8"))
+    pages = _PAGES_CACHE[name]
+    return pages[page_number] if 0 <= page_number < len(pages) else None
+
+
+def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> OcrElement:
+    """A vanban :class:`~vanban.model.Page` as OCRmyPDF's page element for an image of ``size``.
+
+    vanban's boxes index the page as vanban read it (``page.width`` x ``page.height``); OCRmyPDF
+    may rasterise at another resolution, so boxes are scaled to its image. Blocks become
+    paragraphs in vanban's reading order, so text extraction follows the document's order.
+    """
+    width, height = size
+    sx = width / (page.width or width)
+    sy = height / (page.height or height)
+    root = OcrElement(ocr_class=OcrClass.PAGE, bbox=BoundingBox(0, 0, width, height),
+                      dpi=float(dpi), page_number=page_number)
+    for block in page.blocks:
+        par = OcrElement(ocr_class=OcrClass.PARAGRAPH, language="vie")
+        for line in block.lines:
+            words = [w for w in line.words if w.text and w.bbox]
+            if not words:
+                continue
+            line_el = OcrElement(ocr_class=OcrClass.LINE, language="vie")
+            for w in words:
+                x0, y0, x1, y1 = w.bbox
+                box = BoundingBox(max(0.0, x0 * sx), max(0.0, y0 * sy),
+                                  min(float(width), max(x1, x0 + 1) * sx),
+                                  min(float(height), max(y1, y0 + 1) * sy))
+                line_el.children.append(OcrElement(
+                    ocr_class=OcrClass.WORD, bbox=box, text=w.text,
+                    confidence=None if w.conf is None else max(0.0, min(1.0, w.conf / 100))))
+            xs = [c.bbox for c in line_el.children]
+            line_el.bbox = BoundingBox(min(b.left for b in xs), min(b.top for b in xs),
+                                       max(b.right for b in xs), max(b.bottom for b in xs))
+            par.children.append(line_el)
+        if par.children:
+            bs = [c.bbox for c in par.children]
+            par.bbox = BoundingBox(min(b.left for b in bs), min(b.top for b in bs),
+                                   max(b.right for b in bs), max(b.bottom for b in bs))
+            root.children.append(par)
+    return root
+
+
+def _ocr_page_image(input_file: Path, page_number: int):
+    """Stand-alone use: OCR and normalise one rasterised page with vanban."""
+    from .model import Document
+    from .normalize import normalize_document
+    from .ocr import OcrOptions, ocr_image
+    with Image.open(input_file) as img:
+        img.load()
+        # Boxes must index this image: turning the page would report them on the turned page.
+        page = ocr_image(img, OcrOptions(jobs=1, orientation=False), number=page_number + 1)
+    doc = normalize_document(Document(source=str(input_file), pages=[page]))
+    return doc.pages[0]
+
+
+class VanbanOcrEngine(OcrEngine):
+    """OCRmyPDF engine whose words are vanban's (OCR + diacritic restoration)."""
+
+    @staticmethod
+    def version() -> str:
+        from . import __version__
+        return __version__
+
+    @staticmethod
+    def creator_tag(options) -> str:
+        from . import __version__
+        return f"vanban {__version__} (Tesseract vie + Vietnamese normalisation)"
+
+    def __str__(self) -> str:
+        return f"vanban {self.version()}"
+
+    @staticmethod
+    def languages(options) -> set[str]:
+        return {"vie", "eng"}
+
+    @staticmethod
+    def get_orientation(input_file: Path, options) -> OrientationConfidence:
+        return OrientationConfidence(angle=0, confidence=0.0)
+
+    @staticmethod
+    def get_deskew(input_file: Path, options) -> float:
+        return 0.0
+
+    @staticmethod
+    def supports_generate_ocr() -> bool:
+        return True
+
+    @staticmethod
+    def generate_ocr(input_file: Path, options, page_number: int = 0):
+        from .model import Page
+        with Image.open(input_file) as img:
+            size = img.size
+            tag = img.info.get("dpi", (300, 300))
+            dpi = float(tag[0] if isinstance(tag, tuple) else tag) or 300.0
+        given = _precomputed_page(page_number)
+        page = Page.from_dict(given) if given is not None else _ocr_page_image(input_file,
+                                                                                page_number)
+        return page_element(page, size, dpi, page_number), page.text
+
+    @staticmethod
+    def generate_hocr(input_file: Path, output_hocr: Path, output_text: Path, options) -> None:
+        raise NotImplementedError("vanban's engine gives OCR elements (generate_ocr)")
+
+    @staticmethod
+    def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options) -> None:
+        raise NotImplementedError("vanban's engine needs the fpdf2 renderer (generate_ocr)")
+
+
+@hookimpl
+def get_ocr_engine(options):
+    return VanbanOcrEngine()

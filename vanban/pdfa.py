@@ -1,0 +1,484 @@
+"""Searchable PDF/A for archivists: the original page images with vanban's corrected Vietnamese
+as an invisible text layer, the plan record as metadata and as an attached ``record.json``.
+
+Steps for one input (each a small named function below):
+
+1. **read** the whole document with the pipeline (ocr -> normalize -> extract), so the text
+   layer carries the restored diacritics and the metadata comes from the plan record;
+2. **classify** the input: a scan (no text), a PDF with a garbled invisible layer (replaced), a
+   born-digital PDF whose own text layer is real (passed through: metadata only), a digitally
+   signed PDF;
+3. **text layer**: OCRmyPDF places the words (``vanban.ocrmypdf_plugin`` hands it vanban's
+   words; its fpdf2 renderer writes one invisible run per word on the word's box), keeping the
+   page images as they are (no optimisation, no rasterising into the output);
+4. **finish**: document metadata and ``record.json`` (PDF/A-3 associated file, relationship
+   /Data), then PDF/A declared and validated by ``pikepdf.pdfa`` (no Ghostscript, which would
+   re-encode the page images). A file that does not validate is written as plain PDF with a
+   warning that says why;
+5. **signed input** is never altered. ``signature="keep"`` (default) writes the copy as an
+   incremental update appended to the signed bytes (pyHanko), so the signed revision stays
+   verifiable; ``signature="invalidate"`` writes a rewritten PDF/A whose metadata and stderr say
+   plainly that it carries no valid signature.
+
+Which PDF/A part: 3b by default, because only PDF/A-3 allows a non-PDF/A attachment (the
+record as JSON, an "associated file"); ``pdfa_part=2`` gives PDF/A-2b without the attachment.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from .errors import InputFileError, MissingDependencyError, NotADocumentError, VanbanError
+from .model import Document, PlanRecord, file_sha256
+
+#: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
+SIGNATURE_POLICIES = ("keep", "invalidate")
+
+#: Said in the metadata of a rewritten copy of a signed input (and on stderr).
+UNSIGNED_COPY_NOTE = ("Searchable copy of a digitally signed PDF: this copy does NOT carry a "
+                      "valid digital signature; verify the original file.")
+
+
+@dataclass
+class PdfOptions:
+    """Settings of ``vanban pdf`` (and of ``vanban batch --pdf-dir``)."""
+    jobs: int = 1                  # pages OCRed in parallel
+    restore_mode: str = "auto"     # vanban.normalize mode; "off": raw OCR text
+    ocr: dict = field(default_factory=dict)  # vanban.ocr.OcrOptions keyword arguments
+    pdfa_part: int = 3             # 3: PDF/A-3b with record.json; 2: PDF/A-2b, no attachment
+    signature: str = "keep"        # signed input: keep (incremental update) | invalidate
+
+
+@dataclass
+class PdfReport:
+    """What was written for one input."""
+    source: str
+    output: str
+    kind: str                      # scan | redo (garbled layer replaced) | born-digital
+    pages: int
+    pdfa: str | None               # "PDF/A-3B", or None (plain PDF; see warnings)
+    signed: bool = False
+    signature: str | None = None   # None | "kept (incremental update)" | "invalidated"
+    attached: bool = False         # record.json attached
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+# ------------------------------------------------------------------------------- classify
+def is_pdf(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(1024).lstrip().startswith(b"%PDF")
+
+
+def signature_fields(pdf) -> list[str]:
+    """Names of the filled signature fields of an open pikepdf.Pdf (empty: not signed)."""
+    form = pdf.Root.get("/AcroForm")
+    names = []
+    if form is None:
+        return names
+    stack = list(form.get("/Fields", []))
+    while stack:
+        fld = stack.pop()
+        if fld.get("/FT") == "/Sig" and fld.get("/V") is not None:
+            names.append(str(fld.get("/T", "")))
+        stack.extend(fld.get("/Kids", []))
+    return names
+
+
+def has_text_operators(pdf) -> bool:
+    """Whether any page draws text (a real or an invisible OCR layer)."""
+    for page in pdf.pages:
+        try:
+            for operands, op in _content_ops(page):
+                if str(op) in ("Tj", "TJ", "'", '"'):
+                    return True
+        except Exception:  # unreadable content: let OCRmyPDF decide
+            return True
+    return False
+
+
+def _content_ops(page):
+    import pikepdf
+    yield from pikepdf.parse_content_stream(page)
+    for _, xobj in (page.Resources.get("/XObject") or {}).items():
+        if xobj.get("/Subtype") == "/Form":
+            yield from pikepdf.parse_content_stream(xobj)
+
+
+def classify(doc: Document, pdf=None) -> str:
+    """scan, redo (a PDF whose invisible layer is garbled) or born-digital (real text)."""
+    sources = {p.source for p in doc.pages}
+    if sources and sources <= {"text-layer", "text"}:
+        return "born-digital"
+    if pdf is not None and has_text_operators(pdf):
+        return "redo"
+    return "scan"
+
+
+# ------------------------------------------------------------------------------- metadata
+def record_metadata(record: PlanRecord | None, doc: Document) -> dict:
+    """Title, subject (kind and number), author (issuer), date and keywords from the record."""
+    d = (record.document if record else None) or {}
+    kind, number = d.get("type"), d.get("number")
+    title = d.get("title") or " ".join(x for x in (kind, number) if x) or Path(doc.source).stem
+    subject = " ".join(x for x in (kind, f"số {number}" if number else None) if x) or None
+    keywords = [x for x in (kind, number, d.get("issuer"), d.get("place"), d.get("period"))
+                if x]
+    if d.get("date"):
+        keywords.append(str(d["date"])[:4])
+    return {"title": " ".join(str(title).split()), "subject": subject,
+            "author": d.get("issuer"), "date": d.get("date"), "keywords": keywords}
+
+
+def _apply_metadata(pdf, meta: dict, note: str | None) -> None:
+    import pikepdf
+    description = "; ".join(x for x in (meta["subject"], note) if x)
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+        xmp["dc:title"] = meta["title"]
+        if description:
+            xmp["dc:description"] = description
+        if meta["author"]:
+            xmp["dc:creator"] = [meta["author"]]
+        if meta["keywords"]:
+            xmp["pdf:Keywords"] = "; ".join(meta["keywords"])
+            xmp["dc:subject"] = set(meta["keywords"])
+        if meta["date"]:
+            xmp["dc:date"] = [str(meta["date"])]
+        xmp["dc:language"] = ["vi"]
+        xmp["pdf:Producer"] = f"vanban {_version()} + OCRmyPDF + pikepdf"
+    pdf.Root.Lang = pikepdf.String("vi")
+
+
+def _attach_record(pdf, record: PlanRecord | None) -> None:
+    import pikepdf
+    data = json.dumps(record.to_dict() if record else {}, ensure_ascii=False, indent=1)
+    now = datetime.now(timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+    spec = pikepdf.AttachedFileSpec(
+        pdf, data.encode("utf-8"), filename="record.json", mime_type="application/json",
+        description="vanban plan record (JSON, schema vanban/schema/plan-record)",
+        creation_date=now, mod_date=now, relationship=pikepdf.Name.Data)
+    pdf.attachments["record.json"] = spec
+    pdf.Root.AF = pikepdf.Array([spec.obj])
+
+
+def _version() -> str:
+    from . import __version__
+    return __version__
+
+
+def finish_pdf(pdf, output: Path, meta: dict, record: PlanRecord | None, options: PdfOptions,
+               note: str | None, report: PdfReport) -> None:
+    """Metadata, record.json and PDF/A (validated) on an open pikepdf.Pdf, written to ``output``.
+
+    A document pikepdf's validator does not approve is saved as a plain PDF, with the reason
+    among the warnings: a file that claims PDF/A must be PDF/A.
+    """
+    from pikepdf.pdfa import Flavour, PdfaError
+    from pikepdf.pdfa import save as save_pdfa
+    _apply_metadata(pdf, meta, note)
+    if options.pdfa_part == 3:
+        _attach_record(pdf, record)
+        report.attached = True
+    flavour = Flavour.PDFA_3B if options.pdfa_part == 3 else Flavour.PDFA_2B
+    try:
+        save_pdfa(pdf, output, flavour, output_intent="sRGB")
+        report.pdfa = f"PDF/A-{flavour.value.upper()}"
+    except PdfaError as err:
+        findings = getattr(err.report, "findings", []) or []
+        first = str(findings[0]) if findings else str(err)
+        report.warnings.append(f"not PDF/A (saved as plain PDF): {first.splitlines()[0]}")
+        pdf.save(output)
+
+
+# ----------------------------------------------------------------------------- text layer
+_OCRMYPDF_LOCK = threading.Lock()  # the plugin reads its pages file from the environment
+
+
+def text_layer_pdf(source: Path, doc: Document, kind: str, work: Path, jobs: int) -> Path:
+    """The input with vanban's words as OCRmyPDF's invisible text layer (page images kept)."""
+    import logging
+
+    import ocrmypdf
+    from ocrmypdf import exceptions as omp
+
+    from . import ocrmypdf_plugin
+    pages = Document(source=doc.source, pages=[
+        p if p.source == "ocr" else type(p)(number=p.number, width=p.width, height=p.height,
+                                            dpi=p.dpi, source=p.source)
+        for p in doc.pages])  # a page with a real text layer gets no second layer
+    pages_file = ocrmypdf_plugin.write_pages_file(pages, work / "pages.json")
+    out = work / "text-layer.pdf"
+    logging.getLogger("ocrmypdf").setLevel(logging.WARNING)
+    with _OCRMYPDF_LOCK:
+        saved = os.environ.get(ocrmypdf_plugin.PAGES_ENV)
+        os.environ[ocrmypdf_plugin.PAGES_ENV] = str(pages_file)
+        # OCRmyPDF 17's (disabled) rich progress bar leaves sys.stderr redirected to a buffer.
+        streams = sys.stdout, sys.stderr
+        try:
+            ocrmypdf.ocr(source, out, plugins=["vanban.ocrmypdf_plugin"], output_type="pdf",
+                         optimize=0, jobs=max(1, jobs), use_threads=True, progress_bar=False,
+                         mode="redo" if kind == "redo" else "default",
+                         invalidate_digital_signatures=True, pdf_renderer="fpdf2",
+                         image_dpi=300 if doc.pages and not doc.pages[0].dpi else None)
+        except omp.MissingDependencyError as err:
+            raise MissingDependencyError(f"OCRmyPDF: {err}", str(source)) from None
+        except (omp.InputFileError, omp.UnsupportedImageFormatError, omp.DpiError,
+                omp.EncryptedPdfError) as err:
+            raise InputFileError(f"OCRmyPDF cannot read it: {err}", str(source)) from None
+        except omp.ExitCodeException as err:
+            raise VanbanError(f"OCRmyPDF failed: {type(err).__name__}: {err}",
+                              str(source)) from None
+        finally:
+            sys.stdout, sys.stderr = streams
+            if saved is None:
+                os.environ.pop(ocrmypdf_plugin.PAGES_ENV, None)
+            else:
+                os.environ[ocrmypdf_plugin.PAGES_ENV] = saved
+    return out
+
+
+# ------------------------------------------------------------------------------ signed input
+def incremental_copy(source: Path, layered: Path | None, output: Path, meta: dict,
+                     record: PlanRecord | None, note: str) -> None:
+    """Append the text layer, metadata and record.json to the signed bytes (pyHanko).
+
+    The signed revision stays byte for byte at the start of the output, so a validator still
+    verifies its signature and reports what the update added. ``layered``: the rewritten
+    copy whose per-page text-layer Form XObjects are imported (None: metadata only).
+    """
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.embed import EmbeddedFileObject, FileSpec, embed_file
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    out = io.BytesIO(source.read_bytes())
+    writer = IncrementalPdfFileWriter(out, strict=False)
+    if layered is not None:
+        other = PdfFileReader(io.BytesIO(layered.read_bytes()), strict=False)
+        for index, page in enumerate(_walk_pages(other.root["/Pages"])):
+            found = _text_layer_form(page)
+            if found is None:
+                continue
+            form, matrix = found
+            form_ref = writer.add_object(writer.import_object(form))
+            name = generic.NameObject("/VanbanText")
+            resources = generic.DictionaryObject({generic.NameObject("/XObject"):
+                                                  generic.DictionaryObject({name: form_ref})})
+            stream = generic.StreamObject(
+                stream_data=f"q {matrix} cm /VanbanText Do Q".encode("ascii"))
+            # Underneath the page's own content, from the initial graphics state (as OCRmyPDF).
+            writer.add_stream_to_page(index, writer.add_object(stream), resources=resources,
+                                      prepend=True)
+    info = generic.DictionaryObject()
+    try:
+        info.update(writer.trailer["/Info"].get_object())
+    except KeyError:
+        pass
+    values = {"/Title": meta["title"], "/Author": meta["author"],
+              "/Subject": "; ".join(x for x in (meta["subject"], note) if x),
+              "/Keywords": "; ".join(meta["keywords"]),
+              "/Producer": f"vanban {_version()} + OCRmyPDF + pyHanko (incremental update)"}
+    for key, value in values.items():
+        if value:
+            info[generic.NameObject(key)] = generic.TextStringObject(value)
+    writer.set_info(writer.add_object(info))
+    payload = json.dumps(record.to_dict() if record else {}, ensure_ascii=False,
+                         indent=1).encode("utf-8")
+    embed_file(writer, FileSpec(
+        file_spec_string="record.json", file_name="record.json",
+        embedded_data=EmbeddedFileObject.from_file_data(writer, payload,
+                                                        mime_type="application/json"),
+        description="vanban plan record (JSON)", af_relationship=generic.NameObject("/Data")))
+    writer.write_in_place()
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_bytes(out.getvalue())
+    os.replace(tmp, output)
+
+
+def _walk_pages(node) -> list:
+    """The page dictionaries under a /Pages node (pyHanko objects), in order."""
+    out, stack = [], [node]
+    while stack:
+        obj = stack.pop().get_object()
+        if "/Kids" in obj:
+            stack.extend(reversed(list(obj["/Kids"])))
+        else:
+            out.append(obj)
+    return out
+
+
+def _text_layer_form(page):
+    """OCRmyPDF's text-layer Form XObject on a page and the matrix it is drawn with."""
+    import re
+    contents = page.get("/Contents")
+    if contents is None:
+        return None
+    contents = contents.get_object()
+    parts = list(contents) if isinstance(contents, list) else [contents]
+    text = b"\n".join(p.get_object().data for p in parts).decode("latin-1")
+    xobjects = page.get("/Resources", {}).get_object().get("/XObject")
+    if xobjects is None:
+        return None
+    xobjects = xobjects.get_object()
+    for name in xobjects:
+        form = xobjects[name].get_object()
+        if form.get("/Subtype") != "/Form":
+            continue
+        m = re.search(r"((?:[-\d.]+\s+){6})cm\s+" + re.escape(str(name)) + r"\s+Do", text)
+        return form, (" ".join(m.group(1).split()) if m else "1 0 0 1 0 0")
+    return None
+
+
+# ---------------------------------------------------------------------------------- public
+def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None = None,
+             result=None) -> PdfReport:
+    """Write the searchable PDF/A of one input to ``output``; see the module docstring.
+
+    ``result``: a :class:`vanban.pipeline.PipelineResult` of this input already computed (as
+    ``vanban batch`` has); otherwise the pipeline runs here. Never writes over the input.
+    """
+    import pikepdf
+
+    options = options or PdfOptions()
+    if options.signature not in SIGNATURE_POLICIES:
+        raise ValueError(f"signature must be one of {SIGNATURE_POLICIES}")
+    source, output = Path(source), Path(output)
+    if output.exists() and output.resolve() == source.resolve():
+        raise InputFileError("the output would overwrite the input", str(source))
+    if result is None:
+        from .pipeline import PipelineOptions, mode_options, process_path
+        popts = PipelineOptions(jobs=options.jobs, ocr=dict(options.ocr),
+                                **mode_options(options.restore_mode))
+        try:
+            result = process_path(source, popts)
+        except NotADocumentError as err:  # a scan that is no plan still gets its PDF
+            from .pipeline import load_document
+            result = type("R", (), {"document": load_document(source, popts), "record": None})()
+            warn = f"no plan record ({err.message})"
+        else:
+            warn = None
+    else:
+        warn = None
+    doc: Document = result.document
+    record: PlanRecord | None = result.record
+    meta = record_metadata(record, doc)
+    before = file_sha256(source)
+    pdf_in = is_pdf(source)
+    signed_fields: list[str] = []
+    kind = "scan"
+    if pdf_in:
+        with pikepdf.open(source) as pdf:
+            signed_fields = signature_fields(pdf)
+            kind = classify(doc, pdf)
+    report = PdfReport(source=str(source), output=str(output), kind=kind, pages=len(doc.pages),
+                       pdfa=None, signed=bool(signed_fields))
+    if warn:
+        report.warnings.append(warn)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="vanban-pdf-") as tmp:
+        work = Path(tmp)
+        layered = None if kind == "born-digital" else text_layer_pdf(source, doc, kind, work,
+                                                                     options.jobs)
+        if signed_fields and options.signature == "keep":
+            incremental_copy(source, layered, output, meta, record,
+                             note="Searchable copy: vanban text layer and record.json added as "
+                                  "an incremental update; the signed revision is unchanged.")
+            report.signature = "kept (incremental update)"
+            report.attached = True
+            report.warnings.append("signed input: written as an incremental update (the "
+                                   "signed revision stays verifiable); not re-declared PDF/A")
+        else:
+            note = None
+            if signed_fields:
+                note = UNSIGNED_COPY_NOTE
+                report.signature = "invalidated"
+                report.warnings.append("signed input: " + UNSIGNED_COPY_NOTE)
+            base = layered if layered is not None else source
+            with pikepdf.open(base) as pdf:
+                if signed_fields:
+                    _drop_signatures(pdf)
+                part = work / "final.pdf"
+                finish_pdf(pdf, part, meta, record, options, note, report)
+            shutil.move(str(part), output)
+    if file_sha256(source) != before:  # never: every write above goes elsewhere
+        raise VanbanError("the input changed while it was read", str(source))
+    return report
+
+
+def _drop_signatures(pdf) -> None:
+    """Remove signature fields whose signatures no longer match the rewritten bytes."""
+    import pikepdf
+    form = pdf.Root.get("/AcroForm")
+    if form is None:
+        return
+    fields = [f for f in form.get("/Fields", []) if f.get("/FT") != "/Sig"]
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if annots is not None:
+            keep = [a for a in annots if a.get("/FT") != "/Sig"
+                    and (a.get("/Parent") is None or a.Parent.get("/FT") != "/Sig")]
+            page.obj.Annots = pikepdf.Array(keep)
+    if fields:
+        form.Fields = pikepdf.Array(fields)
+    else:
+        del pdf.Root["/AcroForm"]
+    if "/Perms" in pdf.Root:
+        del pdf.Root["/Perms"]
+
+
+def output_path_for(source: Path, out: Path, several: bool) -> Path:
+    """``out`` itself for one input; ``out/<stem>.pdf`` for several."""
+    return out / f"{source.stem}.pdf" if several else out
+
+
+def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | None = None,
+              progress: Callable[[str], None] | None = None
+              ) -> tuple[list[PdfReport], list[VanbanError]]:
+    """``vanban pdf``: every input (files, folders) to a searchable PDF; bad inputs do not stop
+    the others. One input and ``out`` not an existing folder: ``out`` is the file."""
+    from .ocr.inputs import expand_inputs
+    options = options or PdfOptions()
+    out = Path(out)
+    files: list[Path] = []
+    errors: list[VanbanError] = []
+    for given in map(Path, inputs):
+        found = expand_inputs([given]) if given.exists() else []
+        if not found:
+            errors.append(InputFileError("no such file, or a folder without PDF/TIFF/PNG/JPEG",
+                                         str(given)))
+        files.extend(found)
+    several = len(files) > 1 or out.is_dir() or any(Path(i).is_dir() for i in inputs)
+    if several:
+        out.mkdir(parents=True, exist_ok=True)
+    reports = []
+    used: set[Path] = set()
+    for n, f in enumerate(files, start=1):
+        target = output_path_for(f, out, several)
+        if target in used:  # two inputs with one stem: never overwrite an earlier output
+            target = target.with_name(f"{f.stem}-{file_sha256(f)[:8]}.pdf")
+        used.add(target)
+        try:
+            report = make_pdf(f, target, options)
+        except VanbanError as err:
+            err.path = err.path or str(f)
+            errors.append(err)
+            if progress:
+                progress(f"[{n}/{len(files)}] {f}: failed")
+            continue
+        reports.append(report)
+        if progress:
+            progress(f"[{n}/{len(files)}] {f} -> {target} ({report.kind}, {report.pages} pages, "
+                     f"{report.pdfa or 'plain PDF'})")
+    return reports, errors
