@@ -307,6 +307,10 @@ def test_browser_search_facet_document_box(server, corpus, browser):
     browser.get(server + "/")
     assert browser.find_element(By.ID, "count-documents").text == "4"
     _shot(browser, "1-overview")
+    browser.get(server + "/documents?kind=" + urllib.parse.quote("Kế hoạch"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#documents tr td:first-child a")
+    assert sorted(r.text for r in rows) == sorted(corpus["docs"])
+    _shot(browser, "1-documents")
 
     # search without diacritics: hits from several provinces, matched words marked
     browser.get(server + "/search?q=thu+vien")
