@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import io
 import json
 import shutil
 import socket
@@ -248,6 +249,25 @@ def test_page_images_only_for_stored_files_with_the_documents_content(tmp_path, 
     changed = PageImages(lambda doc_id: stored.get(doc_id, []), [tmp_path])
     copy.write_bytes(copy.read_bytes() + b"\0")
     assert changed.file_for(scan_id) is None and changed.count(scan_id) == 0
+
+
+def test_pdf_pages_are_rendered_at_the_ocr_dpi(tmp_path, corpus):
+    """A scanned PDF's page image has the size the OCR stage rendered it at (its box space)."""
+    pdf = tmp_path / "scan.pdf"
+    scan = Image.open(corpus["scan_path"])
+    synth.save_pdf([scan, scan.rotate(90, expand=True)], pdf, dpi=200)
+    doc_id = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    images = PageImages(lambda d: [str(pdf)] if d == doc_id else [], [tmp_path])
+    from vanban.ocr.inputs import open_input
+    sources = open_input(pdf)
+    expected = [sources[i].load().size for i in range(2)]
+    assert images.sizes(doc_id) == expected  # from the page size alone, before any render
+    for n in (1, 2):
+        jpeg, size = images.page(doc_id, n)
+        assert size == expected[n - 1]
+        served = Image.open(io.BytesIO(jpeg))
+        assert served.width == 1100
+        assert abs(served.height / served.width - size[1] / size[0]) < 0.002
 
 
 def test_serve_refuses_a_missing_database_and_a_busy_port(tmp_path):

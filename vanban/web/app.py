@@ -142,6 +142,7 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
                     legal_bases=legal_bases,
                     text_lines=text_lines, citations=citations,
                     selected=selected, selected_boxes=all_items.get(selected, []),
+                    box_pages={b[0] for b in all_items.get(selected, [])},
                     page_sizes=sizes)
 
     def page_image(request: Request):
