@@ -188,7 +188,8 @@ class CorpusView:
     def store(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
-            store = self._local.store = Store(self.db, readonly=True)
+            store = self._local.store = Store(self.db, readonly=True)  # SQLite mode=ro
+            store.conn.execute("PRAGMA query_only = ON")  # and no statement may write
         return store
 
     def _rows(self, sql: str, params: list[Any] | tuple = ()) -> list[dict]:
