@@ -270,6 +270,33 @@ def test_pdf_pages_are_rendered_at_the_ocr_dpi(tmp_path, corpus):
         assert abs(served.height / served.width - size[1] / size[0]) < 0.002
 
 
+def test_a_view_sees_documents_a_batch_adds_while_it_serves(tmp_path):
+    """Counts, facets, lists and agency names are cached only until the store changes."""
+    from vanban.corpus.synthetic import synthetic_record, synthetic_text
+    from vanban.web import CorpusView, Filters
+    db = tmp_path / "live.db"
+    with Store(db) as writer:
+        first = synthetic_record(1)
+        writer.add(first, text=synthetic_text(first))
+        view = CorpusView(db)
+        assert view.overview()["counts"]["documents"] == 1
+        assert view.documents(Filters())[1] == 1
+        before = {f["value"]: f["n"] for f in view.document_facets(Filters())["province"]}
+        second = synthetic_record(2)
+        writer.add(second, text=synthetic_text(second))
+        assert view.overview()["counts"]["documents"] == 2
+        rows, total = view.documents(Filters())
+        assert total == 2 and {r["record_id"] for r in rows} == {first["id"], second["id"]}
+        after = {f["value"]: f["n"] for f in view.document_facets(Filters())["province"]}
+        assert sum(after.values()) == sum(before.values()) + 1
+        writer.remove(rows[0]["document_id"])
+        assert view.overview()["counts"]["documents"] == 1
+        lead = second["tasks"][0]["lead"][0] if rows[0]["record_id"] == first["id"] else \
+            first["tasks"][0]["lead"][0]
+        tasks, n = view.tasks(Filters(agency=lead))
+        assert n >= 1 and all(lead in t["lead"] + t["partners"] for t in tasks)
+
+
 def test_serve_refuses_a_missing_database_and_a_busy_port(tmp_path):
     run = [sys.executable, "-m", "vanban.cli", "serve"]
     missing = subprocess.run(run + ["--db", str(tmp_path / "none.db"), "--port", "0"],

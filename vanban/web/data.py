@@ -200,10 +200,12 @@ class CorpusView:
 
     def _cached(self, name: str, compute) -> Any:
         """``compute()``, kept until the store changes (a batch may be adding documents while
-        the view serves: the largest rowids of documents and task_agencies tell)."""
+        the view serves: the largest rowids of documents, task_agencies and errors and the
+        counts of documents and errors tell; each is read from an index)."""
         version = tuple(self.store.conn.execute(
-            "SELECT (SELECT max(rowid) FROM task_agencies), (SELECT max(rowid) FROM documents)"
-        ).fetchone())
+            "SELECT (SELECT max(rowid) FROM task_agencies), (SELECT max(rowid) FROM documents), "
+            "(SELECT count(*) FROM documents), "
+            "(SELECT max(rowid) FROM errors), (SELECT count(*) FROM errors)").fetchone())
         key = (str(self.db), name)
         cached = CorpusView._cache_by_db.get(key)
         if cached is None or cached[0] != version:
@@ -256,7 +258,10 @@ class CorpusView:
 
     # ------------------------------------------------------------------ overview and facets
     def overview(self) -> dict:
-        """Counts for the front page."""
+        """Counts for the front page (kept until the store changes)."""
+        return self._cached("overview", self._overview)
+
+    def _overview(self) -> dict:
         one = self.store.conn.execute(
             "SELECT (SELECT count(*) FROM documents) AS documents, "
             "(SELECT count(*) FROM objectives) AS objectives, "
