@@ -68,9 +68,9 @@ def agency_keys(name: str) -> list[str]:
     normalised key ("Sở VHTTDL" -> "so van hoa the thao du lich") and the store's key for a
     name extract gave no id ("so-tai-chinh")."""
     from ..extract.agencies import normalize_agency
-    keys = {name.strip(), normalize_agency(name), "-".join(re.findall(r"\w+", fold(name)))}
     normalised = normalize_agency(name)
-    keys.add(normalised.replace(" ", "-"))
+    keys = {name.strip(), normalised, normalised.replace(" ", "-"),
+            "-".join(re.findall(r"\w+", fold(name)))}
     return sorted(k for k in keys if k)
 
 
@@ -499,7 +499,8 @@ class CorpusView:
                 return False
             if skip != "kind" and f.kind and fold(h["doc_kind"]) != fold(f.kind):
                 return False
-            if skip != "agency" and agency_ids is not None and not (h["lead_agency_ids"] & agency_ids):
+            if skip != "agency" and agency_ids is not None and \
+                    not h["lead_agency_ids"] & agency_ids:
                 return False
             return True
 
