@@ -224,6 +224,13 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
         return page("error.html", status=exc.status_code, status_code=exc.status_code,
                     message=message)
 
+    async def server_error(request: Request, exc: Exception):
+        # The traceback goes to the server's log (uvicorn); the client gets one line.
+        message = "internal error (a bug: please report it with the address asked for)"
+        if _wants_json(request):
+            return JSONResponse({"error": message, "status": 500}, status_code=500)
+        return page("error.html", status=500, status_code=500, message=message)
+
     routes = [
         Route("/", home),
         Route("/search", search),
@@ -237,7 +244,8 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
         Route("/api/search", api_search),
     ]
     app = Starlette(routes=routes, exception_handlers={BadParameter: bad_parameter,
-                                                       HTTPException: http_error})
+                                                       HTTPException: http_error,
+                                                       Exception: server_error})
     app.state.view = view
     return app
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..corpus import Store, fold, fold_key
 from ..corpus.store import COLUMNS
+from ..errors import StoreError
 
 #: Facets of documents and hits, in the order shown: URL parameter -> label.
 FACETS = {"province": "Province", "year": "Year", "kind": "Kind", "agency": "Lead agency"}
@@ -469,7 +470,10 @@ class CorpusView:
     def search(self, q: str, f: Filters, limit: int = 50) -> dict:
         """Ranked hits for ``q`` (the store's folded FTS) with facets counted over the best
         :data:`SEARCH_POOL` hits, the filters applied, and a link to each hit's item."""
-        hits = self.store.search(q, limit=SEARCH_POOL, mark=_SNIPPET_MARK)
+        try:
+            hits = self.store.search(q, limit=SEARCH_POOL, mark=_SNIPPET_MARK)
+        except StoreError as err:  # a query FTS5 cannot parse (fts_query quotes most away)
+            raise BadParameter(err.message) from None
         doc_ids = sorted({h["document_id"] for h in hits})
         by_kind: dict[str, set[str]] = {}
         for h in hits:
