@@ -27,6 +27,7 @@ SEARCH_POOL = 120
 MAX_LIMIT = 1000
 
 _SNIPPET_MARK = ("\x02", "\x03")
+_MEMO_LOCK = threading.Lock()
 
 
 class BadParameter(ValueError):
@@ -290,11 +291,14 @@ class CorpusView:
         the most recent filter combinations until the store changes)."""
         key = json.dumps(f.active(), sort_keys=True, ensure_ascii=False)
         memo = self._cached("facets", dict)
-        if key not in memo:
-            if len(memo) >= 256:
-                memo.pop(next(iter(memo)))
-            memo[key] = self._document_facets(f)
-        return memo[key]
+        found = memo.get(key)
+        if found is None:
+            found = self._document_facets(f)
+            with _MEMO_LOCK:  # requests run on a thread pool
+                while len(memo) >= 256:
+                    memo.pop(next(iter(memo)))
+                memo[key] = found
+        return found
 
     def _document_facets(self, f: Filters) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {}
