@@ -191,6 +191,8 @@ def test_api_objectives_and_documents(server, corpus):
     ("/api/tasks?document_id=../../etc/passwd", 400, "document_id"),
     ("/api/objectives?target_year=next", 400, "year"),
     ("/api/search", 400, "q"),
+    ("/api/search?q=" + "thu+" * 700, 400, "at most 2000"),
+    ("/api/tasks?agency=" + "x" * 501, 400, "longer than 500"),
     ("/api/documents/" + "0" * 64, 404, "no document"),
     ("/api/documents/not-an-id", 404, "no document"),
     ("/api/nothing", 404, "nothing at"),

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..corpus import Store, fold, fold_key
 from ..corpus.store import COLUMNS
-from ..errors import StoreError
+from ..errors import StoreError, VanbanError
 
 #: Facets of documents and hits, in the order shown: URL parameter -> label.
 FACETS = {"province": "Province", "year": "Year", "kind": "Kind", "agency": "Lead agency"}
@@ -476,7 +476,11 @@ class CorpusView:
         :data:`SEARCH_POOL` hits, the filters applied, and a link to each hit's item."""
         try:
             hits = self.store.search(q, limit=SEARCH_POOL, mark=_SNIPPET_MARK)
-        except StoreError as err:  # a query FTS5 cannot parse (fts_query quotes most away)
+        except VanbanError as err:
+            # a query FTS5 cannot parse, or one over the store's size bounds: the asker's to
+            # fix; a database that cannot be read is not
+            if isinstance(err, StoreError) and not err.message.startswith("bad search query"):
+                raise
             raise BadParameter(err.message) from None
         doc_ids = sorted({h["document_id"] for h in hits})
         by_kind: dict[str, set[str]] = {}
