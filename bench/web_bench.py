@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import socket
 import statistics
 import sys
@@ -125,7 +126,8 @@ def main() -> None:
     for paths in groups.values():  # warm-up: first use of each statement, page cache
         for path in paths:
             fetch(path)
-    results: dict = {"records": n_docs, "rounds": args.rounds, "store_build_s": built}
+    results: dict = {"records": n_docs, "rounds": args.rounds, "store_build_s": built,
+                     "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()[0]}
     for name, paths in groups.items():
         samples = [fetch(path)[0] for _ in range(args.rounds) for path in paths]
         results[name] = ms_stats(samples)
@@ -139,8 +141,11 @@ def main() -> None:
                 store.search(q, limit=20)
                 baseline.append(time.perf_counter() - t)
     results["store_search_baseline"] = ms_stats(baseline)
-    results["ratio_search_page_p95_to_store_search_p95"] = round(
-        results["search_page"]["p95_ms"] / results["store_search_baseline"]["p95_ms"], 2)
+    base = results["store_search_baseline"]["p95_ms"]
+    for name in ("search_page", "api_search", "api_tasks"):
+        results[f"ratio_{name}_p95_to_store_search_p95"] = round(
+            results[name]["p95_ms"] / base, 2)
+    results["load_average_at_end"] = os.getloadavg()[0]
     server.should_exit = True
     thread.join(timeout=10)
     conn.close()

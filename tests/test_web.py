@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import io
 import json
 import shutil
 import socket
@@ -149,7 +150,8 @@ def test_api_tasks_shape_and_filters(server, corpus):
     status, body = _json(server, "/api/tasks?agency=" + urllib.parse.quote("Sở VHTTDL"))
     assert [r["path"] for r in body["rows"] if r["document_number"] == "88/KH-UBND"] == ["II.1"]
     status, body = _json(server, "/api/tasks?agency=so+van+hoa+the+thao+du+lich")
-    assert "so van hoa the thao du lich" in body["rows"][0]["lead_ids"] + body["rows"][0]["partner_ids"]
+    first = body["rows"][0]
+    assert "so van hoa the thao du lich" in first["lead_ids"] + first["partner_ids"]
     # year and paging
     status, body = _json(server, "/api/tasks?year=2024")
     assert body["total"] > 0 and {r["document_year"] for r in body["rows"]} == {2024}
@@ -189,6 +191,8 @@ def test_api_objectives_and_documents(server, corpus):
     ("/api/tasks?document_id=../../etc/passwd", 400, "document_id"),
     ("/api/objectives?target_year=next", 400, "year"),
     ("/api/search", 400, "q"),
+    ("/api/search?q=" + "thu+" * 700, 400, "at most 2000"),
+    ("/api/tasks?agency=" + "x" * 501, 400, "longer than 500"),
     ("/api/documents/" + "0" * 64, 404, "no document"),
     ("/api/documents/not-an-id", 404, "no document"),
     ("/api/nothing", 404, "nothing at"),
@@ -211,7 +215,8 @@ def test_pages_answer_and_bad_input_is_refused(server, corpus):
     # the Hà Giang plan is cited by the scanned one, which links to it
     ha_giang = corpus["docs"]["215/KH-UBND"]["document_id"]
     status, _, body = _get(server, f"/documents/{ha_giang}")
-    assert status == 200 and f'class="cited-by" href="/documents/{corpus["scan_id"]}"' in body.decode()
+    cited_by = f'class="cited-by" href="/documents/{corpus["scan_id"]}"'
+    assert status == 200 and cited_by in body.decode()
     status, _, body = _get(server, f"/documents/{corpus['scan_id']}")
     assert f'class="cites" href="/documents/{ha_giang}"' in body.decode()
 
@@ -248,6 +253,52 @@ def test_page_images_only_for_stored_files_with_the_documents_content(tmp_path, 
     changed = PageImages(lambda doc_id: stored.get(doc_id, []), [tmp_path])
     copy.write_bytes(copy.read_bytes() + b"\0")
     assert changed.file_for(scan_id) is None and changed.count(scan_id) == 0
+
+
+def test_pdf_pages_are_rendered_at_the_ocr_dpi(tmp_path, corpus):
+    """A scanned PDF's page image has the size the OCR stage rendered it at (its box space)."""
+    pdf = tmp_path / "scan.pdf"
+    scan = Image.open(corpus["scan_path"])
+    synth.save_pdf([scan, scan.rotate(90, expand=True)], pdf, dpi=200)
+    doc_id = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    images = PageImages(lambda d: [str(pdf)] if d == doc_id else [], [tmp_path])
+    from vanban.ocr.inputs import open_input
+    sources = open_input(pdf)
+    expected = [sources[i].load().size for i in range(2)]
+    assert images.sizes(doc_id) == expected  # from the page size alone, before any render
+    for n in (1, 2):
+        jpeg, size = images.page(doc_id, n)
+        assert size == expected[n - 1]
+        served = Image.open(io.BytesIO(jpeg))
+        assert served.width == 1100
+        assert abs(served.height / served.width - size[1] / size[0]) < 0.002
+
+
+def test_a_view_sees_documents_a_batch_adds_while_it_serves(tmp_path):
+    """Counts, facets, lists and agency names are cached only until the store changes."""
+    from vanban.corpus.synthetic import synthetic_record, synthetic_text
+    from vanban.web import CorpusView, Filters
+    db = tmp_path / "live.db"
+    with Store(db) as writer:
+        first = synthetic_record(1)
+        writer.add(first, text=synthetic_text(first))
+        view = CorpusView(db)
+        assert view.overview()["counts"]["documents"] == 1
+        assert view.documents(Filters())[1] == 1
+        before = {f["value"]: f["n"] for f in view.document_facets(Filters())["province"]}
+        second = synthetic_record(2)
+        writer.add(second, text=synthetic_text(second))
+        assert view.overview()["counts"]["documents"] == 2
+        rows, total = view.documents(Filters())
+        assert total == 2 and {r["record_id"] for r in rows} == {first["id"], second["id"]}
+        after = {f["value"]: f["n"] for f in view.document_facets(Filters())["province"]}
+        assert sum(after.values()) == sum(before.values()) + 1
+        writer.remove(rows[0]["document_id"])
+        assert view.overview()["counts"]["documents"] == 1
+        lead = second["tasks"][0]["lead"][0] if rows[0]["record_id"] == first["id"] else \
+            first["tasks"][0]["lead"][0]
+        tasks, n = view.tasks(Filters(agency=lead))
+        assert n >= 1 and all(lead in t["lead"] + t["partners"] for t in tasks)
 
 
 def test_serve_refuses_a_missing_database_and_a_busy_port(tmp_path):
@@ -307,6 +358,10 @@ def test_browser_search_facet_document_box(server, corpus, browser):
     browser.get(server + "/")
     assert browser.find_element(By.ID, "count-documents").text == "4"
     _shot(browser, "1-overview")
+    browser.get(server + "/documents?kind=" + urllib.parse.quote("Kế hoạch"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#documents tr td:first-child a")
+    assert sorted(r.text for r in rows) == sorted(corpus["docs"])
+    _shot(browser, "1-documents")
 
     # search without diacritics: hits from several provinces, matched words marked
     browser.get(server + "/search?q=thu+vien")

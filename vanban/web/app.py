@@ -53,8 +53,22 @@ def _check_params(request: Request, route: str) -> None:
         raise BadParameter(f"unknown parameter {unknown[0]!r} (this address takes: {known})")
 
 
+#: Longest query text and filter value taken (longer ones are a 400, not a slow scan).
+MAX_QUERY_CHARS, MAX_FILTER_CHARS = 2000, 500
+
+
+def _query_text(request: Request) -> str:
+    q = (request.query_params.get("q") or "").strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise BadParameter(f"q is {len(q)} characters long; at most {MAX_QUERY_CHARS}")
+    return q
+
+
 def _filters(request: Request) -> Filters:
     q = request.query_params
+    for name in _FILTER_PARAMS:
+        if len(q.get(name) or "") > MAX_FILTER_CHARS:
+            raise BadParameter(f"{name} is longer than {MAX_FILTER_CHARS} characters")
     return Filters(province=q.get("province") or None, year=parse_year(q.get("year")),
                    kind=q.get("kind") or None, agency=q.get("agency") or None)
 
@@ -105,7 +119,7 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
 
     def search(request: Request):
         _check_params(request, "search")
-        q = (request.query_params.get("q") or "").strip()
+        q = _query_text(request)
         f = _filters(request)
         limit = parse_int("limit", request.query_params.get("limit"), 50, 1, 300)
         result = view.search(q, f, limit) if q else None
@@ -142,6 +156,7 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
                     legal_bases=legal_bases,
                     text_lines=text_lines, citations=citations,
                     selected=selected, selected_boxes=all_items.get(selected, []),
+                    box_pages={b[0] for b in all_items.get(selected, [])},
                     page_sizes=sizes)
 
     def page_image(request: Request):
@@ -195,7 +210,7 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
 
     def api_search(request: Request):
         _check_params(request, "search")
-        q = (request.query_params.get("q") or "").strip()
+        q = _query_text(request)
         if not q:
             raise BadParameter("q (the words to search for) is required")
         limit = parse_int("limit", request.query_params.get("limit"), 50, 1, 300)
@@ -223,6 +238,13 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
         return page("error.html", status=exc.status_code, status_code=exc.status_code,
                     message=message)
 
+    async def server_error(request: Request, exc: Exception):
+        # The traceback goes to the server's log (uvicorn); the client gets one line.
+        message = "internal error (a bug: please report it with the address asked for)"
+        if _wants_json(request):
+            return JSONResponse({"error": message, "status": 500}, status_code=500)
+        return page("error.html", status=500, status_code=500, message=message)
+
     routes = [
         Route("/", home),
         Route("/search", search),
@@ -236,7 +258,8 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
         Route("/api/search", api_search),
     ]
     app = Starlette(routes=routes, exception_handlers={BadParameter: bad_parameter,
-                                                       HTTPException: http_error})
+                                                       HTTPException: http_error,
+                                                       Exception: server_error})
     app.state.view = view
     return app
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..corpus import Store, fold, fold_key
 from ..corpus.store import COLUMNS
+from ..errors import StoreError, VanbanError
 
 #: Facets of documents and hits, in the order shown: URL parameter -> label.
 FACETS = {"province": "Province", "year": "Year", "kind": "Kind", "agency": "Lead agency"}
@@ -26,6 +27,7 @@ SEARCH_POOL = 120
 MAX_LIMIT = 1000
 
 _SNIPPET_MARK = ("\x02", "\x03")
+_MEMO_LOCK = threading.Lock()
 
 
 class BadParameter(ValueError):
@@ -68,9 +70,9 @@ def agency_keys(name: str) -> list[str]:
     normalised key ("Sở VHTTDL" -> "so van hoa the thao du lich") and the store's key for a
     name extract gave no id ("so-tai-chinh")."""
     from ..extract.agencies import normalize_agency
-    keys = {name.strip(), normalize_agency(name), "-".join(re.findall(r"\w+", fold(name)))}
     normalised = normalize_agency(name)
-    keys.add(normalised.replace(" ", "-"))
+    keys = {name.strip(), normalised, normalised.replace(" ", "-"),
+            "-".join(re.findall(r"\w+", fold(name)))}
     return sorted(k for k in keys if k)
 
 
@@ -78,23 +80,10 @@ def _ids_clause(ids: list[str], roles: tuple[str, ...]) -> tuple[str, list[Any]]
     """SQL over task_agencies (aliased ``a``): rows of these agency ids in these roles."""
     if not ids:
         return "0", []
-    return (f"a.role IN ({', '.join('?' * len(roles))}) AND a.agency_id IN "
-            f"({', '.join('?' * len(ids))})", [*roles, *ids])
-
-
-def _document_where(f: Filters, alias: str = "d") -> tuple[list[str], list[Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if f.province:
-        where.append(f"vanban_fold({alias}.province) = ?")
-        params.append(fold(f.province).strip())
-    if f.year is not None:
-        where.append(f"{alias}.year = ?")
-        params.append(f.year)
-    if f.kind:
-        where.append(f"vanban_fold({alias}.doc_type) = ?")
-        params.append(fold(f.kind).strip())
-    return where, params
+    ids_sql = f"a.agency_id IN ({', '.join('?' * len(ids))})"
+    if set(roles) >= {"lead", "partner"}:  # every role there is
+        return ids_sql, list(ids)
+    return f"a.role IN ({', '.join('?' * len(roles))}) AND {ids_sql}", [*roles, *ids]
 
 
 def _split(joined: str | None) -> list[str]:
@@ -201,27 +190,64 @@ class CorpusView:
     def store(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
-            store = self._local.store = Store(self.db, readonly=True)
+            store = self._local.store = Store(self.db, readonly=True)  # SQLite mode=ro
+            store.conn.execute("PRAGMA query_only = ON")  # and no statement may write
         return store
 
     def _rows(self, sql: str, params: list[Any] | tuple = ()) -> list[dict]:
         return [dict(r) for r in self.store.conn.execute(sql, params)]
 
-    # ------------------------------------------------------------------------------ agencies
-    def _agency_spellings(self) -> list[tuple[str, str]]:
-        """(agency id, folded name) for every spelling of every agency in the store; read
-        again when the store has grown (a batch may be adding documents while we serve)."""
+    # ------------------------------------------------------------------ cached store facts
+    _cache_by_db: dict[tuple[str, str], tuple[Any, Any]] = {}
+
+    def _cached(self, name: str, compute) -> Any:
+        """``compute()``, kept until the store changes (a batch may be adding documents while
+        the view serves: the largest rowids of documents, task_agencies and errors and the
+        counts of documents and errors tell; each is read from an index)."""
         version = tuple(self.store.conn.execute(
-            "SELECT (SELECT max(rowid) FROM task_agencies), (SELECT max(rowid) FROM documents)"
-        ).fetchone())
-        cached = CorpusView._spellings_by_db.get(str(self.db))
+            "SELECT (SELECT max(rowid) FROM task_agencies), (SELECT max(rowid) FROM documents), "
+            "(SELECT count(*) FROM documents), "
+            "(SELECT max(rowid) FROM errors), (SELECT count(*) FROM errors)").fetchone())
+        key = (str(self.db), name)
+        cached = CorpusView._cache_by_db.get(key)
         if cached is None or cached[0] != version:
-            pairs = [(r[0], r[1] or "") for r in self.store.conn.execute(
-                "SELECT DISTINCT agency_id, name_folded FROM task_agencies")]
-            cached = CorpusView._spellings_by_db[str(self.db)] = (version, pairs)
+            cached = CorpusView._cache_by_db[key] = (version, compute())
         return cached[1]
 
-    _spellings_by_db: dict[str, tuple[Any, list[tuple[str, str]]]] = {}
+    def _agency_spellings(self) -> list[tuple[str, str]]:
+        """(agency id, folded name) for every spelling of every agency in the store."""
+        return self._cached("spellings", lambda: [
+            (r[0], r[1] or "") for r in self.store.conn.execute(
+                "SELECT DISTINCT agency_id, name_folded FROM task_agencies")])
+
+    def _stored_values(self, column: str, wanted: str) -> list[str]:
+        """The stored spellings of a document column (province, doc_type) that fold to the
+        same text as ``wanted``: "dong thap" -> ["Đồng Tháp"]. Lets SQL compare plain values
+        instead of calling a Python function on every row."""
+        values = self._cached(f"values:{column}", lambda: [
+            r[0] for r in self.store.conn.execute(
+                f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL")])
+        key = " ".join(fold(wanted).split())
+        return [v for v in values if " ".join(fold(v).split()) == key]
+
+    def _documents_where(self, f: Filters, alias: str = "d") -> tuple[list[str], list[Any]]:
+        """SQL conditions on the documents table (aliased ``alias``) for the filters."""
+        where: list[str] = []
+        params: list[Any] = []
+        for column, wanted in (("province", f.province), ("doc_type", f.kind)):
+            if wanted:
+                values = self._stored_values(column, wanted)
+                where.append(f"{alias}.{column} IN ({', '.join('?' * len(values))})"
+                             if values else "0")
+                params += values
+        if f.year is not None:
+            where.append(f"{alias}.year = ?")
+            params.append(f.year)
+        if f.agency:
+            sql, p = _ids_clause(self.agency_ids(f.agency), ("lead",))
+            where.append(f"{alias}.id IN (SELECT a.document_id FROM task_agencies a WHERE {sql})")
+            params += p
+        return where, params
 
     def agency_ids(self, agency: str) -> list[str]:
         """The normalised agency ids a user's agency text names: every agency one of whose
@@ -234,7 +260,10 @@ class CorpusView:
 
     # ------------------------------------------------------------------ overview and facets
     def overview(self) -> dict:
-        """Counts for the front page."""
+        """Counts for the front page (kept until the store changes)."""
+        return self._cached("overview", self._overview)
+
+    def _overview(self) -> dict:
         one = self.store.conn.execute(
             "SELECT (SELECT count(*) FROM documents) AS documents, "
             "(SELECT count(*) FROM objectives) AS objectives, "
@@ -258,7 +287,20 @@ class CorpusView:
         return {r["id"]: r["name"] for r in rows}
 
     def document_facets(self, f: Filters) -> dict[str, list[dict]]:
-        """Facet values and their document counts under the other active filters."""
+        """Facet values and their document counts under the other active filters (kept for
+        the most recent filter combinations until the store changes)."""
+        key = json.dumps(f.active(), sort_keys=True, ensure_ascii=False)
+        memo = self._cached("facets", dict)
+        found = memo.get(key)
+        if found is None:
+            found = self._document_facets(f)
+            with _MEMO_LOCK:  # requests run on a thread pool
+                while len(memo) >= 256:
+                    memo.pop(next(iter(memo)))
+                memo[key] = found
+        return found
+
+    def _document_facets(self, f: Filters) -> dict[str, list[dict]]:
         out: dict[str, list[dict]] = {}
         for facet in FACETS:
             others = Filters(**{**f.__dict__, facet: None})
@@ -267,8 +309,9 @@ class CorpusView:
             if facet == "agency":
                 rows = self._rows(
                     "SELECT a.agency_id AS value, count(DISTINCT a.document_id) AS n "
-                    "FROM task_agencies a JOIN documents d ON d.id = a.document_id "
-                    "WHERE a.role = 'lead'" + (" AND " + " AND ".join(where) if where else "")
+                    "FROM task_agencies a WHERE a.role = 'lead'"
+                    + (f" AND a.document_id IN (SELECT d.id FROM documents d{cond})"
+                       if where else "")
                     + " GROUP BY a.agency_id ORDER BY n DESC, value LIMIT 30", params)
                 names = self.agency_names([r["value"] for r in rows])
                 for r in rows:
@@ -285,43 +328,100 @@ class CorpusView:
             out[facet] = [r for r in rows if r["value"] is not None]
         return out
 
-    def _documents_where(self, f: Filters) -> tuple[list[str], list[Any]]:
-        where, params = _document_where(f)
-        if f.agency:
-            sql, p = _ids_clause(self.agency_ids(f.agency), ("lead",))
-            where.append(f"d.id IN (SELECT a.document_id FROM task_agencies a WHERE {sql})")
-            params += p
-        return where, params
-
     # ---------------------------------------------------------------------------- listings
+    def _rows_by_keys(self, select: str, doc_column: str, page: list[tuple]) -> list[dict]:
+        """Rows of ``select`` for ``page``'s keys ((document_id,) or (document_id, seq)), in
+        ``page`` order. Selected by document id (an index search) and sorted out here: SQLite
+        does not search an index for a row-value IN list."""
+        if not page:
+            return []
+        doc_ids = sorted({key[0] for key in page})
+        rows = self._rows(f"{select} WHERE {doc_column} IN ({', '.join('?' * len(doc_ids))})",
+                          doc_ids)
+        width = len(page[0])
+        by_key = {tuple(r[k] for k in ("document_id", "seq")[:width]): r for r in rows}
+        return [by_key[key] for key in page if key in by_key]
+
+    def _documents_in_order(self) -> list[str]:
+        """Every document id, newest document first (the order of every list)."""
+        return self._cached("order", lambda: [r[0] for r in self.store.conn.execute(
+            "SELECT id FROM documents ORDER BY date DESC, number, id")])
+
+    def _item_page(self, table: str, doc_where: list[str], doc_params: list[Any],
+                   keys_sql: str | None, keys_params: list[Any], limit: int,
+                   offset: int) -> tuple[list[tuple], int]:
+        """Keys (document_id, seq) of one page of ``table``'s rows (tasks, objectives) under
+        the filters, newest document first, and the total. ``keys_sql`` selects the
+        (document_id, seq) pairs an item-level filter lets through (None: every row).
+
+        Sorting every row of a large store by its document's date costs a lookup per row; the
+        page is collected instead by walking the documents in date order until it is full."""
+        allowed = None
+        if doc_where:
+            allowed = {r[0] for r in self.store.conn.execute(
+                "SELECT d.id FROM documents d WHERE " + " AND ".join(doc_where), doc_params)}
+        order = self._documents_in_order()
+        want = offset + limit
+        keys: list[tuple] = []
+        if keys_sql is not None:
+            seqs: dict[str, set[int]] = {}
+            for doc_id, seq in self.store.conn.execute(keys_sql, keys_params):
+                if allowed is None or doc_id in allowed:
+                    seqs.setdefault(doc_id, set()).add(seq)  # (a task names an agency twice)
+            total = sum(map(len, seqs.values()))
+            for doc_id in order:
+                if len(keys) >= want:
+                    break
+                keys += [(doc_id, seq) for seq in sorted(seqs.get(doc_id, ()))]
+            return keys[offset:want], total
+        if allowed is None:
+            total = self.store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        else:
+            total = self.store.conn.execute(
+                f"SELECT count(*) FROM {table} WHERE document_id IN (SELECT d.id FROM "
+                "documents d WHERE " + " AND ".join(doc_where) + ")", doc_params).fetchone()[0]
+            order = [d for d in order if d in allowed]
+        start, chunk = 0, 64
+        while len(keys) < min(want, total) and start < len(order):
+            ids = order[start:start + chunk]
+            rank = {d: i for i, d in enumerate(ids)}
+            found = self.store.conn.execute(
+                f"SELECT document_id, seq FROM {table} WHERE document_id "
+                f"IN ({', '.join('?' * len(ids))})", ids).fetchall()
+            keys += sorted((tuple(r) for r in found), key=lambda k: (rank[k[0]], k[1]))
+            start += chunk
+            chunk = min(chunk * 2, 900)
+        return keys[offset:want], total
+
     def documents(self, f: Filters, limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
         """Document rows (the store's ``document`` columns) under the filters, and their total."""
         where, params = self._documents_where(f)
-        cond = (" WHERE " + " AND ".join(where)) if where else ""
-        total = self.store.conn.execute(f"SELECT count(*) FROM documents d{cond}",
-                                        params).fetchone()[0]
-        rows = self._rows(f"SELECT d.id AS document_id, d.* FROM documents d{cond} "
-                          "ORDER BY d.date DESC, d.number, d.id LIMIT ? OFFSET ?",
-                          [*params, limit, offset])
+        order = self._documents_in_order()
+        if where:
+            allowed = {r[0] for r in self.store.conn.execute(
+                "SELECT d.id FROM documents d WHERE " + " AND ".join(where), params)}
+            order = [d for d in order if d in allowed]
+        total = len(order)
+        page = [(d,) for d in order[offset:offset + limit]]
+        rows = self._rows_by_keys("SELECT d.id AS document_id, d.* FROM documents d", "d.id",
+                                  page)
         return [{c: r.get(c) for c in COLUMNS["document"]} for r in rows], total
 
     def tasks(self, f: Filters, limit: int = 100, offset: int = 0,
               document_id: str | None = None) -> tuple[list[dict], int]:
         """Task rows in the record's field names (lists for lead, partners and their ids)."""
-        where, params = _document_where(f)
-        if f.agency:
-            sql, p = _ids_clause(self.agency_ids(f.agency), ("lead", "partner"))
-            where.append("(k.document_id, k.seq) IN (SELECT a.document_id, a.task_seq "
-                         f"FROM task_agencies a WHERE {sql})")
-            params += p
+        where, params = self._documents_where(Filters(province=f.province, year=f.year,
+                                                      kind=f.kind))
         if document_id:
-            where.append("k.document_id = ?")
+            where.append("d.id = ?")
             params.append(document_id)
-        cond = (" WHERE " + " AND ".join(where)) if where else ""
-        total = self.store.conn.execute(
-            f"SELECT count(*) FROM tasks k JOIN documents d ON d.id = k.document_id{cond}",
-            params).fetchone()[0]
-        rows = self._rows(
+        keys_sql, keys_params = None, []
+        if f.agency:
+            sql, keys_params = _ids_clause(self.agency_ids(f.agency), ("lead", "partner"))
+            keys_sql = f"SELECT a.document_id, a.task_seq FROM task_agencies a WHERE {sql}"
+        page, total = self._item_page("tasks", where, params, keys_sql, keys_params, limit,
+                                      offset)
+        rows = self._rows_by_keys(
             "SELECT k.*, d.number AS document_number, d.province, d.year AS document_year, "
             "(SELECT json_group_array(agency_id) FROM (SELECT agency_id FROM task_agencies a "
             " WHERE a.document_id = k.document_id AND a.task_seq = k.seq AND a.role = 'lead' "
@@ -329,8 +429,8 @@ class CorpusView:
             "(SELECT json_group_array(agency_id) FROM (SELECT agency_id FROM task_agencies a "
             " WHERE a.document_id = k.document_id AND a.task_seq = k.seq AND a.role = 'partner' "
             " ORDER BY a.seq)) AS partner_ids_json "
-            f"FROM tasks k JOIN documents d ON d.id = k.document_id{cond} "
-            "ORDER BY d.date DESC, d.id, k.seq LIMIT ? OFFSET ?", [*params, limit, offset])
+            "FROM tasks k JOIN documents d ON d.id = k.document_id",
+            "k.document_id", page)
         out = []
         for r in rows:
             out.append({
@@ -348,22 +448,20 @@ class CorpusView:
                    target_year: int | None = None) -> tuple[list[dict], int]:
         """Objective rows in the record's field names, each with its targets."""
         where, params = self._documents_where(f)
+        keys_sql, keys_params = None, []
         if target_year is not None:
-            where.append("(o.document_id, o.seq) IN (SELECT document_id, objective_seq FROM "
-                         "targets WHERE year = ?)")
-            params.append(target_year)
-        cond = (" WHERE " + " AND ".join(where)) if where else ""
-        total = self.store.conn.execute(
-            f"SELECT count(*) FROM objectives o JOIN documents d ON d.id = o.document_id{cond}",
-            params).fetchone()[0]
-        rows = self._rows(
+            keys_sql = "SELECT document_id, objective_seq FROM targets WHERE year = ?"
+            keys_params = [target_year]
+        page, total = self._item_page("objectives", where, params, keys_sql, keys_params,
+                                      limit, offset)
+        rows = self._rows_by_keys(
             "SELECT o.*, d.number AS document_number, d.province, d.year AS document_year, "
             "(SELECT json_group_array(json_object('value', t.value, 'unit', t.unit, "
             " 'year', t.year, 'text', t.text)) FROM (SELECT * FROM targets t WHERE "
             " t.document_id = o.document_id AND t.objective_seq = o.seq ORDER BY t.seq) t) "
             " AS targets_json "
-            f"FROM objectives o JOIN documents d ON d.id = o.document_id{cond} "
-            "ORDER BY d.date DESC, d.id, o.seq LIMIT ? OFFSET ?", [*params, limit, offset])
+            "FROM objectives o JOIN documents d ON d.id = o.document_id",
+            "o.document_id", page)
         return [{"document_id": r["document_id"], "document_number": r["document_number"],
                  "province": r["province"], "document_year": r["document_year"],
                  "seq": r["seq"], "scope": r["scope"], "group": r["group_heading"],
@@ -376,7 +474,14 @@ class CorpusView:
     def search(self, q: str, f: Filters, limit: int = 50) -> dict:
         """Ranked hits for ``q`` (the store's folded FTS) with facets counted over the best
         :data:`SEARCH_POOL` hits, the filters applied, and a link to each hit's item."""
-        hits = self.store.search(q, limit=SEARCH_POOL, mark=_SNIPPET_MARK)
+        try:
+            hits = self.store.search(q, limit=SEARCH_POOL, mark=_SNIPPET_MARK)
+        except VanbanError as err:
+            # a query FTS5 cannot parse, or one over the store's size bounds: the asker's to
+            # fix; a database that cannot be read is not
+            if isinstance(err, StoreError) and not err.message.startswith("bad search query"):
+                raise
+            raise BadParameter(err.message) from None
         doc_ids = sorted({h["document_id"] for h in hits})
         by_kind: dict[str, set[str]] = {}
         for h in hits:
@@ -389,7 +494,7 @@ class CorpusView:
             anchor, seq = self._anchor(h, anchors.get(h["document_id"], {}))
             h["anchor"] = anchor
             h["item_kind"] = anchor.split("-")[0] if anchor else h["kind"]
-            h["agencies"] = (task_leads.get((h["document_id"], seq), set())
+            h["lead_agency_ids"] = (task_leads.get((h["document_id"], seq), set())
                              if h["item_kind"] == "task"
                              else leads_by_doc.get(h["document_id"], set()))
             h["url"] = f"/documents/{h['document_id']}" + (
@@ -406,7 +511,8 @@ class CorpusView:
                 return False
             if skip != "kind" and f.kind and fold(h["doc_kind"]) != fold(f.kind):
                 return False
-            if skip != "agency" and agency_ids is not None and not (h["agencies"] & agency_ids):
+            if skip != "agency" and agency_ids is not None and \
+                    not h["lead_agency_ids"] & agency_ids:
                 return False
             return True
 
@@ -421,7 +527,7 @@ class CorpusView:
         counts = {}
         for h in hits:
             if keep(h, "agency"):
-                for a in h["agencies"]:
+                for a in h["lead_agency_ids"]:
                     counts[a] = counts.get(a, 0) + 1
         top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
         names = self.agency_names([a for a, _ in top])
@@ -435,7 +541,7 @@ class CorpusView:
             h["anchor"], h["item_kind"] = anchor, anchor.split("-")[0]
             h["url"] = f"/documents/{h['document_id']}?item={anchor}#{anchor}"
         for h in shown:
-            h["agencies"] = sorted(h["agencies"])
+            h["lead_agency_ids"] = sorted(h["lead_agency_ids"])
         return {"q": q, "total": len(kept), "pool": len(hits), "pool_max": SEARCH_POOL,
                 "hits": shown, "facets": facets}
 

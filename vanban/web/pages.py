@@ -5,16 +5,18 @@ one the store lists for that document (``documents.source`` or ``document_files`
 when its bytes still hash to the document id (the content the record was made from). Nothing
 else on disk can be reached through the web view.
 
-The image is the one the OCR stage saw (:func:`vanban.ocr.inputs.open_input`: a PDF page
-rendered at the same DPI, an image file's frame), so the record's boxes, which are in that
-image's pixels, fall on it. It is served scaled down to :data:`SERVED_WIDTH` pixels wide;
-boxes are placed in percent of the page size.
+The image is the one the OCR stage saw (:func:`vanban.ocr.inputs.open_input` decides each
+page's render DPI; an image file's frame, turned by its EXIF tag), so the record's boxes,
+which are in that image's pixels, fall on it. Pages read from a trusted PDF text layer are
+rendered at the DPI their boxes were computed at. Images are sent scaled down to
+:data:`SERVED_WIDTH` pixels wide; boxes are placed in percent of the page size.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import math
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -25,8 +27,46 @@ from PIL import Image
 SERVED_WIDTH = 1100
 #: File types whose pages can be shown (what vanban's ocr reads).
 PAGE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-#: Rendered pages kept in memory.
+#: Rendered pages kept in memory, and documents whose opened files are kept.
 CACHE_PAGES = 48
+CACHE_DOCUMENTS = 16
+
+
+class _Opened:
+    """One document's file, opened: its page sources and, for a PDF, the pdfium document."""
+
+    def __init__(self, path: Path):
+        from ..ocr.inputs import open_input
+        self.path = path
+        self.sources = open_input(path)
+        self.pdf = None
+        self._sizes: dict[int, tuple[int, int]] = {}
+        if path.suffix.lower() == ".pdf":
+            import pypdfium2 as pdfium
+            self.pdf = pdfium.PdfDocument(str(path))
+
+    def size(self, number: int) -> tuple[int, int]:
+        """The page's size in the record's box pixels, without rendering it when possible."""
+        if number not in self._sizes:
+            self._sizes[number] = self._size(number)
+        return self._sizes[number]
+
+    def _size(self, number: int) -> tuple[int, int]:
+        source = self.sources[number - 1]
+        if source.text_page is not None and source.text_page.width:
+            return source.text_page.width, source.text_page.height
+        if self.pdf is not None:
+            w, h = self.pdf[number - 1].get_size()
+            scale = (source.dpi or 72) / 72
+            return math.ceil(w * scale), math.ceil(h * scale)  # what pdfium renders
+        return self.render(number).size
+
+    def render(self, number: int) -> Image.Image:
+        source = self.sources[number - 1]
+        if self.pdf is not None:
+            bitmap = self.pdf[number - 1].render(scale=(source.dpi or 72) / 72, grayscale=False)
+            return bitmap.to_pil().convert("RGB")
+        return source.load()
 
 
 class PageImages:
@@ -37,12 +77,11 @@ class PageImages:
         tried against each of ``roots`` (the database's folder, the working folder)."""
         self._files_of = files_of
         self._roots = roots
-        self._lock = threading.Lock()
-        # pdfium is not thread-safe and requests run on a thread pool: one render at a time.
-        self._render_lock = threading.Lock()
+        # pdfium is not thread-safe and requests run on a thread pool: one file use at a time.
+        self._lock = threading.RLock()
         self._hashes: dict[tuple[str, int, int], str] = {}
-        self._cache: OrderedDict[tuple[str, int], tuple[bytes, tuple[int, int]]] = OrderedDict()
-        self._sources: dict[str, tuple[Path, list] | None] = {}
+        self._pages: OrderedDict[tuple[str, int], tuple[bytes, tuple[int, int]]] = OrderedDict()
+        self._opened: OrderedDict[str, _Opened | None] = OrderedDict()
 
     def file_for(self, document_id: str) -> Path | None:
         """A file holding exactly this document's content, or None."""
@@ -70,37 +109,47 @@ class PageImages:
             self._hashes[key] = digest.hexdigest()
         return self._hashes[key]
 
-    def _page_sources(self, document_id: str) -> list:
+    def _open(self, document_id: str) -> _Opened | None:
         with self._lock:
-            if document_id not in self._sources:
-                path = self.file_for(document_id)
-                sources = None
-                if path is not None:
-                    from ..ocr.inputs import open_input
-                    try:
-                        sources = (path, open_input(path))
-                    except Exception:  # an unreadable file shows no pages; the record stays
-                        sources = None
-                self._sources[document_id] = sources
-            found = self._sources[document_id]
-        return found[1] if found else []
+            if document_id in self._opened:
+                self._opened.move_to_end(document_id)
+                return self._opened[document_id]
+            path = self.file_for(document_id)
+            opened = None
+            if path is not None:
+                try:
+                    opened = _Opened(path)
+                except Exception:  # an unreadable file shows no pages; the record stays
+                    opened = None
+            self._opened[document_id] = opened
+            while len(self._opened) > CACHE_DOCUMENTS:
+                self._opened.popitem(last=False)
+            return opened
 
     def count(self, document_id: str) -> int:
-        return len(self._page_sources(document_id))
+        opened = self._open(document_id)
+        return len(opened.sources) if opened else 0
+
+    def sizes(self, document_id: str) -> list[tuple[int, int]]:
+        """(width, height) of each page, in box pixels."""
+        opened = self._open(document_id)
+        if not opened:
+            return []
+        with self._lock:
+            return [opened.size(n) for n in range(1, len(opened.sources) + 1)]
 
     def page(self, document_id: str, number: int) -> tuple[bytes, tuple[int, int]] | None:
         """(JPEG bytes, (width, height) of the page in the record's box pixels), or None."""
         key = (document_id, number)
         with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        sources = self._page_sources(document_id)
-        if not 1 <= number <= len(sources):
-            return None
-        with self._render_lock:
-            img = sources[number - 1].load()
-        size = img.size
+            if key in self._pages:
+                self._pages.move_to_end(key)
+                return self._pages[key]
+            opened = self._open(document_id)
+            if not opened or not 1 <= number <= len(opened.sources):
+                return None
+            img = opened.render(number)
+            size = opened.size(number) if opened.sources[number - 1].text_page else img.size
         if img.mode not in ("RGB", "L"):
             img = img.convert("RGB")
         if img.width > SERVED_WIDTH:
@@ -110,16 +159,7 @@ class PageImages:
         img.save(buffer, "JPEG", quality=82)
         found = (buffer.getvalue(), size)
         with self._lock:
-            self._cache[key] = found
-            while len(self._cache) > CACHE_PAGES:
-                self._cache.popitem(last=False)
+            self._pages[key] = found
+            while len(self._pages) > CACHE_PAGES:
+                self._pages.popitem(last=False)
         return found
-
-    def sizes(self, document_id: str) -> list[tuple[int, int]]:
-        """(width, height) of each page, in box pixels."""
-        out = []
-        for n in range(1, self.count(document_id) + 1):
-            found = self.page(document_id, n)
-            if found:
-                out.append(found[1])
-        return out
