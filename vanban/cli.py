@@ -526,7 +526,11 @@ def extract_cmd(input_file, out, fmt):
     _check_output(out, inputs=[input_file])
     from .extract import extract_record, render_markdown
     from .pipeline import text_document
-    record = extract_record(text_document(input_file))
+    try:
+        record = extract_record(text_document(input_file))
+    except VanbanError as err:  # say which input it was
+        err.path = err.path or ("standard input" if input_file == "-" else input_file)
+        raise
     if fmt == "markdown":
         _write_output(render_markdown(record), out)
     else:
