@@ -29,6 +29,8 @@ def _fail(err: VanbanError) -> None:
 def _check_output(out: str | None, *, inputs=(), store=None, option: str = "-o") -> None:
     """Refuse, before any work, an output that is the store or an input, or cannot be written."""
     from .outputs import check_output
+    if store is not None:  # named in the one-line error if SQLite fails outside the Store
+        click.get_current_context().meta["vanban_db"] = str(store)
     check_output(out, inputs=inputs, store=store, option=option)
 
 
@@ -436,7 +438,9 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
 def search_cmd(query, db, kinds, per_document, limit, fmt, out):
     """Full-text search of a corpus, ranked, with snippets ("thu vien" finds "thư viện").
 
-    Words must all occur; "quoted phrase", prefix*, and OR between terms work.
+    Words must all occur; "quoted phrase", prefix*, and OR between terms work. At most 2,000
+    characters and 64 terms. A word starting with '-' goes after '--':
+    vanban search --db corpus.db -- -chuyen
     """
     _check_output(out, store=db)
     from .corpus import Store
