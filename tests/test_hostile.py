@@ -518,3 +518,12 @@ def test_database_in_a_read_only_place_is_readable(db, wal):
     finally:
         os.chmod(folder, 0o755)
         shutil.rmtree(folder)
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(db):
+    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "export", "--db", str(db)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.read(10)
+    proc.stdout.close()  # `| head -c 10`
+    assert proc.wait(timeout=120) == 0
+    assert proc.stderr.read() == b""

@@ -7,6 +7,7 @@ Every command parses options, calls one library function and prints its result; 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -122,11 +123,9 @@ class VanbanGroup(click.Group):
             # The reader went away (`vanban export ... | head`): stop quietly.
             _silence_stdout()
             sys.exit(0)
-        except OSError as err:
-            if err.filename is None:  # writing standard output failed (disk full, I/O error)
-                _silence_stdout()
-                _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
-            raise
+        except OSError as err:  # writing standard output failed (disk full, I/O error)
+            _silence_stdout()
+            _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):
@@ -139,19 +138,26 @@ class VanbanGroup(click.Group):
             sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`vanban export ... | head`)
+            _silence_stdout()
+            sys.exit(0)
         except sqlite3.Error as err:  # met while reading a damaged database
             db = (ctx.meta.get("vanban_db") or None)
             _fail(StoreError(f"corpus database error: {err}", db))
         except OSError as err:
-            if err.filename is None:
-                raise  # standard output: handled in main
+            if err.filename is None and err.errno in _OUTPUT_ERRNOS:
+                raise  # writing standard output failed: handled in main (exit 7)
             _fail(VanbanError(f"internal error (please report it): {err.strerror or err}",
-                              str(err.filename)))
+                              str(err.filename) if err.filename else None))
         except Exception as err:
             if os.environ.get("VANBAN_DEBUG"):
                 raise
             _fail(VanbanError(f"internal error (please report it; VANBAN_DEBUG=1 shows the "
                               f"traceback): {type(err).__name__}: {err}"))
+
+
+#: Errors of a write to standard output (disk full, quota, file too large, I/O error).
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
 def _silence_stdout() -> None:
