@@ -65,16 +65,28 @@ def _progress_bar(enabled: bool | None, desc: str, unit: str, total: int | None 
                 leave=False, unit_scale=unit == "char")
 
 
-def _page_progress(bar):
-    """A ``progress(total_pages)`` callback for vanban.ocr that advances ``bar`` by a page."""
-    if bar is None:
-        return None
+class _PageProgress:
+    """A ``progress(total_pages)`` callback for vanban.ocr: a page bar, made at the first page
+    (a text input, which has no page to OCR, shows none)."""
 
-    def page_done(total: int) -> None:
-        if bar.total != total:
-            bar.total = total
-        bar.update(1)
-    return page_done
+    def __init__(self, enabled: bool | None, desc: str):
+        import threading
+        self.enabled, self.desc, self.bar = enabled, desc, None
+        self.lock = threading.Lock()  # pages finish on worker threads
+
+    def __call__(self, total: int) -> None:
+        with self.lock:
+            if self.bar is None and self.enabled is not False:
+                self.bar = _progress_bar(self.enabled, self.desc, "page", total=total)
+                self.enabled = self.bar is not None
+            if self.bar is not None:
+                self.bar.update(1)
+                if self.bar.n == self.bar.total:
+                    self.bar.refresh()  # the last page is shown, however fast it came
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 _PROGRESS_OPTION = click.option("--progress/--no-progress", default=None,
@@ -207,12 +219,11 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
     options = OcrOptions(jobs=jobs or _default_jobs(), seal_removal=not no_seal_removal,
                          deskew=not no_deskew, orientation=not no_orientation,
                          upscale=not no_upscale, force_ocr=force_ocr, lang=lang)
-    bar = _progress_bar(progress, "vanban ocr", "page")
+    bar = _PageProgress(progress, "vanban ocr")
     try:
-        docs, errors = ocr_inputs(inputs, options, progress=_page_progress(bar))
+        docs, errors = ocr_inputs(inputs, options, progress=bar)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     for err in errors:
         click.echo(f"vanban: error: {err}", err=True)
     for doc in docs:
@@ -273,14 +284,13 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
     """Run the whole pipeline (ocr -> normalize -> extract) on one scan, PDF or text file."""
     _check_output(out, inputs=[input_path])
     from .pipeline import PipelineOptions, mode_options, process_path
-    bar = _progress_bar(progress, "vanban run: ocr", "page")
+    bar = _PageProgress(progress, "vanban run: ocr")
     options = PipelineOptions(jobs=jobs or _default_jobs(), extract=fmt != "text",
-                              progress=_page_progress(bar), **mode_options(mode))
+                              progress=bar, **mode_options(mode))
     try:
         result = process_path(input_path, options)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     if fmt == "text":
         _write_output(result.document.text, out)
     elif fmt == "markdown":
