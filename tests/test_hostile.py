@@ -14,7 +14,6 @@ import os
 import shutil
 import socket
 import sqlite3
-import stat
 import struct
 import subprocess
 import sys

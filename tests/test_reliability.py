@@ -6,8 +6,6 @@ Defect 1 (an output over the store or an input) is tested in tests/test_outputs.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 import sqlite3
 import subprocess
