@@ -6,8 +6,6 @@ Defect 1 (an output over the store or an input) is tested in tests/test_outputs.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 import sqlite3
 import subprocess
@@ -296,8 +294,8 @@ def test_two_writers_on_a_new_database_both_succeed_ten_times(tmp_path):
         for p in procs:
             p.start()
         for p in procs:
-            p.join(60)
-        assert sorted(queue.get(timeout=5) for _ in procs) == ["ok", "ok"], attempt
+            p.join(180)
+        assert sorted(queue.get(timeout=60) for _ in procs) == ["ok", "ok"], attempt
         with Store(db, readonly=True) as store:
             assert store.stats()["documents"] == 10
 

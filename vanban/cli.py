@@ -7,6 +7,7 @@ Every command parses options, calls one library function and prints its result; 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -29,6 +30,8 @@ def _fail(err: VanbanError) -> None:
 def _check_output(out: str | None, *, inputs=(), store=None, option: str = "-o") -> None:
     """Refuse, before any work, an output that is the store or an input, or cannot be written."""
     from .outputs import check_output
+    if store is not None:  # named in the one-line error if SQLite fails outside the Store
+        click.get_current_context().meta["vanban_db"] = str(store)
     check_output(out, inputs=inputs, store=store, option=option)
 
 
@@ -62,16 +65,28 @@ def _progress_bar(enabled: bool | None, desc: str, unit: str, total: int | None 
                 leave=False, unit_scale=unit == "char")
 
 
-def _page_progress(bar):
-    """A ``progress(total_pages)`` callback for vanban.ocr that advances ``bar`` by a page."""
-    if bar is None:
-        return None
+class _PageProgress:
+    """A ``progress(total_pages)`` callback for vanban.ocr: a page bar, made at the first page
+    (a text input, which has no page to OCR, shows none)."""
 
-    def page_done(total: int) -> None:
-        if bar.total != total:
-            bar.total = total
-        bar.update(1)
-    return page_done
+    def __init__(self, enabled: bool | None, desc: str):
+        import threading
+        self.enabled, self.desc, self.bar = enabled, desc, None
+        self.lock = threading.Lock()  # pages finish on worker threads
+
+    def __call__(self, total: int) -> None:
+        with self.lock:
+            if self.bar is None and self.enabled is not False:
+                self.bar = _progress_bar(self.enabled, self.desc, "page", total=total)
+                self.enabled = self.bar is not None
+            if self.bar is not None:
+                self.bar.update(1)
+                if self.bar.n == self.bar.total:
+                    self.bar.refresh()  # the last page is shown, however fast it came
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 _PROGRESS_OPTION = click.option("--progress/--no-progress", default=None,
@@ -120,11 +135,9 @@ class VanbanGroup(click.Group):
             # The reader went away (`vanban export ... | head`): stop quietly.
             _silence_stdout()
             sys.exit(0)
-        except OSError as err:
-            if err.filename is None:  # writing standard output failed (disk full, I/O error)
-                _silence_stdout()
-                _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
-            raise
+        except OSError as err:  # writing standard output failed (disk full, I/O error)
+            _silence_stdout()
+            _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):
@@ -137,19 +150,26 @@ class VanbanGroup(click.Group):
             sys.exit(EXIT_INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`vanban export ... | head`)
+            _silence_stdout()
+            sys.exit(0)
         except sqlite3.Error as err:  # met while reading a damaged database
             db = (ctx.meta.get("vanban_db") or None)
             _fail(StoreError(f"corpus database error: {err}", db))
         except OSError as err:
-            if err.filename is None:
-                raise  # standard output: handled in main
+            if err.filename is None and err.errno in _OUTPUT_ERRNOS:
+                raise  # writing standard output failed: handled in main (exit 7)
             _fail(VanbanError(f"internal error (please report it): {err.strerror or err}",
-                              str(err.filename)))
+                              str(err.filename) if err.filename else None))
         except Exception as err:
             if os.environ.get("VANBAN_DEBUG"):
                 raise
             _fail(VanbanError(f"internal error (please report it; VANBAN_DEBUG=1 shows the "
                               f"traceback): {type(err).__name__}: {err}"))
+
+
+#: Errors of a write to standard output (disk full, quota, file too large, I/O error).
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
 def _silence_stdout() -> None:
@@ -199,12 +219,11 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
     options = OcrOptions(jobs=jobs or _default_jobs(), seal_removal=not no_seal_removal,
                          deskew=not no_deskew, orientation=not no_orientation,
                          upscale=not no_upscale, force_ocr=force_ocr, lang=lang)
-    bar = _progress_bar(progress, "vanban ocr", "page")
+    bar = _PageProgress(progress, "vanban ocr")
     try:
-        docs, errors = ocr_inputs(inputs, options, progress=_page_progress(bar))
+        docs, errors = ocr_inputs(inputs, options, progress=bar)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     for err in errors:
         click.echo(f"vanban: error: {err}", err=True)
     for doc in docs:
@@ -277,14 +296,13 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
     """Run the whole pipeline (ocr -> normalize -> extract) on one scan, PDF or text file."""
     _check_output(out, inputs=[input_path])
     from .pipeline import PipelineOptions, mode_options, process_path
-    bar = _progress_bar(progress, "vanban run: ocr", "page")
+    bar = _PageProgress(progress, "vanban run: ocr")
     options = PipelineOptions(jobs=jobs or _default_jobs(), extract=fmt != "text",
-                              progress=_page_progress(bar), **mode_options(mode))
+                              progress=bar, **mode_options(mode))
     try:
         result = process_path(input_path, options)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
     if fmt == "text":
         _write_output(result.document.text, out)
     elif fmt == "markdown":
@@ -485,7 +503,9 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
 def search_cmd(query, db, kinds, per_document, limit, fmt, out):
     """Full-text search of a corpus, ranked, with snippets ("thu vien" finds "thư viện").
 
-    Words must all occur; "quoted phrase", prefix*, and OR between terms work.
+    Words must all occur; "quoted phrase", prefix*, and OR between terms work. At most 2,000
+    characters and 64 terms. A word starting with '-' goes after '--':
+    vanban search --db corpus.db -- -chuyen
     """
     _check_output(out, store=db)
     from .corpus import Store
@@ -599,7 +619,11 @@ def extract_cmd(input_file, out, fmt):
     _check_output(out, inputs=[input_file])
     from .extract import extract_record, render_markdown
     from .pipeline import text_document
-    record = extract_record(text_document(input_file))
+    try:
+        record = extract_record(text_document(input_file))
+    except VanbanError as err:  # say which input it was
+        err.path = err.path or ("standard input" if input_file == "-" else input_file)
+        raise
     if fmt == "markdown":
         _write_output(render_markdown(record), out)
     else:

@@ -15,7 +15,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 
 #: Control characters (a newline in a file name above all) that would break a one-line message.
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -61,11 +63,9 @@ class NotARegularFileError(UnsupportedInputError):
     """A FIFO, device or socket: opening or reading it could block forever."""
 
 
-def check_regular_file(path) -> "os.stat_result":
+def check_regular_file(path) -> os.stat_result:
     """``os.stat`` of an input that must be a regular file (checked before it is opened, since
     opening a FIFO blocks until a writer comes); raises :class:`InputFileError` otherwise."""
-    import os
-    import stat
     try:
         st = os.stat(path)
     except FileNotFoundError:

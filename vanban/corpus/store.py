@@ -304,21 +304,28 @@ class Store:
         return conn
 
     def _refuse_foreign(self) -> None:
-        """Look (without writing anything) whether an existing file is vanban's store."""
+        """Look, without writing anything, whether an existing file is vanban's store.
+
+        A rollback-journal file is read with ``mode=ro`` (locked, so a batch creating the file
+        at this moment is seen whole); a WAL file with ``immutable=1`` (``mode=ro`` would leave
+        -wal/-shm files beside another application's database). A read that fails here is
+        left to the locked check in :meth:`_create_schema` and to ``quick_check``."""
         if not self._check_file(must_exist=False):
             return
+        with open(self.path, "rb") as f:
+            header = f.read(20)
+        wal = len(header) == 20 and header[18:20] == b"\x02\x02"
+        uri = self._uri(mode="ro", immutable="1") if wal else self._uri(mode="ro")
         try:
-            conn = sqlite3.connect(self._uri(mode="ro", immutable="1"), uri=True,
-                                   isolation_level=None)
+            conn = sqlite3.connect(uri, uri=True, timeout=self.timeout, isolation_level=None)
         except sqlite3.Error:
-            return  # the write path below says what is wrong
+            return
         try:
             names = _table_names(conn)
             if names and not _is_vanban(conn, names):
                 raise StoreError(_foreign_message(names), str(self.path))
-        except sqlite3.DatabaseError as err:
-            raise StoreError(f"damaged corpus database ({err}); nothing was written to it",
-                             str(self.path)) from None
+        except sqlite3.Error:
+            return
         finally:
             conn.close()
 

@@ -189,6 +189,14 @@ def _image_dpi(img: Image.Image) -> float | None:
 
 
 def _image_sources(path: Path) -> list[PageSource]:
+    # PIL warns (on stderr) about oddities it gets past, e.g. corrupt EXIF: not the user's
+    # business when the page decodes, and an error of ours when it does not.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return _image_sources_quietly(path)
+
+
+def _image_sources_quietly(path: Path) -> list[PageSource]:
     img = _open_image(path)
     n_frames = getattr(img, "n_frames", 1)
     sources = []
@@ -199,6 +207,7 @@ def _image_sources(path: Path) -> list[PageSource]:
         def load(index=index) -> Image.Image:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                warnings.simplefilter("ignore", UserWarning)  # e.g. corrupt EXIF
                 frame = Image.open(path)
                 frame.seek(index)
                 dpi = frame.info.get("dpi")
