@@ -87,10 +87,11 @@ def text_document(source: str | Path) -> Document:
 
     A file's ``sha256`` is its content hash (as for every other input); stdin is read as it is.
     """
+    from .extract.table import columns_as_rows  # tables laid out in columns -> "|" rows
     if str(source) == "-":
-        return Document.from_text(sys.stdin.read(), source="-")
+        return Document.from_text(columns_as_rows(sys.stdin.read()), source="-")
     data = _text_bytes(source)
-    doc = Document.from_text(decode_text(data), source=str(source))
+    doc = Document.from_text(columns_as_rows(decode_text(data)), source=str(source))
     doc.sha256 = hashlib.sha256(data).hexdigest()  # = model.file_sha256, without reading again
     return doc
 
