@@ -333,6 +333,20 @@ def tables_from_words(ruling_gray: np.ndarray, ruling_dpi: float, scale: float,
     return out
 
 
+def text_layer_tables(page, ruling_image, ruling_dpi: float, lines: list[tuple[list[Word], object]]
+                      ) -> list[tuple[list[Word], object]]:
+    """Set ``page.tables`` from a born-digital page's ruling (``ruling_image``, a small render)
+    and its text-layer words; returns the lines without the words the tables took."""
+    if not page.dpi:
+        return lines
+    page.tables = tables_from_words(np.asarray(ruling_image), ruling_dpi, page.dpi / ruling_dpi,
+                                    [w for words, _ in lines for w in words])
+    if not page.tables:
+        return lines
+    kept = [([w for w in words if not w.bbox or not inside(w.bbox, page.tables)], k) for words, k in lines]
+    return [(words, k) for words, k in kept if words]
+
+
 def inside(box: tuple[int, int, int, int], tables: list[Table]) -> bool:
     """Whether a word box's centre lies inside one of the tables."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
