@@ -255,6 +255,26 @@ def _group_row(fields: list[str], col: dict[str, int]) -> str | None:
     return None
 
 
+def _in_sequence(number: str, last: int | None) -> str:
+    """Rows are numbered 1, 2, 3 ...: a row number that breaks the sequence by one misread digit
+    ("8" after 2, "2" after 4 — the small `vie` model confuses lone digits) is the next number.
+    A new start at 1, a number that differs in more than one digit, and the first number of a
+    group (``last`` None: groups restart at 1 or go on) stay as read."""
+    digits = re.sub(r"\D", "", number)
+    if len(number) <= 3 and not number.isdigit():
+        # a row number misread with a letter ("1Ì", "D" for "5"): its digits, or the next one
+        if digits:
+            number = digits
+        elif last is not None:
+            return str(last + 1)
+    if last is None or not number.isdigit() or int(number) in (last + 1, 1):
+        return number
+    expected = str(last + 1)
+    if len(expected) == len(number) and sum(a != b for a, b in zip(expected, number)) == 1:
+        return expected
+    return number
+
+
 def _roman(n: int) -> str:
     out = ""
     for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
@@ -283,7 +303,9 @@ def table_tasks(tables: list[TextTable]) -> list[Task]:
     n_cols = 0
     group = ""
     groups = 0
+    group_style = "roman"
     auto = 0
+    last_number: int | None = 0
     for table in tables:
         rows = table.rows
         found = None
@@ -325,9 +347,15 @@ def table_tasks(tables: list[TextTable]) -> list[Task]:
                 m = _GROUP_MARKER.match(group_text)
                 groups += 1
                 # groups are numbered I, II, ... or A, B, ...; anything else ("1." for an "I."
-                # OCR misread, or no number) is numbered by its place
-                group = m.group(1) if m else _roman(groups)
+                # OCR misread, or no number) is numbered by its place, and so is a number out
+                # of the sequence the first group set ("H." or "IH." for "II." after "I.")
+                read = m.group(1) if m else None
+                if groups == 1:
+                    group_style = "letter" if read and not re.fullmatch(r"[IVXLC]+", read) else "roman"
+                expected = chr(ord("A") + groups - 1) if group_style == "letter" else _roman(groups)
+                group = read if read == expected or (groups == 1 and read) else expected
                 prev_fields = None
+                last_number = None  # a group may restart at 1 or go on: its first number stays
                 continue
             if len(f) != n_cols:
                 continue
@@ -350,6 +378,8 @@ def table_tasks(tables: list[TextTable]) -> list[Task]:
             if not number:
                 auto += 1
                 number = str(auto)
+            number = _in_sequence(number, last_number)
+            last_number = int(number) if number.isdigit() else None
             path = f"{group}.{number}" if group else number
             task = Task(path=path, title=_first_sentence(content), text=content, provenance=list(row.refs))
             _extend_task(task, f, col, [])

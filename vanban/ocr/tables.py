@@ -116,7 +116,8 @@ def find_grids(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> list
             continue
         if w < MIN_WIDTH_SHARE * horizontal.shape[1]:
             continue  # a boxed stamp ("ĐẾN Giờ: ... Ngày: ...") or a form field, not a table
-        grids.append(Grid(xs=xs, ys=ys, bbox=(int(x), int(y), int(x + w), int(y + h))))
+        grids.append(Grid(xs=[int(v) for v in xs], ys=[int(v) for v in ys],
+                          bbox=(int(x), int(y), int(x + w), int(y + h))))
     grids.sort(key=lambda g: g.bbox[1])
     return grids
 
@@ -178,6 +179,11 @@ def _cell_crop(gray: np.ndarray, ruling: np.ndarray, box: tuple[int, int, int, i
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     crop = gray[y0:y1, x0:x1].copy()
+    # paper to white: the crops are stacked on a white sheet, and the edge of a greyer crop
+    # (uneven lighting, tinted paper) would read as letters ("Ỉ", "|")
+    paper = float(np.percentile(crop, 90))
+    if 0 < paper < 250:
+        crop = cv2.convertScaleAbs(crop, alpha=255.0 / paper)
     crop[ruling[y0:y1, x0:x1] > 0] = 255
     dark = crop < 128
     if dark.sum() < max(12, (dpi / 100) ** 2 * 6):  # a speck or two is no text
