@@ -346,14 +346,14 @@ def table_tasks(tables: list[TextTable]) -> list[Task]:
             if group_text is not None:
                 m = _GROUP_MARKER.match(group_text)
                 groups += 1
-                # groups are numbered I, II, ... or A, B, ...; anything else ("1." for an "I."
-                # OCR misread, or no number) is numbered by its place, and so is a number out
-                # of the sequence the first group set ("H." or "IH." for "II." after "I.")
+                # groups are numbered I, II, ... or A, B, ... in order: a group is numbered by
+                # its place in the sequence the first group set, so OCR misreads ("1." or "L."
+                # for "I.", "H." or "IH." for "II.") and unnumbered groups get their number
                 read = m.group(1) if m else None
-                if groups == 1:
-                    group_style = "letter" if read and not re.fullmatch(r"[IVXLC]+", read) else "roman"
+                if groups == 1:  # the first group is "I." or "A." ("L.", "1." are OCR's "I.")
+                    group_style = "letter" if read == "A" else "roman"
                 expected = chr(ord("A") + groups - 1) if group_style == "letter" else _roman(groups)
-                group = read if read == expected or (groups == 1 and read) else expected
+                group = expected
                 prev_fields = None
                 last_number = None  # a group may restart at 1 or go on: its first number stays
                 continue

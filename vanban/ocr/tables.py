@@ -191,6 +191,27 @@ def _cell_crop(gray: np.ndarray, ruling: np.ndarray, box: tuple[int, int, int, i
     return crop
 
 
+def _read_sheet(batch: list[tuple[int, np.ndarray]], gap: int, dpi: float, lang: str,
+                texts: dict[int, list[engine.RawWord]]) -> None:
+    """Stack cell crops on one white sheet, read it once (psm 6), give each crop its words."""
+    width = max(crop.shape[1] for _, crop in batch) + 2 * gap
+    height = sum(crop.shape[0] for _, crop in batch) + gap * (len(batch) + 1)
+    sheet = np.full((height, width), 255, np.uint8)
+    spans = []
+    y = gap
+    for i, crop in batch:
+        h, w = crop.shape
+        sheet[y:y + h, gap:gap + w] = crop
+        spans.append((i, y, y + h))
+        y += h + gap
+    for word in engine.recognize(sheet, dpi, lang, psm=6):
+        cy = (word.bbox[1] + word.bbox[3]) / 2
+        for i, top, bottom in spans:
+            if top - gap / 2 <= cy < bottom + gap / 2:
+                texts[i].append(word)
+                break
+
+
 def read_cells(gray: np.ndarray, cells, ruling: np.ndarray, dpi: float, lang: str
                ) -> list[TableCell]:
     """OCR every cell alone: crops stacked with white space between them, one psm-6 call."""
@@ -199,24 +220,17 @@ def read_cells(gray: np.ndarray, cells, ruling: np.ndarray, dpi: float, lang: st
         crops.append(_cell_crop(gray, ruling, box, dpi))
     present = [(i, crop) for i, crop in enumerate(crops) if crop is not None]
     texts: dict[int, list[engine.RawWord]] = {i: [] for i in range(len(cells))}
-    if present:
-        gap = max(30, round(dpi / 5))
-        width = max(crop.shape[1] for _, crop in present) + 2 * gap
-        height = sum(crop.shape[0] for _, crop in present) + gap * (len(present) + 1)
-        sheet = np.full((height, width), 255, np.uint8)
-        spans = []
-        y = gap
-        for i, crop in present:
-            h, w = crop.shape
-            sheet[y:y + h, gap:gap + w] = crop
-            spans.append((i, y, y + h))
-            y += h + gap
-        for word in engine.recognize(sheet, dpi, lang, psm=6):
-            cy = (word.bbox[1] + word.bbox[3]) / 2
-            for i, top, bottom in spans:
-                if top - gap / 2 <= cy < bottom + gap / 2:
-                    texts[i].append(word)
-                    break
+    gap = max(30, round(dpi / 5))
+    batch: list[tuple[int, np.ndarray]] = []
+    height = gap
+    for item in present + [None]:  # sheets of at most MAX_SHEET_PX (Tesseract's image limit)
+        if item is not None and (not batch or height + item[1].shape[0] + gap <= MAX_SHEET_PX):
+            batch.append(item)
+            height += item[1].shape[0] + gap
+            continue
+        if batch:
+            _read_sheet(batch, gap, dpi, lang, texts)
+        batch, height = ([item], gap + item[1].shape[0] + gap) if item is not None else ([], gap)
     for i, crop in present:
         weak = not texts[i] or min(w.conf for w in texts[i]) < REREAD_BELOW_CONF
         if weak:
@@ -242,8 +256,10 @@ def read_cells(gray: np.ndarray, cells, ruling: np.ndarray, dpi: float, lang: st
 SEARCH_DPI = 150
 
 
-#: A one-line cell read with a word under this confidence is read again alone.
+#: A cell read with a word under this confidence is read again alone.
 REREAD_BELOW_CONF = 60
+#: Height of one sheet of stacked cells (Tesseract refuses images over 32767 px high).
+MAX_SHEET_PX = 20000
 
 
 def _mean(words: list[engine.RawWord]) -> float:
