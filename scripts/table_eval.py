@@ -1,7 +1,7 @@
 """Cell-level accuracy of the ocr stage's ruled-table reading, and the tasks extract makes of it.
 
 Each table of tests/fixtures/tables/*.json (cells transcribed from a real document) is rendered
-as ruled landscape pages (vanban.synth_tables; the header only on the first page, a group per
+as ruled pages (landscape unless the fixture says ``"landscape": false``) (vanban.synth_tables; the header only on the first page, a group per
 page, the funding column spanning the rows of its group), optionally degraded like a scan
 (vanban.synth.degrade), read by vanban's ocr stage page by page, and compared cell by cell:
 
@@ -43,21 +43,27 @@ def norm(text: str) -> str:
 
 def expected_tasks(fixture: dict) -> list[dict]:
     out = []
+    group = ""
     for page in fixture["pages"]:
-        group = ""
         for row in page:
             if isinstance(row, str):
                 group = row.split(".")[0]
                 continue
-            out.append({"path": f"{group}.{row[0]}", "lead": split_agencies(row[2]),
-                        "partners": split_agencies(row[3]) if row[3] else [], "timeframe": row[4]})
+            col = {name: k for k, name in enumerate(fixture["header"])}
+            lead = next(k for name, k in col.items() if "chủ trì" in name)
+            partners = next(k for name, k in col.items() if "phối hợp" in name)
+            when = next(k for name, k in col.items() if name.startswith("Thời"))
+            out.append({"path": f"{group}.{row[0]}", "lead": split_agencies(row[lead]),
+                        "partners": split_agencies(row[partners]) if row[partners] else [],
+                        "timeframe": row[when]})
     return out
 
 
 def run(fixture: dict, dpi: int, seed: int | None) -> dict:
     pages, truths = [], []
     for k, rows in enumerate(fixture["pages"]):
-        img, truth = render_table_page(rows, fixture["widths_in"], dpi=dpi, pt=11, landscape=True,
+        img, truth = render_table_page(rows, fixture["widths_in"], dpi=dpi, pt=11,
+                                       landscape=fixture.get("landscape", True),
                                        header=fixture["header"] if k == 0 else None,
                                        above=["PHỤ LỤC", "Danh mục nhiệm vụ"] if k == 0 else ())
         img.info["dpi"] = (dpi, dpi)
@@ -92,6 +98,7 @@ def run(fixture: dict, dpi: int, seed: int | None) -> dict:
     want = expected_tasks(fixture)
     got_tasks = {t.path: t for t in record.tasks}
     stats["tasks_expected"] = len(want)
+    stats["paths"] = ([w["path"] for w in want], [t.path for t in record.tasks])
     stats["tasks_found"] = sum(1 for w in want if w["path"] in got_tasks)
     stats["tasks_extra"] = len(record.tasks) - stats["tasks_found"]
     stats["lead_right"] = sum(1 for w in want if w["path"] in got_tasks and got_tasks[w["path"]].lead == w["lead"])
@@ -124,6 +131,8 @@ def main() -> None:
                       f"{s['tasks_found']}/{n} (+{s['tasks_extra']}) | {s['lead_right']}/{n} | "
                       f"{s['partners_right']}/{n} | {s['timeframe_right']}/{n} | {s['ocr_seconds']} |")
                 if args.show:
+                    if s["paths"][0] != s["paths"][1]:
+                        print(f"    task paths: expected {s['paths'][0]}, got {s['paths'][1]}")
                     for number, rc, ref, hyp in s["misread"]:
                         print(f"    page {number} cell {rc}: {ref!r} -> {hyp!r}")
 

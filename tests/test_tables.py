@@ -295,3 +295,63 @@ def test_born_digital_pdf_table_from_text_layer_and_rules(tmp_path):
     assert tasks[2]["lead"] == ["Sở Xây dựng"]
     assert tasks[2]["partners"] == ["Sở Tài chính", "Sở Nông nghiệp và Môi trường"]
     assert tasks[3]["timeframe"] == "Hằng năm" and tasks[3]["product"] == "Hệ thống được nâng cấp"
+
+
+LAYOUT_PLAN = """ỦY BAN NHÂN DÂN TỈNH AN GIANG          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 12/KH-UBND                              Độc lập - Tự do - Hạnh phúc
+                                        An Giang, ngày 5 tháng 3 năm 2026
+KẾ HOẠCH
+Chuyển đổi số năm 2026
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+- Nâng cao hiệu quả quản lý nhà nước trên môi trường số.
+II. NHIỆM VỤ
+Các nhiệm vụ cụ thể như sau:
+
+ TT   Nhiệm vụ                        Cơ quan          Cơ quan phối hợp    Thời hạn
+                                      chủ trì
+
+ I.   NHIỆM VỤ CHUNG
+ 1    Xây dựng kho dữ liệu dùng       Sở Khoa học và   Các sở, ban, ngành  Quý III/2026
+      chung của tỉnh                  Công nghệ
+ 2    Số hóa hồ sơ lưu trữ lịch sử    Sở Nội vụ        Sở Tài chính, Sở Tư Năm 2026
+                                                       pháp
+
+III. TỔ CHỨC THỰC HIỆN
+1. Các sở, ngành triển khai thực hiện Kế hoạch này.
+"""
+
+
+def test_layout_columns_table_becomes_tasks():
+    """A table whose columns are only aligned with spaces (as `pdftotext -layout` writes it):
+    a head wrapped over two lines, cells wrapped over two lines, a cell running up to one space
+    before the next column."""
+    record = extract_record(LAYOUT_PLAN)
+    assert [t.path for t in record.tasks] == ["I.1", "I.2"]
+    first, second = record.tasks
+    assert first.text == "Xây dựng kho dữ liệu dùng chung của tỉnh"
+    assert first.lead == ["Sở Khoa học và Công nghệ"] and first.partners == ["Các sở, ban, ngành"]
+    assert first.timeframe == "Quý III/2026"
+    assert second.partners == ["Sở Tài chính", "Sở Tư pháp"] and second.timeframe == "Năm 2026"
+    assert record.purposes == ["Nâng cao hiệu quả quản lý nhà nước trên môi trường số."]
+
+
+def test_pdftotext_layout_of_a_born_digital_table(tmp_path):
+    """`pdftotext -layout` of a born-digital table, read by `vanban extract` from a text file."""
+    import shutil
+    import subprocess
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils, scripts/install.sh) is needed")
+    pdf, txt = tmp_path / "t.pdf", tmp_path / "t.txt"
+    _born_digital_table_pdf(pdf, HEADER, ROWS, [30, 250, 110, 150, 90, 100])
+    layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    assert "Văn phòng Quý II" in layout  # a cell runs up to one space before the next column
+    txt.write_text(layout, encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(txt)])
+    assert result.exit_code == 0, result.output
+    tasks = json.loads(result.output)["tasks"]
+    assert [t["lead"] for t in tasks] == [[r[2]] for r in ROWS]
+    assert tasks[0]["partners"] == ["Sở Khoa học và Công nghệ", "Văn phòng UBND tỉnh"]
+    assert [t["timeframe"] for t in tasks] == [r[4] for r in ROWS]
+    assert [t["product"] for t in tasks] == [r[5] for r in ROWS]

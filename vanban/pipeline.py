@@ -186,8 +186,9 @@ def text_document(source: str | Path) -> Document:
 
     Its ``sha256`` is the content hash of the bytes read (as for every other input).
     """
+    from .extract.table import columns_as_rows  # tables laid out in columns -> "|" rows
     text, data = read_text_source(source)
-    doc = Document.from_text(text, source=str(source))
+    doc = Document.from_text(columns_as_rows(text), source=str(source))
     doc.sha256 = hashlib.sha256(data).hexdigest()  # = model.file_sha256, without reading again
     return doc
 

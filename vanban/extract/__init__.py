@@ -29,7 +29,7 @@ from .agencies import canonical_issuer
 from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment
 from .structure import Node, assign_roles, build_tree, part_heading
-from .table import appendix_tasks, document_table_tasks
+from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
 
 __all__ = ["extract_record", "render_markdown"]
@@ -216,7 +216,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     Raises :class:`vanban.errors.NotADocumentError` when the text holds no Vietnamese
     administrative content. Documents that are not plans give a record with what they have.
     """
-    doc = Document.from_text(doc_or_text) if isinstance(doc_or_text, str) else doc_or_text
+    doc = Document.from_text(columns_as_rows(doc_or_text)) if isinstance(doc_or_text, str) else doc_or_text
     lines = document_lines(doc)
     _check_document(lines)
     # task tables (the ocr stage's table blocks, "|" rows of a text layer) are read as tables

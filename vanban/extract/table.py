@@ -255,6 +255,26 @@ def _group_row(fields: list[str], col: dict[str, int]) -> str | None:
     return None
 
 
+def _in_sequence(number: str, last: int | None) -> str:
+    """Rows are numbered 1, 2, 3 ...: a row number that breaks the sequence by one misread digit
+    ("8" after 2, "2" after 4 — the small `vie` model confuses lone digits) is the next number.
+    A new start at 1, a number that differs in more than one digit, and the first number of a
+    group (``last`` None: groups restart at 1 or go on) stay as read."""
+    digits = re.sub(r"\D", "", number)
+    if len(number) <= 3 and not number.isdigit():
+        # a row number misread with a letter ("1Ì", "D" for "5"): its digits, or the next one
+        if digits:
+            number = digits
+        elif last is not None:
+            return str(last + 1)
+    if last is None or not number.isdigit() or int(number) in (last + 1, 1):
+        return number
+    expected = str(last + 1)
+    if len(expected) == len(number) and sum(a != b for a, b in zip(expected, number)) == 1:
+        return expected
+    return number
+
+
 def _roman(n: int) -> str:
     out = ""
     for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
@@ -283,7 +303,9 @@ def table_tasks(tables: list[TextTable]) -> list[Task]:
     n_cols = 0
     group = ""
     groups = 0
+    group_style = "roman"
     auto = 0
+    last_number: int | None = 0
     for table in tables:
         rows = table.rows
         found = None
@@ -324,10 +346,16 @@ def table_tasks(tables: list[TextTable]) -> list[Task]:
             if group_text is not None:
                 m = _GROUP_MARKER.match(group_text)
                 groups += 1
-                # groups are numbered I, II, ... or A, B, ...; anything else ("1." for an "I."
-                # OCR misread, or no number) is numbered by its place
-                group = m.group(1) if m else _roman(groups)
+                # groups are numbered I, II, ... or A, B, ... in order: a group is numbered by
+                # its place in the sequence the first group set, so OCR misreads ("1." or "L."
+                # for "I.", "H." or "IH." for "II.") and unnumbered groups get their number
+                read = m.group(1) if m else None
+                if groups == 1:  # the first group is "I." or "A." ("L.", "1." are OCR's "I.")
+                    group_style = "letter" if read == "A" else "roman"
+                expected = chr(ord("A") + groups - 1) if group_style == "letter" else _roman(groups)
+                group = expected
                 prev_fields = None
+                last_number = None  # a group may restart at 1 or go on: its first number stays
                 continue
             if len(f) != n_cols:
                 continue
@@ -350,6 +378,8 @@ def table_tasks(tables: list[TextTable]) -> list[Task]:
             if not number:
                 auto += 1
                 number = str(auto)
+            number = _in_sequence(number, last_number)
+            last_number = int(number) if number.isdigit() else None
             path = f"{group}.{number}" if group else number
             task = Task(path=path, title=_first_sentence(content), text=content, provenance=list(row.refs))
             _extend_task(task, f, col, [])
@@ -389,3 +419,132 @@ def document_table_tasks(lines: list, doc: Document | None = None) -> tuple[list
     tasks = table_tasks(tables)
     used = {i for t in tables if t.is_task_table for i in t.line_indexes}
     return tasks, used
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain text whose table columns are only aligned (``pdftotext -layout``) or tab-separated:
+# rewritten as "|" rows before the text becomes a Document (which keeps words, not columns).
+# ---------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\S+")
+_ROW_NUMBER = re.compile(r"^\d{1,3}[.)]?$")
+
+
+def _groups(line: str) -> list[tuple[int, int, str]]:
+    """Word runs of a laid-out line split at gaps of two or more spaces: (start, end, text)."""
+    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line)]
+
+
+def columns_as_rows(text: str) -> str:
+    """Rewrite task tables laid out in columns (``pdftotext -layout``) or with tabs as rows of
+    ``" | "``-separated fields, one line per row, so that extract reads them as tables.
+
+    Tab lines (two tabs or more) become rows as they are. A laid-out table starts at a line
+    whose column heads name a task table (``patterns/table_columns.json``); its column borders
+    are the character positions blank in every line of the table left of each head (a cell's
+    text may run up to one space before the next column); words go to the column their first
+    character lies in; a row starts where the number column holds a number (otherwise after a
+    blank line), and the lines of a wrapped cell join. A group row ("I. NHIỆM VỤ CHUNG") stays a
+    line of its own; the table ends at the page break or at a line that is not laid out in its
+    columns. Text without such a table is returned unchanged.
+    """
+    if "\t" not in text and "   " not in text:
+        return text
+    lines = text.split("\n")
+    lines = [" | ".join(x.strip() for x in ln.split("\t")) if ln.count("\t") >= 2 else ln for ln in lines]
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        found = _layout_table(lines, i)
+        if found is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        rows, end = found
+        out.extend(rows)
+        i = end
+    return "\n".join(out)
+
+
+def _layout_table(lines: list[str], i: int) -> tuple[list[str], int] | None:
+    head = _groups(lines[i])
+    if len(head) < MIN_FIELDS or "\f" in lines[i]:
+        return None
+    roles = column_roles([g[2] for g in head])
+    if not _is_task_header(roles):
+        return None
+    first_start = head[0][0]
+
+    def laid_out(line: str) -> bool:
+        g = _groups(line)
+        return len(g) >= 2 or (len(g) == 1 and g[0][0] > head[1][0] - 2)
+
+    def group_row(j: int) -> bool:
+        """"I. NHIỆM VỤ CHUNG" (or "I.   NHIỆM VỤ CHUNG" across the number and content
+        columns) followed by a row laid out in columns."""
+        g = _groups(lines[j])
+        if not g or len(g) > 2 or g[0][0] > head[1][0] or "\f" in lines[j]:
+            return False
+        if not _GROUP_MARKER.match(" ".join(x[2] for x in g)):
+            return False
+        nxt = next((ln for ln in lines[j + 1:j + 4] if ln.strip()), "")
+        return len(_groups(nxt)) >= 2 and not _GROUP_MARKER.match(nxt.strip())
+
+    end = i + 1
+    while end < len(lines):
+        line = lines[end]
+        if "\f" in line:
+            break
+        if not line.strip():
+            end += 1
+            continue
+        if group_row(end) or laid_out(line):
+            end += 1
+            continue
+        break
+    while end > i + 1 and not lines[end - 1].strip():
+        end -= 1
+    block = [lines[j] for j in range(i, end) if lines[j].strip() and not group_row(j)]
+    width = max(len(ln) for ln in block)
+    blank = [all(p >= len(ln) or ln[p] == " " for ln in block) for p in range(width + 1)]
+    borders = []
+    for k in range(1, len(head)):
+        lo, hi = head[k - 1][1], head[k][0]
+        gutter = [p for p in range(lo, hi) if blank[p]]
+        borders.append(gutter[-1] if gutter else hi)
+
+    def split(line: str) -> list[str]:
+        cols = [[] for _ in range(len(head))]
+        for m in _WORD.finditer(line):
+            k = sum(1 for b in borders if b <= m.start())
+            cols[k].append(m.group())
+        return [" ".join(c) for c in cols]
+
+    number_col = next((k for k, r in roles.items() if r == "number"), None)
+    header = split(lines[i])
+    rows: list[list[str]] = []
+    after_blank = False
+    in_header = True
+    for j in range(i + 1, end):
+        line = lines[j]
+        if not line.strip():
+            after_blank = True
+            in_header = False
+            continue
+        if group_row(j):
+            rows.append([" ".join(x[2] for x in _groups(line))])
+            in_header = False
+            after_blank = False
+            continue
+        fields = split(line)
+        starts_row = (number_col is not None and _ROW_NUMBER.match(fields[number_col])) or \
+            (number_col is None and after_blank)
+        if in_header and not starts_row:
+            header = [f"{a} {b}".strip() for a, b in zip(header, fields)]
+        elif starts_row or not rows or len(rows[-1]) == 1:
+            rows.append(fields)
+            in_header = False
+        else:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], fields)]
+        after_blank = False
+    return [" | ".join(header)] + [r[0] if len(r) == 1 else " | ".join(r) for r in rows], end

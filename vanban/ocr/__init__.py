@@ -292,11 +292,8 @@ def _text_layer_page(source: PageSource, options: OcrOptions) -> Page:
     page = source.text_page
     assert page is not None
     lines = [(ln.words, None) for b in page.blocks for ln in b.lines]
-    if options.tables and source.ruling_image is not None and page.dpi:
-        page.tables = tables.tables_from_words(np.asarray(source.ruling_image), RULING_DPI,
-                                               page.dpi / RULING_DPI, [w for ws, _ in lines for w in ws])
-        lines = [(kept, k) for ws, k in lines
-                 if (kept := [w for w in ws if not w.bbox or not tables.inside(w.bbox, page.tables)])]
+    if options.tables and source.ruling_image is not None:
+        lines = tables.text_layer_tables(page, source.ruling_image, RULING_DPI, lines)
     page.blocks = tables.place_table_blocks(
         layout.build_blocks(lines, page.width or 1, page.height or 1, page.number), page.tables)
     page.preprocessing = {"steps": [], **source.notes}

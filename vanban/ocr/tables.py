@@ -116,7 +116,8 @@ def find_grids(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> list
             continue
         if w < MIN_WIDTH_SHARE * horizontal.shape[1]:
             continue  # a boxed stamp ("ĐẾN Giờ: ... Ngày: ...") or a form field, not a table
-        grids.append(Grid(xs=xs, ys=ys, bbox=(int(x), int(y), int(x + w), int(y + h))))
+        grids.append(Grid(xs=[int(v) for v in xs], ys=[int(v) for v in ys],
+                          bbox=(int(x), int(y), int(x + w), int(y + h))))
     grids.sort(key=lambda g: g.bbox[1])
     return grids
 
@@ -178,11 +179,37 @@ def _cell_crop(gray: np.ndarray, ruling: np.ndarray, box: tuple[int, int, int, i
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     crop = gray[y0:y1, x0:x1].copy()
+    # paper to white: the crops are stacked on a white sheet, and the edge of a greyer crop
+    # (uneven lighting, tinted paper) would read as letters ("Ỉ", "|")
+    paper = float(np.percentile(crop, 90))
+    if 0 < paper < 250:
+        crop = cv2.convertScaleAbs(crop, alpha=255.0 / paper)
     crop[ruling[y0:y1, x0:x1] > 0] = 255
     dark = crop < 128
     if dark.sum() < max(12, (dpi / 100) ** 2 * 6):  # a speck or two is no text
         return None
     return crop
+
+
+def _read_sheet(batch: list[tuple[int, np.ndarray]], gap: int, dpi: float, lang: str,
+                texts: dict[int, list[engine.RawWord]]) -> None:
+    """Stack cell crops on one white sheet, read it once (psm 6), give each crop its words."""
+    width = max(crop.shape[1] for _, crop in batch) + 2 * gap
+    height = sum(crop.shape[0] for _, crop in batch) + gap * (len(batch) + 1)
+    sheet = np.full((height, width), 255, np.uint8)
+    spans = []
+    y = gap
+    for i, crop in batch:
+        h, w = crop.shape
+        sheet[y:y + h, gap:gap + w] = crop
+        spans.append((i, y, y + h))
+        y += h + gap
+    for word in engine.recognize(sheet, dpi, lang, psm=6):
+        cy = (word.bbox[1] + word.bbox[3]) / 2
+        for i, top, bottom in spans:
+            if top - gap / 2 <= cy < bottom + gap / 2:
+                texts[i].append(word)
+                break
 
 
 def read_cells(gray: np.ndarray, cells, ruling: np.ndarray, dpi: float, lang: str
@@ -193,24 +220,17 @@ def read_cells(gray: np.ndarray, cells, ruling: np.ndarray, dpi: float, lang: st
         crops.append(_cell_crop(gray, ruling, box, dpi))
     present = [(i, crop) for i, crop in enumerate(crops) if crop is not None]
     texts: dict[int, list[engine.RawWord]] = {i: [] for i in range(len(cells))}
-    if present:
-        gap = max(30, round(dpi / 5))
-        width = max(crop.shape[1] for _, crop in present) + 2 * gap
-        height = sum(crop.shape[0] for _, crop in present) + gap * (len(present) + 1)
-        sheet = np.full((height, width), 255, np.uint8)
-        spans = []
-        y = gap
-        for i, crop in present:
-            h, w = crop.shape
-            sheet[y:y + h, gap:gap + w] = crop
-            spans.append((i, y, y + h))
-            y += h + gap
-        for word in engine.recognize(sheet, dpi, lang, psm=6):
-            cy = (word.bbox[1] + word.bbox[3]) / 2
-            for i, top, bottom in spans:
-                if top - gap / 2 <= cy < bottom + gap / 2:
-                    texts[i].append(word)
-                    break
+    gap = max(30, round(dpi / 5))
+    batch: list[tuple[int, np.ndarray]] = []
+    height = gap
+    for item in present + [None]:  # sheets of at most MAX_SHEET_PX (Tesseract's image limit)
+        if item is not None and (not batch or height + item[1].shape[0] + gap <= MAX_SHEET_PX):
+            batch.append(item)
+            height += item[1].shape[0] + gap
+            continue
+        if batch:
+            _read_sheet(batch, gap, dpi, lang, texts)
+        batch, height = ([item], gap + item[1].shape[0] + gap) if item is not None else ([], gap)
     for i, crop in present:
         weak = not texts[i] or min(w.conf for w in texts[i]) < REREAD_BELOW_CONF
         if weak:
@@ -236,8 +256,10 @@ def read_cells(gray: np.ndarray, cells, ruling: np.ndarray, dpi: float, lang: st
 SEARCH_DPI = 150
 
 
-#: A one-line cell read with a word under this confidence is read again alone.
+#: A cell read with a word under this confidence is read again alone.
 REREAD_BELOW_CONF = 60
+#: Height of one sheet of stacked cells (Tesseract refuses images over 32767 px high).
+MAX_SHEET_PX = 20000
 
 
 def _mean(words: list[engine.RawWord]) -> float:
@@ -331,6 +353,20 @@ def tables_from_words(ruling_gray: np.ndarray, ruling_dpi: float, scale: float,
             out.append(Table(cells=read, bbox=tuple(round(v * scale) for v in grid.bbox),
                              n_rows=len(grid.ys) - 1, n_cols=len(grid.xs) - 1))
     return out
+
+
+def text_layer_tables(page, ruling_image, ruling_dpi: float, lines: list[tuple[list[Word], object]]
+                      ) -> list[tuple[list[Word], object]]:
+    """Set ``page.tables`` from a born-digital page's ruling (``ruling_image``, a small render)
+    and its text-layer words; returns the lines without the words the tables took."""
+    if not page.dpi:
+        return lines
+    page.tables = tables_from_words(np.asarray(ruling_image), ruling_dpi, page.dpi / ruling_dpi,
+                                    [w for words, _ in lines for w in words])
+    if not page.tables:
+        return lines
+    kept = [([w for w in words if not w.bbox or not inside(w.bbox, page.tables)], k) for words, k in lines]
+    return [(words, k) for words, k in kept if words]
 
 
 def inside(box: tuple[int, int, int, int], tables: list[Table]) -> bool:
