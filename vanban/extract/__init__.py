@@ -349,6 +349,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         role = top.role
         if role in ("purposes", "requirements", "purposes_requirements"):
             for text, its_paras, group in leaf_items(top):
+                if group.role == "other":
+                    continue
                 if group.role == "objectives":
                     # goals nested in the purposes section ("I. MỤC ĐÍCH, YÊU CẦU" > "3. Mục tiêu")
                     text = strip_role_label(item_text(text))
@@ -392,11 +394,15 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,
         # Thông báo kết luận, Công văn): its addressees lead
         record.tasks = [make_task(leaf, item_path(leaf), directive=True) for leaf in directive_leaves(root)]
+    if document.get("type") in load_patterns("headings")["non_task_kinds"]:
+        # a Tờ trình proposes, a Báo cáo reports: neither assigns work
+        record.tasks = []
+        tasks_elsewhere = False
     listed = _appendix_list_tasks(appendix, ocr_input, directive)
     if listed:
         # "PHỤ LỤC" with numbered tasks and "Đơn vị chủ trì: ..." / "Đơn vị phối hợp: ..." labels
         record.tasks.extend(listed)
-    if not record.tasks or tasks_elsewhere:
+    if (not record.tasks or tasks_elsewhere) and document.get("type") not in load_patterns("headings")["non_task_kinds"]:
         # tasks in an appendix table (after the signature, or in the body when the closing
         # block was not recognised)
         known = [d.agency for d in record.duties if d.agency] + [a for t in record.tasks for a in t.lead]

@@ -172,6 +172,8 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
             if tok == "-" and j + 1 < len(tokens) and tokens[j + 1][0][:1].isupper():
                 j += 1
                 continue
+            if tok.lower() == "có" and not (j + 1 < len(tokens) and tokens[j + 1][0].lower() == "liên"):
+                break  # "... có liên quan" goes on a name; "... có trách nhiệm" does not
             if _is_name_word(tok) and tok not in ".;:":
                 j += 1
                 end = j

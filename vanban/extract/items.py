@@ -382,9 +382,10 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     if not t:
         return []
     tokens, starts = head_starts(t)
-    if 0 not in starts:
-        return []
-    head_words = len(t[:tokens[starts[0] - 1][2]].split()) if starts[0] <= len(tokens) else 1
+    if 0 not in starts and not (1 in starts and key(tokens[0][0]) in ("cac", "nhung")):
+        return []  # "Các bệnh viện ..." opens with a head after "Các"
+    first = 0 if 0 in starts else 1
+    head_words = len(t[:tokens[first + starts[first] - 1][2]].split())
     ends = load_patterns("headings")["subject_ends"]
     words = t.split()
     cut = None

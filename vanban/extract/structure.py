@@ -253,6 +253,8 @@ def _assign(node: Node, role: str, scope: str | None, pats: dict) -> None:
                 node.role = role = "purposes"
             elif _prefix(k, "yeu cau"):
                 node.role = role = "requirements"
+            elif any(_prefix(k, o) for o in pats["other_subsections"]):
+                node.role = role = "other"  # "II. MỤC ĐÍCH, QUAN ĐIỂM" > "2. Quan điểm"
             elif _nested_objectives(k, pats):
                 # "I. MỤC ĐÍCH, YÊU CẦU" > "3. Mục tiêu" / "4. Các chỉ tiêu cụ thể đến năm 2030":
                 # goals nested in the purposes section are objectives
