@@ -146,6 +146,8 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 gz_end = j + gz[j]  # a known name listed next ("..., Cổng Thông tin điện tử tỉnh")
             if tok.lower() in stops:
                 break
+            if gz_end > i and j == gz_end and tok[:1].islower() and tok.lower() not in _UNIT_WORDS:
+                break  # a known name ends here ("các cơ quan thông tấn báo chí | tuyên truyền")
             if tok == ":" and j == i + starts[i] and tokens[i][0].lower() == "các" and j + 1 < len(tokens) \
                     and tokens[j + 1][0][:1].isupper():
                 j += 1  # "Các Bộ: Quốc phòng, Công an": a shared head with its members listed
@@ -201,6 +203,8 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+_UNIT_WORDS = {"liên", "tỉnh", "thành", "huyện", "quận", "xã", "phường", "thị", "cấp", "các", "và", "có", "trung",
+               "khu", "vực", "đặc", "trực", "thuộc"}
 _SPLIT_SEMI = re.compile(r"\s*;\s*")
 _SHARED_HEAD_LIST = re.compile(r"^[Cc]ác\s+(?:\w+\s+){0,2}?\w+\s*:\s+[A-ZĐÀ-Ỹ]")
 

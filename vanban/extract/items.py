@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
-from .agencies import agency_spans, dedupe, head_starts, normalize_agency, split_agencies
+from .agencies import agency_spans, dedupe, head_starts, is_label, normalize_agency, split_agencies
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -226,7 +226,7 @@ def _label_agencies(value: str) -> list[str]:
         return names
     v = strip_end_mark(value).strip(" .,:;")
     words = v.split()
-    if v[:1].isupper() and 2 <= len(words) <= 8 and all(is_syllable(w) for w in words) \
+    if v[:1].isupper() and 2 <= len(words) <= 8 and all(is_syllable(w) for w in words) and not is_label(v) \
             and not re.search(r"\b(?:chu tri|phoi hop|thuc hien)\b", fold(v).lower()):
         return [v]
     return []
@@ -404,7 +404,7 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         subject = t
     else:
         spans = agency_spans(t)
-        subject = t[:spans[0][1]] if spans and spans[0][0] == 0 else ""
+        subject = t[:spans[0][1]] if spans and spans[0][0] <= tokens[first][1] else ""
     subject = subject.strip().rstrip(":").strip(" ,;")
     if not subject or len(subject.split()) > 40:
         return []

@@ -61,7 +61,7 @@ def needs_segmenting(lines: list[str]) -> bool:
     if not lines:
         return False
     total = sum(len(ln) for ln in lines)
-    return total >= 600 and (len(lines) <= 3 or total / len(lines) > 1200)
+    return total >= 300 and (len(lines) <= 3 or total / len(lines) > 1200)
 
 
 def _is_caps_word(tok: str) -> bool:
@@ -363,6 +363,8 @@ def _open(open_numbers: list[list[int]], parts: list[int]) -> list[list[int]]:
 def _looks_like_quantity(text: str, start: int, end: int, num: str) -> bool:
     """"năm 2025. Các" is no marker (years are 4 digits and never match); "1.000 người" and
     "khoản 2. " or "Điều 3." inside a sentence are not either."""
+    if text[max(0, start - 3):start].strip()[-1:] in ".;:!?":
+        return False  # "... kinh tế số. 2. Yêu cầu": a sentence ended before the number
     before = key(text[max(0, start - 12):start]).split()
     return bool(before) and before[-1] in _PATS["number_labels"]
 
