@@ -190,7 +190,7 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
             # unmarked addressee lines (list dashes lost) continue a list that ends in ";"
             listed = style is None and len(t) < 90 and not key(t).startswith(_BODY_START) \
                 and (not out or t[-1:] in ";.") and (not out or out_ends[-1] == ";")
-            if len(t) >= 120 or t[-1:] not in ";.," or not (bullet or listed):
+            if len(t) >= 300 or t[-1:] not in ";.," or not (bullet or listed):
                 break
             out.append(parse_marker(t)[3].strip(" ;.,"))
             out_ends.append(t[-1:])

@@ -437,10 +437,24 @@ def directive_leaves(root: Node) -> list[Node]:
                 continue
             if n.excluded or any(a.excluded for a in _ancestors(n)):
                 continue
-            if any(key(a.body).startswith(assessing) for a in [n] + list(_ancestors(n)) if a.para is not None):
+            if key(n.body).startswith(assessing):
                 continue  # "1. Về đánh giá tình hình ..." assesses, assigns nothing
+            if any(key(a.body).startswith(assessing) for a in _ancestors(n) if a.para is not None) \
+                    and not _work_intro(n):
+                continue  # items of "I. ĐÁNH GIÁ CHUNG" assess, unless introduced as work
             out.append(n)
     return out
+
+
+def _work_intro(node: Node) -> bool:
+    """The list ``node`` belongs to is introduced as work ("... cần tập trung thực hiện tốt một
+    số nhiệm vụ sau:")."""
+    parent = node.parent
+    if parent is None or not parent.paras:
+        return False
+    intro = parent.paras[-1].text.rstrip()
+    return intro.endswith(":") and bool(re.search(r"nhiem vu|giai phap|yeu cau|de nghi|can tap trung|thuc hien",
+                                                  key(intro)))
 
 
 def intro_lead(node: Node) -> list[str]:
