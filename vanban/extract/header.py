@@ -317,7 +317,7 @@ def _copy_case(target: str, source: str) -> str:
     return "".join(out)
 
 
-_AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q|TM\s*/)\s*\.\s*")
+_AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q|TM\s*/|[KT]/[TML])\s*[./]?\s+(?=[A-ZĐÀ-Ỹ]{2})")
 _NAME = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,5})\s*$")
 _TITLE_WORDS = ("PHÓ CHỦ TỊCH", "CHỦ TỊCH", "PHÓ GIÁM ĐỐC", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG",
                 "PHÓ CHÁNH VĂN PHÒNG", "PHÓ THỦ TƯỚNG", "THỨ TRƯỞNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "BÍ THƯ",

@@ -127,7 +127,7 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     signer's name."""
     f = fold(text)
     m = re.search(r"\bNoi nhan\s*:", f)
-    sig = re.search(r"(?<!\S)(?:TM|KT|TL|TUQ|Q)\.\s+[A-ZĐ]{2,}", text)
+    sig = re.search(r"(?<!\S)(?:TM|KT|TL|TUQ|Q|[KT]/[TML])\.?\s+[A-ZĐ]{2,}", text)
     starts = [x.start() for x in (m, sig) if x]
     if not starts:
         return None
@@ -149,10 +149,14 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     # the name: up to five capitalised words ("Phạm Minh Chính"), not the caps kind after it
     end = best
     n = 0
-    for mw in re.finditer(r"\S+", text[best:best + 120]):
+    words = list(re.finditer(r"\S+", text[best:best + 120]))
+    for k, mw in enumerate(words):
         w = mw.group()
         if not (w[:1].isupper() and w[1:].isalpha() and w[1:].islower()) or n == 5:
             break
+        nxt = words[k + 1].group() if k + 1 < len(words) else ""
+        if n >= 2 and nxt[:1].islower():
+            break  # "Phạm Minh Chính | Thông báo ...": a sentence starts after the name
         end = best + mw.end()
         n += 1
     if text[end:end + 4].strip().startswith("/"):
