@@ -453,8 +453,7 @@ def _work_intro(node: Node) -> bool:
     if parent is None or not parent.paras:
         return False
     intro = parent.paras[-1].text.rstrip()
-    return intro.endswith(":") and bool(re.search(r"nhiem vu|giai phap|yeu cau|de nghi|can tap trung|thuc hien",
-                                                  key(intro)))
+    return intro.endswith(":") and bool(re.search(r"nhiem vu|giai phap|yeu cau|can tap trung", key(intro)))
 
 
 def intro_lead(node: Node) -> list[str]:

@@ -33,6 +33,7 @@ _TOKEN = re.compile(r"\S+")
 
 _ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")
 _ARABIC = re.compile(rf"(?<!\S)(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}\.?|\d{{1,2}}[.)])\s+(?=[\"“(]?[{_UP}a-zđà-ỹ])")
+_PAREN = re.compile(rf"(?<!\S)\((\d{{1,2}})\)\s+(?=[\"“]?[{_UP}])")
 _LETTER = re.compile(r"(?<!\S)([a-zđ])\)\s+(?=\S)")
 _BULLET = re.compile(rf"(?<!\S)([-–+•])\s+(?=[\"“(]?[{_UP}0-9])")
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
@@ -225,7 +226,8 @@ def _segment_body(text: str) -> list[str]:
         cuts[m.start()] = "article"
     # list markers, decided left to right (continuity of numbering)
     markers = []
-    for rx, style in ((_ROMAN, "roman"), (_ARABIC, "arabic"), (_LETTER, "letter"), (_BULLET, "bullet")):
+    for rx, style in ((_ROMAN, "roman"), (_ARABIC, "arabic"), (_PAREN, "letter"), (_LETTER, "letter"),
+                      (_BULLET, "bullet")):
         for m in rx.finditer(text):
             markers.append((m.start(), m.end(), style, m.group(1)))
     markers.sort()
@@ -295,6 +297,11 @@ def _segment_body(text: str) -> list[str]:
         if cuts[pos] not in ("roman", "arabic", "letter", "bullet"):
             continue
         nxt = min([p for p in cuts if p > pos] + [len(text)])
+        mv = re.match(rf"\S+\s+(?:Về|Đối với)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])", text[pos:nxt])
+        if mv:
+            # "1. Về tăng trưởng kinh tế: Tỉnh cần ...": a topic heading, then its first sentence
+            cuts.setdefault(pos + mv.end(), "heading_end")
+            continue
         cut = _heading_end(text[pos:nxt])
         if cut:
             cuts.setdefault(pos + cut, "heading_end")
@@ -408,7 +415,8 @@ def _heading_end(seg: str) -> int | None:
         prev = toks[k - 1][0]
         if prev[-1:] in ".:!?\"”)":
             break
-        if key(prev) in _PATS["name_heads"] or not prev[:1].isalpha():
+        if (key(prev) in _PATS["name_heads"] and (prev[:1].isupper() or key(prev) in ("ban", "dong"))) \
+                or not prev[:1].isalpha():
             continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         pair = key(f"{tok} {nxt}")
@@ -427,7 +435,7 @@ def _heading_end(seg: str) -> int | None:
         prev = toks[k - 1][0]
         if prev in ("-", "–") and k >= 2:
             prev = toks[k - 2][0]  # "truyền thông - giáo dục": a dash inside the heading
-        if prev[-1:] in ".;:!?,\"”)" or not prev[:1].isalpha():
+        if prev[-1:] in ".;:!?,\"”)" or not prev[:1].isalnum():
             return None  # the heading part is over (or was never there)
         if not tok[:1].isupper() or tok.isupper() or not prev.isalpha():
             continue
@@ -438,7 +446,7 @@ def _heading_end(seg: str) -> int | None:
         if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"]:
             continue
         _, starts = head_starts(seg[off:off + 40])
-        if 0 in starts or any(a < off < b for a, b in names):
+        if 0 in starts or any(a < off < b and seg[a:a + 1].isupper() for a, b in names):
             continue  # a name starts here, or goes on ("Bộ Chỉ huy Quân sự tỉnh")
         return off
     return None
