@@ -250,7 +250,7 @@ def _segment_body(text: str) -> list[str]:
             after = text[end:end + 40]
             caps_after = bool(re.match(rf"[\"“(]?[{_UP}]{{2,}}", after)) or bool(_CAPS_WORD.fullmatch(after.split()[0]) if after.split() else False)
             # the next numeral (a document may start at II.); a caps heading may skip one
-            if value and (value == last_roman + 1 or (caps_after and last_roman < value <= last_roman + 2)) \
+            if value and (value == last_roman + 1 or (caps_after and last_roman <= value <= last_roman + 2)) \
                     and (caps_after or after_stop or heading_before):
                 ok = True
                 last_roman = value
@@ -437,7 +437,7 @@ def _heading_end(seg: str) -> int | None:
             prev = toks[k - 2][0]  # "truyền thông - giáo dục": a dash inside the heading
         if prev[-1:] in ".;:!?,\"”)" or not prev[:1].isalnum():
             return None  # the heading part is over (or was never there)
-        if not tok[:1].isupper() or tok.isupper() or not prev.isalpha():
+        if not tok[:1].isupper() or tok.isupper() or not re.match(r"\w", prev):
             continue
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         pair = key(f"{tok} {nxt}")
