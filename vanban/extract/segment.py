@@ -429,7 +429,9 @@ def _heading_end(seg: str) -> int | None:
         return first_verb
     from .agencies import agency_spans
     names = agency_spans(seg[:300])
-    for k, (tok, off) in enumerate(toks[:18]):
+    # a bulleted line is rarely a heading: only a short one ("- Thủy sản ...") may end early
+    limit = 7 if re.match(r"[-–+•]", seg) else 18
+    for k, (tok, off) in enumerate(toks[:limit]):
         if k == 0:
             continue
         prev = toks[k - 1][0]
