@@ -196,6 +196,9 @@ def _segment_body(text: str) -> list[str]:
         me = re.search(rf"[.]\s+(?=[\"“(]?[{_UP}])", text[m.end():m.end() + 2500])
         if me:
             cuts.setdefault(m.end() + me.end(), "addressees_end")
+    for rx in _PATS["paragraph_openings"]:
+        for m in re.finditer(rx, text):
+            cuts.setdefault(m.start(), "opening")
     for m in _NUMBER_LINE.finditer(text[:3000]):
         cuts.setdefault(m.end(), "number_end")
     for m in _PLACE_DATE.finditer(text):
