@@ -171,6 +171,12 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                     j += 1
                     continue
                 break
+            if tok == "-" and j + 1 < len(tokens) and key(tokens[j + 1][0]) in ("co", "thuong", "don"):
+                break  # "Sở Tài chính - Cơ quan thường trực ...": an apposition, not the name
+            if tok.lower() == "của" and j + 1 < len(tokens) and tokens[j + 1][0][:1].isupper() \
+                    and head_starts(" ".join(t[0] for t in tokens[j + 1:j + 4]))[1].get(0):
+                j += 1  # "các đơn vị của Bộ Nông nghiệp và Môi trường"
+                continue
             if tok == "-" and j + 1 < len(tokens) and tokens[j + 1][0][:1].isupper():
                 j += 1
                 continue

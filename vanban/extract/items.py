@@ -186,6 +186,7 @@ def leading_agencies(text: str) -> list[str]:
 
 def _agency_heading(body: str) -> list[str]:
     t = body.strip().rstrip(":").strip()
+    t = re.sub(r"^(?:Trách nhiệm của|Nhiệm vụ của)\s+", "", t)
     t = re.sub(r"\s*\(.*?\)\s*$", "", t)
     t = re.sub(r"^(?:Đề nghị|De nghi)\s+", "", t)
     tokens, starts = head_starts(t)
@@ -354,11 +355,11 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
     title = item_text(title)
     text = item_text(" ".join(p.body if p is not node.para else body for p in paras))
-    heading_agencies = _agency_heading(body) if node.is_heading else []
+    heading_agencies = directive_subject(body, node.is_heading) if directive else []
+    if not heading_agencies:
+        heading_agencies = _agency_heading(body) if node.is_heading else []
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):
-        heading_agencies = leading_agencies(body)
-    if directive and not heading_agencies:
-        heading_agencies = directive_subject(body, node.is_heading)
+        heading_agencies = directive_subject(body, False) or leading_agencies(body)
     lead, partners, timeframe = task_agencies(node, heading_agencies)
     if directive and timeframe is None:
         timeframe = deadline_of(text)
@@ -392,9 +393,12 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     for i in range(max(1, head_words), min(len(words), 40)):
         w = words[i]
         prev = words[i - 1]
+        f2 = key(" ".join(words[i:i + 3]))
+        if f2.startswith("trong do ") and prev.endswith(","):
+            cut = i  # "Chủ tịch ... đến Lâm Đồng, trong đó trọng tâm là ..."
+            break
         if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac", "ban", "to", "hoi"):
             continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
-        f2 = key(" ".join(words[i:i + 3]))
         if any(f2 == e or f2.startswith(e + " ") for e in ends):
             cut = i
             break
@@ -490,10 +494,13 @@ def _intro_subject(text: str) -> list[str]:
                 subject = " ".join(words[:i]).strip(" ,;")
                 return [subject] if subject and len(subject.split()) <= 16 else []
         return []
-    mc = re.search(r"(?:^|[,;]\s*)([^,;]{3,80}?)\s+(?:cần|phải)\s", t)
+    mc = re.search(r"(?:^|[,;]\s*)([^,;]{3,80}?)\s+(?:cần|phải)\s.*\bsau\b", t)
     if mc:
         subject = re.sub(r"^(?:để|nhằm)\b.*$", "", mc.group(1).strip(), flags=re.I).strip()
-        return [subject] if subject and len(subject.split()) <= 10 else []
+        # an addressee: an agency, or a province / city named as the actor
+        if subject and len(subject.split()) <= 10 and (
+                0 in head_starts(subject)[1] or re.match(r"(?:thành phố|tỉnh|Thành phố|Tỉnh)\b", subject)):
+            return [subject]
     return []
 
 
