@@ -239,3 +239,19 @@ def test_label_column_is_no_lead():
     tasks = _tasks(extract_record(text))
     assert tasks["I.1"].lead == []
     assert tasks["I.2"].lead == ["Sở Nội vụ"]
+
+
+# ----------------------------------------------------------------------------- evaluation
+EVAL = Path(__file__).resolve().parent.parent / "eval" / "extract"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_evaluate_on_the_grown_dev_set(flatten):
+    from vanban.extract.evaluate import evaluate_extract_inputs
+    scores = evaluate_extract_inputs(EVAL / "dev", text_dir=EVAL / "dev", flatten=flatten)
+    assert scores["documents"] >= 20
+    # floors well under the measured values (docs/extract.md): a regression guard, not a target
+    assert scores["header"]["type"] >= 0.9 and scores["header"]["number"] >= 0.9
+    assert scores["fields"]["purposes"]["f1"] >= 0.9
+    assert scores["fields"]["tasks"]["f1"] >= 0.7
+    assert scores["task_lead_accuracy"] >= 0.6
