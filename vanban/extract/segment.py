@@ -20,6 +20,7 @@ lists are data (``patterns/segment.json``).
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .text import fold, is_syllable, key, load_patterns
@@ -239,9 +240,11 @@ def _segment_body(text: str) -> list[str]:
     seg_start = 0
     seg_marked = False
     caps_ends = {p for p, r in cuts.items() if r in ("caps_end",)}
+    ordered = sorted(cuts)  # cut positions so far, kept sorted (markers add to them)
     for start, end, style, num in markers:
         # the text since the last cut: is it a short heading (no closing punctuation)?
-        prev = max([p for p in cuts if p < start] + [seg_start, 0])
+        k = bisect.bisect_left(ordered, start)
+        prev = max(ordered[k - 1] if k else 0, seg_start)
         before = text[prev:start].rstrip()
         after_stop = before[-1:] in ".;:!?" or before.endswith((".”", ";”", ".)", ":”")) or not before
         heading_before = (start in cuts and cuts[start] != "opening") or any(
@@ -273,10 +276,12 @@ def _segment_body(text: str) -> list[str]:
         elif style == "letter":
             ok = after_stop or heading_before
         else:  # bullet
-            if num in "-–" and _compound_dash(text, start):
-                continue
             ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
+            if ok and num in "-–" and _compound_dash(text, start):
+                continue
         if ok:
+            if start not in cuts:
+                bisect.insort(ordered, start)
             cuts[start] = style
             seg_start = start
             seg_marked = True
@@ -296,10 +301,11 @@ def _segment_body(text: str) -> list[str]:
                 break
     # a heading line followed by its first sentence: "3. Sở Khoa học và Công nghệ Chủ trì, ...",
     # "1. Nguy cơ ô nhiễm môi trường Ghi nhận ..."
-    for pos in sorted(cuts):
+    ordered = sorted(cuts)
+    for k, pos in enumerate(ordered):
         if cuts[pos] not in ("roman", "arabic", "letter", "bullet"):
             continue
-        nxt = min([p for p in cuts if p > pos] + [len(text)])
+        nxt = ordered[k + 1] if k + 1 < len(ordered) else len(text)
         mv = re.match(rf"\S+\s+(?:Về|Đối với)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])", text[pos:nxt])
         if mv:
             # "1. Về tăng trưởng kinh tế: Tỉnh cần ...": a topic heading, then its first sentence
@@ -431,7 +437,7 @@ def _heading_end(seg: str) -> int | None:
     if first_verb is not None:
         return first_verb
     from .agencies import agency_spans
-    names = agency_spans(seg[:300])
+    names = None  # agency spans of the segment, found when first needed
     # a bulleted line is rarely a heading: only a short one ("- Thủy sản ...") may end early
     limit = 7 if re.match(r"[-–+•]", seg) else 18
     for k, (tok, off) in enumerate(toks[:limit]):
@@ -451,6 +457,8 @@ def _heading_end(seg: str) -> int | None:
         if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"]:
             continue
         _, starts = head_starts(seg[off:off + 40])
+        if names is None:
+            names = agency_spans(seg[:300])
         if 0 in starts or any(a < off < b and seg[a:a + 1].isupper() for a, b in names):
             continue  # a name starts here, or goes on ("Bộ Chỉ huy Quân sự tỉnh")
         return off
