@@ -269,7 +269,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     body_paras = paras
 
     ocr_input = any(p.source == "ocr" for p in doc.pages)
-    root = build_tree(body_paras, renumber_roman=ocr_input)
+    root = build_tree(body_paras, renumber_roman=ocr_input, join_broken=not flattened)
     assign_roles(root)
     # a preamble written as a bulleted list ("- Căn cứ Quyết định số ...;") is preamble, not a section
     while root.children and root.children[0].style in ("dash", "plus", "dot") \
@@ -285,7 +285,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         att_kind, att_title, start = attached
         plan_paras = appendix[start:]
         end = next((i for i, p in enumerate(plan_paras) if is_recipients_start(p.text)), len(plan_paras))
-        plan_root = build_tree(plan_paras[:end], renumber_roman=ocr_input)
+        plan_root = build_tree(plan_paras[:end], renumber_roman=ocr_input, join_broken=not flattened)
         assign_roles(plan_root)
         if plan_root.children:
             root, appendix = plan_root, plan_paras[end:]

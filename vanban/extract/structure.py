@@ -109,7 +109,7 @@ def part_heading(text: str) -> tuple[str, str] | None:
     return None
 
 
-def build_tree(paras: list[Para], renumber_roman: bool = False) -> Node:
+def build_tree(paras: list[Para], renumber_roman: bool = False, join_broken: bool = True) -> Node:
     """Nest paragraphs by marker style: a style already open closes back to it (sibling);
     a structural style (roman/arabic/letter) closes every deeper one; bullets nest."""
     number_romans(paras, renumber_roman)
@@ -137,7 +137,8 @@ def build_tree(paras: list[Para], renumber_roman: bool = False) -> Node:
         node = Node(p, p.style, num=p.num or "", parent=stack[-1])
         stack[-1].children.append(node)
         stack.append(node)
-    _join_broken_headings(root)
+    if join_broken:  # (not for re-segmented text: its headings were cut where they end)
+        _join_broken_headings(root)
     _splice_parts(root)
     return root
 
