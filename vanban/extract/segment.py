@@ -413,7 +413,7 @@ def _heading_end(seg: str) -> int | None:
     """Where the heading of a marked segment ends and its first sentence starts: a capitalised
     word after a lower-case one, within the first words, that opens a sentence (a verb such
     as "Chủ trì", or a capitalised word followed by a lower-case one that is no name)."""
-    from .agencies import head_starts
+    from .agencies import agency_spans, head_starts, split_agencies
     m = re.match(r"\S+\s+", seg)
     if not m:
         return None
@@ -436,7 +436,17 @@ def _heading_end(seg: str) -> int | None:
             break
     if first_verb is not None:
         return first_verb
-    from .agencies import agency_spans
+    # the heading's agency named again to open its sentence ("1. Sở Y tế, Sở Nội vụ Sở Y tế chủ trì")
+    spans = agency_spans(seg[:300])
+    if toks and spans and spans[0][0] <= toks[0][1]:
+        first = (split_agencies(seg[spans[0][0]:spans[0][1]]) or [""])[0]
+        fk = key(first)
+        if len(fk) > 5:
+            for k, (tok, off) in enumerate(toks[2:18], start=2):
+                prev = toks[k - 1][0]
+                if tok[:1].isupper() and prev[-1:] not in ",;:." and key(prev) not in ("va", "voi") \
+                        and key(seg[off:off + len(first) + 4]).startswith(fk):
+                    return off
     names = None  # agency spans of the segment, found when first needed
     # a bulleted line is rarely a heading: only a short one ("- Thủy sản ...") may end early
     limit = 7 if re.match(r"[-–+•]", seg) else 18
