@@ -76,7 +76,8 @@ _PARTY_MOTTO = re.compile(r"D\s*A\s*N\s*G\s+C\s*O\s*N\s*G\s+S\s*A\s*N\s+V\s*I\s*
 
 def _stamps() -> list[re.Pattern]:
     """Stamp and e-signature texts (``stamp_texts`` in document.json), matched on folded text."""
-    return [re.compile(rx, re.I) for rx in load_patterns("document")["stamp_texts"]]
+    # case-sensitive: "KHẨN" is a stamp, "khó khăn" is not
+    return [re.compile(rx) for rx in load_patterns("document")["stamp_texts"]]
 
 
 def is_stamp_line(text: str) -> bool:
