@@ -89,6 +89,14 @@ def gazetteer_spans(text: str) -> dict[int, int]:
 
 
 @lru_cache(maxsize=1)
+def _verb_pairs() -> frozenset[str]:
+    """Two-word verbs (diacritic-free) that end a name written in lower case: the verbs that open
+    a sentence (segment.json) and end an addressee (headings.json), "tổ chức" excepted."""
+    words = set(load_patterns("segment")["sentence_openings"]) | set(load_patterns("headings")["subject_ends"])
+    return frozenset(w for w in words if len(w.split()) == 2 and w != "to chuc")
+
+
+@lru_cache(maxsize=1)
 def _inner_words() -> frozenset[str]:
     words = set(load_patterns("agencies")["inner_words"])
     return frozenset(words | {fold(w) for w in words})
@@ -182,6 +190,9 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 continue
             if tok.lower() == "có" and not (j + 1 < len(tokens) and tokens[j + 1][0].lower() == "liên"):
                 break  # "... có liên quan" goes on a name; "... có trách nhiệm" does not
+            if tok[:1].islower() and j + 1 < len(tokens) and \
+                    key(f"{tok} {tokens[j + 1][0]}") in _verb_pairs():
+                break  # "Ủy ban nhân dân xã, phường | tuyên truyền ...": a verb ends the name
             if _is_name_word(tok) and tok not in ".;:":
                 j += 1
                 end = j
