@@ -255,3 +255,31 @@ def test_evaluate_on_the_grown_dev_set(flatten):
     assert scores["fields"]["purposes"]["f1"] >= 0.9
     assert scores["fields"]["tasks"]["f1"] >= 0.7
     assert scores["task_lead_accuracy"] >= 0.6
+
+
+def test_cong_van_with_one_unnumbered_directive():
+    r = _record("cong_van_khong_danh_so.txt")
+    d = r.document
+    assert (d["type"], d["number"], d["issuer"]) == ("Công văn", "3722/VPCP-KTTH", "Văn phòng Chính phủ")
+    assert r.legal_bases == ["120/UBND-KT"]
+    assert len(r.tasks) == 1
+    task = r.tasks[0]
+    assert task.path == ""
+    assert task.lead == ["các Bộ: Tài chính, Xây dựng"]
+    assert task.timeframe == "trước ngày 10 tháng 5 năm 2026"
+    assert (r.signature["title"], r.signature["name"]) == ("PHÓ CHỦ NHIỆM", "Trần Văn Sơn")
+
+
+@pytest.mark.parametrize("name", ["chi_thi.txt", "cong_van_phu_luc.txt", "thong_bao_ket_luan.txt",
+                                  "to_trinh.txt", "quyet_dinh_ke_hoach.txt"])
+def test_wrapped_lines_give_the_same_items(name):
+    """The same documents wrapped at 75 characters (the shape of a scan's OCR text)."""
+    import textwrap
+    text = (KINDS / name).read_text(encoding="utf-8")
+    wrapped = "\n".join(part for line in text.split("\n") for part in (textwrap.wrap(line, 75) or [""]))
+    lines, shaped = extract_record(text), extract_record(wrapped)
+    assert shaped.provenance["input_shape"] == "wrapped-lines"
+    assert shaped.document.get("title") == lines.document.get("title")
+    assert shaped.purposes == lines.purposes
+    assert [(t.path, t.lead, t.partners) for t in shaped.tasks] == [(t.path, t.lead, t.partners) for t in lines.tasks]
+    assert shaped.signature["name"] == lines.signature["name"]

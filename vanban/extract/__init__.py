@@ -394,6 +394,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,
         # Thông báo kết luận, Công văn): its addressees lead
         record.tasks = [make_task(leaf, item_path(leaf), directive=True) for leaf in directive_leaves(root)]
+        if not record.tasks and not root.children:
+            record.tasks = _unnumbered_directive(root)
     if document.get("type") in load_patterns("headings")["non_task_kinds"]:
         # a Tờ trình proposes, a Báo cáo reports: neither assigns work
         record.tasks = []
@@ -420,6 +422,20 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if not root.children:
         record.warnings.append("no numbered sections: not a plan, header and references only")
     return record
+
+
+def _unnumbered_directive(root: Node) -> list:
+    """A directive without numbered items ("... có ý kiến như sau: Giao các Bộ: ... trước ngày
+    10 tháng 5 năm 2026 ..."): its assigning paragraph is one task with path ""."""
+    from .items import make_task
+    for p in root.paras:
+        m = re.search(r"(?:^|:\s+)((?:Giao|Đề nghị|Yêu cầu)\s+\S.*)$", p.text)
+        if not m or (basis_of(p.text) and m.start(1) == 0):
+            continue  # ("Căn cứ ..." itself is no directive; "Xét đề nghị ..., có ý kiến như sau: Giao ..." is)
+        text = m.group(1)
+        para = Para(text=text, refs=p.refs, body=text)
+        return [make_task(Node(para, "directive"), "", directive=True)]
+    return []
 
 
 def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool) -> list:
