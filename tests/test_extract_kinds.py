@@ -82,7 +82,7 @@ def test_chi_thi_directives_to_addressees():
     assert list(tasks) == ["1", "2", "3"]
     # the addressees of a numbered directive lead it; its lettered sub-items belong to it
     assert tasks["1"].lead == ["Thủ trưởng các Sở, ban, ngành", "Chủ tịch Ủy ban nhân dân các xã, phường"]
-    assert tasks["1"].timeframe == "hoàn thành trước ngày 30/6/2026"
+    assert tasks["1"].timeframe == "trước ngày 30/6/2026"  # "hoàn thành" is not part of the deadline
     assert tasks["2"].lead == ["Công an tỉnh"]
     assert tasks["2"].partners == ["Sở Xây dựng", "các đơn vị liên quan"]
     assert tasks["3"].lead == ["Sở Văn hóa, Thể thao và Du lịch", "Báo và Phát thanh, Truyền hình An Bình"]

@@ -367,6 +367,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     lead, partners, timeframe = task_agencies(node, heading_agencies)
     if directive and timeframe is None:
         timeframe = deadline_of(text)
+    if timeframe is None:
+        timeframe = period_of(node.body)
     if directive and not lead:
         lead = intro_lead(node)
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
@@ -419,14 +421,22 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     return split_agencies(subject)
 
 
-_DEADLINE = re.compile(r"\b((?:chậm nhất |hoàn thành |xong )?(?:trước|trong) (?:ngày|tháng|năm|quý) [^;,.]{1,40}?(?:\d{4}|hàng năm|hằng năm))")
+_DEADLINE = re.compile(r"\b((?:chậm nhất )?(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)) "
+                       r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}))")
+_PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?:\s+trở đi)?)\)\s*[.;]?\s*$")
 
 
 def deadline_of(text: str) -> str | None:
-    """Deadline phrases of a directive item ("trước ngày 31/12/2025", "trong tháng 11 năm
-    2025"), joined with "; " in order."""
+    """Deadline phrases of a directive item ("trước ngày 31/12/2025", "(hoàn thành) trong tháng
+    11 năm 2025", "chậm nhất trước ngày ..."), joined with "; " in order."""
     found = dedupe([m.group(1).strip() for m in _DEADLINE.finditer(text)])
     return "; ".join(found) if found else None
+
+
+def period_of(text: str) -> str | None:
+    """A roadmap item's period in parentheses at its end ("... (2025 - 2026).")."""
+    m = _PERIOD_END.search(text)
+    return m.group(1).strip() if m else None
 
 
 def directive_leaves(root: Node) -> list[Node]:
