@@ -154,7 +154,8 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 gz_end = j + gz[j]  # a known name listed next ("..., Cổng Thông tin điện tử tỉnh")
             if tok.lower() in stops:
                 break
-            if gz_end > i and j == gz_end and tok[:1].islower() and tok.lower() not in _UNIT_WORDS:
+            if gz_end > i and j == gz_end and tok[:1].islower() and tok.lower() not in _UNIT_WORDS \
+                    and tok.lower() not in _inner_words():
                 break  # a known name ends here ("các cơ quan thông tấn báo chí | tuyên truyền")
             if tok == ":" and j == i + starts[i] and tokens[i][0].lower() == "các" and j + 1 < len(tokens) \
                     and tokens[j + 1][0][:1].isupper():
