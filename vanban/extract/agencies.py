@@ -59,7 +59,16 @@ def _gazetteer_matcher():
     nlp = _nlp()
     gz = load_patterns("gazetteer")
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    phrases = {tuple(t[0] for t in tokenize(n)) for n in gz["names"] + gz["categories"]}
+    names = gz["names"] + gz["categories"]
+    # both tone placements of oa/oe/uy syllables ("ủy" / "uỷ", "hóa" / "hoá") are in use
+    swaps = {"ủy": "uỷ", "hóa": "hoá", "thủy": "thuỷ", "hòa": "hoà"}
+    variants = []
+    for n in names:
+        v = n
+        for a, b in swaps.items():
+            v = v.replace(a, b).replace(a.capitalize(), b.capitalize())
+        variants.append(v)
+    phrases = {tuple(t[0] for t in tokenize(n)) for n in names + variants}
     matcher.add("AGENCY", [Doc(nlp.vocab, words=list(p)) for p in sorted(phrases) if p])
     return matcher
 

@@ -403,7 +403,14 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if f2.startswith("trong do ") and prev.endswith(","):
             cut = i  # "Chủ tịch ... đến Lâm Đồng, trong đó trọng tâm là ..."
             break
-        if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac", "ban", "to", "hoi"):
+        if prev.endswith(":") and i > 1 and not re.match(r"[Cc]ác\s+\S+:$", " ".join(words[i - 2:i])):
+            cut = i  # "Giao Đảng uỷ Chính phủ: (i) Chỉ đạo ..."
+            break
+        if f2.startswith("nhat la ") and prev.endswith(","):
+            cut = i  # "Cấp uỷ, chính quyền địa phương các cấp, nhất là thành phố Hà Nội ..."
+            break
+        if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
+                or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")):
             continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
         if any(f2 == e or f2.startswith(e + " ") for e in ends):
             cut = i
