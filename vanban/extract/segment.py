@@ -398,6 +398,11 @@ def _compound_dash(text: str, pos: int) -> bool:
         return False
     if left[0].isdigit() and right[0].isdigit():
         return True  # "2021 - 2030"
+    before = text[max(0, pos - 30):pos].split()
+    after = text[pos + 1:pos + 40].split()
+    if before and after[1:] and before[-1][:1].isupper() and after[0][:1].isupper() and after[1][:1].isupper() \
+            and after[0].isalpha() and not after[0].isupper():
+        return True  # "Hòa Bình - Mộc Châu": a place pair
     from .agencies import gazetteer_spans, tokenize
     a = text.rfind(" ", 0, max(0, pos - 60)) + 1
     window = text[a:pos + 60]
@@ -456,8 +461,10 @@ def _heading_end(seg: str) -> int | None:
         prev = toks[k - 1][0]
         if prev in ("-", "–") and k >= 2:
             prev = toks[k - 2][0]  # "truyền thông - giáo dục": a dash inside the heading
-        if prev[-1:] in ".;:!?,\"”)" or not prev[:1].isalnum():
+        if prev[-1:] in ".;:!?\"”)" or not prev[:1].isalnum():
             return None  # the heading part is over (or was never there)
+        if prev.endswith(","):
+            continue  # "sơ chế, chế biến, xuất khẩu": a list inside the heading
         if not tok[:1].isupper() or tok.isupper() or not re.match(r"\w", prev):
             continue
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
