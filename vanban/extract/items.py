@@ -354,7 +354,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     body = node.body
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
     mh = re.match(r"([^:;.]{3,90}:)\s+[\"“(]?[A-ZĐÀ-Ỹi]", body)
-    if not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
+    if directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
             and not _LABEL.match(fold(mh.group(1)).lower()) and not re.match(r"[Cc]ác\s+\w+\s*:", mh.group(1)):
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     title = item_text(title)
