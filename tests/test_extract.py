@@ -198,7 +198,10 @@ def test_cong_van_gives_a_record_with_what_it_has():
     assert rec.legal_bases == ["456/BYT-DP"]
     ref = rec.references[0]
     assert (ref.kind, ref.date, ref.issuer, ref.basis) == ("Công văn", "2025-03-01", "Bộ Y tế", "Thực hiện")
-    assert rec.tasks == [] and rec.purposes == []
+    # its one unnumbered request ("Giao Sở Y tế chủ trì ...") is its task (issue 13)
+    assert [(t.path, t.lead, t.partners, t.timeframe) for t in rec.tasks] == [
+        ("", ["Sở Y tế"], ["các cơ quan liên quan"], "trước ngày 15/3/2025")]
+    assert rec.purposes == []
     assert rec.signature["name"] == "Nguyễn Văn An" and rec.signature["title"] == "PHÓ CHỦ TỊCH"
     validate_record(rec.to_dict())
 

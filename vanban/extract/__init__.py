@@ -192,7 +192,7 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
             # unmarked addressee lines (list dashes lost) continue a list that ends in ";"
             listed = style is None and len(t) < 90 and not key(t).startswith(_BODY_START) \
                 and (not out or t[-1:] in ";.") and (not out or out_ends[-1] == ";")
-            if len(t) >= 120 or t[-1:] not in ";.," or not (bullet or listed):
+            if len(t) >= 300 or t[-1:] not in ";.," or not (bullet or listed):
                 break
             out.append(parse_marker(t)[3].strip(" ;.,"))
             out_ends.append(t[-1:])
@@ -274,7 +274,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     body_paras = paras
 
     ocr_input = any(p.source == "ocr" for p in doc.pages)
-    root = build_tree(body_paras, renumber_roman=ocr_input)
+    root = build_tree(body_paras, renumber_roman=ocr_input, join_broken=not flattened)
     assign_roles(root)
     # a preamble written as a bulleted list ("- Căn cứ Quyết định số ...;") is preamble, not a section
     while root.children and root.children[0].style in ("dash", "plus", "dot") \
@@ -290,7 +290,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         att_kind, att_title, start = attached
         plan_paras = appendix[start:]
         end = next((i for i, p in enumerate(plan_paras) if is_recipients_start(p.text)), len(plan_paras))
-        plan_root = build_tree(plan_paras[:end], renumber_roman=ocr_input)
+        plan_root = build_tree(plan_paras[:end], renumber_roman=ocr_input, join_broken=not flattened)
         assign_roles(plan_root)
         if plan_root.children:
             root, appendix = plan_root, plan_paras[end:]
@@ -354,6 +354,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         role = top.role
         if role in ("purposes", "requirements", "purposes_requirements"):
             for text, its_paras, group in leaf_items(top):
+                if group.role == "other":
+                    continue
                 if group.role == "objectives":
                     # goals nested in the purposes section ("I. MỤC ĐÍCH, YÊU CẦU" > "3. Mục tiêu")
                     text = strip_role_label(item_text(text))
@@ -397,12 +399,19 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,
         # Thông báo kết luận, Công văn): its addressees lead
         record.tasks = [make_task(leaf, item_path(leaf), directive=True) for leaf in directive_leaves(root)]
+        if not record.tasks and not root.children:
+            record.tasks = _unnumbered_directive(root)
+    if document.get("type") in load_patterns("headings")["non_task_kinds"]:
+        # a Tờ trình proposes, a Báo cáo reports: neither assigns work
+        record.tasks = []
+        tasks_elsewhere = False
     listed = _appendix_list_tasks(appendix, ocr_input, directive)
     if listed:
         # "PHỤ LỤC" with numbered tasks and "Đơn vị chủ trì: ..." / "Đơn vị phối hợp: ..." labels
         record.tasks.extend(listed)
     record.tasks.extend(table_tasks)
-    if (not record.tasks or tasks_elsewhere) and not table_tasks:
+    if ((not record.tasks or tasks_elsewhere) and not table_tasks
+            and document.get("type") not in load_patterns("headings")["non_task_kinds"]):
         # tasks in an appendix table (after the signature, or in the body when the closing
         # block was not recognised)
         known = [d.agency for d in record.duties if d.agency] + [a for t in record.tasks for a in t.lead]
@@ -420,6 +429,20 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if not root.children:
         record.warnings.append("no numbered sections: not a plan, header and references only")
     return record
+
+
+def _unnumbered_directive(root: Node) -> list:
+    """A directive without numbered items ("... có ý kiến như sau: Giao các Bộ: ... trước ngày
+    10 tháng 5 năm 2026 ..."): its assigning paragraph is one task with path ""."""
+    from .items import make_task
+    for p in root.paras:
+        m = re.search(r"(?:^|:\s+)((?:Giao|Đề nghị|Yêu cầu)\s+\S.*)$", p.text)
+        if not m or (basis_of(p.text) and m.start(1) == 0):
+            continue  # ("Căn cứ ..." itself is no directive; "Xét đề nghị ..., có ý kiến như sau: Giao ..." is)
+        text = m.group(1)
+        para = Para(text=text, refs=p.refs, body=text)
+        return [make_task(Node(para, "directive"), "", directive=True)]
+    return []
 
 
 def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool) -> list:

@@ -59,7 +59,16 @@ def _gazetteer_matcher():
     nlp = _nlp()
     gz = load_patterns("gazetteer")
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    phrases = {tuple(t[0] for t in tokenize(n)) for n in gz["names"] + gz["categories"]}
+    names = gz["names"] + gz["categories"]
+    # both tone placements of oa/oe/uy syllables ("ủy" / "uỷ", "hóa" / "hoá") are in use
+    swaps = {"ủy": "uỷ", "hóa": "hoá", "thủy": "thuỷ", "hòa": "hoà"}
+    variants = []
+    for n in names:
+        v = n
+        for a, b in swaps.items():
+            v = v.replace(a, b).replace(a.capitalize(), b.capitalize())
+        variants.append(v)
+    phrases = {tuple(t[0] for t in tokenize(n)) for n in names + variants}
     matcher.add("AGENCY", [Doc(nlp.vocab, words=list(p)) for p in sorted(phrases) if p])
     return matcher
 
@@ -86,6 +95,14 @@ def gazetteer_spans(text: str) -> dict[int, int]:
     for _, s, e in _gazetteer_matcher()(_make_doc(tokens)):
         out[s] = max(out.get(s, 0), e - s)
     return out
+
+
+@lru_cache(maxsize=1)
+def _verb_pairs() -> frozenset[str]:
+    """Two-word verbs (diacritic-free) that end a name written in lower case: the verbs that open
+    a sentence (segment.json) and end an addressee (headings.json), "tổ chức" excepted."""
+    words = set(load_patterns("segment")["sentence_openings"]) | set(load_patterns("headings")["subject_ends"])
+    return frozenset(w for w in words if len(w.split()) == 2 and w != "to chuc")
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +163,9 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 gz_end = j + gz[j]  # a known name listed next ("..., Cổng Thông tin điện tử tỉnh")
             if tok.lower() in stops:
                 break
+            if gz_end > i and j == gz_end and tok[:1].islower() and tok.lower() not in _UNIT_WORDS \
+                    and tok.lower() not in _inner_words():
+                break  # a known name ends here ("các cơ quan thông tấn báo chí | tuyên truyền")
             if tok == ":" and j == i + starts[i] and tokens[i][0].lower() == "các" and j + 1 < len(tokens) \
                     and tokens[j + 1][0][:1].isupper():
                 j += 1  # "Các Bộ: Quốc phòng, Công an": a shared head with its members listed
@@ -169,9 +189,20 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                     j += 1
                     continue
                 break
+            if tok == "-" and j + 1 < len(tokens) and key(tokens[j + 1][0]) in ("co", "thuong", "don"):
+                break  # "Sở Tài chính - Cơ quan thường trực ...": an apposition, not the name
+            if tok.lower() == "của" and j + 1 < len(tokens) and tokens[j + 1][0][:1].isupper() \
+                    and head_starts(" ".join(t[0] for t in tokens[j + 1:j + 4]))[1].get(0):
+                j += 1  # "các đơn vị của Bộ Nông nghiệp và Môi trường"
+                continue
             if tok == "-" and j + 1 < len(tokens) and tokens[j + 1][0][:1].isupper():
                 j += 1
                 continue
+            if tok.lower() == "có" and not (j + 1 < len(tokens) and tokens[j + 1][0].lower() == "liên"):
+                break  # "... có liên quan" goes on a name; "... có trách nhiệm" does not
+            if tok[:1].islower() and j + 1 < len(tokens) and \
+                    key(f"{tok} {tokens[j + 1][0]}") in _verb_pairs():
+                break  # "Ủy ban nhân dân xã, phường | tuyên truyền ...": a verb ends the name
             if _is_name_word(tok) and tok not in ".;:":
                 j += 1
                 end = j
@@ -199,6 +230,8 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+_UNIT_WORDS = {"liên", "tỉnh", "thành", "huyện", "quận", "xã", "phường", "thị", "cấp", "các", "và", "có", "trung",
+               "khu", "vực", "đặc", "trực", "thuộc"}
 _SPLIT_SEMI = re.compile(r"\s*;\s*")
 _SHARED_HEAD_LIST = re.compile(r"^[Cc]ác\s+(?:\w+\s+){0,2}?\w+\s*:\s+[A-ZĐÀ-Ỹ]")
 

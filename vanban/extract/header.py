@@ -76,7 +76,8 @@ _PARTY_MOTTO = re.compile(r"D\s*A\s*N\s*G\s+C\s*O\s*N\s*G\s+S\s*A\s*N\s+V\s*I\s*
 
 def _stamps() -> list[re.Pattern]:
     """Stamp and e-signature texts (``stamp_texts`` in document.json), matched on folded text."""
-    return [re.compile(rx, re.I) for rx in load_patterns("document")["stamp_texts"]]
+    # case-sensitive: "KHẨN" is a stamp, "khó khăn" is not
+    return [re.compile(rx) for rx in load_patterns("document")["stamp_texts"]]
 
 
 def is_stamp_line(text: str) -> bool:
@@ -317,7 +318,7 @@ def _copy_case(target: str, source: str) -> str:
     return "".join(out)
 
 
-_AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q|TM\s*/)\s*\.\s*")
+_AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q|TM\s*/|[KT]/[TML])\s*[./]?\s+(?=[A-ZĐÀ-Ỹ]{2})")
 _NAME = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,5})\s*$")
 _TITLE_WORDS = ("PHÓ CHỦ TỊCH", "CHỦ TỊCH", "PHÓ GIÁM ĐỐC", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG",
                 "PHÓ CHÁNH VĂN PHÒNG", "PHÓ THỦ TƯỚNG", "THỨ TRƯỞNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "BÍ THƯ",

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
-from .agencies import agency_spans, dedupe, head_starts, normalize_agency, split_agencies
+from .agencies import agency_spans, dedupe, head_starts, is_label, normalize_agency, split_agencies
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -186,6 +186,7 @@ def leading_agencies(text: str) -> list[str]:
 
 def _agency_heading(body: str) -> list[str]:
     t = body.strip().rstrip(":").strip()
+    t = re.sub(r"^(?:Trách nhiệm của|Nhiệm vụ của)\s+", "", t)
     t = re.sub(r"\s*\(.*?\)\s*$", "", t)
     t = re.sub(r"^(?:Đề nghị|De nghi)\s+", "", t)
     tokens, starts = head_starts(t)
@@ -226,7 +227,7 @@ def _label_agencies(value: str) -> list[str]:
         return names
     v = strip_end_mark(value).strip(" .,:;")
     words = v.split()
-    if v[:1].isupper() and 2 <= len(words) <= 8 and all(is_syllable(w) for w in words) \
+    if v[:1].isupper() and 2 <= len(words) <= 8 and all(is_syllable(w) for w in words) and not is_label(v) \
             and not re.search(r"\b(?:chu tri|phoi hop|thuc hien)\b", fold(v).lower()):
         return [v]
     return []
@@ -352,16 +353,22 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     paras = node.all_paras()
     body = node.body
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
+    mh = re.match(r"([^:;.]{3,90}:)\s+[\"“(]?[A-ZĐÀ-Ỹi]", body)
+    if directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
+            and not _LABEL.match(fold(mh.group(1)).lower()) and not re.match(r"[Cc]ác\s+\w+\s*:", mh.group(1)):
+        title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     title = item_text(title)
     text = item_text(" ".join(p.body if p is not node.para else body for p in paras))
-    heading_agencies = _agency_heading(body) if node.is_heading else []
+    heading_agencies = directive_subject(body, node.is_heading) if directive else []
+    if not heading_agencies:
+        heading_agencies = _agency_heading(body) if node.is_heading else []
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):
-        heading_agencies = leading_agencies(body)
-    if directive and not heading_agencies:
-        heading_agencies = directive_subject(body, node.is_heading)
+        heading_agencies = directive_subject(body, False) or leading_agencies(body)
     lead, partners, timeframe = task_agencies(node, heading_agencies)
     if directive and timeframe is None:
         timeframe = deadline_of(text)
+    if timeframe is None:
+        timeframe = period_of(node.body)
     if directive and not lead:
         lead = intro_lead(node)
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
@@ -382,18 +389,29 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     if not t:
         return []
     tokens, starts = head_starts(t)
-    if 0 not in starts:
-        return []
-    head_words = len(t[:tokens[starts[0] - 1][2]].split()) if starts[0] <= len(tokens) else 1
+    if 0 not in starts and not (1 in starts and key(tokens[0][0]) in ("cac", "nhung")):
+        return []  # "Các bệnh viện ..." opens with a head after "Các"
+    first = 0 if 0 in starts else 1
+    head_words = len(t[:tokens[first + starts[first] - 1][2]].split())
     ends = load_patterns("headings")["subject_ends"]
     words = t.split()
     cut = None
     for i in range(max(1, head_words), min(len(words), 40)):
         w = words[i]
         prev = words[i - 1]
-        if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac", "ban", "to", "hoi"):
-            continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
         f2 = key(" ".join(words[i:i + 3]))
+        if f2.startswith("trong do ") and prev.endswith(","):
+            cut = i  # "Chủ tịch ... đến Lâm Đồng, trong đó trọng tâm là ..."
+            break
+        if prev.endswith(":") and i > 1 and not re.match(r"[Cc]ác\s+\S+:$", " ".join(words[i - 2:i])):
+            cut = i  # "Giao Đảng uỷ Chính phủ: (i) Chỉ đạo ..."
+            break
+        if f2.startswith("nhat la ") and prev.endswith(","):
+            cut = i  # "Cấp uỷ, chính quyền địa phương các cấp, nhất là thành phố Hà Nội ..."
+            break
+        if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
+                or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")):
+            continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
         if any(f2 == e or f2.startswith(e + " ") for e in ends):
             cut = i
             break
@@ -403,21 +421,29 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         subject = t
     else:
         spans = agency_spans(t)
-        subject = t[:spans[0][1]] if spans and spans[0][0] == 0 else ""
+        subject = t[:spans[0][1]] if spans and spans[0][0] <= tokens[first][1] else ""
     subject = subject.strip().rstrip(":").strip(" ,;")
     if not subject or len(subject.split()) > 40:
         return []
     return split_agencies(subject)
 
 
-_DEADLINE = re.compile(r"\b((?:chậm nhất |hoàn thành |xong )?(?:trước|trong) (?:ngày|tháng|năm|quý) [^;,.]{1,40}?(?:\d{4}|hàng năm|hằng năm))")
+_DEADLINE = re.compile(r"\b((?:chậm nhất )?(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)) "
+                       r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}))")
+_PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?:\s+trở đi)?)\)\s*[.;]?\s*$")
 
 
 def deadline_of(text: str) -> str | None:
-    """Deadline phrases of a directive item ("trước ngày 31/12/2025", "trong tháng 11 năm
-    2025"), joined with "; " in order."""
+    """Deadline phrases of a directive item ("trước ngày 31/12/2025", "(hoàn thành) trong tháng
+    11 năm 2025", "chậm nhất trước ngày ..."), joined with "; " in order."""
     found = dedupe([m.group(1).strip() for m in _DEADLINE.finditer(text)])
     return "; ".join(found) if found else None
+
+
+def period_of(text: str) -> str | None:
+    """A roadmap item's period in parentheses at its end ("... (2025 - 2026).")."""
+    m = _PERIOD_END.search(text)
+    return m.group(1).strip() if m else None
 
 
 def directive_leaves(root: Node) -> list[Node]:
@@ -436,10 +462,23 @@ def directive_leaves(root: Node) -> list[Node]:
                 continue
             if n.excluded or any(a.excluded for a in _ancestors(n)):
                 continue
-            if any(key(a.body).startswith(assessing) for a in [n] + list(_ancestors(n)) if a.para is not None):
+            if key(n.body).startswith(assessing):
                 continue  # "1. Về đánh giá tình hình ..." assesses, assigns nothing
+            if any(key(a.body).startswith(assessing) for a in _ancestors(n) if a.para is not None) \
+                    and not _work_intro(n):
+                continue  # items of "I. ĐÁNH GIÁ CHUNG" assess, unless introduced as work
             out.append(n)
     return out
+
+
+def _work_intro(node: Node) -> bool:
+    """The list ``node`` belongs to is introduced as work ("... cần tập trung thực hiện tốt một
+    số nhiệm vụ sau:")."""
+    parent = node.parent
+    if parent is None or not parent.paras:
+        return False
+    intro = parent.paras[-1].text.rstrip()
+    return intro.endswith(":") and bool(re.search(r"nhiem vu|giai phap|yeu cau|can tap trung", key(intro)))
 
 
 def intro_lead(node: Node) -> list[str]:
@@ -476,10 +515,13 @@ def _intro_subject(text: str) -> list[str]:
                 subject = " ".join(words[:i]).strip(" ,;")
                 return [subject] if subject and len(subject.split()) <= 16 else []
         return []
-    mc = re.search(r"(?:^|[,;]\s*)([^,;]{3,80}?)\s+(?:cần|phải)\s", t)
+    mc = re.search(r"(?:^|[,;]\s*)([^,;]{3,80}?)\s+(?:cần|phải)\s.*\bsau\b", t)
     if mc:
         subject = re.sub(r"^(?:để|nhằm)\b.*$", "", mc.group(1).strip(), flags=re.I).strip()
-        return [subject] if subject and len(subject.split()) <= 10 else []
+        # an addressee: an agency, or a province / city named as the actor
+        if subject and len(subject.split()) <= 10 and (
+                0 in head_starts(subject)[1] or re.match(r"(?:thành phố|tỉnh|Thành phố|Tỉnh)\b", subject)):
+            return [subject]
     return []
 
 

@@ -36,9 +36,10 @@ _NAME_OPENINGS = {"thành phố", "nhà nước", "trung ương", "tỉnh ủy",
 _OPEN_ENDINGS = {"vào", "về", "theo", "từ", "đến", "trên", "thuộc", "là", "được", "bằng", "giữa"}
 _RUN_ON_WORDS = {"và", "của", "cho", "với", "trong", "tại", "để", "các", "những", "hoặc"}
 
-STYLE_RANK = {"part": -1, "roman": 0, "arabic1": 1, "arabic2": 2, "arabic3": 3, "arabic4": 4, "arabicp": 4.5,
+STYLE_RANK = {"part": -1, "roman": 0, "arabic1": 1, "arabic2": 2, "arabic3": 3, "arabic4": 4, "paren": 4.5,
               "letter": 5, "dash": 6, "plus": 7, "dot": 8}
-#: "(1)", "(2)": numbered items in parentheses, one level below the arabic numbering around them
+#: "(1)", "(2)": numbered items in parentheses, sub-items one level below the arabic numbering
+#: around them (like lettered items: they belong to the task above them)
 _ARABIC_PAREN = re.compile(r"^\((\d{1,2})\)\s*(?=[A-ZĐÀ-Ỹ\"“])")
 
 
@@ -93,7 +94,7 @@ def parse_marker(text: str) -> tuple[str | None, str | None, str | None, str]:
         return m.group().strip(), "arabic1", "1", text[m.end():].strip()
     m = _ARABIC_PAREN.match(text)
     if m and len(text) > 6:
-        return m.group().strip(), "arabicp", m.group(1), text[m.end():].strip()
+        return m.group().strip(), "paren", m.group(1), text[m.end():].strip()
     m = _LETTER.match(text)
     if m and len(text) > 4:
         return m.group().strip(), "letter", m.group(1), text[m.end():].strip()

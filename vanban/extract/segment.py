@@ -20,6 +20,7 @@ lists are data (``patterns/segment.json``).
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .text import fold, is_syllable, key, load_patterns
@@ -33,6 +34,7 @@ _TOKEN = re.compile(r"\S+")
 
 _ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")
 _ARABIC = re.compile(rf"(?<!\S)(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}\.?|\d{{1,2}}[.)])\s+(?=[\"“(]?[{_UP}a-zđà-ỹ])")
+_PAREN = re.compile(rf"(?<!\S)\((\d{{1,2}})\)\s+(?=[\"“]?[{_UP}])")
 _LETTER = re.compile(r"(?<!\S)([a-zđ])\)\s+(?=\S)")
 _BULLET = re.compile(rf"(?<!\S)([-–+•])\s+(?=[\"“(]?[{_UP}0-9])")
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
@@ -61,7 +63,7 @@ def needs_segmenting(lines: list[str]) -> bool:
     if not lines:
         return False
     total = sum(len(ln) for ln in lines)
-    return total >= 600 and (len(lines) <= 3 or total / len(lines) > 1200)
+    return total >= 300 and (len(lines) <= 3 or total / len(lines) > 1200)
 
 
 def _is_caps_word(tok: str) -> bool:
@@ -127,7 +129,7 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     signer's name."""
     f = fold(text)
     m = re.search(r"\bNoi nhan\s*:", f)
-    sig = re.search(r"(?<!\S)(?:TM|KT|TL|TUQ|Q)\.\s+[A-ZĐ]{2,}", text)
+    sig = re.search(r"(?<!\S)(?:TM|KT|TL|TUQ|Q|[KT]/[TML])\.?\s+[A-ZĐ]{2,}", text)
     starts = [x.start() for x in (m, sig) if x]
     if not starts:
         return None
@@ -149,10 +151,14 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     # the name: up to five capitalised words ("Phạm Minh Chính"), not the caps kind after it
     end = best
     n = 0
-    for mw in re.finditer(r"\S+", text[best:best + 120]):
+    words = list(re.finditer(r"\S+", text[best:best + 120]))
+    for k, mw in enumerate(words):
         w = mw.group()
         if not (w[:1].isupper() and w[1:].isalpha() and w[1:].islower()) or n == 5:
             break
+        nxt = words[k + 1].group() if k + 1 < len(words) else ""
+        if n >= 2 and nxt[:1].islower():
+            break  # "Phạm Minh Chính | Thông báo ...": a sentence starts after the name
         end = best + mw.end()
         n += 1
     if text[end:end + 4].strip().startswith("/"):
@@ -191,6 +197,9 @@ def _segment_body(text: str) -> list[str]:
         me = re.search(rf"[.]\s+(?=[\"“(]?[{_UP}])", text[m.end():m.end() + 2500])
         if me:
             cuts.setdefault(m.end() + me.end(), "addressees_end")
+    for rx in _PATS["paragraph_openings"]:
+        for m in re.finditer(rx, text):
+            cuts.setdefault(m.start(), "opening")
     for m in _NUMBER_LINE.finditer(text[:3000]):
         cuts.setdefault(m.end(), "number_end")
     for m in _PLACE_DATE.finditer(text):
@@ -221,7 +230,8 @@ def _segment_body(text: str) -> list[str]:
         cuts[m.start()] = "article"
     # list markers, decided left to right (continuity of numbering)
     markers = []
-    for rx, style in ((_ROMAN, "roman"), (_ARABIC, "arabic"), (_LETTER, "letter"), (_BULLET, "bullet")):
+    for rx, style in ((_ROMAN, "roman"), (_ARABIC, "arabic"), (_PAREN, "letter"), (_LETTER, "letter"),
+                      (_BULLET, "bullet")):
         for m in rx.finditer(text):
             markers.append((m.start(), m.end(), style, m.group(1)))
     markers.sort()
@@ -230,9 +240,11 @@ def _segment_body(text: str) -> list[str]:
     seg_start = 0
     seg_marked = False
     caps_ends = {p for p, r in cuts.items() if r in ("caps_end",)}
+    ordered = sorted(cuts)  # cut positions so far, kept sorted (markers add to them)
     for start, end, style, num in markers:
         # the text since the last cut: is it a short heading (no closing punctuation)?
-        prev = max([p for p in cuts if p < start] + [seg_start, 0])
+        k = bisect.bisect_left(ordered, start)
+        prev = max(ordered[k - 1] if k else 0, seg_start)
         before = text[prev:start].rstrip()
         after_stop = before[-1:] in ".;:!?" or before.endswith((".”", ";”", ".)", ":”")) or not before
         heading_before = (start in cuts and cuts[start] != "opening") or any(
@@ -244,7 +256,7 @@ def _segment_body(text: str) -> list[str]:
             after = text[end:end + 40]
             caps_after = bool(re.match(rf"[\"“(]?[{_UP}]{{2,}}", after)) or bool(_CAPS_WORD.fullmatch(after.split()[0]) if after.split() else False)
             # the next numeral (a document may start at II.); a caps heading may skip one
-            if value and (value == last_roman + 1 or (caps_after and last_roman < value <= last_roman + 2)) \
+            if value and (value == last_roman + 1 or (caps_after and last_roman <= value <= last_roman + 2)) \
                     and (caps_after or after_stop or heading_before):
                 ok = True
                 last_roman = value
@@ -264,10 +276,12 @@ def _segment_body(text: str) -> list[str]:
         elif style == "letter":
             ok = after_stop or heading_before
         else:  # bullet
-            if num in "-–" and _compound_dash(text, start):
-                continue
             ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
+            if ok and num in "-–" and _compound_dash(text, start):
+                continue
         if ok:
+            if start not in cuts:
+                bisect.insort(ordered, start)
             cuts[start] = style
             seg_start = start
             seg_marked = True
@@ -287,10 +301,16 @@ def _segment_body(text: str) -> list[str]:
                 break
     # a heading line followed by its first sentence: "3. Sở Khoa học và Công nghệ Chủ trì, ...",
     # "1. Nguy cơ ô nhiễm môi trường Ghi nhận ..."
-    for pos in sorted(cuts):
+    ordered = sorted(cuts)
+    for k, pos in enumerate(ordered):
         if cuts[pos] not in ("roman", "arabic", "letter", "bullet"):
             continue
-        nxt = min([p for p in cuts if p > pos] + [len(text)])
+        nxt = ordered[k + 1] if k + 1 < len(ordered) else len(text)
+        mv = re.match(rf"\S+\s+(?:Về|Đối với)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])", text[pos:nxt])
+        if mv:
+            # "1. Về tăng trưởng kinh tế: Tỉnh cần ...": a topic heading, then its first sentence
+            cuts.setdefault(pos + mv.end(), "heading_end")
+            continue
         cut = _heading_end(text[pos:nxt])
         if cut:
             cuts.setdefault(pos + cut, "heading_end")
@@ -363,6 +383,8 @@ def _open(open_numbers: list[list[int]], parts: list[int]) -> list[list[int]]:
 def _looks_like_quantity(text: str, start: int, end: int, num: str) -> bool:
     """"năm 2025. Các" is no marker (years are 4 digits and never match); "1.000 người" and
     "khoản 2. " or "Điều 3." inside a sentence are not either."""
+    if text[max(0, start - 3):start].strip()[-1:] in ".;:!?":
+        return False  # "... kinh tế số. 2. Yêu cầu": a sentence ended before the number
     before = key(text[max(0, start - 12):start]).split()
     return bool(before) and before[-1] in _PATS["number_labels"]
 
@@ -376,6 +398,11 @@ def _compound_dash(text: str, pos: int) -> bool:
         return False
     if left[0].isdigit() and right[0].isdigit():
         return True  # "2021 - 2030"
+    before = text[max(0, pos - 30):pos].split()
+    after = text[pos + 1:pos + 40].split()
+    if before and after[1:] and before[-1][:1].isupper() and after[0][:1].isupper() and after[1][:1].isupper() \
+            and after[0].isalpha() and not after[0].isupper():
+        return True  # "Hòa Bình - Mộc Châu": a place pair
     from .agencies import gazetteer_spans, tokenize
     a = text.rfind(" ", 0, max(0, pos - 60)) + 1
     window = text[a:pos + 60]
@@ -391,7 +418,7 @@ def _heading_end(seg: str) -> int | None:
     """Where the heading of a marked segment ends and its first sentence starts: a capitalised
     word after a lower-case one, within the first words, that opens a sentence (a verb such
     as "Chủ trì", or a capitalised word followed by a lower-case one that is no name)."""
-    from .agencies import head_starts
+    from .agencies import agency_spans, head_starts, split_agencies
     m = re.match(r"\S+\s+", seg)
     if not m:
         return None
@@ -402,7 +429,8 @@ def _heading_end(seg: str) -> int | None:
         prev = toks[k - 1][0]
         if prev[-1:] in ".:!?\"”)":
             break
-        if key(prev) in _PATS["name_heads"] or not prev[:1].isalpha():
+        if (key(prev) in _PATS["name_heads"] and (prev[:1].isupper() or key(prev) in ("ban", "dong"))) \
+                or not prev[:1].isalpha():
             continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         pair = key(f"{tok} {nxt}")
@@ -413,17 +441,31 @@ def _heading_end(seg: str) -> int | None:
             break
     if first_verb is not None:
         return first_verb
-    from .agencies import agency_spans
-    names = agency_spans(seg[:300])
-    for k, (tok, off) in enumerate(toks[:18]):
+    # the heading's agency named again to open its sentence ("1. Sở Y tế, Sở Nội vụ Sở Y tế chủ trì")
+    spans = agency_spans(seg[:300])
+    if toks and spans and spans[0][0] <= toks[0][1]:
+        first = (split_agencies(seg[spans[0][0]:spans[0][1]]) or [""])[0]
+        fk = key(first)
+        if len(fk) > 5:
+            for k, (tok, off) in enumerate(toks[2:18], start=2):
+                prev = toks[k - 1][0]
+                if tok[:1].isupper() and prev[-1:] not in ",;:." and key(prev) not in ("va", "voi") \
+                        and key(seg[off:off + len(first) + 4]).startswith(fk):
+                    return off
+    names = None  # agency spans of the segment, found when first needed
+    # a bulleted line is rarely a heading: only a short one ("- Thủy sản ...") may end early
+    limit = 7 if re.match(r"[-–+•]", seg) else 18
+    for k, (tok, off) in enumerate(toks[:limit]):
         if k == 0:
             continue
         prev = toks[k - 1][0]
         if prev in ("-", "–") and k >= 2:
             prev = toks[k - 2][0]  # "truyền thông - giáo dục": a dash inside the heading
-        if prev[-1:] in ".;:!?,\"”)" or not prev[:1].isalpha():
+        if prev[-1:] in ".;:!?\"”)" or not prev[:1].isalnum():
             return None  # the heading part is over (or was never there)
-        if not tok[:1].isupper() or tok.isupper() or not prev.isalpha():
+        if prev.endswith(","):
+            continue  # "sơ chế, chế biến, xuất khẩu": a list inside the heading
+        if not tok[:1].isupper() or tok.isupper() or not re.match(r"\w", prev):
             continue
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         pair = key(f"{tok} {nxt}")
@@ -432,7 +474,9 @@ def _heading_end(seg: str) -> int | None:
         if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"]:
             continue
         _, starts = head_starts(seg[off:off + 40])
-        if 0 in starts or any(a < off < b for a, b in names):
+        if names is None:
+            names = agency_spans(seg[:300])
+        if 0 in starts or any(a < off < b and seg[a:a + 1].isupper() for a, b in names):
             continue  # a name starts here, or goes on ("Bộ Chỉ huy Quân sự tỉnh")
         return off
     return None

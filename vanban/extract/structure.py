@@ -109,7 +109,7 @@ def part_heading(text: str) -> tuple[str, str] | None:
     return None
 
 
-def build_tree(paras: list[Para], renumber_roman: bool = False) -> Node:
+def build_tree(paras: list[Para], renumber_roman: bool = False, join_broken: bool = True) -> Node:
     """Nest paragraphs by marker style: a style already open closes back to it (sibling);
     a structural style (roman/arabic/letter) closes every deeper one; bullets nest."""
     number_romans(paras, renumber_roman)
@@ -137,7 +137,8 @@ def build_tree(paras: list[Para], renumber_roman: bool = False) -> Node:
         node = Node(p, p.style, num=p.num or "", parent=stack[-1])
         stack[-1].children.append(node)
         stack.append(node)
-    _join_broken_headings(root)
+    if join_broken:  # (not for re-segmented text: its headings were cut where they end)
+        _join_broken_headings(root)
     _splice_parts(root)
     return root
 
@@ -253,6 +254,8 @@ def _assign(node: Node, role: str, scope: str | None, pats: dict) -> None:
                 node.role = role = "purposes"
             elif _prefix(k, "yeu cau"):
                 node.role = role = "requirements"
+            elif any(_prefix(k, o) for o in pats["other_subsections"]):
+                node.role = role = "other"  # "II. MỤC ĐÍCH, QUAN ĐIỂM" > "2. Quan điểm"
             elif _nested_objectives(k, pats):
                 # "I. MỤC ĐÍCH, YÊU CẦU" > "3. Mục tiêu" / "4. Các chỉ tiêu cụ thể đến năm 2030":
                 # goals nested in the purposes section are objectives
