@@ -134,8 +134,10 @@ def record_metadata(record: PlanRecord | None, doc: Document) -> dict:
     kind, number = d.get("type"), d.get("number")
     title = d.get("title") or " ".join(x for x in (kind, number) if x) or Path(doc.source).stem
     subject = " ".join(x for x in (kind, f"số {number}" if number else None) if x) or None
-    keywords = [x for x in (kind, number, d.get("issuer"), d.get("place"), d.get("period"))
-                if x]
+    period = d.get("period")
+    if isinstance(period, dict):  # {"start": 2025, "end": 2030}
+        period = "-".join(str(v) for v in period.values() if v) or None
+    keywords = [str(x) for x in (kind, number, d.get("issuer"), d.get("place"), period) if x]
     if d.get("date"):
         keywords.append(str(d["date"])[:4])
     return {"title": " ".join(str(title).split()), "subject": subject,

@@ -28,6 +28,8 @@ class PipelineOptions:
     restore_mode: str = "auto"    # see vanban.normalize.restore_text
     extract: bool = True
     ocr: dict = field(default_factory=dict)  # keyword arguments for vanban.ocr.OcrOptions
+    #: ``vanban batch --pdf-dir``: also write each input's searchable PDF/A here (vanban.pdfa).
+    pdf_dir: str | None = None
 
 
 #: Restoration modes as the CLI spells them: a normalize mode, or "off" (no normalize stage).
