@@ -62,13 +62,22 @@ def main() -> int:
                        "vanban pdf (-raw)": lambda n: pdftotext_page(out, n, raw=True),
                        "vanban ocr+restore": lambda n: result.document.pages[n - 1].text}
             # vanban pdf = the pipeline run above + writing the PDF from its result.
-            timing = {"vanban ocr+restore+extract": t_pipeline, "vanban pdf": t_pdf}
+            timing = {"vanban ocr": result.timings["load"],
+                      "vanban ocr+restore+extract": t_pipeline, "vanban pdf": t_pdf,
+                      "pdf/ocr": t_pdf / result.timings["load"]}
             if not args.no_ocrmypdf:
                 omp = Path(tmp) / f"{src.stem}.ocrmypdf.pdf"
                 t = time.perf_counter()
-                proc = subprocess.run([sys.executable, "-m", "ocrmypdf", "-l", "vie", "--invalidate-digital-signatures",
-                                       "--redo-ocr", "-j", str(args.jobs), "-q", str(src),
-                                       str(omp)], capture_output=True, text=True)
+                # As documented by OCRmyPDF: plain first; a PDF with a text layer needs
+                # --redo-ocr, and --force-ocr where redo is refused (forms, signatures).
+                for extra in ([], ["--redo-ocr"], ["--force-ocr"]):
+                    proc = subprocess.run([sys.executable, "-m", "ocrmypdf", "-l", "vie",
+                                           "--invalidate-digital-signatures", *extra,
+                                           "-j", str(args.jobs), "-q", str(src), str(omp)],
+                                          capture_output=True, text=True)
+                    if proc.returncode == 0:
+                        timing["ocrmypdf flags"] = " ".join(extra) or "(none)"
+                        break
                 timing["ocrmypdf -l vie"] = time.perf_counter() - t
                 if proc.returncode == 0:
                     systems["ocrmypdf -l vie"] = lambda n: pdftotext_page(omp, n)
@@ -85,9 +94,13 @@ def main() -> int:
                     e, c = totals.get(name, (0, 0))
                     totals[name] = (e + errors, c + chars)
                 rows.append(row)
-            rows.append({"document": src.stem, "seconds": {k: round(v, 1)
-                                                           for k, v in timing.items()}})
+            rows.append({"document": src.stem, "seconds": {
+                k: round(v, 2) if isinstance(v, float) else v for k, v in timing.items()}})
     summary = {name: round(100 * e / max(c, 1), 2) for name, (e, c) in totals.items()}
+    import resource
+    rss = {"self_MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+           "children_MiB": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    print(json.dumps({"peak_rss": {k: round(v) for k, v in rss.items()}}))
     for row in rows:
         print(json.dumps(row, ensure_ascii=False))
     print(json.dumps({"micro_cer_percent": summary}, ensure_ascii=False))

@@ -216,10 +216,12 @@ def text_layer_pdf(source: Path, doc: Document, kind: str, work: Path, jobs: int
     from ocrmypdf import exceptions as omp
 
     from . import ocrmypdf_plugin
+    covered = annotation_text_boxes(source) if is_pdf(source) else {}
     pages = Document(source=doc.source, pages=[
-        p if p.source == "ocr" else type(p)(number=p.number, width=p.width, height=p.height,
-                                            dpi=p.dpi, source=p.source)
-        for p in doc.pages])  # a page with a real text layer gets no second layer
+        _without_words_in(p, covered.get(p.number, [])) if p.source == "ocr"
+        else type(p)(number=p.number, width=p.width, height=p.height, dpi=p.dpi,
+                     source=p.source)  # a page with a real text layer gets no second layer
+        for p in doc.pages])
     pages_file = ocrmypdf_plugin.write_pages_file(pages, work / "pages.json")
     out = work / "text-layer.pdf"
     logging.getLogger("ocrmypdf").setLevel(logging.WARNING)
@@ -249,6 +251,63 @@ def text_layer_pdf(source: Path, doc: Document, kind: str, work: Path, jobs: int
             else:
                 os.environ[ocrmypdf_plugin.PAGES_ENV] = saved
     return out
+
+
+def annotation_text_boxes(source: Path) -> dict[int, list[tuple[float, float, float, float]]]:
+    """Per page (1-based), the boxes of annotations that draw their own text, as fractions of
+    the page (x0, y0, x1, y1 from the top left): a signature stamp ("Ký bởi: ..."), a typed
+    note. Viewers and pdftotext already read that text, and the page render vanban OCRed
+    showed it too; a second, OCRed copy under it would only garble search and extraction."""
+    import pikepdf
+    found: dict[int, list] = {}
+    with pikepdf.open(source) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            if int(page.obj.get("/Rotate", 0)) % 360:
+                continue  # rotated pages: their annotation geometry is not mapped here
+            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+            w, h = (x1 - x0) or 1, (y1 - y0) or 1
+            for annot in page.obj.get("/Annots", []) or []:
+                appearance = (annot.get("/AP") or {}).get("/N")
+                if appearance is None or not isinstance(appearance, pikepdf.Stream) \
+                        or not _draws_text(appearance):
+                    continue
+                ax0, ay0, ax1, ay1 = (float(v) for v in annot.Rect)
+                found.setdefault(number, []).append(
+                    ((min(ax0, ax1) - x0) / w, (y1 - max(ay0, ay1)) / h,
+                     (max(ax0, ax1) - x0) / w, (y1 - min(ay0, ay1)) / h))
+    return found
+
+
+def _draws_text(stream, depth: int = 0) -> bool:
+    import pikepdf
+    try:
+        if any(str(op) in ("Tj", "TJ", "'", '"') for _, op in pikepdf.parse_content_stream(stream)):
+            return True
+    except Exception:
+        return False
+    if depth < 3:  # appearance streams often draw nested forms (/FRM, /n2)
+        for _, xobj in (stream.get("/Resources", {}).get("/XObject") or {}).items():
+            if xobj.get("/Subtype") == "/Form" and _draws_text(xobj, depth + 1):
+                return True
+    return False
+
+
+def _without_words_in(page, boxes: list):
+    """A copy of ``page`` without the words whose centre lies in one of ``boxes`` (fractions)."""
+    from .model import Page
+    page = Page.from_dict(page.to_dict())
+    if not boxes or not page.width or not page.height:
+        return page
+    for block in page.blocks:
+        for line in block.lines:
+            kept = []
+            for w in line.words:
+                cx = (w.bbox[0] + w.bbox[2]) / 2 / page.width if w.bbox else -1
+                cy = (w.bbox[1] + w.bbox[3]) / 2 / page.height if w.bbox else -1
+                if not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes):
+                    kept.append(w)
+            line.words = kept
+    return page
 
 
 # ------------------------------------------------------------------------------ signed input
@@ -411,6 +470,8 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
             with pikepdf.open(base) as pdf:
                 if signed_fields:
                     _drop_signatures(pdf)
+                if kind == "redo":  # the fonts of the stripped layer (not embedded: not PDF/A)
+                    pdf.remove_unreferenced_resources()
                 part = work / "final.pdf"
                 finish_pdf(pdf, part, meta, record, options, note, report)
             shutil.move(str(part), output)
@@ -420,22 +481,18 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
 
 
 def _drop_signatures(pdf) -> None:
-    """Remove signature fields whose signatures no longer match the rewritten bytes."""
-    import pikepdf
+    """Empty the signature fields of a rewritten copy: their signatures cannot verify on new
+    bytes. The widgets stay, so the page looks as the original (the "Ký bởi" stamp)."""
     form = pdf.Root.get("/AcroForm")
-    if form is None:
-        return
-    fields = [f for f in form.get("/Fields", []) if f.get("/FT") != "/Sig"]
-    for page in pdf.pages:
-        annots = page.obj.get("/Annots")
-        if annots is not None:
-            keep = [a for a in annots if a.get("/FT") != "/Sig"
-                    and (a.get("/Parent") is None or a.Parent.get("/FT") != "/Sig")]
-            page.obj.Annots = pikepdf.Array(keep)
-    if fields:
-        form.Fields = pikepdf.Array(fields)
-    else:
-        del pdf.Root["/AcroForm"]
+    if form is not None:
+        stack = list(form.get("/Fields", []))
+        while stack:
+            fld = stack.pop()
+            if fld.get("/FT") == "/Sig" and "/V" in fld:
+                del fld["/V"]
+            stack.extend(fld.get("/Kids", []))
+        if "/SigFlags" in form:
+            del form["/SigFlags"]
     if "/Perms" in pdf.Root:
         del pdf.Root["/Perms"]
 
