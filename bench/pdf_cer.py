@@ -34,6 +34,19 @@ def pdftotext_page(pdf: Path, page: int, raw: bool = False) -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
+def without_annotations(pdf: Path, out: Path) -> Path:
+    """A copy with no annotations: the body text only. The input's own stamps ("Ký bởi: ...",
+    the signature widget's text) are annotations that the transcriptions leave out, and every
+    searchable copy keeps them."""
+    import pikepdf
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            if "/Annots" in page.obj:
+                del page.obj["/Annots"]
+        doc.save(out)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("inputs", nargs="+", type=Path)
@@ -47,7 +60,8 @@ def main() -> int:
         for src in args.inputs:
             ref_dir = args.transcripts / src.stem
             refs = {int(p.stem.split("-")[1]): p.read_text(encoding="utf-8")
-                    for p in sorted(ref_dir.glob("page-[0-9][0-9].txt"))}
+                    for p in sorted(ref_dir.glob("page-[0-9][0-9].txt"))
+                    if p.read_text(encoding="utf-8").strip()}  # an empty file: not transcribed
             if not refs:
                 print(f"{src}: no transcriptions under {ref_dir}", file=sys.stderr)
                 continue
@@ -58,9 +72,11 @@ def main() -> int:
             t = time.perf_counter()
             make_pdf(src, out, PdfOptions(jobs=args.jobs), result=result)  # same words
             t_pdf = t_pipeline + time.perf_counter() - t
-            systems = {"vanban pdf": lambda n: pdftotext_page(out, n),
-                       "vanban pdf (-raw)": lambda n: pdftotext_page(out, n, raw=True),
-                       "vanban ocr+restore": lambda n: result.document.pages[n - 1].text}
+            body = without_annotations(out, Path(tmp) / f"{src.stem}.vanban.body.pdf")
+            systems = {"vanban ocr+restore": lambda n: result.document.pages[n - 1].text,
+                       "vanban pdf": lambda n: pdftotext_page(out, n),
+                       "vanban pdf body": lambda n: pdftotext_page(body, n),
+                       "vanban pdf body -raw": lambda n: pdftotext_page(body, n, raw=True)}
             # vanban pdf = the pipeline run above + writing the PDF from its result.
             timing = {"vanban ocr": result.timings["load"],
                       "vanban ocr+restore+extract": t_pipeline, "vanban pdf": t_pdf,
@@ -80,8 +96,11 @@ def main() -> int:
                         break
                 timing["ocrmypdf -l vie"] = time.perf_counter() - t
                 if proc.returncode == 0:
-                    systems["ocrmypdf -l vie"] = lambda n: pdftotext_page(omp, n)
-                    systems["ocrmypdf -l vie (-raw)"] = lambda n: pdftotext_page(omp, n, raw=True)
+                    omp_body = without_annotations(omp, Path(tmp) / f"{src.stem}.omp.body.pdf")
+                    systems["ocrmypdf"] = lambda n: pdftotext_page(omp, n)
+                    systems["ocrmypdf body"] = lambda n: pdftotext_page(omp_body, n)
+                    systems["ocrmypdf body -raw"] = lambda n: pdftotext_page(omp_body, n,
+                                                                             raw=True)
                 else:
                     print(f"{src}: ocrmypdf exit {proc.returncode}: "
                           f"{proc.stderr.strip().splitlines()[-1:]}", file=sys.stderr)

@@ -357,3 +357,30 @@ def test_bad_input_one_line_and_exit_3(tmp_path, scan):
     src, result = scan
     with pytest.raises(InputFileError):
         make_pdf(src, src, result=result)
+
+
+def test_page_lying_on_its_side_gets_its_words_on_the_ink(tmp_path):
+    lines = [PHRASE + ", phổ biến Luật đến cán bộ, công chức và người dân.",
+             "Kế hoạch triển khai thi hành Luật sửa đổi, bổ sung một số điều của Luật",
+             "Tiêu chuẩn và quy chuẩn kỹ thuật trên địa bàn tỉnh Lai Châu năm 2025.",
+             "Sở Khoa học và Công nghệ chủ trì, phối hợp với các sở, ngành liên quan."] * 3
+    upright = synth.render_lines(lines, width_px=1600, dpi=DPI, font_pt=13)
+    stored = upright.rotate(90, expand=True)  # scanned sideways: vanban turns it to read it
+    src = tmp_path / "sideways.pdf"
+    synth.save_pdf([stored], src, dpi=DPI, quality=90)
+    out = tmp_path / "sideways-out.pdf"
+    make_pdf(src, out, PdfOptions(jobs=2))
+    assert PHRASE in " ".join(_pdftotext(out).split())
+    ink = np.asarray(stored.convert("L")) < 128
+    px = DPI / 72
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">',
+                       _pdftotext(out, "-bbox"))
+    assert len(found) > 40
+    on_ink = tall = 0
+    for x0, y0, x1, y1 in found:
+        box = ink[int(float(y0) * px):int(float(y1) * px) + 1,
+                  int(float(x0) * px):int(float(x1) * px) + 1]
+        on_ink += bool(box.size and box.mean() > 0.05)
+        tall += (float(y1) - float(y0)) > (float(x1) - float(x0))  # runs up the page
+    assert on_ink / len(found) >= 0.9
+    assert tall / len(found) >= 0.7

@@ -60,8 +60,13 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
     paragraphs in vanban's reading order, so text extraction follows the document's order.
     """
     width, height = size
-    sx = width / (page.width or width)
-    sy = height / (page.height or height)
+    turn = int((page.preprocessing or {}).get("rotation") or 0) % 360
+    upright_w, upright_h = page.width or width, page.height or height
+    # vanban reports a page it turned upright (orientation step) in the turned page's pixels;
+    # the raster here is the page as stored, so boxes are turned back and lines carry the angle.
+    page_w, page_h = (upright_h, upright_w) if turn in (90, 270) else (upright_w, upright_h)
+    sx = width / page_w
+    sy = height / page_h
     root = OcrElement(ocr_class=OcrClass.PAGE, bbox=BoundingBox(0, 0, width, height),
                       dpi=float(dpi), page_number=page_number)
     for block in page.blocks:
@@ -70,9 +75,10 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
             words = [w for w in line.words if w.text and w.bbox]
             if not words:
                 continue
-            line_el = OcrElement(ocr_class=OcrClass.LINE, language="vie")
+            line_el = OcrElement(ocr_class=OcrClass.LINE, language="vie",
+                                 textangle=float(turn) if turn else None)
             for w in words:
-                x0, y0, x1, y1 = w.bbox
+                x0, y0, x1, y1 = _turn_back(w.bbox, turn, upright_w, upright_h)
                 box = BoundingBox(max(0.0, x0 * sx), max(0.0, y0 * sy),
                                   min(float(width), max(x1, x0 + 1) * sx),
                                   min(float(height), max(y1, y0 + 1) * sy))
@@ -89,6 +95,18 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
                                    max(b.right for b in bs), max(b.bottom for b in bs))
             root.children.append(par)
     return root
+
+
+def _turn_back(box, turn: int, upright_w: int, upright_h: int):
+    """A box on the page turned clockwise by ``turn`` degrees, on the page as stored."""
+    x0, y0, x1, y1 = box
+    if turn == 90:
+        return y0, upright_w - x1, y1, upright_w - x0
+    if turn == 180:
+        return upright_w - x1, upright_h - y1, upright_w - x0, upright_h - y0
+    if turn == 270:
+        return upright_h - y1, x0, upright_h - y0, x1
+    return box
 
 
 def _ocr_page_image(input_file: Path, page_number: int):
