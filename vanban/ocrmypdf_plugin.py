@@ -85,6 +85,7 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
                 line_el.children.append(OcrElement(
                     ocr_class=OcrClass.WORD, bbox=box, text=w.text,
                     confidence=None if w.conf is None else max(0.0, min(1.0, w.conf / 100))))
+            _keep_word_gaps(line_el.children)
             xs = [c.bbox for c in line_el.children]
             line_el.bbox = BoundingBox(min(b.left for b in xs), min(b.top for b in xs),
                                        max(b.right for b in xs), max(b.bottom for b in xs))
@@ -95,6 +96,25 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
                                    max(b.right for b in bs), max(b.bottom for b in bs))
             root.children.append(par)
     return root
+
+
+#: Smallest gap kept between two words of a line, as a share of the line's height. Text
+#: extractors (poppler's pdftotext, and viewers built on it) start a new word only where the
+#: gap between glyphs is over about 0.1 em, and ignore the space character itself; Tesseract's
+#: tight boxes of "các đơn" can nearly touch, which glued them ("cácđơn").
+MIN_WORD_GAP = 0.2
+
+
+def _keep_word_gaps(words: list[OcrElement]) -> None:
+    """Pull a word's right edge back where the next word starts closer than MIN_WORD_GAP."""
+    for word, nxt in zip(words, words[1:]):
+        a, b = word.bbox, nxt.bbox
+        if a is None or b is None or b.left < a.left:  # not left to right: a turned line
+            continue
+        gap = MIN_WORD_GAP * max(a.bottom - a.top, b.bottom - b.top)
+        if b.left - a.right < gap:
+            right = max(a.left + 0.5 * (a.right - a.left), b.left - gap)
+            word.bbox = BoundingBox(a.left, a.top, min(a.right, right), a.bottom)
 
 
 def _turn_back(box, turn: int, upright_w: int, upright_h: int):
