@@ -201,6 +201,10 @@ def finish_pdf(pdf, output: Path, meta: dict, record: PlanRecord | None, options
         findings = getattr(err.report, "findings", []) or []
         first = str(findings[0]) if findings else str(err)
         report.warnings.append(f"not PDF/A (saved as plain PDF): {first.splitlines()[0]}")
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:  # claim nothing
+            for key in ("pdfaid:part", "pdfaid:conformance", "pdfaid:amd"):
+                if key in xmp:
+                    del xmp[key]
         pdf.save(output)
 
 
@@ -481,18 +485,29 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
 
 
 def _drop_signatures(pdf) -> None:
-    """Empty the signature fields of a rewritten copy: their signatures cannot verify on new
-    bytes. The widgets stay, so the page looks as the original (the "Ký bởi" stamp)."""
+    """Remove the signatures of a rewritten copy: they cannot verify on new bytes. The
+    signature widgets' appearances (the "Ký bởi ..." stamp) are flattened into the page
+    first, so the page looks as the original; then the signature fields go."""
+    import pikepdf
     form = pdf.Root.get("/AcroForm")
+    if form is None:
+        return
+    pdf.flatten_annotations("all")
+    for page in pdf.pages:  # widgets flattening left: invisible ones (no appearance)
+        annots = page.obj.get("/Annots")
+        if annots is not None:
+            page.obj.Annots = pikepdf.Array([
+                a for a in annots if a.get("/FT") != "/Sig"
+                and (a.get("/Parent") is None or a.Parent.get("/FT") != "/Sig")])
+    form = pdf.Root.get("/AcroForm")  # flattening may have removed the form already
     if form is not None:
-        stack = list(form.get("/Fields", []))
-        while stack:
-            fld = stack.pop()
-            if fld.get("/FT") == "/Sig" and "/V" in fld:
-                del fld["/V"]
-            stack.extend(fld.get("/Kids", []))
-        if "/SigFlags" in form:
-            del form["/SigFlags"]
+        fields = [f for f in form.get("/Fields", []) if f.get("/FT") != "/Sig"]
+        if fields:
+            form.Fields = pikepdf.Array(fields)
+            if "/SigFlags" in form:
+                del form["/SigFlags"]
+        else:
+            del pdf.Root["/AcroForm"]
     if "/Perms" in pdf.Root:
         del pdf.Root["/Perms"]
 
@@ -530,8 +545,12 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
         used.add(target)
         try:
             report = make_pdf(f, target, options)
-        except VanbanError as err:
-            err.path = err.path or str(f)
+        except Exception as err:  # a bad input, or a bug: one line each, the others go on
+            if isinstance(err, VanbanError):
+                err.path = err.path or str(f)
+            else:
+                err = VanbanError(f"internal error ({type(err).__name__}: {err}); please "
+                                  "report it", str(f))
             errors.append(err)
             if progress:
                 progress(f"[{n}/{len(files)}] {f}: failed")
