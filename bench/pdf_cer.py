@@ -9,7 +9,7 @@ NFC and whitespace folding (vanban.ocr.evaluate.cer), micro-averaged over pages;
 order counts. Timings: wall seconds of each run in this process (same machine, same load).
 
     nice python bench/pdf_cer.py ../shared/dev/real-scans/qng-ct11-2024.pdf ... \
-        --transcripts /work/transcripts --jobs 2 [--json out.json]
+        --transcripts TRANSCRIPTS_DIR --jobs 2 [--json out.json]
 """
 
 from __future__ import annotations
