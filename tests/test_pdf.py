@@ -44,6 +44,11 @@ Nơi nhận: - Bộ Khoa học và Công nghệ; - Các sở, ngành; - Lưu: VT
 """
 
 
+#: Page 2 of the scan fixture: text that is not on page 1, and no PHRASE.
+SECOND_PAGE = ["2", "Sở Khoa học và Công nghệ chủ trì, phối hợp với các sở, ngành liên quan",
+               "hướng dẫn thực hiện Luật trên địa bàn tỉnh trong năm 2026."]
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -83,7 +88,8 @@ def page():
 def scan(tmp_path_factory, page):
     """A one-page scanner PDF (a JPEG per page) and the pipeline's reading of it."""
     path = tmp_path_factory.mktemp("scan") / "ke-hoach.pdf"
-    synth.save_pdf([page.image], path, dpi=DPI, quality=85)
+    second = synth.render_lines(SECOND_PAGE, width_px=1654, dpi=DPI, font_pt=13)
+    synth.save_pdf([page.image, second], path, dpi=DPI, quality=85)
     result = process_path(path, PipelineOptions(jobs=2))
     return path, result
 
@@ -159,10 +165,12 @@ def _validate_signature(pdf_path: Path, cert_pem: Path):
 # ---------------------------------------------------------------------- text layer (scan)
 def test_search_finds_vietnamese_phrase_on_its_page(searchable, page):
     out, report = searchable
-    assert report.kind == "scan" and report.pages == 1
+    assert report.kind == "scan" and report.pages == 2
     text = _pdftotext(out, "-f", "1", "-l", "1")
     folded = " ".join(text.split())
     assert PHRASE in folded  # what Ctrl+F in a viewer searches: the extracted text
+    second = " ".join(_pdftotext(out, "-f", "2", "-l", "2").split())
+    assert PHRASE not in second and "hướng dẫn thực hiện Luật" in second  # the right page
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in folded
     # The text layer itself (content order, -raw) is vanban's reading order, correct Vietnamese;
     # poppler's default order reads the two header columns row by row.
@@ -182,7 +190,7 @@ def test_words_sit_on_their_boxes(searchable, scan):
         for w in line.words:
             boxes.setdefault(w.text, []).append([v * pt for v in w.bbox])
     found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
-                       r'([^<]*)</word>', _pdftotext(out, "-bbox"))
+                       r'([^<]*)</word>', _pdftotext(out, "-bbox", "-f", "1", "-l", "1"))
     assert len(found) > 50
     inside = 0
     for x0, y0, x1, y1, text in found:
