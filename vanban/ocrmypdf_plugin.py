@@ -195,6 +195,32 @@ class VanbanOcrEngine(OcrEngine):
         raise NotImplementedError("vanban's engine needs the fpdf2 renderer (generate_ocr)")
 
 
+#: Pre-computed words need no page image, only the page's size: OCRmyPDF gets a blank
+#: stand-in at this fraction of the resolution it asks for (rendering and encoding a 300-dpi
+#: colour page cost about as much as writing its whole text layer).
+STAND_IN_SCALE = 8
+
+
+@hookimpl
+def rasterize_pdf_page(input_file, output_file, raster_device, raster_dpi, pageno, page_dpi,
+                       rotation, filter_vector, stop_on_soft_error, options, use_cropbox):
+    if not os.environ.get(PAGES_ENV):
+        return None  # stand-alone use: OCRmyPDF's own rasteriser renders the page to OCR
+    import pikepdf
+    with pikepdf.open(input_file) as pdf:
+        page = pdf.pages[pageno - 1]
+        x0, y0, x1, y1 = (float(v) for v in (page.cropbox if use_cropbox else page.mediabox))
+    width_in, height_in = abs(x1 - x0) / 72, abs(y1 - y0) / 72
+    if (rotation or 0) % 180 == 90:
+        width_in, height_in = height_in, width_in
+    dpi = page_dpi or raster_dpi
+    size = (max(1, round(width_in * raster_dpi.x / STAND_IN_SCALE)),
+            max(1, round(height_in * raster_dpi.y / STAND_IN_SCALE)))
+    Image.new("1", size, 1).save(output_file, format="PNG",
+                                 dpi=(dpi.x / STAND_IN_SCALE, dpi.y / STAND_IN_SCALE))
+    return output_file
+
+
 @hookimpl
 def get_ocr_engine(options):
     return VanbanOcrEngine()
