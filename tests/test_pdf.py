@@ -368,6 +368,11 @@ def test_bad_input_one_line_and_exit_3(tmp_path, scan):
     src, result = scan
     with pytest.raises(InputFileError):
         make_pdf(src, src, result=result)
+    text = tmp_path / "plan.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    run = CliRunner().invoke(main, ["pdf", str(text), "-o", str(tmp_path / "t.pdf")])
+    assert run.exit_code == 3 and "has no page images" in run.stderr
+    assert not (tmp_path / "t.pdf").exists()
 
 
 def test_page_lying_on_its_side_gets_its_words_on_the_ink(tmp_path):

@@ -422,6 +422,10 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
     source, output = Path(source), Path(output)
     if output.exists() and output.resolve() == source.resolve():
         raise InputFileError("the output would overwrite the input", str(source))
+    from .pipeline import TEXT_SUFFIXES
+    if source.suffix.lower() in TEXT_SUFFIXES:
+        raise InputFileError("a text file has no page images; vanban pdf needs a scan "
+                             "(PDF, TIFF, PNG, JPEG)", str(source))
     if result is None:
         from .pipeline import PipelineOptions, mode_options, process_path
         popts = PipelineOptions(jobs=options.jobs, ocr=dict(options.ocr),

@@ -126,6 +126,9 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     """``--pdf-dir``: the searchable PDF/A of this input from the words just read. A failure
     here costs the PDF only: it becomes a warning of the stored record."""
     from ..pdfa import PdfOptions, make_pdf
+    from ..pipeline import TEXT_SUFFIXES
+    if original.suffix.lower() in TEXT_SUFFIXES:
+        return  # a text dump has no page images to make searchable
     out_dir = Path(opts.pdf_dir)
     target = out_dir / f"{original.stem}.pdf"
     if target.exists():  # another input of the same name (or an earlier run): never overwrite
