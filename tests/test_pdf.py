@@ -400,3 +400,15 @@ def test_page_lying_on_its_side_gets_its_words_on_the_ink(tmp_path):
         tall += (float(y1) - float(y0)) > (float(x1) - float(x0))  # runs up the page
     assert on_ink / len(found) >= 0.9
     assert tall / len(found) >= 0.7
+
+
+def test_blank_page_still_gets_its_pdf(tmp_path):
+    from PIL import Image
+    blank = tmp_path / "blank.png"
+    Image.new("L", (1240, 1754), 255).save(blank, dpi=(150, 150))
+    out = tmp_path / "blank.pdf"
+    run = CliRunner().invoke(main, ["pdf", str(blank), "-o", str(out), "-j", "1"])
+    assert run.exit_code == 0, run.output
+    assert "no plan record" in run.stderr
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) == 1 and pdf.open_metadata()["pdfaid:part"] == "3"

@@ -426,22 +426,20 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
     if source.suffix.lower() in TEXT_SUFFIXES:
         raise InputFileError("a text file has no page images; vanban pdf needs a scan "
                              "(PDF, TIFF, PNG, JPEG)", str(source))
+    warn = None
     if result is None:
-        from .pipeline import PipelineOptions, mode_options, process_path
+        from .pipeline import PipelineOptions, load_document, mode_options, process_document
         popts = PipelineOptions(jobs=options.jobs, ocr=dict(options.ocr),
                                 **mode_options(options.restore_mode))
+        doc: Document = load_document(source, popts)
         try:
-            result = process_path(source, popts)
+            result = process_document(doc, popts)
+            doc, record = result.document, result.record
         except NotADocumentError as err:  # a scan that is no plan still gets its PDF
-            from .pipeline import load_document
-            result = type("R", (), {"document": load_document(source, popts), "record": None})()
+            record = None  # (the words were normalised in place before extract refused)
             warn = f"no plan record ({err.message})"
-        else:
-            warn = None
     else:
-        warn = None
-    doc: Document = result.document
-    record: PlanRecord | None = result.record
+        doc, record = result.document, result.record
     meta = record_metadata(record, doc)
     before = file_sha256(source)
     pdf_in = is_pdf(source)
