@@ -305,6 +305,7 @@ def test_born_digital_passed_through_with_metadata(tmp_path):
     with pikepdf.open(out) as pdf:
         assert "7360/KH-UBND" in str(pdf.docinfo.Subject)
         assert "record.json" in pdf.attachments
+        assert pdf.open_metadata()["pdfaid:part"] == "3"  # its fonts are embedded
 
 
 def test_garbled_layer_replaced(tmp_path, page):
@@ -412,3 +413,16 @@ def test_blank_page_still_gets_its_pdf(tmp_path):
     assert "no plan record" in run.stderr
     with pikepdf.open(out) as pdf:
         assert len(pdf.pages) == 1 and pdf.open_metadata()["pdfaid:part"] == "3"
+
+
+def test_pdfa_2b_has_no_attachment(tmp_path):
+    from pikepdf.pdfa import check
+    src = tmp_path / "born.pdf"
+    _born_digital(src)
+    out = tmp_path / "born-2b.pdf"
+    run = CliRunner().invoke(main, ["pdf", str(src), "-o", str(out), "--pdfa", "2"])
+    assert run.exit_code == 0, run.output
+    with pikepdf.open(out) as pdf:
+        assert pdf.open_metadata()["pdfaid:part"] == "2"
+        assert len(pdf.attachments) == 0 and "/AF" not in pdf.Root
+        assert check(pdf, "2b").verdict == "pass"

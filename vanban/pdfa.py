@@ -175,6 +175,19 @@ def _attach_record(pdf, record: PlanRecord | None) -> None:
     pdf.Root.AF = pikepdf.Array([spec.obj])
 
 
+def _drop_view_open_action(pdf) -> None:
+    """Remove an /OpenAction that only sets the opening view (a page destination or GoTo, as
+    PDF writers like fpdf2 add): PDF/A allows it, but pikepdf's allowlist validator does not
+    cover it, and the archival copy loses nothing but a zoom level."""
+    import pikepdf
+    action = pdf.Root.get("/OpenAction")
+    if action is None:
+        return
+    if isinstance(action, pikepdf.Array) or (isinstance(action, pikepdf.Dictionary)
+                                             and action.get("/S") == "/GoTo"):
+        del pdf.Root["/OpenAction"]
+
+
 def _version() -> str:
     from . import __version__
     return __version__
@@ -190,6 +203,7 @@ def finish_pdf(pdf, output: Path, meta: dict, record: PlanRecord | None, options
     from pikepdf.pdfa import Flavour, PdfaError
     from pikepdf.pdfa import save as save_pdfa
     _apply_metadata(pdf, meta, note)
+    _drop_view_open_action(pdf)
     if options.pdfa_part == 3:
         _attach_record(pdf, record)
         report.attached = True
