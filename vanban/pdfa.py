@@ -230,8 +230,12 @@ def text_layer_pdf(source: Path, doc: Document, kind: str, work: Path, jobs: int
     """The input with vanban's words as OCRmyPDF's invisible text layer (page images kept)."""
     import logging
 
-    import ocrmypdf
-    from ocrmypdf import exceptions as omp
+    try:
+        import ocrmypdf
+        from ocrmypdf import exceptions as omp
+    except ImportError:
+        raise MissingDependencyError("OCRmyPDF is not installed (pip install ocrmypdf; "
+                                     "scripts/install.sh does it)", str(source)) from None
 
     from . import ocrmypdf_plugin
     covered = annotation_text_boxes(source) if is_pdf(source) else {}
@@ -337,10 +341,15 @@ def incremental_copy(source: Path, layered: Path | None, output: Path, meta: dic
     verifies its signature and reports what the update added. ``layered``: the rewritten
     copy whose per-page text-layer Form XObjects are imported (None: metadata only).
     """
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.embed import EmbeddedFileObject, FileSpec, embed_file
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    try:
+        from pyhanko.pdf_utils import generic
+        from pyhanko.pdf_utils.embed import EmbeddedFileObject, FileSpec, embed_file
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.pdf_utils.reader import PdfFileReader
+    except ImportError:
+        raise MissingDependencyError("pyHanko is not installed (pip install pyhanko), needed "
+                                     "for --signature keep; or use --signature invalidate",
+                                     str(source)) from None
 
     out = io.BytesIO(source.read_bytes())
     writer = IncrementalPdfFileWriter(out, strict=False)
