@@ -461,8 +461,11 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
               help="Progress bar [default: on a terminal; log lines otherwise].")
 @click.option("--summary-json", type=click.Path(dir_okay=False),
               help="Also write the summary as JSON here.")
+@click.option("--pdf-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write each document's searchable PDF/A here (as `vanban pdf`; with "
+              "--scheduler a folder the workers can write).")
 def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, reprocess, progress,
-              summary_json):
+              summary_json, pdf_dir):
     """Run the pipeline on every PDF, image and .txt under INPUTS and store the records.
 
     Resumable: documents are keyed by content hash and a re-run skips those already stored.
@@ -476,7 +479,9 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
     from .corpus.batch import run_batch
     from .pipeline import mode_options
     summary = run_batch(inputs, db, jobs=jobs or _default_jobs(), scheduler=scheduler,
-                        options=mode_options(mode), progress=progress,
+                        options={**mode_options(mode),
+                                 **({"pdf_dir": str(pdf_dir)} if pdf_dir else {})},
+                        progress=progress,
                         retry_failed=not skip_failed, reprocess=reprocess,
                         send_content=(not shared_paths) if scheduler else False)
     click.echo(summary.text(), err=True)

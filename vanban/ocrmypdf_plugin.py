@@ -60,8 +60,13 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
     paragraphs in vanban's reading order, so text extraction follows the document's order.
     """
     width, height = size
-    sx = width / (page.width or width)
-    sy = height / (page.height or height)
+    turn = int((page.preprocessing or {}).get("rotation") or 0) % 360
+    upright_w, upright_h = page.width or width, page.height or height
+    # vanban reports a page it turned upright (orientation step) in the turned page's pixels;
+    # the raster here is the page as stored, so boxes are turned back and lines carry the angle.
+    page_w, page_h = (upright_h, upright_w) if turn in (90, 270) else (upright_w, upright_h)
+    sx = width / page_w
+    sy = height / page_h
     root = OcrElement(ocr_class=OcrClass.PAGE, bbox=BoundingBox(0, 0, width, height),
                       dpi=float(dpi), page_number=page_number)
     for block in page.blocks:
@@ -70,15 +75,17 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
             words = [w for w in line.words if w.text and w.bbox]
             if not words:
                 continue
-            line_el = OcrElement(ocr_class=OcrClass.LINE, language="vie")
+            line_el = OcrElement(ocr_class=OcrClass.LINE, language="vie",
+                                 textangle=float(turn) if turn else None)
             for w in words:
-                x0, y0, x1, y1 = w.bbox
+                x0, y0, x1, y1 = _turn_back(w.bbox, turn, upright_w, upright_h)
                 box = BoundingBox(max(0.0, x0 * sx), max(0.0, y0 * sy),
                                   min(float(width), max(x1, x0 + 1) * sx),
                                   min(float(height), max(y1, y0 + 1) * sy))
                 line_el.children.append(OcrElement(
                     ocr_class=OcrClass.WORD, bbox=box, text=w.text,
                     confidence=None if w.conf is None else max(0.0, min(1.0, w.conf / 100))))
+            _keep_word_gaps(line_el.children)
             xs = [c.bbox for c in line_el.children]
             line_el.bbox = BoundingBox(min(b.left for b in xs), min(b.top for b in xs),
                                        max(b.right for b in xs), max(b.bottom for b in xs))
@@ -89,6 +96,37 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
                                    max(b.right for b in bs), max(b.bottom for b in bs))
             root.children.append(par)
     return root
+
+
+#: Smallest gap kept between two words of a line, as a share of the line's height. Text
+#: extractors (poppler's pdftotext, and viewers built on it) start a new word only where the
+#: gap between glyphs is over about 0.1 em, and ignore the space character itself; Tesseract's
+#: tight boxes of "các đơn" can nearly touch, which glued them ("cácđơn").
+MIN_WORD_GAP = 0.2
+
+
+def _keep_word_gaps(words: list[OcrElement]) -> None:
+    """Pull a word's right edge back where the next word starts closer than MIN_WORD_GAP."""
+    for word, nxt in zip(words, words[1:]):
+        a, b = word.bbox, nxt.bbox
+        if a is None or b is None or b.left < a.left:  # not left to right: a turned line
+            continue
+        gap = MIN_WORD_GAP * max(a.bottom - a.top, b.bottom - b.top)
+        if b.left - a.right < gap:
+            right = max(a.left + 0.5 * (a.right - a.left), b.left - gap)
+            word.bbox = BoundingBox(a.left, a.top, min(a.right, right), a.bottom)
+
+
+def _turn_back(box, turn: int, upright_w: int, upright_h: int):
+    """A box on the page turned clockwise by ``turn`` degrees, on the page as stored."""
+    x0, y0, x1, y1 = box
+    if turn == 90:
+        return y0, upright_w - x1, y1, upright_w - x0
+    if turn == 180:
+        return upright_w - x1, upright_h - y1, upright_w - x0, upright_h - y0
+    if turn == 270:
+        return upright_h - y1, x0, upright_h - y0, x1
+    return box
 
 
 def _ocr_page_image(input_file: Path, page_number: int):
@@ -155,6 +193,32 @@ class VanbanOcrEngine(OcrEngine):
     @staticmethod
     def generate_pdf(input_file: Path, output_pdf: Path, output_text: Path, options) -> None:
         raise NotImplementedError("vanban's engine needs the fpdf2 renderer (generate_ocr)")
+
+
+#: Pre-computed words need no page image, only the page's size: OCRmyPDF gets a blank
+#: stand-in at this fraction of the resolution it asks for (rendering and encoding a 300-dpi
+#: colour page cost about as much as writing its whole text layer).
+STAND_IN_SCALE = 8
+
+
+@hookimpl
+def rasterize_pdf_page(input_file, output_file, raster_device, raster_dpi, pageno, page_dpi,
+                       rotation, filter_vector, stop_on_soft_error, options, use_cropbox):
+    if not os.environ.get(PAGES_ENV):
+        return None  # stand-alone use: OCRmyPDF's own rasteriser renders the page to OCR
+    import pikepdf
+    with pikepdf.open(input_file) as pdf:
+        page = pdf.pages[pageno - 1]
+        x0, y0, x1, y1 = (float(v) for v in (page.cropbox if use_cropbox else page.mediabox))
+    width_in, height_in = abs(x1 - x0) / 72, abs(y1 - y0) / 72
+    if (rotation or 0) % 180 == 90:
+        width_in, height_in = height_in, width_in
+    dpi = page_dpi or raster_dpi
+    size = (max(1, round(width_in * raster_dpi.x / STAND_IN_SCALE)),
+            max(1, round(height_in * raster_dpi.y / STAND_IN_SCALE)))
+    Image.new("1", size, 1).save(output_file, format="PNG",
+                                 dpi=(dpi.x / STAND_IN_SCALE, dpi.y / STAND_IN_SCALE))
+    return output_file
 
 
 @hookimpl

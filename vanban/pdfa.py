@@ -134,8 +134,10 @@ def record_metadata(record: PlanRecord | None, doc: Document) -> dict:
     kind, number = d.get("type"), d.get("number")
     title = d.get("title") or " ".join(x for x in (kind, number) if x) or Path(doc.source).stem
     subject = " ".join(x for x in (kind, f"số {number}" if number else None) if x) or None
-    keywords = [x for x in (kind, number, d.get("issuer"), d.get("place"), d.get("period"))
-                if x]
+    period = d.get("period")
+    if isinstance(period, dict):  # {"start": 2025, "end": 2030}
+        period = "-".join(str(v) for v in period.values() if v) or None
+    keywords = [str(x) for x in (kind, number, d.get("issuer"), d.get("place"), period) if x]
     if d.get("date"):
         keywords.append(str(d["date"])[:4])
     return {"title": " ".join(str(title).split()), "subject": subject,
@@ -173,6 +175,19 @@ def _attach_record(pdf, record: PlanRecord | None) -> None:
     pdf.Root.AF = pikepdf.Array([spec.obj])
 
 
+def _drop_view_open_action(pdf) -> None:
+    """Remove an /OpenAction that only sets the opening view (a page destination or GoTo, as
+    PDF writers like fpdf2 add): PDF/A allows it, but pikepdf's allowlist validator does not
+    cover it, and the archival copy loses nothing but a zoom level."""
+    import pikepdf
+    action = pdf.Root.get("/OpenAction")
+    if action is None:
+        return
+    if isinstance(action, pikepdf.Array) or (isinstance(action, pikepdf.Dictionary)
+                                             and action.get("/S") == "/GoTo"):
+        del pdf.Root["/OpenAction"]
+
+
 def _version() -> str:
     from . import __version__
     return __version__
@@ -188,6 +203,7 @@ def finish_pdf(pdf, output: Path, meta: dict, record: PlanRecord | None, options
     from pikepdf.pdfa import Flavour, PdfaError
     from pikepdf.pdfa import save as save_pdfa
     _apply_metadata(pdf, meta, note)
+    _drop_view_open_action(pdf)
     if options.pdfa_part == 3:
         _attach_record(pdf, record)
         report.attached = True
@@ -199,6 +215,10 @@ def finish_pdf(pdf, output: Path, meta: dict, record: PlanRecord | None, options
         findings = getattr(err.report, "findings", []) or []
         first = str(findings[0]) if findings else str(err)
         report.warnings.append(f"not PDF/A (saved as plain PDF): {first.splitlines()[0]}")
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:  # claim nothing
+            for key in ("pdfaid:part", "pdfaid:conformance", "pdfaid:amd"):
+                if key in xmp:
+                    del xmp[key]
         pdf.save(output)
 
 
@@ -210,14 +230,20 @@ def text_layer_pdf(source: Path, doc: Document, kind: str, work: Path, jobs: int
     """The input with vanban's words as OCRmyPDF's invisible text layer (page images kept)."""
     import logging
 
-    import ocrmypdf
-    from ocrmypdf import exceptions as omp
+    try:
+        import ocrmypdf
+        from ocrmypdf import exceptions as omp
+    except ImportError:
+        raise MissingDependencyError("OCRmyPDF is not installed (pip install ocrmypdf; "
+                                     "scripts/install.sh does it)", str(source)) from None
 
     from . import ocrmypdf_plugin
+    covered = annotation_text_boxes(source) if is_pdf(source) else {}
     pages = Document(source=doc.source, pages=[
-        p if p.source == "ocr" else type(p)(number=p.number, width=p.width, height=p.height,
-                                            dpi=p.dpi, source=p.source)
-        for p in doc.pages])  # a page with a real text layer gets no second layer
+        _without_words_in(p, covered.get(p.number, [])) if p.source == "ocr"
+        else type(p)(number=p.number, width=p.width, height=p.height, dpi=p.dpi,
+                     source=p.source)  # a page with a real text layer gets no second layer
+        for p in doc.pages])
     pages_file = ocrmypdf_plugin.write_pages_file(pages, work / "pages.json")
     out = work / "text-layer.pdf"
     logging.getLogger("ocrmypdf").setLevel(logging.WARNING)
@@ -249,6 +275,63 @@ def text_layer_pdf(source: Path, doc: Document, kind: str, work: Path, jobs: int
     return out
 
 
+def annotation_text_boxes(source: Path) -> dict[int, list[tuple[float, float, float, float]]]:
+    """Per page (1-based), the boxes of annotations that draw their own text, as fractions of
+    the page (x0, y0, x1, y1 from the top left): a signature stamp ("Ký bởi: ..."), a typed
+    note. Viewers and pdftotext already read that text, and the page render vanban OCRed
+    showed it too; a second, OCRed copy under it would only garble search and extraction."""
+    import pikepdf
+    found: dict[int, list] = {}
+    with pikepdf.open(source) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            if int(page.obj.get("/Rotate", 0)) % 360:
+                continue  # rotated pages: their annotation geometry is not mapped here
+            x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+            w, h = (x1 - x0) or 1, (y1 - y0) or 1
+            for annot in page.obj.get("/Annots", []) or []:
+                appearance = (annot.get("/AP") or {}).get("/N")
+                if appearance is None or not isinstance(appearance, pikepdf.Stream) \
+                        or not _draws_text(appearance):
+                    continue
+                ax0, ay0, ax1, ay1 = (float(v) for v in annot.Rect)
+                found.setdefault(number, []).append(
+                    ((min(ax0, ax1) - x0) / w, (y1 - max(ay0, ay1)) / h,
+                     (max(ax0, ax1) - x0) / w, (y1 - min(ay0, ay1)) / h))
+    return found
+
+
+def _draws_text(stream, depth: int = 0) -> bool:
+    import pikepdf
+    try:
+        if any(str(op) in ("Tj", "TJ", "'", '"') for _, op in pikepdf.parse_content_stream(stream)):
+            return True
+    except Exception:
+        return False
+    if depth < 3:  # appearance streams often draw nested forms (/FRM, /n2)
+        for _, xobj in (stream.get("/Resources", {}).get("/XObject") or {}).items():
+            if xobj.get("/Subtype") == "/Form" and _draws_text(xobj, depth + 1):
+                return True
+    return False
+
+
+def _without_words_in(page, boxes: list):
+    """A copy of ``page`` without the words whose centre lies in one of ``boxes`` (fractions)."""
+    from .model import Page
+    page = Page.from_dict(page.to_dict())
+    if not boxes or not page.width or not page.height:
+        return page
+    for block in page.blocks:
+        for line in block.lines:
+            kept = []
+            for w in line.words:
+                cx = (w.bbox[0] + w.bbox[2]) / 2 / page.width if w.bbox else -1
+                cy = (w.bbox[1] + w.bbox[3]) / 2 / page.height if w.bbox else -1
+                if not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes):
+                    kept.append(w)
+            line.words = kept
+    return page
+
+
 # ------------------------------------------------------------------------------ signed input
 def incremental_copy(source: Path, layered: Path | None, output: Path, meta: dict,
                      record: PlanRecord | None, note: str) -> None:
@@ -258,10 +341,15 @@ def incremental_copy(source: Path, layered: Path | None, output: Path, meta: dic
     verifies its signature and reports what the update added. ``layered``: the rewritten
     copy whose per-page text-layer Form XObjects are imported (None: metadata only).
     """
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.embed import EmbeddedFileObject, FileSpec, embed_file
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    try:
+        from pyhanko.pdf_utils import generic
+        from pyhanko.pdf_utils.embed import EmbeddedFileObject, FileSpec, embed_file
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.pdf_utils.reader import PdfFileReader
+    except ImportError:
+        raise MissingDependencyError("pyHanko is not installed (pip install pyhanko), needed "
+                                     "for --signature keep; or use --signature invalidate",
+                                     str(source)) from None
 
     out = io.BytesIO(source.read_bytes())
     writer = IncrementalPdfFileWriter(out, strict=False)
@@ -357,22 +445,24 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
     source, output = Path(source), Path(output)
     if output.exists() and output.resolve() == source.resolve():
         raise InputFileError("the output would overwrite the input", str(source))
+    from .pipeline import TEXT_SUFFIXES
+    if source.suffix.lower() in TEXT_SUFFIXES:
+        raise InputFileError("a text file has no page images; vanban pdf needs a scan "
+                             "(PDF, TIFF, PNG, JPEG)", str(source))
+    warn = None
     if result is None:
-        from .pipeline import PipelineOptions, mode_options, process_path
+        from .pipeline import PipelineOptions, load_document, mode_options, process_document
         popts = PipelineOptions(jobs=options.jobs, ocr=dict(options.ocr),
                                 **mode_options(options.restore_mode))
+        doc: Document = load_document(source, popts)
         try:
-            result = process_path(source, popts)
+            result = process_document(doc, popts)
+            doc, record = result.document, result.record
         except NotADocumentError as err:  # a scan that is no plan still gets its PDF
-            from .pipeline import load_document
-            result = type("R", (), {"document": load_document(source, popts), "record": None})()
+            record = None  # (the words were normalised in place before extract refused)
             warn = f"no plan record ({err.message})"
-        else:
-            warn = None
     else:
-        warn = None
-    doc: Document = result.document
-    record: PlanRecord | None = result.record
+        doc, record = result.document, result.record
     meta = record_metadata(record, doc)
     before = file_sha256(source)
     pdf_in = is_pdf(source)
@@ -409,6 +499,8 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
             with pikepdf.open(base) as pdf:
                 if signed_fields:
                     _drop_signatures(pdf)
+                if kind == "redo":  # the fonts of the stripped layer (not embedded: not PDF/A)
+                    pdf.remove_unreferenced_resources()
                 part = work / "final.pdf"
                 finish_pdf(pdf, part, meta, record, options, note, report)
             shutil.move(str(part), output)
@@ -418,22 +510,29 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
 
 
 def _drop_signatures(pdf) -> None:
-    """Remove signature fields whose signatures no longer match the rewritten bytes."""
+    """Remove the signatures of a rewritten copy: they cannot verify on new bytes. The
+    signature widgets' appearances (the "Ký bởi ..." stamp) are flattened into the page
+    first, so the page looks as the original; then the signature fields go."""
     import pikepdf
     form = pdf.Root.get("/AcroForm")
     if form is None:
         return
-    fields = [f for f in form.get("/Fields", []) if f.get("/FT") != "/Sig"]
-    for page in pdf.pages:
+    pdf.flatten_annotations("all")
+    for page in pdf.pages:  # widgets flattening left: invisible ones (no appearance)
         annots = page.obj.get("/Annots")
         if annots is not None:
-            keep = [a for a in annots if a.get("/FT") != "/Sig"
-                    and (a.get("/Parent") is None or a.Parent.get("/FT") != "/Sig")]
-            page.obj.Annots = pikepdf.Array(keep)
-    if fields:
-        form.Fields = pikepdf.Array(fields)
-    else:
-        del pdf.Root["/AcroForm"]
+            page.obj.Annots = pikepdf.Array([
+                a for a in annots if a.get("/FT") != "/Sig"
+                and (a.get("/Parent") is None or a.Parent.get("/FT") != "/Sig")])
+    form = pdf.Root.get("/AcroForm")  # flattening may have removed the form already
+    if form is not None:
+        fields = [f for f in form.get("/Fields", []) if f.get("/FT") != "/Sig"]
+        if fields:
+            form.Fields = pikepdf.Array(fields)
+            if "/SigFlags" in form:
+                del form["/SigFlags"]
+        else:
+            del pdf.Root["/AcroForm"]
     if "/Perms" in pdf.Root:
         del pdf.Root["/Perms"]
 
@@ -471,8 +570,12 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
         used.add(target)
         try:
             report = make_pdf(f, target, options)
-        except VanbanError as err:
-            err.path = err.path or str(f)
+        except Exception as err:  # a bad input, or a bug: one line each, the others go on
+            if isinstance(err, VanbanError):
+                err.path = err.path or str(f)
+            else:
+                err = VanbanError(f"internal error ({type(err).__name__}: {err}); please "
+                                  "report it", str(f))
             errors.append(err)
             if progress:
                 progress(f"[{n}/{len(files)}] {f}: failed")

@@ -34,6 +34,8 @@ class PipelineOptions:
     ocr: dict = field(default_factory=dict)  # keyword arguments for vanban.ocr.OcrOptions
     #: Called once per OCRed page with the number of pages (a progress bar); not for batches.
     progress: Callable[[int], None] | None = None
+    #: ``vanban batch --pdf-dir``: also write each input's searchable PDF/A here (vanban.pdfa).
+    pdf_dir: str | None = None
 
 
 #: Restoration modes as the CLI spells them: a normalize mode, or "off" (no normalize stage).

@@ -103,6 +103,8 @@ def process_file(path: str, options: dict | None = None, content: bytes | None =
         record = result.record.to_dict()
         if content is not None:  # name the original input, not the temporary copy
             _replace_path(record, str(local), str(path))
+        if opts.pdf_dir:
+            _write_pdf(local, Path(path), result, opts, record, base["sha256"])
         pages = result.document.pages
         sources = sorted({p.source for p in pages if p.source})
         return {**base, "ok": True, "record": record, "text": result.document.text,
@@ -119,6 +121,29 @@ def process_file(path: str, options: dict | None = None, content: bytes | None =
     finally:
         if tmpdir is not None:
             tmpdir.cleanup()
+
+
+def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, record: dict,
+               sha256: str | None) -> None:
+    """``--pdf-dir``: the searchable PDF/A of this input from the words just read. A failure
+    here costs the PDF only: it becomes a warning of the stored record."""
+    from ..pdfa import PdfOptions, make_pdf
+    from ..pipeline import TEXT_SUFFIXES
+    if original.suffix.lower() in TEXT_SUFFIXES:
+        return  # a text dump has no page images to make searchable
+    out_dir = Path(opts.pdf_dir)
+    target = out_dir / f"{original.stem}.pdf"
+    if target.exists():  # another input of the same name (or an earlier run): never overwrite
+        target = out_dir / f"{original.stem}-{(sha256 or '')[:12]}.pdf"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            report = make_pdf(local, target, PdfOptions(jobs=opts.jobs, ocr=dict(opts.ocr),
+                                                        restore_mode=opts.restore_mode),
+                              result=result)
+            record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
+    except (VanbanError, OSError) as err:
+        record["warnings"].append(f"pdf: not written: {err}")
 
 
 def _replace_path(obj: Any, old: str, new: str) -> Any:
