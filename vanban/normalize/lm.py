@@ -387,9 +387,10 @@ class NgramLM:
             table = self.keys[n]
             bits = max(1, int(np.ceil(np.log2(max(2, len(table))))))
             shift = 32 - bits
-            edges = np.arange(2 ** bits + 1, dtype=np.uint64) << np.uint64(shift)
             self._shift[n] = shift
-            self._starts[n] = np.searchsorted(table.astype(np.uint64), edges).astype(np.int32)
+            # The table is sorted: a bucket starts where the counts of the ones before end.
+            sizes = np.bincount(table >> np.uint32(shift), minlength=2 ** bits)
+            self._starts[n] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
 
     def _find(self, n: int, probe: np.ndarray) -> np.ndarray:
         """Index of each fingerprint in the order-n table, -1 where absent."""

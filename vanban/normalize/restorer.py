@@ -100,14 +100,14 @@ class Restorer:
                  general: NgramLM | None = None):
         self.lm = lm
         self.channel = channel
-        #: The restorer over the mixture of this LM and a general-language one (None
-        #: without a general model): used for documents the general model explains better.
-        self.mixed: Restorer | None = None
+        #: The mixture of this LM and a general-language one (None without a general model),
+        #: and the restorer over it, built when a document first needs it (see `mixed`).
+        self.mixture = None
+        self._mixed: Restorer | None = None
+        self._lexicon = lexicon
         if general is not None:
             from .mixture import MixtureLM
-            mix = MixtureLM(lm, general)
-            self.mixed = Restorer(mix, _load_channel(mix) if channel is not None else None,
-                                  lexicon=lexicon)
+            self.mixture = MixtureLM(lm, general)
         tables = lm.lexicon if lexicon else None
         #: Lexicon bonuses for adjacent candidates (see normalize.lexicon); None without.
         self.pairs = PairBonus(tables) if tables else None
@@ -127,6 +127,17 @@ class Restorer:
         for sk, lst in by_skel.items():
             lst.sort(reverse=True)
             self.skel_map[sk] = [i for _, i in lst[:MAX_CANDIDATES]]
+
+    @property
+    def mixed(self) -> "Restorer | None":
+        """The restorer over the mixture with the general model: documents the general model
+        explains better are restored by it (None without a general model)."""
+        if self.mixture is not None and self._mixed is None:
+            with _lock_mixed:
+                if self._mixed is None:
+                    channel = _load_channel(self.mixture) if self.channel is not None else None
+                    self._mixed = Restorer(self.mixture, channel, lexicon=self._lexicon)
+        return self._mixed
 
     # ----------------------------------------------------------------- candidates
     def _word_slot(self, tok: str, mode: str, ti: int, lone_capital_is_word: bool = False) -> Slot:
@@ -339,8 +350,7 @@ class Restorer:
         """The administrative model's share of the decoded words (mixture weight by EM, see
         normalize.mixture.admin_share); 1.0 without a general model."""
         from .mixture import MixtureLM, admin_share
-        mixture = self.lm if isinstance(self.lm, MixtureLM) else \
-            self.mixed.lm if self.mixed is not None else None
+        mixture = self.lm if isinstance(self.lm, MixtureLM) else self.mixture
         if mixture is None:
             return 1.0
         H = self.lm.order - 1
@@ -380,7 +390,7 @@ class Restorer:
         pairs = self.pairs.for_text(text) if self.pairs is not None else None
         chosen = decode(lm, segments, pairs=pairs)
         share = 1.0
-        if self.mixed is not None:
+        if self.mixture is not None:
             share = self.admin_share(segments, chosen)
             if share < ADMIN_ONLY_SHARE:
                 return self.mixed.restore(text, mode, with_confidence=with_confidence,
@@ -446,12 +456,14 @@ class Restorer:
             return "ocr"
         lows = [w.lower() for w in words]
         diac = sum(1 for w in lows if has_diacritics(w)) / len(lows)
-        known = sum(1 for w in lows if w in self.lm.index) / len(lows)
+        # Words the general model knows count too (names and terms of general text).
+        index = self.mixture.index if self.mixture is not None else self.lm.index
+        known = sum(1 for w in lows if w in index) / len(lows)
         if diac >= 0.25 and known >= 0.85:
             return "ocr"
         # Unmarked words are judged by their skeleton: a stripped "hien" is not a syllable
         # the model knows, but the skeleton of several ("hiện", "hiền").
-        restorable = sum(1 for w in lows if w in self.lm.index or w in self.skel_map) / len(lows)
+        restorable = sum(1 for w in lows if w in index or w in self.skel_map) / len(lows)
         if diac < 0.02 and restorable >= 0.85:
             return "stripped"
         return "legacy"
@@ -474,6 +486,7 @@ def _case_for(word: str, tokens: list, index: int) -> str:
 
 
 _lock = threading.Lock()
+_lock_mixed = threading.Lock()
 _default: Restorer | None = None
 
 
