@@ -22,8 +22,10 @@ only Vietnamese-shaped unmarked paragraphs (the default) 98.51% / 99.19%. Keepin
 whose estimate beats backing off (``keep_gain``, up to 34.7 MB) did not help (98.49% / 99.17%),
 nor did a wider beam much (24: +0.015 points at 1.5x the time).
 
-Storage: each order's table holds sorted 32-bit fingerprints of the n-grams' 64-bit keys and
-one-byte quantised costs, all in one ``.npz`` file under ``vanban/data`` (31 MB). Lookups are
+Storage: each order's table holds sorted 32-bit fingerprints of the n-grams' 64-bit keys
+(stored as the gaps between them, see :func:`pack_keys`) and one-byte quantised costs, all in
+one ``.npz`` file under ``vanban/data`` (20 MB; the general-language model beside it, see
+``normalize.mixture``, 14 MB). Lookups are
 vectorised over a whole batch of (history, candidate) pairs at once, through a bucket index
 on the top bits of the fingerprints (one or two probes instead of a binary search).
 """
