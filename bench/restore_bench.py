@@ -4,8 +4,10 @@
     nice -n 10 python bench/restore_bench.py [--shared ../shared] [--repeat 3]
 
 Text: the dev plan texts stripped of diacritics (or the test sentences when ../shared is
-absent). Reports syllables/s for vanban (with and without per-change confidences) and for
-pyvi's ViUtils.add_accents, the ratio, model load time and peak RSS.
+absent), and the general-language held-out text (Wikipedia blocks, which the mixture with
+the general model restores) when ../shared has it. Reports syllables/s for vanban (with and
+without per-change confidences) and for pyvi's ViUtils.add_accents, the ratios, model load
+time (wall and CPU) and peak RSS.
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ def _text(shared: Path) -> str:
     return strip_diacritics("\n".join(SENTENCES * 400))
 
 
+def _general_text(shared: Path) -> list[str] | None:
+    """The general-language held-out documents, stripped, one after another."""
+    from vanban.normalize import strip_diacritics
+    from vanban.normalize.lm import GENERAL_TEXT_NAME, general_holdout_documents
+    path = shared / "corpus" / GENERAL_TEXT_NAME
+    if not path.is_file():
+        return None
+    # Each document is restored on its own (the mixture weight is per document).
+    return [strip_diacritics(t) for _, t in general_holdout_documents(path)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
@@ -39,36 +52,47 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t = time.perf_counter()
     from vanban.normalize import get_restorer, restore_text
     from vanban.normalize.evaluate import _pyvi, word_tokens
+    t, c = time.perf_counter(), time.process_time()
     get_restorer()
-    load_s = time.perf_counter() - t
+    load_s, load_cpu = time.perf_counter() - t, time.process_time() - c
     text = _text(args.shared)
     n_syll = len(word_tokens(text))
+    general = _general_text(args.shared)
     rows = []
 
-    def timed(name, fn):
+    def timed(name, fn, sample=text):
+        n = len(word_tokens(sample)) if isinstance(sample, str) else \
+            sum(len(word_tokens(d)) for d in sample)
         best = float("inf")
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            fn(text)
+            fn(sample)
             best = min(best, time.perf_counter() - t0)
-        rows.append((name, n_syll / best, best))
+        rows.append((name, n / best, best))
 
     timed("vanban stripped", lambda s: restore_text(s, "stripped", with_confidence=False))
     timed("vanban stripped + confidences", lambda s: restore_text(s, "stripped"))
     pyvi = _pyvi()
     if pyvi:
         timed("pyvi add_accents", pyvi)
+    if general:
+        timed("vanban stripped, general text", lambda docs: [
+            restore_text(d, "stripped", with_confidence=False) for d in docs], general)
+        if pyvi:
+            timed("pyvi add_accents, general text", lambda docs: [pyvi(d) for d in docs],
+                  general)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"text: {n_syll:,} syllables; model load {load_s:.2f}s; peak RSS {rss / 1024:.0f} MB "
-          f"(before import {rss0 / 1024:.0f} MB); one core")
+    print(f"text: {n_syll:,} syllables; model load {load_s:.2f}s ({load_cpu:.2f}s CPU); "
+          f"peak RSS {rss / 1024:.0f} MB (before import {rss0 / 1024:.0f} MB); one core")
     print("| system | syllables/s | seconds |\n|---|---:|---:|")
     for name, sps, secs in rows:
         print(f"| {name} | {sps:,.0f} | {secs:.2f} |")
     if pyvi:
-        print(f"vanban / pyvi speed ratio: {rows[0][1] / rows[-1][1]:.2f}x")
+        print(f"vanban / pyvi speed ratio: {rows[0][1] / rows[2][1]:.2f}x")
+        if general:
+            print(f"general text, vanban / pyvi speed ratio: {rows[3][1] / rows[4][1]:.2f}x")
 
 
 if __name__ == "__main__":

@@ -431,3 +431,79 @@ def test_shipped_lexicon_lists_are_readable_and_in_the_model():
     lm = get_restorer().lm
     assert lm.lexicon is not None and len(lm.lexicon["lex_word_pairs"]) > 10_000
     assert "hoằng" in lm.index
+
+
+# ----------------------------------------------------------------------------- general model
+# Sentences of general Vietnamese written for these tests (history, culture, sport).
+GENERAL_SENTENCES = [
+    "Ngôi chùa cổ được xây dựng từ thế kỷ mười một bên bờ sông Hồng.",
+    "Đội bóng giành chiến thắng sau hiệp phụ trước hàng nghìn cổ động viên.",
+    "Nhà thơ để lại nhiều bài thơ nổi tiếng viết về quê hương và mẹ.",
+    "Loài chim này sống thành đàn trong rừng rậm và ăn hạt cây.",
+    "Bộ phim kể về tuổi thơ của hai anh em trong một làng chài nghèo.",
+]
+
+
+def test_packed_fingerprint_tables_round_trip(tmp_path):
+    import numpy as np
+
+    from vanban.normalize.lm import pack_keys, unpack_keys
+    rng = np.random.default_rng(5)
+    keys = np.unique(rng.integers(0, 2**32, 5000, dtype=np.uint64).astype(np.uint32))
+    keys = np.unique(np.r_[keys, np.uint32(2**32 - 1), np.uint32(0)])   # wide gaps, ends
+    np.savez_compressed(tmp_path / "k.npz", **pack_keys(3, keys))
+    with np.load(tmp_path / "k.npz") as z:
+        assert np.array_equal(unpack_keys(z, 3), keys)
+
+
+def test_admin_share_follows_the_model_that_explains_the_text():
+    import numpy as np
+
+    from vanban.normalize.mixture import admin_share
+    admin_text = admin_share(np.full(200, 2.0), np.full(200, 6.0))
+    general_text = admin_share(np.full(200, 7.0), np.full(200, 3.0))
+    half = admin_share(np.r_[np.full(100, 2.0), np.full(100, 9.0)],
+                       np.r_[np.full(100, 9.0), np.full(100, 2.0)])
+    assert admin_text > 0.95 and general_text < 0.1 and 0.4 < half < 0.6
+    assert admin_share(np.zeros(0), np.zeros(0)) == 1.0
+
+
+def test_general_holdout_blocks_are_deterministic_and_left_out(tmp_path):
+    from vanban.normalize.lm import (GENERAL_BLOCK_LINES, general_holdout_documents,
+                                     is_general_holdout_block, iter_general_paragraphs)
+    lines = [f"Dòng {i} của bài viết về lịch sử và văn hóa." for i in range(GENERAL_BLOCK_LINES * 300)]
+    path = tmp_path / "g.txt.xz"
+    with lzma.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    held = [b for b in range(300) if is_general_holdout_block(b)]
+    assert 0 < len(held) < 20
+    trained = {p for p, _ in iter_general_paragraphs(path)}
+    assert len(trained) == len(lines) - GENERAL_BLOCK_LINES * len(held)
+    docs = general_holdout_documents(path)
+    assert [d for d, _ in docs] == [f"general-block-{b}" for b in held]
+    assert not any(p in trained for _, text in docs for p in text.split("\n"))
+
+
+def test_train_lm_builds_a_general_model_mixed_in_for_general_text(tmp_path):
+    corpus = tmp_path / "c.jsonl.xz"
+    with lzma.open(corpus, "wt", encoding="utf-8") as fh:
+        for i in range(40):
+            fh.write(json.dumps({"id": str(i), "source": "t", "title": "",
+                                 "text": "\n".join(SENTENCES)}, ensure_ascii=False) + "\n")
+    general = tmp_path / "general.txt"
+    general.write_text("\n".join(GENERAL_SENTENCES * 40) + "\n", encoding="utf-8")
+    out = tmp_path / "models"
+    res = CliRunner().invoke(main, ["train-lm", "--corpus", str(corpus), "--out", str(out),
+                                    "--general", str(general)])
+    assert res.exit_code == 0, res.output
+    from vanban.normalize.restorer import get_restorer
+    restorer = get_restorer(out / "vi_syllable_lm.npz", out / "vi_general_lm.npz")
+    assert restorer.mixed is not None
+    # Administrative text stays with the administrative model; general text is decoded by
+    # the mixture, which knows its words.
+    for gold in (SENTENCES[2], " ".join(GENERAL_SENTENCES[1:4])):
+        assert restorer.restore(strip_diacritics(gold), "stripped").text == gold
+    admin = restorer.restore(strip_diacritics(" ".join(SENTENCES[3:6])), "stripped")
+    assert admin.admin_share >= 0.5 and admin.text == " ".join(SENTENCES[3:6])
+    general_doc = restorer.restore(strip_diacritics(" ".join(GENERAL_SENTENCES)), "stripped")
+    assert general_doc.admin_share < 0.5 and general_doc.text == " ".join(GENERAL_SENTENCES)

@@ -733,11 +733,17 @@ def restore_cmd(source, mode, fmt, tone_style, out, progress):
               "(made by scripts/normalize_make_channel_data.py).")
 @click.option("--keep-holdout", is_flag=True, help="Train on the held-out corpus documents "
               "too (then `evaluate restore --set holdout` no longer measures unseen text).")
-def train_lm_cmd(corpus, out_dir, order, channel_data, keep_holdout):
-    """Build the syllable n-gram LM (and optionally the legacy-OCR channel) from the corpus."""
+@click.option("--general", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="General-language text for the second model, a paragraph a "
+              "line (.txt or .txt.xz) [default: general/viwiki.txt.xz beside the corpus].")
+@click.option("--no-general", is_flag=True, help="Build the administrative model only.")
+def train_lm_cmd(corpus, out_dir, order, channel_data, keep_holdout, general, no_general):
+    """Build the syllable n-gram LMs (administrative and general; optionally the legacy-OCR
+    channel) from the corpus."""
     from .normalize.lm import rebuild_models
     stats = rebuild_models(corpus, out_dir, order=order, channel_data=channel_data,
-                           holdout=not keep_holdout, progress=lambda m: click.echo(m, err=True))
+                           holdout=not keep_holdout, general=False if no_general else general,
+                           progress=lambda m: click.echo(m, err=True))
     click.echo(json.dumps(stats, indent=2))
 
 
@@ -745,9 +751,10 @@ def train_lm_cmd(corpus, out_dir, order, channel_data, keep_holdout):
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The shared data folder [default: ../shared].")
 @click.option("--set", "sets", multiple=True,
-              type=click.Choice(["stripped", "legacy", "unchanged", "vie-ocr", "holdout"]),
+              type=click.Choice(["stripped", "legacy", "unchanged", "vie-ocr", "holdout",
+                                 "general"]),
               help="Which evaluations to run [default: all]; holdout: the corpus documents "
-              "train-lm leaves out.")
+              "train-lm leaves out; general: the Wikipedia blocks train-lm leaves out.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path),
               default=Path("/work/cache/vie-ocr"), show_default=True,
               help="Where Tesseract vie outputs of the dev scans are cached.")
@@ -757,7 +764,7 @@ def evaluate_restore_cmd(shared, sets, cache, no_pyvi, as_json):
     """Syllable accuracy of diacritic restoration on the dev sets (stripped, legacy, vie OCR)."""
     from .normalize.evaluate import SHARED, evaluate_restore, format_table
     rows = evaluate_restore(shared or SHARED, sets=tuple(sets) or ("stripped", "legacy",
-                            "unchanged", "vie-ocr", "holdout"), cache=cache, with_pyvi=not no_pyvi,
+                            "unchanged", "vie-ocr", "holdout", "general"), cache=cache, with_pyvi=not no_pyvi,
                             progress=lambda m: click.echo(m, err=True))
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else format_table(rows))
 

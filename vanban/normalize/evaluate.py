@@ -15,6 +15,7 @@ from typing import Callable
 
 from rapidfuzz.distance import Levenshtein
 
+from .lm import GENERAL_TEXT_NAME, general_holdout_documents
 from .vietnamese import clean_unicode, normalize_tone_style, strip_diacritics, tokenize
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -88,7 +89,7 @@ def _pyvi() -> Callable[[str], str] | None:
 
 
 def evaluate_restore(shared: Path = SHARED, *, sets: tuple[str, ...] = ("stripped", "legacy",
-                     "unchanged", "vie-ocr", "holdout"), cache: Path = Path("/work/cache/vie-ocr"),
+                     "unchanged", "vie-ocr", "holdout", "general"), cache: Path = Path("/work/cache/vie-ocr"),
                      with_pyvi: bool = True, progress: Callable[[str], None] | None = None
                      ) -> list[dict]:
     """Rows of the evaluation table: set, system, correct, total, accuracy, seconds."""
@@ -145,6 +146,29 @@ def evaluate_restore(shared: Path = SHARED, *, sets: tuple[str, ...] = ("strippe
                      "accuracy": round(100 * changed.accuracy, 3),
                      "seconds": round(time.perf_counter() - t, 2)})
         say(f"{'correct held-out changed':24s} {'vanban ocr':22s} "
+            f"{100 * changed.accuracy:7.3f}% changed")
+    general = shared / "corpus" / GENERAL_TEXT_NAME
+    if "general" in sets and general.is_file():
+        # General-language text (Wikipedia blocks train-lm leaves out: lm.general_holdout_...).
+        docs = [text for _, text in general_holdout_documents(general)]
+        systems = [("vanban stripped", _restore("stripped"))]
+        pv = _pyvi() if with_pyvi else None
+        if pv:
+            systems.append(("pyvi add_accents", pv))
+        for name, fn in systems:
+            total, t = Score(), time.perf_counter()
+            for gold in docs:
+                total.add(syllable_score(fn(strip_diacritics(gold)), gold))
+            row("stripped general text", name, total, time.perf_counter() - t)
+        changed, t = Score(), time.perf_counter()
+        fn = _restore("ocr")
+        for gold in docs:
+            changed.add(changed_rate(gold, fn(gold)))
+        rows.append({"set": "correct general text (changed)", "system": "vanban ocr",
+                     "correct": changed.correct, "total": changed.total,
+                     "accuracy": round(100 * changed.accuracy, 3),
+                     "seconds": round(time.perf_counter() - t, 2)})
+        say(f"{'correct general changed':24s} {'vanban ocr':22s} "
             f"{100 * changed.accuracy:7.3f}% changed")
     legacy_dir = shared / "dev" / "legacy"
     if "legacy" in sets and legacy_dir.is_dir():

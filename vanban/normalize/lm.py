@@ -22,8 +22,10 @@ only Vietnamese-shaped unmarked paragraphs (the default) 98.51% / 99.19%. Keepin
 whose estimate beats backing off (``keep_gain``, up to 34.7 MB) did not help (98.49% / 99.17%),
 nor did a wider beam much (24: +0.015 points at 1.5x the time).
 
-Storage: each order's table holds sorted 32-bit fingerprints of the n-grams' 64-bit keys and
-one-byte quantised costs, all in one ``.npz`` file under ``vanban/data`` (31 MB). Lookups are
+Storage: each order's table holds sorted 32-bit fingerprints of the n-grams' 64-bit keys
+(stored as the gaps between them, see :func:`pack_keys`) and one-byte quantised costs, all in
+one ``.npz`` file under ``vanban/data`` (20 MB; the general-language model beside it, see
+``normalize.mixture``, 14 MB). Lookups are
 vectorised over a whole batch of (history, candidate) pairs at once, through a bucket index
 on the top bits of the fingerprints (one or two probes instead of a binary search).
 """
@@ -61,6 +63,10 @@ _FP_MULT = np.uint64(0x9E3779B97F4A7C15)
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_MODEL = DATA_DIR / "vi_syllable_lm.npz"
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "train_corpus.jsonl.xz"
+#: The general-language model (Vietnamese Wikipedia), mixed in per document by the restorer.
+DEFAULT_GENERAL_MODEL = DATA_DIR / "vi_general_lm.npz"
+#: General-language training text: one paragraph per line, articles one after another.
+GENERAL_TEXT_NAME = Path("general") / "viwiki.txt.xz"
 
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -93,6 +99,28 @@ def fingerprint(keys: np.ndarray) -> np.ndarray:
     """32-bit fingerprint of 64-bit n-gram keys (multiplicative hashing, top 32 bits)."""
     with np.errstate(over="ignore"):
         return ((keys.astype(np.uint64) * _FP_MULT) >> np.uint64(32)).astype(np.uint32)
+
+
+def pack_keys(n: int, keys: np.ndarray) -> dict[str, np.ndarray]:
+    """A sorted fingerprint table as the gaps between neighbours: the low 16 bits of every gap
+    and, for the rare gaps of 2**16 or more, their position and high bits. The gaps of a
+    table of millions of fingerprints are small, so the file holds about 1.7 bytes per key
+    instead of 3.2 for the fingerprints themselves (compressed)."""
+    gaps = np.diff(keys.astype(np.uint32), prepend=np.uint32(0))
+    wide = np.flatnonzero(gaps >> np.uint32(16))
+    return {f"gaps{n}": (gaps & np.uint32(0xFFFF)).astype(np.uint16),
+            f"wide_at{n}": wide.astype(np.uint32),
+            f"wide_hi{n}": (gaps[wide] >> np.uint32(16)).astype(np.uint16)}
+
+
+def unpack_keys(z, n: int) -> np.ndarray:
+    """The order-n fingerprint table of a model file (packed by :func:`pack_keys`, or plain
+    in files written before)."""
+    if f"keys{n}" in z.files:
+        return z[f"keys{n}"]
+    gaps = z[f"gaps{n}"].astype(np.uint32)
+    gaps[z[f"wide_at{n}"].astype(np.int64)] += z[f"wide_hi{n}"].astype(np.uint32) << np.uint32(16)
+    return np.cumsum(gaps, dtype=np.uint32)
 
 
 def lm_token_strings(line: str) -> list[str]:
@@ -192,6 +220,67 @@ def holdout_documents(corpus: str | Path = DEFAULT_CORPUS,
     return out
 
 
+#: The general text has no article boundaries (articles follow one another, a paragraph a
+#: line), so it is held out in blocks of GENERAL_BLOCK_LINES lines (about four articles):
+#: the blocks whose number hashes (with GENERAL_HOLDOUT_SEED) to 0 modulo
+#: GENERAL_HOLDOUT_MODULUS (about 25 blocks) stay out of training. The evaluation text of a
+#: block starts GENERAL_EVAL_SKIP_LINES lines in, so that it belongs to an article whose
+#: start is in the block too, and takes whole paragraphs up to GENERAL_EVAL_MAX_CHARS.
+GENERAL_BLOCK_LINES = 100
+#: Pruning of the general model (n-grams seen fewer times per order are dropped), for size.
+GENERAL_MIN_COUNTS = (1, 1, 2, 2, 2)
+GENERAL_HOLDOUT_MODULUS = 80
+GENERAL_HOLDOUT_SEED = "vanban-general-holdout-1"
+GENERAL_EVAL_SKIP_LINES = 30
+GENERAL_EVAL_MAX_CHARS = 4000
+
+
+def is_general_holdout_block(block: int) -> bool:
+    """True for a held-out block of the general text (see GENERAL_HOLDOUT_MODULUS)."""
+    digest = hashlib.md5(f"{GENERAL_HOLDOUT_SEED}:{block}".encode()).hexdigest()
+    return int(digest, 16) % GENERAL_HOLDOUT_MODULUS == 0
+
+
+def _general_lines(path: Path) -> Iterable[str]:
+    opener = lzma.open if Path(path).suffix == ".xz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            yield line.rstrip("\n")
+
+
+def iter_general_paragraphs(path: str | Path, *, holdout: bool = True,
+                            drop_unmarked: bool = True) -> Iterable[tuple[str, int]]:
+    """(paragraph, 1) for every non-empty line of the general text (``.txt`` or ``.txt.xz``),
+    without the held-out blocks (``holdout``) and the paragraphs that lost their marks."""
+    for i, line in enumerate(_general_lines(Path(path))):
+        if holdout and is_general_holdout_block(i // GENERAL_BLOCK_LINES):
+            continue
+        if line.strip() and not (drop_unmarked and looks_unmarked(line)):
+            yield line, 1
+
+
+def general_holdout_documents(path: str | Path) -> list[tuple[str, str]]:
+    """(block id, text) of the held-out general evaluation documents (see
+    GENERAL_HOLDOUT_MODULUS): whole paragraphs from GENERAL_EVAL_SKIP_LINES lines into each
+    held-out block, up to GENERAL_EVAL_MAX_CHARS characters."""
+    blocks: dict[int, list[str]] = {}
+    for i, line in enumerate(_general_lines(Path(path))):
+        b = i // GENERAL_BLOCK_LINES
+        if is_general_holdout_block(b) and i % GENERAL_BLOCK_LINES >= GENERAL_EVAL_SKIP_LINES \
+                and line.strip():
+            blocks.setdefault(b, []).append(line)
+    out = []
+    for b, lines in sorted(blocks.items()):
+        kept, size = [], 0
+        for para in lines:
+            if kept and size + len(para) > GENERAL_EVAL_MAX_CHARS:
+                break
+            kept.append(para)
+            size += len(para) + 1
+        out.append((f"general-block-{b}", "\n".join(kept)))
+    return out
+
+
 def iter_corpus_paragraphs(path: Path, exclude_ids: set[str] | frozenset = frozenset(),
                            weights: dict[str, int] | None = None,
                            drop_unmarked: bool = True,
@@ -258,7 +347,7 @@ class NgramLM:
             scores: list[np.ndarray] = [np.zeros(0, np.uint8)] * 2
             bows: list[np.ndarray] = [np.zeros(0, np.uint8)] * 2
             for n in range(2, order + 1):
-                keys.append(z[f"keys{n}"])
+                keys.append(unpack_keys(z, n))
                 scores.append(z[f"scores{n}"])
                 if smoothing == "kn":
                     bows.append(z[f"bows{n}"])
@@ -300,9 +389,10 @@ class NgramLM:
             table = self.keys[n]
             bits = max(1, int(np.ceil(np.log2(max(2, len(table))))))
             shift = 32 - bits
-            edges = np.arange(2 ** bits + 1, dtype=np.uint64) << np.uint64(shift)
             self._shift[n] = shift
-            self._starts[n] = np.searchsorted(table.astype(np.uint64), edges).astype(np.int32)
+            # The table is sorted: a bucket starts where the counts of the ones before end.
+            sizes = np.bincount(table >> np.uint32(shift), minlength=2 ** bits)
+            self._starts[n] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
 
     def _find(self, n: int, probe: np.ndarray) -> np.ndarray:
         """Index of each fingerprint in the order-n table, -1 where absent."""
@@ -521,14 +611,21 @@ def _kn_tables(seq: np.ndarray, order: int, min_counts: tuple[int, ...], vocab_s
     uni_bow[uniq[1].astype(np.int64)] = bow[1]
     tables["unigram_cost"] = unigram_cost.astype(np.float32)
     tables["bow1"] = (-np.log(uni_bow)).astype(np.float32)
-    for n in range(2, order + 1):
+    # Which n-grams stay, top order first: those seen often enough (or, with keep_gain,
+    # whose own estimate beats backing off), and every context of a kept longer n-gram (it
+    # carries the backoff weight that n-gram's order needs). A context whose longer n-grams
+    # were all pruned goes too: it would only hold a weight no lookup reads.
+    kept: dict[int, np.ndarray] = {}
+    for n in range(order, 1, -1):
         keep = raw[n] >= min_counts[n - 1]
         if keep_gain is not None:
             # Rare n-grams stay when backing off would misjudge them by a factor > e^keep_gain.
             keep |= gain[n] > keep_gain
-        # A context must stay when it carries a backoff weight for the next order.
         if n < order:
-            keep |= bow[n] < 1.0
+            keep |= np.isin(uniq[n], ctx_keys[n + 1][kept[n + 1]])
+        kept[n] = keep
+    for n in range(2, order + 1):
+        keep = kept[n]
         probe = fingerprint(uniq[n][keep])
         q = np.clip(np.round(-np.log(prob[n][keep]) * QUANT_KN), 0, 255).astype(np.uint8)
         qb = np.clip(np.round(-np.log(bow[n][keep]) * QUANT_KN), 0, 255).astype(np.uint8)
@@ -572,8 +669,12 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
              exclude_ids: set[str] | None = None, weights: dict[str, int] | None = None,
              modified_kn: bool = True, drop_unmarked: bool = True,
              keep_gain: float | None = None, holdout: bool = True,
-             lexicon: bool = True, progress: Callable[[str], None] | None = None) -> dict:
+             lexicon: bool = True, progress: Callable[[str], None] | None = None,
+             paragraphs: Iterable[tuple[str, int]] | None = None) -> dict:
     """Build the syllable n-gram model from the JSONL.xz corpus and write it to ``out``.
+
+    ``paragraphs``: (text, weight) pairs to train on instead of the corpus's (the general
+    model: :func:`iter_general_paragraphs`); ``corpus`` then only names the source.
 
     ``min_counts[n-1]`` prunes n-grams seen fewer times; ``keep_gain`` (nats) also keeps the
     rarer ones whose own estimate beats backing off by more than that; ``weights`` multiplies
@@ -598,8 +699,9 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
     # Case statistics: how often each word is written with a capital inside a sentence
     # (names: "Lộc", "Hoằng") among the times it stands inside a sentence at all.
     case_flags = array("B")   # 0: not counted, 1: mid-sentence lower-case, 2: mid-sentence Title
-    paragraphs: Iterable[tuple[str, int]] = iter_corpus_paragraphs(
-        Path(corpus), exclude_ids, weights, drop_unmarked=drop_unmarked, holdout=holdout)
+    if paragraphs is None:
+        paragraphs = iter_corpus_paragraphs(Path(corpus), exclude_ids, weights,
+                                            drop_unmarked=drop_unmarked, holdout=holdout)
     if lexicon:
         # Each word-list line is a paragraph of its own, <s> first. (Starting them with
         # <unk> instead, so that no n-gram ties them to a paragraph start, measured worse:
@@ -711,6 +813,9 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
     if lexicon:
         from .lexicon import lexicon_tables
         tables.update(lexicon_tables({w: i for i, w in enumerate(vocab)}))
+    for n in range(2, order + 1):
+        if f"keys{n}" in tables:
+            tables.update(pack_keys(n, tables.pop(f"keys{n}")))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out, vocab=np.array("\n".join(vocab)), counts=uni_counts.astype(np.uint32),
@@ -725,10 +830,13 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
 
 def rebuild_models(corpus: str | Path | None = None, out_dir: str | Path | None = None, *,
                    order: int = 5, channel_data: str | Path | None = None, holdout: bool = True,
+                   general: str | Path | None | bool = None,
                    progress: Callable[[str], None] | None = None) -> dict:
     """What ``vanban train-lm`` does: train the syllable LM from the corpus into ``out_dir``
-    (default: the package's data folder) and, given rendered gold/OCR pages
-    (scripts/normalize_make_channel_data.py), the legacy-OCR channel on that LM's vocabulary."""
+    (default: the package's data folder), the general-language LM from ``general`` (default:
+    ``general/viwiki.txt.xz`` beside the corpus when it is there; False: none) and, given
+    rendered gold/OCR pages (scripts/normalize_make_channel_data.py), the legacy-OCR channel on
+    the administrative LM's vocabulary."""
     from ..errors import InputFileError
     corpus = Path(corpus or DEFAULT_CORPUS)
     out_dir = Path(out_dir or DATA_DIR)
@@ -740,6 +848,21 @@ def rebuild_models(corpus: str | Path | None = None, out_dir: str | Path | None 
     except (lzma.LZMAError, EOFError, json.JSONDecodeError, KeyError) as err:
         raise InputFileError(f"not a JSONL.xz corpus of {{\"id\", \"text\"}} lines ({err})",
                              str(corpus)) from err
+    if general is None:
+        general = corpus.parent / GENERAL_TEXT_NAME
+        general = general if general.is_file() else False
+    if general:
+        general = Path(general)
+        if not general.is_file():
+            raise InputFileError("general text not found (use --general)", str(general))
+        try:
+            stats["general"] = train_lm(
+                general, out_dir / DEFAULT_GENERAL_MODEL.name, order=order,
+                min_counts=GENERAL_MIN_COUNTS, lexicon=False, exclude_ids=set(),
+                paragraphs=iter_general_paragraphs(general, holdout=holdout), progress=progress)
+        except (lzma.LZMAError, EOFError, UnicodeDecodeError) as err:
+            raise InputFileError(f"not a UTF-8 text (.txt or .txt.xz) ({err})",
+                                 str(general)) from err
     if channel_data:
         from .channel import build_channel
         stats["channel"] = build_channel(channel_data, NgramLM.load(model),

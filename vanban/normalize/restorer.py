@@ -11,7 +11,7 @@ import numpy as np
 
 from .decoder import Segment, Slot, decode, local_posteriors
 from .lexicon import PairBonus
-from .lm import BOS, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
+from .lm import BOS, DEFAULT_GENERAL_MODEL, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
 from .syllable import is_syllable
 from .vietnamese import apply_case, case_pattern, has_diacritics, is_word, skeleton, tokenize
 
@@ -43,6 +43,10 @@ CACHE_WINDOW = 3
 CACHE_MIN_GAIN = 0.5
 #: Beam of that second decoding (short windows in a fixed context need less).
 CACHE_BEAM = 12
+#: A document is decoded again with the mixture of the administrative and the general model
+#: (normalize.mixture) when the administrative model's estimated share of its first reading
+#: is below this; above it the administrative model alone decides.
+ADMIN_ONLY_SHARE = 0.5
 #: Modes in which list markers follow the Vietnamese alphabet (a b c d đ e).
 _LIST_MODES = ("stripped", "legacy")
 #: Sentence-final punctuation: decoding segments end after it.
@@ -79,6 +83,10 @@ class RestoreResult:
     mode: str
     changes: list[Change] = field(default_factory=list)
     encoding: str | None = None   # legacy 8-bit encoding converted from, if any
+    #: The administrative model's estimated share of the document (1.0 without a general
+    #: model; below ADMIN_ONLY_SHARE the mixture with the general model decoded it, see
+    #: normalize.mixture).
+    admin_share: float = 1.0
 
     def to_dict(self) -> dict:
         return {"text": self.text, "mode": self.mode, "encoding": self.encoding,
@@ -88,9 +96,18 @@ class RestoreResult:
 class Restorer:
     """Holds the LM, the skeleton index and the legacy-OCR channel model."""
 
-    def __init__(self, lm: NgramLM, channel=None, *, lexicon: bool = True):
+    def __init__(self, lm: NgramLM, channel=None, *, lexicon: bool = True,
+                 general: NgramLM | None = None):
         self.lm = lm
         self.channel = channel
+        #: The mixture of this LM and a general-language one (None without a general model),
+        #: and the restorer over it, built when a document first needs it (see `mixed`).
+        self.mixture = None
+        self._mixed: Restorer | None = None
+        self._lexicon = lexicon
+        if general is not None:
+            from .mixture import MixtureLM
+            self.mixture = MixtureLM(lm, general)
         tables = lm.lexicon if lexicon else None
         #: Lexicon bonuses for adjacent candidates (see normalize.lexicon); None without.
         self.pairs = PairBonus(tables) if tables else None
@@ -110,6 +127,17 @@ class Restorer:
         for sk, lst in by_skel.items():
             lst.sort(reverse=True)
             self.skel_map[sk] = [i for _, i in lst[:MAX_CANDIDATES]]
+
+    @property
+    def mixed(self) -> "Restorer | None":
+        """The restorer over the mixture with the general model: documents the general model
+        explains better are restored by it (None without a general model)."""
+        if self.mixture is not None and self._mixed is None:
+            with _lock_mixed:
+                if self._mixed is None:
+                    channel = _load_channel(self.mixture) if self.channel is not None else None
+                    self._mixed = Restorer(self.mixture, channel, lexicon=self._lexicon)
+        return self._mixed
 
     # ----------------------------------------------------------------- candidates
     def _word_slot(self, tok: str, mode: str, ti: int, lone_capital_is_word: bool = False) -> Slot:
@@ -278,15 +306,16 @@ class Restorer:
         return flagged
 
     def _redecode_with_cache(self, segments: list[Segment], chosen: list[list[int]],
-                             pairs: PairBonus | None = None) -> None:
+                             pairs: PairBonus | None = None, lm=None) -> None:
         """Add the document-cache costs and decode again, in place, only the windows around
         the slots where they can change the choice: a window frees the flagged slots and
         CACHE_WINDOW slots on each side, and pins the LM order - 1 slots beyond them to their
         first-pass choice, so that the rest of the path stays the best it was."""
+        lm = lm or self.lm
         flagged = self._apply_document_cache(segments, chosen)
         if not flagged:
             return
-        ctx = self.lm.order - 1
+        ctx = lm.order - 1
         windows: list[tuple[int, int, int]] = []     # (segment, first free, last free)
         for si, t in flagged:
             a = max(0, t - CACHE_WINDOW)
@@ -310,21 +339,68 @@ class Restorer:
                     sub.slots.append(Slot([slot.ids[k]], [0.0], [slot.strings[k]],
                                           capital=slot.capital))
             subs.append(sub)
-        paths = decode(self.lm, subs, beam=CACHE_BEAM, pairs=pairs)
+        paths = decode(lm, subs, beam=CACHE_BEAM, pairs=pairs)
         for (si, a, b), sub_path in zip(windows, paths):
             lo = max(0, a - ctx)
             for t in range(a, b + 1):
                 chosen[si][t] = sub_path[t - lo]
 
     # ----------------------------------------------------------------- restore
-    def restore(self, text: str, mode: str, *, with_confidence: bool = True) -> RestoreResult:
-        """Restore ``text`` (already Unicode-clean) in a concrete mode (not 'auto')."""
+    def admin_share(self, segments: list[Segment], chosen: list[list[int]]) -> float:
+        """The administrative model's share of the decoded words (mixture weight by EM, see
+        normalize.mixture.admin_share); 1.0 without a general model."""
+        from .mixture import MixtureLM, admin_share
+        mixture = self.lm if isinstance(self.lm, MixtureLM) else self.mixture
+        if mixture is None:
+            return 1.0
+        H = self.lm.order - 1
+        hists, words = [], []
+        for seg, path in zip(segments, chosen):
+            # Words this model does not know may be known to the general one ("chim" in a
+            # text about birds): they are evidence too.
+            ids = [seg.slots[t].ids[k] if seg.slots[t].ids[k] != UNK
+                   else mixture.index.get(seg.slots[t].strings[k], UNK)
+                   for t, k in enumerate(path)]
+            words_at = [t for t, slot in enumerate(seg.slots)
+                        if slot.token_index >= 0 and ids[t] != UNK]
+            if not words_at:
+                continue
+            padded = np.array([UNK] * (H - 1) + [seg.start_history] + ids, dtype=np.int64)
+            grams = padded[np.array(words_at)[:, None] + np.arange(H + 1)[None, :]]
+            hists.append(grams[:, :H])
+            words.append(grams[:, H])
+        if not words:
+            return 1.0
+        ca, cg = mixture.costs(np.concatenate(hists), np.concatenate(words))
+        return admin_share(ca, cg)
+
+    def restore(self, text: str, mode: str, *, with_confidence: bool = True,
+                admin_weight: float | None = None) -> RestoreResult:
+        """Restore ``text`` (already Unicode-clean) in a concrete mode (not 'auto').
+
+        With a general model, a document whose first reading the administrative model
+        explains less than ADMIN_ONLY_SHARE of is restored by the mixture restorer instead.
+        That one (called with ``admin_weight``: the share from the first reading) decodes
+        with the mixture, estimates the share again on its own reading (the administrative
+        model's reading of a general text leans towards administrative words: 1,004 against
+        957 errors on the general evaluation text) and decodes with that share."""
+        lm = self.lm if admin_weight is None else self.lm.with_weight(admin_weight)
         tokens = tokenize(text, legacy=mode == "legacy")
         segments = self._build_segments(text, tokens, mode)
         pairs = self.pairs.for_text(text) if self.pairs is not None else None
-        chosen = decode(self.lm, segments, pairs=pairs)
+        chosen = decode(lm, segments, pairs=pairs)
+        share = 1.0
+        if self.mixture is not None:
+            share = self.admin_share(segments, chosen)
+            if share < ADMIN_ONLY_SHARE:
+                return self.mixed.restore(text, mode, with_confidence=with_confidence,
+                                          admin_weight=share)
+        elif admin_weight is not None:
+            share = self.admin_share(segments, chosen)
+            lm = self.lm.with_weight(share)
+            chosen = decode(lm, segments, pairs=pairs)
         if mode in DOC_CACHE_MODES and DOC_CACHE_WEIGHT > 0:
-            self._redecode_with_cache(segments, chosen, pairs)
+            self._redecode_with_cache(segments, chosen, pairs, lm)
         replacements: dict[int, str] = {}
         positions: list[tuple[int, int]] = []
         for si, seg in enumerate(segments):
@@ -342,7 +418,7 @@ class Restorer:
         if with_confidence:
             # In slices: memory stays bounded on huge inputs.
             for a in range(0, len(positions), 4000):
-                posts.extend(local_posteriors(self.lm, segments, chosen, positions[a:a + 4000],
+                posts.extend(local_posteriors(lm, segments, chosen, positions[a:a + 4000],
                                               pairs))
         changes: list[Change] = []
         by_token: dict[int, Change] = {}
@@ -370,7 +446,7 @@ class Restorer:
                 prev = end
         out.append(text[prev:])
         changes = [by_token[ti] for ti in sorted(by_token)]
-        return RestoreResult("".join(out), mode, changes)
+        return RestoreResult("".join(out), mode, changes, admin_share=share)
 
     # ----------------------------------------------------------------- detection
     def detect_mode(self, text: str) -> str:
@@ -380,12 +456,14 @@ class Restorer:
             return "ocr"
         lows = [w.lower() for w in words]
         diac = sum(1 for w in lows if has_diacritics(w)) / len(lows)
-        known = sum(1 for w in lows if w in self.lm.index) / len(lows)
+        # Words the general model knows count too (names and terms of general text).
+        index = self.mixture.index if self.mixture is not None else self.lm.index
+        known = sum(1 for w in lows if w in index) / len(lows)
         if diac >= 0.25 and known >= 0.85:
             return "ocr"
         # Unmarked words are judged by their skeleton: a stripped "hien" is not a syllable
         # the model knows, but the skeleton of several ("hiện", "hiền").
-        restorable = sum(1 for w in lows if w in self.lm.index or w in self.skel_map) / len(lows)
+        restorable = sum(1 for w in lows if w in index or w in self.skel_map) / len(lows)
         if diac < 0.02 and restorable >= 0.85:
             return "stripped"
         return "legacy"
@@ -408,19 +486,24 @@ def _case_for(word: str, tokens: list, index: int) -> str:
 
 
 _lock = threading.Lock()
+_lock_mixed = threading.Lock()
 _default: Restorer | None = None
 
 
-def get_restorer(model: str | Path | None = None) -> Restorer:
-    """The shared restorer with the shipped model (loaded once per process)."""
+def get_restorer(model: str | Path | None = None,
+                 general: str | Path | None = None) -> Restorer:
+    """The shared restorer with the shipped models (loaded once per process); ``model`` and
+    ``general`` (the general-language model, optional) name other files."""
     global _default
     if model is not None:
         lm = NgramLM.load(model)
-        return Restorer(lm, _load_channel(lm))
+        return Restorer(lm, _load_channel(lm),
+                        general=NgramLM.load(general) if general is not None else None)
     with _lock:
         if _default is None:
             lm = NgramLM.load(DEFAULT_MODEL)
-            _default = Restorer(lm, _load_channel(lm))
+            gen = NgramLM.load(DEFAULT_GENERAL_MODEL) if DEFAULT_GENERAL_MODEL.is_file() else None
+            _default = Restorer(lm, _load_channel(lm), general=gen)
         return _default
 
 
