@@ -264,7 +264,7 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
         reread = _reread_column_blocks(blocks, gray, 1.0, eff_dpi, options)
         if reread:
             info["reread_blocks"] = reread
-    if number == 1 or any(b.role.startswith("header") for b in blocks):
+    if any(b.role.startswith("header") for b in blocks):
         found_fields = fields.reread_fields(blocks, ink, eff_dpi, options.lang)
         if found_fields:
             info["fields"] = found_fields

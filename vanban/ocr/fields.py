@@ -74,13 +74,34 @@ def _prefix_end(word: Word, n_chars: int) -> int:
     return x0 + round((x1 - x0) * min(1.0, n_chars / max(1, len(word.text))))
 
 
+def _join_number_pieces(block: Block) -> None:
+    """"Số:" and "/CT-UBND" cut into two lines at a wide blank gap (the number not filled in)
+    become one line again."""
+    for line in list(block.lines):
+        if not line.words or not line.bbox or not _SO.match(_fold(line.words[0].text)) \
+                or any("/" in w.text for w in line.words):
+            continue
+        cy, h = (line.bbox[1] + line.bbox[3]) / 2, line.bbox[3] - line.bbox[1]
+        for other in block.lines:
+            if other is line or not other.bbox or not other.words:
+                continue
+            if abs((other.bbox[1] + other.bbox[3]) / 2 - cy) < 0.5 * h and other.bbox[0] > line.bbox[2] \
+                    and "/" in other.words[0].text:
+                line.words = line.words + other.words
+                line.bbox = (line.bbox[0], min(line.bbox[1], other.bbox[1]), other.bbox[2],
+                             max(line.bbox[3], other.bbox[3]))
+                block.lines.remove(other)
+                break
+
+
 def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -> dict:
     """Re-read the number and day fields of the header blocks in place; what was found."""
     found: dict = {}
     for block in blocks:
-        if block.role not in ("header_left", "header_right", "body"):
+        if block.role not in ("header_left", "header_right"):
             continue
-        for line in block.lines[:6] if block.role == "body" else block.lines:
+        _join_number_pieces(block)
+        for line in block.lines:
             words = line.words
             if not words or not line.bbox:
                 continue

@@ -18,6 +18,9 @@ import statistics
 from dataclasses import dataclass, field
 
 from ..model import Block, Line, Word, union_bbox
+from ..normalize.syllable import is_syllable
+
+_EDGE_PUNCT = ".,;:!?()[]\"'"
 
 _PAGE_NUMBER_RE = re.compile(r"^[-–(\[]?\s*\d{1,3}\s*[-–)\]]?$")
 _RECIPIENTS_RE = re.compile(r"^\W*N[ơo]i\s+nh[ậa]n", re.IGNORECASE)
@@ -99,7 +102,11 @@ def _noise(ln: _Ln, line_h: float) -> bool:
     if not confs or any(c is None for c in confs):
         return False  # text-layer words have no confidence: keep them
     tiny = ln.height < 0.3 * line_h and (ln.box[2] - ln.box[0]) < 0.3 * line_h  # a speck
-    return tiny or (len(confs) <= 2 and all(c < NOISE_CONF for c in confs))
+    if tiny:
+        return True
+    # A weak word that still spells a syllable of 3+ letters ("QUYET" of a heading) is text.
+    spelled = all(len(w.text) >= 3 and is_syllable(w.text.strip(_EDGE_PUNCT)) for w in ln.words)
+    return len(confs) <= 2 and all(c < NOISE_CONF for c in confs) and not spelled
 
 
 def _para(key: tuple | None) -> tuple | None:
@@ -226,9 +233,17 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
             continue
         left: list[_Ln] = []
         right: list[_Ln] = []
+        labelled = 0
         for j in range(start, end + 1):
             for ln, sd in zip(rows[j], row_sides(j, lo, hi) or []):
                 (left if sd == "left" else right).append(ln)
+            labelled += any(sd == "left" and ln.text.rstrip().endswith(":")
+                            for ln, sd in zip(rows[j], row_sides(j, lo, hi) or []))
+        if labelled >= max(2, 0.5 * (end - start + 1)):
+            # Labels and their values ("+ Phía Đông giáp:   Lô đất số 16"): one list read
+            # row by row, not two columns.
+            i = end + 1
+            continue
         band = left + right
         body_above = any(not used[j] for j in range(start))
         top = min(l.box[1] for l in band)

@@ -81,7 +81,7 @@ def _inside(box, outer, share: float = 0.5) -> bool:
 
 
 #: The document's own header lines, never part of a stamp (folded text).
-_HEADER = re.compile(r"cong\s*hoa|doc\s*lap|hanh\s*phuc|^\W*uy\s*ban|^\W*so\s*:|ngay\s*\S*\s*thang")
+_HEADER = re.compile(r"cong\s*hoa|doc\s*lap|hanh\s*phuc|^\W*uy\s*ban|^\W*so\s*:?[^/]*/|ngay\s*\S*\s*thang")
 
 
 def _fold(words: list[Word]) -> str:
