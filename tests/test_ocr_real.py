@@ -125,11 +125,11 @@ def _scribble(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], seed: i
     rng = random.Random(seed)
     x0, y0, x1, y1 = box
     pts = []
-    for k in range(40):
-        t = k / 39
+    for k in range(9):
+        t = k / 8
         pts.append((x0 + t * (x1 - x0) + rng.uniform(-6, 6),
-                    (y0 + y1) / 2 + (y1 - y0) * 0.45 * (1 if k % 3 else -1) * rng.uniform(0.3, 1)))
-    draw.line(pts, fill=(30, 50, 160), width=4, joint="curve")
+                    (y0 + y1) / 2 + (y1 - y0) * 0.45 * (1 if k % 2 else -1) * rng.uniform(0.5, 1)))
+    draw.line(pts, fill=(30, 30, 45), width=3, joint="curve")
 
 
 def test_handwritten_number_gives_a_flagged_partial_number_not_junk():

@@ -22,12 +22,17 @@ from . import engine
 _SO = re.compile(r"^s[o0ố]\s*[:.]?", re.I)
 _NGAY = re.compile(r"^ng[aà]y", re.I)
 _THANG = re.compile(r"^th[aá]ng$", re.I)
+_CODE_START = re.compile(r"/+\s*(?=[A-ZĐ])")
 _DIGITS = "-c tessedit_char_whitelist=0123456789"
 #: A field reading is kept from this confidence up.
 FIELD_CONF = 75.0
 MISSING = "…"
 #: Digits read in the main pass are trusted from this confidence up (handwriting reads lower).
 PRINTED_CONF = 85.0
+#: ... and from this one up when the second read finds nothing better and the digits are set
+#: against the code ("157/QĐ-NĐ-UB" in a typewriter face reads at 41); digits apart from the code
+#: fill a gap by hand ("44 /CT-UBND" for a handwritten "11" at 62) and need the second read.
+TYPED_CONF = 40.0
 
 
 def _fold(text: str) -> str:
@@ -109,24 +114,41 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
             pad = round(0.35 * (ly1 - ly0))
             first = _fold(words[0].text)
             if "number" not in found and _SO.match(first):
-                slash = next((i for i, w in enumerate(words) if "/" in w.text), None)
+                slash = next((i for i, w in enumerate(words) if _CODE_START.search(w.text)),
+                             next((i for i, w in enumerate(words) if "/" in w.text), None))
                 if slash is None:
                     continue
                 head = _SO.match(first).group(0)
-                between = words[1:slash]
-                lead = words[slash].text.split("/", 1)[0]
-                written = (words[0].text[len(head):] + "".join(w.text for w in between) + lead).strip()
-                confs = [w.conf for w in [words[0], *between, words[slash]] if w.conf is not None]
+                # the code starts at the slash before its letters ("//KH-UBND": a pen stroke
+                # read as "/" stays in the gap)
+                joined, starts = "", []
+                for w in words[:slash + 1]:
+                    starts.append(len(joined))
+                    joined += w.text + " "
+                joined = joined.rstrip()
+                m = _CODE_START.search(joined, len(words[0].text[:len(head)]))
+                cut = m.start() if m else joined.index("/")
+                tail = "/" + joined[m.end():] if m else joined[cut:]
+                written = joined[len(head):cut].replace(" ", "")
+                confs = [w.conf for w in words[:slash + 1] if w.conf is not None]
                 if written.isdigit() and min(confs, default=100) >= PRINTED_CONF:
                     found["number"] = {"status": "printed", "text": written}
                     continue
-                x0 = _prefix_end(words[0], len(head))
-                x1 = _prefix_end(words[slash], len(lead)) if lead else words[slash].bbox[0]
+
+                def x_at(i: int) -> int:
+                    k = max(j for j, st in enumerate(starts) if st <= i)
+                    return _prefix_end(words[k], i - starts[k])
+
+                x0, x1 = x_at(len(head)), x_at(cut)
                 box = (x0, ly0 - pad, x1, ly1 + pad)
                 got = _read_digits(ink, box, dpi, lang, ly1 - ly0) if _has_ink(ink, box) else None
                 if got and len(got[0]) < sum(c.isalnum() for c in written):
                     got = None  # fewer digits than marks in the gap: a partial reading
-                tail = words[slash].text[len(lead):]
+                fused = cut > 0 and joined[cut - 1] != " "  # "157/QĐ": typeset with its code
+                if got is None and fused and written.isdigit() and min(confs, default=100) >= TYPED_CONF:
+                    # weakly read digits (a typewriter face) with nothing better: kept as read
+                    found["number"] = {"status": "printed", "text": written}
+                    continue
                 head_word = Word(words[0].text[:len(head)] or "Số:", words[0].bbox, words[0].conf)
                 if got:
                     number = Word(got[0] + tail, (x0, ly0, words[slash].bbox[2], ly1), got[1])
