@@ -221,6 +221,11 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     hdr = parse_header(header_lines)
     document = record.document
     needs_case = hdr.pop("issuer_needs_case", False)
+    if hdr.pop("number_digits_missing", False):
+        record.warnings.append("number: digits missing (handwritten or stamped, unreadable)")
+    if hdr.pop("day_missing", False):
+        record.warnings.append("date: day missing (handwritten or stamped, unreadable); "
+                               "month in document.date_month")
     document.update(hdr)
     document["type"] = kind or kind_from_number(hdr.get("number"))
     if not document.get("issuer") and not header_lines and body_i < len(lines) \
