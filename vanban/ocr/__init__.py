@@ -29,7 +29,7 @@ from PIL import Image
 
 from ..errors import InputFileError, VanbanError
 from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
-from . import decide, engine, fields, layout, preprocess, stamps
+from . import closing, decide, engine, fields, layout, preprocess, stamps
 from .formats import FORMATS, render_documents
 from .inputs import PageSource, expand_inputs, open_input
 
@@ -264,6 +264,8 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
         reread = _reread_column_blocks(blocks, gray, 1.0, eff_dpi, options)
         if reread:
             info["reread_blocks"] = reread
+    if closing.read_missing_signature(blocks, gray, eff_dpi, options.lang):
+        info["signature_reread"] = True
     if any(b.role.startswith("header") for b in blocks):
         found_fields = fields.reread_fields(blocks, ink, eff_dpi, options.lang)
         if found_fields:

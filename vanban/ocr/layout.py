@@ -24,6 +24,7 @@ _EDGE_PUNCT = ".,;:!?()[]\"'"
 
 _PAGE_NUMBER_RE = re.compile(r"^[-–(\[]?\s*\d{1,3}\s*[-–)\]]?$")
 _RECIPIENTS_RE = re.compile(r"^\W*N[ơo]i\s+nh[ậa]n", re.IGNORECASE)
+_ADDRESSEE_RE = re.compile(r"^\W*K[íi]nh\s+g[ửu]i", re.IGNORECASE)
 
 
 @dataclass
@@ -225,8 +226,8 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
         # signer's name sits 3-4 lines under the title, room for the signature and seal)
         while end + 1 < len(rows) and row_sides(end + 1, lo, hi) is not None:
             gap = min(l.box[1] for l in rows[end + 1]) - max(l.box[3] for l in rows[end])
-            if gap > 6 * line_h:
-                break
+            if gap > 6 * line_h or any(_ADDRESSEE_RE.match(l.text) for l in rows[end + 1]):
+                break  # "Kính gửi:" opens the addressees, after the header
             end += 1
         if start == end:  # one row alone is a line with a wide gap, not a two-column band
             i += 1

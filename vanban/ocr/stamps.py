@@ -94,9 +94,30 @@ SEAL_LINE_CONF = 75.0
 MAX_STAMP_WIDTH = 0.45
 
 
+def _cut_at_gaps(lines: dict[tuple, list[Word]], width: int) -> dict[tuple, list[Word]]:
+    out: dict[tuple, list[Word]] = {}
+    for key, ws in lines.items():
+        ws = sorted(ws, key=lambda w: w.bbox[0])
+        hs = sorted(w.bbox[3] - w.bbox[1] for w in ws)
+        gap = max(1.2 * hs[len(hs) // 2], 0.02 * width)
+        piece = [ws[0]]
+        n = 0
+        for prev, word in zip(ws, ws[1:]):
+            if word.bbox[0] - prev.bbox[2] > gap:
+                out[(*key, n)] = piece
+                piece, n = [], n + 1
+            piece.append(word)
+        out[(*key, n)] = piece
+    return out
+
+
 def separate(lines: dict[tuple, list[Word]], width: int, height: int,
              seals: list[tuple[int, int, int, int]]) -> tuple[dict[tuple, list[Word]], list[Stamp]]:
-    """Split OCR lines (key -> words, page pixels) into document lines and stamps."""
+    """Split OCR lines (key -> words, page pixels) into document lines and stamps.
+
+    Lines are first cut at column-wide gaps (Tesseract reads a stamp beside the header as part
+    of the header's line); the pieces keep their line's key with a piece number added."""
+    lines = _cut_at_gaps(lines, width)
     items = [(k, ws, union_bbox([w.bbox for w in ws])) for k, ws in lines.items() if ws]
     if not items:
         return lines, []
