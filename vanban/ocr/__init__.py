@@ -79,7 +79,9 @@ def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
             no_colour = gray.copy()
             no_colour[mask > 0] = 255
             gray = out
-            seals = stamps.seal_boxes(mask, regions, eff_dpi)
+            found_seals = stamps.seal_boxes(mask, regions, eff_dpi)
+            seals = [box for box, _ in found_seals]
+            info["_seal_in_image"] = [kept for _, kept in found_seals]
         info["seal_removal"] = {"regions": len(regions), "lifted": len(lifted_regions),
                                 "applied": bool(lifted_regions)}
         info["colour_regions"] = [{"box": list(r["box"]), "px": r["px"], "lift": r.get("lift", False)}
@@ -256,7 +258,8 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
     seals = info.pop("_seals", [])
     if info.get("rotation"):
         seals = []  # found before the page was turned
-    lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], seals)
+    lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], seals,
+                                          info.pop("_seal_in_image", None))
     # Layout and re-reads work on the processed page; boxes are mapped back at the end.
     blocks = layout.build_blocks([(ws, k) for k, ws in lines.items()], gray.shape[1],
                                  gray.shape[0], number)

@@ -72,7 +72,7 @@ def remove_colour_ink(rgb: np.ndarray) -> tuple[np.ndarray, dict]:
 
 #: Coloured ink regions of fewer pixels than this (at 300 dpi) are specks, not seals or pens.
 MIN_REGION_PX = 400
-#: A region wider or taller than this share of the page is tinted paper or a photo, not ink.
+#: A region both wider and taller than this share of the page is tinted paper or a photo, not ink.
 MAX_REGION_SHARE = 0.5
 
 
@@ -97,7 +97,7 @@ def colour_ink_regions(rgb: np.ndarray, dpi: float = 300.0) -> tuple[np.ndarray,
     regions = []
     for i in range(1, n):
         x, y, bw, bh, _ = stats[i]
-        if bw > MAX_REGION_SHARE * w or bh > MAX_REGION_SHARE * h:
+        if bw > MAX_REGION_SHARE * w and bh > MAX_REGION_SHARE * h:
             continue
         px = int(cv2.countNonZero(mask[y:y + bh, x:x + bw] & (labels[y:y + bh, x:x + bw] == i).astype(np.uint8) * 255))
         if px >= min_px:

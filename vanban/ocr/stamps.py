@@ -23,6 +23,7 @@ import numpy as np
 
 from ..model import Stamp, Word, union_bbox
 from ..normalize.fold import fold_diacritics
+from . import decide
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,14 +63,15 @@ def is_round(mask: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     return hits >= 0.6 * 72
 
 
-def seal_boxes(mask: np.ndarray, regions: list[dict], dpi: float) -> list[tuple[int, int, int, int]]:
-    """Boxes of coloured regions that are seals: round, 0.4-2.2 inches across."""
+def seal_boxes(mask: np.ndarray, regions: list[dict], dpi: float) -> list[tuple[tuple[int, int, int, int], bool]]:
+    """Coloured regions that are seals (round, 0.4-2.2 inches across): (box, still in the
+    page image, i.e. not lifted)."""
     out = []
     for region in regions:
         x0, y0, x1, y1 = region["box"]
         size = max(x1 - x0, y1 - y0) / dpi
         if 0.4 <= size <= 2.2 and is_round(mask, region["box"]):
-            out.append(region["box"])
+            out.append((region["box"], not region.get("lift", False)))
     return out
 
 
@@ -112,8 +114,10 @@ def _cut_at_gaps(lines: dict[tuple, list[Word]], width: int) -> dict[tuple, list
 
 
 def separate(lines: dict[tuple, list[Word]], width: int, height: int,
-             seals: list[tuple[int, int, int, int]]) -> tuple[dict[tuple, list[Word]], list[Stamp]]:
-    """Split OCR lines (key -> words, page pixels) into document lines and stamps.
+             seals: list[tuple[int, int, int, int]], in_image: list[bool] | None = None
+             ) -> tuple[dict[tuple, list[Word]], list[Stamp]]:
+    """Split OCR lines (key -> words, page pixels) into document lines and stamps;
+    ``in_image[i]``: seal ``i`` is still in the page image (not lifted).
 
     Lines are first cut at column-wide gaps (Tesseract reads a stamp beside the header as part
     of the header's line); the pieces keep their line's key with a piece number added."""
@@ -123,12 +127,18 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         return lines, []
     stamps: list[Stamp] = []
     drop: set = set()
-    # Seal lettering: weak lines inside a seal.
+    # Seal lettering: weak lines inside a seal still in the page image (a lifted seal's
+    # lettering is gone: what is read there is the text under it).
     seal_text: dict[int, list[str]] = {}
+    in_image = in_image if in_image is not None else [True] * len(seals)
     for k, ws, box in items:
         for i, seal in enumerate(seals):
+            if not in_image[i]:
+                continue
             confs = [w.conf for w in ws if w.conf is not None]
-            if confs and _inside(box, seal) and sum(confs) / len(confs) < SEAL_LINE_CONF:
+            reads = sum(decide.word_reads(w.text, w.conf or 0) for w in ws)
+            if confs and _inside(box, seal) and sum(confs) / len(confs) < SEAL_LINE_CONF \
+                    and reads < 0.5 * len(ws):  # text under the seal still reads
                 drop.add(k)
                 seal_text.setdefault(i, []).append(" ".join(w.text for w in ws))
                 break
