@@ -206,3 +206,20 @@ def test_evaluate_ocr_on_transcribed_pdf_pages(tmp_path):
     row = next(ln for ln in result.output.splitlines() if ln.startswith("| doc/p2 |"))
     raw, vanban = (float(c.strip().rstrip("%")) for c in row.strip("|").split("|")[1:3])
     assert vanban <= 2.0 and raw < 50
+
+
+def test_header_with_missing_digits_is_partial_and_flagged():
+    """The ocr stage's "…" for an unreadable handwritten number and day: extract keeps what is
+    known (code, month and year, place, issuer) and flags the rest, never junk."""
+    from vanban.extract import extract_record
+    record = extract_record("\n".join([
+        "ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "Số: …/CT-UBND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Quảng Ngãi, ngày … tháng 9 năm 2024", "CHỈ THỊ",
+        "Về việc tăng cường các biện pháp đảm bảo an toàn công trình cầu",
+        "Cơn bão số 3 và mưa lũ sau bão vừa qua đã gây thiệt hại rất lớn về người, tài sản."]))
+    doc = record.document
+    assert doc["number"] == "…/CT-UBND" and doc["date"] is None and doc["date_month"] == "2024-09"
+    assert doc["issuer"] == "Ủy ban nhân dân tỉnh Quảng Ngãi" and doc["place"] == "Quảng Ngãi"
+    assert any(w.startswith("number: digits missing") for w in record.warnings)
+    assert any(w.startswith("date: day missing") for w in record.warnings)
