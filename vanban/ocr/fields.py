@@ -144,6 +144,8 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
                 got = _read_digits(ink, box, dpi, lang, ly1 - ly0) if _has_ink(ink, box) else None
                 if got and len(got[0]) < sum(c.isalnum() for c in written):
                     got = None  # fewer digits than marks in the gap: a partial reading
+                if got and written.isdigit() and got[0] != written:
+                    got = None  # two readings of the same digits disagree: neither is trusted
                 fused = cut > 0 and joined[cut - 1] != " "  # "157/QĐ": typeset with its code
                 if got is None and fused and written.isdigit() and min(confs, default=100) >= TYPED_CONF:
                     # weakly read digits (a typewriter face) with nothing better: kept as read
@@ -174,8 +176,9 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
                 x0 = _prefix_end(words[k], 4)
                 box = (x0, ly0 - pad, words[t].bbox[0], ly1 + pad)
                 got = _read_digits(ink, box, dpi, lang, ly1 - ly0) if _has_ink(ink, box) else None
-                if got and (not 1 <= int(got[0]) <= 31 or len(got[0]) < sum(c.isalnum() for c in written)):
-                    got = None  # fewer digits than marks in the gap: a partial reading
+                if got and (not 1 <= int(got[0]) <= 31 or len(got[0]) < sum(c.isalnum() for c in written)
+                            or (written.isdigit() and got[0] != written)):
+                    got = None  # a partial reading, or two readings that disagree
                 ngay = Word(words[k].text[:4], words[k].bbox, words[k].conf)
                 if got:
                     day = Word(got[0], (x0, ly0, words[t].bbox[0], ly1), got[1])
