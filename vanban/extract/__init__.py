@@ -136,7 +136,7 @@ def _split_front(lines: list[RawLine], wrapped: bool):
     while j < min(len(lines), 16):
         t = lines[j].text
         f = fold(t)
-        headerish = (is_caps(t) or re.search(r"\bSo\s*:", f) or re.search(r"ngay\s*\d+\s*thang", f)
+        headerish = (is_caps(t) or re.search(r"\bSo\s*:", f) or re.search(r"ngay\s*(?:\d+|…)\s*thang", f)
                      or "Doc lap" in f or "Hanh phuc" in f)
         if re.match(r"V/[vV]\b", t):
             title.append(lines[j])
@@ -157,11 +157,11 @@ def _split_front(lines: list[RawLine], wrapped: bool):
         j += 1
     if not header and not title:
         return [], None, [], 0
-    if not any(re.search(r"ngay\s*\d+\s*thang", fold(ln.text)) for ln in header):
+    if not any(re.search(r"ngay\s*(?:\d+|…)\s*thang", fold(ln.text)) for ln in header):
         # OCR reading order may put "Kính gửi:" before the right column's motto and date
         for k in range(end, min(len(lines), end + 6)):
             f = fold(lines[k].text)
-            if re.search(r"ngay\s*\d+\s*thang\s*\d+\s*nam", f) and len(lines[k].text) < 80:
+            if re.search(r"ngay\s*(?:\d+|…)\s*thang\s*\d+\s*nam", f) and len(lines[k].text) < 80:
                 header.extend(ln for ln in lines[end:k + 1] if is_caps(ln.text) or "Hanh phuc" in fold(ln.text)
                               or ln is lines[k])
                 end = k + 1

@@ -251,6 +251,12 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
         is_header = (not body_above or (page_number == 1 and top < 0.2 * page_height)) \
             and not any(_RECIPIENTS_RE.match(l.text) for l in left)
         roles = ("header_left", "header_right") if is_header else ("recipients", "signature")
+        if is_header:
+            # header lines carry no list dashes: a lone leading "-" is a speck ("- SỞ GIÁO DỤC")
+            for ln in left + right:
+                if len(ln.words) > 1 and not any(c.isalnum() for c in ln.words[0].text):
+                    ln.words = ln.words[1:]
+                    ln.box = union_bbox([w.bbox for w in ln.words])  # type: ignore[assignment]
         blocks = []
         if left:
             blocks.append(_block(left, roles[0]))
