@@ -8,6 +8,7 @@ the record's number, date, issuer and place are graded:
 - ``right``: equal (NFC, case, spaces, and old/new tone placement "Uỷ"/"Ủy" ignored);
 - ``partial``: partial and flagged: "…/CT-UBND" with the record's "digits missing" warning and
   the right code; no date but ``date_month`` right with the "day missing" warning;
+- ``incomplete``: the issuing unit without the parent the transcriber added (not flagged);
 - ``wrong``: anything else (a value that is not the page's, or nothing without a flag).
 
 Usage: python scripts/eval_real_fields.py [--scans DIR] [--ref DIR] [--json OUT] [STEM ...]
@@ -44,6 +45,13 @@ def grade(field: str, gold, doc: dict, warnings: list[str]) -> str:
         return "right" if not got else "wrong"
     if norm(got) == norm(gold):
         return "right"
+    if field == "issuer" and got and "(header:" in gold:
+        # the transcriber's note of the printed header ("(header: CÔNG AN TP ĐÀ NẴNG / PHÒNG ...)")
+        printed = gold.split("(header:", 1)[1].rstrip(")").split("/")
+        if any(norm(got) == norm(x) for x in printed):
+            return "right"
+    if field == "issuer" and got and norm(gold).startswith(norm(got)):
+        return "incomplete"  # the issuing unit without its parent ("Sở GD&ĐT" of "... thành phố Đà Nẵng")
     if field == "number" and got and got.startswith("…") and any(w.startswith("number: digits missing") for w in warnings):
         return "partial" if norm(got[1:]) == norm(gold[gold.index("/"):] if "/" in gold else gold) else "wrong"
     if field == "date" and not got and doc.get("date_month") == str(gold)[:7] \
@@ -84,7 +92,7 @@ def main() -> int:
         print(f"| {stem} | " + " | ".join(f"{row[f]['grade']}: {row[f]['got']}" for f in
                                           ("number", "date", "issuer", "place")) + " |", flush=True)
     counts = {g: sum(1 for r in rows for f in ("number", "date", "issuer", "place") if r[f]["grade"] == g)
-              for g in ("right", "partial", "wrong")}
+              for g in ("right", "partial", "incomplete", "wrong")}
     print(f"{len(rows)} documents: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "counts": counts}, ensure_ascii=False, indent=1),
