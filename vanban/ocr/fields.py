@@ -79,6 +79,40 @@ def _prefix_end(word: Word, n_chars: int) -> int:
     return x0 + round((x1 - x0) * min(1.0, n_chars / max(1, len(word.text))))
 
 
+_FUSED_DATE = re.compile(r"^(ng[aà]y)(.+?)(th[aá]ng)$", re.I)
+_VV = re.compile(r"^V[ÀAÁ/|lI1íi][vVy]?\.?$")
+
+
+def _split_fused_date(line) -> None:
+    """"ngày4Dtháng" (a handwritten day read into its neighbours) -> "ngày", "4D", "tháng"."""
+    out = []
+    for w in line.words:
+        m = _FUSED_DATE.match(w.text)
+        if not m or not w.bbox:
+            out.append(w)
+            continue
+        x0, y0, x1, y1 = w.bbox
+        n = len(w.text)
+        cuts = [x0 + round((x1 - x0) * k / n) for k in (m.end(1), m.end(2))]
+        out += [Word(m.group(1), (x0, y0, cuts[0], y1), w.conf),
+                Word(m.group(2), (cuts[0], y0, cuts[1], y1), w.conf),
+                Word(m.group(3), (cuts[1], y0, x1, y1), w.conf)]
+    line.words = out
+
+
+def _fix_vv(line, block: Block) -> None:
+    """The subject line of a công văn starts with "V/v" (về việc), often read "VÀ" or "V/V":
+    in the left header column, under the number, followed by lower-case words."""
+    if block.role != "header_left" or len(line.words) < 2 or not _VV.match(line.words[0].text):
+        return
+    if not line.words[1].text[:1].islower():
+        return
+    above = [ln for ln in block.lines if ln.bbox and line.bbox and ln.bbox[3] <= line.bbox[1] + 5]
+    if any(ln.words and _SO.match(_fold(ln.words[0].text)) for ln in above):
+        first = line.words[0]
+        line.words[0] = Word("V/v", first.bbox, first.conf)
+
+
 def _join_number_pieces(block: Block) -> None:
     """"Số:" and "/CT-UBND" cut into two lines at a wide blank gap (the number not filled in)
     become one line again."""
@@ -106,6 +140,9 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
         if block.role not in ("header_left", "header_right"):
             continue
         _join_number_pieces(block)
+        for line in block.lines:
+            _split_fused_date(line)
+            _fix_vv(line, block)
         for line in block.lines:
             words = line.words
             if not words or not line.bbox:
