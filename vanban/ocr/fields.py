@@ -6,7 +6,7 @@ filled by hand or with a numbering stamp, often in blue or red ink. Tesseract re
 and one word (psm 8), on the page's ink image (darkest channel, so coloured pen ink is as dark
 as toner). A confident all-digit reading replaces the field; otherwise the field becomes "…"
 (the digits are missing: the rest of the number and the date stay) and ``Page.preprocessing
-["fields"]`` says so, so that later stages can flag it instead of carrying junk.
+["fields"]`` says so (a gap without ink, in a draft, stays as printed: status "blank"), so that later stages can flag it instead of carrying junk.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from . import engine
 _SO = re.compile(r"^s[o0ố]\s*[:.]?", re.I)
 _NGAY = re.compile(r"^ng[aà]y", re.I)
 _THANG = re.compile(r"^th[aá]ng$", re.I)
+_YEAR_SEGMENT = re.compile(r"/\s*(19|20)\d\d\s*$")
 _CODE_START = re.compile(r"/+\s*(?=[A-ZĐ])")
 _DIGITS = "-c tessedit_char_whitelist=0123456789"
 #: A field reading is kept from this confidence up.
@@ -166,6 +167,10 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
                 m = _CODE_START.search(joined, len(words[0].text[:len(head)]))
                 cut = m.start() if m else joined.index("/")
                 tail = "/" + joined[m.end():] if m else joined[cut:]
+                year = _YEAR_SEGMENT.search(joined[:cut])
+                if year and year.start() >= len(head):  # "Số: /2025/NQ-HĐND": the year is the code's
+                    tail = joined[year.start():cut].replace(" ", "") + tail
+                    cut = year.start()
                 written = joined[len(head):cut].replace(" ", "")
                 confs = [w.conf for w in words[:slash + 1] if w.conf is not None]
                 if written.isdigit() and min(confs, default=100) >= PRINTED_CONF:
@@ -178,6 +183,9 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
 
                 x0, x1 = x_at(len(head)), x_at(cut)
                 box = (x0, ly0 - pad, x1, ly1 + pad)
+                if not written and not _has_ink(ink, box):
+                    found["number"] = {"status": "blank"}  # left blank (a draft): as printed
+                    continue
                 got = _read_digits(ink, box, dpi, lang, ly1 - ly0) if _has_ink(ink, box) else None
                 if got and len(got[0]) < sum(c.isalnum() for c in written):
                     got = None  # fewer digits than marks in the gap: a partial reading
@@ -212,6 +220,9 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
                     continue
                 x0 = _prefix_end(words[k], 4)
                 box = (x0, ly0 - pad, words[t].bbox[0], ly1 + pad)
+                if not written and not _has_ink(ink, box):
+                    found["day"] = {"status": "blank"}
+                    continue
                 got = _read_digits(ink, box, dpi, lang, ly1 - ly0) if _has_ink(ink, box) else None
                 if got and (not 1 <= int(got[0]) <= 31 or len(got[0]) < sum(c.isalnum() for c in written)
                             or (written.isdigit() and got[0] != written)):

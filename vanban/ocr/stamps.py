@@ -120,7 +120,7 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
     ``in_image[i]``: seal ``i`` is still in the page image (not lifted).
 
     Lines are first cut at column-wide gaps (Tesseract reads a stamp beside the header as part
-    of the header's line); the pieces keep their line's key with a piece number added."""
+    of the header's line); the pieces left join again under their line's key."""
     lines = _cut_at_gaps(lines, width)
     items = [(k, ws, union_bbox([w.bbox for w in ws])) for k, ws in lines.items() if ws]
     if not items:
@@ -181,5 +181,9 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
                             "\n".join(" ".join(w.text for w in rest[i][1]) for i in members),
                             round(sum(confs) / len(confs), 1) if confs else None))
         drop.update(rest[i][0] for i in members)
-    kept = {k: ws for k, ws in lines.items() if k not in drop}
+    # the pieces of a line that are not stamps join again (layout cuts lines its own way)
+    kept: dict[tuple, list[Word]] = {}
+    for k, ws in lines.items():
+        if k not in drop:
+            kept.setdefault(k[:-1], []).extend(ws)
     return kept, stamps
