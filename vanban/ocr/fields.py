@@ -26,7 +26,7 @@ _YEAR_SEGMENT = re.compile(r"/\s*(19|20)\d\d\s*$")
 _CODE_START = re.compile(r"/+\s*(?=[A-ZĐ])")
 _DIGITS = "-c tessedit_char_whitelist=0123456789"
 #: A field reading is kept from this confidence up.
-FIELD_CONF = 75.0
+FIELD_CONF = 88.0
 MISSING = "…"
 #: Digits read in the main pass are trusted from this confidence up (handwriting reads lower).
 PRINTED_CONF = 85.0
