@@ -83,7 +83,9 @@ def _inside(box, outer, share: float = 0.5) -> bool:
 
 
 #: The document's own header lines, never part of a stamp (folded text).
-_HEADER = re.compile(r"cong\s*hoa|doc\s*lap|hanh\s*phuc|^\W*uy\s*ban|^\W*so\s*:?[^/]*/|ngay\s*\S*\s*thang")
+_HEADER = re.compile(r"cong\s*hoa|doc\s*lap|hanh\s*phuc|^\W*so\s*:?[^/]*/|ngay\s*\S*\s*thang")
+#: ... and the issuer in capitals ("ỦY BAN NHÂN DÂN"; a stamp's "Ủy ban nhân dân tỉnh" is not).
+_ISSUER_CAPS = re.compile(r"^\W*(uy\s*ban|ubnd)", re.I)
 
 
 def _fold(words: list[Word]) -> str:
@@ -159,7 +161,9 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         while grown:
             grown = False
             for j, (_, _, b) in enumerate(rest):
-                if taken[j] or j in members or _HEADER.search(_fold(rest[j][1])):
+                text_j = " ".join(w.text for w in rest[j][1])
+                if taken[j] or j in members or _HEADER.search(_fold(rest[j][1])) or \
+                        (_ISSUER_CAPS.match(_fold(rest[j][1])) and text_j.isupper()):
                     continue
                 vgap = max(box[1], b[1]) - min(box[3], b[3])
                 hover = min(box[2], b[2]) - max(box[0], b[0])
