@@ -110,6 +110,33 @@ def _noise(ln: _Ln, line_h: float) -> bool:
     return len(confs) <= 2 and all(c < NOISE_CONF for c in confs) and not spelled
 
 
+#: Words in the left margin under this confidence are margin notes or specks.
+MARGIN_CONF = 60.0
+
+
+def _trim_left_margin(lines: list[_Ln], page_width: int) -> list[_Ln]:
+    """Drop weak words left of the text column (handwritten margin notes, punch-hole specks
+    read into the start of a body line: "t§ Trời mẹ", "ằ CÁ Ko luật"). The column's left edge
+    is the median start of the full-width lines; text never starts left of it at low
+    confidence (a header line that does reads well)."""
+    wide = [ln.box[0] for ln in lines if ln.box[2] - ln.box[0] > 0.5 * page_width]
+    if len(wide) < 5:
+        return lines
+    left = statistics.median(wide)
+    out = []
+    for ln in lines:
+        words = sorted(ln.words, key=lambda w: w.bbox[0])
+        k = 0
+        while k < len(words) and words[k].bbox[2] <= left and words[k].conf is not None \
+                and words[k].conf < MARGIN_CONF:
+            k += 1
+        if k == 0:
+            out.append(ln)
+        elif k < len(words):
+            out.append(_Ln(words[k:], ln.key))
+    return out
+
+
 def _para(key: tuple | None) -> tuple | None:
     """(block, paragraph) of a Tesseract (block, paragraph, line) key."""
     return key[:2] if key else None
@@ -144,6 +171,7 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
     # A line piece without a letter or digit is dust or seal residue, not text; so is a short
     # piece Tesseract itself hardly believes (seal lettering read as "/jlb", "lo").
     lines = [ln for ln in lines if any(c.isalnum() for c in ln.text) and not _noise(ln, line_h)]
+    lines = _trim_left_margin(lines, page_width)
     if not lines:
         return []
     rows = _rows(lines)
