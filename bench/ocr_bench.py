@@ -13,7 +13,11 @@ Targets (issue 2): vanban-j1 / raw <= 1.05; vanban-j1 / vanban-j2 >= 1.8 (on a m
 least 2 free cores). Peak RSS is the largest resident set of the vanban process tree.
 Each measurement is repeated (--repeat) and the fastest run kept.
 
-Usage: python bench/ocr_bench.py [--pages N] [--repeat 1] [--scans DIR] [--json OUT]
+- vanban-base (with --baseline DIR): `vanban ocr PAGES... --jobs 1` run from an older source
+             tree (``git archive REV vanban | tar -x -C DIR``), interleaved with the others:
+             what the steps added since REV cost (target of issue 12: <= 1.15)
+
+Usage: python bench/ocr_bench.py [--pages N] [--repeat 1] [--scans DIR] [--json OUT] [--baseline DIR]
 Skips (exit 0, with a message) when the scans are absent.
 """
 
@@ -52,6 +56,7 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=0, help="use only the first N pages (0: all)")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--baseline", type=Path, help="a source tree holding an older vanban/ package")
     args = ap.parse_args()
 
     pages = sorted(args.scans.glob("*/page-*.jpg")) if args.scans.is_dir() else []
@@ -80,6 +85,11 @@ def main() -> int:
                               "--format", "json"], env)
 
     runs = {"raw tesseract": raw, "vanban --jobs 1": run_vanban(1), "vanban --jobs 2": run_vanban(2)}
+    if args.baseline:
+        base_env = {**env, "PYTHONPATH": str(args.baseline.resolve())}
+        runs["baseline vanban --jobs 1"] = lambda: timed(
+            [sys.executable, "-m", "vanban.cli", "ocr", *map(str, pages), "--jobs", "1",
+             "--format", "json"], base_env)
     results: dict[str, dict] = {}
     for _ in range(max(1, args.repeat)):
         for name, fn in runs.items():  # interleaved, so a load change hits every contender
@@ -102,6 +112,9 @@ def main() -> int:
         print(f"| {name} | {r['seconds']:.2f} | {r['seconds'] / len(pages):.2f} | {r['peak_rss_mib']} |")
     print(f"\nvanban --jobs 1 / raw tesseract = {summary['ratio_vanban_j1_vs_raw']:.3f} (target <= 1.05)")
     print(f"speed-up --jobs 2 vs --jobs 1 = {summary['speedup_j2_vs_j1']:.2f}x (target >= 1.8)")
+    if args.baseline:
+        summary["ratio_vanban_j1_vs_baseline"] = round(j1 / results["baseline vanban --jobs 1"]["seconds"], 3)
+        print(f"vanban --jobs 1 / baseline vanban --jobs 1 = {summary['ratio_vanban_j1_vs_baseline']:.3f}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=1))

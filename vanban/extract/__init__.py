@@ -140,7 +140,7 @@ def _split_front(lines: list[RawLine], wrapped: bool):
     while j < min(len(lines), 16):
         t = lines[j].text
         f = fold(t)
-        headerish = (is_caps(t) or re.search(r"\bSo\s*:", f) or re.search(r"ngay\s*\d+\s*thang", f)
+        headerish = (is_caps(t) or re.search(r"\bSo\s*:", f) or re.search(r"ngay\s*(?:\d+|…)\s*thang", f)
                      or "Doc lap" in f or "Hanh phuc" in f)
         if re.match(r"V/[vV]\b", t):
             title.append(lines[j])
@@ -161,11 +161,11 @@ def _split_front(lines: list[RawLine], wrapped: bool):
         j += 1
     if not header and not title:
         return [], None, [], 0
-    if not any(re.search(r"ngay\s*\d+\s*thang", fold(ln.text)) for ln in header):
+    if not any(re.search(r"ngay\s*(?:\d+|…)\s*thang", fold(ln.text)) for ln in header):
         # OCR reading order may put "Kính gửi:" before the right column's motto and date
         for k in range(end, min(len(lines), end + 6)):
             f = fold(lines[k].text)
-            if re.search(r"ngay\s*\d+\s*thang\s*\d+\s*nam", f) and len(lines[k].text) < 80:
+            if re.search(r"ngay\s*(?:\d+|…)\s*thang\s*\d+\s*nam", f) and len(lines[k].text) < 80:
                 header.extend(ln for ln in lines[end:k + 1] if is_caps(ln.text) or "Hanh phuc" in fold(ln.text)
                               or ln is lines[k])
                 end = k + 1
@@ -239,6 +239,11 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     hdr = parse_header(header_lines)
     document = record.document
     needs_case = hdr.pop("issuer_needs_case", False)
+    if hdr.pop("number_digits_missing", False):
+        record.warnings.append("number: digits missing (handwritten or stamped, unreadable)")
+    if hdr.pop("day_missing", False):
+        record.warnings.append("date: day missing (handwritten or stamped, unreadable); "
+                               "month in document.date_month")
     document.update(hdr)
     document["type"] = kind or kind_from_number(hdr.get("number"))
     if not document.get("issuer") and not header_lines and body_i < len(lines) \

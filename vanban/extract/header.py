@@ -13,6 +13,9 @@ from .text import clean, fix_uy, fold, is_caps, key, load_patterns, sentence_cas
 _DATE_WORDS = re.compile(r"ng\w{0,2}y\s*(\d{1,2})\s*th\w{0,3}g\s*(\d{1,2})\s*n\w{0,2}m\s*(\d{4})", re.I)
 _NUMBER = re.compile(r"\b(?:So\s*[:.]?|S[06@&d]\s*[:.])\s*(\d[\w./&-]*(?:\s?[/-]\s?[\w&.-]+)*)", re.I)
 _DOC_NUMBER_TAIL = re.compile(r"[.,;:]+$")
+# A number or day the ocr stage could not read is "…" ("Số: …/CT-UBND", "ngày … tháng 9 năm 2024")
+_NUMBER_MISSING = re.compile(r"\bSo\s*[:.]?\s*…\s*(/\s?[\w&.-]+(?:\s?[/-]\s?[\w&.-]+)*)", re.I)
+_DATE_NO_DAY = re.compile(r"ng\w{0,2}y\s*…\s*th\w{0,3}g\s*(\d{1,2})\s*n\w{0,2}m\s*(\d{4})", re.I)
 _UNITS = ("thành phố", "tỉnh", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
 
 
@@ -103,8 +106,25 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         number = text[m_num.start(1):m_num.end(1)]
         number = re.sub(r"\s*([/-])\s*", r"\1", number)
         out["number"] = _DOC_NUMBER_TAIL.sub("", number.split()[0]) if number else None
+    m_part = None
+    if not m_num:
+        m_part = _NUMBER_MISSING.search(folded)
+        if m_part:  # what is known, flagged: the digits are missing
+            out["number"] = "…" + re.sub(r"\s+", "", _DOC_NUMBER_TAIL.sub("", text[m_part.start(1):m_part.end(1)]))
+            out["number_digits_missing"] = True
     m_date = _DATE_WORDS.search(folded)
-    if m_date:
+    if not m_date:
+        m_date = _DATE_NO_DAY.search(folded)
+        if m_date and 1 <= int(m_date.group(1)) <= 12:
+            out["date_month"] = f"{int(m_date.group(2)):04d}-{int(m_date.group(1)):02d}"
+            out["day_missing"] = True
+    if m_date and "day_missing" in out:
+        before = text[:m_date.start()]
+        fb = folded[:m_date.start()]
+        motto_ends = [m.end() for m in _MOTTO2.finditer(fb)]
+        cut = max(before.rfind("\n") + 1, motto_ends[-1] if motto_ends else 0)
+        out["place"] = fix_uy(before[cut:].strip(" ,-\n")) or None
+    elif m_date:
         out["date"] = iso_date(*m_date.groups())
         before = text[:m_date.start()]
         fb = folded[:m_date.start()]
@@ -128,8 +148,8 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         masked[place_start:m_date.end()] = " " * (m_date.end() - place_start)
     masked_text = "".join(masked)
     # the issuer ends where the number or the date line starts, even when the number was not
-    # read as one ("Số 07-KL/VPTW", "S6 1026")
-    ends = [m_num.start()] if m_num else []
+    # read as one ("Số 07-KL/VPTW", "S6 1026") or its digits are missing ("Số: …/CT-UBND")
+    ends = [m_num.start()] if m_num else [m_part.start()] if m_part else []
     m_so = re.search(r"(?<!\w)S[oốô6][\s:.]", text)
     if m_so:
         ends.append(m_so.start())

@@ -29,7 +29,7 @@ from PIL import Image
 
 from ..errors import InputFileError, VanbanError
 from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
-from . import decide, engine, fields, layout, preprocess, stamps, tables
+from . import closing, decide, engine, fields, layout, preprocess, stamps, tables
 from .formats import FORMATS, render_documents
 from .inputs import RULING_DPI, PageSource, expand_inputs, open_input
 
@@ -80,7 +80,9 @@ def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
             no_colour = gray.copy()
             no_colour[mask > 0] = 255
             gray = out
-            seals = stamps.seal_boxes(mask, regions, eff_dpi)
+            found_seals = stamps.seal_boxes(mask, regions, eff_dpi)
+            seals = [box for box, _ in found_seals]
+            info["_seal_in_image"] = [kept for _, kept in found_seals]
         info["seal_removal"] = {"regions": len(regions), "lifted": len(lifted_regions),
                                 "applied": bool(lifted_regions)}
         info["colour_regions"] = [{"box": list(r["box"]), "px": r["px"], "lift": r.get("lift", False)}
@@ -261,7 +263,8 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
     seals = info.pop("_seals", [])
     if info.get("rotation"):
         seals = []  # found before the page was turned
-    lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], seals)
+    lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], seals,
+                                          info.pop("_seal_in_image", None))
     # Layout and re-reads work on the processed page; boxes are mapped back at the end.
     blocks = layout.build_blocks([(ws, k) for k, ws in lines.items()], gray.shape[1],
                                  gray.shape[0], number)
@@ -269,7 +272,9 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
         reread = _reread_column_blocks(blocks, gray, 1.0, eff_dpi, options)
         if reread:
             info["reread_blocks"] = reread
-    if number == 1 or any(b.role.startswith("header") for b in blocks):
+    if closing.read_missing_signature(blocks, gray, eff_dpi, options.lang):
+        info["signature_reread"] = True
+    if any(b.role.startswith("header") for b in blocks):
         found_fields = fields.reread_fields(blocks, ink, eff_dpi, options.lang)
         if found_fields:
             info["fields"] = found_fields

@@ -6,7 +6,7 @@ filled by hand or with a numbering stamp, often in blue or red ink. Tesseract re
 and one word (psm 8), on the page's ink image (darkest channel, so coloured pen ink is as dark
 as toner). A confident all-digit reading replaces the field; otherwise the field becomes "…"
 (the digits are missing: the rest of the number and the date stay) and ``Page.preprocessing
-["fields"]`` says so, so that later stages can flag it instead of carrying junk.
+["fields"]`` says so (a gap without ink, in a draft, stays as printed: status "blank"), so that later stages can flag it instead of carrying junk.
 """
 
 from __future__ import annotations
@@ -22,12 +22,18 @@ from . import engine
 _SO = re.compile(r"^s[o0ố]\s*[:.]?", re.I)
 _NGAY = re.compile(r"^ng[aà]y", re.I)
 _THANG = re.compile(r"^th[aá]ng$", re.I)
+_YEAR_SEGMENT = re.compile(r"/\s*(19|20)\d\d\s*$")
+_CODE_START = re.compile(r"/+\s*(?=[A-ZĐ])")
 _DIGITS = "-c tessedit_char_whitelist=0123456789"
 #: A field reading is kept from this confidence up.
-FIELD_CONF = 75.0
+FIELD_CONF = 88.0
 MISSING = "…"
 #: Digits read in the main pass are trusted from this confidence up (handwriting reads lower).
 PRINTED_CONF = 85.0
+#: ... and from this one up when the second read finds nothing better and the digits are set
+#: against the code ("157/QĐ-NĐ-UB" in a typewriter face reads at 41); digits apart from the code
+#: fill a gap by hand ("44 /CT-UBND" for a handwritten "11" at 62) and need the second read.
+TYPED_CONF = 40.0
 
 
 def _fold(text: str) -> str:
@@ -74,13 +80,71 @@ def _prefix_end(word: Word, n_chars: int) -> int:
     return x0 + round((x1 - x0) * min(1.0, n_chars / max(1, len(word.text))))
 
 
+_FUSED_DATE = re.compile(r"^(ng[aà]y)(.+?)(th[aá]ng)$", re.I)
+_VV = re.compile(r"^V[ÀAÁ/|lI1íi][vVy]?\.?$")
+
+
+def _split_fused_date(line) -> None:
+    """"ngày4Dtháng" (a handwritten day read into its neighbours) -> "ngày", "4D", "tháng"."""
+    out = []
+    for w in line.words:
+        m = _FUSED_DATE.match(w.text)
+        if not m or not w.bbox:
+            out.append(w)
+            continue
+        x0, y0, x1, y1 = w.bbox
+        n = len(w.text)
+        cuts = [x0 + round((x1 - x0) * k / n) for k in (m.end(1), m.end(2))]
+        out += [Word(m.group(1), (x0, y0, cuts[0], y1), w.conf),
+                Word(m.group(2), (cuts[0], y0, cuts[1], y1), w.conf),
+                Word(m.group(3), (cuts[1], y0, x1, y1), w.conf)]
+    line.words = out
+
+
+def _fix_vv(line, block: Block) -> None:
+    """The subject line of a công văn starts with "V/v" (về việc), often read "VÀ" or "V/V":
+    in the left header column, under the number, followed by lower-case words."""
+    if block.role != "header_left" or len(line.words) < 2 or not _VV.match(line.words[0].text):
+        return
+    if not line.words[1].text[:1].islower():
+        return
+    above = [ln for ln in block.lines if ln.bbox and line.bbox and ln.bbox[3] <= line.bbox[1] + 5]
+    if any(ln.words and _SO.match(_fold(ln.words[0].text)) for ln in above):
+        first = line.words[0]
+        line.words[0] = Word("V/v", first.bbox, first.conf)
+
+
+def _join_number_pieces(block: Block) -> None:
+    """"Số:" and "/CT-UBND" cut into two lines at a wide blank gap (the number not filled in)
+    become one line again."""
+    for line in list(block.lines):
+        if not line.words or not line.bbox or not _SO.match(_fold(line.words[0].text)) \
+                or any("/" in w.text for w in line.words):
+            continue
+        cy, h = (line.bbox[1] + line.bbox[3]) / 2, line.bbox[3] - line.bbox[1]
+        for other in block.lines:
+            if other is line or not other.bbox or not other.words:
+                continue
+            if abs((other.bbox[1] + other.bbox[3]) / 2 - cy) < 0.5 * h and other.bbox[0] > line.bbox[2] \
+                    and "/" in other.words[0].text:
+                line.words = line.words + other.words
+                line.bbox = (line.bbox[0], min(line.bbox[1], other.bbox[1]), other.bbox[2],
+                             max(line.bbox[3], other.bbox[3]))
+                block.lines.remove(other)
+                break
+
+
 def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -> dict:
     """Re-read the number and day fields of the header blocks in place; what was found."""
     found: dict = {}
     for block in blocks:
-        if block.role not in ("header_left", "header_right", "body"):
+        if block.role not in ("header_left", "header_right"):
             continue
-        for line in block.lines[:6] if block.role == "body" else block.lines:
+        _join_number_pieces(block)
+        for line in block.lines:
+            _split_fused_date(line)
+            _fix_vv(line, block)
+        for line in block.lines:
             words = line.words
             if not words or not line.bbox:
                 continue
@@ -88,24 +152,50 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
             pad = round(0.35 * (ly1 - ly0))
             first = _fold(words[0].text)
             if "number" not in found and _SO.match(first):
-                slash = next((i for i, w in enumerate(words) if "/" in w.text), None)
+                slash = next((i for i, w in enumerate(words) if _CODE_START.search(w.text)),
+                             next((i for i, w in enumerate(words) if "/" in w.text), None))
                 if slash is None:
                     continue
                 head = _SO.match(first).group(0)
-                between = words[1:slash]
-                lead = words[slash].text.split("/", 1)[0]
-                written = (words[0].text[len(head):] + "".join(w.text for w in between) + lead).strip()
-                confs = [w.conf for w in [words[0], *between, words[slash]] if w.conf is not None]
+                # the code starts at the slash before its letters ("//KH-UBND": a pen stroke
+                # read as "/" stays in the gap)
+                joined, starts = "", []
+                for w in words[:slash + 1]:
+                    starts.append(len(joined))
+                    joined += w.text + " "
+                joined = joined.rstrip()
+                m = _CODE_START.search(joined, len(words[0].text[:len(head)]))
+                cut = m.start() if m else joined.index("/")
+                tail = "/" + joined[m.end():] if m else joined[cut:]
+                year = _YEAR_SEGMENT.search(joined[:cut])
+                if year and year.start() >= len(head):  # "Số: /2025/NQ-HĐND": the year is the code's
+                    tail = joined[year.start():cut].replace(" ", "") + tail
+                    cut = year.start()
+                written = joined[len(head):cut].replace(" ", "")
+                confs = [w.conf for w in words[:slash + 1] if w.conf is not None]
                 if written.isdigit() and min(confs, default=100) >= PRINTED_CONF:
                     found["number"] = {"status": "printed", "text": written}
                     continue
-                x0 = _prefix_end(words[0], len(head))
-                x1 = _prefix_end(words[slash], len(lead)) if lead else words[slash].bbox[0]
+
+                def x_at(i: int) -> int:
+                    k = max(j for j, st in enumerate(starts) if st <= i)
+                    return _prefix_end(words[k], i - starts[k])
+
+                x0, x1 = x_at(len(head)), x_at(cut)
                 box = (x0, ly0 - pad, x1, ly1 + pad)
+                if not written and not _has_ink(ink, box):
+                    found["number"] = {"status": "blank"}  # left blank (a draft): as printed
+                    continue
                 got = _read_digits(ink, box, dpi, lang, ly1 - ly0) if _has_ink(ink, box) else None
                 if got and len(got[0]) < sum(c.isalnum() for c in written):
                     got = None  # fewer digits than marks in the gap: a partial reading
-                tail = words[slash].text[len(lead):]
+                if got and written.isdigit() and got[0] != written:
+                    got = None  # two readings of the same digits disagree: neither is trusted
+                fused = cut > 0 and joined[cut - 1] != " "  # "157/QĐ": typeset with its code
+                if got is None and fused and written.isdigit() and min(confs, default=100) >= TYPED_CONF:
+                    # weakly read digits (a typewriter face) with nothing better: kept as read
+                    found["number"] = {"status": "printed", "text": written}
+                    continue
                 head_word = Word(words[0].text[:len(head)] or "Số:", words[0].bbox, words[0].conf)
                 if got:
                     number = Word(got[0] + tail, (x0, ly0, words[slash].bbox[2], ly1), got[1])
@@ -130,9 +220,13 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
                     continue
                 x0 = _prefix_end(words[k], 4)
                 box = (x0, ly0 - pad, words[t].bbox[0], ly1 + pad)
+                if not written and not _has_ink(ink, box):
+                    found["day"] = {"status": "blank"}
+                    continue
                 got = _read_digits(ink, box, dpi, lang, ly1 - ly0) if _has_ink(ink, box) else None
-                if got and (not 1 <= int(got[0]) <= 31 or len(got[0]) < sum(c.isalnum() for c in written)):
-                    got = None  # fewer digits than marks in the gap: a partial reading
+                if got and (not 1 <= int(got[0]) <= 31 or len(got[0]) < sum(c.isalnum() for c in written)
+                            or (written.isdigit() and got[0] != written)):
+                    got = None  # a partial reading, or two readings that disagree
                 ngay = Word(words[k].text[:4], words[k].bbox, words[k].conf)
                 if got:
                     day = Word(got[0], (x0, ly0, words[t].bbox[0], ly1), got[1])

@@ -33,7 +33,8 @@ def to_hocr(docs: list[Document]) -> str:
     """hOCR 1.2 (XHTML): ocr_page > ocr_carea > ocr_par > ocr_line > ocrx_word.
 
     Block roles travel in the custom ``x_role`` property of each ``ocr_carea``; word confidence
-    in ``x_wconf``. Pages of every document follow each other, ``ppageno`` counting from 0.
+    in ``x_wconf``. Stamps (``Page.stamps``) are ``ocr_float`` elements with their kind in
+    ``x_stamp`` and their text as content, after the page's text areas. Pages of every document follow each other, ``ppageno`` counting from 0.
     """
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
@@ -42,7 +43,7 @@ def to_hocr(docs: list[Document]) -> str:
            "<head>", "<title></title>",
            '<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>',
            '<meta name="ocr-system" content="vanban (tesseract)"/>',
-           '<meta name="ocr-capabilities" content="ocr_page ocr_carea ocr_par ocr_line ocrx_word"/>',
+           '<meta name="ocr-capabilities" content="ocr_page ocr_carea ocr_par ocr_line ocrx_word ocr_float"/>',
            "</head>", "<body>"]
     pageno = 0
     for d, doc in enumerate(docs, start=1):
@@ -66,6 +67,11 @@ def to_hocr(docs: list[Document]) -> str:
                     out.append("   </span>")
                 out.append("  </p>")
                 out.append(" </div>")
+            for k, stamp in enumerate(page.stamps, start=1):
+                # Stamps float outside the text flow: ocr_float, kind in x_stamp.
+                out.append(f' <div class="ocr_float" id="stamp_{d}_{page.number}_{k}" title="'
+                           f'{_title(_bbox(stamp.bbox), "x_stamp " + stamp.kind)}">'
+                           f'{html.escape(stamp.text).replace(chr(10), "<br/>")}</div>')
             out.append("</div>")
     out += ["</body>", "</html>", ""]
     return "\n".join(out)

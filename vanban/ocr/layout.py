@@ -18,9 +18,13 @@ import statistics
 from dataclasses import dataclass, field
 
 from ..model import Block, Line, Word, union_bbox
+from ..normalize.syllable import is_syllable
+
+_EDGE_PUNCT = ".,;:!?()[]\"'"
 
 _PAGE_NUMBER_RE = re.compile(r"^[-–(\[]?\s*\d{1,3}\s*[-–)\]]?$")
 _RECIPIENTS_RE = re.compile(r"^\W*N[ơo]i\s+nh[ậa]n", re.IGNORECASE)
+_ADDRESSEE_RE = re.compile(r"^\W*K[íi]nh\s+g[ửu]i", re.IGNORECASE)
 
 
 @dataclass
@@ -99,7 +103,38 @@ def _noise(ln: _Ln, line_h: float) -> bool:
     if not confs or any(c is None for c in confs):
         return False  # text-layer words have no confidence: keep them
     tiny = ln.height < 0.3 * line_h and (ln.box[2] - ln.box[0]) < 0.3 * line_h  # a speck
-    return tiny or (len(confs) <= 2 and all(c < NOISE_CONF for c in confs))
+    if tiny:
+        return True
+    # A weak word that still spells a syllable of 3+ letters ("QUYET" of a heading) is text.
+    spelled = all(len(w.text) >= 3 and is_syllable(w.text.strip(_EDGE_PUNCT)) for w in ln.words)
+    return len(confs) <= 2 and all(c < NOISE_CONF for c in confs) and not spelled
+
+
+#: Words in the left margin under this confidence are margin notes or specks.
+MARGIN_CONF = 60.0
+
+
+def _trim_left_margin(lines: list[_Ln], page_width: int) -> list[_Ln]:
+    """Drop weak words left of the text column (handwritten margin notes, punch-hole specks
+    read into the start of a body line: "t§ Trời mẹ", "ằ CÁ Ko luật"). The column's left edge
+    is the median start of the full-width lines; text never starts left of it at low
+    confidence (a header line that does reads well)."""
+    wide = [ln.box[0] for ln in lines if ln.box[2] - ln.box[0] > 0.5 * page_width]
+    if len(wide) < 5:
+        return lines
+    left = statistics.median(wide)
+    out = []
+    for ln in lines:
+        words = sorted(ln.words, key=lambda w: w.bbox[0])
+        k = 0
+        while k < len(words) and words[k].bbox[2] <= left and words[k].conf is not None \
+                and words[k].conf < MARGIN_CONF:
+            k += 1
+        if k == 0:
+            out.append(ln)
+        elif k < len(words):
+            out.append(_Ln(words[k:], ln.key))
+    return out
 
 
 def _para(key: tuple | None) -> tuple | None:
@@ -136,6 +171,7 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
     # A line piece without a letter or digit is dust or seal residue, not text; so is a short
     # piece Tesseract itself hardly believes (seal lettering read as "/jlb", "lo").
     lines = [ln for ln in lines if any(c.isalnum() for c in ln.text) and not _noise(ln, line_h)]
+    lines = _trim_left_margin(lines, page_width)
     if not lines:
         return []
     rows = _rows(lines)
@@ -218,23 +254,37 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
         # signer's name sits 3-4 lines under the title, room for the signature and seal)
         while end + 1 < len(rows) and row_sides(end + 1, lo, hi) is not None:
             gap = min(l.box[1] for l in rows[end + 1]) - max(l.box[3] for l in rows[end])
-            if gap > 6 * line_h:
-                break
+            if gap > 6 * line_h or any(_ADDRESSEE_RE.match(l.text) for l in rows[end + 1]):
+                break  # "Kính gửi:" opens the addressees, after the header
             end += 1
         if start == end:  # one row alone is a line with a wide gap, not a two-column band
             i += 1
             continue
         left: list[_Ln] = []
         right: list[_Ln] = []
+        labelled = 0
         for j in range(start, end + 1):
             for ln, sd in zip(rows[j], row_sides(j, lo, hi) or []):
                 (left if sd == "left" else right).append(ln)
+            labelled += any(sd == "left" and ln.text.rstrip().endswith(":")
+                            for ln, sd in zip(rows[j], row_sides(j, lo, hi) or []))
+        if labelled >= max(2, 0.5 * (end - start + 1)):
+            # Labels and their values ("+ Phía Đông giáp:   Lô đất số 16"): one list read
+            # row by row, not two columns.
+            i = end + 1
+            continue
         band = left + right
         body_above = any(not used[j] for j in range(start))
         top = min(l.box[1] for l in band)
         is_header = (not body_above or (page_number == 1 and top < 0.2 * page_height)) \
             and not any(_RECIPIENTS_RE.match(l.text) for l in left)
         roles = ("header_left", "header_right") if is_header else ("recipients", "signature")
+        if is_header:
+            # header lines carry no list dashes: a lone leading "-" is a speck ("- SỞ GIÁO DỤC")
+            for ln in left + right:
+                if len(ln.words) > 1 and not any(c.isalnum() for c in ln.words[0].text):
+                    ln.words = ln.words[1:]
+                    ln.box = union_bbox([w.bbox for w in ln.words])  # type: ignore[assignment]
         blocks = []
         if left:
             blocks.append(_block(left, roles[0]))

@@ -72,21 +72,23 @@ def remove_colour_ink(rgb: np.ndarray) -> tuple[np.ndarray, dict]:
 
 #: Coloured ink regions of fewer pixels than this (at 300 dpi) are specks, not seals or pens.
 MIN_REGION_PX = 400
-#: A region wider or taller than this share of the page is tinted paper or a photo, not ink.
+#: A region both wider and taller than this share of the page is tinted paper or a photo, not ink.
 MAX_REGION_SHARE = 0.5
 
 
 def colour_ink_regions(rgb: np.ndarray, dpi: float = 300.0) -> tuple[np.ndarray, list[dict]]:
     """Coloured ink (seals, stamps, pen) as a mask and as regions ``{"box", "px"}`` (page pixels).
 
-    The chroma threshold rises with the paper's own chroma: on yellowed archive paper (median
-    chroma ~20) black type has colour too, and only ink far more coloured than the paper counts.
-    Mask pixels are grouped into regions by a closing of ~2 mm (a seal's ring and star, a
+    Chroma is measured after white-balancing the page on its paper colour. Mask pixels are grouped into regions by a closing of ~2 mm (a seal's ring and star, a
     signature's strokes).
     """
-    chroma = _chroma(rgb)
-    paper = float(np.median(chroma[::8, ::8]))
-    mask = cv2.compare(chroma, INK_CHROMA + paper, cv2.CMP_GT)
+    # White-balance on the paper first: on yellowed archive paper (median chroma ~20) black
+    # type is yellowish too, and only ink of another hue (blue pen, red seal) stays coloured.
+    paper_rgb = np.percentile(rgb[::8, ::8].reshape(-1, 3), 90, axis=0)
+    balanced = cv2.merge([cv2.convertScaleAbs(np.ascontiguousarray(rgb[..., c]), alpha=255.0 / max(1.0, float(paper_rgb[c])))
+                          for c in range(3)])
+    chroma = _chroma(balanced)
+    mask = cv2.compare(chroma, INK_CHROMA, cv2.CMP_GT)
     h, w = mask.shape
     k = max(3, int(round(dpi / 12)))  # ~2 mm
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
@@ -95,7 +97,7 @@ def colour_ink_regions(rgb: np.ndarray, dpi: float = 300.0) -> tuple[np.ndarray,
     regions = []
     for i in range(1, n):
         x, y, bw, bh, _ = stats[i]
-        if bw > MAX_REGION_SHARE * w or bh > MAX_REGION_SHARE * h:
+        if bw > MAX_REGION_SHARE * w and bh > MAX_REGION_SHARE * h:
             continue
         px = int(cv2.countNonZero(mask[y:y + bh, x:x + bw] & (labels[y:y + bh, x:x + bw] == i).astype(np.uint8) * 255))
         if px >= min_px:

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..model import Stamp, Word, union_bbox
 from ..normalize.fold import fold_diacritics
+from . import decide
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,14 +63,15 @@ def is_round(mask: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     return hits >= 0.6 * 72
 
 
-def seal_boxes(mask: np.ndarray, regions: list[dict], dpi: float) -> list[tuple[int, int, int, int]]:
-    """Boxes of coloured regions that are seals: round, 0.4-2.2 inches across."""
+def seal_boxes(mask: np.ndarray, regions: list[dict], dpi: float) -> list[tuple[tuple[int, int, int, int], bool]]:
+    """Coloured regions that are seals (round, 0.4-2.2 inches across): (box, still in the
+    page image, i.e. not lifted)."""
     out = []
     for region in regions:
         x0, y0, x1, y1 = region["box"]
         size = max(x1 - x0, y1 - y0) / dpi
         if 0.4 <= size <= 2.2 and is_round(mask, region["box"]):
-            out.append(region["box"])
+            out.append((region["box"], not region.get("lift", False)))
     return out
 
 
@@ -81,7 +83,9 @@ def _inside(box, outer, share: float = 0.5) -> bool:
 
 
 #: The document's own header lines, never part of a stamp (folded text).
-_HEADER = re.compile(r"cong\s*hoa|doc\s*lap|hanh\s*phuc|^\W*uy\s*ban|^\W*so\s*:|ngay\s*\S*\s*thang")
+_HEADER = re.compile(r"cong\s*hoa|doc\s*lap|hanh\s*phuc|^\W*so\s*:?[^/]*/|ngay\s*\S*\s*thang")
+#: ... and the issuer in capitals ("ỦY BAN NHÂN DÂN"; a stamp's "Ủy ban nhân dân tỉnh" is not).
+_ISSUER_CAPS = re.compile(r"^\W*(uy\s*ban|ubnd)", re.I)
 
 
 def _fold(words: list[Word]) -> str:
@@ -94,20 +98,49 @@ SEAL_LINE_CONF = 75.0
 MAX_STAMP_WIDTH = 0.45
 
 
+def _cut_at_gaps(lines: dict[tuple, list[Word]], width: int) -> dict[tuple, list[Word]]:
+    out: dict[tuple, list[Word]] = {}
+    for key, ws in lines.items():
+        ws = sorted(ws, key=lambda w: w.bbox[0])
+        hs = sorted(w.bbox[3] - w.bbox[1] for w in ws)
+        gap = max(1.2 * hs[len(hs) // 2], 0.02 * width)
+        piece = [ws[0]]
+        n = 0
+        for prev, word in zip(ws, ws[1:]):
+            if word.bbox[0] - prev.bbox[2] > gap:
+                out[(*key, n)] = piece
+                piece, n = [], n + 1
+            piece.append(word)
+        out[(*key, n)] = piece
+    return out
+
+
 def separate(lines: dict[tuple, list[Word]], width: int, height: int,
-             seals: list[tuple[int, int, int, int]]) -> tuple[dict[tuple, list[Word]], list[Stamp]]:
-    """Split OCR lines (key -> words, page pixels) into document lines and stamps."""
+             seals: list[tuple[int, int, int, int]], in_image: list[bool] | None = None
+             ) -> tuple[dict[tuple, list[Word]], list[Stamp]]:
+    """Split OCR lines (key -> words, page pixels) into document lines and stamps;
+    ``in_image[i]``: seal ``i`` is still in the page image (not lifted).
+
+    Lines are first cut at column-wide gaps (Tesseract reads a stamp beside the header as part
+    of the header's line); the pieces left join again under their line's key."""
+    lines = _cut_at_gaps(lines, width)
     items = [(k, ws, union_bbox([w.bbox for w in ws])) for k, ws in lines.items() if ws]
     if not items:
         return lines, []
     stamps: list[Stamp] = []
     drop: set = set()
-    # Seal lettering: weak lines inside a seal.
+    # Seal lettering: weak lines inside a seal still in the page image (a lifted seal's
+    # lettering is gone: what is read there is the text under it).
     seal_text: dict[int, list[str]] = {}
+    in_image = in_image if in_image is not None else [True] * len(seals)
     for k, ws, box in items:
         for i, seal in enumerate(seals):
+            if not in_image[i]:
+                continue
             confs = [w.conf for w in ws if w.conf is not None]
-            if confs and _inside(box, seal) and sum(confs) / len(confs) < SEAL_LINE_CONF:
+            reads = sum(decide.word_reads(w.text, w.conf or 0) for w in ws)
+            if confs and _inside(box, seal) and sum(confs) / len(confs) < SEAL_LINE_CONF \
+                    and reads < 0.5 * len(ws):  # text under the seal still reads
                 drop.add(k)
                 seal_text.setdefault(i, []).append(" ".join(w.text for w in ws))
                 break
@@ -128,7 +161,9 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         while grown:
             grown = False
             for j, (_, _, b) in enumerate(rest):
-                if taken[j] or j in members or _HEADER.search(_fold(rest[j][1])):
+                text_j = " ".join(w.text for w in rest[j][1])
+                if taken[j] or j in members or _HEADER.search(_fold(rest[j][1])) or \
+                        (_ISSUER_CAPS.match(_fold(rest[j][1])) and text_j.isupper()):
                     continue
                 vgap = max(box[1], b[1]) - min(box[3], b[3])
                 hover = min(box[2], b[2]) - max(box[0], b[0])
@@ -150,5 +185,9 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
                             "\n".join(" ".join(w.text for w in rest[i][1]) for i in members),
                             round(sum(confs) / len(confs), 1) if confs else None))
         drop.update(rest[i][0] for i in members)
-    kept = {k: ws for k, ws in lines.items() if k not in drop}
+    # the pieces of a line that are not stamps join again (layout cuts lines its own way)
+    kept: dict[tuple, list[Word]] = {}
+    for k, ws in lines.items():
+        if k not in drop:
+            kept.setdefault(k[:-1], []).extend(ws)
     return kept, stamps

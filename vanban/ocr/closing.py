@@ -1,0 +1,58 @@
+"""The closing block when Tesseract's page segmentation skipped the signature column.
+
+A seal (black on a bilevel scan, or a colour seal left in place because lifting it read worse)
+and a signature scribble make Tesseract take the whole signature column for an image: the page
+then ends with the "Nơi nhận:" list and the signer is lost ("KT. BỘ TRƯỞNG, CHỦ NHIỆM / PHÓ CHỦ
+NHIỆM / Phạm Mạnh Cường" of a 200-dpi công văn). When a page has a recipients list and no
+signature block, the area beside the list (right half) is read again on its own (psm 6), and
+the words that read (:func:`vanban.ocr.decide.word_reads`) become the ``signature`` block.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..model import Block, Line, Word, union_bbox
+from . import decide, engine
+
+_RECIPIENTS = re.compile(r"^\W*N[ơo]i\s+nh[ậa]n", re.I)
+
+
+def read_missing_signature(blocks: list[Block], gray: np.ndarray, dpi: float, lang: str) -> bool:
+    """Append a ``signature`` block read beside the recipients list when there is none."""
+    if any(b.role == "signature" for b in blocks):
+        return False
+    start = None
+    for block in blocks:
+        for k, line in enumerate(block.lines):
+            if _RECIPIENTS.match(line.text) and line.bbox:
+                start = (block, k)
+    if start is None:
+        return False
+    block, k = start
+    boxes = [ln.bbox for ln in block.lines[k:] if ln.bbox]
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    right = max(b[2] for b in boxes)
+    h, w = gray.shape
+    line_h = max(1, int(np.median([b[3] - b[1] for b in boxes])))
+    x0 = max(right + line_h, w // 2)
+    y0, y1 = max(0, top - line_h), min(h, bottom + 8 * line_h)
+    if x0 >= w - 4 * line_h or y1 - y0 < 2 * line_h:
+        return False
+    crop = np.ascontiguousarray(gray[y0:y1, x0:w])
+    words = engine.recognize(crop, dpi, lang, psm=6)
+    lines: dict[tuple, list[Word]] = {}
+    for wd in words:
+        if decide.word_reads(wd.text, wd.conf):
+            x, y, xx, yy = wd.bbox
+            lines.setdefault(wd.key, []).append(Word(wd.text, (x + x0, y + y0, xx + x0, yy + y0), wd.conf))
+    # a line of one short word is a fragment of the seal or the scribble, not the signer
+    kept = [Line(words=ws, bbox=union_bbox([x.bbox for x in ws])) for ws in lines.values()
+            if len(ws) >= 2 or len(ws[0].text) >= 4]
+    if not kept:
+        return False
+    kept.sort(key=lambda ln: ln.bbox[1])
+    blocks.append(Block(lines=kept, bbox=union_bbox([ln.bbox for ln in kept]), role="signature"))
+    return True
