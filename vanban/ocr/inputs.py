@@ -252,8 +252,12 @@ def _native_dpi(page) -> float | None:
     return best[1] if best else None
 
 
-def _layer_lines(textpage, scale: float, height_pt: float) -> list[Line]:
-    """Lines of words (boxes in page pixels at ``scale`` px/pt) from a pdfium text page."""
+def _layer_lines(textpage, scale: float, height_pt: float,
+                 skip: Callable[[str, tuple], bool] | None = None) -> list[Line]:
+    """Lines of words (boxes in page pixels at ``scale`` px/pt) from a pdfium text page.
+
+    ``skip(char, pdf_box)`` true leaves that character out and ends the word it would join.
+    """
     lines: list[Line] = []
     words: list[Word] = []
     chars: list[str] = []
@@ -280,7 +284,11 @@ def _layer_lines(textpage, scale: float, height_pt: float) -> list[Line]:
         if not ch.strip():
             flush_word()
             continue
-        left, bottom, right, top = textpage.get_charbox(i)
+        box = textpage.get_charbox(i)
+        if skip is not None and skip(ch, box):
+            flush_word()
+            continue
+        left, bottom, right, top = box
         chars.append(ch)
         boxes.append((left * scale, (height_pt - top) * scale, right * scale, (height_pt - bottom) * scale))
     flush_line()
@@ -392,42 +400,16 @@ def annotation_text_lines(pdf, index: int, scale: float, height_pt: float) -> li
     if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
         return []
     page.close()
-    flat = pdf[index].get_textpage()
-    lines: list[Line] = []
-    words: list[Word] = []
-    chars: list[tuple[str, tuple]] = []
 
-    def flush_word():
-        if chars:
-            bs = [b for _, b in chars]
-            words.append(Word("".join(ch for ch, _ in chars),
-                              (round(min(b[0] for b in bs)), round(min(b[1] for b in bs)),
-                               round(max(b[2] for b in bs)), round(max(b[3] for b in bs))), None))
-            chars.clear()
-
-    def flush_line():
-        flush_word()
-        if words:
-            lines.append(Line(words=list(words), bbox=_union([w.bbox for w in words])))
-            words.clear()
-
-    for i in range(flat.count_chars()):
-        ch = flat.get_text_range(i, 1)
-        if ch in ("\r", "\n"):
-            flush_line()
-            continue
-        if not ch.strip():
-            flush_word()
-            continue
-        box = flat.get_charbox(i)
+    def on_page_before(ch: str, box: tuple) -> bool:
         k = (ch, *(round(v, 1) for v in box))
         if before.get(k):
             before[k] -= 1
-            flush_word()  # page text between annotation characters ends their word
-            continue
-        left, bottom, right, top = box
-        chars.append((ch, (left * scale, (height_pt - top) * scale, right * scale, (height_pt - bottom) * scale)))
-    flush_line()
+            return True  # page text between annotation characters ends their word
+        return False
+
+    flat = pdf[index].get_textpage()
+    lines = _layer_lines(flat, scale, height_pt, skip=on_page_before)
     flat.close()
     return lines
 
