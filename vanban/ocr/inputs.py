@@ -382,8 +382,8 @@ def annotation_text_lines(pdf, index: int, scale: float, height_pt: float) -> li
     pdfium's text layer leaves annotations out, while poppler (``pdftotext``) and viewers show
     their appearance streams. The page is flattened in memory (pdfium ``FPDFPage_Flatten``, the
     appearances become page content, nested form XObjects included) and the characters the
-    flattened page has beyond the original ones are the annotations' text. The in-memory
-    document then renders with the appearances too, as a viewer shows it.
+    flattened page has beyond the original ones are the annotations' text. ``pdf`` is changed
+    in memory: pass a copy that is not used for rendering.
     """
     import pypdfium2.raw as pdfium_c
     page = pdf[index]
@@ -455,6 +455,8 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
         pdf.init_forms()
     except pdfium.PdfiumError:
         pass
+    import pypdfium2.raw as pdfium_c
+    flattened = None
     sources = []
     for index in range(len(pdf)):
         try:
@@ -474,8 +476,14 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
         text = textpage.get_text_range()
         base_lines = _layer_lines(textpage, dpi / 72, height_pt) if text.strip() else []
         textpage.close()
-        # Signature widgets draw the number and the date into blanks of the page's lines.
-        annotation_lines = annotation_text_lines(pdf, index, dpi / 72, height_pt)
+        # Signature widgets draw the number and the date into blanks of the page's lines. Their
+        # text is read from a second copy of the document, flattened in memory, so that the
+        # pages OCR renders stay as the file draws them.
+        annotation_lines: list[Line] = []
+        if pdfium_c.FPDFPage_GetAnnotCount(page.raw) > 0:
+            if flattened is None:
+                flattened = pdfium.PdfDocument(str(path))
+            annotation_lines = annotation_text_lines(flattened, index, dpi / 72, height_pt)
         if annotation_lines:
             source.notes["annotation_words"] = sum(len(ln.words) for ln in annotation_lines)
             text = text + "\n" + "\n".join(ln.text for ln in annotation_lines)
