@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -85,6 +86,9 @@ def transcribed_cases(scans: Path, transcripts: Path) -> list[PageCase]:
     return cases
 
 
+_PDFIUM_LOCK = threading.Lock()
+
+
 def _page_image(case: PageCase) -> tuple[Image.Image, float | None]:
     """The page image as vanban reads it (a PDF page rendered at its scan resolution)."""
     if case.page is None:
@@ -92,9 +96,11 @@ def _page_image(case: PageCase) -> tuple[Image.Image, float | None]:
             img.load()
             tag = img.info.get("dpi")
             return img.copy(), (float(tag[0]) if tag and float(tag[0]) >= 100 else None)
-    source = next(s for s in open_input(case.image, force_ocr=True) if s.number == case.page)
-    assert source.load is not None
-    return source.load(), source.dpi
+    # pdfium is not thread-safe, not even across documents, and pages are evaluated on a pool
+    with _PDFIUM_LOCK:
+        source = next(s for s in open_input(case.image, force_ocr=True) if s.number == case.page)
+        assert source.load is not None
+        return source.load(), source.dpi
 
 
 def raw_tesseract(case: PageCase | Path, lang: str = "vie") -> str:
