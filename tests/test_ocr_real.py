@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,15 +24,8 @@ from vanban.model import Document, Word
 
 DPI = 200
 
-PLAN = """ỦY BAN NHÂN DÂN TỈNH LAI CHÂU CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 7360/KH-UBND Lai Châu, ngày 19 tháng 11 năm 2025
-KẾ HOẠCH
-TRIỂN KHAI THI HÀNH LUẬT TIÊU CHUẨN VÀ QUY CHUẨN KỸ THUẬT
-I. MỤC ĐÍCH, YÊU CẦU
-- Bảo đảm sự chỉ đạo thống nhất của Ủy ban nhân dân tỉnh; sự phối hợp chặt chẽ, thường xuyên, có hiệu quả giữa các sở, ngành, Ủy ban nhân dân các xã, phường trong triển khai thi hành Luật.
-- Thường xuyên kiểm tra, đôn đốc, hướng dẫn, kịp thời tháo gỡ những khó khăn, vướng mắc trong quá trình tổ chức triển khai thi hành Luật.
-Ủy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị, địa phương nghiêm túc triển khai thực hiện./.
-Nơi nhận: - Bộ Khoa học và Công nghệ; - Thường trực HĐND tỉnh; - Các sở, ngành; - Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Tống Thanh Hải
-"""
+#: A short Decree-30 plan (header columns, title, body, closing) to render as a page.
+PLAN = (Path(__file__).parent / "fixtures" / "ocr" / "short-plan.txt").read_text(encoding="utf-8")
 
 SIGNATURE_STAMP = ["Ký bởi: Ủy ban nhân dân tỉnh Lai Châu", "Cơ quan: Tỉnh Lai Châu",
                    "Thời gian ký: 19/11/2025 10:14:21"]
