@@ -296,7 +296,7 @@ def test_born_digital_passed_through_with_metadata(tmp_path):
     _born_digital(src)
     before = _sha(src)
     out = tmp_path / "born-out.pdf"
-    run = CliRunner().invoke(main, ["pdf", str(src), "-o", str(out)])
+    run = CliRunner().invoke(main, ["pdf", str(src), "-o", str(out), "--progress"])
     assert run.exit_code == 0, run.output
     assert "born-digital" in run.stderr
     assert _sha(src) == before
@@ -305,6 +305,15 @@ def test_born_digital_passed_through_with_metadata(tmp_path):
         assert "7360/KH-UBND" in str(pdf.docinfo.Subject)
         assert "record.json" in pdf.attachments
         assert pdf.open_metadata()["pdfaid:part"] == "3"  # its fonts are embedded
+
+
+def test_progress_lines_only_on_request_when_piped(tmp_path):
+    src = tmp_path / "born.pdf"
+    _born_digital(src)
+    quiet = CliRunner().invoke(main, ["pdf", str(src), "-o", str(tmp_path / "a.pdf")])
+    assert quiet.exit_code == 0 and "vanban: pdf:" not in quiet.stderr
+    shown = CliRunner().invoke(main, ["pdf", str(src), "-o", str(tmp_path / "b.pdf"), "--progress"])
+    assert shown.exit_code == 0 and "vanban: pdf: [1/1]" in shown.stderr
 
 
 def test_garbled_layer_replaced(tmp_path, page):

@@ -327,7 +327,8 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
               "signed revision verifiable; invalidate = rewritten PDF/A without a valid signature.")
 @click.option("--force-ocr", is_flag=True, help="OCR PDF pages even when their text layer looks real.")
 @click.option("--no-seal-removal", is_flag=True, help="Keep red stamps/seals when reading.")
-def pdf_cmd(inputs, out, jobs, mode, pdfa_part, signature, force_ocr, no_seal_removal):
+@_PROGRESS_OPTION
+def pdf_cmd(inputs, out, jobs, mode, pdfa_part, signature, force_ocr, no_seal_removal, progress):
     """Searchable PDF/A of scans: the original page images, vanban's corrected Vietnamese as an
     invisible text layer, the plan record as metadata and as attached record.json.
 
@@ -338,8 +339,11 @@ def pdf_cmd(inputs, out, jobs, mode, pdfa_part, signature, force_ocr, no_seal_re
     options = PdfOptions(jobs=jobs or _default_jobs(), restore_mode=mode,
                          pdfa_part=int(pdfa_part), signature=signature,
                          ocr={"force_ocr": force_ocr, "seal_removal": not no_seal_removal})
+    # a line per document on a terminal (or --progress); quiet when piped, as the other commands
+    show = sys.stderr.isatty() if progress is None else progress
     reports, errors = make_pdfs(list(inputs), out, options,
-                                progress=lambda m: click.echo(f"vanban: pdf: {m}", err=True))
+                                progress=(lambda m: click.echo(f"vanban: pdf: {m}", err=True))
+                                if show else None)
     for report in reports:
         for warning in report.warnings:
             click.echo(f"vanban: warning: {report.source}: {warning}", err=True)
