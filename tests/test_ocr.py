@@ -387,3 +387,44 @@ def test_evaluate_ocr_rejects_an_unknown_variant(tmp_path):
                                        "--variants", "vanban,no-such-step"])
     assert result.exit_code == 2
     assert "unknown variant(s): no-such-step" in result.output
+
+
+def _scan_pdf_with_text(tmp_path, name: str, lines: list[tuple[float, float, str]]):
+    """A PDF page that is a scanned image with real text laid over it at (x, y) in points."""
+    from fpdf import FPDF
+    body = ["Ủy ban nhân dân tỉnh yêu cầu các sở, ngành, địa phương triển khai thực hiện."] * 28
+    img = synth.render_lines(body, width_px=1650, dpi=200, font_pt=12)
+    jpg = tmp_path / f"{name}.jpg"
+    img.save(jpg, dpi=(200, 200))
+    w_pt, h_pt = (v * 72 / 200 for v in img.size)
+    pdf = FPDF(unit="pt", format=(w_pt, h_pt))
+    pdf.add_page()
+    pdf.image(str(jpg), x=0, y=0, w=w_pt, h=h_pt)
+    pdf.add_font("serif", fname=str(synth.font_path()))
+    pdf.set_font("serif", size=7)
+    for x, y, text in lines:
+        pdf.text(x, y, text)
+    out = tmp_path / f"{name}.pdf"
+    pdf.output(str(out))
+    return out
+
+
+def test_signature_text_over_a_scan_is_not_its_text_layer(tmp_path):
+    """E-signing software lays a few lines of real text ("Ký bởi: ...") over a scanned page:
+    that is not the page's text, so the page is OCRed (before: the stamp was taken as the whole
+    page, and a real Công văn was refused as "no administrative content")."""
+    from vanban.ocr.inputs import open_input
+    stamp = ["TRUNG TÂM CÔNG BÁO VÀ TIN HỌC", "Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi",
+             "Cơ quan: Tỉnh Quảng Ngãi", "Thời gian ký: 15/01/2025 17:10:17 +07:00",
+             "Số: 299/UBND-TTHC Quảng Ngãi, ngày 15 tháng 01 năm 2025"]
+    signed = _scan_pdf_with_text(tmp_path, "signed", [(300, 15 + 8 * i, t) for i, t in enumerate(stamp)])
+    [source] = open_input(signed)
+    assert looks_vietnamese(" ".join(stamp))  # real text: only its place tells it apart
+    assert source.text_page is None and source.load is not None
+    assert "OCRed" in source.notes["text_layer"]
+    # an OCR layer running down the same scan is the page's text and is used
+    layer = [(40, 30 + 18 * i, "Ủy ban nhân dân tỉnh yêu cầu các sở, ngành, địa phương triển khai thực hiện.")
+             for i in range(28)]
+    searchable = _scan_pdf_with_text(tmp_path, "searchable", layer)
+    [source] = open_input(searchable)
+    assert source.text_page is not None and source.notes["text_layer"] == "trusted"

@@ -29,6 +29,10 @@ SUFFIXES = {".pdf": "pdf", ".tif": "tiff", ".tiff": "tiff", ".png": "png", ".jpg
 MAX_PIXELS = 120_000_000
 #: PDF pages are rendered at the resolution of their scan image, within these bounds.
 MIN_RENDER_DPI, MAX_RENDER_DPI, DEFAULT_RENDER_DPI = 300, 400, 300
+#: A page whose largest image covers this share of it is a scan. Its text layer is the page's
+#: text (an OCR layer) only when it runs down the page; fewer words than OVERLAY_MAX_WORDS, or
+#: all within OVERLAY_MAX_SPAN of the page height, is what e-signing software lays over a scan.
+SCAN_PAGE_SHARE, OVERLAY_MAX_WORDS, OVERLAY_MAX_SPAN = 0.8, 60, 0.3
 #: Text-layer pages with at least this many vector path objects (a table's rules) are rendered
 #: small, at RULING_DPI, to look for ruled tables.
 MIN_RULING_PATHS, RULING_DPI = 4, 100
@@ -235,11 +239,12 @@ def _image_sources_quietly(path: Path) -> list[PageSource]:
     return sources
 
 
-def _native_dpi(page) -> float | None:
-    """Resolution of the largest image on a PDF page (the scan), in pixels per inch."""
+def _scan_image(page) -> tuple[float, float] | None:
+    """(pixels per inch, page area share) of the largest image on a PDF page (the scan)."""
     import pypdfium2.raw as pdfium_c
     from pypdfium2 import PdfiumError
     best = None
+    width_pt, height_pt = page.get_size()
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
         try:
             px_w, px_h = obj.get_px_size()
@@ -248,8 +253,21 @@ def _native_dpi(page) -> float | None:
             continue
         width_in = (right - left) / 72
         if width_in > 1 and (best is None or px_w * px_h > best[0]):
-            best = (px_w * px_h, px_w / width_in)
-    return best[1] if best else None
+            share = (right - left) * (top - bottom) / max(1.0, width_pt * height_pt)
+            best = (px_w * px_h, px_w / width_in, share)
+    return (best[1], best[2]) if best else None
+
+
+def _overlay_only(lines: list[Line], height_px: float) -> bool:
+    """A text layer that is no page's text: a few lines in one band of a scanned page (the
+    signing software's "Ký bởi: ... Thời gian ký: ..." boxes, a stamp) rather than text
+    running down the page, as an OCR layer or a born-digital page has."""
+    boxes = [ln.bbox for ln in lines if ln.bbox]
+    if not boxes:
+        return True
+    words = sum(len(ln.words) for ln in lines)
+    span = max(b[3] for b in boxes) - min(b[1] for b in boxes)
+    return words < OVERLAY_MAX_WORDS or span < OVERLAY_MAX_SPAN * height_px
 
 
 def _layer_lines(textpage, scale: float, height_pt: float,
@@ -464,7 +482,8 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
             width_pt, height_pt = page.get_size()
         except pdfium.PdfiumError as err:
             raise InputFileError(f"corrupt PDF: page {index + 1}: {err}", str(path)) from None
-        native = _native_dpi(page)
+        scan = _scan_image(page)
+        native = scan[0] if scan else None
         dpi = DEFAULT_RENDER_DPI if native is None else min(MAX_RENDER_DPI, max(MIN_RENDER_DPI, round(native)))
         if width_pt * height_pt * (dpi / 72) ** 2 > MAX_PIXELS:
             raise ImageTooLargeError(f"page {index + 1} is {width_pt:.0f}x{height_pt:.0f} pt, too large "
@@ -489,9 +508,13 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
             text = text + "\n" + "\n".join(ln.text for ln in annotation_lines)
         if text.strip():
             real = looks_vietnamese(text)
-            source.notes["text_layer"] = "trusted" if real and not force_ocr else (
-                "ignored (--force-ocr)" if real else "garbled, ignored")
-            if real and not force_ocr:
+            overlay = bool(scan and scan[1] >= SCAN_PAGE_SHARE
+                           and _overlay_only(base_lines + annotation_lines, height_pt * dpi / 72))
+            source.notes["text_layer"] = (
+                "signature/stamp text over a scan, page OCRed" if overlay
+                else "trusted" if real and not force_ocr
+                else "ignored (--force-ocr)" if real else "garbled, ignored")
+            if real and not force_ocr and not overlay:
                 source.text_page = _lines_page(base_lines, annotation_lines, index + 1,
                                                (width_pt, height_pt), dpi)
                 source.ruling_image = _ruling_render(pdf, index)
