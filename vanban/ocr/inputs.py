@@ -30,7 +30,7 @@ MAX_PIXELS = 120_000_000
 #: PDF pages are rendered at the resolution of their scan image, within these bounds.
 MIN_RENDER_DPI, MAX_RENDER_DPI, DEFAULT_RENDER_DPI = 300, 400, 300
 #: A page whose largest image covers this share of it is a scan. Its text layer is the page's
-#: text (an OCR layer) only when it runs down the page; fewer words than OVERLAY_MAX_WORDS, or
+#: text (an OCR layer) unless it is a few lines in one band: fewer words than OVERLAY_MAX_WORDS,
 #: all within OVERLAY_MAX_SPAN of the page height, is what e-signing software lays over a scan.
 SCAN_PAGE_SHARE, OVERLAY_MAX_WORDS, OVERLAY_MAX_SPAN = 0.8, 60, 0.3
 #: Text-layer pages with at least this many vector path objects (a table's rules) are rendered
@@ -259,7 +259,7 @@ def _scan_image(page) -> tuple[float, float] | None:
 
 
 def _overlay_only(lines: list[Line], height_px: float) -> bool:
-    """A text layer that is no page's text: a few lines in one band of a scanned page (the
+    """A text layer that is no page's text: a few words in one band of a scanned page (the
     signing software's "Ký bởi: ... Thời gian ký: ..." boxes, a stamp) rather than text
     running down the page, as an OCR layer or a born-digital page has."""
     boxes = [ln.bbox for ln in lines if ln.bbox]
@@ -267,7 +267,7 @@ def _overlay_only(lines: list[Line], height_px: float) -> bool:
         return True
     words = sum(len(ln.words) for ln in lines)
     span = max(b[3] for b in boxes) - min(b[1] for b in boxes)
-    return words < OVERLAY_MAX_WORDS or span < OVERLAY_MAX_SPAN * height_px
+    return words < OVERLAY_MAX_WORDS and span < OVERLAY_MAX_SPAN * height_px
 
 
 def _layer_lines(textpage, scale: float, height_pt: float,
