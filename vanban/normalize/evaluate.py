@@ -102,6 +102,26 @@ def evaluate_restore(shared: Path = SHARED, *, sets: tuple[str, ...] = ("strippe
         rows.append(r)
         say(f"{set_name:24s} {system:22s} {r['accuracy']:7.3f}%  ({score.correct}/{score.total})")
 
+    def stripped_row(set_name: str, system: str, fn: Callable[[str], str], golds) -> None:
+        """Syllable accuracy of ``fn`` restoring each gold text stripped of its diacritics."""
+        total, t = Score(), time.perf_counter()
+        for gold in golds:
+            total.add(syllable_score(fn(strip_diacritics(gold)), gold))
+        row(set_name, system, total, time.perf_counter() - t)
+
+    def changed_row(what: str, system: str, mode: str, golds) -> None:
+        """Share of syllables of correct text that restoring in ``mode`` changes."""
+        changed, t = Score(), time.perf_counter()
+        fn = _restore(mode)
+        for gold in golds:
+            changed.add(changed_rate(gold, fn(gold)))
+        rows.append({"set": f"correct {what} (changed)", "system": system,
+                     "correct": changed.correct, "total": changed.total,
+                     "accuracy": round(100 * changed.accuracy, 3),
+                     "seconds": round(time.perf_counter() - t, 2)})
+        say(f"{'correct ' + what + ' changed':24s} {system:22s} "
+            f"{100 * changed.accuracy:7.3f}% changed")
+
     plans = sorted((shared / "dev" / "plans").glob("*.txt"))
     if "stripped" in sets and plans:
         systems = [("vanban stripped", _restore("stripped")), ("vanban auto", _restore("auto"))]
@@ -109,44 +129,18 @@ def evaluate_restore(shared: Path = SHARED, *, sets: tuple[str, ...] = ("strippe
         if pv:
             systems.append(("pyvi add_accents", pv))
         for name, fn in systems:
-            total, t = Score(), time.perf_counter()
-            for p in plans:
-                gold = p.read_text(encoding="utf-8")
-                total.add(syllable_score(fn(strip_diacritics(gold)), gold))
-            row("stripped plans", name, total, time.perf_counter() - t)
+            stripped_row("stripped plans", name, fn, (p.read_text(encoding="utf-8") for p in plans))
     if "unchanged" in sets and plans:
         for name, mode in (("vanban ocr", "ocr"), ("vanban auto", "auto")):
-            changed, t = Score(), time.perf_counter()
-            fn = _restore(mode)
-            for p in plans:
-                gold = p.read_text(encoding="utf-8")
-                changed.add(changed_rate(gold, fn(gold)))
-            rows.append({"set": "correct plans (changed)", "system": name,
-                         "correct": changed.correct, "total": changed.total,
-                         "accuracy": round(100 * changed.accuracy, 3),
-                         "seconds": round(time.perf_counter() - t, 2)})
-            say(f"{'correct plans changed':24s} {name:22s} {100 * changed.accuracy:7.3f}% changed")
+            changed_row("plans", name, mode, (p.read_text(encoding="utf-8") for p in plans))
     corpus = shared / "corpus" / "train_corpus.jsonl.xz"
     if "holdout" in sets and corpus.is_file():
         # Corpus documents the shipped model leaves out (lm.is_holdout_document): a check
         # that changes help beyond the dev plans.
         from .lm import holdout_documents
         docs = [text for _, text in holdout_documents(corpus)]
-        for name, fn in (("vanban stripped", _restore("stripped")),):
-            total, t = Score(), time.perf_counter()
-            for gold in docs:
-                total.add(syllable_score(fn(strip_diacritics(gold)), gold))
-            row("stripped held-out docs", name, total, time.perf_counter() - t)
-        changed, t = Score(), time.perf_counter()
-        fn = _restore("ocr")
-        for gold in docs:
-            changed.add(changed_rate(gold, fn(gold)))
-        rows.append({"set": "correct held-out docs (changed)", "system": "vanban ocr",
-                     "correct": changed.correct, "total": changed.total,
-                     "accuracy": round(100 * changed.accuracy, 3),
-                     "seconds": round(time.perf_counter() - t, 2)})
-        say(f"{'correct held-out changed':24s} {'vanban ocr':22s} "
-            f"{100 * changed.accuracy:7.3f}% changed")
+        stripped_row("stripped held-out docs", "vanban stripped", _restore("stripped"), docs)
+        changed_row("held-out docs", "vanban ocr", "ocr", docs)
     general = shared / "corpus" / GENERAL_TEXT_NAME
     if "general" in sets and general.is_file():
         # General-language text (Wikipedia blocks train-lm leaves out: lm.general_holdout_...).
@@ -156,20 +150,8 @@ def evaluate_restore(shared: Path = SHARED, *, sets: tuple[str, ...] = ("strippe
         if pv:
             systems.append(("pyvi add_accents", pv))
         for name, fn in systems:
-            total, t = Score(), time.perf_counter()
-            for gold in docs:
-                total.add(syllable_score(fn(strip_diacritics(gold)), gold))
-            row("stripped general text", name, total, time.perf_counter() - t)
-        changed, t = Score(), time.perf_counter()
-        fn = _restore("ocr")
-        for gold in docs:
-            changed.add(changed_rate(gold, fn(gold)))
-        rows.append({"set": "correct general text (changed)", "system": "vanban ocr",
-                     "correct": changed.correct, "total": changed.total,
-                     "accuracy": round(100 * changed.accuracy, 3),
-                     "seconds": round(time.perf_counter() - t, 2)})
-        say(f"{'correct general changed':24s} {'vanban ocr':22s} "
-            f"{100 * changed.accuracy:7.3f}% changed")
+            stripped_row("stripped general text", name, fn, docs)
+        changed_row("general text", "vanban ocr", "ocr", docs)
     legacy_dir = shared / "dev" / "legacy"
     if "legacy" in sets and legacy_dir.is_dir():
         for variant in ("clean", "degraded"):
