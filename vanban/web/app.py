@@ -117,6 +117,14 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
         return page("documents.html", rows=rows, total=total, filters=f.active(),
                     facets=view.document_facets(f), limit=limit, offset=offset)
 
+    def _document_or_404(doc_id: str) -> tuple[dict, dict]:
+        """(document row, stored record) of a document; 404 when the corpus has no such one."""
+        row = view.document_row(doc_id)
+        record = view.store.record(doc_id) if row else None
+        if not row or record is None:
+            raise HTTPException(404, f"no document {doc_id} in this corpus")
+        return row, record
+
     def search(request: Request):
         _check_params(request, "search")
         q = _query_text(request)
@@ -128,10 +136,7 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
     def document(request: Request):
         _check_params(request, "document")
         doc_id = _doc_id(request)
-        row = view.document_row(doc_id)
-        record = view.store.record(doc_id) if row else None
-        if not row or record is None:
-            raise HTTPException(404, f"no document {doc_id} in this corpus")
+        row, record = _document_or_404(doc_id)
         items = record_items(record)
         text = view.text(doc_id) or ""
         lines = line_boxes(record)
@@ -201,10 +206,7 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
     def api_document(request: Request):
         _check_params(request, "none")
         doc_id = _doc_id(request)
-        row = view.document_row(doc_id)
-        record = view.store.record(doc_id) if row else None
-        if not row or record is None:
-            raise HTTPException(404, f"no document {doc_id} in this corpus")
+        _, record = _document_or_404(doc_id)
         return JSONResponse({"document_id": doc_id, "url": f"/documents/{doc_id}",
                              "pages_shown": images.count(doc_id), "record": record})
 
