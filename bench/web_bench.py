@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from vanban.corpus import Store  # noqa: E402
 from vanban.corpus.synthetic import synthetic_record, synthetic_text  # noqa: E402
+from corpus_bench import percentile  # noqa: E402  (bench/, beside this script)
 
 SEARCHES = ["thu vien", "thư viện", "chuyen doi so", "bảo vệ bí mật nhà nước", "dich benh",
             "đổi mới công nghệ", '"phat trien du lich"', "nong thon moi", "cai cach hanh chinh",
@@ -43,13 +44,6 @@ FACETED = [("thu vien", "province=Nghệ An"), ("chuyen doi so", "year=2020"),
 TASK_QUERIES = ["agency=Sở Tài chính", "agency=so y te&year=2020", "province=dong thap",
                 "agency=so noi vu&province=nghe an&year=2024", "year=2019", ""]
 OBJECTIVE_QUERIES = ["province=ha tinh", "target_year=2030", "agency=so xay dung&year=2022"]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def ms_stats(samples: list[float]) -> dict:
