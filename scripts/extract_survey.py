@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 
 from vanban.extract import extract_record
-from vanban.normalize.fold import fold_diacritics as fold
+from vanban.text import fold_diacritics as fold
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DEV = {os.path.basename(p)[:-4] for p in glob.glob(str(SHARED / "dev" / "plans" / "*.txt"))}

@@ -17,7 +17,7 @@ from vanban.extract.agencies import normalize_agency, split_agencies
 from vanban.extract.evaluate import evaluate_records
 from vanban.extract.items import parse_references, parse_targets
 from vanban.model import Block, Document, Line, Page, PlanRecord, Word
-from vanban.normalize.fold import fold_diacritics
+from vanban.text import fold_diacritics
 from vanban.schema import validate_record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"

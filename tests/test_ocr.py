@@ -19,7 +19,7 @@ from vanban.errors import (EncryptedPdfError, ImageTooLargeError, InputFileError
                            UnsupportedInputError)
 from vanban.model import Document
 from vanban.ocr import OcrOptions, ocr_file, ocr_image, ocr_inputs, render_documents
-from vanban.normalize.fold import nfc_spaces
+from vanban.text import nfc_spaces
 from vanban.ocr.evaluate import cer
 from vanban.ocr.textcheck import looks_vietnamese
 

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..errors import (EXIT_OK, InputFileError, MissingDependencyError, VanbanError,
                       check_regular_file, one_line)
 from ..model import Document, file_sha256
-from ..normalize.vietnamese import strip_diacritics
+from ..text import strip_diacritics
 from ..pipeline import PipelineOptions, default_jobs, process_document, process_path
 from .store import Store
 

@@ -3,7 +3,7 @@
 SQLite's FTS5 ``remove_diacritics`` keeps "đ" (it is a letter of its own in Unicode, not "d" with
 a mark), so the corpus folds text itself before indexing and folds every query the same way.
 
-The fold (:func:`vanban.normalize.fold.fold_diacritics`, shared with extract) maps each
+The fold (:func:`vanban.text.fold_diacritics`, shared with ocr and extract) maps each
 character of NFC text to exactly one character, so an offset in the folded text is the same
 offset in the original: search highlights found in the folded index are put back onto the
 original, accented text.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..normalize.fold import fold_diacritics
+from ..text import fold_diacritics
 
 
 def fold(text: str | None) -> str:

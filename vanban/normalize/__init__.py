@@ -15,7 +15,7 @@ are converted to Unicode.
 from __future__ import annotations
 
 from .restorer import MODES, Change, RestoreResult, Restorer, get_restorer
-from .vietnamese import clean_unicode, normalize_tone_style, set_tone_style, strip_diacritics
+from ..text import clean_unicode, normalize_tone_style, set_tone_style, strip_diacritics
 
 __all__ = ["MODES", "Change", "RestoreResult", "Restorer", "get_restorer", "restore_text",
            "normalize_document", "detect_mode", "strip_diacritics", "normalize_tone_style",

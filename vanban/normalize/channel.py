@@ -21,7 +21,8 @@ from rapidfuzz.distance import Levenshtein
 
 from .decoder import Slot
 from .lm import DATA_DIR, UNK
-from .vietnamese import LEGACY_TOKEN_RE, is_word, skeleton, strip_diacritics
+from ..text import strip_diacritics
+from .vietnamese import LEGACY_TOKEN_RE, is_word, skeleton
 
 DEFAULT_CHANNEL = DATA_DIR / "legacy_channel.npz"
 

@@ -16,7 +16,8 @@ from typing import Callable
 from rapidfuzz.distance import Levenshtein
 
 from .lm import GENERAL_TEXT_NAME, general_holdout_documents
-from .vietnamese import clean_unicode, normalize_tone_style, strip_diacritics, tokenize
+from ..text import clean_unicode, normalize_tone_style, strip_diacritics
+from .vietnamese import tokenize
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 

@@ -46,9 +46,8 @@ from typing import Iterable
 
 import numpy as np
 
-from .fold import fold_diacritics
+from ..text import fold_diacritics, normalize_tone_style
 from .lm import ngram_keys
-from .vietnamese import normalize_tone_style
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicon"
 WORDS_FILE = LEXICON_DIR / "words.txt"

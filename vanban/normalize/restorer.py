@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..text import apply_case, case_in_context
 from .decoder import Segment, Slot, decode, local_posteriors
 from .lexicon import PairBonus
 from .lm import BOS, DEFAULT_GENERAL_MODEL, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
-from .syllable import is_syllable
-from .vietnamese import apply_case, case_pattern, has_diacritics, is_word, skeleton, tokenize
+from .vietnamese import has_diacritics, is_word, skeleton, tokenize
 
 MODES = ("auto", "stripped", "legacy", "ocr")
 
@@ -470,19 +470,10 @@ class Restorer:
 
 
 def _case_for(word: str, tokens: list, index: int) -> str:
-    """The casing pattern the restored ``word`` gets from token ``index`` as written.
-
-    A Vietnamese syllable has no inner capitals, so a mixed-case one ("cOng", "CHi", "HìNH") is
-    an OCR case slip, not an acronym like "TTg": inside an all-caps run (a heading) it is upper
-    case, elsewhere it keeps only its first letter's case."""
-    tok = tokens[index][2]
-    pattern = case_pattern(tok)
-    if pattern != "mixed" or not is_syllable(word):
-        return pattern
+    """The casing pattern the restored ``word`` gets from token ``index`` as written (see
+    :func:`vanban.text.case_in_context`)."""
     neighbours = [tokens[j][2] for j in (index - 1, index + 1) if 0 <= j < len(tokens)]
-    if any(len(w) > 1 and w.isupper() and is_syllable(w) for w in neighbours):  # not "UBND"
-        return "upper"
-    return "title" if tok[:1].isupper() else "lower"
+    return case_in_context(word, tokens[index][2], neighbours)
 
 
 _lock = threading.Lock()

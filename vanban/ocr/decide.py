@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-from ..normalize.syllable import is_syllable
+from ..text import is_syllable
 from . import engine
 
 _LETTERS = re.compile(r"[^\W\d_]+")

@@ -26,7 +26,7 @@ from pathlib import Path
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from ..normalize.fold import nfc_spaces
+from ..text import nfc_spaces
 from . import OcrOptions, ocr_image
 from .inputs import open_input
 

@@ -16,7 +16,7 @@ import re
 import numpy as np
 
 from ..model import Block, Word
-from ..normalize.fold import fold_diacritics
+from ..text import fold_diacritics
 from . import engine
 
 _SO = re.compile(r"^s[o0ố]\s*[:.]?", re.I)

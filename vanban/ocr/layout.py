@@ -18,7 +18,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from ..model import Block, Line, Word, union_bbox
-from ..normalize.syllable import is_syllable
+from ..text import is_syllable
 
 _EDGE_PUNCT = ".,;:!?()[]\"'"
 

@@ -22,7 +22,7 @@ from importlib import resources
 import numpy as np
 
 from ..model import Stamp, Word, union_bbox
-from ..normalize.fold import fold_diacritics
+from ..text import fold_diacritics
 from . import decide
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..normalize.syllable import is_syllable
+from ..text import is_syllable
 
 _TONED = "àằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
 _LETTERS_RE = re.compile(r"[^\W\d_]+")

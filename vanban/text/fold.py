@@ -1,14 +1,16 @@
-"""Length-preserving diacritic folding, shared by extract (keys, heading and keyword matching)
-and corpus (the folded full-text index): "Thư viện Đồng Tháp" -> "Thu vien Dong Thap".
+"""Diacritics away, and Unicode hygiene.
 
-Every character maps to exactly one character, so an offset in the folded text is the same
-offset in the original: a match found in the folded copy is put back onto the accented text.
-(:func:`vanban.normalize.vietnamese.strip_diacritics` is the other kind: it removes marks
-outright and may shorten decomposed text.)
+:func:`fold_diacritics` is length-preserving, shared by ocr, extract (keys, heading and keyword
+matching) and corpus (the folded full-text index): "Thư viện Đồng Tháp" -> "Thu vien Dong
+Thap". Every character maps to exactly one character, so an offset in the folded text is the
+same offset in the original: a match found in the folded copy is put back onto the accented
+text. :func:`strip_diacritics` is the other kind (the restorer's skeletons, evaluation): it
+removes marks outright and may shorten decomposed text.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Letters that have no decomposition but read as a plain Latin letter to a Vietnamese user.
@@ -61,3 +63,31 @@ def fold_diacritics(text: str, lower: bool = False) -> str:
 def nfc_spaces(text: str) -> str:
     """NFC, every whitespace run folded to one space, trimmed."""
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+_strip_cache: dict[str, str] = {}
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove every Vietnamese mark and fold đ/Đ to d/D ("Đề án" -> "De an")."""
+    out = _strip_cache.get(text)
+    if out is not None:
+        return out
+    decomposed = unicodedata.normalize("NFD", text)
+    out = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    out = out.replace("đ", "d").replace("Đ", "D")
+    out = unicodedata.normalize("NFC", out)
+    if len(_strip_cache) < 500_000 and len(text) < 40:
+        _strip_cache[text] = out
+    return out
+
+
+#: Zero-width and other invisible junk that PDF text layers and web copies carry.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def clean_unicode(text: str) -> str:
+    """NFC, invisible characters removed, non-breaking spaces as spaces."""
+    text = _INVISIBLE.sub("", text)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    return unicodedata.normalize("NFC", text)
