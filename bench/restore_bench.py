@@ -36,7 +36,7 @@ def _text(shared: Path) -> str:
 def _general_text(shared: Path) -> list[str] | None:
     """The general-language held-out documents, stripped, one after another."""
     from vanban.normalize import strip_diacritics
-    from vanban.normalize.lm import GENERAL_TEXT_NAME, general_holdout_documents
+    from vanban.normalize.training import GENERAL_TEXT_NAME, general_holdout_documents
     path = shared / "corpus" / GENERAL_TEXT_NAME
     if not path.is_file():
         return None

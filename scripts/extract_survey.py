@@ -9,7 +9,6 @@ Usage (from the repository root, ../shared beside it):
 import collections
 import glob
 import json
-import lzma
 import os
 import re
 import sys
@@ -18,6 +17,7 @@ import traceback
 from pathlib import Path
 
 from vanban.extract import extract_record
+from vanban.normalize.training import DEFAULT_CORPUS, read_documents
 from vanban.text import fold_diacritics as fold
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -50,8 +50,7 @@ def main():
     flagged = collections.defaultdict(list)
     n = 0
     t0 = time.time()
-    for line in lzma.open(SHARED / "corpus" / "train_corpus.jsonl.xz", "rt", encoding="utf-8"):
-        d = json.loads(line)
+    for d in read_documents(DEFAULT_CORPUS):
         if d["source"] not in ("tvpl", "congbot") or d["id"] in DEV:
             continue
         text = d["text"]

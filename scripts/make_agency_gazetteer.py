@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from vanban.extract import agencies  # noqa: E402
+from vanban.normalize.training import DEFAULT_CORPUS, read_documents  # noqa: E402
 from vanban.extract.agencies import agency_spans, split_agencies  # noqa: E402
 from vanban.extract.text import clean, key, load_patterns  # noqa: E402
 
@@ -91,13 +92,13 @@ def clauses(text: str) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", default=str(ROOT.parent / "shared/corpus/train_corpus.jsonl.xz"))
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("-o", "--output", default=str(ROOT / "vanban/extract/patterns/gazetteer.json"))
     args = ap.parse_args()
     agencies.USE_GAZETTEER = False  # names as the head rules alone cut them: no feedback from the last build
     try:
-        docs = [json.loads(line) for line in lzma.open(args.corpus, "rt", encoding="utf-8")]
-    except OSError as err:
+        docs = list(read_documents(args.corpus))
+    except (OSError, lzma.LZMAError) as err:
         sys.exit(f"make_agency_gazetteer: cannot read the corpus: {err}")
     docs = [d for d in docs if d.get("source") == "tvpl" and d.get("text")]
     places = place_names()

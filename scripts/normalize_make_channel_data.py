@@ -20,24 +20,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vanban.normalize.lm import DEFAULT_CORPUS, dev_document_ids  # noqa: E402
+from vanban.normalize.training import DEFAULT_CORPUS, dev_document_ids, read_documents  # noqa: E402
 
 
 def sample_paragraphs(corpus: Path, n: int, seed: int) -> list[str]:
     """``n`` paragraphs of administrative text (tvpl/congbot sources preferred), seeded."""
-    import json
-    import lzma
     rng = random.Random(seed)
     pool: list[str] = []
     dev_ids = dev_document_ids(corpus.parent.parent)  # never render the dev documents
-    with lzma.open(corpus, "rt", encoding="utf-8") as fh:
-        for raw in fh:
-            doc = json.loads(raw)
-            if doc.get("id") in dev_ids:
-                continue
-            paras = [p.strip() for p in doc["text"].split("\n") if 20 <= len(p.strip()) <= 600]
-            keep = 0.6 if doc.get("source") in ("tvpl", "congbot") else 0.01
-            pool.extend(p for p in paras if rng.random() < keep)
+    for doc in read_documents(corpus):
+        if doc.get("id") in dev_ids:
+            continue
+        paras = [p.strip() for p in doc["text"].split("\n") if 20 <= len(p.strip()) <= 600]
+        keep = 0.6 if doc.get("source") in ("tvpl", "congbot") else 0.01
+        pool.extend(p for p in paras if rng.random() < keep)
     rng.shuffle(pool)
     return pool[:n]
 

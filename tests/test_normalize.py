@@ -335,7 +335,7 @@ def test_a_lone_capital_opening_a_sentence_is_restored():
 
 # ----------------------------------------------------------------------------- LM training data
 def test_unmarked_paragraphs_are_told_from_foreign_ones():
-    from vanban.normalize.lm import looks_unmarked
+    from vanban.normalize.training import looks_unmarked
     assert looks_unmarked("Quyet dinh mo Phien dieu tran.doc")
     assert looks_unmarked(strip_diacritics(SENTENCES[1]))
     assert not looks_unmarked(SENTENCES[1])
@@ -344,7 +344,7 @@ def test_unmarked_paragraphs_are_told_from_foreign_ones():
 
 
 def test_holdout_slice_is_deterministic_and_left_out_of_training(tmp_path):
-    from vanban.normalize.lm import holdout_documents, is_holdout_document, iter_corpus_paragraphs
+    from vanban.normalize.training import holdout_documents, is_holdout_document, iter_corpus_paragraphs
     docs = [{"id": f"doc-{i:04d}", "source": "tvpl", "title": "",
              "text": f"Văn bản số {i}.\n" + "\n".join(SENTENCES * 8)} for i in range(60)]
     held = [d["id"] for d in docs if is_holdout_document(d)]
@@ -358,7 +358,7 @@ def test_holdout_slice_is_deterministic_and_left_out_of_training(tmp_path):
     got = holdout_documents(corpus, exclude_ids=set())
     assert [i for i, _ in got] == held
     assert all(len(t) <= 8000 for _, t in got)
-    trained = {p for p, _ in iter_corpus_paragraphs(corpus) if p.startswith("Văn bản số")}
+    trained = {p for p in iter_corpus_paragraphs(corpus) if p.startswith("Văn bản số")}
     assert len(trained) == len(docs) - len(held)
 
 
@@ -447,7 +447,8 @@ GENERAL_SENTENCES = [
 def test_packed_fingerprint_tables_round_trip(tmp_path):
     import numpy as np
 
-    from vanban.normalize.lm import pack_keys, unpack_keys
+    from vanban.normalize.lm import unpack_keys
+    from vanban.normalize.training import pack_keys
     rng = np.random.default_rng(5)
     keys = np.unique(rng.integers(0, 2**32, 5000, dtype=np.uint64).astype(np.uint32))
     keys = np.unique(np.r_[keys, np.uint32(2**32 - 1), np.uint32(0)])   # wide gaps, ends
@@ -469,15 +470,16 @@ def test_admin_share_follows_the_model_that_explains_the_text():
 
 
 def test_general_holdout_blocks_are_deterministic_and_left_out(tmp_path):
-    from vanban.normalize.lm import (GENERAL_BLOCK_LINES, general_holdout_documents,
-                                     is_general_holdout_block, iter_general_paragraphs)
+    from vanban.normalize.training import (general_holdout_documents, is_general_holdout_block,
+                                           iter_general_paragraphs)
+    from vanban.normalize.training.holdout import GENERAL_BLOCK_LINES
     lines = [f"Dòng {i} của bài viết về lịch sử và văn hóa." for i in range(GENERAL_BLOCK_LINES * 300)]
     path = tmp_path / "g.txt.xz"
     with lzma.open(path, "wt", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
     held = [b for b in range(300) if is_general_holdout_block(b)]
     assert 0 < len(held) < 20
-    trained = {p for p, _ in iter_general_paragraphs(path)}
+    trained = {p for p in iter_general_paragraphs(path)}
     assert len(trained) == len(lines) - GENERAL_BLOCK_LINES * len(held)
     docs = general_holdout_documents(path)
     assert [d for d, _ in docs] == [f"general-block-{b}" for b in held]

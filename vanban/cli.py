@@ -744,7 +744,7 @@ def restore_cmd(source, mode, fmt, tone_style, out, progress):
 def train_lm_cmd(corpus, out_dir, order, channel_data, keep_holdout, general, no_general):
     """Build the syllable n-gram LMs (administrative and general; optionally the legacy-OCR
     channel) from the corpus."""
-    from .normalize.lm import rebuild_models
+    from .normalize.training import rebuild_models
     stats = rebuild_models(corpus, out_dir, order=order, channel_data=channel_data,
                            holdout=not keep_holdout, general=False if no_general else general,
                            progress=lambda m: click.echo(m, err=True))

@@ -15,7 +15,7 @@ from typing import Callable
 
 from rapidfuzz.distance import Levenshtein
 
-from .lm import GENERAL_TEXT_NAME, general_holdout_documents
+from .training import GENERAL_TEXT_NAME, general_holdout_documents, holdout_documents
 from ..text import clean_unicode, normalize_tone_style, strip_diacritics
 from .vietnamese import tokenize
 
@@ -136,15 +136,14 @@ def evaluate_restore(shared: Path = SHARED, *, sets: tuple[str, ...] = ("strippe
             changed_row("plans", name, mode, (p.read_text(encoding="utf-8") for p in plans))
     corpus = shared / "corpus" / "train_corpus.jsonl.xz"
     if "holdout" in sets and corpus.is_file():
-        # Corpus documents the shipped model leaves out (lm.is_holdout_document): a check
-        # that changes help beyond the dev plans.
-        from .lm import holdout_documents
+        # Corpus documents the shipped model leaves out (training.is_holdout_document): a
+        # check that changes help beyond the dev plans.
         docs = [text for _, text in holdout_documents(corpus)]
         stripped_row("stripped held-out docs", "vanban stripped", _restore("stripped"), docs)
         changed_row("held-out docs", "vanban ocr", "ocr", docs)
     general = shared / "corpus" / GENERAL_TEXT_NAME
     if "general" in sets and general.is_file():
-        # General-language text (Wikipedia blocks train-lm leaves out: lm.general_holdout_...).
+        # General-language text (Wikipedia blocks train-lm leaves out: training.general_holdout_...).
         docs = [text for _, text in general_holdout_documents(general)]
         systems = [("vanban stripped", _restore("stripped"))]
         pv = _pyvi() if with_pyvi else None
