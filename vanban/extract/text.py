@@ -10,7 +10,8 @@ from pathlib import Path
 # fold: a diacritic-free copy with the same length (indices map back), "đ" -> "d"; keys built on
 # it match headings and keywords whether or not the diacritics survived OCR.
 from ..text import fold_diacritics as fold
-from ..text import fix_uy, is_syllable, nfc_spaces, repair_ocr_case, upper_ratio  # noqa: F401 (used by extract modules)
+# Shared helpers the extract modules take from here (see vanban.text).
+from ..text import fix_uy, is_syllable, nfc_spaces, repair_ocr_case, upper_ratio  # noqa: F401
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
 

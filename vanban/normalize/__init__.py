@@ -4,6 +4,12 @@ Contract used by the rest of vanban (owned by this folder):
 - ``restore_text(text, mode="auto") -> RestoreResult`` (``.text``, ``.changes``)
 - ``normalize_document(doc, mode="auto") -> Document``: restores every word in place, keeping
   the original in ``Word.raw``
+- ``preload()``: load the models now (before a process pool forks its workers)
+
+Inside: the runtime (``lm``: the model file and its scoring, ``lexicon``, ``decoder``,
+``channel``, ``mixture``, ``restorer``, ``encodings``, ``vietnamese``: tokens) and, apart,
+``training`` (corpus reader, hold-out policy, Kneser-Ney tables, ``vanban train-lm``), which
+the runtime never imports. String helpers every stage shares are in :mod:`vanban.text`.
 
 Modes: ``stripped`` (no diacritics at all), ``legacy`` (English-model OCR with mangled marks),
 ``ocr`` (Tesseract ``vie`` output or already-correct text: only changes the LM strongly
@@ -14,17 +20,26 @@ are converted to Unicode.
 
 from __future__ import annotations
 
-from .restorer import MODES, Change, RestoreResult, Restorer, get_restorer
 from ..text import clean_unicode, normalize_tone_style, set_tone_style, strip_diacritics
+from .encodings import convert_legacy_encoding, detect_legacy_encoding
+from .restorer import MODES, Change, RestoreResult, Restorer, get_restorer
 
 __all__ = ["MODES", "Change", "RestoreResult", "Restorer", "get_restorer", "restore_text",
-           "normalize_document", "detect_mode", "strip_diacritics", "normalize_tone_style",
-           "set_tone_style", "clean_unicode"]
+           "normalize_document", "detect_mode", "preload", "strip_diacritics",
+           "normalize_tone_style", "set_tone_style", "clean_unicode"]
+
+
+def preload() -> None:
+    """Load the shipped models now: the administrative and the general LM, the legacy-OCR
+    channel and the lexicon tables (what the first document would otherwise load). A process
+    that forks workers calls it first, so they share the models instead of each loading them.
+    The mixture restorer for general-language documents is still built by the first such
+    document (most runs never need it)."""
+    get_restorer()
 
 
 def _prepare(text: str) -> tuple[str, str | None]:
     """Unicode hygiene and legacy 8-bit encoding conversion."""
-    from .encodings import convert_legacy_encoding
     text, encoding = convert_legacy_encoding(text)
     return clean_unicode(text), encoding
 
@@ -71,7 +86,6 @@ def normalize_document(doc, mode: str = "auto", *, tone_style: str | None = None
                 lines.append(line)
     if not lines:
         return doc
-    from .encodings import convert_legacy_encoding, detect_legacy_encoding
     encoding = detect_legacy_encoding("\n".join(ln.text for ln in lines))
     for line in lines:
         for word in line.words:

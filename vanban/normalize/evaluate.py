@@ -143,7 +143,8 @@ def evaluate_restore(shared: Path = SHARED, *, sets: tuple[str, ...] = ("strippe
         changed_row("held-out docs", "vanban ocr", "ocr", docs)
     general = shared / "corpus" / GENERAL_TEXT_NAME
     if "general" in sets and general.is_file():
-        # General-language text (Wikipedia blocks train-lm leaves out: training.general_holdout_...).
+        # General-language text (Wikipedia blocks train-lm leaves out, see
+        # training.general_holdout_documents).
         docs = [text for _, text in general_holdout_documents(general)]
         systems = [("vanban stripped", _restore("stripped"))]
         pv = _pyvi() if with_pyvi else None

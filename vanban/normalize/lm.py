@@ -127,7 +127,8 @@ class NgramLM:
             counts = z["counts"].astype(np.int64)
             meta = json.loads(str(z["meta"][()]))
             if meta.get("smoothing") != "kn":
-                raise ModelFileError(f"{path}: not a Kneser-Ney model (rebuild it: vanban train-lm)")
+                raise ModelFileError(f"{path}: not a Kneser-Ney model "
+                                     "(rebuild it: vanban train-lm)")
             order = int(meta["order"])
             keys: list[np.ndarray] = [np.zeros(0, np.uint32)] * 2
             scores: list[np.ndarray] = [np.zeros(0, np.uint8)] * 2
@@ -221,7 +222,8 @@ class NgramLM:
                 key = ngram_keys([c[ok] for c in cols] + [w64[rows]])
                 pos = self._find(n, fingerprint(key))
                 hit = pos >= 0
-                out[rows[hit]] = acc[rows[hit]] + self.scores[n][pos[hit]].astype(np.float32) / QUANT_KN
+                found = self.scores[n][pos[hit]].astype(np.float32) / QUANT_KN
+                out[rows[hit]] = acc[rows[hit]] + found
                 done = np.zeros(n_rows, dtype=bool)
                 done[rows[hit]] = True
                 todo = todo[~done[todo]]

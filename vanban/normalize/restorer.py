@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from ..text import apply_case, case_in_context
+from .channel import load_default_channel
 from .decoder import Segment, Slot, decode, local_posteriors
 from .lexicon import PairBonus
 from .lm import BOS, DEFAULT_GENERAL_MODEL, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
+from .mixture import MixtureLM, admin_share
 from .vietnamese import has_diacritics, is_word, skeleton, tokenize
 
 MODES = ("auto", "stripped", "legacy", "ocr")
@@ -106,7 +108,6 @@ class Restorer:
         self._mixed: Restorer | None = None
         self._lexicon = lexicon
         if general is not None:
-            from .mixture import MixtureLM
             self.mixture = MixtureLM(lm, general)
         tables = lm.lexicon if lexicon else None
         #: Lexicon bonuses for adjacent candidates (see normalize.lexicon); None without.
@@ -135,7 +136,8 @@ class Restorer:
         if self.mixture is not None and self._mixed is None:
             with _lock_mixed:
                 if self._mixed is None:
-                    channel = _load_channel(self.mixture) if self.channel is not None else None
+                    channel = load_default_channel(self.mixture) \
+                        if self.channel is not None else None
                     self._mixed = Restorer(self.mixture, channel, lexicon=self._lexicon)
         return self._mixed
 
@@ -349,7 +351,6 @@ class Restorer:
     def admin_share(self, segments: list[Segment], chosen: list[list[int]]) -> float:
         """The administrative model's share of the decoded words (mixture weight by EM, see
         normalize.mixture.admin_share); 1.0 without a general model."""
-        from .mixture import MixtureLM, admin_share
         mixture = self.lm if isinstance(self.lm, MixtureLM) else self.mixture
         if mixture is None:
             return 1.0
@@ -488,16 +489,12 @@ def get_restorer(model: str | Path | None = None,
     global _default
     if model is not None:
         lm = NgramLM.load(model)
-        return Restorer(lm, _load_channel(lm),
+        return Restorer(lm, load_default_channel(lm),
                         general=NgramLM.load(general) if general is not None else None)
     with _lock:
         if _default is None:
             lm = NgramLM.load(DEFAULT_MODEL)
             gen = NgramLM.load(DEFAULT_GENERAL_MODEL) if DEFAULT_GENERAL_MODEL.is_file() else None
-            _default = Restorer(lm, _load_channel(lm), general=gen)
+            _default = Restorer(lm, load_default_channel(lm), general=gen)
         return _default
 
-
-def _load_channel(lm):
-    from .channel import load_default_channel
-    return load_default_channel(lm)
