@@ -7,8 +7,7 @@ import unicodedata
 
 from vanban.corpus import fold as corpus_fold
 from vanban.extract.text import clean, fold as extract_fold
-from vanban.text import fold_diacritics, nfc_spaces
-from vanban.text import is_syllable
+from vanban.text import fold_diacritics, is_syllable, nfc_spaces
 from vanban.ocr.evaluate import cer
 
 VIETNAMESE = ("aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợ"

@@ -422,7 +422,7 @@ def test_pair_bonus_words_anywhere_names_only_between_capitals():
 
 
 def test_shipped_lexicon_lists_are_readable_and_in_the_model():
-    from vanban.normalize.lexicon import compound_words, names_by_province, place_lines
+    from vanban.normalize.training.lexicon import compound_words, names_by_province, place_lines
     from vanban.normalize.restorer import get_restorer
     assert "sôi nổi" in compound_words()
     assert "xã Hoằng Đạt, huyện Hoằng Hóa, tỉnh Thanh Hóa" in place_lines()

@@ -30,13 +30,13 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from ..lexicon import lexicon_tables, lexicon_training_lines
 from ..lm import BOS, DEFAULT_MODEL, ID_BITS, MAX_VOCAB, NUM, ORDER, QUANT_KN, SENTENCE_OPENERS, \
     SPECIALS, UNK
 from ..vietnamese import TOKEN_RE
 from .corpus import DEFAULT_CORPUS, dev_document_ids, read_documents, read_lines
 from .holdout import GENERAL_BLOCK_LINES, is_general_holdout_block, is_holdout_document
 from .kneser_ney import kn_tables, pack_keys
+from .lexicon import lexicon_tables, lexicon_training_lines
 
 #: Pruning of the administrative model: n-grams seen fewer times per order are dropped.
 MIN_COUNTS = (1, 1, 1, 1, 2)
@@ -113,7 +113,7 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
     :func:`~.corpus.dev_document_ids`); ``holdout``: also leave out the held-out validation
     slice; ``drop_unmarked``: skip paragraphs that lost their diacritics
     (:func:`looks_unmarked`); ``lexicon``: also train on the word lists of
-    ``normalize.lexicon`` (:func:`~vanban.normalize.lexicon.lexicon_training_lines`): each
+    ``vanban/data/lexicon`` (:func:`~.lexicon.lexicon_training_lines`): each
     place line ("xã Hoằng Đạt, huyện Hoằng Hóa, tỉnh Thanh Hóa") and each lower-case
     dictionary word ("sôi nổi") once, for the names and words the corpus lacks.
     ``max_chars``: stop reading after about that many characters (quick trial models).
