@@ -52,10 +52,10 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    from vanban.normalize import get_restorer, restore_text
+    from vanban.normalize import preload, restore_text
     from vanban.normalize.evaluate import _pyvi, word_tokens
     t, c = time.perf_counter(), time.process_time()
-    get_restorer()
+    preload()
     load_s, load_cpu = time.perf_counter() - t, time.process_time() - c
     text = _text(args.shared)
     n_syll = len(word_tokens(text))

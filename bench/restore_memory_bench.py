@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -34,8 +33,8 @@ import json, os, resource, sys, time
 os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 sys.path.insert(0, sys.argv[1])
 kind, path, out, pieces = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-from vanban.normalize import get_restorer
-get_restorer()
+from vanban.normalize import preload
+preload()
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t, cpu = time.perf_counter(), time.process_time()
 if kind == "in-memory":
@@ -112,8 +111,8 @@ def main() -> None:
     for name, r in rows.items():
         r["chars_per_s"] = r["chars"] / r["cpu_seconds"]
         print(f"{name:10s} {r['chars'] / 1e6:7.2f} M chars  {r['seconds']:8.1f} s wall "
-              f"{r['cpu_seconds']:8.1f} s CPU  {r['chars_per_s']:9.0f} chars/CPU-s  peak RSS {r['peak_rss_mb']:7.1f} MB "
-              f"(models loaded: {r['model_rss_mb']:.1f} MB)")
+              f"{r['cpu_seconds']:8.1f} s CPU  {r['chars_per_s']:9.0f} chars/CPU-s  "
+              f"peak RSS {r['peak_rss_mb']:7.1f} MB (models loaded: {r['model_rss_mb']:.1f} MB)")
     ratio = rows["streamed"]["chars_per_s"] / rows["in-memory"]["chars_per_s"]
     print(f"throughput streamed / in-memory: {ratio:.2f}")
     print(f"streamed input: {rows['streamed']['input_mb']:.1f} MB"

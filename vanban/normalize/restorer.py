@@ -440,7 +440,7 @@ class Restorer:
             by_token[slot.token_index] = ch
         out = []
         prev = 0
-        for ti, (start, end, tok) in enumerate(tokens):
+        for ti, (start, end, _) in enumerate(tokens):
             if ti in replacements:
                 out.append(text[prev:start])
                 out.append(replacements[ti])

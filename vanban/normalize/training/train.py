@@ -173,7 +173,7 @@ def train_lm(corpus: str | Path = DEFAULT_CORPUS, out: str | Path = DEFAULT_MODE
     order_ids = [i for i in np.argsort(-counts, kind="stable") if i >= len(SPECIALS) and counts[i] > 0]
     keep = order_ids[: MAX_VOCAB - len(SPECIALS)]
     new_id = np.full(len(strings), UNK, dtype=np.int64)
-    for j, s in enumerate(SPECIALS):
+    for j in range(len(SPECIALS)):
         new_id[j] = j
     for j, old in enumerate(keep):
         new_id[old] = j + len(SPECIALS)
