@@ -29,7 +29,7 @@ from .agencies import canonical_issuer
 from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment
 from .structure import Node, assign_roles, build_tree, part_heading
-from .table import appendix_tasks, columns_as_rows, document_table_tasks
+from .table import appendix_tasks, columns_as_rows, document_table_tasks, flat_table_tasks
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
 
 __all__ = ["extract_record", "render_markdown"]
@@ -415,12 +415,20 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # "PHỤ LỤC" with numbered tasks and "Đơn vị chủ trì: ..." / "Đơn vị phối hợp: ..." labels
         record.tasks.extend(listed)
     record.tasks.extend(table_tasks)
+    fallback: list = []
     if ((not record.tasks or tasks_elsewhere) and not table_tasks
             and document.get("type") not in load_patterns("headings")["non_task_kinds"]):
         # tasks in an appendix table (after the signature, or in the body when the closing
         # block was not recognised)
         known = [d.agency for d in record.duties if d.agency] + [a for t in record.tasks for a in t.lead]
-        record.tasks.extend(appendix_tasks(appendix or body_paras, known))
+        fallback = appendix_tasks(appendix or body_paras, known)
+        record.tasks.extend(fallback)
+    if not table_tasks and not fallback and document.get("type") not in load_patterns("headings")["non_task_kinds"]:
+        # a task table in the appendix whose cells run on as text (web copies, dumps)
+        # (after the signature, or a "PHỤ LỤC" at the end of an attached plan)
+        annex = [i for i, p in enumerate(body_paras) if key(p.text).startswith("phu luc")]
+        record.tasks.extend(flat_table_tasks(appendix) or
+                            (flat_table_tasks(body_paras[annex[-1]:]) if annex else []))
 
     record.sections = _sections(root)
     record.provenance = {
