@@ -425,10 +425,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         record.tasks.extend(fallback)
     if not table_tasks and not fallback and document.get("type") not in load_patterns("headings")["non_task_kinds"]:
         # a task table in the appendix whose cells run on as text (web copies, dumps)
-        # (after the signature, or a "PHỤ LỤC" at the end of an attached plan)
-        annex = [i for i, p in enumerate(body_paras) if key(p.text).startswith("phu luc")]
-        record.tasks.extend(flat_table_tasks(appendix) or
-                            (flat_table_tasks(body_paras[annex[-1]:]) if annex else []))
+        # (after the signature, or at the end of an attached plan)
+        record.tasks.extend(flat_table_tasks(appendix) or flat_table_tasks(body_paras))
 
     record.sections = _sections(root)
     record.provenance = {

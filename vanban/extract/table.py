@@ -764,7 +764,8 @@ def flat_table_tasks(paras: list[Para]) -> list[Task]:
     start = None
     for i, p in enumerate(paras):
         k = key(p.text)
-        if "chu tri" in k and re.search(r"\b(?:stt|tt)\b", k):
+        # the header row opens its paragraph, or follows the appendix title ("PHỤ LỤC ... STT")
+        if "chu tri" in k and (re.match(r"s?tt\b", k) or re.search(r"\bphu luc\b.*\bs?tt\b", k)):
             start = i
             break
     if start is None:
