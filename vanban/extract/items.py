@@ -185,6 +185,9 @@ def leading_agencies(text: str) -> list[str]:
 
 
 def _agency_heading(body: str) -> list[str]:
+    mr = re.match(r"(?:Trách nhiệm của|Nhiệm vụ của)\s+([^:()]{3,80}?)\s*(?:\([^()]*\))?\s*:?$", body.strip())
+    if mr and not agency_spans(mr.group(1)):
+        return [mr.group(1).strip()]  # "Trách nhiệm của đối tượng thực hiện kiểm kê:" names its actor
     t = body.strip().rstrip(":").strip()
     t = re.sub(r"^(?:Trách nhiệm của|Nhiệm vụ của)\s+", "", t)
     t = re.sub(r"\s*\(.*?\)\s*$", "", t)
@@ -388,6 +391,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     t = _DIRECTIVE_PREFIX.sub("", body.strip())
     if not t:
         return []
+    mw = re.match(r"(?:Đối với|Trách nhiệm của)\s+([^:]{3,200}?)\s*(?:\([^()]*\))?\s*:", body.strip())
+    if mw and len(mw.group(1).split()) <= 30 and 0 in head_starts(mw.group(1))[1]:
+        return [mw.group(1).strip()]  # "Đối với các đơn vị thực hiện dịch vụ, thu gom ... (…):" names one addressee
     tokens, starts = head_starts(t)
     if 0 not in starts and not (1 in starts and key(tokens[0][0]) in ("cac", "nhung")):
         return []  # "Các bệnh viện ..." opens with a head after "Các"
@@ -412,13 +418,13 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
                 or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")):
             continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
-        if any(f2 == e or f2.startswith(e + " ") for e in ends):
+        if any(f2 == e or f2.startswith(e + " ") for e in ends) and _end_as_written(w):
             cut = i
             break
     if cut is not None:
         subject = " ".join(words[:cut])
-    elif t.rstrip().endswith(":"):
-        subject = t
+    elif t.rstrip().endswith(":") or (is_heading and len(words) <= 16):
+        subject = t  # "Tiểu ban giúp việc Ban Chỉ đạo 934" heading its own items: all of it
     else:
         spans = agency_spans(t)
         subject = t[:spans[0][1]] if spans and spans[0][0] <= tokens[first][1] else ""
@@ -426,6 +432,14 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     if not subject or len(subject.split()) > 40:
         return []
     return split_agencies(subject)
+
+
+def _end_as_written(word: str) -> bool:
+    """A one-syllable subject end ("cần", "phải") ends the subject only as written: its key
+    also spells other words ("cán bộ" is not "cần")."""
+    forms = load_patterns("headings")["subject_end_words"]
+    k = key(word)
+    return k not in {key(f) for f in forms} or word.lower() in forms or word.lower() == k
 
 
 _DEADLINE = re.compile(r"\b((?:chậm nhất )?(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)) "
