@@ -29,7 +29,9 @@ from .agencies import canonical_issuer
 from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment
 from .structure import Node, assign_roles, build_tree, part_heading
-from .table import appendix_tasks, columns_as_rows, document_table_tasks, flat_table_tasks
+from .table import appendix_tasks, columns_as_rows, document_table_tasks
+from .table import flat_table_tasks
+from .items import add_sentence_leads
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
 
 __all__ = ["extract_record", "render_markdown"]
@@ -406,6 +408,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         record.tasks = [make_task(leaf, item_path(leaf), directive=True) for leaf in directive_leaves(root)]
         if not record.tasks and not root.children:
             record.tasks = _unnumbered_directive(root)
+    add_sentence_leads(record.tasks, document.get("type"))
     if document.get("type") in load_patterns("headings")["non_task_kinds"]:
         # a Tờ trình proposes, a Báo cáo reports: neither assigns work
         record.tasks = []

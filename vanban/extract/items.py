@@ -380,6 +380,46 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
                 timeframe=timeframe, provenance=ref_list(paras))
 
 
+_SENTENCE_START = re.compile(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def sentence_subjects(text: str) -> list[str]:
+    """Addressees that open a sentence of ``text`` and are followed by their verb ("Bộ Nông
+    nghiệp và Môi trường chủ động phối hợp ...", "Giao Thanh tra thành phố tổ chức ...")."""
+    ends = load_patterns("headings")["subject_ends"]
+    out: list[str] = []
+    for sent in _SENTENCE_START.split(text)[1:]:
+        sent = _DIRECTIVE_PREFIX.sub("", sent.strip())
+        names = directive_subject(sent, False)
+        if not names or not sent[:1].isupper():
+            continue
+        last = names[-1]
+        at = sent.find(last)
+        if at < 0 or len(sent[:at + len(last)].split()) > 12:
+            continue
+        rest = key(sent[at + len(last):at + len(last) + 60])
+        if any(rest == e or rest.startswith(e + " ") for e in ends):
+            out.extend(names)
+    return out
+
+
+def add_sentence_leads(tasks: list[Task], kind: str | None) -> None:
+    """In a conclusion (headings.json conclusion_kinds) an item charges the bodies its sentences
+    open with ("Về ...: Bộ Nội vụ nghiên cứu ...") besides its own addressee: add them to lead."""
+    if kind not in load_patterns("headings")["conclusion_kinds"]:
+        return
+    for t in tasks:
+        t.lead = merge_titled(t.lead + sentence_subjects(t.text))
+        t.lead_ids = [normalize_agency(a) for a in t.lead]
+
+
+def merge_titled(lead: list[str]) -> list[str]:
+    """"Bộ trưởng Bộ Tài chính" and "Bộ Tài chính": one addressee (the longer form)."""
+    lead = dedupe([a for a in lead if a])
+    return [a for a in lead if not any(b != a and len(key(b)) > len(key(a)) and key(b).endswith(" " + key(a))
+                                       for b in lead)]
+
+
 _DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
 
 
