@@ -320,6 +320,8 @@ def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], l
                 spans = agency_spans(seg)
                 if spans and not seg_f[spans[-1][1]:].strip(" ,"):
                     names = split_agencies(seg[spans[-1][0]:spans[-1][1]])
+            if names and re.search(r"\b(?:vai tro|la)\s*$", key(seg[:seg.rfind(names[0])]) + " "):
+                names = []  # "phát huy vai trò cơ quan Thường trực chủ trì": a role, not another body
             lead.extend(names)
         for mp in re.finditer(r"phoi hop", f):
             if f[max(0, mp.start() - 7):mp.start()].strip().endswith(("su", "trong")):
@@ -372,6 +374,11 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         timeframe = deadline_of(text)
     if timeframe is None:
         timeframe = period_of(node.body)
+    if directive:
+        # "... . Giao Thanh tra thành phố tổ chức ...": an assignment inside the item adds its body
+        for sent in _SENTENCE_START.split(text)[1:]:
+            if re.match(r"Giao\s+[A-ZĐÀ-Ỹ]", sent):
+                lead = merge_titled(lead + directive_subject(sent, False))
     if directive and not lead:
         lead = intro_lead(node)
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
@@ -456,9 +463,10 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
             cut = i  # "Cấp uỷ, chính quyền địa phương các cấp, nhất là thành phố Hà Nội ..."
             break
         if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
-                or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")):
+                or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")) \
+                or (i >= 2 and words[i - 2] in ("Hội", "Ủy", "Uỷ", "Tổ")):
             continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
-        if any(f2 == e or f2.startswith(e + " ") for e in ends) and _end_as_written(w):
+        if any((f2 == e or f2.startswith(e + " ")) and (" " in e or _end_as_written(w)) for e in ends):
             cut = i
             break
     if cut is not None:
