@@ -29,8 +29,8 @@ def leaf_items(node: Node) -> list[tuple[str, list[Para], Node]]:
     if node.excluded:
         return out
     if node.para is None or node.is_heading:
-        for p in node.paras:
-            out.append((p.body, [p], node))
+        for group in _ordinal_groups(node.paras):
+            out.append((" ".join(p.body for p in group), group, node))
     for c in node.children:
         if c.excluded:
             continue
@@ -43,6 +43,22 @@ def leaf_items(node: Node) -> list[tuple[str, list[Para], Node]]:
             text = " ".join([c.body] + [p.body for p in c.paras])
             out.append((text, paras, c))
     return out
+
+
+def _ordinal_groups(paras: list[Para]) -> list[list[Para]]:
+    """Paragraphs as items: one each, except that once paragraphs are labelled with ordinals
+    ("Thứ nhất, ...", "Thứ năm, ..."), the unlabelled ones that follow continue the item before."""
+    ordinals = tuple(load_patterns("headings")["ordinal_labels"])
+    groups: list[list[Para]] = []
+    labelled = False
+    for p in paras:
+        is_ordinal = key(p.body).startswith(ordinals)
+        if labelled and not is_ordinal and groups:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+        labelled = labelled or is_ordinal
+    return groups
 
 
 def group_heading(node: Node) -> str | None:
