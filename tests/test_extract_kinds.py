@@ -283,3 +283,86 @@ def test_wrapped_lines_give_the_same_items(name):
     assert shaped.purposes == lines.purposes
     assert [(t.path, t.lead, t.partners) for t in shaped.tasks] == [(t.path, t.lead, t.partners) for t in lines.tasks]
     assert shaped.signature["name"] == lines.signature["name"]
+
+
+# ------------------------------------------------------------------ task tables run on as text
+def test_cong_van_appendix_table_run_on_with_head_column():
+    """A Phụ lục task table whose cells were joined into running text (web copy): the header
+    gives the columns, the row numbers cut the rows, the "Người đứng đầu" column is not the lead."""
+    r = _record("cong_van_phu_luc_flat.txt")
+    t = _tasks(r)
+    assert t["PL.1"].title == "Xây dựng cơ sở dữ liệu đất đai dùng chung của tỉnh."
+    assert t["PL.1"].lead == ["Sở Nông nghiệp và Môi trường"]
+    assert t["PL.1"].partners == ["Sở Tài chính", "Công an tỉnh"]
+    assert t["PL.1"].timeframe == "Tháng 12/2025"
+    # a task cell without a final period ends where the head column starts
+    assert t["PL.2"].title == "Nâng cấp Cổng dịch vụ công của tỉnh"
+    assert t["PL.2"].lead == ["Trung tâm Phục vụ hành chính công tỉnh"]
+    assert t["PL.2"].partners == ["Các cơ quan, đơn vị liên quan"]
+    assert t["PL.2"].timeframe == "31/12/2025"
+    assert t["PL.3"].lead == ["Ủy ban nhân dân các xã, phường"]
+    assert t["PL.3"].partners == ["Sở Nội vụ"]
+    assert t["PL.3"].timeframe == "Quý IV/2025"
+    # the body's numbered requests stay tasks too
+    assert t["1"].lead == ["Sở Khoa học và Công nghệ"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_plan_appendix_table_run_on_with_groups_and_merged_rows(flatten):
+    r = _record("ke_hoach_phu_luc_flat.txt", flatten=flatten)
+    t = _tasks(r)
+    assert {p for p in t if p.startswith("PL.")} == {"PL.I.1", "PL.I.2", "PL.II.1", "PL.II.2"}
+    # a body named inside the task sentence ("tại Sở Tài chính", "Tham mưu UBND tỉnh") is not a cell
+    assert t["PL.I.1"].title == "Rà soát các quy định về quản lý dữ liệu quy hoạch tại Sở Tài chính."
+    assert t["PL.I.1"].lead == ["Sở Tài chính"]
+    assert t["PL.I.1"].partners == ["Các sở, ngành", "UBND xã, phường"]
+    assert t["PL.I.1"].timeframe == "Quý IV/2025"
+    assert t["PL.I.2"].title == "Tham mưu UBND tỉnh ban hành quy chế khai thác dữ liệu."
+    assert t["PL.I.2"].lead == ["Sở Tư pháp"]
+    assert t["PL.I.2"].timeframe == "Năm 2026"
+    assert t["PL.II.1"].lead == ["Trung tâm Chuyển đổi số tỉnh"]
+    assert t["PL.II.1"].partners == ["Công an tỉnh", "Sở Tài chính"]
+    # a merged sub-row after the timeframe adds its chủ trì / phối hợp (column-wise union)
+    assert t["PL.II.2"].lead == ["Sở Tài chính", "Sở Khoa học và Công nghệ"]
+    assert t["PL.II.2"].timeframe == "Hằng năm"
+
+
+# ------------------------------------------------------------------ leads of conclusions
+def test_thong_bao_ket_luan_sentence_subjects_and_ordinal_requirements():
+    text = (
+        "VĂN PHÒNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+        "Số: 700/TB-VPCP Hà Nội, ngày 01 tháng 12 năm 2025 THÔNG BÁO KẾT LUẬN CỦA PHÓ THỦ TƯỚNG "
+        "TẠI BUỔI LÀM VIỆC VỚI TỈNH AN BÌNH\n"
+        "I. MỘT SỐ YÊU CẦU\n"
+        "Thứ nhất, bảo đảm tiến độ các dự án trọng điểm.\n"
+        "Thứ hai, tăng cường kỷ luật, kỷ cương.\n"
+        "Các dự án chậm tiến độ phải được xử lý dứt điểm.\n"
+        "II. Ý KIẾN VỀ CÁC KIẾN NGHỊ\n"
+        "1. Về đề nghị hỗ trợ vốn cho dự án đường ven biển: Bộ Tài chính nghiên cứu, tổng hợp đề xuất "
+        "của tỉnh trong kế hoạch đầu tư công trung hạn. Ủy ban nhân dân tỉnh An Bình chỉ đạo hoàn "
+        "thiện hồ sơ dự án.\n"
+        "2. Về việc điều chỉnh quy hoạch: Giao Bộ Xây dựng hướng dẫn tỉnh thực hiện theo quy định.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nNguyễn Văn Sinh\n")
+    r = extract_record(text)
+    assert r.document["type"] == "Thông báo"
+    # an unlabelled paragraph after "Thứ hai, ..." continues it
+    assert r.requirements == ["Thứ nhất, bảo đảm tiến độ các dự án trọng điểm.",
+                              "Thứ hai, tăng cường kỷ luật, kỷ cương. Các dự án chậm tiến độ phải được xử lý dứt điểm."]
+    t = _tasks(r)
+    assert t["II.1"].lead == ["Bộ Tài chính", "Ủy ban nhân dân tỉnh An Bình"]
+    assert t["II.2"].lead == ["Bộ Xây dựng"]
+
+
+def test_directive_heading_names_whole_addressee():
+    text = (
+        "BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH Số: 90/BVHTTDL-VP Hà Nội, ngày 01 tháng 12 năm 2025 "
+        "V/v triển khai nhiệm vụ trọng tâm Kính gửi: Các cơ quan, đơn vị thuộc Bộ. Bộ trưởng giao: "
+        "1. Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ Chịu trách nhiệm trước Bộ trưởng về tiến độ. "
+        "2. Vụ Tổ chức cán bộ Hướng dẫn các đơn vị đưa kết quả vào thi đua, khen thưởng. "
+        "3. Đối với các đơn vị thực hiện dịch vụ công trực tuyến (theo danh sách kèm theo): Chủ động "
+        "rà soát quy trình, tiếp tục phát huy vai trò cơ quan thường trực chủ trì tổng hợp báo cáo. "
+        "Nơi nhận: - Như trên; - Lưu: VT. TL. BỘ TRƯỞNG CHÁNH VĂN PHÒNG Nguyễn Văn Hải")
+    t = _tasks(extract_record(text))
+    assert t["1"].lead == ["Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ"]
+    assert t["2"].lead == ["Vụ Tổ chức cán bộ"]
+    assert t["3"].lead == ["các đơn vị thực hiện dịch vụ công trực tuyến"]

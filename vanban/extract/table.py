@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, Task
-from .agencies import dedupe, gazetteer_spans, head_starts, normalize_agency, split_agencies, tokenize
+from .agencies import agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency, split_agencies, tokenize
 from .layout import Para
 from .text import clean, fold, key, load_patterns
 
@@ -655,7 +655,15 @@ def _cell_end(text: str) -> int:
     t = _FLAT_TIME.search(text)
     if t:
         end = t.start()
+    spans = agency_spans(text[:end])
+    if spans and spans[0][0] == 0 and text[spans[0][1]:end].strip()[:1].isupper():
+        end = spans[0][1]  # "Các cơ quan, đơn vị liên quan | Cổng dịch vụ công được nâng cấp"
     tokens = tokenize(text[:end])
+    for a, n in sorted(gazetteer_spans(text[:end]).items()):
+        # a known body ends where a capitalised word follows it ("Sở Nội vụ | Lớp tập huấn ...")
+        if (a == 0 or tokens[a - 1][0] in (",", ";", "và")) and a + n < len(tokens) \
+                and tokens[a + n][0][:1].isupper():
+            return tokens[a + n][1]
     for i in range(1, len(tokens)):
         tok, a, _ = tokens[i]
         if not tok[:1].isupper() or tok.isupper():
