@@ -392,7 +392,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         timeframe = period_of(node.body)
     if directive:
         # "... . Giao Thanh tra thành phố tổ chức ...": an assignment inside the item adds its body
-        for sent in _SENTENCE_START.split(text)[1:]:
+        for sent in _SENTENCE_START.split(text)[1:] if ". Giao " in text else []:
             if re.match(r"Giao\s+[A-ZĐÀ-Ỹ]", sent):
                 lead = merge_titled(lead + directive_subject(sent, False))
     if directive and not lead:
@@ -411,8 +411,11 @@ def sentence_subjects(text: str) -> list[str]:
     nghiệp và Môi trường chủ động phối hợp ...", "Giao Thanh tra thành phố tổ chức ...")."""
     ends = load_patterns("headings")["subject_ends"]
     out: list[str] = []
+    openers = _agency_first_words()
     for sent in _SENTENCE_START.split(text)[1:]:
         sent = _DIRECTIVE_PREFIX.sub("", sent.strip())
+        if sent.split(" ", 1)[0].lower() not in openers:
+            continue  # (cheap test before the matcher: no agency opens this sentence)
         names = directive_subject(sent, False)
         if not names or not sent[:1].isupper():
             continue
@@ -424,6 +427,16 @@ def sentence_subjects(text: str) -> list[str]:
         if any(rest == e or rest.startswith(e + " ") for e in ends):
             out.extend(names)
     return out
+
+
+@lru_cache(maxsize=1)
+def _agency_first_words() -> frozenset[str]:
+    """Lower-cased first words of the agency heads and gazetteer names (and "các", "những")."""
+    gz = load_patterns("gazetteer")
+    names = load_patterns("agencies")["heads"] + gz["names"] + gz["categories"] + \
+        load_patterns("agencies").get("capitalised_heads", [])
+    words = {n.split()[0].lower() for n in names if n.split()} | {"các", "những"}
+    return frozenset(words | {w.replace("ủy", "uỷ") for w in words})
 
 
 def add_sentence_leads(tasks: list[Task], kind: str | None) -> None:

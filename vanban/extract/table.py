@@ -771,6 +771,8 @@ def flat_table_tasks(paras: list[Para]) -> list[Task]:
     cut the rows, and each row's agency cells give lead and partners."""
     start = None
     for i, p in enumerate(paras):
+        if "TT" not in p.text:
+            continue  # (cheap test: no "STT" / "TT" column)
         k = key(p.text)
         # the header row opens its paragraph, or follows the appendix title ("PHỤ LỤC ... STT")
         if "chu tri" in k and (re.match(r"s?tt\b", k) or re.search(r"\bphu luc\b.*\bs?tt\b", k)):
