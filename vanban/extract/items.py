@@ -586,13 +586,16 @@ def intro_lead(node: Node) -> list[str]:
         if intro and intro.rstrip().endswith(":"):
             return _intro_subject(intro)
         if parent.para is not None and parent.body.rstrip().endswith(":") and not parent.paras:
-            return []  # "1. Sở Y tế:" heads its own items
+            # "1. Sở Y tế:" heads its own items; a heading run on to its intro (text without line
+            # breaks: "I. ĐÁNH GIÁ CHUNG ... thành phố Đà Nẵng cần thực hiện ... sau đây:") names them
+            return _intro_subject(parent.body)
         node, parent = parent, parent.parent
     return []
 
 
 def _intro_subject(text: str) -> list[str]:
     t = text.rstrip().rstrip(":").strip()
+    t = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", t)[-1]  # the sentence that introduces the list
     ends = load_patterns("headings")["subject_ends"]
     m = None
     for m in re.finditer(r"\b(?:yêu cầu|đề nghị|giao)\s+", t):
