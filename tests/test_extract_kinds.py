@@ -366,3 +366,20 @@ def test_directive_heading_names_whole_addressee():
     assert t["1"].lead == ["Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ"]
     assert t["2"].lead == ["Vụ Tổ chức cán bộ"]
     assert t["3"].lead == ["các đơn vị thực hiện dịch vụ công trực tuyến"]
+
+
+def test_yeu_cau_as_verb_opens_no_requirements_section():
+    """"Yêu cầu các sở ..." at the start of a heading is the verb (a request), not the noun
+    "YÊU CẦU" of a requirements section: its items are tasks."""
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nSố: 95/UBND-KT\nAn Bình, ngày 03 tháng 12 năm 2025\n"
+        "V/v bảo đảm an toàn giao thông dịp cuối năm\nKính gửi: Các sở, ban, ngành tỉnh.\n"
+        "1. Yêu cầu các sở, ban, ngành và Ủy ban nhân dân các xã, phường triển khai ngay các nội dung sau:\n"
+        "a) Tăng cường tuyên truyền về an toàn giao thông.\n"
+        "b) Kiểm tra, xử lý nghiêm các vi phạm.\n"
+        "2. Công an tỉnh chủ trì, phối hợp với Sở Xây dựng tổ chức tuần tra, kiểm soát trên các tuyến quốc lộ.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn An\n")
+    r = extract_record(text)
+    assert r.requirements == []
+    assert [t.path for t in r.tasks] == ["1", "2"]
+    assert _tasks(r)["2"].lead == ["Công an tỉnh"]
