@@ -229,8 +229,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     flattened = needs_segmenting([ln.text for ln in lines])
     if flattened:
         # no line breaks (a web copy, a dump): cut back into lines at markers and headings
-        lines = [RawLine(piece, dict(ln.ref), raw=None) for ln in lines
-                 for piece in (segment(ln.text) if len(ln.text) > 300 else [ln.text])]
+        lines = [RawLine(piece, dict(ln.ref), raw=None) for i, ln in enumerate(lines)
+                 for piece in (segment(ln.text) if len(ln.text) > 300 or packed_front_line(ln.text, i)
+                               else [ln.text])]
     elif any(packed_front_line(ln.text, i) for i, ln in enumerate(lines[:13])):
         # a header run on into its abstract, "Kính gửi:" run on into the body: unpacked
         lines = [RawLine(piece, dict(ln.ref), raw=None) for i, ln in enumerate(lines)
