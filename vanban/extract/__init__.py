@@ -181,6 +181,10 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
     seen = any(key(ln.text).startswith("kinh gui") for ln in lines[max(0, body_i - 6):body_i])
     out: list[str] = []
     out_ends: list[str] = [";"]
+    if body_i < len(lines) and len(lines[body_i].text) < 40 and lines[body_i].text.rstrip().endswith(":") \
+            and key(lines[body_i].text).split()[-1:] == ["dien"]:
+        seen = True  # "THỦ TƯỚNG CHÍNH PHỦ điện:" then the addressees of a Công điện
+        body_i += 1
     if body_i < len(lines) and key(lines[body_i].text).startswith("kinh gui"):
         seen = True
         rest = lines[body_i].text.split(":", 1)[1] if ":" in lines[body_i].text else ""
