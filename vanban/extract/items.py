@@ -226,6 +226,8 @@ def _agency_heading(body: str) -> list[str]:
 def _enumeration_runs_on(head: str, tail: str) -> bool:
     """"... gồm Sở Nội vụ, Sở Tài chính. Sở Tư pháp, Sở ...": a period between two agency names
     of one comma enumeration is a typo for a comma, not a sentence end."""
+    if head.rstrip().endswith(("...", "…")) and tail.lstrip()[:1].islower():
+        return True  # "“làm ngày, làm đêm”... để hoàn thành": an ellipsis inside the sentence
     before = head.rstrip(" .")
     if "," not in before[-120:]:
         return False
