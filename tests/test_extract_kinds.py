@@ -383,3 +383,26 @@ def test_yeu_cau_as_verb_opens_no_requirements_section():
     assert r.requirements == []
     assert [t.path for t in r.tasks] == ["1", "2"]
     assert _tasks(r)["2"].lead == ["Công an tỉnh"]
+
+
+def test_run_on_table_bare_years_and_sub_rows_after_the_last_column():
+    """Timeframe column last, with bare years; a row split into a central and a local sub-row
+    (the second sub-row's cells follow the first one's year); "công trình Bộ Xây dựng": a noun
+    ending in "trình" does not hide the lead cell after it."""
+    text = (
+        "CHÍNH PHỦ Số: 400/NQ-CP Hà Nội, ngày 05 tháng 12 năm 2025 NGHỊ QUYẾT Về các đề án ưu tiên "
+        "CHÍNH PHỦ QUYẾT NGHỊ: Điều 1. Ban hành danh mục đề án ưu tiên tại Phụ lục kèm theo. "
+        "Nơi nhận: - Như trên; - Lưu: VT. TM. CHÍNH PHỦ THỦ TƯỚNG Nguyễn Văn A\n"
+        "PHỤ LỤC DANH MỤC ĐỀ ÁN ƯU TIÊN (Kèm theo Nghị quyết số 400/NQ-CP ngày 05 tháng 12 năm 2025 của "
+        "Chính phủ) TT Tên đề án Cơ quan chủ trì Cơ quan phối hợp Thời hạn hoàn thành "
+        "1 Đề án tuyên truyền phân loại rác thải tại nguồn. Bộ Nông nghiệp và Môi trường Bộ Văn hóa, "
+        "Thể thao và Du lịch 2027 Ủy ban nhân dân các tỉnh, thành phố Các cơ quan báo chí địa phương "
+        "2 Đề án số hóa hồ sơ kiểm tra công trình Bộ Xây dựng Các bộ, ngành liên quan 2026-2027\n")
+    t = _tasks(extract_record(text))
+    assert t["PL.1"].lead == ["Bộ Nông nghiệp và Môi trường", "Ủy ban nhân dân các tỉnh, thành phố"]
+    assert t["PL.1"].timeframe == "2027"
+    assert "Bộ Văn hóa, Thể thao và Du lịch" in t["PL.1"].partners
+    assert t["PL.2"].title == "Đề án số hóa hồ sơ kiểm tra công trình"
+    assert t["PL.2"].lead == ["Bộ Xây dựng"]
+    assert t["PL.2"].partners == ["Các bộ, ngành liên quan"]
+    assert t["PL.2"].timeframe == "2026-2027"

@@ -737,7 +737,11 @@ def _flat_row_task(group: str, number: str, row: str, roles: list[str], refs: li
     rest = row[limit:] if time_next else row[first:]
     if time_next:
         # merged sub-rows after the timeframe: "... sau sự cố. Sở Khoa học và Công nghệ Sở Tài chính"
-        for s in [s for s in starts if s > limit and row[:s].rstrip().endswith(".")][:1]:
+        time_end = tm.end() if tm else limit
+        last_column = roles[-1] == "timeframe"
+        for s in [s for s in starts if s > limit and (row[:s].rstrip().endswith(".") or (
+                last_column and not row[time_end:s].strip()))][:1]:
+            # (a sub-row starts after a sentence end, or right after the time when it is the last column)
             t2 = _FLAT_TIME.search(row, s)
             end2 = t2.start() if t2 else len(row)
             more_lead, more_partners = _assign_cells(row, [x for x in starts if s <= x < end2], end2,
