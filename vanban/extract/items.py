@@ -377,21 +377,12 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     body = node.body
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
     mh = re.match(r"([^:;.]{3,90}:)\s+[\"“(]?[A-ZĐÀ-Ỹi]", body)
-    colon_heading = directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
-        and not _LABEL.match(fold(mh.group(1)).lower()) and not re.match(r"[Cc]ác\s+\w+\s*:", mh.group(1))
-    if colon_heading:
+    if directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
+            and not _LABEL.match(fold(mh.group(1)).lower()) and not re.match(r"[Cc]ác\s+\w+\s*:", mh.group(1)):
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
-    run_on_heading = None
-    if directive and not node.is_heading and not colon_heading:
-        from .segment import heading_end
-        end = heading_end(body, verb_window=40)
-        if end is not None and end < len(title):
-            # "2. Bộ trưởng các Bộ, ... thành phố Khẩn trương rà soát ...": a heading run on
-            title = run_on_heading = body[:end].strip(" -–")
     title = item_text(title)
     text = item_text(" ".join(p.body if p is not node.para else body for p in paras))
-    heading_agencies = directive_subject(run_on_heading or body, node.is_heading or bool(run_on_heading)) \
-        if directive else []
+    heading_agencies = directive_subject(body, node.is_heading) if directive else []
     if not heading_agencies:
         heading_agencies = _agency_heading(body) if node.is_heading else []
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):

@@ -311,7 +311,7 @@ def _segment_body(text: str) -> list[str]:
             # "1. Về tăng trưởng kinh tế: Tỉnh cần ...": a topic heading, then its first sentence
             cuts.setdefault(pos + mv.end(), "heading_end")
             continue
-        cut = heading_end(text[pos:nxt])
+        cut = _heading_end(text[pos:nxt])
         if cut:
             cuts.setdefault(pos + cut, "heading_end")
             # the unmarked paragraphs under a heading are items: in a flattened text their
@@ -414,7 +414,7 @@ def _compound_dash(text: str, pos: int) -> bool:
     return pair in _PATS["dash_compounds"]
 
 
-def heading_end(seg: str, verb_window: int = 18) -> int | None:
+def _heading_end(seg: str) -> int | None:
     """Where the heading of a marked segment ends and its first sentence starts: a capitalised
     word after a lower-case one, within the first words, that opens a sentence (a verb such
     as "Chủ trì", or a capitalised word followed by a lower-case one that is no name)."""
@@ -425,7 +425,7 @@ def heading_end(seg: str, verb_window: int = 18) -> int | None:
     toks = [(x.group(), x.start()) for x in _TOKEN.finditer(seg)][1:]
     # a sentence-opening verb anywhere in the heading part wins over a capitalised word before it
     first_verb = None
-    for k, (tok, off) in enumerate(toks[1:verb_window], start=1):
+    for k, (tok, off) in enumerate(toks[1:18], start=1):
         prev = toks[k - 1][0]
         if prev[-1:] in ".:!?\"”)":
             break
