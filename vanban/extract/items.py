@@ -345,10 +345,8 @@ def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], l
             if f[max(0, mp.start() - 7):mp.start()].strip().endswith(("su", "trong")):
                 continue
             partners.extend(_after_phoi_hop(stmt, mp.end()))
-    lead = dedupe([a for a in lead if a])
     # "Bộ trưởng Bộ Tài chính" and "Bộ Tài chính" (from "... chủ trì"): one addressee
-    lead = [a for a in lead if not any(b != a and len(key(b)) > len(key(a)) and key(b).endswith(" " + key(a))
-                                       for b in lead)]
+    lead = merge_titled(lead)
     lead_keys = {key(a) for a in lead}
     partners = dedupe([a for a in partners if a and key(a) not in lead_keys])
     times = dedupe(times)
