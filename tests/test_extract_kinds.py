@@ -406,3 +406,27 @@ def test_run_on_table_bare_years_and_sub_rows_after_the_last_column():
     assert t["PL.2"].lead == ["Bộ Xây dựng"]
     assert t["PL.2"].partners == ["Các bộ, ngành liên quan"]
     assert t["PL.2"].timeframe == "2026-2027"
+
+
+def test_cong_dien_packed_header_and_addressee_list_then_preamble():
+    """A Công điện copy whose header, kind and caps title run on in one line, then "THỦ TƯỚNG
+    CHÍNH PHỦ điện:" and its dash list of addressees run on into the preamble: the title is read
+    and the preamble's documents are its legal bases (not the text of the last addressee)."""
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+        "Số: 240/CĐ-TTg Hà Nội, ngày 02 tháng 12 năm 2025 CÔNG ĐIỆN TẬP TRUNG KHẮC PHỤC HẬU QUẢ "
+        "MƯA LŨ TẠI TỈNH AN BÌNH THỦ TƯỚNG CHÍNH PHỦ điện:\n"
+        "- Bộ trưởng các Bộ: Nông nghiệp và Môi trường, Xây dựng; - Chủ tịch Ủy ban nhân dân tỉnh "
+        "An Bình. Thực hiện Nghị quyết số 99/NQ-CP ngày 01 tháng 12 năm 2025 của Chính phủ về "
+        "khắc phục hậu quả thiên tai, Thủ tướng Chính phủ yêu cầu: 1. Chủ tịch Ủy ban nhân dân "
+        "tỉnh An Bình tập trung khắc phục hậu quả mưa lũ, hoàn thành trước ngày 31/12/2025. "
+        "2. Bộ trưởng Bộ Xây dựng chỉ đạo hỗ trợ tỉnh sửa chữa nhà ở cho người dân. Nơi nhận: - Như "
+        "trên; - Lưu: VT. KT. THỦ TƯỚNG PHÓ THỦ TƯỚNG Trần Văn Nam\n")
+    r = extract_record(text)
+    assert r.document["type"] == "Công điện"
+    assert r.document["number"] == "240/CĐ-TTg"
+    assert r.document["title"] == "Tập trung khắc phục hậu quả mưa lũ tại tỉnh An Bình"
+    assert r.legal_bases == ["99/NQ-CP"]
+    t = _tasks(r)
+    assert t["1"].lead == ["Chủ tịch Ủy ban nhân dân tỉnh An Bình"]
+    assert t["2"].lead == ["Bộ trưởng Bộ Xây dựng"]
