@@ -283,3 +283,150 @@ def test_wrapped_lines_give_the_same_items(name):
     assert shaped.purposes == lines.purposes
     assert [(t.path, t.lead, t.partners) for t in shaped.tasks] == [(t.path, t.lead, t.partners) for t in lines.tasks]
     assert shaped.signature["name"] == lines.signature["name"]
+
+
+# ------------------------------------------------------------------ task tables run on as text
+def test_cong_van_appendix_table_run_on_with_head_column():
+    """A Phụ lục task table whose cells were joined into running text (web copy): the header
+    gives the columns, the row numbers cut the rows, the "Người đứng đầu" column is not the lead."""
+    r = _record("cong_van_phu_luc_flat.txt")
+    t = _tasks(r)
+    assert t["PL.1"].title == "Xây dựng cơ sở dữ liệu đất đai dùng chung của tỉnh."
+    assert t["PL.1"].lead == ["Sở Nông nghiệp và Môi trường"]
+    assert t["PL.1"].partners == ["Sở Tài chính", "Công an tỉnh"]
+    assert t["PL.1"].timeframe == "Tháng 12/2025"
+    # a task cell without a final period ends where the head column starts
+    assert t["PL.2"].title == "Nâng cấp Cổng dịch vụ công của tỉnh"
+    assert t["PL.2"].lead == ["Trung tâm Phục vụ hành chính công tỉnh"]
+    assert t["PL.2"].partners == ["Các cơ quan, đơn vị liên quan"]
+    assert t["PL.2"].timeframe == "31/12/2025"
+    assert t["PL.3"].lead == ["Ủy ban nhân dân các xã, phường"]
+    assert t["PL.3"].partners == ["Sở Nội vụ"]
+    assert t["PL.3"].timeframe == "Quý IV/2025"
+    # the body's numbered requests stay tasks too
+    assert t["1"].lead == ["Sở Khoa học và Công nghệ"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_plan_appendix_table_run_on_with_groups_and_merged_rows(flatten):
+    r = _record("ke_hoach_phu_luc_flat.txt", flatten=flatten)
+    t = _tasks(r)
+    assert {p for p in t if p.startswith("PL.")} == {"PL.I.1", "PL.I.2", "PL.II.1", "PL.II.2"}
+    # a body named inside the task sentence ("tại Sở Tài chính", "Tham mưu UBND tỉnh") is not a cell
+    assert t["PL.I.1"].title == "Rà soát các quy định về quản lý dữ liệu quy hoạch tại Sở Tài chính."
+    assert t["PL.I.1"].lead == ["Sở Tài chính"]
+    assert t["PL.I.1"].partners == ["Các sở, ngành", "UBND xã, phường"]
+    assert t["PL.I.1"].timeframe == "Quý IV/2025"
+    assert t["PL.I.2"].title == "Tham mưu UBND tỉnh ban hành quy chế khai thác dữ liệu."
+    assert t["PL.I.2"].lead == ["Sở Tư pháp"]
+    assert t["PL.I.2"].timeframe == "Năm 2026"
+    assert t["PL.II.1"].lead == ["Trung tâm Chuyển đổi số tỉnh"]
+    assert t["PL.II.1"].partners == ["Công an tỉnh", "Sở Tài chính"]
+    # a merged sub-row after the timeframe adds its chủ trì / phối hợp (column-wise union)
+    assert t["PL.II.2"].lead == ["Sở Tài chính", "Sở Khoa học và Công nghệ"]
+    assert t["PL.II.2"].timeframe == "Hằng năm"
+
+
+# ------------------------------------------------------------------ leads of conclusions
+def test_thong_bao_ket_luan_sentence_subjects_and_ordinal_requirements():
+    text = (
+        "VĂN PHÒNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+        "Số: 700/TB-VPCP Hà Nội, ngày 01 tháng 12 năm 2025 THÔNG BÁO KẾT LUẬN CỦA PHÓ THỦ TƯỚNG "
+        "TẠI BUỔI LÀM VIỆC VỚI TỈNH AN BÌNH\n"
+        "I. MỘT SỐ YÊU CẦU\n"
+        "Thứ nhất, bảo đảm tiến độ các dự án trọng điểm.\n"
+        "Thứ hai, tăng cường kỷ luật, kỷ cương.\n"
+        "Các dự án chậm tiến độ phải được xử lý dứt điểm.\n"
+        "II. Ý KIẾN VỀ CÁC KIẾN NGHỊ\n"
+        "1. Về đề nghị hỗ trợ vốn cho dự án đường ven biển: Bộ Tài chính nghiên cứu, tổng hợp đề xuất "
+        "của tỉnh trong kế hoạch đầu tư công trung hạn. Ủy ban nhân dân tỉnh An Bình chỉ đạo hoàn "
+        "thiện hồ sơ dự án.\n"
+        "2. Về việc điều chỉnh quy hoạch: Giao Bộ Xây dựng hướng dẫn tỉnh thực hiện theo quy định.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nNguyễn Văn Sinh\n")
+    r = extract_record(text)
+    assert r.document["type"] == "Thông báo"
+    # an unlabelled paragraph after "Thứ hai, ..." continues it
+    assert r.requirements == ["Thứ nhất, bảo đảm tiến độ các dự án trọng điểm.",
+                              "Thứ hai, tăng cường kỷ luật, kỷ cương. Các dự án chậm tiến độ phải được xử lý dứt điểm."]
+    t = _tasks(r)
+    assert t["II.1"].lead == ["Bộ Tài chính", "Ủy ban nhân dân tỉnh An Bình"]
+    assert t["II.2"].lead == ["Bộ Xây dựng"]
+
+
+def test_directive_heading_names_whole_addressee():
+    text = (
+        "BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH Số: 90/BVHTTDL-VP Hà Nội, ngày 01 tháng 12 năm 2025 "
+        "V/v triển khai nhiệm vụ trọng tâm Kính gửi: Các cơ quan, đơn vị thuộc Bộ. Bộ trưởng giao: "
+        "1. Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ Chịu trách nhiệm trước Bộ trưởng về tiến độ. "
+        "2. Vụ Tổ chức cán bộ Hướng dẫn các đơn vị đưa kết quả vào thi đua, khen thưởng. "
+        "3. Đối với các đơn vị thực hiện dịch vụ công trực tuyến (theo danh sách kèm theo): Chủ động "
+        "rà soát quy trình, tiếp tục phát huy vai trò cơ quan thường trực chủ trì tổng hợp báo cáo. "
+        "Nơi nhận: - Như trên; - Lưu: VT. TL. BỘ TRƯỞNG CHÁNH VĂN PHÒNG Nguyễn Văn Hải")
+    t = _tasks(extract_record(text))
+    assert t["1"].lead == ["Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ"]
+    assert t["2"].lead == ["Vụ Tổ chức cán bộ"]
+    assert t["3"].lead == ["các đơn vị thực hiện dịch vụ công trực tuyến"]
+
+
+def test_yeu_cau_as_verb_opens_no_requirements_section():
+    """"Yêu cầu các sở ..." at the start of a heading is the verb (a request), not the noun
+    "YÊU CẦU" of a requirements section: its items are tasks."""
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nSố: 95/UBND-KT\nAn Bình, ngày 03 tháng 12 năm 2025\n"
+        "V/v bảo đảm an toàn giao thông dịp cuối năm\nKính gửi: Các sở, ban, ngành tỉnh.\n"
+        "1. Yêu cầu các sở, ban, ngành và Ủy ban nhân dân các xã, phường triển khai ngay các nội dung sau:\n"
+        "a) Tăng cường tuyên truyền về an toàn giao thông.\n"
+        "b) Kiểm tra, xử lý nghiêm các vi phạm.\n"
+        "2. Công an tỉnh chủ trì, phối hợp với Sở Xây dựng tổ chức tuần tra, kiểm soát trên các tuyến quốc lộ.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn An\n")
+    r = extract_record(text)
+    assert r.requirements == []
+    assert [t.path for t in r.tasks] == ["1", "2"]
+    assert _tasks(r)["2"].lead == ["Công an tỉnh"]
+
+
+def test_run_on_table_bare_years_and_sub_rows_after_the_last_column():
+    """Timeframe column last, with bare years; a row split into a central and a local sub-row
+    (the second sub-row's cells follow the first one's year); "công trình Bộ Xây dựng": a noun
+    ending in "trình" does not hide the lead cell after it."""
+    text = (
+        "CHÍNH PHỦ Số: 400/NQ-CP Hà Nội, ngày 05 tháng 12 năm 2025 NGHỊ QUYẾT Về các đề án ưu tiên "
+        "CHÍNH PHỦ QUYẾT NGHỊ: Điều 1. Ban hành danh mục đề án ưu tiên tại Phụ lục kèm theo. "
+        "Nơi nhận: - Như trên; - Lưu: VT. TM. CHÍNH PHỦ THỦ TƯỚNG Nguyễn Văn A\n"
+        "PHỤ LỤC DANH MỤC ĐỀ ÁN ƯU TIÊN (Kèm theo Nghị quyết số 400/NQ-CP ngày 05 tháng 12 năm 2025 của "
+        "Chính phủ) TT Tên đề án Cơ quan chủ trì Cơ quan phối hợp Thời hạn hoàn thành "
+        "1 Đề án tuyên truyền phân loại rác thải tại nguồn. Bộ Nông nghiệp và Môi trường Bộ Văn hóa, "
+        "Thể thao và Du lịch 2027 Ủy ban nhân dân các tỉnh, thành phố Các cơ quan báo chí địa phương "
+        "2 Đề án số hóa hồ sơ kiểm tra công trình Bộ Xây dựng Các bộ, ngành liên quan 2026-2027\n")
+    t = _tasks(extract_record(text))
+    assert t["PL.1"].lead == ["Bộ Nông nghiệp và Môi trường", "Ủy ban nhân dân các tỉnh, thành phố"]
+    assert t["PL.1"].timeframe == "2027"
+    assert "Bộ Văn hóa, Thể thao và Du lịch" in t["PL.1"].partners
+    assert t["PL.2"].title == "Đề án số hóa hồ sơ kiểm tra công trình"
+    assert t["PL.2"].lead == ["Bộ Xây dựng"]
+    assert t["PL.2"].partners == ["Các bộ, ngành liên quan"]
+    assert t["PL.2"].timeframe == "2026-2027"
+
+
+def test_cong_dien_packed_header_and_addressee_list_then_preamble():
+    """A Công điện copy whose header, kind and caps title run on in one line, then "THỦ TƯỚNG
+    CHÍNH PHỦ điện:" and its dash list of addressees run on into the preamble: the title is read
+    and the preamble's documents are its legal bases (not the text of the last addressee)."""
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+        "Số: 240/CĐ-TTg Hà Nội, ngày 02 tháng 12 năm 2025 CÔNG ĐIỆN TẬP TRUNG KHẮC PHỤC HẬU QUẢ "
+        "MƯA LŨ TẠI TỈNH AN BÌNH THỦ TƯỚNG CHÍNH PHỦ điện:\n"
+        "- Bộ trưởng các Bộ: Nông nghiệp và Môi trường, Xây dựng; - Chủ tịch Ủy ban nhân dân tỉnh "
+        "An Bình. Thực hiện Nghị quyết số 99/NQ-CP ngày 01 tháng 12 năm 2025 của Chính phủ về "
+        "khắc phục hậu quả thiên tai, Thủ tướng Chính phủ yêu cầu: 1. Chủ tịch Ủy ban nhân dân "
+        "tỉnh An Bình tập trung khắc phục hậu quả mưa lũ, hoàn thành trước ngày 31/12/2025. "
+        "2. Bộ trưởng Bộ Xây dựng chỉ đạo hỗ trợ tỉnh sửa chữa nhà ở cho người dân. Nơi nhận: - Như "
+        "trên; - Lưu: VT. KT. THỦ TƯỚNG PHÓ THỦ TƯỚNG Trần Văn Nam\n")
+    r = extract_record(text)
+    assert r.document["type"] == "Công điện"
+    assert r.document["number"] == "240/CĐ-TTg"
+    assert r.document["title"] == "Tập trung khắc phục hậu quả mưa lũ tại tỉnh An Bình"
+    assert r.legal_bases == ["99/NQ-CP"]
+    t = _tasks(r)
+    assert t["1"].lead == ["Chủ tịch Ủy ban nhân dân tỉnh An Bình"]
+    assert t["2"].lead == ["Bộ trưởng Bộ Xây dựng"]

@@ -30,6 +30,8 @@ from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment
 from .structure import Node, assign_roles, build_tree, part_heading
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
+from .table import flat_table_tasks
+from .items import add_sentence_leads
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
 
 __all__ = ["extract_record", "render_markdown"]
@@ -179,6 +181,10 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
     seen = any(key(ln.text).startswith("kinh gui") for ln in lines[max(0, body_i - 6):body_i])
     out: list[str] = []
     out_ends: list[str] = [";"]
+    if body_i < len(lines) and len(lines[body_i].text) < 40 and lines[body_i].text.rstrip().endswith(":") \
+            and key(lines[body_i].text).split()[-1:] == ["dien"]:
+        seen = True  # "THỦ TƯỚNG CHÍNH PHỦ điện:" then the addressees of a Công điện
+        body_i += 1
     if body_i < len(lines) and key(lines[body_i].text).startswith("kinh gui"):
         seen = True
         rest = lines[body_i].text.split(":", 1)[1] if ":" in lines[body_i].text else ""
@@ -227,8 +233,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     flattened = needs_segmenting([ln.text for ln in lines])
     if flattened:
         # no line breaks (a web copy, a dump): cut back into lines at markers and headings
-        lines = [RawLine(piece, dict(ln.ref), raw=None) for ln in lines
-                 for piece in (segment(ln.text) if len(ln.text) > 300 else [ln.text])]
+        lines = [RawLine(piece, dict(ln.ref), raw=None) for i, ln in enumerate(lines)
+                 for piece in (segment(ln.text) if len(ln.text) > 300 or packed_front_line(ln.text, i)
+                               else [ln.text])]
     elif any(packed_front_line(ln.text, i) for i, ln in enumerate(lines[:13])):
         # a header run on into its abstract, "Kính gửi:" run on into the body: unpacked
         lines = [RawLine(piece, dict(ln.ref), raw=None) for i, ln in enumerate(lines)
@@ -406,6 +413,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         record.tasks = [make_task(leaf, item_path(leaf), directive=True) for leaf in directive_leaves(root)]
         if not record.tasks and not root.children:
             record.tasks = _unnumbered_directive(root)
+    add_sentence_leads(record.tasks, document.get("type"))
     if document.get("type") in load_patterns("headings")["non_task_kinds"]:
         # a Tờ trình proposes, a Báo cáo reports: neither assigns work
         record.tasks = []
@@ -415,12 +423,18 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # "PHỤ LỤC" with numbered tasks and "Đơn vị chủ trì: ..." / "Đơn vị phối hợp: ..." labels
         record.tasks.extend(listed)
     record.tasks.extend(table_tasks)
+    fallback: list = []
     if ((not record.tasks or tasks_elsewhere) and not table_tasks
             and document.get("type") not in load_patterns("headings")["non_task_kinds"]):
         # tasks in an appendix table (after the signature, or in the body when the closing
         # block was not recognised)
         known = [d.agency for d in record.duties if d.agency] + [a for t in record.tasks for a in t.lead]
-        record.tasks.extend(appendix_tasks(appendix or body_paras, known))
+        fallback = appendix_tasks(appendix or body_paras, known)
+        record.tasks.extend(fallback)
+    if not table_tasks and not fallback and document.get("type") not in load_patterns("headings")["non_task_kinds"]:
+        # a task table in the appendix whose cells run on as text (web copies, dumps)
+        # (after the signature, or at the end of an attached plan)
+        record.tasks.extend(flat_table_tasks(appendix) or flat_table_tasks(body_paras))
 
     record.sections = _sections(root)
     record.provenance = {

@@ -134,7 +134,17 @@ def head_starts(text: str) -> tuple[list[tuple[str, int, int]], dict[int, int]]:
         starts[s] = max(starts.get(s, 0), e - s)
     for s, n in gazetteer_spans(text).items():
         starts[s] = max(starts.get(s, 0), n)  # a known body ("Thông tấn xã Việt Nam") starts a name
+    capitalised = _capitalised_heads()
+    for i, (tok, _a, _b) in enumerate(tokens[:-1]):
+        # heads that are agencies only when capitalised ("Vụ Tổ chức cán bộ", not "nhiệm vụ")
+        if tok in capitalised and tokens[i + 1][0][:1].isupper() and i not in starts:
+            starts[i] = 1
     return tokens, starts
+
+
+@lru_cache(maxsize=1)
+def _capitalised_heads() -> frozenset[str]:
+    return frozenset(load_patterns("agencies").get("capitalised_heads", []))
 
 
 def _is_name_word(tok: str) -> bool:
@@ -161,6 +171,10 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
             tok = tokens[j][0]
             if j in gz and j + gz[j] > gz_end and tokens[j - 1][0] in (",", "và"):
                 gz_end = j + gz[j]  # a known name listed next ("..., Cổng Thông tin điện tử tỉnh")
+            if tok.lower() == "trên" and tokens[j - 1][0].lower() == "cấp":
+                j += 1  # "các cơ quan quản lý cấp trên"
+                end = j
+                continue
             if tok.lower() in stops:
                 break
             if gz_end > i and j == gz_end and tok[:1].islower() and tok.lower() not in _UNIT_WORDS \

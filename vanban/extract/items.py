@@ -29,8 +29,8 @@ def leaf_items(node: Node) -> list[tuple[str, list[Para], Node]]:
     if node.excluded:
         return out
     if node.para is None or node.is_heading:
-        for p in node.paras:
-            out.append((p.body, [p], node))
+        for group in _ordinal_groups(node.paras):
+            out.append((" ".join(p.body for p in group), group, node))
     for c in node.children:
         if c.excluded:
             continue
@@ -43,6 +43,22 @@ def leaf_items(node: Node) -> list[tuple[str, list[Para], Node]]:
             text = " ".join([c.body] + [p.body for p in c.paras])
             out.append((text, paras, c))
     return out
+
+
+def _ordinal_groups(paras: list[Para]) -> list[list[Para]]:
+    """Paragraphs as items: one each, except that once paragraphs are labelled with ordinals
+    ("Thứ nhất, ...", "Thứ năm, ..."), the unlabelled ones that follow continue the item before."""
+    ordinals = tuple(load_patterns("headings")["ordinal_labels"])
+    groups: list[list[Para]] = []
+    labelled = False
+    for p in paras:
+        is_ordinal = key(p.body).startswith(ordinals)
+        if labelled and not is_ordinal and groups:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+        labelled = labelled or is_ordinal
+    return groups
 
 
 def group_heading(node: Node) -> str | None:
@@ -185,6 +201,9 @@ def leading_agencies(text: str) -> list[str]:
 
 
 def _agency_heading(body: str) -> list[str]:
+    mr = re.match(r"(?:Trách nhiệm của|Nhiệm vụ của)\s+([^:()]{3,80}?)\s*(?:\([^()]*\))?\s*:?$", body.strip())
+    if mr and not agency_spans(mr.group(1)):
+        return [mr.group(1).strip()]  # "Trách nhiệm của đối tượng thực hiện kiểm kê:" names its actor
     t = body.strip().rstrip(":").strip()
     t = re.sub(r"^(?:Trách nhiệm của|Nhiệm vụ của)\s+", "", t)
     t = re.sub(r"\s*\(.*?\)\s*$", "", t)
@@ -207,6 +226,8 @@ def _agency_heading(body: str) -> list[str]:
 def _enumeration_runs_on(head: str, tail: str) -> bool:
     """"... gồm Sở Nội vụ, Sở Tài chính. Sở Tư pháp, Sở ...": a period between two agency names
     of one comma enumeration is a typo for a comma, not a sentence end."""
+    if head.rstrip().endswith(("...", "…")) and tail.lstrip()[:1].islower():
+        return True  # "“làm ngày, làm đêm”... để hoàn thành": an ellipsis inside the sentence
     before = head.rstrip(" .")
     if "," not in before[-120:]:
         return False
@@ -317,15 +338,15 @@ def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], l
                 spans = agency_spans(seg)
                 if spans and not seg_f[spans[-1][1]:].strip(" ,"):
                     names = split_agencies(seg[spans[-1][0]:spans[-1][1]])
+            if names and re.search(r"\b(?:vai tro|la)\s*$", key(seg[:seg.rfind(names[0])]) + " "):
+                names = []  # "phát huy vai trò cơ quan Thường trực chủ trì": a role, not another body
             lead.extend(names)
         for mp in re.finditer(r"phoi hop", f):
             if f[max(0, mp.start() - 7):mp.start()].strip().endswith(("su", "trong")):
                 continue
             partners.extend(_after_phoi_hop(stmt, mp.end()))
-    lead = dedupe([a for a in lead if a])
     # "Bộ trưởng Bộ Tài chính" and "Bộ Tài chính" (from "... chủ trì"): one addressee
-    lead = [a for a in lead if not any(b != a and len(key(b)) > len(key(a)) and key(b).endswith(" " + key(a))
-                                       for b in lead)]
+    lead = merge_titled(lead)
     lead_keys = {key(a) for a in lead}
     partners = dedupe([a for a in partners if a and key(a) not in lead_keys])
     times = dedupe(times)
@@ -369,12 +390,70 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         timeframe = deadline_of(text)
     if timeframe is None:
         timeframe = period_of(node.body)
+    if directive:
+        # "... . Giao Thanh tra thành phố tổ chức ...": an assignment inside the item adds its body
+        for sent in _SENTENCE_START.split(text)[1:] if ". Giao " in text else []:
+            if re.match(r"Giao\s+[A-ZĐÀ-Ỹ]", sent):
+                lead = merge_titled(lead + directive_subject(sent, False))
     if directive and not lead:
         lead = intro_lead(node)
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+_SENTENCE_START = re.compile(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def sentence_subjects(text: str) -> list[str]:
+    """Addressees that open a sentence of ``text`` and are followed by their verb ("Bộ Nông
+    nghiệp và Môi trường chủ động phối hợp ...", "Giao Thanh tra thành phố tổ chức ...")."""
+    ends = load_patterns("headings")["subject_ends"]
+    out: list[str] = []
+    openers = _agency_first_words()
+    for sent in _SENTENCE_START.split(text)[1:]:
+        sent = _DIRECTIVE_PREFIX.sub("", sent.strip())
+        if sent.split(" ", 1)[0].lower() not in openers:
+            continue  # (cheap test before the matcher: no agency opens this sentence)
+        names = directive_subject(sent, False)
+        if not names or not sent[:1].isupper():
+            continue
+        last = names[-1]
+        at = sent.find(last)
+        if at < 0 or len(sent[:at + len(last)].split()) > 12:
+            continue
+        rest = key(sent[at + len(last):at + len(last) + 60])
+        if any(rest == e or rest.startswith(e + " ") for e in ends):
+            out.extend(names)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _agency_first_words() -> frozenset[str]:
+    """Lower-cased first words of the agency heads and gazetteer names (and "các", "những")."""
+    gz = load_patterns("gazetteer")
+    names = load_patterns("agencies")["heads"] + gz["names"] + gz["categories"] + \
+        load_patterns("agencies").get("capitalised_heads", [])
+    words = {n.split()[0].lower() for n in names if n.split()} | {"các", "những"}
+    return frozenset(words | {w.replace("ủy", "uỷ") for w in words})
+
+
+def add_sentence_leads(tasks: list[Task], kind: str | None) -> None:
+    """In a conclusion (headings.json conclusion_kinds) an item charges the bodies its sentences
+    open with ("Về ...: Bộ Nội vụ nghiên cứu ...") besides its own addressee: add them to lead."""
+    if kind not in load_patterns("headings")["conclusion_kinds"]:
+        return
+    for t in tasks:
+        t.lead = merge_titled(t.lead + sentence_subjects(t.text))
+        t.lead_ids = [normalize_agency(a) for a in t.lead]
+
+
+def merge_titled(lead: list[str]) -> list[str]:
+    """"Bộ trưởng Bộ Tài chính" and "Bộ Tài chính": one addressee (the longer form)."""
+    lead = dedupe([a for a in lead if a])
+    return [a for a in lead if not any(b != a and len(key(b)) > len(key(a)) and key(b).endswith(" " + key(a))
+                                       for b in lead)]
 
 
 _DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
@@ -388,6 +467,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     t = _DIRECTIVE_PREFIX.sub("", body.strip())
     if not t:
         return []
+    mw = re.match(r"(?:Đối với|Trách nhiệm của)\s+([^:]{3,200}?)\s*(?:\([^()]*\))?\s*:", body.strip())
+    if mw and len(mw.group(1).split()) <= 30 and 0 in head_starts(mw.group(1))[1]:
+        return [mw.group(1).strip()]  # "Đối với các đơn vị thực hiện dịch vụ, thu gom ... (…):" names one addressee
     tokens, starts = head_starts(t)
     if 0 not in starts and not (1 in starts and key(tokens[0][0]) in ("cac", "nhung")):
         return []  # "Các bệnh viện ..." opens with a head after "Các"
@@ -410,15 +492,16 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
             cut = i  # "Cấp uỷ, chính quyền địa phương các cấp, nhất là thành phố Hà Nội ..."
             break
         if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
-                or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")):
+                or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")) \
+                or (i >= 2 and words[i - 2] in ("Hội", "Ủy", "Uỷ", "Tổ")):
             continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
-        if any(f2 == e or f2.startswith(e + " ") for e in ends):
+        if any((f2 == e or f2.startswith(e + " ")) and (" " in e or _end_as_written(w)) for e in ends):
             cut = i
             break
     if cut is not None:
         subject = " ".join(words[:cut])
-    elif t.rstrip().endswith(":"):
-        subject = t
+    elif t.rstrip().endswith(":") or (is_heading and len(words) <= 16):
+        subject = t  # "Tiểu ban giúp việc Ban Chỉ đạo 934" heading its own items: all of it
     else:
         spans = agency_spans(t)
         subject = t[:spans[0][1]] if spans and spans[0][0] <= tokens[first][1] else ""
@@ -426,6 +509,14 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     if not subject or len(subject.split()) > 40:
         return []
     return split_agencies(subject)
+
+
+def _end_as_written(word: str) -> bool:
+    """A one-syllable subject end ("cần", "phải") ends the subject only as written: its key
+    also spells other words ("cán bộ" is not "cần")."""
+    forms = load_patterns("headings")["subject_end_words"]
+    k = key(word)
+    return k not in {key(f) for f in forms} or word.lower() in forms or word.lower() == k
 
 
 _DEADLINE = re.compile(r"\b((?:chậm nhất )?(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)) "
@@ -495,13 +586,16 @@ def intro_lead(node: Node) -> list[str]:
         if intro and intro.rstrip().endswith(":"):
             return _intro_subject(intro)
         if parent.para is not None and parent.body.rstrip().endswith(":") and not parent.paras:
-            return []  # "1. Sở Y tế:" heads its own items
+            # "1. Sở Y tế:" heads its own items; a heading run on to its intro (text without line
+            # breaks: "I. ĐÁNH GIÁ CHUNG ... thành phố Đà Nẵng cần thực hiện ... sau đây:") names them
+            return _intro_subject(parent.body)
         node, parent = parent, parent.parent
     return []
 
 
 def _intro_subject(text: str) -> list[str]:
     t = text.rstrip().rstrip(":").strip()
+    t = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", t)[-1]  # the sentence that introduces the list
     ends = load_patterns("headings")["subject_ends"]
     m = None
     for m in re.finditer(r"\b(?:yêu cầu|đề nghị|giao)\s+", t):

@@ -478,5 +478,7 @@ def _heading_end(seg: str) -> int | None:
             names = agency_spans(seg[:300])
         if 0 in starts or any(a < off < b and seg[a:a + 1].isupper() for a, b in names):
             continue  # a name starts here, or goes on ("Bộ Chỉ huy Quân sự tỉnh")
+        if re.match(r"(?:\S+\s+){0,3}?\S+[.;](?:\s|$)", seg[off:]):
+            return None  # "... công bố kết quả Tổng kiểm kê. ...": a short sentence ends here, no heading
         return off
     return None

@@ -201,6 +201,8 @@ def section_role(heading: str) -> str:
     if any(k.startswith(p) for p in pats["implementation_prefixes"]):
         return "implementation"
     for rule in pats["roles"]:
+        if rule["role"] == "requirements" and not _requirements_noun(heading, k):
+            continue  # "Yêu cầu các sở, ngành khẩn trương ...": the verb, not a requirements section
         if "all" in rule and all(_has(k, p) for p in rule["all"]):
             return rule["role"]
         if "any" in rule and any(_has(k, p) for p in rule["any"]):
@@ -208,6 +210,15 @@ def section_role(heading: str) -> str:
     if "to chuc thuc hien" in k:
         return "implementation"
     return "other"
+
+
+def _requirements_noun(heading: str, k: str) -> bool:
+    """"YÊU CẦU" names a section (the noun) in a caps heading or near a heading's end ("2. Yêu
+    cầu", "Một số yêu cầu"); at the start of a sentence it is the verb ("Yêu cầu Giám đốc các sở
+    ... triển khai ...")."""
+    words = k.split()
+    at = next((i for i in range(len(words) - 1) if words[i:i + 2] == ["yeu", "cau"]), None)
+    return at is None or is_caps(heading) or len(words) - (at + 2) <= 2
 
 
 def _label_excluded(body: str) -> bool:

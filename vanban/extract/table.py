@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, Task
-from .agencies import head_starts, normalize_agency, split_agencies
+from .agencies import agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency, split_agencies, tokenize
 from .layout import Para
 from .text import clean, fold, key, load_patterns
 
@@ -548,3 +548,258 @@ def _layout_table(lines: list[str], i: int) -> tuple[list[str], int] | None:
             rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], fields)]
         after_blank = False
     return [" | ".join(header)] + [r[0] if len(r) == 1 else " | ".join(r) for r in rows], end
+
+
+# ---------------------------------------------------------------------------------------------
+# Task tables whose cells were joined into running text (web copies, text dumps): "STT Nhiệm vụ
+# Cơ quan chủ trì Cơ quan phối hợp Thời gian 1 Rà soát ... Sở Tài chính Các sở, ngành Quý IV/2025
+# 2 ...". The header names the columns in order; rows and groups are found by their numbering in
+# sequence; in a row, the agency columns' cells start at capitalised agency heads (see
+# patterns/table_columns.json "flat_table").
+# ---------------------------------------------------------------------------------------------
+
+_FLAT = _COLUMNS["flat_table"]
+_FLAT_TIME = re.compile(_FLAT["timeframe_value"])
+_FLAT_MARK = re.compile(r"(?<!\S)([IVX]{1,5}|\d{1,2})\.?\s+(?=[A-ZĐÀ-Ỹ\"“(])")
+_AGENCY_ROLES = ("head", "lead", "partners")
+
+
+def _flat_header_roles(header: str) -> list[str]:
+    """The column roles a header names, in the order it names them ("STT Nhiệm vụ Cơ quan chủ
+    trì ..." -> number, content, lead, ...)."""
+    words = key(header).split()
+    phrases = sorted(((tuple(p.split()), role) for role, ps in _COLUMNS["columns"].items() for p in ps),
+                     key=lambda x: -len(x[0]))
+    found: list[tuple[int, str]] = []
+    i = 0
+    while i < len(words):
+        for ph, role in phrases:
+            if tuple(words[i:i + len(ph)]) == ph:
+                if role not in (r for _, r in found):
+                    found.append((i, role))
+                i += len(ph)
+                break
+        else:
+            i += 1
+    return [r for _, r in sorted(found)]
+
+
+def _flat_rows(body: str) -> list[tuple[str, str, str]]:
+    """(group, number, row text) of the rows of a flat table body, found by their numbering in
+    sequence (1, 2, 3 ...; groups I, II, III ... each restarting at 1 or going on)."""
+    marks = []
+    next_group, last = 1, 0
+    for m in _FLAT_MARK.finditer(body):
+        tok = m.group(1)
+        if tok == _roman(next_group) and (next_group > 1 or not marks):
+            marks.append(("group", tok, m))
+            next_group += 1
+            continue
+        if tok.isdigit() and (int(tok) == last + 1 or (int(tok) == 1 and marks and marks[-1][0] == "group")) \
+                and str(int(tok)) == tok:
+            marks.append(("row", tok, m))
+            last = int(tok)
+    rows = []
+    group = ""
+    for k, (kind, tok, m) in enumerate(marks):
+        end = marks[k + 1][2].start() if k + 1 < len(marks) else len(body)
+        if kind == "group":
+            group = tok
+            continue
+        rows.append((group, tok, body[m.end():end].strip()))
+    return rows
+
+
+def _is_person_title(text: str) -> bool:
+    k = key(text)
+    return any(k == t or k.startswith(t + " ") for t in _FLAT["person_titles"])
+
+
+def _cell_starts(row: str) -> list[int]:
+    """Character offsets in ``row`` where a cell of an agency column may start."""
+    tokens, starts = head_starts(row)
+    gz = gazetteer_spans(row)
+    inside = {j for a, n in gz.items() for j in range(a + 1, a + n)}
+    cell_heads = [tuple(h.split()) for h in _FLAT["cell_heads"]]
+    objects = set(_FLAT["object_words"])
+    out = []
+    for i, (tok, a, _b) in enumerate(tokens):
+        if not (tok[:1].isupper() or tok.isupper()) or i in inside:
+            continue
+        low = [t[0].lower() for t in tokens[i:i + 3]]
+        plural = tok in ("Các", "Những") and i + 1 in starts
+        if i not in starts and not plural and not any(tuple(low[:len(h)]) == h for h in cell_heads):
+            continue
+        rest = key(row[a:a + 40])
+        if any(rest == w or rest.startswith(w + " ") for w in _FLAT["not_agency_starts"]):
+            continue
+        p = i - 1
+        if p >= 2 and tokens[p][0] == ")" and tokens[p - 2][0] == "(":
+            p -= 3  # "(2) Cục trưởng ...": an enumerator inside a cell is transparent
+        if p >= 0:
+            prev = tokens[p][0]
+            if prev in (",", ";", ":", "(", "-", "–", "/", "&", "các", "những", "Các", "Những") \
+                    or prev.lower() in objects:
+                continue
+            if any(key(" ".join(t[0] for t in tokens[q:p + 1])) in _FLAT["person_titles"]
+                   for q in range(max(0, p - 2), p + 1)):
+                continue  # "Giám đốc Trung tâm ...": the body after a person's title is the same cell
+        out.append(a)
+    return out
+
+
+def _cell_end(text: str) -> int:
+    """Where the last agency cell of a row ends: at a timeframe value, or where the product cell
+    begins (a capitalised word after an acronym, or one of cell_end_words)."""
+    end = len(text)
+    t = _FLAT_TIME.search(text)
+    if t:
+        end = t.start()
+    spans = agency_spans(text[:end])
+    if spans and spans[0][0] == 0 and text[spans[0][1]:end].strip()[:1].isupper():
+        end = spans[0][1]  # "Các cơ quan, đơn vị liên quan | Cổng dịch vụ công được nâng cấp"
+    tokens = tokenize(text[:end])
+    for a, n in sorted(gazetteer_spans(text[:end]).items()):
+        # a known body ends where a capitalised word follows it ("Sở Nội vụ | Lớp tập huấn ...")
+        if (a == 0 or tokens[a - 1][0] in (",", ";", "và")) and a + n < len(tokens) \
+                and tokens[a + n][0][:1].isupper():
+            return tokens[a + n][1]
+    for i in range(1, len(tokens)):
+        tok, a, _ = tokens[i]
+        if not tok[:1].isupper() or tok.isupper():
+            continue
+        prev = tokens[i - 1][0]
+        rest = key(text[a:a + 30])
+        if prev in (",", ";", "và", ":", "("):
+            continue
+        if (prev.isupper() and len(prev) >= 3 and prev.isalpha()) or \
+                any(rest == w or rest.startswith(w + " ") for w in _FLAT["cell_end_words"]) or prev == ".":
+            return a
+    return end
+
+
+def _assign_cells(row: str, cells_at: list[int], limit: int, agency_cols: list[str],
+                  repeat: bool) -> tuple[list[str], list[str]]:
+    """Lead and partner cells of a row from the offsets where its agency cells start: cells that
+    name a person's title fill the head column, the lead column repeats as many bodies, then one
+    partners cell; ``repeat``: the cells of merged sub-rows follow in the same order."""
+    cells = []
+    for k, s in enumerate(cells_at):
+        e = cells_at[k + 1] if k + 1 < len(cells_at) else limit
+        cells.append(row[s:e])
+    lead_cells: list[str] = []
+    partner_cells: list[str] = []
+    i = 0
+    last = None
+    while i < len(cells):
+        n_head = 0
+        if "head" in agency_cols:
+            while i + n_head < len(cells) and _is_person_title(cells[i + n_head]):
+                n_head += 1
+            i += n_head
+        n_lead = max(1, n_head)
+        lead_cells += cells[i:i + n_lead]
+        i += n_lead
+        last = (lead_cells, len(lead_cells) - 1)
+        if "partners" in agency_cols and i < len(cells):
+            partner_cells.append(cells[i])
+            last = (partner_cells, len(partner_cells) - 1)
+            i += 1
+        if not repeat:
+            break
+    if last is not None and last[1] >= 0:
+        cell = last[0][last[1]]
+        last[0][last[1]] = cell[:_cell_end(cell)]
+    return [c.strip(" .;,") for c in lead_cells], [c.strip(" .;,") for c in partner_cells]
+
+
+def _flat_row_task(group: str, number: str, row: str, roles: list[str], refs: list[dict]) -> Task | None:
+    agency_cols = [r for r in roles if r in _AGENCY_ROLES]
+    if "content" not in roles or "lead" not in agency_cols:
+        return None
+    starts = [s for s in _cell_starts(row) if len(row[:s].split()) >= 3]
+    if not starts:
+        return None
+    first = starts[0]
+    dotted = next((s for s in starts if row[:s].rstrip().endswith(".")), None)
+    tm = _FLAT_TIME.search(row, first)
+    if dotted is not None and dotted > first and (tm is None or dotted < tm.start()):
+        first = dotted
+    content = re.sub(r"\s*\(\d{1,2}\)$", "", row[:first].strip())
+    # the timeframe column right after the agency columns ends them (and rows merged into this
+    # one repeat lead and partners before it); otherwise the agencies end at the product cell
+    time_next = "timeframe" in roles and \
+        roles.index("timeframe") == max(roles.index(r) for r in agency_cols) + 1
+    tm = _FLAT_TIME.search(row, first)
+    limit = tm.start() if time_next and tm else len(row)
+    lead_cells, partner_cells = _assign_cells(row, [s for s in starts if first <= s < limit], limit,
+                                              agency_cols, repeat=time_next)
+    rest = row[limit:] if time_next else row[first:]
+    if time_next:
+        # merged sub-rows after the timeframe: "... sau sự cố. Sở Khoa học và Công nghệ Sở Tài chính"
+        time_end = tm.end() if tm else limit
+        last_column = roles[-1] == "timeframe"
+        for s in [s for s in starts if s > limit and (row[:s].rstrip().endswith(".") or (
+                last_column and not row[time_end:s].strip()))][:1]:
+            # (a sub-row starts after a sentence end, or right after the time when it is the last column)
+            t2 = _FLAT_TIME.search(row, s)
+            end2 = t2.start() if t2 else len(row)
+            more_lead, more_partners = _assign_cells(row, [x for x in starts if s <= x < end2], end2,
+                                                     agency_cols, repeat=False)
+            lead_cells += more_lead
+            partner_cells += more_partners
+    title = _first_sentence(content)
+    lead = dedupe([a for c in lead_cells for a in split_agencies(c)])
+    partners = dedupe([a for c in partner_cells for a in split_agencies(c)])
+    timeframe = None
+    if "timeframe" in roles:
+        m = _FLAT_TIME.match(rest.strip()) if time_next else None
+        if m:
+            timeframe = m.group(0)
+        else:
+            found = list(_FLAT_TIME.finditer(rest))
+            if found:
+                timeframe = rest[found[-1].start():].strip(" .")
+                if len(timeframe) > 80:
+                    timeframe = found[-1].group(0)
+    path = f"PL.{group}.{number}" if group else f"PL.{number}"
+    return Task(path=path, title=title, text=content, lead=lead, partners=partners,
+                lead_ids=[normalize_agency(a) for a in lead],
+                partner_ids=[normalize_agency(a) for a in partners],
+                timeframe=timeframe, provenance=list(refs))
+
+
+def flat_table_tasks(paras: list[Para]) -> list[Task]:
+    """Tasks of a task table whose cells run on as text: the header ("STT" / "TT" and column
+    words naming a content and a lead column) gives the column order, the row numbers in sequence
+    cut the rows, and each row's agency cells give lead and partners."""
+    start = None
+    for i, p in enumerate(paras):
+        if "TT" not in p.text:
+            continue  # (cheap test: no "STT" / "TT" column)
+        k = key(p.text)
+        # the header row opens its paragraph, or follows the appendix title ("PHỤ LỤC ... STT")
+        if "chu tri" in k and (re.match(r"s?tt\b", k) or re.search(r"\bphu luc\b.*\bs?tt\b", k)):
+            start = i
+            break
+    if start is None:
+        return []
+    text = clean(" ".join(p.text for p in paras[start:]))
+    refs = [r for p in paras[start:] for r in p.refs]
+    h = re.search(r"(?<!\S)S?TT\s+", text)
+    if not h:
+        return []
+    first = _FLAT_MARK.search(text, h.end())
+    while first and first.group(1) not in ("1", "I"):
+        first = _FLAT_MARK.search(text, first.end())
+    if not first:
+        return []
+    roles = _flat_header_roles(text[h.start():first.start()])
+    if "content" not in roles or "lead" not in roles:
+        return []
+    tasks = []
+    for group, number, row in _flat_rows(text[first.start():]):
+        task = _flat_row_task(group, number, row, roles, refs)
+        if task is not None:
+            tasks.append(task)
+    return tasks
