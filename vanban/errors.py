@@ -15,9 +15,24 @@
 
 from __future__ import annotations
 
+import enum
 import os
 import re
 import stat
+
+
+class ExitCode(enum.IntEnum):
+    """The process exit status of each outcome (the table above)."""
+    OK = 0
+    INTERNAL_ERROR = 1
+    BAD_ARGS = 2
+    INPUT_FILE = 3
+    MISSING_DEPENDENCY = 4
+    NOT_A_DOCUMENT = 5
+    STORE = 6
+    OUTPUT_WRITE = 7
+    INTERRUPTED = 130
+
 
 #: Control characters (a newline in a file name above all) that would break a one-line message.
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -35,7 +50,7 @@ def one_line(text: str) -> str:
 
 class VanbanError(Exception):
     """Base class of every error vanban reports to a user."""
-    exit_code = 1
+    exit_code = ExitCode.INTERNAL_ERROR
 
     def __init__(self, message: str, path: str | None = None):
         super().__init__(message)
@@ -48,7 +63,7 @@ class VanbanError(Exception):
 
 class InputFileError(VanbanError):
     """The input cannot be read: corrupt, encrypted, empty, not the type its name says, too big."""
-    exit_code = 3
+    exit_code = ExitCode.INPUT_FILE
 
 
 class EncryptedPdfError(InputFileError):
@@ -89,22 +104,22 @@ class ImageTooLargeError(InputFileError):
 
 
 class MissingDependencyError(VanbanError):
-    exit_code = 4
+    exit_code = ExitCode.MISSING_DEPENDENCY
 
 
 class NotADocumentError(VanbanError):
     """Readable, but nothing in it looks like Vietnamese administrative text."""
-    exit_code = 5
+    exit_code = ExitCode.NOT_A_DOCUMENT
 
 
 class StoreError(VanbanError):
     """The corpus database cannot be opened, read or written."""
-    exit_code = 6
+    exit_code = ExitCode.STORE
 
 
 class UsageError(VanbanError):
     """A bad command line found by vanban itself (a filter too long, a query too long)."""
-    exit_code = 2
+    exit_code = ExitCode.BAD_ARGS
 
 
 class OutputError(UsageError):
@@ -113,8 +128,9 @@ class OutputError(UsageError):
 
 class OutputWriteError(VanbanError):
     """Writing the output failed part-way (disk full, I/O error); nothing was replaced."""
-    exit_code = 7
+    exit_code = ExitCode.OUTPUT_WRITE
 
 
-EXIT_OK = 0
-EXIT_INTERRUPTED = 130
+#: Names kept for callers that import them.
+EXIT_OK = ExitCode.OK
+EXIT_INTERRUPTED = ExitCode.INTERRUPTED
