@@ -238,10 +238,10 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
 @evaluate.command("ocr")
 @click.option("--scans", "scans_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folders of page-NN.jpg with page-NN.gt.txt "
-              "[default: ../shared/dev/scans beside the repository].")
+              "[default: dev/scans in $VANBAN_SHARED, else ../shared beside the repository].")
 @click.option("--real", "real_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="X.jpg with X_gt.txt (silver) real scans "
-              "[default: ../shared/dev/real-scans beside the repository].")
+              "[default: dev/real-scans in $VANBAN_SHARED, else ../shared beside the repository].")
 @click.option("--transcripts", "transcripts_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Human transcriptions <stem>/page-NN.txt of pages of the scans "
               "in --real [default: eval/real-scans in the repository].")
@@ -258,8 +258,8 @@ def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, varia
                      as_json):
     """CER (NFC, whitespace folded) of vanban vs raw Tesseract on dev scans, real scans with
     silver text and real scan pages with a human transcription."""
-    from .ocr.evaluate import (DEFAULT_REAL, DEFAULT_SCANS, VARIANTS, evaluate_sets, format_pages,
-                               format_report)
+    from .evaluation.ocr import (VARIANTS, default_real, default_scans, evaluate_sets,
+                                 format_pages, format_report)
     names = [v.strip() for v in variants.split(",") if v.strip()]
     unknown = [v for v in names if v not in VARIANTS]
     if unknown:
@@ -268,8 +268,8 @@ def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, varia
                             include_raw=not no_raw, transcripts_dir=transcripts_dir,
                             only=list(only) or None)
     if not results:
-        click.echo(f"vanban: no evaluation data under {scans_dir or DEFAULT_SCANS} or "
-                   f"{real_dir or DEFAULT_REAL} (skipped)", err=True)
+        click.echo(f"vanban: no evaluation data under {scans_dir or default_scans()} or "
+                   f"{real_dir or default_real()} (skipped)", err=True)
         return
     if as_json:
         click.echo(json.dumps({title: report for title, (_, report) in results.items()},
@@ -659,7 +659,8 @@ def extract_cmd(input_file, out, fmt):
 def evaluate_extract_cmd(records, gold_dir, text_dir, text_suffix, pages_dir, threshold, as_json,
                          pipeline, flatten):
     """Per-field precision / recall / F1 of plan records against gold records."""
-    from .extract.evaluate import evaluate_extract_inputs, format_report
+    from .evaluation.extract import evaluate_extract_inputs
+    from .extract.evaluate import format_report
     scores = evaluate_extract_inputs(gold_dir, records=records, text_dir=text_dir,
                                      pages_dir=pages_dir, threshold=threshold,
                                      text_suffix=text_suffix, pipeline=pipeline, flatten=flatten)
@@ -753,22 +754,22 @@ def train_lm_cmd(corpus, out_dir, order, channel_data, keep_holdout, general, no
 
 @evaluate.command("restore")
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The shared data folder [default: ../shared].")
+              help="The shared data folder [default: $VANBAN_SHARED, else ../shared beside the "
+              "repository].")
 @click.option("--set", "sets", multiple=True,
               type=click.Choice(["stripped", "legacy", "unchanged", "vie-ocr", "holdout",
                                  "general"]),
               help="Which evaluations to run [default: all]; holdout: the corpus documents "
               "train-lm leaves out; general: the Wikipedia blocks train-lm leaves out.")
-@click.option("--cache", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("/work/cache/vie-ocr"), show_default=True,
-              help="Where Tesseract vie outputs of the dev scans are cached.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where Tesseract vie outputs of the dev scans are cached [default: vie-ocr "
+              "in $VANBAN_CACHE, else in ~/.cache/vanban].")
 @click.option("--no-pyvi", is_flag=True, help="Skip the pyvi baseline.")
 @click.option("--json", "as_json", is_flag=True, help="Rows as JSON instead of a table.")
 def evaluate_restore_cmd(shared, sets, cache, no_pyvi, as_json):
     """Syllable accuracy of diacritic restoration on the dev sets (stripped, legacy, vie OCR)."""
-    from .normalize.evaluate import SHARED, evaluate_restore, format_table
-    rows = evaluate_restore(shared or SHARED, sets=tuple(sets) or ("stripped", "legacy",
-                            "unchanged", "vie-ocr", "holdout", "general"), cache=cache, with_pyvi=not no_pyvi,
+    from .evaluation.restore import SETS, evaluate_restore, format_table
+    rows = evaluate_restore(shared, sets=tuple(sets) or SETS, cache=cache, with_pyvi=not no_pyvi,
                             progress=lambda m: click.echo(m, err=True))
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else format_table(rows))
 
