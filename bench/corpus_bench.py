@@ -8,7 +8,7 @@
 Batch: the same inputs (../shared/dev/plans/*.txt and ../shared/dev/legacy/*.eng.txt by
 default) are run through ``run_batch`` into fresh databases with jobs=1, then jobs=2, in this
 process; documents/min of each and the ratio jobs2/jobs1 are reported (the ratio is what
-carries between machines). Store: N synthetic plan records (vanban.corpus.synthetic) are added
+carries between machines). Store: N synthetic plan records (tests.support.synthetic) are added
 one transaction each (insert latency p50/p95), then a fixed list of folded searches and
 structured queries is timed (p50/p95). Results are printed as JSON (and written with --json).
 """
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vanban.corpus import Store, run_batch  # noqa: E402
-from vanban.corpus.synthetic import synthetic_record, synthetic_text  # noqa: E402
+from tests.support.synthetic import synthetic_record, synthetic_text  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "dev"
 

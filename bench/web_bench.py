@@ -4,7 +4,7 @@
     python bench/web_bench.py --records 2000 --rounds 3
     python bench/web_bench.py --db big.db           # reuse a store built before (kept)
 
-N synthetic plan records (vanban.corpus.synthetic) are stored one transaction each, the web
+N synthetic plan records (tests.support.synthetic) are stored one transaction each, the web
 application (vanban.web.create_app) is served by uvicorn on a loopback port in this process,
 and each URL below is fetched over one keep-alive HTTP connection, ROUNDS times; p50/p95 of
 the whole request (client side: routing, SQL, templates, JSON, the socket) are reported. As a
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vanban.corpus import Store  # noqa: E402
-from vanban.corpus.synthetic import synthetic_record, synthetic_text  # noqa: E402
+from tests.support.synthetic import synthetic_record, synthetic_text  # noqa: E402
 from corpus_bench import percentile  # noqa: E402  (bench/, beside this script)
 
 SEARCHES = ["thu vien", "thư viện", "chuyen doi so", "bảo vệ bí mật nhà nước", "dich benh",

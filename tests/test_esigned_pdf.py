@@ -21,7 +21,7 @@ from PIL import ImageFont
 
 from vanban.cli import main
 from vanban.ocr import OcrOptions, ocr_file
-from vanban.synth import font_path
+from tests.support.synth import font_path
 
 PAGE_W, PAGE_H = 595, 842
 

@@ -25,10 +25,10 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from vanban import synth
+from tests.support import synth
 from vanban.cli import main
 from vanban.corpus import Store
-from vanban.corpus.synthetic import synthetic_record, synthetic_text
+from tests.support.synthetic import synthetic_record, synthetic_text
 from vanban.errors import one_line
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from vanban.cli import main
 from vanban.corpus import Store
-from vanban.corpus.synthetic import synthetic_record, synthetic_text
+from tests.support.synthetic import synthetic_record, synthetic_text
 from vanban.errors import OutputError, OutputWriteError
 from vanban.outputs import atomic_output, check_output
 

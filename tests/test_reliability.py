@@ -19,11 +19,11 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from vanban import synth
+from tests.support import synth
 from vanban.cli import main
 from vanban.corpus import Store
 from vanban.corpus.batch import run_batch
-from vanban.corpus.synthetic import synthetic_record, synthetic_text
+from tests.support.synthetic import synthetic_record, synthetic_text
 from vanban.errors import UsageError
 from vanban.extract import extract_record, render_markdown
 from vanban.ocr.inputs import open_input, page_image

@@ -23,8 +23,8 @@ from vanban.extract.table import column_roles
 from vanban.model import Document, Page
 from vanban.ocr import OcrOptions, ocr_image
 from vanban.ocr.tables import find_tables
-from vanban.synth import save_pdf
-from vanban.synth_tables import TASK_HEADER, render_table_page
+from tests.support.synth import save_pdf
+from tests.support.synth_tables import TASK_HEADER, render_table_page
 
 HEADER = TASK_HEADER
 ROWS = [
@@ -209,7 +209,7 @@ def _born_digital_table_pdf(path, header, rows, widths_pt, x0=40, y0=120, row_h=
     import pypdfium2.raw as pdfium_c
     from PIL import ImageFont
 
-    from vanban.synth import font_path
+    from tests.support.synth import font_path
 
     page_w, page_h = 842, 595
     pdf = pdfium.PdfDocument.new()

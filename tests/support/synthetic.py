@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 
-from ..model import Objective, PlanRecord, Reference, Section, Target, Task
+from vanban.model import Objective, PlanRecord, Reference, Section, Target, Task
 
 PROVINCES = ["Nghệ An", "Đồng Tháp", "Cần Thơ", "Hà Tĩnh", "Quảng Ninh", "Đắk Lắk", "Lâm Đồng",
              "Thái Nguyên", "Bình Định", "Hải Phòng"]
