@@ -2,7 +2,7 @@
 
 Every command parses options, calls one library function and prints its result; errors are
 :class:`vanban.errors.VanbanError` subclasses whose ``exit_code`` becomes the process status
-(table in :mod:`vanban.errors`).
+(:class:`vanban.errors.ExitCode`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import IO, Iterator
 import click
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, OutputWriteError, StoreError, VanbanError, one_line
+from .errors import ExitCode, OutputWriteError, StoreError, VanbanError, one_line
 
 
 def _fail(err: VanbanError) -> None:
@@ -101,10 +101,10 @@ def _default_jobs() -> int:
 class VanbanGroup(click.Group):
     """One line on stderr and a documented exit code (vanban.errors) for every failure.
 
-    VanbanError -> its exit code; click's usage errors -> one line, exit 2; a damaged or
-    unreadable database met while reading -> exit 6; the output (stdout) failing -> exit 7;
-    Ctrl-C -> 130; anything else is a bug: one line, exit 1 (``VANBAN_DEBUG=1`` shows the
-    traceback).
+    VanbanError -> its exit code; click's usage errors -> one line, exit 2 (BAD_ARGS); a damaged
+    or unreadable database met while reading -> exit 6 (STORE); the output (stdout) failing ->
+    exit 7 (OUTPUT_WRITE); Ctrl-C -> 130 (INTERRUPTED); anything else is a bug: one line, exit 1
+    (INTERNAL_ERROR; ``VANBAN_DEBUG=1`` shows the traceback).
     """
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
@@ -130,7 +130,7 @@ class VanbanGroup(click.Group):
                 sys.exit(err.exit_code)
             except click.exceptions.Abort:
                 click.echo("vanban: interrupted", err=True)
-                sys.exit(EXIT_INTERRUPTED)
+                sys.exit(ExitCode.INTERRUPTED)
         except BrokenPipeError:
             # The reader went away (`vanban export ... | head`): stop quietly.
             _silence_stdout()
@@ -147,7 +147,7 @@ class VanbanGroup(click.Group):
             _fail(err)
         except KeyboardInterrupt:
             click.echo("vanban: interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            sys.exit(ExitCode.INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # the reader went away (`vanban export ... | head`)
@@ -612,7 +612,7 @@ def serve_cmd(db, host, port, roots):
             probe.bind((host, port))
         except OSError as err:
             raise click.BadParameter(f"cannot listen on {host}:{port}: {err.strerror}",
-                                     param_hint="--host/--port")
+                                     param_hint="--host/--port") from None
     click.echo(f"vanban serve: http://{host}:{port}/ (read-only: {db})", err=True)
     serve(db, host=host, port=port, roots=list(roots) or None)
 

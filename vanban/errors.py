@@ -1,16 +1,7 @@
 """Exception types, each mapped to a documented process exit code (as OCRmyPDF does).
 
-| code | meaning |
-|---|---|
-| 0 | success |
-| 1 | unexpected internal error (a bug: please report it) |
-| 2 | bad command line: an unknown option, a bad value, or an output (`-o`) that is the database or an input of the call, or cannot be written there (checked before any work) |
-| 3 | at least one input could not be read (corrupt, encrypted, empty, junk, too large); the others were processed |
-| 4 | a required external program or model is missing (tesseract, a language, the LM) |
-| 5 | the input was read but is not a document vanban can use (garbage, wrong language) |
-| 6 | the corpus database could not be opened or written (missing, damaged, not vanban's, locked too long) |
-| 7 | the output file could not be written (disk full, I/O error); the previous file, if any, is left as it was |
-| 130 | interrupted (Ctrl-C) |
+:class:`ExitCode` lists every process exit status with its meaning; each exception type
+carries its code as ``exit_code``, which the CLI turns into the process status.
 """
 
 from __future__ import annotations
@@ -22,15 +13,28 @@ import stat
 
 
 class ExitCode(enum.IntEnum):
-    """The process exit status of each outcome (the table above)."""
+    """The process exit status of each outcome."""
+    #: success
     OK = 0
+    #: unexpected internal error (a bug: please report it)
     INTERNAL_ERROR = 1
+    #: bad command line: an unknown option, a bad value, or an output (``-o``) that is the
+    #: database or an input of the call, or cannot be written there (checked before any work)
     BAD_ARGS = 2
+    #: at least one input could not be read (corrupt, encrypted, empty, junk, too large); the
+    #: others were processed
     INPUT_FILE = 3
+    #: a required external program or model is missing (tesseract, a language, the LM)
     MISSING_DEPENDENCY = 4
+    #: the input was read but is not a document vanban can use (garbage, wrong language)
     NOT_A_DOCUMENT = 5
+    #: the corpus database could not be opened or written (missing, damaged, not vanban's,
+    #: locked too long)
     STORE = 6
+    #: the output file could not be written (disk full, I/O error); the previous file, if any,
+    #: is left as it was
     OUTPUT_WRITE = 7
+    #: interrupted (Ctrl-C)
     INTERRUPTED = 130
 
 

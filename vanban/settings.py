@@ -3,10 +3,10 @@
 No machine path is written here; each default is computed, and an environment variable
 overrides it:
 
-| variable | what | default |
-|---|---|---|
-| ``VANBAN_SHARED`` | the read-only shared data folder (dev sets, training corpus) | ``shared`` beside the repository root (``../shared`` seen from a checkout) |
-| ``VANBAN_CACHE`` | derived data kept between runs (e.g. Tesseract outputs of the dev scans) | ``$XDG_CACHE_HOME/vanban``, else ``~/.cache/vanban`` |
+- ``VANBAN_SHARED``: the read-only shared data folder (dev sets, training corpus); default
+  ``shared`` beside the repository root (``../shared`` seen from a checkout).
+- ``VANBAN_CACHE``: derived data kept between runs (e.g. Tesseract outputs of the dev scans);
+  default ``$XDG_CACHE_HOME/vanban``, else ``~/.cache/vanban``.
 
 The functions read the environment when called, so a test or a script may set a variable
 after vanban was imported.
