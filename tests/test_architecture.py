@@ -120,3 +120,20 @@ def test_no_machine_path_in_the_package():
     offenders = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "vanban").rglob("*.py"))
                  if machine_path.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_extract_preload_builds_the_patterns_and_matchers_once():
+    from vanban import extract
+    from vanban.extract import agencies, entities, text
+    for built in (agencies._head_matcher, agencies._gazetteer_matcher, entities._ruler_nlp):
+        built.cache_clear()
+    extract.preload()
+    for built in (agencies._head_matcher, agencies._gazetteer_matcher, entities._ruler_nlp):
+        assert built.cache_info().currsize == 1, built
+    assert text.load_patterns.cache_info().currsize >= len(list(text.PATTERN_DIR.glob("*.json")))
+    matcher = agencies._gazetteer_matcher()
+    record = extract.extract_record(
+        "ỦY BAN NHÂN DÂN TỈNH LAI CHÂU\nSố: 12/KH-UBND\nKẾ HOẠCH\nChuyển đổi số năm 2025\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Nâng cao chất lượng dịch vụ công.\n")
+    assert record.document["number"] == "12/KH-UBND"
+    assert agencies._gazetteer_matcher() is matcher  # used, not built again

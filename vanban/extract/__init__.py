@@ -524,3 +524,17 @@ def _sections(root: Node) -> list[Section]:
 
 def _public_role(role: str) -> str:
     return "purposes" if role == "purposes_requirements" else role
+
+
+def preload() -> None:
+    """Build now what extract otherwise builds on its first document: every pattern file of
+    ``patterns/`` and the spaCy pipelines and matchers made from them (agency heads, the
+    gazetteer, the entity ruler). Called before worker processes fork, so they share it, and
+    before timing documents, so the first one is not charged for it."""
+    from . import agencies, entities, items, text
+    for path in sorted(text.PATTERN_DIR.glob("*.json")):
+        text.load_patterns(path.stem)
+    for build in (agencies._nlp, agencies._head_matcher, agencies._gazetteer_matcher,
+                  agencies.label_keys, agencies._verb_pairs, agencies._inner_words,
+                  entities._ruler_nlp, items._kind_keys, text._ocr_head_rules):
+        build()
