@@ -137,3 +137,27 @@ def test_extract_preload_builds_the_patterns_and_matchers_once():
         "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Nâng cao chất lượng dịch vụ công.\n")
     assert record.document["number"] == "12/KH-UBND"
     assert agencies._gazetteer_matcher() is matcher  # used, not built again
+
+
+def test_cli_choices_are_the_library_constants_loaded_only_when_needed():
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom vanban.cli import main\n"
+            "result = CliRunner().invoke(main, ['--help'])\nassert result.exit_code == 0\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('vanban'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert "vanban.cli" in loaded
+    stages = {"ocr", "normalize", "extract", "corpus", "pdfa", "evaluation"}
+    assert not [m for m in loaded if m.split(".")[1:2] and m.split(".")[1] in stages], loaded
+    from click.testing import CliRunner
+
+    from vanban import corpus, normalize, ocr, pipeline
+    from vanban.cli import main
+    runner = CliRunner()
+    assert "[text|json|hocr]" in runner.invoke(main, ["ocr", "--help"]).output
+    assert ocr.FORMATS == ("text", "json", "hocr")
+    assert "[" + "|".join(corpus.KINDS) + "]" in runner.invoke(main, ["query", "--help"]).output
+    bad = runner.invoke(main, ["restore", "--mode", "bogus"])
+    assert bad.exit_code == 2
+    assert all(f"'{mode}'" in bad.output for mode in normalize.MODES)
+    bad = runner.invoke(main, ["run", "--mode", "bogus", __file__])
+    assert bad.exit_code == 2 and all(f"'{m}'" in bad.output for m in pipeline.RESTORE_MODES)

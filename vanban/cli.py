@@ -89,6 +89,28 @@ class _PageProgress:
             self.bar.close()
 
 
+class LibraryChoice(click.Choice):
+    """A :class:`click.Choice` whose values are a library constant (``"module:NAME"``), read
+    when the option is first parsed or shown, so that ``vanban --help`` does not load a stage."""
+
+    def __init__(self, constant: str, case_sensitive: bool = True):
+        self.constant = constant
+        self._values: tuple | None = None
+        super().__init__((), case_sensitive)
+
+    @property
+    def choices(self) -> tuple:
+        if self._values is None:
+            import importlib
+            module, name = self.constant.split(":")
+            self._values = tuple(getattr(importlib.import_module(module), name))
+        return self._values
+
+    @choices.setter
+    def choices(self, value) -> None:  # click.Choice.__init__ sets the (empty) tuple
+        pass
+
+
 _PROGRESS_OPTION = click.option("--progress/--no-progress", default=None,
                                 help="Progress bar on stderr [default: only on a terminal].")
 
@@ -196,7 +218,7 @@ def evaluate() -> None:
 @main.command("ocr")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "hocr"]), default="text",
+@click.option("--format", "fmt", type=LibraryChoice("vanban.ocr:FORMATS"), default="text",
               show_default=True)
 @click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
 @click.option("--no-seal-removal", is_flag=True, help="Keep red stamps/seals.")
@@ -245,7 +267,7 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
 @click.option("--transcripts", "transcripts_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Human transcriptions <stem>/page-NN.txt of pages of the scans "
               "in --real [default: eval/real-scans in the repository].")
-@click.option("--set", "only", multiple=True, type=click.Choice(["dev", "real", "transcribed"]),
+@click.option("--set", "only", multiple=True, type=LibraryChoice("vanban.evaluation.ocr:SETS"),
               help="Only these data sets (repeatable) [default: every set found].")
 @click.option("--pages", "per_page", is_flag=True, help="Also print CER per page, systems side by side.")
 @click.option("--variants", default="vanban", show_default=True,
@@ -289,7 +311,7 @@ def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, varia
               show_default=True, help="json: the plan record; markdown: a review rendering; "
               "text: the normalised text only.")
 @click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
-@click.option("--mode", type=click.Choice(["auto", "stripped", "legacy", "ocr", "off"]),
+@click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration mode.")
 @_PROGRESS_OPTION
 def run_cmd(input_path, out, fmt, jobs, mode, progress):
@@ -318,11 +340,11 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output PDF for one input; a folder for several (OUT/<name>.pdf).")
 @click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
-@click.option("--mode", type=click.Choice(["auto", "stripped", "legacy", "ocr", "off"]),
+@click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration of the text layer.")
 @click.option("--pdfa", "pdfa_part", type=click.Choice(["3", "2"]), default="3", show_default=True,
               help="3: PDF/A-3b with record.json attached; 2: PDF/A-2b without attachment.")
-@click.option("--signature", type=click.Choice(["keep", "invalidate"]), default="keep",
+@click.option("--signature", type=LibraryChoice("vanban.pdfa:SIGNATURE_POLICIES"), default="keep",
               show_default=True, help="Signed input: keep = incremental update that leaves the "
               "signed revision verifiable; invalidate = rewritten PDF/A without a valid signature.")
 @click.option("--force-ocr", is_flag=True, help="OCR PDF pages even when their text layer looks real.")
@@ -455,7 +477,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 @click.option("--shared-paths", is_flag=True,
               help="With --scheduler: workers read the input paths themselves (shared "
               "filesystem) instead of receiving the files' bytes.")
-@click.option("--mode", type=click.Choice(["auto", "stripped", "legacy", "ocr", "off"]),
+@click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration mode.")
 @click.option("--skip-failed", is_flag=True,
               help="Do not retry inputs already in the errors table.")
@@ -549,8 +571,7 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
 
 @main.command("query")
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(["document", "objective", "target", "task", "reference",
-                                           "section", "duty", "item", "error"]),
+@click.option("--kind", type=LibraryChoice("vanban.corpus:KINDS"),
               default="document", show_default=True, help="What one row is.")
 @_corpus_filters
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=None,
@@ -573,8 +594,7 @@ def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True)
-@click.option("--kind", type=click.Choice(["document", "objective", "target", "task", "reference",
-                                           "section", "duty", "item", "error"]),
+@click.option("--kind", type=LibraryChoice("vanban.corpus:KINDS"),
               default=None, help="Flat rows of this kind [default: whole records for jsonl, "
               "documents for csv].")
 @_corpus_filters
@@ -676,7 +696,7 @@ def _read_text_input(source: str) -> str:
 
 @main.command("restore")
 @click.argument("source", default="-", required=False)
-@click.option("--mode", type=click.Choice(["auto", "stripped", "legacy", "ocr"]), default="auto",
+@click.option("--mode", type=LibraryChoice("vanban.normalize:MODES"), default="auto",
               show_default=True, help="stripped: no diacritics; legacy: English-model OCR; "
               "ocr: Tesseract vie output or correct text (conservative); auto: detect.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -757,8 +777,7 @@ def train_lm_cmd(corpus, out_dir, order, channel_data, keep_holdout, general, no
               help="The shared data folder [default: $VANBAN_SHARED, else ../shared beside the "
               "repository].")
 @click.option("--set", "sets", multiple=True,
-              type=click.Choice(["stripped", "legacy", "unchanged", "vie-ocr", "holdout",
-                                 "general"]),
+              type=LibraryChoice("vanban.evaluation.restore:SETS"),
               help="Which evaluations to run [default: all]; holdout: the corpus documents "
               "train-lm leaves out; general: the Wikipedia blocks train-lm leaves out.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -28,6 +28,10 @@ from ..ocr.evaluate import cer
 from ..ocr.inputs import open_input
 
 
+#: The data sets, as ``only`` of :func:`evaluate_sets` names them.
+SETS = ("dev", "real", "transcribed")
+
+
 def default_scans() -> Path:
     """Dev scan pages with ground truth (read-only shared data, never committed)."""
     return settings.shared_dev_dir() / "scans"
