@@ -24,8 +24,12 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCANS = ROOT.parent / "shared" / "dev" / "real-scans"
-DEFAULT_REF = ROOT / "eval" / "real-scans"
+sys.path.insert(0, str(ROOT))
+
+from vanban import settings  # noqa: E402
+
+DEFAULT_SCANS = settings.shared_dev_dir() / "real-scans"
+DEFAULT_REF = settings.eval_dir() / "real-scans"
 
 #: old-style tone placement -> new style (both are correct Vietnamese spellings)
 _TONE_STYLE = {"uỷ": "ủy", "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
