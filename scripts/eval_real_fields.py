@@ -56,7 +56,8 @@ def grade(field: str, gold, doc: dict, warnings: list[str]) -> str:
             return "right"
     if field == "issuer" and got and norm(gold).startswith(norm(got)):
         return "incomplete"  # the issuing unit without its parent ("Sở GD&ĐT" of "... thành phố Đà Nẵng")
-    if field == "number" and got and got.startswith("…") and any(w.startswith("number: digits missing") for w in warnings):
+    if field == "number" and got and got.startswith("…") \
+            and any(w.startswith("number: digits missing") for w in warnings):
         return "partial" if norm(got[1:]) == norm(gold[gold.index("/"):] if "/" in gold else gold) else "wrong"
     if field == "date" and not got and doc.get("date_month") == str(gold)[:7] \
             and any(w.startswith("date: day missing") for w in warnings):
