@@ -688,12 +688,6 @@ def evaluate_extract_cmd(records, gold_dir, text_dir, text_suffix, pages_dir, th
 
 
 # ------------------------------------------------------------------------------- restore
-def _read_text_input(source: str) -> str:
-    """Text of FILE or stdin ('-'), in its detected encoding (vanban.pipeline.decode_text)."""
-    from .pipeline import read_text_source
-    return read_text_source(source)[0]
-
-
 @main.command("restore")
 @click.argument("source", default="-", required=False)
 @click.option("--mode", type=LibraryChoice("vanban.normalize:MODES"), default="auto",
@@ -713,8 +707,8 @@ def restore_cmd(source, mode, fmt, tone_style, out, progress):
     and written as it goes, so memory stays bounded whatever its size.
     """
     _check_output(out, inputs=[source])
-    from .pipeline import restore_stream
-    text = _read_text_input(source)
+    from .pipeline import read_text_source, restore_stream
+    text = read_text_source(source)[0]  # the one text reader: regular, not empty, not binary
     bar = _progress_bar(progress, "vanban restore", "char", total=len(text))
     pieces = restore_stream(text, mode, tone_style=tone_style, with_confidence=fmt == "json")
     try:
