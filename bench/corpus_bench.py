@@ -50,6 +50,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def report(results: dict, json_path: Path | None) -> None:
+    """Print the results as JSON, and write them to ``json_path`` too when given."""
+    text = json.dumps(results, ensure_ascii=False, indent=2)
+    print(text)
+    if json_path:
+        json_path.write_text(text + "\n", encoding="utf-8")
+
+
 def ms_stats(samples: list[float]) -> dict:
     return {"n": len(samples), "p50_ms": round(1000 * percentile(samples, 0.5), 3),
             "p95_ms": round(1000 * percentile(samples, 0.95), 3),
@@ -150,10 +158,7 @@ def main() -> None:
     if not args.skip_store:
         results["store"] = bench_store(2000 if args.quick and args.records == 10_000
                                        else args.records)
-    text = json.dumps(results, ensure_ascii=False, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+    report(results, args.json)
 
 
 if __name__ == "__main__":
