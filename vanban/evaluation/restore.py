@@ -15,7 +15,7 @@ from typing import Callable
 from .. import settings
 from ..normalize.evaluate import Score, _pyvi, changed_rate, syllable_score
 from ..normalize.lm import GENERAL_TEXT_NAME, general_holdout_documents, holdout_documents
-from ..normalize.vietnamese import strip_diacritics
+from ..normalize import strip_diacritics
 
 #: Every set of the evaluation, in the order they are run.
 SETS = ("stripped", "legacy", "unchanged", "vie-ocr", "holdout", "general")
