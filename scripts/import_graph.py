@@ -113,8 +113,8 @@ def build_graph(package_dir: Path) -> Graph:
                 # `import vanban.ocr.engine` -> the longest known module of that name
                 while name not in graph.files and "." in name:
                     name = name.rsplit(".", 1)[0]
-                if name != module:
-                    targets.setdefault(name, node.lineno)
+                if name != module:  # the first line that imports it (ast.walk is breadth-first)
+                    targets[name] = min(targets.get(name, node.lineno), node.lineno)
         graph.edges[module] = targets
     return graph
 
