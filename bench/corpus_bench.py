@@ -8,7 +8,7 @@
 Batch: the same inputs (../shared/dev/plans/*.txt and ../shared/dev/legacy/*.eng.txt by
 default) are run through ``run_batch`` into fresh databases with jobs=1, then jobs=2, in this
 process; documents/min of each and the ratio jobs2/jobs1 are reported (the ratio is what
-carries between machines). Store: N synthetic plan records (vanban.corpus.synthetic) are added
+carries between machines). Store: N synthetic plan records (tests.support.synthetic) are added
 one transaction each (insert latency p50/p95), then a fixed list of folded searches and
 structured queries is timed (p50/p95). Results are printed as JSON (and written with --json).
 """
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vanban.corpus import Store, run_batch  # noqa: E402
-from vanban.corpus.synthetic import synthetic_record, synthetic_text  # noqa: E402
+from tests.support.synthetic import synthetic_record, synthetic_text  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "dev"
 
@@ -48,6 +48,14 @@ def percentile(values: list[float], q: float) -> float:
     k = (len(ordered) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def report(results: dict, json_path: Path | None) -> None:
+    """Print the results as JSON, and write them to ``json_path`` too when given."""
+    text = json.dumps(results, ensure_ascii=False, indent=2)
+    print(text)
+    if json_path:
+        json_path.write_text(text + "\n", encoding="utf-8")
 
 
 def ms_stats(samples: list[float]) -> dict:
@@ -150,10 +158,7 @@ def main() -> None:
     if not args.skip_store:
         results["store"] = bench_store(2000 if args.quick and args.records == 10_000
                                        else args.records)
-    text = json.dumps(results, ensure_ascii=False, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+    report(results, args.json)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
     python bench/extract_bench.py --inputs DIR     # every *.txt in DIR
 
 Every input text is extracted ``--rounds`` times (after one warm-up round that loads spaCy and
-the pattern files; per-text caches are cleared before each document) and documents/s is reported, with a baseline run in the same process: the
+the pattern files; per-text caches are cleared before each document) and documents/s is
+reported, with a baseline run in the same process: the
 same texts tokenised by a blank spaCy pipeline (``nlp(text)``), so the ratio extract/baseline
 carries between machines.
 """

@@ -73,10 +73,11 @@ def main() -> int:
             make_pdf(src, out, PdfOptions(jobs=args.jobs), result=result)  # same words
             t_pdf = t_pipeline + time.perf_counter() - t
             body = without_annotations(out, Path(tmp) / f"{src.stem}.vanban.body.pdf")
-            systems = {"vanban ocr+restore": lambda n: result.document.pages[n - 1].text,
-                       "vanban pdf": lambda n: pdftotext_page(out, n),
-                       "vanban pdf body": lambda n: pdftotext_page(body, n),
-                       "vanban pdf body -raw": lambda n: pdftotext_page(body, n, raw=True)}
+            # (each lambda binds this input's files: the dict is read within this loop turn)
+            systems = {"vanban ocr+restore": lambda n, result=result: result.document.pages[n - 1].text,
+                       "vanban pdf": lambda n, out=out: pdftotext_page(out, n),
+                       "vanban pdf body": lambda n, body=body: pdftotext_page(body, n),
+                       "vanban pdf body -raw": lambda n, body=body: pdftotext_page(body, n, raw=True)}
             # vanban pdf = the pipeline run above + writing the PDF from its result.
             timing = {"vanban ocr": result.timings["load"],
                       "vanban ocr+restore+extract": t_pipeline, "vanban pdf": t_pdf,
@@ -97,10 +98,10 @@ def main() -> int:
                 timing["ocrmypdf -l vie"] = time.perf_counter() - t
                 if proc.returncode == 0:
                     omp_body = without_annotations(omp, Path(tmp) / f"{src.stem}.omp.body.pdf")
-                    systems["ocrmypdf"] = lambda n: pdftotext_page(omp, n)
-                    systems["ocrmypdf body"] = lambda n: pdftotext_page(omp_body, n)
-                    systems["ocrmypdf body -raw"] = lambda n: pdftotext_page(omp_body, n,
-                                                                             raw=True)
+                    systems["ocrmypdf"] = lambda n, omp=omp: pdftotext_page(omp, n)
+                    systems["ocrmypdf body"] = lambda n, body=omp_body: pdftotext_page(body, n)
+                    systems["ocrmypdf body -raw"] = lambda n, body=omp_body: pdftotext_page(body, n,
+                                                                                           raw=True)
                 else:
                     print(f"{src}: ocrmypdf exit {proc.returncode}: "
                           f"{proc.stderr.strip().splitlines()[-1:]}", file=sys.stderr)

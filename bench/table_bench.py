@@ -4,7 +4,7 @@
 - pages without tables (../shared/dev/scans/*/page-*.jpg): the table search
   (``tables.find_tables``: line masks at 150 dpi, grids) against the page's main Tesseract call
   (``engine.recognize``, psm 3) on the same preprocessed page;
-- a rendered task-table page (vanban.synth_tables, landscape, 5 rows): ``ocr_image`` with the
+- a rendered task-table page (tests.support.synth_tables, landscape, 5 rows): ``ocr_image`` with the
   step on against off (the cost of reading the cells: one stacked psm-6 call plus re-reads).
 
 Usage: python bench/table_bench.py [--pages 6] [--scans DIR]
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from vanban.ocr import OcrOptions, engine, ocr_image, tables  # noqa: E402
-from vanban.synth_tables import TASK_HEADER, render_table_page  # noqa: E402
+from tests.support.synth_tables import TASK_HEADER, render_table_page  # noqa: E402
 
 DEFAULT_SCANS = ROOT.parent / "shared" / "dev" / "scans"
 ROWS = [

@@ -4,7 +4,7 @@
     python bench/web_bench.py --records 2000 --rounds 3
     python bench/web_bench.py --db big.db           # reuse a store built before (kept)
 
-N synthetic plan records (vanban.corpus.synthetic) are stored one transaction each, the web
+N synthetic plan records (tests.support.synthetic) are stored one transaction each, the web
 application (vanban.web.create_app) is served by uvicorn on a loopback port in this process,
 and each URL below is fetched over one keep-alive HTTP connection, ROUNDS times; p50/p95 of
 the whole request (client side: routing, SQL, templates, JSON, the socket) are reported. As a
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import socket
 import statistics
@@ -32,8 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vanban.corpus import Store  # noqa: E402
-from vanban.corpus.synthetic import synthetic_record, synthetic_text  # noqa: E402
-from corpus_bench import percentile  # noqa: E402  (bench/, beside this script)
+from tests.support.synthetic import synthetic_record, synthetic_text  # noqa: E402
+from corpus_bench import percentile, report  # noqa: E402  (bench/, beside this script)
 
 SEARCHES = ["thu vien", "thư viện", "chuyen doi so", "bảo vệ bí mật nhà nước", "dich benh",
             "đổi mới công nghệ", '"phat trien du lich"', "nong thon moi", "cai cach hanh chinh",
@@ -144,10 +143,7 @@ def main() -> None:
     thread.join(timeout=10)
     conn.close()
     tmp.cleanup()
-    text = json.dumps(results, ensure_ascii=False, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+    report(results, args.json)
 
 
 if __name__ == "__main__":

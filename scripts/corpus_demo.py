@@ -18,7 +18,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "dev"
+sys.path.insert(0, str(ROOT))
+
+from vanban import settings  # noqa: E402
+
+SHARED = settings.shared_dev_dir()
 
 
 def make_bad_files(dest: Path) -> list[Path]:

@@ -24,8 +24,12 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCANS = ROOT.parent / "shared" / "dev" / "real-scans"
-DEFAULT_REF = ROOT / "eval" / "real-scans"
+sys.path.insert(0, str(ROOT))
+
+from vanban import settings  # noqa: E402
+
+DEFAULT_SCANS = settings.shared_dev_dir() / "real-scans"
+DEFAULT_REF = settings.eval_dir() / "real-scans"
 
 #: old-style tone placement -> new style (both are correct Vietnamese spellings)
 _TONE_STYLE = {"uỷ": "ủy", "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -52,7 +56,8 @@ def grade(field: str, gold, doc: dict, warnings: list[str]) -> str:
             return "right"
     if field == "issuer" and got and norm(gold).startswith(norm(got)):
         return "incomplete"  # the issuing unit without its parent ("Sở GD&ĐT" of "... thành phố Đà Nẵng")
-    if field == "number" and got and got.startswith("…") and any(w.startswith("number: digits missing") for w in warnings):
+    if field == "number" and got and got.startswith("…") \
+            and any(w.startswith("number: digits missing") for w in warnings):
         return "partial" if norm(got[1:]) == norm(gold[gold.index("/"):] if "/" in gold else gold) else "wrong"
     if field == "date" and not got and doc.get("date_month") == str(gold)[:7] \
             and any(w.startswith("date: day missing") for w in warnings):

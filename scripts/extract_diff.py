@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from vanban.extract import extract_record
-from vanban.extract.evaluate import _agency_set, _page_text, match_items
+from vanban.evaluation.extract import page_text as _page_text
+from vanban.extract.evaluate import _agency_set, match_items
 from vanban.model import Document
 
 

@@ -13,7 +13,6 @@ import os
 import re
 import sys
 import time
-import traceback
 from pathlib import Path
 
 from vanban.extract import extract_record
@@ -57,7 +56,7 @@ def main():
         k = kind_of(text) or "OTHER"
         T = tallies[k]
         T["docs"] += 1
-        def flag(cat):
+        def flag(cat, T=T, k=k, d=d):  # this document's tallies
             T[cat] += 1
             flagged[(k, cat)].append(d["id"])
         try:

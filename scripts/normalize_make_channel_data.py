@@ -39,7 +39,7 @@ def sample_paragraphs(corpus: Path, n: int, seed: int) -> list[str]:
 
 
 def make_pages(paras: list[str], pages: int, seed: int, out: Path) -> None:
-    from vanban.synth import degrade, load_font, render_lines, wrap_text
+    from tests.support.synth import degrade, load_font, render_lines, wrap_text
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     width, dpi = 2480, 300

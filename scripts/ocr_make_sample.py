@@ -5,7 +5,7 @@ The text is samples/ke-hoach-sample.txt: a public Kế hoạch of Ủy ban nhân
 (No. 7360/KH-UBND, 2025), shortened to fit three pages (sections I-IV kept, some tasks left out),
 one paragraph per line with the header and closing run together as in the dev plan texts.
 
-It is laid out in Decree 30/2020 style with vanban.synth, a red seal is printed over the
+It is laid out in Decree 30/2020 style with tests/support/synth.py, a red seal is printed over the
 signature, each page is degraded like a scanner would (small rotation, blur, noise, uneven
 light, JPEG re-compression; fixed seeds) and the pages are saved as one PDF of JPEG images.
 samples/ke-hoach-sample.gt.txt holds the page texts (form-feed separated) in vanban's reading
@@ -17,11 +17,13 @@ Usage: python scripts/ocr_make_sample.py [--dpi 300] [--quality 40]
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from vanban import synth
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.support, beside vanban in the repository
+
+from tests.support import synth  # noqa: E402
 SAMPLES = ROOT / "samples"
 
 

@@ -1,9 +1,10 @@
 """Cell-level accuracy of the ocr stage's ruled-table reading, and the tasks extract makes of it.
 
 Each table of tests/fixtures/tables/*.json (cells transcribed from a real document) is rendered
-as ruled pages (landscape unless the fixture says ``"landscape": false``) (vanban.synth_tables; the header only on the first page, a group per
-page, the funding column spanning the rows of its group), optionally degraded like a scan
-(vanban.synth.degrade), read by vanban's ocr stage page by page, and compared cell by cell:
+as ruled pages (landscape unless the fixture says ``"landscape": false``)
+(tests.support.synth_tables; the header only on the first page, a group per page, the funding
+column spanning the rows of its group), optionally degraded like a scan
+(tests.support.synth.degrade), read by vanban's ocr stage page by page, and compared cell by cell:
 
 - structure: the table found with the right number of rows and columns;
 - cells whole: a cell's text equal to the transcription (NFC, whitespace folded) in its row and
@@ -33,8 +34,8 @@ from vanban.extract import extract_record  # noqa: E402
 from vanban.extract.agencies import split_agencies  # noqa: E402
 from vanban.model import Document  # noqa: E402
 from vanban.ocr import OcrOptions, ocr_image  # noqa: E402
-from vanban.synth import degrade  # noqa: E402
-from vanban.synth_tables import render_table_page  # noqa: E402
+from tests.support.synth import degrade  # noqa: E402
+from tests.support.synth_tables import render_table_page  # noqa: E402
 
 
 def norm(text: str) -> str:
@@ -117,7 +118,8 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print every misread cell")
     args = parser.parse_args()
     fixtures = sorted((ROOT / "tests" / "fixtures" / "tables").glob("*.json"))
-    print("| table | dpi | render | structure | cells whole | cell CER | tasks found | lead | partners | timeframe | ocr s |")
+    print("| table | dpi | render | structure | cells whole | cell CER | tasks found | lead | partners "
+          "| timeframe | ocr s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for path in fixtures:
         fixture = json.loads(path.read_text(encoding="utf-8"))

@@ -357,7 +357,7 @@ def test_summary_exit_codes():
 
 def test_batch_ocrs_an_image_scan(tmp_path):
     """An image input goes through real Tesseract in a worker; its text is searchable."""
-    from vanban.synth import render_lines
+    from tests.support.synth import render_lines
     inputs = tmp_path / "in"
     inputs.mkdir()
     lines = (FIXTURES / "kh-thu-vien-ha-giang.txt").read_text(encoding="utf-8").splitlines()

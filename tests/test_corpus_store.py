@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from vanban.corpus import COLUMNS, Store, fold, fold_key, fts_query, province_of
-from vanban.corpus.synthetic import synthetic_record, synthetic_text
+from tests.support.synthetic import synthetic_record, synthetic_text
 from vanban.errors import StoreError
 from vanban.model import Objective, PlanRecord, Reference, Section, Target, Task
 

@@ -8,42 +8,29 @@ whose appearance streams draw "173" and "28" / "4" into those blanks, as the sig
 
 from __future__ import annotations
 
-import ctypes
 import json
 from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 from click.testing import CliRunner
 from PIL import ImageFont
 
 from vanban.cli import main
 from vanban.ocr import OcrOptions, ocr_file
-from vanban.synth import font_path
+from tests.support.pdf_text import TextPdf
+from tests.support.synth import font_path
 
 PAGE_W, PAGE_H = 595, 842
 
 
 def _text_pdf(path: Path, items: list[tuple[float, float, float, str]]) -> None:
     """One A4 page with real text: items (x pt, y pt from the top, size pt, text)."""
-    pdf = pdfium.PdfDocument.new()
-    page = pdf.new_page(PAGE_W, PAGE_H)
-    data = Path(font_path()).read_bytes()
-    buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
-    font = pdfium_c.FPDFText_LoadFont(pdf.raw, buf, len(data), pdfium_c.FPDF_FONT_TRUETYPE, True)
-    keep = []
+    pdf = TextPdf(PAGE_W, PAGE_H)
     for x, y, size, text in items:
-        obj = pdfium_c.FPDFPageObj_CreateTextObj(pdf.raw, font, size)
-        wide = ctypes.create_string_buffer((text + "\x00").encode("utf-16-le"))
-        keep.append(wide)
-        pdfium_c.FPDFText_SetText(obj, ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
-        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, PAGE_H - y)
-        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
-    pdfium_c.FPDFPage_GenerateContent(page.raw)
-    pdf.save(str(path))
-    pdf.close()
+        pdf.text(x, y, size, text)
+    pdf.save(path)
 
 
 BODY = [

@@ -247,7 +247,7 @@ EVAL = Path(__file__).resolve().parent.parent / "eval" / "extract"
 
 @pytest.mark.parametrize("flatten", [False, True])
 def test_evaluate_on_the_grown_dev_set(flatten):
-    from vanban.extract.evaluate import evaluate_extract_inputs
+    from vanban.evaluation.extract import evaluate_extract_inputs
     scores = evaluate_extract_inputs(EVAL / "dev", text_dir=EVAL / "dev", flatten=flatten)
     assert scores["documents"] >= 20
     # floors well under the measured values (docs/extract.md): a regression guard, not a target

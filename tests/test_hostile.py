@@ -25,10 +25,11 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from vanban import synth
+from tests.support import synth
 from vanban.cli import main
 from vanban.corpus import Store
-from vanban.corpus.synthetic import synthetic_record, synthetic_text
+from tests.support.damage import corrupt_middle
+from tests.support.synthetic import synthetic_store
 from vanban.errors import one_line
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -306,19 +307,7 @@ def test_batch_stores_the_good_and_records_every_bad_input(bad_scans, bad_texts,
 # ---------------------------------------------------------------- corpus commands
 @pytest.fixture
 def db(tmp_path) -> Path:
-    path = tmp_path / "corpus.db"
-    with Store(path) as store:
-        for i in range(40):
-            rec = synthetic_record(i)
-            store.add(rec, text=synthetic_text(rec), sha256=f"{i:064x}")
-    return path
-
-
-def corrupt_middle(path: Path) -> None:
-    data = bytearray(path.read_bytes())
-    a, b = len(data) // 3, 2 * len(data) // 3
-    data[a:b] = bytes((i * 151 + 13) % 256 for i in range(b - a))
-    path.write_bytes(bytes(data))
+    return synthetic_store(tmp_path / "corpus.db", range(40))
 
 
 def foreign_db(path: Path) -> bytes:
@@ -388,36 +377,7 @@ def test_bad_outputs(db, tmp_path, out, code, reason):
 
 
 # --------------------------------------------------------------------------- store cases
-def _write_batch(db: str, first: int, queue) -> None:
-    try:
-        with Store(db, timeout=30) as store:
-            for i in range(first, first + 3):
-                rec = synthetic_record(i)
-                store.add(rec, text=synthetic_text(rec), sha256=f"{i:064x}")
-        queue.put("ok")
-    except Exception as err:
-        queue.put(f"{type(err).__name__}: {err}")
-
-
-def test_concurrent_batches_on_a_new_database_ten_times(tmp_path):
-    """Two `vanban batch` processes started at once on a database that does not exist yet:
-    both succeed (before: "database is locked" about one time in four)."""
-    import multiprocessing
-    ctx = multiprocessing.get_context("fork")
-    for attempt in range(10):
-        db = tmp_path / f"new-{attempt}.db"
-        queue = ctx.Queue()
-        procs = [ctx.Process(target=_write_batch, args=(str(db), first, queue))
-                 for first in (0, 50)]
-        for p in procs:
-            p.start()
-        for p in procs:
-            p.join(180)
-        assert sorted(queue.get(timeout=60) for _ in procs) == ["ok", "ok"], attempt
-        with Store(db, readonly=True) as store:
-            assert store.stats()["documents"] == 6
-
-
+# (two writers on a new database, ten times: tests/test_reliability.py)
 def test_concurrent_cli_batches_on_a_new_database(tmp_path):
     inputs = []
     for src in sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.txt")):

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from vanban import synth
+from tests.support import synth
 from vanban.cli import main
 from vanban.errors import (EncryptedPdfError, ImageTooLargeError, InputFileError,
                            UnsupportedInputError)

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageDraw
 
-from vanban import synth
+from tests.support import synth
 from vanban.cli import main
 from vanban.model import Page, Stamp
 from vanban.ocr import OcrOptions, ocr_image, render_documents

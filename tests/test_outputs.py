@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from vanban.cli import main
 from vanban.corpus import Store
-from vanban.corpus.synthetic import synthetic_record, synthetic_text
+from tests.support.synthetic import synthetic_store
 from vanban.errors import OutputError, OutputWriteError
 from vanban.outputs import atomic_output, check_output
 
@@ -22,12 +22,7 @@ def _digest(path: Path) -> str:
 
 @pytest.fixture
 def db(tmp_path) -> Path:
-    path = tmp_path / "v.db"
-    with Store(path) as store:
-        for i in range(3):
-            rec = synthetic_record(i)
-            store.add(rec, text=synthetic_text(rec), sha256=f"{i:064x}")
-    return path
+    return synthetic_store(tmp_path / "v.db", range(3))
 
 
 def _run(args):

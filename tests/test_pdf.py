@@ -22,7 +22,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from vanban import synth
+from tests.support import synth
 from vanban.cli import main
 from vanban.errors import InputFileError
 from vanban.ocr.evaluate import cer

@@ -19,11 +19,12 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from vanban import synth
+from tests.support import synth
 from vanban.cli import main
 from vanban.corpus import Store
 from vanban.corpus.batch import run_batch
-from vanban.corpus.synthetic import synthetic_record, synthetic_text
+from tests.support.damage import corrupt_middle
+from tests.support.synthetic import concurrent_writers, synthetic_record, synthetic_store, synthetic_text
 from vanban.errors import UsageError
 from vanban.extract import extract_record, render_markdown
 from vanban.ocr.inputs import open_input, page_image
@@ -190,20 +191,7 @@ def test_extract_from_stdin_any_encoding(kind):
 
 @pytest.fixture
 def db(tmp_path) -> Path:
-    path = tmp_path / "corpus.db"
-    with Store(path) as store:
-        for i in range(40):
-            rec = synthetic_record(i)
-            store.add(rec, text=synthetic_text(rec), sha256=f"{i:064x}")
-    return path
-
-
-def corrupt_middle(path: Path) -> None:
-    """Overwrite the middle third of a database file with junk (pages, not the header)."""
-    data = bytearray(path.read_bytes())
-    a, b = len(data) // 3, 2 * len(data) // 3
-    data[a:b] = bytes((i * 151 + 13) % 256 for i in range(b - a))
-    path.write_bytes(bytes(data))
+    return synthetic_store(tmp_path / "corpus.db", range(40))
 
 
 def test_corrupted_database_is_one_line_for_reading_commands(db):
@@ -272,30 +260,12 @@ def test_batch_into_a_damaged_database_refuses_to_write(db):
     assert db.read_bytes() == before
 
 
-def _store_writer(db: str, first: int, queue) -> None:
-    try:
-        with Store(db, timeout=30) as store:
-            for i in range(first, first + 5):
-                rec = synthetic_record(i)
-                store.add(rec, text=synthetic_text(rec), sha256=f"{i:064x}")
-        queue.put("ok")
-    except Exception as err:  # reported to the test, which fails on it
-        queue.put(f"{type(err).__name__}: {err}")
-
-
 def test_two_writers_on_a_new_database_both_succeed_ten_times(tmp_path):
-    import multiprocessing
-    ctx = multiprocessing.get_context("fork")
+    """Two writer processes started at once on a database that does not exist yet: both
+    succeed (before: "database is locked" about one time in four)."""
     for attempt in range(10):
         db = tmp_path / f"new-{attempt}.db"
-        queue = ctx.Queue()
-        procs = [ctx.Process(target=_store_writer, args=(str(db), first, queue))
-                 for first in (0, 100)]
-        for p in procs:
-            p.start()
-        for p in procs:
-            p.join(180)
-        assert sorted(queue.get(timeout=60) for _ in procs) == ["ok", "ok"], attempt
+        assert concurrent_writers(db, [range(0, 5), range(100, 105)]) == ["ok", "ok"], attempt
         with Store(db, readonly=True) as store:
             assert store.stats()["documents"] == 10
 
@@ -303,7 +273,7 @@ def test_two_writers_on_a_new_database_both_succeed_ten_times(tmp_path):
 def test_concurrent_batches_on_a_new_database_add_up(tmp_path):
     import multiprocessing
     inputs = []
-    for i, src in enumerate(sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.txt"))):
+    for src in sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.txt")):
         if ".legacy." not in src.name:
             inputs.append(tmp_path / src.name)
             inputs[-1].write_bytes(src.read_bytes())
@@ -330,7 +300,7 @@ def test_concurrent_batches_on_a_new_database_add_up(tmp_path):
 
 
 def test_reading_commands_write_nothing_to_the_database(db):
-    with Store(db) as store:  # a batch's last close leaves the file in rollback mode
+    with Store(db):  # a batch's last close leaves the file in rollback mode
         pass
     before, mtime = db.read_bytes(), db.stat().st_mtime_ns
     for args in (["search", "--db", db, "tang cuong"], ["query", "--db", db],

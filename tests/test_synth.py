@@ -1,11 +1,11 @@
-"""vanban.synth: the page renderer used by the tests, the sample and the normalize stage."""
+"""tests.support.synth: the page renderer used by the tests, the sample and the normalize stage."""
 
 from __future__ import annotations
 
 import numpy as np
 import pypdfium2 as pdfium
 
-from vanban import synth
+from tests.support import synth
 
 PLAN = """ỦY BAN NHÂN DÂN TỈNH HÀ GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 12/KH-UBND Hà Giang, ngày 3 tháng 2 năm 2025
 KẾ HOẠCH

@@ -23,8 +23,8 @@ from vanban.extract.table import column_roles
 from vanban.model import Document, Page
 from vanban.ocr import OcrOptions, ocr_image
 from vanban.ocr.tables import find_tables
-from vanban.synth import save_pdf
-from vanban.synth_tables import TASK_HEADER, render_table_page
+from tests.support.synth import save_pdf
+from tests.support.synth_tables import TASK_HEADER, render_table_page
 
 HEADER = TASK_HEADER
 ROWS = [
@@ -203,38 +203,18 @@ def _born_digital_table_pdf(path, header, rows, widths_pt, x0=40, y0=120, row_h=
     """A landscape born-digital page: a title, then a table drawn with vector rules (pdfium path
     objects) and real text (text objects, an embedded Liberation font), cells wrapped to their
     column by PIL's advance widths. Returns the text of each cell as laid out."""
-    import ctypes
-
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
     from PIL import ImageFont
 
-    from vanban.synth import font_path
+    from tests.support.pdf_text import TextPdf
+    from tests.support.synth import font_path
 
-    page_w, page_h = 842, 595
-    pdf = pdfium.PdfDocument.new()
-    page = pdf.new_page(page_w, page_h)
-    data = open(font_path(), "rb").read()
-    buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
-    font = pdfium_c.FPDFText_LoadFont(pdf.raw, buf, len(data), pdfium_c.FPDF_FONT_TRUETYPE, True)
+    pdf = TextPdf(842, 595)
     measure = ImageFont.truetype(str(font_path()), size)
-    keep = []
 
     def text(x, y, s):
-        obj = pdfium_c.FPDFPageObj_CreateTextObj(pdf.raw, font, size)
-        wide = ctypes.create_string_buffer((s + "\x00").encode("utf-16-le"))
-        keep.append(wide)
-        pdfium_c.FPDFText_SetText(obj, ctypes.cast(wide, ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
-        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, page_h - y)
-        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+        pdf.text(x, y, size, s)
 
-    def rule(xa, ya, xb, yb):
-        obj = pdfium_c.FPDFPageObj_CreateNewPath(xa, page_h - ya)
-        pdfium_c.FPDFPath_LineTo(obj, xb, page_h - yb)
-        pdfium_c.FPDFPath_SetDrawMode(obj, pdfium_c.FPDF_FILLMODE_NONE, True)
-        pdfium_c.FPDFPageObj_SetStrokeWidth(obj, 0.75)
-        pdfium_c.FPDFPageObj_SetStrokeColor(obj, 0, 0, 0, 255)
-        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+    rule = pdf.rule
 
     def wrap(s, width):
         lines, cur = [], ""
@@ -266,9 +246,7 @@ def _born_digital_table_pdf(path, header, rows, widths_pt, x0=40, y0=120, row_h=
         rule(xs[0], yy, xs[-1], yy)
     for xx in xs:
         rule(xx, ys[0], xx, ys[-1])
-    pdfium_c.FPDFPage_GenerateContent(page.raw)
-    pdf.save(str(path))
-    pdf.close()
+    pdf.save(path)
 
 
 def test_born_digital_pdf_table_from_text_layer_and_rules(tmp_path):

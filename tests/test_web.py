@@ -1,5 +1,5 @@
 """The web view end to end: a small store built at test time (three plan texts and one page
-rendered with vanban.synth and read by the real Tesseract), `vanban serve` started in a
+rendered with tests.support.synth and read by the real Tesseract), `vanban serve` started in a
 subprocess on a free loopback port, plain HTTP for the JSON API and the refusals, and headless
 Chromium (Debian's chromium + chromium-driver, through Selenium) for search -> facet ->
 document page -> the highlighted box.
@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from vanban import synth
+from tests.support import synth
 from vanban.corpus import Store, fold, run_batch
 from vanban.web.pages import PageImages
 
@@ -276,7 +276,7 @@ def test_pdf_pages_are_rendered_at_the_ocr_dpi(tmp_path, corpus):
 
 def test_a_view_sees_documents_a_batch_adds_while_it_serves(tmp_path):
     """Counts, facets, lists and agency names are cached only until the store changes."""
-    from vanban.corpus.synthetic import synthetic_record, synthetic_text
+    from tests.support.synthetic import synthetic_record, synthetic_text
     from vanban.web import CorpusView, Filters
     db = tmp_path / "live.db"
     with Store(db) as writer:

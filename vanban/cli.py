@@ -2,7 +2,7 @@
 
 Every command parses options, calls one library function and prints its result; errors are
 :class:`vanban.errors.VanbanError` subclasses whose ``exit_code`` becomes the process status
-(table in :mod:`vanban.errors`).
+(:class:`vanban.errors.ExitCode`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import IO, Iterator
 import click
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, OutputWriteError, StoreError, VanbanError, one_line
+from .errors import ExitCode, OutputWriteError, StoreError, VanbanError, one_line
 
 
 def _fail(err: VanbanError) -> None:
@@ -89,6 +89,28 @@ class _PageProgress:
             self.bar.close()
 
 
+class LibraryChoice(click.Choice):
+    """A :class:`click.Choice` whose values are a library constant (``"module:NAME"``), read
+    when the option is first parsed or shown, so that ``vanban --help`` does not load a stage."""
+
+    def __init__(self, constant: str, case_sensitive: bool = True):
+        self.constant = constant
+        self._values: tuple | None = None
+        super().__init__((), case_sensitive)
+
+    @property
+    def choices(self) -> tuple:
+        if self._values is None:
+            import importlib
+            module, name = self.constant.split(":")
+            self._values = tuple(getattr(importlib.import_module(module), name))
+        return self._values
+
+    @choices.setter
+    def choices(self, value) -> None:  # click.Choice.__init__ sets the (empty) tuple
+        pass
+
+
 _PROGRESS_OPTION = click.option("--progress/--no-progress", default=None,
                                 help="Progress bar on stderr [default: only on a terminal].")
 
@@ -101,10 +123,10 @@ def _default_jobs() -> int:
 class VanbanGroup(click.Group):
     """One line on stderr and a documented exit code (vanban.errors) for every failure.
 
-    VanbanError -> its exit code; click's usage errors -> one line, exit 2; a damaged or
-    unreadable database met while reading -> exit 6; the output (stdout) failing -> exit 7;
-    Ctrl-C -> 130; anything else is a bug: one line, exit 1 (``VANBAN_DEBUG=1`` shows the
-    traceback).
+    VanbanError -> its exit code; click's usage errors -> one line, exit 2 (BAD_ARGS); a damaged
+    or unreadable database met while reading -> exit 6 (STORE); the output (stdout) failing ->
+    exit 7 (OUTPUT_WRITE); Ctrl-C -> 130 (INTERRUPTED); anything else is a bug: one line, exit 1
+    (INTERNAL_ERROR; ``VANBAN_DEBUG=1`` shows the traceback).
     """
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
@@ -130,7 +152,7 @@ class VanbanGroup(click.Group):
                 sys.exit(err.exit_code)
             except click.exceptions.Abort:
                 click.echo("vanban: interrupted", err=True)
-                sys.exit(EXIT_INTERRUPTED)
+                sys.exit(ExitCode.INTERRUPTED)
         except BrokenPipeError:
             # The reader went away (`vanban export ... | head`): stop quietly.
             _silence_stdout()
@@ -147,7 +169,7 @@ class VanbanGroup(click.Group):
             _fail(err)
         except KeyboardInterrupt:
             click.echo("vanban: interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            sys.exit(ExitCode.INTERRUPTED)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # the reader went away (`vanban export ... | head`)
@@ -196,7 +218,7 @@ def evaluate() -> None:
 @main.command("ocr")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "hocr"]), default="text",
+@click.option("--format", "fmt", type=LibraryChoice("vanban.ocr:FORMATS"), default="text",
               show_default=True)
 @click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
 @click.option("--no-seal-removal", is_flag=True, help="Keep red stamps/seals.")
@@ -238,14 +260,14 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
 @evaluate.command("ocr")
 @click.option("--scans", "scans_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Folders of page-NN.jpg with page-NN.gt.txt "
-              "[default: ../shared/dev/scans beside the repository].")
+              "[default: dev/scans in $VANBAN_SHARED, else ../shared beside the repository].")
 @click.option("--real", "real_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="X.jpg with X_gt.txt (silver) real scans "
-              "[default: ../shared/dev/real-scans beside the repository].")
+              "[default: dev/real-scans in $VANBAN_SHARED, else ../shared beside the repository].")
 @click.option("--transcripts", "transcripts_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Human transcriptions <stem>/page-NN.txt of pages of the scans "
               "in --real [default: eval/real-scans in the repository].")
-@click.option("--set", "only", multiple=True, type=click.Choice(["dev", "real", "transcribed"]),
+@click.option("--set", "only", multiple=True, type=LibraryChoice("vanban.evaluation.ocr:SETS"),
               help="Only these data sets (repeatable) [default: every set found].")
 @click.option("--pages", "per_page", is_flag=True, help="Also print CER per page, systems side by side.")
 @click.option("--variants", default="vanban", show_default=True,
@@ -258,8 +280,8 @@ def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, varia
                      as_json):
     """CER (NFC, whitespace folded) of vanban vs raw Tesseract on dev scans, real scans with
     silver text and real scan pages with a human transcription."""
-    from .ocr.evaluate import (DEFAULT_REAL, DEFAULT_SCANS, VARIANTS, evaluate_sets, format_pages,
-                               format_report)
+    from .evaluation.ocr import (VARIANTS, default_real, default_scans, evaluate_sets,
+                                 format_pages, format_report)
     names = [v.strip() for v in variants.split(",") if v.strip()]
     unknown = [v for v in names if v not in VARIANTS]
     if unknown:
@@ -268,8 +290,8 @@ def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, varia
                             include_raw=not no_raw, transcripts_dir=transcripts_dir,
                             only=list(only) or None)
     if not results:
-        click.echo(f"vanban: no evaluation data under {scans_dir or DEFAULT_SCANS} or "
-                   f"{real_dir or DEFAULT_REAL} (skipped)", err=True)
+        click.echo(f"vanban: no evaluation data under {scans_dir or default_scans()} or "
+                   f"{real_dir or default_real()} (skipped)", err=True)
         return
     if as_json:
         click.echo(json.dumps({title: report for title, (_, report) in results.items()},
@@ -289,7 +311,7 @@ def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, varia
               show_default=True, help="json: the plan record; markdown: a review rendering; "
               "text: the normalised text only.")
 @click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
-@click.option("--mode", type=click.Choice(["auto", "stripped", "legacy", "ocr", "off"]),
+@click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration mode.")
 @_PROGRESS_OPTION
 def run_cmd(input_path, out, fmt, jobs, mode, progress):
@@ -318,11 +340,11 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output PDF for one input; a folder for several (OUT/<name>.pdf).")
 @click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
-@click.option("--mode", type=click.Choice(["auto", "stripped", "legacy", "ocr", "off"]),
+@click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration of the text layer.")
 @click.option("--pdfa", "pdfa_part", type=click.Choice(["3", "2"]), default="3", show_default=True,
               help="3: PDF/A-3b with record.json attached; 2: PDF/A-2b without attachment.")
-@click.option("--signature", type=click.Choice(["keep", "invalidate"]), default="keep",
+@click.option("--signature", type=LibraryChoice("vanban.pdfa:SIGNATURE_POLICIES"), default="keep",
               show_default=True, help="Signed input: keep = incremental update that leaves the "
               "signed revision verifiable; invalidate = rewritten PDF/A without a valid signature.")
 @click.option("--force-ocr", is_flag=True, help="OCR PDF pages even when their text layer looks real.")
@@ -455,7 +477,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 @click.option("--shared-paths", is_flag=True,
               help="With --scheduler: workers read the input paths themselves (shared "
               "filesystem) instead of receiving the files' bytes.")
-@click.option("--mode", type=click.Choice(["auto", "stripped", "legacy", "ocr", "off"]),
+@click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration mode.")
 @click.option("--skip-failed", is_flag=True,
               help="Do not retry inputs already in the errors table.")
@@ -549,8 +571,7 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
 
 @main.command("query")
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(["document", "objective", "target", "task", "reference",
-                                           "section", "duty", "item", "error"]),
+@click.option("--kind", type=LibraryChoice("vanban.corpus:KINDS"),
               default="document", show_default=True, help="What one row is.")
 @_corpus_filters
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=None,
@@ -573,8 +594,7 @@ def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True)
-@click.option("--kind", type=click.Choice(["document", "objective", "target", "task", "reference",
-                                           "section", "duty", "item", "error"]),
+@click.option("--kind", type=LibraryChoice("vanban.corpus:KINDS"),
               default=None, help="Flat rows of this kind [default: whole records for jsonl, "
               "documents for csv].")
 @_corpus_filters
@@ -612,7 +632,7 @@ def serve_cmd(db, host, port, roots):
             probe.bind((host, port))
         except OSError as err:
             raise click.BadParameter(f"cannot listen on {host}:{port}: {err.strerror}",
-                                     param_hint="--host/--port")
+                                     param_hint="--host/--port") from None
     click.echo(f"vanban serve: http://{host}:{port}/ (read-only: {db})", err=True)
     serve(db, host=host, port=port, roots=list(roots) or None)
 
@@ -659,7 +679,8 @@ def extract_cmd(input_file, out, fmt):
 def evaluate_extract_cmd(records, gold_dir, text_dir, text_suffix, pages_dir, threshold, as_json,
                          pipeline, flatten):
     """Per-field precision / recall / F1 of plan records against gold records."""
-    from .extract.evaluate import evaluate_extract_inputs, format_report
+    from .evaluation.extract import evaluate_extract_inputs
+    from .extract.evaluate import format_report
     scores = evaluate_extract_inputs(gold_dir, records=records, text_dir=text_dir,
                                      pages_dir=pages_dir, threshold=threshold,
                                      text_suffix=text_suffix, pipeline=pipeline, flatten=flatten)
@@ -667,15 +688,9 @@ def evaluate_extract_cmd(records, gold_dir, text_dir, text_suffix, pages_dir, th
 
 
 # ------------------------------------------------------------------------------- restore
-def _read_text_input(source: str) -> str:
-    """Text of FILE or stdin ('-'), in its detected encoding (vanban.pipeline.decode_text)."""
-    from .pipeline import read_text_source
-    return read_text_source(source)[0]
-
-
 @main.command("restore")
 @click.argument("source", default="-", required=False)
-@click.option("--mode", type=click.Choice(["auto", "stripped", "legacy", "ocr"]), default="auto",
+@click.option("--mode", type=LibraryChoice("vanban.normalize:MODES"), default="auto",
               show_default=True, help="stripped: no diacritics; legacy: English-model OCR; "
               "ocr: Tesseract vie output or correct text (conservative); auto: detect.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -692,8 +707,8 @@ def restore_cmd(source, mode, fmt, tone_style, out, progress):
     and written as it goes, so memory stays bounded whatever its size.
     """
     _check_output(out, inputs=[source])
-    from .pipeline import restore_stream
-    text = _read_text_input(source)
+    from .pipeline import read_text_source, restore_stream
+    text = read_text_source(source)[0]  # the one text reader: regular, not empty, not binary
     bar = _progress_bar(progress, "vanban restore", "char", total=len(text))
     pieces = restore_stream(text, mode, tone_style=tone_style, with_confidence=fmt == "json")
     try:
@@ -753,22 +768,21 @@ def train_lm_cmd(corpus, out_dir, order, channel_data, keep_holdout, general, no
 
 @evaluate.command("restore")
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The shared data folder [default: ../shared].")
+              help="The shared data folder [default: $VANBAN_SHARED, else ../shared beside the "
+              "repository].")
 @click.option("--set", "sets", multiple=True,
-              type=click.Choice(["stripped", "legacy", "unchanged", "vie-ocr", "holdout",
-                                 "general"]),
+              type=LibraryChoice("vanban.evaluation.restore:SETS"),
               help="Which evaluations to run [default: all]; holdout: the corpus documents "
               "train-lm leaves out; general: the Wikipedia blocks train-lm leaves out.")
-@click.option("--cache", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("/work/cache/vie-ocr"), show_default=True,
-              help="Where Tesseract vie outputs of the dev scans are cached.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where Tesseract vie outputs of the dev scans are cached [default: vie-ocr "
+              "in $VANBAN_CACHE, else in ~/.cache/vanban].")
 @click.option("--no-pyvi", is_flag=True, help="Skip the pyvi baseline.")
 @click.option("--json", "as_json", is_flag=True, help="Rows as JSON instead of a table.")
 def evaluate_restore_cmd(shared, sets, cache, no_pyvi, as_json):
     """Syllable accuracy of diacritic restoration on the dev sets (stripped, legacy, vie OCR)."""
-    from .normalize.evaluate import SHARED, evaluate_restore, format_table
-    rows = evaluate_restore(shared or SHARED, sets=tuple(sets) or ("stripped", "legacy",
-                            "unchanged", "vie-ocr", "holdout", "general"), cache=cache, with_pyvi=not no_pyvi,
+    from .evaluation.restore import SETS, evaluate_restore, format_table
+    rows = evaluate_restore(shared, sets=tuple(sets) or SETS, cache=cache, with_pyvi=not no_pyvi,
                             progress=lambda m: click.echo(m, err=True))
     click.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else format_table(rows))
 

@@ -1,23 +1,42 @@
 """Exception types, each mapped to a documented process exit code (as OCRmyPDF does).
 
-| code | meaning |
-|---|---|
-| 0 | success |
-| 1 | unexpected internal error (a bug: please report it) |
-| 2 | bad command line: an unknown option, a bad value, or an output (`-o`) that is the database or an input of the call, or cannot be written there (checked before any work) |
-| 3 | at least one input could not be read (corrupt, encrypted, empty, junk, too large); the others were processed |
-| 4 | a required external program or model is missing (tesseract, a language, the LM) |
-| 5 | the input was read but is not a document vanban can use (garbage, wrong language) |
-| 6 | the corpus database could not be opened or written (missing, damaged, not vanban's, locked too long) |
-| 7 | the output file could not be written (disk full, I/O error); the previous file, if any, is left as it was |
-| 130 | interrupted (Ctrl-C) |
+:class:`ExitCode` lists every process exit status with its meaning; each exception type
+carries its code as ``exit_code``, which the CLI turns into the process status.
 """
 
 from __future__ import annotations
 
+import enum
 import os
 import re
 import stat
+
+
+class ExitCode(enum.IntEnum):
+    """The process exit status of each outcome."""
+    #: success
+    OK = 0
+    #: unexpected internal error (a bug: please report it)
+    INTERNAL_ERROR = 1
+    #: bad command line: an unknown option, a bad value, or an output (``-o``) that is the
+    #: database or an input of the call, or cannot be written there (checked before any work)
+    BAD_ARGS = 2
+    #: at least one input could not be read (corrupt, encrypted, empty, junk, too large); the
+    #: others were processed
+    INPUT_FILE = 3
+    #: a required external program or model is missing (tesseract, a language, the LM)
+    MISSING_DEPENDENCY = 4
+    #: the input was read but is not a document vanban can use (garbage, wrong language)
+    NOT_A_DOCUMENT = 5
+    #: the corpus database could not be opened or written (missing, damaged, not vanban's,
+    #: locked too long)
+    STORE = 6
+    #: the output file could not be written (disk full, I/O error); the previous file, if any,
+    #: is left as it was
+    OUTPUT_WRITE = 7
+    #: interrupted (Ctrl-C)
+    INTERRUPTED = 130
+
 
 #: Control characters (a newline in a file name above all) that would break a one-line message.
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -35,7 +54,7 @@ def one_line(text: str) -> str:
 
 class VanbanError(Exception):
     """Base class of every error vanban reports to a user."""
-    exit_code = 1
+    exit_code = ExitCode.INTERNAL_ERROR
 
     def __init__(self, message: str, path: str | None = None):
         super().__init__(message)
@@ -48,7 +67,7 @@ class VanbanError(Exception):
 
 class InputFileError(VanbanError):
     """The input cannot be read: corrupt, encrypted, empty, not the type its name says, too big."""
-    exit_code = 3
+    exit_code = ExitCode.INPUT_FILE
 
 
 class EncryptedPdfError(InputFileError):
@@ -89,22 +108,22 @@ class ImageTooLargeError(InputFileError):
 
 
 class MissingDependencyError(VanbanError):
-    exit_code = 4
+    exit_code = ExitCode.MISSING_DEPENDENCY
 
 
 class NotADocumentError(VanbanError):
     """Readable, but nothing in it looks like Vietnamese administrative text."""
-    exit_code = 5
+    exit_code = ExitCode.NOT_A_DOCUMENT
 
 
 class StoreError(VanbanError):
     """The corpus database cannot be opened, read or written."""
-    exit_code = 6
+    exit_code = ExitCode.STORE
 
 
 class UsageError(VanbanError):
     """A bad command line found by vanban itself (a filter too long, a query too long)."""
-    exit_code = 2
+    exit_code = ExitCode.BAD_ARGS
 
 
 class OutputError(UsageError):
@@ -113,8 +132,9 @@ class OutputError(UsageError):
 
 class OutputWriteError(VanbanError):
     """Writing the output failed part-way (disk full, I/O error); nothing was replaced."""
-    exit_code = 7
+    exit_code = ExitCode.OUTPUT_WRITE
 
 
-EXIT_OK = 0
-EXIT_INTERRUPTED = 130
+#: Names kept for callers that import them.
+EXIT_OK = ExitCode.OK
+EXIT_INTERRUPTED = ExitCode.INTERRUPTED

@@ -101,7 +101,7 @@ def has_text_operators(pdf) -> bool:
     """Whether any page draws text (a real or an invisible OCR layer)."""
     for page in pdf.pages:
         try:
-            for operands, op in _content_ops(page):
+            for _operands, op in _content_ops(page):
                 if str(op) in ("Tj", "TJ", "'", '"'):
                     return True
         except Exception:  # unreadable content: let OCRmyPDF decide

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from ..errors import NotADocumentError
 from ..model import Document, Objective, PlanRecord, Section
-from .header import (closing_block, is_stamp_line, issuer_from_authority, find_kind_line, kind_from_number, parse_header, parse_period,
-                     restore_title_case, signature_paragraph, split_kind_title_line)
+from .header import (closing_block, is_stamp_line, issuer_from_authority, find_kind_line, kind_from_number,
+                     parse_header, parse_period, restore_title_case, signature_paragraph,
+                     split_kind_title_line)
 from .items import (basis_of, directive_leaves, group_heading, heading_year, implementation_items, item_path, item_text,
                     leaf_items, make_task, parse_references, parse_targets, ref_list, strip_role_label,
                     task_leaves)
@@ -229,7 +230,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     table_tasks, table_lines = document_table_tasks(lines, doc)
     lines = [ln for i, ln in enumerate(lines) if i not in table_lines] if table_lines else lines
     # stamps ("HỎA TỐC", "CV ĐẾN Số ... Ngày ...", "Ký bởi: ...") are neither issuer nor title
-    lines = [ln for i, ln in enumerate(lines) if not ((i < 20 or len(ln.text) < 80) and is_stamp_line(ln.text))] or lines
+    lines = [ln for i, ln in enumerate(lines)
+             if not ((i < 20 or len(ln.text) < 80) and is_stamp_line(ln.text))] or lines
     flattened = needs_segmenting([ln.text for ln in lines])
     if flattened:
         # no line breaks (a web copy, a dump): cut back into lines at markers and headings
@@ -489,7 +491,8 @@ def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool)
     return [make_task(n, "PL." + item_path(n), directive=directive) for n in leaves]
 
 
-_NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+(Công văn|Kế hoạch|Quyết định|Chỉ thị|Thông báo|Tờ trình)\s+số\s+"
+_NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+"
+                   r"(Công văn|Kế hoạch|Quyết định|Chỉ thị|Thông báo|Tờ trình)\s+số\s+"
                    r"(\d[\w./&-]+)\s+ngày\s+(\d{1,2})(?:[/-]|\s+tháng\s+)(\d{1,2})(?:[/-]|\s+năm\s+)(\d{4})"
                    r"(?:\s+của\s+([^)]{3,120}))?\)")
 
@@ -538,3 +541,17 @@ def _sections(root: Node) -> list[Section]:
 
 def _public_role(role: str) -> str:
     return "purposes" if role == "purposes_requirements" else role
+
+
+def preload() -> None:
+    """Build now what extract otherwise builds on its first document: every pattern file of
+    ``patterns/`` and the spaCy pipelines and matchers made from them (agency heads, the
+    gazetteer, the entity ruler). Called before worker processes fork, so they share it, and
+    before timing documents, so the first one is not charged for it."""
+    from . import agencies, entities, items, text
+    for path in sorted(text.PATTERN_DIR.glob("*.json")):
+        text.load_patterns(path.stem)
+    for build in (agencies._nlp, agencies._head_matcher, agencies._gazetteer_matcher,
+                  agencies.label_keys, agencies._verb_pairs, agencies._inner_words,
+                  entities._ruler_nlp, items._kind_keys, text._ocr_head_rules):
+        build()

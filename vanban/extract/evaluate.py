@@ -4,19 +4,14 @@ Per field precision / recall / F1 with items matched one-to-one by fuzzy text si
 (rapidfuzz ``ratio`` on NFC, space-folded text, best pairs first, above a threshold); header
 fields and the signature exact; lead agency accuracy, partners F1 and timeframe accuracy over
 the matched tasks; objective scope accuracy and target F1 (value + year) over the matched
-objectives. Micro-averaged over documents.
+objectives. Micro-averaged over documents. The gold folders are read and the records made by
+:mod:`vanban.evaluation.extract` (``vanban evaluate extract``).
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from rapidfuzz import fuzz
 
-from ..errors import InputFileError
-from ..model import PAGE_SEPARATOR, Document
-from ..pipeline import read_text_file
 from .agencies import normalize_agency
 from .text import clean
 
@@ -86,7 +81,7 @@ def evaluate_records(records: dict[str, dict], golds: dict[str, dict], threshold
             """Match one field's items, count them, note them for the document."""
             m = match_items(g, r, threshold)
             counts[field].add(len(m), len(r), len(g))
-            doc_scores[field] = (len(m), len(r), len(g))
+            doc_scores[field] = (len(m), len(r), len(g))  # noqa: B023 (called in this loop turn)
             return m
 
         header_n += 1
@@ -137,26 +132,6 @@ def evaluate_records(records: dict[str, dict], golds: dict[str, dict], threshold
     }
 
 
-def _read_record(path: Path) -> dict:
-    """A gold or system record file; a file that is not a JSON object is an InputFileError."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InputFileError(f"not a JSON record: {err}", str(path)) from err
-    if not isinstance(data, dict):
-        raise InputFileError("not a JSON record: the file holds no JSON object", str(path))
-    return data
-
-
-def load_golds(gold_dir: str | Path) -> dict[str, dict]:
-    """Gold records ``<id>.json`` of a folder, keyed by their ``id`` (else the file name)."""
-    out = {}
-    for p in sorted(Path(gold_dir).glob("*.json")):
-        g = _read_record(p)
-        out[g.get("id") or p.stem] = g
-    return out
-
-
 def format_report(scores: dict) -> str:
     """A plain-text table of the scores."""
     lines = [f"documents: {scores['documents']}  (items matched at fuzz.ratio >= {scores['threshold']})", "",
@@ -174,52 +149,3 @@ def format_report(scores: dict) -> str:
         v = scores[k]
         lines.append(f"{k}: {v:.3f}" if v is not None else f"{k}: n/a")
     return "\n".join(lines)
-
-
-def _page_text(folder: Path) -> str:
-    pages = sorted(folder.glob("page-*.gt.txt")) or sorted(folder.glob("page-*.txt"))
-    return PAGE_SEPARATOR.join(read_text_file(p) for p in pages)
-
-
-def evaluate_extract_inputs(gold_dir, records=(), text_dir=None, pages_dir=None,
-                            threshold: float = 85.0, extract=None, text_suffix: str = ".txt",
-                            pipeline: bool = False, flatten: bool = False) -> dict:
-    """Load golds, get records (JSON files/folders, or extracted from texts / page texts), score.
-
-    ``pipeline``: run each text through normalize before extract (what ``vanban run`` does with a
-    text file, e.g. legacy English-model OCR dumps). ``flatten``: every text folded to one line
-    first (whitespace runs to one space), the shape of web-page copies and database dumps.
-    """
-    golds = load_golds(gold_dir)
-    recs: dict[str, dict] = {}
-    if text_dir or pages_dir:
-        if pipeline:
-            from ..pipeline import process_document
-
-            def extract(doc):
-                return process_document(doc).record
-        elif extract is None:
-            from . import extract_record as extract
-        for doc_id in golds:
-            if text_dir:
-                path = Path(text_dir) / f"{doc_id}{text_suffix}"
-                if not path.exists():
-                    continue
-                text = read_text_file(path)
-            else:
-                folder = Path(pages_dir) / doc_id
-                if not folder.is_dir():
-                    continue
-                text = _page_text(folder)
-            if flatten:
-                text = " ".join(text.split())
-            recs[doc_id] = extract(Document.from_text(text, source=str(doc_id))).to_dict()
-        golds = {k: v for k, v in golds.items() if k in recs}
-    for r in records:
-        paths = sorted(Path(r).glob("*.json")) if Path(r).is_dir() else [Path(r)]
-        for p in paths:
-            d = _read_record(p)
-            recs[d.get("id") or p.stem] = d
-    if records:
-        golds = {k: v for k, v in golds.items() if k in recs}
-    return evaluate_records(recs, golds, threshold)

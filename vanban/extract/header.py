@@ -71,7 +71,8 @@ def _issuer_case(text: str) -> str:
 
 _CHILD_HEADS = ("SO ", "BAN ", "PHONG ", "CHI CUC", "CUC ", "TRUNG TAM", "VAN PHONG", "THANH TRA",
                 "BO CHI HUY", "CONG AN", "KHO BAC", "BENH VIEN", "TRUONG ", "DAI ", "BAO ")
-_MOTTO = re.compile(r"C\s*O\s*N\s*G\s+H\s*O\s*A\s+X\s*A\s+H\s*O\s*I\s+C\s*H\s*U\s+N\s*G\s*H\s*I\s*A\s+V\s*I\s*E\s*T\s+N\s*A\s*M", re.I)
+_MOTTO = re.compile(r"C\s*O\s*N\s*G\s+H\s*O\s*A\s+X\s*A\s+H\s*O\s*I\s+"
+                    r"C\s*H\s*U\s+N\s*G\s*H\s*I\s*A\s+V\s*I\s*E\s*T\s+N\s*A\s*M", re.I)
 _MOTTO2 = re.compile(r"D[o0]c\s+l\w{1,2}p\s*[-–]?\s*T\w{1,2}\s+do\s*[-–]?\s*H\w{1,2}nh\s+ph\w{1,3}c", re.I)
 _RULE = re.compile(r"[-_–—=]{3,}")
 _PARTY_MOTTO = re.compile(r"D\s*A\s*N\s*G\s+C\s*O\s*N\s*G\s+S\s*A\s*N\s+V\s*I\s*E\s*T\s+N\s*A\s*M", re.I)

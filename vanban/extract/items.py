@@ -123,7 +123,7 @@ def parse_targets(text: str, default_year: int | None) -> list[Target]:
     before_stops = [fold(w) for w in pats["non_target_before"]]
     year = find_year(text) or default_year
     out: list[Target] = []
-    for label, span, start, end in annotate(text, ("PERCENT", "RATE", "QUANTITY")):
+    for label, span, start, _end in annotate(text, ("PERCENT", "RATE", "QUANTITY")):
         raw = re.match(r"\d+(?:[.,]\d+)*", span).group()
         num_end = start + len(raw)
         pre = fold(text[max(0, start - 14):start]).lower().rstrip()
@@ -176,9 +176,11 @@ def heading_year(node: Node | None) -> int | None:
 
 
 # ----------------------------------------------------------------------------------- tasks
-_LABEL = re.compile(r"^(?:(?:don vi|co quan|to chuc)\s+)?(chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:thuc hien|hoan thanh))?)\s*:\s*",
+_LABEL = re.compile(r"^(?:(?:don vi|co quan|to chuc)\s+)?"
+                    r"(chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:thuc hien|hoan thanh))?)\s*:\s*",
                     re.I)
-_TIME_CLAUSE = re.compile(r"(?:^|[;.]\s+|^[-+]\s*)thoi gian(?:\s+[a-z]+){0,2}?\s*(?::\s*|\s+(?=(?:tu|vao|trong|den|truoc|sau|nam|quy|thang|hang|thuong)\b))")
+_TIME_CLAUSE = re.compile(r"(?:^|[;.]\s+|^[-+]\s*)thoi gian(?:\s+[a-z]+){0,2}?\s*"
+                          r"(?::\s*|\s+(?=(?:tu|vao|trong|den|truoc|sau|nam|quy|thang|hang|thuong)\b))")
 
 
 def leading_agencies(text: str) -> list[str]:
@@ -261,7 +263,8 @@ def _after_phoi_hop(text: str, start: int) -> list[str]:
 
 
 _LABEL_INSIDE = re.compile(
-    r"(?<=[.;])\s+(?=(?:(?:don vi|co quan)\s+)?(?:chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:thuc hien|hoan thanh))?)\s*:)",
+    r"(?<=[.;])\s+(?=(?:(?:don vi|co quan)\s+)?"
+    r"(?:chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:thuc hien|hoan thanh))?)\s*:)",
     re.I)
 
 
@@ -519,7 +522,8 @@ def _end_as_written(word: str) -> bool:
     return k not in {key(f) for f in forms} or word.lower() in forms or word.lower() == k
 
 
-_DEADLINE = re.compile(r"\b((?:chậm nhất )?(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)) "
+_DEADLINE = re.compile(r"\b((?:chậm nhất )?"
+                       r"(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)) "
                        r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}))")
 _PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?:\s+trở đi)?)\)\s*[.;]?\s*$")
 
@@ -598,7 +602,7 @@ def _intro_subject(text: str) -> list[str]:
     t = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", t)[-1]  # the sentence that introduces the list
     ends = load_patterns("headings")["subject_ends"]
     m = None
-    for m in re.finditer(r"\b(?:yêu cầu|đề nghị|giao)\s+", t):
+    for m in re.finditer(r"\b(?:yêu cầu|đề nghị|giao)\s+", t):  # noqa: B007 (the last match)
         pass
     if m is not None:
         words = t[m.end():].split()

@@ -73,7 +73,7 @@ def _sentence_case_heading(numeral: str, body: str) -> bool:
 
 def parse_marker(text: str) -> tuple[str | None, str | None, str | None, str]:
     """(marker, style, number, body) of a paragraph's leading list marker."""
-    for rx, style in ((_ROMAN, "roman"), (_ROMAN_DASH, "roman")):
+    for rx, _style in ((_ROMAN, "roman"), (_ROMAN_DASH, "roman")):
         m = rx.match(text)
         if m and (len(text) < 12 or is_caps(text[m.end():m.end() + 40], 0.6)
                   or _sentence_case_heading(m.group(1), text[m.end():].strip())):

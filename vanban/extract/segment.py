@@ -40,7 +40,8 @@ _BULLET = re.compile(rf"(?<!\S)([-–+•])\s+(?=[\"“(]?[{_UP}0-9])")
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
                          r"][a-zà-ỹđ]*),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
-_TABLE_HEADER = re.compile(r"(?<!\S)(?:STT|TT)\s+(?=.{0,200}(?:CHỦ TRÌ|Chủ trì|chủ trì).{0,80}(?:PHỐI HỢP|Phối hợp|phối hợp))")
+_TABLE_HEADER = re.compile(r"(?<!\S)(?:STT|TT)\s+"
+                           r"(?=.{0,200}(?:CHỦ TRÌ|Chủ trì|chủ trì).{0,80}(?:PHỐI HỢP|Phối hợp|phối hợp))")
 _NUMBER_LINE = re.compile(r"(?<!\S)Số\s*:\s*\S+")
 
 
@@ -254,7 +255,8 @@ def _segment_body(text: str) -> list[str]:
         if style == "roman":
             value = _roman(num)
             after = text[end:end + 40]
-            caps_after = bool(re.match(rf"[\"“(]?[{_UP}]{{2,}}", after)) or bool(_CAPS_WORD.fullmatch(after.split()[0]) if after.split() else False)
+            caps_after = bool(re.match(rf"[\"“(]?[{_UP}]{{2,}}", after)) or bool(
+                _CAPS_WORD.fullmatch(after.split()[0]) if after.split() else False)
             # the next numeral (a document may start at II.); a caps heading may skip one
             if value and (value == last_roman + 1 or (caps_after and last_roman <= value <= last_roman + 2)) \
                     and (caps_after or after_stop or heading_before):
@@ -267,7 +269,8 @@ def _segment_body(text: str) -> list[str]:
                 continue
             continues = _continues(open_numbers, parts)
             upper = bool(re.match(rf"[\"“(]?[{_UP}]", text[end:end + 2]))
-            if (after_stop or heading_before) and (upper or continues) and (continues or len(parts) == 1 or not open_numbers):
+            if (after_stop or heading_before) and (upper or continues) \
+                    and (continues or len(parts) == 1 or not open_numbers):
                 ok = True
             elif continues and upper:
                 ok = True
@@ -343,11 +346,13 @@ def _merge_fragments(lines: list[str]) -> list[str]:
     return out
 
 
-_MARKER_ONLY = re.compile(r"(?:[IVXL]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zđ]\)|[-–+•]|Điều\s+\d+\s*[.:]|[A-HĐ]\.|PHẦN\s+\S+)")
+_MARKER_ONLY = re.compile(r"(?:[IVXL]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zđ]\)|[-–+•]|Điều\s+\d+\s*[.:]"
+                          r"|[A-HĐ]\.|PHẦN\s+\S+)")
 
 
 def _starts_marked(text: str) -> bool:
-    return bool(re.match(rf"(?:[IVXL]{{1,5}}\.|\d{{1,2}}(?:\.\d{{1,2}})*[.)]?|[a-zđ]\)|[-–+•])\s", text.strip() + " ")) \
+    return bool(re.match(r"(?:[IVXL]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zđ]\)|[-–+•])\s",
+                         text.strip() + " ")) \
         and text.rstrip()[-1:] not in ".;:!?"
 
 

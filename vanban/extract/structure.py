@@ -292,7 +292,8 @@ def _assign(node: Node, role: str, scope: str | None, pats: dict) -> None:
         node.role = role = "objectives"
         scope = "general" if any(_prefix(k, g) for g in pats["general_objective"]) else None
     node.scope = scope
-    if role == "objectives" and node.style in ("roman", "part") or (role == "objectives" and node.parent and node.parent.style == "root"):
+    if role == "objectives" and node.style in ("roman", "part") \
+            or (role == "objectives" and node.parent and node.parent.style == "root"):
         # groups that name neither goals nor targets ("2. Tháng hành động") hold no objectives
         heads = [c for c in node.children if c.style.startswith("arabic")]
         if any("muc tieu" in key(c.body) or "chi tieu" in key(c.body) for c in heads):

@@ -21,7 +21,8 @@ _GROUP = re.compile(r"(?:^|\s)([IVX]{1,5})[\]|)]?\s+(?=[A-ZĐÀ-Ỹ]{2,}\s)")
 _ROW = re.compile(r"(?:^|(?<=[\s.]))(\d{1,2})\s+(?=[A-ZĐÀ-Ỹ][a-zà-ỹđ]|[A-ZĐÀ-Ỹ]{2,4}\s+[a-zà-ỹđ])")
 _TIME = re.compile(r"\s((?:Thường xuyên|Hằng năm|Hàng năm|Định kỳ|Quý\s+[IV]+(?:/|\s+năm\s+)?\d{0,4}|"
                    r"(?:Năm\s+)?\d{4}(?:\s*[-–]\s*\d{4})?)(?:\s*;\s*[^;]{1,30})?)\s*$")
-_PRIMARY = {"sở", "ủy", "uỷ", "ubnd", "ban", "liên", "hiệp", "viện", "doanh", "công", "bộ", "trung", "các", "hội", "trường"}
+_PRIMARY = {"sở", "ủy", "uỷ", "ubnd", "ban", "liên", "hiệp", "viện", "doanh", "công", "bộ", "trung", "các", "hội",
+            "trường"}
 
 
 def _split_lead(rest: str, known: list[str]) -> tuple[str, str]:
@@ -473,7 +474,6 @@ def _layout_table(lines: list[str], i: int) -> tuple[list[str], int] | None:
     roles = column_roles([g[2] for g in head])
     if not _is_task_header(roles):
         return None
-    first_start = head[0][0]
 
     def laid_out(line: str) -> bool:
         g = _groups(line)

@@ -1,6 +1,6 @@
 """Ruled tables rendered for tests and measurements (vanban.ocr.tables, vanban.extract.table).
 
-Like :mod:`vanban.synth`, it needs Debian's ``fonts-liberation2`` for the Vietnamese letters.
+Like :mod:`tests.support.synth`, it needs Debian's ``fonts-liberation2`` for the Vietnamese letters.
 """
 
 from __future__ import annotations

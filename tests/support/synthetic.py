@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import random
 
-from ..model import Objective, PlanRecord, Reference, Section, Target, Task
+from vanban.model import Objective, PlanRecord, Reference, Section, Target, Task
 
 PROVINCES = ["Nghệ An", "Đồng Tháp", "Cần Thơ", "Hà Tĩnh", "Quảng Ninh", "Đắk Lắk", "Lâm Đồng",
              "Thái Nguyên", "Bình Định", "Hải Phòng"]
@@ -95,3 +95,45 @@ def synthetic_text(record: dict) -> str:
     lines += [f"{t['path']}. {t['text']}" for t in record["tasks"]]
     lines += record["implementation"]
     return "\n".join(lines)
+
+
+def add_synthetic_records(store, numbers) -> None:
+    """Add the synthetic records ``numbers`` to an open :class:`vanban.corpus.Store`, each with
+    its text and a content hash made from its number."""
+    for i in numbers:
+        rec = synthetic_record(i)
+        store.add(rec, text=synthetic_text(rec), sha256=f"{i:064x}")
+
+
+def synthetic_store(path, numbers):
+    """A corpus database at ``path`` holding the synthetic records ``numbers``; returns ``path``."""
+    from vanban.corpus import Store
+    with Store(path) as store:
+        add_synthetic_records(store, numbers)
+    return path
+
+
+def _write_records(db: str, numbers, queue) -> None:
+    """One writer process: add the records ``numbers`` to ``db``, then put "ok" (or the error)
+    on ``queue``."""
+    from vanban.corpus import Store
+    try:
+        with Store(db, timeout=30) as store:
+            add_synthetic_records(store, numbers)
+        queue.put("ok")
+    except Exception as err:  # reported to the test, which fails on it
+        queue.put(f"{type(err).__name__}: {err}")
+
+
+def concurrent_writers(db, parts, timeout: float = 180) -> list[str]:
+    """Start one forked process per entry of ``parts`` at once, each adding those synthetic
+    records to ``db``; wait for them and return what each reported ("ok" or its error), sorted."""
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_write_records, args=(str(db), numbers, queue)) for numbers in parts]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout)
+    return sorted(queue.get(timeout=60) for _ in procs)
