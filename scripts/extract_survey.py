@@ -15,11 +15,12 @@ import sys
 import time
 from pathlib import Path
 
+from vanban import settings
 from vanban.extract import extract_record
 from vanban.normalize.training import DEFAULT_CORPUS, read_documents
 from vanban.text import fold_diacritics as fold
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SHARED = settings.shared_dir()
 DEV = {os.path.basename(p)[:-4] for p in glob.glob(str(SHARED / "dev" / "plans" / "*.txt"))}
 
 def kind_of(text):

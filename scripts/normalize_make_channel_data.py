@@ -5,7 +5,7 @@ These pairs teach the legacy-OCR channel model (vanban/normalize/channel.py) how
 English-model OCR mangles Vietnamese letters. Only the training corpus is rendered, without
 the corpus's copies of the dev documents. Deterministic for a given seed.
 
-    nice -n 10 python scripts/normalize_make_channel_data.py --pages 40 --out /work/cache/channel
+    nice -n 10 python scripts/normalize_make_channel_data.py --pages 40 --out "$VANBAN_CACHE/channel"
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from vanban import settings  # noqa: E402
 from vanban.normalize.training import DEFAULT_CORPUS, dev_document_ids, read_documents  # noqa: E402
 
 
@@ -77,7 +78,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--pages", type=int, default=40)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--out", type=Path, default=Path("/work/cache/channel"))
+    ap.add_argument("--out", type=Path, default=settings.cache_dir("channel"))
     args = ap.parse_args()
     paras = sample_paragraphs(args.corpus, args.pages * 60, args.seed)
     make_pages(paras, args.pages, args.seed, args.out)

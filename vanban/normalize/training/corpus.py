@@ -9,9 +9,12 @@ import lzma
 from pathlib import Path
 from typing import Iterator
 
+from ... import settings
+
 #: The training corpus, ``{"id", "source", "title", "text"}`` per line, in the shared data
-#: folder beside the repository (``../shared`` seen from a checkout).
-DEFAULT_CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "train_corpus.jsonl.xz"
+#: folder (:func:`vanban.settings.corpus_path`: ``$VANBAN_SHARED``, else ``../shared`` seen
+#: from a checkout), read when this module is first imported.
+DEFAULT_CORPUS = settings.corpus_path()
 #: General-language training text beside the corpus: one paragraph per line, articles one
 #: after another.
 GENERAL_TEXT_NAME = Path("general") / "viwiki.txt.xz"
