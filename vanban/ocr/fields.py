@@ -24,7 +24,7 @@ _NGAY = re.compile(r"^ng[aà]y", re.I)
 _THANG = re.compile(r"^th[aá]ng$", re.I)
 _YEAR_SEGMENT = re.compile(r"/\s*(19|20)\d\d\s*$")
 _CODE_START = re.compile(r"/+\s*(?=[A-ZĐ])")
-_DIGITS = "-c tessedit_char_whitelist=0123456789"
+_DIGITS = {"tessedit_char_whitelist": "0123456789"}
 #: A field reading is kept from this confidence up.
 FIELD_CONF = 88.0
 MISSING = "…"
@@ -53,7 +53,7 @@ def _read_digits(ink: np.ndarray, box: tuple[int, int, int, int], dpi: float, la
     crop = np.ascontiguousarray(ink[y0:y1, x0:x1])
     readings = []
     for psm in (7, 8):
-        words = engine.recognize(crop, dpi, lang, psm=psm, config=_DIGITS)
+        words = engine.recognize(crop, dpi, lang, psm=psm, variables=_DIGITS)
         text = "".join(w.text for w in words)
         if not words or not text.isdigit():
             return None
