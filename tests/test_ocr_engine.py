@@ -165,3 +165,19 @@ def test_tsv_read_as_pytesseract_reads_it():
         ("Sở", (10, 20, 40, 32), 96.0, (1, 1, 1)), ("ngành,", (10, 60, 50, 72), 88.0, (2, 1, 3))]
     assert words_from_tsv(tsv.split("\n", 1)[1]) == words  # GetTSVText: no header line
     assert words_from_tsv("") == []
+
+
+def test_cli_engine_option(tmp_path, page):
+    from click.testing import CliRunner
+
+    from vanban.cli import main
+    path = tmp_path / "page.png"
+    Image.fromarray(page).save(path, dpi=(DPI, DPI))
+    texts = {}
+    for name in ENGINES:
+        result = CliRunner().invoke(main, ["ocr", str(path), "--engine", name, "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+        texts[name] = result.output
+    assert texts["tesserocr"] == texts["pytesseract"] and "Quảng Ngãi" in texts["tesserocr"]
+    bad = CliRunner().invoke(main, ["ocr", str(path), "--engine", "ocropus"])
+    assert bad.exit_code == 2
