@@ -207,18 +207,22 @@ class PytesseractEngine(OcrEngine):
     def __init__(self) -> None:
         import pytesseract
         self._pt = pytesseract
+        self._version: str | None = None
+        self._languages: set[str] | None = None
 
-    @functools.lru_cache(maxsize=1)
     def version(self) -> str:
-        try:
-            return str(self._pt.get_tesseract_version())
-        except self._pt.TesseractNotFoundError:
-            raise MissingDependencyError("tesseract is not installed (apt install tesseract-ocr "
-                                         "tesseract-ocr-vie)") from None
+        if self._version is None:
+            try:
+                self._version = str(self._pt.get_tesseract_version())
+            except self._pt.TesseractNotFoundError:
+                raise MissingDependencyError("tesseract is not installed (apt install tesseract-ocr "
+                                             "tesseract-ocr-vie)") from None
+        return self._version
 
-    @functools.lru_cache(maxsize=1)
     def languages(self) -> set[str]:
-        return set(self._pt.get_languages(config=""))
+        if self._languages is None:
+            self._languages = set(self._pt.get_languages(config=""))
+        return self._languages
 
     def _tsv(self, gray: np.ndarray, dpi: int, lang: str, psm: int,
              variables: dict[str, str]) -> str:
@@ -295,6 +299,7 @@ class TesserocrEngine(OcrEngine):
         self._lock = threading.Lock()
         self._idle: dict[str, list] = {}
         self._path = tessdata_dir() or tesserocr.get_languages()[0]
+        self._languages: set[str] | None = None
         os.register_at_fork(after_in_child=self._forget)
 
     def _forget(self) -> None:
@@ -304,9 +309,10 @@ class TesserocrEngine(OcrEngine):
     def version(self) -> str:
         return self._tr.PyTessBaseAPI.Version().split("-")[0]
 
-    @functools.lru_cache(maxsize=1)
     def languages(self) -> set[str]:
-        return set(self._tr.get_languages(self._path)[1])
+        if self._languages is None:
+            self._languages = set(self._tr.get_languages(self._path)[1])
+        return self._languages
 
     def preload(self, lang: str = "vie") -> None:
         self.check_language(lang)

@@ -6,7 +6,8 @@ filled by hand or with a numbering stamp, often in blue or red ink. Tesseract re
 and one word (psm 8), on the page's ink image (darkest channel, so coloured pen ink is as dark
 as toner). A confident all-digit reading replaces the field; otherwise the field becomes "…"
 (the digits are missing: the rest of the number and the date stay) and ``Page.preprocessing
-["fields"]`` says so (a gap without ink, in a draft, stays as printed: status "blank"), so that later stages can flag it instead of carrying junk.
+["fields"]`` says so (a gap without ink, in a draft, stays as printed: status "blank"), so that
+later stages can flag it instead of carrying junk.
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
                     found["number"] = {"status": "printed", "text": written}
                     continue
 
-                def x_at(i: int) -> int:
+                def x_at(i: int, starts=starts, words=words) -> int:
                     k = max(j for j, st in enumerate(starts) if st <= i)
                     return _prefix_end(words[k], i - starts[k])
 
