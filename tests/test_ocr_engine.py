@@ -181,3 +181,16 @@ def test_cli_engine_option(tmp_path, page):
     assert texts["tesserocr"] == texts["pytesseract"] and "Quảng Ngãi" in texts["tesserocr"]
     bad = CliRunner().invoke(main, ["ocr", str(path), "--engine", "ocropus"])
     assert bad.exit_code == 2
+
+
+def _read_in_worker(gray: np.ndarray) -> list:
+    return get_engine("tesserocr").recognize(gray, DPI)
+
+
+def test_forked_worker_loads_its_own_model(page):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    tess = get_engine("tesserocr")
+    tess.preload()  # loaded in the parent before the fork, as pipeline.preload() does
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        assert pool.submit(_read_in_worker, page).result() == tess.recognize(page, DPI)

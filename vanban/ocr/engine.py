@@ -373,6 +373,14 @@ _engines: dict[str, OcrEngine] = {}
 _engines_lock = threading.Lock()
 
 
+def _new_engines_lock() -> None:
+    global _engines_lock
+    _engines_lock = threading.Lock()  # a fork taken while another thread held it
+
+
+os.register_at_fork(after_in_child=_new_engines_lock)
+
+
 def get_engine(name: str | None = None) -> OcrEngine:
     """The engine called ``name`` (one of :data:`ENGINES`; None: :data:`DEFAULT_ENGINE`), made
     once per process. Raises MissingDependencyError when its library is not installed."""
