@@ -75,7 +75,7 @@ def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
     info: dict = {"steps": []}
     arr = np.asarray(img)
     gray = preprocess.to_gray(arr)
-    ink = np.ascontiguousarray(arr.min(axis=2)) if arr.ndim == 3 else gray
+    ink = preprocess.darkest_channel(arr) if arr.ndim == 3 else gray
     eff_dpi = dpi or 300.0
     no_colour = None  # the page with coloured ink whitened, for the skew search
     seals: list = []  # boxes of seals (round coloured ink)
