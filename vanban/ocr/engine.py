@@ -298,7 +298,11 @@ class TesserocrEngine(OcrEngine):
         self._tr = tesserocr
         self._lock = threading.Lock()
         self._idle: dict[str, list] = {}
-        self._path = tessdata_dir() or tesserocr.get_languages()[0]
+        # libtesseract's own tessdata when it holds models (tesserocr built against the system's
+        # libtesseract), else where the `tesseract` program keeps them
+        default_path, found = tesserocr.get_languages()
+        self._path = (os.environ.get("TESSDATA_PREFIX") or (default_path if found else None)
+                      or tessdata_dir() or default_path)
         self._languages: set[str] | None = None
         os.register_at_fork(after_in_child=self._forget)
 
