@@ -427,13 +427,3 @@ def detect_orientation(gray: np.ndarray, dpi: float) -> tuple[int, float] | None
     """Tesseract OSD with the active engine: (clockwise rotation that makes the page upright,
     confidence), or None."""
     return active().detect_orientation(gray, dpi)
-
-
-def tesseract_version() -> str:
-    """The version of the Tesseract the active engine runs."""
-    return active().version()
-
-
-def check_language(lang: str) -> None:
-    """Raise MissingDependencyError unless the active engine can read every language of ``lang``."""
-    active().check_language(lang)
