@@ -13,7 +13,10 @@ need_apt=0
 for bin in tesseract pdftoppm qpdf gs chromium chromedriver; do command -v "$bin" >/dev/null || need_apt=1; done
 # fonts-liberation2: the 2.x Liberation fonts, which (unlike 1.x) have the Vietnamese letters
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need_apt=1
+# building tesserocr: libtesseract's and leptonica's headers, a C++ compiler, Python's headers
 pkg-config --exists tesseract lept 2>/dev/null && command -v g++ >/dev/null || need_apt=1
+"${PYTHON:-python3}" -c 'import os, sys, sysconfig
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' || need_apt=1
 [ -d /usr/share/tesseract-ocr/5/tessdata ] && ls /usr/share/tesseract-ocr/5/tessdata/vie.traineddata >/dev/null 2>&1 || need_apt=1
 if [ "$need_apt" = 1 ]; then
   apt-get update -qq
