@@ -1,23 +1,33 @@
 #!/usr/bin/env python3
 """Speed of `vanban ocr` against the raw `tesseract` CLI, measured in the same run.
 
-Runs on the dev scan pages (../shared/dev/scans/*/page-*.jpg), each measurement as a separate
-process, timed by wall clock:
+Runs on the dev scan pages (dev/scans/*/page-*.jpg under ../shared), each measurement as a
+separate process, timed by wall clock:
 
-- raw:       `tesseract PAGE stdout -l vie --psm 3` once per page, one after another,
-             OMP_THREAD_LIMIT=1 (the same engine settings vanban uses)
-- vanban-j1: `vanban ocr PAGES... --jobs 1` (all preprocessing on, JSON output)
-- vanban-j2: `vanban ocr PAGES... --jobs 2`
+- raw:        `tesseract PAGE stdout -l vie --psm 3` once per page, one after another,
+              OMP_THREAD_LIMIT=1 (the same engine settings vanban uses)
+- vanban-j1:  `vanban ocr PAGES... --jobs 1` (all preprocessing on, JSON output; the default
+              engine, tesserocr: Tesseract loaded once per worker)
+- vanban-j2:  `vanban ocr PAGES... --jobs 2`
+- vanban-j1-pytesseract: `vanban ocr PAGES... --jobs 1 --engine pytesseract` (one `tesseract`
+              process per Tesseract call: the engine before issue 15), to show what keeping
+              Tesseract loaded buys
 
-Targets (issue 2): vanban-j1 / raw <= 1.05; vanban-j1 / vanban-j2 >= 1.8 (on a machine with at
+Targets (issue 15): vanban-j1 / raw <= 0.85; vanban-j1 / vanban-j2 >= 1.8 (on a machine with at
 least 2 free cores). Peak RSS is the largest resident set of the vanban process tree.
-Each measurement is repeated (--repeat) and the fastest run kept.
+
+The contenders run interleaved (raw, j1, j2, ... then again), ``--repeat`` times, so that a
+change of load on a shared machine hits every contender. Reported: each contender's fastest
+run, the ratios of those, and the ratios within each round (same minute of the same run) with
+their median, which a busy machine disturbs least. Per page: raw `tesseract` seconds next to
+vanban's own seconds for the page (``preprocessing.seconds`` of the JSON output: reading,
+preprocessing, every Tesseract call, layout) of the fastest vanban-j1 run.
 
 - vanban-base (with --baseline DIR): `vanban ocr PAGES... --jobs 1` run from an older source
-             tree (``git archive REV vanban | tar -x -C DIR``), interleaved with the others:
-             what the steps added since REV cost (target of issue 12: <= 1.15)
+             tree (``git archive REV vanban | tar -x -C DIR``), interleaved with the others.
 
-Usage: python bench/ocr_bench.py [--pages N] [--repeat 1] [--scans DIR] [--json OUT] [--baseline DIR]
+Usage: python bench/ocr_bench.py [--pages N] [--repeat 1] [--scans DIR] [--json OUT]
+       [--baseline DIR] [--no-pytesseract]
 Skips (exit 0, with a message) when the scans are absent.
 """
 
@@ -28,13 +38,20 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SCANS = ROOT.parent / "shared" / "dev" / "scans"
+
+
+def default_scans() -> Path:
+    """dev/scans of the shared data: ``$VANBAN_SHARED``, else ``../shared`` beside the repository."""
+    shared = os.environ.get("VANBAN_SHARED")
+    return (Path(shared) if shared else ROOT.parent / "shared") / "dev" / "scans"
 
 
 def timed(cmd: list[str], env: dict) -> tuple[float, int]:
@@ -50,18 +67,28 @@ def timed(cmd: list[str], env: dict) -> tuple[float, int]:
     return wall, usage.ru_maxrss // 1024
 
 
+def page_seconds(json_path: Path) -> list[float]:
+    """vanban's own seconds per page, from its JSON output (documents in input order)."""
+    docs = json.loads(json_path.read_text(encoding="utf-8"))
+    docs = docs if isinstance(docs, list) else [docs]
+    return [p.get("preprocessing", {}).get("seconds", 0.0) for d in docs for p in d["pages"]]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scans", type=Path, default=DEFAULT_SCANS)
+    ap.add_argument("--scans", type=Path, default=None)
     ap.add_argument("--pages", type=int, default=0, help="use only the first N pages (0: all)")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--json", type=Path, help="also write the results here")
     ap.add_argument("--baseline", type=Path, help="a source tree holding an older vanban/ package")
+    ap.add_argument("--no-pytesseract", action="store_true",
+                    help="skip the vanban --engine pytesseract run")
     args = ap.parse_args()
 
-    pages = sorted(args.scans.glob("*/page-*.jpg")) if args.scans.is_dir() else []
+    scans = args.scans or default_scans()
+    pages = sorted(scans.glob("*/page-*.jpg")) if scans.is_dir() else []
     if not pages:
-        print(f"ocr_bench: no dev scans under {args.scans}; skipped")
+        print(f"ocr_bench: no dev scans under {scans}; skipped")
         return 0
     if args.pages:
         pages = pages[:args.pages]
@@ -71,50 +98,109 @@ def main() -> int:
         print("ocr_bench: tesseract or vanban not found; skipped")
         return 0
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    work = Path(tempfile.mkdtemp(prefix="vanban-ocr-bench-"))
+    raw_pages: dict[str, list[float]] = {}
+    vanban_pages: dict[str, list[float]] = {}
 
-    def raw() -> tuple[float, int]:
-        total, peak = 0.0, 0
+    def raw(round_no: int) -> tuple[float, int]:
+        total, peak, per_page = 0.0, 0, []
         for page in pages:
             wall, rss = timed([tesseract, str(page), "stdout", "-l", "vie", "--psm", "3"], env)
             total += wall
+            per_page.append(wall)
             peak = max(peak, rss)
+        raw_pages[f"round {round_no}"] = per_page
         return total, peak
 
-    def run_vanban(jobs: int):
-        return lambda: timed([vanban, "ocr", *map(str, pages), "--jobs", str(jobs),
-                              "--format", "json"], env)
+    def run_vanban(jobs: int, *extra: str, name: str = ""):
+        def run(round_no: int) -> tuple[float, int]:
+            out = work / f"{name or jobs}-{round_no}.json"
+            found = timed([vanban, "ocr", *map(str, pages), "--jobs", str(jobs), "--format", "json",
+                           "-o", str(out), *extra], env)
+            vanban_pages[f"{name} round {round_no}"] = page_seconds(out)
+            return found
+        return run
 
-    runs = {"raw tesseract": raw, "vanban --jobs 1": run_vanban(1), "vanban --jobs 2": run_vanban(2)}
+    runs = {"raw tesseract": raw,
+            "vanban --jobs 1": run_vanban(1, name="j1"),
+            "vanban --jobs 2": run_vanban(2, name="j2")}
+    if not args.no_pytesseract:
+        runs["vanban --jobs 1 --engine pytesseract"] = run_vanban(1, "--engine", "pytesseract",
+                                                                  name="j1-pytesseract")
     if args.baseline:
         base_env = {**env, "PYTHONPATH": str(args.baseline.resolve())}
-        runs["baseline vanban --jobs 1"] = lambda: timed(
+        runs["baseline vanban --jobs 1"] = lambda _round: timed(
             [sys.executable, "-m", "vanban.cli", "ocr", *map(str, pages), "--jobs", "1",
              "--format", "json"], base_env)
+    load_before = os.getloadavg()[0]
+    rounds: list[dict[str, float]] = []
     results: dict[str, dict] = {}
-    for _ in range(max(1, args.repeat)):
+    for round_no in range(max(1, args.repeat)):
+        this_round: dict[str, float] = {}
         for name, fn in runs.items():  # interleaved, so a load change hits every contender
-            wall, rss = fn()
+            wall, rss = fn(round_no)
+            this_round[name] = wall
             best = results.get(name)
             if best is None or wall < best["seconds"]:
-                results[name] = {"seconds": round(wall, 2), "peak_rss_mib": rss}
-    raw_s = results["raw tesseract"]["seconds"]
-    j1, j2 = results["vanban --jobs 1"]["seconds"], results["vanban --jobs 2"]["seconds"]
+                results[name] = {"seconds": round(wall, 2), "peak_rss_mib": rss, "round": round_no}
+        rounds.append(this_round)
+    shutil.rmtree(work, ignore_errors=True)
+
+    def ratio(a: str, b: str, by_round: bool = False):
+        if by_round:
+            return [round(r[a] / r[b], 3) for r in rounds]
+        return round(results[a]["seconds"] / results[b]["seconds"], 3)
+
+    j1, j2, raw_name = "vanban --jobs 1", "vanban --jobs 2", "raw tesseract"
     summary = {
         "pages": len(pages), "cpus": len(os.sched_getaffinity(0)),
-        "load_avg_1m": round(os.getloadavg()[0], 2), "results": results,
-        "ratio_vanban_j1_vs_raw": round(j1 / raw_s, 3), "speedup_j2_vs_j1": round(j1 / j2, 3),
-        "targets": {"ratio_vanban_j1_vs_raw": "<= 1.05", "speedup_j2_vs_j1": ">= 1.8"},
+        "load_avg_1m": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
+        "results": results, "rounds": rounds,
+        "ratio_vanban_j1_vs_raw": ratio(j1, raw_name),
+        "ratio_vanban_j1_vs_raw_by_round": ratio(j1, raw_name, True),
+        "speedup_j2_vs_j1": round(1 / ratio(j2, j1), 3),
+        "speedup_j2_vs_j1_by_round": [round(1 / r, 3) for r in ratio(j2, j1, True)],
+        "targets": {"ratio_vanban_j1_vs_raw": "<= 0.85", "speedup_j2_vs_j1": ">= 1.8"},
     }
-    print(f"### ocr bench: {len(pages)} dev scan pages, {summary['cpus']} CPUs, "
-          f"load {summary['load_avg_1m']}\n")
-    print("| run | wall s | s/page | peak RSS MiB |\n|---|---|---|---|")
+    pt = "vanban --jobs 1 --engine pytesseract"
+    if pt in results:
+        summary["ratio_vanban_j1_vs_j1_pytesseract"] = ratio(j1, pt)
+        summary["ratio_vanban_j1_vs_j1_pytesseract_by_round"] = ratio(j1, pt, True)
+    best_j1 = results[j1]["round"]
+    summary["per_page"] = [
+        {"page": f"{p.parent.name}/{p.name}", "raw_s": round(r, 2), "vanban_j1_s": round(v, 2)}
+        for p, r, v in zip(pages, raw_pages[f"round {best_j1}"], vanban_pages[f"j1 round {best_j1}"])]
+
+    print(f"### ocr bench: {len(pages)} dev scan pages, {summary['cpus']} CPUs, load "
+          f"{summary['load_avg_1m']['before']} -> {summary['load_avg_1m']['after']}, "
+          f"{len(rounds)} round(s)\n")
+    print("| run | wall s (fastest) | s/page | peak RSS MiB | every round s |\n|---|---|---|---|---|")
     for name, r in results.items():
-        print(f"| {name} | {r['seconds']:.2f} | {r['seconds'] / len(pages):.2f} | {r['peak_rss_mib']} |")
-    print(f"\nvanban --jobs 1 / raw tesseract = {summary['ratio_vanban_j1_vs_raw']:.3f} (target <= 1.05)")
-    print(f"speed-up --jobs 2 vs --jobs 1 = {summary['speedup_j2_vs_j1']:.2f}x (target >= 1.8)")
+        every = ", ".join(f"{x[name]:.1f}" for x in rounds)
+        print(f"| {name} | {r['seconds']:.2f} | {r['seconds'] / len(pages):.2f} | "
+              f"{r['peak_rss_mib']} | {every} |")
+
+    def show(label: str, best: float, by_round: list[float], target: str) -> None:
+        print(f"{label} = {best:.3f} fastest runs; by round {by_round}, "
+              f"median {statistics.median(by_round):.3f} (target {target})")
+
+    print()
+    show("vanban --jobs 1 / raw tesseract", summary["ratio_vanban_j1_vs_raw"],
+         summary["ratio_vanban_j1_vs_raw_by_round"], "<= 0.85")
+    show("speed-up --jobs 2 vs --jobs 1", summary["speedup_j2_vs_j1"],
+         summary["speedup_j2_vs_j1_by_round"], ">= 1.8")
+    if pt in results:
+        show("vanban --jobs 1 / vanban --jobs 1 --engine pytesseract",
+             summary["ratio_vanban_j1_vs_j1_pytesseract"],
+             summary["ratio_vanban_j1_vs_j1_pytesseract_by_round"], "< 1: the loaded engine is faster")
     if args.baseline:
-        summary["ratio_vanban_j1_vs_baseline"] = round(j1 / results["baseline vanban --jobs 1"]["seconds"], 3)
+        summary["ratio_vanban_j1_vs_baseline"] = ratio(j1, "baseline vanban --jobs 1")
         print(f"vanban --jobs 1 / baseline vanban --jobs 1 = {summary['ratio_vanban_j1_vs_baseline']:.3f}")
+    print(f"\nper page (round {best_j1}): raw `tesseract` s vs vanban's own s for the page\n")
+    print("| page | raw s | vanban j1 s | ratio |\n|---|---|---|---|")
+    for row in summary["per_page"]:
+        print(f"| {row['page']} | {row['raw_s']:.2f} | {row['vanban_j1_s']:.2f} | "
+              f"{row['vanban_j1_s'] / row['raw_s']:.2f} |")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=1))

@@ -227,9 +227,12 @@ def evaluate() -> None:
 @click.option("--no-upscale", is_flag=True, help="Do not enlarge low-resolution (< 200 dpi) pages.")
 @click.option("--force-ocr", is_flag=True, help="OCR PDF pages even when their text layer looks real.")
 @click.option("--lang", "-l", default="vie", show_default=True, help="Tesseract language(s).")
+@click.option("--engine", type=click.Choice(["tesserocr", "pytesseract"]), default="tesserocr",
+              show_default=True, help="How Tesseract runs: kept loaded (tesserocr) or one "
+              "`tesseract` process per call (pytesseract). Same text.")
 @_PROGRESS_OPTION
 def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, no_upscale,
-            force_ocr, lang, progress):
+            force_ocr, lang, engine, progress):
     """OCR scans (PDF, TIFF, PNG, JPEG, or folders of them) into Vietnamese text.
 
     Inputs that cannot be read (corrupt, encrypted, empty, mistyped, too large) are reported on
@@ -240,7 +243,7 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
     from .ocr import OcrOptions, ocr_inputs, render_documents
     options = OcrOptions(jobs=jobs or _default_jobs(), seal_removal=not no_seal_removal,
                          deskew=not no_deskew, orientation=not no_orientation,
-                         upscale=not no_upscale, force_ocr=force_ocr, lang=lang)
+                         upscale=not no_upscale, force_ocr=force_ocr, lang=lang, engine=engine)
     bar = _PageProgress(progress, "vanban ocr")
     try:
         docs, errors = ocr_inputs(inputs, options, progress=bar)

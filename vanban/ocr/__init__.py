@@ -11,15 +11,17 @@ Contract used by the rest of vanban (owned by this folder):
 
 Per page: load (PDF pages rendered with pypdfium2 at their scan resolution; a PDF text layer is
 used instead when it reads as real Vietnamese) -> preprocessing steps (:mod:`.preprocess`) ->
-Tesseract (:mod:`.engine`) -> layout and reading order (:mod:`.layout`). Pages of all inputs run
-in parallel on ``jobs`` threads, each driving one single-threaded Tesseract process.
+Tesseract (:mod:`.engine`, through the :class:`~.engine.OcrEngine` that ``OcrOptions.engine``
+names) -> layout and reading order (:mod:`.layout`). Pages of all inputs run in parallel on
+``jobs`` threads, each driving one single-threaded Tesseract. ``preload(options)`` loads the
+engine's model before the first page.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -28,12 +30,15 @@ import numpy as np
 from PIL import Image
 
 from ..errors import InputFileError, VanbanError
+from ..executors import make_executor
 from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
 from . import closing, decide, engine, fields, layout, preprocess, stamps, tables
+from .engine import DEFAULT_ENGINE, ENGINES
 from .formats import FORMATS, render_documents
 from .inputs import RULING_DPI, PageSource, expand_inputs, open_input
 
-__all__ = ["OcrOptions", "ocr_file", "ocr_inputs", "ocr_image", "render_documents", "FORMATS"]
+__all__ = ["OcrOptions", "ocr_file", "ocr_inputs", "ocr_image", "render_documents", "FORMATS",
+           "ENGINES", "preload"]
 
 
 @dataclass
@@ -51,6 +56,16 @@ class OcrOptions:
     tables: bool = True           # read ruled tables cell by cell (vanban.ocr.tables)
     #: A page whose mean word confidence is below this is checked for orientation.
     orientation_conf: float = 60.0
+    #: How Tesseract is run (one of :data:`ENGINES`): "tesserocr" keeps it loaded in this
+    #: process, "pytesseract" starts the ``tesseract`` program per call. Same words either way.
+    engine: str = DEFAULT_ENGINE
+
+
+def preload(options: OcrOptions | None = None) -> None:
+    """Load the OCR engine and its language model now (a worker calls this before its first
+    page); raises MissingDependencyError when Tesseract, the language or the engine is missing."""
+    options = options or OcrOptions()
+    engine.get_engine(options.engine).preload(options.lang)
 
 
 def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
@@ -60,7 +75,7 @@ def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
     info: dict = {"steps": []}
     arr = np.asarray(img)
     gray = preprocess.to_gray(arr)
-    ink = np.ascontiguousarray(arr.min(axis=2)) if arr.ndim == 3 else gray
+    ink = preprocess.darkest_channel(arr) if arr.ndim == 3 else gray
     eff_dpi = dpi or 300.0
     no_colour = None  # the page with coloured ink whitened, for the skew search
     seals: list = []  # boxes of seals (round coloured ink)
@@ -177,7 +192,7 @@ def _reread_page_number(words: list[engine.RawWord], gray: np.ndarray, dpi: floa
             for pad, psm in ((8, 7), (8, 10), (4, 7)):
                 crop = np.ascontiguousarray(gray[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad])
                 again = engine.recognize(crop, dpi, options.lang, psm=psm,
-                                         config="-c tessedit_char_whitelist=0123456789")
+                                         variables={"tessedit_char_whitelist": "0123456789"})
                 if len(again) == 1 and again[0].text.isdigit() and again[0].conf >= 50:
                     word = engine.RawWord(again[0].text, word.bbox, again[0].conf, word.key)
                     break
@@ -224,6 +239,12 @@ def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int =
     turned page, whose size ``Page.width``/``height`` give.
     """
     options = options or OcrOptions()
+    with engine.use(options.engine):
+        return _read_page(img, options, number, dpi)
+
+
+def _read_page(img: Image.Image, options: OcrOptions, number: int, dpi: float | None) -> Page:
+    """:func:`ocr_image` with its engine active."""
     if dpi is None:
         tag = img.info.get("dpi")
         dpi = float(tag[0]) if tag and float(tag[0]) >= 100 else None
@@ -351,7 +372,8 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None,
     from a worker thread when ``jobs`` > 1).
     """
     options = options or OcrOptions()
-    engine.check_language(options.lang)
+    ocr_engine = engine.get_engine(options.engine)
+    ocr_engine.check_language(options.lang)
     errors: list[VanbanError] = []
     jobs: list[_Job] = []
     files: list[Path] = []
@@ -372,36 +394,31 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None,
         if progress is not None:
             progress(total_pages)
 
-    workers = max(1, options.jobs)
-    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    # Pages run on threads: Tesseract (tesserocr releases the GIL) and OpenCV work in parallel.
+    executor = make_executor("thread", max(1, options.jobs))
     in_flight: deque[Future] = deque()
     try:
         for job in jobs:
             for source in job.sources:
                 if job.error:
                     break
-                if pool is None:
-                    try:
-                        job.pages[source.number] = _run_page(source, options, None, job.path)
-                    except Exception as err:  # a Tesseract failure on one page: report, go on
-                        job.error = _page_error(err, source.number, job.path)
-                    page_done()
-                    continue
                 # PDF pages render here (pdfium is not thread-safe); images decode in the worker.
                 image = None
-                if source.load is not None and source.load_on_main_thread:
+                if executor.workers > 1 and source.load is not None and source.load_on_main_thread:
                     try:
                         image = source.load()
                     except Exception as err:
                         job.error = InputFileError(f"page {source.number}: cannot render: {err}",
                                                    str(job.path))
                         break
-                while len(in_flight) >= 2 * workers:  # bound memory: a few pages ahead
+                while len(in_flight) >= 2 * executor.workers:  # bound memory: a few pages ahead
                     in_flight.popleft().exception()  # waits; errors are collected below
-                fut = pool.submit(_run_page, source, options, image, job.path)
+                fut = executor.submit(_run_page, source, options, image, job.path)
                 fut.add_done_callback(page_done)
                 job.pages[source.number] = fut
                 in_flight.append(fut)
+                if fut.done() and fut.exception() is not None:  # serial: stop at the failed page
+                    job.error = _page_error(fut.exception(), source.number, job.path)
         docs: list[Document] = []
         for job in jobs:
             pages = []
@@ -420,13 +437,12 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None,
             warnings = [f"page {p.number}: no text found" for p in pages if not p.text.strip()]
             doc = Document(source=str(job.path), pages=pages, sha256=file_sha256(job.path))
             doc.meta["ocr"] = {
-                "engine": f"tesseract {engine.tesseract_version()}", "lang": options.lang,
+                "engine": f"tesseract {ocr_engine.version()}", "lang": options.lang,
                 "psm": options.psm, "options": asdict(options),
                 "seconds": round(time.perf_counter() - job.t0, 3), "warnings": warnings}
             docs.append(doc)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        executor.close()
     return docs, errors
 
 

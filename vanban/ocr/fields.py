@@ -6,7 +6,8 @@ filled by hand or with a numbering stamp, often in blue or red ink. Tesseract re
 and one word (psm 8), on the page's ink image (darkest channel, so coloured pen ink is as dark
 as toner). A confident all-digit reading replaces the field; otherwise the field becomes "…"
 (the digits are missing: the rest of the number and the date stay) and ``Page.preprocessing
-["fields"]`` says so (a gap without ink, in a draft, stays as printed: status "blank"), so that later stages can flag it instead of carrying junk.
+["fields"]`` says so (a gap without ink, in a draft, stays as printed: status "blank"), so that
+later stages can flag it instead of carrying junk.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ _NGAY = re.compile(r"^ng[aà]y", re.I)
 _THANG = re.compile(r"^th[aá]ng$", re.I)
 _YEAR_SEGMENT = re.compile(r"/\s*(19|20)\d\d\s*$")
 _CODE_START = re.compile(r"/+\s*(?=[A-ZĐ])")
-_DIGITS = "-c tessedit_char_whitelist=0123456789"
+_DIGITS = {"tessedit_char_whitelist": "0123456789"}
 #: A field reading is kept from this confidence up.
 FIELD_CONF = 88.0
 MISSING = "…"
@@ -53,7 +54,7 @@ def _read_digits(ink: np.ndarray, box: tuple[int, int, int, int], dpi: float, la
     crop = np.ascontiguousarray(ink[y0:y1, x0:x1])
     readings = []
     for psm in (7, 8):
-        words = engine.recognize(crop, dpi, lang, psm=psm, config=_DIGITS)
+        words = engine.recognize(crop, dpi, lang, psm=psm, variables=_DIGITS)
         text = "".join(w.text for w in words)
         if not words or not text.isdigit():
             return None
@@ -177,7 +178,7 @@ def reread_fields(blocks: list[Block], ink: np.ndarray, dpi: float, lang: str) -
                     found["number"] = {"status": "printed", "text": written}
                     continue
 
-                def x_at(i: int) -> int:
+                def x_at(i: int, starts=starts, words=words) -> int:
                     k = max(j for j, st in enumerate(starts) if st <= i)
                     return _prefix_end(words[k], i - starts[k])
 

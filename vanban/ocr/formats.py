@@ -34,7 +34,8 @@ def to_hocr(docs: list[Document]) -> str:
 
     Block roles travel in the custom ``x_role`` property of each ``ocr_carea``; word confidence
     in ``x_wconf``. Stamps (``Page.stamps``) are ``ocr_float`` elements with their kind in
-    ``x_stamp`` and their text as content, after the page's text areas. Pages of every document follow each other, ``ppageno`` counting from 0.
+    ``x_stamp`` and their text as content, after the page's text areas. Pages of every document
+    follow each other, ``ppageno`` counting from 0.
     """
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
@@ -50,12 +51,14 @@ def to_hocr(docs: list[Document]) -> str:
         for page in doc.pages:
             size = f"bbox 0 0 {page.width} {page.height}" if page.width else ""
             res = f"scan_res {round(page.dpi)} {round(page.dpi)}" if page.dpi else ""
+            image = "image " + json.dumps(doc.source, ensure_ascii=False)
             out.append(f'<div class="ocr_page" id="page_{d}_{page.number}" title="'
-                       f'{_title("image " + json.dumps(doc.source, ensure_ascii=False), size, f"ppageno {pageno}", res)}">')
+                       f'{_title(image, size, f"ppageno {pageno}", res)}">')
             pageno += 1
             for b, block in enumerate(page.blocks, start=1):
                 bid = f"{d}_{page.number}_{b}"
-                out.append(f' <div class="ocr_carea" id="block_{bid}" title="{_title(_bbox(block.bbox), "x_role " + block.role)}">')
+                out.append(f' <div class="ocr_carea" id="block_{bid}" '
+                           f'title="{_title(_bbox(block.bbox), "x_role " + block.role)}">')
                 out.append(f'  <p class="ocr_par" id="par_{bid}" lang="vie" title="{_title(_bbox(block.bbox))}">')
                 for li, line in enumerate(block.lines, start=1):
                     lid = f"{bid}_{li}"

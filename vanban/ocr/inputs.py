@@ -283,10 +283,11 @@ def _layer_lines(textpage, scale: float, height_pt: float,
 
     def flush_word():
         if chars:
-            x0 = min(b[0] for b in boxes); x1 = max(b[2] for b in boxes)
-            y0 = min(b[1] for b in boxes); y1 = max(b[3] for b in boxes)
+            x0, x1 = min(b[0] for b in boxes), max(b[2] for b in boxes)
+            y0, y1 = min(b[1] for b in boxes), max(b[3] for b in boxes)
             words.append(Word("".join(chars), (round(x0), round(y0), round(x1), round(y1)), None))
-            chars.clear(); boxes.clear()
+            chars.clear()
+            boxes.clear()
 
     def flush_line():
         flush_word()

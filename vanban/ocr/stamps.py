@@ -56,7 +56,8 @@ def is_round(mask: np.ndarray, box: tuple[int, int, int, int]) -> bool:
         for f in np.linspace(0.86, 1.0, 6):
             x = int(cx + f * r * math.cos(a))
             y = int(cy + f * r * math.sin(a))
-            if 0 <= y < mask.shape[0] and 0 <= x < mask.shape[1] and mask[max(0, y - 2):y + 3, max(0, x - 2):x + 3].any():
+            if 0 <= y < mask.shape[0] and 0 <= x < mask.shape[1] \
+                    and mask[max(0, y - 2):y + 3, max(0, x - 2):x + 3].any():
                 found = True
                 break
         hits += found
@@ -144,7 +145,7 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
                 drop.add(k)
                 seal_text.setdefault(i, []).append(" ".join(w.text for w in ws))
                 break
-    for i, seal in enumerate(seals):
+    for seal in seals:
         stamps.append(Stamp("seal", seal, ""))
     # Text stamps: a line matching a stamp pattern, grown through the lines stacked on it
     # (overlapping horizontally, under a line height apart) while the group stays narrow and

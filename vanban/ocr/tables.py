@@ -163,8 +163,8 @@ def grid_cells(grid: Grid, horizontal: np.ndarray, vertical: np.ndarray, dpi: fl
             groups.setdefault(find(r * nc + c), []).append((r, c))
     cells = []
     for members in groups.values():
-        r0 = min(r for r, _ in members); r1 = max(r for r, _ in members)
-        c0 = min(c for _, c in members); c1 = max(c for _, c in members)
+        r0, r1 = min(r for r, _ in members), max(r for r, _ in members)
+        c0, c1 = min(c for _, c in members), max(c for _, c in members)
         cells.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     cells.sort(key=lambda cell: (cell[0], cell[1]))
     return cells
@@ -216,7 +216,7 @@ def read_cells(gray: np.ndarray, cells, ruling: np.ndarray, dpi: float, lang: st
                ) -> list[TableCell]:
     """OCR every cell alone: crops stacked with white space between them, one psm-6 call."""
     crops = []
-    for r, c, rs, cs, box in cells:
+    for *_, box in cells:
         crops.append(_cell_crop(gray, ruling, box, dpi))
     present = [(i, crop) for i, crop in enumerate(crops) if crop is not None]
     texts: dict[int, list[engine.RawWord]] = {i: [] for i in range(len(cells))}
