@@ -46,12 +46,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from vanban import settings  # noqa: E402
 
 
 def default_scans() -> Path:
-    """dev/scans of the shared data: ``$VANBAN_SHARED``, else ``../shared`` beside the repository."""
-    shared = os.environ.get("VANBAN_SHARED")
-    return (Path(shared) if shared else ROOT.parent / "shared") / "dev" / "scans"
+    """dev/scans of the shared data (:func:`vanban.settings.shared_dev_dir`)."""
+    return settings.shared_dev_dir() / "scans"
 
 
 def timed(cmd: list[str], env: dict) -> tuple[float, int]:

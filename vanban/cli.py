@@ -227,7 +227,7 @@ def evaluate() -> None:
 @click.option("--no-upscale", is_flag=True, help="Do not enlarge low-resolution (< 200 dpi) pages.")
 @click.option("--force-ocr", is_flag=True, help="OCR PDF pages even when their text layer looks real.")
 @click.option("--lang", "-l", default="vie", show_default=True, help="Tesseract language(s).")
-@click.option("--engine", type=click.Choice(["tesserocr", "pytesseract"]), default="tesserocr",
+@click.option("--engine", type=LibraryChoice("vanban.ocr:ENGINES"), default="tesserocr",
               show_default=True, help="How Tesseract runs: kept loaded (tesserocr) or one "
               "`tesseract` process per call (pytesseract). Same text.")
 @_PROGRESS_OPTION
