@@ -13,7 +13,6 @@ import os
 import re
 import sys
 import time
-from pathlib import Path
 
 from vanban import settings
 from vanban.extract import extract_record
