@@ -430,3 +430,23 @@ def test_cong_dien_packed_header_and_addressee_list_then_preamble():
     t = _tasks(r)
     assert t["1"].lead == ["Chủ tịch Ủy ban nhân dân tỉnh An Bình"]
     assert t["2"].lead == ["Bộ trưởng Bộ Xây dựng"]
+
+
+def test_cong_van_numbered_yeu_cau_chung_groups_requests_not_requirements():
+    """In a Công văn an arabic-numbered "1. Yêu cầu chung:" groups requests: its items are tasks,
+    not requirements (only a section heading like "II. MỘT SỐ YÊU CẦU" opens requirements)."""
+    text = (
+        "Kính gửi: - Các sở, ban, ngành; - UBND các xã, phường.\n"
+        "Thực hiện Văn bản số 12-CV/TU ngày 01/11/2025 của Ban Thường vụ Tỉnh ủy, UBND tỉnh yêu cầu:\n"
+        "1. Yêu cầu chung:\n"
+        "1.1. Quán triệt và thực hiện nghiêm các quy định về đấu thầu:\n"
+        "- Rà soát các gói thầu đang triển khai.\n"
+        "1.2. Đối với công tác lựa chọn nhà thầu:\n"
+        "- Kiểm soát thời gian đánh giá hồ sơ dự thầu.\n"
+        "2. Trách nhiệm của các đơn vị:\n"
+        "2.1. Sở Tài chính: chủ trì tổng hợp, báo cáo UBND tỉnh.\n"
+        "Nơi nhận: - Như trên; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Văn Ba\n")
+    for flat in (False, True):
+        r = extract_record(" ".join(text.split()) if flat else text)
+        assert r.requirements == []
+        assert set(_tasks(r)) == {"1.1", "1.2", "2.1"}

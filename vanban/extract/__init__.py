@@ -28,7 +28,7 @@ from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipie
 from .agencies import canonical_issuer
 from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment
-from .structure import Node, assign_roles, build_tree, part_heading
+from .structure import Node, assign_roles, build_tree, directive_sections, part_heading
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .table import flat_table_tasks
 from .items import add_sentence_leads
@@ -359,6 +359,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         for p in ([node.para] if node.para else []) + node.paras:
             record.references.extend(parse_references(p.body, None, p.refs))
 
+    # (a letter without a kind line is a Công văn: _identity_from_note settles that below)
+    if (document.get("type") or ("Công văn" if document.get("addressees") or document.get("title_is_vv")
+                                 else None)) in load_patterns("headings")["directive_kinds"]:
+        directive_sections(root)
     # sections and items
     prov = record.item_provenance
     tasks_elsewhere = False  # a task section without task items: the tasks are in a table
