@@ -450,3 +450,23 @@ def test_cong_van_numbered_yeu_cau_chung_groups_requests_not_requirements():
         r = extract_record(" ".join(text.split()) if flat else text)
         assert r.requirements == []
         assert set(_tasks(r)) == {"1.1", "1.2", "2.1"}
+
+
+def test_list_intro_opening_with_de_nghi_names_the_lead():
+    """A list introduced by a sentence that opens with "Đề nghị X ..." ("Đề nghị Thường trực Tỉnh
+    ủy tập trung ...; trong đó lưu ý một số nội dung trọng tâm sau:"): X leads the items that name
+    no actor of their own."""
+    text = (
+        "THÔNG BÁO\nKết luận của Phó Thủ tướng Chính phủ tại buổi làm việc với lãnh đạo tỉnh An Bình\n"
+        "I. ĐÁNH GIÁ CHUNG\nTỉnh đã đạt nhiều kết quả quan trọng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM\n"
+        "Đề nghị Ban Thường vụ Tỉnh ủy tập trung lãnh đạo, chỉ đạo thực hiện các nhiệm vụ trong năm "
+        "2026; trong đó lưu ý một số nội dung trọng tâm sau:\n"
+        "1. Đổi mới mô hình tăng trưởng dựa trên khoa học công nghệ.\n"
+        "2. Đẩy mạnh cải cách thủ tục hành chính.\n"
+        "III. VỀ KIẾN NGHỊ CỦA TỈNH\n"
+        "1. Về vốn đầu tư đường ven biển: giao Bộ Tài chính xem xét, báo cáo cấp có thẩm quyền.\n")
+    for flat in (False, True):
+        t = _tasks(extract_record(" ".join(text.split()) if flat else text))
+        assert t["II.1"].lead == ["Ban Thường vụ Tỉnh ủy"]
+        assert t["II.2"].lead == ["Ban Thường vụ Tỉnh ủy"]

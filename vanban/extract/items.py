@@ -598,8 +598,8 @@ def _intro_subject(text: str) -> list[str]:
     t = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", t)[-1]  # the sentence that introduces the list
     ends = load_patterns("headings")["subject_ends"]
     m = None
-    for m in re.finditer(r"\b(?:yêu cầu|đề nghị|giao)\s+", t):
-        pass
+    for m in re.finditer(r"\b(?:[yY]êu cầu|[đĐ]ề nghị|[gG]iao)\s+", t):
+        pass  # the last one ("Đề nghị Thường trực Tỉnh ủy ... sau:" opens the sentence)
     if m is not None:
         words = t[m.end():].split()
         for i in range(1, min(len(words), 30)):
