@@ -470,3 +470,34 @@ def test_list_intro_opening_with_de_nghi_names_the_lead():
         t = _tasks(extract_record(" ".join(text.split()) if flat else text))
         assert t["II.1"].lead == ["Ban Thường vụ Tỉnh ủy"]
         assert t["II.2"].lead == ["Ban Thường vụ Tỉnh ủy"]
+
+
+def test_cong_van_topic_headings_take_the_lead_from_intro_or_own_paragraph():
+    """Công văn items under topic headings: "1. Yêu cầu chung:" names nobody, so its items take the
+    lead from the letter's intro ("UBND tỉnh yêu cầu các sở, ban, ngành tiếp tục ... sau:"); a
+    topic heading "Báo cáo định kỳ hàng tháng:" is no agency ("Báo cáo" is a report, not a
+    newspaper) and its paragraph "Yêu cầu Sở Tài chính ..." names the lead; "Thanh tra Thành
+    phố:" is a body."""
+    text = (
+        "Kính gửi: - Các sở, ban, ngành; - UBND các xã, phường.\n"
+        "Thực hiện Văn bản số 12-CV/TU ngày 01/11/2025 của Ban Thường vụ Tỉnh ủy, UBND tỉnh yêu cầu "
+        "các sở, ban, ngành, UBND các xã, phường tiếp tục thực hiện một số nội dung sau:\n"
+        "1. Yêu cầu chung:\n"
+        "1.1. Quán triệt và thực hiện nghiêm các quy định về đấu thầu:\n"
+        "- Rà soát các gói thầu đang triển khai.\n"
+        "1.2. Đối với công tác lựa chọn nhà thầu:\n"
+        "- Kiểm soát thời gian đánh giá hồ sơ dự thầu.\n"
+        "2. Thanh tra Thành phố:\n"
+        "Tăng cường công tác thanh tra hoạt động đấu thầu.\n"
+        "3. Về công tác báo cáo:\n"
+        "3.1. Báo cáo định kỳ hàng tháng:\n"
+        "Yêu cầu Sở Tài chính tổng hợp số liệu đấu thầu hàng tháng.\n"
+        "3.2. Báo cáo năm:\n"
+        "Yêu cầu UBND các xã, phường báo cáo kết quả trước ngày 10 tháng 01 hàng năm.\n"
+        "Nơi nhận: - Như trên; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Văn Ba\n")
+    t = _tasks(extract_record(text))
+    assert t["1.1"].lead == ["các sở, ban, ngành", "UBND các xã, phường"]
+    assert t["1.2"].lead == ["các sở, ban, ngành", "UBND các xã, phường"]
+    assert t["2"].lead == ["Thanh tra Thành phố"]
+    assert t["3.1"].lead == ["Sở Tài chính"]
+    assert t["3.2"].lead == ["UBND các xã, phường"]

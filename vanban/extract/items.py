@@ -395,6 +395,12 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         for sent in _SENTENCE_START.split(text)[1:] if ". Giao " in text else []:
             if re.match(r"Giao\s+[A-ZĐÀ-Ỹ]", sent):
                 lead = merge_titled(lead + directive_subject(sent, False))
+    if directive and not lead and node.is_heading and node.paras:
+        # a topic heading ("3.1. Báo cáo định kỳ hàng tháng:") whose paragraph assigns it
+        # ("Yêu cầu UBND các xã, phường, các sở, ban, ngành ... báo cáo ...")
+        first = node.paras[0].text
+        if re.match(r"(?:Yêu cầu|Đề nghị|Giao)\s+\S", first):
+            lead = directive_subject(first, False)
     if directive and not lead:
         lead = intro_lead(node)
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
@@ -588,7 +594,10 @@ def intro_lead(node: Node) -> list[str]:
         if parent.para is not None and parent.body.rstrip().endswith(":") and not parent.paras:
             # "1. Sở Y tế:" heads its own items; a heading run on to its intro (text without line
             # breaks: "I. ĐÁNH GIÁ CHUNG ... thành phố Đà Nẵng cần thực hiện ... sau đây:") names them
-            return _intro_subject(parent.body)
+            found = _intro_subject(parent.body)
+            if found or parent.style in ("roman", "part"):
+                return found
+            # a topic heading ("1. Yêu cầu chung:") names nobody: the intro above it may
         node, parent = parent, parent.parent
     return []
 
@@ -607,7 +616,7 @@ def _intro_subject(text: str) -> list[str]:
             if words[i][:1].islower() and not words[i - 1].endswith(",") and any(
                     f2 == e or f2.startswith(e + " ") for e in ends):
                 subject = " ".join(words[:i]).strip(" ,;")
-                return [subject] if subject and len(subject.split()) <= 16 else []
+                return split_agencies(subject) if subject and len(subject.split()) <= 24 else []
         return []
     mc = re.search(r"(?:^|[,;]\s*)([^,;]{3,80}?)\s+(?:cần|phải)\s.*\bsau\b", t)
     if mc:
