@@ -501,3 +501,20 @@ def test_cong_van_topic_headings_take_the_lead_from_intro_or_own_paragraph():
     assert t["2"].lead == ["Thanh tra Thành phố"]
     assert t["3.1"].lead == ["Sở Tài chính"]
     assert t["3.2"].lead == ["UBND các xã, phường"]
+
+
+def test_directive_addressee_ends_at_its_verb_and_drops_its_role_in_brackets():
+    """A directive's addressee ends where its verb starts ("... Ngoại giao thành lập ...", "các
+    Phó Thủ tướng ... theo nhiệm vụ được phân công ..."), and a body's role in brackets after its
+    name ("(Cơ quan Thường trực về Phòng, chống thiên tai)") is not part of the lead."""
+    text = (
+        "CHỈ THỊ\nVề tăng cường phòng, chống thiên tai\n"
+        "Để chủ động ứng phó thiên tai, Chủ tịch UBND tỉnh yêu cầu:\n"
+        "1. Sở Nông nghiệp và Môi trường (Cơ quan Thường trực về Phòng, chống thiên tai):\n"
+        "a) Theo dõi chặt chẽ diễn biến thời tiết.\n"
+        "2. Các Sở: Công Thương, Tài chính thành lập các tổ công tác hỗ trợ doanh nghiệp.\n"
+        "3. Các Phó Chủ tịch UBND tỉnh theo nhiệm vụ được phân công chỉ đạo các sở, ngành thực hiện.\n")
+    t = _tasks(extract_record(text))
+    assert t["1"].lead == ["Sở Nông nghiệp và Môi trường"]
+    assert t["2"].lead == ["Các Sở: Công Thương, Tài chính"]
+    assert t["3"].lead == ["Các Phó Chủ tịch UBND tỉnh"]

@@ -512,6 +512,11 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         spans = agency_spans(t)
         subject = t[:spans[0][1]] if spans and spans[0][0] <= tokens[first][1] else ""
     subject = subject.strip().rstrip(":").strip(" ,;")
+    named = re.match(r"(.+?)\s*\([^()]*\)$", subject)
+    if named and 0 in head_starts(named.group(1))[1]:
+        # "Sở Nông nghiệp ... (Cơ quan Thường trực về Phòng, chống thiên tai)": the body's role in
+        # brackets is no part of its name ("Nhà đầu tư (Tập đoàn Đèo Cả)" names the body: kept)
+        subject = named.group(1)
     if not subject or len(subject.split()) > 40:
         return []
     return split_agencies(subject)
