@@ -518,3 +518,20 @@ def test_directive_addressee_ends_at_its_verb_and_drops_its_role_in_brackets():
     assert t["1"].lead == ["Sở Nông nghiệp và Môi trường"]
     assert t["2"].lead == ["Các Sở: Công Thương, Tài chính"]
     assert t["3"].lead == ["Các Phó Chủ tịch UBND tỉnh"]
+
+
+def test_headerless_copy_named_by_its_own_text():
+    """A copy that starts at the addressee list (no header, no kind line, no "Kính gửi") is of the
+    kind it calls itself ("... thực hiện Công điện này"): its numbered directives are tasks."""
+    text = (
+        "- Bộ trưởng các Bộ: Tài chính, Y tế. - Chủ tịch Ủy ban nhân dân các tỉnh: An Bình, Bắc Sơn. "
+        "Trong mấy ngày qua mưa lũ đặc biệt lớn đã gây thiệt hại nặng nề. Thủ tướng Chính phủ yêu cầu: "
+        "1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan hỗ trợ kinh phí khắc phục "
+        "hậu quả. 2. Bộ Y tế chỉ đạo bảo đảm thuốc, vật tư y tế cho người dân vùng lũ. 3. Văn phòng "
+        "Chính phủ theo dõi, đôn đốc thực hiện Công điện này. THỦ TƯỚNG Nguyễn Văn A\n")
+    r = extract_record(text)
+    assert r.document["type"] == "Công điện"
+    t = _tasks(r)
+    assert set(t) == {"1", "2", "3"}
+    assert t["1"].lead == ["Bộ Tài chính"]
+    assert t["3"].lead == ["Văn phòng Chính phủ"]

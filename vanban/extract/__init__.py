@@ -498,6 +498,9 @@ _NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+(Công văn|Kế hoạ
                    r"(?:\s+của\s+([^)]{3,120}))?\)")
 
 
+_SELF_KIND = re.compile(r"\b(Công điện|Chỉ thị|Công văn|Thông báo|Kết luận|Kế hoạch|Quyết định|Tờ trình) này\b")
+
+
 def _identity_from_note(document: dict, record: PlanRecord, paras: list[Para]) -> None:
     """A document whose header was lost (a copy that starts at "Kính gửi:") is named by its own
     appendix: "(Kèm theo Công văn số 6225/BVHTTDL-VP ngày 18/11/2025 của Bộ ...)"; and a
@@ -516,6 +519,12 @@ def _identity_from_note(document: dict, record: PlanRecord, paras: list[Para]) -
                     if issuer and not document.get("issuer"):
                         document["issuer"] = clean(issuer).rstrip(" .,")
                 break
+    if not document.get("type"):
+        # no kind line (a copy that starts at the addressee list): the text names itself
+        # ("... theo dõi, đôn đốc thực hiện Công điện này")
+        m = next((m for p in paras for m in [_SELF_KIND.search(p.text)] if m), None)
+        if m:
+            document["type"] = m.group(1)
     if not document.get("type") and (document.get("addressees") or document.get("title_is_vv")):
         document["type"] = "Công văn"
     document.pop("title_is_vv", None)
