@@ -535,3 +535,20 @@ def test_headerless_copy_named_by_its_own_text():
     assert set(t) == {"1", "2", "3"}
     assert t["1"].lead == ["Bộ Tài chính"]
     assert t["3"].lead == ["Văn phòng Chính phủ"]
+
+
+def test_ket_luan_item_that_only_agrees_is_no_task():
+    """A conclusion item that agrees with a report ("Bộ Chính trị, Ban Bí thư cơ bản nhất trí với
+    Tờ trình ...") assesses and assigns nothing; the items that assign work are tasks."""
+    text = (
+        "BAN CHẤP HÀNH TRUNG ƯƠNG\nSố: 999-KL/TW\nHà Nội, ngày 18 tháng 11 năm 2025\n"
+        "KẾT LUẬN\nCủa Bộ Chính trị về sắp xếp đơn vị hành chính\n"
+        "Căn cứ Tờ trình số 03-TTr/ĐU của Đảng uỷ Chính phủ, Bộ Chính trị kết luận như sau:\n"
+        "1. Bộ Chính trị cơ bản nhất trí với Tờ trình của Đảng uỷ Chính phủ. Đây là vấn đề rất quan "
+        "trọng, cần nghiên cứu kế thừa và đổi mới tư duy.\n"
+        "2. Giao Đảng uỷ Chính phủ lãnh đạo, chỉ đạo hoàn thiện các văn bản pháp luật có liên quan.\n"
+        "3. Giao Đảng uỷ Quốc hội lãnh đạo, chỉ đạo ban hành Nghị quyết về tiêu chuẩn đô thị.\n")
+    for flat in (False, True):
+        t = _tasks(extract_record(" ".join(text.split()) if flat else text))
+        assert set(t) == {"2", "3"}
+        assert t["2"].lead == ["Đảng uỷ Chính phủ"]

@@ -564,13 +564,20 @@ def directive_leaves(root: Node) -> list[Node]:
                 continue
             if n.excluded or any(a.excluded for a in _ancestors(n)):
                 continue
-            if key(n.body).startswith(assessing):
-                continue  # "1. Về đánh giá tình hình ..." assesses, assigns nothing
+            if key(n.body).startswith(assessing) or _agrees(n.body):
+                continue  # "1. Về đánh giá tình hình ..." assesses, "1. ... cơ bản nhất trí với Tờ trình" agrees
             if any(key(a.body).startswith(assessing) for a in _ancestors(n) if a.para is not None) \
                     and not _work_intro(n):
                 continue  # items of "I. ĐÁNH GIÁ CHUNG" assess, unless introduced as work
             out.append(n)
     return out
+
+
+def _agrees(body: str) -> bool:
+    """The item's first sentence agrees with a report within its first words ("Bộ Chính trị,
+    Ban Bí thư cơ bản nhất trí với Tờ trình ...")."""
+    opening = " ".join(key(re.split(r"(?<=[.:;])\s", body, maxsplit=1)[0]).split()[:12])
+    return any(p in opening for p in load_patterns("headings")["agreement_phrases"])
 
 
 def _work_intro(node: Node) -> bool:
