@@ -552,3 +552,20 @@ def test_ket_luan_item_that_only_agrees_is_no_task():
         t = _tasks(extract_record(" ".join(text.split()) if flat else text))
         assert set(t) == {"2", "3"}
         assert t["2"].lead == ["Đảng uỷ Chính phủ"]
+
+
+def test_one_line_cong_van_addressee_heading_ends_before_its_first_statement():
+    """A one-line Công văn whose items are headed by their addressee, run on into a "- ..." bullet
+    or a "Tham mưu ...:" statement: the title is the heading, not the bullet; a dash inside a name
+    ("Sở Lao động - Thương binh và Xã hội") does not end it."""
+    text = (
+        "Kính gửi: - Các cơ quan, đơn vị thuộc Bộ. Thực hiện Công điện số 220/CĐ-TTg ngày 18/11/2025 "
+        "của Thủ tướng Chính phủ, Bộ trưởng giao: 1. Thủ trưởng các cơ quan tham mưu thuộc Bộ - "
+        "Nghiên cứu, tham mưu Lãnh đạo Bộ: - Rà soát các văn bản quy phạm pháp luật. 2. Vụ Tổ chức "
+        "cán bộ: Tham mưu Lãnh đạo Bộ: - Kiện toàn tổ chức bộ máy. 3. Sở Lao động - Thương binh và Xã "
+        "hội: - Khẩn trương hướng dẫn chính sách. Nơi nhận: - Như trên; - Lưu: VT. KT. BỘ TRƯỞNG THỨ "
+        "TRƯỞNG Nguyễn Văn B\n")
+    t = _tasks(extract_record(text))
+    assert t["1"].title == "Thủ trưởng các cơ quan tham mưu thuộc Bộ"
+    assert t["2"].title == "Vụ Tổ chức cán bộ:"
+    assert t["3"].title == "Sở Lao động - Thương binh và Xã hội:"

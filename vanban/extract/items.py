@@ -378,6 +378,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     if directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
             and not _LABEL.match(fold(mh.group(1)).lower()) and not re.match(r"[Cc]ác\s+\w+\s*:", mh.group(1)):
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
+    if directive and node.is_heading:
+        title = _addressee_heading(title)
     title = item_text(title)
     text = item_text(" ".join(p.body if p is not node.para else body for p in paras))
     heading_agencies = directive_subject(body, node.is_heading) if directive else []
@@ -407,6 +409,26 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+_HEADING_RUN_ON = re.compile(r"(?::|\s+[-–])\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _addressee_heading(title: str) -> str:
+    """An addressee heading run on into its first statement (text without line breaks): "Vụ Tổ
+    chức cán bộ: Tham mưu Lãnh đạo Bộ: ...", "Thủ trưởng các cơ quan ... thuộc Bộ - Nghiên cứu,
+    tham mưu ...": the heading ends at the ":" or " - " after the addressee when what follows
+    opens with a directive verb (headings.json subject_ends), not inside a name ("Sở Lao động -
+    Thương binh và Xã hội")."""
+    ends = load_patterns("headings")["subject_ends"]
+    for m in _HEADING_RUN_ON.finditer(title):
+        head, rest = title[:m.start()], title[m.end():]
+        if len(head.split()) > 30:
+            break
+        f2 = key(" ".join(rest.split()[:3]))
+        if 0 in head_starts(head)[1] and any(f2 == e or f2.startswith(e + " ") for e in ends):
+            return head + ":" if title[m.start()] == ":" else head
+    return title
 
 
 _SENTENCE_START = re.compile(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])")
