@@ -569,3 +569,22 @@ def test_one_line_cong_van_addressee_heading_ends_before_its_first_statement():
     assert t["1"].title == "Thủ trưởng các cơ quan tham mưu thuộc Bộ"
     assert t["2"].title == "Vụ Tổ chức cán bộ:"
     assert t["3"].title == "Sở Lao động - Thương binh và Xã hội:"
+
+
+def test_unnumbered_request_with_cu_the_bullets_is_one_task():
+    """A Công văn with one unnumbered request ("..., Sở Giáo dục và Đào tạo đề nghị UBND các xã,
+    phường; các đơn vị ... thực hiện ... Cụ thể: - ... - ...") gives one task, path "", led by the
+    bodies it asks."""
+    text = (
+        "Kính gửi: - UBND các xã, phường; - Các đơn vị, cơ sở giáo dục trực thuộc.\n"
+        "Thực hiện Công văn số 6356/UBND-NNMT ngày 01/12/2025 của UBND Thành phố về kiểm soát ô "
+        "nhiễm không khí; Nhằm đảm bảo sức khỏe cho học sinh, Sở Giáo dục và Đào tạo đề nghị UBND "
+        "các xã, phường; các đơn vị, cơ sở giáo dục trực thuộc thực hiện nghiêm túc văn bản chỉ đạo "
+        "của UBND Thành phố. Cụ thể:\n"
+        "- Thường xuyên cập nhật thông tin về chất lượng không khí.\n"
+        "- Hạn chế các hoạt động ngoài trời cho học sinh.\n"
+        "Nơi nhận: - Như trên; - Lưu: VT. KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Nguyễn Văn C\n")
+    r = extract_record(text)
+    assert [t.path for t in r.tasks] == [""]
+    assert r.tasks[0].title.startswith("Nhằm đảm bảo sức khỏe cho học sinh")
+    assert r.tasks[0].lead == ["UBND các xã, phường", "các đơn vị, cơ sở giáo dục trực thuộc"]

@@ -415,7 +415,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,
         # Thông báo kết luận, Công văn): its addressees lead
         record.tasks = [make_task(leaf, item_path(leaf), directive=True) for leaf in directive_leaves(root)]
-        if not record.tasks and not root.children:
+        if not record.tasks and not any(c.style.startswith("arabic") or c.style in ("roman", "part")
+                                        for c in root.children):
+            # no numbered item (bullets may follow: "... Cụ thể: - ... - ..."): one request
             record.tasks = _unnumbered_directive(root)
     add_sentence_leads(record.tasks, document.get("type"))
     if document.get("type") in load_patterns("headings")["non_task_kinds"]:
@@ -457,7 +459,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
 def _unnumbered_directive(root: Node) -> list:
     """A directive without numbered items ("... có ý kiến như sau: Giao các Bộ: ... trước ngày
     10 tháng 5 năm 2026 ..."): its assigning paragraph is one task with path ""."""
-    from .items import make_task
+    from .agencies import normalize_agency
+    from .items import directive_subject, make_task
     for p in root.paras:
         m = re.search(r"(?:^|:\s+)((?:Giao|Đề nghị|Yêu cầu)\s+\S.*)$", p.text)
         if not m or (basis_of(p.text) and m.start(1) == 0):
@@ -465,6 +468,19 @@ def _unnumbered_directive(root: Node) -> list:
         text = m.group(1)
         para = Para(text=text, refs=p.refs, body=text)
         return [make_task(Node(para, "directive"), "", directive=True)]
+    for p in root.paras:
+        # "Nhằm ..., Sở Giáo dục và Đào tạo đề nghị UBND các xã, phường; ... thực hiện ...": the
+        # sentence in which the issuer asks a named body is the request
+        for sent in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", p.text):
+            m = re.search(r",\s+[^,;]{3,80}?\s(?:đề nghị|yêu cầu)\s+(\S.*)$", sent)
+            if not m or basis_of(sent) and sent.startswith(("Căn cứ", "Thực hiện", "Theo")):
+                continue
+            node = Node(Para(text=sent, refs=p.refs, body=sent), "directive")
+            task = make_task(node, "", directive=True)
+            task.lead = directive_subject("Đề nghị " + m.group(1), False)
+            task.lead_ids = [normalize_agency(a) for a in task.lead]
+            if task.lead:
+                return [task]
     return []
 
 
