@@ -588,3 +588,18 @@ def test_unnumbered_request_with_cu_the_bullets_is_one_task():
     assert [t.path for t in r.tasks] == [""]
     assert r.tasks[0].title.startswith("Nhằm đảm bảo sức khỏe cho học sinh")
     assert r.tasks[0].lead == ["UBND các xã, phường", "các đơn vị, cơ sở giáo dục trực thuộc"]
+
+
+def test_one_line_header_issuer_under_its_parent_body():
+    """A one-line header "UBND THÀNH PHỐ HÀ NỘI SỞ GIÁO DỤC VÀ ĐÀO TẠO CỘNG HÒA ...": the lower
+    body issues the document (as when the two are on separate lines)."""
+    text = (
+        "UBND TỈNH AN BÌNH SỞ GIÁO DỤC VÀ ĐÀO TẠO CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - "
+        "Hạnh phúc Số: 123/SGDĐT-VP V/v tăng cường phòng chống dịch bệnh trong trường học An Bình, "
+        "ngày 03 tháng 12 năm 2025 Kính gửi: - Các trường trung học phổ thông. Thực hiện Công văn số "
+        "99/UBND-VX ngày 01/12/2025 của UBND tỉnh, Sở Giáo dục và Đào tạo đề nghị các trường: 1. Các "
+        "trường trung học phổ thông tăng cường vệ sinh trường lớp. 2. Các trường báo cáo kết quả trước "
+        "ngày 15/12/2025. Nơi nhận: - Như trên; - Lưu: VT. KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Nguyễn Văn D\n")
+    r = extract_record(text)
+    assert r.document["issuer"] == "Sở Giáo dục và Đào tạo"
+    assert r.document["number"] == "123/SGDĐT-VP"
