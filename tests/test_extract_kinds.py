@@ -603,3 +603,30 @@ def test_one_line_header_issuer_under_its_parent_body():
     r = extract_record(text)
     assert r.document["issuer"] == "Sở Giáo dục và Đào tạo"
     assert r.document["number"] == "123/SGDĐT-VP"
+
+
+def test_scanned_lines_cut_mid_phrase_and_an_inner_giao_lead():
+    """Lines of a scan: a numbered item's first (indented, shorter) line that ends on "số" or on a
+    list's next head ("..., Bộ") goes on on the next line, it is no heading; an item that opens
+    with "Căn cứ ...; giao Sở X rà soát ..." is led by Sở X (not by the letter's intro, and
+    "Sở Giao thông vận tải" in the intro is no "giao")."""
+    text = (
+        "Kính gửi: Sở Giao thông vận tải; Sở Nông nghiệp và Phát triển nông thôn.\n"
+        "Xét đề nghị của Sở Giao thông vận tải tại Công văn số 12/SGTVT-VP ngày 02/01/2025, Chủ\n"
+        "tịch UBND tỉnh có ý kiến như sau:\n"
+        "1. Giao Sở Giao thông vận tải chủ trì, phối hợp Sở Nông nghiệp và Phát triển nông thôn\n"
+        "nghiên cứu, tham mưu Chủ tịch UBND tỉnh công bố Danh mục thủ tục hành chính thuộc\n"
+        "thẩm quyền giải quyết, hoàn thành trước ngày 20/01/2025.\n"
+        "2. Căn cứ quy định tại khoản 4 Điều 14 Nghị định số\n"
+        "161/2024/NĐ-CP ngày 18/12/2024 của Chính phủ quy định danh mục hàng hóa nguy hiểm và trình\n"
+        "tự, thủ tục cấp giấy phép vận chuyển hàng hóa nguy hiểm trên đường bộ; giao Sở Nông\n"
+        "nghiệp và Phát triển nông thôn rà soát Danh mục thủ tục hành chính được công bố tại\n"
+        "Quyết định số 1744/QĐ-BGTVT, phối hợp với Sở Giao thông vận tải tham mưu công bố.\n"
+        "3. Đề nghị Ủy ban MTTQ Việt Nam tỉnh, Bộ Chỉ huy Quân sự tỉnh, Bộ\n"
+        "Chỉ huy Bộ đội biên phòng tỉnh và các tổ chức chính trị - xã hội phối hợp chặt chẽ với\n"
+        "UBND huyện trong công tác huy động nguồn lực hỗ trợ người dân vùng lũ lụt./.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn E\n")
+    t = _tasks(extract_record(text))
+    assert t["2"].title.startswith("Căn cứ quy định tại khoản 4 Điều 14 Nghị định số 161/2024/NĐ-CP")
+    assert t["2"].lead == ["Sở Nông nghiệp và Phát triển nông thôn"]
+    assert "Bộ Chỉ huy Bộ đội biên phòng tỉnh" in t["3"].title

@@ -404,6 +404,12 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         if re.match(r"(?:Yêu cầu|Đề nghị|Giao)\s+\S", first):
             lead = directive_subject(first, False)
     if directive and not lead:
+        # "Căn cứ ... Nghị định số 161/2024/NĐ-CP ...; giao Sở Nông nghiệp ... rà soát ...": the
+        # assignment inside the item names its lead
+        mg = re.search(r"[;:,]\s+giao\s+(?=[A-ZĐÀ-Ỹ])", text)
+        if mg:
+            lead = directive_subject("Giao " + text[mg.end():], False)
+    if directive and not lead:
         lead = intro_lead(node)
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
                 lead_ids=[normalize_agency(a) for a in lead],
@@ -641,8 +647,9 @@ def _intro_subject(text: str) -> list[str]:
     t = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", t)[-1]  # the sentence that introduces the list
     ends = load_patterns("headings")["subject_ends"]
     m = None
-    for m in re.finditer(r"\b(?:[yY]êu cầu|[đĐ]ề nghị|[gG]iao)\s+", t):
-        pass  # the last one ("Đề nghị Thường trực Tỉnh ủy ... sau:" opens the sentence)
+    for m in re.finditer(r"^(?:Yêu cầu|Đề nghị|Giao)\s+|\b(?:yêu cầu|đề nghị|giao)\s+", t):
+        pass  # the last one; capitalised only where it opens the sentence ("Đề nghị Thường trực
+        # Tỉnh ủy ... sau:"), not inside a name ("Sở Giao thông vận tải")
     if m is not None:
         words = t[m.end():].split()
         for i in range(1, min(len(words), 30)):
