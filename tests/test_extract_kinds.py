@@ -213,6 +213,9 @@ def test_normal_text_is_not_segmented():
     ("Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh", ["Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh"]),
     ("các sở, ban, ngành, đoàn thể cấp tỉnh", ["các sở, ban, ngành, đoàn thể cấp tỉnh"]),
     ("Các Bộ: Quốc phòng, Công an", ["Các Bộ: Quốc phòng, Công an"]),
+    ("Sở Giao thông vận tải, Đài khí tượng Thuỷ văn tỉnh An Bình",
+     ["Sở Giao thông vận tải", "Đài khí tượng Thuỷ văn tỉnh An Bình"]),
+    ("đơn vị tư vấn, Ban Quản lý dự án", ["đơn vị tư vấn", "Ban Quản lý dự án"]),
 ])
 def test_split_agencies(text, names):
     assert split_agencies(text) == names
