@@ -633,3 +633,16 @@ def test_scanned_lines_cut_mid_phrase_and_an_inner_giao_lead():
     assert t["2"].title.startswith("Căn cứ quy định tại khoản 4 Điều 14 Nghị định số 161/2024/NĐ-CP")
     assert t["2"].lead == ["Sở Nông nghiệp và Phát triển nông thôn"]
     assert "Bộ Chỉ huy Bộ đội biên phòng tỉnh" in t["3"].title
+
+
+def test_partner_names_with_lower_case_inner_words():
+    """Lower-case words inside a body's name ("đơn vị tư vấn", "các Tổng công ty", "Đài khí tượng
+    Thuỷ văn") do not cut it."""
+    text = (
+        "CHỈ THỊ\nVề phòng, chống thiên tai\n"
+        "Chủ tịch UBND tỉnh yêu cầu:\n"
+        "1. Sở Xây dựng chủ trì, phối hợp với đơn vị tư vấn, Đài khí tượng Thuỷ văn tỉnh và các "
+        "Tổng công ty trực thuộc tỉnh rà soát các công trình hạ tầng.\n")
+    t = _tasks(extract_record(text))
+    assert t["1"].lead == ["Sở Xây dựng"]
+    assert t["1"].partners == ["đơn vị tư vấn", "Đài khí tượng Thuỷ văn tỉnh", "các Tổng công ty trực thuộc tỉnh"]
