@@ -646,3 +646,21 @@ def test_partner_names_with_lower_case_inner_words():
     t = _tasks(extract_record(text))
     assert t["1"].lead == ["Sở Xây dựng"]
     assert t["1"].partners == ["đơn vị tư vấn", "Đài khí tượng Thuỷ văn tỉnh", "các Tổng công ty trực thuộc tỉnh"]
+
+
+def test_closing_paragraph_is_no_part_of_the_last_item():
+    """The letter's closing after its last item ("Ủy ban nhân dân tỉnh yêu cầu các Sở, ngành ...
+    nghiêm túc thực hiện những nội dung trên. Giao Bảo hiểm xã hội tỉnh chủ trì, phối hợp Sở Y tế
+    đôn đốc ...") adds no lead or partner to that item."""
+    text = (
+        "Kính gửi: - Các Sở, ngành; - Ủy ban nhân dân các phường, xã.\n"
+        "Ủy ban nhân dân tỉnh yêu cầu:\n"
+        "1. Sở Y tế chủ trì kiểm tra công tác khám bệnh, chữa bệnh bảo hiểm y tế.\n"
+        "2. Ủy ban nhân dân các phường, xã\n"
+        "- Tuyên truyền chính sách bảo hiểm y tế cho người dân.\n"
+        "Ủy ban nhân dân tỉnh yêu cầu các Sở, ngành, địa phương nghiêm túc thực hiện những nội dung "
+        "trên. Giao Bảo hiểm xã hội tỉnh chủ trì, phối hợp Sở Y tế đôn đốc các đơn vị triển khai thực hiện.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn F\n")
+    t = _tasks(extract_record(text))
+    assert t["2"].lead == ["Ủy ban nhân dân các phường, xã"]
+    assert t["2"].partners == []

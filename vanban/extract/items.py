@@ -274,14 +274,16 @@ def _split_statements(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
 
-def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], list[str], str | None]:
-    """lead, partners, timeframe from a task's own statements (and its sub-items)."""
+def task_agencies(node: Node, heading_agencies: list[str],
+                  paras: list[Para] | None = None) -> tuple[list[str], list[str], str | None]:
+    """lead, partners, timeframe from a task's own statements (and its sub-items; ``paras``:
+    those of its paragraphs that belong to it, all of them by default)."""
     lead: list[str] = list(heading_agencies)
     partners: list[str] = []
     times: list[str] = []
     pending_lead = False
     statements = []
-    for p in node.all_paras():
+    for p in node.all_paras() if paras is None else paras:
         body = p.body if p is not node.para else node.body
         # OCR may drop a line's bullet and merge "Cơ quan thực hiện: ..." into the sentence before
         for k, part in enumerate(_split_statements(body)):
@@ -372,6 +374,10 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     Thông báo kết luận, Công văn), whose opening addressee is its lead and whose deadline
     phrase ("trước ngày 31/12/2025") its timeframe."""
     paras = node.all_paras()
+    if directive:
+        at = next((i for i, p in enumerate(paras) if p is not node.para and p.style is None
+                   and _closes_letter(p.text)), None)
+        paras = paras if at is None else paras[:at]
     body = node.body
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
     mh = re.match(r"([^:;.]{3,90}:)\s+[\"“(]?[A-ZĐÀ-Ỹi]", body)
@@ -387,7 +393,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         heading_agencies = _agency_heading(body) if node.is_heading else []
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):
         heading_agencies = directive_subject(body, False) or leading_agencies(body)
-    lead, partners, timeframe = task_agencies(node, heading_agencies)
+    lead, partners, timeframe = task_agencies(node, heading_agencies, paras)
     if directive and timeframe is None:
         timeframe = deadline_of(text)
     if timeframe is None:
@@ -415,6 +421,16 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+def _closes_letter(text: str) -> bool:
+    """An unmarked paragraph that closes the whole letter, not its last item ("Trên đây là ...",
+    "Ủy ban nhân dân Thành phố yêu cầu các Sở, ngành ... nghiêm túc thực hiện những nội dung
+    trên. Giao ...")."""
+    pats = load_patterns("headings")
+    k = key(text)
+    first = re.split(r"(?<=[.;])\s", k, maxsplit=1)[0]
+    return k.startswith(tuple(pats["closing_openings"])) or any(p in first for p in pats["closing_phrases"])
 
 
 _HEADING_RUN_ON = re.compile(r"(?::|\s+[-–])\s+(?=[A-ZĐÀ-Ỹ])")
