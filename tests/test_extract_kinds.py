@@ -664,3 +664,24 @@ def test_closing_paragraph_is_no_part_of_the_last_item():
     t = _tasks(extract_record(text))
     assert t["2"].lead == ["Ủy ban nhân dân các phường, xã"]
     assert t["2"].partners == []
+
+
+def test_ket_luan_numbered_paren_tasks_under_a_work_heading_and_their_intro_lead():
+    """"(1)", "(2)" items under a work heading ("2. Về nhiệm vụ trọng tâm ...") of a Kết luận are
+    its tasks (2.1, 2.2), led by the bodies its intro names ("..., Văn phòng Trung ương Đảng và
+    các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá ..., trong đó, cần tập trung ... sau:"); "(1)" items
+    under an ordinary item stay part of its text."""
+    text = (
+        "KẾT LUẬN\nCủa Thường trực Ban Bí thư về công tác văn phòng cấp uỷ\n"
+        "1. Về kết quả thực hiện nhiệm vụ\nCông tác tham mưu có nhiều chuyển biến tích cực.\n"
+        "2. Về nhiệm vụ trọng tâm từ nay đến năm 2027\n"
+        "Căn cứ vào phương hướng đã nêu trong Báo cáo, Văn phòng Trung ương Đảng và các văn phòng "
+        "tỉnh uỷ, thành uỷ cụ thể hoá để tổ chức thực hiện, trong đó, cần tập trung một số nhiệm vụ "
+        "trọng tâm sau:\n"
+        "(1) Tích cực nâng cao chất lượng công tác tham mưu, tổng hợp.\n"
+        "(2) Đẩy mạnh ứng dụng công nghệ thông tin trong hoạt động của văn phòng.\n"
+        "3. Giao Văn phòng Trung ương Đảng hướng dẫn các văn phòng báo cáo các nội dung sau:\n"
+        "(1) Số văn bản đã ban hành.\n(2) Số hồ sơ đã lưu trữ.\n")
+    t = _tasks(extract_record(text))
+    assert set(t) == {"2.1", "2.2", "3"}
+    assert t["2.1"].lead == ["Văn phòng Trung ương Đảng", "các văn phòng tỉnh uỷ, thành uỷ"]

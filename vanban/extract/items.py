@@ -362,11 +362,19 @@ def item_path(node: Node) -> str:
     while n is not None and n.style != "root":
         if n.style in ("roman", "part"):
             nums.append(n.num)
-        elif n.style.startswith("arabic"):
+        elif n.style.startswith("arabic") or n.style == "paren":
             if not nums or not (nums[-1] + ".").startswith(n.num + ".") or "." not in nums[-1]:
                 nums.append(n.num)
         n = n.parent
     return ".".join(reversed(nums))
+
+
+def _task_paren(n: Node) -> bool:
+    """"(1)", "(2)" items that are the tasks of a work heading ("2. Về nhiệm vụ trọng tâm từ nay
+    đến tháng 6/2027" > "(1) Tích cực, chủ động ..."), not the contents of one task."""
+    parent = n.parent
+    return n.style == "paren" and parent is not None and parent.style.startswith("arabic") \
+        and parent.is_heading and bool(re.search(r"\b(?:nhiem vu|giai phap)\b", key(parent.body)))
 
 
 def make_task(node: Node, path: str, directive: bool = False) -> Task:
@@ -602,9 +610,9 @@ def directive_leaves(root: Node) -> list[Node]:
         if top.role in skip:
             continue
         for n in [top] + list(top.descendants()):
-            if not n.style.startswith("arabic") or _label_excluded(n.body):
+            if not (n.style.startswith("arabic") or _task_paren(n)) or _label_excluded(n.body):
                 continue
-            if any(d.style.startswith("arabic") for d in n.descendants()):
+            if any(d.style.startswith("arabic") or _task_paren(d) for d in n.descendants()):
                 continue
             if n.excluded or any(a.excluded for a in _ancestors(n)):
                 continue
@@ -675,6 +683,17 @@ def _intro_subject(text: str) -> list[str]:
                 subject = " ".join(words[:i]).strip(" ,;")
                 return split_agencies(subject) if subject and len(subject.split()) <= 24 else []
         return []
+    if re.search(r",\s+trong đó,?\s+cần\s.*\bsau\b", t):
+        # "..., Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá để tổ chức
+        # thực hiện, trong đó, cần tập trung một số nhiệm vụ trọng tâm sau": the body that opens
+        # the clause (after a comma, followed by its verb) is the addressee
+        clause = t[:t.rfind("trong đó")]
+        spans = [(a, b) for a, b in agency_spans(clause)
+                 if re.search(r"(?:^|[,;]\s*)$", clause[:a]) and re.match(r"\s+[a-zđà-ỹ]", clause[b:])]
+        if spans:
+            a, b = spans[-1]
+            # "X và các văn phòng tỉnh uỷ, thành uỷ": a plural group keeps its members
+            return [p.strip(" ,") for p in re.split(r"\s+và\s+(?=các\s)", clause[a:b]) if p.strip(" ,")]
     mc = re.search(r"(?:^|[,;]\s*)([^,;]{3,80}?)\s+(?:cần|phải)\s.*\bsau\b", t)
     if mc:
         subject = re.sub(r"^(?:để|nhằm)\b.*$", "", mc.group(1).strip(), flags=re.I).strip()
