@@ -685,3 +685,21 @@ def test_ket_luan_numbered_paren_tasks_under_a_work_heading_and_their_intro_lead
     t = _tasks(extract_record(text))
     assert set(t) == {"2.1", "2.2", "3"}
     assert t["2.1"].lead == ["Văn phòng Trung ương Đảng", "các văn phòng tỉnh uỷ, thành uỷ"]
+
+
+def test_flattened_item_heading_does_not_end_inside_a_name_or_a_shared_head_list():
+    """Flattened text: an item's heading does not end after "và" or at a dash inside a name ("Sở
+    Nông nghiệp và | Phát triển nông thôn", "Sở Lao động – | Thương binh và Xã hội"), nor at the
+    colon of a shared-head list ("Giao các Bộ: Công an, Tài chính có ý kiến ...")."""
+    text = (
+        "THÔNG BÁO\nKết luận của Chủ tịch UBND tỉnh tại buổi làm việc về xóa nhà tạm\n"
+        "Chủ tịch UBND tỉnh kết luận như sau:\n"
+        "1. Sở Lao động – Thương binh và Xã hội chịu trách nhiệm hướng dẫn, theo dõi việc xóa nhà tạm.\n"
+        "2. Giao Sở Xây dựng chủ trì, phối hợp Sở Nông nghiệp và Phát triển nông thôn kiểm tra các "
+        "công trình, hoàn thành trước ngày 20/01/2025.\n"
+        "3. Giao các Sở: Tài chính, Xây dựng có ý kiến đối với đề xuất của UBND huyện trước ngày "
+        "10/5/2025.\n")
+    t = _tasks(extract_record(" ".join(text.split())))
+    assert t["1"].title.startswith("Sở Lao động – Thương binh và Xã hội chịu trách nhiệm")
+    assert t["2"].title.startswith("Giao Sở Xây dựng chủ trì, phối hợp Sở Nông nghiệp và Phát triển")
+    assert t["3"].title.startswith("Giao các Sở: Tài chính, Xây dựng có ý kiến")
