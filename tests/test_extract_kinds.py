@@ -703,3 +703,20 @@ def test_flattened_item_heading_does_not_end_inside_a_name_or_a_shared_head_list
     assert t["1"].title.startswith("Sở Lao động – Thương binh và Xã hội chịu trách nhiệm")
     assert t["2"].title.startswith("Giao Sở Xây dựng chủ trì, phối hợp Sở Nông nghiệp và Phát triển")
     assert t["3"].title.startswith("Giao các Sở: Tài chính, Xây dựng có ý kiến")
+
+
+def test_conclusion_answers_led_by_a_group_with_its_members_and_a_chu_dau_tu():
+    """Answers to a province's requests: "giao Tập đoàn X làm chủ đầu tư ..." is led by Tập đoàn X
+    (the lead ends at "làm chủ đầu tư"); "Các Bộ, cơ quan liên quan và các Tập đoàn: A, B ..."
+    keeps the group's members after its colon."""
+    text = (
+        "THÔNG BÁO\nKết luận của Thủ tướng Chính phủ tại buổi làm việc với tỉnh An Bình\n"
+        "I. VỀ MỘT SỐ KIẾN NGHỊ CỦA TỈNH\n"
+        "1. Về mở rộng nhà máy lọc dầu: giao Tập đoàn Công nghiệp - Năng lượng Quốc gia Việt Nam làm "
+        "chủ đầu tư, khẩn trương hoàn thiện hồ sơ dự án.\n"
+        "2. Các Bộ, cơ quan liên quan và các Tập đoàn: Điện lực Việt Nam, Bưu chính Viễn thông Việt "
+        "Nam theo chức năng, nhiệm vụ khẩn trương xử lý các kiến nghị của tỉnh.\n")
+    t = _tasks(extract_record(text))
+    assert t["I.1"].lead == ["Tập đoàn Công nghiệp - Năng lượng Quốc gia Việt Nam"]
+    assert t["I.2"].lead == ["Các Bộ, cơ quan liên quan",
+                             "các Tập đoàn: Điện lực Việt Nam, Bưu chính Viễn thông Việt Nam"]

@@ -543,7 +543,8 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if f2.startswith("trong do ") and prev.endswith(","):
             cut = i  # "Chủ tịch ... đến Lâm Đồng, trong đó trọng tâm là ..."
             break
-        if prev.endswith(":") and i > 1 and not re.match(r"[Cc]ác\s+\S+:$", " ".join(words[i - 2:i])):
+        if prev.endswith(":") and i > 1 and not re.search(r"(?:^|\s)[Cc]ác\s+\S+(?:\s+\S+)?:$",
+                                                          " ".join(words[max(0, i - 3):i])):
             cut = i  # "Giao Đảng uỷ Chính phủ: (i) Chỉ đạo ..."
             break
         if f2.startswith("nhat la ") and prev.endswith(","):
