@@ -720,3 +720,23 @@ def test_conclusion_answers_led_by_a_group_with_its_members_and_a_chu_dau_tu():
     assert t["I.1"].lead == ["Tập đoàn Công nghiệp - Năng lượng Quốc gia Việt Nam"]
     assert t["I.2"].lead == ["Các Bộ, cơ quan liên quan",
                              "các Tập đoàn: Điện lực Việt Nam, Bưu chính Viễn thông Việt Nam"]
+
+
+def test_folded_words_do_not_collide_and_a_reported_request_is_no_task():
+    """Flattened headings: "... và Triển lãm Khẩn trương ..." ends before "Khẩn trương" ("lãm" of
+    "triển lãm" is not the preposition "làm"). A letter's sentence that reports an earlier request
+    ("Bộ Nội vụ đã có Văn bản số ... đề nghị ...") is not its own request."""
+    text = (
+        "Kính gửi: - Các cục thuộc Bộ. Thực hiện Công điện số 220/CĐ-TTg ngày 18/11/2025 của Thủ "
+        "tướng Chính phủ, Bộ Văn hóa, Thể thao và Du lịch yêu cầu: 1. Trung tâm Hội chợ và Triển lãm Khẩn trương hoàn "
+        "thiện hồ sơ dự án, hoàn thành trong quý I/2026. 2. Cục Báo chí Khẩn trương rà soát các văn bản. "
+        "Nơi nhận: - Như trên; - Lưu: VT. KT. BỘ TRƯỞNG THỨ TRƯỞNG Nguyễn Văn G\n")
+    t = _tasks(extract_record(text))
+    assert t["1"].title == "Trung tâm Hội chợ và Triển lãm"
+    letter = (
+        "Kính gửi: - Các bộ, cơ quan ngang bộ; - Ủy ban nhân dân các tỉnh.\n"
+        "Thực hiện Văn bản số 91-CV/BTCTW ngày 29/7/2025 của Ban Tổ chức Trung ương, Bộ Nội vụ đã có "
+        "Văn bản số 81/BNV-TCBC ngày 17/9/2025 đề nghị các bộ, ngành, địa phương báo cáo thực trạng "
+        "biên chế.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nVũ Văn H\n")
+    assert extract_record(letter).tasks == []

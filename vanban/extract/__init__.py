@@ -472,12 +472,13 @@ def _unnumbered_directive(root: Node) -> list:
         # "Nhằm ..., Sở Giáo dục và Đào tạo đề nghị UBND các xã, phường; ... thực hiện ...": the
         # sentence in which the issuer asks a named body is the request
         for sent in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", p.text):
-            m = re.search(r",\s+[^,;]{3,80}?\s(?:đề nghị|yêu cầu)\s+(\S.*)$", sent)
-            if not m or basis_of(sent) and sent.startswith(("Căn cứ", "Thực hiện", "Theo")):
-                continue
+            m = re.search(r",\s+([^,;]{3,80}?)\s(?:đề nghị|yêu cầu)\s+(\S.*)$", sent)
+            if not m or basis_of(sent) and sent.startswith(("Căn cứ", "Thực hiện", "Theo")) \
+                    or re.search(r"\bđã\b", m.group(1)):
+                continue  # "Bộ Nội vụ đã có Văn bản số ... đề nghị ...": an earlier request reported
             node = Node(Para(text=sent, refs=p.refs, body=sent), "directive")
             task = make_task(node, "", directive=True)
-            task.lead = directive_subject("Đề nghị " + m.group(1), False)
+            task.lead = directive_subject("Đề nghị " + m.group(2), False)
             task.lead_ids = [normalize_agency(a) for a in task.lead]
             if task.lead:
                 return [task]

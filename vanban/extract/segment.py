@@ -430,7 +430,7 @@ def _heading_end(seg: str) -> int | None:
         if prev[-1:] in ".:!?\"”)":
             break
         if (key(prev) in _PATS["name_heads"] and (prev[:1].isupper() or key(prev) in ("ban", "dong"))) \
-                or not prev[:1].isalpha() or key(prev) in _PATS["no_heading_end"]:
+                or not prev[:1].isalpha() or prev.lower() in _PATS["no_heading_end"]:
             continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb; "... và Phát triển"
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         pair = key(f"{tok} {nxt}")
@@ -466,7 +466,7 @@ def _heading_end(seg: str) -> int | None:
             prev = toks[k - 2][0]  # "truyền thông - giáo dục": a dash inside the heading
         if prev[-1:] in ".;:!?\"”)" or not prev[:1].isalnum():
             return None  # the heading part is over (or was never there)
-        if prev.endswith(",") or key(prev) in _PATS["no_heading_end"]:
+        if prev.endswith(",") or prev.lower() in _PATS["no_heading_end"]:
             continue  # "sơ chế, chế biến, xuất khẩu": a list; "Sở Nông nghiệp và | Phát triển": no end
         if not tok[:1].isupper() or tok.isupper() or not re.match(r"\w", prev):
             continue
