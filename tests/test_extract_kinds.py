@@ -213,6 +213,9 @@ def test_normal_text_is_not_segmented():
     ("Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh", ["Văn phòng Đoàn đại biểu Quốc hội và HĐND tỉnh"]),
     ("các sở, ban, ngành, đoàn thể cấp tỉnh", ["các sở, ban, ngành, đoàn thể cấp tỉnh"]),
     ("Các Bộ: Quốc phòng, Công an", ["Các Bộ: Quốc phòng, Công an"]),
+    ("Sở Giao thông vận tải, Đài khí tượng Thuỷ văn tỉnh An Bình",
+     ["Sở Giao thông vận tải", "Đài khí tượng Thuỷ văn tỉnh An Bình"]),
+    ("đơn vị tư vấn, Ban Quản lý dự án", ["đơn vị tư vấn", "Ban Quản lý dự án"]),
 ])
 def test_split_agencies(text, names):
     assert split_agencies(text) == names
@@ -430,3 +433,310 @@ def test_cong_dien_packed_header_and_addressee_list_then_preamble():
     t = _tasks(r)
     assert t["1"].lead == ["Chủ tịch Ủy ban nhân dân tỉnh An Bình"]
     assert t["2"].lead == ["Bộ trưởng Bộ Xây dựng"]
+
+
+def test_cong_van_numbered_yeu_cau_chung_groups_requests_not_requirements():
+    """In a Công văn an arabic-numbered "1. Yêu cầu chung:" groups requests: its items are tasks,
+    not requirements (only a section heading like "II. MỘT SỐ YÊU CẦU" opens requirements)."""
+    text = (
+        "Kính gửi: - Các sở, ban, ngành; - UBND các xã, phường.\n"
+        "Thực hiện Văn bản số 12-CV/TU ngày 01/11/2025 của Ban Thường vụ Tỉnh ủy, UBND tỉnh yêu cầu:\n"
+        "1. Yêu cầu chung:\n"
+        "1.1. Quán triệt và thực hiện nghiêm các quy định về đấu thầu:\n"
+        "- Rà soát các gói thầu đang triển khai.\n"
+        "1.2. Đối với công tác lựa chọn nhà thầu:\n"
+        "- Kiểm soát thời gian đánh giá hồ sơ dự thầu.\n"
+        "2. Trách nhiệm của các đơn vị:\n"
+        "2.1. Sở Tài chính: chủ trì tổng hợp, báo cáo UBND tỉnh.\n"
+        "Nơi nhận: - Như trên; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Văn Ba\n")
+    for flat in (False, True):
+        r = extract_record(" ".join(text.split()) if flat else text)
+        assert r.requirements == []
+        assert set(_tasks(r)) == {"1.1", "1.2", "2.1"}
+
+
+def test_list_intro_opening_with_de_nghi_names_the_lead():
+    """A list introduced by a sentence that opens with "Đề nghị X ..." ("Đề nghị Thường trực Tỉnh
+    ủy tập trung ...; trong đó lưu ý một số nội dung trọng tâm sau:"): X leads the items that name
+    no actor of their own."""
+    text = (
+        "THÔNG BÁO\nKết luận của Phó Thủ tướng Chính phủ tại buổi làm việc với lãnh đạo tỉnh An Bình\n"
+        "I. ĐÁNH GIÁ CHUNG\nTỉnh đã đạt nhiều kết quả quan trọng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM\n"
+        "Đề nghị Ban Thường vụ Tỉnh ủy tập trung lãnh đạo, chỉ đạo thực hiện các nhiệm vụ trong năm "
+        "2026; trong đó lưu ý một số nội dung trọng tâm sau:\n"
+        "1. Đổi mới mô hình tăng trưởng dựa trên khoa học công nghệ.\n"
+        "2. Đẩy mạnh cải cách thủ tục hành chính.\n"
+        "III. VỀ KIẾN NGHỊ CỦA TỈNH\n"
+        "1. Về vốn đầu tư đường ven biển: giao Bộ Tài chính xem xét, báo cáo cấp có thẩm quyền.\n")
+    for flat in (False, True):
+        t = _tasks(extract_record(" ".join(text.split()) if flat else text))
+        assert t["II.1"].lead == ["Ban Thường vụ Tỉnh ủy"]
+        assert t["II.2"].lead == ["Ban Thường vụ Tỉnh ủy"]
+
+
+def test_cong_van_topic_headings_take_the_lead_from_intro_or_own_paragraph():
+    """Công văn items under topic headings: "1. Yêu cầu chung:" names nobody, so its items take the
+    lead from the letter's intro ("UBND tỉnh yêu cầu các sở, ban, ngành tiếp tục ... sau:"); a
+    topic heading "Báo cáo định kỳ hàng tháng:" is no agency ("Báo cáo" is a report, not a
+    newspaper) and its paragraph "Yêu cầu Sở Tài chính ..." names the lead; "Thanh tra Thành
+    phố:" is a body."""
+    text = (
+        "Kính gửi: - Các sở, ban, ngành; - UBND các xã, phường.\n"
+        "Thực hiện Văn bản số 12-CV/TU ngày 01/11/2025 của Ban Thường vụ Tỉnh ủy, UBND tỉnh yêu cầu "
+        "các sở, ban, ngành, UBND các xã, phường tiếp tục thực hiện một số nội dung sau:\n"
+        "1. Yêu cầu chung:\n"
+        "1.1. Quán triệt và thực hiện nghiêm các quy định về đấu thầu:\n"
+        "- Rà soát các gói thầu đang triển khai.\n"
+        "1.2. Đối với công tác lựa chọn nhà thầu:\n"
+        "- Kiểm soát thời gian đánh giá hồ sơ dự thầu.\n"
+        "2. Thanh tra Thành phố:\n"
+        "Tăng cường công tác thanh tra hoạt động đấu thầu.\n"
+        "3. Về công tác báo cáo:\n"
+        "3.1. Báo cáo định kỳ hàng tháng:\n"
+        "Yêu cầu Sở Tài chính tổng hợp số liệu đấu thầu hàng tháng.\n"
+        "3.2. Báo cáo năm:\n"
+        "Yêu cầu UBND các xã, phường báo cáo kết quả trước ngày 10 tháng 01 hàng năm.\n"
+        "Nơi nhận: - Như trên; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Văn Ba\n")
+    t = _tasks(extract_record(text))
+    assert t["1.1"].lead == ["các sở, ban, ngành", "UBND các xã, phường"]
+    assert t["1.2"].lead == ["các sở, ban, ngành", "UBND các xã, phường"]
+    assert t["2"].lead == ["Thanh tra Thành phố"]
+    assert t["3.1"].lead == ["Sở Tài chính"]
+    assert t["3.2"].lead == ["UBND các xã, phường"]
+
+
+def test_directive_addressee_ends_at_its_verb_and_drops_its_role_in_brackets():
+    """A directive's addressee ends where its verb starts ("... Ngoại giao thành lập ...", "các
+    Phó Thủ tướng ... theo nhiệm vụ được phân công ..."), and a body's role in brackets after its
+    name ("(Cơ quan Thường trực về Phòng, chống thiên tai)") is not part of the lead."""
+    text = (
+        "CHỈ THỊ\nVề tăng cường phòng, chống thiên tai\n"
+        "Để chủ động ứng phó thiên tai, Chủ tịch UBND tỉnh yêu cầu:\n"
+        "1. Sở Nông nghiệp và Môi trường (Cơ quan Thường trực về Phòng, chống thiên tai):\n"
+        "a) Theo dõi chặt chẽ diễn biến thời tiết.\n"
+        "2. Các Sở: Công Thương, Tài chính thành lập các tổ công tác hỗ trợ doanh nghiệp.\n"
+        "3. Các Phó Chủ tịch UBND tỉnh theo nhiệm vụ được phân công chỉ đạo các sở, ngành thực hiện.\n")
+    t = _tasks(extract_record(text))
+    assert t["1"].lead == ["Sở Nông nghiệp và Môi trường"]
+    assert t["2"].lead == ["Các Sở: Công Thương, Tài chính"]
+    assert t["3"].lead == ["Các Phó Chủ tịch UBND tỉnh"]
+
+
+def test_headerless_copy_named_by_its_own_text():
+    """A copy that starts at the addressee list (no header, no kind line, no "Kính gửi") is of the
+    kind it calls itself ("... thực hiện Công điện này"): its numbered directives are tasks."""
+    text = (
+        "- Bộ trưởng các Bộ: Tài chính, Y tế. - Chủ tịch Ủy ban nhân dân các tỉnh: An Bình, Bắc Sơn. "
+        "Trong mấy ngày qua mưa lũ đặc biệt lớn đã gây thiệt hại nặng nề. Thủ tướng Chính phủ yêu cầu: "
+        "1. Bộ Tài chính chủ trì, phối hợp với các bộ, địa phương liên quan hỗ trợ kinh phí khắc phục "
+        "hậu quả. 2. Bộ Y tế chỉ đạo bảo đảm thuốc, vật tư y tế cho người dân vùng lũ. 3. Văn phòng "
+        "Chính phủ theo dõi, đôn đốc thực hiện Công điện này. THỦ TƯỚNG Nguyễn Văn A\n")
+    r = extract_record(text)
+    assert r.document["type"] == "Công điện"
+    t = _tasks(r)
+    assert set(t) == {"1", "2", "3"}
+    assert t["1"].lead == ["Bộ Tài chính"]
+    assert t["3"].lead == ["Văn phòng Chính phủ"]
+
+
+def test_ket_luan_item_that_only_agrees_is_no_task():
+    """A conclusion item that agrees with a report ("Bộ Chính trị, Ban Bí thư cơ bản nhất trí với
+    Tờ trình ...") assesses and assigns nothing; the items that assign work are tasks."""
+    text = (
+        "BAN CHẤP HÀNH TRUNG ƯƠNG\nSố: 999-KL/TW\nHà Nội, ngày 18 tháng 11 năm 2025\n"
+        "KẾT LUẬN\nCủa Bộ Chính trị về sắp xếp đơn vị hành chính\n"
+        "Căn cứ Tờ trình số 03-TTr/ĐU của Đảng uỷ Chính phủ, Bộ Chính trị kết luận như sau:\n"
+        "1. Bộ Chính trị cơ bản nhất trí với Tờ trình của Đảng uỷ Chính phủ. Đây là vấn đề rất quan "
+        "trọng, cần nghiên cứu kế thừa và đổi mới tư duy.\n"
+        "2. Giao Đảng uỷ Chính phủ lãnh đạo, chỉ đạo hoàn thiện các văn bản pháp luật có liên quan.\n"
+        "3. Giao Đảng uỷ Quốc hội lãnh đạo, chỉ đạo ban hành Nghị quyết về tiêu chuẩn đô thị.\n")
+    for flat in (False, True):
+        t = _tasks(extract_record(" ".join(text.split()) if flat else text))
+        assert set(t) == {"2", "3"}
+        assert t["2"].lead == ["Đảng uỷ Chính phủ"]
+
+
+def test_one_line_cong_van_addressee_heading_ends_before_its_first_statement():
+    """A one-line Công văn whose items are headed by their addressee, run on into a "- ..." bullet
+    or a "Tham mưu ...:" statement: the title is the heading, not the bullet; a dash inside a name
+    ("Sở Lao động - Thương binh và Xã hội") does not end it."""
+    text = (
+        "Kính gửi: - Các cơ quan, đơn vị thuộc Bộ. Thực hiện Công điện số 220/CĐ-TTg ngày 18/11/2025 "
+        "của Thủ tướng Chính phủ, Bộ trưởng giao: 1. Thủ trưởng các cơ quan tham mưu thuộc Bộ - "
+        "Nghiên cứu, tham mưu Lãnh đạo Bộ: - Rà soát các văn bản quy phạm pháp luật. 2. Vụ Tổ chức "
+        "cán bộ: Tham mưu Lãnh đạo Bộ: - Kiện toàn tổ chức bộ máy. 3. Sở Lao động - Thương binh và Xã "
+        "hội: - Khẩn trương hướng dẫn chính sách. Nơi nhận: - Như trên; - Lưu: VT. KT. BỘ TRƯỞNG THỨ "
+        "TRƯỞNG Nguyễn Văn B\n")
+    t = _tasks(extract_record(text))
+    assert t["1"].title == "Thủ trưởng các cơ quan tham mưu thuộc Bộ"
+    assert t["2"].title == "Vụ Tổ chức cán bộ:"
+    assert t["3"].title == "Sở Lao động - Thương binh và Xã hội:"
+
+
+def test_unnumbered_request_with_cu_the_bullets_is_one_task():
+    """A Công văn with one unnumbered request ("..., Sở Giáo dục và Đào tạo đề nghị UBND các xã,
+    phường; các đơn vị ... thực hiện ... Cụ thể: - ... - ...") gives one task, path "", led by the
+    bodies it asks."""
+    text = (
+        "Kính gửi: - UBND các xã, phường; - Các đơn vị, cơ sở giáo dục trực thuộc.\n"
+        "Thực hiện Công văn số 6356/UBND-NNMT ngày 01/12/2025 của UBND Thành phố về kiểm soát ô "
+        "nhiễm không khí; Nhằm đảm bảo sức khỏe cho học sinh, Sở Giáo dục và Đào tạo đề nghị UBND "
+        "các xã, phường; các đơn vị, cơ sở giáo dục trực thuộc thực hiện nghiêm túc văn bản chỉ đạo "
+        "của UBND Thành phố. Cụ thể:\n"
+        "- Thường xuyên cập nhật thông tin về chất lượng không khí.\n"
+        "- Hạn chế các hoạt động ngoài trời cho học sinh.\n"
+        "Nơi nhận: - Như trên; - Lưu: VT. KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Nguyễn Văn C\n")
+    r = extract_record(text)
+    assert [t.path for t in r.tasks] == [""]
+    assert r.tasks[0].title.startswith("Nhằm đảm bảo sức khỏe cho học sinh")
+    assert r.tasks[0].lead == ["UBND các xã, phường", "các đơn vị, cơ sở giáo dục trực thuộc"]
+
+
+def test_one_line_header_issuer_under_its_parent_body():
+    """A one-line header "UBND THÀNH PHỐ HÀ NỘI SỞ GIÁO DỤC VÀ ĐÀO TẠO CỘNG HÒA ...": the lower
+    body issues the document (as when the two are on separate lines)."""
+    text = (
+        "UBND TỈNH AN BÌNH SỞ GIÁO DỤC VÀ ĐÀO TẠO CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - "
+        "Hạnh phúc Số: 123/SGDĐT-VP V/v tăng cường phòng chống dịch bệnh trong trường học An Bình, "
+        "ngày 03 tháng 12 năm 2025 Kính gửi: - Các trường trung học phổ thông. Thực hiện Công văn số "
+        "99/UBND-VX ngày 01/12/2025 của UBND tỉnh, Sở Giáo dục và Đào tạo đề nghị các trường: 1. Các "
+        "trường trung học phổ thông tăng cường vệ sinh trường lớp. 2. Các trường báo cáo kết quả trước "
+        "ngày 15/12/2025. Nơi nhận: - Như trên; - Lưu: VT. KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Nguyễn Văn D\n")
+    r = extract_record(text)
+    assert r.document["issuer"] == "Sở Giáo dục và Đào tạo"
+    assert r.document["number"] == "123/SGDĐT-VP"
+
+
+def test_scanned_lines_cut_mid_phrase_and_an_inner_giao_lead():
+    """Lines of a scan: a numbered item's first (indented, shorter) line that ends on "số" or on a
+    list's next head ("..., Bộ") goes on on the next line, it is no heading; an item that opens
+    with "Căn cứ ...; giao Sở X rà soát ..." is led by Sở X (not by the letter's intro, and
+    "Sở Giao thông vận tải" in the intro is no "giao")."""
+    text = (
+        "Kính gửi: Sở Giao thông vận tải; Sở Nông nghiệp và Phát triển nông thôn.\n"
+        "Xét đề nghị của Sở Giao thông vận tải tại Công văn số 12/SGTVT-VP ngày 02/01/2025, Chủ\n"
+        "tịch UBND tỉnh có ý kiến như sau:\n"
+        "1. Giao Sở Giao thông vận tải chủ trì, phối hợp Sở Nông nghiệp và Phát triển nông thôn\n"
+        "nghiên cứu, tham mưu Chủ tịch UBND tỉnh công bố Danh mục thủ tục hành chính thuộc\n"
+        "thẩm quyền giải quyết, hoàn thành trước ngày 20/01/2025.\n"
+        "2. Căn cứ quy định tại khoản 4 Điều 14 Nghị định số\n"
+        "161/2024/NĐ-CP ngày 18/12/2024 của Chính phủ quy định danh mục hàng hóa nguy hiểm và trình\n"
+        "tự, thủ tục cấp giấy phép vận chuyển hàng hóa nguy hiểm trên đường bộ; giao Sở Nông\n"
+        "nghiệp và Phát triển nông thôn rà soát Danh mục thủ tục hành chính được công bố tại\n"
+        "Quyết định số 1744/QĐ-BGTVT, phối hợp với Sở Giao thông vận tải tham mưu công bố.\n"
+        "3. Đề nghị Ủy ban MTTQ Việt Nam tỉnh, Bộ Chỉ huy Quân sự tỉnh, Bộ\n"
+        "Chỉ huy Bộ đội biên phòng tỉnh và các tổ chức chính trị - xã hội phối hợp chặt chẽ với\n"
+        "UBND huyện trong công tác huy động nguồn lực hỗ trợ người dân vùng lũ lụt./.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn E\n")
+    t = _tasks(extract_record(text))
+    assert t["2"].title.startswith("Căn cứ quy định tại khoản 4 Điều 14 Nghị định số 161/2024/NĐ-CP")
+    assert t["2"].lead == ["Sở Nông nghiệp và Phát triển nông thôn"]
+    assert "Bộ Chỉ huy Bộ đội biên phòng tỉnh" in t["3"].title
+
+
+def test_partner_names_with_lower_case_inner_words():
+    """Lower-case words inside a body's name ("đơn vị tư vấn", "các Tổng công ty", "Đài khí tượng
+    Thuỷ văn") do not cut it."""
+    text = (
+        "CHỈ THỊ\nVề phòng, chống thiên tai\n"
+        "Chủ tịch UBND tỉnh yêu cầu:\n"
+        "1. Sở Xây dựng chủ trì, phối hợp với đơn vị tư vấn, Đài khí tượng Thuỷ văn tỉnh và các "
+        "Tổng công ty trực thuộc tỉnh rà soát các công trình hạ tầng.\n")
+    t = _tasks(extract_record(text))
+    assert t["1"].lead == ["Sở Xây dựng"]
+    assert t["1"].partners == ["đơn vị tư vấn", "Đài khí tượng Thuỷ văn tỉnh", "các Tổng công ty trực thuộc tỉnh"]
+
+
+def test_closing_paragraph_is_no_part_of_the_last_item():
+    """The letter's closing after its last item ("Ủy ban nhân dân tỉnh yêu cầu các Sở, ngành ...
+    nghiêm túc thực hiện những nội dung trên. Giao Bảo hiểm xã hội tỉnh chủ trì, phối hợp Sở Y tế
+    đôn đốc ...") adds no lead or partner to that item."""
+    text = (
+        "Kính gửi: - Các Sở, ngành; - Ủy ban nhân dân các phường, xã.\n"
+        "Ủy ban nhân dân tỉnh yêu cầu:\n"
+        "1. Sở Y tế chủ trì kiểm tra công tác khám bệnh, chữa bệnh bảo hiểm y tế.\n"
+        "2. Ủy ban nhân dân các phường, xã\n"
+        "- Tuyên truyền chính sách bảo hiểm y tế cho người dân.\n"
+        "Ủy ban nhân dân tỉnh yêu cầu các Sở, ngành, địa phương nghiêm túc thực hiện những nội dung "
+        "trên. Giao Bảo hiểm xã hội tỉnh chủ trì, phối hợp Sở Y tế đôn đốc các đơn vị triển khai thực hiện.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn F\n")
+    t = _tasks(extract_record(text))
+    assert t["2"].lead == ["Ủy ban nhân dân các phường, xã"]
+    assert t["2"].partners == []
+
+
+def test_ket_luan_numbered_paren_tasks_under_a_work_heading_and_their_intro_lead():
+    """"(1)", "(2)" items under a work heading ("2. Về nhiệm vụ trọng tâm ...") of a Kết luận are
+    its tasks (2.1, 2.2), led by the bodies its intro names ("..., Văn phòng Trung ương Đảng và
+    các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá ..., trong đó, cần tập trung ... sau:"); "(1)" items
+    under an ordinary item stay part of its text."""
+    text = (
+        "KẾT LUẬN\nCủa Thường trực Ban Bí thư về công tác văn phòng cấp uỷ\n"
+        "1. Về kết quả thực hiện nhiệm vụ\nCông tác tham mưu có nhiều chuyển biến tích cực.\n"
+        "2. Về nhiệm vụ trọng tâm từ nay đến năm 2027\n"
+        "Căn cứ vào phương hướng đã nêu trong Báo cáo, Văn phòng Trung ương Đảng và các văn phòng "
+        "tỉnh uỷ, thành uỷ cụ thể hoá để tổ chức thực hiện, trong đó, cần tập trung một số nhiệm vụ "
+        "trọng tâm sau:\n"
+        "(1) Tích cực nâng cao chất lượng công tác tham mưu, tổng hợp.\n"
+        "(2) Đẩy mạnh ứng dụng công nghệ thông tin trong hoạt động của văn phòng.\n"
+        "3. Giao Văn phòng Trung ương Đảng hướng dẫn các văn phòng báo cáo các nội dung sau:\n"
+        "(1) Số văn bản đã ban hành.\n(2) Số hồ sơ đã lưu trữ.\n")
+    t = _tasks(extract_record(text))
+    assert set(t) == {"2.1", "2.2", "3"}
+    assert t["2.1"].lead == ["Văn phòng Trung ương Đảng", "các văn phòng tỉnh uỷ, thành uỷ"]
+
+
+def test_flattened_item_heading_does_not_end_inside_a_name_or_a_shared_head_list():
+    """Flattened text: an item's heading does not end after "và" or at a dash inside a name ("Sở
+    Nông nghiệp và | Phát triển nông thôn", "Sở Lao động – | Thương binh và Xã hội"), nor at the
+    colon of a shared-head list ("Giao các Bộ: Công an, Tài chính có ý kiến ...")."""
+    text = (
+        "THÔNG BÁO\nKết luận của Chủ tịch UBND tỉnh tại buổi làm việc về xóa nhà tạm\n"
+        "Chủ tịch UBND tỉnh kết luận như sau:\n"
+        "1. Sở Lao động – Thương binh và Xã hội chịu trách nhiệm hướng dẫn, theo dõi việc xóa nhà tạm.\n"
+        "2. Giao Sở Xây dựng chủ trì, phối hợp Sở Nông nghiệp và Phát triển nông thôn kiểm tra các "
+        "công trình, hoàn thành trước ngày 20/01/2025.\n"
+        "3. Giao các Sở: Tài chính, Xây dựng có ý kiến đối với đề xuất của UBND huyện trước ngày "
+        "10/5/2025.\n")
+    t = _tasks(extract_record(" ".join(text.split())))
+    assert t["1"].title.startswith("Sở Lao động – Thương binh và Xã hội chịu trách nhiệm")
+    assert t["2"].title.startswith("Giao Sở Xây dựng chủ trì, phối hợp Sở Nông nghiệp và Phát triển")
+    assert t["3"].title.startswith("Giao các Sở: Tài chính, Xây dựng có ý kiến")
+
+
+def test_conclusion_answers_led_by_a_group_with_its_members_and_a_chu_dau_tu():
+    """Answers to a province's requests: "giao Tập đoàn X làm chủ đầu tư ..." is led by Tập đoàn X
+    (the lead ends at "làm chủ đầu tư"); "Các Bộ, cơ quan liên quan và các Tập đoàn: A, B ..."
+    keeps the group's members after its colon."""
+    text = (
+        "THÔNG BÁO\nKết luận của Thủ tướng Chính phủ tại buổi làm việc với tỉnh An Bình\n"
+        "I. VỀ MỘT SỐ KIẾN NGHỊ CỦA TỈNH\n"
+        "1. Về mở rộng nhà máy lọc dầu: giao Tập đoàn Công nghiệp - Năng lượng Quốc gia Việt Nam làm "
+        "chủ đầu tư, khẩn trương hoàn thiện hồ sơ dự án.\n"
+        "2. Các Bộ, cơ quan liên quan và các Tập đoàn: Điện lực Việt Nam, Bưu chính Viễn thông Việt "
+        "Nam theo chức năng, nhiệm vụ khẩn trương xử lý các kiến nghị của tỉnh.\n")
+    t = _tasks(extract_record(text))
+    assert t["I.1"].lead == ["Tập đoàn Công nghiệp - Năng lượng Quốc gia Việt Nam"]
+    assert t["I.2"].lead == ["Các Bộ, cơ quan liên quan",
+                             "các Tập đoàn: Điện lực Việt Nam, Bưu chính Viễn thông Việt Nam"]
+
+
+def test_folded_words_do_not_collide_and_a_reported_request_is_no_task():
+    """Flattened headings: "... và Triển lãm Khẩn trương ..." ends before "Khẩn trương" ("lãm" of
+    "triển lãm" is not the preposition "làm"). A letter's sentence that reports an earlier request
+    ("Bộ Nội vụ đã có Văn bản số ... đề nghị ...") is not its own request."""
+    text = (
+        "Kính gửi: - Các cục thuộc Bộ. Thực hiện Công điện số 220/CĐ-TTg ngày 18/11/2025 của Thủ "
+        "tướng Chính phủ, Bộ Văn hóa, Thể thao và Du lịch yêu cầu: 1. Trung tâm Hội chợ và Triển lãm Khẩn trương hoàn "
+        "thiện hồ sơ dự án, hoàn thành trong quý I/2026. 2. Cục Báo chí Khẩn trương rà soát các văn bản. "
+        "Nơi nhận: - Như trên; - Lưu: VT. KT. BỘ TRƯỞNG THỨ TRƯỞNG Nguyễn Văn G\n")
+    t = _tasks(extract_record(text))
+    assert t["1"].title == "Trung tâm Hội chợ và Triển lãm"
+    letter = (
+        "Kính gửi: - Các bộ, cơ quan ngang bộ; - Ủy ban nhân dân các tỉnh.\n"
+        "Thực hiện Văn bản số 91-CV/BTCTW ngày 29/7/2025 của Ban Tổ chức Trung ương, Bộ Nội vụ đã có "
+        "Văn bản số 81/BNV-TCBC ngày 17/9/2025 đề nghị các bộ, ngành, địa phương báo cáo thực trạng "
+        "biên chế.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nVũ Văn H\n")
+    assert extract_record(letter).tasks == []

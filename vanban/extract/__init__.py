@@ -29,7 +29,7 @@ from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipie
 from .agencies import canonical_issuer
 from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment
-from .structure import Node, assign_roles, build_tree, part_heading
+from .structure import Node, assign_roles, build_tree, directive_sections, part_heading
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .table import flat_table_tasks
 from .items import add_sentence_leads
@@ -361,6 +361,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         for p in ([node.para] if node.para else []) + node.paras:
             record.references.extend(parse_references(p.body, None, p.refs))
 
+    # (a letter without a kind line is a Công văn: _identity_from_note settles that below)
+    if (document.get("type") or ("Công văn" if document.get("addressees") or document.get("title_is_vv")
+                                 else None)) in load_patterns("headings")["directive_kinds"]:
+        directive_sections(root)
     # sections and items
     prov = record.item_provenance
     tasks_elsewhere = False  # a task section without task items: the tasks are in a table
@@ -413,7 +417,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,
         # Thông báo kết luận, Công văn): its addressees lead
         record.tasks = [make_task(leaf, item_path(leaf), directive=True) for leaf in directive_leaves(root)]
-        if not record.tasks and not root.children:
+        if not record.tasks and not any(c.style.startswith("arabic") or c.style in ("roman", "part")
+                                        for c in root.children):
+            # no numbered item (bullets may follow: "... Cụ thể: - ... - ..."): one request
             record.tasks = _unnumbered_directive(root)
     add_sentence_leads(record.tasks, document.get("type"))
     if document.get("type") in load_patterns("headings")["non_task_kinds"]:
@@ -455,7 +461,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
 def _unnumbered_directive(root: Node) -> list:
     """A directive without numbered items ("... có ý kiến như sau: Giao các Bộ: ... trước ngày
     10 tháng 5 năm 2026 ..."): its assigning paragraph is one task with path ""."""
-    from .items import make_task
+    from .agencies import normalize_agency
+    from .items import directive_subject, make_task
     for p in root.paras:
         m = re.search(r"(?:^|:\s+)((?:Giao|Đề nghị|Yêu cầu)\s+\S.*)$", p.text)
         if not m or (basis_of(p.text) and m.start(1) == 0):
@@ -463,6 +470,20 @@ def _unnumbered_directive(root: Node) -> list:
         text = m.group(1)
         para = Para(text=text, refs=p.refs, body=text)
         return [make_task(Node(para, "directive"), "", directive=True)]
+    for p in root.paras:
+        # "Nhằm ..., Sở Giáo dục và Đào tạo đề nghị UBND các xã, phường; ... thực hiện ...": the
+        # sentence in which the issuer asks a named body is the request
+        for sent in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", p.text):
+            m = re.search(r",\s+([^,;]{3,80}?)\s(?:đề nghị|yêu cầu)\s+(\S.*)$", sent)
+            if not m or basis_of(sent) and sent.startswith(("Căn cứ", "Thực hiện", "Theo")) \
+                    or re.search(r"\bđã\b", m.group(1)):
+                continue  # "Bộ Nội vụ đã có Văn bản số ... đề nghị ...": an earlier request reported
+            node = Node(Para(text=sent, refs=p.refs, body=sent), "directive")
+            task = make_task(node, "", directive=True)
+            task.lead = directive_subject("Đề nghị " + m.group(2), False)
+            task.lead_ids = [normalize_agency(a) for a in task.lead]
+            if task.lead:
+                return [task]
     return []
 
 
@@ -497,6 +518,9 @@ _NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+"
                    r"(?:\s+của\s+([^)]{3,120}))?\)")
 
 
+_SELF_KIND = re.compile(r"\b(Công điện|Chỉ thị|Công văn|Thông báo|Kết luận|Kế hoạch|Quyết định|Tờ trình) này\b")
+
+
 def _identity_from_note(document: dict, record: PlanRecord, paras: list[Para]) -> None:
     """A document whose header was lost (a copy that starts at "Kính gửi:") is named by its own
     appendix: "(Kèm theo Công văn số 6225/BVHTTDL-VP ngày 18/11/2025 của Bộ ...)"; and a
@@ -515,6 +539,12 @@ def _identity_from_note(document: dict, record: PlanRecord, paras: list[Para]) -
                     if issuer and not document.get("issuer"):
                         document["issuer"] = clean(issuer).rstrip(" .,")
                 break
+    if not document.get("type"):
+        # no kind line (a copy that starts at the addressee list): the text names itself
+        # ("... theo dõi, đôn đốc thực hiện Công điện này")
+        m = next((m for p in paras for m in [_SELF_KIND.search(p.text)] if m), None)
+        if m:
+            document["type"] = m.group(1)
     if not document.get("type") and (document.get("addressees") or document.get("title_is_vv")):
         document["type"] = "Công văn"
     document.pop("title_is_vv", None)

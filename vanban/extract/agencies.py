@@ -136,15 +136,34 @@ def head_starts(text: str) -> tuple[list[tuple[str, int, int]], dict[int, int]]:
         starts[s] = max(starts.get(s, 0), n)  # a known body ("Thông tấn xã Việt Nam") starts a name
     capitalised = _capitalised_heads()
     for i, (tok, _a, _b) in enumerate(tokens[:-1]):
-        # heads that are agencies only when capitalised ("Vụ Tổ chức cán bộ", not "nhiệm vụ")
-        if tok in capitalised and tokens[i + 1][0][:1].isupper() and i not in starts:
-            starts[i] = 1
+        # heads that are agencies only when capitalised ("Vụ Tổ chức cán bộ", not "nhiệm vụ";
+        # "Thanh tra Thành phố", not "công tác thanh tra")
+        for head in capitalised.get(tok, ()):
+            n = len(head)
+            if i + n < len(tokens) and tuple(t for t, _, _ in tokens[i:i + n]) == head \
+                    and tokens[i + n][0][:1].isupper() and i not in starts:
+                starts[i] = n
+    not_heads = _not_heads()
+    for i in [s for s, n in starts.items() if n == 1 and s + 1 < len(tokens)]:
+        # a head word that opens a common word ("Báo cáo định kỳ", "Ban hành ..."), not a body
+        if f"{tokens[i][0]} {tokens[i + 1][0]}".lower() in not_heads:
+            del starts[i]
     return tokens, starts
 
 
 @lru_cache(maxsize=1)
-def _capitalised_heads() -> frozenset[str]:
-    return frozenset(load_patterns("agencies").get("capitalised_heads", []))
+def _not_heads() -> frozenset[str]:
+    return frozenset(load_patterns("agencies").get("not_heads", []))
+
+
+@lru_cache(maxsize=1)
+def _capitalised_heads() -> dict[str, list[tuple[str, ...]]]:
+    """First word -> the capitalised heads (as word tuples) it opens."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for head in load_patterns("agencies").get("capitalised_heads", []):
+        words = tuple(head.split())
+        out.setdefault(words[0], []).append(words)
+    return out
 
 
 def _is_name_word(tok: str) -> bool:

@@ -167,9 +167,34 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         out["issuer_parent"] = _issuer_case(issuer_lines[0])
         out["issuer"] = " ".join(issuer_lines[1:]).strip(" _-–")  # cased later from the running text
         out["issuer_needs_case"] = True
+    elif issuer_lines and _run_on_child(" ".join(issuer_lines)):
+        # "UBND THÀNH PHỐ HÀ NỘI SỞ GIÁO DỤC VÀ ĐÀO TẠO" on one line (a flattened copy): the same
+        # two bodies, the lower one issues the document
+        joined = " ".join(issuer_lines)
+        at = _run_on_child(joined)
+        out["issuer_parent"] = _issuer_case(joined[:at].strip())
+        out["issuer"] = joined[at:].strip(" _-–")
+        out["issuer_needs_case"] = True
     elif issuer_lines:
         out["issuer"] = _issuer_case(" ".join(issuer_lines)) or None
     return out
+
+
+_PARENT_HEADS = re.compile(r"^(?:UBND|U[YỶ] BAN NHAN DAN|BO)\s")
+_RUN_ON_CHILD = re.compile(r"\s(?:SO|CUC|CHI CUC|VAN PHONG|THANH TRA|TRUNG TAM|BO CHI HUY|CONG AN)\s")
+
+
+def _run_on_child(caps: str) -> int | None:
+    """Where a subordinate body starts inside an all-caps issuer run on after its parent
+    ("UBND THÀNH PHỐ HÀ NỘI | SỞ GIÁO DỤC VÀ ĐÀO TẠO"); None when there is none. Only the
+    heads that are never part of a place name are looked for."""
+    if not is_caps(caps):
+        return None
+    f = fold(caps).upper()
+    if len(f) != len(caps) or not _PARENT_HEADS.match(f):
+        return None
+    m = _RUN_ON_CHILD.search(f, 4)
+    return m.start() + 1 if m else None
 
 
 def issuer_from_authority(text: str) -> str | None:

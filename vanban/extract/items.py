@@ -277,14 +277,16 @@ def _split_statements(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
 
-def task_agencies(node: Node, heading_agencies: list[str]) -> tuple[list[str], list[str], str | None]:
-    """lead, partners, timeframe from a task's own statements (and its sub-items)."""
+def task_agencies(node: Node, heading_agencies: list[str],
+                  paras: list[Para] | None = None) -> tuple[list[str], list[str], str | None]:
+    """lead, partners, timeframe from a task's own statements (and its sub-items; ``paras``:
+    those of its paragraphs that belong to it, all of them by default)."""
     lead: list[str] = list(heading_agencies)
     partners: list[str] = []
     times: list[str] = []
     pending_lead = False
     statements = []
-    for p in node.all_paras():
+    for p in node.all_paras() if paras is None else paras:
         body = p.body if p is not node.para else node.body
         # OCR may drop a line's bullet and merge "Cơ quan thực hiện: ..." into the sentence before
         for k, part in enumerate(_split_statements(body)):
@@ -363,11 +365,19 @@ def item_path(node: Node) -> str:
     while n is not None and n.style != "root":
         if n.style in ("roman", "part"):
             nums.append(n.num)
-        elif n.style.startswith("arabic"):
+        elif n.style.startswith("arabic") or n.style == "paren":
             if not nums or not (nums[-1] + ".").startswith(n.num + ".") or "." not in nums[-1]:
                 nums.append(n.num)
         n = n.parent
     return ".".join(reversed(nums))
+
+
+def _task_paren(n: Node) -> bool:
+    """"(1)", "(2)" items that are the tasks of a work heading ("2. Về nhiệm vụ trọng tâm từ nay
+    đến tháng 6/2027" > "(1) Tích cực, chủ động ..."), not the contents of one task."""
+    parent = n.parent
+    return n.style == "paren" and parent is not None and parent.style.startswith("arabic") \
+        and parent.is_heading and bool(re.search(r"\b(?:nhiem vu|giai phap)\b", key(parent.body)))
 
 
 def make_task(node: Node, path: str, directive: bool = False) -> Task:
@@ -375,12 +385,18 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     Thông báo kết luận, Công văn), whose opening addressee is its lead and whose deadline
     phrase ("trước ngày 31/12/2025") its timeframe."""
     paras = node.all_paras()
+    if directive:
+        at = next((i for i, p in enumerate(paras) if p is not node.para and p.style is None
+                   and _closes_letter(p.text)), None)
+        paras = paras if at is None else paras[:at]
     body = node.body
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
     mh = re.match(r"([^:;.]{3,90}:)\s+[\"“(]?[A-ZĐÀ-Ỹi]", body)
     if directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
-            and not _LABEL.match(fold(mh.group(1)).lower()) and not re.match(r"[Cc]ác\s+\w+\s*:", mh.group(1)):
+            and not _LABEL.match(fold(mh.group(1)).lower()) and not re.search(r"\b[Cc]ác\s+\w+(?:\s+\w+)?\s*:$", mh.group(1)):
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
+    if directive and node.is_heading:
+        title = _addressee_heading(title)
     title = item_text(title)
     text = item_text(" ".join(p.body if p is not node.para else body for p in paras))
     heading_agencies = directive_subject(body, node.is_heading) if directive else []
@@ -388,7 +404,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         heading_agencies = _agency_heading(body) if node.is_heading else []
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):
         heading_agencies = directive_subject(body, False) or leading_agencies(body)
-    lead, partners, timeframe = task_agencies(node, heading_agencies)
+    lead, partners, timeframe = task_agencies(node, heading_agencies, paras)
     if directive and timeframe is None:
         timeframe = deadline_of(text)
     if timeframe is None:
@@ -398,12 +414,54 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         for sent in _SENTENCE_START.split(text)[1:] if ". Giao " in text else []:
             if re.match(r"Giao\s+[A-ZĐÀ-Ỹ]", sent):
                 lead = merge_titled(lead + directive_subject(sent, False))
+    if directive and not lead and node.is_heading and node.paras:
+        # a topic heading ("3.1. Báo cáo định kỳ hàng tháng:") whose paragraph assigns it
+        # ("Yêu cầu UBND các xã, phường, các sở, ban, ngành ... báo cáo ...")
+        first = node.paras[0].text
+        if re.match(r"(?:Yêu cầu|Đề nghị|Giao)\s+\S", first):
+            lead = directive_subject(first, False)
+    if directive and not lead:
+        # "Căn cứ ... Nghị định số 161/2024/NĐ-CP ...; giao Sở Nông nghiệp ... rà soát ...": the
+        # assignment inside the item names its lead
+        mg = re.search(r"[;:,]\s+giao\s+(?=[A-ZĐÀ-Ỹ])", text)
+        if mg:
+            lead = directive_subject("Giao " + text[mg.end():], False)
     if directive and not lead:
         lead = intro_lead(node)
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+def _closes_letter(text: str) -> bool:
+    """An unmarked paragraph that closes the whole letter, not its last item ("Trên đây là ...",
+    "Ủy ban nhân dân Thành phố yêu cầu các Sở, ngành ... nghiêm túc thực hiện những nội dung
+    trên. Giao ...")."""
+    pats = load_patterns("headings")
+    k = key(text)
+    first = re.split(r"(?<=[.;])\s", k, maxsplit=1)[0]
+    return k.startswith(tuple(pats["closing_openings"])) or any(p in first for p in pats["closing_phrases"])
+
+
+_HEADING_RUN_ON = re.compile(r"(?::|\s+[-–])\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _addressee_heading(title: str) -> str:
+    """An addressee heading run on into its first statement (text without line breaks): "Vụ Tổ
+    chức cán bộ: Tham mưu Lãnh đạo Bộ: ...", "Thủ trưởng các cơ quan ... thuộc Bộ - Nghiên cứu,
+    tham mưu ...": the heading ends at the ":" or " - " after the addressee when what follows
+    opens with a directive verb (headings.json subject_ends), not inside a name ("Sở Lao động -
+    Thương binh và Xã hội")."""
+    ends = load_patterns("headings")["subject_ends"]
+    for m in _HEADING_RUN_ON.finditer(title):
+        head, rest = title[:m.start()], title[m.end():]
+        if len(head.split()) > 30:
+            break
+        f2 = key(" ".join(rest.split()[:3]))
+        if 0 in head_starts(head)[1] and any(f2 == e or f2.startswith(e + " ") for e in ends):
+            return head + ":" if title[m.start()] == ":" else head
+    return title
 
 
 _SENTENCE_START = re.compile(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])")
@@ -488,7 +546,8 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if f2.startswith("trong do ") and prev.endswith(","):
             cut = i  # "Chủ tịch ... đến Lâm Đồng, trong đó trọng tâm là ..."
             break
-        if prev.endswith(":") and i > 1 and not re.match(r"[Cc]ác\s+\S+:$", " ".join(words[i - 2:i])):
+        if prev.endswith(":") and i > 1 and not re.search(r"(?:^|\s)[Cc]ác\s+\S+(?:\s+\S+)?:$",
+                                                          " ".join(words[max(0, i - 3):i])):
             cut = i  # "Giao Đảng uỷ Chính phủ: (i) Chỉ đạo ..."
             break
         if f2.startswith("nhat la ") and prev.endswith(","):
@@ -509,6 +568,11 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         spans = agency_spans(t)
         subject = t[:spans[0][1]] if spans and spans[0][0] <= tokens[first][1] else ""
     subject = subject.strip().rstrip(":").strip(" ,;")
+    named = re.match(r"(.+?)\s*\([^()]*\)$", subject)
+    if named and 0 in head_starts(named.group(1))[1]:
+        # "Sở Nông nghiệp ... (Cơ quan Thường trực về Phòng, chống thiên tai)": the body's role in
+        # brackets is no part of its name ("Nhà đầu tư (Tập đoàn Đèo Cả)" names the body: kept)
+        subject = named.group(1)
     if not subject or len(subject.split()) > 40:
         return []
     return split_agencies(subject)
@@ -551,19 +615,26 @@ def directive_leaves(root: Node) -> list[Node]:
         if top.role in skip:
             continue
         for n in [top] + list(top.descendants()):
-            if not n.style.startswith("arabic") or _label_excluded(n.body):
+            if not (n.style.startswith("arabic") or _task_paren(n)) or _label_excluded(n.body):
                 continue
-            if any(d.style.startswith("arabic") for d in n.descendants()):
+            if any(d.style.startswith("arabic") or _task_paren(d) for d in n.descendants()):
                 continue
             if n.excluded or any(a.excluded for a in _ancestors(n)):
                 continue
-            if key(n.body).startswith(assessing):
-                continue  # "1. Về đánh giá tình hình ..." assesses, assigns nothing
+            if key(n.body).startswith(assessing) or _agrees(n.body):
+                continue  # "1. Về đánh giá tình hình ..." assesses, "1. ... cơ bản nhất trí với Tờ trình" agrees
             if any(key(a.body).startswith(assessing) for a in _ancestors(n) if a.para is not None) \
                     and not _work_intro(n):
                 continue  # items of "I. ĐÁNH GIÁ CHUNG" assess, unless introduced as work
             out.append(n)
     return out
+
+
+def _agrees(body: str) -> bool:
+    """The item's first sentence agrees with a report within its first words ("Bộ Chính trị,
+    Ban Bí thư cơ bản nhất trí với Tờ trình ...")."""
+    opening = " ".join(key(re.split(r"(?<=[.:;])\s", body, maxsplit=1)[0]).split()[:12])
+    return any(p in opening for p in load_patterns("headings")["agreement_phrases"])
 
 
 def _work_intro(node: Node) -> bool:
@@ -592,7 +663,10 @@ def intro_lead(node: Node) -> list[str]:
         if parent.para is not None and parent.body.rstrip().endswith(":") and not parent.paras:
             # "1. Sở Y tế:" heads its own items; a heading run on to its intro (text without line
             # breaks: "I. ĐÁNH GIÁ CHUNG ... thành phố Đà Nẵng cần thực hiện ... sau đây:") names them
-            return _intro_subject(parent.body)
+            found = _intro_subject(parent.body)
+            if found or parent.style in ("roman", "part"):
+                return found
+            # a topic heading ("1. Yêu cầu chung:") names nobody: the intro above it may
         node, parent = parent, parent.parent
     return []
 
@@ -602,8 +676,9 @@ def _intro_subject(text: str) -> list[str]:
     t = re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", t)[-1]  # the sentence that introduces the list
     ends = load_patterns("headings")["subject_ends"]
     m = None
-    for m in re.finditer(r"\b(?:yêu cầu|đề nghị|giao)\s+", t):  # noqa: B007 (the last match)
-        pass
+    for m in re.finditer(r"^(?:Yêu cầu|Đề nghị|Giao)\s+|\b(?:yêu cầu|đề nghị|giao)\s+", t):  # noqa: B007
+        pass  # the last one; capitalised only where it opens the sentence ("Đề nghị Thường trực
+        # Tỉnh ủy ... sau:"), not inside a name ("Sở Giao thông vận tải")
     if m is not None:
         words = t[m.end():].split()
         for i in range(1, min(len(words), 30)):
@@ -611,8 +686,19 @@ def _intro_subject(text: str) -> list[str]:
             if words[i][:1].islower() and not words[i - 1].endswith(",") and any(
                     f2 == e or f2.startswith(e + " ") for e in ends):
                 subject = " ".join(words[:i]).strip(" ,;")
-                return [subject] if subject and len(subject.split()) <= 16 else []
+                return split_agencies(subject) if subject and len(subject.split()) <= 24 else []
         return []
+    if re.search(r",\s+trong đó,?\s+cần\s.*\bsau\b", t):
+        # "..., Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá để tổ chức
+        # thực hiện, trong đó, cần tập trung một số nhiệm vụ trọng tâm sau": the body that opens
+        # the clause (after a comma, followed by its verb) is the addressee
+        clause = t[:t.rfind("trong đó")]
+        spans = [(a, b) for a, b in agency_spans(clause)
+                 if re.search(r"(?:^|[,;]\s*)$", clause[:a]) and re.match(r"\s+[a-zđà-ỹ]", clause[b:])]
+        if spans:
+            a, b = spans[-1]
+            # "X và các văn phòng tỉnh uỷ, thành uỷ": a plural group keeps its members
+            return [p.strip(" ,") for p in re.split(r"\s+và\s+(?=các\s)", clause[a:b]) if p.strip(" ,")]
     mc = re.search(r"(?:^|[,;]\s*)([^,;]{3,80}?)\s+(?:cần|phải)\s.*\bsau\b", t)
     if mc:
         subject = re.sub(r"^(?:để|nhằm)\b.*$", "", mc.group(1).strip(), flags=re.I).strip()

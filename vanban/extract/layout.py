@@ -284,6 +284,17 @@ def _join_wrapped(lines: list[str]) -> str:
     return out
 
 
+def _cut_mid_phrase(line: str) -> bool:
+    """A (short, indented first) line that ends where no sentence or heading can: on "số"
+    (its number follows), a preposition or conjunction, or a list's next head ("..., Bộ")."""
+    words = line.rstrip().split()
+    if not words or line.rstrip()[-1:] in ".;:!?)\"”":
+        return False
+    last = words[-1].lower()
+    return last in _RUN_ON_WORDS | _OPEN_ENDINGS | {"số"} or (
+        last in ("bộ", "sở", "ban", "cục", "ủy", "uỷ") and len(words) > 1 and words[-2].endswith(","))
+
+
 def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[Para]:
     """Join wrapped lines into paragraphs and split off list markers."""
     if wrapped is None:
@@ -320,6 +331,9 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
             if new and cur.text[:1].islower() and prev.text[-1:] not in ".;:!?" \
                     and not _starts_item(cur.text) and len(prev.text) >= short:
                 new = False  # a sentence running on past a page break (no form feed in the dump)
+            if new and not _starts_item(cur.text) and not cur.blank_before and not both_caps \
+                    and is_caps(prev.text) == is_caps(cur.text) and _cut_mid_phrase(prev.text):
+                new = False  # "... Nghị định số" / "161/2024/NĐ-CP ...": a line cut mid-phrase goes on
             if new and _YEAR_END.search(prev.text) and _YEAR_RANGE_GOES_ON.match(cur.text) \
                     and not cur.blank_before:
                 new = False  # "giai đoạn 2021" / "- 2030": a year range cut at its dash

@@ -435,8 +435,8 @@ def _heading_end(seg: str) -> int | None:
         if prev[-1:] in ".:!?\"”)":
             break
         if (key(prev) in _PATS["name_heads"] and (prev[:1].isupper() or key(prev) in ("ban", "dong"))) \
-                or not prev[:1].isalpha():
-            continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb
+                or not prev[:1].isalpha() or prev.lower() in _PATS["no_heading_end"]:
+            continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb; "... và Phát triển"
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         pair = key(f"{tok} {nxt}")
         # after a capitalised word ("... Cần Thơ Chỉ đạo") only a two-word opener counts
@@ -465,11 +465,14 @@ def _heading_end(seg: str) -> int | None:
             continue
         prev = toks[k - 1][0]
         if prev in ("-", "–") and k >= 2:
+            if tok[:1].isupper() and key(f"{tok} {toks[k + 1][0] if k + 1 < len(toks) else ''}") \
+                    not in _PATS["sentence_openings"]:
+                continue  # "Sở Lao động – Thương binh", "Công nghiệp - Năng lượng": one name
             prev = toks[k - 2][0]  # "truyền thông - giáo dục": a dash inside the heading
         if prev[-1:] in ".;:!?\"”)" or not prev[:1].isalnum():
             return None  # the heading part is over (or was never there)
-        if prev.endswith(","):
-            continue  # "sơ chế, chế biến, xuất khẩu": a list inside the heading
+        if prev.endswith(",") or prev.lower() in _PATS["no_heading_end"]:
+            continue  # "sơ chế, chế biến, xuất khẩu": a list; "Sở Nông nghiệp và | Phát triển": no end
         if not tok[:1].isupper() or tok.isupper() or not re.match(r"\w", prev):
             continue
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""

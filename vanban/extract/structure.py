@@ -305,3 +305,15 @@ def _assign(node: Node, role: str, scope: str | None, pats: dict) -> None:
         _assign(c, role, scope, pats)
         if node.excluded:
             c.excluded = True
+
+
+def directive_sections(root: Node) -> None:
+    """In a directive kind (Công văn, Chỉ thị, Công điện, Thông báo kết luận) an arabic-numbered
+    item is a request, whatever its words: "1. Yêu cầu chung:" groups requests and "4. Yêu cầu
+    Đảng uỷ ... chỉ đạo ..." is one. Only the document's own section headings (roman, part, caps:
+    "II. MỘT SỐ YÊU CẦU") open a purposes / requirements section there."""
+    pats = load_patterns("headings")
+    for top in root.children:
+        if top.role in ("purposes", "requirements", "purposes_requirements") \
+                and top.style.startswith("arabic") and not is_caps(top.body):
+            _assign(top, "other", None, pats)
