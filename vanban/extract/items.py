@@ -393,7 +393,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
     mh = re.match(r"([^:;.]{3,90}:)\s+[\"“(]?[A-ZĐÀ-Ỹi]", body)
     if directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
-            and not _LABEL.match(fold(mh.group(1)).lower()) and not re.search(r"\b[Cc]ác\s+\w+(?:\s+\w+)?\s*:$", mh.group(1)):
+            and not _LABEL.match(fold(mh.group(1)).lower()) \
+            and not re.search(r"\b[Cc]ác\s+\w+(?:\s+\w+)?\s*:$", mh.group(1)):
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     if directive and node.is_heading:
         title = _addressee_heading(title)
