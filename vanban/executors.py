@@ -1,0 +1,412 @@
+"""The one way vanban runs work in parallel: OCR pages, batch documents, Dask clusters.
+
+An :class:`Executor` runs a plain function on items, in one of four ways (:data:`KINDS`):
+
+- ``"serial"``: in the calling thread, one item at a time (no pool, nothing to pickle);
+- ``"thread"``: in a thread pool (OCR pages: Tesseract and OpenCV release the GIL);
+- ``"process"``: in a process pool whose workers die with their parent; a worker that dies
+  (segfault, out of memory) is survived: see :meth:`Executor.imap_unordered`;
+- ``"dask"``: on the workers of a Dask ``distributed`` cluster (a scheduler address, a
+  ``Client`` or a ``LocalCluster``).
+
+Two ways to use one, the same for every kind::
+
+    with make_executor("thread", workers=4) as ex:
+        fut = ex.submit(fn, *args)               # a future: .result(), .add_done_callback()
+        for done in ex.imap_unordered(fn, items, args=lambda item: (item, opts)):
+            done.item, done.value, done.error    # in completion order, never raises
+
+``submit`` is for callers that keep their own futures (OCR keeps one per page, in page order);
+``imap_unordered`` streams items through the pool with at most ``max_in_flight`` of them
+submitted at a time (memory stays flat and a killed run loses little), and turns every failure
+of an item, a crashed worker included, into a :class:`Completed` with its ``error``: a batch
+never loses an item. ``map`` is the ordered, raising form of ``imap_unordered``.
+
+The function and its arguments must be picklable for ``"process"`` and ``"dask"`` (a
+module-level function, plain data); ``"dask"`` ships them to other machines.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+
+from .errors import VanbanError
+
+#: The executor kinds, as :func:`make_executor` and the CLI spell them.
+KINDS = ("serial", "thread", "process", "dask")
+
+T = TypeVar("T")
+
+#: End of an item stream (items themselves may be None).
+_END = object()
+
+
+class WorkerCrash(Exception):
+    """A worker process died (crash, out of memory) while it ran this item, and again when
+    the item was retried alone: the item, not a neighbour, is what kills it."""
+
+    def __init__(self, message: str = "the worker process died while processing this input "
+                                      "(crash or out of memory)"):
+        super().__init__(message)
+
+
+@dataclass
+class Completed(Generic[T]):
+    """One item done by :meth:`Executor.imap_unordered`: its ``value``, or the ``error`` it
+    raised (a :class:`WorkerCrash` when it killed its worker; the exception a Dask task raised)."""
+    item: T
+    value: Any = None
+    error: BaseException | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def result(self) -> Any:
+        """The value, or raise the error."""
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _single_item_args(item: Any) -> tuple:
+    return (item,)
+
+
+class Executor:
+    """Base class: ``submit`` (kind-specific), ``imap_unordered``, ``map``, ``close``.
+
+    ``workers`` is how many items run at once; ``name`` is said in messages ("process pool",
+    "Dask"). An executor is a context manager: leaving it waits for the items still running
+    and cancels the ones not started.
+    """
+    kind = "serial"
+    name = "serial"
+
+    def __init__(self, workers: int = 1):
+        self.workers = max(1, int(workers))
+
+    # -- to override ----------------------------------------------------------------------
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        """Run ``fn(*args, **kwargs)``; a future of its value (done already when serial)."""
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as err:  # noqa: B036 - a future carries whatever was raised
+            if isinstance(err, (KeyboardInterrupt, SystemExit)):
+                raise
+            fut.set_exception(err)
+        return fut
+
+    def close(self) -> None:
+        """Wait for running items, cancel the ones not started, release the pool/client."""
+
+    # -- shared -----------------------------------------------------------------------------
+    def imap_unordered(self, fn: Callable, items: Iterable[T], *,
+                       args: Callable[[T], tuple] = _single_item_args,
+                       max_in_flight: int | None = None,
+                       label: Callable[[T], str] | None = None) -> Iterator[Completed[T]]:
+        """``fn(*args(item))`` for every item, yielded as each completes; never raises for an
+        item (its exception is the :class:`Completed`'s ``error``).
+
+        ``args(item)`` is called just before the item is submitted (so file bytes are read
+        only for the items in flight); at most ``max_in_flight`` (default: twice ``workers``)
+        are submitted at a time, and ``items`` is consumed lazily. ``label(item)`` names the
+        task where the executor shows names (the Dask dashboard).
+        """
+        limit = max_in_flight or 2 * self.workers
+        pending: dict[Future, T] = {}
+        items = iter(items)
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < limit:
+                item = next(items, _END)
+                if item is _END:
+                    exhausted = True
+                    break
+                pending[self.submit(fn, *args(item))] = item
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                item = pending.pop(fut)
+                err = fut.exception()
+                yield Completed(item, error=err) if err else Completed(item, fut.result())
+
+    def map(self, fn: Callable, items: Iterable[T], *,
+            args: Callable[[T], tuple] = _single_item_args) -> list:
+        """``[fn(*args(item)) for item in items]`` run on the executor, in item order; the
+        first item's error (in item order) is raised."""
+        items = list(items)
+        values: list[Any] = [None] * len(items)
+        errors: dict[int, BaseException] = {}
+        for done in self.imap_unordered(fn, _Indexed.wrap(items), args=lambda it: args(it.item)):
+            i = done.item.index
+            if done.error is not None:
+                errors[i] = done.error
+            else:
+                values[i] = done.value
+        if errors:
+            raise errors[min(errors)]
+        return values
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@dataclass
+class _Indexed:
+    """An item with its position, so that ``None`` and repeated items stream like any other."""
+    index: int
+    item: Any
+
+    @staticmethod
+    def wrap(items: list) -> Iterator["_Indexed"]:
+        return (_Indexed(i, item) for i, item in enumerate(items))
+
+
+class SerialExecutor(Executor):
+    """Everything in the calling thread (``workers`` is 1)."""
+
+    def __init__(self, workers: int = 1):
+        super().__init__(1)
+
+    def imap_unordered(self, fn: Callable, items: Iterable[T], *,
+                       args: Callable[[T], tuple] = _single_item_args,
+                       max_in_flight: int | None = None,
+                       label: Callable[[T], str] | None = None) -> Iterator[Completed[T]]:
+        for item in items:  # each item is yielded before the next one runs
+            fut = self.submit(fn, *args(item))
+            err = fut.exception()
+            yield Completed(item, error=err) if err else Completed(item, fut.result())
+
+
+class ThreadExecutor(Executor):
+    """A thread pool of ``workers`` threads, started at the first ``submit``."""
+    kind = "thread"
+    name = "thread pool"
+
+    def __init__(self, workers: int = 1):
+        super().__init__(workers)
+        self._pool: ThreadPoolExecutor | None = None
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers)
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Pool worker initializer: ask Linux to SIGKILL this worker when its parent dies, so a
+    batch killed with ``kill -9`` leaves no orphaned workers behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+        try:
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except OSError:
+            return
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            os._exit(1)
+
+
+class ProcessExecutor(Executor):
+    """A process pool of ``workers`` processes, started at the first ``submit`` (so whatever
+    the caller loaded before, models above all, is inherited by forked workers).
+
+    Crash handling (in :meth:`imap_unordered`): a worker that dies breaks the whole pool; the
+    items that were in flight are set aside, the pool is replaced and the stream goes on; at
+    the end each set-aside item is retried alone in a one-worker pool, so a crash is pinned on
+    the right item: one that kills its worker again completes with a :class:`WorkerCrash`.
+    """
+    kind = "process"
+    name = "process pool"
+
+    def __init__(self, workers: int = 1):
+        super().__init__(workers)
+        self._pool: ProcessPoolExecutor | None = None
+
+    @staticmethod
+    def _new_pool(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                                   initargs=(os.getpid(),))
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        """Raises ``BrokenProcessPool`` when a worker of this pool died earlier."""
+        if self._pool is None:
+            self._pool = self._new_pool(self.workers)
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def _replace_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool(self.workers)
+
+    def imap_unordered(self, fn: Callable, items: Iterable[T], *,
+                       args: Callable[[T], tuple] = _single_item_args,
+                       max_in_flight: int | None = None,
+                       label: Callable[[T], str] | None = None) -> Iterator[Completed[T]]:
+        limit = max_in_flight or 2 * self.workers
+        suspects: list[T] = []
+        pending: dict[Future, T] = {}
+        items = iter(items)
+        exhausted = False
+        while True:
+            broken = False
+            while not exhausted and not broken and len(pending) < limit:
+                item = next(items, _END)
+                if item is _END:
+                    exhausted = True
+                    break
+                try:
+                    fut = self.submit(fn, *args(item))
+                except BrokenProcessPool:
+                    # a worker died before its result was collected: this item never ran
+                    suspects.append(item)
+                    broken = True
+                    break
+                pending[fut] = item
+            if not pending and not broken:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED) if pending else (set(), set())
+            finished: list[Completed[T]] = []
+            for fut in done:
+                item = pending.pop(fut)
+                err = fut.exception()
+                if isinstance(err, BrokenProcessPool):
+                    suspects.append(item)
+                    broken = True
+                else:
+                    finished.append(Completed(item, error=err) if err
+                                    else Completed(item, fut.result()))
+            if broken:
+                suspects.extend(pending.values())
+                pending.clear()
+                self._replace_pool()
+            yield from finished
+        for item in suspects:  # one at a time, so a crash is pinned on the right item
+            with self._new_pool(1) as single:
+                fut = single.submit(fn, *args(item))
+                err = fut.exception()
+            if isinstance(err, BrokenProcessPool):
+                yield Completed(item, error=WorkerCrash())
+            else:
+                yield Completed(item, error=err) if err else Completed(item, fut.result())
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor(Executor):
+    """The workers of a Dask ``distributed`` cluster. ``scheduler``: an address
+    (``"tcp://host:8786"``), a ``distributed.Client`` (used, not closed) or anything with a
+    ``scheduler_address`` (a ``LocalCluster``). ``workers`` is the cluster's thread count.
+    ``connect_timeout``: seconds to wait for the scheduler.
+
+    Raises :class:`vanban.errors.VanbanError` when the scheduler cannot be reached. A task that
+    fails (an exception, or ``KilledWorker`` after Dask's own retries of a crashing worker)
+    completes with that exception as its ``error``.
+    """
+    kind = "dask"
+    name = "Dask"
+
+    def __init__(self, scheduler: Any, connect_timeout: float = 20.0):
+        from distributed import Client
+        self._own_client = False
+        if isinstance(scheduler, Client):
+            self.client = scheduler
+        else:
+            address = getattr(scheduler, "scheduler_address", scheduler)
+            try:
+                self.client = Client(address, timeout=f"{connect_timeout}s")
+            except (OSError, TimeoutError) as err:
+                raise VanbanError(f"cannot reach the Dask scheduler at {address}: {err}") from err
+            self._own_client = True
+        super().__init__(sum((self.client.nthreads() or {}).values()) or 1)
+        self._submitted = 0
+
+    def submit(self, fn: Callable, /, *args: Any, key: str | None = None, **kwargs: Any):
+        """A ``distributed.Future`` (``result()``, ``add_done_callback()``). ``key``: the task
+        name; numbered, so that names never repeat. Never cached: a re-run really runs."""
+        name = f"{key}-{self._submitted}" if key else None
+        self._submitted += 1
+        return self.client.submit(fn, *args, pure=False, key=name, **kwargs)
+
+    def imap_unordered(self, fn: Callable, items: Iterable[T], *,
+                       args: Callable[[T], tuple] = _single_item_args,
+                       max_in_flight: int | None = None,
+                       label: Callable[[T], str] | None = None) -> Iterator[Completed[T]]:
+        from distributed import as_completed
+        limit = max_in_flight or 2 * self.workers
+        by_key: dict[str, T] = {}
+        items = iter(items)
+
+        def submit(item: T):
+            fut = self.submit(fn, *args(item), key=label(item) if label else None)
+            by_key[fut.key] = item
+            return fut
+
+        queue = as_completed()
+        for item in items:
+            queue.add(submit(item))
+            if queue.count() >= limit:
+                break
+        for fut in queue:
+            item = by_key.pop(fut.key)
+            try:
+                done = Completed(item, fut.result())
+            except Exception as err:  # KilledWorker (a crash on every retry) and the like
+                done = Completed(item, error=err)
+            fut.release()
+            yield done
+            nxt = next(items, _END)
+            if nxt is not _END:
+                queue.add(submit(nxt))
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+            self._own_client = False
+
+
+def make_executor(kind: str = "serial", workers: int = 1, *,
+                  scheduler: Any = None) -> Executor:
+    """An executor of ``kind`` (one of :data:`KINDS`) with ``workers`` parallel slots.
+
+    ``"thread"`` with one worker is serial (a lone thread buys nothing); ``"process"`` with one
+    worker is still a pool (the item runs isolated from the caller: a crash is survived).
+    ``"dask"`` needs ``scheduler`` and ignores ``workers`` (it has the cluster's threads).
+    """
+    if kind == "serial" or (kind == "thread" and workers <= 1):
+        return SerialExecutor()
+    if kind == "thread":
+        return ThreadExecutor(workers)
+    if kind == "process":
+        return ProcessExecutor(workers)
+    if kind == "dask":
+        if scheduler is None:
+            raise ValueError("a dask executor needs a scheduler")
+        return DaskExecutor(scheduler)
+    raise ValueError(f"unknown executor kind {kind!r}; one of {', '.join(KINDS)}")
+
+
+__all__ = ["Completed", "DaskExecutor", "Executor", "KINDS", "ProcessExecutor",
+           "SerialExecutor", "ThreadExecutor", "WorkerCrash", "make_executor"]
