@@ -13,12 +13,15 @@ import re
 import sys
 import unicodedata
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .errors import InputFileError, UnsupportedInputError, VanbanError, check_regular_file
 from .model import Document, PlanRecord
+
+if TYPE_CHECKING:
+    from .ocr import OcrOptions
 
 #: Suffixes read as text (legacy OCR dumps, born-digital text); everything else goes to ocr.
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -31,11 +34,23 @@ class PipelineOptions:
     normalize: bool = True
     restore_mode: str = "auto"    # see vanban.normalize.restore_text
     extract: bool = True
-    ocr: dict = field(default_factory=dict)  # keyword arguments for vanban.ocr.OcrOptions
+    #: Settings of the ocr stage (its ``jobs`` is this object's); None: the stage's defaults.
+    #: A dict of :class:`vanban.ocr.OcrOptions` fields is accepted and turned into one.
+    ocr: OcrOptions | None = None
     #: Called once per OCRed page with the number of pages (a progress bar); not for batches.
     progress: Callable[[int], None] | None = None
     #: ``vanban batch --pdf-dir``: also write each input's searchable PDF/A here (vanban.pdfa).
     pdf_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.ocr, dict):
+            from .ocr import OcrOptions  # here, not above: importing the ocr stage takes time
+            self.ocr = OcrOptions(**self.ocr)
+
+    def ocr_options(self) -> OcrOptions:
+        """The ocr stage's settings for this run, with this run's ``jobs``."""
+        from .ocr import OcrOptions
+        return replace(self.ocr or OcrOptions(), jobs=self.jobs)
 
 
 #: Restoration modes as the CLI spells them: a normalize mode, or "off" (no normalize stage).
@@ -201,9 +216,8 @@ def load_document(path: str | Path, options: PipelineOptions | None = None) -> D
     path = Path(path)
     if path.suffix.lower() in TEXT_SUFFIXES:
         return text_document(path)
-    from .ocr import OcrOptions, ocr_inputs
-    docs, errors = ocr_inputs([path], OcrOptions(jobs=options.jobs, **options.ocr),
-                              progress=options.progress)
+    from .ocr import ocr_inputs
+    docs, errors = ocr_inputs([path], options.ocr_options(), progress=options.progress)
     if errors:
         raise errors[0]
     if not docs:
@@ -233,14 +247,75 @@ def process_document(doc: Document, options: PipelineOptions | None = None) -> P
     return PipelineResult(document=doc, record=record, timings=timings)
 
 
-def process_path(path: str | Path, options: PipelineOptions | None = None) -> PipelineResult:
-    """Run every stage on one input file."""
+def process_path(path: str | Path, options: PipelineOptions | None = None, *,
+                 source: str | None = None) -> PipelineResult:
+    """Run every stage on one input file.
+
+    ``source``: the name the input goes by when ``path`` is a copy of it (a batch worker that
+    received the file's bytes reads a temporary copy): the record's provenance and any error
+    name ``source``, never the copy. Default: ``path``.
+    """
     t = time.perf_counter()
-    doc = load_document(path, options)
+    try:
+        doc = load_document(path, options)
+    except VanbanError as err:
+        if source is not None:
+            _rename_in_error(err, str(path), source)
+        raise
+    if source is not None:
+        doc.source = source
     load_s = time.perf_counter() - t
     result = process_document(doc, options)
     result.timings = {"load": load_s, **result.timings}
     return result
+
+
+def _rename_in_error(err: VanbanError, old: str, new: str) -> None:
+    """An error about the copy ``old`` made to name the input ``new``."""
+    if err.path == old:
+        err.path = new
+    err.message = err.message.replace(old, new)
+    err.args = (err.message, *err.args[1:])
+
+
+def preload(options: PipelineOptions | None = None) -> None:
+    """Load the models and pattern tables of the stages ``options`` runs, in this process, now.
+
+    Called before a process pool forks its workers (they inherit what is loaded,
+    copy-on-write, instead of each loading it again: seconds per worker), and by anything
+    that wants its first document to take no longer than the others. Idempotent.
+    """
+    options = options or PipelineOptions()
+    from . import extract, normalize, ocr
+    stages = [ocr]
+    if options.normalize:
+        stages.append(normalize)
+    if options.extract:
+        stages.append(extract)
+    for stage in stages:
+        load = getattr(stage, "preload", None) or _UNTIL_STAGE_PRELOAD.get(stage.__name__)
+        if load is not None:
+            load()
+
+
+def _load_restorer() -> None:
+    from .normalize import get_restorer
+    get_restorer()
+
+
+def _load_extract_matchers() -> None:
+    # the agency gazetteer, head and entity matchers (spaCy): extract's slow first use
+    from .extract import agencies, entities
+    agencies._nlp()
+    agencies._head_matcher()
+    agencies._gazetteer_matcher()
+    entities._ruler_nlp()
+
+
+#: What :func:`preload` calls for a stage that has no ``preload()`` of its own yet (issue 15
+#: gives each stage one, in parallel branches); to be removed once they all have it.
+_UNTIL_STAGE_PRELOAD: dict[str, Callable[[], None]] = {
+    "vanban.normalize": _load_restorer, "vanban.extract": _load_extract_matchers}
 
 
 # --------------------------------------------------------------------------- long texts

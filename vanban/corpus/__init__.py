@@ -7,9 +7,9 @@
 - :func:`fold`: the diacritic folding used on both sides of the full-text index.
 """
 
-from .batch import BatchSummary, discover, process_file, run_batch
+from .batch import BatchSummary, DocumentFailure, DocumentResult, discover, process_file, run_batch
 from .fold import fold, fold_key
 from .store import COLUMNS, KINDS, Store, fts_query, province_of
 
-__all__ = ["BatchSummary", "COLUMNS", "KINDS", "Store", "discover", "fold", "fold_key",
+__all__ = ["BatchSummary", "COLUMNS", "DocumentFailure", "DocumentResult", "KINDS", "Store", "discover", "fold", "fold_key",
            "fts_query", "process_file", "province_of", "run_batch"]
