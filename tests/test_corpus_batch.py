@@ -20,7 +20,6 @@ import pytest
 from vanban.corpus import BatchSummary, Store, discover, process_file, run_batch
 from vanban.corpus.batch import DocumentFailure, DocumentResult
 from vanban.corpus.batch import Progress
-from vanban.errors import InputFileError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 PLAN_TEXTS = sorted(FIXTURES.glob("*.txt"))

@@ -28,7 +28,6 @@ module-level function, plain data); ``"dask"`` ships them to other machines.
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor

@@ -7,7 +7,8 @@
 - :func:`fold`: the diacritic folding used on both sides of the full-text index.
 """
 
-from .batch import BatchSummary, DocumentFailure, DocumentResult, discover, process_file, run_batch
+from .batch import (BatchSummary, DocumentFailure, DocumentResult, discover, process_file,
+                    run_batch)
 from .fold import fold, fold_key
 from .store import COLUMNS, KINDS, Store, fts_query, province_of
 
