@@ -303,7 +303,7 @@ def test_two_writers_on_a_new_database_both_succeed_ten_times(tmp_path):
 def test_concurrent_batches_on_a_new_database_add_up(tmp_path):
     import multiprocessing
     inputs = []
-    for i, src in enumerate(sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.txt"))):
+    for src in sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*.txt")):
         if ".legacy." not in src.name:
             inputs.append(tmp_path / src.name)
             inputs[-1].write_bytes(src.read_bytes())
@@ -330,7 +330,7 @@ def test_concurrent_batches_on_a_new_database_add_up(tmp_path):
 
 
 def test_reading_commands_write_nothing_to_the_database(db):
-    with Store(db) as store:  # a batch's last close leaves the file in rollback mode
+    with Store(db):  # a batch's last close leaves the file in rollback mode
         pass
     before, mtime = db.read_bytes(), db.stat().st_mtime_ns
     for args in (["search", "--db", db, "tang cuong"], ["query", "--db", db],
