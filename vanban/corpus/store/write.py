@@ -198,6 +198,14 @@ class StoreWriter:
                 pages: int | None, text_source: str | None,
                 processing_seconds: float | None) -> None:
         row = self._insert_row
+        folded: dict[str, str] = {}  # each unit's text is folded once, not for every use
+
+        def fold_once(text: str) -> str:
+            out = folded.get(text)
+            if out is None:
+                out = folded[text] = fold(text)
+            return out
+
         meta = rec.get("document") or {}
         prov = rec.get("provenance") or {}
         sig = rec.get("signature") or {}
@@ -268,7 +276,7 @@ class StoreWriter:
             body = t.get("text") or ""
             title = t.get("title") or ""
             units.append(("task", t.get("path") or str(i),
-                          body if fold(body).startswith(fold(title)[:40]) else
+                          body if fold_once(body).startswith(fold(title)[:40]) else
                           f"{title} {body}".strip()))
             for role, names_key, ids_key in (("lead", "lead", "lead_ids"),
                                              ("partner", "partners", "partner_ids")):
@@ -309,14 +317,14 @@ class StoreWriter:
             # Paragraphs that only repeat a structured unit (an objective, a task, ...) would
             # double the index and the hits; the rest of the text (preamble, context, anything
             # extraction missed) stays searchable.
-            covered = "\n".join(" ".join(fold(u[2]).split()) for u in units if u[2])
+            covered = "\n".join(" ".join(fold_once(u[2]).split()) for u in units if u[2])
             for ref, para in _paragraphs(text):
-                key = " ".join(_MARKER_RE.sub("", fold(para)).split())
+                key = " ".join(_MARKER_RE.sub("", fold_once(para)).split())
                 if len(key) < 12 or key not in covered:
                     units.append(("text", ref, para))
         ex_many = self.conn.executemany
         ex_many("INSERT INTO search_index (folded, text, document_id, kind, ref) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(fold(u_text), _nfc(u_text), doc_id, kind, ref)
+                [(fold_once(u_text), _nfc(u_text), doc_id, kind, ref)
                  for kind, ref, u_text in units if u_text and u_text.strip()])
 
