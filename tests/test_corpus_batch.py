@@ -407,3 +407,20 @@ def test_a_failed_model_preload_is_said_and_the_batch_goes_on(tmp_path, monkeypa
     assert lines[0] == ("warning: model preloading failed (RuntimeError: boom); "
                         "workers load the models themselves")
     assert (summary.stored, summary.failed, summary.exit_code) == (len(plans), 0, 0)
+
+
+def test_a_missing_program_at_preload_is_left_to_the_inputs_that_need_it(tmp_path, monkeypatch):
+    """Tesseract missing: a batch of text inputs (which need no OCR) says nothing about it."""
+    import vanban.corpus.batch as batch_module
+    from vanban.errors import MissingDependencyError
+
+    def no_tesseract(*args, **kwargs):
+        raise MissingDependencyError("tesseract is not installed")
+
+    monkeypatch.setattr(batch_module, "preload", no_tesseract)
+    plans = copy_plans(tmp_path / "in", limit=1)
+    lines: list[str] = []
+    summary = run_batch([tmp_path / "in"], tmp_path / "corpus.db", jobs=1, progress=False,
+                        log=lines.append)
+    assert not any("preloading" in line for line in lines), lines
+    assert (summary.stored, summary.failed, summary.exit_code) == (len(plans), 0, 0)

@@ -279,23 +279,29 @@ def _rename_in_error(err: VanbanError, old: str, new: str) -> None:
 
 
 def preload(options: PipelineOptions | None = None) -> None:
-    """Load the models and pattern tables of the stages ``options`` runs, in this process, now.
+    """Load the models and pattern tables of the stages ``options`` runs, in this process, now:
+    normalize's and extract's, then the ocr engine with its language model (as ``options.ocr``
+    says).
 
     Called before a process pool forks its workers (they inherit what is loaded,
     copy-on-write, instead of each loading it again: seconds per worker), and by anything
-    that wants its first document to take no longer than the others. Idempotent.
+    that wants its first document to take no longer than the others. Idempotent. Raises what a
+    stage raises (:class:`~vanban.errors.MissingDependencyError` for a missing program/model).
     """
     options = options or PipelineOptions()
     from . import extract, normalize, ocr
-    stages = [ocr]
+    steps: list[tuple] = []
     if options.normalize:
-        stages.append(normalize)
+        steps.append((normalize, ()))
     if options.extract:
-        stages.append(extract)
-    for stage in stages:
-        load = getattr(stage, "preload", None) or _UNTIL_STAGE_PRELOAD.get(stage.__name__)
+        steps.append((extract, ()))
+    steps.append((ocr, (options.ocr_options(),)))
+    for stage, args in steps:
+        load = getattr(stage, "preload", None)
         if load is not None:
-            load()
+            load(*args)
+        elif stage.__name__ in _UNTIL_STAGE_PRELOAD:
+            _UNTIL_STAGE_PRELOAD[stage.__name__]()
 
 
 def _load_restorer() -> None:

@@ -444,6 +444,10 @@ def _preload_pipeline(options: PipelineOptions, note: Callable[[str], None]) -> 
         return
     try:
         preload(options)
+    except MissingDependencyError:
+        # Tesseract (say) missing: each input that needs it fails with that error (exit 4);
+        # text inputs need none of it. The workers load what is there themselves.
+        return
     except Exception as err:
         # Not fatal: each worker then loads the models itself, and a stage that is really
         # broken fails (and is recorded) on every document. Said, so a bug is not hidden.
