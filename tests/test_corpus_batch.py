@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import sqlite3
 import subprocess
@@ -17,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from vanban.corpus import BatchSummary, Store, discover, process_file, run_batch
+from vanban.corpus.batch import DocumentFailure, DocumentResult
 from vanban.corpus.batch import Progress
-from vanban.errors import InputFileError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 PLAN_TEXTS = sorted(FIXTURES.glob("*.txt"))
@@ -115,20 +116,31 @@ def test_discover_walks_folders_and_keeps_named_files(tmp_path):
 
 
 # ------------------------------------------------------------------------- worker function
-def test_process_file_returns_a_plain_dict(tmp_path):
+def test_process_file_returns_typed_plain_data(tmp_path):
     [plan] = copy_plans(tmp_path / "in", limit=1)
     result = process_file(str(plan))
-    assert result["ok"], result
-    assert json.loads(json.dumps(result)) == result  # travels to and from Dask workers as is
-    assert result["record"]["document"]["number"]
-    assert result["pages"] >= 1 and result["text"]
+    assert isinstance(result, DocumentResult) and result.ok, result
+    as_dict = result.to_dict()
+    assert json.loads(json.dumps(as_dict)) == as_dict  # plain data: travels to Dask workers
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert result.record["document"]["number"]
+    assert result.pages >= 1 and result.text and result.seconds > 0
+    assert result.record["provenance"]["source"] == str(plan)
     # shipped bytes (a worker that cannot see the path) give the same record, original path
     shipped = process_file("/elsewhere/" + plan.name, content=plan.read_bytes())
-    assert shipped["ok"] and shipped["path"] == "/elsewhere/" + plan.name
-    assert str(tmp_path) not in json.dumps(shipped["record"])
-    assert shipped["sha256"] == result["sha256"]
+    assert shipped.ok and shipped.path == "/elsewhere/" + plan.name
+    assert str(tmp_path) not in json.dumps(shipped.record)
+    assert shipped.record["provenance"]["source"] == "/elsewhere/" + plan.name
+    assert shipped.sha256 == result.sha256
+    assert shipped.record["id"] == result.record["id"]
     bad = process_file(str(tmp_path / "missing.txt"))
-    assert bad["ok"] is False and bad["reason"]
+    assert isinstance(bad, DocumentFailure) and not bad.ok
+    assert (bad.error_type, bad.exit_code) == ("InputFileError", 3) and bad.reason
+    assert set(bad.to_dict()) == {"path", "sha256", "error_type", "reason", "exit_code"}
+    # an error about the shipped copy names the input, not the temporary file
+    broken = process_file("/elsewhere/broken.pdf", content=b"%PDF-1.4 cut short")
+    assert not broken.ok and (broken.error_type, broken.exit_code) == ("InputFileError", 3)
+    assert "/elsewhere/broken.pdf" in broken.reason and "vanban-" not in broken.reason
 
 
 # ---------------------------------------------------------------------------------- batch
@@ -322,8 +334,8 @@ def test_a_worker_crash_is_pinned_on_its_document(tmp_path, monkeypatch):
     summary = run_batch([inputs], db, jobs=2, progress=False, log=lambda line: None)
     assert summary.stored == len(plans) and summary.failed == 1
     [failure] = summary.failures
-    assert Path(failure["path"]).name == "poison.txt"
-    assert failure["error_type"] == "WorkerCrash" and summary.exit_code == 3
+    assert Path(failure.path).name == "poison.txt"
+    assert failure.error_type == "WorkerCrash" and summary.exit_code == 3
     assert_whole_documents(db)
 
 
@@ -348,11 +360,17 @@ def test_progress_bar_and_log_lines():
 
 def test_summary_exit_codes():
     assert BatchSummary().exit_code == 0
-    assert BatchSummary(failures=[{"exit_code": 3}, {"exit_code": 1}]).exit_code == 3
-    assert BatchSummary(failures=[{"exit_code": 3}, {"exit_code": 4}]).exit_code == 4
-    text = BatchSummary(found=2, stored=1, failed=1, failures=[
-        {"path": "x.pdf", "error_type": "InputFileError", "reason": "corrupt"}]).text()
+    def failure(code: int) -> DocumentFailure:
+        return DocumentFailure("x.pdf", None, "InputFileError", "corrupt", code)
+
+    assert BatchSummary(failures=[failure(3), failure(1)]).exit_code == 3
+    assert BatchSummary(failures=[failure(3), failure(4)]).exit_code == 4
+    summary = BatchSummary(found=2, stored=1, failed=1, failures=[failure(3)])
+    text = summary.text()
     assert "1 stored" in text and "failed: x.pdf: InputFileError: corrupt" in text
+    assert summary.to_dict()["failures"] == [{"path": "x.pdf", "sha256": None,
+                                              "error_type": "InputFileError",
+                                              "reason": "corrupt", "exit_code": 3}]
 
 
 def test_batch_ocrs_an_image_scan(tmp_path):
@@ -379,8 +397,8 @@ def test_a_failed_model_preload_is_said_and_the_batch_goes_on(tmp_path, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    # only the parent's warm-up uses this name; the workers run the real pipeline
-    monkeypatch.setattr(batch_module, "process_document", broken)
+    # only the parent's preloading uses this name; the workers run the real pipeline
+    monkeypatch.setattr(batch_module, "preload", broken)
     inputs = tmp_path / "in"
     plans = copy_plans(inputs, limit=1)
     lines: list[str] = []
@@ -388,4 +406,21 @@ def test_a_failed_model_preload_is_said_and_the_batch_goes_on(tmp_path, monkeypa
                         log=lines.append)
     assert lines[0] == ("warning: model preloading failed (RuntimeError: boom); "
                         "workers load the models themselves")
+    assert (summary.stored, summary.failed, summary.exit_code) == (len(plans), 0, 0)
+
+
+def test_a_missing_program_at_preload_is_left_to_the_inputs_that_need_it(tmp_path, monkeypatch):
+    """Tesseract missing: a batch of text inputs (which need no OCR) says nothing about it."""
+    import vanban.corpus.batch as batch_module
+    from vanban.errors import MissingDependencyError
+
+    def no_tesseract(*args, **kwargs):
+        raise MissingDependencyError("tesseract is not installed")
+
+    monkeypatch.setattr(batch_module, "preload", no_tesseract)
+    plans = copy_plans(tmp_path / "in", limit=1)
+    lines: list[str] = []
+    summary = run_batch([tmp_path / "in"], tmp_path / "corpus.db", jobs=1, progress=False,
+                        log=lines.append)
+    assert not any("preloading" in line for line in lines), lines
     assert (summary.stored, summary.failed, summary.exit_code) == (len(plans), 0, 0)

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -310,3 +311,107 @@ def test_cli_export_to_a_path_that_cannot_be_written(store, tmp_path):
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert f"{out}: -o: no such folder {out.parent}" in result.stderr
+
+
+# ---------------------------------------------------------------------- schema versions
+V1_SCHEMA = Path(__file__).parent / "fixtures" / "store-schema-v1.sql"
+
+
+def _tables_and_indexes(path) -> set[tuple[str, str]]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {(t, n) for t, n in conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'search_index_%'")}
+    finally:
+        conn.close()
+
+
+def _all_rows(path) -> dict[str, list]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [n for _, n in sorted(_tables_and_indexes(path)) if _ == "table" and n != "meta"]
+        return {n: sorted(conn.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr)
+                for n in names + ["search_index"]}
+    finally:
+        conn.close()
+
+
+def _version_1_store(path, filled_from) -> None:
+    """A store as vanban wrote it at store schema version 1 (its DDL kept in a fixture), with
+    the rows of the store ``filled_from`` (the tables hold the same columns in both)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(V1_SCHEMA.read_text(encoding="utf-8"))
+    conn.execute("INSERT INTO meta VALUES ('store_schema_version', '1')")
+    conn.execute("ATTACH DATABASE ? AS src", (str(filled_from),))
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE "
+        "'search_index_%' AND name != 'meta'")]
+    conn.execute("BEGIN")
+    for table in tables:
+        conn.execute(f'INSERT INTO main."{table}" SELECT * FROM src."{table}"')
+    conn.execute("COMMIT")
+    conn.execute("DETACH DATABASE src")
+    conn.close()
+
+
+def test_a_version_1_store_opens_migrates_and_keeps_its_rows(store, tmp_path):
+    from vanban.corpus.store.schema import MIGRATIONS, STORE_SCHEMA_VERSION
+    store.close()
+    old = tmp_path / "v1.db"
+    _version_1_store(old, store.path)
+    rows_before = _all_rows(old)
+    assert rows_before["documents"] and rows_before["search_index"]
+    assert ("index", "documents_date") not in _tables_and_indexes(old)
+    # read-only: read as it is, not migrated
+    with Store(old, readonly=True) as ro:
+        assert ro.schema_version == 1
+        assert {h["document_number"] for h in ro.search("thu vien")} == {"215/KH-UBND"}
+    assert sqlite3.connect(old).execute("SELECT value FROM meta").fetchone() == ("1",)
+    # opened for writing: migrated to the current version, every row kept
+    with Store(old) as migrated:
+        assert migrated.schema_version == 1  # as it was opened
+        assert {h["document_number"] for h in migrated.search("thu vien")} == {"215/KH-UBND"}
+        assert [r["number"] for r in migrated.query("document")] == ["215/KH-UBND", "07/CT-UBND"]
+    assert sqlite3.connect(old).execute("SELECT value FROM meta").fetchone() == (
+        str(STORE_SCHEMA_VERSION),)
+    assert _all_rows(old) == rows_before
+    # the migrated file has exactly the tables and indexes of a store made new
+    assert _tables_and_indexes(old) == _tables_and_indexes(store.path)
+    with Store(old) as again:  # a second open has nothing to do
+        assert again.schema_version == STORE_SCHEMA_VERSION
+    assert [m.version for m in MIGRATIONS] == list(range(2, STORE_SCHEMA_VERSION + 1))
+
+
+@pytest.mark.parametrize("version", ["99", "not-a-number"])
+def test_a_store_newer_than_this_vanban_is_refused_untouched(tmp_path, version):
+    from click.testing import CliRunner
+
+    from vanban.cli import main
+    path = tmp_path / "newer.db"
+    with Store(path) as s:
+        s.add(library_record(), text=LIBRARY_TEXT)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'store_schema_version'", (version,))
+    conn.close()
+    before = (path.read_bytes(), sorted(p.name for p in tmp_path.iterdir()))
+    for readonly in (False, True):
+        with pytest.raises(StoreError, match="store schema version .*does not know") as err:
+            Store(path, readonly=readonly)
+        assert "upgrade vanban" in str(err.value) and "\n" not in str(err.value)
+    result = CliRunner().invoke(main, ["query", "--db", str(path)])
+    assert result.exit_code == 6 and "upgrade vanban" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert (path.read_bytes(), sorted(p.name for p in tmp_path.iterdir())) == before
+
+
+def test_rows_are_inserted_by_column_name(store):
+    """A document row's values land in their named columns (no positional insert)."""
+    row = store.conn.execute("SELECT * FROM documents WHERE number = '215/KH-UBND'").fetchone()
+    assert (row["doc_type"], row["province"], row["year"], row["period"]) == (
+        "Kế hoạch", "Hà Giang", 2024, "2024-2030")
+    assert (row["signer_title"], row["signer_name"], row["n_tasks"], row["n_targets"]) == (
+        "PHÓ CHỦ TỊCH", "Nguyễn Văn Bình", 2, 2)
+    assert (row["pages"], row["text_source"], row["file_name"]) == (2, "text", "kh-215.txt")
+    from vanban import __version__
+    assert row["vanban_version"] == __version__ and row["record_schema_version"]

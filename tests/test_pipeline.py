@@ -135,3 +135,58 @@ def test_correct_text_input_still_gets_a_requested_tone_style():
     normalize_document(doc, tone_style="new")
     assert doc.meta["normalize"]["mode"] == "none"
     assert "hoá" in doc.text and "thuỷ" in doc.text
+
+
+# ------------------------------------------------------------------ options, source, preload
+def test_process_path_names_the_given_source_not_the_copy(tmp_path):
+    """A batch worker reads a temporary copy of an input: the record and errors name the
+    input (``source``), and the record is otherwise the one made from the original."""
+    original = ROOT / "tests" / "fixtures" / "corpus" / "kh-thu-vien-ha-giang.txt"
+    copy = tmp_path / "copy" / original.name
+    copy.parent.mkdir()
+    copy.write_bytes(original.read_bytes())
+    direct = process_path(original, PipelineOptions()).record.to_dict()
+    named = process_path(copy, PipelineOptions(), source=str(original)).record.to_dict()
+    assert named["provenance"]["source"] == str(original)
+    assert str(tmp_path) not in json.dumps(named, ensure_ascii=False)
+    for rec in (direct, named):
+        rec.pop("timings", None)
+        rec["provenance"].pop("timings", None)
+    assert named == direct
+    empty = tmp_path / "copy" / "empty.txt"
+    empty.write_bytes(b"  \n")
+    with pytest.raises(InputFileError) as err:
+        process_path(empty, PipelineOptions(), source="inbox/empty.txt")
+    assert err.value.path == "inbox/empty.txt" and str(tmp_path) not in str(err.value)
+
+
+def test_pipeline_options_take_typed_ocr_options():
+    from vanban.ocr import OcrOptions
+    typed = PipelineOptions(jobs=3, ocr=OcrOptions(deskew=False))
+    assert typed.ocr_options() == OcrOptions(jobs=3, deskew=False)
+    from_dict = PipelineOptions(jobs=2, ocr={"force_ocr": True})  # older callers' dicts
+    assert isinstance(from_dict.ocr, OcrOptions) and from_dict.ocr.force_ocr
+    assert from_dict.ocr_options().jobs == 2
+    assert PipelineOptions().ocr_options() == OcrOptions(jobs=1)
+    with pytest.raises(TypeError):
+        PipelineOptions(ocr={"no_such_option": 1})
+
+
+def test_preload_loads_the_models_of_the_stages_it_is_asked_for():
+    """In a fresh interpreter: preload() loads the restorer's models and extract's spaCy
+    matchers (their slow first use) only for the stages the options run."""
+    import subprocess
+    import sys
+    code = (
+        "import sys\n"
+        "from vanban import pipeline\n"
+        "import vanban.normalize.restorer as r\n"
+        "assert r._default is None and 'spacy' not in sys.modules\n"
+        "pipeline.preload(pipeline.PipelineOptions(normalize=False, extract=False))\n"
+        "assert r._default is None and 'spacy' not in sys.modules\n"
+        "pipeline.preload()\n"
+        "assert r._default is not None and 'spacy' in sys.modules\n"
+        "pipeline.preload()  # a second call finds everything loaded\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr

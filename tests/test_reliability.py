@@ -332,7 +332,7 @@ def test_zero_page_pdf_after_an_encrypted_one_is_not_called_encrypted(tmp_path):
     pikepdf.new().save(zero)
     db = tmp_path / "corpus.db"
     summary = run_batch([enc, zero], db, jobs=1, progress=False, log=lambda line: None)
-    reasons = {Path(f["path"]).name: (f["error_type"], f["reason"]) for f in summary.failures}
+    reasons = {Path(f.path).name: (f.error_type, f.reason) for f in summary.failures}
     assert reasons["a-encrypted.pdf"][0] == "EncryptedPdfError"
     assert reasons["b-zero.pdf"] == ("InputFileError", "PDF has no pages")
     with Store(db, readonly=True) as store:
@@ -356,7 +356,7 @@ def test_fifo_in_a_batch_is_an_error_row(tmp_path):
     fifo = tmp_path / "pipe.pdf"
     os.mkfifo(fifo)
     summary = run_batch([fifo], tmp_path / "c.db", jobs=1, progress=False, log=lambda line: None)
-    assert summary.failed == 1 and "FIFO" in summary.failures[0]["reason"]
+    assert summary.failed == 1 and "FIFO" in summary.failures[0].reason
 
 
 def test_search_query_length_is_bounded(db):

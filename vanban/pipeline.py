@@ -13,12 +13,15 @@ import re
 import sys
 import unicodedata
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .errors import InputFileError, UnsupportedInputError, VanbanError, check_regular_file
 from .model import Document, PlanRecord
+
+if TYPE_CHECKING:
+    from .ocr import OcrOptions
 
 #: Suffixes read as text (legacy OCR dumps, born-digital text); everything else goes to ocr.
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -31,11 +34,23 @@ class PipelineOptions:
     normalize: bool = True
     restore_mode: str = "auto"    # see vanban.normalize.restore_text
     extract: bool = True
-    ocr: dict = field(default_factory=dict)  # keyword arguments for vanban.ocr.OcrOptions
+    #: Settings of the ocr stage (its ``jobs`` is this object's); None: the stage's defaults.
+    #: A dict of :class:`vanban.ocr.OcrOptions` fields is accepted and turned into one.
+    ocr: OcrOptions | None = None
     #: Called once per OCRed page with the number of pages (a progress bar); not for batches.
     progress: Callable[[int], None] | None = None
     #: ``vanban batch --pdf-dir``: also write each input's searchable PDF/A here (vanban.pdfa).
     pdf_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.ocr, dict):
+            from .ocr import OcrOptions  # here, not above: importing the ocr stage takes time
+            self.ocr = OcrOptions(**self.ocr)
+
+    def ocr_options(self) -> OcrOptions:
+        """The ocr stage's settings for this run, with this run's ``jobs``."""
+        from .ocr import OcrOptions
+        return replace(self.ocr or OcrOptions(), jobs=self.jobs)
 
 
 #: Restoration modes as the CLI spells them: a normalize mode, or "off" (no normalize stage).
@@ -201,9 +216,8 @@ def load_document(path: str | Path, options: PipelineOptions | None = None) -> D
     path = Path(path)
     if path.suffix.lower() in TEXT_SUFFIXES:
         return text_document(path)
-    from .ocr import OcrOptions, ocr_inputs
-    docs, errors = ocr_inputs([path], OcrOptions(jobs=options.jobs, **options.ocr),
-                              progress=options.progress)
+    from .ocr import ocr_inputs
+    docs, errors = ocr_inputs([path], options.ocr_options(), progress=options.progress)
     if errors:
         raise errors[0]
     if not docs:
@@ -233,14 +247,57 @@ def process_document(doc: Document, options: PipelineOptions | None = None) -> P
     return PipelineResult(document=doc, record=record, timings=timings)
 
 
-def process_path(path: str | Path, options: PipelineOptions | None = None) -> PipelineResult:
-    """Run every stage on one input file."""
+def process_path(path: str | Path, options: PipelineOptions | None = None, *,
+                 source: str | None = None) -> PipelineResult:
+    """Run every stage on one input file.
+
+    ``source``: the name the input goes by when ``path`` is a copy of it (a batch worker that
+    received the file's bytes reads a temporary copy): the record's provenance and any error
+    name ``source``, never the copy. Default: ``path``.
+    """
     t = time.perf_counter()
-    doc = load_document(path, options)
+    try:
+        doc = load_document(path, options)
+    except VanbanError as err:
+        if source is not None:
+            _rename_in_error(err, str(path), source)
+        raise
+    if source is not None:
+        doc.source = source
     load_s = time.perf_counter() - t
     result = process_document(doc, options)
     result.timings = {"load": load_s, **result.timings}
     return result
+
+
+def _rename_in_error(err: VanbanError, old: str, new: str) -> None:
+    """An error about the copy ``old`` made to name the input ``new``."""
+    if err.path == old:
+        err.path = new
+    err.message = err.message.replace(old, new)
+    err.args = (err.message, *err.args[1:])
+
+
+def preload(options: PipelineOptions | None = None) -> None:
+    """Load the models and pattern tables of the stages ``options`` runs, in this process, now:
+    normalize's and extract's, then the ocr engine with its language model (as ``options.ocr``
+    says).
+
+    Called before a process pool forks its workers (they inherit what is loaded,
+    copy-on-write, instead of each loading it again: seconds per worker), and by anything
+    that wants its first document to take no longer than the others. Idempotent. Raises what a
+    stage raises (:class:`~vanban.errors.MissingDependencyError` for a missing program/model).
+    """
+    options = options or PipelineOptions()
+    from . import extract, normalize, ocr
+    steps: list[tuple] = []
+    if options.normalize:
+        steps.append((normalize, ()))
+    if options.extract:
+        steps.append((extract, ()))
+    steps.append((ocr, (options.ocr_options(),)))
+    for stage, args in steps:
+        stage.preload(*args)
 
 
 # --------------------------------------------------------------------------- long texts

@@ -2,8 +2,9 @@
 store every record as it arrives.
 
 The unit of work is :func:`process_file`: a plain function of a path (or a file's bytes) that
-returns a plain dict, so it runs the same in this process, in a ``ProcessPoolExecutor`` worker
-and on a Dask worker on another machine. Only the batch's own process writes to the store, one
+returns plain data (a :class:`DocumentResult` or a :class:`DocumentFailure`), so it runs the
+same in this process, in a process-pool worker and on a Dask worker on another machine (both
+through :mod:`vanban.executors`). Only the batch's own process writes to the store, one
 transaction per document: a run killed at any moment loses at most the documents in flight, and
 a re-run skips every document whose content hash is already stored.
 
@@ -23,17 +24,15 @@ import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..errors import (EXIT_OK, InputFileError, MissingDependencyError, VanbanError,
                       check_regular_file, one_line)
-from ..model import Document, file_sha256
-from ..text import strip_diacritics
-from ..pipeline import PipelineOptions, default_jobs, process_document, process_path
+from ..executors import Executor, WorkerCrash, make_executor
+from ..model import file_sha256
+from ..pipeline import PipelineOptions, default_jobs, preload, process_path
 from .store import Store
 
 #: Suffixes a directory walk picks up (files named on the command line are taken whatever
@@ -43,6 +42,8 @@ INPUT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".
 #: Exit code when some inputs failed (vanban.errors: "at least one input could not be read").
 EXIT_SOME_FAILED = InputFileError.exit_code
 EXIT_MISSING_DEPENDENCY = MissingDependencyError.exit_code
+#: Exit code of an unexpected error (a bug, or a worker that died on the input).
+EXIT_INTERNAL_ERROR = VanbanError.exit_code
 
 
 # ------------------------------------------------------------------------------- discovery
@@ -68,20 +69,67 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
 
 # ---------------------------------------------------------------------------------- worker
-def process_file(path: str, options: dict | None = None, content: bytes | None = None,
-                 sha256: str | None = None) -> dict:
+@dataclass
+class DocumentResult:
+    """One input the pipeline read: what :func:`process_file` returns on success.
+
+    Plain data (the record as :meth:`vanban.model.PlanRecord.to_dict`), so it travels back
+    from a process-pool or Dask worker as it is."""
+    path: str                   # the input as the batch named it
+    sha256: str                 # content hash of its bytes (the document's key)
+    record: dict
+    text: str                   # the normalised document text
+    pages: int
+    text_source: str | None     # ocr | text-layer | text, several joined by "+"
+    timings: dict[str, float]   # seconds per stage, and "total"
+    worker: str                 # host:pid that made it
+
+    ok: ClassVar[bool] = True
+
+    @property
+    def seconds(self) -> float:
+        return self.timings.get("total", 0.0)
+
+    def to_dict(self) -> dict:
+        return {"ok": True, **asdict(self)}
+
+
+@dataclass
+class DocumentFailure:
+    """One input that failed: what :func:`process_file` returns for a bad input, and what a
+    batch lists in :attr:`BatchSummary.failures` and its errors table."""
+    path: str
+    sha256: str | None
+    error_type: str             # the exception class (InputFileError, WorkerCrash, ...)
+    reason: str                 # one line, naming the input as the batch named it
+    exit_code: int              # the code `vanban run` would exit with on it (vanban.errors)
+    detail: str | None = None   # traceback of an unexpected error (a bug)
+    worker: str | None = None
+
+    ok: ClassVar[bool] = False
+
+    def to_dict(self) -> dict:
+        """The fields a summary reports (``vanban batch --summary-json``)."""
+        return {"path": self.path, "sha256": self.sha256, "error_type": self.error_type,
+                "reason": self.reason, "exit_code": self.exit_code}
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def process_file(path: str, options: PipelineOptions | None = None,
+                 content: bytes | None = None,
+                 sha256: str | None = None) -> DocumentResult | DocumentFailure:
     """Run the whole pipeline on one input; never raises for a bad input.
 
-    ``options``: keyword arguments of :class:`vanban.pipeline.PipelineOptions`. ``content``:
-    the file's bytes, for workers that cannot see ``path`` (they are written to a temporary
-    file with the same name). Returns a plain dict: on success ``{"ok": True, "path",
-    "sha256", "record" (PlanRecord.to_dict()), "text", "pages", "text_source", "timings",
-    "worker"}``, on failure ``{"ok": False, "path", "sha256", "error_type", "reason",
-    "exit_code", "detail", "worker"}``.
+    ``options``: the pipeline's (default: one page at a time). ``content``: the file's bytes,
+    for workers that cannot see ``path`` (they are written to a temporary file with the same
+    name; the record and any error still name ``path``). ``sha256``: the content hash when
+    the caller knows it already.
     """
     started = time.perf_counter()
-    worker = f"{socket.gethostname()}:{os.getpid()}"
-    base = {"path": str(path), "sha256": sha256, "worker": worker}
+    worker = _worker_name()
     tmpdir = None
     local = Path(path)
     try:
@@ -92,32 +140,34 @@ def process_file(path: str, options: dict | None = None, content: bytes | None =
         try:
             if check_regular_file(local).st_size == 0:
                 raise InputFileError("empty file (0 bytes)", str(path))
-            if base["sha256"] is None:
-                base["sha256"] = file_sha256(local)
+            if sha256 is None:
+                sha256 = file_sha256(local)
         except OSError as err:  # e.g. a Dask worker that does not see the path
             raise InputFileError(f"cannot read: {err.strerror or err}", str(path)) from err
-        opts = PipelineOptions(**(options or {"jobs": 1}))
-        result = process_path(local, opts)
+        opts = options or PipelineOptions(jobs=1)
+        result = process_path(local, opts, source=str(path) if content is not None else None)
         if result.record is None:
             raise VanbanError("the pipeline produced no record", str(path))
         record = result.record.to_dict()
-        if content is not None:  # name the original input, not the temporary copy
-            _replace_path(record, str(local), str(path))
         if opts.pdf_dir:
-            _write_pdf(local, Path(path), result, opts, record, base["sha256"])
+            _write_pdf(local, Path(path), result, opts, record, sha256)
         pages = result.document.pages
         sources = sorted({p.source for p in pages if p.source})
-        return {**base, "ok": True, "record": record, "text": result.document.text,
-                "pages": len(pages), "text_source": "+".join(sources) or None,
-                "timings": {**result.timings, "total": time.perf_counter() - started}}
+        return DocumentResult(path=str(path), sha256=sha256, record=record,
+                              text=result.document.text, pages=len(pages),
+                              text_source="+".join(sources) or None,
+                              timings={**result.timings, "total": time.perf_counter() - started},
+                              worker=worker)
     except VanbanError as err:
-        return {**base, "ok": False, "error_type": type(err).__name__,
-                "reason": err.message.replace(str(local), str(path)), "exit_code": err.exit_code,
-                "detail": None}
+        return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
+                               reason=err.message.replace(str(local), str(path)),
+                               exit_code=err.exit_code, worker=worker)
     except Exception as err:  # a bug or an unforeseen input: record it, let the batch go on
-        return {**base, "ok": False, "error_type": type(err).__name__,
-                "reason": (str(err) or type(err).__name__).replace(str(local), str(path)),
-                "exit_code": 1, "detail": traceback.format_exc(limit=20)}
+        return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
+                               reason=(str(err) or type(err).__name__).replace(str(local),
+                                                                              str(path)),
+                               exit_code=EXIT_INTERNAL_ERROR,
+                               detail=traceback.format_exc(limit=20), worker=worker)
     finally:
         if tmpdir is not None:
             tmpdir.cleanup()
@@ -135,32 +185,16 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     target = out_dir / f"{original.stem}.pdf"
     if target.exists():  # another input of the same name (or an earlier run): never overwrite
         target = out_dir / f"{original.stem}-{(sha256 or '')[:12]}.pdf"
+    ocr = {k: v for k, v in asdict(opts.ocr).items() if k != "jobs"} if opts.ocr else {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         if not target.exists():
-            report = make_pdf(local, target, PdfOptions(jobs=opts.jobs, ocr=dict(opts.ocr),
+            report = make_pdf(local, target, PdfOptions(jobs=opts.jobs, ocr=ocr,
                                                         restore_mode=opts.restore_mode),
                               result=result)
             record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
     except (VanbanError, OSError) as err:
         record["warnings"].append(f"pdf: not written: {err}")
-
-
-def _replace_path(obj: Any, old: str, new: str) -> Any:
-    """Replace the temporary path by the original one inside a record dict (in place)."""
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if isinstance(v, str) and v == old:
-                obj[k] = new
-            else:
-                _replace_path(v, old, new)
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            if isinstance(v, str) and v == old:
-                obj[i] = new
-            else:
-                _replace_path(v, old, new)
-    return obj
 
 
 # --------------------------------------------------------------------------------- summary
@@ -176,13 +210,13 @@ class BatchSummary:
     seconds: float = 0.0
     #: Sum of the per-document pipeline times reported by the workers.
     worker_seconds: float = 0.0
-    failures: list[dict] = field(default_factory=list)
+    failures: list[DocumentFailure] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
         if not self.failures:
             return EXIT_OK
-        if any(f.get("exit_code") == EXIT_MISSING_DEPENDENCY for f in self.failures):
+        if any(f.exit_code == EXIT_MISSING_DEPENDENCY for f in self.failures):
             return EXIT_MISSING_DEPENDENCY
         return EXIT_SOME_FAILED
 
@@ -197,7 +231,7 @@ class BatchSummary:
                 "seconds": round(self.seconds, 3),
                 "worker_seconds": round(self.worker_seconds, 3),
                 "docs_per_minute": round(self.docs_per_minute, 2),
-                "exit_code": self.exit_code, "failures": self.failures}
+                "exit_code": self.exit_code, "failures": [f.to_dict() for f in self.failures]}
 
     def text(self) -> str:
         lines = [f"batch: {self.found} inputs: {self.stored} stored, {self.skipped} already in "
@@ -205,7 +239,7 @@ class BatchSummary:
                  f"{self.pages} pages in {self.seconds:.1f} s ({self.docs_per_minute:.1f} "
                  "documents/min)"]
         for f in self.failures[:20]:
-            lines.append(one_line(f"  failed: {f['path']}: {f['error_type']}: {f['reason']}"))
+            lines.append(one_line(f"  failed: {f.path}: {f.error_type}: {f.reason}"))
         if len(self.failures) > 20:
             lines.append(f"  ... and {len(self.failures) - 20} more (see the errors table)")
         return "\n".join(lines)
@@ -274,7 +308,7 @@ class _Job:
 
 
 def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = None,
-              scheduler: Any = None, *, options: dict | None = None,
+              scheduler: Any = None, *, options: PipelineOptions | dict | None = None,
               progress: bool | None = None, log: Callable[[str], None] | None = None,
               retry_failed: bool = True, reprocess: bool = False,
               send_content: bool | None = None,
@@ -284,17 +318,19 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     ``jobs``: worker processes on this machine (default: all cores). ``scheduler``: a Dask
     scheduler address (``"tcp://host:8786"``), a ``distributed.Client`` or a ``LocalCluster``;
     the per-document work then runs on its workers and results are stored as they complete.
-    ``options``: :class:`vanban.pipeline.PipelineOptions` keyword arguments (``jobs`` inside a
-    document defaults to 1: the documents are the parallel unit). ``retry_failed``: inputs
-    in the errors table are tried again (default) or skipped. ``reprocess``: run documents
-    already stored again and replace their records (after a pipeline upgrade); a killed
-    reprocessing run starts over when re-run. ``send_content``: ship file bytes
-    to the workers instead of paths (default: on with a scheduler, whose workers may not see
-    this machine's files). ``progress``: bar on/off (default: bar on a terminal, log lines
-    otherwise).
+    ``options``: the :class:`vanban.pipeline.PipelineOptions` of every document (or a dict of
+    its fields; ``jobs`` inside a document defaults to 1: the documents are the parallel
+    unit). ``retry_failed``: inputs in the errors table are tried again (default) or skipped.
+    ``reprocess``: run documents already stored again and replace their records (after a
+    pipeline upgrade); a killed reprocessing run starts over when re-run. ``send_content``:
+    ship file bytes to the workers instead of paths (default: on with a scheduler, whose
+    workers may not see this machine's files). ``progress``: bar on/off (default: bar on a
+    terminal, log lines otherwise). ``max_in_flight``: documents submitted at a time
+    (default: twice the workers).
     """
     started = time.perf_counter()
-    options = {"jobs": 1, **(options or {})}
+    if not isinstance(options, PipelineOptions):
+        options = PipelineOptions(**{"jobs": 1, **(options or {})})
     files = discover(paths)
     summary = BatchSummary(found=len(files))
     store = Store(db)
@@ -307,6 +343,14 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         queued: dict[str, Path] = {}
         pending_duplicates: list[tuple[str, Path]] = []  # (sha256, path) of later copies
 
+        def unreadable(f: Path, err: Exception) -> DocumentFailure:
+            if isinstance(err, InputFileError):
+                return DocumentFailure(str(f), None, type(err).__name__, err.message,
+                                       err.exit_code)
+            return DocumentFailure(str(f), None, "InputFileError",
+                                   f"cannot read: {getattr(err, 'strerror', None) or err}",
+                                   EXIT_SOME_FAILED)
+
         def jobs_to_run() -> Iterator[_Job]:
             for f in files:
                 if str(f) in failed_paths:
@@ -315,20 +359,13 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                     continue
                 try:
                     if check_regular_file(f).st_size == 0:
-                        _record_failure(store, summary, bar, {
-                            "path": str(f), "sha256": None, "error_type": "InputFileError",
-                            "reason": "empty file (0 bytes)", "exit_code": 3})
+                        _record_failure(store, summary, bar, DocumentFailure(
+                            str(f), None, "InputFileError", "empty file (0 bytes)",
+                            EXIT_SOME_FAILED))
                         continue
                     sha = file_sha256(f)
-                except InputFileError as err:
-                    _record_failure(store, summary, bar, {
-                        "path": str(f), "sha256": None, "error_type": type(err).__name__,
-                        "reason": err.message, "exit_code": err.exit_code})
-                    continue
-                except OSError as err:
-                    _record_failure(store, summary, bar, {
-                        "path": str(f), "sha256": None, "error_type": "InputFileError",
-                        "reason": f"cannot read: {err.strerror or err}", "exit_code": 3})
+                except (InputFileError, OSError) as err:
+                    _record_failure(store, summary, bar, unreadable(f, err))
                     continue
                 if sha in stored_before:
                     store.add_file(sha, str(f))
@@ -342,45 +379,44 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                     queued[sha] = f
                     yield _Job(f, sha)
 
-        def handle(result: dict) -> None:
-            if result.get("ok"):
-                stored = store.add(result["record"], sha256=result["sha256"],
-                                   text=result.get("text"), source=result["path"],
-                                   pages=result.get("pages"), text_source=result.get("text_source"),
-                                   processing_seconds=(result.get("timings") or {}).get("total"),
-                                   replace=reprocess)
-                done_ids.add(result["sha256"])
-                summary.pages += result.get("pages") or 0
-                summary.worker_seconds += (result.get("timings") or {}).get("total") or 0.0
-                if stored:
-                    summary.stored += 1
-                else:  # another batch stored the same content meanwhile
-                    summary.skipped += 1
-                bar.update("stored" if stored else "skipped", result["path"],
-                           pages=result.get("pages") or 0,
-                           seconds=(result.get("timings") or {}).get("total"))
-            else:
+        def handle(result: DocumentResult | DocumentFailure) -> None:
+            if not result.ok:
                 _record_failure(store, summary, bar, result)
+                return
+            stored = store.add(result.record, sha256=result.sha256, text=result.text,
+                               source=result.path, pages=result.pages,
+                               text_source=result.text_source,
+                               processing_seconds=result.timings.get("total"),
+                               replace=reprocess)
+            done_ids.add(result.sha256)
+            summary.pages += result.pages
+            summary.worker_seconds += result.seconds
+            if stored:
+                summary.stored += 1
+            else:  # another batch stored the same content meanwhile
+                summary.skipped += 1
+            bar.update("stored" if stored else "skipped", result.path, pages=result.pages,
+                       seconds=result.timings.get("total"))
 
         if scheduler is not None:
-            _run_dask(jobs_to_run(), handle, scheduler, options,
+            _run_jobs(jobs_to_run(), handle, options, kind="dask", scheduler=scheduler,
                       send_content=True if send_content is None else send_content,
                       max_in_flight=max_in_flight)
         else:
-            _run_local(jobs_to_run(), handle, jobs or default_jobs(), options,
-                       send_content=bool(send_content), max_in_flight=max_in_flight,
-                       note=bar.note)
-        failed_by_sha = {f["sha256"]: f for f in summary.failures if f.get("sha256")}
+            _run_jobs(jobs_to_run(), handle, options, kind="process",
+                      workers=jobs or default_jobs(), send_content=bool(send_content),
+                      max_in_flight=max_in_flight, note=bar.note)
+        failed_by_sha = {f.sha256: f for f in summary.failures if f.sha256}
         for sha, f in pending_duplicates:
             if sha in done_ids:
                 store.add_file(sha, str(f))
             elif sha in failed_by_sha:  # a copy of a bad file is a bad file too
                 first = failed_by_sha[sha]
-                failure = {**first, "path": str(f),
-                           "reason": f"{first['reason']} (same content as {first['path']})"}
-                store.add_error(str(f), failure["reason"], sha256=sha,
-                                error_type=failure["error_type"] or "Error",
-                                exit_code=failure["exit_code"] or 1)
+                failure = replace(first, path=str(f), detail=None,
+                                  reason=f"{first.reason} (same content as {first.path})")
+                store.add_error(failure.path, failure.reason, sha256=sha,
+                                error_type=failure.error_type or "Error",
+                                exit_code=failure.exit_code or EXIT_INTERNAL_ERROR)
                 summary.duplicates -= 1
                 summary.failed += 1
                 summary.failures.append(failure)
@@ -391,69 +427,27 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     return summary
 
 
-def _record_failure(store: Store, summary: BatchSummary, bar: Progress, result: dict) -> None:
-    failure = {k: result.get(k) for k in ("path", "sha256", "error_type", "reason", "exit_code")}
-    store.add_error(result["path"], result.get("reason") or "unknown error",
-                    sha256=result.get("sha256"), error_type=result.get("error_type") or "Error",
-                    exit_code=result.get("exit_code") or 1, detail=result.get("detail"))
+def _record_failure(store: Store, summary: BatchSummary, bar: Progress,
+                    failure: DocumentFailure) -> None:
+    store.add_error(failure.path, failure.reason or "unknown error", sha256=failure.sha256,
+                    error_type=failure.error_type or "Error",
+                    exit_code=failure.exit_code or EXIT_INTERNAL_ERROR, detail=failure.detail)
     summary.failed += 1
     summary.failures.append(failure)
-    bar.update("failed", result["path"], reason=f"{failure['error_type']}: {failure['reason']}")
+    bar.update("failed", failure.path, reason=f"{failure.error_type}: {failure.reason}")
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Pool worker initializer: ask Linux to SIGKILL this worker when the batch process dies,
-    so a batch killed with ``kill -9`` leaves no orphaned workers behind."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-        try:
-            libc = ctypes.CDLL("libc.so.6", use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except OSError:
-            return
-        if os.getppid() != parent_pid:  # the parent died before prctl took effect
-            os._exit(1)
-
-
-#: A small made-up plan for :func:`_preload_pipeline`: it has the parts (header, legal basis,
-#: objectives with targets, tasks with lead and partner agencies) whose first use loads a model
-#: or builds a matcher in normalize and extract.
-_WARM_UP_PLAN = """\
-ỦY BAN NHÂN DÂN TỈNH BẮC KẠN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc \
-Số: 12/KH-UBND Bắc Kạn, ngày 3 tháng 3 năm 2025
-KẾ HOẠCH
-NÂNG CAO CHẤT LƯỢNG DỊCH VỤ CÔNG TRỰC TUYẾN TRÊN ĐỊA BÀN TỈNH GIAI ĐOẠN 2025 - 2030
-Căn cứ Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ;
-I. MỤC ĐÍCH, YÊU CẦU
-1. Mục đích
-- Nâng cao hiệu quả giải quyết thủ tục hành chính cho người dân và doanh nghiệp.
-2. Yêu cầu
-- Bảo đảm sự phối hợp chặt chẽ giữa các sở, ngành và địa phương.
-II. MỤC TIÊU
-1. Mục tiêu chung
-Xây dựng chính quyền số phục vụ người dân.
-2. Mục tiêu cụ thể
-- Đến năm 2027, 80% hồ sơ thủ tục hành chính được xử lý trực tuyến.
-III. NHIỆM VỤ, GIẢI PHÁP
-1. Hoàn thiện cơ sở dữ liệu dùng chung
-Cơ quan chủ trì: Sở Khoa học và Công nghệ; cơ quan phối hợp: Sở Tài chính. \
-Thời gian thực hiện: năm 2025.
-IV. TỔ CHỨC THỰC HIỆN
-1. Sở Nội vụ chủ trì, theo dõi, đôn đốc việc thực hiện Kế hoạch này./.
-Nơi nhận: - Như trên; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn An
-"""
-
-
-def _preload_pipeline(options: dict, note: Callable[[str], None]) -> None:
+def _preload_pipeline(options: PipelineOptions, note: Callable[[str], None]) -> None:
     """Load the pipeline's models in this process before the pool forks its workers, so each
     worker inherits them (copy-on-write) instead of loading them again (seconds per worker)."""
     if multiprocessing.get_start_method(allow_none=False) != "fork":
         return
     try:
-        for text in (_WARM_UP_PLAN, strip_diacritics(_WARM_UP_PLAN)):
-            process_document(Document.from_text(text, source="<warm-up>"),
-                             PipelineOptions(**options))
+        preload(options)
+    except MissingDependencyError:
+        # Tesseract (say) missing: each input that needs it fails with that error (exit 4);
+        # text inputs need none of it. The workers load what is there themselves.
+        return
     except Exception as err:
         # Not fatal: each worker then loads the models itself, and a stage that is really
         # broken fails (and is recorded) on every document. Said, so a bug is not hidden.
@@ -461,123 +455,36 @@ def _preload_pipeline(options: dict, note: Callable[[str], None]) -> None:
              "workers load the models themselves")
 
 
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
-                               initargs=(os.getpid(),))
-
-
-def _submit_args(job: _Job, options: dict, send_content: bool) -> tuple:
+def _submit_args(job: _Job, options: PipelineOptions, send_content: bool) -> tuple:
     content = job.path.read_bytes() if send_content else None
     return (str(job.path), options, content, job.sha256)
 
 
-def _run_local(jobs_iter: Iterator[_Job], handle: Callable[[dict], None], workers: int,
-               options: dict, *, send_content: bool, max_in_flight: int | None,
-               note: Callable[[str], None] = lambda message: None) -> None:
-    """Run the jobs in a process pool, at most ``max_in_flight`` submitted at a time (so that
-    a kill loses little and memory stays flat); a worker that dies (segfault, OOM) breaks the
-    pool: the documents it held are retried one at a time in a fresh pool, and one that kills
-    its worker again is recorded as an error."""
-    limit = max_in_flight or workers * 2
-    suspects: list[_Job] = []
-    first = next(jobs_iter, None)
-    if first is None:  # nothing to run: no pool, no model loading
-        return
-    jobs_iter = itertools.chain([first], jobs_iter)
-    _preload_pipeline(options, note)
-    pool = _new_pool(workers)
-    try:
-        pending: dict = {}
-        exhausted = False
-        while True:
-            broken = False
-            while not exhausted and not broken and len(pending) < limit:
-                job = next(jobs_iter, None)
-                if job is None:
-                    exhausted = True
-                    break
-                try:
-                    fut = pool.submit(process_file, *_submit_args(job, options, send_content))
-                except BrokenProcessPool:
-                    # a worker died before its result was collected: this job never ran
-                    suspects.append(job)
-                    broken = True
-                    break
-                pending[fut] = job
-            if not pending and not broken:
-                break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED) if pending else (set(), set())
-            for fut in done:
-                job = pending.pop(fut)
-                try:
-                    handle(fut.result())
-                except BrokenProcessPool:
-                    suspects.append(job)
-                    broken = True
-            if broken:
-                suspects.extend(pending.values())
-                pending.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = _new_pool(workers)
-        for job in suspects:  # one at a time, so a crash is pinned on the right document
-            with _new_pool(1) as single:
-                try:
-                    handle(single.submit(process_file,
-                                         *_submit_args(job, options, send_content)).result())
-                except BrokenProcessPool:
-                    handle({"ok": False, "path": str(job.path), "sha256": job.sha256,
-                            "error_type": "WorkerCrash", "exit_code": 1,
-                            "reason": "the worker process died while processing this input "
-                                      "(crash or out of memory)"})
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+def _task_failure(job: _Job, err: BaseException, executor: Executor) -> DocumentFailure:
+    """The failure of a job whose task did not return (its worker died, Dask gave up)."""
+    reason = str(err) if isinstance(err, WorkerCrash) else f"the {executor.name} task failed: {err}"
+    return DocumentFailure(str(job.path), job.sha256, type(err).__name__, reason,
+                           EXIT_INTERNAL_ERROR)
 
 
-def _run_dask(jobs_iter: Iterator[_Job], handle: Callable[[dict], None], scheduler: Any,
-              options: dict, *, send_content: bool, max_in_flight: int | None) -> None:
-    """Run the jobs on a Dask distributed cluster, storing each result as it completes."""
-    from distributed import Client, as_completed
-
-    own_client = False
-    if isinstance(scheduler, Client):
-        client = scheduler
-    else:
-        address = getattr(scheduler, "scheduler_address", scheduler)  # a LocalCluster
-        try:
-            client = Client(address, timeout="20s")
-        except (OSError, TimeoutError) as err:
-            raise VanbanError(f"cannot reach the Dask scheduler at {address}: {err}") from err
-        own_client = True
-    try:
-        threads = sum((client.nthreads() or {}).values()) or 1
-        limit = max_in_flight or threads * 2
-        keys: dict[str, _Job] = {}
-
-        def submit(job: _Job):
-            # pure=False: a re-run must really re-run, not fetch a cached result by key
-            fut = client.submit(process_file, *_submit_args(job, options, send_content),
-                                pure=False, key=f"vanban-{job.sha256[:16]}-{len(keys)}")
-            keys[fut.key] = job
-            return fut
-
-        queue = as_completed()
-        for job in jobs_iter:
-            queue.add(submit(job))
-            if queue.count() >= limit:
-                break
-        for fut in queue:
-            job = keys.pop(fut.key)
-            try:
-                result = fut.result()
-            except Exception as err:  # KilledWorker (a crash on every retry) and the like
-                result = {"ok": False, "path": str(job.path), "sha256": job.sha256,
-                          "error_type": type(err).__name__, "exit_code": 1,
-                          "reason": f"the Dask task failed: {err}"}
-            fut.release()
-            handle(result)
-            nxt = next(jobs_iter, None)
-            if nxt is not None:
-                queue.add(submit(nxt))
-    finally:
-        if own_client:
-            client.close()
+def _run_jobs(jobs_iter: Iterator[_Job], handle: Callable[[DocumentResult | DocumentFailure], None],
+              options: PipelineOptions, *, kind: str, workers: int = 1, scheduler: Any = None,
+              send_content: bool, max_in_flight: int | None,
+              note: Callable[[str], None] = lambda message: None) -> None:
+    """Run :func:`process_file` on every job with a :mod:`vanban.executors` executor (a
+    process pool here, a Dask cluster with ``scheduler``), at most ``max_in_flight`` submitted
+    at a time (a kill loses little, memory stays flat), handling each result as it completes.
+    A worker that dies (segfault, OOM) is survived: the executor retries the documents it held
+    one at a time and pins the crash on the one that kills its worker again."""
+    if kind == "process":
+        first = next(jobs_iter, None)
+        if first is None:  # nothing to run: no pool, no model loading
+            return
+        jobs_iter = itertools.chain([first], jobs_iter)
+        _preload_pipeline(options, note)  # before the pool forks (it starts at the first job)
+    with make_executor(kind, workers, scheduler=scheduler) as executor:
+        # process_file looked up here, at run time: a test may replace it
+        for done in executor.imap_unordered(
+                process_file, jobs_iter, args=lambda job: _submit_args(job, options, send_content),
+                max_in_flight=max_in_flight, label=lambda job: f"vanban-{job.sha256[:16]}"):
+            handle(done.value if done.ok else _task_failure(done.item, done.error, executor))

@@ -1,7 +1,7 @@
 """What the web view reads from a corpus database: facets, filtered lists, search with facets,
 documents with their item boxes, citation links. Read-only; one :class:`Store` per thread.
 
-The SQL here runs over the store's documented tables (docs/corpus.md, :mod:`vanban.corpus.schema`);
+The SQL here runs over the store's documented tables (docs/corpus.md, :mod:`vanban.corpus.store.schema`);
 search and whole records go through :class:`vanban.corpus.Store` itself.
 """
 
@@ -184,7 +184,7 @@ class CorpusView:
     def __init__(self, db: str | Path):
         self.db = Path(db)
         self._local = threading.local()
-        self.store  # open once now so that a bad path fails at start, not on the first request
+        _ = self.store  # open once now so that a bad path fails at start, not on the first request
 
     @property
     def store(self) -> Store:

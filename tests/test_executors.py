@@ -1,0 +1,128 @@
+"""vanban.executors: every kind runs the same work to the same results, errors come back per
+item, a crashing worker is pinned on its item, and items stream (bounded in flight)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+import pytest
+
+from vanban.errors import VanbanError
+from vanban.executors import (KINDS, Completed, DaskExecutor, ProcessExecutor, SerialExecutor,
+                              ThreadExecutor, WorkerCrash, make_executor)
+
+
+def square_or_fail(n: int) -> int:
+    if n == 3:
+        raise ValueError("three is refused")
+    return n * n
+
+
+def crash_on_poison(n: int) -> int:
+    """Dies like a segfaulting library on one item."""
+    if n == 5:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return n * 10
+
+
+def outcomes(done: list[Completed]) -> dict:
+    return {d.item: (d.value if d.ok else f"{type(d.error).__name__}: {d.error}") for d in done}
+
+
+@pytest.mark.parametrize("kind,workers", [("serial", 1), ("thread", 3), ("process", 2)])
+def test_every_kind_gives_the_same_results_and_errors(kind, workers):
+    with make_executor(kind, workers) as ex:
+        assert ex.kind == kind and ex.workers == workers
+        done = list(ex.imap_unordered(square_or_fail, range(8)))
+        assert sorted(d.item for d in done) == list(range(8))  # none lost, none repeated
+        assert outcomes(done) == {0: 0, 1: 1, 2: 4, 3: "ValueError: three is refused",
+                                  4: 16, 5: 25, 6: 36, 7: 49}
+        assert ex.map(square_or_fail, [7, 1, 2]) == [49, 1, 4]
+        with pytest.raises(ValueError, match="three"):
+            ex.map(square_or_fail, [1, 3, 4])
+        assert ex.submit(square_or_fail, 4).result() == 16
+        with pytest.raises(ValueError):
+            ex.submit(square_or_fail, 3).result()
+
+
+def test_args_are_built_per_item_and_in_flight_is_bounded():
+    built: list[int] = []
+    running = 0
+    peak = 0
+    lock = threading.Lock()
+    gate = threading.Event()
+
+    def work(n: int, offset: int) -> int:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        gate.wait(0.01)
+        with lock:
+            running -= 1
+        return n + offset
+
+    def args(n: int) -> tuple:
+        built.append(n)
+        return (n, 100)
+
+    with ThreadExecutor(4) as ex:
+        stream = ex.imap_unordered(work, iter(range(20)), args=args, max_in_flight=3)
+        first = next(stream)
+        assert len(built) <= 4  # three submitted, at most one refilled: items are lazy
+        rest = list(stream)
+    assert sorted(d.value for d in [first, *rest]) == list(range(100, 120))
+    assert peak <= 3
+
+
+def test_none_items_stream_like_any_other():
+    with SerialExecutor() as ex:
+        assert [d.item for d in ex.imap_unordered(lambda x: x, [None, 0, None])] == [None, 0, None]
+    assert make_executor("thread", 2).map(lambda x: x, [None, 1]) == [None, 1]
+
+
+def test_a_crashing_worker_is_pinned_on_its_item_and_the_others_complete():
+    with ProcessExecutor(2) as ex:
+        done = list(ex.imap_unordered(crash_on_poison, range(10)))
+    assert sorted(d.item for d in done) == list(range(10))
+    [crashed] = [d for d in done if not d.ok]
+    assert crashed.item == 5 and isinstance(crashed.error, WorkerCrash)
+    assert "worker process died" in str(crashed.error)
+    assert {d.item: d.value for d in done if d.ok} == {n: n * 10 for n in range(10) if n != 5}
+
+
+def test_make_executor_kinds_and_bad_ones():
+    assert set(KINDS) == {"serial", "thread", "process", "dask"}
+    assert isinstance(make_executor("thread", 1), SerialExecutor)  # a lone thread buys nothing
+    assert isinstance(make_executor("process", 1), ProcessExecutor)  # still isolated
+    with pytest.raises(ValueError, match="unknown executor kind"):
+        make_executor("gpu", 2)
+    with pytest.raises(ValueError, match="scheduler"):
+        make_executor("dask", 2)
+
+
+def test_completed_result_raises_its_error():
+    assert Completed("a", 1).result() == 1
+    with pytest.raises(KeyError):
+        Completed("a", error=KeyError("x")).result()
+
+
+@pytest.mark.slow
+def test_dask_executor_on_a_local_cluster():
+    from distributed import LocalCluster
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=40) as cluster:
+        with make_executor("dask", scheduler=cluster.scheduler_address) as ex:
+            assert ex.kind == "dask" and ex.workers == 2
+            done = list(ex.imap_unordered(square_or_fail, range(6), label=lambda n: f"sq{n}"))
+            assert outcomes(done) == {0: 0, 1: 1, 2: 4, 3: "ValueError: three is refused",
+                                      4: 16, 5: 25}
+            assert ex.submit(square_or_fail, 6).result() == 36
+
+
+def test_an_unreachable_dask_scheduler_is_a_vanban_error():
+    pytest.importorskip("distributed")
+    with pytest.raises(VanbanError, match="cannot reach the Dask scheduler"):
+        DaskExecutor("tcp://127.0.0.1:9", connect_timeout=1)
