@@ -32,11 +32,18 @@ _UP = "A-ZĐÀ-Ỹ"
 _CAPS_WORD = re.compile(rf"[{_UP}][{_UP}]*")
 _TOKEN = re.compile(r"\S+")
 
-_ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")
-_ARABIC = re.compile(rf"(?<!\S)(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}\.?|\d{{1,2}}[.)])\s+(?=[\"“(]?[{_UP}a-zđà-ỹ])")
-_PAREN = re.compile(rf"(?<!\S)\((\d{{1,2}})\)\s+(?=[\"“]?[{_UP}])")
-_LETTER = re.compile(r"(?<!\S)([a-zđ])\)\s+(?=\S)")
-_BULLET = re.compile(rf"(?<!\S)([-–+•])\s+(?=[\"“(]?[{_UP}0-9])")
+#: List markers inside running text (a document on one line), by the style they open, in the
+#: order they are collected: the counterparts of layout's line-start markers, but stricter (a
+#: space after the marker, and mostly a capital after that), because inside a sentence "1.5",
+#: "a)" or "-" are seldom markers.
+_INLINE_MARKERS = [(style, re.compile(r"(?<!\S)" + body)) for style, body in (
+    ("roman", rf"([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])"),
+    ("arabic", rf"(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}\.?|\d{{1,2}}[.)])\s+(?=[\"“(]?[{_UP}a-zđà-ỹ])"),
+    ("letter", rf"\((\d{{1,2}})\)\s+(?=[\"“]?[{_UP}])"),  # "(1)": sub-items, like lettered ones
+    ("letter", r"([a-zđ])\)\s+(?=\S)"),
+    ("bullet", rf"([-–+•])\s+(?=[\"“(]?[{_UP}0-9])"),
+)]
+_ROMAN = _INLINE_MARKERS[0][1]
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
                          r"][a-zà-ỹđ]*),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
@@ -231,8 +238,7 @@ def _segment_body(text: str) -> list[str]:
         cuts[m.start()] = "article"
     # list markers, decided left to right (continuity of numbering)
     markers = []
-    for rx, style in ((_ROMAN, "roman"), (_ARABIC, "arabic"), (_PAREN, "letter"), (_LETTER, "letter"),
-                      (_BULLET, "bullet")):
+    for style, rx in _INLINE_MARKERS:
         for m in rx.finditer(text):
             markers.append((m.start(), m.end(), style, m.group(1)))
     markers.sort()

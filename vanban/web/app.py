@@ -175,33 +175,32 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
                         headers={"Cache-Control": "private, max-age=3600"})
 
     # ---------------------------------------------------------------------------- JSON API
-    def api_tasks(request: Request):
-        _check_params(request, "tasks")
+    def _listing(request: Request, kind: str, rows_of) -> JSONResponse:
+        """One page of a JSON listing: the parameters ``kind`` allows checked, ``limit`` and
+        ``offset`` parsed, and ``rows_of(filters, limit, offset, query) -> (rows, total)``."""
+        _check_params(request, kind)
         q = request.query_params
         limit = parse_int("limit", q.get("limit"), 100, 1, MAX_LIMIT)
         offset = parse_int("offset", q.get("offset"), 0, 0, 10**9)
+        rows, total = rows_of(_filters(request), limit, offset, q)
+        return JSONResponse({"total": total, "limit": limit, "offset": offset, "rows": rows})
+
+    def _task_rows(filters, limit, offset, q):
         document_id = q.get("document_id") or None
         if document_id and not _DOC_ID_RE.fullmatch(document_id):
             raise BadParameter("document_id must be a document's sha256 in hex")
-        rows, total = view.tasks(_filters(request), limit, offset, document_id)
-        return JSONResponse({"total": total, "limit": limit, "offset": offset, "rows": rows})
+        return view.tasks(filters, limit, offset, document_id)
+
+    def api_tasks(request: Request):
+        return _listing(request, "tasks", _task_rows)
 
     def api_objectives(request: Request):
-        _check_params(request, "objectives")
-        q = request.query_params
-        limit = parse_int("limit", q.get("limit"), 100, 1, MAX_LIMIT)
-        offset = parse_int("offset", q.get("offset"), 0, 0, 10**9)
-        rows, total = view.objectives(_filters(request), limit, offset,
-                                      parse_year(q.get("target_year")))
-        return JSONResponse({"total": total, "limit": limit, "offset": offset, "rows": rows})
+        return _listing(request, "objectives", lambda filters, limit, offset, q: view.objectives(
+            filters, limit, offset, parse_year(q.get("target_year"))))
 
     def api_documents(request: Request):
-        _check_params(request, "documents")
-        q = request.query_params
-        limit = parse_int("limit", q.get("limit"), 100, 1, MAX_LIMIT)
-        offset = parse_int("offset", q.get("offset"), 0, 0, 10**9)
-        rows, total = view.documents(_filters(request), limit, offset)
-        return JSONResponse({"total": total, "limit": limit, "offset": offset, "rows": rows})
+        return _listing(request, "documents",
+                        lambda filters, limit, offset, q: view.documents(filters, limit, offset))
 
     def api_document(request: Request):
         _check_params(request, "none")
