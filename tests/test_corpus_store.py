@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -314,7 +316,9 @@ def test_cli_export_to_a_path_that_cannot_be_written(store, tmp_path):
 
 
 # ---------------------------------------------------------------------- schema versions
-V1_SCHEMA = Path(__file__).parent / "fixtures" / "store-schema-v1.sql"
+#: A store file as vanban wrote it at store schema version 1 (commit 1bf614c, before migrations
+#: existed), holding the two records of the ``store`` fixture; gzipped. Never rewrite it.
+V1_STORE = Path(__file__).parent / "fixtures" / "store-v1.db.gz"
 
 
 def _tables_and_indexes(path) -> set[tuple[str, str]]:
@@ -337,29 +341,17 @@ def _all_rows(path) -> dict[str, list]:
         conn.close()
 
 
-def _version_1_store(path, filled_from) -> None:
-    """A store as vanban wrote it at store schema version 1 (its DDL kept in a fixture), with
-    the rows of the store ``filled_from`` (the tables hold the same columns in both)."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.executescript(V1_SCHEMA.read_text(encoding="utf-8"))
-    conn.execute("INSERT INTO meta VALUES ('store_schema_version', '1')")
-    conn.execute("ATTACH DATABASE ? AS src", (str(filled_from),))
-    tables = [r[0] for r in conn.execute(
-        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE "
-        "'search_index_%' AND name != 'meta'")]
-    conn.execute("BEGIN")
-    for table in tables:
-        conn.execute(f'INSERT INTO main."{table}" SELECT * FROM src."{table}"')
-    conn.execute("COMMIT")
-    conn.execute("DETACH DATABASE src")
-    conn.close()
+def _version_1_store(path) -> None:
+    """A copy of the version-1 store file at ``path``."""
+    with gzip.open(V1_STORE, "rb") as src, open(path, "wb") as dst:
+        shutil.copyfileobj(src, dst)
 
 
 def test_a_version_1_store_opens_migrates_and_keeps_its_rows(store, tmp_path):
     from vanban.corpus.store.schema import MIGRATIONS, STORE_SCHEMA_VERSION
     store.close()
     old = tmp_path / "v1.db"
-    _version_1_store(old, store.path)
+    _version_1_store(old)
     rows_before = _all_rows(old)
     assert rows_before["documents"] and rows_before["search_index"]
     assert ("index", "documents_date") not in _tables_and_indexes(old)
