@@ -16,13 +16,13 @@ import os
 import subprocess
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
 
 from .. import settings
+from ..executors import make_executor
 from ..ocr import OcrOptions, ocr_image
 from ..ocr.evaluate import cer
 from ..ocr.inputs import open_input
@@ -158,8 +158,8 @@ def evaluate(cases: list[PageCase], variants: list[str], jobs: int = 1,
         text = systems[sysname](case)  # type: ignore[operator]
         return sysname, case.name, cer(case.gold.read_text(encoding="utf-8"), text)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        results = list(pool.map(run, tasks))
+    with make_executor("thread", max(1, jobs)) as pool:
+        results = pool.map(run, tasks)
     report: dict = {}
     for sysname, page, (dist, length) in results:
         entry = report.setdefault(sysname, {"pages": {}, "errors": 0, "chars": 0})
