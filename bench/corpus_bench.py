@@ -27,10 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from vanban import settings  # noqa: E402
 from vanban.corpus import Store, run_batch  # noqa: E402
 from tests.support.synthetic import synthetic_record, synthetic_text  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "dev"
+SHARED = settings.shared_dev_dir()
 
 SEARCHES = ["thu vien", "thư viện", "chuyen doi so", "bảo vệ bí mật nhà nước", "dich benh",
             "đổi mới công nghệ", '"phat trien du lich"', "nong thon moi", "cai cach hanh chinh",

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from vanban import settings  # noqa: E402
 from vanban.extract import extract_record  # noqa: E402
 from vanban.extract.agencies import _nlp, clear_caches  # noqa: E402
 from vanban.extract.text import key  # noqa: E402
@@ -30,7 +31,7 @@ from vanban.model import Document  # noqa: E402
 
 
 def _inputs(folder: str | None) -> list[tuple[str, str]]:
-    candidates = [Path(folder)] if folder else [ROOT.parent / "shared" / "dev" / "plans",
+    candidates = [Path(folder)] if folder else [settings.shared_dev_dir() / "plans",
                                                 ROOT / "tests" / "fixtures" / "plans"]
     for c in candidates:
         files = sorted(c.glob("*.txt"))

@@ -23,6 +23,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from vanban import settings  # noqa: E402
+
 
 def _text(shared: Path) -> str:
     from vanban.normalize import strip_diacritics
@@ -46,7 +48,7 @@ def _general_text(shared: Path) -> list[str] | None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    ap.add_argument("--shared", type=Path, default=settings.shared_dir())
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):

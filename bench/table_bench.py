@@ -23,10 +23,11 @@ import cv2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from vanban import settings  # noqa: E402
 from vanban.ocr import OcrOptions, engine, ocr_image, tables  # noqa: E402
 from tests.support.synth_tables import TASK_HEADER, render_table_page  # noqa: E402
 
-DEFAULT_SCANS = ROOT.parent / "shared" / "dev" / "scans"
+DEFAULT_SCANS = settings.shared_dev_dir() / "scans"
 ROWS = [
     ["1", "Xây dựng cơ sở dữ liệu văn bản quy phạm pháp luật của tỉnh", "Sở Tư pháp",
      "Sở Khoa học và Công nghệ; Văn phòng UBND tỉnh", "Quý II năm 2026", "Cơ sở dữ liệu"],
