@@ -746,7 +746,8 @@ def restore_cmd(source, mode, fmt, tone_style, out, progress):
 
 @main.command("train-lm")
 @click.option("--corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="JSONL.xz corpus [default: ../shared/corpus/train_corpus.jsonl.xz].")
+              default=None, help="JSONL.xz corpus [default: corpus/train_corpus.jsonl.xz in $VANBAN_SHARED, "
+              "else ../shared beside the repository].")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the model files [default: the package's vanban/data].")
 @click.option("--order", type=int, default=5, show_default=True, help="n-gram order (2-5).")
