@@ -1,8 +1,10 @@
 """What the hand-written annotation scripts (`val2/annotate.py`, `val3/annotate.py`) share.
 
-Each script holds only its judgment calls, a list of gold records built with `record`, `task`,
-`header` and `headerless`; `write_gold` checks every hand-typed string against the document text
-and rewrites `<id>.json` beside each `<id>.txt`. Conventions: `CONVENTIONS.md`.
+Each script is the annotation itself: every judgment call is visible there, as a list of gold
+records built with `record`, `task`, `header` and `headerless`. Running it calls `write_gold`,
+which checks that every hand-typed string (item texts, agency names, timeframes, numbers) occurs
+in the document text (case-insensitive, whitespace folded) and rewrites `<id>.json` beside each
+`<id>.txt`. Conventions: `CONVENTIONS.md`.
 """
 import json
 import re

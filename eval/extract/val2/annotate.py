@@ -1,9 +1,7 @@
 """Gold records of the val2 part (issue 13), written by hand from reading each text.
 
-This file is the annotation itself: every judgment call is visible here. Running it checks that
-every hand-typed string (item texts, agency names, timeframes, numbers) occurs in the document
-text (case-insensitive, whitespace folded) and rewrites `<id>.json` beside each `<id>.txt`.
-Conventions: `../CONVENTIONS.md`. Usage: `python3 eval/extract/val2/annotate.py`.
+The annotation itself, every judgment call visible here; `../annotate_common.py` says what a run
+checks and writes. Usage: `python3 eval/extract/val2/annotate.py`.
 """
 import sys
 from pathlib import Path
