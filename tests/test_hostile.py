@@ -14,7 +14,6 @@ import os
 import shutil
 import socket
 import sqlite3
-import struct
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from click.testing import CliRunner
 from tests.support import synth
 from vanban.cli import main
 from vanban.corpus import Store
-from tests.support.damage import corrupt_middle
+from tests.support.damage import corrupt_middle, png
 from tests.support.synthetic import synthetic_store
 from vanban.errors import one_line
 
@@ -62,16 +61,6 @@ def check(result, code: int, name: str) -> str:
 
 
 # --------------------------------------------------------------------------- bad scans
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def _png(width: int, height: int, idat: bytes) -> bytes:
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat)
-            + _png_chunk(b"IEND", b""))
-
-
 JUNK = bytes((i * 131 + 7) % 256 for i in range(4096))
 
 
@@ -111,8 +100,8 @@ def make_bad_scans(folder: Path) -> dict[str, tuple[Path, str]]:
         "png-signature-only.png": (b"\x89PNG\r\n\x1a\n", "cannot decode"),
         "jpeg-soi-only.jpg": (b"\xff\xd8\xff", "cannot decode"),
         "tiff-header-only.tif": (b"II*\x00" + b"\xff" * 8, "cannot decode"),
-        "bad-idat.png": (_png(200, 100, b"not zlib data at all"), "cannot decode"),
-        "bomb.png": (_png(60000, 60000, zlib.compress(b"\x00" * 1024)), "Mpx limit"),
+        "bad-idat.png": (png(200, 100, b"not zlib data at all"), "cannot decode"),
+        "bomb.png": (png(60000, 60000, zlib.compress(b"\x00" * 1024)), "Mpx limit"),
         "two\nlines.pdf": (JUNK, "not a PDF"),
         "\x1b[31mred.png": (JUNK, "not a PNG"),
         ("x" * 200) + ".pdf": (JUNK, "not a PDF"),

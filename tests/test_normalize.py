@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import lzma
 import unicodedata
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -30,6 +31,18 @@ SENTENCES = [
     "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các đơn vị kịp thời phản ánh.",
     "Đẩy mạnh ứng dụng công nghệ thông tin và chuyển đổi số trong hoạt động của cơ quan.",
 ]
+
+
+# A corpus the LM trains on: the sentences above, forty times over.
+SENTENCE_DOCS = [{"id": str(i), "source": "t", "title": "", "text": "\n".join(SENTENCES)} for i in range(40)]
+
+
+def _write_corpus(path: Path, docs) -> Path:
+    """Write `docs` as the corpus file format (xz-compressed JSON lines) at `path`."""
+    with lzma.open(path, "wt", encoding="utf-8") as fh:
+        for d in docs:
+            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+    return path
 
 
 def _accuracy(hyp: str, gold: str) -> float:
@@ -250,11 +263,7 @@ def test_cli_restore_text_and_json(tmp_path):
 
 
 def test_train_lm_command_builds_a_loadable_model(tmp_path):
-    corpus = tmp_path / "c.jsonl.xz"
-    with lzma.open(corpus, "wt", encoding="utf-8") as fh:
-        for i in range(40):
-            fh.write(json.dumps({"id": str(i), "source": "t", "title": "",
-                                 "text": "\n".join(SENTENCES)}, ensure_ascii=False) + "\n")
+    corpus = _write_corpus(tmp_path / "c.jsonl.xz", SENTENCE_DOCS)
     res = CliRunner().invoke(main, ["train-lm", "--corpus", str(corpus), "--out", str(tmp_path)])
     assert res.exit_code == 0, res.output
     from vanban.normalize import Restorer
@@ -351,10 +360,7 @@ def test_holdout_slice_is_deterministic_and_left_out_of_training(tmp_path):
     assert 0 < len(held) < 20
     assert held == [d["id"] for d in docs if is_holdout_document(dict(d))]
     assert not is_holdout_document({**docs[0], "source": "phapdien"})
-    corpus = tmp_path / "c.jsonl.xz"
-    with lzma.open(corpus, "wt", encoding="utf-8") as fh:
-        for d in docs:
-            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+    corpus = _write_corpus(tmp_path / "c.jsonl.xz", docs)
     got = holdout_documents(corpus, exclude_ids=set())
     assert [i for i, _ in got] == held
     assert all(len(t) <= 8000 for _, t in got)
@@ -487,11 +493,7 @@ def test_general_holdout_blocks_are_deterministic_and_left_out(tmp_path):
 
 
 def test_train_lm_builds_a_general_model_mixed_in_for_general_text(tmp_path):
-    corpus = tmp_path / "c.jsonl.xz"
-    with lzma.open(corpus, "wt", encoding="utf-8") as fh:
-        for i in range(40):
-            fh.write(json.dumps({"id": str(i), "source": "t", "title": "",
-                                 "text": "\n".join(SENTENCES)}, ensure_ascii=False) + "\n")
+    corpus = _write_corpus(tmp_path / "c.jsonl.xz", SENTENCE_DOCS)
     general = tmp_path / "general.txt"
     general.write_text("\n".join(GENERAL_SENTENCES * 40) + "\n", encoding="utf-8")
     out = tmp_path / "models"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import struct
 import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
@@ -14,6 +13,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from tests.support import synth
+from tests.support.damage import png
 from vanban.cli import main
 from vanban.errors import (EncryptedPdfError, ImageTooLargeError, InputFileError,
                            UnsupportedInputError)
@@ -65,35 +65,29 @@ def body_pages(_body_pages):
     return [img.copy() for img in _body_pages]
 
 
+#: Every kind of unreadable input, by name: the error `ocr_file` raises and words of its message.
+BAD_INPUTS = {
+    "empty.pdf": (InputFileError, "empty file"),
+    "text.pdf": (UnsupportedInputError, "not a PDF file (it holds text)"),
+    "corrupt.pdf": (InputFileError, "PDF"),
+    "encrypted.pdf": (EncryptedPdfError, "encrypted PDF"),
+    "bomb.png": (ImageTooLargeError, "60000x60000"),
+}
+
+
 @pytest.fixture()
 def bad_inputs(tmp_path):
-    """Every kind of unreadable input, by name."""
-    files = {}
-    files["empty.pdf"] = tmp_path / "empty.pdf"
+    """The files of BAD_INPUTS, by name."""
+    files = {name: tmp_path / name for name in BAD_INPUTS}
     files["empty.pdf"].write_bytes(b"")
-    files["text.pdf"] = tmp_path / "text.pdf"
     files["text.pdf"].write_text("Đây không phải là PDF.\n", encoding="utf-8")
-    files["corrupt.pdf"] = tmp_path / "corrupt.pdf"
     files["corrupt.pdf"].write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R" + bytes(range(256)) * 4)
     good = tmp_path / "plain.pdf"
     synth.save_pdf([synth.render_lines(["Bí mật"], width_px=600, dpi=75)], good, dpi=75)
-    files["encrypted.pdf"] = tmp_path / "encrypted.pdf"
     with pikepdf.open(good) as pdf:
         pdf.save(files["encrypted.pdf"], encryption=pikepdf.Encryption(user="u-secret", owner="o-secret"))
-    files["bomb.png"] = tmp_path / "bomb.png"
-    files["bomb.png"].write_bytes(_png_header_only(60000, 60000))
+    files["bomb.png"].write_bytes(png(60000, 60000, zlib.compress(b"\x00" * 1024)))
     return files
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def _png_header_only(width: int, height: int) -> bytes:
-    """A PNG that claims width x height pixels (a decompression bomb's header)."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr)
-            + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + _png_chunk(b"IEND", b""))
 
 
 # ------------------------------------------------------------------------- recognition
@@ -259,14 +253,9 @@ def test_formats_text_json_hocr(tmp_path, body_pages):
 
 
 # -------------------------------------------------------------------------- bad input
-@pytest.mark.parametrize("name, error, words", [
-    ("empty.pdf", InputFileError, "empty file"),
-    ("text.pdf", UnsupportedInputError, "not a PDF file (it holds text)"),
-    ("corrupt.pdf", InputFileError, "PDF"),
-    ("encrypted.pdf", EncryptedPdfError, "encrypted PDF"),
-    ("bomb.png", ImageTooLargeError, "60000x60000"),
-])
-def test_bad_input_api(bad_inputs, name, error, words):
+@pytest.mark.parametrize("name", BAD_INPUTS)
+def test_bad_input_api(bad_inputs, name):
+    error, words = BAD_INPUTS[name]
     with pytest.raises(error) as info:
         ocr_file(bad_inputs[name])
     message = str(info.value)
@@ -288,7 +277,7 @@ def test_cli_bad_inputs_reported_and_good_ones_processed(tmp_path, bad_inputs, b
     body_pages[0].save(good, dpi=(DPI, DPI))
     blank = tmp_path / "blank.png"
     Image.new("L", (800, 600), 255).save(blank)
-    names = ["empty.pdf", "text.pdf", "corrupt.pdf", "encrypted.pdf", "bomb.png"]
+    names = list(BAD_INPUTS)
     args = ["ocr", "-j", "2", str(good), *[str(bad_inputs[n]) for n in names], str(blank)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 3

@@ -142,17 +142,24 @@ def test_landscape_table_scanned_sideways():
     assert " | ".join(ROWS[1]) in page.text.split("\n")
 
 
+# The opening (kind, title, purpose) and the closing section of the two plans below: they differ
+# only in how the header and the task table are laid out.
+PLAN_OPENING = """KẾ HOẠCH
+Chuyển đổi số năm 2026
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+- Nâng cao hiệu quả quản lý nhà nước trên môi trường số.
+"""
+PLAN_CLOSING = """III. TỔ CHỨC THỰC HIỆN
+1. Các sở, ngành triển khai thực hiện Kế hoạch này.
+"""
+
 TEXT_PLAN = """ỦY BAN NHÂN DÂN TỈNH AN GIANG
 Số: 12/KH-UBND
 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 Độc lập - Tự do - Hạnh phúc
 An Giang, ngày 5 tháng 3 năm 2026
-KẾ HOẠCH
-Chuyển đổi số năm 2026
-I. MỤC ĐÍCH, YÊU CẦU
-1. Mục đích
-- Nâng cao hiệu quả quản lý nhà nước trên môi trường số.
-2. Yêu cầu
+""" + PLAN_OPENING + """2. Yêu cầu
 - Bảo đảm tiến độ và chất lượng các nhiệm vụ.
 II. NHIỆM VỤ
 Các nhiệm vụ cụ thể tại Phụ lục kèm theo.
@@ -167,9 +174,7 @@ TT | Nhiệm vụ | Cơ quan thực hiện | | Thời hạn | Kết quả
  | | Chủ trì | Phối hợp | |
 B. CẤP XÃ
 1 | Rà soát thủ tục hành chính cấp xã | Ủy ban nhân dân các xã, phường | Công an tỉnh | Thường xuyên | Báo cáo
-III. TỔ CHỨC THỰC HIỆN
-1. Các sở, ngành triển khai thực hiện Kế hoạch này.
-"""
+""" + PLAN_CLOSING
 
 
 def test_text_layer_pipe_table_becomes_tasks():
@@ -278,12 +283,7 @@ def test_born_digital_pdf_table_from_text_layer_and_rules(tmp_path):
 LAYOUT_PLAN = """ỦY BAN NHÂN DÂN TỈNH AN GIANG          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 Số: 12/KH-UBND                              Độc lập - Tự do - Hạnh phúc
                                         An Giang, ngày 5 tháng 3 năm 2026
-KẾ HOẠCH
-Chuyển đổi số năm 2026
-I. MỤC ĐÍCH, YÊU CẦU
-1. Mục đích
-- Nâng cao hiệu quả quản lý nhà nước trên môi trường số.
-II. NHIỆM VỤ
+""" + PLAN_OPENING + """II. NHIỆM VỤ
 Các nhiệm vụ cụ thể như sau:
 
  TT   Nhiệm vụ                        Cơ quan          Cơ quan phối hợp    Thời hạn
@@ -295,9 +295,7 @@ Các nhiệm vụ cụ thể như sau:
  2    Số hóa hồ sơ lưu trữ lịch sử    Sở Nội vụ        Sở Tài chính, Sở Tư Năm 2026
                                                        pháp
 
-III. TỔ CHỨC THỰC HIỆN
-1. Các sở, ngành triển khai thực hiện Kế hoạch này.
-"""
+""" + PLAN_CLOSING
 
 
 def test_layout_columns_table_becomes_tasks():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
 
 
@@ -11,3 +13,15 @@ def corrupt_middle(path: Path) -> None:
     a, b = len(data) // 3, 2 * len(data) // 3
     data[a:b] = bytes((i * 151 + 13) % 256 for i in range(b - a))
     path.write_bytes(bytes(data))
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(width: int, height: int, idat: bytes) -> bytes:
+    """A PNG file whose header claims width x height 8-bit grey pixels, with `idat` as its image
+    data (a small compressed block under a huge size is a decompression bomb's header)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat)
+            + _png_chunk(b"IEND", b""))

@@ -1,38 +1,14 @@
 """Gold records of the val2 part (issue 13), written by hand from reading each text.
 
-This file is the annotation itself: every judgment call is visible here. Running it checks that
-every hand-typed string (item texts, agency names, timeframes, numbers) occurs in the document
-text (case-insensitive, whitespace folded) and rewrites `<id>.json` beside each `<id>.txt`.
-Conventions: `../CONVENTIONS.md`. Usage: `python3 eval/extract/val2/annotate.py`.
+The annotation itself, every judgment call visible here; `../annotate_common.py` says what a run
+checks and writes. Usage: `python3 eval/extract/val2/annotate.py`.
 """
-import json
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def fold(s: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip().casefold()
-
-
-def task(path, title, lead=(), partners=(), timeframe=None):
-    return {"path": path, "title": title, "lead": list(lead), "partners": list(partners),
-            "timeframe": timeframe}
-
-
-def record(doc_id, document, legal_bases=(), tasks=(), signature=None, purposes=(),
-           requirements=(), objectives=(), implementation=()):
-    return {"id": doc_id, "document": document, "legal_bases": list(legal_bases),
-            "purposes": list(purposes), "requirements": list(requirements),
-            "objectives": list(objectives), "tasks": list(tasks),
-            "implementation": list(implementation), "signature": signature}
-
-
-def headerless(kind):
-    return {"type": kind, "number": None, "issuer": None, "place": None, "date": None, "title": None}
+sys.path.insert(0, str(HERE.parent))  # annotate_common, beside this folder
+from annotate_common import header, headerless, record, task, write_gold  # noqa: E402
 
 
 INTRO_171 = "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
@@ -71,11 +47,10 @@ RECORDS = [
     # Kết luận 212-KL/TW: header present. Item 1 only agrees with and assesses the Tờ trình: not a task.
     # Item 2 names no actor and the intro ("Bộ Chính trị, Ban Bí thư kết luận như sau:") names nobody
     # to do it: lead []. "(hoàn thành trong tháng 11/2025)" is the deadline of items 3 and 4.
-    record("tnt305-53b3997d70905b16", {
-        "type": "Kết luận", "number": "212-KL/TW", "issuer": "Ban Chấp hành Trung ương",
-        "place": "Hà Nội", "date": "2025-11-18",
-        "title": "Của Bộ Chính trị, Ban Bí thư về định hướng xây dựng tiêu chuẩn của đơn vị hành chính, "
-                 "phân loại đơn vị hành chính và phân loại đô thị"},
+    record("tnt305-53b3997d70905b16", header(
+        "Kết luận", "212-KL/TW", "Ban Chấp hành Trung ương", "Hà Nội", "2025-11-18",
+        "Của Bộ Chính trị, Ban Bí thư về định hướng xây dựng tiêu chuẩn của đơn vị hành chính, "
+        "phân loại đơn vị hành chính và phân loại đô thị"),
         legal_bases=["03-TTr/ĐU"], tasks=[
         task("2", "Rà soát, đánh giá kỹ lưỡng những tác động và chất lượng các đô thị, đơn vị hành chính để "
              "xây dựng tiêu chuẩn, tiêu chí rõ ràng, khoa học, phù hợp, bảo đảm tính thống nhất, ổn định "
@@ -137,11 +112,10 @@ RECORDS = [
 
     # Công văn 5095/SGDĐT-CTTTHSSV: full header. One unnumbered request ("đề nghị UBND các xã, phường;
     # các đơn vị, cơ sở giáo dục trực thuộc thực hiện ... Cụ thể: - ... - ...") is one task, path "".
-    record("tnt305-d97b35347d17f96f", {
-        "type": "Công văn", "number": "5095/SGDĐT-CTTTHSSV", "issuer": "Sở Giáo dục và Đào tạo",
-        "place": "Hà Nội", "date": "2025-12-03",
-        "title": "Tăng cường các biện pháp cấp bách về kiểm soát ô nhiễm môi trường không khí trên địa bàn "
-                 "Thành phố"},
+    record("tnt305-d97b35347d17f96f", header(
+        "Công văn", "5095/SGDĐT-CTTTHSSV", "Sở Giáo dục và Đào tạo", "Hà Nội", "2025-12-03",
+        "Tăng cường các biện pháp cấp bách về kiểm soát ô nhiễm môi trường không khí trên địa bàn "
+        "Thành phố"),
         legal_bases=["6356/UBND-NNMT"], tasks=[
         task("", "Nhằm đảm bảo sức khỏe cho học sinh, sinh viên và cán bộ, giáo viên, nhân viên của các đơn "
              "vị, trường học, Sở Giáo dục và Đào tạo đề nghị UBND các xã, phường; các đơn vị, cơ sở giáo "
@@ -152,33 +126,5 @@ RECORDS = [
 ]
 
 
-def strings_to_check(rec):
-    doc = rec["document"]
-    yield from (doc[k] for k in ("number", "issuer", "place", "title") if doc[k])
-    yield from rec["legal_bases"]
-    for t in rec["tasks"]:
-        yield t["title"]
-        yield from t["lead"]
-        yield from t["partners"]
-        if t["timeframe"]:
-            yield from t["timeframe"].split("; ")
-    if rec["signature"]:
-        yield from rec["signature"].values()
-
-
-def main() -> int:
-    bad = 0
-    for rec in RECORDS:
-        text = fold((HERE / f"{rec['id']}.txt").read_text(encoding="utf-8"))
-        for s in strings_to_check(rec):
-            if fold(s) not in text:
-                print(f"{rec['id']}: not in text: {s!r}", file=sys.stderr)
-                bad += 1
-        out = HERE / f"{rec['id']}.json"
-        out.write_text(json.dumps(rec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(RECORDS)} records written, {bad} strings not found")
-    return 1 if bad else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(write_gold(RECORDS, HERE))

@@ -1,38 +1,14 @@
 """Gold records of the val3 part (issue 13, round 3), written by hand from reading each text.
 
-This file is the annotation itself: every judgment call is visible here. Running it checks that
-every hand-typed string (item texts, agency names, timeframes, numbers) occurs in the document
-text (case-insensitive, whitespace folded) and rewrites `<id>.json` beside each `<id>.txt`.
-Conventions: `../CONVENTIONS.md`. Usage: `python3 eval/extract/val3/annotate.py`.
+The annotation itself, every judgment call visible here; `../annotate_common.py` says what a run
+checks and writes. Usage: `python3 eval/extract/val3/annotate.py`.
 """
-import json
-import re
 import sys
-import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def fold(s: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip().casefold()
-
-
-def task(path, title, lead=(), partners=(), timeframe=None):
-    return {"path": path, "title": title, "lead": list(lead), "partners": list(partners),
-            "timeframe": timeframe}
-
-
-def record(doc_id, document, legal_bases=(), tasks=(), signature=None, purposes=(),
-           requirements=(), objectives=(), implementation=()):
-    return {"id": doc_id, "document": document, "legal_bases": list(legal_bases),
-            "purposes": list(purposes), "requirements": list(requirements),
-            "objectives": list(objectives), "tasks": list(tasks),
-            "implementation": list(implementation), "signature": signature}
-
-
-def headerless(kind):
-    return {"type": kind, "number": None, "issuer": None, "place": None, "date": None, "title": None}
+sys.path.insert(0, str(HERE.parent))  # annotate_common, beside this folder
+from annotate_common import header, headerless, record, task, write_gold  # noqa: E402
 
 
 RECORDS = [
@@ -40,10 +16,9 @@ RECORDS = [
     # ("đề nghị bộ, ngành, địa phương khẩn trương tổng hợp ... và gửi về Bộ Nội vụ trước ngày
     # 26/11/2025 ...") is one task, path "". The "[i]" line after the signature is a footnote.
     # "9151- CV/BTCTW" is written with a stray space (removed, as CONVENTIONS says).
-    record("tnt305-5d3180cef1d254d0", {
-        "type": "Công văn", "number": "10989/BNV-TCBC", "issuer": "Bộ Nội vụ",
-        "place": "Hà Nội", "date": "2025-11-21",
-        "title": "Đề xuất biên chế giai đoạn 2026-2031 theo vị trí việc làm"},
+    record("tnt305-5d3180cef1d254d0", header(
+        "Công văn", "10989/BNV-TCBC", "Bộ Nội vụ", "Hà Nội", "2025-11-21",
+        "Đề xuất biên chế giai đoạn 2026-2031 theo vị trí việc làm"),
         legal_bases=["9151-CV/BTCTW", "9671-CV/BTCTW", "8091/BNV-TCBC"], tasks=[
         task("", "Để việc đề xuất biên chế giai đoạn 2026-2031 của các bộ, ngành, địa phương được triển khai "
              "thống nhất theo đúng yêu cầu của Bộ Chính trị, Ban Bí thư và Ban Tổ chức Trung ương, trên cơ "
@@ -63,11 +38,10 @@ RECORDS = [
     # vpcp-cv3722 "các Bộ: Công an, Tài chính, ...". Task 1's "Ủy ban nhân dân các tỉnh: ... khẩn trương
     # gửi Báo cáo" is the addressee's own body: no extra lead. The closing "Văn phòng Chính phủ theo
     # dõi, đôn đốc ..." after item 3 is the closing formula (CONVENTIONS doubt 9), not part of item 3.
-    record("tnt305-b2fa001677379e64", {
-        "type": "Công điện", "number": "232/CĐ-TTg", "issuer": "Thủ tướng Chính phủ",
-        "place": "Hà Nội", "date": "2025-11-27",
-        "title": "Khẩn trương thống kê, rà soát, tổng hợp báo cáo thiệt hại về nhà ở của Nhân dân do mưa lũ "
-                 "tại khu vực Nam Trung Bộ"},
+    record("tnt305-b2fa001677379e64", header(
+        "Công điện", "232/CĐ-TTg", "Thủ tướng Chính phủ", "Hà Nội", "2025-11-27",
+        "Khẩn trương thống kê, rà soát, tổng hợp báo cáo thiệt hại về nhà ở của Nhân dân do mưa lũ "
+        "tại khu vực Nam Trung Bộ"),
         legal_bases=["227/CĐ-TTg", "380/NQ-CP"], tasks=[
         task("1", "Chủ tịch Ủy ban nhân dân các tỉnh: Đắk Lắk, Khánh Hòa, Gia Lai và Lâm Đồng chỉ đạo cơ quan "
              "chức năng và chính quyền cơ sở khẩn trương rà soát, thống kê, tổng hợp báo cáo cụ thể về một số "
@@ -87,11 +61,10 @@ RECORDS = [
     # Công điện 230/CĐ-TTg, same web-page shape (news lead-in with "- ..." bullets before the header).
     # The header abstract starts "VỀ VIỆC", which is kept. Bases: the preamble between the addressee
     # list and "Thủ tướng Chính phủ yêu cầu:", de-duplicated, in order.
-    record("tnt305-fa0dcc139cec05de", {
-        "type": "Công điện", "number": "230/CĐ-TTg", "issuer": "Thủ tướng Chính phủ",
-        "place": "Hà Nội", "date": "2025-11-26",
-        "title": "Về việc khẩn trương hoàn thành cập nhật, rà soát và phân loại kết quả thanh tra chuyên đề "
-                 "các dự án tồn đọng kéo dài"},
+    record("tnt305-fa0dcc139cec05de", header(
+        "Công điện", "230/CĐ-TTg", "Thủ tướng Chính phủ", "Hà Nội", "2025-11-26",
+        "Về việc khẩn trương hoàn thành cập nhật, rà soát và phân loại kết quả thanh tra chuyên đề "
+        "các dự án tồn đọng kéo dài"),
         legal_bases=["569/TB-VPCP", "1505/KH-TTCP", "170/2024/QH15", "384/TB-VPCP", "2554/BC-TTCP",
                      "77-KL/TW", "16495/BTC-PTHT", "13021/BTC-PTHT"], tasks=[
         task("1", "Cơ quan thanh tra khẩn trương hoàn thành việc thanh tra và ban hành kết luận theo đúng ý kiến "
@@ -144,10 +117,10 @@ RECORDS = [
     # assesses and advises (unnumbered): no task. "II. MỘT SỐ KIẾN NGHỊ CỦA TỈNH" 1-8 answer the
     # province's requests and set work: tasks, titled by their "Về ...:" heading. The intro names
     # nobody; "Tỉnh" as written where the item charges the province (as TB 655 II.1).
-    record("tnt305-296e373d796986f4", {
-        "type": "Thông báo", "number": None, "issuer": None, "place": None, "date": None,
-        "title": "Kết luận của Phó Thủ tướng Chính phủ Lê Thành Long tại buổi làm việc với lãnh đạo tỉnh "
-                 "Điện Biên"}, tasks=[
+    record("tnt305-296e373d796986f4", header(
+        "Thông báo", None, None, None, None,
+        "Kết luận của Phó Thủ tướng Chính phủ Lê Thành Long tại buổi làm việc với lãnh đạo tỉnh "
+        "Điện Biên"), tasks=[
         task("II.1", "Về hỗ trợ kinh phí thực hiện dự án Bệnh án điện tử tại các cơ sở y tế:",
              ["Bộ Tài chính"], ["Bộ Y tế"]),
         task("II.2", "Về việc hỗ trợ 20 xe ô tô chuyên dùng cứu thương:", ["Tỉnh"]),
@@ -176,33 +149,5 @@ RECORDS = [
 ]
 
 
-def strings_to_check(rec):
-    doc = rec["document"]
-    yield from (doc[k] for k in ("number", "issuer", "place", "title") if doc[k])
-    yield from rec["legal_bases"]
-    for t in rec["tasks"]:
-        yield t["title"]
-        yield from t["lead"]
-        yield from t["partners"]
-        if t["timeframe"]:
-            yield from t["timeframe"].split("; ")
-    if rec["signature"]:
-        yield from rec["signature"].values()
-
-
-def main() -> int:
-    bad = 0
-    for rec in RECORDS:
-        text = fold((HERE / f"{rec['id']}.txt").read_text(encoding="utf-8"))
-        for s in strings_to_check(rec):
-            if fold(s) not in text and fold(s).replace(" ", "") not in text.replace(" ", ""):
-                print(f"{rec['id']}: not in text: {s!r}", file=sys.stderr)
-                bad += 1
-        out = HERE / f"{rec['id']}.json"
-        out.write_text(json.dumps(rec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(RECORDS)} records written, {bad} strings not found")
-    return 1 if bad else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(write_gold(RECORDS, HERE, ignore_spaces=True))
