@@ -118,3 +118,20 @@ def test_weak_first_word_of_a_wrapped_line_is_kept_on_a_page_of_indented_paragra
     text = "\n".join(ln.text for b in build_blocks(lines, W, H) for ln in b.lines)
     assert "Ngãi từ năm học" in text
     assert "t§" not in text and "Trời mẹ" in text
+
+
+def test_body_line_cut_at_a_blank_field_reads_left_to_right_as_one_line():
+    """A body line with blanks left for a handwritten number and day is cut into pieces (gaps
+    wider than a column gutter); Tesseract may put the pieces in different paragraphs and the
+    right one may sit a few pixels higher. It is still one line, read left to right."""
+    lines = [(_full(f"Căn cứ Luật số {k} ngày 19 tháng 6 năm 2015 của Quốc hội về tổ chức "
+                    "chính quyền địa phương và các văn bản hướng dẫn thi hành", 400 + 70 * k), (1, 1, k))
+             for k in range(6)]
+    y = 400 + 70 * 6
+    lines.append(_line("Xét Tờ trình số", 350, y, key=(2, 1, 1)))
+    lines.append(_line("/TTr-UBND ngày", 900, y + 4, key=(3, 1, 1)))
+    lines.append(_line("tháng năm 2025 của Ủy ban", 1400, y - 6, key=(4, 1, 1)))
+    lines.append((_full("nhân dân tỉnh về việc đề nghị ban hành Nghị quyết bãi bỏ các nghị quyết "
+                        "của Hội đồng nhân dân tỉnh", y + 70), (5, 1, 1)))
+    text = "\n".join(ln.text for b in build_blocks(lines, W, H) for ln in b.lines)
+    assert "Xét Tờ trình số /TTr-UBND ngày tháng năm 2025 của Ủy ban\nnhân dân tỉnh" in text

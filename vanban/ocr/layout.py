@@ -342,11 +342,15 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
             close()
             prev_bottom = None
             continue
-        for ln in row:
-            if current and (_para(ln.key) != _para(current[-1].key) or
-                            (prev_bottom is not None and ln.box[1] - prev_bottom > 1.2 * line_h)):
-                close()
-            current.append(ln)
+        # Pieces of one body row (a line cut at a blank left for a handwritten number, or
+        # around a seal) are one line, read left to right: apart, each piece sorted by its own
+        # top and could change blocks, and "Xét Tờ trình số  /TTr-UBND ngày  tháng năm 2025
+        # của Ủy ban" came out with its tail first.
+        ln = row[0] if len(row) == 1 else _Ln([w for piece in row for w in piece.words], row[0].key)
+        if current and (_para(ln.key) != _para(current[-1].key) or
+                        (prev_bottom is not None and ln.box[1] - prev_bottom > 1.2 * line_h)):
+            close()
+        current.append(ln)
         prev_bottom = max(l.box[3] for l in row)
     close()
     items.sort(key=lambda it: it[0])
