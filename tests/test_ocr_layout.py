@@ -90,3 +90,48 @@ def test_lone_signature_without_recipients():
     blocks = build_blocks(lines, W, H)
     assert [b.role for b in blocks] == ["body", "signature"]
     assert blocks[1].text == "CHỦ TỊCH\nNguyễn Văn An"
+
+
+def test_weak_first_word_of_a_wrapped_line_is_kept_on_a_page_of_indented_paragraphs():
+    """On a page of short paragraphs most full-width lines are indented first lines (their
+    median start is the indent); the text column still starts where the wrapped lines start,
+    so a weak word there is text, while a weak speck left of that column is dropped."""
+    col, indent = 350, 470
+    long_text = ("có dòng đầu thụt vào như văn bản hành chính thường thấy ở các tờ trình "
+                 "của ủy ban nhân dân tỉnh gửi hội đồng")
+    lines, y = [], 300
+    for k in range(6):  # short paragraphs: an indented full first line, a short last line
+        lines.append((_full(f"{k}. Đoạn {long_text}", y, x0=indent), (k, 1, 1)))
+        lines.append(_line("nhân dân tỉnh.", col, y + 70, key=(k, 1, 2)))
+        y += 140
+    for k in range(2):  # two wrapped full lines at the column's edge
+        lines.append((_full(f"dòng {k} {long_text}", y, x0=col), (7 + k, 1, 1)))
+        y += 70
+    # a wrapped line whose first word Tesseract hardly believes ("Ngãi" at conf 21)
+    weak = _full("Ngãi từ năm học 2017-2018 đến năm học 2020-2021 của tỉnh " + long_text, y, x0=col)
+    weak[0].conf = 21.0
+    lines.append((weak, (9, 1, 1)))
+    y += 70
+    # a punch-hole speck read into the start of a line, left of the column
+    speck = [Word("t§", (200, y, 250, y + 50), 30.0)] + _full("Trời mẹ " + long_text, y, x0=col)
+    lines.append((speck, (10, 1, 1)))
+    text = "\n".join(ln.text for b in build_blocks(lines, W, H) for ln in b.lines)
+    assert "Ngãi từ năm học" in text
+    assert "t§" not in text and "Trời mẹ" in text
+
+
+def test_body_line_cut_at_a_blank_field_reads_left_to_right_as_one_line():
+    """A body line with blanks left for a handwritten number and day is cut into pieces (gaps
+    wider than a column gutter); Tesseract may put the pieces in different paragraphs and the
+    right one may sit a few pixels higher. It is still one line, read left to right."""
+    lines = [(_full(f"Căn cứ Luật số {k} ngày 19 tháng 6 năm 2015 của Quốc hội về tổ chức "
+                    "chính quyền địa phương và các văn bản hướng dẫn thi hành", 400 + 70 * k), (1, 1, k))
+             for k in range(6)]
+    y = 400 + 70 * 6
+    lines.append(_line("Xét Tờ trình số", 350, y, key=(2, 1, 1)))
+    lines.append(_line("/TTr-UBND ngày", 900, y + 4, key=(3, 1, 1)))
+    lines.append(_line("tháng năm 2025 của Ủy ban", 1400, y - 6, key=(4, 1, 1)))
+    lines.append((_full("nhân dân tỉnh về việc đề nghị ban hành Nghị quyết bãi bỏ các nghị quyết "
+                        "của Hội đồng nhân dân tỉnh", y + 70), (5, 1, 1)))
+    text = "\n".join(ln.text for b in build_blocks(lines, W, H) for ln in b.lines)
+    assert "Xét Tờ trình số /TTr-UBND ngày tháng năm 2025 của Ủy ban\nnhân dân tỉnh" in text

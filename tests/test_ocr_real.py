@@ -217,3 +217,32 @@ def test_header_with_missing_digits_is_partial_and_flagged():
     assert doc["issuer"] == "Ủy ban nhân dân tỉnh Quảng Ngãi" and doc["place"] == "Quảng Ngãi"
     assert any(w.startswith("number: digits missing") for w in record.warnings)
     assert any(w.startswith("date: day missing") for w in record.warnings)
+
+
+def test_body_line_with_blank_fields_reads_left_to_right_on_a_rendered_page():
+    """A Tờ trình line with blanks left for the handwritten number and day ("Xét Tờ trình số
+    ....../TTr-UBND ngày ... tháng ... năm 2025 của Ủy ban"), its tail a few pixels higher as
+    on a scan: the pieces Tesseract finds are one line, read left to right."""
+    body = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 của Quốc hội;",
+            "Căn cứ Luật Ban hành văn bản quy phạm pháp luật ngày 22 tháng 6 năm 2015 của Quốc hội;",
+            "Căn cứ Nghị định số 34/2016/NĐ-CP ngày 14 tháng 5 năm 2016 của Chính phủ quy định chi tiết;"]
+    top = synth.render_lines(body, width_px=1654, dpi=DPI, font_pt=13)
+    tail = synth.render_lines(["nhân dân tỉnh về việc đề nghị ban hành Nghị quyết bãi bỏ các nghị quyết",
+                               "của Hội đồng nhân dân tỉnh Quảng Ngãi và các văn bản có liên quan."],
+                              width_px=1654, dpi=DPI, font_pt=13)
+    margin, step = 1654 // 12, 48
+    page = Image.new("RGB", (1654, top.height + tail.height), "white")
+    page.paste(top.crop((0, 0, 1654, top.height - margin)), (0, 0))
+    page.paste(tail.crop((0, margin, 1654, tail.height)), (0, top.height - margin + step))
+    draw = ImageDraw.Draw(page)
+    font = synth.load_font(13, DPI)
+    y = top.height - margin + 4
+    for x, dy, piece in ((margin, 0, "Xét Tờ trình số"), (margin + 520, -3, "/TTr-UBND ngày"),
+                         (margin + 980, -7, "tháng năm 2025 của Ủy ban")):
+        draw.text((x, y + dy), piece, font=font, fill=synth.INK)
+    page.info["dpi"] = (DPI, DPI)
+    text = ocr_image(page, OcrOptions()).text
+    line = next(ln for ln in text.splitlines() if "Xét" in ln)
+    assert "TTr-UBND" in line and "2025" in line, text
+    assert line.index("Xét") < line.index("TTr-UBND") < line.index("2025")
+    assert text.index("2025 của Ủy ban") < text.index("nhân dân tỉnh về việc")

@@ -114,15 +114,32 @@ def _noise(ln: _Ln, line_h: float) -> bool:
 MARGIN_CONF = 60.0
 
 
+def _column_left(starts: list[int], page_width: int) -> float:
+    """The text column's left edge: the leftmost start that several full-width lines share.
+
+    Not their median: on a page of short paragraphs most full-width lines are first lines,
+    indented, and the median is the indent; a wrapped line's first word then sits "left of
+    the column" and a weak one was dropped ("Ngãi" of "... tỉnh Quảng / Ngãi từ năm học").
+    A lone line starting further left (a margin speck read into it) is not shared."""
+    starts = sorted(starts)
+    tol = 0.01 * page_width
+    need = max(2, round(0.2 * len(starts)))
+    for k, start in enumerate(starts):
+        near = [s for s in starts[k:] if s - start <= tol]
+        if len(near) >= need:
+            return near[-1]
+    return statistics.median(starts)
+
+
 def _trim_left_margin(lines: list[_Ln], page_width: int) -> list[_Ln]:
     """Drop weak words left of the text column (handwritten margin notes, punch-hole specks
     read into the start of a body line: "t§ Trời mẹ", "ằ CÁ Ko luật"). The column's left edge
-    is the median start of the full-width lines; text never starts left of it at low
-    confidence (a header line that does reads well)."""
+    is where the full-width lines start (:func:`_column_left`); text never starts left of it
+    at low confidence (a header line that does reads well)."""
     wide = [ln.box[0] for ln in lines if ln.box[2] - ln.box[0] > 0.5 * page_width]
     if len(wide) < 5:
         return lines
-    left = statistics.median(wide)
+    left = _column_left(wide, page_width)
     out = []
     for ln in lines:
         words = sorted(ln.words, key=lambda w: w.bbox[0])
@@ -325,11 +342,15 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
             close()
             prev_bottom = None
             continue
-        for ln in row:
-            if current and (_para(ln.key) != _para(current[-1].key) or
-                            (prev_bottom is not None and ln.box[1] - prev_bottom > 1.2 * line_h)):
-                close()
-            current.append(ln)
+        # Pieces of one body row (a line cut at a blank left for a handwritten number, or
+        # around a seal) are one line, read left to right: apart, each piece sorted by its own
+        # top and could change blocks, and "Xét Tờ trình số  /TTr-UBND ngày  tháng năm 2025
+        # của Ủy ban" came out with its tail first.
+        ln = row[0] if len(row) == 1 else _Ln([w for piece in row for w in piece.words], row[0].key)
+        if current and (_para(ln.key) != _para(current[-1].key) or
+                        (prev_bottom is not None and ln.box[1] - prev_bottom > 1.2 * line_h)):
+            close()
+        current.append(ln)
         prev_bottom = max(l.box[3] for l in row)
     close()
     items.sort(key=lambda it: it[0])
