@@ -91,6 +91,8 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
                                        max(b.right for b in xs), max(b.bottom for b in xs))
             par.children.append(line_el)
         if par.children:
+            if not turn:
+                _even_line_heights(par.children)
             bs = [c.bbox for c in par.children]
             par.bbox = BoundingBox(min(b.left for b in bs), min(b.top for b in bs),
                                    max(b.right for b in bs), max(b.bottom for b in bs))
@@ -115,6 +117,35 @@ def _keep_word_gaps(words: list[OcrElement]) -> None:
         if b.left - a.right < gap:
             right = max(a.left + 0.5 * (a.right - a.left), b.left - gap)
             word.bbox = BoundingBox(a.left, a.top, min(a.right, right), a.bottom)
+
+
+#: A block's lines are at least this share of its widest line pitch high (see
+#: :func:`_even_line_heights`).
+LINE_PITCH_HEIGHT = 0.9
+
+
+def _even_line_heights(lines: list[OcrElement]) -> None:
+    """Give every line of a block the block's median line height, each keeping its centre.
+
+    OCRmyPDF's renderer sizes a line's invisible font by the line's box, i.e. by the ink
+    (capitals, stacked Vietnamese diacritics, descenders), so consecutive lines of one
+    paragraph got font sizes several percent apart. poppler's layout analysis (pdftotext's
+    default order, viewers built on it) joins lines into one block only when their font sizes
+    are within about 5%: each line became a block of its own, and side-by-side columns (the
+    "Nơi nhận" list beside the signature) were read row by row, interleaved. With one size per
+    vanban block, poppler rebuilds vanban's blocks and reads each column as a whole."""
+    heights = sorted(line.bbox.bottom - line.bbox.top for line in lines)
+    size = heights[len(heights) // 2]
+    middles = [(line.bbox.top + line.bbox.bottom) / 2 for line in lines]
+    pitches = sorted(b - a for a, b in zip(middles, middles[1:]) if b > a)
+    if pitches:
+        usual = pitches[(len(pitches) - 1) // 2]
+        widest = max(p for p in pitches if p <= 1.5 * usual)
+        size = max(size, LINE_PITCH_HEIGHT * widest)
+    for line in lines:
+        b = line.bbox
+        middle = (b.top + b.bottom) / 2
+        line.bbox = BoundingBox(b.left, max(0.0, middle - size / 2), b.right, middle + size / 2)
 
 
 def _turn_back(box, turn: int, upright_w: int, upright_h: int):
