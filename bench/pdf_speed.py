@@ -7,7 +7,7 @@ models, where `vanban pdf`'s time goes: OCR, restore, extract, the text layer (O
 plugin), finishing (metadata, record, PDF/A or the incremental update).
 
     nice python bench/pdf_speed.py ../shared/dev/real-scans/qng-ct11-2024.pdf --jobs 2 \
-        --repeat 3 [--stages] [--without-warm-up] [--json out.json]
+        --repeat 3 [--stages] [--json out.json]
 """
 
 from __future__ import annotations
@@ -25,17 +25,6 @@ from pathlib import Path
 
 def vanban_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "vanban.cli", *args]
-
-
-#: `vanban pdf` as before the warm-up thread: everything after the OCR loads after it.
-WITHOUT_WARM_UP = ("import sys, threading\n"
-                   "import vanban.pdfa as pdfa\n"
-                   "def no_warm_up(popts=None):\n"
-                   "    t = threading.Thread(target=lambda: None); t.start(); return t\n"
-                   "pdfa.start_warm_up = no_warm_up\n"
-                   "from vanban.cli import main\n"
-                   "sys.argv[0] = 'vanban'\n"
-                   "main()\n")
 
 
 def timed(cmd: list[str]) -> tuple[float, float]:
@@ -93,24 +82,16 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--stages", action="store_true")
-    ap.add_argument("--without-warm-up", action="store_true",
-                    help="also time `vanban pdf` with the warm-up thread switched off")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     runs: dict[str, list[tuple[float, float]]] = {"ocr": [], "pdf": []}
-    if args.without_warm_up:
-        runs["pdf without warm-up"] = []
     with tempfile.TemporaryDirectory(prefix="vanban-pdf-speed-") as tmp:
         ocr_cmd = vanban_command("ocr", str(args.input), "-o", f"{tmp}/out.txt",
                                  "-j", str(args.jobs))
         pdf_cmd = vanban_command("pdf", str(args.input), "-o", f"{tmp}/out.pdf",
                                  "-j", str(args.jobs))
-        commands = [("ocr", ocr_cmd), ("pdf", pdf_cmd)]
-        if args.without_warm_up:
-            commands.append(("pdf without warm-up",
-                             [sys.executable, "-c", WITHOUT_WARM_UP, *pdf_cmd[3:]]))
         for i in range(args.repeat):
-            for name, cmd in commands:
+            for name, cmd in (("ocr", ocr_cmd), ("pdf", pdf_cmd)):
                 runs[name].append(timed(cmd))
                 print(json.dumps({"run": i + 1, "command": f"vanban {name}",
                                   "seconds": round(runs[name][-1][0], 2),
@@ -123,10 +104,6 @@ def main() -> int:
                   "pdf/ocr (per pair)": [round(p / o, 3) for (p, _), (o, _)
                                          in zip(runs["pdf"], runs["ocr"])],
                   "peak_rss_MiB": {k: round(max(r for _, r in v)) for k, v in runs.items()}}
-        if args.without_warm_up:
-            report["pdf without warm-up/ocr (median)"] = round(
-                statistics.median(s for s, _ in runs["pdf without warm-up"])
-                / statistics.median(s for s, _ in runs["ocr"]), 3)
         if args.stages:
             report["stages_s"] = stages(args.input, Path(tmp) / "stages.pdf", args.jobs)
     print(json.dumps(report, ensure_ascii=False))

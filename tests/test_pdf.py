@@ -488,17 +488,3 @@ def test_pdftotext_reads_the_recipients_column_before_the_signature(tmp_path):
     # and in the text layer's own order, as written
     assert " ".join(_pdftotext(out, "-raw").split()) == " ".join(RECIPIENTS + SIGNATURE)
 
-
-def test_warm_up_loads_what_follows_the_ocr():
-    """`vanban pdf` loads the restoration models, extract's tables and the PDF writers on a
-    thread while the pages are OCRed (a fresh process: nothing loaded before)."""
-    probe = ("import sys\n"
-             "from vanban.pdfa import start_warm_up\n"
-             "from vanban.normalize import restorer\n"
-             "assert restorer._default is None and 'ocrmypdf.fpdf_renderer' not in sys.modules\n"
-             "start_warm_up().join()\n"
-             "print(restorer._default is not None, 'ocrmypdf.fpdf_renderer' in sys.modules,\n"
-             "      'vanban.ocrmypdf_plugin' in sys.modules)\n")
-    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["True", "True", "True"]

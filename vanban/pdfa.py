@@ -430,42 +430,6 @@ def _text_layer_form(page):
 
 
 # ---------------------------------------------------------------------------------- public
-def warm_up(popts=None) -> None:
-    """Load what the steps after OCR need: the restoration models, extract's pattern tables
-    and spaCy matchers, OCRmyPDF with its fpdf2 renderer and pikepdf's PDF/A module (seconds
-    in a fresh process, several times what restoring, extracting and writing one document
-    take). Errors are left to the steps themselves, which raise them with their own message."""
-    from . import extract, normalize
-    steps = []
-    if popts is None or popts.normalize:
-        steps.append(normalize.preload)
-    if popts is None or popts.extract:
-        steps.append(extract.preload)
-    steps.append(_import_writers)
-    for step in steps:
-        try:
-            step()
-        except Exception:  # noqa: BLE001 - the step raises it again, in its place
-            pass
-
-
-def _import_writers() -> None:
-    import pikepdf.pdfa  # noqa: F401
-    import ocrmypdf  # noqa: F401
-    import ocrmypdf.fpdf_renderer  # noqa: F401
-
-    from . import ocrmypdf_plugin  # noqa: F401
-
-
-def start_warm_up(popts=None) -> threading.Thread:
-    """:func:`warm_up` on a thread, while the pages are OCRed: Tesseract and OpenCV release
-    the GIL, so loading overlaps the OCR instead of following it. Join before restoring."""
-    thread = threading.Thread(target=warm_up, args=(popts,), name="vanban-pdf-warm-up",
-                              daemon=True)
-    thread.start()
-    return thread
-
-
 def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None = None,
              result=None) -> PdfReport:
     """Write the searchable PDF/A of one input to ``output``; see the module docstring.
@@ -490,9 +454,7 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
         from .pipeline import PipelineOptions, load_document, mode_options, process_document
         popts = PipelineOptions(jobs=options.jobs, ocr=dict(options.ocr),
                                 **mode_options(options.restore_mode))
-        warm_up = start_warm_up(popts)
         doc: Document = load_document(source, popts)
-        warm_up.join()
         try:
             result = process_document(doc, popts)
             doc, record = result.document, result.record
