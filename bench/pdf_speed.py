@@ -78,7 +78,8 @@ def stages(src: Path, out: Path, jobs: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("input", type=Path)
+    ap.add_argument("inputs", nargs="+", type=Path,
+                    help="one or several inputs (several: one process for all, as a user would)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--stages", action="store_true")
@@ -86,17 +87,17 @@ def main() -> int:
     args = ap.parse_args()
     runs: dict[str, list[tuple[float, float]]] = {"ocr": [], "pdf": []}
     with tempfile.TemporaryDirectory(prefix="vanban-pdf-speed-") as tmp:
-        ocr_cmd = vanban_command("ocr", str(args.input), "-o", f"{tmp}/out.txt",
-                                 "-j", str(args.jobs))
-        pdf_cmd = vanban_command("pdf", str(args.input), "-o", f"{tmp}/out.pdf",
-                                 "-j", str(args.jobs))
+        names = [str(p) for p in args.inputs]
+        ocr_cmd = vanban_command("ocr", *names, "-o", f"{tmp}/out.txt", "-j", str(args.jobs))
+        pdf_out = f"{tmp}/out.pdf" if len(names) == 1 else f"{tmp}/pdfs"
+        pdf_cmd = vanban_command("pdf", *names, "-o", pdf_out, "-j", str(args.jobs))
         for i in range(args.repeat):
             for name, cmd in (("ocr", ocr_cmd), ("pdf", pdf_cmd)):
                 runs[name].append(timed(cmd))
                 print(json.dumps({"run": i + 1, "command": f"vanban {name}",
                                   "seconds": round(runs[name][-1][0], 2),
                                   "peak_rss_MiB": round(runs[name][-1][1])}), flush=True)
-        report = {"input": str(args.input), "jobs": args.jobs, "repeat": args.repeat,
+        report = {"inputs": names, "jobs": args.jobs, "repeat": args.repeat,
                   "ocr_s": [round(s, 2) for s, _ in runs["ocr"]],
                   "pdf_s": [round(s, 2) for s, _ in runs["pdf"]],
                   "pdf/ocr (median)": round(statistics.median(s for s, _ in runs["pdf"])
@@ -105,7 +106,8 @@ def main() -> int:
                                          in zip(runs["pdf"], runs["ocr"])],
                   "peak_rss_MiB": {k: round(max(r for _, r in v)) for k, v in runs.items()}}
         if args.stages:
-            report["stages_s"] = stages(args.input, Path(tmp) / "stages.pdf", args.jobs)
+            report["stages_s"] = {str(p): stages(p, Path(tmp) / f"stages-{p.stem}.pdf", args.jobs)
+                                  for p in args.inputs}
     print(json.dumps(report, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
