@@ -24,7 +24,8 @@ from pathlib import Path
 
 from vanban.ocr.evaluate import cer
 from vanban.pdfa import PdfOptions, make_pdf
-from vanban.pipeline import PipelineOptions, process_path
+from vanban.model import Document, PlanRecord
+from vanban.pipeline import PipelineOptions, PipelineResult, process_path
 
 
 def pdftotext_page(pdf: Path, page: int, raw: bool = False) -> str:
@@ -47,6 +48,24 @@ def without_annotations(pdf: Path, out: Path) -> Path:
     return out
 
 
+def cached_result(src: Path, cache: Path | None, jobs: int) -> PipelineResult:
+    """The pipeline's result for ``src``: read now, or from ``cache`` (timings then stale)."""
+    stored = cache / f"{src.stem}.result.json" if cache else None
+    if stored is not None and stored.exists():
+        d = json.loads(stored.read_text(encoding="utf-8"))
+        return PipelineResult(document=Document.from_dict(d["document"]),
+                              record=PlanRecord.from_dict(d["record"]) if d["record"] else None,
+                              timings=d["timings"])
+    result = process_path(src, PipelineOptions(jobs=jobs))
+    if stored is not None:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_text(json.dumps({
+            "document": result.document.to_dict(), "timings": result.timings,
+            "record": result.record.to_dict() if result.record else None},
+            ensure_ascii=False), encoding="utf-8")
+    return result
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("inputs", nargs="+", type=Path)
@@ -54,6 +73,8 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-ocrmypdf", action="store_true")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--cache", type=Path, help="keep each input's pipeline result here (JSON) and "
+                    "reuse it: for trying text-layer changes without reading the scans again")
     args = ap.parse_args()
     rows, totals = [], {}
     with tempfile.TemporaryDirectory(prefix="vanban-pdf-cer-") as tmp:
@@ -66,7 +87,7 @@ def main() -> int:
                 print(f"{src}: no transcriptions under {ref_dir}", file=sys.stderr)
                 continue
             t = time.perf_counter()
-            result = process_path(src, PipelineOptions(jobs=args.jobs))
+            result = cached_result(src, args.cache, args.jobs)
             t_pipeline = time.perf_counter() - t
             out = Path(tmp) / f"{src.stem}.vanban.pdf"
             t = time.perf_counter()

@@ -434,3 +434,57 @@ def test_pdfa_2b_has_no_attachment(tmp_path):
         assert pdf.open_metadata()["pdfaid:part"] == "2"
         assert len(pdf.attachments) == 0 and "/AF" not in pdf.Root
         assert check(pdf, "2b").verdict == "pass"
+
+
+# ------------------------------------------------------------------ reading order in pdftotext
+#: The closing of a directive: the "Nơi nhận" list on the left, the signature block beside it.
+RECIPIENTS = ["Nơi nhận:", "- Như trên;", "- Văn phòng Chính phủ (b/c);", "- TT Tỉnh ủy, TT HĐND tỉnh;",
+              "- CT, PCT UBND tỉnh;", "- Các Sở, ban, ngành tỉnh;", "- Lưu: VT, KTN."]
+SIGNATURE = ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+
+
+def _closing_page():
+    """A page as vanban reads it (300 dpi): the list and the signature as two blocks whose
+    lines share rows. Ink heights differ line by line (capitals, stacked diacritics,
+    descenders) and the list's gaps are uneven (a wrapped item, a spacing before), as
+    Tesseract reports them on real scans."""
+    from vanban.model import Block, Line, Page, Word
+
+    def line(text, x, top, height):
+        words, left = [], x
+        for token in text.split():
+            width = 21 * len(token)
+            words.append(Word(token, (left, top, left + width, top + height), 90.0))
+            left += width + 17
+        return Line(words=words, bbox=(x, top, left - 17, top + height))
+
+    tops = [1300, 1352, 1400, 1458, 1506, 1560, 1607]
+    heights = [40, 44, 37, 45, 36, 43, 38]
+    recipients = [line(t, 380, top, h) for t, top, h in zip(RECIPIENTS, tops, heights)]
+    signature = [line(t, 1600, top, h) for t, top, h in zip(SIGNATURE, (1296, 1352), (42, 47))]
+    blocks = [Block(lines=recipients, bbox=(380, 1300, 1100, 1645), role="recipients"),
+              Block(lines=signature, bbox=(1600, 1296, 2000, 1399), role="signature")]
+    return Page(number=1, blocks=blocks, width=2480, height=3508, dpi=300.0)
+
+
+def test_pdftotext_reads_the_recipients_column_before_the_signature(tmp_path):
+    """poppler's layout analysis (pdftotext's default order, viewers' copy) joins lines into a
+    block only when their font sizes agree within 5% and their baselines lie within 1.5 font
+    sizes; the text layer's font sizes come from the line boxes, so the list must get one size
+    big enough for its widest usual gap, or poppler reads the two columns row by row."""
+    from PIL import Image
+
+    from vanban.model import Document
+    from vanban.pipeline import PipelineResult
+    scan_png = tmp_path / "closing.png"
+    Image.new("L", (2480, 3508), 255).save(scan_png, dpi=(300, 300))
+    doc = Document(source=str(scan_png), pages=[_closing_page()])
+    out = tmp_path / "closing.pdf"
+    make_pdf(scan_png, out, PdfOptions(jobs=1),
+             result=PipelineResult(document=doc, record=None, timings={}))
+    text = " ".join(_pdftotext(out).split())
+    assert " ".join(RECIPIENTS) in text, text
+    assert " ".join(SIGNATURE) in text, text
+    # and in the text layer's own order, as written
+    assert " ".join(_pdftotext(out, "-raw").split()) == " ".join(RECIPIENTS + SIGNATURE)
+

@@ -85,12 +85,17 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
                 line_el.children.append(OcrElement(
                     ocr_class=OcrClass.WORD, bbox=box, text=w.text,
                     confidence=None if w.conf is None else max(0.0, min(1.0, w.conf / 100))))
-            _keep_word_gaps(line_el.children)
+            if turn:
+                _keep_word_gaps(line_el.children)
             xs = [c.bbox for c in line_el.children]
             line_el.bbox = BoundingBox(min(b.left for b in xs), min(b.top for b in xs),
                                        max(b.right for b in xs), max(b.bottom for b in xs))
             par.children.append(line_el)
         if par.children:
+            if not turn:
+                _even_line_heights(par.children)
+                for line_el in par.children:  # gaps judged against the final font size
+                    _keep_word_gaps(line_el.children, line_el.bbox.bottom - line_el.bbox.top)
             bs = [c.bbox for c in par.children]
             par.bbox = BoundingBox(min(b.left for b in bs), min(b.top for b in bs),
                                    max(b.right for b in bs), max(b.bottom for b in bs))
@@ -105,16 +110,55 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
 MIN_WORD_GAP = 0.2
 
 
-def _keep_word_gaps(words: list[OcrElement]) -> None:
-    """Pull a word's right edge back where the next word starts closer than MIN_WORD_GAP."""
+def _keep_word_gaps(words: list[OcrElement], line_height: float | None = None) -> None:
+    """Pull a word's right edge back where the next word starts closer than MIN_WORD_GAP
+    (of the line's height as the renderer will size its font, else of the words' heights)."""
     for word, nxt in zip(words, words[1:]):
         a, b = word.bbox, nxt.bbox
         if a is None or b is None or b.left < a.left:  # not left to right: a turned line
             continue
-        gap = MIN_WORD_GAP * max(a.bottom - a.top, b.bottom - b.top)
+        gap = MIN_WORD_GAP * (line_height or max(a.bottom - a.top, b.bottom - b.top))
         if b.left - a.right < gap:
             right = max(a.left + 0.5 * (a.right - a.left), b.left - gap)
             word.bbox = BoundingBox(a.left, a.top, min(a.right, right), a.bottom)
+
+
+#: A block's lines are at least this share of its widest line pitch high (see
+#: :func:`_even_line_heights`).
+LINE_PITCH_HEIGHT = 0.9
+#: ... but at most this many times their median ink height: a block whose lines lie far
+#: apart (a signature block: title, then the name under the signature) is read as separate
+#: lines anyway, and a font much taller than the ink would glue its words in text extraction
+#: (word gaps are judged relative to the font size) and highlight far beyond the words.
+MAX_LINE_GROWTH = 2.0
+
+
+def _even_line_heights(lines: list[OcrElement]) -> None:
+    """Give every line of a block one height, each line keeping its vertical centre.
+
+    OCRmyPDF's renderer sizes a line's invisible font by the line's box, i.e. by the ink
+    (capitals, stacked Vietnamese diacritics, descenders), so consecutive lines of one
+    paragraph got font sizes several percent apart, and the font was smaller than the printed
+    one. poppler's layout analysis (pdftotext's default order, viewers built on it) joins a
+    line to a block only when its font size is within 5% of the block's and its baseline
+    within 1.5 font sizes of the block's last line: each line became a block of its own, and
+    side-by-side columns (the "Nơi nhận" list beside the signature) were read row by row,
+    interleaved. The height is the block's median ink height, raised to LINE_PITCH_HEIGHT of
+    its widest usual line pitch (gaps up to 1.5 times the median pitch: a wrapped item, a
+    spacing before) but not beyond MAX_LINE_GROWTH times the ink; poppler then rebuilds
+    vanban's blocks and reads each column as a whole."""
+    heights = sorted(line.bbox.bottom - line.bbox.top for line in lines)
+    size = heights[len(heights) // 2]
+    middles = [(line.bbox.top + line.bbox.bottom) / 2 for line in lines]
+    pitches = sorted(b - a for a, b in zip(middles, middles[1:]) if b > a)
+    if pitches:
+        usual = pitches[(len(pitches) - 1) // 2]
+        widest = max(p for p in pitches if p <= 1.5 * usual)
+        size = max(size, min(LINE_PITCH_HEIGHT * widest, MAX_LINE_GROWTH * size))
+    for line in lines:
+        b = line.bbox
+        middle = (b.top + b.bottom) / 2
+        line.bbox = BoundingBox(b.left, max(0.0, middle - size / 2), b.right, middle + size / 2)
 
 
 def _turn_back(box, turn: int, upright_w: int, upright_h: int):

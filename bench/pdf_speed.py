@@ -1,0 +1,118 @@
+"""`vanban pdf` against `vanban ocr` on the same input: wall time ratio, same run.
+
+Both commands run as fresh processes (what a user types, imports and model loading included),
+alternately (ocr, pdf, ocr, pdf, ...) so that the machine's load falls on both alike; the
+ratio is median(pdf) / median(ocr). ``--stages`` adds, in this process after preloading the
+models, where `vanban pdf`'s time goes: OCR, restore, extract, the text layer (OCRmyPDF + the
+plugin), finishing (metadata, record, PDF/A or the incremental update).
+
+    nice python bench/pdf_speed.py ../shared/dev/real-scans/qng-ct11-2024.pdf --jobs 2 \
+        --repeat 3 [--stages] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def vanban_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "vanban.cli", *args]
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+        raise SystemExit(f"{' '.join(cmd[2:])}: exit {proc.returncode}: {err}")
+    proc.stderr.close()
+    return seconds, usage.ru_maxrss / 1024
+
+
+def stages(src: Path, out: Path, jobs: int) -> dict:
+    """Seconds of each step of `vanban pdf` in this process, models preloaded."""
+    from vanban import pdfa
+    from vanban.pipeline import PipelineOptions, load_document, preload, process_document
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    preload(PipelineOptions(jobs=jobs))
+    timings["preload (models, Tesseract)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    doc = load_document(src, PipelineOptions(jobs=jobs))
+    timings["ocr"] = time.perf_counter() - t
+    result = process_document(doc, PipelineOptions(jobs=jobs))
+    timings["restore"] = result.timings.get("normalize", 0.0)
+    timings["extract"] = result.timings.get("extract", 0.0)
+    real_layer = pdfa.text_layer_pdf
+    spent = {}
+
+    def text_layer(*a, **k):
+        t0 = time.perf_counter()
+        try:
+            return real_layer(*a, **k)
+        finally:
+            spent["text layer"] = time.perf_counter() - t0
+    pdfa.text_layer_pdf = text_layer
+    try:
+        t = time.perf_counter()
+        pdfa.make_pdf(src, out, pdfa.PdfOptions(jobs=jobs), result=result)
+        total = time.perf_counter() - t
+    finally:
+        pdfa.text_layer_pdf = real_layer
+    timings["text layer (OCRmyPDF + plugin)"] = spent.get("text layer", 0.0)
+    timings["finish (metadata, record, PDF/A or update)"] = total - spent.get("text layer", 0.0)
+    return {k: round(v, 2) for k, v in timings.items()}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("inputs", nargs="+", type=Path,
+                    help="one or several inputs (several: one process for all, as a user would)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--stages", action="store_true")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    runs: dict[str, list[tuple[float, float]]] = {"ocr": [], "pdf": []}
+    with tempfile.TemporaryDirectory(prefix="vanban-pdf-speed-") as tmp:
+        names = [str(p) for p in args.inputs]
+        ocr_cmd = vanban_command("ocr", *names, "-o", f"{tmp}/out.txt", "-j", str(args.jobs))
+        pdf_out = f"{tmp}/out.pdf" if len(names) == 1 else f"{tmp}/pdfs"
+        pdf_cmd = vanban_command("pdf", *names, "-o", pdf_out, "-j", str(args.jobs))
+        for i in range(args.repeat):
+            for name, cmd in (("ocr", ocr_cmd), ("pdf", pdf_cmd)):
+                runs[name].append(timed(cmd))
+                print(json.dumps({"run": i + 1, "command": f"vanban {name}",
+                                  "seconds": round(runs[name][-1][0], 2),
+                                  "peak_rss_MiB": round(runs[name][-1][1])}), flush=True)
+        report = {"inputs": names, "jobs": args.jobs, "repeat": args.repeat,
+                  "ocr_s": [round(s, 2) for s, _ in runs["ocr"]],
+                  "pdf_s": [round(s, 2) for s, _ in runs["pdf"]],
+                  "pdf/ocr (median)": round(statistics.median(s for s, _ in runs["pdf"])
+                                            / statistics.median(s for s, _ in runs["ocr"]), 3),
+                  "pdf/ocr (per pair)": [round(p / o, 3) for (p, _), (o, _)
+                                         in zip(runs["pdf"], runs["ocr"])],
+                  "peak_rss_MiB": {k: round(max(r for _, r in v)) for k, v in runs.items()}}
+        if args.stages:
+            report["stages_s"] = {str(p): stages(p, Path(tmp) / f"stages-{p.stem}.pdf", args.jobs)
+                                  for p in args.inputs}
+    print(json.dumps(report, ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
