@@ -722,3 +722,68 @@ def test_folded_words_do_not_collide_and_a_reported_request_is_no_task():
         "biên chế.\n"
         "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nVũ Văn H\n")
     assert extract_record(letter).tasks == []
+
+
+def test_title_ends_at_the_blank_line_before_the_body():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH AN BÌNH
+Số: 7/CT-UBND
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+An Bình, ngày 3 tháng 9 năm 2024
+
+CHỈ THỊ
+Về việc tăng cường phòng, chống sạt lở đất trên các tuyến đường tỉnh trong mùa mưa
+lũ năm 2024 trên địa bàn tỉnh An Bình và các vùng ven biển của tỉnh
+
+Mưa lớn kéo dài trong những ngày qua đã gây sạt lở trên nhiều tuyến đường của tỉnh, làm ách
+tắc giao thông. Để chủ động ứng phó, Chủ tịch UBND tỉnh yêu cầu:
+1. Sở Giao thông vận tải rà soát các điểm có nguy cơ sạt lở.
+"""
+    record = extract_record(text)
+    assert record.document["title"] == ("Về việc tăng cường phòng, chống sạt lở đất trên các tuyến "
+                                        "đường tỉnh trong mùa mưa lũ năm 2024 trên địa bàn tỉnh An Bình "
+                                        "và các vùng ven biển của tỉnh")
+
+
+def test_title_runs_on_over_a_short_line_into_a_lower_case_line():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH AN BÌNH
+Số: 12/TTr-UBND
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+An Bình, ngày 5 tháng 3 năm 2025
+
+TỜ TRÌNH
+Về việc bãi bỏ các Nghị quyết: Số 10/2012/NQ-HĐND
+ngày 2/7/2012, số 4/2018/NQ-HĐND ngày 9/7/2018
+của Hội đồng nhân dân tỉnh An Bình
+Kính gửi: Hội đồng nhân dân tỉnh
+"""
+    record = extract_record(text)
+    assert record.document["title"] == ("Về việc bãi bỏ các Nghị quyết: Số 10/2012/NQ-HĐND ngày 2/7/2012, "
+                                        "số 4/2018/NQ-HĐND ngày 9/7/2018 của Hội đồng nhân dân tỉnh An Bình")
+
+
+def test_cong_van_abstract_runs_on_over_its_block_up_to_the_blank_line():
+    text = """SỞ Y TẾ TỈNH AN BÌNH
+Số: 210/SYT-NV
+V/v triển khai tiêm chủng mở rộng cho
+trẻ em tại các xã vùng cao và Trạm Y tế
+Khu kinh tế Cửa khẩu
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+An Bình, ngày 8 tháng 4 năm 2025
+
+Kính gửi: Trung tâm Y tế các huyện.
+
+Sở Y tế đề nghị các đơn vị triển khai tiêm chủng theo kế hoạch.
+"""
+    record = extract_record(text)
+    assert record.document["title"] == ("Triển khai tiêm chủng mở rộng cho trẻ em tại các xã vùng cao và "
+                                        "Trạm Y tế Khu kinh tế Cửa khẩu")
+    assert record.document["number"] == "210/SYT-NV"
+    assert record.document["date"] == "2025-04-08"

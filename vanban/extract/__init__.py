@@ -92,6 +92,13 @@ def _check_document(lines: list[RawLine]) -> None:
                                 f"({len(hits)} administrative keywords)")
 
 
+def _headerish(t: str) -> bool:
+    """A line of the header block: caps, "Số:", the date line or the motto."""
+    f = fold(t)
+    return bool(is_caps(t) or re.search(r"\bSo\s*:", f) or re.search(r"ngay\s*(?:\d+|…)\s*thang", f)
+                or "Doc lap" in f or "Hanh phuc" in f)
+
+
 def _split_front(lines: list[RawLine], wrapped: bool):
     """(header lines, kind, title lines, index where the body starts)."""
     kinds = load_patterns("headings")["document_kinds"]
@@ -114,12 +121,16 @@ def _split_front(lines: list[RawLine], wrapped: bool):
                 # line may start with "THỦ TƯỚNG ...": those need "Căn cứ" right after them)
                 break
             if title:
+                if lines[j].blank_before:
+                    # a blank line ends the abstract: what follows is the body's first paragraph
+                    break
                 prev_caps = is_caps(title[-1].text)
                 if prev_caps != is_caps(t):
                     break
                 if not prev_caps and not wrapped:
                     break
-                if not prev_caps and len(title[-1].text) < 55:
+                if not prev_caps and len(title[-1].text) < 55 and not t[:1].islower():
+                    # a short line ends a wrapped paragraph, unless the next one runs on in lower case
                     break
             title.append(lines[j])
             j += 1
@@ -142,14 +153,15 @@ def _split_front(lines: list[RawLine], wrapped: bool):
     end = 0
     while j < min(len(lines), 16):
         t = lines[j].text
-        f = fold(t)
-        headerish = (is_caps(t) or re.search(r"\bSo\s*:", f) or re.search(r"ngay\s*(?:\d+|…)\s*thang", f)
-                     or "Doc lap" in f or "Hanh phuc" in f)
+        headerish = _headerish(t)
         if re.match(r"V/[vV]\b", t):
             title.append(lines[j])
             j += 1
-            # the abstract runs on over lines that start in lower case
-            while j < len(lines) and lines[j].text[:1].islower() and not is_caps(lines[j].text):
+            # the abstract runs on over the lines of its block: up to a blank line, a header line
+            # (caps, "Số:", the date, the motto) or the body's first words
+            while j < len(lines) and len(title) < 8 and not lines[j].blank_before \
+                    and not _headerish(lines[j].text) and not key(lines[j].text).startswith(_BODY_START) \
+                    and not key(lines[j].text).startswith("kinh gui") and not parse_marker(lines[j].text)[0]:
                 title.append(lines[j])
                 j += 1
             end = j
