@@ -787,3 +787,28 @@ Sở Y tế đề nghị các đơn vị triển khai tiêm chủng theo kế ho
                                         "Trạm Y tế Khu kinh tế Cửa khẩu")
     assert record.document["number"] == "210/SYT-NV"
     assert record.document["date"] == "2025-04-08"
+
+
+def test_title_case_from_the_longest_body_run_covering_each_word():
+    from vanban.extract.header import restore_title_case
+    body = ["Hội nghị đánh giá hoạt động của bộ máy chính quyền tỉnh.",
+            "Thực hiện chỉ đạo của Trung ương, Bộ Chính trị, Ban Bí thư về sắp xếp tổ chức, các sở triển khai."]
+    assert restore_title_case("CỦA BỘ CHÍNH TRỊ, BAN BÍ THƯ VỀ SẮP XẾP TỔ CHỨC BỘ MÁY", body) == \
+        "Của Bộ Chính trị, Ban Bí thư về sắp xếp tổ chức bộ máy"
+
+
+def test_title_case_ignores_a_capital_at_a_sentence_start_inside_a_run():
+    from vanban.extract.header import restore_title_case
+    body = ["Các thành viên Ban Chỉ đạo (gọi tắt là Ban Chỉ đạo). Tại Phiên họp thứ 5, các sở báo cáo.",
+            "Ban Chỉ đạo đã họp tại trụ sở; tại Phiên họp thứ 5 có đủ thành viên."]
+    assert restore_title_case("KẾT LUẬN CỦA BAN CHỈ ĐẠO TẠI PHIÊN HỌP THỨ 5", body) == \
+        "Kết luận của Ban Chỉ đạo tại Phiên họp thứ 5"
+
+
+def test_title_keeps_a_name_capital_the_body_writes_beside_the_same_word():
+    from vanban.extract.header import restore_title_case
+    body = ["Mưa lũ tại khu vực Nam Trung Bộ gây thiệt hại nặng; các bộ, ngành hỗ trợ.",
+            "Các bộ, cơ quan ngang bộ và địa phương trong khu vực khắc phục hậu quả.",
+            "Thủ trưởng các bộ báo cáo kết quả."]
+    assert restore_title_case("KHẮC PHỤC THIỆT HẠI DO MƯA LŨ TẠI KHU VỰC NAM TRUNG BỘ", body) == \
+        "Khắc phục thiệt hại do mưa lũ tại khu vực Nam Trung Bộ"

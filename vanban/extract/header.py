@@ -281,9 +281,9 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
     for i, w in enumerate(low_body):
         index.setdefault(w, []).append(i)
     low_title = [fold(w).lower().strip(_PUNCT) for w in words]
-    out: list[str] = []
-    i = 0
-    while i < len(words):
+    # the longest body run starting at each title word
+    runs: list[tuple[int, int]] = []
+    for i in range(len(words)):
         best_len, best_pos = 0, -1
         for p in index.get(low_title[i], []):
             n = 0
@@ -291,23 +291,29 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
                 n += 1
             if n > best_len:
                 best_len, best_pos = n, p
-        if best_len >= 2 or (best_len == 1 and not words[i].isalpha()):
-            for n in range(best_len):
-                src = body_words[best_pos + n]
-                w = words[i + n]
-                if copy_words:
-                    # the document's own spelling (OCR may have lost diacritics in the header)
-                    out.append(src.strip(_PUNCT) if w.strip(_PUNCT) == w else src)
-                elif n == 0 and sentence_start[best_pos] and w.isalpha():
-                    out.append(w.lower())
-                else:
-                    # keep the title's punctuation, take the body's letters' case
-                    out.append(_copy_case(w, src))
-            i += best_len
-        else:
-            w = words[i]
+        if not (best_len >= 2 or (best_len == 1 and not words[i].isalpha())):
+            best_len = 0
+        runs.append((best_len, best_pos))
+    out: list[str] = []
+    for j, w in enumerate(words):
+        # each word takes its casing from the longest run that covers it: "CỦA BỘ CHÍNH TRỊ" is
+        # cased by "..., Bộ Chính trị, Ban Bí thư về" rather than by a shorter "của bộ máy"; a run
+        # that puts the word at a sentence's start tells nothing of its case, so any other run wins
+        cover = [(not sentence_start[p + j - i], n, -i, p + j - i)
+                 for i, (n, p) in enumerate(runs[:j + 1]) if n and i + n > j]
+        if not cover:
             out.append(w if _looks_like_code(w) or _ROMAN_NUMERAL.fullmatch(w.strip(_PUNCT)) else w.lower())
-            i += 1
+            continue
+        informative, *_, q = max(cover)
+        src = body_words[q]
+        if copy_words:
+            # the document's own spelling (OCR may have lost diacritics in the header)
+            out.append(src.strip(_PUNCT) if w.strip(_PUNCT) == w else src)
+        elif not informative and w.isalpha():
+            out.append(w.lower())
+        else:
+            # keep the title's punctuation, take the body's letters' case
+            out.append(_copy_case(w, src))
     out = _lower_unstable_capitals(out, body_texts)
     text = " ".join(out)
     return text[:1].upper() + text[1:]
@@ -324,17 +330,24 @@ def _lower_unstable_capitals(words: list[str], body_texts: list[str]) -> list[st
     in three documents of four."""
     upper: dict[str, int] = {}
     lower: dict[str, int] = {}
+    # the same counts for the word next to a given capitalised neighbour ("Trung Bộ", "Bộ Chính"):
+    # a name's capital is kept where the body writes it so beside the same word more often than not
+    pair_upper: dict[tuple[str, str, int], int] = {}
+    pair_lower: dict[tuple[str, str, int], int] = {}
     for t in dict.fromkeys(body_texts):  # the preamble may be passed twice
         ws = t.split()
+        keys = [fold(w.strip(_PUNCT)).lower() for w in ws]
         for i, w in enumerate(ws[1:], start=1):
             core = w.strip(_PUNCT)
             if not core[:1].isalpha() or ws[i - 1][-1:] in ".:;!?" or core.isupper():
                 continue
-            k = fold(core).lower()
-            if core[:1].isupper():
-                upper[k] = upper.get(k, 0) + 1
-            else:
-                lower[k] = lower.get(k, 0) + 1
+            k = keys[i]
+            counts, pairs = (upper, pair_upper) if core[:1].isupper() else (lower, pair_lower)
+            counts[k] = counts.get(k, 0) + 1
+            if ws[i - 1][-1:].isalpha() and ws[i - 1][:1].isupper():
+                pairs[(keys[i - 1], k, -1)] = pairs.get((keys[i - 1], k, -1), 0) + 1
+            if i + 1 < len(ws) and w[-1:].isalpha() and ws[i + 1][:1].isupper():
+                pairs[(keys[i + 1], k, 1)] = pairs.get((keys[i + 1], k, 1), 0) + 1
     out = list(words)
     for i, w in enumerate(out[1:], start=1):
         core = w.strip(_PUNCT)
@@ -342,6 +355,14 @@ def _lower_unstable_capitals(words: list[str], body_texts: list[str]) -> list[st
             continue
         k = fold(core).lower()
         if upper.get(k, 0) <= 1 and lower.get(k, 0) >= 3:
+            # only a capitalised neighbour counts: a name is a run of capitals ("Nam Trung Bộ"),
+            # an OCR capital sits among lower-case words ("thắng Lợi các")
+            neighbours = [(fold(out[i - 1].strip(_PUNCT)).lower(), k, -1)] \
+                if out[i - 1][-1:].isalpha() and out[i - 1][:1].isupper() else []
+            if i + 1 < len(out) and w[-1:].isalpha() and out[i + 1][:1].isupper():
+                neighbours.append((fold(out[i + 1].strip(_PUNCT)).lower(), k, 1))
+            if any(pair_upper.get(n, 0) > pair_lower.get(n, 0) for n in neighbours):
+                continue
             out[i] = w.replace(core, core.lower(), 1)
     return out
 
