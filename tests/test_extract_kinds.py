@@ -812,3 +812,30 @@ def test_title_keeps_a_name_capital_the_body_writes_beside_the_same_word():
             "Thủ trưởng các bộ báo cáo kết quả."]
     assert restore_title_case("KHẮC PHỤC THIỆT HẠI DO MƯA LŨ TẠI KHU VỰC NAM TRUNG BỘ", body) == \
         "Khắc phục thiệt hại do mưa lũ tại khu vực Nam Trung Bộ"
+
+
+def test_the_kind_an_abstract_issues_takes_a_capital():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH AN BÌNH
+Số: 45/QĐ-UBND
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+An Bình, ngày 2 tháng 6 năm 2025
+
+QUYẾT ĐỊNH
+VỀ VIỆC BAN HÀNH KẾ HOẠCH PHÒNG, CHỐNG DỊCH BỆNH TRÊN CÂY TRỒNG NĂM 2025
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN BÌNH
+Căn cứ Luật Trồng trọt ngày 19 tháng 11 năm 2018;
+Theo đề nghị của Giám đốc Sở Nông nghiệp, các huyện ban hành kế hoạch phòng, chống dịch bệnh trên cây trồng.
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng, chống dịch bệnh trên cây trồng năm 2025.
+"""
+    assert extract_record(text).document["title"] == \
+        "Về việc ban hành Kế hoạch phòng, chống dịch bệnh trên cây trồng năm 2025"
+    from vanban.extract.header import capitalise_issued_kind
+    assert capitalise_issued_kind("Về việc phê duyệt đề án phát triển du lịch") == \
+        "Về việc phê duyệt Đề án phát triển du lịch"
+    assert capitalise_issued_kind("Về việc tổ chức kế hoạch hóa gia đình") == \
+        "Về việc tổ chức kế hoạch hóa gia đình"

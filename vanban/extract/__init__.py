@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import NotADocumentError
 from ..model import Document, Objective, PlanRecord, Section
 from .header import (closing_block, is_stamp_line, issuer_from_authority, find_kind_line, kind_from_number,
-                     parse_header, parse_period, restore_title_case, signature_paragraph,
+                     capitalise_issued_kind, parse_header, parse_period, restore_title_case, signature_paragraph,
                      split_kind_title_line)
 from .items import (basis_of, directive_leaves, group_heading, heading_year, implementation_items, item_path, item_text,
                     leaf_items, make_task, parse_references, parse_targets, ref_list, strip_role_label,
@@ -347,6 +347,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         document["title"] = restore_title_case(raw_title, [p.text for p in preamble] +
                                                [p.text for p in body_paras[:25] if not is_caps(p.text)]
                                                + names)
+        document["title"] = capitalise_issued_kind(document["title"])
         document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
         document["period"] = parse_period(document["title"])
     if document.get("attachment", {}).get("title"):

@@ -319,6 +319,16 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
     return text[:1].upper() + text[1:]
 
 
+def capitalise_issued_kind(title: str) -> str:
+    """The kind of the document an abstract issues takes a capital: "ban hành kế hoạch kiểm kê"
+    → "ban hành Kế hoạch kiểm kê" (the issued document's name, as the abstracts write it)."""
+    verbs = load_patterns("document")["issuing_verbs"]
+    kinds = sorted(load_patterns("headings")["document_kinds"].values(), key=len, reverse=True)
+    rx = re.compile(r"(?<!\w)((?:%s) )(%s)(?!\w)" % ("|".join(map(re.escape, verbs)),
+                                                  "|".join(re.escape(k.lower()) for k in kinds)))
+    return rx.sub(lambda m: m.group(1) + m.group(2)[:1].upper() + m.group(2)[1:], title)
+
+
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]{2,}|[IVX]")
 
 
