@@ -839,3 +839,25 @@ QUYẾT ĐỊNH:
         "Về việc phê duyệt Đề án phát triển du lịch"
     assert capitalise_issued_kind("Về việc tổ chức kế hoạch hóa gia đình") == \
         "Về việc tổ chức kế hoạch hóa gia đình"
+
+
+def test_flattened_mixed_case_abstract_stops_where_the_body_begins():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH AN BÌNH
+Số: 9/CT-UBND
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+An Bình, ngày 4 tháng 10 năm 2024
+
+CHỈ THỊ
+Về việc bảo đảm an toàn hồ chứa nước trong mùa mưa bão năm 2024 trên địa bàn tỉnh An Bình
+
+Đợt mưa lớn vừa qua đã làm nhiều hồ chứa trên địa bàn tỉnh An Bình bị sạt lở mái đập. Theo dự báo
+của Đài Khí tượng Thủy văn An Bình, mưa lũ còn diễn biến phức tạp. Chủ tịch UBND tỉnh yêu cầu:
+1. Sở Nông nghiệp và Phát triển nông thôn kiểm tra an toàn các hồ chứa.
+2. UBND các huyện bố trí lực lượng trực tại các hồ chứa xung yếu.
+"""
+    title = "Về việc bảo đảm an toàn hồ chứa nước trong mùa mưa bão năm 2024 trên địa bàn tỉnh An Bình"
+    assert extract_record(text).document["title"] == title
+    assert _text_record(text, flatten=True).document["title"] == title

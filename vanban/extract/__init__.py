@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import NotADocumentError
 from ..model import Document, Objective, PlanRecord, Section
 from .header import (closing_block, is_stamp_line, issuer_from_authority, find_kind_line, kind_from_number,
-                     capitalise_issued_kind, parse_header, parse_period, restore_title_case, signature_paragraph,
+                     capitalise_issued_kind, cut_run_on_abstract, parse_header, parse_period, restore_title_case, signature_paragraph,
                      split_kind_title_line)
 from .items import (basis_of, directive_leaves, group_heading, heading_year, implementation_items, item_path, item_text,
                     leaf_items, make_task, parse_references, parse_targets, ref_list, strip_role_label,
@@ -332,6 +332,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             document["title_is_vv"] = True
         raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else \
             re.sub(r"^V/[vV]\s*[:.]?\s*", "", raw_title)
+        if flattened:
+            raw_title = cut_run_on_abstract(raw_title, " ".join(ln.text for ln in lines))
         # the enacting authority run on to the title ("... CỦA ĐẢNG THỦ TƯỚNG CHÍNH PHỦ điện:")
         for phrase in load_patterns("segment")["enacting_caps"]:
             pos = raw_title.rfind(phrase)

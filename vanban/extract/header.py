@@ -329,6 +329,31 @@ def capitalise_issued_kind(title: str) -> str:
     return rx.sub(lambda m: m.group(1) + m.group(2)[:1].upper() + m.group(2)[1:], title)
 
 
+def cut_run_on_abstract(title: str, document_text: str) -> str:
+    """A mixed-case abstract of a text without line breaks runs on into the body's first sentence
+    ("... tỉnh Quảng Ngãi Cơn bão số 3 và mưa lũ ... mất tích. Theo ..."): cut it before the first
+    capitalised word that starts a lower-case run (not a name's inner word) and that the text
+    nowhere else writes after the word before it: a name the abstract holds recurs in the body,
+    the seam between the abstract and the body's first word does not."""
+    if is_caps(title, 0.7) or not (re.search(r"[.!?]\s+\w", title) or title.rstrip().endswith(":")):
+        return title
+    words = title.split()
+    keys = [fold(w.strip(_PUNCT)).lower() for w in words]
+    text_keys = [fold(w.strip(_PUNCT)).lower() for w in document_text.split()]
+    pairs: dict[tuple[str, str], int] = {}
+    for a, b in zip(text_keys, text_keys[1:]):
+        pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    for k in range(4, len(words) - 1):
+        w, prev, nxt = words[k], words[k - 1], words[k + 1]
+        if re.search(r"[.!?:;]$", prev):
+            break  # past the first sentence: the body's own sentences are no abstract
+        if not (w[:1].isupper() and w[1:2].islower()) or nxt[:1].isupper() or not prev[-1:].isalnum():
+            continue
+        if pairs.get((keys[k - 1], keys[k]), 0) <= 1:
+            return " ".join(words[:k])
+    return title
+
+
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]{2,}|[IVX]")
 
 
