@@ -861,3 +861,15 @@ của Đài Khí tượng Thủy văn An Bình, mưa lũ còn diễn biến ph�
     title = "Về việc bảo đảm an toàn hồ chứa nước trong mùa mưa bão năm 2024 trên địa bàn tỉnh An Bình"
     assert extract_record(text).document["title"] == title
     assert _text_record(text, flatten=True).document["title"] == title
+
+
+def test_one_line_cong_van_abstract_keeps_its_unit_before_the_place():
+    text = ("ỦY BAN NHÂN DÂN THÀNH PHỐ AN BÌNH SỞ Y TẾ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+            "Số: 318/SYT-NVY V/v phòng, chống sốt xuất huyết trên địa bàn Thành phố An Bình, ngày 14 tháng 8 năm 2025 "
+            "Kính gửi: - Trung tâm Y tế các huyện; - Bệnh viện Đa khoa tỉnh. Sở Y tế đề nghị các đơn vị thực hiện "
+            "các nội dung sau: 1. Trung tâm Y tế các huyện giám sát ca bệnh. 2. Bệnh viện Đa khoa tỉnh bảo đảm "
+            "thuốc, vật tư điều trị.")
+    document = extract_record(text).document
+    assert document["title"] == "Phòng, chống sốt xuất huyết trên địa bàn Thành phố"
+    assert document["place"] == "An Bình"
+    assert document["date"] == "2025-08-14"

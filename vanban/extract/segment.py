@@ -183,6 +183,18 @@ def _split_closing(block: str) -> list[str]:
     return [block[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(block)]) if block[a:b].strip()]
 
 
+def _place_start(text: str, m: re.Match) -> int:
+    """Where the date line's place starts: after a leading unit ("Thành phố") that completes an
+    abstract run on into it ("... trên địa bàn Thành phố Hà Nội, ngày ...")."""
+    start = m.start(1)
+    if not re.search(r"(?<!\S)(?:%s)\s*$" % "|".join(map(re.escape, _PATS["complement_ends"])), text[:start]):
+        return start
+    for unit in _PATS["place_units"]:
+        if m.group(1).startswith(unit + " "):
+            return start + len(unit) + 1
+    return start
+
+
 def _segment_body(text: str) -> list[str]:
     table = _TABLE_HEADER.search(text)
     if table:
@@ -211,7 +223,7 @@ def _segment_body(text: str) -> list[str]:
     for m in _NUMBER_LINE.finditer(text[:3000]):
         cuts.setdefault(m.end(), "number_end")
     for m in _PLACE_DATE.finditer(text):
-        cuts.setdefault(m.start(1), "date")
+        cuts.setdefault(_place_start(text, m), "date")
         cuts.setdefault(m.end(), "date_end")
     runs = _caps_runs(text)
     for a, b in runs:
