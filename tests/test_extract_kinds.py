@@ -873,3 +873,13 @@ def test_one_line_cong_van_abstract_keeps_its_unit_before_the_place():
     assert document["title"] == "Phòng, chống sốt xuất huyết trên địa bàn Thành phố"
     assert document["place"] == "An Bình"
     assert document["date"] == "2025-08-14"
+
+
+def test_title_case_follows_most_copies_of_the_phrase_in_the_body():
+    from vanban.extract.header import restore_title_case
+    body = ["Căn cứ Quyết định phê duyệt Quy hoạch mạng lưới cơ sở Y tế và Dân số thời kỳ 2021-2030;",
+            "Thực hiện Quy hoạch mạng lưới cơ sở Y tế và Dân số thời kỳ 2021-2030, các sở rà soát;",
+            "UBND tỉnh ban hành kế hoạch thực hiện Quy hoạch mạng lưới cơ sở y tế và dân số thời kỳ 2021-2030;",
+            "Điều chỉnh Quy hoạch mạng lưới cơ sở Y tế và Dân số thời kỳ 2021-2030 theo quy định."]
+    assert restore_title_case("KẾ HOẠCH THỰC HIỆN QUY HOẠCH MẠNG LƯỚI CƠ SỞ Y TẾ VÀ DÂN SỐ THỜI KỲ 2021-2030",
+                              body) == "Kế hoạch thực hiện Quy hoạch mạng lưới cơ sở Y tế và Dân số thời kỳ 2021-2030"

@@ -304,7 +304,11 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
         if not cover:
             out.append(w if _looks_like_code(w) or _ROMAN_NUMERAL.fullmatch(w.strip(_PUNCT)) else w.lower())
             continue
-        informative, *_, q = max(cover)
+        informative, n, *_, q = max(cover)
+        if informative and not copy_words and w.isalpha():
+            # the other copies of the phrase vote: those matching at least 3/5 of the longest run
+            q = _majority_case_position(j, q, max(2, -(-3 * n // 5)), low_title, low_body, body_words,
+                                        sentence_start, index)
         src = body_words[q]
         if copy_words:
             # the document's own spelling (OCR may have lost diacritics in the header)
@@ -352,6 +356,31 @@ def cut_run_on_abstract(title: str, document_text: str) -> str:
         if pairs.get((keys[k - 1], keys[k]), 0) <= 1:
             return " ".join(words[:k])
     return title
+
+
+def _majority_case_position(j: int, q: int, min_extent: int, low_title: list[str], low_body: list[str],
+                            body_words: list[str], sentence_start: list[bool], index: dict) -> int:
+    """The body position whose casing title word ``j`` takes: where the body writes the same
+    phrase several times ("cơ sở Văn hóa và Thể thao" three times, "cơ sở văn hóa và thể thao"
+    once), the casing most of them share; ``q`` (the longest run's) when they split evenly."""
+    def extent(p: int) -> int:
+        left = 0
+        while j - left - 1 >= 0 and p - left - 1 >= 0 and low_body[p - left - 1] == low_title[j - left - 1]:
+            left += 1
+        right = 0
+        while j + right + 1 < len(low_title) and p + right + 1 < len(low_body) \
+                and low_body[p + right + 1] == low_title[j + right + 1]:
+            right += 1
+        return left + right + 1
+    upper, lower = [], []
+    for p in index.get(low_title[j], []):
+        if sentence_start[p] or extent(p) < min_extent:
+            continue
+        core = body_words[p].strip(_PUNCT)
+        (upper if core[:1].isupper() else lower).append(p)
+    mine = upper if body_words[q].strip(_PUNCT)[:1].isupper() else lower
+    other = lower if mine is upper else upper
+    return other[0] if len(other) > len(mine) else q
 
 
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]{2,}|[IVX]")
