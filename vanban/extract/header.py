@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .agencies import expand_abbreviations
 from .layout import RawLine
@@ -282,18 +283,19 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
         index.setdefault(w, []).append(i)
     low_title = [fold(w).lower().strip(_PUNCT) for w in words]
     # the longest body run starting at each title word
-    runs: list[tuple[int, int]] = []
-    for i in range(len(words)):
+    # (from the last word back: the run at body position p is one longer than the next word's at p + 1)
+    runs: list[tuple[int, int]] = [(0, -1)] * len(words)
+    next_lengths: dict[int, int] = {}
+    for i in range(len(words) - 1, -1, -1):
+        lengths = {p: 1 + next_lengths.get(p + 1, 0) for p in index.get(low_title[i], [])}
         best_len, best_pos = 0, -1
-        for p in index.get(low_title[i], []):
-            n = 0
-            while i + n < len(words) and p + n < len(low_body) and low_body[p + n] == low_title[i + n]:
-                n += 1
+        for p, n in lengths.items():
             if n > best_len:
                 best_len, best_pos = n, p
         if not (best_len >= 2 or (best_len == 1 and not words[i].isalpha())):
             best_len = 0
-        runs.append((best_len, best_pos))
+        runs[i] = (best_len, best_pos)
+        next_lengths = lengths
     out: list[str] = []
     for j, w in enumerate(words):
         # each word takes its casing from the longest run that covers it: "CỦA BỘ CHÍNH TRỊ" is
@@ -386,12 +388,22 @@ def _majority_case_position(j: int, q: int, min_extent: int, low_title: list[str
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]{2,}|[IVX]")
 
 
+@lru_cache(maxsize=65536)
+def _word_key(word: str) -> str:
+    """A word without its punctuation, diacritics and case."""
+    return fold(word.strip(_PUNCT)).lower()
+
+
 def _lower_unstable_capitals(words: list[str], body_texts: list[str]) -> list[str]:
     """Casing model for the copied title words: a capitalised word is a proper name only when
     the running text capitalises it more than once ("thắng Lợi" read once by OCR loses to
     ten "thắng lợi"; "Chỉ thị", "Chương trình" used as names stay). A defined short name
     ("gọi tắt là Chương trình") keeps its capital: the dev golds capitalise it in the title
     in three documents of four."""
+    # only the title's capitalised words are counted
+    wanted = {_word_key(w) for w in words[1:] if w.strip(_PUNCT)[:1].isupper() and not w.strip(_PUNCT).isupper()}
+    if not wanted:
+        return list(words)
     upper: dict[str, int] = {}
     lower: dict[str, int] = {}
     # the same counts for the word next to a given capitalised neighbour ("Trung Bộ", "Bộ Chính"):
@@ -400,18 +412,21 @@ def _lower_unstable_capitals(words: list[str], body_texts: list[str]) -> list[st
     pair_lower: dict[tuple[str, str, int], int] = {}
     for t in dict.fromkeys(body_texts):  # the preamble may be passed twice
         ws = t.split()
-        keys = [fold(w.strip(_PUNCT)).lower() for w in ws]
         for i, w in enumerate(ws[1:], start=1):
             core = w.strip(_PUNCT)
             if not core[:1].isalpha() or ws[i - 1][-1:] in ".:;!?" or core.isupper():
                 continue
-            k = keys[i]
+            k = _word_key(w)
+            if k not in wanted:
+                continue
             counts, pairs = (upper, pair_upper) if core[:1].isupper() else (lower, pair_lower)
             counts[k] = counts.get(k, 0) + 1
             if ws[i - 1][-1:].isalpha() and ws[i - 1][:1].isupper():
-                pairs[(keys[i - 1], k, -1)] = pairs.get((keys[i - 1], k, -1), 0) + 1
+                pair = (_word_key(ws[i - 1]), k, -1)
+                pairs[pair] = pairs.get(pair, 0) + 1
             if i + 1 < len(ws) and w[-1:].isalpha() and ws[i + 1][:1].isupper():
-                pairs[(keys[i + 1], k, 1)] = pairs.get((keys[i + 1], k, 1), 0) + 1
+                pair = (_word_key(ws[i + 1]), k, 1)
+                pairs[pair] = pairs.get(pair, 0) + 1
     out = list(words)
     for i, w in enumerate(out[1:], start=1):
         core = w.strip(_PUNCT)
