@@ -883,3 +883,23 @@ def test_title_case_follows_most_copies_of_the_phrase_in_the_body():
             "Điều chỉnh Quy hoạch mạng lưới cơ sở Y tế và Dân số thời kỳ 2021-2030 theo quy định."]
     assert restore_title_case("KẾ HOẠCH THỰC HIỆN QUY HOẠCH MẠNG LƯỚI CƠ SỞ Y TẾ VÀ DÂN SỐ THỜI KỲ 2021-2030",
                               body) == "Kế hoạch thực hiện Quy hoạch mạng lưới cơ sở Y tế và Dân số thời kỳ 2021-2030"
+
+
+def test_caps_title_lines_apart_on_a_scan_stay_one_title():
+    text = """ỦY BAN NHÂN DÂN
+TỈNH AN BÌNH
+Số: 88/KH-UBND
+
+An Bình, ngày 10 tháng 1 năm 2025
+
+KẾ HOẠCH
+PHÁT TRIỂN THƯƠNG MẠI ĐIỆN TỬ
+
+TRÊN ĐỊA BÀN TỈNH AN BÌNH NĂM 2025
+
+Căn cứ Quyết định số 645/QĐ-TTg ngày 15/5/2020 của Thủ tướng Chính phủ về thương mại điện tử trên địa bàn
+tỉnh An Bình;
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích: Phát triển thương mại điện tử.
+"""
+    assert extract_record(text).document["title"] == "Phát triển thương mại điện tử trên địa bàn tỉnh An Bình năm 2025"

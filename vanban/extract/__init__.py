@@ -121,8 +121,9 @@ def _split_front(lines: list[RawLine], wrapped: bool):
                 # line may start with "THỦ TƯỚNG ...": those need "Căn cứ" right after them)
                 break
             if title:
-                if lines[j].blank_before:
+                if lines[j].blank_before and not (is_caps(t) and is_caps(title[-1].text)):
                     # a blank line ends the abstract: what follows is the body's first paragraph
+                    # (a caps title's lines may stand apart on a scan)
                     break
                 prev_caps = is_caps(title[-1].text)
                 if prev_caps != is_caps(t):
