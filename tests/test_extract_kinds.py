@@ -903,3 +903,13 @@ I. MỤC ĐÍCH, YÊU CẦU
 1. Mục đích: Phát triển thương mại điện tử.
 """
     assert extract_record(text).document["title"] == "Phát triển thương mại điện tử trên địa bàn tỉnh An Bình năm 2025"
+
+
+def test_flattened_abstract_cut_only_at_a_real_sentence_seam():
+    from vanban.extract.header import cut_run_on_abstract
+    title = "Về việc ban hành Kế hoạch phát triển giao thông TP. Hồ Chí Minh năm 2025"
+    assert cut_run_on_abstract(title, "QUYẾT ĐỊNH " + title + " Căn cứ Luật Tổ chức chính quyền địa phương;") == title
+    run_on = ("Về việc ban hành Kế hoạch phát triển giao thông năm 2025 Trong những năm qua mạng lưới giao "
+              "thông được đầu tư. Để tiếp tục phát triển, UBND tỉnh yêu cầu:")
+    assert cut_run_on_abstract(run_on, "QUYẾT ĐỊNH " + run_on + " 1. Sở Xây dựng chủ trì.") == \
+        "Về việc ban hành Kế hoạch phát triển giao thông năm 2025"

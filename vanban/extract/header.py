@@ -341,8 +341,12 @@ def cut_run_on_abstract(title: str, document_text: str) -> str:
     capitalised word that starts a lower-case run (not a name's inner word) and that the text
     nowhere else writes after the word before it: a name the abstract holds recurs in the body,
     the seam between the abstract and the body's first word does not."""
-    if is_caps(title, 0.7) or not (re.search(r"[.!?]\s+\w", title) or title.rstrip().endswith(":")):
+    # a sentence's end: a lower-case word's full stop ("mất tích. Theo"), not an abbreviation's ("TP. Hồ")
+    sentence_end = any(m.group(1).islower() and len(m.group(1)) > 1
+                       for m in re.finditer(r"(\w+)[.!?]\s+\w", title))
+    if is_caps(title, 0.7) or not (sentence_end or title.rstrip().endswith(":")):
         return title
+    kinds = {fold(k).lower() for k in load_patterns("headings")["document_kinds"].values()}
     words = title.split()
     keys = [fold(w.strip(_PUNCT)).lower() for w in words]
     text_keys = [fold(w.strip(_PUNCT)).lower() for w in document_text.split()]
@@ -355,6 +359,8 @@ def cut_run_on_abstract(title: str, document_text: str) -> str:
             break  # past the first sentence: the body's own sentences are no abstract
         if not (w[:1].isupper() and w[1:2].islower()) or nxt[:1].isupper() or not prev[-1:].isalnum():
             continue
+        if f"{keys[k]} {keys[k + 1]}" in kinds:
+            continue  # a document's name in the abstract ("ban hành Kế hoạch ...")
         if pairs.get((keys[k - 1], keys[k]), 0) <= 1:
             return " ".join(words[:k])
     return title
