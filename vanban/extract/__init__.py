@@ -19,8 +19,8 @@ from pathlib import Path
 from ..errors import NotADocumentError
 from ..model import Document, Objective, PlanRecord, Section
 from .header import (closing_block, is_stamp_line, issuer_from_authority, find_kind_line, kind_from_number,
-                     capitalise_issued_kind, cut_run_on_abstract, parse_header, parse_period, restore_title_case, signature_paragraph,
-                     split_kind_title_line)
+                     capitalise_issued_kind, cut_run_on_abstract, parse_header, parse_period, restore_title_case,
+                     signature_paragraph, split_kind_title_line)
 from .items import (basis_of, directive_leaves, group_heading, heading_year, implementation_items, item_path, item_text,
                     leaf_items, make_task, parse_references, parse_targets, ref_list, strip_role_label,
                     task_leaves)
