@@ -724,16 +724,16 @@ def test_folded_words_do_not_collide_and_a_reported_request_is_no_task():
     assert extract_record(letter).tasks == []
 
 
+def _an_binh_header(number: str, day: int, month: int, year: int) -> str:
+    """The two-column header of a document of the invented province An Bình as a text layer gives
+    it: issuer and number, then the motto and the place-date line, each column a block."""
+    return (f"ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH\nSố: {number}\n\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            f"An Bình, ngày {day} tháng {month} năm {year}\n\n")
+
+
 def test_title_ends_at_the_blank_line_before_the_body():
-    text = """ỦY BAN NHÂN DÂN
-TỈNH AN BÌNH
-Số: 7/CT-UBND
-
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
-An Bình, ngày 3 tháng 9 năm 2024
-
-CHỈ THỊ
+    text = _an_binh_header("7/CT-UBND", 3, 9, 2024) + """CHỈ THỊ
 Về việc tăng cường phòng, chống sạt lở đất trên các tuyến đường tỉnh trong mùa mưa
 lũ năm 2024 trên địa bàn tỉnh An Bình và các vùng ven biển của tỉnh
 
@@ -748,15 +748,7 @@ tắc giao thông. Để chủ động ứng phó, Chủ tịch UBND tỉnh yêu
 
 
 def test_title_runs_on_over_a_short_line_into_a_lower_case_line():
-    text = """ỦY BAN NHÂN DÂN
-TỈNH AN BÌNH
-Số: 12/TTr-UBND
-
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
-An Bình, ngày 5 tháng 3 năm 2025
-
-TỜ TRÌNH
+    text = _an_binh_header("12/TTr-UBND", 5, 3, 2025) + """TỜ TRÌNH
 Về việc bãi bỏ các Nghị quyết: Số 10/2012/NQ-HĐND
 ngày 2/7/2012, số 4/2018/NQ-HĐND ngày 9/7/2018
 của Hội đồng nhân dân tỉnh An Bình
@@ -815,15 +807,7 @@ def test_title_keeps_a_name_capital_the_body_writes_beside_the_same_word():
 
 
 def test_the_kind_an_abstract_issues_takes_a_capital():
-    text = """ỦY BAN NHÂN DÂN
-TỈNH AN BÌNH
-Số: 45/QĐ-UBND
-
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
-An Bình, ngày 2 tháng 6 năm 2025
-
-QUYẾT ĐỊNH
+    text = _an_binh_header("45/QĐ-UBND", 2, 6, 2025) + """QUYẾT ĐỊNH
 VỀ VIỆC BAN HÀNH KẾ HOẠCH PHÒNG, CHỐNG DỊCH BỆNH TRÊN CÂY TRỒNG NĂM 2025
 
 CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN BÌNH
@@ -842,15 +826,7 @@ QUYẾT ĐỊNH:
 
 
 def test_flattened_mixed_case_abstract_stops_where_the_body_begins():
-    text = """ỦY BAN NHÂN DÂN
-TỈNH AN BÌNH
-Số: 9/CT-UBND
-
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
-An Bình, ngày 4 tháng 10 năm 2024
-
-CHỈ THỊ
+    text = _an_binh_header("9/CT-UBND", 4, 10, 2024) + """CHỈ THỊ
 Về việc bảo đảm an toàn hồ chứa nước trong mùa mưa bão năm 2024 trên địa bàn tỉnh An Bình
 
 Đợt mưa lớn vừa qua đã làm nhiều hồ chứa trên địa bàn tỉnh An Bình bị sạt lở mái đập. Theo dự báo
