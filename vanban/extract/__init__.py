@@ -246,15 +246,14 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     lines = [ln for i, ln in enumerate(lines)
              if not ((i < 20 or len(ln.text) < 80) and is_stamp_line(ln.text))] or lines
     flattened = needs_segmenting([ln.text for ln in lines])
-    if flattened:
-        # no line breaks (a web copy, a dump): cut back into lines at markers and headings
+    # a header run on into its abstract, "Kính gửi:" run on into the body (front lines only)
+    packed = {i for i, ln in enumerate(lines) if packed_front_line(ln.text, i)}
+    if flattened or packed:
+        # no line breaks (a web copy, a dump), or packed front lines: cut back into lines at
+        # markers and headings
         lines = [RawLine(piece, dict(ln.ref), raw=None) for i, ln in enumerate(lines)
-                 for piece in (segment(ln.text) if len(ln.text) > 300 or packed_front_line(ln.text, i)
+                 for piece in (segment(ln.text) if i in packed or (flattened and len(ln.text) > 300)
                                else [ln.text])]
-    elif any(packed_front_line(ln.text, i) for i, ln in enumerate(lines[:13])):
-        # a header run on into its abstract, "Kính gửi:" run on into the body: unpacked
-        lines = [RawLine(piece, dict(ln.ref), raw=None) for i, ln in enumerate(lines)
-                 for piece in (segment(ln.text) if packed_front_line(ln.text, i) else [ln.text])]
     wrapped = False if flattened else is_wrapped(lines)
     header_lines, kind, title_lines, body_i = _split_front(lines, wrapped)
     record = PlanRecord(id=_record_id(doc))
@@ -438,8 +437,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             # no numbered item (bullets may follow: "... Cụ thể: - ... - ..."): one request
             record.tasks = _unnumbered_directive(root)
     add_sentence_leads(record.tasks, document.get("type"))
-    if document.get("type") in load_patterns("headings")["non_task_kinds"]:
-        # a Tờ trình proposes, a Báo cáo reports: neither assigns work
+    # a Tờ trình proposes, a Báo cáo reports: neither assigns work
+    assigns_work = document.get("type") not in load_patterns("headings")["non_task_kinds"]
+    if not assigns_work:
         record.tasks = []
         tasks_elsewhere = False
     listed = _appendix_list_tasks(appendix, ocr_input, directive)
@@ -448,14 +448,13 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         record.tasks.extend(listed)
     record.tasks.extend(table_tasks)
     fallback: list = []
-    if ((not record.tasks or tasks_elsewhere) and not table_tasks
-            and document.get("type") not in load_patterns("headings")["non_task_kinds"]):
+    if (not record.tasks or tasks_elsewhere) and not table_tasks and assigns_work:
         # tasks in an appendix table (after the signature, or in the body when the closing
         # block was not recognised)
         known = [d.agency for d in record.duties if d.agency] + [a for t in record.tasks for a in t.lead]
         fallback = appendix_tasks(appendix or body_paras, known)
         record.tasks.extend(fallback)
-    if not table_tasks and not fallback and document.get("type") not in load_patterns("headings")["non_task_kinds"]:
+    if not table_tasks and not fallback and assigns_work:
         # a task table in the appendix whose cells run on as text (web copies, dumps)
         # (after the signature, or at the end of an attached plan)
         record.tasks.extend(flat_table_tasks(appendix) or flat_table_tasks(body_paras))

@@ -168,11 +168,9 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         out["issuer_parent"] = _issuer_case(issuer_lines[0])
         out["issuer"] = " ".join(issuer_lines[1:]).strip(" _-–")  # cased later from the running text
         out["issuer_needs_case"] = True
-    elif issuer_lines and _run_on_child(" ".join(issuer_lines)):
+    elif issuer_lines and (at := _run_on_child(joined := " ".join(issuer_lines))):
         # "UBND THÀNH PHỐ HÀ NỘI SỞ GIÁO DỤC VÀ ĐÀO TẠO" on one line (a flattened copy): the same
         # two bodies, the lower one issues the document
-        joined = " ".join(issuer_lines)
-        at = _run_on_child(joined)
         out["issuer_parent"] = _issuer_case(joined[:at].strip())
         out["issuer"] = joined[at:].strip(" _-–")
         out["issuer_needs_case"] = True

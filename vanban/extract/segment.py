@@ -29,6 +29,9 @@ _PATS = dict(load_patterns("segment"))
 _PATS["signer_titles"] = load_patterns("headings")["signer_titles"]
 _PATS["inline_labels"] = load_patterns("headings")["inline_role_labels"]
 _UP = "A-ZĐÀ-Ỹ"
+#: "... năm 2025 CÔNG ĐIỆN TẬP TRUNG ...": a date line run on into the kind and the title.
+_DATE_THEN_KIND = re.compile(r"năm\s+\d{4}\s+(?:%s)\s+[%s]"
+                             % ("|".join(re.escape(k) for k in _PATS["caps_kinds"]), _UP))
 _CAPS_WORD = re.compile(rf"[{_UP}][{_UP}]*")
 _TOKEN = re.compile(r"\S+")
 
@@ -59,9 +62,8 @@ def packed_front_line(text: str, index: int) -> bool:
         return False
     if re.search(r"\sV/[vV]\s", text) and re.search(r"ngày\s+\d{1,2}\s+tháng", text):
         return True
-    kinds = "|".join(re.escape(k) for k in _PATS["caps_kinds"])
-    if re.search(rf"năm\s+\d{{4}}\s+(?:{kinds})\s+[{_UP}]", text):
-        return True  # "... ngày 18 tháng 11 năm 2025 CÔNG ĐIỆN TẬP TRUNG ..." (header, kind, title)
+    if _DATE_THEN_KIND.search(text):
+        return True
     return text.startswith("Kính gửi") and len(text) > 250 and bool(re.search(r"\.\s+[A-ZĐÀ-Ỹ]", text))
 
 
@@ -174,15 +176,6 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     return start, end
 
 
-def _split_closing(block: str) -> list[str]:
-    """Recipients and signature on their own lines (the signature from TM./KT. or the title)."""
-    f = fold(block)
-    m = re.search(r"\bNoi nhan\s*:", f)
-    sig = re.search(r"(?<!\S)(?:TM|KT|TL|TUQ|Q)\.\s+[A-ZĐ]{2,}", block)
-    cuts = sorted({x.start() for x in (m, sig) if x} | {0})
-    return [block[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(block)]) if block[a:b].strip()]
-
-
 def _place_start(text: str, m: re.Match) -> int:
     """Where the date line's place starts: after a leading unit ("Thành phố") that completes an
     abstract run on into it ("... trên địa bàn Thành phố Hà Nội, ngày ...")."""
@@ -257,7 +250,6 @@ def _segment_body(text: str) -> list[str]:
     last_roman = 0
     open_numbers: list[list[int]] = []
     seg_start = 0
-    seg_marked = False
     caps_ends = {p for p, r in cuts.items() if r in ("caps_end",)}
     ordered = sorted(cuts)  # cut positions so far, kept sorted (markers add to them)
     for start, end, style, num in markers:
@@ -305,8 +297,6 @@ def _segment_body(text: str) -> list[str]:
                 bisect.insort(ordered, start)
             cuts[start] = style
             seg_start = start
-            seg_marked = True
-    del seg_marked
     # a role label written before its first sentence: "3.1. Mục tiêu tổng quát Nâng cao ..."
     labels = sorted(_PATS["inline_labels"], key=len, reverse=True)
     for pos in sorted(cuts):
@@ -339,7 +329,6 @@ def _segment_body(text: str) -> list[str]:
             # boundaries are the sentence ends
             for ms in re.finditer(rf"[.!?]\s+(?=[{_UP}])", text[pos + cut:nxt]):
                 cuts.setdefault(pos + cut + ms.end(), "sentence")
-    del f
     points = sorted(p for p in cuts if 0 < p < len(text)) + [len(text)]
     out = []
     prev = 0
