@@ -11,6 +11,7 @@ original, accented text.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ..text import fold_diacritics
@@ -33,3 +34,9 @@ def fold_key(text: str | None) -> str:
     ``"208/QĐ-TTg"``, ``"208 / QD-TTG"`` and ``"208/qđ-ttg"`` share the key ``"208/qd-ttg"``.
     """
     return "".join(fold(text).split())
+
+
+def agency_key(name: str) -> str:
+    """A readable key for an agency name that extract gave no id for: its folded words joined
+    by hyphens ("Sở Tài chính" -> "so-tai-chinh"), as the store writes it and the web matches it."""
+    return "-".join(re.findall(r"\w+", fold(name)))

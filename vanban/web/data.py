@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Store, fold, fold_key
+from ..corpus.fold import agency_key
 from ..corpus.store import COLUMNS
 from ..errors import StoreError, VanbanError
 
@@ -72,7 +73,7 @@ def agency_keys(name: str) -> list[str]:
     from ..extract.agencies import normalize_agency
     normalised = normalize_agency(name)
     keys = {name.strip(), normalised, normalised.replace(" ", "-"),
-            "-".join(re.findall(r"\w+", fold(name)))}
+            agency_key(name)}
     return sorted(k for k in keys if k)
 
 

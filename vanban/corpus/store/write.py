@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 from ... import __version__
 from ...errors import StoreError
 from ...model import PAGE_SEPARATOR, PlanRecord
-from ..fold import fold, fold_key
+from ..fold import agency_key, fold, fold_key
 from .schema import DOCUMENT_TABLES
 
 #: "Ủy ban nhân dân tỉnh Đồng Tháp" -> "Đồng Tháp"; "UBND thành phố Cần Thơ" -> "Cần Thơ".
@@ -69,11 +69,6 @@ def _sql(value: Any) -> Any:
 def _joined(names: Iterable[str] | None) -> str | None:
     names = [n for n in (names or []) if n]
     return "; ".join(names) if names else None
-
-
-def _agency_id(name: str) -> str:
-    """A readable key for an agency name extract gave no id for: "so-tai-chinh"."""
-    return "-".join(re.findall(r"\w+", fold(name)))
 
 
 def _lines(value: Any) -> list[str]:
@@ -283,13 +278,13 @@ class StoreWriter:
                 names = _lines(t.get(names_key))
                 ids = t.get(ids_key) or []
                 for j, name in enumerate(names, start=1):
-                    agency_id = ids[j - 1] if j - 1 < len(ids) and ids[j - 1] else _agency_id(name)
+                    agency_id = ids[j - 1] if j - 1 < len(ids) and ids[j - 1] else agency_key(name)
                     agencies.setdefault(agency_id, name)
                     row("task_agencies", {"document_id": doc_id, "task_seq": i, "role": role,
                                           "seq": j, "agency_id": agency_id, "name": name,
                                           "name_folded": fold(name)})
         for i, d in enumerate(duties, start=1):
-            agency_id = d.get("agency_id") or (_agency_id(d["agency"]) if d.get("agency") else None)
+            agency_id = d.get("agency_id") or (agency_key(d["agency"]) if d.get("agency") else None)
             if agency_id:
                 agencies.setdefault(agency_id, d.get("agency") or agency_id)
             row("duties", {"document_id": doc_id, "seq": i, "path": d.get("path"),
