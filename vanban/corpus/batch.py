@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
-from ..errors import (EXIT_OK, InputFileError, MissingDependencyError, VanbanError,
+from ..errors import (ExitCode, InputFileError, MissingDependencyError, VanbanError,
                       check_regular_file, one_line)
 from ..executors import Executor, WorkerCrash, make_executor
 from ..model import file_sha256
@@ -39,11 +39,6 @@ from .store import Store
 #: their suffix, so that a mislabelled file ends up in the errors table instead of unseen).
 INPUT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt"})
 
-#: Exit code when some inputs failed (vanban.errors: "at least one input could not be read").
-EXIT_SOME_FAILED = InputFileError.exit_code
-EXIT_MISSING_DEPENDENCY = MissingDependencyError.exit_code
-#: Exit code of an unexpected error (a bug, or a worker that died on the input).
-EXIT_INTERNAL_ERROR = VanbanError.exit_code
 
 
 # ------------------------------------------------------------------------------- discovery
@@ -166,7 +161,7 @@ def process_file(path: str, options: PipelineOptions | None = None,
         return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
                                reason=(str(err) or type(err).__name__).replace(str(local),
                                                                               str(path)),
-                               exit_code=EXIT_INTERNAL_ERROR,
+                               exit_code=ExitCode.INTERNAL_ERROR,
                                detail=traceback.format_exc(limit=20), worker=worker)
     finally:
         if tmpdir is not None:
@@ -215,10 +210,10 @@ class BatchSummary:
     @property
     def exit_code(self) -> int:
         if not self.failures:
-            return EXIT_OK
-        if any(f.exit_code == EXIT_MISSING_DEPENDENCY for f in self.failures):
-            return EXIT_MISSING_DEPENDENCY
-        return EXIT_SOME_FAILED
+            return ExitCode.OK
+        if any(f.exit_code == ExitCode.MISSING_DEPENDENCY for f in self.failures):
+            return ExitCode.MISSING_DEPENDENCY
+        return ExitCode.INPUT_FILE
 
     @property
     def docs_per_minute(self) -> float:
@@ -349,7 +344,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                                        err.exit_code)
             return DocumentFailure(str(f), None, "InputFileError",
                                    f"cannot read: {getattr(err, 'strerror', None) or err}",
-                                   EXIT_SOME_FAILED)
+                                   ExitCode.INPUT_FILE)
 
         def jobs_to_run() -> Iterator[_Job]:
             for f in files:
@@ -361,7 +356,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                     if check_regular_file(f).st_size == 0:
                         _record_failure(store, summary, bar, DocumentFailure(
                             str(f), None, "InputFileError", "empty file (0 bytes)",
-                            EXIT_SOME_FAILED))
+                            ExitCode.INPUT_FILE))
                         continue
                     sha = file_sha256(f)
                 except (InputFileError, OSError) as err:
@@ -416,7 +411,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                                   reason=f"{first.reason} (same content as {first.path})")
                 store.add_error(failure.path, failure.reason, sha256=sha,
                                 error_type=failure.error_type or "Error",
-                                exit_code=failure.exit_code or EXIT_INTERNAL_ERROR)
+                                exit_code=failure.exit_code or ExitCode.INTERNAL_ERROR)
                 summary.duplicates -= 1
                 summary.failed += 1
                 summary.failures.append(failure)
@@ -431,7 +426,7 @@ def _record_failure(store: Store, summary: BatchSummary, bar: Progress,
                     failure: DocumentFailure) -> None:
     store.add_error(failure.path, failure.reason or "unknown error", sha256=failure.sha256,
                     error_type=failure.error_type or "Error",
-                    exit_code=failure.exit_code or EXIT_INTERNAL_ERROR, detail=failure.detail)
+                    exit_code=failure.exit_code or ExitCode.INTERNAL_ERROR, detail=failure.detail)
     summary.failed += 1
     summary.failures.append(failure)
     bar.update("failed", failure.path, reason=f"{failure.error_type}: {failure.reason}")
@@ -464,7 +459,7 @@ def _task_failure(job: _Job, err: BaseException, executor: Executor) -> Document
     """The failure of a job whose task did not return (its worker died, Dask gave up)."""
     reason = str(err) if isinstance(err, WorkerCrash) else f"the {executor.name} task failed: {err}"
     return DocumentFailure(str(job.path), job.sha256, type(err).__name__, reason,
-                           EXIT_INTERNAL_ERROR)
+                           ExitCode.INTERNAL_ERROR)
 
 
 def _run_jobs(jobs_iter: Iterator[_Job], handle: Callable[[DocumentResult | DocumentFailure], None],
