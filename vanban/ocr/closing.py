@@ -10,14 +10,13 @@ the words that read (:func:`vanban.ocr.decide.word_reads`) become the ``signatur
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 
 from ..model import Block, Line, Word, union_bbox
 from . import decide, engine
+from .layout import _RECIPIENTS_RE
 
-_RECIPIENTS = re.compile(r"^\W*N[ơo]i\s+nh[ậa]n", re.I)
 
 
 def read_missing_signature(blocks: list[Block], gray: np.ndarray, dpi: float, lang: str) -> bool:
@@ -27,7 +26,7 @@ def read_missing_signature(blocks: list[Block], gray: np.ndarray, dpi: float, la
     start = None
     for block in blocks:
         for k, line in enumerate(block.lines):
-            if _RECIPIENTS.match(line.text) and line.bbox:
+            if _RECIPIENTS_RE.match(line.text) and line.bbox:
                 start = (block, k)
     if start is None:
         return False

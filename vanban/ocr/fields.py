@@ -38,7 +38,7 @@ TYPED_CONF = 40.0
 
 
 def _fold(text: str) -> str:
-    return fold_diacritics(text, lower=True).replace("đ", "d")
+    return fold_diacritics(text, lower=True)
 
 
 def _read_digits(ink: np.ndarray, box: tuple[int, int, int, int], dpi: float, lang: str,

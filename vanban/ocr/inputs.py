@@ -314,11 +314,6 @@ def _layer_lines(textpage, scale: float, height_pt: float,
     return lines
 
 
-def text_layer_page(textpage, number: int, page_size_pt: tuple[float, float], dpi: float) -> Page:
-    """A Page (words with boxes, in page pixels at ``dpi``) from a PDF text layer."""
-    return _lines_page(_layer_lines(textpage, dpi / 72, page_size_pt[1]), [], number, page_size_pt, dpi)
-
-
 def _lines_page(lines: list[Line], annotation_lines: list[Line], number: int,
                 page_size_pt: tuple[float, float], dpi: float) -> Page:
     """A text-layer Page from its lines, with the annotations' text merged in by position."""

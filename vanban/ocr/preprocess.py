@@ -5,8 +5,9 @@ reports what it found, so ``Page.preprocessing`` records what was done to each p
 Measured effects on the dev scans and real scans are in docs/ocr.md
 (``vanban evaluate ocr --steps ...`` re-runs them).
 
-- :func:`remove_colour_ink` - red seals and stamps, blue signatures: coloured pixels lifted to
-  paper brightness, black text under the seal kept.
+- :func:`colour_ink_regions` / :func:`lift_colour_ink` - red seals and stamps, blue signatures:
+  coloured pixels of a region lifted to paper brightness, black text under the seal kept
+  (:mod:`vanban.ocr.decide` keeps a region lifted only where it then reads better).
 - :func:`estimate_skew` / :func:`deskew` - rotation of a few degrees from scanning.
 - :func:`upscale_low_resolution` - photos / low-dpi scans (~70 dpi) enlarged so that body text
   reaches the size Tesseract's models were trained on.
@@ -52,29 +53,6 @@ def colour_ink_share(rgb: np.ndarray, stride: int = 4) -> float:
     if rgb.ndim == 2:
         return 0.0
     return float((_chroma(rgb[::stride, ::stride]) > 40).mean())
-
-
-def remove_colour_ink(rgb: np.ndarray) -> tuple[np.ndarray, dict]:
-    """Grayscale page with coloured ink (red seals and stamps, blue signatures) lifted to paper.
-
-    Seal and pen ink is bright in one channel (red for seals, blue for pens) and dark in the
-    others; black text is dark in all three and has no colour. Where a pixel is coloured, its
-    brightest channel replaces the luminance, scaled so that ink on paper becomes paper: text
-    printed under the ink (dark in every channel) stays darker than paper. Pages without
-    coloured ink are only converted to gray.
-    """
-    gray = to_gray(rgb)
-    share = colour_ink_share(rgb)
-    if share < INK_MIN_SHARE:
-        return gray, {"ink_share": round(share, 5), "applied": False}
-    mask = cv2.compare(_chroma(rgb), INK_CHROMA, cv2.CMP_GT)
-    brightest = cv2.max(cv2.max(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
-    paper = float(np.percentile(gray[::8, ::8], 90))
-    ink_v = float(np.percentile(brightest[mask > 0], 90)) if mask.any() else paper
-    lifted = cv2.convertScaleAbs(brightest, alpha=paper / max(ink_v, 1.0))
-    out = gray.copy()
-    cv2.copyTo(lifted, mask, out)
-    return out, {"ink_share": round(share, 5), "applied": True}
 
 
 #: Coloured ink regions of fewer pixels than this (at 300 dpi) are specks, not seals or pens.

@@ -35,7 +35,7 @@ def patterns() -> dict[str, list[re.Pattern]]:
 
 def stamp_kind(text: str) -> str | None:
     """The stamp kind whose pattern matches one line of text, or None."""
-    folded = fold_diacritics(text, lower=True).replace("đ", "d")
+    folded = fold_diacritics(text, lower=True)
     for kind, pats in patterns().items():
         if any(p.search(folded) for p in pats):
             return kind
@@ -90,7 +90,7 @@ _ISSUER_CAPS = re.compile(r"^\W*(uy\s*ban|ubnd)", re.I)
 
 
 def _fold(words: list[Word]) -> str:
-    return fold_diacritics(" ".join(w.text for w in words), lower=True).replace("đ", "d")
+    return fold_diacritics(" ".join(w.text for w in words), lower=True)
 
 
 #: A line inside a seal whose mean confidence is under this is the seal's lettering.
@@ -132,7 +132,6 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
     drop: set = set()
     # Seal lettering: weak lines inside a seal still in the page image (a lifted seal's
     # lettering is gone: what is read there is the text under it).
-    seal_text: dict[int, list[str]] = {}
     in_image = in_image if in_image is not None else [True] * len(seals)
     for k, ws, box in items:
         for i, seal in enumerate(seals):
@@ -143,7 +142,6 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
             if confs and _inside(box, seal) and sum(confs) / len(confs) < SEAL_LINE_CONF \
                     and reads < 0.5 * len(ws):  # text under the seal still reads
                 drop.add(k)
-                seal_text.setdefault(i, []).append(" ".join(w.text for w in ws))
                 break
     for seal in seals:
         stamps.append(Stamp("seal", seal, ""))
