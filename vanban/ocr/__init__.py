@@ -84,7 +84,7 @@ def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
         mask, regions = preprocess.colour_ink_regions(arr, eff_dpi)
         lifted_regions = []
         if regions:
-            lifted = preprocess.lift_colour_ink(arr, mask)
+            lifted = preprocess.lift_colour_ink(arr, mask, gray)
             decide.choose_colour_regions(gray, lifted, regions, eff_dpi, options.lang)
             out = gray.copy()
             for region in regions:

@@ -92,10 +92,11 @@ def colour_ink_regions(rgb: np.ndarray, dpi: float = 300.0) -> tuple[np.ndarray,
     return mask, regions
 
 
-def lift_colour_ink(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def lift_colour_ink(rgb: np.ndarray, mask: np.ndarray, gray: np.ndarray | None = None) -> np.ndarray:
     """Grayscale page where the ``mask`` pixels (coloured ink) are lifted towards paper through
-    their brightest channel; black text under the ink stays darker than paper."""
-    gray = to_gray(rgb)
+    their brightest channel; black text under the ink stays darker than paper. ``gray``: the
+    page's :func:`to_gray`, when the caller has it already."""
+    gray = to_gray(rgb) if gray is None else gray
     if not mask.any():
         return gray
     brightest = cv2.max(cv2.max(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
