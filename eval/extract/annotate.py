@@ -1,6 +1,6 @@
 """Check a hand-annotated part's gold records and write them as JSON.
 
-The annotation of a part (`val2/`, `val3/`) is its `gold.yaml`: the gold records written by hand
+The annotation of a part (`val2/`, `val3/`, `val4/`) is its `gold.yaml`: the gold records written by hand
 from reading each text, every judgment call a comment beside its record or task. A field left out
 of a record or task is empty (`[]` or `null`). `ignore_spaces` in the file says whether a string
 also counts as found when only spaces differ (texts copied from web pages break words with stray
@@ -8,9 +8,10 @@ spaces). A record's `composed` lists the few values the annotator put together f
 the text (an issuer whose place name stands elsewhere in the text); they are not looked up, and each
 has its comment in `gold.yaml`.
 
-A run checks that every hand-typed string (header fields, legal bases, task titles, agency names,
-timeframes, signature) occurs in the document text (case-insensitive, whitespace folded) and
-rewrites `<id>.json` beside each `<id>.txt`. Conventions: `CONVENTIONS.md`.
+A run checks that every hand-typed string (header fields, legal bases, purposes, requirements,
+objective texts, task titles, agency names, timeframes, implementation items, signature) occurs in
+the document text (case-insensitive, whitespace folded) and rewrites `<id>.json` beside each
+`<id>.txt`. Conventions: `CONVENTIONS.md`.
 
 Usage: `python3 eval/extract/annotate.py eval/extract/val2`.
 """
@@ -51,6 +52,10 @@ def strings_to_check(rec):
     doc = rec["document"]
     yield from (doc[k] for k in ("number", "issuer", "place", "title") if doc[k])
     yield from rec["legal_bases"]
+    yield from rec["purposes"]
+    yield from rec["requirements"]
+    yield from (o["text"] for o in rec["objectives"])
+    yield from rec["implementation"]
     for t in rec["tasks"]:
         yield t["title"]
         yield from t["lead"]
