@@ -74,24 +74,37 @@ def occurs(s, text, ignore_spaces=False):
     return ignore_spaces and needle.replace(" ", "") in text.replace(" ", "")
 
 
-def write_gold(folder: Path) -> int:
-    """Check each record of `folder/gold.yaml` against `folder/<id>.txt`, write `folder/<id>.json`;
-    the exit code."""
+def read_gold(folder: Path):
+    """The gold records of `folder/gold.yaml`, and the hand-typed strings of each that do not occur
+    in its `folder/<id>.txt` (as `(id, string)` pairs)."""
     gold = yaml.safe_load((folder / "gold.yaml").read_text(encoding="utf-8"))
     ignore_spaces = gold["ignore_spaces"]
-    bad = 0
+    records, missing = [], []
     for entry in gold["records"]:
+        entry = dict(entry)
         composed = set(entry.pop("composed", ()))
         rec = record(**entry)
         text = fold((folder / f"{rec['id']}.txt").read_text(encoding="utf-8"))
-        for s in strings_to_check(rec):
-            if s not in composed and not occurs(s, text, ignore_spaces):
-                print(f"{rec['id']}: not in text: {s!r}", file=sys.stderr)
-                bad += 1
-        out = folder / f"{rec['id']}.json"
-        out.write_text(json.dumps(rec, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(gold['records'])} records written, {bad} strings not found")
-    return 1 if bad else 0
+        missing += [(rec["id"], s) for s in strings_to_check(rec)
+                    if s not in composed and not occurs(s, text, ignore_spaces)]
+        records.append(rec)
+    return records, missing
+
+
+def as_json(rec) -> str:
+    return json.dumps(rec, ensure_ascii=False, indent=1) + "\n"
+
+
+def write_gold(folder: Path) -> int:
+    """Check each record of `folder/gold.yaml` against `folder/<id>.txt`, write `folder/<id>.json`;
+    the exit code."""
+    records, missing = read_gold(folder)
+    for id_, s in missing:
+        print(f"{id_}: not in text: {s!r}", file=sys.stderr)
+    for rec in records:
+        (folder / f"{rec['id']}.json").write_text(as_json(rec), encoding="utf-8")
+    print(f"{len(records)} records written, {len(missing)} strings not found")
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":
