@@ -503,8 +503,9 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
     missing, 6 the database cannot be written, 130 interrupted.
     """
     _check_output(summary_json, inputs=inputs, store=db, option="--summary-json")
-    from .outputs import check_output
+    from .outputs import check_output, check_output_folder
     check_output(db, inputs=inputs, option="--db")  # the database must not be an input either
+    check_output_folder(pdf_dir, inputs=inputs, option="--pdf-dir")
     from .corpus.batch import run_batch
     from .pipeline import mode_options
     summary = run_batch(inputs, db, jobs=jobs or _default_jobs(), scheduler=scheduler,

@@ -177,19 +177,37 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     if original.suffix.lower() in TEXT_SUFFIXES:
         return  # a text dump has no page images to make searchable
     out_dir = Path(opts.pdf_dir)
-    target = out_dir / f"{original.stem}.pdf"
-    if target.exists():  # another input of the same name (or an earlier run): never overwrite
-        target = out_dir / f"{original.stem}-{(sha256 or '')[:12]}.pdf"
     ocr = {k: v for k, v in asdict(opts.ocr).items() if k != "jobs"} if opts.ocr else {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
+        target = _claim_pdf_name(out_dir, original.stem, sha256)
+        if target is None:
+            return
+        try:
             report = make_pdf(local, target, PdfOptions(jobs=opts.jobs, ocr=ocr,
                                                         restore_mode=opts.restore_mode),
                               result=result)
-            record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
+        except BaseException:
+            target.unlink(missing_ok=True)  # the empty file that claimed the name
+            raise
+        record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
     except (VanbanError, OSError) as err:
         record["warnings"].append(f"pdf: not written: {err}")
+
+
+def _claim_pdf_name(out_dir: Path, stem: str, sha256: str | None) -> Path | None:
+    """``out_dir/<stem>.pdf``, else ``<stem>-<sha256[:12]>.pdf`` when another input of the same
+    name (or an earlier run) has the first; None when both are taken. The name is claimed by
+    creating the file exclusively (``O_EXCL``), so two workers finishing inputs of one name at
+    once never pick the same name and overwrite each other's PDF."""
+    for name in (f"{stem}.pdf", f"{stem}-{(sha256 or '')[:12]}.pdf"):
+        target = out_dir / name
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return target
+    return None
 
 
 # --------------------------------------------------------------------------------- summary

@@ -1,0 +1,104 @@
+"""Outputs never destroy an input, and a batch never loses one of its outputs (audit of
+2026-11-30: each test is a defect found by trying the CLI as a hostile user would)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.support.synth import render_lines, save_pdf
+from vanban.cli import main
+
+PLAN = "ỦY BAN NHÂN DÂN TỈNH HÀ GIANG\nKẾ HOẠCH\nPhát triển thư viện tỉnh Hà Giang\n"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _run(args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _page(path: Path, title: str) -> None:
+    """A small one-page scan (PNG, or PDF by suffix) that OCRs in about a second."""
+    img = render_lines(["ỦY BAN NHÂN DÂN TỈNH HÀ GIANG", "KẾ HOẠCH", title], width_px=1400)
+    if path.suffix == ".pdf":
+        save_pdf([img], path)
+    else:
+        img.save(path)
+
+
+def test_an_output_inside_an_input_folder_is_not_written_over(tmp_path):
+    """`vanban batch in/ --summary-json in/a.txt` replaced the input in/a.txt with the
+    summary (only inputs named as such were compared, not the files of an input folder)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = folder / "a.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    before = _digest(text)
+    for args in (["batch", folder, "--db", tmp_path / "c.db", "--summary-json", text],
+                 ["ocr", folder, "-o", text]):
+        result = _run(args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "inside the input folder" in result.output and "Traceback" not in result.output
+    assert _digest(text) == before and not (tmp_path / "c.db").exists()
+    # a new file in the input folder overwrites nothing: allowed
+    result = _run(["batch", folder, "--db", tmp_path / "c.db", "--no-progress",
+                   "--summary-json", folder / "summary.json"])
+    assert result.exit_code == 0, result.output
+    assert _digest(text) == before
+
+
+def test_pdf_dir_inside_an_input_folder_is_refused(tmp_path):
+    """`vanban batch in/ --pdf-dir in/pdf` stored, on each re-run, the PDFs the previous run
+    had written as new documents (a new sha256 each time: the corpus grew by duplicates)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PLAN, encoding="utf-8")
+    for pdf_dir in (folder, folder / "pdf"):
+        result = _run(["batch", folder, "--db", tmp_path / "c.db", "--pdf-dir", pdf_dir])
+        assert result.exit_code == 2, result.output
+        assert "--pdf-dir is inside the input folder" in result.output
+    assert not (tmp_path / "c.db").exists() and not (folder / "pdf").exists()
+
+
+def test_pdf_of_an_image_never_replaces_an_input_pdf_of_the_same_name(tmp_path):
+    """`vanban pdf x/a.png y/a.pdf -o y/` wrote x/a.png's PDF over the input y/a.pdf before
+    reading it (the output was compared only with its own input)."""
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    image, pdf = tmp_path / "x" / "a.png", tmp_path / "y" / "a.pdf"
+    _page(image, "Phát triển thư viện")
+    _page(pdf, "Chuyển đổi số")
+    before = _digest(pdf)
+    result = _run(["pdf", image, pdf, "-o", tmp_path / "y"])
+    assert result.exit_code == 2, result.output
+    assert "would overwrite an input" in result.output and "Traceback" not in result.output
+    assert _digest(pdf) == before
+    assert sorted(p.name for p in (tmp_path / "y").iterdir()) == ["a.pdf"]  # no work done
+
+
+def test_batch_pdf_dir_keeps_both_pdfs_of_inputs_with_one_name(tmp_path):
+    """Two inputs named a.png in different folders, run at once by two workers: both saw
+    `out/a.pdf` free, both wrote it, and one searchable PDF was lost (its record said it was
+    written). The name is now claimed with O_EXCL."""
+    from vanban.corpus import Store, run_batch
+    for folder, title in (("x", "Phát triển thư viện"), ("y", "Chuyển đổi số")):
+        (tmp_path / folder).mkdir()
+        _page(tmp_path / folder / "a.png", title)
+    out = tmp_path / "pdf"
+    summary = run_batch([tmp_path / "x", tmp_path / "y"], tmp_path / "c.db", jobs=2,
+                        options={"pdf_dir": str(out)}, progress=False)
+    assert summary.stored == 2, summary.text()
+    pdfs = sorted(out.iterdir())
+    assert len(pdfs) == 2, pdfs
+    assert {p.name for p in pdfs} >= {"a.pdf"} and any(p.name.startswith("a-") for p in pdfs)
+    assert all(p.stat().st_size > 1000 for p in pdfs)
+    assert _digest(pdfs[0]) != _digest(pdfs[1])
+    with Store(tmp_path / "c.db", readonly=True) as store:
+        for doc in store.query("document"):
+            record = store.record(doc["document_id"])
+            assert not any(w.startswith("pdf: not written") for w in record["warnings"])
