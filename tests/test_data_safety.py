@@ -102,3 +102,20 @@ def test_batch_pdf_dir_keeps_both_pdfs_of_inputs_with_one_name(tmp_path):
         for doc in store.query("document"):
             record = store.record(doc["document_id"])
             assert not any(w.startswith("pdf: not written") for w in record["warnings"])
+
+
+def test_a_symlink_loop_in_a_folder_is_an_error_row_and_the_batch_goes_on(tmp_path):
+    """A folder holding a link to itself (`ln -s self.txt self.txt`) made `vanban batch`
+    abort with "internal error: RuntimeError: Symlink loop" (exit 1) before storing anything."""
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.txt").write_text(PLAN, encoding="utf-8")
+    (folder / "self.txt").symlink_to("self.txt")
+    (folder / "dangling.txt").symlink_to("nowhere.txt")
+    (folder / "sub" / "up").symlink_to("..")  # a folder loop: not followed
+    result = _run(["batch", folder, "--db", tmp_path / "c.db", "--no-progress"])
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert "self.txt: InputFileError: cannot read: Too many levels of symbolic links" \
+        in result.output
+    assert "1 stored" in result.output and "2 failed" in result.output

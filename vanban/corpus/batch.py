@@ -57,9 +57,11 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                 for name in files:
                     if not name.startswith(".") and Path(name).suffix.lower() in INPUT_SUFFIXES:
                         f = Path(root) / name
-                        found.setdefault(str(f.resolve()), f)
+                        # realpath, not resolve(): a symlink loop in the folder must become
+                        # an error row of its own, not abort the walk (RuntimeError)
+                        found.setdefault(os.path.realpath(f), f)
         else:
-            found.setdefault(str(p.resolve()) if p.exists() else str(p.absolute()), p)
+            found.setdefault(os.path.realpath(p), p)
     return sorted(found.values(), key=lambda f: str(f))
 
 
