@@ -119,3 +119,57 @@ def test_a_symlink_loop_in_a_folder_is_an_error_row_and_the_batch_goes_on(tmp_pa
     assert "self.txt: InputFileError: cannot read: Too many levels of symbolic links" \
         in result.output
     assert "1 stored" in result.output and "2 failed" in result.output
+
+
+def test_sigterm_stops_a_batch_like_ctrl_c_and_it_resumes(tmp_path):
+    """`kill PID` (SIGTERM, as a service manager stops a job) killed the batch silently: no
+    line on stderr, exit -15, the database left in WAL mode with its -wal/-shm files. It now
+    ends as Ctrl-C does: one line, exit 130, the store closed; a re-run finishes the corpus
+    without a duplicate or a lost document."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from tests.test_corpus_batch import assert_whole_documents, copy_plans, corpus_content
+    from vanban.corpus import Store, run_batch
+    inputs = tmp_path / "in"
+    plans = copy_plans(inputs, variants=4)
+    reference_db = tmp_path / "reference.db"
+    run_batch([inputs], reference_db, jobs=1, progress=False, log=lambda line: None)
+
+    db = tmp_path / "term.db"
+    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "batch", str(inputs), "--db",
+                             str(db), "--jobs", "2", "--no-progress"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        stored = 0
+        while time.monotonic() < deadline and proc.poll() is None and stored < 2:
+            try:
+                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+                stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+                conn.close()
+            except sqlite3.Error:
+                stored = 0
+            time.sleep(0.02)
+        assert proc.poll() is None, "the batch ended before it could be stopped"
+        os.kill(proc.pid, signal.SIGTERM)  # the batch process only, as `kill PID` would
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    lines = err.decode().strip().splitlines()
+    assert proc.returncode == 130, lines
+    assert lines[-1] == "vanban: interrupted" and "Traceback" not in err.decode()
+    assert not Path(f"{db}-wal").exists()  # closed: back in rollback-journal mode
+    assert_whole_documents(db)
+    with Store(db) as store:
+        kept = len(store.document_ids())
+    assert 2 <= kept <= len(plans)
+    resumed = run_batch([inputs], db, jobs=1, progress=False, log=lambda line: None)
+    assert resumed.skipped == kept and resumed.stored == len(plans) - kept
+    assert corpus_content(db) == corpus_content(reference_db)

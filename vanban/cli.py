@@ -132,6 +132,7 @@ class VanbanGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        _terminate_as_interrupt()
         try:
             try:
                 rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -188,6 +189,27 @@ class VanbanGroup(click.Group):
                 raise
             _fail(VanbanError(f"internal error (please report it; VANBAN_DEBUG=1 shows the "
                               f"traceback): {type(err).__name__}: {err}"))
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (``kill``, a service manager stopping vanban) ends a command as Ctrl-C does:
+    one line, exit 130, the store closed cleanly (a batch's last transaction done or rolled
+    back, its workers stopped), instead of a silent death. Only in this process: a forked pool
+    worker that gets SIGTERM still dies at once."""
+    import signal
+    main_pid = os.getpid()
+
+    def on_term(signum, frame):
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread (vanban called from a thread): leave it be
+        pass
 
 
 #: Errors of a write to standard output (disk full, quota, file too large, I/O error).
