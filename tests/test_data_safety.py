@@ -173,3 +173,20 @@ def test_sigterm_stops_a_batch_like_ctrl_c_and_it_resumes(tmp_path):
     resumed = run_batch([inputs], db, jobs=1, progress=False, log=lambda line: None)
     assert resumed.skipped == kept and resumed.stored == len(plans) - kept
     assert corpus_content(db) == corpus_content(reference_db)
+
+
+def test_a_text_of_a_byte_order_mark_alone_is_empty_input(tmp_path):
+    """A UTF-16 file holding only its BOM (or UTF-16 spaces) passed the empty-file check on
+    bytes: `vanban restore` printed nothing and exited 0 (silent empty output)."""
+    cases = {"bom16.txt": b"\xff\xfe", "spaces16.txt": b"\xff\xfe \x00\n\x00",
+             "bom8.txt": b"\xef\xbb\xbf"}
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        for command in ("restore", "extract", "run"):
+            result = _run([command, path])
+            assert result.exit_code == 3, (name, command, result.output)
+            assert result.output.strip().endswith(
+                "empty text (no character but a byte-order mark or white space)")
+    result = CliRunner().invoke(main, ["restore", "-"], input=b"\xff\xfe")
+    assert result.exit_code == 3 and "standard input: empty text" in result.output

@@ -159,6 +159,9 @@ def decode_text(data: bytes, source: str = "-") -> str:
                                     source) from None
     if encoding == "cp1258":
         text = unicodedata.normalize("NFC", text)
+    if not text.strip():  # a byte-order mark alone, or UTF-16 spaces: empty like a 0-byte file
+        raise InputFileError("empty text (no character but a byte-order mark or white space)",
+                             source)
     probe = text[:100_000]
     if probe and len(_BINARY_RE.findall(probe)) > MAX_CONTROL_SHARE * len(probe):
         raise UnsupportedInputError("binary data, not text", source)
