@@ -739,15 +739,16 @@ def restore_cmd(source, mode, fmt, tone_style, out, progress):
     pieces = restore_stream(text, mode, tone_style=tone_style, with_confidence=fmt == "json")
     try:
         if fmt == "json":
-            merged = None
-            for length, result in pieces:
+            merged, texts = None, []
+            for length, result in pieces:  # pieces joined once at the end, not by +=
+                texts.append(result.text)
                 if merged is None:
                     merged = result
                 else:
-                    merged.text += result.text
                     merged.changes.extend(result.changes)
                 if bar is not None:
                     bar.update(length)
+            merged.text = "".join(texts)
             _write_output(json.dumps(merged.to_dict(), ensure_ascii=False, indent=2), out)
             return
         del text  # the pieces hold what is still needed

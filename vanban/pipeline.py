@@ -261,14 +261,14 @@ def process_path(path: str | Path, options: PipelineOptions | None = None, *,
     t = time.perf_counter()
     try:
         doc = load_document(path, options)
-    except VanbanError as err:
+        if source is not None:
+            doc.source = source
+        load_s = time.perf_counter() - t
+        result = process_document(doc, options)
+    except VanbanError as err:  # pages may be read lazily, inside process_document too
         if source is not None:
             _rename_in_error(err, str(path), source)
         raise
-    if source is not None:
-        doc.source = source
-    load_s = time.perf_counter() - t
-    result = process_document(doc, options)
     result.timings = {"load": load_s, **result.timings}
     return result
 

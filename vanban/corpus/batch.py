@@ -155,14 +155,12 @@ def process_file(path: str, options: PipelineOptions | None = None,
                               text_source="+".join(sources) or None,
                               timings={**result.timings, "total": time.perf_counter() - started},
                               worker=worker)
-    except VanbanError as err:
+    except VanbanError as err:  # process_path(source=) named the input, not the copy
         return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
-                               reason=err.message.replace(str(local), str(path)),
-                               exit_code=err.exit_code, worker=worker)
+                               reason=err.message, exit_code=err.exit_code, worker=worker)
     except Exception as err:  # a bug or an unforeseen input: record it, let the batch go on
         return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
-                               reason=(str(err) or type(err).__name__).replace(str(local),
-                                                                              str(path)),
+                               reason=str(err) or type(err).__name__,
                                exit_code=ExitCode.INTERNAL_ERROR,
                                detail=traceback.format_exc(limit=20), worker=worker)
     finally:
