@@ -675,7 +675,10 @@ class CorpusView:
             "SELECT DISTINCT d.id AS document_id, d.number, d.doc_type, d.title, d.province, "
             "d.year, c.number_key FROM (SELECT number_key FROM legal_bases WHERE document_id = ? "
             "UNION SELECT number_key FROM \"references\" WHERE document_id = ?) c "
-            "JOIN documents d ON replace(vanban_fold(d.number), ' ', '') = c.number_key "
+            + ("JOIN documents d ON d.number_key = c.number_key "
+               if self.store.schema_version is None or self.store.schema_version >= 3 else
+               # a store older than version 3 read as it is: every stored number folded
+               "JOIN documents d ON replace(vanban_fold(d.number), ' ', '') = c.number_key ") +
             "WHERE d.id != ? ORDER BY d.date", [document_id, document_id, document_id])
         cited_by: list[dict] = []
         key = fold_key(row[0]) if row and row[0] else ""
