@@ -245,6 +245,39 @@ def test_query_filters(store):
             assert list(row) == columns
 
 
+def test_query_and_the_web_view_filter_alike(store):
+    """`vanban query` matched a province as a folded substring and an agency by the folded
+    substring of each row's own spelling; the web matched provinces exactly and agencies by
+    their ids. Both now use Store.document_conditions: a province is equal once folded, an
+    agency names the ids one of whose spellings contains it (or that it is a key of)."""
+    from vanban.web import CorpusView, Filters
+    assert store.query(province="thap") == []  # "nam" is not Hà Nam nor Quảng Nam
+    assert [r["number"] for r in store.query(province="  DONG   thap ")] == ["07/CT-UBND"]
+    view = CorpusView(store.path)
+
+    def web_ids(**f) -> set[str]:
+        return {r["document_id"] for r in view.documents(Filters(**f))[0]}
+
+    def cli_ids(**f) -> set[str]:
+        return {r["document_id"] for r in store.query("document", **f)}
+
+    for province in ("dong thap", "Hà Giang", "thap", "ha"):
+        assert web_ids(province=province) == cli_ids(province=province), province
+    for kind in ("chi thi", "Kế hoạch", "ke"):
+        assert web_ids(kind=kind) == cli_ids(doc_type=kind), kind
+    assert web_ids(year=2025) == cli_ids(year=2025)
+    for agency in ("Sở Tài chính", "tai chinh", "thu vien tinh", "so-vhttdl", "Sở Y tế",
+                   "khong co"):
+        web_tasks = {(t["document_id"], t["seq"]) for t in view.tasks(Filters(agency=agency))[0]}
+        cli_tasks = {(t["document_id"], t["seq"]) for t in store.query("task", agency=agency)}
+        assert web_tasks == cli_tasks, agency
+        # documents: the web's "Lead agency" facet filters on leads, query on every role
+        assert web_ids(agency=agency) <= cli_ids(agency=agency), agency
+    assert web_ids(agency="Sở Tài chính") == set()  # a partner only, never a lead here
+    assert len(cli_ids(agency="Sở Tài chính")) == 2
+    view.store.close()
+
+
 # --------------------------------------------------------------------------------- export
 def test_export_jsonl_whole_records_and_flat_rows(store):
     lines = store.export("jsonl").splitlines()

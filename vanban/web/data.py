@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Store, fold, fold_key
-from ..corpus.fold import agency_key
 from ..corpus.store import COLUMNS
+from ..corpus.store.query import agency_keys, matching_agency_ids  # noqa: F401 (agency_keys: API)
 from ..errors import StoreError, VanbanError
 
 #: Facets of documents and hits, in the order shown: URL parameter -> label.
@@ -64,17 +64,6 @@ def parse_int(name: str, value: str | None, default: int, lo: int, hi: int) -> i
     if not lo <= number <= hi:
         raise BadParameter(f"{name} must be between {lo} and {hi}, not {number}")
     return number
-
-
-def agency_keys(name: str) -> list[str]:
-    """The agency ids a user's agency text can stand for: as given, the extract stage's
-    normalised key ("Sở VHTTDL" -> "so van hoa the thao du lich") and the store's key for a
-    name extract gave no id ("so-tai-chinh")."""
-    from ..extract.agencies import normalize_agency
-    normalised = normalize_agency(name)
-    keys = {name.strip(), normalised, normalised.replace(" ", "-"),
-            agency_key(name)}
-    return sorted(k for k in keys if k)
 
 
 def _ids_clause(ids: list[str], roles: tuple[str, ...]) -> tuple[str, list[Any]]:
@@ -247,47 +236,25 @@ class CorpusView:
 
     def _agency_spellings(self) -> list[tuple[str, str]]:
         """(agency id, folded name) for every spelling of every agency in the store."""
-        return self._cached("spellings", lambda: [
-            (r[0], r[1] or "") for r in self._read(
-                "SELECT DISTINCT agency_id, name_folded FROM task_agencies")])
+        return self._cached("spellings", self.store.agency_spellings)
 
-    def _stored_values(self, column: str, wanted: str) -> list[str]:
-        """The stored spellings of a document column (province, doc_type) that fold to the
-        same text as ``wanted``: "dong thap" -> ["Đồng Tháp"]. Lets SQL compare plain values
-        instead of calling a Python function on every row."""
-        values = self._cached(f"values:{column}", lambda: [
-            r[0] for r in self._read(
-                f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL")])
-        key = " ".join(fold(wanted).split())
-        return [v for v in values if " ".join(fold(v).split()) == key]
+    def _stored_values(self, column: str) -> list[str]:
+        """The stored spellings of a document column (province, doc_type), cached."""
+        return self._cached(f"values:{column}", lambda: self.store.stored_values(column))
 
     def _documents_where(self, f: Filters, alias: str = "d") -> tuple[list[str], list[Any]]:
-        """SQL conditions on the documents table (aliased ``alias``) for the filters."""
-        where: list[str] = []
-        params: list[Any] = []
-        for column, wanted in (("province", f.province), ("doc_type", f.kind)):
-            if wanted:
-                values = self._stored_values(column, wanted)
-                where.append(f"{alias}.{column} IN ({', '.join('?' * len(values))})"
-                             if values else "0")
-                params += values
-        if f.year is not None:
-            where.append(f"{alias}.year = ?")
-            params.append(f.year)
-        if f.agency:
-            sql, p = _ids_clause(self.agency_ids(f.agency), ("lead",))
-            where.append(f"{alias}.id IN (SELECT a.document_id FROM task_agencies a WHERE {sql})")
-            params += p
-        return where, params
+        """SQL conditions on the documents table (aliased ``alias``) for the filters: the
+        store's one filter builder (:meth:`Store.document_conditions`, as `vanban query`),
+        with the agency as the "Lead agency" facet counts it (lead of a task)."""
+        return self.store.document_conditions(
+            province=f.province, doc_type=f.kind, year=f.year, agency=f.agency,
+            agency_roles=("lead",), alias=alias, values=self._stored_values,
+            agency_ids=self.agency_ids(f.agency) if f.agency else None)
 
     def agency_ids(self, agency: str) -> list[str]:
         """The normalised agency ids a user's agency text names: every agency one of whose
         spellings contains it (diacritics and case ignored), and the ids it is a key of."""
-        folded = " ".join(fold(agency).split())
-        keys = set(agency_keys(agency))
-        ids = {agency_id for agency_id, name in self._agency_spellings()
-               if agency_id in keys or (folded and folded in " ".join(name.split()))}
-        return sorted(ids)
+        return matching_agency_ids(self._agency_spellings(), agency)
 
     # ------------------------------------------------------------------ overview and facets
     def overview(self) -> dict:
