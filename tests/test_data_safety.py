@@ -190,3 +190,13 @@ def test_a_text_of_a_byte_order_mark_alone_is_empty_input(tmp_path):
                 "empty text (no character but a byte-order mark or white space)")
     result = CliRunner().invoke(main, ["restore", "-"], input=b"\xff\xfe")
     assert result.exit_code == 3 and "standard input: empty text" in result.output
+
+
+def test_a_scheduler_that_is_not_an_address_is_a_usage_error(tmp_path):
+    """`--scheduler notaurl` was an "internal error (please report it)", exit 1."""
+    text = tmp_path / "a.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    result = _run(["batch", text, "--db", tmp_path / "c.db", "--scheduler", "notaurl"])
+    assert result.exit_code == 2, result.output
+    assert "not a Dask scheduler address: 'notaurl'" in result.output
+    assert "internal error" not in result.output

@@ -36,7 +36,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
-from .errors import VanbanError
+from .errors import UsageError, VanbanError
 
 #: The executor kinds, as :func:`make_executor` and the CLI spell them.
 KINDS = ("serial", "thread", "process", "dask")
@@ -341,7 +341,8 @@ class DaskExecutor(Executor):
     ``scheduler_address`` (a ``LocalCluster``). ``workers`` is the cluster's thread count.
     ``connect_timeout``: seconds to wait for the scheduler.
 
-    Raises :class:`vanban.errors.VanbanError` when the scheduler cannot be reached. A task that
+    Raises :class:`vanban.errors.VanbanError` when the scheduler cannot be reached
+    (:class:`~vanban.errors.UsageError`, exit 2, for what is not an address). A task that
     fails (an exception, or ``KilledWorker`` after Dask's own retries of a crashing worker)
     completes with that exception as its ``error``.
     """
@@ -359,6 +360,9 @@ class DaskExecutor(Executor):
                 self.client = Client(address, timeout=f"{connect_timeout}s")
             except (OSError, TimeoutError) as err:
                 raise VanbanError(f"cannot reach the Dask scheduler at {address}: {err}") from err
+            except ValueError as err:  # not an address at all ("missing port number ...")
+                raise UsageError(f"not a Dask scheduler address: {address!r} ({err}); give "
+                                 "one as tcp://HOST:8786") from None
             self._own_client = True
         super().__init__(sum((self.client.nthreads() or {}).values()) or 1)
         self._submitted = 0
