@@ -17,7 +17,7 @@ from typing import Any
 
 from ..corpus import Store, fold, fold_key
 from ..corpus.store import COLUMNS
-from ..corpus.store.query import agency_keys, matching_agency_ids  # noqa: F401 (agency_keys: API)
+from ..corpus.store.query import matching_agency_ids
 from ..errors import StoreError, VanbanError
 
 #: Facets of documents and hits, in the order shown: URL parameter -> label.
