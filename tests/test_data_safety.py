@@ -200,3 +200,13 @@ def test_a_scheduler_that_is_not_an_address_is_a_usage_error(tmp_path):
     assert result.exit_code == 2, result.output
     assert "not a Dask scheduler address: 'notaurl'" in result.output
     assert "internal error" not in result.output
+
+
+def test_pdf_to_a_full_disk_is_exit_7_one_line(tmp_path):
+    """`vanban pdf scan.png -o /dev/full` said "internal error (OSError: [Errno 28] No space
+    left on device); please report it", exit 1: a full disk is the documented exit 7."""
+    image = tmp_path / "a.png"
+    _page(image, "Phát triển thư viện")
+    result = _run(["pdf", image, "-o", "/dev/full"])
+    assert result.exit_code == 7, result.output
+    assert result.output.strip() == "vanban: error: /dev/full: cannot write: No space left on device"

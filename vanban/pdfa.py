@@ -26,6 +26,7 @@ record as JSON, an "associated file"); ``pdfa_part=2`` gives PDF/A-2b without th
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import (InputFileError, MissingDependencyError, NotADocumentError, OutputError,
-                     VanbanError)
+                     OutputWriteError, VanbanError)
 from .model import Document, PlanRecord, file_sha256
 
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
@@ -538,6 +539,10 @@ def _drop_signatures(pdf) -> None:
         del pdf.Root["/Perms"]
 
 
+#: Errors of writing an output (disk full, quota, file too large, I/O error, read-only disk).
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+
+
 def output_path_for(source: Path, out: Path, several: bool) -> Path:
     """``out`` itself for one input; ``out/<stem>.pdf`` for several."""
     return out / f"{source.stem}.pdf" if several else out
@@ -582,6 +587,8 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
         except Exception as err:  # a bad input, or a bug: one line each, the others go on
             if isinstance(err, VanbanError):
                 err.path = err.path or str(f)
+            elif isinstance(err, OSError) and err.errno in _WRITE_ERRNOS:
+                err = OutputWriteError(f"cannot write: {err.strerror or err}", str(target))
             else:
                 err = VanbanError(f"internal error ({type(err).__name__}: {err}); please "
                                   "report it", str(f))
