@@ -210,3 +210,24 @@ def test_pdf_to_a_full_disk_is_exit_7_one_line(tmp_path):
     result = _run(["pdf", image, "-o", "/dev/full"])
     assert result.exit_code == 7, result.output
     assert result.output.strip() == "vanban: error: /dev/full: cannot write: No space left on device"
+
+
+def test_a_file_that_changes_while_it_is_read_is_not_stored_under_a_stale_key(tmp_path):
+    """The batch hashes a file, then a worker reads it: a file still being written (a scanner
+    saving into the archive) was stored under the hash of bytes the record was not made from,
+    and stored a second time by the next run. The worker now checks the hash after reading."""
+    from vanban.corpus import Store, process_file, run_batch
+    from vanban.model import file_sha256
+    text = tmp_path / "a.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    stale = file_sha256(text)
+    text.write_text(PLAN + "Thời gian thực hiện: năm 2025.\n", encoding="utf-8")
+    failure = process_file(str(text), sha256=stale)
+    assert not failure.ok and failure.error_type == "InputFileError"
+    assert "changed while it was read" in failure.reason and failure.exit_code == 3
+    done = process_file(str(text), sha256=file_sha256(text))
+    assert done.ok and done.sha256 == file_sha256(text)
+    summary = run_batch([text], tmp_path / "c.db", jobs=1, progress=False)
+    assert summary.stored == 1
+    with Store(tmp_path / "c.db", readonly=True) as store:
+        assert store.document_ids() == {file_sha256(text)}

@@ -143,6 +143,11 @@ def process_file(path: str, options: PipelineOptions | None = None,
             raise InputFileError(f"cannot read: {err.strerror or err}", str(path)) from err
         opts = options or PipelineOptions(jobs=1)
         result = process_path(local, opts, source=str(path) if content is not None else None)
+        if content is None and file_sha256(local) != sha256:
+            # A file still being written (a scanner saving into the archive): the record
+            # would be keyed by bytes it was not made from, and stored again next run.
+            raise InputFileError("the file changed while it was read (still being written?); "
+                                 "run the batch again when it is complete", str(path))
         if result.record is None:
             raise VanbanError("the pipeline produced no record", str(path))
         record = result.record.to_dict()
