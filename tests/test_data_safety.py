@@ -231,3 +231,16 @@ def test_a_file_that_changes_while_it_is_read_is_not_stored_under_a_stale_key(tm
     assert summary.stored == 1
     with Store(tmp_path / "c.db", readonly=True) as store:
         assert store.document_ids() == {file_sha256(text)}
+
+
+def test_jobs_below_one_is_a_usage_error(tmp_path):
+    """`--jobs -3` ran silently with one worker, `--jobs 0` with all cores."""
+    text = tmp_path / "a.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    for args in (["batch", text, "--db", tmp_path / "c.db", "--jobs", "-3"],
+                 ["run", text, "-j", "0"], ["ocr", text, "--jobs", "0"],
+                 ["pdf", text, "-o", tmp_path / "a.pdf", "-j", "-1"]):
+        result = _run(args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "is not in the range x>=1" in result.output
+    assert not (tmp_path / "c.db").exists()

@@ -242,7 +242,8 @@ def evaluate() -> None:
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=LibraryChoice("vanban.ocr:FORMATS"), default="text",
               show_default=True)
-@click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Pages OCRed in parallel [default: all cores].")
 @click.option("--no-seal-removal", is_flag=True, help="Keep red stamps/seals.")
 @click.option("--no-deskew", is_flag=True, help="Do not straighten skewed pages.")
 @click.option("--no-orientation", is_flag=True, help="Do not detect 90/180° pages.")
@@ -299,7 +300,7 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
               help="Comma-separated option sets: vanban, no-seal-removal, no-deskew, no-upscale, "
                    "no-orientation, no-column-reread, no-preprocessing.")
 @click.option("--no-raw", is_flag=True, help="Skip the raw `tesseract` baseline.")
-@click.option("--jobs", "-j", type=int, default=None, help="Pages in parallel [default: all cores].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Pages in parallel [default: all cores].")
 @click.option("--json", "as_json", is_flag=True, help="Print the full per-page report as JSON.")
 def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, variants, no_raw, jobs,
                      as_json):
@@ -335,7 +336,8 @@ def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, varia
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown", "text"]), default="json",
               show_default=True, help="json: the plan record; markdown: a review rendering; "
               "text: the normalised text only.")
-@click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Pages OCRed in parallel [default: all cores].")
 @click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration mode.")
 @_PROGRESS_OPTION
@@ -364,7 +366,8 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output PDF for one input; a folder for several (OUT/<name>.pdf).")
-@click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Pages OCRed in parallel [default: all cores].")
 @click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration of the text layer.")
 @click.option("--pdfa", "pdfa_part", type=click.Choice(["3", "2"]), default="3", show_default=True,
@@ -495,7 +498,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Corpus database (SQLite; created if missing).")
-@click.option("--jobs", "-j", type=int, default=None,
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Documents processed in parallel on this machine [default: all cores].")
 @click.option("--scheduler", metavar="tcp://HOST:8786",
               help="Run the per-document work on this Dask scheduler's workers instead.")
