@@ -278,10 +278,13 @@ class ThreadExecutor(_PoolExecutor):
 
 def _die_with_parent(parent_pid: int) -> None:
     """Pool worker initializer: ask Linux to SIGKILL this worker when its parent dies, so a
-    batch killed with ``kill -9`` leaves no orphaned workers behind."""
+    batch killed with ``kill -9`` leaves no orphaned workers behind; and leave Ctrl-C to the
+    parent (a terminal sends SIGINT to every process of the job): the parent stops the pool
+    (:meth:`ProcessExecutor.abort`), instead of each worker printing its own traceback."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         import ctypes
-        import signal
         try:
             libc = ctypes.CDLL("libc.so.6", use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
