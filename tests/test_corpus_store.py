@@ -245,6 +245,39 @@ def test_query_filters(store):
             assert list(row) == columns
 
 
+def test_query_and_the_web_view_filter_alike(store):
+    """`vanban query` matched a province as a folded substring and an agency by the folded
+    substring of each row's own spelling; the web matched provinces exactly and agencies by
+    their ids. Both now use Store.document_conditions: a province is equal once folded, an
+    agency names the ids one of whose spellings contains it (or that it is a key of)."""
+    from vanban.web import CorpusView, Filters
+    assert store.query(province="thap") == []  # "nam" is not Hà Nam nor Quảng Nam
+    assert [r["number"] for r in store.query(province="  DONG   thap ")] == ["07/CT-UBND"]
+    view = CorpusView(store.path)
+
+    def web_ids(**f) -> set[str]:
+        return {r["document_id"] for r in view.documents(Filters(**f))[0]}
+
+    def cli_ids(**f) -> set[str]:
+        return {r["document_id"] for r in store.query("document", **f)}
+
+    for province in ("dong thap", "Hà Giang", "thap", "ha"):
+        assert web_ids(province=province) == cli_ids(province=province), province
+    for kind in ("chi thi", "Kế hoạch", "ke"):
+        assert web_ids(kind=kind) == cli_ids(doc_type=kind), kind
+    assert web_ids(year=2025) == cli_ids(year=2025)
+    for agency in ("Sở Tài chính", "tai chinh", "thu vien tinh", "so-vhttdl", "Sở Y tế",
+                   "khong co"):
+        web_tasks = {(t["document_id"], t["seq"]) for t in view.tasks(Filters(agency=agency))[0]}
+        cli_tasks = {(t["document_id"], t["seq"]) for t in store.query("task", agency=agency)}
+        assert web_tasks == cli_tasks, agency
+        # documents: the web's "Lead agency" facet filters on leads, query on every role
+        assert web_ids(agency=agency) <= cli_ids(agency=agency), agency
+    assert web_ids(agency="Sở Tài chính") == set()  # a partner only, never a lead here
+    assert len(cli_ids(agency="Sở Tài chính")) == 2
+    view.store.close()
+
+
 # --------------------------------------------------------------------------------- export
 def test_export_jsonl_whole_records_and_flat_rows(store):
     lines = store.export("jsonl").splitlines()
@@ -367,12 +400,83 @@ def test_a_version_1_store_opens_migrates_and_keeps_its_rows(store, tmp_path):
         assert [r["number"] for r in migrated.query("document")] == ["215/KH-UBND", "07/CT-UBND"]
     assert sqlite3.connect(old).execute("SELECT value FROM meta").fetchone() == (
         str(STORE_SCHEMA_VERSION),)
-    assert _all_rows(old) == rows_before
+    _assert_rows_kept_with_number_keys(old, rows_before)
     # the migrated file has exactly the tables and indexes of a store made new
     assert _tables_and_indexes(old) == _tables_and_indexes(store.path)
+    assert _columns(old) == _columns(store.path)
     with Store(old) as again:  # a second open has nothing to do
         assert again.schema_version == STORE_SCHEMA_VERSION
     assert [m.version for m in MIGRATIONS] == list(range(2, STORE_SCHEMA_VERSION + 1))
+
+
+def _columns(path) -> dict[str, list[str]]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [n for t, n in _tables_and_indexes(path) if t == "table"]
+        return {n: [c[1] for c in conn.execute(f'PRAGMA table_info("{n}")')] for n in names}
+    finally:
+        conn.close()
+
+
+def _assert_rows_kept_with_number_keys(path, rows_before) -> None:
+    """Every row as it was; documents gained (version 3) their folded ``number_key``."""
+    after = _all_rows(path)
+    assert {k: v for k, v in after.items() if k != "documents"} == \
+        {k: v for k, v in rows_before.items() if k != "documents"}
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        keys = dict(conn.execute("SELECT id, number_key FROM documents"))
+        numbers = dict(conn.execute("SELECT id, number FROM documents"))
+    finally:
+        conn.close()
+    assert sorted(row[:-1] for row in after["documents"]) == sorted(rows_before["documents"])
+    assert keys == {i: fold_key(n) or None for i, n in numbers.items()} and all(keys.values())
+
+
+V2_STORE = Path(__file__).parent / "fixtures" / "store-v2.db.gz"
+
+
+def test_a_version_2_store_migrates_to_number_keys_and_its_citations_still_link(store, tmp_path):
+    """``tests/fixtures/store-v2.db.gz``: a store written by vanban at version 2 (commit
+    5c84d2e's code; the Hà Giang plan 215/KH-UBND and a Tuyên Quang plan citing it). Read as
+    it is, its citations are found by folding every number; migrated to version 3, through
+    the indexed ``documents.number_key``, with the same answer."""
+    from vanban.corpus.store.schema import STORE_SCHEMA_VERSION
+    from vanban.web import CorpusView, Filters
+    store.close()
+    old = tmp_path / "v2.db"
+    with gzip.open(V2_STORE, "rb") as src, open(old, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    rows_before = _all_rows(old)
+    assert "number_key" not in _columns(old)["documents"]
+
+    def links(db) -> dict[str, tuple[list, list]]:
+        view = CorpusView(db)
+        out = {}
+        for row in view.documents(Filters())[0]:
+            found = view.citations(row["document_id"])
+            out[row["number"]] = ([d["number"] for d in found["cites"]],
+                                  [d["number"] for d in found["cited_by"]])
+        view.store.close()
+        return out
+
+    expected = {"88/KH-UBND": (["215/KH-UBND"], []), "215/KH-UBND": ([], ["88/KH-UBND"])}
+    with Store(old, readonly=True) as ro:
+        assert ro.schema_version == 2
+    assert links(old) == expected  # read as it is (the view opens it read-only)
+    assert "number_key" not in _columns(old)["documents"]
+    with Store(old) as migrated:
+        assert migrated.schema_version == 2  # as it was opened
+        assert migrated.query("document", cites="215/kh-ubnd")[0]["number"] == "88/KH-UBND"
+    assert sqlite3.connect(old).execute("SELECT value FROM meta").fetchone() == (
+        str(STORE_SCHEMA_VERSION),)
+    _assert_rows_kept_with_number_keys(old, rows_before)
+    assert _tables_and_indexes(old) == _tables_and_indexes(store.path)
+    assert _columns(old) == _columns(store.path)
+    plan = sqlite3.connect(f"file:{old}?mode=ro", uri=True).execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM documents WHERE number_key = ?", ("x",)).fetchall()
+    assert any("documents_number_key" in str(step) for step in plan)
+    assert links(old) == expected  # through the index now
 
 
 @pytest.mark.parametrize("version", ["99", "not-a-number"])

@@ -301,6 +301,32 @@ def test_a_view_sees_documents_a_batch_adds_while_it_serves(tmp_path):
         assert n >= 1 and all(lead in t["lead"] + t["partners"] for t in tasks)
 
 
+def test_store_freshness_is_read_once_per_request_on_each_thread(tmp_path):
+    """The cache's freshness is the connection's `PRAGMA data_version`, read once per request
+    (it was several count(*) and max(rowid) reads per cached fact); a connection opened on
+    another thread after a change never serves what was cached before it."""
+    import threading
+
+    from tests.support.synthetic import synthetic_record, synthetic_text
+    from vanban.web import CorpusView
+    db = tmp_path / "fresh.db"
+    with Store(db) as writer:
+        writer.add(synthetic_record(1), text=synthetic_text(synthetic_record(1)))
+        view = CorpusView(db)
+        view.begin_request()
+        assert view.overview()["counts"]["documents"] == 1
+        writer.add(synthetic_record(2), text=synthetic_text(synthetic_record(2)))
+        assert view.overview()["counts"]["documents"] == 1  # the same request: as it began
+        seen = []
+        worker = threading.Thread(target=lambda: (view.begin_request(), seen.append(
+            view.overview()["counts"]["documents"])))
+        worker.start()
+        worker.join()
+        assert seen == [2]  # a new thread's first request looks again
+        view.begin_request()
+        assert view.overview()["counts"]["documents"] == 2
+
+
 def test_serve_refuses_a_missing_database_and_a_busy_port(tmp_path):
     run = [sys.executable, "-m", "vanban.cli", "serve"]
     missing = subprocess.run(run + ["--db", str(tmp_path / "none.db"), "--port", "0"],
@@ -316,6 +342,41 @@ def test_serve_refuses_a_missing_database_and_a_busy_port(tmp_path):
         taken = subprocess.run(run + ["--db", str(db), "--port", str(port)],
                                capture_output=True, text=True, timeout=60)
     assert taken.returncode == 2 and "cannot listen on 127.0.0.1" in taken.stderr
+
+
+def test_a_store_damaged_while_it_is_served_answers_with_the_stores_message(tmp_path):
+    """The view read through raw connections: a store damaged under a running `vanban serve`
+    answered 500 "internal error". Its reads now go through the store: 503 and the store's
+    one-line message, in JSON for the API and on the HTML page."""
+    from tests.support.damage import corrupt_middle
+    from tests.support.synthetic import synthetic_store
+    db = synthetic_store(tmp_path / "big.db", range(200))
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "serve", "--db", str(db),
+                             "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if _get(base, "/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read()
+            time.sleep(0.2)
+        corrupt_middle(db)
+        status, _, body = _get(base, "/api/tasks?limit=1000")
+        assert status == 503, body
+        error = json.loads(body)["error"]
+        assert "cannot read the corpus database" in error and "malformed" in error
+        status, _, body = _get(base, "/documents?limit=500")
+        assert status == 503 and b"cannot read the corpus database" in body
+        assert b"internal error" not in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 # -------------------------------------------------------------------------------- browser

@@ -132,6 +132,7 @@ class VanbanGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        _terminate_as_interrupt()
         try:
             try:
                 rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -190,6 +191,27 @@ class VanbanGroup(click.Group):
                               f"traceback): {type(err).__name__}: {err}"))
 
 
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (``kill``, a service manager stopping vanban) ends a command as Ctrl-C does:
+    one line, exit 130, the store closed cleanly (a batch's last transaction done or rolled
+    back, its workers stopped), instead of a silent death. Only in this process: a forked pool
+    worker that gets SIGTERM still dies at once."""
+    import signal
+    main_pid = os.getpid()
+
+    def on_term(signum, frame):
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread (vanban called from a thread): leave it be
+        pass
+
+
 #: Errors of a write to standard output (disk full, quota, file too large, I/O error).
 _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
@@ -220,7 +242,8 @@ def evaluate() -> None:
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=LibraryChoice("vanban.ocr:FORMATS"), default="text",
               show_default=True)
-@click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Pages OCRed in parallel [default: all cores].")
 @click.option("--no-seal-removal", is_flag=True, help="Keep red stamps/seals.")
 @click.option("--no-deskew", is_flag=True, help="Do not straighten skewed pages.")
 @click.option("--no-orientation", is_flag=True, help="Do not detect 90/180° pages.")
@@ -277,7 +300,7 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
               help="Comma-separated option sets: vanban, no-seal-removal, no-deskew, no-upscale, "
                    "no-orientation, no-column-reread, no-preprocessing.")
 @click.option("--no-raw", is_flag=True, help="Skip the raw `tesseract` baseline.")
-@click.option("--jobs", "-j", type=int, default=None, help="Pages in parallel [default: all cores].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Pages in parallel [default: all cores].")
 @click.option("--json", "as_json", is_flag=True, help="Print the full per-page report as JSON.")
 def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, variants, no_raw, jobs,
                      as_json):
@@ -313,7 +336,8 @@ def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, varia
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown", "text"]), default="json",
               show_default=True, help="json: the plan record; markdown: a review rendering; "
               "text: the normalised text only.")
-@click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Pages OCRed in parallel [default: all cores].")
 @click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration mode.")
 @_PROGRESS_OPTION
@@ -342,7 +366,8 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output PDF for one input; a folder for several (OUT/<name>.pdf).")
-@click.option("--jobs", "-j", type=int, default=None, help="Pages OCRed in parallel [default: all cores].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Pages OCRed in parallel [default: all cores].")
 @click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration of the text layer.")
 @click.option("--pdfa", "pdfa_part", type=click.Choice(["3", "2"]), default="3", show_default=True,
@@ -473,7 +498,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Corpus database (SQLite; created if missing).")
-@click.option("--jobs", "-j", type=int, default=None,
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Documents processed in parallel on this machine [default: all cores].")
 @click.option("--scheduler", metavar="tcp://HOST:8786",
               help="Run the per-document work on this Dask scheduler's workers instead.")
@@ -503,8 +528,9 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
     missing, 6 the database cannot be written, 130 interrupted.
     """
     _check_output(summary_json, inputs=inputs, store=db, option="--summary-json")
-    from .outputs import check_output
+    from .outputs import check_output, check_output_folder
     check_output(db, inputs=inputs, option="--db")  # the database must not be an input either
+    check_output_folder(pdf_dir, inputs=inputs, option="--pdf-dir")
     from .corpus.batch import run_batch
     from .pipeline import mode_options
     summary = run_batch(inputs, db, jobs=jobs or _default_jobs(), scheduler=scheduler,
@@ -716,15 +742,16 @@ def restore_cmd(source, mode, fmt, tone_style, out, progress):
     pieces = restore_stream(text, mode, tone_style=tone_style, with_confidence=fmt == "json")
     try:
         if fmt == "json":
-            merged = None
-            for length, result in pieces:
+            merged, texts = None, []
+            for length, result in pieces:  # pieces joined once at the end, not by +=
+                texts.append(result.text)
                 if merged is None:
                     merged = result
                 else:
-                    merged.text += result.text
                     merged.changes.extend(result.changes)
                 if bar is not None:
                     bar.update(length)
+            merged.text = "".join(texts)
             _write_output(json.dumps(merged.to_dict(), ensure_ascii=False, indent=2), out)
             return
         del text  # the pieces hold what is still needed

@@ -34,7 +34,7 @@ class ExitCode(enum.IntEnum):
     #: the output file could not be written (disk full, I/O error); the previous file, if any,
     #: is left as it was
     OUTPUT_WRITE = 7
-    #: interrupted (Ctrl-C)
+    #: interrupted (Ctrl-C, or SIGTERM: `kill PID`)
     INTERRUPTED = 130
 
 

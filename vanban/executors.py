@@ -36,7 +36,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
-from .errors import VanbanError
+from .errors import UsageError, VanbanError
 
 #: The executor kinds, as :func:`make_executor` and the CLI spell them.
 KINDS = ("serial", "thread", "process", "dask")
@@ -107,6 +107,14 @@ class Executor:
     def close(self) -> None:
         """Wait for running items, cancel the ones not started, release the pool/client."""
 
+    def abort(self) -> None:
+        """Stop now (Ctrl-C, SIGTERM): cancel what has not started, do not wait for what runs."""
+        self.close()
+
+    #: What a future of this executor fails with when a worker died under it and the whole
+    #: pool broke (``BrokenProcessPool``); empty for executors that cannot break so.
+    _broken_errors: tuple[type[BaseException], ...] = ()
+
     # -- shared -----------------------------------------------------------------------------
     def imap_unordered(self, fn: Callable, items: Iterable[T], *,
                        args: Callable[[T], tuple] = _single_item_args,
@@ -119,25 +127,59 @@ class Executor:
         only for the items in flight); at most ``max_in_flight`` (default: twice ``workers``)
         are submitted at a time, and ``items`` is consumed lazily. ``label(item)`` names the
         task where the executor shows names (the Dask dashboard).
+
+        A pool that breaks (:attr:`_broken_errors`: a worker died) is replaced and the stream
+        goes on; the items that were in flight are set aside and given to
+        :meth:`_retry_alone` at the end, so that a crash is pinned on the right item.
         """
         limit = max_in_flight or 2 * self.workers
+        suspects: list[T] = []
         pending: dict[Future, T] = {}
         items = iter(items)
         exhausted = False
         while True:
-            while not exhausted and len(pending) < limit:
+            broken = False
+            while not exhausted and not broken and len(pending) < limit:
                 item = next(items, _END)
                 if item is _END:
                     exhausted = True
                     break
-                pending[self.submit(fn, *args(item))] = item
-            if not pending:
-                return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                try:
+                    fut = self.submit(fn, *args(item))
+                except self._broken_errors:
+                    # a worker died before its result was collected: this item never ran
+                    suspects.append(item)
+                    broken = True
+                    break
+                pending[fut] = item
+            if not pending and not broken:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED) if pending else (set(), set())
+            finished: list[Completed[T]] = []
             for fut in done:
                 item = pending.pop(fut)
                 err = fut.exception()
-                yield Completed(item, error=err) if err else Completed(item, fut.result())
+                if isinstance(err, self._broken_errors):
+                    suspects.append(item)
+                    broken = True
+                else:
+                    finished.append(Completed(item, error=err) if err
+                                    else Completed(item, fut.result()))
+            if broken:
+                suspects.extend(pending.values())
+                pending.clear()
+                self._replace_pool()
+            yield from finished
+        yield from self._retry_alone(fn, suspects, args)
+
+    def _replace_pool(self) -> None:
+        """A new pool in place of a broken one (only executors with :attr:`_broken_errors`)."""
+        raise NotImplementedError
+
+    def _retry_alone(self, fn: Callable, items: list[T],
+                     args: Callable[[T], tuple]) -> Iterator[Completed[T]]:
+        """The items that were in flight when the pool broke, each run on its own."""
+        return iter(())
 
     def map(self, fn: Callable, items: Iterable[T], *,
             args: Callable[[T], tuple] = _single_item_args) -> list:
@@ -159,8 +201,11 @@ class Executor:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None and issubclass(exc_type, (KeyboardInterrupt, SystemExit)):
+            self.abort()  # interrupted: the running items' results would not be used
+        else:
+            self.close()
 
 
 @dataclass
@@ -190,18 +235,20 @@ class SerialExecutor(Executor):
             yield Completed(item, error=err) if err else Completed(item, fut.result())
 
 
-class ThreadExecutor(Executor):
-    """A thread pool of ``workers`` threads, started at the first ``submit``."""
-    kind = "thread"
-    name = "thread pool"
+class _PoolExecutor(Executor):
+    """A ``concurrent.futures`` pool of ``workers``, started at the first ``submit`` (so
+    whatever the caller loaded before, models above all, is inherited by forked workers)."""
 
     def __init__(self, workers: int = 1):
         super().__init__(workers)
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: ThreadPoolExecutor | ProcessPoolExecutor | None = None
+
+    def _new_pool(self, workers: int):
+        raise NotImplementedError
 
     def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=self.workers)
+            self._pool = self._new_pool(self.workers)
         return self._pool.submit(fn, *args, **kwargs)
 
     def close(self) -> None:
@@ -209,13 +256,35 @@ class ThreadExecutor(Executor):
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def abort(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            self._stop_workers(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _stop_workers(self, pool) -> None:
+        """End the workers' running items now, where that can be done (processes)."""
+
+
+class ThreadExecutor(_PoolExecutor):
+    """A thread pool of ``workers`` threads (a running item cannot be stopped: ``abort``
+    only cancels the items not started)."""
+    kind = "thread"
+    name = "thread pool"
+
+    def _new_pool(self, workers: int) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=workers)
+
 
 def _die_with_parent(parent_pid: int) -> None:
     """Pool worker initializer: ask Linux to SIGKILL this worker when its parent dies, so a
-    batch killed with ``kill -9`` leaves no orphaned workers behind."""
+    batch killed with ``kill -9`` leaves no orphaned workers behind; and leave Ctrl-C to the
+    parent (a terminal sends SIGINT to every process of the job): the parent stops the pool
+    (:meth:`ProcessExecutor.abort`), instead of each worker printing its own traceback."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         import ctypes
-        import signal
         try:
             libc = ctypes.CDLL("libc.so.6", use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -225,81 +294,32 @@ def _die_with_parent(parent_pid: int) -> None:
             os._exit(1)
 
 
-class ProcessExecutor(Executor):
-    """A process pool of ``workers`` processes, started at the first ``submit`` (so whatever
-    the caller loaded before, models above all, is inherited by forked workers).
+class ProcessExecutor(_PoolExecutor):
+    """A process pool of ``workers`` processes whose workers die with their parent.
 
-    Crash handling (in :meth:`imap_unordered`): a worker that dies breaks the whole pool; the
-    items that were in flight are set aside, the pool is replaced and the stream goes on; at
-    the end each set-aside item is retried alone in a one-worker pool, so a crash is pinned on
-    the right item: one that kills its worker again completes with a :class:`WorkerCrash`.
+    Crash handling (in :meth:`Executor.imap_unordered`): a worker that dies breaks the whole
+    pool; the items that were in flight are set aside, the pool is replaced and the stream
+    goes on; at the end each set-aside item is retried alone in a one-worker pool, so a crash
+    is pinned on the right item: one that kills its worker again completes with a
+    :class:`WorkerCrash`. ``submit`` raises ``BrokenProcessPool`` when a worker of this pool
+    died earlier. ``abort`` (Ctrl-C, SIGTERM) ends the workers at once.
     """
     kind = "process"
     name = "process pool"
+    _broken_errors = (BrokenProcessPool,)
 
-    def __init__(self, workers: int = 1):
-        super().__init__(workers)
-        self._pool: ProcessPoolExecutor | None = None
-
-    @staticmethod
-    def _new_pool(workers: int) -> ProcessPoolExecutor:
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
                                    initargs=(os.getpid(),))
-
-    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
-        """Raises ``BrokenProcessPool`` when a worker of this pool died earlier."""
-        if self._pool is None:
-            self._pool = self._new_pool(self.workers)
-        return self._pool.submit(fn, *args, **kwargs)
 
     def _replace_pool(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = self._new_pool(self.workers)
 
-    def imap_unordered(self, fn: Callable, items: Iterable[T], *,
-                       args: Callable[[T], tuple] = _single_item_args,
-                       max_in_flight: int | None = None,
-                       label: Callable[[T], str] | None = None) -> Iterator[Completed[T]]:
-        limit = max_in_flight or 2 * self.workers
-        suspects: list[T] = []
-        pending: dict[Future, T] = {}
-        items = iter(items)
-        exhausted = False
-        while True:
-            broken = False
-            while not exhausted and not broken and len(pending) < limit:
-                item = next(items, _END)
-                if item is _END:
-                    exhausted = True
-                    break
-                try:
-                    fut = self.submit(fn, *args(item))
-                except BrokenProcessPool:
-                    # a worker died before its result was collected: this item never ran
-                    suspects.append(item)
-                    broken = True
-                    break
-                pending[fut] = item
-            if not pending and not broken:
-                break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED) if pending else (set(), set())
-            finished: list[Completed[T]] = []
-            for fut in done:
-                item = pending.pop(fut)
-                err = fut.exception()
-                if isinstance(err, BrokenProcessPool):
-                    suspects.append(item)
-                    broken = True
-                else:
-                    finished.append(Completed(item, error=err) if err
-                                    else Completed(item, fut.result()))
-            if broken:
-                suspects.extend(pending.values())
-                pending.clear()
-                self._replace_pool()
-            yield from finished
-        for item in suspects:  # one at a time, so a crash is pinned on the right item
+    def _retry_alone(self, fn: Callable, items: list[T],
+                     args: Callable[[T], tuple]) -> Iterator[Completed[T]]:
+        for item in items:  # one at a time, so a crash is pinned on the right item
             with self._new_pool(1) as single:
                 fut = single.submit(fn, *args(item))
                 err = fut.exception()
@@ -308,10 +328,14 @@ class ProcessExecutor(Executor):
             else:
                 yield Completed(item, error=err) if err else Completed(item, fut.result())
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def _stop_workers(self, pool: ProcessPoolExecutor) -> None:
+        # concurrent.futures has no public way to stop a running task; its worker processes
+        # are the pool's own (``_processes``), and their results will not be read.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            try:
+                process.terminate()
+            except (OSError, AttributeError):
+                pass
 
 
 class DaskExecutor(Executor):
@@ -320,7 +344,8 @@ class DaskExecutor(Executor):
     ``scheduler_address`` (a ``LocalCluster``). ``workers`` is the cluster's thread count.
     ``connect_timeout``: seconds to wait for the scheduler.
 
-    Raises :class:`vanban.errors.VanbanError` when the scheduler cannot be reached. A task that
+    Raises :class:`vanban.errors.VanbanError` when the scheduler cannot be reached
+    (:class:`~vanban.errors.UsageError`, exit 2, for what is not an address). A task that
     fails (an exception, or ``KilledWorker`` after Dask's own retries of a crashing worker)
     completes with that exception as its ``error``.
     """
@@ -338,6 +363,9 @@ class DaskExecutor(Executor):
                 self.client = Client(address, timeout=f"{connect_timeout}s")
             except (OSError, TimeoutError) as err:
                 raise VanbanError(f"cannot reach the Dask scheduler at {address}: {err}") from err
+            except ValueError as err:  # not an address at all ("missing port number ...")
+                raise UsageError(f"not a Dask scheduler address: {address!r} ({err}); give "
+                                 "one as tcp://HOST:8786") from None
             self._own_client = True
         super().__init__(sum((self.client.nthreads() or {}).values()) or 1)
         self._submitted = 0

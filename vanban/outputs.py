@@ -47,6 +47,29 @@ def _protected(inputs: Iterable[str | Path | None], store: str | Path | None) ->
     return out
 
 
+def _input_folders(inputs: Iterable[str | Path | None]) -> list[Path]:
+    """The resolved folders among ``inputs`` (a command reads the files inside them)."""
+    return [Path(os.path.realpath(p)) for p in inputs
+            if p is not None and str(p) != "-" and os.path.isdir(p)]
+
+
+def check_output_folder(folder: str | Path | None, *, inputs: Iterable[str | Path | None] = (),
+                        option: str) -> None:
+    """Raise :class:`OutputError` (exit 2) for an output *folder* that is, or lies inside, an
+    input folder: its files would be read back as new inputs by the next run (a batch would
+    store every searchable PDF it wrote as one more document)."""
+    if folder is None:
+        return
+    real = Path(os.path.realpath(folder))
+    for given in _input_folders(inputs):
+        if real.is_relative_to(given):
+            raise OutputError(f"{option} is inside the input folder {given}: a later run would "
+                              "read its files as new inputs; choose a folder outside the inputs",
+                              str(folder))
+    if real.exists() and not real.is_dir():
+        raise OutputError(f"{option} is a file, not a folder", str(folder))
+
+
 def is_stdout(out: str | Path | None) -> bool:
     return out is None or str(out) == "-"
 
@@ -60,6 +83,7 @@ def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] 
     """
     if is_stdout(out):
         return
+    inputs = list(inputs)
     target = Path(out)
     real = Path(os.path.realpath(target))
     for path, what in _protected(inputs, store):
@@ -73,6 +97,12 @@ def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] 
     except OSError as err:
         raise OutputError(f"{option}: cannot use this output: {err.strerror or err}",
                           str(out)) from None
+    if st is not None and stat.S_ISREG(st.st_mode):
+        # An existing file inside an input folder is (or may be) one of the files it holds.
+        for folder in _input_folders(inputs):
+            if real.is_relative_to(folder):
+                raise OutputError(f"{option} would overwrite a file inside the input folder "
+                                  f"{folder}; choose another output file", str(out))
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{option} is a folder; give a file name", str(out))
     if st is not None and not stat.S_ISREG(st.st_mode):

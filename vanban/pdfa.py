@@ -26,6 +26,7 @@ record as JSON, an "associated file"); ``pdfa_part=2`` gives PDF/A-2b without th
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -38,7 +39,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from .errors import InputFileError, MissingDependencyError, NotADocumentError, VanbanError
+from .errors import (InputFileError, MissingDependencyError, NotADocumentError, OutputError,
+                     OutputWriteError, VanbanError)
 from .model import Document, PlanRecord, file_sha256
 
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
@@ -537,6 +539,10 @@ def _drop_signatures(pdf) -> None:
         del pdf.Root["/Perms"]
 
 
+#: Errors of writing an output (disk full, quota, file too large, I/O error, read-only disk).
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+
+
 def output_path_for(source: Path, out: Path, several: bool) -> Path:
     """``out`` itself for one input; ``out/<stem>.pdf`` for several."""
     return out / f"{source.stem}.pdf" if several else out
@@ -559,20 +565,30 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
                                          str(given)))
         files.extend(found)
     several = len(files) > 1 or out.is_dir() or any(Path(i).is_dir() for i in inputs)
-    if several:
-        out.mkdir(parents=True, exist_ok=True)
-    reports = []
-    used: set[Path] = set()
-    for n, f in enumerate(files, start=1):
+    try:
+        (out if several else out.parent).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"-o: cannot make the folder: {err.strerror or err}", str(out)) from None
+    targets: list[Path] = []
+    for f in files:
         target = output_path_for(f, out, several)
-        if target in used:  # two inputs with one stem: never overwrite an earlier output
+        if target in targets:  # two inputs with one stem: never overwrite an earlier output
             target = target.with_name(f"{f.stem}-{file_sha256(f)[:8]}.pdf")
-        used.add(target)
+        targets.append(target)
+    # Before any work: no output may be one of the inputs (x/a.png -> OUT/a.pdf when
+    # OUT/a.pdf is itself an input would destroy it before it is read).
+    from .outputs import check_output
+    for target in targets:
+        check_output(target, inputs=files, option="-o")
+    reports = []
+    for n, (f, target) in enumerate(zip(files, targets), start=1):
         try:
             report = make_pdf(f, target, options)
         except Exception as err:  # a bad input, or a bug: one line each, the others go on
             if isinstance(err, VanbanError):
                 err.path = err.path or str(f)
+            elif isinstance(err, OSError) and err.errno in _WRITE_ERRNOS:
+                err = OutputWriteError(f"cannot write: {err.strerror or err}", str(target))
             else:
                 err = VanbanError(f"internal error ({type(err).__name__}: {err}); please "
                                   "report it", str(f))

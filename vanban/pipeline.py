@@ -159,6 +159,9 @@ def decode_text(data: bytes, source: str = "-") -> str:
                                     source) from None
     if encoding == "cp1258":
         text = unicodedata.normalize("NFC", text)
+    if not text.strip():  # a byte-order mark alone, or UTF-16 spaces: empty like a 0-byte file
+        raise InputFileError("empty text (no character but a byte-order mark or white space)",
+                             source)
     probe = text[:100_000]
     if probe and len(_BINARY_RE.findall(probe)) > MAX_CONTROL_SHARE * len(probe):
         raise UnsupportedInputError("binary data, not text", source)
@@ -258,14 +261,14 @@ def process_path(path: str | Path, options: PipelineOptions | None = None, *,
     t = time.perf_counter()
     try:
         doc = load_document(path, options)
-    except VanbanError as err:
+        if source is not None:
+            doc.source = source
+        load_s = time.perf_counter() - t
+        result = process_document(doc, options)
+    except VanbanError as err:  # pages may be read lazily, inside process_document too
         if source is not None:
             _rename_in_error(err, str(path), source)
         raise
-    if source is not None:
-        doc.source = source
-    load_s = time.perf_counter() - t
-    result = process_document(doc, options)
     result.timings = {"load": load_s, **result.timings}
     return result
 

@@ -57,9 +57,11 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                 for name in files:
                     if not name.startswith(".") and Path(name).suffix.lower() in INPUT_SUFFIXES:
                         f = Path(root) / name
-                        found.setdefault(str(f.resolve()), f)
+                        # realpath, not resolve(): a symlink loop in the folder must become
+                        # an error row of its own, not abort the walk (RuntimeError)
+                        found.setdefault(os.path.realpath(f), f)
         else:
-            found.setdefault(str(p.resolve()) if p.exists() else str(p.absolute()), p)
+            found.setdefault(os.path.realpath(p), p)
     return sorted(found.values(), key=lambda f: str(f))
 
 
@@ -141,6 +143,11 @@ def process_file(path: str, options: PipelineOptions | None = None,
             raise InputFileError(f"cannot read: {err.strerror or err}", str(path)) from err
         opts = options or PipelineOptions(jobs=1)
         result = process_path(local, opts, source=str(path) if content is not None else None)
+        if content is None and file_sha256(local) != sha256:
+            # A file still being written (a scanner saving into the archive): the record
+            # would be keyed by bytes it was not made from, and stored again next run.
+            raise InputFileError("the file changed while it was read (still being written?); "
+                                 "run the batch again when it is complete", str(path))
         if result.record is None:
             raise VanbanError("the pipeline produced no record", str(path))
         record = result.record.to_dict()
@@ -153,14 +160,12 @@ def process_file(path: str, options: PipelineOptions | None = None,
                               text_source="+".join(sources) or None,
                               timings={**result.timings, "total": time.perf_counter() - started},
                               worker=worker)
-    except VanbanError as err:
+    except VanbanError as err:  # process_path(source=) named the input, not the copy
         return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
-                               reason=err.message.replace(str(local), str(path)),
-                               exit_code=err.exit_code, worker=worker)
+                               reason=err.message, exit_code=err.exit_code, worker=worker)
     except Exception as err:  # a bug or an unforeseen input: record it, let the batch go on
         return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
-                               reason=(str(err) or type(err).__name__).replace(str(local),
-                                                                              str(path)),
+                               reason=str(err) or type(err).__name__,
                                exit_code=ExitCode.INTERNAL_ERROR,
                                detail=traceback.format_exc(limit=20), worker=worker)
     finally:
@@ -177,19 +182,37 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     if original.suffix.lower() in TEXT_SUFFIXES:
         return  # a text dump has no page images to make searchable
     out_dir = Path(opts.pdf_dir)
-    target = out_dir / f"{original.stem}.pdf"
-    if target.exists():  # another input of the same name (or an earlier run): never overwrite
-        target = out_dir / f"{original.stem}-{(sha256 or '')[:12]}.pdf"
     ocr = {k: v for k, v in asdict(opts.ocr).items() if k != "jobs"} if opts.ocr else {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
+        target = _claim_pdf_name(out_dir, original.stem, sha256)
+        if target is None:
+            return
+        try:
             report = make_pdf(local, target, PdfOptions(jobs=opts.jobs, ocr=ocr,
                                                         restore_mode=opts.restore_mode),
                               result=result)
-            record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
+        except BaseException:
+            target.unlink(missing_ok=True)  # the empty file that claimed the name
+            raise
+        record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
     except (VanbanError, OSError) as err:
         record["warnings"].append(f"pdf: not written: {err}")
+
+
+def _claim_pdf_name(out_dir: Path, stem: str, sha256: str | None) -> Path | None:
+    """``out_dir/<stem>.pdf``, else ``<stem>-<sha256[:12]>.pdf`` when another input of the same
+    name (or an earlier run) has the first; None when both are taken. The name is claimed by
+    creating the file exclusively (``O_EXCL``), so two workers finishing inputs of one name at
+    once never pick the same name and overwrite each other's PDF."""
+    for name in (f"{stem}.pdf", f"{stem}-{(sha256 or '')[:12]}.pdf"):
+        target = out_dir / name
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return target
+    return None
 
 
 # --------------------------------------------------------------------------------- summary

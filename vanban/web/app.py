@@ -16,6 +16,7 @@ page 404, anything else not routed 404.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -29,6 +30,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from ..corpus import fold_key
+from ..errors import StoreError
 from .data import (FACETS, MAX_LIMIT, BadParameter, CorpusView, Filters, line_boxes, parse_int,
                    parse_year, record_items)
 from .pages import PageImages
@@ -246,20 +248,38 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
             return JSONResponse({"error": message, "status": 500}, status_code=500)
         return page("error.html", status=500, status_code=500, message=message)
 
+    async def store_error(request: Request, exc: StoreError):
+        # The database cannot be read (damaged, replaced by another file): the store's one
+        # line, not "internal error"; 503, as the service cannot answer until it is mended.
+        message = str(exc)
+        if _wants_json(request):
+            return JSONResponse({"error": message, "status": 503}, status_code=503)
+        return page("error.html", status=503, status_code=503, message=message)
+
+    def fresh(endpoint):
+        """The endpoint, with the store's freshness looked at once per request (on the
+        worker thread that runs it: the connection is that thread's)."""
+        @functools.wraps(endpoint)
+        def run(request: Request):
+            view.begin_request()
+            return endpoint(request)
+        return run
+
     routes = [
-        Route("/", home),
-        Route("/search", search),
-        Route("/documents", documents),
-        Route("/documents/{doc_id}", document),
-        Route("/documents/{doc_id}/pages/{number:int}.jpg", page_image),
-        Route("/api/tasks", api_tasks),
-        Route("/api/objectives", api_objectives),
-        Route("/api/documents", api_documents),
-        Route("/api/documents/{doc_id}", api_document),
-        Route("/api/search", api_search),
+        Route("/", fresh(home)),
+        Route("/search", fresh(search)),
+        Route("/documents", fresh(documents)),
+        Route("/documents/{doc_id}", fresh(document)),
+        Route("/documents/{doc_id}/pages/{number:int}.jpg", fresh(page_image)),
+        Route("/api/tasks", fresh(api_tasks)),
+        Route("/api/objectives", fresh(api_objectives)),
+        Route("/api/documents", fresh(api_documents)),
+        Route("/api/documents/{doc_id}", fresh(api_document)),
+        Route("/api/search", fresh(api_search)),
     ]
     app = Starlette(routes=routes, exception_handlers={BadParameter: bad_parameter,
                                                        HTTPException: http_error,
+                                                       StoreError: store_error,
                                                        Exception: server_error})
     app.state.view = view
     return app

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Store, fold, fold_key
-from ..corpus.fold import agency_key
 from ..corpus.store import COLUMNS
+from ..corpus.store.query import matching_agency_ids
 from ..errors import StoreError, VanbanError
 
 #: Facets of documents and hits, in the order shown: URL parameter -> label.
@@ -64,17 +64,6 @@ def parse_int(name: str, value: str | None, default: int, lo: int, hi: int) -> i
     if not lo <= number <= hi:
         raise BadParameter(f"{name} must be between {lo} and {hi}, not {number}")
     return number
-
-
-def agency_keys(name: str) -> list[str]:
-    """The agency ids a user's agency text can stand for: as given, the extract stage's
-    normalised key ("Sở VHTTDL" -> "so van hoa the thao du lich") and the store's key for a
-    name extract gave no id ("so-tai-chinh")."""
-    from ..extract.agencies import normalize_agency
-    normalised = normalize_agency(name)
-    keys = {name.strip(), normalised, normalised.replace(" ", "-"),
-            agency_key(name)}
-    return sorted(k for k in keys if k)
 
 
 def _ids_clause(ids: list[str], roles: tuple[str, ...]) -> tuple[str, list[Any]]:
@@ -195,20 +184,50 @@ class CorpusView:
             store.conn.execute("PRAGMA query_only = ON")  # and no statement may write
         return store
 
+    def _read(self, sql: str, params: list[Any] | tuple = ()) -> list:
+        """Rows of a read, through the store (a damaged file is its StoreError, one line)."""
+        return self.store.select(sql, params)
+
+    def _first(self, sql: str, params: list[Any] | tuple = ()):
+        rows = self._read(sql, params)
+        return rows[0] if rows else None
+
     def _rows(self, sql: str, params: list[Any] | tuple = ()) -> list[dict]:
-        return [dict(r) for r in self.store.conn.execute(sql, params)]
+        return [dict(r) for r in self._read(sql, params)]
 
     # ------------------------------------------------------------------ cached store facts
     _cache_by_db: dict[tuple[str, str], tuple[Any, Any]] = {}
+    #: Per database: bumped whenever one of the view's connections sees the file changed.
+    _generation_by_db: dict[str, int] = {}
+
+    def begin_request(self) -> None:
+        """A new request on this thread: the store's freshness is looked at again (once)."""
+        self._local.in_request = True
+        self._local.generation = None
+
+    def _generation(self) -> int:
+        """A number that changes whenever the store has changed (a batch may be adding
+        documents while the view serves). ``PRAGMA data_version`` of this thread's connection
+        moves when another connection commits; a connection seen for the first time counts as
+        a change too (it cannot tell what happened before it opened). Looked at once per
+        request (:meth:`begin_request`), else on every call."""
+        local = self._local
+        if getattr(local, "generation", None) is not None:
+            return local.generation
+        data_version = self._first("PRAGMA data_version")[0]
+        key = str(self.db)
+        with _MEMO_LOCK:
+            if getattr(local, "data_version", None) != data_version:
+                local.data_version = data_version
+                CorpusView._generation_by_db[key] = CorpusView._generation_by_db.get(key, 0) + 1
+            generation = CorpusView._generation_by_db[key]
+        if getattr(local, "in_request", False):
+            local.generation = generation
+        return generation
 
     def _cached(self, name: str, compute) -> Any:
-        """``compute()``, kept until the store changes (a batch may be adding documents while
-        the view serves: the largest rowids of documents, task_agencies and errors and the
-        counts of documents and errors tell; each is read from an index)."""
-        version = tuple(self.store.conn.execute(
-            "SELECT (SELECT max(rowid) FROM task_agencies), (SELECT max(rowid) FROM documents), "
-            "(SELECT count(*) FROM documents), "
-            "(SELECT max(rowid) FROM errors), (SELECT count(*) FROM errors)").fetchone())
+        """``compute()``, kept until the store changes (:meth:`_generation`)."""
+        version = self._generation()
         key = (str(self.db), name)
         cached = CorpusView._cache_by_db.get(key)
         if cached is None or cached[0] != version:
@@ -217,47 +236,25 @@ class CorpusView:
 
     def _agency_spellings(self) -> list[tuple[str, str]]:
         """(agency id, folded name) for every spelling of every agency in the store."""
-        return self._cached("spellings", lambda: [
-            (r[0], r[1] or "") for r in self.store.conn.execute(
-                "SELECT DISTINCT agency_id, name_folded FROM task_agencies")])
+        return self._cached("spellings", self.store.agency_spellings)
 
-    def _stored_values(self, column: str, wanted: str) -> list[str]:
-        """The stored spellings of a document column (province, doc_type) that fold to the
-        same text as ``wanted``: "dong thap" -> ["Đồng Tháp"]. Lets SQL compare plain values
-        instead of calling a Python function on every row."""
-        values = self._cached(f"values:{column}", lambda: [
-            r[0] for r in self.store.conn.execute(
-                f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL")])
-        key = " ".join(fold(wanted).split())
-        return [v for v in values if " ".join(fold(v).split()) == key]
+    def _stored_values(self, column: str) -> list[str]:
+        """The stored spellings of a document column (province, doc_type), cached."""
+        return self._cached(f"values:{column}", lambda: self.store.stored_values(column))
 
     def _documents_where(self, f: Filters, alias: str = "d") -> tuple[list[str], list[Any]]:
-        """SQL conditions on the documents table (aliased ``alias``) for the filters."""
-        where: list[str] = []
-        params: list[Any] = []
-        for column, wanted in (("province", f.province), ("doc_type", f.kind)):
-            if wanted:
-                values = self._stored_values(column, wanted)
-                where.append(f"{alias}.{column} IN ({', '.join('?' * len(values))})"
-                             if values else "0")
-                params += values
-        if f.year is not None:
-            where.append(f"{alias}.year = ?")
-            params.append(f.year)
-        if f.agency:
-            sql, p = _ids_clause(self.agency_ids(f.agency), ("lead",))
-            where.append(f"{alias}.id IN (SELECT a.document_id FROM task_agencies a WHERE {sql})")
-            params += p
-        return where, params
+        """SQL conditions on the documents table (aliased ``alias``) for the filters: the
+        store's one filter builder (:meth:`Store.document_conditions`, as `vanban query`),
+        with the agency as the "Lead agency" facet counts it (lead of a task)."""
+        return self.store.document_conditions(
+            province=f.province, doc_type=f.kind, year=f.year, agency=f.agency,
+            agency_roles=("lead",), alias=alias, values=self._stored_values,
+            agency_ids=self.agency_ids(f.agency) if f.agency else None)
 
     def agency_ids(self, agency: str) -> list[str]:
         """The normalised agency ids a user's agency text names: every agency one of whose
         spellings contains it (diacritics and case ignored), and the ids it is a key of."""
-        folded = " ".join(fold(agency).split())
-        keys = set(agency_keys(agency))
-        ids = {agency_id for agency_id, name in self._agency_spellings()
-               if agency_id in keys or (folded and folded in " ".join(name.split()))}
-        return sorted(ids)
+        return matching_agency_ids(self._agency_spellings(), agency)
 
     # ------------------------------------------------------------------ overview and facets
     def overview(self) -> dict:
@@ -265,11 +262,11 @@ class CorpusView:
         return self._cached("overview", self._overview)
 
     def _overview(self) -> dict:
-        one = self.store.conn.execute(
+        one = self._first(
             "SELECT (SELECT count(*) FROM documents) AS documents, "
             "(SELECT count(*) FROM objectives) AS objectives, "
             "(SELECT count(*) FROM targets) AS targets, (SELECT count(*) FROM tasks) AS tasks, "
-            "(SELECT count(*) FROM errors) AS errors").fetchone()
+            "(SELECT count(*) FROM errors) AS errors")
         counts = dict(one)
         by = {}
         for name, column in (("province", "province"), ("year", "year"), ("kind", "doc_type")):
@@ -283,7 +280,7 @@ class CorpusView:
     def agency_names(self, ids: list[str]) -> dict[str, str]:
         if not ids:
             return {}
-        rows = self.store.conn.execute(
+        rows = self._read(
             "SELECT id, name FROM agencies WHERE id IN (" + ", ".join("?" * len(ids)) + ")", ids)
         return {r["id"]: r["name"] for r in rows}
 
@@ -345,7 +342,7 @@ class CorpusView:
 
     def _documents_in_order(self) -> list[str]:
         """Every document id, newest document first (the order of every list)."""
-        return self._cached("order", lambda: [r[0] for r in self.store.conn.execute(
+        return self._cached("order", lambda: [r[0] for r in self._read(
             "SELECT id FROM documents ORDER BY date DESC, number, id")])
 
     def _item_page(self, table: str, doc_where: list[str], doc_params: list[Any],
@@ -359,14 +356,14 @@ class CorpusView:
         page is collected instead by walking the documents in date order until it is full."""
         allowed = None
         if doc_where:
-            allowed = {r[0] for r in self.store.conn.execute(
+            allowed = {r[0] for r in self._read(
                 "SELECT d.id FROM documents d WHERE " + " AND ".join(doc_where), doc_params)}
         order = self._documents_in_order()
         want = offset + limit
         keys: list[tuple] = []
         if keys_sql is not None:
             seqs: dict[str, set[int]] = {}
-            for doc_id, seq in self.store.conn.execute(keys_sql, keys_params):
+            for doc_id, seq in self._read(keys_sql, keys_params):
                 if allowed is None or doc_id in allowed:
                     seqs.setdefault(doc_id, set()).add(seq)  # (a task names an agency twice)
             total = sum(map(len, seqs.values()))
@@ -376,19 +373,19 @@ class CorpusView:
                 keys += [(doc_id, seq) for seq in sorted(seqs.get(doc_id, ()))]
             return keys[offset:want], total
         if allowed is None:
-            total = self.store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            total = self._first(f"SELECT count(*) FROM {table}")[0]
         else:
-            total = self.store.conn.execute(
+            total = self._first(
                 f"SELECT count(*) FROM {table} WHERE document_id IN (SELECT d.id FROM "
-                "documents d WHERE " + " AND ".join(doc_where) + ")", doc_params).fetchone()[0]
+                "documents d WHERE " + " AND ".join(doc_where) + ")", doc_params)[0]
             order = [d for d in order if d in allowed]
         start, chunk = 0, 64
         while len(keys) < min(want, total) and start < len(order):
             ids = order[start:start + chunk]
             rank = {d: i for i, d in enumerate(ids)}
-            found = self.store.conn.execute(
+            found = self._read(
                 f"SELECT document_id, seq FROM {table} WHERE document_id "
-                f"IN ({', '.join('?' * len(ids))})", ids).fetchall()
+                f"IN ({', '.join('?' * len(ids))})", ids)
             keys += sorted((tuple(r) for r in found), key=lambda k: (rank[k[0]], k[1]))
             start += chunk
             chunk = min(chunk * 2, 900)
@@ -399,7 +396,7 @@ class CorpusView:
         where, params = self._documents_where(f)
         order = self._documents_in_order()
         if where:
-            allowed = {r[0] for r in self.store.conn.execute(
+            allowed = {r[0] for r in self._read(
                 "SELECT d.id FROM documents d WHERE " + " AND ".join(where), params)}
             order = [d for d in order if d in allowed]
         total = len(order)
@@ -554,11 +551,11 @@ class CorpusView:
         for start in range(0, len(doc_ids), 500):
             chunk = doc_ids[start:start + 500]
             marks = ", ".join("?" * len(chunk))
-            for r in self.store.conn.execute(
+            for r in self._read(
                     f"SELECT id, province, year, doc_type FROM documents WHERE id IN ({marks})",
                     chunk):
                 docs[r["id"]] = dict(r)
-            for doc_id, task_seq, agency_id in self.store.conn.execute(
+            for doc_id, task_seq, agency_id in self._read(
                     "SELECT document_id, task_seq, agency_id FROM task_agencies "
                     f"WHERE role = 'lead' AND document_id IN ({marks})", chunk):
                 leads_by_doc.setdefault(doc_id, set()).add(agency_id)
@@ -570,7 +567,7 @@ class CorpusView:
                                                       if kind == "task" else set()))
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
-                for r in self.store.conn.execute(
+                for r in self._read(
                         f"SELECT document_id, seq, {key} AS k FROM {table} WHERE document_id IN "
                         f"({', '.join('?' * len(chunk))}) ORDER BY seq", chunk):
                     anchors.setdefault(r[0], {}).setdefault((kind, r[2]), r[1])
@@ -587,7 +584,7 @@ class CorpusView:
                     "SELECT document_id, 'task' AS kind, seq, title AS text FROM tasks WHERE",
                     "SELECT document_id, 'task' AS kind, seq, text FROM tasks WHERE",
                     "SELECT document_id, kind, seq, text FROM items WHERE kind != 'recipient' AND"):
-            for r in self.store.conn.execute(f"{sql} document_id IN ({marks})", doc_ids):
+            for r in self._read(f"{sql} document_id IN ({marks})", doc_ids):
                 key = " ".join(fold(r["text"]).split())
                 if key:
                     anchors.setdefault(r["document_id"], {}).setdefault(
@@ -625,16 +622,14 @@ class CorpusView:
         return rows[0] if rows else None
 
     def text(self, document_id: str) -> str | None:
-        row = self.store.conn.execute("SELECT text FROM texts WHERE document_id = ?",
-                                      (document_id,)).fetchone()
+        row = self._first("SELECT text FROM texts WHERE document_id = ?", (document_id,))
         return row[0] if row else None
 
     def files(self, document_id: str) -> list[str]:
         """Every path the store saw this document's content at (its source first)."""
-        row = self.store.conn.execute("SELECT source FROM documents WHERE id = ?",
-                                      (document_id,)).fetchone()
+        row = self._first("SELECT source FROM documents WHERE id = ?", (document_id,))
         paths = [row[0]] if row and row[0] else []
-        paths += [r[0] for r in self.store.conn.execute(
+        paths += [r[0] for r in self._read(
             "SELECT path FROM document_files WHERE document_id = ? ORDER BY path",
             (document_id,)) if r[0] not in paths]
         return paths
@@ -642,13 +637,15 @@ class CorpusView:
     def citations(self, document_id: str) -> dict[str, list[dict]]:
         """Corpus documents this one cites (by its legal bases and references) and those that
         cite it (their legal bases or references hold its number)."""
-        row = self.store.conn.execute("SELECT number FROM documents WHERE id = ?",
-                                      (document_id,)).fetchone()
+        row = self._first("SELECT number FROM documents WHERE id = ?", (document_id,))
         cites = self._rows(
             "SELECT DISTINCT d.id AS document_id, d.number, d.doc_type, d.title, d.province, "
             "d.year, c.number_key FROM (SELECT number_key FROM legal_bases WHERE document_id = ? "
             "UNION SELECT number_key FROM \"references\" WHERE document_id = ?) c "
-            "JOIN documents d ON replace(vanban_fold(d.number), ' ', '') = c.number_key "
+            + ("JOIN documents d ON d.number_key = c.number_key "
+               if self.store.schema_version is None or self.store.schema_version >= 3 else
+               # a store older than version 3 read as it is: every stored number folded
+               "JOIN documents d ON replace(vanban_fold(d.number), ' ', '') = c.number_key ") +
             "WHERE d.id != ? ORDER BY d.date", [document_id, document_id, document_id])
         cited_by: list[dict] = []
         key = fold_key(row[0]) if row and row[0] else ""

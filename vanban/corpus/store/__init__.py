@@ -238,6 +238,12 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
                              "damaged (`sqlite3 DB 'PRAGMA integrity_check'` tells)",
                              str(self.path)) from None
 
+    def select(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Every row of a read over the store's documented tables (docs/corpus.md), for
+        readers with SQL of their own (the web view); a damaged file met part-way is a
+        :class:`StoreError` (one line), not a ``sqlite3`` traceback."""
+        return list(self._rows(sql, params))
+
     def has_document(self, document_id: str) -> bool:
         """True when a document with this content hash is stored."""
         return next(self._rows("SELECT 1 FROM documents WHERE id = ?", (document_id,)),

@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterable, Iterator
 
-from ..fold import fold, fold_key
+from ..fold import agency_key, fold, fold_key
 
 #: Row kinds of :meth:`Store.query` / :meth:`Store.export`, with their stable output columns
 #: (documented in docs/corpus.md; new columns are only ever appended).
@@ -74,13 +74,46 @@ _KIND_ORDER = {
 }
 
 
-_ESCAPE = "ESCAPE '\\'"
+#: The parts an agency can have in a document, as the agency filters name them: lead or
+#: partner of a task, the agency of an implementation duty.
+AGENCY_ROLES = ("lead", "partner", "duty")
 
 
-def _like_contains(text: str) -> str:
-    """A LIKE pattern matching ``text`` anywhere, its own % and _ taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def agency_keys(name: str) -> list[str]:
+    """The agency ids a user's agency text can stand for: as given, the extract stage's
+    normalised key ("Sở VHTTDL" -> "so van hoa the thao du lich") and the store's key for a
+    name extract gave no id ("so-tai-chinh")."""
+    from ...extract.agencies import normalize_agency
+    normalised = normalize_agency(name)
+    keys = {name.strip(), normalised, normalised.replace(" ", "-"), agency_key(name)}
+    return sorted(k for k in keys if k)
+
+
+def _spaced(text: str | None) -> str:
+    return " ".join(fold(text).split())
+
+
+def same_folded(values: Iterable[str], wanted: str) -> list[str]:
+    """The ``values`` equal to ``wanted`` once both are folded (diacritics, case, spacing):
+    "dong thap" -> ["Đồng Tháp"]. SQL then compares plain stored values (an index can serve)
+    instead of calling a Python function on every row."""
+    key = _spaced(wanted)
+    return [v for v in values if _spaced(v) == key]
+
+
+def matching_agency_ids(spellings: Iterable[tuple[str, str]], agency: str) -> list[str]:
+    """The agency ids ``agency`` names, among ``(agency id, folded spelling)`` pairs: every id
+    one of whose spellings contains it (diacritics, case and spacing ignored) and every id it
+    is a key of (:func:`agency_keys`: the id itself, an abbreviation extract normalises)."""
+    folded = _spaced(agency)
+    keys = set(agency_keys(agency))
+    return sorted({agency_id for agency_id, name in spellings
+                   if agency_id and (agency_id in keys
+                                     or (folded and folded in " ".join(name.split())))})
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" * len(values))
 
 
 
@@ -113,18 +146,102 @@ class StoreQuery:
         return out
 
 
+    # ------------------------------------------------------------------------------ filters
+    def stored_values(self, column: str) -> list[str]:
+        """The distinct stored values of a document column a filter folds (``province``,
+        ``doc_type``)."""
+        if column not in ("province", "doc_type"):
+            raise ValueError(f"not a folded filter column: {column}")
+        return [r[0] for r in self._rows(
+            f"SELECT DISTINCT {column} FROM documents WHERE {column} IS NOT NULL")]
+
+    def agency_spellings(self) -> list[tuple[str, str]]:
+        """(agency id, folded name) for every spelling of every agency of a task or duty."""
+        pairs = {(r[0], r[1] or "") for r in self._rows(
+            "SELECT DISTINCT agency_id, name_folded FROM task_agencies")}
+        pairs |= {(r[0], fold(r[1])) for r in self._rows(
+            "SELECT DISTINCT agency_id, agency FROM duties WHERE agency_id IS NOT NULL")}
+        return sorted(pairs)
+
+    def agency_ids(self, agency: str) -> list[str]:
+        """The agency ids ``agency`` names (:func:`matching_agency_ids` over the store)."""
+        return matching_agency_ids(self.agency_spellings(), agency)
+
+    def document_conditions(self, *, province: str | None = None, doc_type: str | None = None,
+                            year: int | None = None, cites: str | None = None,
+                            agency: str | None = None, agency_roles=AGENCY_ROLES,
+                            alias: str = "d", values=None, agency_ids: list[str] | None = None
+                            ) -> tuple[list[str], list[Any]]:
+        """SQL conditions (ANDed) on the ``documents`` table, aliased ``alias``, and their
+        parameters: the one filter builder of ``vanban query``/``export`` and the web view.
+
+        - ``province``, ``doc_type``: equal once folded (diacritics, case, spacing ignored):
+          "dong thap" is Đồng Tháp, "nam" is not Hà Nam.
+        - ``year``: the document's year. ``cites``: documents citing that number in their
+          legal bases or references (spacing, case and diacritics of the number ignored).
+        - ``agency``: documents where an agency it names (:func:`matching_agency_ids`) has one
+          of ``agency_roles`` (default: lead or partner of a task, or a duty; the web's
+          "Lead agency" facet filters on ``("lead",)``).
+
+        ``values(column)`` and ``agency_ids`` let a caller that caches store facts (the web
+        view) pass them; by default they are read from the store."""
+        where: list[str] = []
+        params: list[Any] = []
+        values = values or self.stored_values
+        for column, wanted in (("province", province), ("doc_type", doc_type)):
+            if wanted:
+                found = same_folded(values(column), wanted)
+                where.append(f"{alias}.{column} IN ({_marks(found)})" if found else "0")
+                params += found
+        if year is not None:
+            where.append(f"{alias}.year = ?")
+            params.append(int(year))
+        if cites:
+            key = fold_key(cites)
+            where.append(f"{alias}.id IN (SELECT document_id FROM legal_bases WHERE "
+                         "number_key = ? UNION SELECT document_id FROM \"references\" WHERE "
+                         "number_key = ?)")
+            params += [key, key]
+        if agency:
+            ids = self.agency_ids(agency) if agency_ids is None else agency_ids
+            parts, part_params = [], []
+            task_roles = [r for r in agency_roles if r in ("lead", "partner")]
+            if ids and task_roles:
+                parts.append(f"SELECT document_id FROM task_agencies WHERE role IN "
+                             f"({_marks(task_roles)}) AND agency_id IN ({_marks(ids)})")
+                part_params += [*task_roles, *ids]
+            if ids and "duty" in agency_roles:
+                parts.append(f"SELECT document_id FROM duties WHERE agency_id IN ({_marks(ids)})")
+                part_params += ids
+            where.append(f"{alias}.id IN ({' UNION '.join(parts)})" if parts else "0")
+            params += part_params
+        return where, params
+
+    def task_agency_condition(self, agency_ids: list[str], alias: str = "k",
+                              roles=("lead", "partner")) -> tuple[str, list[Any]]:
+        """SQL on the ``tasks`` table (aliased ``alias``): tasks where one of these agencies
+        has one of ``roles``."""
+        if not agency_ids or not roles:
+            return "0", []
+        return (f"({alias}.document_id, {alias}.seq) IN (SELECT document_id, task_seq FROM "
+                f"task_agencies WHERE role IN ({_marks(list(roles))}) AND agency_id IN "
+                f"({_marks(agency_ids)}))", [*roles, *agency_ids])
+
     def query(self, kind: str = "document", *, agency: str | None = None,
               year: int | None = None, province: str | None = None,
               doc_type: str | None = None, cites: str | None = None,
               document_id: str | None = None, limit: int | None = None) -> list[dict]:
         """Rows of one kind (see :data:`COLUMNS`), filtered; every filter is optional.
 
-        - ``agency``: tasks whose lead or partners name it (folded substring or agency id);
-          for other kinds, documents where any task or duty names it.
+        - ``agency``: tasks where an agency it names leads or partners; duties of such an
+          agency; for other kinds, documents where it leads or partners a task or has a duty.
+          An agency text names every agency one of whose spellings contains it (diacritics
+          and case ignored) and the agency ids it is a key of (:func:`matching_agency_ids`).
         - ``year``: the target's due year for ``target`` rows, else the document's year.
-        - ``province``, ``doc_type``: the document's (folded, diacritics optional).
+        - ``province``, ``doc_type``: the document's, equal once folded ("dong thap").
         - ``cites``: documents citing that number (``208/QĐ-TTg``) in their legal bases or
           references.
+        The conditions on documents are :meth:`document_conditions`, shared with the web view.
         """
         return list(self.iter_rows(kind, agency=agency, year=year, province=province,
                                    doc_type=doc_type, cites=cites, document_id=document_id,
@@ -143,36 +260,23 @@ class StoreQuery:
             if document_id:
                 where.append("d.id = ?")
                 params.append(document_id)
-            if year is not None:
-                where.append(("t.year" if kind == "target" else "d.year") + " = ?")
+            if year is not None and kind == "target":
+                where.append("t.year = ?")
                 params.append(int(year))
-            if province:
-                where.append(f"vanban_fold(d.province) LIKE ? {_ESCAPE}")
-                params.append(_like_contains(fold(province)))
-            if doc_type:
-                where.append("vanban_fold(d.doc_type) = ?")
-                params.append(fold(doc_type).strip())
-            if cites:
-                key = fold_key(cites)
-                where.append("d.id IN (SELECT document_id FROM legal_bases WHERE number_key = ? "
-                             "UNION SELECT document_id FROM \"references\" WHERE number_key = ?)")
-                params += [key, key]
-            if agency:
-                name = _like_contains(fold(agency))
-                if kind == "task":
-                    where.append("(k.document_id, k.seq) IN (SELECT document_id, task_seq FROM "
-                                 f"task_agencies WHERE name_folded LIKE ? {_ESCAPE} "
-                                 "OR agency_id = ?)")
-                    params += [name, agency]
-                elif kind == "duty":
-                    where.append(f"(vanban_fold(u.agency) LIKE ? {_ESCAPE} OR u.agency_id = ?)")
-                    params += [name, agency]
-                else:
-                    where.append("d.id IN (SELECT document_id FROM task_agencies WHERE "
-                                 f"name_folded LIKE ? {_ESCAPE} OR agency_id = ? UNION SELECT "
-                                 f"document_id FROM duties WHERE vanban_fold(agency) LIKE ? "
-                                 f"{_ESCAPE} OR agency_id = ?)")
-                    params += [name, agency, name, agency]
+            ids = self.agency_ids(agency) if agency else None
+            conditions, condition_params = self.document_conditions(
+                province=province, doc_type=doc_type, cites=cites,
+                year=year if kind != "target" else None,
+                agency=agency if kind not in ("task", "duty") else None, agency_ids=ids)
+            where += conditions
+            params += condition_params
+            if agency and kind == "task":
+                sql, p = self.task_agency_condition(ids)
+                where.append(sql)
+                params += p
+            elif agency and kind == "duty":
+                where.append(f"u.agency_id IN ({_marks(ids)})" if ids else "0")
+                params += ids
         sql = _KIND_SQL[kind]
         if where:
             sql += " WHERE " + " AND ".join(where)

@@ -14,19 +14,21 @@ Versions: ``meta.store_schema_version`` says which schema a file has. :data:`SCH
 newest (:data:`STORE_SCHEMA_VERSION`); :data:`MIGRATIONS` bring an older file up to it, step by
 step, when it is opened for writing (in the transaction that opens it, so two writers opening
 an old file at once migrate it once). A file newer than this vanban knows is refused, untouched.
-A read-only open reads an older file as it is (every migration so far only adds an index).
+A read-only open reads an older file as it is: readers of a column a later version added
+(``documents.number_key``, version 3) look at :attr:`Store.schema_version` first.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ...errors import StoreError
+from ..fold import fold_key
 
 #: The schema :data:`SCHEMA` creates; bumped (with a :data:`MIGRATIONS` step) when it changes.
-STORE_SCHEMA_VERSION = 2
+STORE_SCHEMA_VERSION = 3
 
 SCHEMA = r"""
 CREATE TABLE IF NOT EXISTS meta (
@@ -63,11 +65,13 @@ CREATE TABLE IF NOT EXISTS documents (
     processing_seconds REAL,
     added_at TEXT,                  -- UTC ISO timestamp
     record_schema_version TEXT,
-    vanban_version TEXT             -- the vanban that made the record (to find what to reprocess)
+    vanban_version TEXT,            -- the vanban that made the record (to find what to reprocess)
+    number_key TEXT                 -- the number folded, spaces removed: 208/qd-ttg (since 3)
 );
 CREATE INDEX IF NOT EXISTS documents_year ON documents(year);
 CREATE INDEX IF NOT EXISTS documents_number ON documents(number);
 CREATE INDEX IF NOT EXISTS documents_date ON documents(date, number, id);  -- since version 2
+CREATE INDEX IF NOT EXISTS documents_number_key ON documents(number_key);  -- since version 3
 
 CREATE TABLE IF NOT EXISTS document_files (
     document_id TEXT NOT NULL REFERENCES documents(id),
@@ -212,10 +216,20 @@ DOCUMENT_TABLES = ("document_files", "records", "texts", "sections", "items", "o
 
 @dataclass(frozen=True)
 class Migration:
-    """One step from ``version - 1`` to ``version``: SQL run in the opening transaction."""
+    """One step from ``version - 1`` to ``version``: SQL run in the opening transaction,
+    then ``backfill(conn)`` (values SQL cannot compute, in the same transaction)."""
     version: int
     description: str
     statements: tuple[str, ...]
+    backfill: Callable[[sqlite3.Connection], None] | None = None
+
+
+def _fill_number_keys(conn: sqlite3.Connection) -> None:
+    """``documents.number_key`` of every stored document (the key its citers' legal bases
+    and references hold), folded as the store folds them (:func:`vanban.corpus.fold_key`)."""
+    rows = conn.execute("SELECT id, number FROM documents WHERE number IS NOT NULL").fetchall()
+    conn.executemany("UPDATE documents SET number_key = ? WHERE id = ?",
+                     [(fold_key(number) or None, doc_id) for doc_id, number in rows])
 
 
 #: Every step from version 1 (the first store) to :data:`STORE_SCHEMA_VERSION`, in order.
@@ -223,6 +237,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "index documents in their listing order (date, number, id): the document "
                  "list, export and the web pages sort by it",
               ("CREATE INDEX IF NOT EXISTS documents_date ON documents(date, number, id)",)),
+    Migration(3, "documents.number_key, indexed: the document page finds the corpus documents "
+                 "a document cites (and those citing it) by an index instead of folding every "
+                 "stored number",
+              ("ALTER TABLE documents ADD COLUMN number_key TEXT",
+               "CREATE INDEX IF NOT EXISTS documents_number_key ON documents(number_key)"),
+              backfill=_fill_number_keys),
 )
 
 
@@ -309,6 +329,8 @@ def create_or_migrate(conn: sqlite3.Connection, path: str) -> int | None:
                 if step.version > before:
                     for statement in step.statements:
                         conn.execute(statement)
+                    if step.backfill is not None:
+                        step.backfill(conn)
             conn.execute("UPDATE meta SET value = ? WHERE key = 'store_schema_version'",
                          (str(STORE_SCHEMA_VERSION),))
     except BaseException:

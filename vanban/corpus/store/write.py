@@ -230,7 +230,8 @@ class StoreWriter:
             "n_duties": len(duties), "n_warnings": len(warnings),
             "warnings": json.dumps(warnings, ensure_ascii=False),
             "processing_seconds": processing_seconds, "added_at": _now(),
-            "record_schema_version": rec.get("schema_version"), "vanban_version": __version__})
+            "record_schema_version": rec.get("schema_version"), "vanban_version": __version__,
+            "number_key": fold_key(meta.get("number")) or None})
         row("records", {"document_id": doc_id,
                         "record_json": json.dumps(rec, ensure_ascii=False)})
         if text is not None:
