@@ -251,7 +251,7 @@ def test_query_and_the_web_view_filter_alike(store):
     their ids. Both now use Store.document_conditions: a province is equal once folded, an
     agency names the ids one of whose spellings contains it (or that it is a key of)."""
     from vanban.web import CorpusView, Filters
-    assert store.query(province="thap") == []  # "nam" is not Hà Nam nor Quảng Nam
+    assert store.query(province="thap") == []  # a part of "Đồng Tháp" is not the province
     assert [r["number"] for r in store.query(province="  DONG   thap ")] == ["07/CT-UBND"]
     view = CorpusView(store.path)
 

@@ -46,11 +46,20 @@ def test_an_output_inside_an_input_folder_is_not_written_over(tmp_path):
         assert result.exit_code == 2, (args, result.output)
         assert "inside the input folder" in result.output and "Traceback" not in result.output
     assert _digest(text) == before and not (tmp_path / "c.db").exists()
-    # a new file in the input folder overwrites nothing: allowed
-    result = _run(["batch", folder, "--db", tmp_path / "c.db", "--no-progress",
-                   "--summary-json", folder / "summary.json"])
-    assert result.exit_code == 0, result.output
+    # a new input-named file in the folder would be read back as a document by the next run
+    result = _run(["ocr", folder, "-o", folder / "new.txt"])
+    assert result.exit_code == 2 and "read back as a new document" in result.output
+    assert not (folder / "new.txt").exists()
+    # the store and a summary in the input folder are not inputs: allowed, and again on the
+    # next run (a resume), when both exist
+    for _ in range(2):
+        result = _run(["batch", folder, "--db", folder / "c.db", "--no-progress",
+                       "--summary-json", folder / "summary.json"])
+        assert result.exit_code == 0, result.output
     assert _digest(text) == before
+    from vanban.corpus import Store
+    with Store(folder / "c.db", readonly=True) as store:
+        assert len(store.document_ids()) == 1
 
 
 def test_pdf_dir_inside_an_input_folder_is_refused(tmp_path):
@@ -85,7 +94,7 @@ def test_pdf_of_an_image_never_replaces_an_input_pdf_of_the_same_name(tmp_path):
 def test_batch_pdf_dir_keeps_both_pdfs_of_inputs_with_one_name(tmp_path):
     """Two inputs named a.png in different folders, run at once by two workers: both saw
     `out/a.pdf` free, both wrote it, and one searchable PDF was lost (its record said it was
-    written). The name is now claimed with O_EXCL."""
+    written). The first name is now taken with a hard link, which fails when it exists."""
     from vanban.corpus import Store, run_batch
     for folder, title in (("x", "Phát triển thư viện"), ("y", "Chuyển đổi số")):
         (tmp_path / folder).mkdir()
@@ -258,3 +267,69 @@ def test_jobs_below_one_is_a_usage_error(tmp_path):
         assert result.exit_code == 2, (args, result.output)
         assert "is not in the range x>=1" in result.output
     assert not (tmp_path / "c.db").exists()
+
+
+def test_a_searchable_pdf_has_its_name_only_once_complete(tmp_path, monkeypatch):
+    """`--pdf-dir` created `<name>.pdf` empty to claim the name, then wrote the PDF: a batch
+    stopped meanwhile (its workers terminated, no clean-up) left the empty `<name>.pdf` for
+    good, and the re-run wrote `<name>-<sha>.pdf` beside it. The PDF is now written under a
+    hidden name and linked to its name when complete; a re-run of the same input replaces
+    its own `<name>-<sha>.pdf` instead of adding one more."""
+    import vanban.pdfa
+    from vanban.corpus import process_file
+    from vanban.model import file_sha256
+    image, out = tmp_path / "a.png", tmp_path / "pdf"
+    _page(image, "Phát triển thư viện")
+    real_make_pdf = vanban.pdfa.make_pdf
+    seen_while_writing = []
+
+    def make_pdf(source, target, *args, **kwargs):
+        seen_while_writing.append(sorted(p.name for p in out.iterdir()
+                                         if not p.name.startswith(".")))
+        return real_make_pdf(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(vanban.pdfa, "make_pdf", make_pdf)
+    from vanban.pipeline import PipelineOptions
+    options = PipelineOptions(jobs=1, pdf_dir=str(out))
+    sha = file_sha256(image)
+    for _ in range(3):
+        done = process_file(str(image), options, sha256=sha)
+        assert done.ok and not any("not written" in w for w in done.record["warnings"])
+    assert seen_while_writing == [[], ["a.pdf"], sorted(["a.pdf", f"a-{sha[:12]}.pdf"])]
+    assert sorted(p.name for p in out.iterdir()) == sorted(["a.pdf", f"a-{sha[:12]}.pdf"])
+    assert all(p.stat().st_size > 1000 for p in out.iterdir())
+
+
+def test_bytes_shipped_to_a_worker_are_checked_against_the_batch_hash(tmp_path):
+    """With `send_content` (Dask's default) the worker got bytes read after the batch hashed
+    the file, and stored them under the stale hash; only a worker reading the path checked."""
+    from vanban.corpus import process_file
+    from vanban.model import file_sha256
+    text = tmp_path / "a.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    stale = file_sha256(text)
+    failure = process_file(str(text), content=(PLAN + "Năm 2025.\n").encode(), sha256=stale)
+    assert not failure.ok and "changed while it was read" in failure.reason
+    assert failure.path == str(text)
+    assert process_file(str(text), content=text.read_bytes(), sha256=stale).ok
+
+
+def test_a_record_holding_its_number_as_a_number_is_stored(tmp_path):
+    """`Store.add` of a record from another tool whose `document.number` is 215 (not a string)
+    raised TypeError in the number key; it is stored as before the key existed."""
+    from vanban.corpus import Store
+    record = {"document": {"number": 215, "type": "Kế hoạch", "title": "Thư viện"},
+              "references": [{"number": 7}], "tasks": [], "warnings": []}
+    with Store(tmp_path / "c.db") as store:
+        assert store.add(record, sha256="0" * 64) is True
+        assert store.record("0" * 64)["document"]["number"] == 215
+
+
+def test_the_cli_leaves_the_sigterm_handler_as_it_found_it():
+    """`main()` (standalone) turns SIGTERM into an interrupt for the command's run; a program
+    or test calling it kept that handler for the rest of its life."""
+    import signal
+    before = signal.getsignal(signal.SIGTERM)
+    result = _run(["--help"])
+    assert result.exit_code == 0
+    assert signal.getsignal(signal.SIGTERM) is before

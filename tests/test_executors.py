@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 
 import pytest
 
@@ -126,3 +127,39 @@ def test_an_unreachable_dask_scheduler_is_a_vanban_error():
     pytest.importorskip("distributed")
     with pytest.raises(VanbanError, match="cannot reach the Dask scheduler"):
         DaskExecutor("tcp://127.0.0.1:9", connect_timeout=1)
+
+
+def crash_once_then_hang(item: tuple[int, str]) -> int:
+    """Item 1 kills its worker the first time; retried alone, it hangs (a document that
+    crashes or hangs is exactly what the retry runs)."""
+    n, folder = item
+    if n == 1:
+        crashed = os.path.join(folder, "crashed")
+        if not os.path.exists(crashed):
+            open(crashed, "w").close()
+            os._exit(1)
+        open(os.path.join(folder, "retrying"), "w").close()
+        time.sleep(120)
+    return n
+
+
+def test_an_interrupt_during_the_retry_of_a_crashed_item_stops_at_once(tmp_path):
+    """The one-worker pool that retries a crashed item was not the executor's pool, so Ctrl-C
+    or SIGTERM (abort) waited for the retried item, the one suspected of hanging (here two
+    minutes; a hang would be for ever)."""
+    interrupted = []
+
+    def interrupt_when_retrying():
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "retrying").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        interrupted.append(time.monotonic())
+        os.kill(os.getpid(), signal.SIGINT)  # as a terminal's Ctrl-C (the workers ignore it)
+
+    threading.Thread(target=interrupt_when_retrying, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        with ProcessExecutor(2) as ex:
+            for _ in ex.imap_unordered(crash_once_then_hang, [(n, str(tmp_path)) for n in range(4)]):
+                pass
+    assert (tmp_path / "retrying").exists() and interrupted
+    assert time.monotonic() - interrupted[0] < 60  # the 120 s item was not waited for

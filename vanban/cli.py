@@ -132,7 +132,7 @@ class VanbanGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        _terminate_as_interrupt()
+        previous = _terminate_as_interrupt()
         try:
             try:
                 rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -161,6 +161,8 @@ class VanbanGroup(click.Group):
         except OSError as err:  # writing standard output failed (disk full, I/O error)
             _silence_stdout()
             _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
+        finally:
+            _restore_sigterm(previous)  # vanban called from Python (tests) leaves it as found
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):
@@ -191,7 +193,7 @@ class VanbanGroup(click.Group):
                               f"traceback): {type(err).__name__}: {err}"))
 
 
-def _terminate_as_interrupt() -> None:
+def _terminate_as_interrupt():
     """SIGTERM (``kill``, a service manager stopping vanban) ends a command as Ctrl-C does:
     one line, exit 130, the store closed cleanly (a batch's last transaction done or rolled
     back, its workers stopped), instead of a silent death. Only in this process: a forked pool
@@ -207,8 +209,19 @@ def _terminate_as_interrupt() -> None:
         raise KeyboardInterrupt
 
     try:
-        signal.signal(signal.SIGTERM, on_term)
+        return signal.signal(signal.SIGTERM, on_term)  # the handler it replaces
     except ValueError:  # not the main thread (vanban called from a thread): leave it be
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    """Put back the SIGTERM handler :func:`_terminate_as_interrupt` replaced."""
+    if previous is None:
+        return
+    import signal
+    try:
+        signal.signal(signal.SIGTERM, previous)
+    except ValueError:
         pass
 
 
@@ -433,13 +446,15 @@ def _corpus_filters(func):
     """The row filters shared by `vanban query` and `vanban export`."""
     options = [
         click.option("--agency", callback=_bounded_text,
-                     help="Tasks (or documents) naming this agency as lead or partner."),
+                     help="Tasks naming this agency as lead or partner (documents: also in an "
+                     "implementation duty); abbreviations such as 'Sở VHTTDL' work."),
         click.option("--year", type=click.IntRange(1, 9999),
                      help="Document year (target rows: the target's due year)."),
         click.option("--province", callback=_bounded_text,
-                     help="Province of the issuer (diacritics optional)."),
+                     help="Province of the issuer, the whole name (diacritics, case and spacing "
+                     "optional: 'dong thap')."),
         click.option("--doc-type", callback=_bounded_text,
-                     help="Kế hoạch, Quyết định, Chỉ thị, ... (diacritics optional)."),
+                     help="Kế hoạch, Quyết định, Chỉ thị, ... the whole kind (diacritics optional)."),
         click.option("--cites", metavar="NUMBER", callback=_bounded_text,
                      help="Documents citing this number, e.g. 208/QĐ-TTg."),
     ]
@@ -528,9 +543,6 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
     missing, 6 the database cannot be written, 130 interrupted.
     """
     _check_output(summary_json, inputs=inputs, store=db, option="--summary-json")
-    from .outputs import check_output, check_output_folder
-    check_output(db, inputs=inputs, option="--db")  # the database must not be an input either
-    check_output_folder(pdf_dir, inputs=inputs, option="--pdf-dir")
     from .corpus.batch import run_batch
     from .pipeline import mode_options
     summary = run_batch(inputs, db, jobs=jobs or _default_jobs(), scheduler=scheduler,

@@ -320,9 +320,13 @@ class ProcessExecutor(_PoolExecutor):
     def _retry_alone(self, fn: Callable, items: list[T],
                      args: Callable[[T], tuple]) -> Iterator[Completed[T]]:
         for item in items:  # one at a time, so a crash is pinned on the right item
-            with self._new_pool(1) as single:
-                fut = single.submit(fn, *args(item))
-                err = fut.exception()
+            self.close()  # the stream's pool (idle by now) or the previous retry's
+            # held as the executor's pool, so that abort() (Ctrl-C, SIGTERM) ends this worker
+            # too: the item retried is the one suspected of crashing or hanging
+            self._pool = self._new_pool(1)
+            fut = self._pool.submit(fn, *args(item))
+            err = fut.exception()
+            self.close()
             if isinstance(err, BrokenProcessPool):
                 yield Completed(item, error=WorkerCrash())
             else:

@@ -27,6 +27,17 @@ from .errors import OutputError, OutputWriteError
 #: Files SQLite keeps beside a database; writing over one of them corrupts the database.
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
 
+#: Suffixes a walk of an input folder picks up (``vanban.corpus.batch.discover``); an output
+#: with one of them inside an input folder would be read back as a document.
+FOLDER_INPUT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt"})
+
+
+def picked_up_in_folder(relative: Path) -> bool:
+    """Whether a walk of a folder takes the file at ``relative`` (to that folder) as an input:
+    no hidden component and an input suffix."""
+    return (not any(part.startswith(".") for part in relative.parts)
+            and relative.suffix.lower() in FOLDER_INPUT_SUFFIXES)
+
 
 def _same_file(a: Path, b: Path) -> bool:
     try:
@@ -97,12 +108,16 @@ def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] 
     except OSError as err:
         raise OutputError(f"{option}: cannot use this output: {err.strerror or err}",
                           str(out)) from None
-    if st is not None and stat.S_ISREG(st.st_mode):
-        # An existing file inside an input folder is (or may be) one of the files it holds.
+    if st is None or stat.S_ISREG(st.st_mode):
+        # A file a walk of an input folder takes is one of its inputs (when it exists) or
+        # would be read as a new document by the next run (when it does not yet). Other
+        # files there (the store, a .json summary) are not read, so they may live there.
         for folder in _input_folders(inputs):
-            if real.is_relative_to(folder):
-                raise OutputError(f"{option} would overwrite a file inside the input folder "
-                                  f"{folder}; choose another output file", str(out))
+            if real.is_relative_to(folder) and picked_up_in_folder(real.relative_to(folder)):
+                what = ("overwrite an input inside" if st is not None
+                        else "be read back as a new document from")
+                raise OutputError(f"{option} would {what} the input folder {folder}; choose "
+                                  "another output file", str(out))
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{option} is a folder; give a file name", str(out))
     if st is not None and not stat.S_ISREG(st.st_mode):

@@ -32,12 +32,13 @@ from ..errors import (ExitCode, InputFileError, MissingDependencyError, VanbanEr
                       check_regular_file, one_line)
 from ..executors import Executor, WorkerCrash, make_executor
 from ..model import file_sha256
+from ..outputs import FOLDER_INPUT_SUFFIXES, check_output, check_output_folder, picked_up_in_folder
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
 from .store import Store
 
 #: Suffixes a directory walk picks up (files named on the command line are taken whatever
 #: their suffix, so that a mislabelled file ends up in the errors table instead of unseen).
-INPUT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt"})
+INPUT_SUFFIXES = FOLDER_INPUT_SUFFIXES
 
 
 
@@ -55,7 +56,7 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in files:
-                    if not name.startswith(".") and Path(name).suffix.lower() in INPUT_SUFFIXES:
+                    if picked_up_in_folder(Path(name)):
                         f = Path(root) / name
                         # realpath, not resolve(): a symlink loop in the folder must become
                         # an error row of its own, not abort the walk (RuntimeError)
@@ -111,6 +112,10 @@ class DocumentFailure:
                 "reason": self.reason, "exit_code": self.exit_code}
 
 
+_CHANGED_WHILE_READ = ("the file changed while it was read (still being written?); run the "
+                       "batch again when it is complete")
+
+
 def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -139,6 +144,10 @@ def process_file(path: str, options: PipelineOptions | None = None,
                 raise InputFileError("empty file (0 bytes)", str(path))
             if sha256 is None:
                 sha256 = file_sha256(local)
+            elif content is not None and file_sha256(local) != sha256:
+                # The bytes were read after the batch hashed the file (Dask ships them):
+                # a file still being written is caught here as it is below for a path.
+                raise InputFileError(_CHANGED_WHILE_READ, str(path))
         except OSError as err:  # e.g. a Dask worker that does not see the path
             raise InputFileError(f"cannot read: {err.strerror or err}", str(path)) from err
         opts = options or PipelineOptions(jobs=1)
@@ -146,8 +155,7 @@ def process_file(path: str, options: PipelineOptions | None = None,
         if content is None and file_sha256(local) != sha256:
             # A file still being written (a scanner saving into the archive): the record
             # would be keyed by bytes it was not made from, and stored again next run.
-            raise InputFileError("the file changed while it was read (still being written?); "
-                                 "run the batch again when it is complete", str(path))
+            raise InputFileError(_CHANGED_WHILE_READ, str(path))
         if result.record is None:
             raise VanbanError("the pipeline produced no record", str(path))
         record = result.record.to_dict()
@@ -176,7 +184,12 @@ def process_file(path: str, options: PipelineOptions | None = None,
 def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, record: dict,
                sha256: str | None) -> None:
     """``--pdf-dir``: the searchable PDF/A of this input from the words just read. A failure
-    here costs the PDF only: it becomes a warning of the stored record."""
+    here costs the PDF only: it becomes a warning of the stored record.
+
+    The PDF is written to a hidden temporary file in the folder and only then given its name
+    (:func:`_publish_pdf`), so a batch stopped mid-write (Ctrl-C, ``kill``, a killed worker)
+    never leaves an empty or truncated ``<name>.pdf``; the hidden leftover is not an input of a
+    later walk of the folder."""
     from ..pdfa import PdfOptions, make_pdf
     from ..pipeline import TEXT_SUFFIXES
     if original.suffix.lower() in TEXT_SUFFIXES:
@@ -185,34 +198,41 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     ocr = {k: v for k, v in asdict(opts.ocr).items() if k != "jobs"} if opts.ocr else {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        target = _claim_pdf_name(out_dir, original.stem, sha256)
-        if target is None:
-            return
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{original.stem}.", suffix=".pdf.tmp",
+                                        dir=out_dir)
+        os.close(fd)
+        tmp = Path(tmp_name)
         try:
-            report = make_pdf(local, target, PdfOptions(jobs=opts.jobs, ocr=ocr,
-                                                        restore_mode=opts.restore_mode),
+            report = make_pdf(local, tmp, PdfOptions(jobs=opts.jobs, ocr=ocr,
+                                                     restore_mode=opts.restore_mode),
                               result=result)
-        except BaseException:
-            target.unlink(missing_ok=True)  # the empty file that claimed the name
-            raise
+            _publish_pdf(tmp, out_dir, original.stem, sha256)
+        finally:
+            tmp.unlink(missing_ok=True)
         record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
     except (VanbanError, OSError) as err:
         record["warnings"].append(f"pdf: not written: {err}")
 
 
-def _claim_pdf_name(out_dir: Path, stem: str, sha256: str | None) -> Path | None:
-    """``out_dir/<stem>.pdf``, else ``<stem>-<sha256[:12]>.pdf`` when another input of the same
-    name (or an earlier run) has the first; None when both are taken. The name is claimed by
-    creating the file exclusively (``O_EXCL``), so two workers finishing inputs of one name at
-    once never pick the same name and overwrite each other's PDF."""
-    for name in (f"{stem}.pdf", f"{stem}-{(sha256 or '')[:12]}.pdf"):
-        target = out_dir / name
-        try:
-            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            continue
-        return target
-    return None
+def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Path:
+    """Give the finished PDF ``tmp`` its name: ``out_dir/<stem>.pdf``, else, when another input
+    of the same name (or an earlier run) has it, ``<stem>-<sha256[:12]>.pdf``.
+
+    The first name is taken with a hard link, which fails when the name exists, so two workers
+    finishing inputs of one name at once never overwrite each other's PDF. The second name
+    belongs to this content alone: a PDF an earlier run wrote there for the same input (a
+    ``--reprocess``, a retried failure) is replaced."""
+    first = out_dir / f"{stem}.pdf"
+    try:
+        os.link(tmp, first)
+        return first
+    except FileExistsError:
+        pass
+    except OSError:  # a file system without hard links: the content's own name only
+        pass
+    own = out_dir / f"{stem}-{(sha256 or '')[:12]}.pdf"
+    os.replace(tmp, own)
+    return own
 
 
 # --------------------------------------------------------------------------------- summary
@@ -349,6 +369,11 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     started = time.perf_counter()
     if not isinstance(options, PipelineOptions):
         options = PipelineOptions(**{"jobs": 1, **(options or {})})
+    paths = list(paths)
+    # Before any work: the store must not be an input, and PDFs written inside an input folder
+    # would come back as new documents on the next run (OutputError, exit 2).
+    check_output(db, inputs=paths, option="--db")
+    check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir")
     files = discover(paths)
     summary = BatchSummary(found=len(files))
     store = Store(db)

@@ -23,9 +23,11 @@ def fold(text: str | None) -> str:
     The input is NFC-normalised first; the result has the same length as
     ``unicodedata.normalize("NFC", text)``.
     """
-    if not text:
+    if text is None:
         return ""
-    return fold_diacritics(unicodedata.normalize("NFC", text), lower=True)
+    if not isinstance(text, str):  # a record from another tool holding a number as 215
+        text = str(text)
+    return fold_diacritics(unicodedata.normalize("NFC", text), lower=True) if text else ""
 
 
 def fold_key(text: str | None) -> str:

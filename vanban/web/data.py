@@ -17,7 +17,7 @@ from typing import Any
 
 from ..corpus import Store, fold, fold_key
 from ..corpus.store import COLUMNS
-from ..corpus.store.query import matching_agency_ids
+from ..corpus.store.query import matching_agency_ids, spaced_fold
 from ..errors import StoreError, VanbanError
 
 #: Facets of documents and hits, in the order shown: URL parameter -> label.
@@ -503,11 +503,13 @@ class CorpusView:
         agency_ids = set(self.agency_ids(f.agency)) if f.agency else None
 
         def keep(h: dict, skip: str | None = None) -> bool:
-            if skip != "province" and f.province and fold(h["province"]) != fold(f.province):
+            # spaced_fold: the same comparison as Store.document_conditions (/documents)
+            if skip != "province" and f.province and \
+                    spaced_fold(h["province"]) != spaced_fold(f.province):
                 return False
             if skip != "year" and f.year is not None and h["year"] != f.year:
                 return False
-            if skip != "kind" and f.kind and fold(h["doc_kind"]) != fold(f.kind):
+            if skip != "kind" and f.kind and spaced_fold(h["doc_kind"]) != spaced_fold(f.kind):
                 return False
             if skip != "agency" and agency_ids is not None and \
                     not h["lead_agency_ids"] & agency_ids:

@@ -89,7 +89,8 @@ def agency_keys(name: str) -> list[str]:
     return sorted(k for k in keys if k)
 
 
-def _spaced(text: str | None) -> str:
+def spaced_fold(text: str | None) -> str:
+    """The key province and kind filters compare: folded, runs of spaces made one."""
     return " ".join(fold(text).split())
 
 
@@ -97,15 +98,15 @@ def same_folded(values: Iterable[str], wanted: str) -> list[str]:
     """The ``values`` equal to ``wanted`` once both are folded (diacritics, case, spacing):
     "dong thap" -> ["Đồng Tháp"]. SQL then compares plain stored values (an index can serve)
     instead of calling a Python function on every row."""
-    key = _spaced(wanted)
-    return [v for v in values if _spaced(v) == key]
+    key = spaced_fold(wanted)
+    return [v for v in values if spaced_fold(v) == key]
 
 
 def matching_agency_ids(spellings: Iterable[tuple[str, str]], agency: str) -> list[str]:
     """The agency ids ``agency`` names, among ``(agency id, folded spelling)`` pairs: every id
     one of whose spellings contains it (diacritics, case and spacing ignored) and every id it
     is a key of (:func:`agency_keys`: the id itself, an abbreviation extract normalises)."""
-    folded = _spaced(agency)
+    folded = spaced_fold(agency)
     keys = set(agency_keys(agency))
     return sorted({agency_id for agency_id, name in spellings
                    if agency_id and (agency_id in keys
