@@ -163,3 +163,26 @@ def test_an_interrupt_during_the_retry_of_a_crashed_item_stops_at_once(tmp_path)
                 pass
     assert (tmp_path / "retrying").exists() and interrupted
     assert time.monotonic() - interrupted[0] < 60  # the 120 s item was not waited for
+
+
+def sleep_then_mark(item: tuple[int, str]) -> int:
+    n, folder = item
+    time.sleep(0.5)
+    open(os.path.join(folder, f"ran-{n}"), "w").close()
+    return n
+
+
+def test_an_interrupted_dask_stream_cancels_the_tasks_not_started(tmp_path):
+    """On a cluster whose client is not vanban's (`--scheduler tcp://…`), abort() did nothing:
+    an interrupted batch left every submitted document running on the cluster."""
+    from distributed import Client, LocalCluster
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None, silence_logs=40) as cluster, Client(cluster) as client:
+        with pytest.raises(KeyboardInterrupt):
+            with DaskExecutor(client) as ex:
+                items = [(n, str(tmp_path)) for n in range(6)]
+                for _ in ex.imap_unordered(sleep_then_mark, items, max_in_flight=6):
+                    raise KeyboardInterrupt  # Ctrl-C after the first document
+        time.sleep(3)  # what was left queued would have run by now (6 x 0.5 s)
+        ran = sorted(p.name for p in tmp_path.iterdir())
+        assert 1 <= len(ran) <= 2, ran  # the first, and the one running when interrupted

@@ -373,6 +373,7 @@ class DaskExecutor(Executor):
             self._own_client = True
         super().__init__(sum((self.client.nthreads() or {}).values()) or 1)
         self._submitted = 0
+        self._in_flight: dict[str, Any] = {}  # key -> future of imap_unordered, for abort()
 
     def submit(self, fn: Callable, /, *args: Any, key: str | None = None, **kwargs: Any):
         """A ``distributed.Future`` (``result()``, ``add_done_callback()``). ``key``: the task
@@ -393,6 +394,7 @@ class DaskExecutor(Executor):
         def submit(item: T):
             fut = self.submit(fn, *args(item), key=label(item) if label else None)
             by_key[fut.key] = item
+            self._in_flight[fut.key] = fut
             return fut
 
         queue = as_completed()
@@ -402,6 +404,7 @@ class DaskExecutor(Executor):
                 break
         for fut in queue:
             item = by_key.pop(fut.key)
+            self._in_flight.pop(fut.key, None)
             try:
                 done = Completed(item, fut.result())
             except Exception as err:  # KilledWorker (a crash on every retry) and the like
@@ -416,6 +419,18 @@ class DaskExecutor(Executor):
         if self._own_client:
             self.client.close()
             self._own_client = False
+
+    def abort(self) -> None:
+        """Cancel the tasks in flight (on a shared cluster too, where the client is not ours
+        to close): those not started never run; a task already running on a worker thread
+        cannot be stopped by Dask, it finishes there and its result is dropped."""
+        pending, self._in_flight = list(self._in_flight.values()), {}
+        if pending:
+            try:
+                self.client.cancel(pending, force=True)
+            except Exception:  # noqa: BLE001 - the scheduler may be gone: nothing to cancel
+                pass
+        self.close()
 
 
 def make_executor(kind: str = "serial", workers: int = 1, *,

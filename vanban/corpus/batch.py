@@ -172,9 +172,11 @@ def process_file(path: str, options: PipelineOptions | None = None,
         return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
                                reason=err.message, exit_code=err.exit_code, worker=worker)
     except Exception as err:  # a bug or an unforeseen input: record it, let the batch go on
+        reason = str(err) or type(err).__name__
+        if tmpdir is not None:  # name the input, not the worker's temporary copy of its bytes
+            reason = reason.replace(str(local), str(path))
         return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
-                               reason=str(err) or type(err).__name__,
-                               exit_code=ExitCode.INTERNAL_ERROR,
+                               reason=reason, exit_code=ExitCode.INTERNAL_ERROR,
                                detail=traceback.format_exc(limit=20), worker=worker)
     finally:
         if tmpdir is not None:
