@@ -114,7 +114,7 @@ def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
             no_colour = None
             seals = [tuple(round(v * found["factor"]) for v in b) for b in seals]
     if options.deskew:
-        gray, found = preprocess.deskew(gray, estimate_on=no_colour)
+        gray, found = decide.deskew_page(gray, estimate_on=no_colour)
         info["skew_deg"] = found["skew_deg"]
         if found["applied"]:
             info["steps"].append("deskew")
