@@ -20,6 +20,7 @@ from vanban.ocr import OcrOptions, ocr_image, render_documents
 from vanban.ocr import engine
 from vanban.ocr.evaluate import cer
 from vanban.ocr.layout import build_blocks
+from vanban.text import fold_diacritics
 from vanban.model import Document, Word
 
 DPI = 200
@@ -246,3 +247,26 @@ def test_body_line_with_blank_fields_reads_left_to_right_on_a_rendered_page():
     assert "TTr-UBND" in line and "2025" in line, text
     assert line.index("Xét") < line.index("TTr-UBND") < line.index("2025")
     assert text.index("2025 của Ủy ban") < text.index("nhân dân tỉnh về việc")
+
+
+def test_red_urgency_stamp_stamped_askew_is_reported_not_read_into_the_text():
+    """A red framed "HỎA TỐC" stamped at 35° below the closing: its colour is lifted out of
+    the page, and its lettering, read alone and turned upright, reports it as a stamp."""
+    synth_page = synth.compose_pages(synth.parse_plan_text(PLAN), dpi=DPI, body_pt=13.5, seed=3)[0]
+    page = synth_page.image.copy()
+    stamp = synth.render_lines(["HỎA TỐC"], width_px=330, dpi=DPI, font_pt=20, margin_px=14)
+    red = (210, 30, 35)
+    ink = np.asarray(stamp.convert("L")) < 128
+    stamp = Image.fromarray(np.where(ink[..., None], np.array(red, np.uint8), np.uint8(255)))
+    ImageDraw.Draw(stamp).rectangle((1, 1, stamp.width - 2, stamp.height - 2), outline=red, width=4)
+    tilted = stamp.rotate(35, expand=True, fillcolor="white")
+    below_closing = max(box[3] for box in synth_page.regions.values()) + 150
+    page.paste(tilted, (200, below_closing),
+               Image.fromarray((np.asarray(tilted.convert("L")) < 250).astype(np.uint8) * 255))
+    result = ocr_image(synth.degrade(page, seed=5, rotate=0.3), OcrOptions())
+    urgent = [s for s in result.stamps if s.kind == "urgency"]
+    assert len(urgent) == 1 and fold_diacritics(urgent[0].text, lower=True) == "hoa toc"
+    x0, y0, _, _ = urgent[0].bbox
+    assert abs(x0 - 200) < 40 and abs(y0 - below_closing) < 40
+    assert "hoa toc" not in fold_diacritics(result.text, lower=True)
+    assert "Tống Thanh Hải" in result.text

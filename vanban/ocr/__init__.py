@@ -200,6 +200,20 @@ def _reread_page_number(words: list[engine.RawWord], gray: np.ndarray, dpi: floa
     return out
 
 
+def _colour_regions(info: dict, shape: tuple[int, ...], seals: list) -> list[tuple[int, int, int, int]]:
+    """Boxes of the coloured ink regions other than seals, on the processed page (through
+    upscaling and deskew, as ``_prepare`` maps the seals)."""
+    factor = info.get("upscale", {}).get("factor", 1.0) if "upscale" in info["steps"] else 1.0
+    out = []
+    for region in info.get("colour_regions", []):
+        box = tuple(round(v * factor) for v in region["box"])
+        if "deskew" in info["steps"]:
+            box = preprocess.unrotate_box(box, info["skew_deg"], (shape[1], shape[0]))
+        if box not in seals:
+            out.append(box)
+    return out
+
+
 def _drop_specks(words: list[engine.RawWord]) -> list[engine.RawWord]:
     """Drop low-confidence tokens without a letter or digit (specks read as ¬ ` ~ ...)."""
     return [w for w in words if w.conf >= 50 or any(c.isalnum() for c in w.text)]
@@ -286,6 +300,9 @@ def _read_page(img: Image.Image, options: OcrOptions, number: int, dpi: float | 
         seals = []  # found before the page was turned
     lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], seals,
                                           info.pop("_seal_in_image", None))
+    if not info.get("rotation"):
+        found_stamps += stamps.read_colour_stamps(_colour_regions(info, gray.shape, seals), gray, ink,
+                                                  eff_dpi, options.lang, found_stamps)
     # Layout and re-reads work on the processed page; boxes are mapped back at the end.
     blocks = layout.build_blocks([(ws, k) for k, ws in lines.items()], gray.shape[1],
                                  gray.shape[0], number)
