@@ -159,3 +159,21 @@ def test_confident_junk_left_of_the_text_column_is_dropped_list_marks_kept():
     assert "_" not in text and ":.." not in text
     assert "phái Tin lành" in text and "hoạt động" in text
     assert "- Sở Tư pháp" in text
+
+
+def test_signer_title_a_line_above_the_recipients_joins_the_signature():
+    """"TL. CHỦ TỊCH" stands a line above the first recipients row and "Nơi nhận:" beside it
+    was not read: the lone right-hand row belongs to the signature, after the recipients."""
+    body = "nội dung cuối cùng của văn bản trải dài hết chiều ngang trang giấy như mọi dòng"
+    lines = [(_full(f"dòng {k} {body}", 300 + 70 * k), (1, 1, k)) for k in range(6)]
+    lines += [
+        _line("TL. CHỦ TỊCH", 1500, 760, key=(2, 1, 1)),
+        _line("- Như trên;", 350, 830, key=(3, 1, 1)),
+        _line("CHÁNH VĂN PHÒNG", 1420, 840, key=(4, 1, 1)),
+        _line("- Lưu: VT.", 350, 900, key=(3, 1, 2)),
+        _line("Nguyễn Quốc Việt", 1500, 1250, key=(5, 1, 1)),
+    ]
+    blocks = build_blocks(lines, W, H)
+    assert [b.role for b in blocks] == ["body", "recipients", "signature"]
+    assert blocks[1].text == "- Như trên;\n- Lưu: VT."
+    assert blocks[2].text == "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\nNguyễn Quốc Việt"

@@ -307,6 +307,16 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
         is_header = (not body_above or (page_number == 1 and top < 0.2 * page_height)) \
             and not any(_RECIPIENTS_RE.match(l.text) for l in left)
         roles = ("header_left", "header_right") if is_header else ("recipients", "signature")
+        if not is_header:
+            # The signer's title often stands a line above the first "Nơi nhận" row ("TL. CHỦ
+            # TỊCH" over "CHÁNH VĂN PHÒNG"); when "Nơi nhận:" was not read beside it, the title
+            # is a lone right-hand row just above the band: it belongs to the signature.
+            while start > 0 and not used[start - 1] and \
+                    all(l.box[0] >= lo + tol for l in rows[start - 1]) and \
+                    min(l.box[1] for l in rows[start]) - max(l.box[3] for l in rows[start - 1]) < line_h:
+                start -= 1
+                right = list(rows[start]) + right
+                band = left + right
         if is_header:
             # header lines carry no list dashes: a lone leading "-" is a speck ("- SỞ GIÁO DỤC")
             for ln in left + right:
