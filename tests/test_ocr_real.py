@@ -270,3 +270,31 @@ def test_red_urgency_stamp_stamped_askew_is_reported_not_read_into_the_text():
     assert abs(x0 - 200) < 40 and abs(y0 - below_closing) < 40
     assert "hoa toc" not in fold_diacritics(result.text, lower=True)
     assert "Tống Thanh Hải" in result.text
+
+
+def test_recipients_list_without_its_heading_gets_it_read_again():
+    """Tesseract dropped "Nơi nhận:" above the list (beside the signer's title): the strip above
+    the list is read alone and the heading put back; a strip holding other text is left."""
+    from vanban.model import Block
+    from vanban.ocr import closing
+
+    img = synth.render_lines(["Nơi nhận:", "- Như trên;", "- PCT UBND tỉnh;", "- Lưu: VT, TTHC."],
+                             width_px=700, dpi=300, font_pt=12)
+    page = ocr_image(img, OcrOptions())
+    lines = [ln for b in page.blocks for ln in b.lines]
+    assert lines[0].text.startswith("Nơi nhận")
+    gray = np.asarray(img.convert("L"))
+
+    def listed(rest):
+        return [Block(lines=list(rest), bbox=None, role="recipients")]
+
+    blocks = listed(lines[1:])
+    blocks[0].bbox = (min(ln.bbox[0] for ln in lines[1:]), lines[1].bbox[1],
+                      max(ln.bbox[2] for ln in lines[1:]), lines[-1].bbox[3])
+    assert closing.read_missing_recipients_heading(blocks, gray, 300, "vie")
+    assert blocks[0].lines[0].text == "Nơi nhận:" and blocks[0].lines[1].text == "- Như trên;"
+    # the first list item is no heading: the line above it is, and it is left as it is
+    others = listed(lines[2:])
+    others[0].bbox = (lines[2].bbox[0], lines[2].bbox[1], lines[2].bbox[2], lines[-1].bbox[3])
+    assert not closing.read_missing_recipients_heading(others, gray, 300, "vie")
+    assert others[0].lines[0].text.startswith("- PCT")
