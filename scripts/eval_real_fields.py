@@ -5,7 +5,9 @@ For every ``eval/real-scans/<stem>/fields.json`` whose scan ``<stem>.pdf`` / ``.
 real-scans folder (default ../shared/dev/real-scans), the whole pipeline runs on the scan and
 the record's number, date, issuer and place are graded:
 
-- ``right``: equal (NFC, case, spaces, and old/new tone placement "Uỷ"/"Ủy" ignored);
+- ``right``: equal (NFC, case, spaces, and old/new tone placement "Uỷ"/"Ủy" ignored); an issuer
+  printed under its parent body is right when the record's ``issuer`` plus the locality of its
+  ``issuer_parent`` give the transcriber's reading;
 - ``partial``: partial and flagged: "…/CT-UBND" with the record's "digits missing" warning and
   the right code; no date but ``date_month`` right with the "day missing" warning;
 - ``incomplete``: the issuing unit without the parent the transcriber added (not flagged);
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -34,6 +37,10 @@ DEFAULT_REF = settings.eval_dir() / "real-scans"
 #: old-style tone placement -> new style (both are correct Vietnamese spellings)
 _TONE_STYLE = {"uỷ": "ủy", "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
                "uý": "úy", "uỳ": "ùy", "uỹ": "ũy", "uỵ": "ụy"}
+
+
+#: The head of a parent body's name ("Ủy ban nhân dân thành phố Đà Nẵng" -> its locality).
+_PARENT_HEAD = re.compile(r"^\s*(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+", re.IGNORECASE)
 
 
 def norm(value: str | None) -> str:
@@ -53,6 +60,13 @@ def grade(field: str, gold, doc: dict, warnings: list[str]) -> str:
         # the transcriber's note of the printed header ("(header: CÔNG AN TP ĐÀ NẴNG / PHÒNG ...)")
         printed = gold.split("(header:", 1)[1].rstrip(")").split("/")
         if any(norm(got) == norm(x) for x in printed):
+            return "right"
+    if field == "issuer" and got and doc.get("issuer_parent"):
+        # the record carries the body above the issuer in its own field (schema: issuer_parent,
+        # "UBND THÀNH PHỐ ĐÀ NẴNG" above "SỞ GIÁO DỤC VÀ ĐÀO TẠO"); the transcriber wrote the
+        # issuer with the parent's locality ("Sở Giáo dục và Đào tạo thành phố Đà Nẵng")
+        locality = _PARENT_HEAD.sub("", doc["issuer_parent"])
+        if norm(got + " " + locality) == norm(gold):
             return "right"
     if field == "issuer" and got and norm(gold).startswith(norm(got)):
         return "incomplete"  # the issuing unit without its parent ("Sở GD&ĐT" of "... thành phố Đà Nẵng")

@@ -135,3 +135,45 @@ def test_body_line_cut_at_a_blank_field_reads_left_to_right_as_one_line():
                         "của Hội đồng nhân dân tỉnh", y + 70), (5, 1, 1)))
     text = "\n".join(ln.text for b in build_blocks(lines, W, H) for ln in b.lines)
     assert "Xét Tờ trình số /TTr-UBND ngày tháng năm 2025 của Ủy ban\nnhân dân tỉnh" in text
+
+
+def test_confident_junk_left_of_the_text_column_is_dropped_list_marks_kept():
+    """A margin note read as confident junk ("_" at 69, ":.." at 62) in front of a body line is
+    no text; a hanging list dash left of the column is, and so is a weak-free body line."""
+    col = 350
+    long_text = ("nội dung của văn bản trải dài hết chiều ngang trang giấy như các dòng "
+                 "khác của trang này")
+    lines, y = [], 300
+    for k in range(6):
+        lines.append((_full(f"dòng {k} {long_text}", y, x0=col), (k, 1, 1)))
+        y += 70
+    junk = [Word("_", (40, y, 85, y + 50), 69.0)] + _full("phái Tin lành " + long_text, y, x0=col)
+    lines.append((junk, (7, 1, 1)))
+    y += 70
+    dots = [Word(":..", (200, y, 250, y + 50), 62.0)] + _full("hoạt động " + long_text, y, x0=col)
+    lines.append((dots, (8, 1, 1)))
+    y += 70
+    dash = [Word("-", (300, y, 330, y + 50), 90.0)] + _full("Sở Tư pháp " + long_text, y, x0=col)
+    lines.append((dash, (9, 1, 1)))
+    text = "\n".join(ln.text for b in build_blocks(lines, W, H) for ln in b.lines)
+    assert "_" not in text and ":.." not in text
+    assert "phái Tin lành" in text and "hoạt động" in text
+    assert "- Sở Tư pháp" in text
+
+
+def test_signer_title_a_line_above_the_recipients_joins_the_signature():
+    """"TL. CHỦ TỊCH" stands a line above the first recipients row and "Nơi nhận:" beside it
+    was not read: the lone right-hand row belongs to the signature, after the recipients."""
+    body = "nội dung cuối cùng của văn bản trải dài hết chiều ngang trang giấy như mọi dòng"
+    lines = [(_full(f"dòng {k} {body}", 300 + 70 * k), (1, 1, k)) for k in range(6)]
+    lines += [
+        _line("TL. CHỦ TỊCH", 1500, 760, key=(2, 1, 1)),
+        _line("- Như trên;", 350, 830, key=(3, 1, 1)),
+        _line("CHÁNH VĂN PHÒNG", 1420, 840, key=(4, 1, 1)),
+        _line("- Lưu: VT.", 350, 900, key=(3, 1, 2)),
+        _line("Nguyễn Quốc Việt", 1500, 1250, key=(5, 1, 1)),
+    ]
+    blocks = build_blocks(lines, W, H)
+    assert [b.role for b in blocks] == ["body", "recipients", "signature"]
+    assert blocks[1].text == "- Như trên;\n- Lưu: VT."
+    assert blocks[2].text == "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\nNguyễn Quốc Việt"

@@ -20,6 +20,7 @@ from vanban.ocr import OcrOptions, ocr_image, render_documents
 from vanban.ocr import engine
 from vanban.ocr.evaluate import cer
 from vanban.ocr.layout import build_blocks
+from vanban.text import fold_diacritics
 from vanban.model import Document, Word
 
 DPI = 200
@@ -246,3 +247,54 @@ def test_body_line_with_blank_fields_reads_left_to_right_on_a_rendered_page():
     assert "TTr-UBND" in line and "2025" in line, text
     assert line.index("Xét") < line.index("TTr-UBND") < line.index("2025")
     assert text.index("2025 của Ủy ban") < text.index("nhân dân tỉnh về việc")
+
+
+def test_red_urgency_stamp_stamped_askew_is_reported_not_read_into_the_text():
+    """A red framed "HỎA TỐC" stamped at 35° below the closing: its colour is lifted out of
+    the page, and its lettering, read alone and turned upright, reports it as a stamp."""
+    synth_page = synth.compose_pages(synth.parse_plan_text(PLAN), dpi=DPI, body_pt=13.5, seed=3)[0]
+    page = synth_page.image.copy()
+    stamp = synth.render_lines(["HỎA TỐC"], width_px=330, dpi=DPI, font_pt=20, margin_px=14)
+    red = (210, 30, 35)
+    ink = np.asarray(stamp.convert("L")) < 128
+    stamp = Image.fromarray(np.where(ink[..., None], np.array(red, np.uint8), np.uint8(255)))
+    ImageDraw.Draw(stamp).rectangle((1, 1, stamp.width - 2, stamp.height - 2), outline=red, width=4)
+    tilted = stamp.rotate(35, expand=True, fillcolor="white")
+    below_closing = max(box[3] for box in synth_page.regions.values()) + 150
+    page.paste(tilted, (200, below_closing),
+               Image.fromarray((np.asarray(tilted.convert("L")) < 250).astype(np.uint8) * 255))
+    result = ocr_image(synth.degrade(page, seed=5, rotate=0.3), OcrOptions())
+    urgent = [s for s in result.stamps if s.kind == "urgency"]
+    assert len(urgent) == 1 and fold_diacritics(urgent[0].text, lower=True) == "hoa toc"
+    x0, y0, _, _ = urgent[0].bbox
+    assert abs(x0 - 200) < 40 and abs(y0 - below_closing) < 40
+    assert "hoa toc" not in fold_diacritics(result.text, lower=True)
+    assert "Tống Thanh Hải" in result.text
+
+
+def test_recipients_list_without_its_heading_gets_it_read_again():
+    """Tesseract dropped "Nơi nhận:" above the list (beside the signer's title): the strip above
+    the list is read alone and the heading put back; a strip holding other text is left."""
+    from vanban.model import Block
+    from vanban.ocr import closing
+
+    img = synth.render_lines(["Nơi nhận:", "- Như trên;", "- PCT UBND tỉnh;", "- Lưu: VT, TTHC."],
+                             width_px=700, dpi=300, font_pt=12)
+    page = ocr_image(img, OcrOptions())
+    lines = [ln for b in page.blocks for ln in b.lines]
+    assert lines[0].text.startswith("Nơi nhận")
+    gray = np.asarray(img.convert("L"))
+
+    def listed(rest):
+        return [Block(lines=list(rest), bbox=None, role="recipients")]
+
+    blocks = listed(lines[1:])
+    blocks[0].bbox = (min(ln.bbox[0] for ln in lines[1:]), lines[1].bbox[1],
+                      max(ln.bbox[2] for ln in lines[1:]), lines[-1].bbox[3])
+    assert closing.read_missing_recipients_heading(blocks, gray, 300, "vie")
+    assert blocks[0].lines[0].text == "Nơi nhận:" and blocks[0].lines[1].text == "- Như trên;"
+    # the first list item is no heading: the line above it is, and it is left as it is
+    others = listed(lines[2:])
+    others[0].bbox = (lines[2].bbox[0], lines[2].bbox[1], lines[2].bbox[2], lines[-1].bbox[3])
+    assert not closing.read_missing_recipients_heading(others, gray, 300, "vie")
+    assert others[0].lines[0].text.startswith("- PCT")

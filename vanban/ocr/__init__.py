@@ -114,7 +114,7 @@ def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
             no_colour = None
             seals = [tuple(round(v * found["factor"]) for v in b) for b in seals]
     if options.deskew:
-        gray, found = preprocess.deskew(gray, estimate_on=no_colour)
+        gray, found = decide.deskew_page(gray, estimate_on=no_colour)
         info["skew_deg"] = found["skew_deg"]
         if found["applied"]:
             info["steps"].append("deskew")
@@ -197,6 +197,20 @@ def _reread_page_number(words: list[engine.RawWord], gray: np.ndarray, dpi: floa
                     word = engine.RawWord(again[0].text, word.bbox, again[0].conf, word.key)
                     break
         out.append(word)
+    return out
+
+
+def _colour_regions(info: dict, shape: tuple[int, ...], seals: list) -> list[tuple[int, int, int, int]]:
+    """Boxes of the coloured ink regions other than seals, on the processed page (through
+    upscaling and deskew, as ``_prepare`` maps the seals)."""
+    factor = info.get("upscale", {}).get("factor", 1.0) if "upscale" in info["steps"] else 1.0
+    out = []
+    for region in info.get("colour_regions", []):
+        box = tuple(round(v * factor) for v in region["box"])
+        if "deskew" in info["steps"]:
+            box = preprocess.unrotate_box(box, info["skew_deg"], (shape[1], shape[0]))
+        if box not in seals:
+            out.append(box)
     return out
 
 
@@ -286,6 +300,9 @@ def _read_page(img: Image.Image, options: OcrOptions, number: int, dpi: float | 
         seals = []  # found before the page was turned
     lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], seals,
                                           info.pop("_seal_in_image", None))
+    if not info.get("rotation"):
+        found_stamps += stamps.read_colour_stamps(_colour_regions(info, gray.shape, seals), gray, ink,
+                                                  eff_dpi, options.lang, found_stamps)
     # Layout and re-reads work on the processed page; boxes are mapped back at the end.
     blocks = layout.build_blocks([(ws, k) for k, ws in lines.items()], gray.shape[1],
                                  gray.shape[0], number)
@@ -295,6 +312,8 @@ def _read_page(img: Image.Image, options: OcrOptions, number: int, dpi: float | 
             info["reread_blocks"] = reread
     if closing.read_missing_signature(blocks, gray, eff_dpi, options.lang):
         info["signature_reread"] = True
+    if closing.read_missing_recipients_heading(blocks, gray, eff_dpi, options.lang):
+        info["recipients_heading_reread"] = True
     if any(b.role.startswith("header") for b in blocks):
         found_fields = fields.reread_fields(blocks, ink, eff_dpi, options.lang)
         if found_fields:

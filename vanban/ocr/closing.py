@@ -55,3 +55,35 @@ def read_missing_signature(blocks: list[Block], gray: np.ndarray, dpi: float, la
     kept.sort(key=lambda ln: ln.bbox[1])
     blocks.append(Block(lines=kept, bbox=union_bbox([ln.bbox for ln in kept]), role="signature"))
     return True
+
+
+def read_missing_recipients_heading(blocks: list[Block], gray: np.ndarray, dpi: float,
+                                    lang: str) -> bool:
+    """Read "Nơi nhận:" again above a recipients list that starts without it.
+
+    The list always opens with its italic bold heading; Tesseract sometimes drops that one
+    line (beside the signer's title, over a seal's edge), and the list then starts at "- Như
+    trên;". The strip one line above the list, as wide as the list, is read alone as one
+    line (psm 7) and kept only when it is the heading."""
+    done = False
+    for block in blocks:
+        if block.role != "recipients" or not block.lines or not block.lines[0].bbox or \
+                _RECIPIENTS_RE.match(block.lines[0].text) or not block.bbox:
+            continue
+        first = block.lines[0].bbox
+        line_h = first[3] - first[1]
+        h, w = gray.shape
+        x0, x1 = max(0, block.bbox[0] - line_h), min(w, block.bbox[2])
+        y0, y1 = max(0, first[1] - 2 * line_h), max(0, first[1] + line_h // 6)
+        if y1 - y0 < line_h:
+            continue
+        words = engine.recognize(np.ascontiguousarray(gray[y0:y1, x0:x1]), dpi, lang, psm=7)
+        text = " ".join(wd.text for wd in words)
+        if not words or not _RECIPIENTS_RE.match(text) or len(words) > 3:
+            continue
+        heading = [Word(wd.text, (wd.bbox[0] + x0, wd.bbox[1] + y0, wd.bbox[2] + x0, wd.bbox[3] + y0),
+                        wd.conf) for wd in words]
+        block.lines.insert(0, Line(words=heading, bbox=union_bbox([x.bbox for x in heading])))
+        block.bbox = union_bbox([ln.bbox for ln in block.lines if ln.bbox])
+        done = True
+    return done

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from ..model import Block, Line, Word, union_bbox
 from ..text import is_syllable
+from .decide import word_reads
 
 _EDGE_PUNCT = ".,;:!?()[]\"'"
 
@@ -131,9 +132,19 @@ def _column_left(starts: list[int], page_width: int) -> float:
     return statistics.median(starts)
 
 
+#: List marks a line may hang left of the text column.
+_LIST_MARKS = frozenset("-–—+•*·")
+
+
+def _margin_junk(word: Word) -> bool:
+    """A word that is no text (no syllable, number or code: "_", ":..", "z)") even when
+    Tesseract is fairly sure of it; a list mark is text."""
+    return not all(c in _LIST_MARKS for c in word.text) and not word_reads(word.text, word.conf or 0.0)
+
+
 def _trim_left_margin(lines: list[_Ln], page_width: int) -> list[_Ln]:
-    """Drop weak words left of the text column (handwritten margin notes, punch-hole specks
-    read into the start of a body line: "t§ Trời mẹ", "ằ CÁ Ko luật"). The column's left edge
+    """Drop weak or junk words left of the text column (handwritten margin notes, punch-hole
+    specks read into the start of a body line: "t§ Trời mẹ", "ằ CÁ Ko luật", "_ dẻ phái"). The column's left edge
     is where the full-width lines start (:func:`_column_left`); text never starts left of it
     at low confidence (a header line that does reads well)."""
     wide = [ln.box[0] for ln in lines if ln.box[2] - ln.box[0] > 0.5 * page_width]
@@ -145,7 +156,7 @@ def _trim_left_margin(lines: list[_Ln], page_width: int) -> list[_Ln]:
         words = sorted(ln.words, key=lambda w: w.bbox[0])
         k = 0
         while k < len(words) and words[k].bbox[2] <= left and words[k].conf is not None \
-                and words[k].conf < MARGIN_CONF:
+                and (words[k].conf < MARGIN_CONF or _margin_junk(words[k])):
             k += 1
         if k == 0:
             out.append(ln)
@@ -296,6 +307,16 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
         is_header = (not body_above or (page_number == 1 and top < 0.2 * page_height)) \
             and not any(_RECIPIENTS_RE.match(l.text) for l in left)
         roles = ("header_left", "header_right") if is_header else ("recipients", "signature")
+        if not is_header:
+            # The signer's title often stands a line above the first "Nơi nhận" row ("TL. CHỦ
+            # TỊCH" over "CHÁNH VĂN PHÒNG"); when "Nơi nhận:" was not read beside it, the title
+            # is a lone right-hand row just above the band: it belongs to the signature.
+            while start > 0 and not used[start - 1] and \
+                    all(l.box[0] >= lo + tol for l in rows[start - 1]) and \
+                    min(l.box[1] for l in rows[start]) - max(l.box[3] for l in rows[start - 1]) < line_h:
+                start -= 1
+                right = list(rows[start]) + right
+                band = left + right
         if is_header:
             # header lines carry no list dashes: a lone leading "-" is a speck ("- SỞ GIÁO DỤC")
             for ln in left + right:

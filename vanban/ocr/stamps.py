@@ -3,7 +3,10 @@
 - digital-signature text boxes ("Ký bởi: ... Cơ quan: ... Thời gian ký: ...", the publishing
   centre's "TRUNG TÂM CÔNG BÁO ... 12.09.2024 07:49:43 +07:00"), usually in a top corner;
 - received stamps ("CV ĐẾN Số: ... Ngày: ... Chuyển: ..."), urgency stamps ("HỎA TỐC");
-- seals: round coloured ink (their lettering and star read as junk).
+- seals: round coloured ink (their lettering and star read as junk);
+- stamps in coloured ink that page segmentation does not read as text lines (a red "HỎA TỐC"
+  arrow stamped at 40°, often lifted out of the image with the seals): :func:`read_colour_stamps`
+  reads their coloured ink alone, turned upright.
 
 A line whose text matches a pattern of ``vanban/data/ocr/stamps.json`` seeds a stamp; the lines
 of the same box (stacked, overlapping horizontally, a narrow group) join it. Low-confidence lines
@@ -19,11 +22,12 @@ import math
 import re
 from importlib import resources
 
+import cv2
 import numpy as np
 
 from ..model import Stamp, Word, union_bbox
 from ..text import fold_diacritics
-from . import decide
+from . import decide, engine, preprocess
 
 
 @functools.lru_cache(maxsize=1)
@@ -190,3 +194,77 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         if k not in drop:
             kept.setdefault(k[:-1], []).extend(ws)
     return kept, stamps
+
+
+#: A coloured region this size (inches, its longer side) may be a stamp worth reading.
+STAMP_INCHES = (0.3, 3.0)
+#: At most this many coloured regions are read as stamps on one page.
+MAX_COLOUR_STAMPS = 4
+#: Coloured ink: the page's gray this much brighter than its darkest channel (red ink ~50 on
+#: the page as it is, ~200 where it was lifted; black ink ~0).
+COLOUR_OVER_INK = 30
+
+
+def _letters(mask: np.ndarray, dpi: float) -> np.ndarray | None:
+    """A stamp's lettering from its ink ``mask`` (a crop of its box): without the stamp's
+    frame or arrow (components spanning over 40% of the box) and specks; None when nothing is
+    left."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    longest = 0.4 * max(mask.shape)
+    min_px = 20 * (dpi / 300.0) ** 2
+    keep = np.zeros(n, dtype=bool)
+    for i in range(1, n):
+        keep[i] = stats[i, cv2.CC_STAT_WIDTH] <= longest and stats[i, cv2.CC_STAT_HEIGHT] <= longest \
+            and stats[i, cv2.CC_STAT_AREA] >= min_px
+    letters = np.where(keep[labels], 255, 0).astype(np.uint8)
+    return letters if cv2.countNonZero(letters) else None
+
+
+def _read_upright(letters: np.ndarray, box: tuple[int, int, int, int], dpi: float,
+                  lang: str) -> Stamp | None:
+    """Read a stamp's lettering turned upright along its longer axis (both ways round); a
+    :class:`Stamp` when the reading matches an urgency or received pattern, else None."""
+    pts = cv2.findNonZero(letters)
+    (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
+    if rh > rw:
+        angle -= 90
+    h, w = letters.shape
+    sheet = np.full((2 * h, 2 * w), 255, np.uint8)  # room to turn without cutting letters
+    sheet[h // 2:h // 2 + h, w // 2:w // 2 + w] = 255 - letters
+    for turn in (angle, angle + 180):
+        words = engine.recognize(preprocess.rotate(sheet, turn, fill=255), dpi, lang, psm=6)
+        text = " ".join(w.text for w in words)
+        kind = stamp_kind(text)
+        if kind in ("urgency", "received"):
+            confs = [w.conf for w in words]
+            return Stamp(kind, tuple(box), text, round(sum(confs) / len(confs), 1))  # type: ignore[arg-type]
+    return None
+
+
+def read_colour_stamps(regions: list[tuple[int, int, int, int]], gray: np.ndarray, ink: np.ndarray,
+                       dpi: float, lang: str, found: list[Stamp]) -> list[Stamp]:
+    """Stamps among the coloured ink regions (boxes on ``gray``'s geometry) outside the stamps
+    already ``found``.
+
+    A red urgency or received stamp stamped askew is no text line to page segmentation, and
+    lifting it with the seals takes it out of the image: nobody reads it. Each region's coloured
+    ink (brighter in the gray page than in the darkest channel ``ink``), without its frame
+    (:func:`_letters`), is turned upright along its longer axis (both ways round) and read as
+    one block; it is a stamp when the reading matches a stamp pattern (``urgency`` "HỎA TỐC",
+    ``received`` ...). Signatures and seal residue match none."""
+    new: list[Stamp] = []
+    for box in regions:
+        if len(new) >= MAX_COLOUR_STAMPS:
+            break
+        side = max(box[2] - box[0], box[3] - box[1]) / dpi
+        if not STAMP_INCHES[0] <= side <= STAMP_INCHES[1] or \
+                any(s.bbox and _inside(box, s.bbox, 0.3) for s in [*found, *new]):
+            continue
+        x0, y0, x1, y1 = box
+        colour = cv2.compare(cv2.subtract(gray[y0:y1, x0:x1], ink[y0:y1, x0:x1]), COLOUR_OVER_INK,
+                             cv2.CMP_GT)
+        letters = _letters(colour, dpi)
+        stamp = _read_upright(letters, box, dpi, lang) if letters is not None else None
+        if stamp:
+            new.append(stamp)
+    return new
