@@ -266,7 +266,73 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
 _UNIT_WORDS = {"liên", "tỉnh", "thành", "huyện", "quận", "xã", "phường", "thị", "cấp", "các", "và", "có", "trung",
                "khu", "vực", "đặc", "trực", "thuộc"}
 _SPLIT_SEMI = re.compile(r"\s*;\s*")
-_SHARED_HEAD_LIST = re.compile(r"^[Cc]ác\s+(?:\w+\s+){0,2}?\w+\s*:\s+[A-ZĐÀ-Ỹ]")
+
+
+@lru_cache(maxsize=1)
+def _shared_head_list() -> re.Pattern:
+    """"Các Bộ: Quốc phòng, Công an" (also after a person's title: "Bộ trưởng các Bộ: …")."""
+    titles = "|".join(sorted((re.escape(t) for t in load_patterns("agencies")["list_titles"]), key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{titles})\s+)?các\s+(?:\w+\s+){{0,2}}?\w+\s*:\s+[A-ZĐÀ-Ỹ]", re.I)
+
+
+def _bare_group(piece: str) -> bool:
+    """A head alone ("Tổng công ty", "các Bộ", "công ty"): it shares the qualifier of the
+    generic group listed next ("Tổng công ty, công ty và các đơn vị trực thuộc Thành phố")."""
+    chunks = [c for c in re.split(r"\s*,\s*|\s+và\s+", piece) if c.strip()]
+    heads = _head_keys()
+    return bool(chunks) and all(re.sub(r"^(?:cac|nhung) ", "", key(c)) in heads for c in chunks)
+
+
+@lru_cache(maxsize=1)
+def _head_keys() -> frozenset[str]:
+    return frozenset(re.sub(r"^cac ", "", key(h)) for h in load_patterns("agencies")["heads"])
+
+
+def _known_whole(piece: str) -> bool:
+    """``piece`` is one known category as a whole ("các sở, ban, ngành"): a new "các …" after it
+    is another group."""
+    return gazetteer_spans(piece).get(0, 0) == len(tokenize(piece)) > 0
+
+
+def _generic_group(piece: str) -> bool:
+    """``piece`` names a generic group (a head written in lower case after its first word:
+    "Thủ trưởng các cơ quan ngang Bộ", "Thủ trưởng cơ quan"), so lower-case heads listed after
+    it are more of the same group, not a new agency."""
+    tokens, starts = head_starts(piece)
+    inside_names = set()  # "ban" inside "Ủy ban": part of a capitalised head, no group of its own
+    for idx, n in starts.items():
+        if tokens[idx][0][:1].isupper():
+            inside_names.update(range(idx + 1, idx + n))
+    return any(idx > 0 and idx not in inside_names and tokens[idx][0][:1].islower() for idx in starts)
+
+
+def _join_shared_head_parts(parts: list[str]) -> list[str]:
+    """"Các Cục: Bản quyền tác giả; Xuất bản, In và Phát hành; Báo chí": the members of a
+    shared-head list written with ";" stay with their head (a member names no head of its own)."""
+    out: list[str] = []
+    open_list = False
+    for part in parts:
+        part_s = part.strip(" .,:;-–")
+        if open_list and part_s[:1].isupper() and 0 not in head_starts(part_s)[1] \
+                and not gazetteer_spans(part_s).get(0):
+            out[-1] = f"{out[-1]}; {part_s}"
+            continue
+        open_list = bool(_shared_head_list().match(part_s))
+        out.append(part)
+    return out
+
+
+def _split_shared_head_list(part: str) -> list[str]:
+    """A shared-head list ends at "và" before another body: "Các sở: Nội vụ, Xây dựng và UBND các
+    xã, phường" is two addressees (the members' own "và" stays: "Văn hóa, Thể thao và Du lịch")."""
+    tokens, starts = head_starts(part)
+    colon = next((i for i, t in enumerate(tokens) if t[0] == ":"), len(tokens))
+    for idx in range(colon + 1, len(tokens)):
+        if tokens[idx - 1][0].lower() == "và" and idx in starts and \
+                (tokens[idx][0].isupper() or tokens[idx][0].lower() in ("các", "những")
+                 or starts[idx] > 1 and tokens[idx][0][:1].isupper()):
+            return [part[:tokens[idx - 1][1]].strip(" ,;"), *split_agencies(part[tokens[idx][1]:])]
+    return [part]
 
 
 def split_agencies(text: str) -> list[str]:
@@ -275,12 +341,12 @@ def split_agencies(text: str) -> list[str]:
     Shared-head enumerations stay whole ("các sở, ban, ngành", "Viện, Trường").
     """
     out: list[str] = []
-    for part in _SPLIT_SEMI.split(text):
+    for part in _join_shared_head_parts(_SPLIT_SEMI.split(text)):
         part = part.strip(" .,:;-–")
         if not part:
             continue
-        if _SHARED_HEAD_LIST.match(part):
-            out.append(part)  # "Các Bộ: Quốc phòng, Công an" is one addressee
+        if _shared_head_list().match(part):
+            out.extend(_split_shared_head_list(part))  # "Các Bộ: Quốc phòng, Công an" is one addressee
             continue
         tokens, starts = head_starts(part)
         known = gazetteer_spans(part)
@@ -309,14 +375,19 @@ def split_agencies(text: str) -> list[str]:
             nxt = tokens[idx + starts[idx]][0] if idx + starts[idx] < len(tokens) else ""
             piece = part[cut_points[-1]:tokens[idx - 1][1]].strip(" ,;")
             piece_words = len(piece.split())
+            if head_tok.islower() and _bare_group(piece) and not (
+                    key(head_tok) in ("cac", "nhung") and _known_whole(piece)):
+                continue  # "Tổng công ty, công ty và các đơn vị trực thuộc …": one group, one qualifier
             if prev.lower() == "và":
                 if not _serves(piece, part[tokens[idx][1]:]):
                     cut_points.append(tokens[idx - 1][1])
+            elif key(head_tok) in ("cac", "nhung") and piece:
+                cut_points.append(tokens[idx - 1][1])  # "các sở, ban, ngành, các Tổng công ty …"
             elif head_tok[:1].isupper() and (nxt[:1].isupper() or starts[idx] > 1 or head_tok.isupper()
                                              or piece_words >= 2):
                 cut_points.append(tokens[idx - 1][1])
             elif head_tok.islower() and piece_words >= 3 and piece[:1].isupper() \
-                    and not key(piece).startswith("cac "):
+                    and not key(piece).startswith("cac ") and not _generic_group(piece):
                 # "Ủy ban nhân dân phường, xã, đặc khu, báo, đài": a lower-case head after a
                 # complete proper name starts a new (shared-head) enumeration
                 cut_points.append(tokens[idx - 1][1])
