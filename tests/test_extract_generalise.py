@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from vanban.extract import extract_record
 from vanban.extract.agencies import split_agencies
+from vanban.schema import validate_record
 
 
 # --------------------------------------------------------------------- lists that share a head
@@ -34,3 +36,33 @@ from vanban.extract.agencies import split_agencies
 ])
 def test_shared_head_and_qualifier_lists(text, names):
     assert split_agencies(text) == names
+
+
+# ------------------------------------------------------- bodies a conclusion's clauses charge
+def _leads(text: str, flatten: bool = False) -> dict[str, list[str]]:
+    rec = extract_record(" ".join(text.split()) if flatten else text)
+    validate_record(rec.to_dict())
+    return {t.path: t.lead for t in rec.tasks}
+
+
+CONCLUSION = (
+    "THÔNG BÁO\nKết luận của Chủ tịch Ủy ban nhân dân tỉnh tại buổi làm việc với huyện Tân Hà\n"
+    "I. VỀ CÁC KIẾN NGHỊ CỦA HUYỆN\n"
+    "1. Về xây dựng cầu qua sông: với vai trò là chủ đầu tư, Ban Quản lý dự án giao thông tỉnh chủ "
+    "động làm việc với các nhà thầu. Để giải phóng mặt bằng kịp thời, Ủy ban nhân dân huyện Tân Hà phối "
+    "hợp với Sở Xây dựng rà soát hồ sơ đất đai.\n"
+    "2. Về phủ sóng các thôn vùng cao: đề nghị các Tập đoàn: Viễn thông Miền Núi, Bưu chính An Hà tổ "
+    "chức lắp đặt trạm phát sóng; Sở Khoa học và Công nghệ hướng dẫn các Tập đoàn nêu trên.\n"
+    "3. Về nâng cấp trường học: giao Sở Giáo dục và Đào tạo làm việc với huyện để bố trí vốn.\n"
+    "4. Về các đề án của ngành: giao Sở Y tế nghiên cứu lồng ghép vào các đề án Sở chủ trì. "
+    "Trường hợp còn thiếu vốn, Huyện tổng hợp nhu cầu.\n")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_conclusion_clauses_after_a_topic_label_a_semicolon_or_a_lead_in(flatten):
+    leads = _leads(CONCLUSION, flatten)
+    assert leads["I.1"] == ["Ban Quản lý dự án giao thông tỉnh", "Ủy ban nhân dân huyện Tân Hà"]
+    assert leads["I.2"] == ["các Tập đoàn: Viễn thông Miền Núi, Bưu chính An Hà", "Sở Khoa học và Công nghệ"]
+    assert leads["I.3"] == ["Sở Giáo dục và Đào tạo"]        # "làm việc" ends the subject
+    assert leads["I.4"] == ["Sở Y tế"]                         # a bare "Sở chủ trì" names no body;
+    # "Trường hợp …" is no school ("Trường")

@@ -283,6 +283,11 @@ def _bare_group(piece: str) -> bool:
     return bool(chunks) and all(re.sub(r"^(?:cac|nhung) ", "", key(c)) in heads for c in chunks)
 
 
+def is_bare_head(name: str) -> bool:
+    """``name`` is a head word alone ("Bộ", "các Sở"): it names no particular body."""
+    return re.sub(r"^(?:cac|nhung) ", "", key(name)) in _head_keys()
+
+
 @lru_cache(maxsize=1)
 def _head_keys() -> frozenset[str]:
     return frozenset(re.sub(r"^cac ", "", key(h)) for h in load_patterns("agencies")["heads"])
@@ -362,6 +367,10 @@ def split_agencies(text: str) -> list[str]:
                 continue
             if idx in known and (tokens[idx][0][:1].isupper() or known[idx] > 1) and (idx - 1) not in inside | {0} \
                     and part[cut_points[-1]:tokens[idx - 1][1]].strip(" ,;") \
+                    and not (prev == "," and tokens[idx][0][:1].islower()
+                             and is_bare_head(part[tokens[idx][1]:tokens[idx + known[idx] - 1][2]])
+                             and " cac " in f" {key(part[cut_points[-1]:tokens[idx - 1][1]])} "
+                             and _generic_group(part[cut_points[-1]:tokens[idx - 1][1]])) \
                     and not (prev.lower() == "và" and _serves(part[cut_points[-1]:tokens[idx - 1][1]],
                                                                part[tokens[idx][1]:])):
                 # a known body after "," / "và" starts a new agency

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
-from .agencies import agency_spans, dedupe, head_starts, is_label, normalize_agency, split_agencies
+from .agencies import agency_spans, dedupe, head_starts, is_bare_head, is_label, normalize_agency, split_agencies
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -345,6 +345,8 @@ def task_agencies(node: Node, heading_agencies: list[str],
                     names = split_agencies(seg[spans[-1][0]:spans[-1][1]])
             if names and re.search(r"\b(?:vai tro|la)\s*$", key(seg[:seg.rfind(names[0])]) + " "):
                 names = []  # "phát huy vai trò cơ quan Thường trực chủ trì": a role, not another body
+            names = [n for n in names if not (len(n.split()) == 1 and n[:1].isupper() and is_bare_head(n))]
+            # "các đề án Bộ chủ trì": a bare head names no body
             lead.extend(names)
         for mp in re.finditer(r"phoi hop", f):
             if f[max(0, mp.start() - 7):mp.start()].strip().endswith(("su", "trong")):
@@ -474,20 +476,51 @@ def sentence_subjects(text: str) -> list[str]:
     ends = load_patterns("headings")["subject_ends"]
     out: list[str] = []
     openers = _agency_first_words()
-    for sent in _SENTENCE_START.split(text)[1:]:
-        sent = _DIRECTIVE_PREFIX.sub("", sent.strip())
+    for sent in _clauses(text):
+        bare = _DIRECTIVE_PREFIX.sub("", sent.strip())
+        assigned = bare != sent.strip()  # "giao các Tập đoàn: …": a body in lower case is charged too
+        sent = bare
         if sent.split(" ", 1)[0].lower() not in openers:
             continue  # (cheap test before the matcher: no agency opens this sentence)
         names = directive_subject(sent, False)
-        if not names or not sent[:1].isupper():
+        if not names or not (sent[:1].isupper() or assigned):
             continue
         last = names[-1]
         at = sent.find(last)
-        if at < 0 or len(sent[:at + len(last)].split()) > 12:
+        if at < 0 or len(sent[:at + len(last)].split()) > (20 if ":" in sent[:at + len(last)] else 12):
             continue
         rest = key(sent[at + len(last):at + len(last) + 60])
         if any(rest == e or rest.startswith(e + " ") for e in ends):
             out.extend(names)
+    return out
+
+
+_CLAUSE_START = re.compile(r"(?<=[.:;])\s+(?=\S)")
+_SHARED_HEAD_END = re.compile(r"(?:^|\s)[Cc]ác\s+\S+(?:\s+\S+)?:$")
+
+
+def _clauses(text: str) -> list[str]:
+    """The sentences of ``text`` after its first, and the clauses after ":" / ";" in them
+    ("Về …: giao Tập đoàn X làm việc …", "…; Bộ Y hướng dẫn …"); a clause that opens with an
+    adverbial lead-in naming no body (headings.json clause_openers: "Với vai trò là chủ đầu tư,
+    …", "Để xác định …,") is read from its main clause on."""
+    lead_ins = tuple(load_patterns("headings")["clause_openers"])
+    parts, at = [], 0
+    for m in _CLAUSE_START.finditer(text):
+        ch = text[m.start() - 1]
+        if ch == "." and not text[m.end()].isupper() or _SHARED_HEAD_END.search(text[max(0, m.start() - 60):m.start()]):
+            continue  # "các Tập đoàn: A, B …" lists its members
+        parts.append(text[at:m.start()])
+        at = m.end()
+    parts.append(text[at:])
+    out: list[str] = []
+    for clause in parts[1:]:  # the item's own opening: its addressee is read elsewhere
+        c = clause.strip()
+        if c[:40].lower().startswith(lead_ins) and "," in c:
+            head, main = c.split(",", 1)
+            if not any(head[a:a + 1].isupper() for a, _ in agency_spans(head)) and len(head.split()) <= 20:
+                c = main.strip()  # ("là chủ đầu tư" names a role, not a body)
+        out.append(c)
     return out
 
 
