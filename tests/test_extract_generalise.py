@@ -66,3 +66,23 @@ def test_conclusion_clauses_after_a_topic_label_a_semicolon_or_a_lead_in(flatten
     assert leads["I.3"] == ["Sở Giáo dục và Đào tạo"]        # "làm việc" ends the subject
     assert leads["I.4"] == ["Sở Y tế"]                         # a bare "Sở chủ trì" names no body;
     # "Trường hợp …" is no school ("Trường")
+
+
+DIRECTIVE = (
+    "CHỈ THỊ\nVề khắc phục hậu quả mưa lũ\n"
+    "1. Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan:\n"
+    "a) Hướng dẫn các địa phương sử dụng kinh phí dự phòng.\n"
+    "b) Chỉ đạo Kho bạc Nhà nước khu vực chi trả kịp thời các khoản hỗ trợ.\n"
+    "c) Chỉ đạo các đơn vị trực thuộc rà soát hồ sơ.\n"
+    "2. Thủ trưởng các cơ quan tham mưu, giúp việc thuộc Ủy ban nhân dân tỉnh\n"
+    "- Nghiên cứu, tham mưu Ủy ban nhân dân tỉnh ban hành kế hoạch.\n"
+    "- Theo dõi, đôn đốc việc thực hiện.\n")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_directive_lead_adds_a_named_body_it_directs_and_keeps_a_modified_group(flatten):
+    leads = _leads(DIRECTIVE, flatten)
+    # "Chỉ đạo <named body> <verb>" charges that body; its own units ("các đơn vị trực thuộc") not
+    assert leads["1"] == ["Sở Tài chính", "Kho bạc Nhà nước khu vực"]
+    # "cơ quan tham mưu, giúp việc" names a kind of body; the heading ends at the dash of its bullet
+    assert leads["2"] == ["Thủ trưởng các cơ quan tham mưu, giúp việc thuộc Ủy ban nhân dân tỉnh"]

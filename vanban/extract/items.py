@@ -296,6 +296,11 @@ def task_agencies(node: Node, heading_agencies: list[str],
         if f.startswith("giao ") and stmt is not statements[0][0]:
             # "b) Giao Thanh tra thành phố tổ chức ...": a sub-item assigning the work
             lead.extend(directive_subject(stmt, False) or leading_agencies(stmt[5:]))
+        elif f.startswith("chi dao ") and stmt is not statements[0][0]:
+            # "b) Chỉ đạo Bảo hiểm xã hội Việt Nam chi trả ...": a named body the lead directs is
+            # charged too (its own units, "chỉ đạo các đơn vị trực thuộc", are not named bodies)
+            lead.extend(n for n in directive_subject(stmt[8:].lstrip(), False)
+                        if n[:1].isupper() and not is_bare_head(n) and not key(n).startswith(("cac ", "nhung ")))
         if pending_lead and style in ("plus", "dot"):
             lead.extend(leading_agencies(stmt))
         elif style not in ("plus", "dot"):
@@ -587,6 +592,13 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if f2.startswith("nhat la ") and prev.endswith(","):
             cut = i  # "Cấp uỷ, chính quyền địa phương các cấp, nhất là thành phố Hà Nội ..."
             break
+        if w in ("-", "–") and i + 1 < len(words) and words[i + 1][:1].isupper() and any(
+                (f3 := key(" ".join(words[i + 1:i + 4]))) == e or f3.startswith(e + " ") for e in ends if " " in e):
+            cut = i  # "Thủ trưởng các cơ quan … thuộc Bộ - Nghiên cứu, tham mưu …": a bullet after the heading
+            break
+        if key(" ".join(words[i - 2:i + 2])).startswith("co quan tham muu") and i + 2 < len(words) \
+                and (words[i + 1].endswith(",") or key(words[i + 2]) == "quan"):
+            continue  # "Thủ trưởng các cơ quan tham mưu, quản lý nhà nước": the kind of body, no verb
         if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
                 or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")) \
                 or (i >= 2 and words[i - 2] in ("Hội", "Ủy", "Uỷ", "Tổ")):
