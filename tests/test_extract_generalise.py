@@ -86,3 +86,17 @@ def test_directive_lead_adds_a_named_body_it_directs_and_keeps_a_modified_group(
     assert leads["1"] == ["Sở Tài chính", "Kho bạc Nhà nước khu vực"]
     # "cơ quan tham mưu, giúp việc" names a kind of body; the heading ends at the dash of its bullet
     assert leads["2"] == ["Thủ trưởng các cơ quan tham mưu, giúp việc thuộc Ủy ban nhân dân tỉnh"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_conclusion_to_a_province_names_it_as_the_actor(flatten):
+    text = (
+        "VĂN PHÒNG CHÍNH PHỦ\nSố: 901/TB-VPCP\nHà Nội, ngày 02 tháng 12 năm 2025\n"
+        "THÔNG BÁO\nKết luận của Thủ tướng Chính phủ tại buổi làm việc với tỉnh An Bình\n"
+        "Ngày 20 tháng 11 năm 2025, Thủ tướng Chính phủ đã chủ trì buổi làm việc với Ban Thường vụ Tỉnh ủy.\n"
+        "I. VỀ CÁC KIẾN NGHỊ CỦA TỈNH\n"
+        "1. Về hỗ trợ xe cứu thương: Tỉnh căn cứ các quy định hiện hành để bố trí xe phục vụ công tác.\n"
+        "2. Về vốn cho trường học: giao Bộ Giáo dục và Đào tạo nghiên cứu đề xuất của Tỉnh.\n")
+    leads = _leads(text, flatten)
+    assert leads["I.1"] == ["Tỉnh"]
+    assert leads["I.2"] == ["Bộ Giáo dục và Đào tạo"]   # "của Tỉnh" opens no clause

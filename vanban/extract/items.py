@@ -481,7 +481,14 @@ def sentence_subjects(text: str) -> list[str]:
     ends = load_patterns("headings")["subject_ends"]
     out: list[str] = []
     openers = _agency_first_words()
+    localities = load_patterns("headings")["locality_subjects"]
     for sent in _clauses(text):
+        loc = next((w for w in localities if sent.startswith(w + " ")), None)
+        if loc:
+            rest = key(sent[len(loc):len(loc) + 40])
+            if any(rest == e or rest.startswith(e + " ") for e in ends):
+                out.append(loc)  # "Tỉnh cần tập trung …": the province the conclusion speaks to
+            continue
         bare = _DIRECTIVE_PREFIX.sub("", sent.strip())
         assigned = bare != sent.strip()  # "giao các Tập đoàn: …": a body in lower case is charged too
         sent = bare
