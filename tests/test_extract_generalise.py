@@ -100,3 +100,47 @@ def test_conclusion_to_a_province_names_it_as_the_actor(flatten):
     leads = _leads(text, flatten)
     assert leads["I.1"] == ["Tỉnh"]
     assert leads["I.2"] == ["Bộ Giáo dục và Đào tạo"]   # "của Tỉnh" opens no clause
+
+
+# ----------------------------------------------------------- a web copy's news lead-in
+WEB_COPY = (
+    "Khẩn trương khắc phục sạt lở bờ sông trước mùa mưa Ngày 03/12/2025, Chủ tịch Ủy ban nhân dân tỉnh "
+    "An Bình đã ký Công điện 15/CĐ-UBND về việc khắc phục sạt lở bờ sông. Theo đó, Chủ tịch yêu cầu các "
+    "sở, ngành tập trung xử lý dứt điểm các điểm sạt lở theo Kế hoạch số 88/KH-UBND ngày 01/10/2025. "
+    "- Sở Xây dựng rà soát các điểm sạt lở. - Sở Tài chính bố trí kinh phí. Xem thêm Công điện 15/CĐ-UBND. "
+    "ỦY BAN NHÂN DÂN TỈNH AN BÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+    "Số: 15/CĐ-UBND An Bình, ngày 03 tháng 12 năm 2025 CÔNG ĐIỆN VỀ VIỆC KHẨN TRƯƠNG KHẮC PHỤC SẠT LỞ BỜ "
+    "SÔNG CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH điện: - Giám đốc các sở, ngành; - Chủ tịch Ủy ban nhân dân các "
+    "xã, phường. Thực hiện Công điện số 99/CĐ-TTg ngày 01/12/2025 của Thủ tướng Chính phủ, Chủ tịch Ủy "
+    "ban nhân dân tỉnh yêu cầu: 1. Sở Xây dựng chủ trì, phối hợp với Ủy ban nhân dân các xã rà soát các "
+    "điểm sạt lở, hoàn thành trước ngày 15/12/2025. 2. Giao Sở Tài chính - Cơ quan thường trực Ban Chỉ "
+    "đạo phòng chống thiên tai tỉnh bố trí kinh phí khắc phục. Nơi nhận: - Như trên; - Lưu: VT. "
+    "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Trần Văn B")
+
+
+def test_web_copy_news_lead_in_is_left_out():
+    rec = extract_record(WEB_COPY)
+    validate_record(rec.to_dict())
+    doc = rec.document
+    assert (doc["type"], doc["number"], doc["date"]) == ("Công điện", "15/CĐ-UBND", "2025-12-03")
+    assert doc["issuer"] == "Ủy ban nhân dân tỉnh An Bình"
+    # the bases are the document's own preamble (the Công điện's addressee list ends at its full
+    # stop), not the lead-in's "Kế hoạch số 88/KH-UBND"
+    assert rec.legal_bases == ["99/CĐ-TTg"]
+    tasks = {t.path: t for t in rec.tasks}
+    assert sorted(tasks) == ["1", "2"]
+    # the dash before a body's role is no bullet, and the role is no part of the lead
+    assert tasks["2"].title.startswith("Giao Sở Tài chính - Cơ quan thường trực")
+    assert tasks["2"].lead == ["Sở Tài chính"]
+    assert any("lead-in" in w for w in rec.warnings)
+
+
+def test_a_decision_before_its_attached_plan_is_no_lead_in():
+    text = ("QUYẾT ĐỊNH\nBan hành Kế hoạch phòng chống sạt lở\nCăn cứ Luật Phòng, chống thiên tai; Ủy ban "
+            "nhân dân tỉnh An Bình quyết định ban hành Kế hoạch phòng chống sạt lở năm 2026 kèm theo "
+            "Quyết định này và giao các sở, ngành tổ chức thực hiện.\n"
+            "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 20/KH-UBND\n"
+            "KẾ HOẠCH\nPhòng chống sạt lở năm 2026\n")
+    from vanban.extract import news_lead_in
+    from vanban.extract.layout import RawLine
+    assert news_lead_in([RawLine(t, {}) for t in text.splitlines()]) == 0

@@ -92,6 +92,39 @@ def _check_document(lines: list[RawLine]) -> None:
                                 f"({len(hits)} administrative keywords)")
 
 
+def news_lead_in(lines: list[RawLine]) -> int:
+    """Lines before a document's own header that a web page put there: a news headline and
+    summary ("Ngày 26/11/2025, Thủ tướng Chính phủ ban hành Công điện …", the requests retold
+    as "- …" items, "Xem thêm Công điện …") before the issuer, the state motto and "Số:". Returns
+    how many lines to leave out (0 when the text starts with its header, or when what comes
+    before the motto holds a kind line, "Căn cứ", "Kính gửi", a "Số:" line or "Nơi nhận" — a
+    document's own text, such as a decision before its attached plan)."""
+    motto = next((m for m, ln in enumerate(lines[:80]) if _STATE_MOTTO.search(fold(ln.text))), None)
+    if not motto:
+        return 0
+    start = motto
+    if _STATE_MOTTO.match(fold(lines[motto].text).strip()):
+        while start > 0 and is_caps(lines[start - 1].text) and len(lines[start - 1].text) < 100:
+            start -= 1  # the issuer's lines above the motto
+    if start == 0 or not any(re.search(r"\bSo\s*:", fold(ln.text)) for ln in lines[motto:motto + 4]):
+        return 0
+    kinds = load_patterns("headings")["document_kinds"]
+    prose_words = 0
+    for ln in lines[:start]:
+        k = key(ln.text)
+        if (is_caps(ln.text) and k in kinds) or k.startswith(_BODY_START + ("kinh gui", "noi nhan")) \
+                or re.match(r"\s*So\s*:", fold(ln.text)):
+            return 0
+        prose_words += sum(1 for w in ln.text.split() if w[:1].islower())
+    total = sum(len(ln.text) for ln in lines)
+    lead = sum(len(ln.text) for ln in lines[:start])
+    return start if prose_words >= 20 and lead < 0.6 * total else 0
+
+
+_STATE_MOTTO = re.compile(r"C\s*O\s*N\s*G\s+H\s*O\s*A\s+X\s*A\s+H\s*O\s*I\s+C\s*H\s*U\s+N\s*G\s*H\s*I\s*A\s+"
+                          r"V\s*I\s*E\s*T\s+N\s*A\s*M", re.I)
+
+
 def _headerish(t: str) -> bool:
     """A line of the header block: caps, "Số:", the date line or the motto."""
     f = fold(t)
@@ -195,6 +228,9 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
     seen = any(key(ln.text).startswith("kinh gui") for ln in lines[max(0, body_i - 6):body_i])
     out: list[str] = []
     out_ends: list[str] = [";"]
+    if body_i + 1 < len(lines) and is_caps(lines[body_i].text) and key(lines[body_i + 1].text) == "dien" \
+            and lines[body_i + 1].text.rstrip().endswith(":"):
+        body_i += 1  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH / điện:": the sender's line, then the addressees
     if body_i < len(lines) and len(lines[body_i].text) < 40 and lines[body_i].text.rstrip().endswith(":") \
             and key(lines[body_i].text).split()[-1:] == ["dien"]:
         seen = True  # "THỦ TƯỚNG CHÍNH PHỦ điện:" then the addressees of a Công điện
@@ -255,8 +291,13 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
                  for piece in (segment(ln.text) if i in packed or (flattened and len(ln.text) > 300)
                                else [ln.text])]
     wrapped = False if flattened else is_wrapped(lines)
+    lead_in = news_lead_in(lines)
+    if lead_in:
+        lines = lines[lead_in:]  # a web copy's news summary before the document's own header
     header_lines, kind, title_lines, body_i = _split_front(lines, wrapped)
     record = PlanRecord(id=_record_id(doc))
+    if lead_in:
+        record.warnings.append(f"a news lead-in before the header left out ({lead_in} lines)")
     hdr = parse_header(header_lines)
     document = record.document
     needs_case = hdr.pop("issuer_needs_case", False)

@@ -626,6 +626,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         # "Sở Nông nghiệp ... (Cơ quan Thường trực về Phòng, chống thiên tai)": the body's role in
         # brackets is no part of its name ("Nhà đầu tư (Tập đoàn Đèo Cả)" names the body: kept)
         subject = named.group(1)
+    role = re.search(r"\s[-–]\s", subject)
+    if role and key(subject[role.end():]).startswith(tuple(load_patterns("segment")["apposition_roles"])):
+        subject = subject[:role.start()]  # "Bộ Tài chính - Cơ quan Thường trực Ban Chỉ đạo 751": its role
     if not subject or len(subject.split()) > 40:
         return []
     return split_agencies(subject)

@@ -205,8 +205,9 @@ def _segment_body(text: str) -> list[str]:
     for rx in _PATS["preamble_openings"]:
         for m in re.finditer(rx, text[:body_from]):
             cuts.setdefault(m.start(), "opening")
-    for m in re.finditer(r"(?<!\S)Kính gửi\s*:", text):
-        # the addressee list ends at its first full stop ("- Viện ... Việt Nam. Thủ tướng ...")
+    for m in re.finditer(r"(?:(?<!\S)Kính gửi|(?<=[A-ZĐÀ-Ỹ]\s)điện)\s*:", text):
+        # the addressee list ends at its first full stop ("- Viện ... Việt Nam. Thủ tướng ..."),
+        # also a Công điện's ("THỦ TƯỚNG CHÍNH PHỦ điện: - Bộ trưởng …; - Chủ tịch …. Ngày …")
         me = re.search(rf"[.]\s+(?=[\"“(]?[{_UP}])", text[m.end():m.end() + 2500])
         if me:
             cuts.setdefault(m.end() + me.end(), "addressees_end")
@@ -422,6 +423,12 @@ def _compound_dash(text: str, pos: int) -> bool:
     for s, n in gazetteer_spans(window).items():
         if toks[s][1] < pos - a < toks[s + n - 1][2]:
             return True  # inside a known name: "Tập đoàn Công nghiệp - Viễn thông Quân đội"
+    if key(text[pos + 1:pos + 40]).startswith(tuple(_PATS["apposition_roles"])) and ":" not in text[pos + 1:pos + 30]:
+        from .agencies import agency_spans
+        body = text[max(0, pos - 60):pos].rstrip()
+        spans = agency_spans(body)
+        if spans and spans[-1][1] == len(body):
+            return True  # "Bộ Tài chính - Cơ quan Thường trực Ban Chỉ đạo": the body's role, no bullet
     pair = f"{left[0]} {right[0]}"
     return pair in _PATS["dash_compounds"]
 
