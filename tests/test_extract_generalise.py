@@ -144,3 +144,27 @@ def test_a_decision_before_its_attached_plan_is_no_lead_in():
     from vanban.extract import news_lead_in
     from vanban.extract.layout import RawLine
     assert news_lead_in([RawLine(t, {}) for t in text.splitlines()]) == 0
+
+
+# ------------------------------------------------------------------------------ header fields
+def test_caps_issuer_takes_the_casing_the_body_writes():
+    text = ("BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ\nSố: 12-TB/BCĐ\nAn Bình, ngày 05 tháng 12 năm 2025\n"
+            "THÔNG BÁO\nKết luận của Trưởng ban tại phiên họp thứ ba\n"
+            "Ngày 01/12/2025, Ban Chỉ đạo Chuyển đổi số họp phiên thứ ba. Ban Chỉ đạo Chuyển đổi số "
+            "kết luận như sau:\n1. Sở Khoa học và Công nghệ khẩn trương hoàn thành nền tảng dữ liệu.\n")
+    rec = extract_record(text)
+    assert rec.document["issuer"] == "Ban Chỉ đạo Chuyển đổi số"
+
+
+def test_decision_without_header_named_by_its_attached_plan_note():
+    text = ("QUYẾT ĐỊNH\nBAN HÀNH KẾ HOẠCH PHÒNG CHỐNG SẠT LỞ NĂM 2026\n"
+            "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCăn cứ Luật Phòng, chống thiên tai ngày 19 tháng 6 năm 2013;\n"
+            "QUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng chống sạt lở năm 2026.\n"
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+            "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn A\n"
+            "KẾ HOẠCH\nPHÒNG CHỐNG SẠT LỞ NĂM 2026\n"
+            "(Ban hành kèm theo Quyết định số 301/QĐ-UBND ngày 04 tháng 12 năm 2025 của Ủy ban nhân dân tỉnh)\n"
+            "I. MỤC ĐÍCH\n1. Chủ động phòng chống sạt lở.\nII. NHIỆM VỤ\n"
+            "1. Sở Xây dựng rà soát các điểm sạt lở.\n")
+    doc = extract_record(text).document
+    assert (doc["number"], doc["date"]) == ("301/QĐ-UBND", "2025-12-04")

@@ -314,6 +314,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         document["issuer"] = issuer_from_authority(lines[body_i].text)
     body_i = _addressees(lines, body_i, document)
     paras = build_paragraphs(lines[body_i:], wrapped)
+    all_paras = paras
 
     # closing block: "Nơi nhận:" list, signature, then appendices / footnotes
     close_i = next((i for i, p in enumerate(paras) if is_recipients_start(p.text)), None)
@@ -467,7 +468,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             record.implementation.extend(items)
             prov.setdefault("implementation", []).extend(provs)
             record.duties.extend(duties)
-    _identity_from_note(document, record, appendix or body_paras)
+    # (an attached plan's own note, "(Ban hành kèm theo Quyết định số …)", names a decision whose header was lost)
+    _identity_from_note(document, record, (appendix or body_paras) + all_paras)
     directive = document.get("type") in load_patterns("headings")["directive_kinds"]
     if directive:
         # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,

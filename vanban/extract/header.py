@@ -176,6 +176,10 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         out["issuer_needs_case"] = True
     elif issuer_lines:
         out["issuer"] = _issuer_case(" ".join(issuer_lines)) or None
+        # a caps issuer the unit rule did not case ("BAN CHẤP HÀNH TRUNG ƯƠNG"): the running text's
+        # casing of it is the name's ("Ban Chấp hành Trung ương Đảng")
+        out["issuer_needs_case"] = is_caps(" ".join(issuer_lines), 0.6) and not any(
+            re.search(rf"(^|\s){fold(u)}\s", fold(out["issuer"] or "").lower()) for u in _UNITS)
     return out
 
 
