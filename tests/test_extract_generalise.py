@@ -168,3 +168,44 @@ def test_decision_without_header_named_by_its_attached_plan_note():
             "1. Sở Xây dựng rà soát các điểm sạt lở.\n")
     doc = extract_record(text).document
     assert (doc["number"], doc["date"]) == ("301/QĐ-UBND", "2025-12-04")
+
+
+# --------------------------------------------------------------- flattened task headings
+PLAN_ONE_LINE = (
+    "ỦY BAN NHÂN DÂN TỈNH AN BÌNH Số: 77/KH-UBND An Bình, ngày 01 tháng 12 năm 2025 KẾ HOẠCH Nâng cao "
+    "năng lực phòng chống thiên tai năm 2026 I. MỤC ĐÍCH 1. Nâng cao nhận thức của cộng đồng về thiên tai. "
+    "II. NHIỆM VỤ 1. Hoàn thiện cơ chế, chính sách và tài liệu hướng dẫn cộng đồng về phòng chống thiên "
+    "tai dựa vào cộng đồng tại các xã ven biển - Triển khai rà soát các văn bản hướng dẫn hiện hành. "
+    "- Tổ chức tập huấn cho cán bộ cấp xã. 2. Đề nghị các đơn vị được giao làm chủ đầu tư dự án đê biển: "
+    "a. Chủ động phối hợp với các sở, ngành của Tỉnh rà soát hồ sơ. b. Báo cáo kết quả trước ngày "
+    "15/12/2025. 3. Các cơ quan tham mưu quản lý ngành, lĩnh vực (gồm các Sở: Xây dựng, Tài chính) "
+    "- Hướng dẫn các xã thực hiện. III. TỔ CHỨC THỰC HIỆN 1. Sở Nông nghiệp và Môi trường theo dõi, "
+    "đôn đốc. Nơi nhận: - Như trên; - Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Văn C")
+
+
+def test_one_line_plan_heading_ends_at_its_first_bullet_and_letter_items():
+    tasks = {t.path: t for t in extract_record(PLAN_ONE_LINE).tasks}
+    # a long heading, then "- Triển khai …": the bullet is its first sub-item
+    assert tasks["II.1"].title == ("Hoàn thiện cơ chế, chính sách và tài liệu hướng dẫn cộng đồng về phòng "
+                                   "chống thiên tai dựa vào cộng đồng tại các xã ven biển")
+    # "a. …" after a colon is a lettered sub-item, not the heading's text
+    assert tasks["II.2"].title == "Đề nghị các đơn vị được giao làm chủ đầu tư dự án đê biển:"
+    # "các sở, ngành của Tỉnh": the province written as a name stays on the partner
+    assert tasks["II.2"].partners == ["các sở, ngành của Tỉnh"]
+    # a group named with its members in brackets leads its item
+    assert tasks["II.3"].lead == ["Các cơ quan tham mưu quản lý ngành, lĩnh vực"]
+
+
+def test_a_title_governs_its_whole_list_and_an_addressee_heading_is_all_addressees():
+    assert split_agencies("người đứng đầu các cơ quan chuyên môn, các đơn vị sự nghiệp công lập trực thuộc "
+                          "Ủy ban nhân dân tỉnh") == [
+        "người đứng đầu các cơ quan chuyên môn, các đơn vị sự nghiệp công lập trực thuộc Ủy ban nhân dân tỉnh"]
+    text = ("Kính gửi: Các sở, ngành.\nỦy ban nhân dân tỉnh yêu cầu:\n"
+            "1. Giao người đứng đầu các cơ quan chuyên môn, cơ quan hành chính khác thuộc Ủy ban nhân dân "
+            "tỉnh; Chủ tịch Ủy ban nhân dân các xã, phường và đặc khu\n"
+            "- Rà soát, cập nhật cơ sở dữ liệu cán bộ, công chức, hoàn thành trước ngày 10/12/2025.\n"
+            "2. Sở Nội vụ tổng hợp, báo cáo Ủy ban nhân dân tỉnh.\n"
+            "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn C\n")
+    tasks = {t.path: t for t in extract_record(text).tasks}
+    assert tasks["1"].lead == ["người đứng đầu các cơ quan chuyên môn, cơ quan hành chính khác thuộc Ủy ban "
+                               "nhân dân tỉnh", "Chủ tịch Ủy ban nhân dân các xã, phường và đặc khu"]

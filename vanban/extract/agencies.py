@@ -190,6 +190,11 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
             tok = tokens[j][0]
             if j in gz and j + gz[j] > gz_end and tokens[j - 1][0] in (",", "và"):
                 gz_end = j + gz[j]  # a known name listed next ("..., Cổng Thông tin điện tử tỉnh")
+            locality = _locality_after(tokens, j) if tok.lower() == "của" else 0
+            if locality:
+                end = j = j + 1 + locality
+                gz_end = min(gz_end, end)
+                break  # "các sở, ngành của Thành phố": the city a document speaks for, as a name
             if tok.lower() == "trên" and tokens[j - 1][0].lower() == "cấp":
                 j += 1  # "các cơ quan quản lý cấp trên"
                 end = j
@@ -263,6 +268,16 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+def _locality_after(tokens: list[tuple[str, int, int]], j: int) -> int:
+    """Words of "Thành phố" / "Tỉnh" written as a name after token ``j`` and ending the phrase
+    (no capitalised place name after it), else 0."""
+    words = [t[0] for t in tokens[j + 1:j + 4]]
+    n = 2 if words[:2] == ["Thành", "phố"] else 1 if words[:1] == ["Tỉnh"] else 0
+    if n and len(words) > n and words[n][:1].isupper():
+        return 0  # "của Thành phố Hồ Chí Minh": a place's name follows
+    return n
+
+
 _UNIT_WORDS = {"liên", "tỉnh", "thành", "huyện", "quận", "xã", "phường", "thị", "cấp", "các", "và", "có", "trung",
                "khu", "vực", "đặc", "trực", "thuộc"}
 _SPLIT_SEMI = re.compile(r"\s*;\s*")
@@ -291,6 +306,11 @@ def is_bare_head(name: str) -> bool:
 @lru_cache(maxsize=1)
 def _head_keys() -> frozenset[str]:
     return frozenset(re.sub(r"^cac ", "", key(h)) for h in load_patterns("agencies")["heads"])
+
+
+def _titled(piece: str) -> bool:
+    """``piece`` opens with a person's title ("Thủ trưởng", "người đứng đầu")."""
+    return key(piece).startswith(tuple(key(t) + " " for t in load_patterns("agencies")["list_titles"]))
 
 
 def _known_whole(piece: str) -> bool:
@@ -368,6 +388,9 @@ def split_agencies(text: str) -> list[str]:
             if idx in known and (tokens[idx][0][:1].isupper() or known[idx] > 1) and (idx - 1) not in inside | {0} \
                     and part[cut_points[-1]:tokens[idx - 1][1]].strip(" ,;") \
                     and not (prev == "," and tokens[idx][0][:1].islower()
+                             and _titled(part[cut_points[-1]:tokens[idx - 1][1]])
+                             and _generic_group(part[cut_points[-1]:tokens[idx - 1][1]])) \
+                    and not (prev == "," and tokens[idx][0][:1].islower()
                              and is_bare_head(part[tokens[idx][1]:tokens[idx + known[idx] - 1][2]])
                              and " cac " in f" {key(part[cut_points[-1]:tokens[idx - 1][1]])} "
                              and _generic_group(part[cut_points[-1]:tokens[idx - 1][1]])) \
@@ -390,8 +413,10 @@ def split_agencies(text: str) -> list[str]:
             if prev.lower() == "và":
                 if not _serves(piece, part[tokens[idx][1]:]):
                     cut_points.append(tokens[idx - 1][1])
-            elif key(head_tok) in ("cac", "nhung") and piece:
-                cut_points.append(tokens[idx - 1][1])  # "các sở, ban, ngành, các Tổng công ty …"
+            elif key(head_tok) in ("cac", "nhung") and piece and not (_titled(piece) and _generic_group(piece)):
+                # "các sở, ban, ngành, các Tổng công ty …" (but a person's title governs its whole
+                # list: "người đứng đầu các cơ quan chuyên môn, các đơn vị sự nghiệp …")
+                cut_points.append(tokens[idx - 1][1])
             elif head_tok[:1].isupper() and (nxt[:1].isupper() or starts[idx] > 1 or head_tok.isupper()
                                              or piece_words >= 2):
                 cut_points.append(tokens[idx - 1][1])

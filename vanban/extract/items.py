@@ -206,6 +206,10 @@ def _agency_heading(body: str) -> list[str]:
     mr = re.match(r"(?:Trách nhiệm của|Nhiệm vụ của)\s+([^:()]{3,80}?)\s*(?:\([^()]*\))?\s*:?$", body.strip())
     if mr and not agency_spans(mr.group(1)):
         return [mr.group(1).strip()]  # "Trách nhiệm của đối tượng thực hiện kiểm kê:" names its actor
+    mg = re.match(r"([^()]{3,120}?)\s*\((?:bao )?gồm\s[^()]+\)\s*:?$", body.strip())
+    if mg and head_starts(mg.group(1))[1].keys() & {0, 1} and not re.search(r"[.;]", mg.group(1)):
+        # "Các cơ quan tham mưu quản lý ngành, lĩnh vực (gồm các Sở: …)": a group named with its members
+        return [mg.group(1).strip()]
     t = body.strip().rstrip(":").strip()
     t = re.sub(r"^(?:Trách nhiệm của|Nhiệm vụ của)\s+", "", t)
     t = re.sub(r"\s*\(.*?\)\s*$", "", t)
@@ -615,8 +619,11 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
             break
     if cut is not None:
         subject = " ".join(words[:cut])
-    elif t.rstrip().endswith(":") or (is_heading and len(words) <= 16):
-        subject = t  # "Tiểu ban giúp việc Ban Chỉ đạo 934" heading its own items: all of it
+    elif t.rstrip().endswith(":") or (is_heading and len(words) <= 16) or (
+            is_heading and len(words) <= 40 and not re.search(r"[.!?]\s", t)):
+        # "Tiểu ban giúp việc Ban Chỉ đạo 934" heading its own items, or a heading that is a list
+        # of addressees and no sentence ("Giao người đứng đầu …; Chủ tịch …"): all of it
+        subject = t
     else:
         spans = agency_spans(t)
         subject = t[:spans[0][1]] if spans and spans[0][0] <= tokens[first][1] else ""

@@ -44,6 +44,7 @@ _INLINE_MARKERS = [(style, re.compile(r"(?<!\S)" + body)) for style, body in (
     ("arabic", rf"(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}\.?|\d{{1,2}}[.)])\s+(?=[\"“(]?[{_UP}a-zđà-ỹ])"),
     ("letter", rf"\((\d{{1,2}})\)\s+(?=[\"“]?[{_UP}])"),  # "(1)": sub-items, like lettered ones
     ("letter", r"([a-zđ])\)\s+(?=\S)"),
+    ("letter", rf"([a-zđ])\.\s+(?=[{_UP}])"),  # "a. Nhận thức …" (only after a sentence end or heading)
     ("bullet", rf"([-–+•])\s+(?=[\"“(]?[{_UP}0-9])"),
 )]
 _ROMAN = _INLINE_MARKERS[0][1]
@@ -291,6 +292,9 @@ def _segment_body(text: str) -> list[str]:
             ok = after_stop or heading_before
         else:  # bullet
             ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
+            if not ok and num in "-–" and len(before) <= 300 and _starts_marked(before) \
+                    and " ".join(key(text[end:end + 30]).split()[:2]) in _PATS["sentence_openings"]:
+                ok = True  # a long marked heading, then "- Triển khai …": its first bullet
             if ok and num in "-–" and _compound_dash(text, start):
                 continue
         if ok:
