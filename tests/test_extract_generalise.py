@@ -209,3 +209,20 @@ def test_a_title_governs_its_whole_list_and_an_addressee_heading_is_all_addresse
     tasks = {t.path: t for t in extract_record(text).tasks}
     assert tasks["1"].lead == ["người đứng đầu các cơ quan chuyên môn, cơ quan hành chính khác thuộc Ủy ban "
                                "nhân dân tỉnh", "Chủ tịch Ủy ban nhân dân các xã, phường và đặc khu"]
+
+
+def test_deadlines_with_an_hour_or_without_ngay_and_a_dangling_dash():
+    from vanban.extract.items import deadline_of
+    assert deadline_of("báo cáo Bộ Xây dựng trước 17 giờ ngày 27/11/2025 để tổng hợp") == \
+        "trước 17 giờ ngày 27/11/2025"
+    assert deadline_of("số hóa hồ sơ, hoàn thành trước 30/11/2025. Gửi báo cáo trước ngày 05/12/2025") == \
+        "trước 30/11/2025; trước ngày 05/12/2025"
+    assert deadline_of("các bệnh viện cấp cơ bản trước 01/01/2025 là tuyến huyện") is None  # no deadline
+    text = ("BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH Số: 901/BVHTTDL-VP V/v số hóa thủ tục hành chính Kính gửi: Các "
+            "cục thuộc Bộ. Thực hiện Công điện số 220/CĐ-TTg ngày 18/11/2025 của Thủ tướng Chính phủ, Bộ "
+            "Văn hóa yêu cầu: 1. Các đơn vị có thủ tục hành chính - Thực "
+            "hiện nghiêm túc việc lấy ý kiến, hoàn thành trước 30/11/2025. 2. Văn phòng Bộ theo dõi, "
+            "đôn đốc. Nơi nhận: - Như trên; - Lưu: VT. KT. BỘ TRƯỞNG THỨ TRƯỞNG Vũ Văn H")
+    tasks = {t.path: t for t in extract_record(text).tasks}
+    assert tasks["1"].title == "Các đơn vị có thủ tục hành chính"
+    assert tasks["1"].timeframe == "trước 30/11/2025"

@@ -409,7 +409,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     if directive and node.is_heading:
         title = _addressee_heading(title)
-    title = item_text(title)
+    title = re.sub(r"\s+[-–]$", "", item_text(title))  # "Các đơn vị có TTHC - | Thực hiện …": the bullet's dash
     text = item_text(" ".join(p.body if p is not node.para else body for p in paras))
     heading_agencies = directive_subject(body, node.is_heading) if directive else []
     if not heading_agencies:
@@ -655,10 +655,20 @@ _DEADLINE = re.compile(r"\b((?:chậm nhất )?"
 _PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?:\s+trở đi)?)\)\s*[.;]?\s*$")
 
 
+_DEADLINE_HOUR = re.compile(r"\b(trước \d{1,2} giờ(?: \d{1,2}(?: phút)?)?,? ngày \d{1,2}(?:/\d{1,2}/\d{4}|"
+                            r" tháng \d{1,2} năm \d{4}))")
+_DEADLINE_BARE = re.compile(r"\b(?:hoàn thành|xong|báo cáo|gửi)\b[^.;:()]{0,80}?\s(trước \d{1,2}/\d{1,2}/\d{4})")
+
+
 def deadline_of(text: str) -> str | None:
     """Deadline phrases of a directive item ("trước ngày 31/12/2025", "(hoàn thành) trong tháng
-    11 năm 2025", "chậm nhất trước ngày ..."), joined with "; " in order."""
-    found = dedupe([m.group(1).strip() for m in _DEADLINE.finditer(text)])
+    11 năm 2025", "chậm nhất trước ngày ...", "trước 17 giờ ngày 27/11/2025", and a date without
+    "ngày" after a completing verb, "hoàn thành trước 30/11/2025"), joined with "; " in order."""
+    hits = [(m.start(1), m.group(1).strip()) for rx in (_DEADLINE, _DEADLINE_HOUR, _DEADLINE_BARE)
+            for m in rx.finditer(text)]
+    spans = sorted(hits)
+    found = dedupe([v for i, (pos, v) in enumerate(spans)
+                    if not any(p2 < pos < p2 + len(v2) for p2, v2 in spans[:i])])
     return "; ".join(found) if found else None
 
 
