@@ -226,3 +226,19 @@ def test_deadlines_with_an_hour_or_without_ngay_and_a_dangling_dash():
     tasks = {t.path: t for t in extract_record(text).tasks}
     assert tasks["1"].title == "Các đơn vị có thủ tục hành chính"
     assert tasks["1"].timeframe == "trước 30/11/2025"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_one_request_after_a_comma_with_the_issuer_unsaid(flatten):
+    text = ("SỞ NỘI VỤ TỈNH AN BÌNH\nSố: 511/SNV-TCBC\nV/v rà soát vị trí việc làm\n"
+            "An Bình, ngày 02 tháng 12 năm 2025\nKính gửi: - Các sở, ngành; - Ủy ban nhân dân các xã.\n"
+            "Thực hiện Văn bản số 8091/BNV-TCBC ngày 17/9/2025 của Bộ Nội vụ, Sở Nội vụ đã có Văn bản số "
+            "400/SNV-TCBC đề nghị các sở báo cáo thực trạng. Để việc rà soát được thống nhất theo đúng yêu cầu "
+            "của Ủy ban nhân dân tỉnh, đề nghị các sở, ngành, địa phương khẩn trương tổng hợp số liệu (sở, "
+            "ngành theo Phụ lục 1; địa phương theo Phụ lục 2) và gửi về Sở Nội vụ trước ngày 10/12/2025. "
+            "Đề nghị các cơ quan quan tâm thực hiện./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\nLê Văn D\n")
+    tasks = extract_record(" ".join(text.split()) if flatten else text).tasks
+    assert len(tasks) == 1 and tasks[0].path == ""
+    assert tasks[0].title.startswith("Để việc rà soát") and tasks[0].title.endswith("trước ngày 10/12/2025.")
+    assert tasks[0].lead == ["các sở, ngành, địa phương"]
+    assert tasks[0].timeframe == "trước ngày 10/12/2025"

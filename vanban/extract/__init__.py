@@ -531,18 +531,34 @@ def _unnumbered_directive(root: Node) -> list:
     for p in root.paras:
         # "Nhằm ..., Sở Giáo dục và Đào tạo đề nghị UBND các xã, phường; ... thực hiện ...": the
         # sentence in which the issuer asks a named body is the request
-        for sent in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", p.text):
-            m = re.search(r",\s+([^,;]{3,80}?)\s(?:đề nghị|yêu cầu)\s+(\S.*)$", sent)
-            if not m or basis_of(sent) and sent.startswith(("Căn cứ", "Thực hiện", "Theo")) \
-                    or re.search(r"\bđã\b", m.group(1)):
-                continue  # "Bộ Nội vụ đã có Văn bản số ... đề nghị ...": an earlier request reported
-            node = Node(Para(text=sent, refs=p.refs, body=sent), "directive")
-            task = make_task(node, "", directive=True)
-            task.lead = directive_subject("Đề nghị " + m.group(2), False)
-            task.lead_ids = [normalize_agency(a) for a in task.lead]
-            if task.lead:
+        for sent in _sentences(p.text):
+            if basis_of(sent) and sent.startswith(("Căn cứ", "Thực hiện", "Theo")):
+                continue
+            for m in re.finditer(r"(?:đề nghị|yêu cầu)\s+(?=\S)", sent):
+                # the issuer may be unsaid: "Để việc … được triển khai thống nhất, đề nghị bộ, ngành …"
+                before = re.search(r",\s+(?:([^,;]{3,80}?)\s)?$", sent[:m.start()])
+                if not before or re.search(r"\bđã\b", before.group(1) or ""):
+                    continue  # "Bộ Nội vụ đã có Văn bản số ... đề nghị ...": an earlier request reported
+                lead = directive_subject("Đề nghị " + sent[m.end():], False)
+                if not lead:
+                    continue  # "theo đúng yêu cầu của Bộ Chính trị": the noun, no request
+                node = Node(Para(text=sent, refs=p.refs, body=sent), "directive")
+                task = make_task(node, "", directive=True)
+                task.lead = lead
+                task.lead_ids = [normalize_agency(a) for a in task.lead]
                 return [task]
     return []
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences: cut after "." / ";" before a capital (a lower-case word after ";" goes on)."""
+    out, at = [], 0
+    for m in re.finditer(r"(?<=[.;])\s+(?=\S)", text):
+        if text[m.end()].isupper():
+            out.append(text[at:m.start()])
+            at = m.end()
+    out.append(text[at:])
+    return [s for s in out if s.strip()]
 
 
 def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool) -> list:
