@@ -242,3 +242,38 @@ def test_one_request_after_a_comma_with_the_issuer_unsaid(flatten):
     assert tasks[0].title.startswith("Để việc rà soát") and tasks[0].title.endswith("trước ngày 10/12/2025.")
     assert tasks[0].lead == ["các sở, ngành, địa phương"]
     assert tasks[0].timeframe == "trước ngày 10/12/2025"
+
+
+# ------------------------------------------------------------- what an archive does to a text
+def _wrap(text: str, width: int = 70) -> str:
+    out = []
+    for line in text.split("\n"):
+        while len(line) > width:
+            cut = line.rfind(" ", 0, width)
+            out.append(line[:cut])
+            line = line[cut + 1:]
+        out.append(line)
+    return "\n".join(out)
+
+
+def test_run_on_copy_hard_wrapped_at_a_page_width_gives_the_same_tasks():
+    one_line = {t.path: t.title for t in extract_record(PLAN_ONE_LINE).tasks}
+    wrapped = {t.path: t.title for t in extract_record(_wrap(PLAN_ONE_LINE)).tasks}
+    assert wrapped == one_line and len(one_line) == 3
+
+
+def test_a_section_numeral_before_a_casing_slip_still_opens_the_section():
+    # most of the heading's first words still caps: "II. nhiệm VỤ VÀ GIẢI PHÁP"
+    slipped = PLAN_ONE_LINE.replace("II. NHIỆM VỤ", "II. nhiệm VỤ VÀ GIẢI PHÁP")
+    rec = extract_record(slipped)
+    assert [t.path for t in rec.tasks] == ["II.1", "II.2", "II.3"]
+
+
+@pytest.mark.parametrize("perturb", [
+    lambda t: t.replace("\n", "\r\n"),
+    lambda t: t.replace("\n", "\n\n\n"),
+    lambda t: " ".join(t.split()),
+])
+def test_line_endings_blank_lines_and_flattening_keep_the_tasks(perturb):
+    assert {t.path: t.lead for t in extract_record(perturb(DIRECTIVE)).tasks} == \
+        {t.path: t.lead for t in extract_record(DIRECTIVE).tasks}

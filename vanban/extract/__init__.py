@@ -28,7 +28,7 @@ from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipie
                      parse_marker)
 from .agencies import canonical_issuer
 from .render import render_markdown
-from .segment import needs_segmenting, packed_front_line, segment
+from .segment import needs_segmenting, packed_front_line, segment, wrapped_run_on
 from .structure import Node, assign_roles, build_tree, directive_sections, part_heading
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .table import flat_table_tasks
@@ -282,6 +282,14 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     lines = [ln for i, ln in enumerate(lines)
              if not ((i < 20 or len(ln.text) < 80) and is_stamp_line(ln.text))] or lines
     flattened = needs_segmenting([ln.text for ln in lines])
+    if not flattened and wrapped_run_on([ln.text for ln in lines]):
+        # a run-on copy hard-wrapped at a page width: joined back (per page) and cut as flattened
+        pages: dict = {}
+        for ln in lines:
+            pages.setdefault(ln.ref.get("page"), []).append(ln)
+        lines = [RawLine(" ".join(ln.text for ln in group), dict(group[0].ref), raw=None)
+                 for group in pages.values()]
+        flattened = True
     # a header run on into its abstract, "Kính gửi:" run on into the body (front lines only)
     packed = {i for i, ln in enumerate(lines) if packed_front_line(ln.text, i)}
     if flattened or packed:

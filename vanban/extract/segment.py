@@ -40,14 +40,14 @@ _TOKEN = re.compile(r"\S+")
 #: space after the marker, and mostly a capital after that), because inside a sentence "1.5",
 #: "a)" or "-" are seldom markers.
 _INLINE_MARKERS = [(style, re.compile(r"(?<!\S)" + body)) for style, body in (
-    ("roman", rf"([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])"),
+    ("roman", r"([IVXL]{1,5})\.\s+(?=[\"“(]?\w)"),
     ("arabic", rf"(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}\.?|\d{{1,2}}[.)])\s+(?=[\"“(]?[{_UP}a-zđà-ỹ])"),
     ("letter", rf"\((\d{{1,2}})\)\s+(?=[\"“]?[{_UP}])"),  # "(1)": sub-items, like lettered ones
     ("letter", r"([a-zđ])\)\s+(?=\S)"),
     ("letter", rf"([a-zđ])\.\s+(?=[{_UP}])"),  # "a. Nhận thức …" (only after a sentence end or heading)
     ("bullet", rf"([-–+•])\s+(?=[\"“(]?[{_UP}0-9])"),
 )]
-_ROMAN = _INLINE_MARKERS[0][1]
+_ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")  # a section's numeral before a capital
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
                          r"][a-zà-ỹđ]*),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
@@ -75,6 +75,22 @@ def needs_segmenting(lines: list[str]) -> bool:
         return False
     total = sum(len(ln) for ln in lines)
     return total >= 300 and (len(lines) <= 3 or total / len(lines) > 1200)
+
+
+_INLINE_ITEM = re.compile(r"[.:;]\s+(?:\d{1,2}\.|[IVX]{1,4}\.|[a-zđ]\)|\(\d{1,2}\)|[-–+•])\s+[A-ZĐ]")
+_LINE_ITEM = re.compile(r"\s*(?:\d{1,2}\.|[IVX]{1,4}\.|[a-zđ]\)|\(\d{1,2}\)|[-–+•])\s")
+
+
+def wrapped_run_on(lines: list[str]) -> bool:
+    """True for a run-on text hard-wrapped at a page width (a web page printed to PDF, then read
+    back): its list items start inside the lines ("… trước ngày 30/11. 2. Bộ Tài chính …"),
+    hardly ever at a line's start, so its lines must be joined and cut again."""
+    lines = [ln for ln in lines if ln.strip()]
+    if len(lines) < 8 or sum(len(ln) <= 130 for ln in lines) < 0.7 * len(lines):
+        return False  # (paragraph lines, not a page width's)
+    inline = sum(len(_INLINE_ITEM.findall(ln)) for ln in lines)
+    at_start = sum(1 for ln in lines if _LINE_ITEM.match(ln))
+    return inline >= 3 and at_start < inline
 
 
 def _is_caps_word(tok: str) -> bool:
@@ -268,10 +284,12 @@ def _segment_body(text: str) -> list[str]:
             value = _roman(num)
             after = text[end:end + 40]
             caps_after = bool(re.match(rf"[\"“(]?[{_UP}]{{2,}}", after)) or bool(
-                _CAPS_WORD.fullmatch(after.split()[0]) if after.split() else False)
+                _CAPS_WORD.fullmatch(after.split()[0]) if after.split() else False) or (
+                sum(_is_caps_word(w) for w in after.split()[:3]) >= 2)  # "II. nội DUNG …" (an OCR casing slip)
             # the next numeral (a document may start at II.); a caps heading may skip one
+            upper_first = bool(re.match(rf"[\"“(]?[{_UP}\d]", after))
             if value and (value == last_roman + 1 or (caps_after and last_roman <= value <= last_roman + 2)) \
-                    and (caps_after or after_stop or heading_before):
+                    and (caps_after or after_stop or heading_before) and (caps_after or upper_first):
                 ok = True
                 last_roman = value
                 open_numbers = []
@@ -302,6 +320,12 @@ def _segment_body(text: str) -> list[str]:
                 bisect.insort(ordered, start)
             cuts[start] = style
             seg_start = start
+    for pos in [p for p, r in cuts.items() if r == "roman"]:
+        # "II. nội DUNG THỰC HIỆN": a heading's caps run that an OCR casing slip broke after its
+        # first word is still the heading
+        mw = re.match(r"\S+\s+\S+\s+", text[pos:])
+        if mw and cuts.get(pos + mw.end()) == "caps":
+            del cuts[pos + mw.end()]
     # a role label written before its first sentence: "3.1. Mục tiêu tổng quát Nâng cao ..."
     labels = sorted(_PATS["inline_labels"], key=len, reverse=True)
     for pos in sorted(cuts):
