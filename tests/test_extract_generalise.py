@@ -277,3 +277,17 @@ def test_a_section_numeral_before_a_casing_slip_still_opens_the_section():
 def test_line_endings_blank_lines_and_flattening_keep_the_tasks(perturb):
     assert {t.path: t.lead for t in extract_record(perturb(DIRECTIVE)).tasks} == \
         {t.path: t.lead for t in extract_record(DIRECTIVE).tasks}
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_one_line_conclusion_closing_without_colon_or_personal_title(flatten):
+    text = ("TỈNH ỦY AN BÌNH Số 45-KL/TU An Bình, ngày 03 tháng 12 năm 2025 KẾT LUẬN CỦA BAN THƯỜNG VỤ TỈNH ỦY "
+            "VỀ PHÁT TRIỂN ĐÔ THỊ Tại phiên họp ngày 01/12/2025, Ban Thường vụ Tỉnh ủy kết luận như sau: "
+            "1. Giao Đảng ủy Ủy ban nhân dân tỉnh lãnh đạo rà soát quy hoạch đô thị (hoàn thành trong tháng "
+            "12/2025); làm tốt công tác tuyên truyền để Nhân dân hiểu rõ mục tiêu, ý nghĩa. Nơi nhận: - Các "
+            "huyện ủy, thành ủy, - Các đảng ủy trực thuộc Tỉnh ủy, - Các đồng chí Tỉnh ủy viên, - Lưu Văn phòng "
+            "Tỉnh ủy. T/M BAN THƯỜNG VỤ Trần Văn Ân Kết luận 45-KL/TU năm 2025 về phát triển đô thị")
+    rec = extract_record(text if flatten else text)  # the text is one line already
+    assert rec.objectives == []                       # "mục tiêu" inside an item is no objective
+    assert [t.path for t in rec.tasks] == ["1"]
+    assert rec.signature["title"] == "T/M BAN THƯỜNG VỤ" and rec.signature["name"] == "Trần Văn Ân"

@@ -406,8 +406,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         document["attachment"]["title"] = restore_title_case(
             document["attachment"]["title"], [p.text for p in body_paras[-60:]] + [p.text for p in preamble])
     if needs_case and document.get("issuer"):
-        document["issuer"] = fix_uy(restore_title_case(document["issuer"], [p.text for p in body_paras[:40]],
-                                                       copy_words=True))
+        # (the body, else the recipients and what follows the signature, write the issuer's name)
+        document["issuer"] = fix_uy(restore_title_case(document["issuer"], [p.text for p in body_paras[:40]]
+                                                       + [p.text for p in all_paras[-20:]], copy_words=True))
     document["issuer"] = canonical_issuer(document.get("issuer"), document.get("number"))
     if header_lines:
         document["header_provenance"] = [ln.ref for ln in header_lines]

@@ -473,7 +473,10 @@ def _copy_case(target: str, source: str) -> str:
 
 
 _AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q|TM\s*/|[KT]/[TML])\s*[./]?\s+(?=[A-ZĐÀ-Ỹ]{2})")
-_NAME = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,5})\s*$")
+# Vietnamese capitals and small letters as classes (the code-point range À-Ỹ holds both cases)
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isalpha() and c.isupper())
+_LOWER = "a-z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isalpha() and c.islower())
+_NAME = re.compile(rf"((?:[{_UPPER}][{_LOWER}]+)(?:\s+[{_UPPER}][{_LOWER}]+){{1,5}})\s*$")
 _TITLE_WORDS = ("PHÓ CHỦ TỊCH", "CHỦ TỊCH", "PHÓ GIÁM ĐỐC", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG",
                 "PHÓ CHÁNH VĂN PHÒNG", "PHÓ THỦ TƯỚNG", "THỨ TRƯỞNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "BÍ THƯ",
                 "THỦ TRƯỞNG")
@@ -548,13 +551,19 @@ def parse_signature(caps_text: str, name: str | None) -> dict | None:
                     break
     title = " ".join(re.sub(r"[^\w\s.]", "", title).split())  # seal and OCR specks
     title = _known_title(title)
-    if title and len(parts) > 1 and authority is None and title not in load_patterns("headings")["signer_titles"] \
+    if title and len(parts) > 1 and authority is None and chunks[-1][0].replace(" ", "") in ("T/M", "TM/") \
+            and title not in load_patterns("headings")["signer_titles"]:
+        # a party committee signs "T/M BỘ CHÍNH TRỊ" above the name, with no title of the signer's
+        # own: that line is the title (a state body writes "TM." and its title line under it)
+        title = f"T/M {title}"
+    elif title and len(parts) > 1 and authority is None and title not in load_patterns("headings")["signer_titles"] \
             and title.startswith(("ỦY BAN", "UỶ BAN", "HỘI ĐỒNG", "BAN ", "SỞ ")):
         # "TM. ỦY BAN NHÂN DÂN" and the title line lost (seal over it): a body is no title
         authority, title = f"{chunks[-1][0]}. {title}", ""
     elif title and len(parts) > 1 and authority is None and chunks[-1][0] == "KT":
         # "KT. CHỦ TỊCH" signs for the chairman: the signer's own title line was not read
         authority, title = f"KT. {title}", ""
+
     return {"title": fix_uy(title) or None, "name": name, "authority": fix_uy(authority) if authority else None}
 
 

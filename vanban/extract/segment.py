@@ -163,18 +163,25 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     start = min(starts)
     titles = sorted(_PATS["signer_titles"], key=len, reverse=True)
     # the first signature after the recipients' "Lưu: ..." (an attached plan may follow it)
-    lu = re.search(r"\bLưu\s*:", text[start:start + 3000])
+    lu = re.search(r"\bLưu\s*:", text[start:start + 3000]) or \
+        re.search(r"[-–]\s*Lưu\s+(?=[A-ZĐ])", text[start:start + 3000])  # "- Lưu Văn phòng …" (no colon)
     from_pos = start + (lu.end() if lu else 0)
     rx = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(t) for t in titles) + r")(?!\S)")
     found = list(rx.finditer(text, from_pos, min(len(text), from_pos + 400)))
-    if not found:
-        return None
-    # consecutive titles ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH"): the last one of the first run
-    best = found[0].end()
-    for mt in found[1:]:
-        if mt.start() - best > 3:
-            break
-        best = mt.end()
+    if found:
+        # consecutive titles ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH"): the last one of the first run
+        best = found[0].end()
+        for mt in found[1:]:
+            if mt.start() - best > 3:
+                break
+            best = mt.end()
+    else:
+        # no personal title: the authority alone above the name ("T/M BỘ CHÍNH TRỊ Trần Cẩm Tú")
+        auth = re.compile(r"(?<!\S)(?:T/M|TM|KT|TL|TUQ)\.?\s+(?:[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ,]*\s+)*[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ]+(?=\s)")
+        ma = auth.search(text, from_pos, min(len(text), from_pos + 400))
+        if ma is None or not all(_is_caps_word(w) or w.strip(",").isupper() for w in ma.group().split()[1:]):
+            return None
+        best = ma.end()
     # the name: up to five capitalised words ("Phạm Minh Chính"), not the caps kind after it
     end = best
     n = 0
