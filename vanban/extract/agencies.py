@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..text import normalize_tone_style
 from .text import fold, key, load_patterns
 
 _TOKEN_RE = re.compile(r"\w+(?:[&/.-]\w+)*|[^\w\s]", re.UNICODE)
@@ -61,13 +62,7 @@ def _gazetteer_matcher():
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     names = gz["names"] + gz["categories"]
     # both tone placements of oa/oe/uy syllables ("ủy" / "uỷ", "hóa" / "hoá") are in use
-    swaps = {"ủy": "uỷ", "hóa": "hoá", "thủy": "thuỷ", "hòa": "hoà"}
-    variants = []
-    for n in names:
-        v = n
-        for a, b in swaps.items():
-            v = v.replace(a, b).replace(a.capitalize(), b.capitalize())
-        variants.append(v)
+    variants = [normalize_tone_style(n, style) for n in names for style in ("old", "new")]
     phrases = {tuple(t[0] for t in tokenize(n)) for n in names + variants}
     matcher.add("AGENCY", [Doc(nlp.vocab, words=list(p)) for p in sorted(phrases) if p])
     return matcher

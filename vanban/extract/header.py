@@ -120,14 +120,10 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         if m_date and 1 <= int(m_date.group(1)) <= 12:
             out["date_month"] = f"{int(m_date.group(2)):04d}-{int(m_date.group(1)):02d}"
             out["day_missing"] = True
-    if m_date and "day_missing" in out:
-        before = text[:m_date.start()]
-        fb = folded[:m_date.start()]
-        motto_ends = [m.end() for m in _MOTTO2.finditer(fb)]
-        cut = max(before.rfind("\n") + 1, motto_ends[-1] if motto_ends else 0)
-        out["place"] = fix_uy(before[cut:].strip(" ,-\n")) or None
-    elif m_date:
-        out["date"] = iso_date(*m_date.groups())
+    if m_date:
+        if "day_missing" not in out:
+            out["date"] = iso_date(*m_date.groups())
+        # the place: what stands before ", ngày" on its line, after the motto and the number
         before = text[:m_date.start()]
         fb = folded[:m_date.start()]
         motto_ends = [m.end() for m in _MOTTO2.finditer(fb)]
@@ -184,7 +180,11 @@ def parse_header(header_lines: list[RawLine]) -> dict:
 
 
 _PARENT_HEADS = re.compile(r"^(?:UBND|U[YỶ] BAN NHAN DAN|BO)\s")
-_RUN_ON_CHILD = re.compile(r"\s(?:SO|CUC|CHI CUC|VAN PHONG|THANH TRA|TRUNG TAM|BO CHI HUY|CONG AN)\s")
+#: child heads that also spell words of a parent's or a place's name ("ỦY BAN", "QUỐC PHÒNG", Trường Sa,
+#: Đại Lộc, Bảo Lộc) are not looked for inside a run-on issuer
+_HEADS_IN_NAMES = ("BAN ", "PHONG ", "KHO BAC", "BENH VIEN", "TRUONG ", "DAI ", "BAO ")
+_RUN_ON_CHILD = re.compile(r"\s(?:" + "|".join(re.escape(h.strip()) for h in _CHILD_HEADS
+                                                 if h not in _HEADS_IN_NAMES) + r")\s")
 
 
 def _run_on_child(caps: str) -> int | None:

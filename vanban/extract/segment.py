@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .text import fold, is_syllable, key, load_patterns
+from .text import fold, is_syllable, key, load_patterns, roman_to_int
 
 _PATS = dict(load_patterns("segment"))
 _PATS["signer_titles"] = load_patterns("headings")["signer_titles"]
@@ -288,7 +288,7 @@ def _segment_body(text: str) -> list[str]:
             len(before) <= 100 and ":" not in before and before[-1:] not in ",-–+" and _starts_marked(before))
         ok = False
         if style == "roman":
-            value = _roman(num)
+            value = roman_to_int(num)
             after = text[end:end + 40]
             caps_after = bool(re.match(rf"[\"“(]?[{_UP}]{{2,}}", after)) or bool(
                 _CAPS_WORD.fullmatch(after.split()[0]) if after.split() else False) or (
@@ -397,17 +397,6 @@ def _starts_marked(text: str) -> bool:
     return bool(re.match(r"(?:[IVXL]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zđ]\)|[-–+•])\s",
                          text.strip() + " ")) \
         and text.rstrip()[-1:] not in ".;:!?"
-
-
-def _roman(num: str) -> int | None:
-    vals = {"I": 1, "V": 5, "X": 10, "L": 50}
-    total = 0
-    for a, b in zip(num, num[1:] + " "):
-        v = vals.get(a)
-        if v is None:
-            return None
-        total += -v if vals.get(b, 0) > v else v
-    return total
 
 
 def _continues(open_numbers: list[list[int]], parts: list[int]) -> bool:
