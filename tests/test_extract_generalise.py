@@ -291,3 +291,17 @@ def test_one_line_conclusion_closing_without_colon_or_personal_title(flatten):
     assert rec.objectives == []                       # "mục tiêu" inside an item is no objective
     assert [t.path for t in rec.tasks] == ["1"]
     assert rec.signature["title"] == "T/M BAN THƯỜNG VỤ" and rec.signature["name"] == "Trần Văn Ân"
+
+
+def test_flattened_heading_ends_at_any_bullet_but_not_inside_a_name():
+    text = ("ỦY BAN NHÂN DÂN TỈNH AN BÌNH Số: 78/KH-UBND An Bình, ngày 02 tháng 12 năm 2025 KẾ HOẠCH Phát "
+            "triển viễn thông năm 2026 I. MỤC ĐÍCH 1. Phủ sóng các thôn vùng cao. II. NHIỆM VỤ 1. Nâng cao "
+            "nhận thức của chính quyền các cấp và người dân về chuyển đổi số tại các xã vùng cao biên giới "
+            "- Trong phạm vi chức năng, nhiệm vụ, tổ chức tuyên truyền. 2. Các Bộ, cơ quan liên quan và "
+            "các Tập đoàn: Bưu chính Viễn thông Việt Nam, Công nghiệp - Viễn thông Quân đội theo chức "
+            "năng, nhiệm vụ phối hợp với Tỉnh lắp đặt trạm phát sóng. III. TỔ CHỨC THỰC HIỆN 1. Sở Khoa học "
+            "và Công nghệ theo dõi, đôn đốc. Nơi nhận: - Như trên; - Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ "
+            "TỊCH PHÓ CHỦ TỊCH Lê Văn C")
+    tasks = {t.path: t for t in extract_record(text).tasks}
+    assert tasks["II.1"].title.endswith("tại các xã vùng cao biên giới")
+    assert "Công nghiệp - Viễn thông Quân đội theo chức năng" in tasks["II.2"].title  # a name's dash

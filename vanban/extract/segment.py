@@ -317,9 +317,12 @@ def _segment_body(text: str) -> list[str]:
             ok = after_stop or heading_before
         else:  # bullet
             ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
-            if not ok and num in "-–" and len(before) <= 300 and _starts_marked(before) \
-                    and " ".join(key(text[end:end + 30]).split()[:2]) in _PATS["sentence_openings"]:
-                ok = True  # a long marked heading, then "- Triển khai …": its first bullet
+            if not ok and num in "-–" and len(before) <= 300 and _starts_marked(before) and (
+                    " ".join(key(text[end:end + 30]).split()[:2]) in _PATS["sentence_openings"]
+                    or not _ends_in_name(before)):
+                # a long marked heading, then "- Triển khai …": its first bullet (not a name going
+                # on over a dash: "Tập đoàn Công nghiệp - Năng lượng …")
+                ok = True
             if ok and num in "-–" and _compound_dash(text, start):
                 continue
         if ok:
@@ -397,6 +400,14 @@ def _starts_marked(text: str) -> bool:
     return bool(re.match(r"(?:[IVXL]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zđ]\)|[-–+•])\s",
                          text.strip() + " ")) \
         and text.rstrip()[-1:] not in ".;:!?"
+
+
+def _ends_in_name(text: str) -> bool:
+    """``text`` ends inside or at the end of an agency name."""
+    from .agencies import agency_spans
+    window = text[-200:].rstrip()
+    spans = agency_spans(window)
+    return bool(spans) and spans[-1][1] >= len(window) - 1
 
 
 def _continues(open_numbers: list[list[int]], parts: list[int]) -> bool:
