@@ -305,3 +305,20 @@ def test_flattened_heading_ends_at_any_bullet_but_not_inside_a_name():
     tasks = {t.path: t for t in extract_record(text).tasks}
     assert tasks["II.1"].title.endswith("tại các xã vùng cao biên giới")
     assert "Công nghiệp - Viễn thông Quân đội theo chức năng" in tasks["II.2"].title  # a name's dash
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Sở Xây dựng (Cơ quan Thường trực về phòng, chống thiên tai), Sở Y tế",
+     ["Sở Xây dựng", "Sở Y tế"]),                                   # a role in brackets is no name
+    ("Nhà đầu tư (Tập đoàn An Phát)", ["Nhà đầu tư (Tập đoàn An Phát)"]),
+])
+def test_role_in_brackets_is_dropped_a_name_in_brackets_kept(text, names):
+    assert split_agencies(text) == names
+
+
+def test_partner_names_end_at_lien_quan_and_keep_thanh_tra():
+    from vanban.extract.items import _after_phoi_hop
+    text = "chủ trì, phối hợp với cơ quan thanh tra khẩn trương rà soát"
+    assert _after_phoi_hop(text, text.index("phối hợp") + len("phối hợp")) == ["cơ quan thanh tra"]
+    text = "phối hợp với các đơn vị liên quan quản lý chặt chẽ nguồn vốn"
+    assert _after_phoi_hop(text, text.index("phối hợp") + len("phối hợp")) == ["các đơn vị liên quan"]

@@ -196,9 +196,11 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 continue
             if tok.lower() in stops:
                 break
-            if gz_end > i and j == gz_end and tok[:1].islower() and tok.lower() not in _UNIT_WORDS \
-                    and tok.lower() not in _inner_words():
-                break  # a known name ends here ("các cơ quan thông tấn báo chí | tuyên truyền")
+            if gz_end > i and j == gz_end and tok[:1].islower() and (
+                    tok.lower() not in _UNIT_WORDS and tok.lower() not in _inner_words()
+                    or key(f"{tokens[j - 2][0]} {tokens[j - 1][0]}") == "lien quan"):
+                break  # a known name ends here ("các cơ quan thông tấn báo chí | tuyên truyền",
+                # "các đơn vị liên quan | quản lý")
             if tok == ":" and j == i + starts[i] and tokens[i][0].lower() == "các" and j + 1 < len(tokens) \
                     and tokens[j + 1][0][:1].isupper():
                 j += 1  # "Các Bộ: Quốc phòng, Công an": a shared head with its members listed
@@ -272,6 +274,10 @@ def _locality_after(tokens: list[tuple[str, int, int]], j: int) -> int:
         return 0  # "của Thành phố Hồ Chí Minh": a place's name follows
     return n
 
+
+#: a body's role in brackets after its name ("Sở X (Cơ quan Thường trực về Phòng, chống thiên tai)")
+#: is no part of the name; a name in brackets ("Nhà đầu tư (Tập đoàn Đèo Cả)") is
+_ROLE_IN_BRACKETS = re.compile(r"\s*\((?:[Cc]ơ quan|[Đđ]ơn vị) (?:[Tt]hường trực|[Cc]hủ trì|[Đđ]ầu mối)[^()]*\)\s*$")
 
 _UNIT_WORDS = {"liên", "tỉnh", "thành", "huyện", "quận", "xã", "phường", "thị", "cấp", "các", "và", "có", "trung",
                "khu", "vực", "đặc", "trực", "thuộc"}
@@ -422,7 +428,7 @@ def split_agencies(text: str) -> list[str]:
                 cut_points.append(tokens[idx - 1][1])
         cut_points.append(len(part))
         for a, b in zip(cut_points, cut_points[1:]):
-            piece = part[a:b].strip(" ,;")
+            piece = _ROLE_IN_BRACKETS.sub("", part[a:b].strip(" ,;"))
             if piece.lower().startswith("và "):
                 piece = piece[3:]
             piece = piece.strip(" ,;.")
