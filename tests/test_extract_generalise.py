@@ -322,3 +322,13 @@ def test_partner_names_end_at_lien_quan_and_keep_thanh_tra():
     assert _after_phoi_hop(text, text.index("phối hợp") + len("phối hợp")) == ["cơ quan thanh tra"]
     text = "phối hợp với các đơn vị liên quan quản lý chặt chẽ nguồn vốn"
     assert _after_phoi_hop(text, text.index("phối hợp") + len("phối hợp")) == ["các đơn vị liên quan"]
+
+
+def test_plural_group_after_a_comma_slash_units_and_a_remark_in_brackets():
+    assert split_agencies("các doanh nghiệp địa phương, các lực lượng vũ trang") == [
+        "các doanh nghiệp địa phương", "các lực lượng vũ trang"]
+    from vanban.extract.agencies import agency_spans
+    text = "phối hợp các sở, ngành, UBND các xã/phường thực hiện"
+    assert [text[a:b] for a, b in agency_spans(text)] == ["các sở, ngành, UBND các xã/phường"]
+    text = "các sở, ngành, địa phương (có công trình khởi công) thực hiện"
+    assert [text[a:b] for a, b in agency_spans(text)] == ["các sở, ngành, địa phương"]

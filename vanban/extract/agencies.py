@@ -162,7 +162,8 @@ def _capitalised_heads() -> dict[str, list[tuple[str, ...]]]:
 
 
 def _is_name_word(tok: str) -> bool:
-    return tok[:1].isupper() or tok[:1].isdigit() or tok.lower() in _inner_words() or "&" in tok
+    return tok[:1].isupper() or tok[:1].isdigit() or tok.lower() in _inner_words() or "&" in tok \
+        or ("/" in tok and all(w in _inner_words() for w in tok.lower().split("/")))  # "tỉnh/thành phố"
 
 
 @lru_cache(maxsize=4096)
@@ -205,6 +206,8 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                     and tokens[j + 1][0][:1].isupper():
                 j += 1  # "Các Bộ: Quốc phòng, Công an": a shared head with its members listed
                 continue
+            if tok in ("(",) and not (j + 1 < len(tokens) and tokens[j + 1][0][:1].isupper()):
+                break  # "(có dự án khánh thành …)": a remark, no part of the name
             if tok in ("(",):
                 # a parenthesised qualifier that is part of the name: "(Cơ quan thường trực ...)"
                 close = next((k for k in range(j, min(len(tokens), j + 25)) if tokens[k][0] == ")"), None)
@@ -400,9 +403,11 @@ def split_agencies(text: str) -> list[str]:
                 # a known body after "," / "và" starts a new agency
                 cut_points.append(tokens[idx - 1][1])
                 continue
-            if idx not in starts:
-                continue
+            if idx not in starts and not (key(tokens[idx][0]) in ("cac", "nhung") and idx + 1 in starts):
+                continue  # ("các lực lượng vũ trang": a plural before a head starts there too)
             head_tok = tokens[idx][0]
+            if idx not in starts:
+                starts = {**starts, idx: 1 + starts[idx + 1]}
             # a capitalised head ("Sở ...", "Ủy ban ...") or a plural group ("các sở ...")
             # starts a new agency; "ban, ngành" inside "các sở, ban, ngành" does not.
             nxt = tokens[idx + starts[idx]][0] if idx + starts[idx] < len(tokens) else ""
