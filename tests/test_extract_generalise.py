@@ -332,3 +332,14 @@ def test_plural_group_after_a_comma_slash_units_and_a_remark_in_brackets():
     assert [text[a:b] for a, b in agency_spans(text)] == ["các sở, ngành, UBND các xã/phường"]
     text = "các sở, ngành, địa phương (có công trình khởi công) thực hiện"
     assert [text[a:b] for a, b in agency_spans(text)] == ["các sở, ngành, địa phương"]
+
+
+def test_implementation_item_heading_run_on_into_its_verb():
+    from vanban.extract.items import _agency_run_on
+    assert _agency_run_on("Sở Tư pháp Chủ trì, phối hợp với các sở, ngành theo dõi việc thi hành:") == "Sở Tư pháp"
+    # a capitalised name after a bare head is the body's name, not a verb
+    text = "Viện Nghiên cứu phát triển tỉnh phối hợp thực hiện."
+    assert _agency_run_on(text) == text
+    # "Sở Tài chính: Tham mưu …" is one sentence as written
+    text = "Sở Tài chính: Tham mưu bố trí kinh phí."
+    assert _agency_run_on(text) == text

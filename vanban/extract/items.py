@@ -804,12 +804,32 @@ def _ancestors(n: Node):
 
 
 # ------------------------------------------------------------------------- implementation
+def _agency_run_on(text: str) -> str:
+    """An agency heading run on into its first statement with no punctuation between (a line
+    break lost): "Sở Khoa học và Công nghệ Chủ trì, phối hợp …" -> the heading (a capitalised
+    sentence-opening verb of segment.json follows the name). "Sở Tài chính: Tham mưu …" is one
+    sentence as written."""
+    words = text.split()
+    openings = load_patterns("segment")["sentence_openings"]
+    for i in range(2, min(len(words) - 1, 25)):
+        if words[i][:1].isupper() and not words[i - 1].endswith((",", ";", ":", ".")) \
+                and key(f"{words[i]} {words[i + 1]}") in openings \
+                and not any(is_bare_head(" ".join(words[max(0, i - n):i])) for n in (1, 2, 3)):
+            # (after a bare head the capitalised words name the body: "Viện Nghiên cứu phát triển")
+            head = " ".join(words[:i])
+            spans = agency_spans(head)
+            if spans and spans[0][0] == 0 and spans[-1][1] >= len(head) - 1:
+                return head
+            break
+    return text
+
+
 def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], list[Duty]]:
     items, provs, duties = [], [], []
     for c in section.children:
         if not c.style.startswith("arabic"):
             continue
-        first = item_text(c.body if c.is_heading else first_sentence(c.body))
+        first = item_text(_agency_run_on(c.body if c.is_heading else first_sentence(c.body)))
         items.append(first)
         paras = c.all_paras()
         provs.append(ref_list([c.para]))
