@@ -28,7 +28,7 @@ from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipie
                      parse_marker)
 from .agencies import canonical_issuer
 from .render import render_markdown
-from .segment import needs_segmenting, packed_front_line, segment
+from .segment import needs_segmenting, packed_front_line, segment, wrapped_run_on
 from .structure import Node, assign_roles, build_tree, directive_sections, part_heading
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .table import flat_table_tasks
@@ -90,6 +90,39 @@ def _check_document(lines: list[RawLine]) -> None:
     if len(hits) < 4 or letters < 0.5 * len(sample.replace(" ", "")):
         raise NotADocumentError("no Vietnamese administrative content found "
                                 f"({len(hits)} administrative keywords)")
+
+
+def news_lead_in(lines: list[RawLine]) -> int:
+    """Lines before a document's own header that a web page put there: a news headline and
+    summary ("Ngày 26/11/2025, Thủ tướng Chính phủ ban hành Công điện …", the requests retold
+    as "- …" items, "Xem thêm Công điện …") before the issuer, the state motto and "Số:". Returns
+    how many lines to leave out (0 when the text starts with its header, or when what comes
+    before the motto holds a kind line, "Căn cứ", "Kính gửi", a "Số:" line or "Nơi nhận" — a
+    document's own text, such as a decision before its attached plan)."""
+    motto = next((m for m, ln in enumerate(lines[:80]) if _STATE_MOTTO.search(fold(ln.text))), None)
+    if not motto:
+        return 0
+    start = motto
+    if _STATE_MOTTO.match(fold(lines[motto].text).strip()):
+        while start > 0 and is_caps(lines[start - 1].text) and len(lines[start - 1].text) < 100:
+            start -= 1  # the issuer's lines above the motto
+    if start == 0 or not any(re.search(r"\bSo\s*:", fold(ln.text)) for ln in lines[motto:motto + 4]):
+        return 0
+    kinds = load_patterns("headings")["document_kinds"]
+    prose_words = 0
+    for ln in lines[:start]:
+        k = key(ln.text)
+        if (is_caps(ln.text) and k in kinds) or k.startswith(_BODY_START + ("kinh gui", "noi nhan")) \
+                or re.match(r"\s*So\s*:", fold(ln.text)):
+            return 0
+        prose_words += sum(1 for w in ln.text.split() if w[:1].islower())
+    total = sum(len(ln.text) for ln in lines)
+    lead = sum(len(ln.text) for ln in lines[:start])
+    return start if prose_words >= 20 and lead < 0.6 * total else 0
+
+
+_STATE_MOTTO = re.compile(r"C\s*O\s*N\s*G\s+H\s*O\s*A\s+X\s*A\s+H\s*O\s*I\s+C\s*H\s*U\s+N\s*G\s*H\s*I\s*A\s+"
+                          r"V\s*I\s*E\s*T\s+N\s*A\s*M", re.I)
 
 
 def _headerish(t: str) -> bool:
@@ -195,6 +228,9 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
     seen = any(key(ln.text).startswith("kinh gui") for ln in lines[max(0, body_i - 6):body_i])
     out: list[str] = []
     out_ends: list[str] = [";"]
+    if body_i + 1 < len(lines) and is_caps(lines[body_i].text) and key(lines[body_i + 1].text) == "dien" \
+            and lines[body_i + 1].text.rstrip().endswith(":"):
+        body_i += 1  # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH / điện:": the sender's line, then the addressees
     if body_i < len(lines) and len(lines[body_i].text) < 40 and lines[body_i].text.rstrip().endswith(":") \
             and key(lines[body_i].text).split()[-1:] == ["dien"]:
         seen = True  # "THỦ TƯỚNG CHÍNH PHỦ điện:" then the addressees of a Công điện
@@ -246,6 +282,14 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     lines = [ln for i, ln in enumerate(lines)
              if not ((i < 20 or len(ln.text) < 80) and is_stamp_line(ln.text))] or lines
     flattened = needs_segmenting([ln.text for ln in lines])
+    if not flattened and wrapped_run_on([ln.text for ln in lines]):
+        # a run-on copy hard-wrapped at a page width: joined back (per page) and cut as flattened
+        pages: dict = {}
+        for ln in lines:
+            pages.setdefault(ln.ref.get("page"), []).append(ln)
+        lines = [RawLine(" ".join(ln.text for ln in group), dict(group[0].ref), raw=None)
+                 for group in pages.values()]
+        flattened = True
     # a header run on into its abstract, "Kính gửi:" run on into the body (front lines only)
     packed = {i for i, ln in enumerate(lines) if packed_front_line(ln.text, i)}
     if flattened or packed:
@@ -255,8 +299,13 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
                  for piece in (segment(ln.text) if i in packed or (flattened and len(ln.text) > 300)
                                else [ln.text])]
     wrapped = False if flattened else is_wrapped(lines)
+    lead_in = news_lead_in(lines)
+    if lead_in:
+        lines = lines[lead_in:]  # a web copy's news summary before the document's own header
     header_lines, kind, title_lines, body_i = _split_front(lines, wrapped)
     record = PlanRecord(id=_record_id(doc))
+    if lead_in:
+        record.warnings.append(f"a news lead-in before the header left out ({lead_in} lines)")
     hdr = parse_header(header_lines)
     document = record.document
     needs_case = hdr.pop("issuer_needs_case", False)
@@ -273,6 +322,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         document["issuer"] = issuer_from_authority(lines[body_i].text)
     body_i = _addressees(lines, body_i, document)
     paras = build_paragraphs(lines[body_i:], wrapped)
+    all_paras = paras
 
     # closing block: "Nơi nhận:" list, signature, then appendices / footnotes
     close_i = next((i for i, p in enumerate(paras) if is_recipients_start(p.text)), None)
@@ -356,8 +406,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         document["attachment"]["title"] = restore_title_case(
             document["attachment"]["title"], [p.text for p in body_paras[-60:]] + [p.text for p in preamble])
     if needs_case and document.get("issuer"):
-        document["issuer"] = fix_uy(restore_title_case(document["issuer"], [p.text for p in body_paras[:40]],
-                                                       copy_words=True))
+        # (the body, else the recipients and what follows the signature, write the issuer's name)
+        document["issuer"] = fix_uy(restore_title_case(document["issuer"], [p.text for p in body_paras[:40]]
+                                                       + [p.text for p in all_paras[-20:]], copy_words=True))
     document["issuer"] = canonical_issuer(document.get("issuer"), document.get("number"))
     if header_lines:
         document["header_provenance"] = [ln.ref for ln in header_lines]
@@ -426,7 +477,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             record.implementation.extend(items)
             prov.setdefault("implementation", []).extend(provs)
             record.duties.extend(duties)
-    _identity_from_note(document, record, appendix or body_paras)
+    # (an attached plan's own note, "(Ban hành kèm theo Quyết định số …)", names a decision whose header was lost)
+    _identity_from_note(document, record, (appendix or body_paras) + all_paras)
     directive = document.get("type") in load_patterns("headings")["directive_kinds"]
     if directive:
         # a directive's numbered items assign the work wherever they sit (Chỉ thị, Công điện,
@@ -488,18 +540,34 @@ def _unnumbered_directive(root: Node) -> list:
     for p in root.paras:
         # "Nhằm ..., Sở Giáo dục và Đào tạo đề nghị UBND các xã, phường; ... thực hiện ...": the
         # sentence in which the issuer asks a named body is the request
-        for sent in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", p.text):
-            m = re.search(r",\s+([^,;]{3,80}?)\s(?:đề nghị|yêu cầu)\s+(\S.*)$", sent)
-            if not m or basis_of(sent) and sent.startswith(("Căn cứ", "Thực hiện", "Theo")) \
-                    or re.search(r"\bđã\b", m.group(1)):
-                continue  # "Bộ Nội vụ đã có Văn bản số ... đề nghị ...": an earlier request reported
-            node = Node(Para(text=sent, refs=p.refs, body=sent), "directive")
-            task = make_task(node, "", directive=True)
-            task.lead = directive_subject("Đề nghị " + m.group(2), False)
-            task.lead_ids = [normalize_agency(a) for a in task.lead]
-            if task.lead:
+        for sent in _sentences(p.text):
+            if basis_of(sent) and sent.startswith(("Căn cứ", "Thực hiện", "Theo")):
+                continue
+            for m in re.finditer(r"(?:đề nghị|yêu cầu)\s+(?=\S)", sent):
+                # the issuer may be unsaid: "Để việc … được triển khai thống nhất, đề nghị bộ, ngành …"
+                before = re.search(r",\s+(?:([^,;]{3,80}?)\s)?$", sent[:m.start()])
+                if not before or re.search(r"\bđã\b", before.group(1) or ""):
+                    continue  # "Bộ Nội vụ đã có Văn bản số ... đề nghị ...": an earlier request reported
+                lead = directive_subject("Đề nghị " + sent[m.end():], False)
+                if not lead:
+                    continue  # "theo đúng yêu cầu của Bộ Chính trị": the noun, no request
+                node = Node(Para(text=sent, refs=p.refs, body=sent), "directive")
+                task = make_task(node, "", directive=True)
+                task.lead = lead
+                task.lead_ids = [normalize_agency(a) for a in task.lead]
                 return [task]
     return []
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences: cut after "." / ";" before a capital (a lower-case word after ";" goes on)."""
+    out, at = [], 0
+    for m in re.finditer(r"(?<=[.;])\s+(?=\S)", text):
+        if text[m.end()].isupper():
+            out.append(text[at:m.start()])
+            at = m.end()
+    out.append(text[at:])
+    return [s for s in out if s.strip()]
 
 
 def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool) -> list:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..text import normalize_tone_style
 from .text import fold, key, load_patterns
 
 _TOKEN_RE = re.compile(r"\w+(?:[&/.-]\w+)*|[^\w\s]", re.UNICODE)
@@ -61,13 +62,7 @@ def _gazetteer_matcher():
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     names = gz["names"] + gz["categories"]
     # both tone placements of oa/oe/uy syllables ("ủy" / "uỷ", "hóa" / "hoá") are in use
-    swaps = {"ủy": "uỷ", "hóa": "hoá", "thủy": "thuỷ", "hòa": "hoà"}
-    variants = []
-    for n in names:
-        v = n
-        for a, b in swaps.items():
-            v = v.replace(a, b).replace(a.capitalize(), b.capitalize())
-        variants.append(v)
+    variants = [normalize_tone_style(n, style) for n in names for style in ("old", "new")]
     phrases = {tuple(t[0] for t in tokenize(n)) for n in names + variants}
     matcher.add("AGENCY", [Doc(nlp.vocab, words=list(p)) for p in sorted(phrases) if p])
     return matcher
@@ -167,7 +162,8 @@ def _capitalised_heads() -> dict[str, list[tuple[str, ...]]]:
 
 
 def _is_name_word(tok: str) -> bool:
-    return tok[:1].isupper() or tok[:1].isdigit() or tok.lower() in _inner_words() or "&" in tok
+    return tok[:1].isupper() or tok[:1].isdigit() or tok.lower() in _inner_words() or "&" in tok \
+        or ("/" in tok and all(w in _inner_words() for w in tok.lower().split("/")))  # "tỉnh/thành phố"
 
 
 @lru_cache(maxsize=4096)
@@ -190,19 +186,28 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
             tok = tokens[j][0]
             if j in gz and j + gz[j] > gz_end and tokens[j - 1][0] in (",", "và"):
                 gz_end = j + gz[j]  # a known name listed next ("..., Cổng Thông tin điện tử tỉnh")
+            locality = _locality_after(tokens, j) if tok.lower() == "của" else 0
+            if locality:
+                end = j = j + 1 + locality
+                gz_end = min(gz_end, end)
+                break  # "các sở, ngành của Thành phố": the city a document speaks for, as a name
             if tok.lower() == "trên" and tokens[j - 1][0].lower() == "cấp":
                 j += 1  # "các cơ quan quản lý cấp trên"
                 end = j
                 continue
             if tok.lower() in stops:
                 break
-            if gz_end > i and j == gz_end and tok[:1].islower() and tok.lower() not in _UNIT_WORDS \
-                    and tok.lower() not in _inner_words():
-                break  # a known name ends here ("các cơ quan thông tấn báo chí | tuyên truyền")
+            if gz_end > i and j == gz_end and tok[:1].islower() and (
+                    tok.lower() not in _UNIT_WORDS and tok.lower() not in _inner_words()
+                    or key(f"{tokens[j - 2][0]} {tokens[j - 1][0]}") == "lien quan"):
+                break  # a known name ends here ("các cơ quan thông tấn báo chí | tuyên truyền",
+                # "các đơn vị liên quan | quản lý")
             if tok == ":" and j == i + starts[i] and tokens[i][0].lower() == "các" and j + 1 < len(tokens) \
                     and tokens[j + 1][0][:1].isupper():
                 j += 1  # "Các Bộ: Quốc phòng, Công an": a shared head with its members listed
                 continue
+            if tok in ("(",) and not (j + 1 < len(tokens) and tokens[j + 1][0][:1].isupper()):
+                break  # "(có dự án khánh thành …)": a remark, no part of the name
             if tok in ("(",):
                 # a parenthesised qualifier that is part of the name: "(Cơ quan thường trực ...)"
                 close = next((k for k in range(j, min(len(tokens), j + 25)) if tokens[k][0] == ")"), None)
@@ -263,10 +268,100 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+def _locality_after(tokens: list[tuple[str, int, int]], j: int) -> int:
+    """Words of "Thành phố" / "Tỉnh" written as a name after token ``j`` and ending the phrase
+    (no capitalised place name after it), else 0."""
+    words = [t[0] for t in tokens[j + 1:j + 4]]
+    n = 2 if words[:2] == ["Thành", "phố"] else 1 if words[:1] == ["Tỉnh"] else 0
+    if n and len(words) > n and words[n][:1].isupper():
+        return 0  # "của Thành phố Hồ Chí Minh": a place's name follows
+    return n
+
+
+#: a body's role in brackets after its name ("Sở X (Cơ quan Thường trực về Phòng, chống thiên tai)")
+#: is no part of the name; a name in brackets ("Nhà đầu tư (Tập đoàn Đèo Cả)") is
+_ROLE_IN_BRACKETS = re.compile(r"\s*\((?:[Cc]ơ quan|[Đđ]ơn vị) (?:[Tt]hường trực|[Cc]hủ trì|[Đđ]ầu mối)[^()]*\)\s*$")
+
 _UNIT_WORDS = {"liên", "tỉnh", "thành", "huyện", "quận", "xã", "phường", "thị", "cấp", "các", "và", "có", "trung",
                "khu", "vực", "đặc", "trực", "thuộc"}
 _SPLIT_SEMI = re.compile(r"\s*;\s*")
-_SHARED_HEAD_LIST = re.compile(r"^[Cc]ác\s+(?:\w+\s+){0,2}?\w+\s*:\s+[A-ZĐÀ-Ỹ]")
+
+
+@lru_cache(maxsize=1)
+def _shared_head_list() -> re.Pattern:
+    """"Các Bộ: Quốc phòng, Công an" (also after a person's title: "Bộ trưởng các Bộ: …")."""
+    titles = "|".join(sorted((re.escape(t) for t in load_patterns("agencies")["list_titles"]), key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{titles})\s+)?các\s+(?:\w+\s+){{0,2}}?\w+\s*:\s+[A-ZĐÀ-Ỹ]", re.I)
+
+
+def _bare_group(piece: str) -> bool:
+    """A head alone ("Tổng công ty", "các Bộ", "công ty"): it shares the qualifier of the
+    generic group listed next ("Tổng công ty, công ty và các đơn vị trực thuộc Thành phố")."""
+    chunks = [c for c in re.split(r"\s*,\s*|\s+và\s+", piece) if c.strip()]
+    heads = _head_keys()
+    return bool(chunks) and all(re.sub(r"^(?:cac|nhung) ", "", key(c)) in heads for c in chunks)
+
+
+def is_bare_head(name: str) -> bool:
+    """``name`` is a head word alone ("Bộ", "các Sở"): it names no particular body."""
+    return re.sub(r"^(?:cac|nhung) ", "", key(name)) in _head_keys()
+
+
+@lru_cache(maxsize=1)
+def _head_keys() -> frozenset[str]:
+    return frozenset(re.sub(r"^cac ", "", key(h)) for h in load_patterns("agencies")["heads"])
+
+
+def _titled(piece: str) -> bool:
+    """``piece`` opens with a person's title ("Thủ trưởng", "người đứng đầu")."""
+    return key(piece).startswith(tuple(key(t) + " " for t in load_patterns("agencies")["list_titles"]))
+
+
+def _known_whole(piece: str) -> bool:
+    """``piece`` is one known category as a whole ("các sở, ban, ngành"): a new "các …" after it
+    is another group."""
+    return gazetteer_spans(piece).get(0, 0) == len(tokenize(piece)) > 0
+
+
+def _generic_group(piece: str) -> bool:
+    """``piece`` names a generic group (a head written in lower case after its first word:
+    "Thủ trưởng các cơ quan ngang Bộ", "Thủ trưởng cơ quan"), so lower-case heads listed after
+    it are more of the same group, not a new agency."""
+    tokens, starts = head_starts(piece)
+    inside_names = set()  # "ban" inside "Ủy ban": part of a capitalised head, no group of its own
+    for idx, n in starts.items():
+        if tokens[idx][0][:1].isupper():
+            inside_names.update(range(idx + 1, idx + n))
+    return any(idx > 0 and idx not in inside_names and tokens[idx][0][:1].islower() for idx in starts)
+
+
+def _join_shared_head_parts(parts: list[str]) -> list[str]:
+    """"Các Cục: Bản quyền tác giả; Xuất bản, In và Phát hành; Báo chí": the members of a
+    shared-head list written with ";" stay with their head (a member names no head of its own)."""
+    out: list[str] = []
+    open_list = False
+    for part in parts:
+        part_s = part.strip(" .,:;-–")
+        if open_list and part_s[:1].isupper() and 0 not in head_starts(part_s)[1] \
+                and not gazetteer_spans(part_s).get(0):
+            out[-1] = f"{out[-1]}; {part_s}"
+            continue
+        open_list = bool(_shared_head_list().match(part_s))
+        out.append(part)
+    return out
+
+
+def _split_shared_head_list(part: str) -> list[str]:
+    """A shared-head list ends at "và" before another body: "Các sở: Nội vụ, Xây dựng và UBND các
+    xã, phường" is two addressees (the members' own "và" stays: "Văn hóa, Thể thao và Du lịch")."""
+    tokens, starts = head_starts(part)
+    colon = next((i for i, t in enumerate(tokens) if t[0] == ":"), len(tokens))
+    for idx in range(colon + 1, len(tokens)):
+        if tokens[idx - 1][0].lower() == "và" and idx in starts and \
+                (tokens[idx][0].isupper() or tokens[idx][0].lower() in ("các", "những")
+                 or starts[idx] > 1 and tokens[idx][0][:1].isupper()):
+            return [part[:tokens[idx - 1][1]].strip(" ,;"), *split_agencies(part[tokens[idx][1]:])]
+    return [part]
 
 
 def split_agencies(text: str) -> list[str]:
@@ -275,12 +370,12 @@ def split_agencies(text: str) -> list[str]:
     Shared-head enumerations stay whole ("các sở, ban, ngành", "Viện, Trường").
     """
     out: list[str] = []
-    for part in _SPLIT_SEMI.split(text):
+    for part in _join_shared_head_parts(_SPLIT_SEMI.split(text)):
         part = part.strip(" .,:;-–")
         if not part:
             continue
-        if _SHARED_HEAD_LIST.match(part):
-            out.append(part)  # "Các Bộ: Quốc phòng, Công an" is one addressee
+        if _shared_head_list().match(part):
+            out.extend(_split_shared_head_list(part))  # "Các Bộ: Quốc phòng, Công an" is one addressee
             continue
         tokens, starts = head_starts(part)
         known = gazetteer_spans(part)
@@ -296,33 +391,49 @@ def split_agencies(text: str) -> list[str]:
                 continue
             if idx in known and (tokens[idx][0][:1].isupper() or known[idx] > 1) and (idx - 1) not in inside | {0} \
                     and part[cut_points[-1]:tokens[idx - 1][1]].strip(" ,;") \
+                    and not (prev == "," and tokens[idx][0][:1].islower()
+                             and _titled(part[cut_points[-1]:tokens[idx - 1][1]])
+                             and _generic_group(part[cut_points[-1]:tokens[idx - 1][1]])) \
+                    and not (prev == "," and tokens[idx][0][:1].islower()
+                             and is_bare_head(part[tokens[idx][1]:tokens[idx + known[idx] - 1][2]])
+                             and " cac " in f" {key(part[cut_points[-1]:tokens[idx - 1][1]])} "
+                             and _generic_group(part[cut_points[-1]:tokens[idx - 1][1]])) \
                     and not (prev.lower() == "và" and _serves(part[cut_points[-1]:tokens[idx - 1][1]],
                                                                part[tokens[idx][1]:])):
                 # a known body after "," / "và" starts a new agency
                 cut_points.append(tokens[idx - 1][1])
                 continue
-            if idx not in starts:
-                continue
+            if idx not in starts and not (key(tokens[idx][0]) in ("cac", "nhung") and idx + 1 in starts):
+                continue  # ("các lực lượng vũ trang": a plural before a head starts there too)
             head_tok = tokens[idx][0]
+            if idx not in starts:
+                starts = {**starts, idx: 1 + starts[idx + 1]}
             # a capitalised head ("Sở ...", "Ủy ban ...") or a plural group ("các sở ...")
             # starts a new agency; "ban, ngành" inside "các sở, ban, ngành" does not.
             nxt = tokens[idx + starts[idx]][0] if idx + starts[idx] < len(tokens) else ""
             piece = part[cut_points[-1]:tokens[idx - 1][1]].strip(" ,;")
             piece_words = len(piece.split())
+            if head_tok.islower() and _bare_group(piece) and not (
+                    key(head_tok) in ("cac", "nhung") and _known_whole(piece)):
+                continue  # "Tổng công ty, công ty và các đơn vị trực thuộc …": one group, one qualifier
             if prev.lower() == "và":
                 if not _serves(piece, part[tokens[idx][1]:]):
                     cut_points.append(tokens[idx - 1][1])
+            elif key(head_tok) in ("cac", "nhung") and piece and not (_titled(piece) and _generic_group(piece)):
+                # "các sở, ban, ngành, các Tổng công ty …" (but a person's title governs its whole
+                # list: "người đứng đầu các cơ quan chuyên môn, các đơn vị sự nghiệp …")
+                cut_points.append(tokens[idx - 1][1])
             elif head_tok[:1].isupper() and (nxt[:1].isupper() or starts[idx] > 1 or head_tok.isupper()
                                              or piece_words >= 2):
                 cut_points.append(tokens[idx - 1][1])
             elif head_tok.islower() and piece_words >= 3 and piece[:1].isupper() \
-                    and not key(piece).startswith("cac "):
+                    and not key(piece).startswith("cac ") and not _generic_group(piece):
                 # "Ủy ban nhân dân phường, xã, đặc khu, báo, đài": a lower-case head after a
                 # complete proper name starts a new (shared-head) enumeration
                 cut_points.append(tokens[idx - 1][1])
         cut_points.append(len(part))
         for a, b in zip(cut_points, cut_points[1:]):
-            piece = part[a:b].strip(" ,;")
+            piece = _ROLE_IN_BRACKETS.sub("", part[a:b].strip(" ,;"))
             if piece.lower().startswith("và "):
                 piece = piece[3:]
             piece = piece.strip(" ,;.")

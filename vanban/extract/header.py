@@ -120,14 +120,10 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         if m_date and 1 <= int(m_date.group(1)) <= 12:
             out["date_month"] = f"{int(m_date.group(2)):04d}-{int(m_date.group(1)):02d}"
             out["day_missing"] = True
-    if m_date and "day_missing" in out:
-        before = text[:m_date.start()]
-        fb = folded[:m_date.start()]
-        motto_ends = [m.end() for m in _MOTTO2.finditer(fb)]
-        cut = max(before.rfind("\n") + 1, motto_ends[-1] if motto_ends else 0)
-        out["place"] = fix_uy(before[cut:].strip(" ,-\n")) or None
-    elif m_date:
-        out["date"] = iso_date(*m_date.groups())
+    if m_date:
+        if "day_missing" not in out:
+            out["date"] = iso_date(*m_date.groups())
+        # the place: what stands before ", ngày" on its line, after the motto and the number
         before = text[:m_date.start()]
         fb = folded[:m_date.start()]
         motto_ends = [m.end() for m in _MOTTO2.finditer(fb)]
@@ -176,11 +172,19 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         out["issuer_needs_case"] = True
     elif issuer_lines:
         out["issuer"] = _issuer_case(" ".join(issuer_lines)) or None
+        # a caps issuer the unit rule did not case ("BAN CHẤP HÀNH TRUNG ƯƠNG"): the running text's
+        # casing of it is the name's ("Ban Chấp hành Trung ương Đảng")
+        out["issuer_needs_case"] = is_caps(" ".join(issuer_lines), 0.6) and not any(
+            re.search(rf"(^|\s){fold(u)}\s", fold(out["issuer"] or "").lower()) for u in _UNITS)
     return out
 
 
 _PARENT_HEADS = re.compile(r"^(?:UBND|U[YỶ] BAN NHAN DAN|BO)\s")
-_RUN_ON_CHILD = re.compile(r"\s(?:SO|CUC|CHI CUC|VAN PHONG|THANH TRA|TRUNG TAM|BO CHI HUY|CONG AN)\s")
+#: child heads that also spell words of a parent's or a place's name ("ỦY BAN", "QUỐC PHÒNG", Trường Sa,
+#: Đại Lộc, Bảo Lộc) are not looked for inside a run-on issuer
+_HEADS_IN_NAMES = ("BAN ", "PHONG ", "KHO BAC", "BENH VIEN", "TRUONG ", "DAI ", "BAO ")
+_RUN_ON_CHILD = re.compile(r"\s(?:" + "|".join(re.escape(h.strip()) for h in _CHILD_HEADS
+                                                 if h not in _HEADS_IN_NAMES) + r")\s")
 
 
 def _run_on_child(caps: str) -> int | None:
@@ -469,7 +473,10 @@ def _copy_case(target: str, source: str) -> str:
 
 
 _AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q|TM\s*/|[KT]/[TML])\s*[./]?\s+(?=[A-ZĐÀ-Ỹ]{2})")
-_NAME = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,5})\s*$")
+# Vietnamese capitals and small letters as classes (the code-point range À-Ỹ holds both cases)
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isalpha() and c.isupper())
+_LOWER = "a-z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isalpha() and c.islower())
+_NAME = re.compile(rf"((?:[{_UPPER}][{_LOWER}]+)(?:\s+[{_UPPER}][{_LOWER}]+){{1,5}})\s*$")
 _TITLE_WORDS = ("PHÓ CHỦ TỊCH", "CHỦ TỊCH", "PHÓ GIÁM ĐỐC", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG",
                 "PHÓ CHÁNH VĂN PHÒNG", "PHÓ THỦ TƯỚNG", "THỨ TRƯỞNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "BÍ THƯ",
                 "THỦ TRƯỞNG")
@@ -544,13 +551,19 @@ def parse_signature(caps_text: str, name: str | None) -> dict | None:
                     break
     title = " ".join(re.sub(r"[^\w\s.]", "", title).split())  # seal and OCR specks
     title = _known_title(title)
-    if title and len(parts) > 1 and authority is None and title not in load_patterns("headings")["signer_titles"] \
+    if title and len(parts) > 1 and authority is None and chunks[-1][0].replace(" ", "") in ("T/M", "TM/") \
+            and title not in load_patterns("headings")["signer_titles"]:
+        # a party committee signs "T/M BỘ CHÍNH TRỊ" above the name, with no title of the signer's
+        # own: that line is the title (a state body writes "TM." and its title line under it)
+        title = f"T/M {title}"
+    elif title and len(parts) > 1 and authority is None and title not in load_patterns("headings")["signer_titles"] \
             and title.startswith(("ỦY BAN", "UỶ BAN", "HỘI ĐỒNG", "BAN ", "SỞ ")):
         # "TM. ỦY BAN NHÂN DÂN" and the title line lost (seal over it): a body is no title
         authority, title = f"{chunks[-1][0]}. {title}", ""
     elif title and len(parts) > 1 and authority is None and chunks[-1][0] == "KT":
         # "KT. CHỦ TỊCH" signs for the chairman: the signer's own title line was not read
         authority, title = f"KT. {title}", ""
+
     return {"title": fix_uy(title) or None, "name": name, "authority": fix_uy(authority) if authority else None}
 
 

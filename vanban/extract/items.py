@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
-from .agencies import agency_spans, dedupe, head_starts, is_label, normalize_agency, split_agencies
+from .agencies import agency_spans, dedupe, head_starts, is_bare_head, is_label, normalize_agency, split_agencies
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -206,6 +206,10 @@ def _agency_heading(body: str) -> list[str]:
     mr = re.match(r"(?:Trách nhiệm của|Nhiệm vụ của)\s+([^:()]{3,80}?)\s*(?:\([^()]*\))?\s*:?$", body.strip())
     if mr and not agency_spans(mr.group(1)):
         return [mr.group(1).strip()]  # "Trách nhiệm của đối tượng thực hiện kiểm kê:" names its actor
+    mg = re.match(r"([^()]{3,120}?)\s*\((?:bao )?gồm\s[^()]+\)\s*:?$", body.strip())
+    if mg and head_starts(mg.group(1))[1].keys() & {0, 1} and not re.search(r"[.;]", mg.group(1)):
+        # "Các cơ quan tham mưu quản lý ngành, lĩnh vực (gồm các Sở: …)": a group named with its members
+        return [mg.group(1).strip()]
     t = body.strip().rstrip(":").strip()
     t = re.sub(r"^(?:Trách nhiệm của|Nhiệm vụ của)\s+", "", t)
     t = re.sub(r"\s*\(.*?\)\s*$", "", t)
@@ -296,6 +300,11 @@ def task_agencies(node: Node, heading_agencies: list[str],
         if f.startswith("giao ") and stmt is not statements[0][0]:
             # "b) Giao Thanh tra thành phố tổ chức ...": a sub-item assigning the work
             lead.extend(directive_subject(stmt, False) or leading_agencies(stmt[5:]))
+        elif f.startswith("chi dao ") and stmt is not statements[0][0]:
+            # "b) Chỉ đạo Bảo hiểm xã hội Việt Nam chi trả ...": a named body the lead directs is
+            # charged too (its own units, "chỉ đạo các đơn vị trực thuộc", are not named bodies)
+            lead.extend(n for n in directive_subject(stmt[8:].lstrip(), False)
+                        if n[:1].isupper() and not is_bare_head(n) and not key(n).startswith(("cac ", "nhung ")))
         if pending_lead and style in ("plus", "dot"):
             lead.extend(leading_agencies(stmt))
         elif style not in ("plus", "dot"):
@@ -345,6 +354,8 @@ def task_agencies(node: Node, heading_agencies: list[str],
                     names = split_agencies(seg[spans[-1][0]:spans[-1][1]])
             if names and re.search(r"\b(?:vai tro|la)\s*$", key(seg[:seg.rfind(names[0])]) + " "):
                 names = []  # "phát huy vai trò cơ quan Thường trực chủ trì": a role, not another body
+            names = [n for n in names if not (len(n.split()) == 1 and n[:1].isupper() and is_bare_head(n))]
+            # "các đề án Bộ chủ trì": a bare head names no body
             lead.extend(names)
         for mp in re.finditer(r"phoi hop", f):
             if f[max(0, mp.start() - 7):mp.start()].strip().endswith(("su", "trong")):
@@ -398,7 +409,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     if directive and node.is_heading:
         title = _addressee_heading(title)
-    title = item_text(title)
+    title = re.sub(r"\s+[-–]$", "", item_text(title))  # "Các đơn vị có TTHC - | Thực hiện …": the bullet's dash
     text = item_text(" ".join(p.body if p is not node.para else body for p in paras))
     heading_agencies = directive_subject(body, node.is_heading) if directive else []
     if not heading_agencies:
@@ -474,20 +485,58 @@ def sentence_subjects(text: str) -> list[str]:
     ends = load_patterns("headings")["subject_ends"]
     out: list[str] = []
     openers = _agency_first_words()
-    for sent in _SENTENCE_START.split(text)[1:]:
-        sent = _DIRECTIVE_PREFIX.sub("", sent.strip())
+    localities = load_patterns("headings")["locality_subjects"]
+    for sent in _clauses(text):
+        loc = next((w for w in localities if sent.startswith(w + " ")), None)
+        if loc:
+            rest = key(sent[len(loc):len(loc) + 40])
+            if any(rest == e or rest.startswith(e + " ") for e in ends):
+                out.append(loc)  # "Tỉnh cần tập trung …": the province the conclusion speaks to
+            continue
+        bare = _DIRECTIVE_PREFIX.sub("", sent.strip())
+        assigned = bare != sent.strip()  # "giao các Tập đoàn: …": a body in lower case is charged too
+        sent = bare
         if sent.split(" ", 1)[0].lower() not in openers:
             continue  # (cheap test before the matcher: no agency opens this sentence)
         names = directive_subject(sent, False)
-        if not names or not sent[:1].isupper():
+        if not names or not (sent[:1].isupper() or assigned):
             continue
         last = names[-1]
         at = sent.find(last)
-        if at < 0 or len(sent[:at + len(last)].split()) > 12:
+        if at < 0 or len(sent[:at + len(last)].split()) > (20 if ":" in sent[:at + len(last)] else 12):
             continue
         rest = key(sent[at + len(last):at + len(last) + 60])
         if any(rest == e or rest.startswith(e + " ") for e in ends):
             out.extend(names)
+    return out
+
+
+_CLAUSE_START = re.compile(r"(?<=[.:;])\s+(?=\S)")
+_SHARED_HEAD_END = re.compile(r"(?:^|\s)[Cc]ác\s+\S+(?:\s+\S+)?:$")
+
+
+def _clauses(text: str) -> list[str]:
+    """The sentences of ``text`` after its first, and the clauses after ":" / ";" in them
+    ("Về …: giao Tập đoàn X làm việc …", "…; Bộ Y hướng dẫn …"); a clause that opens with an
+    adverbial lead-in naming no body (headings.json clause_openers: "Với vai trò là chủ đầu tư,
+    …", "Để xác định …,") is read from its main clause on."""
+    lead_ins = tuple(load_patterns("headings")["clause_openers"])
+    parts, at = [], 0
+    for m in _CLAUSE_START.finditer(text):
+        ch = text[m.start() - 1]
+        if ch == "." and not text[m.end()].isupper() or _SHARED_HEAD_END.search(text[max(0, m.start() - 60):m.start()]):
+            continue  # "các Tập đoàn: A, B …" lists its members
+        parts.append(text[at:m.start()])
+        at = m.end()
+    parts.append(text[at:])
+    out: list[str] = []
+    for clause in parts[1:]:  # the item's own opening: its addressee is read elsewhere
+        c = clause.strip()
+        if c[:40].lower().startswith(lead_ins) and "," in c:
+            head, main = c.split(",", 1)
+            if not any(head[a:a + 1].isupper() for a, _ in agency_spans(head)) and len(head.split()) <= 20:
+                c = main.strip()  # ("là chủ đầu tư" names a role, not a body)
+        out.append(c)
     return out
 
 
@@ -554,6 +603,13 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if f2.startswith("nhat la ") and prev.endswith(","):
             cut = i  # "Cấp uỷ, chính quyền địa phương các cấp, nhất là thành phố Hà Nội ..."
             break
+        if w in ("-", "–") and i + 1 < len(words) and words[i + 1][:1].isupper() and any(
+                (f3 := key(" ".join(words[i + 1:i + 4]))) == e or f3.startswith(e + " ") for e in ends if " " in e):
+            cut = i  # "Thủ trưởng các cơ quan … thuộc Bộ - Nghiên cứu, tham mưu …": a bullet after the heading
+            break
+        if key(" ".join(words[i - 2:i + 2])).startswith("co quan tham muu") and i + 2 < len(words) \
+                and (words[i + 1].endswith(",") or key(words[i + 2]) == "quan"):
+            continue  # "Thủ trưởng các cơ quan tham mưu, quản lý nhà nước": the kind of body, no verb
         if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
                 or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")) \
                 or (i >= 2 and words[i - 2] in ("Hội", "Ủy", "Uỷ", "Tổ")):
@@ -563,8 +619,11 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
             break
     if cut is not None:
         subject = " ".join(words[:cut])
-    elif t.rstrip().endswith(":") or (is_heading and len(words) <= 16):
-        subject = t  # "Tiểu ban giúp việc Ban Chỉ đạo 934" heading its own items: all of it
+    elif t.rstrip().endswith(":") or (is_heading and len(words) <= 16) or (
+            is_heading and len(words) <= 40 and not re.search(r"[.!?]\s", t)):
+        # "Tiểu ban giúp việc Ban Chỉ đạo 934" heading its own items, or a heading that is a list
+        # of addressees and no sentence ("Giao người đứng đầu …; Chủ tịch …"): all of it
+        subject = t
     else:
         spans = agency_spans(t)
         subject = t[:spans[0][1]] if spans and spans[0][0] <= tokens[first][1] else ""
@@ -574,6 +633,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         # "Sở Nông nghiệp ... (Cơ quan Thường trực về Phòng, chống thiên tai)": the body's role in
         # brackets is no part of its name ("Nhà đầu tư (Tập đoàn Đèo Cả)" names the body: kept)
         subject = named.group(1)
+    role = re.search(r"\s[-–]\s", subject)
+    if role and key(subject[role.end():]).startswith(tuple(load_patterns("segment")["apposition_roles"])):
+        subject = subject[:role.start()]  # "Bộ Tài chính - Cơ quan Thường trực Ban Chỉ đạo 751": its role
     if not subject or len(subject.split()) > 40:
         return []
     return split_agencies(subject)
@@ -593,10 +655,20 @@ _DEADLINE = re.compile(r"\b((?:chậm nhất )?"
 _PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?:\s+trở đi)?)\)\s*[.;]?\s*$")
 
 
+_DEADLINE_HOUR = re.compile(r"\b(trước \d{1,2} giờ(?: \d{1,2}(?: phút)?)?,? ngày \d{1,2}(?:/\d{1,2}/\d{4}|"
+                            r" tháng \d{1,2} năm \d{4}))")
+_DEADLINE_BARE = re.compile(r"\b(?:hoàn thành|xong|báo cáo|gửi)\b[^.;:()]{0,80}?\s(trước \d{1,2}/\d{1,2}/\d{4})")
+
+
 def deadline_of(text: str) -> str | None:
     """Deadline phrases of a directive item ("trước ngày 31/12/2025", "(hoàn thành) trong tháng
-    11 năm 2025", "chậm nhất trước ngày ..."), joined with "; " in order."""
-    found = dedupe([m.group(1).strip() for m in _DEADLINE.finditer(text)])
+    11 năm 2025", "chậm nhất trước ngày ...", "trước 17 giờ ngày 27/11/2025", and a date without
+    "ngày" after a completing verb, "hoàn thành trước 30/11/2025"), joined with "; " in order."""
+    hits = [(m.start(1), m.group(1).strip()) for rx in (_DEADLINE, _DEADLINE_HOUR, _DEADLINE_BARE)
+            for m in rx.finditer(text)]
+    spans = sorted(hits)
+    found = dedupe([v for i, (pos, v) in enumerate(spans)
+                    if not any(p2 < pos < p2 + len(v2) for p2, v2 in spans[:i])])
     return "; ".join(found) if found else None
 
 
@@ -732,12 +804,32 @@ def _ancestors(n: Node):
 
 
 # ------------------------------------------------------------------------- implementation
+def _agency_run_on(text: str) -> str:
+    """An agency heading run on into its first statement with no punctuation between (a line
+    break lost): "Sở Khoa học và Công nghệ Chủ trì, phối hợp …" -> the heading (a capitalised
+    sentence-opening verb of segment.json follows the name). "Sở Tài chính: Tham mưu …" is one
+    sentence as written."""
+    words = text.split()
+    openings = load_patterns("segment")["sentence_openings"]
+    for i in range(2, min(len(words) - 1, 25)):
+        if words[i][:1].isupper() and not words[i - 1].endswith((",", ";", ":", ".")) \
+                and key(f"{words[i]} {words[i + 1]}") in openings \
+                and not any(is_bare_head(" ".join(words[max(0, i - n):i])) for n in (1, 2, 3)):
+            # (after a bare head the capitalised words name the body: "Viện Nghiên cứu phát triển")
+            head = " ".join(words[:i])
+            spans = agency_spans(head)
+            if spans and spans[0][0] == 0 and spans[-1][1] >= len(head) - 1:
+                return head
+            break
+    return text
+
+
 def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], list[Duty]]:
     items, provs, duties = [], [], []
     for c in section.children:
         if not c.style.startswith("arabic"):
             continue
-        first = item_text(c.body if c.is_heading else first_sentence(c.body))
+        first = item_text(_agency_run_on(c.body if c.is_heading else first_sentence(c.body)))
         items.append(first)
         paras = c.all_paras()
         provs.append(ref_list([c.para]))

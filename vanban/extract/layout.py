@@ -20,7 +20,7 @@ _ARABIC_MULTI = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")
 # OCR: "1," for "1." before a capitalised word; "a}" / "a]" for "a)"
 _ARABIC = re.compile(r"^(\d{1,2})\s*(?:[.)]\s*(?=[^\d\s/])|,\s+(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ]))")
 _ARABIC_ONE_OCR = re.compile(r"^[l|]\s*[.,]\s+(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")  # "l. Mục đích": a misread "1."
-_LETTER = re.compile(r"^([a-zđ])\s*[)}\]]\s*(?=\S)")
+_LETTER = re.compile(r"^([a-zđ])\s*[)}\]]\s*(?=\S)|^([a-zđ])\.\s+(?=[A-ZĐÀ-Ỹ])")  # "a)", also "a. Nhận thức …"
 _BULLET = re.compile(r"^([-–+•*~])\s*(?=[\"“(]?[A-ZĐÀ-Ỹ0-9]|\S)")
 # OCR misreads of roman numerals before an all-caps heading: "H.", "Il.", "IL", "1I.", "|I.",
 # "Ill." restored by a word model to "Ils.", "Ii.", "Vv."
@@ -97,7 +97,7 @@ def parse_marker(text: str) -> tuple[str | None, str | None, str | None, str]:
         return m.group().strip(), "paren", m.group(1), text[m.end():].strip()
     m = _LETTER.match(text)
     if m and len(text) > 4:
-        return m.group().strip(), "letter", m.group(1), text[m.end():].strip()
+        return m.group().strip(), "letter", m.group(1) or m.group(2), text[m.end():].strip()
     m = _BULLET.match(text)
     if m and len(text) > 2:
         sym = m.group(1)

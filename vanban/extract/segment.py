@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .text import fold, is_syllable, key, load_patterns
+from .text import fold, is_syllable, key, load_patterns, roman_to_int
 
 _PATS = dict(load_patterns("segment"))
 _PATS["signer_titles"] = load_patterns("headings")["signer_titles"]
@@ -40,13 +40,14 @@ _TOKEN = re.compile(r"\S+")
 #: space after the marker, and mostly a capital after that), because inside a sentence "1.5",
 #: "a)" or "-" are seldom markers.
 _INLINE_MARKERS = [(style, re.compile(r"(?<!\S)" + body)) for style, body in (
-    ("roman", rf"([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])"),
+    ("roman", r"([IVXL]{1,5})\.\s+(?=[\"“(]?\w)"),
     ("arabic", rf"(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}\.?|\d{{1,2}}[.)])\s+(?=[\"“(]?[{_UP}a-zđà-ỹ])"),
     ("letter", rf"\((\d{{1,2}})\)\s+(?=[\"“]?[{_UP}])"),  # "(1)": sub-items, like lettered ones
     ("letter", r"([a-zđ])\)\s+(?=\S)"),
+    ("letter", rf"([a-zđ])\.\s+(?=[{_UP}])"),  # "a. Nhận thức …" (only after a sentence end or heading)
     ("bullet", rf"([-–+•])\s+(?=[\"“(]?[{_UP}0-9])"),
 )]
-_ROMAN = _INLINE_MARKERS[0][1]
+_ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")  # a section's numeral before a capital
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
                          r"][a-zà-ỹđ]*),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
@@ -74,6 +75,22 @@ def needs_segmenting(lines: list[str]) -> bool:
         return False
     total = sum(len(ln) for ln in lines)
     return total >= 300 and (len(lines) <= 3 or total / len(lines) > 1200)
+
+
+_INLINE_ITEM = re.compile(r"[.:;]\s+(?:\d{1,2}\.|[IVX]{1,4}\.|[a-zđ]\)|\(\d{1,2}\)|[-–+•])\s+[A-ZĐ]")
+_LINE_ITEM = re.compile(r"\s*(?:\d{1,2}\.|[IVX]{1,4}\.|[a-zđ]\)|\(\d{1,2}\)|[-–+•])\s")
+
+
+def wrapped_run_on(lines: list[str]) -> bool:
+    """True for a run-on text hard-wrapped at a page width (a web page printed to PDF, then read
+    back): its list items start inside the lines ("… trước ngày 30/11. 2. Bộ Tài chính …"),
+    hardly ever at a line's start, so its lines must be joined and cut again."""
+    lines = [ln for ln in lines if ln.strip()]
+    if len(lines) < 8 or sum(len(ln) <= 130 for ln in lines) < 0.7 * len(lines):
+        return False  # (paragraph lines, not a page width's)
+    inline = sum(len(_INLINE_ITEM.findall(ln)) for ln in lines)
+    at_start = sum(1 for ln in lines if _LINE_ITEM.match(ln))
+    return inline >= 3 and at_start < inline
 
 
 def _is_caps_word(tok: str) -> bool:
@@ -146,18 +163,25 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     start = min(starts)
     titles = sorted(_PATS["signer_titles"], key=len, reverse=True)
     # the first signature after the recipients' "Lưu: ..." (an attached plan may follow it)
-    lu = re.search(r"\bLưu\s*:", text[start:start + 3000])
+    lu = re.search(r"\bLưu\s*:", text[start:start + 3000]) or \
+        re.search(r"[-–]\s*Lưu\s+(?=[A-ZĐ])", text[start:start + 3000])  # "- Lưu Văn phòng …" (no colon)
     from_pos = start + (lu.end() if lu else 0)
     rx = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(t) for t in titles) + r")(?!\S)")
     found = list(rx.finditer(text, from_pos, min(len(text), from_pos + 400)))
-    if not found:
-        return None
-    # consecutive titles ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH"): the last one of the first run
-    best = found[0].end()
-    for mt in found[1:]:
-        if mt.start() - best > 3:
-            break
-        best = mt.end()
+    if found:
+        # consecutive titles ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH"): the last one of the first run
+        best = found[0].end()
+        for mt in found[1:]:
+            if mt.start() - best > 3:
+                break
+            best = mt.end()
+    else:
+        # no personal title: the authority alone above the name ("T/M BỘ CHÍNH TRỊ Trần Cẩm Tú")
+        auth = re.compile(r"(?<!\S)(?:T/M|TM|KT|TL|TUQ)\.?\s+(?:[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ,]*\s+)*[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ]+(?=\s)")
+        ma = auth.search(text, from_pos, min(len(text), from_pos + 400))
+        if ma is None or not all(_is_caps_word(w) or w.strip(",").isupper() for w in ma.group().split()[1:]):
+            return None
+        best = ma.end()
     # the name: up to five capitalised words ("Phạm Minh Chính"), not the caps kind after it
     end = best
     n = 0
@@ -205,8 +229,9 @@ def _segment_body(text: str) -> list[str]:
     for rx in _PATS["preamble_openings"]:
         for m in re.finditer(rx, text[:body_from]):
             cuts.setdefault(m.start(), "opening")
-    for m in re.finditer(r"(?<!\S)Kính gửi\s*:", text):
-        # the addressee list ends at its first full stop ("- Viện ... Việt Nam. Thủ tướng ...")
+    for m in re.finditer(r"(?:(?<!\S)Kính gửi|(?<=[A-ZĐÀ-Ỹ]\s)điện)\s*:", text):
+        # the addressee list ends at its first full stop ("- Viện ... Việt Nam. Thủ tướng ..."),
+        # also a Công điện's ("THỦ TƯỚNG CHÍNH PHỦ điện: - Bộ trưởng …; - Chủ tịch …. Ngày …")
         me = re.search(rf"[.]\s+(?=[\"“(]?[{_UP}])", text[m.end():m.end() + 2500])
         if me:
             cuts.setdefault(m.end() + me.end(), "addressees_end")
@@ -263,13 +288,15 @@ def _segment_body(text: str) -> list[str]:
             len(before) <= 100 and ":" not in before and before[-1:] not in ",-–+" and _starts_marked(before))
         ok = False
         if style == "roman":
-            value = _roman(num)
+            value = roman_to_int(num)
             after = text[end:end + 40]
             caps_after = bool(re.match(rf"[\"“(]?[{_UP}]{{2,}}", after)) or bool(
-                _CAPS_WORD.fullmatch(after.split()[0]) if after.split() else False)
+                _CAPS_WORD.fullmatch(after.split()[0]) if after.split() else False) or (
+                sum(_is_caps_word(w) for w in after.split()[:3]) >= 2)  # "II. nội DUNG …" (an OCR casing slip)
             # the next numeral (a document may start at II.); a caps heading may skip one
+            upper_first = bool(re.match(rf"[\"“(]?[{_UP}\d]", after))
             if value and (value == last_roman + 1 or (caps_after and last_roman <= value <= last_roman + 2)) \
-                    and (caps_after or after_stop or heading_before):
+                    and (caps_after or after_stop or heading_before) and (caps_after or upper_first):
                 ok = True
                 last_roman = value
                 open_numbers = []
@@ -290,6 +317,12 @@ def _segment_body(text: str) -> list[str]:
             ok = after_stop or heading_before
         else:  # bullet
             ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
+            if not ok and num in "-–" and len(before) <= 300 and _starts_marked(before) and (
+                    " ".join(key(text[end:end + 30]).split()[:2]) in _PATS["sentence_openings"]
+                    or not _ends_in_name(before)):
+                # a long marked heading, then "- Triển khai …": its first bullet (not a name going
+                # on over a dash: "Tập đoàn Công nghiệp - Năng lượng …")
+                ok = True
             if ok and num in "-–" and _compound_dash(text, start):
                 continue
         if ok:
@@ -297,6 +330,12 @@ def _segment_body(text: str) -> list[str]:
                 bisect.insort(ordered, start)
             cuts[start] = style
             seg_start = start
+    for pos in [p for p, r in cuts.items() if r == "roman"]:
+        # "II. nội DUNG THỰC HIỆN": a heading's caps run that an OCR casing slip broke after its
+        # first word is still the heading
+        mw = re.match(r"\S+\s+\S+\s+", text[pos:])
+        if mw and cuts.get(pos + mw.end()) == "caps":
+            del cuts[pos + mw.end()]
     # a role label written before its first sentence: "3.1. Mục tiêu tổng quát Nâng cao ..."
     labels = sorted(_PATS["inline_labels"], key=len, reverse=True)
     for pos in sorted(cuts):
@@ -363,15 +402,12 @@ def _starts_marked(text: str) -> bool:
         and text.rstrip()[-1:] not in ".;:!?"
 
 
-def _roman(num: str) -> int | None:
-    vals = {"I": 1, "V": 5, "X": 10, "L": 50}
-    total = 0
-    for a, b in zip(num, num[1:] + " "):
-        v = vals.get(a)
-        if v is None:
-            return None
-        total += -v if vals.get(b, 0) > v else v
-    return total
+def _ends_in_name(text: str) -> bool:
+    """``text`` ends inside or at the end of an agency name."""
+    from .agencies import agency_spans
+    window = text[-200:].rstrip()
+    spans = agency_spans(window)
+    return bool(spans) and spans[-1][1] >= len(window) - 1
 
 
 def _continues(open_numbers: list[list[int]], parts: list[int]) -> bool:
@@ -422,6 +458,12 @@ def _compound_dash(text: str, pos: int) -> bool:
     for s, n in gazetteer_spans(window).items():
         if toks[s][1] < pos - a < toks[s + n - 1][2]:
             return True  # inside a known name: "Tập đoàn Công nghiệp - Viễn thông Quân đội"
+    if key(text[pos + 1:pos + 40]).startswith(tuple(_PATS["apposition_roles"])) and ":" not in text[pos + 1:pos + 30]:
+        from .agencies import agency_spans
+        body = text[max(0, pos - 60):pos].rstrip()
+        spans = agency_spans(body)
+        if spans and spans[-1][1] == len(body):
+            return True  # "Bộ Tài chính - Cơ quan Thường trực Ban Chỉ đạo": the body's role, no bullet
     pair = f"{left[0]} {right[0]}"
     return pair in _PATS["dash_compounds"]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from .layout import STYLE_RANK, Para, parse_marker
-from .text import is_caps, key, load_patterns, roman_to_int
+from .text import int_to_roman, is_caps, key, load_patterns, roman_to_int
 
 BULLET_STYLES = ("dash", "plus", "dot")
 
@@ -69,16 +69,6 @@ class Node:
         return list(reversed(nums))
 
 
-def _int_to_roman(n: int) -> str:
-    out = ""
-    for v, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                   (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= v:
-            out += sym
-            n -= v
-    return out
-
-
 def number_romans(paras: list[Para], renumber: bool) -> None:
     """Give unreadable roman markers the next number; with ``renumber`` (OCR input, where
     "II" is often read "I" or "H") number every roman heading in sequence."""
@@ -90,7 +80,7 @@ def number_romans(paras: list[Para], renumber: bool) -> None:
         value = roman_to_int(p.num) if p.num and re.fullmatch(r"[IVXLivxl]+", p.num) else None
         if value is None or value > prev + 3 or (renumber and value != prev + 1 and prev):
             value = prev + 1
-        p.num = _int_to_roman(value)
+        p.num = int_to_roman(value)
         prev = value
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from ..model import Document, Task
 from .agencies import agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency, split_agencies, tokenize
 from .layout import Para
-from .text import clean, fold, key, load_patterns
+from .text import clean, fold, int_to_roman, key, load_patterns
 
 _GROUP = re.compile(r"(?:^|\s)([IVX]{1,5})[\]|)]?\s+(?=[A-ZĐÀ-Ỹ]{2,}\s)")
 # a row starts at its number before a capitalised word ("1 Rà soát"; OCR may cap the whole
@@ -276,15 +276,6 @@ def _in_sequence(number: str, last: int | None) -> str:
     return number
 
 
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out += letters
-            n -= value
-    return out
-
-
 def _first_sentence(text: str) -> str:
     m = re.search(r"[.;:]\s+(?=[A-ZĐÀ-Ỹ])", text)
     return text[:m.start() + 1].rstrip(";:") if m and m.start() > 20 else text
@@ -353,7 +344,7 @@ def table_tasks(tables: list[TextTable]) -> list[Task]:
                 read = m.group(1) if m else None
                 if groups == 1:  # the first group is "I." or "A." ("L.", "1." are OCR's "I.")
                     group_style = "letter" if read == "A" else "roman"
-                expected = chr(ord("A") + groups - 1) if group_style == "letter" else _roman(groups)
+                expected = chr(ord("A") + groups - 1) if group_style == "letter" else int_to_roman(groups)
                 group = expected
                 prev_fields = None
                 last_number = None  # a group may restart at 1 or go on: its first number stays
@@ -591,7 +582,7 @@ def _flat_rows(body: str) -> list[tuple[str, str, str]]:
     next_group, last = 1, 0
     for m in _FLAT_MARK.finditer(body):
         tok = m.group(1)
-        if tok == _roman(next_group) and (next_group > 1 or not marks):
+        if tok == int_to_roman(next_group) and (next_group > 1 or not marks):
             marks.append(("group", tok, m))
             next_group += 1
             continue
