@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -43,9 +44,13 @@ class PageSource:
     """One page to read: either an image loader (OCR) or a ready page from a trusted text layer."""
     number: int
     load: Callable[[], Image.Image] | None = None
+    #: The same page as ``load`` gives it, as a uint8 array (H x W x 3 RGB, or H x W grey):
+    #: what OCR reads, made without PIL's copies where the file allows it.
+    pixels: Callable[[], np.ndarray] | None = None
     dpi: float | None = None
     text_page: Page | None = None
-    #: True when ``load`` must run on the thread that opened the file (pdfium is not thread-safe).
+    #: True when ``load`` and ``pixels`` must run on the thread that opened the file (pdfium is
+    #: not thread-safe).
     load_on_main_thread: bool = False
     #: Facts found while opening (e.g. a text layer rejected as garbled).
     notes: dict = field(default_factory=dict)
@@ -203,6 +208,7 @@ def _image_sources(path: Path) -> list[PageSource]:
 def _image_sources_quietly(path: Path) -> list[PageSource]:
     img = _open_image(path)
     n_frames = getattr(img, "n_frames", 1)
+    direct = n_frames == 1 and _decodes_directly(img)
     sources = []
     for index in range(n_frames):
         img.seek(index)
@@ -226,17 +232,55 @@ def _image_sources_quietly(path: Path) -> list[PageSource]:
                     out.info["dpi"] = dpi
                 return out
 
-        sources.append(PageSource(number=index + 1, load=load, dpi=_image_dpi(img)))
+        def pixels(load=load, size=img.size, gray=img.mode == "L") -> np.ndarray:
+            if direct:
+                found = _decode_directly(path, size, gray)
+                if found is not None:
+                    return found
+            return np.asarray(load())
+
+        sources.append(PageSource(number=index + 1, load=load, pixels=pixels, dpi=_image_dpi(img)))
     # Decode the first frame now so a truncated file fails here, before any OCR; the pages
     # are decoded again when their turn comes (so that many inputs do not fill the memory).
+    # A JPEG is checked at 1/8 of its size: every byte of it is still decoded (a truncated or
+    # corrupt file fails the same way), at a fraction of the cost.
     try:
         img.seek(0)
+        if img.format == "JPEG":
+            img.draft(None, (max(1, img.size[0] // 8), max(1, img.size[1] // 8)))
         img.load()
     except Exception as err:  # PIL raises many types for broken files
         raise InputFileError(f"cannot decode image: {err}", str(path)) from None
     finally:
         img.close()  # a multi-page TIFF keeps its file open until closed
     return sources
+
+
+def _decodes_directly(img: Image.Image) -> bool:
+    """Whether OpenCV's decoder gives this file's page pixel for pixel as PIL and
+    :func:`page_image` do: an 8-bit RGB or grey JPEG or PNG, without transparency, that EXIF
+    does not ask to turn (both decode through libjpeg / libpng; tests/test_ocr_inputs.py
+    compares them)."""
+    try:
+        turned = img.getexif().get(0x0112, 1) != 1
+    except Exception:  # a corrupt EXIF block: PIL's path copes with it
+        return False
+    return (img.format in ("JPEG", "PNG") and img.mode in ("RGB", "L")
+            and "transparency" not in img.info and not turned)
+
+
+def _decode_directly(path: Path, size: tuple[int, int], gray: bool) -> np.ndarray | None:
+    """The page decoded by OpenCV straight into an array (no PIL image and its copies), or None
+    when that does not give the size and kind PIL saw (then PIL decodes it)."""
+    try:
+        data = np.fromfile(path, dtype=np.uint8)
+        flags = cv2.IMREAD_IGNORE_ORIENTATION | (cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)
+        arr = cv2.imdecode(data, flags)
+    except (OSError, cv2.error):
+        return None
+    if arr is None or arr.dtype != np.uint8 or arr.shape[:2] != (size[1], size[0]):
+        return None
+    return arr if gray else cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)
 
 
 def _scan_image(page) -> tuple[float, float] | None:
@@ -524,10 +568,32 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
             img.info["dpi"] = (dpi, dpi)
             return img
 
+        def pixels(index=index, dpi=dpi) -> np.ndarray:
+            # the same render as ``load``, its BGR(x) buffer turned RGB in one step
+            bitmap = pdf[index].render(scale=dpi / 72, grayscale=False)
+            return _bitmap_rgb(bitmap)
+
         source.load = load
+        source.pixels = pixels
         source.load_on_main_thread = True
         sources.append(source)
     return sources
+
+
+def _bitmap_rgb(bitmap) -> np.ndarray:
+    """A pdfium bitmap as an RGB array: ``to_pil().convert("RGB")``'s pixels without the two
+    PIL images (alpha, where the format has it, dropped as PIL's convert drops it)."""
+    arr = bitmap.to_numpy()
+    mode = bitmap.mode  # PIL's raw mode of the buffer: "BGR", "BGRX", "BGRA", "RGBX", "RGBA", "L"
+    if mode == "BGR":
+        return cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)
+    if mode == "RGB":
+        return np.array(arr)
+    if mode in ("BGRX", "BGRA"):
+        return cv2.cvtColor(arr, cv2.COLOR_BGRA2RGB)
+    if mode in ("RGBX", "RGBA"):
+        return cv2.cvtColor(arr, cv2.COLOR_RGBA2RGB)
+    return np.asarray(bitmap.to_pil().convert("RGB"))
 
 
 def _ruling_render(pdf, index: int) -> Image.Image | None:
