@@ -1,4 +1,6 @@
-"""Page pixels as OCR reads them (``PageSource.pixels``: OpenCV straight into an array where the
+"""Faster page loading and preprocessing that must give the same pixels as before.
+
+Page pixels as OCR reads them (``PageSource.pixels``: OpenCV straight into an array where the
 file allows it) are the pixels of the PIL image ``PageSource.load`` gives, for every kind of
 input, so that the faster loading cannot change what is read."""
 
@@ -6,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from vanban.ocr import OcrOptions, ocr_image
+from vanban.ocr import OcrOptions, ocr_image, preprocess
 from vanban.ocr.inputs import _decodes_directly, open_input
 
 
@@ -78,3 +81,31 @@ def test_ocr_image_takes_an_array_as_its_pil_image(files):
     assert from_pil.text.strip()
     with pytest.raises(ValueError):
         ocr_image(np.zeros((10, 10, 4), np.uint8))
+
+
+@pytest.mark.parametrize("k", [3, 13, 25])
+def test_closing_near_ink_is_the_whole_page_closing(k):
+    """preprocess.close_near_ink: the same pixels as OpenCV's closing of the whole mask, for
+    ink at the borders, in far-apart groups, in near ones and scattered as specks."""
+    rng = np.random.default_rng(k)
+    mask = np.zeros((700, 500), np.uint8)
+    mask[0:9, 0:30] = 255            # a corner
+    mask[690:700, 480:500] = 255     # the opposite corner
+    mask[300:330, 200:215] = 255     # a block in the middle
+    mask[300:330, 240:250] = 255     # a near block (joined by the closing)
+    ys, xs = rng.integers(0, 700, 80), rng.integers(0, 500, 80)
+    mask[ys, xs] = 255               # specks
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    expected = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+    assert np.array_equal(preprocess.close_near_ink(mask, kernel), expected)
+    assert not preprocess.close_near_ink(np.zeros_like(mask), kernel).any()
+
+
+def test_scale_table_is_convert_scale_abs():
+    rng = np.random.default_rng(3)
+    img = rng.integers(0, 256, (301, 257, 3), dtype=np.uint8)
+    alphas = [1.0, 255 / 231, 255 / 199.5, 255 / 250.25]
+    for a in alphas:
+        table = preprocess._scale_table([a, a, a])
+        expected = cv2.merge([cv2.convertScaleAbs(np.ascontiguousarray(img[..., c]), alpha=a) for c in range(3)])
+        assert np.array_equal(cv2.LUT(img, table), expected)
