@@ -274,13 +274,17 @@ def _decode_directly(path: Path, size: tuple[int, int], gray: bool) -> np.ndarra
     when that does not give the size and kind PIL saw (then PIL decodes it)."""
     try:
         data = np.fromfile(path, dtype=np.uint8)
-        flags = cv2.IMREAD_IGNORE_ORIENTATION | (cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)
-        arr = cv2.imdecode(data, flags)
+        colour = _IMREAD_RGB if _IMREAD_RGB is not None else cv2.IMREAD_COLOR
+        arr = cv2.imdecode(data, cv2.IMREAD_IGNORE_ORIENTATION | (cv2.IMREAD_GRAYSCALE if gray else colour))
     except (OSError, cv2.error):
         return None
     if arr is None or arr.dtype != np.uint8 or arr.shape[:2] != (size[1], size[0]):
         return None
-    return arr if gray else cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)
+    return arr if gray or _IMREAD_RGB is not None else cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)
+
+
+#: OpenCV >= 4.10 decodes straight to RGB (libjpeg's own RGB output: no channel swap after).
+_IMREAD_RGB = getattr(cv2, "IMREAD_COLOR_RGB", None)
 
 
 def _scan_image(page) -> tuple[float, float] | None:
