@@ -464,6 +464,13 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None,
                     break
                 # PDF pages render here (pdfium is not thread-safe); images decode in the worker.
                 image = None
+                if options.tables and source.ruling is not None:
+                    try:
+                        source.ruling_image = source.ruling()
+                    except Exception as err:
+                        job.error = InputFileError(f"page {source.number}: cannot render: {err}",
+                                                   str(job.path))
+                        break
                 if executor.workers > 1 and source.load is not None and source.load_on_main_thread:
                     try:
                         image = _load_pixels(source)

@@ -8,6 +8,7 @@ rejected as such).
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -54,9 +55,13 @@ class PageSource:
     load_on_main_thread: bool = False
     #: Facts found while opening (e.g. a text layer rejected as garbled).
     notes: dict = field(default_factory=dict)
-    #: A text-layer page with vector ruling: a small grayscale render (RULING_DPI) in which
-    #: the ocr stage looks for ruled tables (their cells then hold the text layer's words).
-    ruling_image: Image.Image | None = None
+    #: A text-layer page with vector ruling: draws a small grayscale render (RULING_DPI, an
+    #: array) in which the ocr stage looks for ruled tables (their cells then hold the text
+    #: layer's words), or gives None for a page without enough paths. Called when the page's
+    #: turn comes, on the thread that opened the file (pdfium), not while inputs are checked.
+    ruling: Callable[[], np.ndarray | None] | None = None
+    #: What ``ruling`` drew, once drawn.
+    ruling_image: np.ndarray | None = None
 
 
 def sniff_type(path: Path) -> str:
@@ -561,7 +566,7 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
             if real and not force_ocr and not overlay:
                 source.text_page = _lines_page(base_lines, annotation_lines, index + 1,
                                                (width_pt, height_pt), dpi)
-                source.ruling_image = _ruling_render(pdf, index)
+                source.ruling = functools.partial(_ruling_render, pdf, index)
                 sources.append(source)
                 continue
 
@@ -600,7 +605,7 @@ def _bitmap_rgb(bitmap) -> np.ndarray:
     return np.asarray(bitmap.to_pil().convert("RGB"))
 
 
-def _ruling_render(pdf, index: int) -> Image.Image | None:
+def _ruling_render(pdf, index: int) -> np.ndarray | None:
     """A small grayscale render of a page drawn with enough vector paths to hold a table."""
     import pypdfium2.raw as pdfium_c
     page = pdf[index]
@@ -608,7 +613,7 @@ def _ruling_render(pdf, index: int) -> Image.Image | None:
     for _obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
         paths += 1
         if paths >= MIN_RULING_PATHS:
-            return page.render(scale=RULING_DPI / 72, grayscale=True).to_pil().convert("L")
+            return np.array(page.render(scale=RULING_DPI / 72, grayscale=True).to_numpy())
     return None
 
 
