@@ -59,11 +59,11 @@ def default_scans() -> Path:
     return settings.shared_dev_dir() / "scans"
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, int]:
+def timed(cmd: list[str], env: dict, cwd: Path | None = None) -> tuple[float, int]:
     """Run ``cmd``; (wall seconds, peak RSS in MiB of it and its waited-for children). Its CPU
     seconds (user + system, every thread and waited-for child) are added to ``CPU[-1]``."""
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     CPU[-1] += usage.ru_utime + usage.ru_stime
@@ -103,6 +103,7 @@ def main() -> int:
         return 0
     if args.pages:
         pages = pages[:args.pages]
+    pages = [page.resolve() for page in pages]  # the baseline runs from another folder
     tesseract = shutil.which("tesseract")
     vanban = shutil.which("vanban", path=str(Path(sys.executable).parent)) or shutil.which("vanban")
     if not tesseract or not vanban:
@@ -139,10 +140,12 @@ def main() -> int:
         runs["vanban --jobs 1 --engine pytesseract"] = run_vanban(1, "--engine", "pytesseract",
                                                                   name="j1-pytesseract")
     if args.baseline:
+        # run from the baseline tree: `python -m` puts the working directory first on the
+        # path, so from this checkout it would import this checkout's vanban, not the baseline
         base_env = {**env, "PYTHONPATH": str(args.baseline.resolve())}
         runs["baseline vanban --jobs 1"] = lambda _round: timed(
             [sys.executable, "-m", "vanban.cli", "ocr", *map(str, pages), "--jobs", "1",
-             "--format", "json"], base_env)
+             "--format", "json"], base_env, cwd=args.baseline.resolve())
     load_before = os.getloadavg()[0]
     rounds: list[dict[str, float]] = []
     cpu_rounds: list[dict[str, float]] = []
