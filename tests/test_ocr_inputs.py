@@ -48,6 +48,10 @@ def files(tmp_path_factory):
     exif[0x0112] = 6  # EXIF: rotate 90° to display
     turned.save(d / "exif-turned.jpg", exif=exif)
     made["exif-turned.jpg"] = d / "exif-turned.jpg"
+    # 16 bits a channel: PIL opens it as 8-bit RGB (the high bytes), OpenCV must agree
+    deep = np.random.default_rng(1).integers(0, 65536, (64, 80, 3), dtype=np.uint16)
+    cv2.imwrite(str(d / "rgb16.png"), deep[..., ::-1])
+    made["rgb16.png"] = d / "rgb16.png"
     pdf_path = d / "scan.pdf"
     _page().save(pdf_path, resolution=150)
     made["scan.pdf"] = pdf_path
@@ -55,7 +59,7 @@ def files(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", ["rgb.jpg", "gray.jpg", "rgb.png", "gray.png", "palette.png",
-                                  "cmyk.jpg", "exif-turned.jpg", "scan.pdf"])
+                                  "cmyk.jpg", "exif-turned.jpg", "rgb16.png", "scan.pdf"])
 def test_pixels_are_the_loaded_page(files, name):
     source = open_input(files[name], force_ocr=True)[0]
     loaded = np.asarray(source.load())
@@ -66,7 +70,7 @@ def test_pixels_are_the_loaded_page(files, name):
     if files[name].suffix != ".pdf":  # the files OpenCV decodes are those expected
         with Image.open(files[name]) as img:
             direct = _decodes_directly(img)
-        assert direct == (name in ("rgb.jpg", "gray.jpg", "rgb.png", "gray.png"))
+        assert direct == (name in ("rgb.jpg", "gray.jpg", "rgb.png", "gray.png", "rgb16.png"))
 
 
 def test_ocr_image_takes_an_array_as_its_pil_image(files):
