@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import cv2
@@ -68,24 +68,71 @@ def preload(options: OcrOptions | None = None) -> None:
     engine.get_engine(options.engine).preload(options.lang)
 
 
-def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
-             ) -> tuple[np.ndarray, float, dict, np.ndarray]:
-    """Run the enabled preprocessing steps; returns the gray page, its DPI, what was done, and
-    the page's ink (darkest channel: coloured pen and stamp ink kept) in the same geometry."""
+@dataclass
+class PreparedPage:
+    """A page after preprocessing, in the geometry Tesseract reads: the gray page, its DPI, what
+    was done (``info``, which becomes ``Page.preprocessing``), the seals found, and the page's
+    ink image (darkest channel: coloured pen and stamp ink kept), made only when asked for.
+
+    Every geometry change (:meth:`enlarge`, :meth:`straighten`, :meth:`turn`) is one step that
+    moves the gray page, the seal boxes and the ink alike. The ink follows the same steps when
+    :meth:`ink` is first called (most pages never need it), from the input pixels, with the
+    same OpenCV calls in the same order, so it is the image the eager steps gave.
+    """
+    gray: np.ndarray
+    dpi: float
+    info: dict
+    pixels: np.ndarray  # the input page (RGB or gray), for the ink
+    seals: list = field(default_factory=list)   # boxes of seals (round coloured ink)
+    #: per seal, whether its lettering is in the image (vanban.ocr.stamps.seal_boxes)
+    seal_in_image: list | None = None
+    _ink_steps: list = field(default_factory=list)
+    _ink: np.ndarray | None = None
+
+    def enlarge(self, big: np.ndarray, factor: float) -> None:
+        self.gray = big
+        self._ink_steps.append(("resize", (big.shape[1], big.shape[0])))
+        self.seals = [tuple(round(v * factor) for v in b) for b in self.seals]
+
+    def straighten(self, straight: np.ndarray, skew_deg: float) -> None:
+        self.gray = straight
+        self._ink_steps.append(("rotate", -skew_deg))
+        size = (straight.shape[1], straight.shape[0])
+        self.seals = [preprocess.unrotate_box(b, skew_deg, size) for b in self.seals]
+
+    def turn(self, turned: np.ndarray, degrees: int) -> None:
+        self.gray = turned
+        self._ink_steps.append(("quadrant", degrees))
+        self.seals = []  # found before the page was turned
+
+    def ink(self) -> np.ndarray:
+        if self._ink is None:
+            arr = self.pixels
+            ink = preprocess.darkest_channel(arr) if arr.ndim == 3 else preprocess.to_gray(arr)
+            for step, value in self._ink_steps:
+                if step == "resize":
+                    ink = cv2.resize(ink, value, interpolation=cv2.INTER_CUBIC)
+                elif step == "rotate":
+                    ink = preprocess.rotate(ink, value)
+                else:
+                    ink = preprocess.rotate_quadrant(ink, value)
+            self._ink = ink
+        return self._ink
+
+
+def _prepare(arr: np.ndarray, dpi: float | None, options: OcrOptions) -> PreparedPage:
+    """Run the enabled preprocessing steps on a page (uint8 RGB or gray array)."""
     info: dict = {"steps": []}
-    arr = np.asarray(img)
-    gray = preprocess.to_gray(arr)
-    ink = preprocess.darkest_channel(arr) if arr.ndim == 3 else gray
-    eff_dpi = dpi or 300.0
+    page = PreparedPage(gray=preprocess.to_gray(arr), dpi=dpi or 300.0, info=info, pixels=arr)
     no_colour = None  # the page with coloured ink whitened, for the skew search
-    seals: list = []  # boxes of seals (round coloured ink)
     if options.seal_removal and arr.ndim == 3 and preprocess.colour_ink_share(arr) >= preprocess.INK_MIN_SHARE:
         # Each coloured region is lifted only where that reads better (vanban.ocr.decide).
-        mask, regions = preprocess.colour_ink_regions(arr, eff_dpi)
+        gray = page.gray
+        mask, regions = preprocess.colour_ink_regions(arr, page.dpi)
         lifted_regions = []
         if regions:
             lifted = preprocess.lift_colour_ink(arr, mask, gray)
-            decide.choose_colour_regions(gray, lifted, regions, eff_dpi, options.lang)
+            decide.choose_colour_regions(gray, lifted, regions, page.dpi, options.lang)
             out = gray.copy()
             for region in regions:
                 if region["lift"]:
@@ -94,10 +141,10 @@ def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
                     lifted_regions.append(region)
             no_colour = gray.copy()
             no_colour[mask > 0] = 255
-            gray = out
-            found_seals = stamps.seal_boxes(mask, regions, eff_dpi)
-            seals = [box for box, _ in found_seals]
-            info["_seal_in_image"] = [kept for _, kept in found_seals]
+            page.gray = out
+            found_seals = stamps.seal_boxes(mask, regions, page.dpi)
+            page.seals = [box for box, _ in found_seals]
+            page.seal_in_image = [kept for _, kept in found_seals]
         info["seal_removal"] = {"regions": len(regions), "lifted": len(lifted_regions),
                                 "applied": bool(lifted_regions)}
         info["colour_regions"] = [{"box": list(r["box"]), "px": r["px"], "lift": r.get("lift", False)}
@@ -105,25 +152,21 @@ def _prepare(img: Image.Image, dpi: float | None, options: OcrOptions
         if lifted_regions:
             info["steps"].append("seal_removal")
     if options.upscale:
-        gray, found = preprocess.upscale_low_resolution(gray, dpi)
+        big, found = preprocess.upscale_low_resolution(page.gray, dpi)
         if found["applied"]:
             info["steps"].append("upscale")
             info["upscale"] = found
-            eff_dpi = 300.0 if not dpi else dpi * found["factor"]
-            ink = cv2.resize(ink, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_CUBIC)
+            page.dpi = 300.0 if not dpi else dpi * found["factor"]
+            page.enlarge(big, found["factor"])
             no_colour = None
-            seals = [tuple(round(v * found["factor"]) for v in b) for b in seals]
     if options.deskew:
-        gray, found = decide.deskew_page(gray, estimate_on=no_colour)
+        straight, found = decide.deskew_page(page.gray, estimate_on=no_colour)
         info["skew_deg"] = found["skew_deg"]
         if found["applied"]:
             info["steps"].append("deskew")
-            ink = preprocess.rotate(ink, -found["skew_deg"])
-            size = (gray.shape[1], gray.shape[0])
-            seals = [preprocess.unrotate_box(b, found["skew_deg"], size) for b in seals]
+            page.straighten(straight, found["skew_deg"])
     info["rotation"] = 0
-    info["_seals"] = seals
-    return gray, eff_dpi, info, ink
+    return page
 
 
 def _mean_conf(words: list[engine.RawWord]) -> float:
@@ -244,29 +287,41 @@ def _scale_words(words: list[engine.RawWord], factor: float) -> list[engine.RawW
             for w in words]
 
 
-def ocr_image(img: Image.Image, options: OcrOptions | None = None, number: int = 1,
+def ocr_image(img: Image.Image | np.ndarray, options: OcrOptions | None = None, number: int = 1,
               dpi: float | None = None) -> Page:
-    """OCR one page image (PIL, RGB or L) into a :class:`Page` with blocks, lines and words.
+    """OCR one page image (PIL, RGB or L; or a uint8 array, H x W x 3 RGB or H x W gray) into a
+    :class:`Page` with blocks, lines and words.
 
-    ``dpi`` defaults to the image's own DPI tag. Word boxes are in the pixels of ``img`` (mapped
-    back through upscaling and deskewing); a page turned by 90/180/270° reports boxes on the
-    turned page, whose size ``Page.width``/``height`` give.
+    ``dpi`` defaults to the image's own DPI tag (a PIL image's). Word boxes are in the pixels of
+    ``img`` (mapped back through upscaling and deskewing); a page turned by 90/180/270° reports
+    boxes on the turned page, whose size ``Page.width``/``height`` give.
     """
     options = options or OcrOptions()
+    arr, dpi = _page_pixels(img, dpi)
     with engine.use(options.engine):
-        return _read_page(img, options, number, dpi)
+        return _read_page(arr, options, number, dpi)
 
 
-def _read_page(img: Image.Image, options: OcrOptions, number: int, dpi: float | None) -> Page:
-    """:func:`ocr_image` with its engine active."""
+def _page_pixels(img: Image.Image | np.ndarray, dpi: float | None) -> tuple[np.ndarray, float | None]:
+    """The page as a uint8 RGB or gray array, and its DPI (a PIL image's tag when not given)."""
+    if isinstance(img, np.ndarray):
+        if img.dtype != np.uint8 or not (img.ndim == 2 or (img.ndim == 3 and img.shape[2] == 3)):
+            raise ValueError(f"not a uint8 RGB or gray page: {img.dtype} {img.shape}")
+        return img, dpi
     if dpi is None:
         tag = img.info.get("dpi")
         dpi = float(tag[0]) if tag and float(tag[0]) >= 100 else None
     if img.mode not in ("RGB", "L"):
         img = img.convert("RGB")
-    width, height = img.size
+    return np.asarray(img), dpi
+
+
+def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | None) -> Page:
+    """:func:`ocr_image` with its engine active."""
+    height, width = arr.shape[:2]
     t0 = time.perf_counter()
-    gray, eff_dpi, info, ink = _prepare(img, dpi, options)
+    prepared = _prepare(arr, dpi, options)
+    gray, eff_dpi, info = prepared.gray, prepared.dpi, prepared.info
     scale = gray.shape[1] / width
     words = engine.recognize(gray, eff_dpi, options.lang, options.psm)
     if options.orientation and (not words or _mean_conf(words) < options.orientation_conf) \
@@ -278,7 +333,7 @@ def _read_page(img: Image.Image, options: OcrOptions, number: int, dpi: float | 
             again = engine.recognize(turned, eff_dpi, options.lang, options.psm)
             if len(again) and _mean_conf(again) > _mean_conf(words):
                 words, gray = again, turned
-                ink = preprocess.rotate_quadrant(ink, found[0])
+                prepared.turn(turned, found[0])
                 info["rotation"] = found[0]
                 info["steps"].append("orientation")
                 if found[0] in (90, 270):
@@ -295,14 +350,13 @@ def _read_page(img: Image.Image, options: OcrOptions, number: int, dpi: float | 
     # A line without a letter or digit is dust, seal residue or a rule, not text.
     lines = {k: ws for k, ws in lines.items() if any(c.isalnum() for w in ws for c in w.text)}
     # Stamps (signature text boxes, received/urgency stamps, seal lettering) leave the text.
-    seals = info.pop("_seals", [])
-    if info.get("rotation"):
-        seals = []  # found before the page was turned
-    lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], seals,
-                                          info.pop("_seal_in_image", None))
-    if not info.get("rotation"):
-        found_stamps += stamps.read_colour_stamps(_colour_regions(info, gray.shape, seals), gray, ink,
-                                                  eff_dpi, options.lang, found_stamps)
+    lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], prepared.seals,
+                                          prepared.seal_in_image)
+    if not info.get("rotation"):  # colour regions were found before a page was turned
+        regions = _colour_regions(info, gray.shape, prepared.seals)
+        if regions:  # the ink image is made only for a page that has some
+            found_stamps += stamps.read_colour_stamps(regions, gray, prepared.ink(), eff_dpi,
+                                                      options.lang, found_stamps)
     # Layout and re-reads work on the processed page; boxes are mapped back at the end.
     blocks = layout.build_blocks([(ws, k) for k, ws in lines.items()], gray.shape[1],
                                  gray.shape[0], number)
@@ -315,7 +369,7 @@ def _read_page(img: Image.Image, options: OcrOptions, number: int, dpi: float | 
     if closing.read_missing_recipients_heading(blocks, gray, eff_dpi, options.lang):
         info["recipients_heading_reread"] = True
     if any(b.role.startswith("header") for b in blocks):
-        found_fields = fields.reread_fields(blocks, ink, eff_dpi, options.lang)
+        found_fields = fields.reread_fields(blocks, prepared.ink(), eff_dpi, options.lang)
         if found_fields:
             info["fields"] = found_fields
     blocks = tables.place_table_blocks(blocks, page_tables)
@@ -356,13 +410,21 @@ class _Job:
         self.t0 = time.perf_counter()
 
 
-def _run_page(source: PageSource, options: OcrOptions, image: Image.Image | None, path: Path) -> Page:
+def _load_pixels(source: PageSource) -> Image.Image | np.ndarray:
+    """The page's pixels as OCR reads them (an array where the source can give one)."""
+    if source.pixels is not None:
+        return source.pixels()
+    assert source.load is not None
+    return source.load()
+
+
+def _run_page(source: PageSource, options: OcrOptions, image: Image.Image | np.ndarray | None,
+              path: Path) -> Page:
     if source.text_page is not None:
         return _text_layer_page(source, options)
     if image is None:
-        assert source.load is not None
         try:
-            image = source.load()
+            image = _load_pixels(source)
         except VanbanError:
             raise
         except Exception as err:  # truncated / corrupt image data
@@ -423,9 +485,16 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None,
                     break
                 # PDF pages render here (pdfium is not thread-safe); images decode in the worker.
                 image = None
+                if options.tables and source.ruling is not None:
+                    try:
+                        source.ruling_image = source.ruling()
+                    except Exception as err:
+                        job.error = InputFileError(f"page {source.number}: cannot render: {err}",
+                                                   str(job.path))
+                        break
                 if executor.workers > 1 and source.load is not None and source.load_on_main_thread:
                     try:
-                        image = source.load()
+                        image = _load_pixels(source)
                     except Exception as err:
                         job.error = InputFileError(f"page {source.number}: cannot render: {err}",
                                                    str(job.path))

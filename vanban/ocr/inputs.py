@@ -8,12 +8,14 @@ rejected as such).
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -43,15 +45,23 @@ class PageSource:
     """One page to read: either an image loader (OCR) or a ready page from a trusted text layer."""
     number: int
     load: Callable[[], Image.Image] | None = None
+    #: The same page as ``load`` gives it, as a uint8 array (H x W x 3 RGB, or H x W grey):
+    #: what OCR reads, made without PIL's copies where the file allows it.
+    pixels: Callable[[], np.ndarray] | None = None
     dpi: float | None = None
     text_page: Page | None = None
-    #: True when ``load`` must run on the thread that opened the file (pdfium is not thread-safe).
+    #: True when ``load`` and ``pixels`` must run on the thread that opened the file (pdfium is
+    #: not thread-safe).
     load_on_main_thread: bool = False
     #: Facts found while opening (e.g. a text layer rejected as garbled).
     notes: dict = field(default_factory=dict)
-    #: A text-layer page with vector ruling: a small grayscale render (RULING_DPI) in which
-    #: the ocr stage looks for ruled tables (their cells then hold the text layer's words).
-    ruling_image: Image.Image | None = None
+    #: A text-layer page with vector ruling: draws a small grayscale render (RULING_DPI, an
+    #: array) in which the ocr stage looks for ruled tables (their cells then hold the text
+    #: layer's words), or gives None for a page without enough paths. Called when the page's
+    #: turn comes, on the thread that opened the file (pdfium), not while inputs are checked.
+    ruling: Callable[[], np.ndarray | None] | None = None
+    #: What ``ruling`` drew, once drawn.
+    ruling_image: np.ndarray | None = None
 
 
 def sniff_type(path: Path) -> str:
@@ -203,6 +213,7 @@ def _image_sources(path: Path) -> list[PageSource]:
 def _image_sources_quietly(path: Path) -> list[PageSource]:
     img = _open_image(path)
     n_frames = getattr(img, "n_frames", 1)
+    direct = n_frames == 1 and _decodes_directly(img)
     sources = []
     for index in range(n_frames):
         img.seek(index)
@@ -226,17 +237,59 @@ def _image_sources_quietly(path: Path) -> list[PageSource]:
                     out.info["dpi"] = dpi
                 return out
 
-        sources.append(PageSource(number=index + 1, load=load, dpi=_image_dpi(img)))
+        def pixels(load=load, size=img.size, gray=img.mode == "L") -> np.ndarray:
+            if direct:
+                found = _decode_directly(path, size, gray)
+                if found is not None:
+                    return found
+            return np.asarray(load())
+
+        sources.append(PageSource(number=index + 1, load=load, pixels=pixels, dpi=_image_dpi(img)))
     # Decode the first frame now so a truncated file fails here, before any OCR; the pages
     # are decoded again when their turn comes (so that many inputs do not fill the memory).
+    # A JPEG is checked at 1/8 of its size: every byte of it is still decoded (a truncated or
+    # corrupt file fails the same way), at a fraction of the cost.
     try:
         img.seek(0)
+        if img.format == "JPEG":
+            img.draft(None, (max(1, img.size[0] // 8), max(1, img.size[1] // 8)))
         img.load()
     except Exception as err:  # PIL raises many types for broken files
         raise InputFileError(f"cannot decode image: {err}", str(path)) from None
     finally:
         img.close()  # a multi-page TIFF keeps its file open until closed
     return sources
+
+
+def _decodes_directly(img: Image.Image) -> bool:
+    """Whether OpenCV's decoder gives this file's page pixel for pixel as PIL and
+    :func:`page_image` do: an 8-bit RGB or grey JPEG or PNG, without transparency, that EXIF
+    does not ask to turn (both decode through libjpeg / libpng; tests/test_ocr_inputs.py
+    compares them)."""
+    try:
+        turned = img.getexif().get(0x0112, 1) != 1
+    except Exception:  # a corrupt EXIF block: PIL's path copes with it
+        return False
+    return (img.format in ("JPEG", "PNG") and img.mode in ("RGB", "L")
+            and "transparency" not in img.info and not turned)
+
+
+def _decode_directly(path: Path, size: tuple[int, int], gray: bool) -> np.ndarray | None:
+    """The page decoded by OpenCV straight into an array (no PIL image and its copies), or None
+    when that does not give the size and kind PIL saw (then PIL decodes it)."""
+    try:
+        data = np.fromfile(path, dtype=np.uint8)
+        colour = _IMREAD_RGB if _IMREAD_RGB is not None else cv2.IMREAD_COLOR
+        arr = cv2.imdecode(data, cv2.IMREAD_IGNORE_ORIENTATION | (cv2.IMREAD_GRAYSCALE if gray else colour))
+    except (OSError, cv2.error):
+        return None
+    if arr is None or arr.dtype != np.uint8 or arr.shape[:2] != (size[1], size[0]):
+        return None
+    return arr if gray or _IMREAD_RGB is not None else cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)
+
+
+#: OpenCV >= 4.10 decodes straight to RGB (libjpeg's own RGB output: no channel swap after).
+_IMREAD_RGB = getattr(cv2, "IMREAD_COLOR_RGB", None)
 
 
 def _scan_image(page) -> tuple[float, float] | None:
@@ -513,7 +566,7 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
             if real and not force_ocr and not overlay:
                 source.text_page = _lines_page(base_lines, annotation_lines, index + 1,
                                                (width_pt, height_pt), dpi)
-                source.ruling_image = _ruling_render(pdf, index)
+                source.ruling = functools.partial(_ruling_render, pdf, index)
                 sources.append(source)
                 continue
 
@@ -524,13 +577,35 @@ def _pdf_sources(path: Path, force_ocr: bool) -> list[PageSource]:
             img.info["dpi"] = (dpi, dpi)
             return img
 
+        def pixels(index=index, dpi=dpi) -> np.ndarray:
+            # the same render as ``load``, its BGR(x) buffer turned RGB in one step
+            bitmap = pdf[index].render(scale=dpi / 72, grayscale=False)
+            return _bitmap_rgb(bitmap)
+
         source.load = load
+        source.pixels = pixels
         source.load_on_main_thread = True
         sources.append(source)
     return sources
 
 
-def _ruling_render(pdf, index: int) -> Image.Image | None:
+def _bitmap_rgb(bitmap) -> np.ndarray:
+    """A pdfium bitmap as an RGB array: ``to_pil().convert("RGB")``'s pixels without the two
+    PIL images (alpha, where the format has it, dropped as PIL's convert drops it)."""
+    arr = bitmap.to_numpy()
+    mode = bitmap.mode  # PIL's raw mode of the buffer: "BGR", "BGRX", "BGRA", "RGBX", "RGBA", "L"
+    if mode == "BGR":
+        return cv2.cvtColor(arr, cv2.COLOR_BGR2RGB)
+    if mode == "RGB":
+        return np.array(arr)
+    if mode in ("BGRX", "BGRA"):
+        return cv2.cvtColor(arr, cv2.COLOR_BGRA2RGB)
+    if mode in ("RGBX", "RGBA"):
+        return cv2.cvtColor(arr, cv2.COLOR_RGBA2RGB)
+    return np.asarray(bitmap.to_pil().convert("RGB"))
+
+
+def _ruling_render(pdf, index: int) -> np.ndarray | None:
     """A small grayscale render of a page drawn with enough vector paths to hold a table."""
     import pypdfium2.raw as pdfium_c
     page = pdf[index]
@@ -538,7 +613,7 @@ def _ruling_render(pdf, index: int) -> Image.Image | None:
     for _obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
         paths += 1
         if paths >= MIN_RULING_PATHS:
-            return page.render(scale=RULING_DPI / 72, grayscale=True).to_pil().convert("L")
+            return np.array(page.render(scale=RULING_DPI / 72, grayscale=True).to_numpy())
     return None
 
 

@@ -70,26 +70,73 @@ def colour_ink_regions(rgb: np.ndarray, dpi: float = 300.0) -> tuple[np.ndarray,
     # White-balance on the paper first: on yellowed archive paper (median chroma ~20) black
     # type is yellowish too, and only ink of another hue (blue pen, red seal) stays coloured.
     paper_rgb = np.percentile(rgb[::8, ::8].reshape(-1, 3), 90, axis=0)
-    balanced = cv2.merge([cv2.convertScaleAbs(np.ascontiguousarray(rgb[..., c]),
-                                              alpha=255.0 / max(1.0, float(paper_rgb[c])))
-                          for c in range(3)])
+    balanced = cv2.LUT(np.ascontiguousarray(rgb), _scale_table([255.0 / max(1.0, float(v)) for v in paper_rgb]))
     chroma = _chroma(balanced)
     mask = cv2.compare(chroma, INK_CHROMA, cv2.CMP_GT)
     h, w = mask.shape
     k = max(3, int(round(dpi / 12)))  # ~2 mm
-    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    closed = close_near_ink(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    # Components are labelled within the box of the closed ink only, cut at even rows and
+    # columns: OpenCV labels in 2x2 blocks in raster order, so the labels come in the order the
+    # whole page gives them (the order equal-sized regions keep below).
+    bx, by, bbw, bbh = cv2.boundingRect(closed)
+    ox, oy = bx - bx % 2, by - by % 2
+    n, labels, stats, _ = (cv2.connectedComponentsWithStats(closed[oy:by + bbh, ox:bx + bbw], connectivity=8)
+                           if bbw and bbh else (1, None, None, None))
     min_px = MIN_REGION_PX * (dpi / 300.0) ** 2
     regions = []
     for i in range(1, n):
-        x, y, bw, bh, _ = stats[i]
+        lx, ly, bw, bh, _ = stats[i]
+        x, y = lx + ox, ly + oy
         if bw > MAX_REGION_SHARE * w and bh > MAX_REGION_SHARE * h:
             continue
-        px = int(cv2.countNonZero(mask[y:y + bh, x:x + bw] & (labels[y:y + bh, x:x + bw] == i).astype(np.uint8) * 255))
+        own = (labels[ly:ly + bh, lx:lx + bw] == i).astype(np.uint8) * 255
+        px = int(cv2.countNonZero(mask[y:y + bh, x:x + bw] & own))
         if px >= min_px:
             regions.append({"box": (int(x), int(y), int(x + bw), int(y + bh)), "px": px})
     regions.sort(key=lambda r: -r["px"])
     return mask, regions
+
+
+def _scale_table(alphas: list[float]) -> np.ndarray:
+    """A per-channel lookup table (1 x 256 x channels) giving, for every byte value, what
+    ``cv2.convertScaleAbs(channel, alpha=alphas[c])`` gives: one ``cv2.LUT`` pass over the page
+    instead of a split, three scalings and a merge. Each entry is taken from a long run of its
+    value, so OpenCV scales it on its vectorised path, the one a page goes through."""
+    ramp = np.repeat(np.arange(256, dtype=np.uint8), 64).reshape(256, 64)
+    return np.stack([cv2.convertScaleAbs(ramp, alpha=a)[:, 32] for a in alphas], axis=1
+                    ).reshape(1, 256, len(alphas))
+
+
+def close_near_ink(mask: np.ndarray, kernel: np.ndarray, tile: int = 32) -> np.ndarray:
+    """``cv2.morphologyEx(mask, MORPH_CLOSE, kernel)``, computed only where it can be non-zero.
+
+    A closing is non-zero only within twice the kernel's radius of a mask pixel, and there it
+    depends on the mask within that reach alone. So the ink is grouped (tiles of ``tile`` pixels
+    holding mask pixels, joined when near), each group's box is closed on a window reaching
+    twice as far around it, and the box grown by the reach is kept: the same pixels as the whole
+    page's closing (tests/test_ocr_inputs.py compares them) at the cost of the ink's area.
+    """
+    reach = 2 * (max(kernel.shape) // 2) + 2  # >= twice the kernel's radius
+    h, w = mask.shape
+    out = np.zeros_like(mask)
+    th, tw = -(-h // tile), -(-w // tile)
+    padded = np.zeros((th * tile, tw * tile), np.uint8)
+    padded[:h, :w] = mask
+    tiles = padded.reshape(th, tile, tw, tile).max(axis=(1, 3))
+    if not tiles.any():
+        return out
+    join = 2 * (-(-reach // tile)) + 1  # tiles closer than two reaches form one group
+    grouped = cv2.dilate(tiles, np.ones((join, join), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(grouped, connectivity=8)
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]  # holds the group's ink tiles (and the joining margin)
+        a, b, c, d = y * tile, min(h, (y + bh) * tile), x * tile, min(w, (x + bw) * tile)
+        y0, y1, x0, x1 = max(0, a - 2 * reach), min(h, b + 2 * reach), max(0, c - 2 * reach), min(w, d + 2 * reach)
+        closed = cv2.morphologyEx(mask[y0:y1, x0:x1], cv2.MORPH_CLOSE, kernel)
+        oy0, oy1, ox0, ox1 = max(0, a - reach), min(h, b + reach), max(0, c - reach), min(w, d + reach)
+        out[oy0:oy1, ox0:ox1] = closed[oy0 - y0:oy1 - y0, ox0 - x0:ox1 - x0]
+    return out
 
 
 def lift_colour_ink(rgb: np.ndarray, mask: np.ndarray, gray: np.ndarray | None = None) -> np.ndarray:
@@ -99,12 +146,14 @@ def lift_colour_ink(rgb: np.ndarray, mask: np.ndarray, gray: np.ndarray | None =
     gray = to_gray(rgb) if gray is None else gray
     if not mask.any():
         return gray
-    brightest = cv2.max(cv2.max(rgb[..., 0], rgb[..., 1]), rgb[..., 2])
+    # Only the ink pixels change, so only they are computed (in raster order, the order in
+    # which the whole-page arrays list them: the same percentile, the same values).
+    at = np.flatnonzero(mask)
+    brightest = np.ascontiguousarray(rgb).reshape(-1, 3)[at].max(axis=1)
     paper = float(np.percentile(gray[::8, ::8], 90))
-    ink_v = float(np.percentile(brightest[mask > 0], 90))
-    lifted = cv2.convertScaleAbs(brightest, alpha=paper / max(ink_v, 1.0))
-    out = gray.copy()
-    cv2.copyTo(lifted, mask, out)
+    ink_v = float(np.percentile(brightest, 90))
+    out = np.array(gray, order="C")
+    out.reshape(-1)[at] = _scale_table([paper / max(ink_v, 1.0)])[0, :, 0][brightest]
     return out
 
 
