@@ -238,7 +238,12 @@ class Restorer:
                     last_marker = slot.strings[0] if len(slot.ids) == 1 else skeleton(tok)
                     marker_at = ti
             elif tok.isdigit():
-                slot = Slot([NUM], [0.0], [tok], -1)
+                if mode == "legacy" and self.channel is not None:
+                    slot = self.channel.number_slot(self, tok, ti)
+                    if len(slot.ids) == 1:
+                        slot.token_index = -1
+                else:
+                    slot = Slot([NUM], [0.0], [tok], -1)
             else:
                 slot = Slot([self.lm.index.get(tok, UNK)], [0.0], [tok], -1)
             seg.slots.append(slot)
