@@ -55,3 +55,10 @@ def test_a_short_number_is_a_word_only_where_the_words_say_so():
 def test_numbers_stay_numbers_outside_legacy_mode():
     out = restore_text("nguy co 6 nhiem moi truong", "stripped").text
     assert out.split()[2] == "6"
+
+
+def test_a_lone_capital_is_the_syllable_only_where_the_words_say_so():
+    out = restore_text("Lanh dao S Ndi vu, S Tai chinh va S Tu phap", "legacy").text
+    assert out == "Lãnh đạo Sở Nội vụ, Sở Tài chính và Sở Tư pháp"
+    out = restore_text("Nhém A gom cac xa thudc vung B, ong Nguyén V. Nam", "legacy").text
+    assert out.startswith("Nhóm A gồm các xã thuộc vùng B, ông Nguyễn V.")
