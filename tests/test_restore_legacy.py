@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from pytest import approx
 
 from vanban.normalize import get_restorer, restore_text
 from vanban.normalize import channel as channel_mod
@@ -28,8 +29,9 @@ def test_a_spelling_seen_for_one_tone_stands_for_the_others():
     channel = _tiny_channel(restorer, {"thirc": [("thức", 6.0)]})
     slot = channel.slot(restorer, "thirc", 0)
     cost = dict(zip(slot.strings, slot.costs))
-    assert cost["thức"] == 6.0
-    assert cost["thực"] == 6.0 + channel_mod.SIBLING_COST
+    weight = channel_mod.CHANNEL_WEIGHT
+    assert cost["thức"] == approx(6.0 * weight)
+    assert cost["thực"] == approx(6.0 * weight + channel_mod.SIBLING_COST)
 
 
 def test_tone_siblings_restore_a_word_the_pages_showed_for_another_tone():
@@ -42,7 +44,8 @@ def test_a_short_number_is_a_word_only_where_the_words_say_so():
     channel = _tiny_channel(restorer, {"6": [("ô", 2.0)], "123": [("ô", 2.0)]})
     slot = channel.number_slot(restorer, "6", 3)
     assert slot.ids[0] == NUM and slot.strings[0] == "6" and slot.costs[0] == 0.0
-    assert dict(zip(slot.strings, slot.costs))["ô"] == 2.0 + channel_mod.DIGIT_WORD_COST
+    assert dict(zip(slot.strings, slot.costs))["ô"] \
+        == approx(2.0 * channel_mod.CHANNEL_WEIGHT + channel_mod.DIGIT_WORD_COST)
     assert len(channel.number_slot(restorer, "123", 3).ids) == 1   # too long to be a word
     out = restore_text("Nguy co 6 nhiém mdi trudng ngay cang tang", "legacy").text
     assert out == "Nguy cơ ô nhiễm môi trường ngày càng tăng"

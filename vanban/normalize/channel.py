@@ -23,7 +23,7 @@ DEFAULT_CHANNEL = DATA_DIR / "legacy_channel.npz"
 #: Most candidates per OCR spelling.
 MAX_CANDIDATES = 16
 #: Weight of the channel cost against the LM cost.
-CHANNEL_WEIGHT = 1.0
+CHANNEL_WEIGHT = 0.65
 #: Cost of a candidate found only by the diacritic-free skeleton (outside the index).
 SKELETON_FALLBACK_COST = 7.0
 #: Extra cost of a candidate reached through a spelling one edit away from the token's (for
