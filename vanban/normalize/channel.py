@@ -32,6 +32,9 @@ EDIT_FALLBACK_COST = 3.0
 #: Cost of a candidate whose skeleton is one edit away from the token's ("Thue" -> thực,
 #: "B4" -> bộ): manglings the rendered training pages never showed.
 SKELETON_EDIT_COST = 9.0
+#: How many of those skeletons (the closest first) and syllables of each (the most frequent).
+SKELETON_EDIT_LIMIT = 12
+SKELETON_EDIT_PER_SKELETON = 3
 #: Channel cost of keeping a known word whose spelling the index does not list for it.
 OWN_WORD_COST = 4.0
 #: Extra cost of a syllable that shares its diacritic-free skeleton with a syllable the
@@ -121,8 +124,8 @@ class LegacyChannel:
             self._skeletons = list(restorer.skel_map)
         out: list[int] = []
         for sk, _, _ in process.extract(skeleton(low), self._skeletons, scorer=Levenshtein.distance,
-                                        score_cutoff=1, limit=12):
-            out.extend(restorer.skel_map[sk][:3])
+                                        score_cutoff=1, limit=int(SKELETON_EDIT_LIMIT)):
+            out.extend(restorer.skel_map[sk][:int(SKELETON_EDIT_PER_SKELETON)])
         self._cache[key] = (out, [])  # type: ignore[index]
         return out
 
