@@ -5,7 +5,8 @@
 
 Text: the dev plan texts stripped of diacritics (or the test sentences when ../shared is
 absent), and the general-language held-out text (Wikipedia blocks, which the mixture with
-the general model restores) when ../shared has it. Reports syllables/s for vanban (with and
+the general model restores) when ../shared has it, and the legacy English-model OCR dumps
+of the dev plans (``dev/legacy/*.clean.eng.txt``) restored in ``legacy`` mode. Reports syllables/s for vanban (with and
 without per-change confidences) and for pyvi's ViUtils.add_accents, the ratios, model load
 time (wall and CPU) and peak RSS.
 """
@@ -46,6 +47,12 @@ def _general_text(shared: Path) -> list[str] | None:
     return [strip_diacritics(t) for _, t in general_holdout_documents(path)]
 
 
+def _legacy_text(shared: Path) -> list[str] | None:
+    """The legacy English-model OCR dumps of the dev plans, each restored on its own."""
+    files = sorted((shared / "dev" / "legacy").glob("*.clean.eng.txt"))
+    return [f.read_text(encoding="utf-8") for f in files] or None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", type=Path, default=settings.shared_dir())
@@ -62,17 +69,23 @@ def main() -> None:
     text = _text(args.shared)
     n_syll = len(word_tokens(text))
     general = _general_text(args.shared)
+    legacy = _legacy_text(args.shared)
     rows = []
+    # CPU-time speeds too: on a crowded machine wall time swings with the load (the two
+    # systems of a ratio run at different moments), CPU time much less.
+    cpu: dict[str, float] = {}
 
     def timed(name, fn, sample=text):
         n = len(word_tokens(sample)) if isinstance(sample, str) else \
             sum(len(word_tokens(d)) for d in sample)
-        best = float("inf")
+        best, best_cpu = float("inf"), float("inf")
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn(sample)
             best = min(best, time.perf_counter() - t0)
+            best_cpu = min(best_cpu, time.process_time() - c0)
         rows.append((name, n / best, best))
+        cpu[name] = n / best_cpu
 
     timed("vanban stripped", lambda s: restore_text(s, "stripped", with_confidence=False))
     timed("vanban stripped + confidences", lambda s: restore_text(s, "stripped"))
@@ -85,16 +98,24 @@ def main() -> None:
         if pyvi:
             timed("pyvi add_accents, general text", lambda docs: [pyvi(d) for d in docs],
                   general)
+    if legacy:
+        timed("vanban legacy OCR dumps", lambda docs: [
+            restore_text(d, "legacy", with_confidence=False) for d in docs], legacy)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"text: {n_syll:,} syllables; model load {load_s:.2f}s ({load_cpu:.2f}s CPU); "
           f"peak RSS {rss / 1024:.0f} MB (before import {rss0 / 1024:.0f} MB); one core")
-    print("| system | syllables/s | seconds |\n|---|---:|---:|")
+    print("| system | syllables/s | seconds | syllables per CPU second |\n|---|---:|---:|---:|")
     for name, sps, secs in rows:
-        print(f"| {name} | {sps:,.0f} | {secs:.2f} |")
+        print(f"| {name} | {sps:,.0f} | {secs:.2f} | {cpu[name]:,.0f} |")
+    speed = {name: sps for name, sps, _ in rows}
     if pyvi:
-        print(f"vanban / pyvi speed ratio: {rows[0][1] / rows[2][1]:.2f}x")
+        print(f"vanban / pyvi speed ratio: {rows[0][1] / rows[2][1]:.2f}x "
+              f"(CPU time: {cpu['vanban stripped'] / cpu['pyvi add_accents']:.2f}x)")
         if general:
             print(f"general text, vanban / pyvi speed ratio: {rows[3][1] / rows[4][1]:.2f}x")
+        if legacy:
+            print("legacy OCR dumps, vanban / pyvi (stripped plans) speed ratio: "
+                  f"{speed['vanban legacy OCR dumps'] / speed['pyvi add_accents']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,13 @@
 
 These pairs teach the legacy-OCR channel model (vanban/normalize/channel.py) how an
 English-model OCR mangles Vietnamese letters. Only the training corpus is rendered, without
-the corpus's copies of the dev documents. Deterministic for a given seed.
+the corpus's copies of the dev documents and without the held-out slice. Deterministic for a
+given seed.
 
     nice -n 10 python scripts/normalize_make_channel_data.py --pages 40 --out "$VANBAN_CACHE/channel"
+
+``--holdout`` renders the held-out corpus slice instead (documents neither the LM nor the
+channel learns from): legacy pairs to measure on, never to train on.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from vanban import settings  # noqa: E402
-from vanban.normalize.training import DEFAULT_CORPUS, dev_document_ids, read_documents  # noqa: E402
+from vanban.normalize.training import (DEFAULT_CORPUS, dev_document_ids,  # noqa: E402
+                                       holdout_documents, is_holdout_document, read_documents)
 
 
 def sample_paragraphs(corpus: Path, n: int, seed: int) -> list[str]:
@@ -30,7 +35,7 @@ def sample_paragraphs(corpus: Path, n: int, seed: int) -> list[str]:
     pool: list[str] = []
     dev_ids = dev_document_ids(corpus.parent.parent)  # never render the dev documents
     for doc in read_documents(corpus):
-        if doc.get("id") in dev_ids:
+        if doc.get("id") in dev_ids or is_holdout_document(doc):
             continue
         paras = [p.strip() for p in doc["text"].split("\n") if 20 <= len(p.strip()) <= 600]
         keep = 0.6 if doc.get("source") in ("tvpl", "congbot") else 0.01
@@ -39,7 +44,15 @@ def sample_paragraphs(corpus: Path, n: int, seed: int) -> list[str]:
     return pool[:n]
 
 
-def make_pages(paras: list[str], pages: int, seed: int, out: Path) -> None:
+def holdout_paragraphs(corpus: Path, seed: int) -> list[str]:
+    """The held-out slice's paragraphs (measurement only), seeded order."""
+    paras = [p.strip() for _, text in holdout_documents(corpus) for p in text.split("\n")
+             if 20 <= len(p.strip()) <= 600]
+    random.Random(seed).shuffle(paras)
+    return paras
+
+
+def make_pages(paras: list[str], pages: int, seed: int, out: Path, psm: int = 6) -> None:
     from tests.support.synth import degrade, load_font, render_lines, wrap_text
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -67,7 +80,7 @@ def make_pages(paras: list[str], pages: int, seed: int, out: Path) -> None:
             path = Path(tmp) / "p.png"
             img.save(path, dpi=(dpi, dpi))
             env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-            txt = subprocess.run(["tesseract", str(path), "-", "-l", "eng", "--psm", "6"],
+            txt = subprocess.run(["tesseract", str(path), "-", "-l", "eng", "--psm", str(psm)],
                                  check=True, capture_output=True, text=True, env=env).stdout
         Path(f"{stem}.ocr.txt").write_text(txt, encoding="utf-8")
         print(f"page {page} {variant} done", flush=True)
@@ -79,9 +92,15 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=40)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=settings.cache_dir("channel"))
+    ap.add_argument("--holdout", action="store_true",
+                    help="render the held-out corpus slice (pairs to measure on, not to train)")
+    ap.add_argument("--psm", type=int, default=6, help="tesseract page segmentation mode")
     args = ap.parse_args()
-    paras = sample_paragraphs(args.corpus, args.pages * 60, args.seed)
-    make_pages(paras, args.pages, args.seed, args.out)
+    if args.holdout:
+        paras = holdout_paragraphs(args.corpus, args.seed)
+    else:
+        paras = sample_paragraphs(args.corpus, args.pages * 60, args.seed)
+    make_pages(paras, args.pages, args.seed, args.out, args.psm)
 
 
 if __name__ == "__main__":

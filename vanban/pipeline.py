@@ -335,18 +335,18 @@ def restore_stream(text: str, mode: str = "auto", *, tone_style: str | None = No
     order; the results' texts joined are the restored text, their change offsets are in the
     whole text. The legacy encoding and (for ``auto``) the mode are detected once, on the
     start of the text, so every piece is restored the same way."""
-    from .normalize import detect_mode, restore_text
+    from .normalize import detect_mode, prepare_text, restore_text
     if len(text) <= chunk_chars:
         yield len(text), restore_text(text, mode, tone_style=tone_style,
                                       with_confidence=with_confidence)
         return
-    from .normalize.encodings import convert_legacy_encoding
-    text, encoding = convert_legacy_encoding(text)
+    # Prepared once (encoding, Unicode hygiene): the mode test and every piece take it as is.
+    text, encoding = prepare_text(text)
     if mode == "auto":
-        mode = detect_mode(text[:chunk_chars])
+        mode = detect_mode(text[:chunk_chars], prepared=True)
     for offset, piece in text_pieces(text, chunk_chars):
         result = restore_text(piece, mode, tone_style=tone_style,
-                              with_confidence=with_confidence)
+                              with_confidence=with_confidence, prepared=True)
         result.encoding = encoding
         for change in result.changes:
             change.start += offset

@@ -25,7 +25,7 @@ from .encodings import convert_legacy_encoding, detect_legacy_encoding
 from .restorer import MODES, Change, RestoreResult, Restorer, get_restorer
 
 __all__ = ["MODES", "Change", "RestoreResult", "Restorer", "get_restorer", "restore_text",
-           "normalize_document", "detect_mode", "preload", "strip_diacritics",
+           "normalize_document", "detect_mode", "prepare_text", "preload", "strip_diacritics",
            "normalize_tone_style", "set_tone_style", "clean_unicode"]
 
 
@@ -38,30 +38,39 @@ def preload() -> None:
     get_restorer()
 
 
-def _prepare(text: str) -> tuple[str, str | None]:
-    """Unicode hygiene and legacy 8-bit encoding conversion."""
+def prepare_text(text: str) -> tuple[str, str | None]:
+    """(text, encoding): legacy 8-bit encoding converted (the encoding's name, or None) and
+    Unicode hygiene done, what :func:`restore_text` and :func:`detect_mode` do first. A caller
+    that restores a long text piece by piece prepares it once and passes ``prepared=True``."""
     text, encoding = convert_legacy_encoding(text)
     return clean_unicode(text), encoding
 
 
-def detect_mode(text: str) -> str:
-    """Which state the text is in: 'stripped', 'legacy' or 'ocr' (vie OCR or correct)."""
-    prepared, _ = _prepare(text)
-    return get_restorer().detect_mode(prepared)
+def detect_mode(text: str, *, prepared: bool = False) -> str:
+    """Which state the text is in: 'stripped', 'legacy' or 'ocr' (vie OCR or correct).
+    ``prepared``: ``text`` comes from :func:`prepare_text` already."""
+    if not prepared:
+        text, _ = prepare_text(text)
+    return get_restorer().detect_mode(text)
 
 
 def restore_text(text: str, mode: str = "auto", *, tone_style: str | None = None,
-                 with_confidence: bool = True) -> RestoreResult:
+                 with_confidence: bool = True, prepared: bool = False) -> RestoreResult:
     """Restore the diacritics of ``text``; the line structure is kept exactly.
 
     ``mode``: auto | stripped | legacy | ocr. ``tone_style``: None keeps the restorer's output,
     "old" (hòa) or "new" (hoà) moves every tone mark to that style. Returns a
     :class:`RestoreResult` with ``.text`` and ``.changes`` (per changed token: offsets in the
     input after encoding conversion, original, replacement, confidence and alternatives).
+    ``prepared``: ``text`` comes from :func:`prepare_text` already (not converted again; the
+    result's ``encoding`` is then None).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    prepared, encoding = _prepare(text)
+    if prepared:
+        prepared, encoding = text, None
+    else:
+        prepared, encoding = prepare_text(text)
     restorer = get_restorer()
     if not prepared.strip():
         return RestoreResult(prepared, mode if mode != "auto" else "ocr", [], encoding)

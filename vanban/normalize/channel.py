@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from .decoder import Slot
-from .lm import DATA_DIR, UNK
+from .lm import DATA_DIR, NUM, UNK
 from .vietnamese import skeleton
 
 DEFAULT_CHANNEL = DATA_DIR / "legacy_channel.npz"
@@ -23,7 +23,7 @@ DEFAULT_CHANNEL = DATA_DIR / "legacy_channel.npz"
 #: Most candidates per OCR spelling.
 MAX_CANDIDATES = 16
 #: Weight of the channel cost against the LM cost.
-CHANNEL_WEIGHT = 1.0
+CHANNEL_WEIGHT = 0.65
 #: Cost of a candidate found only by the diacritic-free skeleton (outside the index).
 SKELETON_FALLBACK_COST = 7.0
 #: Extra cost of a candidate reached through a spelling one edit away from the token's (for
@@ -32,8 +32,23 @@ EDIT_FALLBACK_COST = 3.0
 #: Cost of a candidate whose skeleton is one edit away from the token's ("Thue" -> thực,
 #: "B4" -> bộ): manglings the rendered training pages never showed.
 SKELETON_EDIT_COST = 9.0
+#: How many of those skeletons (the closest first) and syllables of each (the most frequent).
+SKELETON_EDIT_LIMIT = 12
+SKELETON_EDIT_PER_SKELETON = 3
 #: Channel cost of keeping a known word whose spelling the index does not list for it.
 OWN_WORD_COST = 4.0
+#: Extra cost of a syllable that shares its diacritic-free skeleton with a syllable the
+#: index lists for the spelling ("thirc" is listed for thức only; thực, written the same way
+#: but for its tone mark, comes in at thức's cost plus this). An English model reads the base
+#: letters and the marks of a syllable apart, so a spelling seen for one tone is evidence for
+#: the others; the rendered training pages show each spelling for a few syllables only.
+SIBLING_COST = 3.0
+#: A number of at most this many digits may be a word the English model read as digits
+#: ("16" = lộ, "6" = ở, as the rendered training pages show); longer ones stay numbers.
+MAX_DIGIT_WORD = 2
+#: Extra cost of reading such a number as a word: a number is the rule, the LM must show
+#: that a word fits clearly better ("nguy cơ 6 nhiễm" but "Điều 6 của").
+DIGIT_WORD_COST = 2.5
 
 
 def _has_vowel(word: str) -> bool:
@@ -109,10 +124,37 @@ class LegacyChannel:
             self._skeletons = list(restorer.skel_map)
         out: list[int] = []
         for sk, _, _ in process.extract(skeleton(low), self._skeletons, scorer=Levenshtein.distance,
-                                        score_cutoff=1, limit=12):
-            out.extend(restorer.skel_map[sk][:3])
+                                        score_cutoff=1, limit=int(SKELETON_EDIT_LIMIT)):
+            out.extend(restorer.skel_map[sk][:int(SKELETON_EDIT_PER_SKELETON)])
         self._cache[key] = (out, [])  # type: ignore[index]
         return out
+
+    @staticmethod
+    def _add_siblings(restorer, cand: dict[int, float]) -> None:
+        """Add, in place, the syllables of each candidate's skeleton at its cost plus
+        SIBLING_COST (see there)."""
+        if not SIBLING_COST:
+            return
+        vocab = restorer.lm.vocab
+        for i, c in list(cand.items()):
+            for j in restorer.skel_map.get(skeleton(vocab[i]), []):
+                if c + SIBLING_COST < cand.get(j, 99.0):
+                    cand[j] = c + SIBLING_COST
+
+    def number_slot(self, restorer, tok: str, ti: int) -> Slot:
+        """Candidates for a number token of legacy text: the number itself (first) and the
+        words the index lists for that spelling, at DIGIT_WORD_COST more."""
+        ids, costs = self.lookup(tok) if len(tok) <= MAX_DIGIT_WORD else ([], [])
+        cand: dict[int, float] = {}
+        for i, c in zip(ids, costs):
+            cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
+        self._add_siblings(restorer, cand)
+        slot = Slot([NUM], [0.0], [tok], ti)
+        for i, c in sorted(cand.items(), key=lambda ic: ic[1])[:MAX_CANDIDATES]:
+            slot.ids.append(i)
+            slot.costs.append(c + DIGIT_WORD_COST)
+            slot.strings.append(restorer.lm.vocab[i])
+        return slot
 
     def slot(self, restorer, tok: str, ti: int) -> Slot:
         """Candidates for one legacy word token (first: the token unchanged)."""
@@ -142,6 +184,7 @@ class LegacyChannel:
             if not _has_vowel(lm.vocab[i]) and skeleton(lm.vocab[i]) != skeleton(low):
                 continue
             cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
+        self._add_siblings(restorer, cand)
         if low.isalpha():
             for i in restorer.skel_map.get(skeleton(low), []):
                 if i not in cand:

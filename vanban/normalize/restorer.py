@@ -49,6 +49,9 @@ CACHE_BEAM = 12
 #: (normalize.mixture) when the administrative model's estimated share of its first reading
 #: is below this; above it the administrative model alone decides.
 ADMIN_ONLY_SHARE = 0.5
+#: legacy mode: extra cost of reading a lone capital that is not a word by its position as
+#: the syllable the channel lists for it ("S Nội vụ" = "Sở Nội vụ"); 0 keeps it always.
+LEGACY_LONE_CAPITAL_COST = 2.0
 #: Modes in which list markers follow the Vietnamese alphabet (a b c d đ e).
 _LIST_MODES = ("stripped", "legacy")
 #: Sentence-final punctuation: decoding segments end after it.
@@ -146,6 +149,17 @@ class Restorer:
         low = tok.lower()
         own = self.lm.index.get(low, UNK)
         if len(tok) == 1 and tok.isupper() and not lone_capital_is_word:
+            if mode == "legacy" and self.channel is not None and LEGACY_LONE_CAPITAL_COST:
+                # An English model may keep only the capital of a syllable ("S" for "Sở"):
+                # the letter stays unless the LM clearly wants the word.
+                read = self.channel.slot(self, tok, ti)
+                ids, costs, strs = [own], [0.0], [low]
+                for i, c, w in zip(read.ids, read.costs, read.strings):
+                    if i != own and i != UNK:
+                        ids.append(i)
+                        costs.append(c + LEGACY_LONE_CAPITAL_COST)
+                        strs.append(w)
+                return Slot(ids, costs, strs, ti)
             return Slot([own], [0.0], [low], ti)
         if mode == "stripped":
             if has_diacritics(tok):
@@ -238,7 +252,12 @@ class Restorer:
                     last_marker = slot.strings[0] if len(slot.ids) == 1 else skeleton(tok)
                     marker_at = ti
             elif tok.isdigit():
-                slot = Slot([NUM], [0.0], [tok], -1)
+                if mode == "legacy" and self.channel is not None:
+                    slot = self.channel.number_slot(self, tok, ti)
+                    if len(slot.ids) == 1:
+                        slot.token_index = -1
+                else:
+                    slot = Slot([NUM], [0.0], [tok], -1)
             else:
                 slot = Slot([self.lm.index.get(tok, UNK)], [0.0], [tok], -1)
             seg.slots.append(slot)
