@@ -417,3 +417,21 @@ def test_signature_text_over_a_scan_is_not_its_text_layer(tmp_path):
     searchable = _scan_pdf_with_text(tmp_path, "searchable", layer)
     [source] = open_input(searchable)
     assert source.text_page is not None and source.notes["text_layer"] == "trusted"
+
+
+def test_a_skewed_page_with_colour_at_its_edge_reads(tmp_path):
+    """A coloured strip at a page edge (binding tape, a scanner's edge) on a page straightened
+    by 1.5°: its box mapped through the rotation came out inverted (x0 > x1), and reading it as
+    a possible stamp failed the whole page (OpenCV: empty crop)."""
+    from PIL import ImageDraw
+    from vanban.ocr.preprocess import unrotate_box
+    lines = [f"Ủy ban nhân dân tỉnh ban hành kế hoạch năm 2025, mục {i}" for i in range(12)]
+    img = synth.render_lines(lines, 2480, 300, 12).rotate(1.5, expand=False, fillcolor="white")
+    ImageDraw.Draw(img).rectangle((img.width - 6, 0, img.width, 600), fill=(220, 30, 30))
+    page = ocr_image(img, OcrOptions(orientation=False), dpi=300)
+    assert "deskew" in page.preprocessing["steps"] and page.preprocessing["colour_regions"]
+    assert "mục 11" in page.text
+    for deg in (1.5, -1.5):
+        for box in [(2474, 0, 2480, 600), (0, 0, 6, 600), (0, 3400, 2480, 3508)]:
+            x0, y0, x1, y1 = unrotate_box(box, deg, (2480, 3508))
+            assert 0 <= x0 <= x1 <= 2480 and 0 <= y0 <= y1 <= 3508

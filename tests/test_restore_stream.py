@@ -36,8 +36,16 @@ def test_a_long_text_is_prepared_once_and_restored_as_before(monkeypatch):
     assert all(r.mode == "ocr" for _, r in streamed)
 
 
-def test_prepared_text_is_taken_as_is():
+def test_prepared_text_is_taken_as_is(monkeypatch):
     prepared, encoding = normalize.prepare_text(unicode_to_tcvn3(SENTENCE))
     assert encoding == "tcvn3" and prepared == SENTENCE
+    mode = normalize.detect_mode(SENTENCE)
+    calls = []
+    real = normalize.convert_legacy_encoding
+    monkeypatch.setattr(normalize, "convert_legacy_encoding",
+                        lambda t, *a: calls.append(len(t)) or real(t, *a))
     assert restore_text(prepared, "ocr", prepared=True).text == SENTENCE
-    assert normalize.detect_mode(prepared, prepared=True) == normalize.detect_mode(SENTENCE)
+    assert normalize.detect_mode(prepared, prepared=True) == mode
+    assert calls == []  # neither converted nor cleaned again
+    restore_text(prepared, "ocr")
+    assert len(calls) == 1  # without prepared=True it is

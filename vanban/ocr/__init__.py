@@ -86,6 +86,8 @@ class PreparedPage:
     seals: list = field(default_factory=list)   # boxes of seals (round coloured ink)
     #: per seal, whether its lettering is in the image (vanban.ocr.stamps.seal_boxes)
     seal_in_image: list | None = None
+    #: boxes of the coloured ink regions that are not seals (stamps, signatures, pen)
+    colour_boxes: list = field(default_factory=list)
     _ink_steps: list = field(default_factory=list)
     _ink: np.ndarray | None = None
 
@@ -93,17 +95,20 @@ class PreparedPage:
         self.gray = big
         self._ink_steps.append(("resize", (big.shape[1], big.shape[0])))
         self.seals = [tuple(round(v * factor) for v in b) for b in self.seals]
+        self.colour_boxes = [tuple(round(v * factor) for v in b) for b in self.colour_boxes]
 
     def straighten(self, straight: np.ndarray, skew_deg: float) -> None:
         self.gray = straight
         self._ink_steps.append(("rotate", -skew_deg))
         size = (straight.shape[1], straight.shape[0])
         self.seals = [preprocess.unrotate_box(b, skew_deg, size) for b in self.seals]
+        self.colour_boxes = [preprocess.unrotate_box(b, skew_deg, size) for b in self.colour_boxes]
 
     def turn(self, turned: np.ndarray, degrees: int) -> None:
         self.gray = turned
         self._ink_steps.append(("quadrant", degrees))
         self.seals = []  # found before the page was turned
+        self.colour_boxes = []
 
     def ink(self) -> np.ndarray:
         if self._ink is None:
@@ -145,6 +150,8 @@ def _prepare(arr: np.ndarray, dpi: float | None, options: OcrOptions) -> Prepare
             found_seals = stamps.seal_boxes(mask, regions, page.dpi)
             page.seals = [box for box, _ in found_seals]
             page.seal_in_image = [kept for _, kept in found_seals]
+            page.colour_boxes = [r["box"] for r in regions[:decide.MAX_REGIONS]
+                                 if r["box"] not in page.seals]
         info["seal_removal"] = {"regions": len(regions), "lifted": len(lifted_regions),
                                 "applied": bool(lifted_regions)}
         info["colour_regions"] = [{"box": list(r["box"]), "px": r["px"], "lift": r.get("lift", False)}
@@ -243,20 +250,6 @@ def _reread_page_number(words: list[engine.RawWord], gray: np.ndarray, dpi: floa
     return out
 
 
-def _colour_regions(info: dict, shape: tuple[int, ...], seals: list) -> list[tuple[int, int, int, int]]:
-    """Boxes of the coloured ink regions other than seals, on the processed page (through
-    upscaling and deskew, as ``_prepare`` maps the seals)."""
-    factor = info.get("upscale", {}).get("factor", 1.0) if "upscale" in info["steps"] else 1.0
-    out = []
-    for region in info.get("colour_regions", []):
-        box = tuple(round(v * factor) for v in region["box"])
-        if "deskew" in info["steps"]:
-            box = preprocess.unrotate_box(box, info["skew_deg"], (shape[1], shape[0]))
-        if box not in seals:
-            out.append(box)
-    return out
-
-
 def _drop_specks(words: list[engine.RawWord]) -> list[engine.RawWord]:
     """Drop low-confidence tokens without a letter or digit (specks read as ¬ ` ~ ...)."""
     return [w for w in words if w.conf >= 50 or any(c.isalnum() for c in w.text)]
@@ -352,11 +345,10 @@ def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | N
     # Stamps (signature text boxes, received/urgency stamps, seal lettering) leave the text.
     lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], prepared.seals,
                                           prepared.seal_in_image)
-    if not info.get("rotation"):  # colour regions were found before a page was turned
-        regions = _colour_regions(info, gray.shape, prepared.seals)
-        if regions:  # the ink image is made only for a page that has some
-            found_stamps += stamps.read_colour_stamps(regions, gray, prepared.ink(), eff_dpi,
-                                                      options.lang, found_stamps)
+    regions = [b for b in prepared.colour_boxes if b[2] > b[0] and b[3] > b[1]]
+    if regions:  # the ink image is made only for a page that has some
+        found_stamps += stamps.read_colour_stamps(regions, gray, prepared.ink(), eff_dpi,
+                                                  options.lang, found_stamps)
     # Layout and re-reads work on the processed page; boxes are mapped back at the end.
     blocks = layout.build_blocks([(ws, k) for k, ws in lines.items()], gray.shape[1],
                                  gray.shape[0], number)

@@ -80,13 +80,18 @@ SKEW_SEARCH_DEG = 5.0
 
 def deskew_page(gray: np.ndarray, estimate_on: np.ndarray | None = None,
                 min_deg: float = 0.2) -> tuple[np.ndarray, dict]:
-    """:func:`preprocess.deskew`, rotating only when the skew search found a peak inside its range.
+    """Straighten a page skewed by ``min_deg`` or more (a smaller angle gains nothing and costs a
+    resample), rotating only when the skew search found a peak inside its range.
+
+    ``estimate_on``: the same page with coloured ink whitened, when there is any: seals and
+    signature images are not text lines and can pull the projection search far off.
 
     The projection-profile search sharpens towards one angle on a page of text lines. On a page
     without them (a filled-in form of boxes and handwriting, a blank page) the sharpness can keep
     growing to the end of the range: the "best" angle is then the range's edge, which is no
     measurement of the text's skew, and rotating by it garbles the page (a 1999 form read at
-    -5.25°). So an angle at the edge is reported, not applied."""
+    -5.25°). So an angle at the edge is reported, not applied; a page really skewed by 5° or
+    more is then left as it is too (the search cannot tell it from a form)."""
     angle = preprocess.estimate_skew(gray if estimate_on is None else estimate_on, SKEW_SEARCH_DEG)
     if abs(angle) >= SKEW_SEARCH_DEG:
         return gray, {"skew_deg": angle, "applied": False, "reason": "no peak inside the search range"}

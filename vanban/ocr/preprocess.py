@@ -8,7 +8,8 @@ Measured effects on the dev scans and real scans are in docs/ocr.md
 - :func:`colour_ink_regions` / :func:`lift_colour_ink` - red seals and stamps, blue signatures:
   coloured pixels of a region lifted to paper brightness, black text under the seal kept
   (:mod:`vanban.ocr.decide` keeps a region lifted only where it then reads better).
-- :func:`estimate_skew` / :func:`deskew` - rotation of a few degrees from scanning.
+- :func:`estimate_skew` / :func:`rotate` - rotation of a few degrees from scanning
+  (``vanban.ocr.decide.deskew_page`` decides whether to straighten).
 - :func:`upscale_low_resolution` - photos / low-dpi scans (~70 dpi) enlarged so that body text
   reaches the size Tesseract's models were trained on.
 - orientation (90/180/270) is decided with Tesseract's OSD in :mod:`vanban.ocr.engine`; the pipeline
@@ -206,19 +207,6 @@ def rotate(gray: np.ndarray, deg: float, fill: int | None = None) -> np.ndarray:
                           borderValue=fill)
 
 
-def deskew(gray: np.ndarray, min_deg: float = 0.2, estimate_on: np.ndarray | None = None
-           ) -> tuple[np.ndarray, dict]:
-    """Straighten a skewed page; angles below ``min_deg`` are left alone (no gain, a resample).
-
-    ``estimate_on``: the same page with coloured ink whitened, when there is any: seals and
-    signature images are not text lines and can pull the projection search far off (-5.25°
-    on a straight page with two seal images at its top)."""
-    angle = estimate_skew(gray if estimate_on is None else estimate_on)
-    if abs(angle) < min_deg:
-        return gray, {"skew_deg": angle, "applied": False}
-    return rotate(gray, -angle), {"skew_deg": angle, "applied": True}
-
-
 def unrotate_box(box: tuple[int, int, int, int], deg: float, size: tuple[int, int]
                  ) -> tuple[int, int, int, int]:
     """Box found on a page rotated by :func:`rotate` (``deg``, page ``size`` w x h) mapped back
@@ -227,8 +215,11 @@ def unrotate_box(box: tuple[int, int, int, int], deg: float, size: tuple[int, in
     m = cv2.getRotationMatrix2D((w / 2, h / 2), -deg, 1.0)  # inverse of rotate(deg)
     x0, y0, x1, y1 = box
     pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64) @ m.T
-    return (max(0, int(pts[:, 0].min())), max(0, int(pts[:, 1].min())),
-            min(w, int(round(pts[:, 0].max()))), min(h, int(round(pts[:, 1].max()))))
+    # Every coordinate is kept on the page: a box at a page edge can map partly (or wholly)
+    # outside it, and a crop must never be inverted or wrap around.
+    x0, x1 = (min(w, max(0, v)) for v in (int(pts[:, 0].min()), int(round(pts[:, 0].max()))))
+    y0, y1 = (min(h, max(0, v)) for v in (int(pts[:, 1].min()), int(round(pts[:, 1].max()))))
+    return x0, y0, x1, y1
 
 
 def rotate_quadrant(gray: np.ndarray, degrees: int) -> np.ndarray:
