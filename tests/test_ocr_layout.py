@@ -177,3 +177,30 @@ def test_signer_title_a_line_above_the_recipients_joins_the_signature():
     assert [b.role for b in blocks] == ["body", "recipients", "signature"]
     assert blocks[1].text == "- Như trên;\n- Lưu: VT."
     assert blocks[2].text == "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\nNguyễn Quốc Việt"
+
+
+def test_second_reading_over_a_line_ends_and_the_closing_mark_cuts_handwriting_off():
+    """A pen initial after "./." makes Tesseract glue junk to the mark ("này./VRäi__") and find
+    a second, weaker line over the same ink ("Quyết đi yÍ. UỀU_"): the mark ends the word, the
+    second reading is dropped; a line beside another (not over it) stays."""
+    body = "nội dung cuối cùng của văn bản trải dài hết chiều ngang trang giấy như mọi dòng"
+    lines = [(_full(f"dòng {k} {body}", 300 + 70 * k), (1, 1, k)) for k in range(4)]
+    last, _ = _line("thi hành Quyết định này./VRäi__", 350, 580, key=(1, 1, 4))
+    last[-1].conf = 8.0
+    shadow = [Word("Quyết", (last[2].bbox[0] + 20, 584, last[2].bbox[2] + 10, 628), 96.0),
+              Word("đi", (last[3].bbox[0] + 30, 620, last[3].bbox[0] + 34, 624), 76.0),
+              Word("yÍ.", (last[4].bbox[0] + 60, 590, last[4].bbox[0] + 80, 628), 0.0),
+              Word("UỀU_", (last[4].bbox[0] + 120, 600, last[4].bbox[2] - 10, 640), 53.0)]
+    lines += [(last, (1, 1, 4)), (shadow, (1, 2, 1))]
+    blocks = build_blocks(lines, W, H)
+    text = "\n".join(b.text for b in blocks)
+    assert text.endswith("dòng\nthi hành Quyết định này./.")
+    assert "UỀU" not in text and "yÍ" not in text
+    # the same words beside the line, not over it, are a line of their own and stay
+    beside = [Word(w.text, (w.bbox[0] + 1000, w.bbox[1], w.bbox[2] + 1000, w.bbox[3]), w.conf)
+              for w in shadow if w.text == "Quyết"]
+    kept = "\n".join(b.text for b in build_blocks(lines[:-1] + [(beside, (1, 2, 1))], W, H))
+    assert kept.count("Quyết") == 2
+    # a tail that reads is no handwriting: "./.Hà" stays as read
+    reads, _ = _line("thi hành Quyết định này./.Hà", 350, 580, key=(1, 1, 4))
+    assert build_blocks(lines[:4] + [(reads, (1, 1, 4))], W, H)[-1].text.endswith("này./.Hà")

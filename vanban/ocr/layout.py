@@ -54,6 +54,65 @@ class _Ln:
         return Line(words=self.words, bbox=self.box)
 
 
+def _x_overlap(a: tuple | None, b: tuple | None) -> bool:
+    """Box b covers over 30% of box a's width."""
+    if a is None or b is None:
+        return False
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0.3 * max(1, a[2] - a[0])
+
+
+def _y_overlap(a: tuple, b: tuple) -> bool:
+    """Box b covers over half of box a's height."""
+    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * max(1, a[3] - a[1])
+
+
+def _mean_conf(words: list[Word]) -> float:
+    return statistics.fmean([w.conf if w.conf is not None else 100.0 for w in words])
+
+
+def drop_shadow_lines(lines_in: list[tuple[list[Word], tuple | None]]
+                      ) -> list[tuple[list[Word], tuple | None]]:
+    """Drop a line read a second time over another line's ink.
+
+    A handwritten initial or a pen stroke over the end of a printed line makes Tesseract find
+    a second line at the same height ("thi hành Quyết định này./." and, over it, "Quyết đi
+    yÍ. UỀU_"). Two lines of text never share their ink: a line every word of which covers a
+    word of another line (over half its width and height) is a second reading of that ink, and
+    the one Tesseract believes less (mean word confidence) is dropped."""
+    keep = [True] * len(lines_in)
+    for i, (ws, _) in enumerate(lines_in):
+        if not ws:
+            continue
+        box = union_bbox([w.bbox for w in ws])
+        for j, (other, _) in enumerate(lines_in):
+            if i == j or not keep[j] or not other:
+                continue
+            if _y_overlap(box, union_bbox([o.bbox for o in other])) \
+                    and all(any(_x_overlap(w.bbox, o.bbox) for o in other) for w in ws) \
+                    and _mean_conf(ws) < _mean_conf(other):
+                keep[i] = False
+                break
+    return [item for item, k in zip(lines_in, keep) if k]
+
+
+_CLOSING_MARK = "./."
+#: "./." as read, the second full stop often lost in a pen stroke after it ("này./VRäi__").
+_CLOSING_MARK_RE = re.compile(r"\./\.?")
+
+
+def cut_after_closing_mark(words: list[Word]) -> list[Word]:
+    """The text's closing mark "./." ends the body: what Tesseract glued to it (a handwritten
+    initial read as "này./VRäi__") is cut off when it is no word that reads."""
+    out = []
+    for w in words:
+        mark = _CLOSING_MARK_RE.search(w.text)
+        tail = w.text[mark.end():] if mark else ""
+        if mark and tail and not word_reads(tail, w.conf if w.conf is not None else 100.0):
+            w = Word(w.text[:mark.start()] + _CLOSING_MARK, w.bbox, w.conf, w.raw)
+        out.append(w)
+    return out
+
+
 def split_at_gaps(words: list[Word], key: tuple | None, min_gap: float) -> list[_Ln]:
     """Cut one recognised line wherever two words are further apart than ``min_gap`` px.
 
@@ -184,7 +243,7 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
     ``signature`` (a two-column band after body text, or lone right-hand lines at the end),
     ``body`` (the rest; a new block per source paragraph or after a blank gap).
     """
-    lines_in = [(ws, k) for ws, k in lines_in if ws]
+    lines_in = drop_shadow_lines([(cut_after_closing_mark(ws), k) for ws, k in lines_in if ws])
     if not lines_in:
         return []
     heights = [union_bbox([w.bbox for w in ws])[3] - union_bbox([w.bbox for w in ws])[1]
