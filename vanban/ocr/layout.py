@@ -434,4 +434,32 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
         prev_bottom = max(l.box[3] for l in row)
     close()
     items.sort(key=lambda it: it[0])
-    return [b for _, blocks in items for b in blocks]
+    return _drop_closing_pen_marks([b for _, blocks in items for b in blocks])
+
+
+#: Below this confidence a word that is no text at the end of a closing line is a pen mark.
+PEN_MARK_CONF = 20.0
+
+
+def _mostly_symbols(text: str) -> bool:
+    """More signs than letters and digits: no word ("Ì-*“”", not "VP")."""
+    return sum(not c.isalnum() for c in text) > sum(c.isalnum() for c in text)
+
+
+def _drop_closing_pen_marks(blocks: list[Block]) -> list[Block]:
+    """Drop what the clerk wrote after a closing line (a copy count after "- Lưu VT-NĐ" read
+    as "Ì-*“”"): trailing words of a recipients or signature line that are more signs than
+    letters and that Tesseract hardly believes."""
+    for block in blocks:
+        if block.role not in ("recipients", "signature"):
+            continue
+        for line in block.lines:
+            words = list(line.words)
+            while len(words) > 1 and words[-1].conf is not None and words[-1].conf < PEN_MARK_CONF \
+                    and _mostly_symbols(words[-1].text):
+                words.pop()
+            if len(words) < len(line.words):
+                line.words = words
+                line.bbox = union_bbox([w.bbox for w in words])
+        block.bbox = union_bbox([ln.bbox for ln in block.lines if ln.bbox])
+    return blocks
