@@ -204,20 +204,25 @@ def test_second_reading_over_a_line_ends_and_the_closing_mark_cuts_handwriting_o
     # a tail that reads is no handwriting: "./.Hà" stays as read
     reads, _ = _line("thi hành Quyết định này./.Hà", 350, 580, key=(1, 1, 4))
     assert build_blocks(lines[:4] + [(reads, (1, 1, 4))], W, H)[-1].text.endswith("này./.Hà")
+    # the dotted blank of a form is no closing mark
+    blank, _ = _line("Số: ……/...../.:h7", 350, 580, key=(1, 1, 4))
+    blank[-1].conf = 8.0
+    assert build_blocks(lines[:4] + [(blank, (1, 1, 4))], W, H)[-1].text.endswith("/...../.:h7")
 
 
 def test_pen_mark_after_a_closing_line_is_dropped_text_kept():
     """A clerk's copy count after "- Lưu VT-NĐ" read as "Ì-*“”" at confidence 12 leaves the
-    recipients line; a weak word that reads ("VP") and the body stay as read."""
+    recipients line; weak words that are text ("VP", "(b/c);") stay as read."""
     body = "nội dung cuối cùng của văn bản trải dài hết chiều ngang trang giấy như mọi dòng"
     lines = [(_full(f"dòng {k} {body}", 300 + 70 * k), (1, 1, k)) for k in range(5)]
     lines += [_line("Nơi nhận:", 350, 700, key=(2, 1, 1)), _line("CHỦ TỊCH", 1500, 700, key=(3, 1, 1)),
               _line("- Như trên;", 350, 770, key=(2, 1, 2)),
               _line("- Lưu VT-NĐ Ì-*“”", 350, 840, key=(2, 1, 3)),
               _line("- Lưu: VT, VP", 350, 910, key=(2, 1, 4)),
+              _line("- Bộ Tư pháp (b/c);", 350, 980, key=(2, 1, 5)),
               _line("Nguyễn Văn A", 1500, 1100, key=(3, 1, 2))]
-    lines[-3][0][-1].conf = 12.0
-    lines[-2][0][-1].conf = 12.0
+    for k in (-4, -3, -2):
+        lines[k][0][-1].conf = 12.0
     blocks = build_blocks(lines, W, H)
     assert [b.role for b in blocks] == ["body", "recipients", "signature"]
-    assert blocks[1].text == "Nơi nhận:\n- Như trên;\n- Lưu VT-NĐ\n- Lưu: VT, VP"
+    assert blocks[1].text == "Nơi nhận:\n- Như trên;\n- Lưu VT-NĐ\n- Lưu: VT, VP\n- Bộ Tư pháp (b/c);"

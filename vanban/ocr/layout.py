@@ -61,9 +61,14 @@ def _x_overlap(a: tuple | None, b: tuple | None) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) > 0.3 * max(1, a[2] - a[0])
 
 
-def _y_overlap(a: tuple, b: tuple) -> bool:
-    """Box b covers over half of box a's height."""
-    return min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * max(1, a[3] - a[1])
+def _core(words: list[Word]) -> tuple[float, float]:
+    """A line's median word top and bottom: its text band, without a scribble read into it."""
+    return (statistics.median(w.bbox[1] for w in words), statistics.median(w.bbox[3] for w in words))
+
+
+def _y_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Band b covers over half of band a's height."""
+    return min(a[1], b[1]) - max(a[0], b[0]) > 0.5 * max(1, a[1] - a[0])
 
 
 def _mean_conf(words: list[Word]) -> float:
@@ -77,17 +82,19 @@ def drop_shadow_lines(lines_in: list[tuple[list[Word], tuple | None]]
     A handwritten initial or a pen stroke over the end of a printed line makes Tesseract find
     a second line at the same height ("thi hành Quyết định này./." and, over it, "Quyết đi
     yÍ. UỀU_"). Two lines of text never share their ink: a line every word of which covers a
-    word of another line (over half its width and height) is a second reading of that ink, and
-    the one Tesseract believes less (mean word confidence) is dropped."""
+    word of another line (over 30% of its width) at that line's height (their median word tops
+    and bottoms overlap over half the line's height: a scribble read into a line stretches its
+    box, not its median) is a second reading of that ink, and the one Tesseract believes less
+    (mean word confidence) is dropped."""
     keep = [True] * len(lines_in)
     for i, (ws, _) in enumerate(lines_in):
         if not ws:
             continue
-        box = union_bbox([w.bbox for w in ws])
+        band = _core(ws)
         for j, (other, _) in enumerate(lines_in):
             if i == j or not keep[j] or not other:
                 continue
-            if _y_overlap(box, union_bbox([o.bbox for o in other])) \
+            if _y_overlap(band, _core(other)) \
                     and all(any(_x_overlap(w.bbox, o.bbox) for o in other) for w in ws) \
                     and _mean_conf(ws) < _mean_conf(other):
                 keep[i] = False
@@ -97,7 +104,8 @@ def drop_shadow_lines(lines_in: list[tuple[list[Word], tuple | None]]
 
 _CLOSING_MARK = "./."
 #: "./." as read, the second full stop often lost in a pen stroke after it ("này./VRäi__").
-_CLOSING_MARK_RE = re.compile(r"\./\.?")
+#: After a word's last letter: the dotted blanks of a form ("Số: ......./......") are no mark.
+_CLOSING_MARK_RE = re.compile(r"(?<=[^\W\d_])\./\.?")
 
 
 def cut_after_closing_mark(words: list[Word]) -> list[Word]:
@@ -441,9 +449,15 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
 PEN_MARK_CONF = 20.0
 
 
+#: Punctuation of a recipients line ("(b/c);", "VT-NĐ."): not a sign of a pen mark.
+_LIST_PUNCT = set(".,;:()/-&")
+
+
 def _mostly_symbols(text: str) -> bool:
-    """More signs than letters and digits: no word ("Ì-*“”", not "VP")."""
-    return sum(not c.isalnum() for c in text) > sum(c.isalnum() for c in text)
+    """More signs (beyond a list's punctuation) than letters and digits: no word ("Ì-*“”";
+    not "VP", not "(b/c);")."""
+    signs = sum(not c.isalnum() and c not in _LIST_PUNCT for c in text)
+    return signs > sum(c.isalnum() for c in text)
 
 
 def _drop_closing_pen_marks(blocks: list[Block]) -> list[Block]:
