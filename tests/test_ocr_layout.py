@@ -177,3 +177,52 @@ def test_signer_title_a_line_above_the_recipients_joins_the_signature():
     assert [b.role for b in blocks] == ["body", "recipients", "signature"]
     assert blocks[1].text == "- Như trên;\n- Lưu: VT."
     assert blocks[2].text == "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\nNguyễn Quốc Việt"
+
+
+def test_second_reading_over_a_line_ends_and_the_closing_mark_cuts_handwriting_off():
+    """A pen initial after "./." makes Tesseract glue junk to the mark ("này./VRäi__") and find
+    a second, weaker line over the same ink ("Quyết đi yÍ. UỀU_"): the mark ends the word, the
+    second reading is dropped; a line beside another (not over it) stays."""
+    body = "nội dung cuối cùng của văn bản trải dài hết chiều ngang trang giấy như mọi dòng"
+    lines = [(_full(f"dòng {k} {body}", 300 + 70 * k), (1, 1, k)) for k in range(4)]
+    last, _ = _line("thi hành Quyết định này./VRäi__", 350, 580, key=(1, 1, 4))
+    last[-1].conf = 8.0
+    shadow = [Word("Quyết", (last[2].bbox[0] + 20, 584, last[2].bbox[2] + 10, 628), 96.0),
+              Word("đi", (last[3].bbox[0] + 30, 620, last[3].bbox[0] + 34, 624), 76.0),
+              Word("yÍ.", (last[4].bbox[0] + 60, 590, last[4].bbox[0] + 80, 628), 0.0),
+              Word("UỀU_", (last[4].bbox[0] + 120, 600, last[4].bbox[2] - 10, 640), 53.0)]
+    lines += [(last, (1, 1, 4)), (shadow, (1, 2, 1))]
+    blocks = build_blocks(lines, W, H)
+    text = "\n".join(b.text for b in blocks)
+    assert text.endswith("dòng\nthi hành Quyết định này./.")
+    assert "UỀU" not in text and "yÍ" not in text
+    # the same words beside the line, not over it, are a line of their own and stay
+    beside = [Word(w.text, (w.bbox[0] + 1000, w.bbox[1], w.bbox[2] + 1000, w.bbox[3]), w.conf)
+              for w in shadow if w.text == "Quyết"]
+    kept = "\n".join(b.text for b in build_blocks(lines[:-1] + [(beside, (1, 2, 1))], W, H))
+    assert kept.count("Quyết") == 2
+    # a tail that reads is no handwriting: "./.Hà" stays as read
+    reads, _ = _line("thi hành Quyết định này./.Hà", 350, 580, key=(1, 1, 4))
+    assert build_blocks(lines[:4] + [(reads, (1, 1, 4))], W, H)[-1].text.endswith("này./.Hà")
+    # the dotted blank of a form is no closing mark
+    blank, _ = _line("Số: ……/...../.:h7", 350, 580, key=(1, 1, 4))
+    blank[-1].conf = 8.0
+    assert build_blocks(lines[:4] + [(blank, (1, 1, 4))], W, H)[-1].text.endswith("/...../.:h7")
+
+
+def test_pen_mark_after_a_closing_line_is_dropped_text_kept():
+    """A clerk's copy count after "- Lưu VT-NĐ" read as "Ì-*“”" at confidence 12 leaves the
+    recipients line; weak words that are text ("VP", "(b/c);") stay as read."""
+    body = "nội dung cuối cùng của văn bản trải dài hết chiều ngang trang giấy như mọi dòng"
+    lines = [(_full(f"dòng {k} {body}", 300 + 70 * k), (1, 1, k)) for k in range(5)]
+    lines += [_line("Nơi nhận:", 350, 700, key=(2, 1, 1)), _line("CHỦ TỊCH", 1500, 700, key=(3, 1, 1)),
+              _line("- Như trên;", 350, 770, key=(2, 1, 2)),
+              _line("- Lưu VT-NĐ Ì-*“”", 350, 840, key=(2, 1, 3)),
+              _line("- Lưu: VT, VP", 350, 910, key=(2, 1, 4)),
+              _line("- Bộ Tư pháp (b/c);", 350, 980, key=(2, 1, 5)),
+              _line("Nguyễn Văn A", 1500, 1100, key=(3, 1, 2))]
+    for k in (-4, -3, -2):
+        lines[k][0][-1].conf = 12.0
+    blocks = build_blocks(lines, W, H)
+    assert [b.role for b in blocks] == ["body", "recipients", "signature"]
+    assert blocks[1].text == "Nơi nhận:\n- Như trên;\n- Lưu VT-NĐ\n- Lưu: VT, VP\n- Bộ Tư pháp (b/c);"

@@ -298,3 +298,34 @@ def test_recipients_list_without_its_heading_gets_it_read_again():
     others[0].bbox = (lines[2].bbox[0], lines[2].bbox[1], lines[2].bbox[2], lines[-1].bbox[3])
     assert not closing.read_missing_recipients_heading(others, gray, 300, "vie")
     assert others[0].lines[0].text.startswith("- PCT")
+
+
+def test_signer_name_below_the_signature_space_is_read_again():
+    """A seal and a scribble over the signature space made Tesseract drop the signer's name:
+    a signature block of titles only (capitals) has the column below it read again and the
+    name appended; a block that has its name is left alone."""
+    from vanban.model import Block
+    from vanban.ocr import closing
+
+    img = synth.render_lines(["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "", "", "", "Nguyễn Văn Hùng"],
+                             width_px=900, dpi=300, font_pt=13, style="bold")
+    draw = ImageDraw.Draw(img)
+    _scribble(draw, (260, 330, 640, 470), seed=3)  # the signature between titles and name
+    page = ocr_image(img, OcrOptions())
+    lines = [ln for b in page.blocks for ln in b.lines]
+    assert [ln.text for ln in lines[:2]] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    gray = np.asarray(img.convert("L"))
+
+    def signature(rest):
+        return [Block(lines=list(rest), role="signature",
+                      bbox=(min(ln.bbox[0] for ln in rest), rest[0].bbox[1],
+                            max(ln.bbox[2] for ln in rest), rest[-1].bbox[3]))]
+
+    titles = signature(lines[:2])
+    assert closing.read_missing_signer(titles, gray, 300, "vie")
+    assert titles[0].text == "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn Hùng"
+    assert titles[0].bbox[3] > lines[1].bbox[3] + 200
+    named = signature(lines[:2] + [ln for ln in lines[2:] if "Hùng" in ln.text])
+    assert len(named[0].lines) == 3
+    assert not closing.read_missing_signer(named, gray, 300, "vie")
+    assert len(named[0].lines) == 3

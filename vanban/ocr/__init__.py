@@ -358,6 +358,8 @@ def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | N
             info["reread_blocks"] = reread
     if closing.read_missing_signature(blocks, gray, eff_dpi, options.lang):
         info["signature_reread"] = True
+    if closing.read_missing_signer(blocks, gray, eff_dpi, options.lang):
+        info["signer_reread"] = True
     if closing.read_missing_recipients_heading(blocks, gray, eff_dpi, options.lang):
         info["recipients_heading_reread"] = True
     if any(b.role.startswith("header") for b in blocks):

@@ -6,6 +6,11 @@ then ends with the "Nơi nhận:" list and the signer is lost ("KT. BỘ TRƯỞ
 NHIỆM / Phạm Mạnh Cường" of a 200-dpi công văn). When a page has a recipients list and no
 signature block, the area beside the list (right half) is read again on its own (psm 6), and
 the words that read (:func:`vanban.ocr.decide.word_reads`) become the ``signature`` block.
+
+The signer's name, printed below the space left for the signature, is lost the same way when
+the seal and the scribble fill that space (a 1999 Quyết định: "T/M UBND TỈNH / K/T CHỦ TỊCH /
+PHÓ CHỦ TỊCH" and no "Ngôn Nghiệp"): a signature block of capitals only (the titles) has the
+column below it read again on its own (:func:`read_missing_signer`).
 """
 
 from __future__ import annotations
@@ -87,3 +92,45 @@ def read_missing_recipients_heading(blocks: list[Block], gray: np.ndarray, dpi: 
         block.bbox = union_bbox([ln.bbox for ln in block.lines if ln.bbox])
         done = True
     return done
+
+
+def _has_lower(text: str) -> bool:
+    return any(c.islower() for c in text)
+
+
+def read_missing_signer(blocks: list[Block], gray: np.ndarray, dpi: float, lang: str) -> bool:
+    """Append the signer's name below a signature block that has only its titles.
+
+    The titles ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH") are capitals and the name below the signature
+    is not ("Ngôn Nghiệp"), so a block without a lower-case letter lost its name. The column
+    under it, as wide as the block and a line height more each side, down ten line heights,
+    is read alone (psm 6); a line of two or more words that all read, capitalised and in
+    lower case (a name, not the seal's capital lettering), is the name."""
+    sig = [b for b in blocks if b.role == "signature" and b.bbox and b.lines]
+    if not sig:
+        return False
+    block = sig[-1]
+    boxes = [ln.bbox for ln in block.lines if ln.bbox]
+    if not boxes or any(_has_lower(ln.text) for ln in block.lines):
+        return False
+    h, w = gray.shape
+    line_h = max(1, int(np.median([b[3] - b[1] for b in boxes])))
+    x0, x1 = max(0, block.bbox[0] - line_h), min(w, block.bbox[2] + line_h)
+    y0 = block.bbox[3] + line_h // 2
+    y1 = min(h, y0 + 10 * line_h)
+    if y1 - y0 < 2 * line_h or x1 - x0 < 2 * line_h:
+        return False
+    words = engine.recognize(np.ascontiguousarray(gray[y0:y1, x0:x1]), dpi, lang, psm=6)
+    lines: dict[tuple, list[Word]] = {}
+    for wd in words:
+        x, y, xx, yy = wd.bbox
+        lines.setdefault(wd.key, []).append(Word(wd.text, (x + x0, y + y0, xx + x0, yy + y0), wd.conf))
+    names = [ws for ws in lines.values()
+             if len(ws) >= 2 and all(decide.word_reads(x.text, x.conf or 0.0) for x in ws)
+             and ws[0].text[:1].isupper() and _has_lower(" ".join(x.text for x in ws))]
+    if not names:
+        return False
+    for ws in sorted(names, key=lambda ws: min(x.bbox[1] for x in ws)):
+        block.lines.append(Line(words=ws, bbox=union_bbox([x.bbox for x in ws])))
+    block.bbox = union_bbox([ln.bbox for ln in block.lines if ln.bbox])
+    return True

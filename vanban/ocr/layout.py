@@ -54,6 +54,73 @@ class _Ln:
         return Line(words=self.words, bbox=self.box)
 
 
+def _x_overlap(a: tuple | None, b: tuple | None) -> bool:
+    """Box b covers over 30% of box a's width."""
+    if a is None or b is None:
+        return False
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0.3 * max(1, a[2] - a[0])
+
+
+def _core(words: list[Word]) -> tuple[float, float]:
+    """A line's median word top and bottom: its text band, without a scribble read into it."""
+    return (statistics.median(w.bbox[1] for w in words), statistics.median(w.bbox[3] for w in words))
+
+
+def _y_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Band b covers over half of band a's height."""
+    return min(a[1], b[1]) - max(a[0], b[0]) > 0.5 * max(1, a[1] - a[0])
+
+
+def _mean_conf(words: list[Word]) -> float:
+    return statistics.fmean([w.conf if w.conf is not None else 100.0 for w in words])
+
+
+def drop_shadow_lines(lines_in: list[tuple[list[Word], tuple | None]]
+                      ) -> list[tuple[list[Word], tuple | None]]:
+    """Drop a line read a second time over another line's ink.
+
+    A handwritten initial or a pen stroke over the end of a printed line makes Tesseract find
+    a second line at the same height ("thi hành Quyết định này./." and, over it, "Quyết đi
+    yÍ. UỀU_"). Two lines of text never share their ink: a line every word of which covers a
+    word of another line (over 30% of its width) at that line's height (their median word tops
+    and bottoms overlap over half the line's height: a scribble read into a line stretches its
+    box, not its median) is a second reading of that ink, and the one Tesseract believes less
+    (mean word confidence) is dropped."""
+    keep = [True] * len(lines_in)
+    for i, (ws, _) in enumerate(lines_in):
+        if not ws:
+            continue
+        band = _core(ws)
+        for j, (other, _) in enumerate(lines_in):
+            if i == j or not keep[j] or not other:
+                continue
+            if _y_overlap(band, _core(other)) \
+                    and all(any(_x_overlap(w.bbox, o.bbox) for o in other) for w in ws) \
+                    and _mean_conf(ws) < _mean_conf(other):
+                keep[i] = False
+                break
+    return [item for item, k in zip(lines_in, keep) if k]
+
+
+_CLOSING_MARK = "./."
+#: "./." as read, the second full stop often lost in a pen stroke after it ("này./VRäi__").
+#: After a word's last letter: the dotted blanks of a form ("Số: ......./......") are no mark.
+_CLOSING_MARK_RE = re.compile(r"(?<=[^\W\d_])\./\.?")
+
+
+def cut_after_closing_mark(words: list[Word]) -> list[Word]:
+    """The text's closing mark "./." ends the body: what Tesseract glued to it (a handwritten
+    initial read as "này./VRäi__") is cut off when it is no word that reads."""
+    out = []
+    for w in words:
+        mark = _CLOSING_MARK_RE.search(w.text)
+        tail = w.text[mark.end():] if mark else ""
+        if mark and tail and not word_reads(tail, w.conf if w.conf is not None else 100.0):
+            w = Word(w.text[:mark.start()] + _CLOSING_MARK, w.bbox, w.conf, w.raw)
+        out.append(w)
+    return out
+
+
 def split_at_gaps(words: list[Word], key: tuple | None, min_gap: float) -> list[_Ln]:
     """Cut one recognised line wherever two words are further apart than ``min_gap`` px.
 
@@ -184,7 +251,7 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
     ``signature`` (a two-column band after body text, or lone right-hand lines at the end),
     ``body`` (the rest; a new block per source paragraph or after a blank gap).
     """
-    lines_in = [(ws, k) for ws, k in lines_in if ws]
+    lines_in = drop_shadow_lines([(cut_after_closing_mark(ws), k) for ws, k in lines_in if ws])
     if not lines_in:
         return []
     heights = [union_bbox([w.bbox for w in ws])[3] - union_bbox([w.bbox for w in ws])[1]
@@ -375,4 +442,38 @@ def build_blocks(lines_in: list[tuple[list[Word], tuple | None]], page_width: in
         prev_bottom = max(l.box[3] for l in row)
     close()
     items.sort(key=lambda it: it[0])
-    return [b for _, blocks in items for b in blocks]
+    return _drop_closing_pen_marks([b for _, blocks in items for b in blocks])
+
+
+#: Below this confidence a word that is no text at the end of a closing line is a pen mark.
+PEN_MARK_CONF = 20.0
+
+
+#: Punctuation of a recipients line ("(b/c);", "VT-NĐ."): not a sign of a pen mark.
+_LIST_PUNCT = set(".,;:()/-&")
+
+
+def _mostly_symbols(text: str) -> bool:
+    """More signs (beyond a list's punctuation) than letters and digits: no word ("Ì-*“”";
+    not "VP", not "(b/c);")."""
+    signs = sum(not c.isalnum() and c not in _LIST_PUNCT for c in text)
+    return signs > sum(c.isalnum() for c in text)
+
+
+def _drop_closing_pen_marks(blocks: list[Block]) -> list[Block]:
+    """Drop what the clerk wrote after a closing line (a copy count after "- Lưu VT-NĐ" read
+    as "Ì-*“”"): trailing words of a recipients or signature line that are more signs than
+    letters and that Tesseract hardly believes."""
+    for block in blocks:
+        if block.role not in ("recipients", "signature"):
+            continue
+        for line in block.lines:
+            words = list(line.words)
+            while len(words) > 1 and words[-1].conf is not None and words[-1].conf < PEN_MARK_CONF \
+                    and _mostly_symbols(words[-1].text):
+                words.pop()
+            if len(words) < len(line.words):
+                line.words = words
+                line.bbox = union_bbox([w.bbox for w in words])
+        block.bbox = union_bbox([ln.bbox for ln in block.lines if ln.bbox])
+    return blocks
