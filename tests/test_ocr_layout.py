@@ -155,10 +155,19 @@ def test_confident_junk_left_of_the_text_column_is_dropped_list_marks_kept():
     y += 70
     dash = [Word("-", (300, y, 330, y + 50), 90.0)] + _full("Sở Tư pháp " + long_text, y, x0=col)
     lines.append((dash, (9, 1, 1)))
+    # outdented list and section labels are text too ("z)" is no Vietnamese list letter)
+    for k, (label, rest) in enumerate([("b)", "Tổ chức "), ("IV.", "TỔ CHỨC THỰC HIỆN "),
+                                       ("đ)", "Kiểm tra "), ("z)", "Báo cáo ")]):
+        y += 70
+        # a short list item (the last line of its paragraph), its label hanging left
+        lines.append(([Word(label, (280, y, 330, y + 50), 95.0)] + _line(rest + "ngắn", col, y)[0],
+                      (10 + k, 1, 1)))
     text = "\n".join(ln.text for b in build_blocks(lines, W, H) for ln in b.lines)
     assert "_" not in text and ":.." not in text
     assert "phái Tin lành" in text and "hoạt động" in text
     assert "- Sở Tư pháp" in text
+    assert "b) Tổ chức" in text and "IV. TỔ CHỨC THỰC HIỆN" in text and "đ) Kiểm tra" in text
+    assert "z)" not in text and "Báo cáo ngắn" in text
 
 
 def test_signer_title_a_line_above_the_recipients_joins_the_signature():

@@ -329,3 +329,22 @@ def test_signer_name_below_the_signature_space_is_read_again():
     assert len(named[0].lines) == 3
     assert not closing.read_missing_signer(named, gray, 300, "vie")
     assert len(named[0].lines) == 3
+
+
+@pytest.mark.parametrize("degrees", [0, 40, 90])
+def test_a_red_stamp_is_read_at_any_angle(degrees):
+    """The lettering was turned upright on a sheet of the crop's own proportions: a stamp
+    stamped sideways (about 90°) lost its letters off the sheet's edge and was never read."""
+    from vanban.ocr import preprocess, stamps
+    stamp = synth.render_lines(["HỎA TỐC"], width_px=420, dpi=DPI, font_pt=20, margin_px=14)
+    ink = np.asarray(stamp.convert("L")) < 128
+    red = np.where(ink[..., None], np.array((210, 30, 30), np.uint8), np.uint8(255))
+    tilted = Image.fromarray(red).rotate(degrees, expand=True, fillcolor="white")
+    page = Image.new("RGB", (1200, 1200), "white")
+    page.paste(tilted, (300, 300))
+    arr = np.asarray(page)
+    box = (300, 300, 300 + tilted.width, 300 + tilted.height)
+    found = stamps.read_colour_stamps([box], preprocess.to_gray(arr),
+                                      preprocess.darkest_channel(arr), DPI, "vie", [])
+    assert [s.kind for s in found] == ["urgency"]
+    assert fold_diacritics(found[0].text, lower=True) == "hoa toc"

@@ -203,10 +203,18 @@ def _column_left(starts: list[int], page_width: int) -> float:
 _LIST_MARKS = frozenset("-–—+•*·")
 
 
+#: A list or section label standing out in the margin of a hanging-indent list: "b)", "đ)",
+#: "IV.", "2.1.", "(3)". Letters of the Vietnamese alphabet only (no f, j, w, z: "z)" is junk).
+_LIST_LABEL = re.compile(r"^\(?(?:[IVXLC]+|[a-eg-ik-vxyđ]|\d{1,2}(?:\.\d{1,2})*)[.)]?\)?$")
+
+
 def _margin_junk(word: Word) -> bool:
     """A word that is no text (no syllable, number or code: "_", ":..", "z)") even when
-    Tesseract is fairly sure of it; a list mark is text."""
-    return not all(c in _LIST_MARKS for c in word.text) and not word_reads(word.text, word.conf or 0.0)
+    Tesseract is fairly sure of it; a list mark or label is text."""
+    text = word.text
+    if all(c in _LIST_MARKS for c in text) or (_LIST_LABEL.match(text) and not text.isalpha()):
+        return False
+    return not word_reads(text, word.conf or 0.0)
 
 
 def _trim_left_margin(lines: list[_Ln], page_width: int) -> list[_Ln]:

@@ -229,8 +229,12 @@ def _read_upright(letters: np.ndarray, box: tuple[int, int, int, int], dpi: floa
     if rh > rw:
         angle -= 90
     h, w = letters.shape
-    sheet = np.full((2 * h, 2 * w), 255, np.uint8)  # room to turn without cutting letters
-    sheet[h // 2:h // 2 + h, w // 2:w // 2 + w] = 255 - letters
+    # A square sheet as wide as the crop's diagonal: the lettering turned by any angle (a tall
+    # stamp stamped sideways turns by about 90°) stays on it.
+    side = int(np.ceil(np.hypot(h, w))) + 2
+    sheet = np.full((side, side), 255, np.uint8)
+    top, left = (side - h) // 2, (side - w) // 2
+    sheet[top:top + h, left:left + w] = 255 - letters
     for turn in (angle, angle + 180):
         words = engine.recognize(preprocess.rotate(sheet, turn, fill=255), dpi, lang, psm=6)
         text = " ".join(w.text for w in words)
