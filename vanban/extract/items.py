@@ -440,6 +440,14 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
             lead = directive_subject("Giao " + text[mg.end():], False)
     if directive and not lead:
         lead = intro_lead(node)
+    elif directive and len(lead) == 1 and is_bare_head(lead[0]) and not re.match(r"(?:các|những)\s", lead[0], re.I):
+        # "2. Doanh nghiệp thực hiện …" under "Sở X đề nghị các doanh nghiệp có hoạt động … như sau:":
+        # a bare singular head names back the addressee of the list's intro that has the same head
+        # (a plural "Các văn phòng …" is an addressee group as written)
+        named = intro_lead(node)
+        head = key(lead[0])
+        if named and all(re.sub(r"^(?:cac|nhung) ", "", key(a)).startswith(head + " ") for a in named):
+            lead = named
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
