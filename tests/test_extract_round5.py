@@ -55,3 +55,35 @@ def test_defined_short_name_in_brackets_is_no_part_of_an_agency():
     assert split_agencies("Sở Tài chính (sau đây viết tắt là STC), Sở Y tế") == ["Sở Tài chính", "Sở Y tế"]
     # a role in brackets other than a definition stays as before
     assert split_agencies("Nhà đầu tư (Tập đoàn Đèo Cả)") == ["Nhà đầu tư (Tập đoàn Đèo Cả)"]
+
+
+# ------------------------------------------- an appendix table of requests run on as text
+REQUESTS_TABLE = (
+    "Kính gửi: Các Bộ, cơ quan ngang Bộ\n"
+    "Thực hiện Kết luận số 12-KL/TW của Bộ Chính trị, Ban Chỉ đạo đề nghị các Bộ, cơ quan ngang Bộ khẩn trương thực hiện các nội dung sau:\n"
+    "1. Xử lý dứt điểm các kiến nghị của địa phương trước ngày 20/12/2025.\n"
+    "2. Báo cáo kết quả về Bộ Nội vụ để tổng hợp.\n"
+    "Nơi nhận: - Như trên; - Lưu: VT. KT. TRƯỞNG BAN PHÓ TRƯỞNG BAN Trần Văn Bình\n"
+    "PHỤ LỤC TỔNG HỢP KIẾN NGHỊ CỦA CÁC ĐỊA PHƯƠNG (Kèm theo Công văn số 88/CV-BCĐ ngày 01 tháng 12 "
+    "năm 2025 của Ban Chỉ đạo) TT Tỉnh kiến nghị Thông tin đề xuất Bộ phụ trách tiếp nhận, xử lý "
+    "1 An Bình Đề nghị Chính phủ hỗ trợ kinh phí sửa chữa trụ sở làm việc cấp xã tại các vùng khó khăn Bộ Tài chính "
+    "2 An Bình, Tân Hà Đề nghị hướng dẫn việc bố trí công chức phụ trách chuyển đổi số cấp xã. "
+    "Bộ Khoa học và Công nghệ; Bộ Nội vụ "
+    "3 Thành phố Đông Hải - Ban hành quy định thống nhất về mẫu biểu báo cáo của cấp xã Các bộ, cơ quan ngang bộ\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_run_on_requests_table_with_a_source_column_and_the_lead_last(flatten):
+    tasks = _tasks(REQUESTS_TABLE, flatten)
+    assert {p for p in tasks if p.startswith("PL.")} == {"PL.1", "PL.2", "PL.3"}
+    # the provinces that raised the request are no part of the task; the lead is the last cell,
+    # not "Chính phủ" named inside the request
+    assert tasks["PL.1"].title.startswith("Đề nghị Chính phủ hỗ trợ kinh phí")
+    assert tasks["PL.1"].lead == ["Bộ Tài chính"]
+    assert tasks["PL.2"].title == "Đề nghị hướng dẫn việc bố trí công chức phụ trách chuyển đổi số cấp xã."
+    assert tasks["PL.2"].lead == ["Bộ Khoa học và Công nghệ", "Bộ Nội vụ"]
+    assert tasks["PL.3"].title.startswith("Ban hành quy định thống nhất")
+    assert tasks["PL.3"].lead == ["Các bộ, cơ quan ngang bộ"]
+    # the body's numbered requests stay tasks
+    assert tasks["1"].lead == ["các Bộ, cơ quan ngang Bộ"]
