@@ -87,3 +87,25 @@ def test_run_on_requests_table_with_a_source_column_and_the_lead_last(flatten):
     assert tasks["PL.3"].lead == ["Các bộ, cơ quan ngang bộ"]
     # the body's numbered requests stay tasks
     assert tasks["1"].lead == ["các Bộ, cơ quan ngang Bộ"]
+
+
+# ------------------------------------------ an adverbial lead-in before the item's addressee
+DIRECTIVE_WITH_LEAD_INS = (
+    "Kính gửi: Các sở, ban, ngành tỉnh\n"
+    "Thực hiện Chỉ thị số 05/CT-TTg của Thủ tướng Chính phủ, Ủy ban nhân dân tỉnh yêu cầu Thủ trưởng các "
+    "sở, ban, ngành tỉnh khẩn trương thực hiện các nội dung sau:\n"
+    "1. Đối với 12 thủ tục hành chính còn vướng mắc (danh mục theo Báo cáo số 77/BC-SNV của Sở Nội vụ), "
+    "các sở, ngành khẩn trương rà soát, đề xuất phương án xử lý. Thời hạn hoàn thành trước ngày 10/12/2025.\n"
+    "2. Trên cơ sở các Nghị quyết của Hội đồng nhân dân tỉnh về phân cấp, ủy quyền, Ủy ban nhân dân các xã, "
+    "phường tổ chức thực hiện bảo đảm thông suốt.\n"
+    "3. Trên cơ sở đề xuất của Sở Tài chính, bố trí kinh phí thực hiện.\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_item_addressee_after_an_adverbial_lead_in(flatten):
+    tasks = _tasks(DIRECTIVE_WITH_LEAD_INS, flatten)
+    assert tasks["1"].lead == ["các sở, ngành"]
+    assert tasks["2"].lead == ["Ủy ban nhân dân các xã, phường"]
+    # a lead-in that names a body of its own opens no addressee: the list's intro leads
+    assert tasks["3"].lead == ["Thủ trưởng các sở, ban, ngành tỉnh"]

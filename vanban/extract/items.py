@@ -438,6 +438,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         mg = re.search(r"[;:,]\s+giao\s+(?=[A-ZĐÀ-Ỹ])", text)
         if mg:
             lead = directive_subject("Giao " + text[mg.end():], False)
+    if directive and not lead and not heading_agencies:
+        lead = _main_clause_subject(body)
     if directive and not lead:
         lead = intro_lead(node)
     elif directive and len(lead) == 1 and is_bare_head(lead[0]) and not re.match(r"(?:các|những)\s", lead[0], re.I):
@@ -452,6 +454,29 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+def _main_clause_subject(body: str) -> list[str]:
+    """"Đối với 355 nhiệm vụ … (danh mục … của Bộ X gửi kèm), các Bộ, cơ quan ngang Bộ khẩn trương
+    rà soát …": after an adverbial lead-in (headings.json item_lead_ins) that names no body outside
+    brackets, the addressee opening the main clause (after a comma, followed by its verb)."""
+    first = re.split(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])", body.strip(), maxsplit=1)[0]
+    if not first[:40].lower().startswith(tuple(load_patterns("headings")["item_lead_ins"])):
+        return []
+    ends = load_patterns("headings")["subject_ends"]
+    for m in re.finditer(r",\s+", first):
+        head = re.sub(r"\([^()]*\)", "", first[:m.start()])
+        if len(head.split()) > 40:
+            break
+        if any(head[a:a + 1].isupper() for a, _ in agency_spans(head)):
+            break  # the lead-in names a body of its own ("Trên cơ sở đề xuất của Sở X, …")
+        names = directive_subject(first[m.end():], False)
+        if names:
+            at = first.find(names[-1], m.end())
+            rest = key(first[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
+            if any(rest == e or rest.startswith(e + " ") for e in ends):
+                return names
+    return []
 
 
 def _closes_letter(text: str) -> bool:
