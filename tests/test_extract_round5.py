@@ -109,3 +109,30 @@ def test_item_addressee_after_an_adverbial_lead_in(flatten):
     assert tasks["2"].lead == ["Ủy ban nhân dân các xã, phường"]
     # a lead-in that names a body of its own opens no addressee: the list's intro leads
     assert tasks["3"].lead == ["Thủ trưởng các sở, ban, ngành tỉnh"]
+
+
+# ------------------------------------------------ a topic heading whose lettered parts charge bodies
+RESOLUTION = (
+    "CHÍNH PHỦ\nSố: 901/NQ-CP\nHà Nội, ngày 02 tháng 12 năm 2025\n"
+    "NGHỊ QUYẾT\nVề các giải pháp khắc phục hậu quả hạn hán tại tỉnh An Bình\n"
+    "I. MỤC TIÊU\n1. Ổn định đời sống Nhân dân vùng bị hạn hán trước Tết Nguyên đán.\n"
+    "II. NHIỆM VỤ, GIẢI PHÁP\n"
+    "1. Bảo đảm nước sinh hoạt\n"
+    "a) Ủy ban nhân dân tỉnh An Bình tiếp tục rà soát các hộ thiếu nước, bố trí xe chở nước đến từng thôn.\n"
+    "b) Bộ Xây dựng hướng dẫn địa phương sửa chữa các trạm cấp nước bị hư hỏng.\n"
+    "c) Đề nghị Hội Liên hiệp Phụ nữ Việt Nam\n"
+    "- Vận động các tổ chức, cá nhân ủng hộ bồn chứa nước cho các hộ nghèo.\n"
+    "2. Hỗ trợ sản xuất nông nghiệp\n"
+    "Bộ Tài chính chỉ đạo Ngân hàng Chính sách xã hội:\n"
+    "a) Khoanh nợ cho các hộ bị thiệt hại.\n"
+    "b) Cho vay mới để khôi phục sản xuất.\n"
+)
+
+
+def test_topic_heading_lead_is_the_union_of_its_lettered_parts():
+    tasks = _tasks(RESOLUTION)
+    assert tasks["II.1"].title == "Bảo đảm nước sinh hoạt"
+    assert set(tasks["II.1"].lead) == {"Ủy ban nhân dân tỉnh An Bình", "Bộ Xây dựng", "Hội Liên hiệp Phụ nữ Việt Nam"}
+    # a capitalised line ending in ":" under the heading opens its items (no part of the title)
+    assert tasks["II.2"].title == "Hỗ trợ sản xuất nông nghiệp"
+    assert set(tasks["II.2"].lead) == {"Bộ Tài chính", "Ngân hàng Chính sách xã hội"}

@@ -438,6 +438,10 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         mg = re.search(r"[;:,]\s+giao\s+(?=[A-ZĐÀ-Ỹ])", text)
         if mg:
             lead = directive_subject("Giao " + text[mg.end():], False)
+    if node.is_heading and not heading_agencies:
+        # "1.1. Hỗ trợ lương thực" > "a) Ủy ban nhân dân các tỉnh tiếp tục …", "b) Bộ Tài chính …":
+        # a topic heading's lettered parts charge their addressees, together
+        lead = merge_titled(_part_addressees(node, paras) + lead)
     if directive and not lead and not heading_agencies:
         lead = _main_clause_subject(body)
     if directive and not lead:
@@ -454,6 +458,47 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
+    """The addressees opening the lettered parts of a topic heading: a part that is only an
+    addressee ("a) Ủy ban nhân dân các tỉnh, thành phố" over its bullets, "Đề nghị Trung ương Mặt
+    trận …"), or one that opens with its addressee and its verb ("b) Bộ Nội vụ rà soát …"); an
+    unmarked line right under the heading that names the addressee of all parts ("Ủy ban nhân dân
+    các tỉnh, thành phố:", "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:")."""
+    ends = load_patterns("headings")["subject_ends"]
+    out: list[str] = []
+    subs = [p for p in paras if p is not node.para]
+    for k, p in enumerate(subs):
+        body = p.body.strip()
+        if p.style is None and not (k == 0 and body.endswith(":") and len(body.split()) <= 20):
+            continue
+        if p.style not in (None, "letter", "dash"):
+            continue
+        bare = _DIRECTIVE_PREFIX.sub("", body).rstrip(":").strip()
+        if bare and bare.split()[0].lower() not in _agency_first_words():
+            continue
+        spans = agency_spans(bare)
+        rest = bare
+        for a, b in reversed(spans):
+            rest = rest[:a] + " " + rest[b:]
+        if spans and spans[0][0] == 0 and not re.sub(r"[\s,;]|\bvà\b", "", rest):
+            out.extend(split_agencies(bare))  # the part is its addressee alone
+            continue
+        if p.style == "dash":
+            continue  # ("- Bộ Công Thương" over its "+" items; a dash item's own sentence is its content)
+        names = directive_subject(bare, False)
+        if names:
+            at = bare.find(names[-1])
+            after = key(bare[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
+            if any(after == e or after.startswith(e + " ") for e in ends):
+                out.extend(names)
+                if after.startswith("chi dao ") and body.endswith(":"):
+                    # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:": the body directed, named, too
+                    directed = bare[at + len(names[-1]):].strip()[len("chỉ đạo"):].strip()
+                    if directed[:1].isupper():
+                        out.extend(split_agencies(directed))
+    return dedupe(out)
 
 
 def _main_clause_subject(body: str) -> list[str]:
