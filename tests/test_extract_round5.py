@@ -136,3 +136,28 @@ def test_topic_heading_lead_is_the_union_of_its_lettered_parts():
     # a capitalised line ending in ":" under the heading opens its items (no part of the title)
     assert tasks["II.2"].title == "Hỗ trợ sản xuất nông nghiệp"
     assert set(tasks["II.2"].lead) == {"Bộ Tài chính", "Ngân hàng Chính sách xã hội"}
+
+
+# ------------------------------------------------------------ long addressee headings, party titles
+TELEGRAM = (
+    "CÔNG ĐIỆN\nVề việc ứng phó với bão số 20\n"
+    "THỦ TƯỚNG CHÍNH PHỦ điện:\n"
+    "1. Bộ trưởng các Bộ: Quốc phòng, Công an, Nông nghiệp và Môi trường, Xây dựng, Công Thương, Y tế, "
+    "Tài chính và các Bộ, ngành có liên quan; Bí thư tỉnh ủy, thành ủy và Chủ tịch Ủy ban nhân dân các "
+    "tỉnh, thành phố ven biển từ Quảng Ninh đến Thanh Hóa theo chức năng, nhiệm vụ, thẩm quyền:\n"
+    "a) Theo dõi chặt chẽ diễn biến của bão.\n"
+    "b) Sẵn sàng lực lượng, phương tiện cứu hộ.\n"
+    "2. Bí thư tỉnh ủy, thành ủy; Chủ tịch Ủy ban nhân dân các tỉnh ven biển khẩn trương sơ tán người dân.\n"
+    "3. Văn phòng Chính phủ trên cơ sở chức năng, nhiệm vụ được giao theo dõi, đôn đốc việc thực hiện.\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_long_addressee_heading_party_titles_and_an_adverbial_after_the_addressee(flatten):
+    tasks = _tasks(TELEGRAM, flatten)
+    assert tasks["1"].lead == [
+        "Bộ trưởng các Bộ: Quốc phòng, Công an, Nông nghiệp và Môi trường, Xây dựng, Công Thương, Y tế, Tài chính",
+        "các Bộ, ngành có liên quan", "Bí thư tỉnh ủy, thành ủy",
+        "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố ven biển từ Quảng Ninh đến Thanh Hóa"]
+    assert tasks["2"].lead == ["Bí thư tỉnh ủy, thành ủy", "Chủ tịch Ủy ban nhân dân các tỉnh ven biển"]
+    assert tasks["3"].lead == ["Văn phòng Chính phủ"]     # "trên cơ sở …" ends the addressee

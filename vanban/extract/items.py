@@ -667,7 +667,10 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     ends = load_patterns("headings")["subject_ends"]
     words = t.split()
     cut = None
-    for i in range(max(1, head_words), min(len(words), 40)):
+    # an addressee heading ending in ":" may list many bodies ("Bộ trưởng các Bộ: …; Bí thư …
+    # và Chủ tịch … theo chức năng, nhiệm vụ:")
+    limit = 64 if is_heading and t.rstrip().endswith(":") else 40
+    for i in range(max(1, head_words), min(len(words), limit)):
         w = words[i]
         prev = words[i - 1]
         f2 = key(" ".join(words[i:i + 3]))
@@ -714,7 +717,7 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     role = re.search(r"\s[-–]\s", subject)
     if role and key(subject[role.end():]).startswith(tuple(load_patterns("segment")["apposition_roles"])):
         subject = subject[:role.start()]  # "Bộ Tài chính - Cơ quan Thường trực Ban Chỉ đạo 751": its role
-    if not subject or len(subject.split()) > 40:
+    if not subject or len(subject.split()) > limit:
         return []
     return split_agencies(subject)
 
