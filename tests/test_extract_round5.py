@@ -69,14 +69,15 @@ REQUESTS_TABLE = (
     "1 An Bình Đề nghị Chính phủ hỗ trợ kinh phí sửa chữa trụ sở làm việc cấp xã tại các vùng khó khăn Bộ Tài chính "
     "2 An Bình, Tân Hà Đề nghị hướng dẫn việc bố trí công chức phụ trách chuyển đổi số cấp xã. "
     "Bộ Khoa học và Công nghệ; Bộ Nội vụ "
-    "3 Thành phố Đông Hải - Ban hành quy định thống nhất về mẫu biểu báo cáo của cấp xã Các bộ, cơ quan ngang bộ\n"
+    "3 Thành phố Đông Hải - Ban hành quy định thống nhất về mẫu biểu báo cáo của cấp xã Các bộ, cơ quan ngang bộ "
+    "4 Tân Hà Đề nghị thống nhất mẫu giấy khai sinh điện tử; Nâng cấp phần mềm hộ tịch cấp xã Bộ Tư pháp\n"
 )
 
 
 @pytest.mark.parametrize("flatten", [False, True])
 def test_run_on_requests_table_with_a_source_column_and_the_lead_last(flatten):
     tasks = _tasks(REQUESTS_TABLE, flatten)
-    assert {p for p in tasks if p.startswith("PL.")} == {"PL.1", "PL.2", "PL.3"}
+    assert {p for p in tasks if p.startswith("PL.")} == {"PL.1", "PL.2", "PL.3", "PL.4"}
     # the provinces that raised the request are no part of the task; the lead is the last cell,
     # not "Chính phủ" named inside the request
     assert tasks["PL.1"].title.startswith("Đề nghị Chính phủ hỗ trợ kinh phí")
@@ -85,6 +86,9 @@ def test_run_on_requests_table_with_a_source_column_and_the_lead_last(flatten):
     assert tasks["PL.2"].lead == ["Bộ Khoa học và Công nghệ", "Bộ Nội vụ"]
     assert tasks["PL.3"].title.startswith("Ban hành quy định thống nhất")
     assert tasks["PL.3"].lead == ["Các bộ, cơ quan ngang bộ"]
+    # the title is the cell's first sentence: a ";" before a capital does not end it
+    assert tasks["PL.4"].title == "Đề nghị thống nhất mẫu giấy khai sinh điện tử; Nâng cấp phần mềm hộ tịch cấp xã"
+    assert tasks["PL.4"].lead == ["Bộ Tư pháp"]
     # the body's numbered requests stay tasks
     assert tasks["1"].lead == ["các Bộ, cơ quan ngang Bộ"]
 

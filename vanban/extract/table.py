@@ -277,7 +277,9 @@ def _in_sequence(number: str, last: int | None) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    m = re.search(r"[.;:]\s+(?=[A-ZĐÀ-Ỹ])", text)
+    """The task cell up to its first full stop (a ";" or ":" before a capital goes on: "… chứng
+    thực; Nâng cấp hệ thống …", "… liên thông điện tử: Đăng ký khai sinh …")."""
+    m = re.search(r"\.\s+(?=[A-ZĐÀ-Ỹ])", text)
     return text[:m.start() + 1].rstrip(";:") if m and m.start() > 20 else text
 
 
