@@ -165,3 +165,43 @@ def test_long_addressee_heading_party_titles_and_an_adverbial_after_the_addresse
         "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố ven biển từ Quảng Ninh đến Thanh Hóa"]
     assert tasks["2"].lead == ["Bí thư tỉnh ủy, thành ủy", "Chủ tịch Ủy ban nhân dân các tỉnh ven biển"]
     assert tasks["3"].lead == ["Văn phòng Chính phủ"]     # "trên cơ sở …" ends the addressee
+
+
+# ------------------------------------------------------------- issuer and number from the appendix note
+def _document(text: str, flatten: bool = False) -> dict:
+    rec = extract_record(" ".join(text.split()) if flatten else text)
+    validate_record(rec.to_dict())
+    return rec.document
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_issuer_named_in_part_by_the_note_is_completed_from_the_letter(flatten):
+    city = (
+        "Kính gửi: Sở Xây dựng\n"
+        "Thực hiện Kết luận số 05-KL/TU, Ủy ban nhân dân Thành phố chỉ đạo như sau:\n"
+        "1. Giao Sở Xây dựng rà soát các bến thủy nội địa trên địa bàn Thành phố Đông Hải.\n"
+        "2. Giao Sở Tài chính bố trí kinh phí cho các bến trên địa bàn Thành phố Đông Hải.\n"
+        "PHỤ LỤC DANH SÁCH BẾN THỦY (kèm theo Công văn số 77/UBND-ĐT ngày 02 tháng 12 năm 2025 "
+        "của Ủy ban nhân dân Thành phố)\n")
+    doc = _document(city, flatten)
+    assert (doc["number"], doc["date"]) == ("77/UBND-ĐT", "2025-12-02")
+    assert doc["issuer"] == "Ủy ban nhân dân Thành phố Đông Hải"
+    board = (
+        "Kính gửi: Các sở, ngành\n"
+        "Thực hiện Kết luận số 05-KL/TU, Ban Chỉ đạo phát triển khoa học, công nghệ và chuyển đổi số tỉnh "
+        "yêu cầu các sở, ngành khẩn trương thực hiện các nội dung sau:\n"
+        "1. Rà soát các thủ tục hành chính trực tuyến.\n2. Báo cáo Ban Chỉ đạo của tỉnh trước ngày 10/12/2025.\n"
+        "PHỤ LỤC (Kèm theo Công văn số 12/CV-BCĐ ngày 03 tháng 12 năm 2025 của Ban Chỉ đạo)\n")
+    assert _document(board, flatten)["issuer"] == \
+        "Ban Chỉ đạo phát triển khoa học, công nghệ và chuyển đổi số tỉnh"
+
+
+def test_resolution_without_its_number_is_named_by_its_appendix_note():
+    text = (
+        "NGHỊ QUYẾT\nVề các giải pháp khắc phục hậu quả hạn hán\nCHÍNH PHỦ\n"
+        "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\nQUYẾT NGHỊ:\n"
+        "I. NHIỆM VỤ, GIẢI PHÁP\n1. Bộ Nông nghiệp và Môi trường hướng dẫn địa phương khôi phục sản xuất.\n"
+        "II. TỔ CHỨC THỰC HIỆN\n1. Các bộ, cơ quan tổ chức thực hiện Nghị quyết này.\n"
+        "Phụ lục\nDANH MỤC ĐỀ ÁN\n(Kèm theo Nghị quyết số 901/NQ-CP ngày 05 tháng 12 năm 2025 của Chính phủ)\n")
+    doc = _document(text)
+    assert (doc["type"], doc["number"], doc["date"]) == ("Nghị quyết", "901/NQ-CP", "2025-12-05")
