@@ -205,3 +205,12 @@ def test_resolution_without_its_number_is_named_by_its_appendix_note():
         "Phụ lục\nDANH MỤC ĐỀ ÁN\n(Kèm theo Nghị quyết số 901/NQ-CP ngày 05 tháng 12 năm 2025 của Chính phủ)\n")
     doc = _document(text)
     assert (doc["type"], doc["number"], doc["date"]) == ("Nghị quyết", "901/NQ-CP", "2025-12-05")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_an_assignment_goes_on_after_a_semicolon_to_the_next_addressee(flatten):
+    text = TELEGRAM + (
+        "4. Giao Phó Chủ tịch Ủy ban nhân dân tỉnh Lê Văn An chỉ đạo các sở, ngành triển khai công tác "
+        "ứng phó; Giám đốc Sở Tài chính kịp thời bố trí kinh phí dự phòng; các xã tiếp tục theo dõi.\n")
+    tasks = _tasks(text, flatten)
+    assert tasks["4"].lead == ["Phó Chủ tịch Ủy ban nhân dân tỉnh Lê Văn An", "Giám đốc Sở Tài chính"]

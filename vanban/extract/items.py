@@ -426,6 +426,10 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         for sent in _SENTENCE_START.split(text)[1:] if ". Giao " in text else []:
             if re.match(r"Giao\s+[A-ZĐÀ-Ỹ]", sent):
                 lead = merge_titled(lead + directive_subject(sent, False))
+        if re.match(r"Giao\s+[A-ZĐÀ-Ỹ]", body) and not node.is_heading:
+            # "Giao Phó Thủ tướng A chỉ đạo …; Phó Thủ tướng B kịp thời chỉ đạo …": an assignment
+            # goes on after ";" to the next addressee with its verb
+            lead = merge_titled(lead + _clause_addressees(first_sentence(body)))
     if directive and not lead and node.is_heading and node.paras:
         # a topic heading ("3.1. Báo cáo định kỳ hàng tháng:") whose paragraph assigns it
         # ("Yêu cầu UBND các xã, phường, các sở, ban, ngành ... báo cáo ...")
@@ -499,6 +503,23 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
                     if directed[:1].isupper():
                         out.extend(split_agencies(directed))
     return dedupe(out)
+
+
+def _clause_addressees(sentence: str) -> list[str]:
+    """Addressees opening the clauses after ";" of an assignment, each followed by its verb."""
+    ends = load_patterns("headings")["subject_ends"]
+    out: list[str] = []
+    for clause in re.split(r";\s+", sentence)[1:]:
+        if not clause[:1].isupper() or clause.split(" ", 1)[0].lower() not in _agency_first_words():
+            continue
+        names = directive_subject(clause, False)
+        if not names:
+            continue
+        at = clause.find(names[-1])
+        after = key(clause[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
+        if any(after == e or after.startswith(e + " ") for e in ends):
+            out.extend(names)
+    return out
 
 
 def _main_clause_subject(body: str) -> list[str]:
