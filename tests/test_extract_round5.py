@@ -133,8 +133,11 @@ RESOLUTION = (
 )
 
 
-def test_topic_heading_lead_is_the_union_of_its_lettered_parts():
-    tasks = _tasks(RESOLUTION)
+@pytest.mark.parametrize("flatten", [False, True])
+def test_topic_heading_lead_is_the_union_of_its_lettered_parts(flatten):
+    # flattened, the heading ends where the line naming its addressee starts ("… nông nghiệp | Bộ
+    # Tài chính chỉ đạo …:"), not after a governing word and not inside "Bộ trưởng Bộ X:"
+    tasks = _tasks(RESOLUTION, flatten)
     assert tasks["II.1"].title == "Bảo đảm nước sinh hoạt"
     assert set(tasks["II.1"].lead) == {"Ủy ban nhân dân tỉnh An Bình", "Bộ Xây dựng", "Hội Liên hiệp Phụ nữ Việt Nam"}
     # a capitalised line ending in ":" under the heading opens its items (no part of the title)
