@@ -596,12 +596,43 @@ def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool)
 
 
 _NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+"
-                   r"(Công văn|Kế hoạch|Quyết định|Chỉ thị|Thông báo|Tờ trình)\s+số\s+"
+                   r"(Công văn|Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Công điện|Thông báo|Kết luận|Tờ trình)\s+số\s+"
                    r"(\d[\w./&-]+)\s+ngày\s+(\d{1,2})(?:[/-]|\s+tháng\s+)(\d{1,2})(?:[/-]|\s+năm\s+)(\d{4})"
                    r"(?:\s+của\s+([^)]{3,120}))?\)")
 
 
 _SELF_KIND = re.compile(r"\b(Công điện|Chỉ thị|Công văn|Thông báo|Kết luận|Kế hoạch|Quyết định|Tờ trình) này\b")
+
+
+_PLACE_NAME = r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3}"
+
+
+def _complete_issuer(issuer: str, text: str) -> str:
+    """An issuer an appendix note names only in part ("của Ủy ban nhân dân Thành phố", "của Ban
+    Chỉ đạo"), completed from the letter's own text: a trailing "Thành phố" / "Tỉnh" by the place
+    the letter names most ("trên địa bàn Thành phố Hồ Chí Minh"); a name by the longest form the
+    body gives it before a sender's verb ("Ban Chỉ đạo thực hiện sắp xếp … 2 cấp yêu cầu …",
+    document.json sender_verbs)."""
+    from collections import Counter
+    ml = re.search(r"\s(Thành phố|Tỉnh)$", issuer)
+    if ml:
+        word = ml.group(1)
+        places = Counter(m.group(1) for m in re.finditer(
+            rf"\b{word}\s+({_PLACE_NAME})" if word == "Thành phố" else rf"\b[Tt]ỉnh\s+({_PLACE_NAME})", text))
+        if places:
+            return f"{issuer} {places.most_common(1)[0][0]}"
+        return issuer
+    if len(issuer.split()) > 4:
+        return issuer  # a name in part is a head and a word or two ("Ban Chỉ đạo", "Hội đồng")
+    verbs = "|".join(re.escape(v) for v in load_patterns("document")["sender_verbs"])
+    best = issuer
+    for m in re.finditer(rf"{re.escape(issuer)}((?:\s+[^\s.;:()]+){{1,30}}?)\s+(?:{verbs})\b", text):
+        more = m.group(1).strip()
+        if not more[:1].islower() or re.match(rf"(?:{verbs}|đã|sẽ|đang)\b", more):
+            continue  # ("Bộ X yêu cầu Thủ trưởng … được giao": the name was whole)
+        if len(issuer) + len(more) + 1 > len(best):
+            best = f"{issuer} {more}"
+    return best
 
 
 def _identity_from_note(document: dict, record: PlanRecord, paras: list[Para]) -> None:
@@ -620,7 +651,8 @@ def _identity_from_note(document: dict, record: PlanRecord, paras: list[Para]) -
                     document["number"] = number
                     document["date"] = document.get("date") or iso_date(d, mth, y)
                     if issuer and not document.get("issuer"):
-                        document["issuer"] = clean(issuer).rstrip(" .,")
+                        document["issuer"] = _complete_issuer(clean(issuer).rstrip(" .,"),
+                                                              " ".join(p.text for p in paras))
                 break
     if not document.get("type"):
         # no kind line (a copy that starts at the addressee list): the text names itself

@@ -282,6 +282,14 @@ def _locality_after(tokens: list[tuple[str, int, int]], j: int) -> int:
 #: is no part of the name; a name in brackets ("Nhà đầu tư (Tập đoàn Đèo Cả)") is
 _ROLE_IN_BRACKETS = re.compile(r"\s*\((?:[Cc]ơ quan|[Đđ]ơn vị) (?:[Tt]hường trực|[Cc]hủ trì|[Đđ]ầu mối)[^()]*\)\s*$")
 
+@lru_cache(maxsize=1)
+def _defined_term() -> re.Pattern:
+    """A short name defined in brackets after a body ("(sau đây gọi là cơ sở đào tạo)",
+    agencies.json ``defined_term_openings``): no part of the name."""
+    openings = "|".join(re.escape(o) for o in load_patterns("agencies")["defined_term_openings"])
+    return re.compile(rf"\s*\((?:{openings})\b[^()]*\)", re.I)
+
+
 _UNIT_WORDS = {"liên", "tỉnh", "thành", "huyện", "quận", "xã", "phường", "thị", "cấp", "các", "và", "có", "trung",
                "khu", "vực", "đặc", "trực", "thuộc"}
 _SPLIT_SEMI = re.compile(r"\s*;\s*")
@@ -370,6 +378,7 @@ def split_agencies(text: str) -> list[str]:
     Shared-head enumerations stay whole ("các sở, ban, ngành", "Viện, Trường").
     """
     out: list[str] = []
+    text = _defined_term().sub("", text)
     for part in _join_shared_head_parts(_SPLIT_SEMI.split(text)):
         part = part.strip(" .,:;-–")
         if not part:

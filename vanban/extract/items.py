@@ -426,6 +426,10 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         for sent in _SENTENCE_START.split(text)[1:] if ". Giao " in text else []:
             if re.match(r"Giao\s+[A-ZĐÀ-Ỹ]", sent):
                 lead = merge_titled(lead + directive_subject(sent, False))
+        if re.match(r"Giao\s+[A-ZĐÀ-Ỹ]", body) and not node.is_heading:
+            # "Giao Phó Thủ tướng A chỉ đạo …; Phó Thủ tướng B kịp thời chỉ đạo …": an assignment
+            # goes on after ";" to the next addressee with its verb
+            lead = merge_titled(lead + _clause_addressees(first_sentence(body)))
     if directive and not lead and node.is_heading and node.paras:
         # a topic heading ("3.1. Báo cáo định kỳ hàng tháng:") whose paragraph assigns it
         # ("Yêu cầu UBND các xã, phường, các sở, ban, ngành ... báo cáo ...")
@@ -438,12 +442,107 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         mg = re.search(r"[;:,]\s+giao\s+(?=[A-ZĐÀ-Ỹ])", text)
         if mg:
             lead = directive_subject("Giao " + text[mg.end():], False)
+    if node.is_heading and not heading_agencies:
+        # "1.1. Hỗ trợ lương thực" > "a) Ủy ban nhân dân các tỉnh tiếp tục …", "b) Bộ Tài chính …":
+        # a topic heading's lettered parts charge their addressees, together
+        lead = merge_titled(_part_addressees(node, paras) + lead)
+    if directive and not lead and not heading_agencies:
+        lead = _main_clause_subject(body)
     if directive and not lead:
         lead = intro_lead(node)
+    elif directive and len(lead) == 1 and is_bare_head(lead[0]) and not re.match(r"(?:các|những)\s", lead[0], re.I):
+        # "2. Doanh nghiệp thực hiện …" under "Sở X đề nghị các doanh nghiệp có hoạt động … như sau:":
+        # a bare singular head names back the addressee of the list's intro that has the same head
+        # (a plural "Các văn phòng …" is an addressee group as written)
+        named = intro_lead(node)
+        head = key(lead[0])
+        if named and all(re.sub(r"^(?:cac|nhung) ", "", key(a)).startswith(head + " ") for a in named):
+            lead = named
     return Task(path=path, title=title, text=text, lead=lead, partners=partners,
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
+    """The addressees opening the lettered parts of a topic heading: a part that is only an
+    addressee ("a) Ủy ban nhân dân các tỉnh, thành phố" over its bullets, "Đề nghị Trung ương Mặt
+    trận …"), or one that opens with its addressee and its verb ("b) Bộ Nội vụ rà soát …"); an
+    unmarked line right under the heading that names the addressee of all parts ("Ủy ban nhân dân
+    các tỉnh, thành phố:", "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:")."""
+    ends = load_patterns("headings")["subject_ends"]
+    out: list[str] = []
+    subs = [p for p in paras if p is not node.para]
+    for k, p in enumerate(subs):
+        body = p.body.strip()
+        if p.style is None and not (k == 0 and body.endswith(":") and len(body.split()) <= 20):
+            continue
+        if p.style not in (None, "letter", "dash"):
+            continue
+        bare = _DIRECTIVE_PREFIX.sub("", body).rstrip(":").strip()
+        if bare and bare.split()[0].lower() not in _agency_first_words():
+            continue
+        spans = agency_spans(bare)
+        rest = bare
+        for a, b in reversed(spans):
+            rest = rest[:a] + " " + rest[b:]
+        if spans and spans[0][0] == 0 and not re.sub(r"[\s,;]|\bvà\b", "", rest):
+            out.extend(split_agencies(bare))  # the part is its addressee alone
+            continue
+        if p.style == "dash":
+            continue  # ("- Bộ Công Thương" over its "+" items; a dash item's own sentence is its content)
+        names = directive_subject(bare, False)
+        if names:
+            at = bare.find(names[-1])
+            after = key(bare[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
+            if any(after == e or after.startswith(e + " ") for e in ends):
+                out.extend(names)
+                if after.startswith("chi dao ") and body.endswith(":"):
+                    # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:": the body directed, named, too
+                    directed = bare[at + len(names[-1]):].strip()[len("chỉ đạo"):].strip()
+                    if directed[:1].isupper():
+                        out.extend(split_agencies(directed))
+    return dedupe(out)
+
+
+def _clause_addressees(sentence: str) -> list[str]:
+    """Addressees opening the clauses after ";" of an assignment, each followed by its verb."""
+    ends = load_patterns("headings")["subject_ends"]
+    out: list[str] = []
+    for clause in re.split(r";\s+", sentence)[1:]:
+        if not clause[:1].isupper() or clause.split(" ", 1)[0].lower() not in _agency_first_words():
+            continue
+        names = directive_subject(clause, False)
+        if not names:
+            continue
+        at = clause.find(names[-1])
+        after = key(clause[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
+        if any(after == e or after.startswith(e + " ") for e in ends):
+            out.extend(names)
+    return out
+
+
+def _main_clause_subject(body: str) -> list[str]:
+    """"Đối với 355 nhiệm vụ … (danh mục … của Bộ X gửi kèm), các Bộ, cơ quan ngang Bộ khẩn trương
+    rà soát …": after an adverbial lead-in (headings.json item_lead_ins) that names no body outside
+    brackets, the addressee opening the main clause (after a comma, followed by its verb)."""
+    first = re.split(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])", body.strip(), maxsplit=1)[0]
+    if not first[:40].lower().startswith(tuple(load_patterns("headings")["item_lead_ins"])):
+        return []
+    ends = load_patterns("headings")["subject_ends"]
+    for m in re.finditer(r",\s+", first):
+        head = re.sub(r"\([^()]*\)", "", first[:m.start()])
+        if len(head.split()) > 40:
+            break
+        if any(head[a:a + 1].isupper() for a, _ in agency_spans(head)):
+            break  # the lead-in names a body of its own ("Trên cơ sở đề xuất của Sở X, …")
+        names = directive_subject(first[m.end():], False)
+        if names:
+            at = first.find(names[-1], m.end())
+            rest = key(first[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
+            if any(rest == e or rest.startswith(e + " ") for e in ends):
+                return names
+    return []
 
 
 def _closes_letter(text: str) -> bool:
@@ -589,7 +688,10 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     ends = load_patterns("headings")["subject_ends"]
     words = t.split()
     cut = None
-    for i in range(max(1, head_words), min(len(words), 40)):
+    # an addressee heading ending in ":" may list many bodies ("Bộ trưởng các Bộ: …; Bí thư …
+    # và Chủ tịch … theo chức năng, nhiệm vụ:")
+    limit = 64 if is_heading and t.rstrip().endswith(":") else 40
+    for i in range(max(1, head_words), min(len(words), limit)):
         w = words[i]
         prev = words[i - 1]
         f2 = key(" ".join(words[i:i + 3]))
@@ -636,7 +738,7 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     role = re.search(r"\s[-–]\s", subject)
     if role and key(subject[role.end():]).startswith(tuple(load_patterns("segment")["apposition_roles"])):
         subject = subject[:role.start()]  # "Bộ Tài chính - Cơ quan Thường trực Ban Chỉ đạo 751": its role
-    if not subject or len(subject.split()) > 40:
+    if not subject or len(subject.split()) > limit:
         return []
     return split_agencies(subject)
 

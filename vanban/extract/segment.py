@@ -468,6 +468,17 @@ def _compound_dash(text: str, pos: int) -> bool:
     return pair in _PATS["dash_compounds"]
 
 
+_ADDRESSEE_LINE = re.compile(r"([^.:;]{3,160}):(?:\s*$|\s+(?:[a-zđ]\)|[-–+•]|\d{1,2}\.)\s)")
+
+
+def _addressee_line(text: str) -> bool:
+    """``text`` opens with a line that names a body and ends in ":" at the end of the segment or
+    before the first item of a list ("Ủy ban nhân dân các tỉnh, thành phố: a) …", "Bộ Tài chính
+    chỉ đạo Bảo hiểm xã hội Việt Nam: a) …")."""
+    m = _ADDRESSEE_LINE.match(text)
+    return bool(m) and len(m.group(1).split()) <= 20
+
+
 def _heading_end(seg: str) -> int | None:
     """Where the heading of a marked segment ends and its first sentence starts: a capitalised
     word after a lower-case one, within the first words, that opens a sentence (a verb such
@@ -526,6 +537,10 @@ def _heading_end(seg: str) -> int | None:
             continue
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         pair = key(f"{tok} {nxt}")
+        if prev[:1].islower() and key(prev) not in _PATS["governing_words"] \
+                and 0 in head_starts(seg[off:off + 40])[1] and _addressee_line(seg[off:]) \
+                and 0 not in head_starts(seg[toks[0][1]:off])[1]:  # ("Bộ trưởng Bộ X:" is one addressee)
+            return off  # "1.2. Hỗ trợ về nhà ở | Ủy ban nhân dân các tỉnh: a) …": the line naming its addressee
         if prev[:1].isupper() or key(prev) in _PATS["name_before"]:
             continue  # "Sở Khoa học", "tỉnh Đắk Lắk": a name goes on
         if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from .agencies import head_starts
 from .layout import STYLE_RANK, Para, parse_marker
 from .text import int_to_roman, is_caps, key, load_patterns, roman_to_int
 
@@ -161,11 +162,18 @@ def _join_broken_headings(node: Node) -> None:
     nxt = node.paras[0]
     if (body and body[-1] not in ".;:!?" and nxt.text[-1:] not in ".;!?" and len(nxt.text) < 100
             and len(body) < 200 and (node.children or len(node.paras) > 1)
-            and node.style not in BULLET_STYLES):
+            and node.style not in BULLET_STYLES
+            and not (nxt.text.endswith(":") and not body.isupper() and _opens_with_agency(nxt.text))):
+        # (a line naming a body and ending in ":" under a sentence-case heading is the line that
+        # opens its items, "1.2. Hỗ trợ về nhà ở" / "Ủy ban nhân dân các tỉnh:", not the heading's end)
         node.para.body = f"{body} {nxt.text}"
         node.para.text = f"{node.para.text} {nxt.text}"
         node.para.refs = node.para.refs + nxt.refs
         node.paras.pop(0)
+
+
+def _opens_with_agency(text: str) -> bool:
+    return text[:1].isupper() and 0 in head_starts(text)[1]
 
 
 def _has(heading_key: str, phrase: str) -> bool:

@@ -277,7 +277,9 @@ def _in_sequence(number: str, last: int | None) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    m = re.search(r"[.;:]\s+(?=[A-ZĐÀ-Ỹ])", text)
+    """The task cell up to its first full stop (a ";" or ":" before a capital goes on: "… chứng
+    thực; Nâng cấp hệ thống …", "… liên thông điện tử: Đăng ký khai sinh …")."""
+    m = re.search(r"\.\s+(?=[A-ZĐÀ-Ỹ])", text)
     return text[:m.start() + 1].rstrip(";:") if m and m.start() > 20 else text
 
 
@@ -704,10 +706,43 @@ def _assign_cells(row: str, cells_at: list[int], limit: int, agency_cols: list[s
     return [c.strip(" .;,") for c in lead_cells], [c.strip(" .;,") for c in partner_cells]
 
 
+def _source_cell_end(row: str) -> int:
+    """Where the cell of a "source" column before the content ends ("Hà Tĩnh, Nghệ An | Đề nghị
+    điều chỉnh …", "Nghệ An - | Ban hành …"): at the first capitalised word followed by a lower-case
+    one that is no part of a place name; 0 when the row does not open that way."""
+    inner = set(_FLAT["source_inner_words"])
+    words = list(re.finditer(r"\S+", row))
+    for i, w in enumerate(words[:12]):
+        tok = w.group(0)
+        if tok in ("-", "–") or tok.strip(",") in inner:
+            continue
+        if not tok[:1].isupper():
+            return 0
+        nxt = words[i + 1].group(0) if i + 1 < len(words) else ""
+        if nxt[:1].islower() and nxt.strip(",") not in inner:
+            return w.start() if i else 0
+    return 0
+
+
+def _only_agencies(text: str) -> bool:
+    """``text`` is a list of bodies and nothing else ("Bộ Nội vụ; Bộ Tài chính", "Các bộ, cơ
+    quan ngang bộ")."""
+    text = text.strip(" .;,")
+    spans = agency_spans(text)
+    if not spans or spans[0][0] != 0:
+        return False
+    rest = text
+    for a, b in reversed(spans):
+        rest = rest[:a] + " " + rest[b:]
+    return not re.sub(r"[\s,;]|\bvà\b", "", rest)
+
+
 def _flat_row_task(group: str, number: str, row: str, roles: list[str], refs: list[dict]) -> Task | None:
     agency_cols = [r for r in roles if r in _AGENCY_ROLES]
     if "content" not in roles or "lead" not in agency_cols:
         return None
+    if "source" in roles and roles.index("source") < roles.index("content"):
+        row = row[_source_cell_end(row):]
     starts = [s for s in _cell_starts(row) if len(row[:s].split()) >= 3]
     if not starts:
         return None
@@ -716,6 +751,10 @@ def _flat_row_task(group: str, number: str, row: str, roles: list[str], refs: li
     tm = _FLAT_TIME.search(row, first)
     if dotted is not None and dotted > first and (tm is None or dotted < tm.start()):
         first = dotted
+    if roles[-1] == "lead" and "timeframe" not in roles:
+        # the lead column is the last: its cell is the list of bodies that ends the row
+        # ("… đặc biệt khó khăn | Bộ Tài chính"), not a body the request names inside its text
+        first = next((s for s in starts if _only_agencies(row[s:])), first)
     content = re.sub(r"\s*\(\d{1,2}\)$", "", row[:first].strip())
     # the timeframe column right after the agency columns ends them (and rows merged into this
     # one repeat lead and partners before it); otherwise the agencies end at the product cell
@@ -770,7 +809,8 @@ def flat_table_tasks(paras: list[Para]) -> list[Task]:
             continue  # (cheap test: no "STT" / "TT" column)
         k = key(p.text)
         # the header row opens its paragraph, or follows the appendix title ("PHỤ LỤC ... STT")
-        if "chu tri" in k and (re.match(r"s?tt\b", k) or re.search(r"\bphu luc\b.*\bs?tt\b", k)):
+        if any(w in k for w in _FLAT["header_lead_words"]) \
+                and (re.match(r"s?tt\b", k) or re.search(r"\bphu luc\b.*\bs?tt\b", k)):
             start = i
             break
     if start is None:
