@@ -217,3 +217,16 @@ def test_an_assignment_goes_on_after_a_semicolon_to_the_next_addressee(flatten):
         "ứng phó; Giám đốc Sở Tài chính kịp thời bố trí kinh phí dự phòng; các xã tiếp tục theo dõi.\n")
     tasks = _tasks(text, flatten)
     assert tasks["4"].lead == ["Phó Chủ tịch Ủy ban nhân dân tỉnh Lê Văn An", "Giám đốc Sở Tài chính"]
+
+
+def test_a_list_of_body_functions_after_a_body_noun_is_no_verb():
+    """"các cơ quan tham mưu, quản lý nhà nước" names kinds of body (the functions are listed
+    as data, not one document's phrase); "các đơn vị tham mưu UBND tỉnh" has the verb."""
+    from vanban.extract.items import _qualifier_list_at
+    listed = "Thủ trưởng các cơ quan chuyên môn, giúp việc của tỉnh".split()
+    assert _qualifier_list_at(listed, 5)
+    chained = "Giám đốc các đơn vị sự nghiệp hành chính thuộc Sở".split()
+    assert _qualifier_list_at(chained, 5)
+    verb = "Giao các đơn vị tham mưu Ủy ban nhân dân tỉnh".split()
+    assert not _qualifier_list_at(verb, 4)
+    assert not _qualifier_list_at("Các sở tham mưu, đề xuất".split(), 2)

@@ -669,6 +669,22 @@ def merge_titled(lead: list[str]) -> list[str]:
 _DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
 
 
+def _qualifier_at(words: list[str], i: int) -> int:
+    """How many words of a body's function ("tham mưu", "quản lý") start at ``words[i]`` (0: none)."""
+    quals = load_patterns("headings")["body_qualifiers"]
+    return 2 if i + 1 < len(words) and key(" ".join(words[i:i + 2])) in quals else 0
+
+
+def _qualifier_list_at(words: list[str], i: int) -> bool:
+    """``words[i]`` starts a list of functions after a body noun ("các cơ quan tham mưu, quản lý
+    nhà nước"): a qualifier directly after "cơ quan" / "đơn vị" / "tổ chức", followed by a comma
+    or by another qualifier. A single one ("các đơn vị tham mưu UBND tỉnh") stays a verb."""
+    if i < 2 or key(" ".join(words[i - 2:i])) not in load_patterns("headings")["body_nouns"]:
+        return False
+    n = _qualifier_at(words, i)
+    return bool(n) and (words[i + n - 1].endswith(",") or bool(_qualifier_at(words, i + n)))
+
+
 def directive_subject(body: str, is_heading: bool) -> list[str]:
     """The addressee a directive item opens with: "Bộ Xây dựng chỉ đạo ..." -> Bộ Xây dựng,
     "Các đơn vị cấp nước ... có trách nhiệm" -> that body, "Chủ tịch Ủy ban nhân dân các tỉnh
@@ -709,8 +725,7 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
                 (f3 := key(" ".join(words[i + 1:i + 4]))) == e or f3.startswith(e + " ") for e in ends if " " in e):
             cut = i  # "Thủ trưởng các cơ quan … thuộc Bộ - Nghiên cứu, tham mưu …": a bullet after the heading
             break
-        if key(" ".join(words[i - 2:i + 2])).startswith("co quan tham muu") and i + 2 < len(words) \
-                and (words[i + 1].endswith(",") or key(words[i + 2]) == "quan"):
+        if _qualifier_list_at(words, i):
             continue  # "Thủ trưởng các cơ quan tham mưu, quản lý nhà nước": the kind of body, no verb
         if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
                 or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")) \
