@@ -17,7 +17,7 @@ candidate) pairs at once, through a bucket index on the top bits of the fingerpr
 two probes instead of a binary search).
 
 Loading: the ``.npz`` files are compressed and their key tables delta-packed, and the bucket
-index is built at load, about 0.9 s for both models. The first load therefore also writes an
+index is built at load (most of the restorer's start-up). The first load therefore also writes an
 uncompressed copy of the ready tables into vanban's cache (``$VANBAN_CACHE/lm``, see
 :mod:`vanban.settings`), named after the model file's content (the CRC-32 and size of every
 member the zip's directory lists, read without decompressing); later loads map that copy into
