@@ -193,3 +193,20 @@ def test_a_damaged_copy_is_ignored_and_written_again(tmp_path, cache, damage, mo
     mapped = NgramLM.load(path, cache=True)
     assert not mapped.keys[2].flags.writeable
     _same_model(lm, mapped)
+
+
+def test_a_writer_killed_halfway_leaves_nothing_for_long(tmp_path, cache):
+    path = _tiny_model(tmp_path / "m.npz", seed=8)
+    copy = cached_copy_path(path)
+    copy.parent.mkdir(parents=True)
+    abandoned = copy.parent / f".{copy.name}.abc123.tmp"
+    in_progress = copy.parent / f".{copy.name}.def456.tmp"
+    other_model = copy.parent / f".other-{'0' * 32}-v1.bin.ghi789.tmp"
+    for f in (abandoned, in_progress, other_model):
+        f.write_bytes(b"half a copy")
+    hours_ago = os.stat(abandoned).st_mtime - 2 * 3600
+    os.utime(abandoned, (hours_ago, hours_ago))
+    os.utime(other_model, (hours_ago, hours_ago))
+    NgramLM.load(path, cache=True)
+    assert not abandoned.exists() and in_progress.exists() and other_model.exists()
+    assert copy.exists()

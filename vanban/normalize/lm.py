@@ -35,6 +35,7 @@ import mmap
 import os
 import re
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,8 @@ CACHE_FORMAT = 1
 _CACHE_MAGIC = b"vanban-lm-cache\n"
 #: Arrays in a cached copy start at multiples of this (aligned loads).
 _CACHE_ALIGN = 64
+#: A temporary file of a cached copy this old (seconds) was left by a writer that died.
+_ABANDONED_AFTER_S = 3600
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -387,12 +390,18 @@ def write_cached_copy(lm: NgramLM, copy: Path) -> bool:
 
 def _remove_older_copies(copy: Path) -> None:
     """Remove the copies of earlier versions of the same model file (one copy per model
-    name stays; a process that still maps a removed one keeps reading it)."""
+    name stays; a process that still maps a removed one keeps reading it), and temporary
+    files of this model that a writer killed halfway left behind (older than
+    :data:`_ABANDONED_AFTER_S`; one being written now is seconds old)."""
     stem = copy.name.rsplit("-", 2)[0]
     pattern = re.compile(rf"{re.escape(stem)}-[0-9a-f]{{32}}-v\d+\.bin")
+    temporary = re.compile(rf"\.{re.escape(stem)}-[0-9a-f]{{32}}-v\d+\.bin\..+\.tmp")
     try:
         for other in copy.parent.iterdir():
             if other.name != copy.name and pattern.fullmatch(other.name):
+                other.unlink(missing_ok=True)
+            elif temporary.fullmatch(other.name) and \
+                    time.time() - other.stat().st_mtime > _ABANDONED_AFTER_S:
                 other.unlink(missing_ok=True)
     except OSError:
         pass
