@@ -6,8 +6,14 @@ ratio is median(pdf) / median(ocr). ``--stages`` adds, in this process after pre
 models, where `vanban pdf`'s time goes: OCR, restore, extract, the text layer (OCRmyPDF + the
 plugin), finishing (metadata, record, PDF/A or the incremental update).
 
+``--ab`` adds a third command to each round, `vanban pdf` with the models loaded when first
+used instead of on a thread during the OCR (``vanban.pdfa.BACKGROUND_LOADING = False``), and
+its ratio to `vanban ocr` the same way. ``--other-tree DIR`` adds `vanban pdf` of another
+checkout (``git archive REV | tar -x -C DIR``; run with ``PYTHONPATH=DIR``), e.g. the commit
+before a change, to compare two versions within one run.
+
     nice python bench/pdf_speed.py ../shared/dev/real-scans/qng-ct11-2024.pdf --jobs 2 \
-        --repeat 3 [--stages] [--json out.json]
+        --repeat 3 [--stages] [--ab] [--json out.json]
 """
 
 from __future__ import annotations
@@ -27,10 +33,21 @@ def vanban_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "vanban.cli", *args]
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
+#: `vanban pdf` without loading on a thread (the CLI, one module setting changed first).
+_NO_BACKGROUND = ("import sys; import vanban.pdfa; vanban.pdfa.BACKGROUND_LOADING = False; "
+                  "from vanban.cli import main; sys.argv[0] = 'vanban'; main()")
+
+
+def vanban_command_no_background(*args: str) -> list[str]:
+    return [sys.executable, "-c", _NO_BACKGROUND, *args]
+
+
+def timed(cmd: list[str], env: dict | None = None,
+          cwd: Path | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of one child process."""
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                            cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -38,7 +55,7 @@ def timed(cmd: list[str]) -> tuple[float, float]:
         err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()[-1:]
         raise SystemExit(f"{' '.join(cmd[2:])}: exit {proc.returncode}: {err}")
     proc.stderr.close()
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def stages(src: Path, out: Path, jobs: int) -> dict:
@@ -83,28 +100,60 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--stages", action="store_true")
+    ap.add_argument("--ab", action="store_true",
+                    help="also time `vanban pdf` without loading on a thread")
+    ap.add_argument("--other-tree", type=Path,
+                    help="also time `vanban pdf` of the vanban source tree in this folder")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    runs: dict[str, list[tuple[float, float]]] = {"ocr": [], "pdf": []}
+    runs: dict[str, list[tuple[float, float, float]]] = {"ocr": [], "pdf": []}
+    if args.ab:
+        runs["pdf (no background loading)"] = []
+    other_env = None
+    if args.other_tree:
+        runs["pdf (other tree)"] = []
+        other_env = {**os.environ, "PYTHONPATH": str(args.other_tree.resolve())}
     with tempfile.TemporaryDirectory(prefix="vanban-pdf-speed-") as tmp:
         names = [str(p) for p in args.inputs]
         ocr_cmd = vanban_command("ocr", *names, "-o", f"{tmp}/out.txt", "-j", str(args.jobs))
         pdf_out = f"{tmp}/out.pdf" if len(names) == 1 else f"{tmp}/pdfs"
         pdf_cmd = vanban_command("pdf", *names, "-o", pdf_out, "-j", str(args.jobs))
+        commands = [("ocr", ocr_cmd), ("pdf", pdf_cmd)]
+        if args.ab:
+            commands.append(("pdf (no background loading)", vanban_command_no_background(
+                "pdf", *names, "-o", pdf_out, "-j", str(args.jobs))))
+        if args.other_tree:
+            commands.append(("pdf (other tree)", vanban_command(
+                "pdf", *[str(Path(n).resolve()) for n in names], "-o", pdf_out,
+                "-j", str(args.jobs))))
         for i in range(args.repeat):
-            for name, cmd in (("ocr", ocr_cmd), ("pdf", pdf_cmd)):
-                runs[name].append(timed(cmd))
+            for name, cmd in commands:
+                if name == "pdf (other tree)":  # its folder first on sys.path (python -m)
+                    runs[name].append(timed(cmd, other_env, args.other_tree.resolve()))
+                else:
+                    runs[name].append(timed(cmd))
                 print(json.dumps({"run": i + 1, "command": f"vanban {name}",
                                   "seconds": round(runs[name][-1][0], 2),
-                                  "peak_rss_MiB": round(runs[name][-1][1])}), flush=True)
+                                  "peak_rss_MiB": round(runs[name][-1][1]),
+                                  "cpu_s": round(runs[name][-1][2], 2)}), flush=True)
         report = {"inputs": names, "jobs": args.jobs, "repeat": args.repeat,
-                  "ocr_s": [round(s, 2) for s, _ in runs["ocr"]],
-                  "pdf_s": [round(s, 2) for s, _ in runs["pdf"]],
-                  "pdf/ocr (median)": round(statistics.median(s for s, _ in runs["pdf"])
-                                            / statistics.median(s for s, _ in runs["ocr"]), 3),
-                  "pdf/ocr (per pair)": [round(p / o, 3) for (p, _), (o, _)
-                                         in zip(runs["pdf"], runs["ocr"])],
-                  "peak_rss_MiB": {k: round(max(r for _, r in v)) for k, v in runs.items()}}
+                  "ocr_s": [round(r[0], 2) for r in runs["ocr"]],
+                  "pdf_s": [round(r[0], 2) for r in runs["pdf"]],
+                  "pdf/ocr (median)": round(statistics.median(r[0] for r in runs["pdf"])
+                                            / statistics.median(r[0] for r in runs["ocr"]), 3),
+                  "pdf/ocr (per pair)": [round(p[0] / o[0], 3)
+                                         for p, o in zip(runs["pdf"], runs["ocr"])],
+                  "peak_rss_MiB": {k: round(max(r[1] for r in v)) for k, v in runs.items()},
+                  "cpu_s (median)": {k: round(statistics.median(r[2] for r in v), 2)
+                                     for k, v in runs.items()}}
+        for name in ("pdf (no background loading)", "pdf (other tree)"):
+            if name in runs:
+                report[f"{name}/ocr (median)"] = round(
+                    statistics.median(r[0] for r in runs[name])
+                    / statistics.median(r[0] for r in runs["ocr"]), 3)
+                report[f"{name}/ocr (per pair)"] = [
+                    round(p[0] / o[0], 3) for p, o in zip(runs[name], runs["ocr"])]
+                report[f"{name} s"] = [round(r[0], 2) for r in runs[name]]
         if args.stages:
             report["stages_s"] = {str(p): stages(p, Path(tmp) / f"stages-{p.stem}.pdf", args.jobs)
                                   for p in args.inputs}

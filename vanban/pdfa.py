@@ -46,6 +46,11 @@ from .model import Document, PlanRecord, file_sha256
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
 SIGNATURE_POLICIES = ("keep", "invalidate")
 
+#: ``make_pdfs`` loads the restore and extract models and imports the PDF writers on a thread
+#: while the first input is OCRed (docs/pdf.md, "Time and memory"); False: each when first
+#: used, as before (what ``bench/pdf_speed.py --ab`` compares against).
+BACKGROUND_LOADING = True
+
 #: Said in the metadata of a rewritten copy of a signed input (and on stderr).
 UNSIGNED_COPY_NOTE = ("Searchable copy of a digitally signed PDF: this copy does NOT carry a "
                       "valid digital signature; verify the original file.")
@@ -222,6 +227,20 @@ def finish_pdf(pdf, output: Path, meta: dict, record: PlanRecord | None, options
                 if key in xmp:
                     del xmp[key]
         pdf.save(output)
+
+
+def import_pdf_writers() -> None:
+    """Import what writes the output (OCRmyPDF with its fpdf2 renderer and this project's
+    plugin, pikepdf, pyHanko for a signed input's incremental update): about half a second
+    of imports that :func:`make_pdfs` does on a thread while the OCR runs."""
+    import importlib
+    for name in ("pikepdf", "pikepdf.pdfa", "ocrmypdf", "ocrmypdf._pipelines.ocr",
+                 "ocrmypdf.fpdf_renderer", "vanban.ocrmypdf_plugin",
+                 "pyhanko.pdf_utils.incremental_writer", "pyhanko.pdf_utils.embed"):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - missing: reported where it is used
+            pass
 
 
 # ----------------------------------------------------------------------------- text layer
@@ -433,11 +452,13 @@ def _text_layer_form(page):
 
 # ---------------------------------------------------------------------------------- public
 def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None = None,
-             result=None) -> PdfReport:
+             result=None, loading: threading.Thread | None = None) -> PdfReport:
     """Write the searchable PDF/A of one input to ``output``; see the module docstring.
 
     ``result``: a :class:`vanban.pipeline.PipelineResult` of this input already computed (as
     ``vanban batch`` has); otherwise the pipeline runs here. Never writes over the input.
+    ``loading``: models being loaded on a thread
+    (:func:`vanban.pipeline.preload_in_background`), waited for after the OCR.
     """
     import pikepdf
 
@@ -457,6 +478,8 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
         popts = PipelineOptions(jobs=options.jobs, ocr=dict(options.ocr),
                                 **mode_options(options.restore_mode))
         doc: Document = load_document(source, popts)
+        if loading is not None:
+            loading.join()
         try:
             result = process_document(doc, popts)
             doc, record = result.document, result.record
@@ -581,9 +604,14 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
     for target in targets:
         check_output(target, inputs=files, option="-o")
     reports = []
+    loading = None
+    if files and BACKGROUND_LOADING:
+        from .pipeline import PipelineOptions, mode_options, preload_in_background
+        loading = preload_in_background(PipelineOptions(**mode_options(options.restore_mode)),
+                                        extra=(import_pdf_writers,))
     for n, (f, target) in enumerate(zip(files, targets), start=1):
         try:
-            report = make_pdf(f, target, options)
+            report = make_pdf(f, target, options, loading=loading)
         except Exception as err:  # a bad input, or a bug: one line each, the others go on
             if isinstance(err, VanbanError):
                 err.path = err.path or str(f)
@@ -600,4 +628,6 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
         if progress:
             progress(f"[{n}/{len(files)}] {f} -> {target} ({report.kind}, {report.pages} pages, "
                      f"{report.pdfa or 'plain PDF'})")
+    if loading is not None:  # every input failed before its OCR ended: the loading is not
+        loading.join()       # left running behind the caller
     return reports, errors

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import sys
+import threading
 import unicodedata
 import time
 from dataclasses import dataclass, replace
@@ -301,6 +302,37 @@ def preload(options: PipelineOptions | None = None) -> None:
     steps.append((ocr, (options.ocr_options(),)))
     for stage, args in steps:
         stage.preload(*args)
+
+
+def preload_in_background(options: PipelineOptions | None = None,
+                          extra: tuple[Callable[[], object], ...] = ()) -> threading.Thread:
+    """Start loading normalize's and extract's models (as ``options`` says), then ``extra``
+    (more loading steps, e.g. imports), on a thread, and return it (started). A caller that
+    OCRs meanwhile hides the loading behind the OCR; it joins the thread before it restores
+    (so no table is built twice).
+
+    Nothing is raised from the thread: a step that fails leaves its stage unloaded, and the
+    stage loads again when the document reaches it, raising what it raises without the
+    thread (same message, same exit code). Not a daemon: a process ending early waits
+    for the loading to end instead of stopping it halfway through an import."""
+    options = options or PipelineOptions()
+
+    def load() -> None:
+        from . import extract, normalize
+        steps: list[Callable[[], object]] = []
+        if options.normalize:
+            steps.append(normalize.preload)
+        if options.extract:
+            steps.append(extract.preload)
+        for step in (*steps, *extra):
+            try:
+                step()
+            except Exception:  # noqa: BLE001 - raised again, by the stage, where it is used
+                pass
+
+    thread = threading.Thread(target=load, name="vanban-preload")
+    thread.start()
+    return thread
 
 
 # --------------------------------------------------------------------------- long texts

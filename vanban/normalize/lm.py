@@ -15,15 +15,34 @@ in one ``.npz`` file under ``vanban/data`` (20 MB; the general-language model be
 ``normalize.mixture``, 14 MB). Lookups are vectorised over a whole batch of (history,
 candidate) pairs at once, through a bucket index on the top bits of the fingerprints (one or
 two probes instead of a binary search).
+
+Loading: the ``.npz`` files are compressed and their key tables delta-packed, and the bucket
+index is built at load (most of the restorer's start-up). The first load therefore also writes an
+uncompressed copy of the ready tables into vanban's cache (``$VANBAN_CACHE/lm``, see
+:mod:`vanban.settings`), named after the model file's content (the CRC-32 and size of every
+member the zip's directory lists, read without decompressing); later loads map that copy into
+memory (``mmap``, read-only) instead: the pages are shared by every process using the model.
+The copy is written to a temporary file and renamed into place, so two processes making it at
+once each leave a whole file; an unwritable cache folder or a damaged copy only means the
+``.npz`` is read as before. See docs/normalize.md for the measured times.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+import mmap
+import os
+import re
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from ..settings import cache_dir
 
 UNK, BOS, NUM = 0, 1, 2
 #: Tokens after which a capital letter says nothing about the word (a sentence starts).
@@ -40,6 +59,16 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_MODEL = DATA_DIR / "vi_syllable_lm.npz"
 #: The general-language model (Vietnamese Wikipedia), mixed in per document by the restorer.
 DEFAULT_GENERAL_MODEL = DATA_DIR / "vi_general_lm.npz"
+
+#: Layout version of the cached copy of a model (part of its file name): raise it whenever what
+#: :func:`write_cached_copy` stores changes, so that no older copy is read.
+CACHE_FORMAT = 1
+#: First and last bytes of a cached copy (the last ones say it was written to the end).
+_CACHE_MAGIC = b"vanban-lm-cache\n"
+#: Arrays in a cached copy start at multiples of this (aligned loads).
+_CACHE_ALIGN = 64
+#: A temporary file of a cached copy this old (seconds) was left by a writer that died.
+_ABANDONED_AFTER_S = 3600
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -119,9 +148,37 @@ class NgramLM:
     #: trained without the word lists.
     lexicon: dict[str, np.ndarray] | None = None
 
+    #: The bucket index of each order's table (see ``__post_init__``): built from ``keys``
+    #: unless given, as a cached copy gives it.
+    bucket_shift: list[int] | None = field(default=None, repr=False)
+    bucket_starts: list[np.ndarray] | None = field(default=None, repr=False)
+
     @classmethod
-    def load(cls, path: str | Path = DEFAULT_MODEL) -> "NgramLM":
-        """Load a model written by :func:`vanban.normalize.training.train_lm`."""
+    def load(cls, path: str | Path = DEFAULT_MODEL, *, cache: bool | None = None) -> "NgramLM":
+        """Load a model written by :func:`vanban.normalize.training.train_lm`.
+
+        ``cache``: map the cached uncompressed copy of this very file when there is one, and
+        write it when there is none (see the module docstring); the model is the same either
+        way. Without a usable cache folder the ``.npz`` is read, as with ``cache=False``.
+        Default (None): cache the shipped models (files in ``vanban/data``), not a model
+        trained elsewhere (a test's, an experiment's), which would only fill the cache."""
+        path = Path(path)
+        if cache is None:
+            cache = path.resolve().parent == DATA_DIR.resolve()
+        copy = cached_copy_path(path) if cache else None
+        if copy is not None:
+            lm = read_cached_copy(copy)
+            if lm is not None:
+                return lm
+        lm = cls.load_npz(path)
+        if copy is not None:
+            write_cached_copy(lm, copy)
+        return lm
+
+    @classmethod
+    def load_npz(cls, path: str | Path) -> "NgramLM":
+        """Load the model file itself (no cache): decompress, unpack the key tables, build
+        the bucket index."""
         with np.load(path, allow_pickle=False) as z:
             vocab = str(z["vocab"][()]).split("\n")
             counts = z["counts"].astype(np.int64)
@@ -162,6 +219,9 @@ class NgramLM:
         # Bucket index over each sorted fingerprint table: the top bits of a fingerprint give
         # the slice of the table to scan (one or two entries on average), which replaces a
         # ~21-step binary search (a cache miss per step) by one or two probes.
+        if self.bucket_shift is not None and self.bucket_starts is not None:
+            self._shift, self._starts = list(self.bucket_shift), list(self.bucket_starts)
+            return
         self._shift: list[int] = [0] * len(self.keys)
         self._starts: list[np.ndarray] = [np.zeros(1, np.int64)] * len(self.keys)
         for n in range(2, len(self.keys)):
@@ -172,6 +232,7 @@ class NgramLM:
             # The table is sorted: a bucket starts where the counts of the ones before end.
             sizes = np.bincount(table >> np.uint32(shift), minlength=2 ** bits)
             self._starts[n] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+        self.bucket_shift, self.bucket_starts = self._shift, self._starts
 
     def _find(self, n: int, probe: np.ndarray) -> np.ndarray:
         """Index of each fingerprint in the order-n table, -1 where absent."""
@@ -242,3 +303,155 @@ class NgramLM:
                 acc[todo] += np.where(last != UNK, self.bow1[last], 0.0).astype(np.float32)
         out[todo] = acc[todo] + self.unigram[words[todo].astype(np.int64)]
         return out
+
+
+# --------------------------------------------------------------------------- cached copy
+def model_fingerprint(path: str | Path) -> str | None:
+    """What names a model file's content: a hash of the name, CRC-32 and size of every member
+    of the ``.npz`` (read from the zip's directory, nothing decompressed); None when the file
+    is no readable zip (then the plain load reports what is wrong with it)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = sorted((i.filename, i.CRC, i.file_size) for i in zf.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
+    return hashlib.sha256(json.dumps(members).encode()).hexdigest()[:32]
+
+
+def cached_copy_path(path: str | Path) -> Path | None:
+    """Where the cached copy of the model file ``path`` lives (it may not exist yet)."""
+    fingerprint_ = model_fingerprint(path)
+    if fingerprint_ is None:
+        return None
+    return cache_dir("lm") / f"{Path(path).stem}-{fingerprint_}-v{CACHE_FORMAT}.bin"
+
+
+def _cached_arrays(lm: NgramLM) -> dict[str, np.ndarray]:
+    """The ready arrays of a loaded model, by the names its cached copy stores them under."""
+    arrays = {"vocab": np.frombuffer("\n".join(lm.vocab).encode("utf-8"), np.uint8),
+              "counts": lm.counts, "unigram": lm.unigram, "bow1": lm.bow1}
+    for n in range(2, len(lm.keys)):
+        arrays[f"keys{n}"] = lm.keys[n]
+        arrays[f"scores{n}"] = lm.scores[n]
+        arrays[f"bows{n}"] = lm.bows[n]
+        arrays[f"starts{n}"] = lm._starts[n]
+    if lm.title_cost is not None:
+        arrays["title_cost"] = lm.title_cost
+        arrays["lower_cost"] = lm.lower_cost
+    arrays.update(lm.lexicon or {})
+    return arrays
+
+
+def _data_start(header_bytes: int) -> int:
+    """Offset of the first array in a cached copy whose JSON header has this length."""
+    return -(-(len(_CACHE_MAGIC) + 8 + header_bytes) // _CACHE_ALIGN) * _CACHE_ALIGN
+
+
+def write_cached_copy(lm: NgramLM, copy: Path) -> bool:
+    """Write ``lm`` as the uncompressed copy ``copy``: a header (JSON: order, bucket shifts,
+    each array's dtype, shape and offset), the arrays, and the magic bytes again at the end.
+    Written to a temporary file beside it and renamed into place, so a reader never sees
+    half a file and two writers at once leave one whole file. False (and nothing left
+    behind) when it cannot be written: the cache is an optimisation, never a failure."""
+    arrays = {k: v if v.flags.c_contiguous else v.copy() for k, v in _cached_arrays(lm).items()}
+    entries, offset = [], 0
+    for name, a in arrays.items():
+        entries.append({"name": name, "dtype": a.dtype.str, "shape": list(a.shape),
+                        "offset": offset, "nbytes": int(a.nbytes)})
+        offset += -(-a.nbytes // _CACHE_ALIGN) * _CACHE_ALIGN
+    header = {"format": CACHE_FORMAT, "order": lm.order, "shift": list(lm._shift),
+              "arrays": entries}
+    head = json.dumps(header).encode()
+    start = _data_start(len(head))
+    tmp = None
+    try:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=copy.parent, prefix=f".{copy.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_CACHE_MAGIC + len(head).to_bytes(8, "little") + head)
+            for entry, a in zip(entries, arrays.values()):
+                fh.seek(start + entry["offset"])
+                if a.nbytes:
+                    fh.write(memoryview(a.reshape(-1).view(np.uint8)))
+            fh.seek(start + offset)
+            fh.write(_CACHE_MAGIC)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, copy)
+    except OSError:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        return False
+    _remove_older_copies(copy)
+    return True
+
+
+def _remove_older_copies(copy: Path) -> None:
+    """Remove the copies of earlier versions of the same model file (one copy per model
+    name stays; a process that still maps a removed one keeps reading it), and temporary
+    files of this model that a writer killed halfway left behind (older than
+    :data:`_ABANDONED_AFTER_S`; one being written now is seconds old)."""
+    stem = copy.name.rsplit("-", 2)[0]
+    pattern = re.compile(rf"{re.escape(stem)}-[0-9a-f]{{32}}-v\d+\.bin")
+    temporary = re.compile(rf"\.{re.escape(stem)}-[0-9a-f]{{32}}-v\d+\.bin\..+\.tmp")
+    try:
+        for other in copy.parent.iterdir():
+            if other.name != copy.name and pattern.fullmatch(other.name):
+                other.unlink(missing_ok=True)
+            elif temporary.fullmatch(other.name) and \
+                    time.time() - other.stat().st_mtime > _ABANDONED_AFTER_S:
+                other.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def read_cached_copy(copy: Path) -> NgramLM | None:
+    """The model in the cached copy ``copy``, its tables mapped read-only from the file; None
+    when there is no such file or it is not a whole copy of this format (the caller then
+    loads the ``.npz`` and writes the copy again)."""
+    try:
+        with open(copy, "rb") as fh:
+            buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # absent, unreadable, or empty (mmap of 0 bytes)
+        return None
+    try:
+        magic = len(_CACHE_MAGIC)
+        if buf[:magic] != _CACHE_MAGIC or buf[-magic:] != _CACHE_MAGIC:
+            return None
+        size = int.from_bytes(buf[magic:magic + 8], "little")
+        header = json.loads(bytes(buf[magic + 8:magic + 8 + size]))
+        if header.get("format") != CACHE_FORMAT:
+            return None
+        start = _data_start(size)
+        arrays = {}
+        for e in header["arrays"]:
+            dtype = np.dtype(e["dtype"])
+            begin = start + e["offset"]
+            if begin + e["nbytes"] > len(buf) - magic or dtype.hasobject:
+                return None
+            count = e["nbytes"] // dtype.itemsize if dtype.itemsize else 0
+            a = (np.frombuffer(buf, dtype, count=count, offset=begin) if count
+                 else np.zeros(0, dtype))
+            arrays[e["name"]] = a.reshape(tuple(e["shape"]))
+        order = int(header["order"])
+        vocab = bytes(arrays.pop("vocab")).decode("utf-8").split("\n")
+        keys: list[np.ndarray] = [np.zeros(0, np.uint32)] * 2
+        scores: list[np.ndarray] = [np.zeros(0, np.uint8)] * 2
+        bows: list[np.ndarray] = [np.zeros(0, np.uint8)] * 2
+        starts: list[np.ndarray] = [np.zeros(1, np.int64)] * 2
+        for n in range(2, order + 1):
+            keys.append(arrays[f"keys{n}"])
+            scores.append(arrays[f"scores{n}"])
+            bows.append(arrays[f"bows{n}"])
+            starts.append(arrays[f"starts{n}"])
+        lexicon = {k: v for k, v in arrays.items() if k.startswith("lex_")} or None
+        return NgramLM(vocab=vocab, index={w: i for i, w in enumerate(vocab)},
+                       counts=arrays["counts"], unigram=arrays["unigram"], keys=keys,
+                       scores=scores, bows=bows, bow1=arrays["bow1"], order=order,
+                       title_cost=arrays.get("title_cost"), lower_cost=arrays.get("lower_cost"),
+                       lexicon=lexicon, bucket_shift=[int(x) for x in header["shift"]],
+                       bucket_starts=starts)
+    except (KeyError, TypeError, ValueError, UnicodeDecodeError):
+        return None
