@@ -78,4 +78,7 @@ def test_a_model_that_fails_to_load_reports_as_without_the_thread(scan, tmp_path
         assert "Traceback" not in run.output and len(errors) == 1, run.output
         assert not out.exists()
         results[background] = (run.exit_code, errors[0].replace(str(out), "OUT"))
-    assert results[True] == results[False] and results[True][0] != 0
+    assert results[True] == results[False]
+    # a damaged model is a missing dependency (exit 4, the file named), not an internal error
+    assert results[True][0] == 4 and "language model cannot be read" in results[True][1]
+    assert str(broken) in results[True][1]

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import MissingDependencyError
 from ..settings import cache_dir
 
 UNK, BOS, NUM = 0, 1, 2
@@ -124,8 +125,9 @@ def _history_columns(hist: np.ndarray, rows: np.ndarray, n_hist: int,
     return known, cols
 
 
-class ModelFileError(ValueError):
-    """A model file this code cannot use."""
+class ModelFileError(MissingDependencyError, ValueError):
+    """A model file this code cannot use: missing, unreadable, damaged or of an old format
+    (one line and exit 4, as for a missing Tesseract language)."""
 
 
 @dataclass
@@ -178,14 +180,25 @@ class NgramLM:
     @classmethod
     def load_npz(cls, path: str | Path) -> "NgramLM":
         """Load the model file itself (no cache): decompress, unpack the key tables, build
-        the bucket index."""
+        the bucket index. Raises :class:`ModelFileError` for a file it cannot use."""
+        try:
+            return cls._read_npz(path)
+        except ModelFileError:
+            raise
+        except (OSError, EOFError, zipfile.BadZipFile, ValueError, KeyError) as err:
+            raise ModelFileError(f"language model cannot be read ({type(err).__name__}: {err}); "
+                                 "reinstall vanban or rebuild it: vanban train-lm",
+                                 str(path)) from None
+
+    @classmethod
+    def _read_npz(cls, path: str | Path) -> "NgramLM":
         with np.load(path, allow_pickle=False) as z:
             vocab = str(z["vocab"][()]).split("\n")
             counts = z["counts"].astype(np.int64)
             meta = json.loads(str(z["meta"][()]))
             if meta.get("smoothing") != "kn":
-                raise ModelFileError(f"{path}: not a Kneser-Ney model "
-                                     "(rebuild it: vanban train-lm)")
+                raise ModelFileError("not a Kneser-Ney model (rebuild it: vanban train-lm)",
+                                     str(path))
             order = int(meta["order"])
             keys: list[np.ndarray] = [np.zeros(0, np.uint32)] * 2
             scores: list[np.ndarray] = [np.zeros(0, np.uint8)] * 2
