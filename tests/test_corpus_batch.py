@@ -249,6 +249,23 @@ def test_cli_batch_search_query_export(tmp_path):
         "document_id,document_number,province,document_year,seq,path,title,lead,partners")
 
 
+def wait_until_stored(db, proc, count: int, timeout: float = 240) -> int:
+    """Poll the store a running batch (``proc``) writes until it holds ``count`` documents (or
+    the batch ends, or ``timeout`` s pass); the number it last held."""
+    deadline = time.monotonic() + timeout
+    stored = 0
+    while time.monotonic() < deadline and proc.poll() is None and stored < count:
+        try:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+            stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            conn.close()
+        except sqlite3.Error:
+            stored = 0
+        if stored < count:
+            time.sleep(0.02)
+    return stored
+
+
 def test_killed_batch_resumes_to_the_same_content(tmp_path):
     """SIGKILL a batch mid-run, run it again: same content as a run never interrupted."""
     inputs = tmp_path / "in"
@@ -262,19 +279,8 @@ def test_killed_batch_resumes_to_the_same_content(tmp_path):
                              str(db), "--jobs", "1", "--no-progress"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-    stored_at_kill = 0
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-                stored_at_kill = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-                conn.close()
-            except sqlite3.Error:
-                stored_at_kill = 0
-            if stored_at_kill >= 2:
-                break
-            time.sleep(0.02)
+        wait_until_stored(db, proc, 2)
         assert proc.poll() is None, "the batch ended before it could be killed"
         os.kill(proc.pid, signal.SIGKILL)  # the batch process only, as `kill -9 PID` would
         proc.wait(timeout=30)

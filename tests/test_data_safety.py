@@ -142,12 +142,11 @@ def test_a_stopped_batch_says_one_line_and_resumes(tmp_path, how):
     document."""
     import os
     import signal
-    import sqlite3
     import subprocess
     import sys
-    import time
 
-    from tests.test_corpus_batch import assert_whole_documents, copy_plans, corpus_content
+    from tests.test_corpus_batch import (assert_whole_documents, copy_plans, corpus_content,
+                                         wait_until_stored)
     from vanban.corpus import Store, run_batch
     inputs = tmp_path / "in"
     plans = copy_plans(inputs, variants=4)
@@ -165,16 +164,7 @@ def test_a_stopped_batch_says_one_line_and_resumes(tmp_path, how):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:
-        deadline = time.monotonic() + 240
-        stored = 0
-        while time.monotonic() < deadline and proc.poll() is None and stored < 2:
-            try:
-                conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-                stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-                conn.close()
-            except sqlite3.Error:
-                stored = 0
-            time.sleep(0.02)
+        wait_until_stored(db, proc, 2)
         assert proc.poll() is None, "the batch ended before it could be stopped"
         if how == "sigterm":
             os.kill(proc.pid, signal.SIGTERM)  # the batch process only, as `kill PID` would
