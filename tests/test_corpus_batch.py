@@ -266,6 +266,17 @@ def wait_until_stored(db, proc, count: int, timeout: float = 240) -> int:
     return stored
 
 
+def start_batch_stored(inputs, db, *, jobs: int, stored: int,
+                       stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    """`vanban batch INPUTS --db DB` started in its own process group (so that a test can stop
+    it as a terminal or `kill` would), returned once it has stored ``stored`` documents."""
+    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "batch", str(inputs), "--db",
+                             str(db), "--jobs", str(jobs), "--no-progress"],
+                            stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+    wait_until_stored(db, proc, stored)
+    return proc
+
+
 def test_killed_batch_resumes_to_the_same_content(tmp_path):
     """SIGKILL a batch mid-run, run it again: same content as a run never interrupted."""
     inputs = tmp_path / "in"
@@ -275,12 +286,8 @@ def test_killed_batch_resumes_to_the_same_content(tmp_path):
     assert summary.stored == len(plans) and summary.exit_code == 0
 
     db = tmp_path / "killed.db"
-    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "batch", str(inputs), "--db",
-                             str(db), "--jobs", "1", "--no-progress"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = start_batch_stored(inputs, db, jobs=1, stored=2)
     try:
-        wait_until_stored(db, proc, 2)
         assert proc.poll() is None, "the batch ended before it could be killed"
         os.kill(proc.pid, signal.SIGKILL)  # the batch process only, as `kill -9 PID` would
         proc.wait(timeout=30)

@@ -143,10 +143,9 @@ def test_a_stopped_batch_says_one_line_and_resumes(tmp_path, how):
     import os
     import signal
     import subprocess
-    import sys
 
     from tests.test_corpus_batch import (assert_whole_documents, copy_plans, corpus_content,
-                                         wait_until_stored)
+                                         start_batch_stored)
     from vanban.corpus import Store, run_batch
     inputs = tmp_path / "in"
     plans = copy_plans(inputs, variants=4)
@@ -159,12 +158,8 @@ def test_a_stopped_batch_says_one_line_and_resumes(tmp_path, how):
     run_batch([inputs], reference_db, jobs=1, progress=False, log=lambda line: None)
 
     db = tmp_path / "term.db"
-    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "batch", str(inputs), "--db",
-                             str(db), "--jobs", "2", "--no-progress"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = start_batch_stored(inputs, db, jobs=2, stored=2, stderr=subprocess.PIPE)
     try:
-        wait_until_stored(db, proc, 2)
         assert proc.poll() is None, "the batch ended before it could be stopped"
         if how == "sigterm":
             os.kill(proc.pid, signal.SIGTERM)  # the batch process only, as `kill PID` would
