@@ -273,7 +273,12 @@ def start_batch_stored(inputs, db, *, jobs: int, stored: int,
     proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "batch", str(inputs), "--db",
                              str(db), "--jobs", str(jobs), "--no-progress"],
                             stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
-    wait_until_stored(db, proc, stored)
+    held = wait_until_stored(db, proc, stored)
+    if held < stored:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError(f"the batch stored {held} documents, not {stored}, before it ended "
+                             "or the wait ran out: it could not be stopped mid-run")
     return proc
 
 

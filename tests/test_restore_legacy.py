@@ -65,3 +65,22 @@ def test_a_lone_capital_is_the_syllable_only_where_the_words_say_so():
     assert out == "Lãnh đạo Sở Nội vụ, Sở Tài chính và Sở Tư pháp"
     out = restore_text("Nhém A gom cac xa thudc vung B, ong Nguyén V. Nam", "legacy").text
     assert out.startswith("Nhóm A gồm các xã thuộc vùng B, ông Nguyễn V.")
+
+
+def test_a_damaged_channel_model_is_one_line_and_exit_4(tmp_path, monkeypatch):
+    """A damaged legacy-OCR channel file (beside the n-gram models) was "internal error",
+    exit 1; a damaged n-gram model already gave one line naming the file and exit 4."""
+    from click.testing import CliRunner
+    from vanban.cli import main
+    from vanban.normalize import restorer
+    broken = tmp_path / "legacy_channel.npz"
+    broken.write_bytes(channel_mod.DEFAULT_CHANNEL.read_bytes()[:5000])  # cut short
+    monkeypatch.setattr(channel_mod, "DEFAULT_CHANNEL", broken)
+    monkeypatch.setattr(restorer, "_default", None)  # loaded by an earlier test: load again
+    text = tmp_path / "in.txt"
+    text.write_text("Thuc hien De an\n", encoding="utf-8")
+    run = CliRunner().invoke(main, ["restore", str(text)])
+    errors = [ln for ln in run.stderr.splitlines() if ln.startswith("vanban: error:")]
+    assert run.exit_code == 4 and len(errors) == 1, run.output
+    assert "channel model cannot be read" in errors[0] and str(broken) in errors[0]
+    assert "Traceback" not in run.output

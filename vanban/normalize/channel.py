@@ -8,6 +8,7 @@ candidates in legacy mode.
 
 from __future__ import annotations
 
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from .decoder import Slot
-from .lm import DATA_DIR, NUM, UNK
+from .lm import DATA_DIR, NUM, UNK, ModelFileError
 from .vietnamese import skeleton
 
 DEFAULT_CHANNEL = DATA_DIR / "legacy_channel.npz"
@@ -69,13 +70,18 @@ class LegacyChannel:
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_CHANNEL, lm=None) -> "LegacyChannel":
-        """Load the index; syllables are mapped to ``lm``'s ids (unknown ones dropped)."""
-        with np.load(path, allow_pickle=False) as z:
-            syllables = str(z["syllables"][()]).split("\n")
-            to_lm = np.array([lm.index.get(w, UNK) if lm is not None else UNK
-                              for w in syllables], dtype=np.int64)
-            ids = to_lm[z["ids"].astype(np.int64)]
-            return cls(z["keys"], z["offsets"], ids, z["costs"])
+        """Load the index; syllables are mapped to ``lm``'s ids (unknown ones dropped).
+        Raises :class:`vanban.normalize.lm.ModelFileError` for a file it cannot use."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                syllables = str(z["syllables"][()]).split("\n")
+                to_lm = np.array([lm.index.get(w, UNK) if lm is not None else UNK
+                                  for w in syllables], dtype=np.int64)
+                ids = to_lm[z["ids"].astype(np.int64)]
+                return cls(z["keys"], z["offsets"], ids, z["costs"])
+        except (OSError, EOFError, zipfile.BadZipFile, ValueError, KeyError, IndexError) as err:
+            raise ModelFileError(f"legacy-OCR channel model cannot be read ({type(err).__name__}: "
+                                 f"{err}); reinstall vanban or rebuild it", str(path)) from None
 
     def lookup(self, spelling: str) -> tuple[list[int], list[float]]:
         hit = self._cache.get(spelling)

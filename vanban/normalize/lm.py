@@ -336,7 +336,10 @@ def cached_copy_path(path: str | Path) -> Path | None:
     fingerprint_ = model_fingerprint(path)
     if fingerprint_ is None:
         return None
-    return cache_dir("lm") / f"{Path(path).stem}-{fingerprint_}-v{CACHE_FORMAT}.bin"
+    # The copy holds what this module computes at load time (unpacked keys, bucket index, the
+    # <unk> cost, the case costs): a change of this code makes another copy, not a stale one.
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
+    return cache_dir("lm") / f"{Path(path).stem}-{fingerprint_}-{code}-v{CACHE_FORMAT}.bin"
 
 
 def _cached_arrays(lm: NgramLM) -> dict[str, np.ndarray]:
@@ -388,6 +391,8 @@ def write_cached_copy(lm: NgramLM, copy: Path) -> bool:
                     fh.write(memoryview(a.reshape(-1).view(np.uint8)))
             fh.seek(start + offset)
             fh.write(_CACHE_MAGIC)
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before it gets its name: no crash leaves a hollow copy
         os.chmod(tmp, 0o644)
         os.replace(tmp, copy)
     except OSError:
@@ -406,9 +411,9 @@ def _remove_older_copies(copy: Path) -> None:
     name stays; a process that still maps a removed one keeps reading it), and temporary
     files of this model that a writer killed halfway left behind (older than
     :data:`_ABANDONED_AFTER_S`; one being written now is seconds old)."""
-    stem = copy.name.rsplit("-", 2)[0]
-    pattern = re.compile(rf"{re.escape(stem)}-[0-9a-f]{{32}}-v\d+\.bin")
-    temporary = re.compile(rf"\.{re.escape(stem)}-[0-9a-f]{{32}}-v\d+\.bin\..+\.tmp")
+    stem = copy.name.rsplit("-", 3)[0]  # <stem>-<model fingerprint>-<code hash>-v<format>.bin
+    pattern = re.compile(rf"{re.escape(stem)}-[0-9a-f]{{32}}-[0-9a-f]{{8}}-v\d+\.bin")
+    temporary = re.compile(rf"\.{re.escape(stem)}-[0-9a-f]{{32}}-[0-9a-f]{{8}}-v\d+\.bin\..+\.tmp")
     try:
         for other in copy.parent.iterdir():
             if other.name != copy.name and pattern.fullmatch(other.name):
@@ -466,5 +471,5 @@ def read_cached_copy(copy: Path) -> NgramLM | None:
                        title_cost=arrays.get("title_cost"), lower_cost=arrays.get("lower_cost"),
                        lexicon=lexicon, bucket_shift=[int(x) for x in header["shift"]],
                        bucket_starts=starts)
-    except (KeyError, TypeError, ValueError, UnicodeDecodeError):
-        return None
+    except (AttributeError, KeyError, TypeError, ValueError, UnicodeDecodeError):
+        return None  # a header of another shape: not a copy this code wrote
