@@ -293,15 +293,17 @@ def preload(options: PipelineOptions | None = None) -> None:
     stage raises (:class:`~vanban.errors.MissingDependencyError` for a missing program/model).
     """
     options = options or PipelineOptions()
-    from . import extract, normalize, ocr
-    steps: list[tuple] = []
-    if options.normalize:
-        steps.append((normalize, ()))
-    if options.extract:
-        steps.append((extract, ()))
-    steps.append((ocr, (options.ocr_options(),)))
-    for stage, args in steps:
-        stage.preload(*args)
+    from . import ocr
+    for step in _text_stage_preloads(options):
+        step()
+    ocr.preload(options.ocr_options())
+
+
+def _text_stage_preloads(options: PipelineOptions) -> list[Callable[[], object]]:
+    """The ``preload`` of each stage after the OCR that ``options`` runs (normalize, extract)."""
+    from . import extract, normalize
+    return [stage.preload for stage, runs in ((normalize, options.normalize),
+                                              (extract, options.extract)) if runs]
 
 
 def preload_in_background(options: PipelineOptions | None = None,
@@ -318,13 +320,7 @@ def preload_in_background(options: PipelineOptions | None = None,
     options = options or PipelineOptions()
 
     def load() -> None:
-        from . import extract, normalize
-        steps: list[Callable[[], object]] = []
-        if options.normalize:
-            steps.append(normalize.preload)
-        if options.extract:
-            steps.append(extract.preload)
-        for step in (*steps, *extra):
+        for step in (*_text_stage_preloads(options), *extra):
             try:
                 step()
             except Exception:  # noqa: BLE001 - raised again, by the stage, where it is used
