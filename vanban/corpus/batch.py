@@ -32,20 +32,17 @@ from ..errors import (ExitCode, InputFileError, MissingDependencyError, VanbanEr
                       check_regular_file, one_line)
 from ..executors import Executor, WorkerCrash, make_executor
 from ..model import file_sha256
-from ..outputs import FOLDER_INPUT_SUFFIXES, check_output, check_output_folder, picked_up_in_folder
+from ..outputs import check_output, check_output_folder, picked_up_in_folder
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
 from .store import Store
-
-#: Suffixes a directory walk picks up (files named on the command line are taken whatever
-#: their suffix, so that a mislabelled file ends up in the errors table instead of unseen).
-INPUT_SUFFIXES = FOLDER_INPUT_SUFFIXES
-
 
 
 # ------------------------------------------------------------------------------- discovery
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Input files under ``paths``: directories are walked recursively (hidden entries skipped,
-    only :data:`INPUT_SUFFIXES`), files are taken as given. Sorted, without repeats.
+    only the names :func:`vanban.outputs.picked_up_in_folder` takes), files are taken as given
+    whatever their suffix (a mislabelled file then ends up in the errors table instead of
+    unseen). Sorted, without repeats.
 
     A path that does not exist is kept too: the batch records it as an error row like any
     other bad input, and the others go on."""
@@ -228,9 +225,7 @@ def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Pat
     try:
         os.link(tmp, first)
         return first
-    except FileExistsError:
-        pass
-    except OSError:  # a file system without hard links: the content's own name only
+    except OSError:  # the name is taken (FileExistsError), or no hard links on this file system
         pass
     own = out_dir / f"{stem}-{(sha256 or '')[:12]}.pdf"
     os.replace(tmp, own)
