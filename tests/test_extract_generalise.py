@@ -7,7 +7,7 @@ import pytest
 
 from vanban.extract import extract_record
 from vanban.extract.agencies import split_agencies
-from vanban.schema import validate_record
+from tests.support.records import valid_record
 
 
 # --------------------------------------------------------------------- lists that share a head
@@ -40,9 +40,7 @@ def test_shared_head_and_qualifier_lists(text, names):
 
 # ------------------------------------------------------- bodies a conclusion's clauses charge
 def _leads(text: str, flatten: bool = False) -> dict[str, list[str]]:
-    rec = extract_record(" ".join(text.split()) if flatten else text)
-    validate_record(rec.to_dict())
-    return {t.path: t.lead for t in rec.tasks}
+    return {t.path: t.lead for t in valid_record(text, flatten).tasks}
 
 
 CONCLUSION = (
@@ -119,8 +117,7 @@ WEB_COPY = (
 
 
 def test_web_copy_news_lead_in_is_left_out():
-    rec = extract_record(WEB_COPY)
-    validate_record(rec.to_dict())
+    rec = valid_record(WEB_COPY)
     doc = rec.document
     assert (doc["type"], doc["number"], doc["date"]) == ("Công điện", "15/CĐ-UBND", "2025-12-03")
     assert doc["issuer"] == "Ủy ban nhân dân tỉnh An Bình"
@@ -237,7 +234,7 @@ def test_one_request_after_a_comma_with_the_issuer_unsaid(flatten):
             "của Ủy ban nhân dân tỉnh, đề nghị các sở, ngành, địa phương khẩn trương tổng hợp số liệu (sở, "
             "ngành theo Phụ lục 1; địa phương theo Phụ lục 2) và gửi về Sở Nội vụ trước ngày 10/12/2025. "
             "Đề nghị các cơ quan quan tâm thực hiện./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\nLê Văn D\n")
-    tasks = extract_record(" ".join(text.split()) if flatten else text).tasks
+    tasks = valid_record(text, flatten).tasks
     assert len(tasks) == 1 and tasks[0].path == ""
     assert tasks[0].title.startswith("Để việc rà soát") and tasks[0].title.endswith("trước ngày 10/12/2025.")
     assert tasks[0].lead == ["các sở, ngành, địa phương"]

@@ -14,19 +14,13 @@ import pytest
 from vanban.extract import extract_record
 from vanban.extract.agencies import agency_spans, is_label, split_agencies
 from vanban.extract.segment import needs_segmenting, segment
-from tests.support.records import assert_fields
-from vanban.schema import validate_record
+from tests.support.records import assert_fields, valid_record
 
 KINDS = Path(__file__).parent / "fixtures" / "kinds"
 
 
 def _record(name: str, flatten: bool = False):
-    text = (KINDS / name).read_text(encoding="utf-8")
-    if flatten:
-        text = " ".join(text.split())
-    record = extract_record(text)
-    validate_record(record.to_dict())
-    return record
+    return valid_record((KINDS / name).read_text(encoding="utf-8"), flatten)
 
 
 def _tasks(record):

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from vanban.extract import extract_record
 from vanban.extract.agencies import split_agencies
-from vanban.schema import validate_record
+from tests.support.records import valid_record
 
 
 def _tasks(text: str, flatten: bool = False):
-    rec = extract_record(" ".join(text.split()) if flatten else text)
-    validate_record(rec.to_dict())
-    return {t.path: t for t in rec.tasks}
+    return {t.path: t for t in valid_record(text, flatten).tasks}
 
 
 # ---------------------------------------------------------- the addressee of a list's intro
@@ -172,9 +169,7 @@ def test_long_addressee_heading_party_titles_and_an_adverbial_after_the_addresse
 
 # ------------------------------------------------------------- issuer and number from the appendix note
 def _document(text: str, flatten: bool = False) -> dict:
-    rec = extract_record(" ".join(text.split()) if flatten else text)
-    validate_record(rec.to_dict())
-    return rec.document
+    return valid_record(text, flatten).document
 
 
 @pytest.mark.parametrize("flatten", [False, True])

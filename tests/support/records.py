@@ -9,3 +9,13 @@ def assert_fields(item, expected: dict) -> None:
     else:
         got = {name: getattr(item, name) for name in expected}
     assert got == expected
+
+
+def valid_record(text: str, flatten: bool = False):
+    """The record extracted from ``text`` (folded to one line first with ``flatten``, as web
+    copies and dumps come), checked against the record schema."""
+    from vanban.extract import extract_record
+    from vanban.schema import validate_record
+    record = extract_record(" ".join(text.split()) if flatten else text)
+    validate_record(record.to_dict())
+    return record
