@@ -66,16 +66,6 @@ def parse_int(name: str, value: str | None, default: int, lo: int, hi: int) -> i
     return number
 
 
-def _ids_clause(ids: list[str], roles: tuple[str, ...]) -> tuple[str, list[Any]]:
-    """SQL over task_agencies (aliased ``a``): rows of these agency ids in these roles."""
-    if not ids:
-        return "0", []
-    ids_sql = f"a.agency_id IN ({', '.join('?' * len(ids))})"
-    if set(roles) >= {"lead", "partner"}:  # every role there is
-        return ids_sql, list(ids)
-    return f"a.role IN ({', '.join('?' * len(roles))}) AND {ids_sql}", [*roles, *ids]
-
-
 def _split(joined: str | None) -> list[str]:
     return [p for p in (joined or "").split("; ") if p]
 
@@ -415,8 +405,8 @@ class CorpusView:
             params.append(document_id)
         keys_sql, keys_params = None, []
         if f.agency:
-            sql, keys_params = _ids_clause(self.agency_ids(f.agency), ("lead", "partner"))
-            keys_sql = f"SELECT a.document_id, a.task_seq FROM task_agencies a WHERE {sql}"
+            sql, keys_params = self.store.task_agency_condition(self.agency_ids(f.agency))
+            keys_sql = f"SELECT k.document_id, k.seq FROM tasks k WHERE {sql}"
         page, total = self._item_page("tasks", where, params, keys_sql, keys_params, limit,
                                       offset)
         rows = self._rows_by_keys(
