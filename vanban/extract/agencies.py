@@ -269,13 +269,18 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
 
 
 def _locality_after(tokens: list[tuple[str, int, int]], j: int) -> int:
-    """Words of "Thành phố" / "Tỉnh" written as a name after token ``j`` and ending the phrase
-    (no capitalised place name after it), else 0."""
+    """Words of a locality written as a name ("Thành phố", "Tỉnh": headings.json
+    ``locality_subjects``) after token ``j`` and ending the phrase (no capitalised place name
+    after it), else 0."""
     words = [t[0] for t in tokens[j + 1:j + 4]]
-    n = 2 if words[:2] == ["Thành", "phố"] else 1 if words[:1] == ["Tỉnh"] else 0
-    if n and len(words) > n and words[n][:1].isupper():
-        return 0  # "của Thành phố Hồ Chí Minh": a place's name follows
-    return n
+    for name in load_patterns("headings")["locality_subjects"]:
+        parts = name.split()
+        n = len(parts)
+        if words[:n] == parts:
+            if len(words) > n and words[n][:1].isupper():
+                return 0  # "của Thành phố Hồ Chí Minh": a place's name follows
+            return n
+    return 0
 
 
 #: a body's role in brackets after its name ("Sở X (Cơ quan Thường trực về Phòng, chống thiên tai)")
