@@ -1,6 +1,6 @@
 """Check a hand-annotated part's gold records and write them as JSON.
 
-The annotation of a part (`val2/`, `val3/`, `val4/`) is its `gold.yaml`: the gold records written by hand
+The annotation of a part (`val2/` ... `val5/`) is its `gold.yaml`: the gold records written by hand
 from reading each text, every judgment call a comment beside its record or task. A field left out
 of a record or task is empty (`[]` or `null`). `ignore_spaces` in the file says whether a string
 also counts as found when only spaces differ (texts copied from web pages break words with stray
