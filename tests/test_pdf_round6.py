@@ -123,3 +123,77 @@ def test_font_share_matches_ocrmypdfs_font():
     ascent, descent, _upem = font.get_font_metrics()
     assert ocrmypdf_plugin.FONT_SHARE_OF_LINE == pytest.approx(
         ascent / (ascent + abs(descent)), abs=0.005)
+
+
+# --------------------------------------------------------- the text layer without the pipeline
+LINES = ["Kế hoạch số 12/KH-UBND ngày 3 tháng 2 năm 2026",
+         "Đẩy mạnh công tác tuyên truyền, phổ biến pháp luật",
+         "đến cán bộ, công chức và người dân trên địa bàn tỉnh."]
+
+
+def _word_boxes(pdf: Path) -> list[tuple]:
+    import re
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        html)]
+
+
+def _images(pdf_path: Path) -> list[bytes]:
+    import pikepdf
+    with pikepdf.open(pdf_path) as pdf:
+        return [image.read_raw_bytes() for page in pdf.pages
+                for _, image in sorted(page.obj.Resources.get("/XObject", {}).items())
+                if image.get("/Subtype") == "/Image"]
+
+
+def test_direct_text_layer_is_the_pipelines(tmp_path, monkeypatch):
+    """A scanned PDF's text layer is OCRmyPDF's renderer drawn straight onto the input's
+    pages (no OCRmyPDF pipeline, no rewritten copy): the same text in both orders, the same
+    word boxes (within 0.1 pt), the input's page images, qpdf-clean, PDF/A-3b."""
+    from tests.support import synth
+    from vanban import pdfa
+    from vanban.pipeline import PipelineOptions, process_path
+    scan = tmp_path / "scan.pdf"
+    page = synth.render_lines(LINES, width_px=1654, dpi=200, font_pt=13)
+    synth.save_pdf([page], scan, dpi=200, quality=85)
+    result = process_path(scan, PipelineOptions(jobs=1))
+
+    direct = tmp_path / "direct.pdf"
+    called = []
+    real = pdfa.text_layer_pdf
+    monkeypatch.setattr(pdfa, "text_layer_pdf", lambda *a, **k: called.append(1) or real(*a, **k))
+    report = make_pdf(scan, direct, PdfOptions(jobs=1), result=result)
+    assert not called and report.pdfa == "PDF/A-3B"
+
+    monkeypatch.setattr(pdfa, "DIRECT_TEXT_LAYER", False)
+    piped = tmp_path / "pipeline.pdf"
+    assert make_pdf(scan, piped, PdfOptions(jobs=1), result=result).pdfa == "PDF/A-3B"
+    assert called  # this one went through OCRmyPDF's pipeline
+
+    for args in ((), ("-raw",)):
+        assert _pdftotext(direct, *args) == _pdftotext(piped, *args)
+    assert "Đẩy mạnh công tác tuyên truyền" in " ".join(_pdftotext(direct).split())
+    a, b = _word_boxes(direct), _word_boxes(piped)
+    assert [w[4] for w in a] == [w[4] for w in b] and a
+    assert max(abs(x - y) for p, q in zip(a, b) for x, y in zip(p[:4], q[:4])) < 0.1
+    assert _images(direct) == _images(scan)
+    assert subprocess.run(["qpdf", "--check", str(direct)], capture_output=True).returncode == 0
+
+
+def test_direct_text_layer_skips_rotated_pages(tmp_path):
+    """A page turned by /Rotate is left to OCRmyPDF's pipeline, which maps it."""
+    import pikepdf
+
+    from tests.support import synth
+    from vanban import pdfa
+    from vanban.model import Document, Page
+    scan = tmp_path / "scan.pdf"
+    synth.save_pdf([synth.render_lines(LINES[:1], width_px=800, dpi=100, font_pt=13)], scan,
+                   dpi=100, quality=85)
+    doc = Document(source=str(scan), pages=[Page(number=1, width=800, height=100, dpi=100.0)])
+    with pikepdf.open(scan) as pdf:
+        assert pdfa.direct_layer_fits(pdf, doc)
+        pdf.pages[0].obj.Rotate = 90
+        assert not pdfa.direct_layer_fits(pdf, doc)
