@@ -115,14 +115,21 @@ def test_words_of_grown_lines_stay_on_their_boxes(tmp_path):
 
 
 def test_font_share_matches_ocrmypdfs_font():
-    """The line height -> font size share used for poppler's thresholds is the renderer's."""
+    """The shares of the line height used for poppler's thresholds (font size, word box) are
+    those of the renderer's font."""
     from ocrmypdf.font.font_provider import BuiltinFontProvider
 
     from vanban import ocrmypdf_plugin
     font = BuiltinFontProvider().get_font("NotoSans-Regular")
     ascent, descent, _upem = font.get_font_metrics()
-    assert ocrmypdf_plugin.FONT_SHARE_OF_LINE == pytest.approx(
-        ascent / (ascent + abs(descent)), abs=0.005)
+    a, d = ascent / _upem, abs(descent) / _upem
+    share = a / (a + d)
+    assert ocrmypdf_plugin.FONT_SHARE_OF_LINE == pytest.approx(share, abs=0.005)
+    # poppler's word box (ascent and descent from the baseline the renderer sets)
+    assert ocrmypdf_plugin.POPPLER_BOX_ABOVE == pytest.approx(d / (a + d) + a * share - 1,
+                                                              abs=0.005)
+    assert ocrmypdf_plugin.POPPLER_BOX_BELOW == pytest.approx(d * share - d / (a + d),
+                                                              abs=0.005)
 
 
 # --------------------------------------------------------- the text layer without the pipeline
@@ -197,3 +204,73 @@ def test_direct_text_layer_skips_rotated_pages(tmp_path):
         assert pdfa.direct_layer_fits(pdf, doc)
         pdf.pages[0].obj.Rotate = 90
         assert not pdfa.direct_layer_fits(pdf, doc)
+
+
+# ------------------------------------------------- a one-line block up left of another block
+def _spread(text: str, x0: int, x1: int, top: int, height: int):
+    """A line whose words fill x0..x1 (widths by letters, 17 px gaps), as Tesseract boxes it."""
+    from vanban.model import Line, Word
+    tokens = text.split()
+    per_char = (x1 - x0 - 17 * (len(tokens) - 1)) / sum(map(len, tokens))
+    words, left = [], float(x0)
+    for token in tokens:
+        right = left + per_char * len(token)
+        words.append(Word(token, (round(left), top, round(right), top + height), 90.0))
+        left = right + 17
+    return Line(words=words, bbox=(x0, top, x1, top + height))
+
+
+ISSUER = [("VĂN PHÒNG CHÍNH PHỦ", 314, 969, 278, 57), ("Số: 3722/VPCP-CN", 410, 882, 486, 55),
+          ("V/v cơ chế đặc thù xây dựng công trình", 282, 1008, 562, 74),
+          ("khẩn cấp đối với Dự án kéo dài tuyến", 302, 990, 611, 75),
+          ("Metro Bến Thành - Suối Tiên đến Trung", 277, 1021, 663, 62),
+          ("tâm hành chính tỉnh và Cảng hàng không", 271, 1027, 726, 45),
+          ("quốc tế Long Thành", 460, 833, 772, 54)]
+#: The motto column, with a stamp's number OCRed above it (as on the real letter).
+MOTTO = [("TT9I", 2020, 2164, 169, 68), ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1101, 2236, 272, 67),
+         ("Độc lập - Tự do - Hạnh phúc", 1309, 2027, 345, 61),
+         ("Hà Nội, ngày 28 tháng 4 năm 2026", 1253, 2087, 480, 59)]
+TO = [("Kính gửi:", 690, 914, 917, 55)]
+RECIPIENTS_TO = [("- Các Bộ: Công an, Tư pháp, Tài chính, Xây dựng,", 930, 2120, 976, 60),
+                 ("Nông nghiệp và Môi trường;", 957, 1631, 1047, 71)]
+BODY = [("Xét đề nghị của Ủy ban nhân dân tỉnh Đồng Nai tại văn bản số 92/TTr-UBND",
+         452, 2227, 1239, 83),
+        ("ngày 21 tháng 4 năm 2026 về việc ban hành Quyết định xây dựng công trình khẩn",
+         335, 2228, 1310, 85)]
+
+
+def _letter_page():
+    from vanban.model import Block, Page
+    blocks = []
+    for rows, role in ((ISSUER, "header_left"), (MOTTO, "header_right"), (TO, "body"),
+                       (RECIPIENTS_TO, "body"), (BODY, "body")):
+        lines = [_spread(text, x0, x1, top, h) for text, x0, x1, top, h in rows]
+        blocks.append(Block(lines=lines, bbox=(min(r[1] for r in rows), min(r[3] for r in rows),
+                                               max(r[2] for r in rows),
+                                               max(r[3] + r[4] for r in rows)), role=role))
+    return Page(number=1, blocks=blocks, width=2505, height=3534, dpi=300.0)
+
+
+def test_one_line_block_up_left_is_read_after_the_header(tmp_path):
+    """"Kính gửi:" sits a line above the recipients list, up left of it, under the issuer
+    column; its ink and the list's are 4 px apart, but poppler's boxes (1.07 line heights)
+    touched, so poppler took them for one row, would not let "Kính gửi:" reach under the
+    motto column, and by its rule "left of it and nothing in between" read it before the
+    motto. Its line is now low enough that the boxes do not touch."""
+    page = _letter_page()
+    out = _write(tmp_path, page)
+    everything = " ".join(" ".join(r[0] for rows in (ISSUER, MOTTO, TO, RECIPIENTS_TO, BODY)
+                                   for r in rows).split())
+    # poppler's order is vanban's: the issuer column, the motto column, "Kính gửi:", ...
+    assert " ".join(_pdftotext(out).split()) == everything
+    assert " ".join(_pdftotext(out, "-raw").split()) == everything
+    # still on its words: the centre of "Kính" lies inside vanban's box for it
+    import re
+    html = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    x0, y0, x1, y1 = map(float, re.search(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">Kính</word>',
+        html).groups())
+    box = page.blocks[2].lines[0].words[0].bbox
+    assert box[1] <= (y0 + y1) / 2 * 300 / 72 <= box[3]
+    assert box[0] <= (x0 + x1) / 2 * 300 / 72 <= box[2]

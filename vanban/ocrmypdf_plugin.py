@@ -93,12 +93,15 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
             par.children.append(line_el)
         if par.children:
             root.children.append(par)
-    caps = _column_caps([[line.bbox for line in par.children] for par in root.children])
-    for par, cap in zip(root.children, caps):
-        if not turn:
+    inks = [[line.bbox for line in par.children] for par in root.children]
+    if not turn:
+        for par, cap in zip(root.children, _column_caps(inks)):
             _even_line_heights(par.children, cap)
+        _clear_rows_beside(root.children, inks)
+        for par in root.children:
             for line_el in par.children:  # gaps judged against the final font size
                 _keep_word_gaps(line_el.children, line_el.bbox.bottom - line_el.bbox.top)
+    for par in root.children:
         bs = [c.bbox for c in par.children]
         par.bbox = BoundingBox(min(b.left for b in bs), min(b.top for b in bs),
                                max(b.right for b in bs), max(b.bottom for b in bs))
@@ -201,6 +204,52 @@ def _column_caps(blocks: list[list[BoundingBox]]) -> list[float]:
             if t1 < b0 and t0 < b1:  # side by side on the same rows
                 caps[i] = min(caps[i], COLUMN_GAP_FONT * gap_x / FONT_SHARE_OF_LINE)
     return caps
+
+
+#: poppler's box of a word reaches this share of the renderer's line height above the line's
+#: box and below it (the font's ascent and descent against the renderer's baseline).
+POPPLER_BOX_ABOVE = 0.054
+POPPLER_BOX_BELOW = 0.015
+#: A one-line block's line is not made lower than this share of its ink height.
+MIN_LINE_SHRINK = 0.7
+
+
+def _poppler_rows(box: BoundingBox) -> tuple[float, float]:
+    h = box.bottom - box.top
+    return box.top - POPPLER_BOX_ABOVE * h, box.bottom + POPPLER_BOX_BELOW * h
+
+
+def _clear_rows_beside(pars: list[OcrElement], inks: list[list[BoundingBox]]) -> None:
+    """A one-line block beside another block (no horizontal overlap), on a row of its own,
+    gets a line low enough that poppler's box of it does not touch the other block's lines:
+    touching boxes are one row to poppler, which then will not let the one-line block's
+    column reach under a column further right, and reads it before that column ("Kính gửi:"
+    up left of the recipients list, read before the national motto above the list)."""
+    extents = [(min(b.left for b in bs), max(b.right for b in bs)) for bs in inks]
+    for i, par in enumerate(pars):
+        if len(par.children) != 1:
+            continue
+        line, ink = par.children[0], inks[i][0]
+        middle = (ink.top + ink.bottom) / 2
+        for j, other in enumerate(pars):
+            if j == i or not (extents[j][0] > extents[i][1] or extents[i][0] > extents[j][1]):
+                continue
+            for other_line, other_ink in zip(other.children, inks[j]):
+                if other_ink.top < ink.bottom and ink.top < other_ink.bottom:
+                    continue  # the same row: one line to poppler, as on the page
+                top, bottom = _poppler_rows(line.bbox)
+                o_top, o_bottom = _poppler_rows(other_line.bbox)
+                if not (top <= o_bottom and o_top <= bottom):
+                    continue
+                if o_top > middle:  # the other line lies below
+                    room = (o_top - middle) / (0.5 + POPPLER_BOX_BELOW)
+                else:
+                    room = (middle - o_bottom) / (0.5 + POPPLER_BOX_ABOVE)
+                height = 0.98 * room
+                if height >= MIN_LINE_SHRINK * (ink.bottom - ink.top):
+                    b = line.bbox
+                    line.bbox = BoundingBox(b.left, middle - height / 2, b.right,
+                                            middle + height / 2)
 
 
 def _turn_back(box, turn: int, upright_w: int, upright_h: int):
