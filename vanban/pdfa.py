@@ -53,8 +53,8 @@ BACKGROUND_LOADING = True
 
 #: A scanned PDF whose pages are upright gets its text layer from OCRmyPDF's renderer drawn
 #: straight onto its pages (:func:`render_text_layer`); False: through OCRmyPDF's whole
-#: pipeline with the plugin as its engine, as other inputs (what ``bench/pdf_speed.py --ab``
-#: compares against).
+#: pipeline with the plugin as its engine, as other inputs (what ``bench/pdf_speed.py
+#: --ab-pipeline`` compares against).
 DIRECT_TEXT_LAYER = True
 
 #: Said in the metadata of a rewritten copy of a signed input (and on stderr).
