@@ -274,3 +274,24 @@ def test_one_line_block_up_left_is_read_after_the_header(tmp_path):
     box = page.blocks[2].lines[0].words[0].bbox
     assert box[1] <= (y0 + y1) / 2 * 300 / 72 <= box[3]
     assert box[0] <= (x0 + x1) / 2 * 300 / 72 <= box[2]
+
+
+def test_without_the_renderer_classes_the_pipeline_writes_the_layer(tmp_path, monkeypatch):
+    """An OCRmyPDF whose renderer classes moved (they are not its documented API): the text
+    layer still comes, through OCRmyPDF's pipeline with the plugin."""
+    from vanban import pdfa
+    page = _header_page(right_x=1073)
+    scan = tmp_path / "scan.pdf"
+    from PIL import Image
+    Image.new("L", (page.width, page.height), 255).save(scan, "PDF", resolution=300.0)
+
+    def moved(*args, **kwargs):
+        raise ImportError("cannot import name 'Fpdf2MultiPageRenderer'")
+    monkeypatch.setattr(pdfa, "render_text_layer", moved)
+    from vanban.model import Document
+    from vanban.pipeline import PipelineResult
+    out = tmp_path / "out.pdf"
+    report = make_pdf(scan, out, PdfOptions(jobs=1), result=PipelineResult(
+        document=Document(source=str(scan), pages=[page]), record=None, timings={}))
+    assert report.pdfa == "PDF/A-3B"
+    assert " ".join(_pdftotext(out, "-raw").split()) == " ".join(LEFT + RIGHT)

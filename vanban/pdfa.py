@@ -344,11 +344,8 @@ def render_text_layer(pdf, doc: Document, work: Path) -> Path:
     plugin, without the pipeline around it: no option checks running Tesseract and
     Ghostscript, no page analysis, no stand-in rasters, no rewritten copy of the whole
     input. Graft it with :func:`graft_text_layer`."""
-    try:
-        from ocrmypdf.fpdf_renderer import Fpdf2MultiPageRenderer
-    except ImportError:
-        raise MissingDependencyError("OCRmyPDF is not installed (pip install ocrmypdf; "
-                                     "scripts/install.sh does it)", doc.source) from None
+    from ocrmypdf.fpdf_renderer import Fpdf2MultiPageRenderer  # ImportError: see make_pdf
+
     from . import ocrmypdf_plugin
     elements = []
     for index, (page, vpage) in enumerate(zip(pdf.pages, doc.pages)):
@@ -640,8 +637,14 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
         if kind == "scan" and pdf_in and DIRECT_TEXT_LAYER:
             with pikepdf.open(source) as pdf:
                 if direct_layer_fits(pdf, doc):
-                    text_layer = render_text_layer(pdf, layer_words(source, doc), work)
-                    if signed_fields and options.signature == "keep":
+                    try:
+                        text_layer = render_text_layer(pdf, layer_words(source, doc), work)
+                    except (ImportError, AttributeError, TypeError):
+                        # OCRmyPDF without the renderer classes this uses (they are not
+                        # its public API): its pipeline below writes the same layer.
+                        text_layer = None
+                    if text_layer is not None and signed_fields \
+                            and options.signature == "keep":
                         layered = layer_only_pdf(pdf, text_layer, work / "layer-only.pdf")
         if kind != "born-digital" and text_layer is None:
             layered = text_layer_pdf(source, doc, kind, work, options.jobs)
