@@ -8,12 +8,14 @@ plugin), finishing (metadata, record, PDF/A or the incremental update).
 
 ``--ab`` adds a third command to each round, `vanban pdf` with the models loaded when first
 used instead of on a thread during the OCR (``vanban.pdfa.BACKGROUND_LOADING = False``), and
-its ratio to `vanban ocr` the same way. ``--other-tree DIR`` adds `vanban pdf` of another
+its ratio to `vanban ocr` the same way; ``--ab-pipeline`` one with the text layer written
+through OCRmyPDF's whole pipeline instead of its renderer alone
+(``vanban.pdfa.DIRECT_TEXT_LAYER = False``). ``--other-tree DIR`` adds `vanban pdf` of another
 checkout (``git archive REV | tar -x -C DIR``; run with ``PYTHONPATH=DIR``), e.g. the commit
 before a change, to compare two versions within one run.
 
     nice python bench/pdf_speed.py ../shared/dev/real-scans/qng-ct11-2024.pdf --jobs 2 \
-        --repeat 3 [--stages] [--ab] [--json out.json]
+        --repeat 3 [--stages] [--ab] [--ab-pipeline] [--json out.json]
 """
 
 from __future__ import annotations
@@ -36,10 +38,17 @@ def vanban_command(*args: str) -> list[str]:
 #: `vanban pdf` without loading on a thread (the CLI, one module setting changed first).
 _NO_BACKGROUND = ("import sys; import vanban.pdfa; vanban.pdfa.BACKGROUND_LOADING = False; "
                   "from vanban.cli import main; sys.argv[0] = 'vanban'; main()")
+#: `vanban pdf` with the text layer through OCRmyPDF's pipeline (the plugin as its engine).
+_PIPELINE_LAYER = ("import sys; import vanban.pdfa; vanban.pdfa.DIRECT_TEXT_LAYER = False; "
+                   "from vanban.cli import main; sys.argv[0] = 'vanban'; main()")
 
 
 def vanban_command_no_background(*args: str) -> list[str]:
     return [sys.executable, "-c", _NO_BACKGROUND, *args]
+
+
+def vanban_command_pipeline_layer(*args: str) -> list[str]:
+    return [sys.executable, "-c", _PIPELINE_LAYER, *args]
 
 
 def timed(cmd: list[str], env: dict | None = None,
@@ -72,24 +81,32 @@ def stages(src: Path, out: Path, jobs: int) -> dict:
     result = process_document(doc, PipelineOptions(jobs=jobs))
     timings["restore"] = result.timings.get("normalize", 0.0)
     timings["extract"] = result.timings.get("extract", 0.0)
-    real_layer = pdfa.text_layer_pdf
-    spent = {}
+    spent = {"text layer": 0.0}
+    wrapped = {}
 
-    def text_layer(*a, **k):
-        t0 = time.perf_counter()
-        try:
-            return real_layer(*a, **k)
-        finally:
-            spent["text layer"] = time.perf_counter() - t0
-    pdfa.text_layer_pdf = text_layer
+    def timed_step(name):
+        real = getattr(pdfa, name)
+        wrapped[name] = real
+
+        def step(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return real(*a, **k)
+            finally:
+                spent["text layer"] += time.perf_counter() - t0
+        return step
+    # the text layer: OCRmyPDF's pipeline with the plugin, or its renderer alone (direct)
+    for name in ("text_layer_pdf", "render_text_layer"):
+        setattr(pdfa, name, timed_step(name))
     try:
         t = time.perf_counter()
         pdfa.make_pdf(src, out, pdfa.PdfOptions(jobs=jobs), result=result)
         total = time.perf_counter() - t
     finally:
-        pdfa.text_layer_pdf = real_layer
-    timings["text layer (OCRmyPDF + plugin)"] = spent.get("text layer", 0.0)
-    timings["finish (metadata, record, PDF/A or update)"] = total - spent.get("text layer", 0.0)
+        for name, real in wrapped.items():
+            setattr(pdfa, name, real)
+    timings["text layer (OCRmyPDF renderer + plugin)"] = spent["text layer"]
+    timings["finish (graft, metadata, record, PDF/A or update)"] = total - spent["text layer"]
     return {k: round(v, 2) for k, v in timings.items()}
 
 
@@ -102,6 +119,8 @@ def main() -> int:
     ap.add_argument("--stages", action="store_true")
     ap.add_argument("--ab", action="store_true",
                     help="also time `vanban pdf` without loading on a thread")
+    ap.add_argument("--ab-pipeline", action="store_true",
+                    help="also time `vanban pdf` with the text layer through OCRmyPDF's pipeline")
     ap.add_argument("--other-tree", type=Path,
                     help="also time `vanban pdf` of the vanban source tree in this folder")
     ap.add_argument("--json", type=Path)
@@ -109,6 +128,8 @@ def main() -> int:
     runs: dict[str, list[tuple[float, float, float]]] = {"ocr": [], "pdf": []}
     if args.ab:
         runs["pdf (no background loading)"] = []
+    if args.ab_pipeline:
+        runs["pdf (OCRmyPDF pipeline)"] = []
     other_env = None
     if args.other_tree:
         runs["pdf (other tree)"] = []
@@ -121,6 +142,9 @@ def main() -> int:
         commands = [("ocr", ocr_cmd), ("pdf", pdf_cmd)]
         if args.ab:
             commands.append(("pdf (no background loading)", vanban_command_no_background(
+                "pdf", *names, "-o", pdf_out, "-j", str(args.jobs))))
+        if args.ab_pipeline:
+            commands.append(("pdf (OCRmyPDF pipeline)", vanban_command_pipeline_layer(
                 "pdf", *names, "-o", pdf_out, "-j", str(args.jobs))))
         if args.other_tree:
             commands.append(("pdf (other tree)", vanban_command(
@@ -146,7 +170,8 @@ def main() -> int:
                   "peak_rss_MiB": {k: round(max(r[1] for r in v)) for k, v in runs.items()},
                   "cpu_s (median)": {k: round(statistics.median(r[2] for r in v), 2)
                                      for k, v in runs.items()}}
-        for name in ("pdf (no background loading)", "pdf (other tree)"):
+        for name in ("pdf (no background loading)", "pdf (OCRmyPDF pipeline)",
+                     "pdf (other tree)"):
             if name in runs:
                 report[f"{name}/ocr (median)"] = round(
                     statistics.median(r[0] for r in runs[name])

@@ -92,14 +92,19 @@ def page_element(page, size: tuple[int, int], dpi: float, page_number: int) -> O
                                        max(b.right for b in xs), max(b.bottom for b in xs))
             par.children.append(line_el)
         if par.children:
-            if not turn:
-                _even_line_heights(par.children)
-                for line_el in par.children:  # gaps judged against the final font size
-                    _keep_word_gaps(line_el.children, line_el.bbox.bottom - line_el.bbox.top)
-            bs = [c.bbox for c in par.children]
-            par.bbox = BoundingBox(min(b.left for b in bs), min(b.top for b in bs),
-                                   max(b.right for b in bs), max(b.bottom for b in bs))
             root.children.append(par)
+    inks = [[line.bbox for line in par.children] for par in root.children]
+    if not turn:
+        for par, cap in zip(root.children, _column_caps(inks)):
+            _even_line_heights(par.children, cap)
+        _clear_rows_beside(root.children, inks)
+        for par in root.children:
+            for line_el in par.children:  # gaps judged against the final font size
+                _keep_word_gaps(line_el.children, line_el.bbox.bottom - line_el.bbox.top)
+    for par in root.children:
+        bs = [c.bbox for c in par.children]
+        par.bbox = BoundingBox(min(b.left for b in bs), min(b.top for b in bs),
+                               max(b.right for b in bs), max(b.bottom for b in bs))
     return root
 
 
@@ -133,7 +138,15 @@ LINE_PITCH_HEIGHT = 0.9
 MAX_LINE_GROWTH = 2.0
 
 
-def _even_line_heights(lines: list[OcrElement]) -> None:
+#: The renderer's font size is this share of a line's height (NotoSans-Regular: ascent
+#: over ascent + descent; see ``tests/test_pdf_round6.py``).
+FONT_SHARE_OF_LINE = 0.785
+#: A line height at which poppler still joins two lines this far apart (baseline distance
+#: at most 1.5 font sizes), with 3% to spare.
+CHAIN_PITCH_HEIGHT = 1.03 / (1.5 * FONT_SHARE_OF_LINE)
+
+
+def _even_line_heights(lines: list[OcrElement], cap: float = float("inf")) -> None:
     """Give every line of a block one height, each line keeping its vertical centre.
 
     OCRmyPDF's renderer sizes a line's invisible font by the line's box, i.e. by the ink
@@ -148,17 +161,95 @@ def _even_line_heights(lines: list[OcrElement]) -> None:
     spacing before) but not beyond MAX_LINE_GROWTH times the ink; poppler then rebuilds
     vanban's blocks and reads each column as a whole."""
     heights = sorted(line.bbox.bottom - line.bbox.top for line in lines)
-    size = heights[len(heights) // 2]
+    ink = size = heights[len(heights) // 2]
     middles = [(line.bbox.top + line.bbox.bottom) / 2 for line in lines]
     pitches = sorted(b - a for a, b in zip(middles, middles[1:]) if b > a)
     if pitches:
         usual = pitches[(len(pitches) - 1) // 2]
         widest = max(p for p in pitches if p <= 1.5 * usual)
-        size = max(size, min(LINE_PITCH_HEIGHT * widest, MAX_LINE_GROWTH * size))
+        size = max(size, min(LINE_PITCH_HEIGHT * widest, MAX_LINE_GROWTH * ink))
+        # Every gap of the block within poppler's reach (baselines at most 1.5 font sizes
+        # apart), so that a column whose last line lies further down ("Số: ..." under the
+        # issuer's name) stays one block and is read as a column, not as a table's row.
+        # ... unless a column beside would then be pulled into this block (``cap``).
+        size = max(size, min(CHAIN_PITCH_HEIGHT * pitches[-1], MAX_LINE_GROWTH * ink, cap))
     for line in lines:
         b = line.bbox
         middle = (b.top + b.bottom) / 2
         line.bbox = BoundingBox(b.left, max(0.0, middle - size / 2), b.right, middle + size / 2)
+
+
+#: poppler pulls a word on a block's lines into the block when it starts within one font
+#: size of the block's edge (``minColSpacing2``); a column beside gets at most this share
+#: of the gap between them as font size.
+COLUMN_GAP_FONT = 0.9
+
+
+def _column_caps(blocks: list[list[BoundingBox]]) -> list[float]:
+    """For each block (its lines' ink boxes), the tallest line height it may grow to so that
+    poppler does not pull a block beside it (no horizontal overlap, ink on the same rows)
+    into it: poppler adds to a block the words on its rows that start within one font size
+    of its edge (``minColSpacing2``), which glued two header columns set close together
+    into rows ("UBND ... CỘNG HOÀ ..."). The font stays under COLUMN_GAP_FONT of the gap."""
+    boxes = [(min(b.left for b in bs), min(b.top for b in bs), max(b.right for b in bs),
+              max(b.bottom for b in bs)) for bs in blocks]
+    caps = [float("inf")] * len(blocks)
+    for i, (l0, t0, r0, b0) in enumerate(boxes):
+        for j, (l1, t1, r1, b1) in enumerate(boxes):
+            if i == j:
+                continue
+            gap_x = max(l1 - r0, l0 - r1)
+            if gap_x <= 0:  # one above the other: poppler's blocks of one column
+                continue
+            if t1 < b0 and t0 < b1:  # side by side on the same rows
+                caps[i] = min(caps[i], COLUMN_GAP_FONT * gap_x / FONT_SHARE_OF_LINE)
+    return caps
+
+
+#: poppler's box of a word reaches this share of the renderer's line height above the line's
+#: box and below it (the font's ascent and descent against the renderer's baseline).
+POPPLER_BOX_ABOVE = 0.054
+POPPLER_BOX_BELOW = 0.015
+#: A one-line block's line is not made lower than this share of its ink height.
+MIN_LINE_SHRINK = 0.7
+
+
+def _poppler_rows(box: BoundingBox) -> tuple[float, float]:
+    h = box.bottom - box.top
+    return box.top - POPPLER_BOX_ABOVE * h, box.bottom + POPPLER_BOX_BELOW * h
+
+
+def _clear_rows_beside(pars: list[OcrElement], inks: list[list[BoundingBox]]) -> None:
+    """A one-line block beside another block (no horizontal overlap), on a row of its own,
+    gets a line low enough that poppler's box of it does not touch the other block's lines:
+    touching boxes are one row to poppler, which then will not let the one-line block's
+    column reach under a column further right, and reads it before that column ("Kính gửi:"
+    up left of the recipients list, read before the national motto above the list)."""
+    extents = [(min(b.left for b in bs), max(b.right for b in bs)) for bs in inks]
+    for i, par in enumerate(pars):
+        if len(par.children) != 1:
+            continue
+        line, ink = par.children[0], inks[i][0]
+        middle = (ink.top + ink.bottom) / 2
+        for j, other in enumerate(pars):
+            if j == i or not (extents[j][0] > extents[i][1] or extents[i][0] > extents[j][1]):
+                continue
+            for other_line, other_ink in zip(other.children, inks[j]):
+                if other_ink.top < ink.bottom and ink.top < other_ink.bottom:
+                    continue  # the same row: one line to poppler, as on the page
+                top, bottom = _poppler_rows(line.bbox)
+                o_top, o_bottom = _poppler_rows(other_line.bbox)
+                if not (top <= o_bottom and o_top <= bottom):
+                    continue
+                if o_top > middle:  # the other line lies below
+                    room = (o_top - middle) / (0.5 + POPPLER_BOX_BELOW)
+                else:
+                    room = (middle - o_bottom) / (0.5 + POPPLER_BOX_ABOVE)
+                height = 0.98 * room
+                if height >= MIN_LINE_SHRINK * (ink.bottom - ink.top):
+                    b = line.bbox
+                    line.bbox = BoundingBox(b.left, middle - height / 2, b.right,
+                                            middle + height / 2)
 
 
 def _turn_back(box, turn: int, upright_w: int, upright_h: int):

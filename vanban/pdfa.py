@@ -51,6 +51,12 @@ SIGNATURE_POLICIES = ("keep", "invalidate")
 #: used, as before (what ``bench/pdf_speed.py --ab`` compares against).
 BACKGROUND_LOADING = True
 
+#: A scanned PDF whose pages are upright gets its text layer from OCRmyPDF's renderer drawn
+#: straight onto its pages (:func:`render_text_layer`); False: through OCRmyPDF's whole
+#: pipeline with the plugin as its engine, as other inputs (what ``bench/pdf_speed.py
+#: --ab-pipeline`` compares against).
+DIRECT_TEXT_LAYER = True
+
 #: Said in the metadata of a rewritten copy of a signed input (and on stderr).
 UNSIGNED_COPY_NOTE = ("Searchable copy of a digitally signed PDF: this copy does NOT carry a "
                       "valid digital signature; verify the original file.")
@@ -235,12 +241,18 @@ def import_pdf_writers() -> None:
     of imports that :func:`make_pdfs` does on a thread while the OCR runs."""
     import importlib
     for name in ("pikepdf", "pikepdf.pdfa", "ocrmypdf", "ocrmypdf._pipelines.ocr",
-                 "ocrmypdf.fpdf_renderer", "vanban.ocrmypdf_plugin",
+                 "ocrmypdf.font", "ocrmypdf.fpdf_renderer", "vanban.ocrmypdf_plugin",
                  "pyhanko.pdf_utils.incremental_writer", "pyhanko.pdf_utils.embed"):
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - missing: reported where it is used
             pass
+    try:
+        fonts = _text_layer_fonts()
+        with _RENDER_LOCK:  # OCRmyPDF's search of the system's fonts, not under a render
+            fonts.get_all_fonts()
+    except Exception:  # noqa: BLE001 - OCRmyPDF missing: reported where it is used
+        pass
 
 
 # ----------------------------------------------------------------------------- text layer
@@ -259,12 +271,7 @@ def text_layer_pdf(source: Path, doc: Document, kind: str, work: Path, jobs: int
                                      "scripts/install.sh does it)", str(source)) from None
 
     from . import ocrmypdf_plugin
-    covered = annotation_text_boxes(source) if is_pdf(source) else {}
-    pages = Document(source=doc.source, pages=[
-        _without_words_in(p, covered.get(p.number, [])) if p.source == "ocr"
-        else type(p)(number=p.number, width=p.width, height=p.height, dpi=p.dpi,
-                     source=p.source)  # a page with a real text layer gets no second layer
-        for p in doc.pages])
+    pages = layer_words(source, doc)
     pages_file = ocrmypdf_plugin.write_pages_file(pages, work / "pages.json")
     out = work / "text-layer.pdf"
     logging.getLogger("ocrmypdf").setLevel(logging.WARNING)
@@ -293,6 +300,128 @@ def text_layer_pdf(source: Path, doc: Document, kind: str, work: Path, jobs: int
                 os.environ.pop(ocrmypdf_plugin.PAGES_ENV, None)
             else:
                 os.environ[ocrmypdf_plugin.PAGES_ENV] = saved
+    return out
+
+
+def layer_words(source: Path, doc: Document) -> Document:
+    """The words that go into the text layer: the OCRed pages' words, less those under an
+    annotation that draws its own text (:func:`annotation_text_boxes`); a page with a real
+    text layer gets no second layer."""
+    covered = annotation_text_boxes(source) if is_pdf(source) else {}
+    return Document(source=doc.source, pages=[
+        _without_words_in(p, covered.get(p.number, [])) if p.source == "ocr"
+        else type(p)(number=p.number, width=p.width, height=p.height, dpi=p.dpi,
+                     source=p.source)
+        for p in doc.pages])
+
+
+def direct_layer_fits(pdf, doc: Document) -> bool:
+    """Whether the text layer can be drawn straight onto this PDF's pages (see
+    :func:`render_text_layer`): one vanban page per PDF page, every page upright (no
+    /Rotate, no /UserUnit) and showing its whole media box (vanban read the page as
+    rendered, i.e. its crop box)."""
+    if len(pdf.pages) != len(doc.pages):
+        return False
+    for page in pdf.pages:
+        if int(page.obj.get("/Rotate", 0)) % 360 or "/UserUnit" in page.obj:
+            return False
+        if [float(v) for v in page.cropbox] != [float(v) for v in page.mediabox]:
+            return False
+    return True
+
+
+#: Words laid out at this resolution for the renderer (any will do: the renderer turns
+#: pixels back into points with it).
+_LAYER_DPI = 300.0
+_RENDER_LOCK = threading.Lock()  # one font manager, shared by documents rendered in threads
+_FONTS: list = []
+
+
+def render_text_layer(pdf, doc: Document, work: Path) -> Path:
+    """vanban's words as OCRmyPDF's invisible text, one page per page of ``pdf`` (an open
+    pikepdf.Pdf), written by OCRmyPDF's own fpdf2 renderer from the plugin's page elements
+    (:func:`vanban.ocrmypdf_plugin.page_element`) -- what OCRmyPDF's pipeline does with the
+    plugin, without the pipeline around it: no option checks running Tesseract and
+    Ghostscript, no page analysis, no stand-in rasters, no rewritten copy of the whole
+    input. Graft it with :func:`graft_text_layer`."""
+    from ocrmypdf.fpdf_renderer import Fpdf2MultiPageRenderer  # ImportError: see make_pdf
+
+    from . import ocrmypdf_plugin
+    elements = []
+    for index, (page, vpage) in enumerate(zip(pdf.pages, doc.pages)):
+        x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+        size = (max(1, round(abs(x1 - x0) * _LAYER_DPI / 72)),
+                max(1, round(abs(y1 - y0) * _LAYER_DPI / 72)))
+        elements.append((index + 1, ocrmypdf_plugin.page_element(vpage, size, _LAYER_DPI, index),
+                         _LAYER_DPI))
+    out = work / "text-layer-pages.pdf"
+    fonts = _text_layer_fonts()
+    with _RENDER_LOCK:
+        Fpdf2MultiPageRenderer(pages_data=elements, multi_font_manager=fonts,
+                               invisible_text=True).render(out)
+    return out
+
+
+def _text_layer_fonts():
+    """OCRmyPDF's font manager for the renderer, made once per process: the search of the
+    system's fonts behind it then runs once, not once per document."""
+    with _RENDER_LOCK:
+        if not _FONTS:
+            import ocrmypdf
+            from ocrmypdf.font import MultiFontManager
+            _FONTS.append(MultiFontManager(Path(ocrmypdf.__file__).parent / "data"))
+        return _FONTS[0]
+
+
+def graft_text_layer(pdf, text_pdf) -> None:
+    """Draw each page of ``text_pdf`` (from :func:`render_text_layer`) under the matching
+    page of ``pdf`` as a Form XObject, scaled to its media box, as OCRmyPDF grafts its text
+    layer; the page's own content and images are not touched."""
+    import pikepdf
+    for page, text_page in zip(pdf.pages, text_pdf.pages):
+        contents = text_page.obj.get("/Contents")
+        if contents is None:
+            continue
+        parts = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        data = b"\n".join(part.read_bytes() for part in parts)
+        if not data.strip():
+            continue
+        tx0, ty0, tx1, ty1 = (float(v) for v in text_page.mediabox)
+        form = pdf.make_stream(data)
+        form.Type, form.Subtype, form.FormType = pikepdf.Name.XObject, pikepdf.Name.Form, 1
+        form.BBox = pikepdf.Array([tx0, ty0, tx1, ty1])
+        resources = pikepdf.Dictionary()
+        for key in ("/Font", "/ExtGState"):
+            found = text_page.obj.get("/Resources", {}).get(key)
+            if found is not None:
+                resources[key] = pikepdf.Dictionary(
+                    {k: pdf.copy_foreign(v) for k, v in found.items()})
+        form.Resources = resources
+        if "/Resources" not in page.obj:
+            page.obj.Resources = pikepdf.Dictionary()
+        if "/XObject" not in page.obj.Resources:
+            page.obj.Resources.XObject = pikepdf.Dictionary()
+        name = pikepdf.Name.random(prefix="VanbanText")
+        page.obj.Resources.XObject[name] = form
+        x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+        matrix = (f"{(x1 - x0) / ((tx1 - tx0) or 1):.6f} 0 0 {(y1 - y0) / ((ty1 - ty0) or 1):.6f} "
+                  f"{x0:.4f} {y0:.4f}")
+        # Underneath the page's own content, from the initial graphics state (as OCRmyPDF).
+        page.contents_add(pdf.make_stream(f"q {matrix} cm {name} Do Q\n".encode("ascii")),
+                          prepend=True)
+
+
+def layer_only_pdf(pdf, text_layer: Path, out: Path) -> Path:
+    """A PDF of blank pages of ``pdf``'s sizes carrying only the grafted text layer: what
+    :func:`incremental_copy` imports, without a rewritten copy of the page images."""
+    import pikepdf
+    with pikepdf.new() as layer, pikepdf.open(text_layer) as text_pdf:
+        for page in pdf.pages:
+            layer.pages.append(pikepdf.Page(pikepdf.Dictionary(
+                Type=pikepdf.Name.Page, Resources=pikepdf.Dictionary(),
+                MediaBox=pikepdf.Array([float(v) for v in page.mediabox]))))
+        graft_text_layer(layer, text_pdf)
+        layer.save(out)
     return out
 
 
@@ -504,8 +633,21 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="vanban-pdf-") as tmp:
         work = Path(tmp)
-        layered = None if kind == "born-digital" else text_layer_pdf(source, doc, kind, work,
-                                                                     options.jobs)
+        layered, text_layer = None, None
+        if kind == "scan" and pdf_in and DIRECT_TEXT_LAYER:
+            with pikepdf.open(source) as pdf:
+                if direct_layer_fits(pdf, doc):
+                    try:
+                        text_layer = render_text_layer(pdf, layer_words(source, doc), work)
+                    except (ImportError, AttributeError, TypeError):
+                        # OCRmyPDF without the renderer classes this uses (they are not
+                        # its public API): its pipeline below writes the same layer.
+                        text_layer = None
+                    if text_layer is not None and signed_fields \
+                            and options.signature == "keep":
+                        layered = layer_only_pdf(pdf, text_layer, work / "layer-only.pdf")
+        if kind != "born-digital" and text_layer is None:
+            layered = text_layer_pdf(source, doc, kind, work, options.jobs)
         if signed_fields and options.signature == "keep":
             incremental_copy(source, layered, output, meta, record,
                              note="Searchable copy: vanban text layer and record.json added as "
@@ -522,6 +664,9 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
                 report.warnings.append("signed input: " + UNSIGNED_COPY_NOTE)
             base = layered if layered is not None else source
             with pikepdf.open(base) as pdf:
+                if text_layer is not None:  # drawn straight onto the input's pages
+                    with pikepdf.open(text_layer) as text_pdf:
+                        graft_text_layer(pdf, text_pdf)
                 if signed_fields:
                     _drop_signatures(pdf)
                 if kind == "redo":  # the fonts of the stripped layer (not embedded: not PDF/A)
