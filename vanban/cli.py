@@ -674,8 +674,10 @@ def serve_cmd(db, host, port, roots):
         except OSError as err:
             raise click.BadParameter(f"cannot listen on {host}:{port}: {err.strerror}",
                                      param_hint="--host/--port") from None
-    click.echo(f"vanban serve: http://{host}:{port}/ (read-only: {db})", err=True)
-    serve(db, host=host, port=port, roots=list(roots) or None)
+    click.get_current_context().meta["vanban_db"] = str(db)
+    serve(db, host=host, port=port, roots=list(roots) or None,
+          ready=lambda: click.echo(f"vanban serve: http://{host}:{port}/ (read-only: {db})",
+                                   err=True))
 
 
 # --------------------------------------------------------------------------------- extract

@@ -342,6 +342,10 @@ class ProcessExecutor(_PoolExecutor):
                 pass
 
 
+#: Seconds a :class:`DaskExecutor` waits for its scheduler by default.
+DASK_CONNECT_TIMEOUT_S = 20.0
+
+
 class DaskExecutor(Executor):
     """The workers of a Dask ``distributed`` cluster. ``scheduler``: an address
     (``"tcp://host:8786"``), a ``distributed.Client`` (used, not closed) or anything with a
@@ -356,8 +360,9 @@ class DaskExecutor(Executor):
     kind = "dask"
     name = "Dask"
 
-    def __init__(self, scheduler: Any, connect_timeout: float = 20.0):
+    def __init__(self, scheduler: Any, connect_timeout: float | None = None):
         from distributed import Client
+        connect_timeout = connect_timeout or DASK_CONNECT_TIMEOUT_S
         self._own_client = False
         if isinstance(scheduler, Client):
             self.client = scheduler

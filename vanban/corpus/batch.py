@@ -10,7 +10,9 @@ a re-run skips every document whose content hash is already stored.
 
 Exit codes of a batch (:attr:`BatchSummary.exit_code`, the process status of ``vanban batch``):
 0 every input stored (or already there); 3 at least one input failed (listed in the ``errors``
-table, the others were stored); 4 inputs failed because a required program/model is missing;
+table, the others were stored) or an input folder held no input (:data:`NO_INPUT_IN_FOLDER`;
+with no input at all :class:`InputFileError` is raised before the store is opened); 4 inputs
+failed because a required program/model is missing;
 6 the database could not be opened or written; 130 interrupted.
 """
 
@@ -38,6 +40,10 @@ from .store import Store
 
 
 # ------------------------------------------------------------------------------- discovery
+#: Why a folder given to a batch gave it nothing to do (as `vanban ocr` says of its folders).
+NO_INPUT_IN_FOLDER = "folder holds no PDF, TIFF, PNG, JPEG or .txt file"
+
+
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Input files under ``paths``: directories are walked recursively (hidden entries skipped,
     only the names :func:`vanban.outputs.picked_up_in_folder` takes), files are taken as given
@@ -46,10 +52,18 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
     A path that does not exist is kept too: the batch records it as an error row like any
     other bad input, and the others go on."""
+    return find_inputs(paths)[0]
+
+
+def find_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """:func:`discover`'s files, and the folders among ``paths`` that hold none of them (an
+    empty inbox, a mount that failed, a wrong path: said, not silently a batch of nothing)."""
     found: dict[str, Path] = {}
+    empty: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
+            picked = 0
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in files:
@@ -58,9 +72,12 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                         # realpath, not resolve(): a symlink loop in the folder must become
                         # an error row of its own, not abort the walk (RuntimeError)
                         found.setdefault(os.path.realpath(f), f)
+                        picked += 1
+            if not picked:
+                empty.append(p)
         else:
             found.setdefault(os.path.realpath(p), p)
-    return sorted(found.values(), key=lambda f: str(f))
+    return sorted(found.values(), key=lambda f: str(f)), empty
 
 
 # ---------------------------------------------------------------------------------- worker
@@ -371,10 +388,28 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     # would come back as new documents on the next run (OutputError, exit 2).
     check_output(db, inputs=paths, option="--db")
     check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir")
-    files = discover(paths)
+    files, empty_folders = find_inputs(paths)
+    if not files and empty_folders:
+        # Nothing to do is a failed run (exit 3, as `vanban ocr` on an empty folder), said
+        # before the store is opened: no store file is made for it.
+        raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
     summary = BatchSummary(found=len(files))
-    store = Store(db)
+    # A cluster is reached before the store is opened: a scheduler that cannot be reached
+    # (exit 1, one line) leaves no new store file behind.
+    cluster = make_executor("dask", scheduler=scheduler) if scheduler is not None else None
+    try:
+        store = Store(db)
+    except BaseException:
+        if cluster is not None:
+            cluster.close()
+        raise
     bar = Progress(len(files), bar=progress, log=log)
+    for folder in empty_folders:  # a summary failure, not an errors row: no document
+        failure = DocumentFailure(str(folder), None, "InputFileError", NO_INPUT_IN_FOLDER,
+                                  ExitCode.INPUT_FILE)
+        summary.failed += 1
+        summary.failures.append(failure)
+        bar.note(one_line(f"failed: {folder}: {NO_INPUT_IN_FOLDER}"))
     try:
         # Fixed at the start, so "skipped" vs "duplicate" does not depend on worker timing.
         stored_before = store.document_ids() if not reprocess else set()
@@ -438,8 +473,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             bar.update("stored" if stored else "skipped", result.path, pages=result.pages,
                        seconds=result.timings.get("total"))
 
-        if scheduler is not None:
-            _run_jobs(jobs_to_run(), handle, options, kind="dask", scheduler=scheduler,
+        if cluster is not None:
+            _run_jobs(jobs_to_run(), handle, options, kind="dask", executor=cluster,
                       send_content=True if send_content is None else send_content,
                       max_in_flight=max_in_flight)
         else:
@@ -463,6 +498,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     finally:
         bar.close()
         store.close()
+        if cluster is not None:
+            cluster.close()  # a second close does nothing
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -508,8 +545,8 @@ def _task_failure(job: _Job, err: BaseException, executor: Executor) -> Document
 
 
 def _run_jobs(jobs_iter: Iterator[_Job], handle: Callable[[DocumentResult | DocumentFailure], None],
-              options: PipelineOptions, *, kind: str, workers: int = 1, scheduler: Any = None,
-              send_content: bool, max_in_flight: int | None,
+              options: PipelineOptions, *, kind: str, workers: int = 1,
+              executor: Executor | None = None, send_content: bool, max_in_flight: int | None,
               note: Callable[[str], None] = lambda message: None) -> None:
     """Run :func:`process_file` on every job with a :mod:`vanban.executors` executor (a
     process pool here, a Dask cluster with ``scheduler``), at most ``max_in_flight`` submitted
@@ -522,7 +559,7 @@ def _run_jobs(jobs_iter: Iterator[_Job], handle: Callable[[DocumentResult | Docu
             return
         jobs_iter = itertools.chain([first], jobs_iter)
         _preload_pipeline(options, note)  # before the pool forks (it starts at the first job)
-    with make_executor(kind, workers, scheduler=scheduler) as executor:
+    with executor or make_executor(kind, workers) as executor:
         # process_file looked up here, at run time: a test may replace it
         for done in executor.imap_unordered(
                 process_file, jobs_iter, args=lambda job: _submit_args(job, options, send_content),

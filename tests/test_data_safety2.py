@@ -1,0 +1,112 @@
+"""Data safety and bad input, second audit (2026-11-30): each test is a defect found by using
+the CLI as a hostile user would (or a guarantee checked that had no test), written to fail on
+the code before its fix."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vanban.cli import main
+
+PLAN = "ỦY BAN NHÂN DÂN TỈNH HÀ GIANG\nKẾ HOẠCH\nPhát triển thư viện tỉnh Hà Giang\n"
+
+
+def _run(args, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+
+
+def _one_error_line(output: str) -> str:
+    lines = [line for line in output.strip().splitlines() if line]
+    assert len(lines) == 1 and lines[0].startswith("vanban: error: "), output
+    assert "Traceback" not in output
+    return lines[0]
+
+
+# ------------------------------------------------------------------ batch with no inputs
+def test_a_batch_with_no_input_is_exit_3_like_ocr_and_creates_no_store(tmp_path):
+    """`vanban batch empty/ --db c.db` exited 0 (and made an empty c.db) where `vanban ocr
+    empty/` exits 3: a cron job batching an inbox whose mount had failed reported success.
+    Now one line and exit 3, and no store file is created by a run that had nothing to do."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    unread = tmp_path / "notes"
+    unread.mkdir()
+    (unread / "readme.md").write_text("not an input", encoding="utf-8")
+    (unread / ".hidden.pdf").write_bytes(b"%PDF-1.4")
+    for folder in (empty, unread):
+        db = tmp_path / f"{folder.name}.db"
+        result = _run(["batch", folder, "--db", db, "--no-progress"])
+        assert result.exit_code == 3, result.output
+        line = _one_error_line(result.output)
+        assert line.endswith("folder holds no PDF, TIFF, PNG, JPEG or .txt file"), line
+        assert str(folder) in line
+        assert not db.exists()
+        ocr = _run(["ocr", folder])
+        assert ocr.exit_code == 3, ocr.output
+
+
+def test_an_empty_folder_among_good_inputs_is_reported_and_the_rest_stored(tmp_path):
+    """`vanban batch empty/ good/` said nothing of empty/ (a wrong path went unseen); now it
+    is one failure line of the summary (exit 3, as `vanban ocr` exits), not an errors row
+    (a folder is no document), and the good inputs are stored."""
+    from vanban.corpus import Store
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "a.txt").write_text(PLAN, encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = _run(["batch", empty, good, "--db", db, "--no-progress"])
+    assert result.exit_code == 3, result.output
+    assert "1 stored" in result.output and "1 failed" in result.output
+    assert f"failed: {empty}: InputFileError: folder holds no PDF" in result.output
+    with Store(db, readonly=True) as store:
+        assert len(store.document_ids()) == 1 and store.errors() == []
+
+
+# ----------------------------------------------------------------------------- serve
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("case,code", [("missing", 6), ("not sqlite", 6), ("folder", 2)])
+def test_serve_on_a_bad_store_fails_before_saying_it_listens(tmp_path, case, code):
+    """`vanban serve --db missing.db` printed "vanban serve: http://127.0.0.1:8001/" and only
+    then the store error: a user (or a supervisor's log) saw a server announced that never
+    listened. Now the store is opened first: one line, exit 6 (2 for a folder: click's
+    check of --db), nothing announced."""
+    db = tmp_path / "c.db"
+    if case == "not sqlite":
+        db.write_bytes(b"just some text, not a database\n" * 10)
+    elif case == "folder":
+        db.mkdir()
+    result = _run(["serve", "--db", db, "--port", _free_port()])
+    assert result.exit_code == code, result.output
+    line = _one_error_line(result.output)
+    assert "http://" not in result.output and str(db) in line
+
+
+# ------------------------------------------------------------------------ scheduler
+def test_an_unreachable_scheduler_creates_no_store(tmp_path, monkeypatch):
+    """`vanban batch in/ --db new.db --scheduler tcp://127.0.0.1:9` (nothing listening)
+    failed with one line but left an empty new.db behind: the store was created before the
+    scheduler was reached. Now the cluster is reached first and nothing is created."""
+    pytest.importorskip("distributed")
+    from vanban import executors
+    monkeypatch.setattr(executors, "DASK_CONNECT_TIMEOUT_S", 1.0)
+    text = tmp_path / "a.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    db = tmp_path / "new.db"
+    result = _run(["batch", text, "--db", db, "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1, result.output  # documented: docs/corpus.md
+    line = _one_error_line(result.output)
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in line
+    assert not db.exists() and not Path(f"{db}-wal").exists()
+    assert sorted(os.listdir(tmp_path)) == ["a.txt"]
