@@ -110,3 +110,58 @@ def test_an_unreachable_scheduler_creates_no_store(tmp_path, monkeypatch):
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in line
     assert not db.exists() and not Path(f"{db}-wal").exists()
     assert sorted(os.listdir(tmp_path)) == ["a.txt"]
+
+
+# ------------------------------------------------------------------- the LM cache copy
+def test_a_cached_lm_copy_damaged_in_the_middle_is_not_used(tmp_path, monkeypatch):
+    """The cached copy of a model ($VANBAN_CACHE/lm) was trusted when its first and last
+    bytes were right: bytes changed in the middle (a bad block, a copy made over it in place)
+    were mapped as the model's tables, and restoration silently used wrong scores. Now its
+    length and a checksum of its data are checked at every load; a damaged copy is written
+    again from the .npz."""
+    import numpy as np
+
+    from tests.test_lm_cache import _same_model, _tiny_model
+    from vanban.normalize.lm import NgramLM, cached_copy_path
+    monkeypatch.setenv("VANBAN_CACHE", str(tmp_path / "cache"))
+    path = _tiny_model(tmp_path / "m.npz", seed=11)
+    good = NgramLM.load(path, cache=False)
+    NgramLM.load(path, cache=True)
+    copy = cached_copy_path(path)
+    data = bytearray(copy.read_bytes())
+    at = bytes(data).index(good.keys[2].tobytes())   # the bigram keys, mid-file
+    assert at + 4096 < len(data) - 24                # a bad 4 KiB block of the data
+    data[at:at + 4096] = bytes(255 - b for b in data[at:at + 4096])
+    copy.write_bytes(bytes(data))
+    lm = NgramLM.load(path, cache=True)
+    _same_model(good, lm)
+    assert copy.read_bytes() != bytes(data)  # written again
+    mapped = NgramLM.load(path, cache=True)
+    assert not mapped.keys[2].flags.writeable and np.array_equal(mapped.keys[2], good.keys[2])
+    for extra in (b"\0" * 64, b""):          # grown, or cut by a word: the length tells
+        whole = copy.read_bytes()
+        copy.write_bytes(whole + extra if extra else whole[:-8 - 16] + whole[-16:])
+        _same_model(good, NgramLM.load(path, cache=True))
+
+
+def test_a_killed_writers_leftover_goes_even_when_a_good_copy_exists(tmp_path, monkeypatch):
+    """A writer killed halfway leaves a hidden .tmp beside the copy; it was removed only when
+    a copy was written, and a good copy is never written again: the leftover (as big as the
+    model, tens of MB) stayed in the cache for ever. Now a load that maps the copy removes
+    it too (once it is old enough not to be a write in progress)."""
+    from tests.test_lm_cache import _tiny_model
+    from vanban.normalize.lm import NgramLM, cached_copy_path
+    monkeypatch.setenv("VANBAN_CACHE", str(tmp_path / "cache"))
+    path = _tiny_model(tmp_path / "m.npz", seed=12)
+    NgramLM.load(path, cache=True)              # the good copy
+    copy = cached_copy_path(path)
+    abandoned = copy.parent / f".{copy.name}.k1ll3d.tmp"
+    in_progress = copy.parent / f".{copy.name}.wr1t1ng.tmp"
+    for f in (abandoned, in_progress):
+        f.write_bytes(b"half a copy")
+    hours_ago = os.stat(abandoned).st_mtime - 2 * 3600
+    os.utime(abandoned, (hours_ago, hours_ago))
+    before = copy.stat().st_mtime_ns
+    NgramLM.load(path, cache=True)              # maps the good copy, writes nothing
+    assert copy.stat().st_mtime_ns == before
+    assert not abandoned.exists() and in_progress.exists()
