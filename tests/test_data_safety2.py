@@ -165,3 +165,46 @@ def test_a_killed_writers_leftover_goes_even_when_a_good_copy_exists(tmp_path, m
     NgramLM.load(path, cache=True)              # maps the good copy, writes nothing
     assert copy.stat().st_mtime_ns == before
     assert not abandoned.exists() and in_progress.exists()
+
+
+# ------------------------------------------------------------ outputs over a database
+def _make_store(path: Path) -> str:
+    from vanban.corpus import Store
+    text = path.parent / "plan.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    result = _run(["batch", text, "--db", path, "--no-progress"])
+    assert result.exit_code == 0, result.output
+    with Store(path, readonly=True) as store:
+        assert len(store.document_ids()) == 1
+    return _digest(path)
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("command", ["restore", "run", "extract", "ocr", "export", "query",
+                                     "search"])
+def test_an_output_over_a_corpus_database_not_named_by_db_is_refused(tmp_path, command):
+    """`vanban restore plan.txt -o corpus.db` (a slip of the tab key) replaced the whole
+    corpus with the restored text, exit 0: only the --db of the same call was protected.
+    Now every -o that is an existing SQLite database (or its -wal/-shm/-journal file) is
+    refused before any work, exit 2, whatever the command; the database is untouched."""
+    db = tmp_path / "corpus.db"
+    before = _make_store(db)
+    other = tmp_path / "other.db"
+    _make_store(other)
+    inputs = {"restore": [tmp_path / "plan.txt"], "run": [tmp_path / "plan.txt"],
+              "extract": [tmp_path / "plan.txt"], "ocr": [tmp_path / "plan.txt"],
+              "export": ["--db", other], "query": ["--db", other],
+              "search": ["--db", other, "thu"]}[command]
+    for target in (db, Path(f"{db}-journal")):
+        if target.name.endswith("-journal"):
+            target.write_bytes(b"")  # a hot journal beside the database
+        result = _run([command, *inputs, "-o", target])
+        assert result.exit_code == 2, (target, result.output)
+        line = _one_error_line(result.output)
+        assert "would overwrite a SQLite database" in line, line
+    assert _digest(db) == before
+

@@ -19,7 +19,8 @@ class ExitCode(enum.IntEnum):
     #: unexpected internal error (a bug: please report it)
     INTERNAL_ERROR = 1
     #: bad command line: an unknown option, a bad value, or an output (``-o``) that is the
-    #: database or an input of the call, or cannot be written there (checked before any work)
+    #: database, any existing SQLite database or an input of the call, or cannot be written
+    #: there (checked before any work)
     BAD_ARGS = 2
     #: at least one input could not be read (corrupt, encrypted, empty, junk, too large); the
     #: others were processed

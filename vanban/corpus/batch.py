@@ -386,7 +386,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     paths = list(paths)
     # Before any work: the store must not be an input, and PDFs written inside an input folder
     # would come back as new documents on the next run (OutputError, exit 2).
-    check_output(db, inputs=paths, option="--db")
+    check_output(db, inputs=paths, option="--db", database=True)
     check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir")
     files, empty_folders = find_inputs(paths)
     if not files and empty_folders:
