@@ -208,3 +208,55 @@ def test_an_output_over_a_corpus_database_not_named_by_db_is_refused(tmp_path, c
         assert "would overwrite a SQLite database" in line, line
     assert _digest(db) == before
 
+
+
+# ----------------------------------------------------------- read-only store with a log
+def _killed_writer_store(folder: Path) -> Path:
+    """A store whose last document is only in its -wal file: the writer died (os._exit) before
+    closing, as a `kill -9` leaves it. One document checkpointed, one in the log."""
+    import subprocess
+    import sys
+    folder.mkdir()
+    (folder / "a.txt").write_text(PLAN, encoding="utf-8")
+    (folder / "b.txt").write_text(PLAN.replace("thư viện", "du lịch"), encoding="utf-8")
+    script = (
+        "import os, sys\n"
+        "from vanban.corpus import Store, run_batch\n"
+        "from vanban.corpus.batch import process_file\n"
+        "run_batch([sys.argv[1] + '/a.txt'], sys.argv[1] + '/c.db', jobs=1, progress=False,\n"
+        "          log=lambda line: None)\n"
+        "store = Store(sys.argv[1] + '/c.db')\n"
+        "r = process_file(sys.argv[1] + '/b.txt')\n"
+        "store.add(r.record, sha256=r.sha256, text=r.text, source='b.txt')\n"
+        "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", script, str(folder)], check=True, timeout=120)
+    db = folder / "c.db"
+    assert Path(f"{db}-wal").stat().st_size > 0
+    return db
+
+
+def test_a_read_only_store_whose_log_cannot_be_read_is_refused_not_half_read(tmp_path):
+    """A store left by a killed batch (its last documents only in c.db-wal), copied without
+    its -shm to a read-only place (a backup, an archive mount): `vanban query/export/search`
+    fell back to SQLite's immutable mode, which ignores the -wal, and answered without those
+    documents, exit 0 (silent loss in every export). Now one line, exit 6; with the -shm, or
+    once writable, every document is read."""
+    from tests.test_hostile import _readonly_runner
+    db = _killed_writer_store(tmp_path / "store")
+    Path(f"{db}-shm").unlink()
+    run = _readonly_runner(db.parent)
+    try:
+        assert run is not None, "no way to make a folder read-only on this machine"
+        assert run(["sh", "-c", f"touch {db.parent / 'probe'}"]).returncode != 0
+        import sys
+        for args in (["query", "--db", db, "--format", "csv"], ["export", "--db", db],
+                     ["search", "--db", db, "thu vien"]):
+            proc = run([sys.executable, "-m", "vanban.cli", *map(str, args)])
+            assert proc.returncode == 6, (args, proc.stdout, proc.stderr)
+            err = proc.stderr.decode()
+            assert err.count("\n") == 1 and "write-ahead log c.db-wal holds changes" in err
+            assert not proc.stdout.strip()
+    finally:
+        os.chmod(db.parent, 0o755)
+    result = _run(["query", "--db", db, "--format", "csv"])  # writable again: both read
+    assert result.exit_code == 0 and len(result.output.strip().splitlines()) == 3

@@ -127,6 +127,7 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
             names = _table_names(conn)
         except sqlite3.OperationalError:
             conn.close()
+            self._refuse_unread_log()
             conn = sqlite3.connect(self._uri(mode="ro", immutable="1"), uri=True,
                                    timeout=self.timeout, isolation_level=None)
             names = _table_names(conn)
@@ -140,6 +141,23 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
             conn.close()
             raise
         return conn
+
+    def _refuse_unread_log(self) -> None:
+        """Before reading with ``immutable=1``, which ignores the write-ahead log: refuse a
+        file whose ``-wal`` holds documents not yet in the file (a batch killed, the files then
+        copied without the ``-shm`` to a read-only place), instead of silently answering
+        without them."""
+        wal = Path(f"{self.path}-wal")
+        try:
+            pending = wal.stat().st_size > 0
+        except OSError:
+            return
+        if pending:
+            raise StoreError(f"its write-ahead log {wal.name} holds changes not yet in the file, "
+                             "and they cannot be read here (a read-only place, no -shm file): "
+                             "open it once where it can be written (any vanban batch, or "
+                             "sqlite3 DB 'PRAGMA wal_checkpoint'), or copy the database with its "
+                             "-wal file to a writable folder", str(self.path))
 
     def _refuse_foreign(self) -> None:
         """Look, without writing anything, whether an existing file is vanban's store.
