@@ -260,3 +260,42 @@ def test_a_read_only_store_whose_log_cannot_be_read_is_refused_not_half_read(tmp
         os.chmod(db.parent, 0o755)
     result = _run(["query", "--db", db, "--format", "csv"])  # writable again: both read
     assert result.exit_code == 0 and len(result.output.strip().splitlines()) == 3
+
+
+# ------------------------------------------------------- export while a batch writes
+def test_an_export_is_one_snapshot_while_another_process_writes(tmp_path, monkeypatch):
+    """`vanban export --year 2025` listed the matching documents, then read each record in
+    a statement of its own: a document replaced or removed by a writer in between came out
+    as a line `null` (or as a record that no longer matched). The export now reads in one
+    read transaction: a snapshot of the store as it was when it began (WAL mode, as while a
+    batch runs: the writer is not blocked)."""
+    import io
+
+    from vanban.corpus import Store
+    from vanban.corpus.store.query import StoreQuery
+    db = tmp_path / "c.db"
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(f"{PLAN}Bản số {name}.\n", encoding="utf-8")
+    assert _run(["batch", tmp_path / "a.txt", tmp_path / "b.txt", "--db", db,
+                 "--no-progress"]).exit_code == 0
+    writer = Store(db)  # a batch running: the file in WAL mode, a writer connection open
+    ids = sorted(writer.document_ids())
+    listed = StoreQuery.iter_rows
+
+    def list_then_a_writer_removes(self, kind, **filters):
+        rows = list(listed(self, kind, **filters))
+        writer.remove(ids[0])  # committed by the other connection meanwhile
+        return iter(rows)
+
+    monkeypatch.setattr(StoreQuery, "iter_rows", list_then_a_writer_removes)
+    try:
+        with Store(db, readonly=True) as reader:
+            out = io.StringIO()
+            count = reader.export("jsonl", out=out, doc_type="Kế hoạch")
+    finally:
+        writer.close()
+        monkeypatch.undo()
+    lines = out.getvalue().splitlines()
+    assert "null" not in lines and count == len(lines) == 2, lines  # as when it began
+    with Store(db, readonly=True) as reader:
+        assert len(reader.export("jsonl", doc_type="Kế hoạch").splitlines()) == 1
