@@ -299,3 +299,42 @@ def test_an_export_is_one_snapshot_while_another_process_writes(tmp_path, monkey
     assert "null" not in lines and count == len(lines) == 2, lines  # as when it began
     with Store(db, readonly=True) as reader:
         assert len(reader.export("jsonl", doc_type="Kế hoạch").splitlines()) == 1
+
+
+# ------------------------------------------------------------- names that are not UTF-8
+def test_a_file_name_that_is_not_utf8_is_stored_not_a_crash(tmp_path):
+    """A folder holding a file whose name is not UTF-8 (copied from an old Windows share:
+    b'\\xff\\xfe-plan.txt'): `vanban batch` stopped at it with "internal error ...
+    UnicodeEncodeError: surrogates not allowed", exit 1, and every document after it was
+    never stored; `vanban extract/run -o out.json` of it failed the same way after doing the
+    work. Now the name is stored with its bad bytes written \\xff (one form in the store, the
+    progress lines and the summary), a re-run with --skip-failed recognises it, and -o files
+    hold it as \\udcff, which a JSON reader turns back into the same name."""
+    import json
+
+    from vanban.corpus import Store
+    folder = tmp_path / "in"
+    folder.mkdir()
+    odd = os.fsdecode(bytes(folder) + b"/\xff\xfe-plan.txt")
+    Path(odd).write_text(PLAN, encoding="utf-8")
+    Path(os.fsdecode(bytes(folder) + b"/\xfe-junk.txt")).write_bytes(b"\x00\x01" * 500)
+    (folder / "z-plan.txt").write_text(PLAN + "Bản hai.\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = _run(["batch", folder, "--db", db, "--no-progress",
+                   "--summary-json", tmp_path / "s.json"])
+    assert result.exit_code == 3, result.output  # the junk one failed; both plans stored
+    assert "internal error" not in result.output and "\\xff\\xfe-plan.txt" in result.output
+    with Store(db, readonly=True) as store:
+        assert len(store.document_ids()) == 2
+        assert [e["path"] for e in store.errors()] == [f"{folder}/\\xfe-junk.txt"]
+        sources = {r["source"] for r in store.query("document")}
+    assert f"{folder}/\\xff\\xfe-plan.txt" in sources
+    summary = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert summary["failures"][0]["path"] == f"{folder}/\\xfe-junk.txt"
+    again = _run(["batch", folder, "--db", db, "--no-progress", "--skip-failed"])
+    assert again.exit_code == 0 and "skipped (failed before)" in again.output, again.output
+    for command in ("extract", "run"):
+        out = tmp_path / f"{command}.json"
+        result = _run([command, odd, "-o", out])
+        assert result.exit_code == 0, result.output
+        assert json.loads(out.read_text(encoding="utf-8"))["id"] == "\udcff\udcfe-plan"

@@ -43,6 +43,24 @@ class ExitCode(enum.IntEnum):
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def utf8_text(text: str) -> str:
+    """``text`` as UTF-8 can hold it (SQLite, a JSON file, a terminal). A file name that is
+    not UTF-8 comes from the OS with its bytes as lone surrogates (``surrogateescape``),
+    which UTF-8 refuses: they are written ``\\xff``, any other lone surrogate ``\\udxxx``,
+    so that the name is stored and shown instead of the command stopping on it."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def one_line(text: str) -> str:
     """``text`` with control characters escaped (``\\n``, ``\\x1b``), so a message stays on
     one line whatever the file name it quotes."""
@@ -50,7 +68,7 @@ def one_line(text: str) -> str:
         ch = m.group(0)
         return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, f"\\x{ord(ch):02x}"
                                                            if ord(ch) < 256 else f"\\u{ord(ch):04x}")
-    return _CONTROL_RE.sub(esc, str(text))
+    return _CONTROL_RE.sub(esc, utf8_text(str(text)))
 
 
 class VanbanError(Exception):

@@ -164,6 +164,13 @@ def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] 
         raise OutputError(f"{option}: file is not writable", str(out))
 
 
+#: How a character UTF-8 cannot hold is written to an output file: a lone surrogate (the
+#: undecodable bytes of a file name quoted in a record, ``surrogateescape``) as ``\\udcff``,
+#: which JSON readers turn back into the same string, instead of the command failing after
+#: its work is done.
+_UNENCODABLE = "backslashreplace"
+
+
 @contextmanager
 def atomic_output(out: str | Path, newline: str | None = None) -> Iterator[IO[str]]:
     """A text file (UTF-8) that replaces ``out`` only once completely written.
@@ -178,7 +185,7 @@ def atomic_output(out: str | Path, newline: str | None = None) -> Iterator[IO[st
         st = None
     if st is not None and not stat.S_ISREG(st.st_mode):
         try:
-            with open(real, "w", encoding="utf-8", newline=newline) as f:
+            with open(real, "w", encoding="utf-8", errors=_UNENCODABLE, newline=newline) as f:
                 yield f
         except OSError as err:
             raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None
@@ -188,7 +195,7 @@ def atomic_output(out: str | Path, newline: str | None = None) -> Iterator[IO[st
     except OSError as err:
         raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+        with os.fdopen(fd, "w", encoding="utf-8", errors=_UNENCODABLE, newline=newline) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..errors import (ExitCode, InputFileError, MissingDependencyError, VanbanError,
-                      check_regular_file, one_line)
+                      check_regular_file, one_line, utf8_text)
 from ..executors import Executor, WorkerCrash, make_executor
 from ..model import file_sha256
 from ..outputs import check_output, check_output_folder, picked_up_in_folder
@@ -122,8 +122,9 @@ class DocumentFailure:
 
     def to_dict(self) -> dict:
         """The fields a summary reports (``vanban batch --summary-json``)."""
-        return {"path": self.path, "sha256": self.sha256, "error_type": self.error_type,
-                "reason": self.reason, "exit_code": self.exit_code}
+        return {"path": utf8_text(self.path), "sha256": self.sha256,
+                "error_type": self.error_type, "reason": utf8_text(self.reason),
+                "exit_code": self.exit_code}
 
 
 _CHANGED_WHILE_READ = ("the file changed while it was read (still being written?); run the "
@@ -428,7 +429,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
 
         def jobs_to_run() -> Iterator[_Job]:
             for f in files:
-                if str(f) in failed_paths:
+                if utf8_text(str(f)) in failed_paths:
                     summary.skipped += 1
                     bar.update("skipped (failed before)", str(f))
                     continue
