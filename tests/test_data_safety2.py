@@ -338,3 +338,84 @@ def test_a_file_name_that_is_not_utf8_is_stored_not_a_crash(tmp_path):
         result = _run([command, odd, "-o", out])
         assert result.exit_code == 0, result.output
         assert json.loads(out.read_text(encoding="utf-8"))["id"] == "\udcff\udcfe-plan"
+
+
+# ------------------------------------------------------ two batches on one old store
+def test_two_cli_batches_on_an_old_store_with_overlapping_inputs(tmp_path):
+    """Two `vanban batch` processes started at once on a store of schema version 1 (the
+    first to open it migrates it while the other waits), with overlapping inputs and the
+    same content under a third name: both exit 0 without "database is locked", every
+    document is stored once, every path is kept, the old documents are still there."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.test_corpus_batch import copy_plans
+    from tests.test_corpus_store import _version_1_store
+    from vanban.corpus import Store
+    db = tmp_path / "old.db"
+    _version_1_store(db)
+    with Store(db, readonly=True) as store:
+        old_ids = store.document_ids()
+        assert store.schema_version == 1 and old_ids
+    plans = copy_plans(tmp_path / "plans", variants=3, limit=2)       # 6 documents
+    twin = tmp_path / "plans" / "twin-of-first.txt"
+    shutil.copy(plans[0], twin)
+    first, second = plans[:4], plans[2:] + [twin]
+    cmd = [sys.executable, "-m", "vanban.cli", "batch", "--db", str(db), "--jobs", "1",
+           "--no-progress"]
+    procs = [subprocess.Popen(cmd + [str(p) for p in inputs], stderr=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL) for inputs in (first, second)]
+    results = [(p.wait(timeout=600), p.stderr.read().decode()) for p in procs]
+    for code, stderr in results:
+        assert code == 0, stderr
+        assert "locked" not in stderr and "Traceback" not in stderr
+    with Store(db, readonly=True) as store:
+        assert store.schema_version == 3
+        ids = store.document_ids()
+        assert old_ids <= ids and len(ids - old_ids) == len(plans)
+        paths = {r["path"] for r in store.select("SELECT path FROM document_files")}
+        assert {str(p) for p in plans + [twin]} <= paths
+        assert store.errors() == []
+        rows = store.select("SELECT document_id, count(*) AS n FROM records GROUP BY 1")
+        assert all(r["n"] == 1 for r in rows)
+
+
+# ------------------------------------------------- a writer stopped half-way (journal)
+def test_reading_commands_never_show_a_transaction_that_was_not_committed(tmp_path):
+    """A writer killed half-way through a transaction in rollback-journal mode (a store
+    migration when vanban opens an old store, or any SQLite tool) leaves a hot c.db-journal
+    and uncommitted pages in c.db. `vanban query/export/search` could not open it with
+    mode=ro, fell back to immutable=1, which ignores the journal, and printed the pages of
+    the transaction that never happened (a title 'UNCOMMITTED', exit 0). Now one line,
+    exit 6, nothing read; the next batch (a writer) rolls the journal back, and then every
+    reading command shows the committed store."""
+    import subprocess
+    import sys
+    db = tmp_path / "c.db"
+    _make_store(db)
+    script = (
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "conn.execute('PRAGMA cache_size=10')\n"   # pages spill into c.db before COMMIT
+        "conn.execute('BEGIN IMMEDIATE')\n"
+        "conn.execute(\"UPDATE documents SET title = 'UNCOMMITTED'\")\n"
+        "conn.execute(\"UPDATE search_index SET text = 'UNCOMMITTED'\")\n"
+        "conn.execute('CREATE TABLE filler(x)')\n"
+        "for _ in range(3000):\n"
+        "    conn.execute('INSERT INTO filler VALUES (?)', ('x' * 500,))\n"
+        "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", script, str(db)], check=True, timeout=120)
+    assert Path(f"{db}-journal").stat().st_size > 0 and b"UNCOMMITTED" in db.read_bytes()
+    for args in (["query", "--db", db, "--format", "csv"], ["export", "--db", db],
+                 ["search", "--db", db, "uncommitted"]):
+        result = _run(args)
+        assert result.exit_code == 6, (args, result.output)
+        line = _one_error_line(result.output)
+        assert "rollback journal c.db-journal says a write is in progress" in line
+    assert Path(f"{db}-journal").exists()  # reading wrote nothing
+    (tmp_path / "more.txt").write_text(PLAN + "Thêm.\n", encoding="utf-8")
+    assert _run(["batch", tmp_path / "more.txt", "--db", db, "--no-progress"]).exit_code == 0
+    result = _run(["query", "--db", db, "--format", "csv"])
+    assert result.exit_code == 0 and "UNCOMMITTED" not in result.output
+    assert len(result.output.strip().splitlines()) == 3

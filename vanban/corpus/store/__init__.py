@@ -143,21 +143,28 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
         return conn
 
     def _refuse_unread_log(self) -> None:
-        """Before reading with ``immutable=1``, which ignores the write-ahead log: refuse a
-        file whose ``-wal`` holds documents not yet in the file (a batch killed, the files then
-        copied without the ``-shm`` to a read-only place), instead of silently answering
-        without them."""
-        wal = Path(f"{self.path}-wal")
-        try:
-            pending = wal.stat().st_size > 0
-        except OSError:
-            return
-        if pending:
-            raise StoreError(f"its write-ahead log {wal.name} holds changes not yet in the file, "
-                             "and they cannot be read here (a read-only place, no -shm file): "
-                             "open it once where it can be written (any vanban batch, or "
-                             "sqlite3 DB 'PRAGMA wal_checkpoint'), or copy the database with its "
-                             "-wal file to a writable folder", str(self.path))
+        """Before reading with ``immutable=1``, which ignores the write-ahead log and the
+        rollback journal: refuse a file whose ``-wal`` holds documents not yet in the file (a
+        batch killed, the files then copied without the ``-shm`` to a read-only place), or
+        whose ``-journal`` says a write stopped half-way (the file then holds pages of a
+        transaction never committed), instead of silently answering without those documents
+        or with the uncommitted pages."""
+        for suffix, why in (("-wal", "its write-ahead log {name} holds changes not yet in the "
+                             "file, and they cannot be read here (a read-only place, no -shm "
+                             "file)"),
+                            ("-journal", "its rollback journal {name} says a write is in "
+                             "progress or stopped half-way (the file holds pages never "
+                             "committed)")):
+            log = Path(f"{self.path}{suffix}")
+            try:
+                pending = log.stat().st_size > 0
+            except OSError:
+                continue
+            if pending:
+                raise StoreError(why.format(name=log.name) + ": open it once where it can be "
+                                 "written (any vanban batch, or sqlite3 DB 'PRAGMA "
+                                 "quick_check'), or copy the database with that file to a "
+                                 "writable folder; nothing was read", str(self.path))
 
     def _refuse_foreign(self) -> None:
         """Look, without writing anything, whether an existing file is vanban's store.
