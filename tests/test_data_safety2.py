@@ -419,3 +419,38 @@ def test_reading_commands_never_show_a_transaction_that_was_not_committed(tmp_pa
     result = _run(["query", "--db", db, "--format", "csv"])
     assert result.exit_code == 0 and "UNCOMMITTED" not in result.output
     assert len(result.output.strip().splitlines()) == 3
+
+
+# ------------------------------------------------------------- a read-only store
+def test_a_batch_into_a_read_only_store_says_so_and_touches_nothing(tmp_path):
+    """A store in a read-only place (a read-only bind mount as root; a chmod 555 folder
+    otherwise), and a --db whose parent is a file: one line, exit 2, before any work, the
+    store byte for byte as it was; reading it still works. (The parent-is-a-file case said
+    "no such folder" of a path that exists.)"""
+    import sys
+
+    from tests.test_hostile import _readonly_runner
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "c.db"
+    before = _make_store(db)
+    more = tmp_path / "more.txt"
+    more.write_text(PLAN + "Thêm.\n", encoding="utf-8")
+    run = _readonly_runner(folder)
+    try:
+        assert run is not None, "no way to make a folder read-only on this machine"
+        for target in (db, folder / "new.db"):
+            proc = run([sys.executable, "-m", "vanban.cli", "batch", str(more), "--db",
+                        str(target), "--no-progress"])
+            err = proc.stderr.decode()
+            assert proc.returncode == 2, err
+            assert err.count("\n") == 1 and f"folder {folder} is not writable" in err
+        proc = run([sys.executable, "-m", "vanban.cli", "query", "--db", str(db)])
+        assert proc.returncode == 0 and proc.stdout.strip(), proc.stderr.decode()
+    finally:
+        os.chmod(folder, 0o755)
+    assert _digest(db) == before and sorted(os.listdir(folder)) == ["c.db", "plan.txt"]
+    result = _run(["batch", more, "--db", more / "c.db"])  # its parent is a file
+    assert result.exit_code == 2
+    line = _one_error_line(result.output)
+    assert line.endswith(f"--db: is a file, not a folder: {more}"), line

@@ -134,6 +134,9 @@ def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] 
         st = os.stat(target)
     except FileNotFoundError:
         st = None
+    except NotADirectoryError:
+        blocking = next((p for p in real.parents if p.exists() and not p.is_dir()), real.parent)
+        raise OutputError(f"{option}: is a file, not a folder: {blocking}", str(out)) from None
     except OSError as err:
         raise OutputError(f"{option}: cannot use this output: {err.strerror or err}",
                           str(out)) from None
