@@ -454,3 +454,35 @@ def test_a_batch_into_a_read_only_store_says_so_and_touches_nothing(tmp_path):
     assert result.exit_code == 2
     line = _one_error_line(result.output)
     assert line.endswith(f"--db: is a file, not a folder: {more}"), line
+
+
+# -------------------------------------------------- an input gone between list and read
+def test_an_input_that_disappears_after_the_listing_is_an_error_row(tmp_path, monkeypatch):
+    """A file removed after the batch listed its folder (a scanner's inbox being tidied)
+    is one errors row ("no such file or directory"), the others are stored, exit 3, no
+    traceback; once it is gone for good, the next run no longer fails."""
+    from vanban.corpus import Store
+    from vanban.corpus import batch as batch_mod
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.txt").write_text(f"{PLAN}Bản {name}.\n", encoding="utf-8")
+    listed = batch_mod.find_inputs
+
+    def list_then_remove(paths):
+        files, empty = listed(paths)
+        (folder / "b.txt").unlink()
+        return files, empty
+
+    monkeypatch.setattr(batch_mod, "find_inputs", list_then_remove)
+    db = tmp_path / "c.db"
+    result = _run(["batch", folder, "--db", db, "--no-progress"])
+    assert result.exit_code == 3 and "Traceback" not in result.output, result.output
+    with Store(db, readonly=True) as store:
+        assert len(store.document_ids()) == 2
+        errors = store.errors()
+    assert [(e["path"], e["reason"]) for e in errors] == [(str(folder / "b.txt"),
+                                                           "no such file or directory")]
+    monkeypatch.undo()
+    again = _run(["batch", folder, "--db", db, "--no-progress"])
+    assert again.exit_code == 0 and "2 already in the corpus" in again.output
