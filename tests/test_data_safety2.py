@@ -486,3 +486,40 @@ def test_an_input_that_disappears_after_the_listing_is_an_error_row(tmp_path, mo
     monkeypatch.undo()
     again = _run(["batch", folder, "--db", db, "--no-progress"])
     assert again.exit_code == 0 and "2 already in the corpus" in again.output
+
+
+# ------------------------------------------------------ kill -9 with twins, two workers
+def test_a_batch_killed_with_twins_in_flight_resumes_to_the_same_corpus(tmp_path):
+    """`kill -9` of a real `vanban batch --jobs 2` mid-run, over inputs holding the same
+    content under several names (the twins' paths are written at the end of a run): the
+    re-run stores every missing document once, records every twin's path, and the store is
+    row for row the one an uninterrupted run makes."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    from tests.test_corpus_batch import (assert_whole_documents, copy_plans, corpus_content,
+                                         start_batch_stored)
+    inputs = tmp_path / "in"
+    plans = copy_plans(inputs, variants=4, limit=2)
+    for i, plan in enumerate(plans[:3]):
+        shutil.copy(plan, inputs / f"zz-twin-{i}.txt")
+    reference = tmp_path / "reference.db"
+    cmd = [sys.executable, "-m", "vanban.cli", "batch", str(inputs), "--jobs", "2",
+           "--no-progress", "--db"]
+    assert subprocess.run(cmd + [str(reference)], capture_output=True,
+                          timeout=600).returncode == 0
+    db = tmp_path / "killed.db"
+    proc = start_batch_stored(inputs, db, jobs=2, stored=2)
+    try:
+        assert proc.poll() is None, "the batch ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert_whole_documents(db)
+    resumed = subprocess.run(cmd + [str(db)], capture_output=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    assert corpus_content(db) == corpus_content(reference)

@@ -22,8 +22,8 @@ class ExitCode(enum.IntEnum):
     #: database, any existing SQLite database or an input of the call, or cannot be written
     #: there (checked before any work)
     BAD_ARGS = 2
-    #: at least one input could not be read (corrupt, encrypted, empty, junk, too large); the
-    #: others were processed
+    #: at least one input could not be read (corrupt, encrypted, empty, junk, too large), or
+    #: a folder given holds no input file; the others were processed
     INPUT_FILE = 3
     #: a required external program or model is missing (tesseract, a language, the LM)
     MISSING_DEPENDENCY = 4
