@@ -19,7 +19,8 @@ from typing import IO, Iterator
 import click
 
 from . import __version__
-from .errors import ExitCode, OutputWriteError, StoreError, VanbanError, one_line
+from .errors import (ExitCode, InputTooLargeForMemoryError, OutputWriteError, StoreError,
+                     VanbanError, one_line)
 
 
 def _fail(err: VanbanError) -> None:
@@ -30,8 +31,10 @@ def _fail(err: VanbanError) -> None:
 def _check_output(out: str | None, *, inputs=(), store=None, option: str = "-o") -> None:
     """Refuse, before any work, an output that is the store or an input, or cannot be written."""
     from .outputs import check_output
+    meta = click.get_current_context().meta
     if store is not None:  # named in the one-line error if SQLite fails outside the Store
-        click.get_current_context().meta["vanban_db"] = str(store)
+        meta["vanban_db"] = str(store)
+    meta["vanban_inputs"] = list(inputs)  # named in the one-line error if memory runs out
     check_output(out, inputs=inputs, store=store, option=option)
 
 
@@ -178,6 +181,8 @@ class VanbanGroup(click.Group):
         except BrokenPipeError:  # the reader went away (`vanban export ... | head`)
             _silence_stdout()
             sys.exit(0)
+        except MemoryError:  # a huge input: said as such (exit 3), not as a bug
+            _fail(InputTooLargeForMemoryError(_input_of(ctx)))
         except sqlite3.Error as err:  # met while reading a damaged database
             db = (ctx.meta.get("vanban_db") or None)
             _fail(StoreError(f"corpus database error: {err}", db))
@@ -191,6 +196,12 @@ class VanbanGroup(click.Group):
                 raise
             _fail(VanbanError(f"internal error (please report it; VANBAN_DEBUG=1 shows the "
                               f"traceback): {type(err).__name__}: {err}"))
+
+
+def _input_of(ctx) -> str | None:
+    """The one input of the command that ran (``vanban run FILE``), to name in a line."""
+    inputs = [str(p) for p in ctx.meta.get("vanban_inputs") or () if str(p) != "-"]
+    return inputs[0] if len(inputs) == 1 else None
 
 
 def _terminate_as_interrupt():

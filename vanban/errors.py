@@ -126,6 +126,14 @@ class ImageTooLargeError(InputFileError):
     """An image above the pixel limit (decompression-bomb protection)."""
 
 
+class InputTooLargeForMemoryError(InputFileError):
+    """The machine ran out of memory on this input (``MemoryError``): too large for it."""
+
+    def __init__(self, path: str | None = None):
+        super().__init__("out of memory while processing this input: too large for the memory "
+                         "of this machine (split it, or run it where there is more)", path)
+
+
 class MissingDependencyError(VanbanError):
     exit_code = ExitCode.MISSING_DEPENDENCY
 

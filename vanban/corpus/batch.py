@@ -30,8 +30,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
-from ..errors import (ExitCode, InputFileError, MissingDependencyError, VanbanError,
-                      check_regular_file, one_line, utf8_text)
+from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
+                      MissingDependencyError, VanbanError, check_regular_file, one_line,
+                      utf8_text)
 from ..executors import Executor, WorkerCrash, make_executor
 from ..model import file_sha256
 from ..outputs import check_output, check_output_folder, picked_up_in_folder
@@ -184,6 +185,10 @@ def process_file(path: str, options: PipelineOptions | None = None,
                               timings={**result.timings, "total": time.perf_counter() - started},
                               worker=worker)
     except VanbanError as err:  # process_path(source=) named the input, not the copy
+        return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
+                               reason=err.message, exit_code=err.exit_code, worker=worker)
+    except MemoryError:  # a huge input: said as such (exit 3), not as a bug
+        err = InputTooLargeForMemoryError(str(path))
         return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
                                reason=err.message, exit_code=err.exit_code, worker=worker)
     except Exception as err:  # a bug or an unforeseen input: record it, let the batch go on
