@@ -564,3 +564,35 @@ def test_an_input_too_large_for_memory_is_exit_3_not_a_bug(tmp_path, monkeypatch
     with Store(db, readonly=True) as store:
         [error] = store.errors()
     assert error["error_type"] == "InputTooLargeForMemoryError" and error["exit_code"] == 3
+
+
+# ------------------------------------- bytes shipped to workers, file gone before sending
+def test_a_file_gone_before_its_bytes_are_shipped_fails_alone(tmp_path, monkeypatch):
+    """With the files' bytes shipped to the workers (the default with --scheduler), a file
+    removed after the batch hashed it and before its bytes were read for sending raised
+    FileNotFoundError out of the batch: "internal error", exit 1, every document not yet
+    stored was never stored. Now that input alone fails (an errors row) and the others are
+    stored."""
+    from vanban.corpus import Store
+    from vanban.corpus import batch as batch_mod
+    names = ("a", "b", "c")
+    for name in names:
+        (tmp_path / f"{name}.txt").write_text(f"{PLAN}Bản {name}.\n", encoding="utf-8")
+    hashed = batch_mod.file_sha256
+
+    def hash_then_remove_b(path):
+        digest = hashed(path)
+        if Path(path).name == "b.txt":
+            Path(path).unlink()
+        return digest
+
+    monkeypatch.setattr(batch_mod, "file_sha256", hash_then_remove_b)
+    db = tmp_path / "c.db"
+    summary = batch_mod.run_batch([tmp_path / f"{n}.txt" for n in names], db, jobs=1,
+                                  progress=False, log=lambda line: None, send_content=True)
+    assert (summary.stored, summary.failed, summary.exit_code) == (2, 1, 3)
+    with Store(db, readonly=True) as store:
+        assert len(store.document_ids()) == 2
+        [error] = store.errors()
+    assert error["path"] == str(tmp_path / "b.txt") and error["exit_code"] == 3
+    assert "no such file" in error["reason"].lower()

@@ -539,7 +539,15 @@ def _preload_pipeline(options: PipelineOptions, note: Callable[[str], None]) -> 
 
 
 def _submit_args(job: _Job, options: PipelineOptions, send_content: bool) -> tuple:
-    content = job.path.read_bytes() if send_content else None
+    content = None
+    if send_content:
+        try:
+            content = job.path.read_bytes()
+        except (OSError, MemoryError):
+            # Gone, unreadable or too big to hold since it was hashed: the worker is given the
+            # path instead and fails on it like on any unreadable input (raising here would
+            # stop the whole batch).
+            pass
     return (str(job.path), options, content, job.sha256)
 
 
