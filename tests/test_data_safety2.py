@@ -596,3 +596,70 @@ def test_a_file_gone_before_its_bytes_are_shipped_fails_alone(tmp_path, monkeypa
         [error] = store.errors()
     assert error["path"] == str(tmp_path / "b.txt") and error["exit_code"] == 3
     assert "no such file" in error["reason"].lower()
+
+
+# ------------------------------------------------------ a record the store cannot take
+HUGE_TARGETS = """ỦY BAN NHÂN DÂN TỈNH HÀ GIANG
+Số: 12/KH-UBND
+KẾ HOẠCH
+Phát triển du lịch tỉnh Hà Giang năm 2025
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Phát triển du lịch bền vững.
+II. MỤC TIÊU
+1. Mục tiêu cụ thể
+- Phấn đấu đến năm 2025 đón 99999999999999999999999 lượt khách du lịch.
+III. NHIỆM VỤ
+1. Sở Văn hóa, Thể thao và Du lịch chủ trì tổ chức các hoạt động quảng bá trong năm 2025.
+"""
+
+
+def test_a_number_beyond_64_bits_does_not_stop_the_batch(tmp_path):
+    """A plan whose target reads "99999999999999999999999 lượt khách" (an OCR run of 9s):
+    extract makes it an int, and SQLite's INTEGER is 64 bits: `vanban batch` stopped with
+    "internal error ... OverflowError: Python int too large to convert to SQLite INTEGER",
+    exit 1, and every document after it was never stored. Now the value is kept as its
+    digits (the record keeps it exactly) and the batch goes on."""
+    from vanban.corpus import Store
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-huge.txt").write_text(HUGE_TARGETS, encoding="utf-8")
+    (folder / "b-plan.txt").write_text(PLAN, encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = _run(["batch", folder, "--db", db, "--no-progress"])
+    assert result.exit_code == 0, result.output
+    with Store(db, readonly=True) as store:
+        assert len(store.document_ids()) == 2
+    record = {"id": "x", "document": {"type": "Kế hoạch"}, "objectives": [
+        {"text": "đón 10^23 lượt khách", "targets": [{"value": 10**23, "unit": "lượt"}]}]}
+    with Store(tmp_path / "d.db") as store:
+        assert store.add(record, sha256="f" * 64)
+        assert store.record("f" * 64)["objectives"][0]["targets"][0]["value"] == 10**23
+
+
+def test_a_record_the_store_cannot_take_fails_alone(tmp_path, monkeypatch):
+    """Whatever else in one record the writer chokes on (a bug, not the database): that
+    document is an errors row (exit 1's code, with the traceback in `detail`), and the
+    batch stores the others instead of stopping."""
+    from vanban.corpus import Store
+    from vanban.corpus import batch as batch_mod
+    from vanban.corpus.store import write as write_mod
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text(f"{PLAN}Bản {name}.\n", encoding="utf-8")
+    real = write_mod.StoreWriter.add
+
+    def choke_on_b(self, record, **kwargs):
+        if kwargs.get("source", "").endswith("b.txt"):
+            raise TypeError("a shape this store does not know")
+        return real(self, record, **kwargs)
+
+    monkeypatch.setattr(write_mod.StoreWriter, "add", choke_on_b)
+    db = tmp_path / "c.db"
+    summary = batch_mod.run_batch([tmp_path / f"{n}.txt" for n in "abc"], db, jobs=1,
+                                  progress=False, log=lambda line: None)
+    assert (summary.stored, summary.failed) == (2, 1)
+    with Store(db, readonly=True) as store:
+        [error] = store.select("SELECT * FROM errors")
+    assert error["path"].endswith("b.txt") and error["error_type"] == "TypeError"
+    assert error["reason"] == "the record could not be stored: a shape this store does not know"
+    assert "Traceback" in error["detail"]

@@ -464,11 +464,20 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             if not result.ok:
                 _record_failure(store, summary, bar, result)
                 return
-            stored = store.add(result.record, sha256=result.sha256, text=result.text,
-                               source=result.path, pages=result.pages,
-                               text_source=result.text_source,
-                               processing_seconds=result.timings.get("total"),
-                               replace=reprocess)
+            try:
+                stored = store.add(result.record, sha256=result.sha256, text=result.text,
+                                   source=result.path, pages=result.pages,
+                                   text_source=result.text_source,
+                                   processing_seconds=result.timings.get("total"),
+                                   replace=reprocess)
+            except VanbanError:
+                raise  # the database itself (StoreError): no later document could be stored
+            except Exception as err:  # a record this store cannot take (a bug): that one only
+                _record_failure(store, summary, bar, DocumentFailure(
+                    result.path, result.sha256, type(err).__name__,
+                    f"the record could not be stored: {err}", ExitCode.INTERNAL_ERROR,
+                    detail=traceback.format_exc(limit=20), worker=result.worker))
+                return
             done_ids.add(result.sha256)
             summary.pages += result.pages
             summary.worker_seconds += result.seconds

@@ -65,6 +65,8 @@ def _sql(value: Any) -> Any:
     text is made :func:`storable`."""
     if isinstance(value, str):
         return storable(value)
+    if isinstance(value, int) and not -2**63 <= value < 2**63:
+        return str(value)  # beyond SQLite's INTEGER (a target of 10^23): kept as its digits
     if value is None or isinstance(value, (int, float)):
         return value
     return storable(json.dumps(value, ensure_ascii=False))
