@@ -663,3 +663,27 @@ def test_a_record_the_store_cannot_take_fails_alone(tmp_path, monkeypatch):
     assert error["path"].endswith("b.txt") and error["error_type"] == "TypeError"
     assert error["reason"] == "the record could not be stored: a shape this store does not know"
     assert "Traceback" in error["detail"]
+
+
+# ------------------------------------------------------------- numbers too big to use
+@pytest.mark.parametrize("command,args,option", [
+    ("search", ["thu", "-n", "99999999999999999999999"], "--limit"),
+    ("query", ["-n", "99999999999999999999999"], "--limit"),
+    ("batch", ["--jobs", "99999999999999999999"], "--jobs"),
+    ("ocr", ["--jobs", "100000"], "--jobs"),
+])
+def test_a_count_too_big_to_use_is_a_usage_error(tmp_path, command, args, option):
+    """`vanban search -n 99999999999999999999999` was "internal error ... OverflowError"
+    (exit 1), `vanban query -n ...` blamed the database ("the file may be damaged", exit
+    6), `vanban batch --jobs 99999999999999999999` was an internal error too: now each is
+    a bad value, exit 2, one line naming the option and its range."""
+    db = tmp_path / "c.db"
+    _make_store(db)
+    inputs = {"search": ["--db", db], "query": ["--db", db],
+              "batch": [tmp_path / "plan.txt", "--db", tmp_path / "new.db"],
+              "ocr": [tmp_path / "plan.txt"]}[command]
+    result = _run([command, *inputs, *args])
+    assert result.exit_code == 2, result.output
+    line = _one_error_line(result.output)
+    assert option in line and "is not in the range 1<=x<=" in line
+    assert not (tmp_path / "new.db").exists()

@@ -114,6 +114,13 @@ class LibraryChoice(click.Choice):
         pass
 
 
+#: Most parallel workers a command accepts: far above any machine's cores, and below what
+#: makes the pool itself fail (one thread or process each) instead of running.
+MAX_JOBS = 1024
+_JOBS = click.IntRange(min=1, max=MAX_JOBS)
+#: ``-n``: at least 1, at most what SQLite's LIMIT takes (a 64-bit integer).
+_ROWS = click.IntRange(min=1, max=2**63 - 1)
+
 _PROGRESS_OPTION = click.option("--progress/--no-progress", default=None,
                                 help="Progress bar on stderr [default: only on a terminal].")
 
@@ -266,7 +273,7 @@ def evaluate() -> None:
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=LibraryChoice("vanban.ocr:FORMATS"), default="text",
               show_default=True)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=_JOBS, default=None,
               help="Pages OCRed in parallel [default: all cores].")
 @click.option("--no-seal-removal", is_flag=True, help="Keep red stamps/seals.")
 @click.option("--no-deskew", is_flag=True, help="Do not straighten skewed pages.")
@@ -324,7 +331,7 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
               help="Comma-separated option sets: vanban, no-seal-removal, no-deskew, no-upscale, "
                    "no-orientation, no-column-reread, no-preprocessing.")
 @click.option("--no-raw", is_flag=True, help="Skip the raw `tesseract` baseline.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Pages in parallel [default: all cores].")
+@click.option("--jobs", "-j", type=_JOBS, default=None, help="Pages in parallel [default: all cores].")
 @click.option("--json", "as_json", is_flag=True, help="Print the full per-page report as JSON.")
 def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, variants, no_raw, jobs,
                      as_json):
@@ -360,7 +367,7 @@ def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, varia
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown", "text"]), default="json",
               show_default=True, help="json: the plan record; markdown: a review rendering; "
               "text: the normalised text only.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=_JOBS, default=None,
               help="Pages OCRed in parallel [default: all cores].")
 @click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration mode.")
@@ -390,7 +397,7 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output PDF for one input; a folder for several (OUT/<name>.pdf).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=_JOBS, default=None,
               help="Pages OCRed in parallel [default: all cores].")
 @click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration of the text layer.")
@@ -524,7 +531,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Corpus database (SQLite; created if missing).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=_JOBS, default=None,
               help="Documents processed in parallel on this machine [default: all cores].")
 @click.option("--scheduler", metavar="tcp://HOST:8786",
               help="Run the per-document work on this Dask scheduler's workers instead.")
@@ -578,7 +585,7 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
               help="Search only these units (repeatable).")
 @click.option("--documents", "per_document", is_flag=True,
               help="One row per document (its best match) with the number of matches.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True,
+@click.option("--limit", "-n", type=_ROWS, default=20, show_default=True,
               help="Most hits shown (at least 1).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
@@ -626,7 +633,7 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
 @click.option("--kind", type=LibraryChoice("vanban.corpus:KINDS"),
               default="document", show_default=True, help="What one row is.")
 @_corpus_filters
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=None,
+@click.option("--limit", "-n", type=_ROWS, default=None,
               help="Most rows shown (at least 1) [default: all].")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
