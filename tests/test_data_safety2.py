@@ -687,3 +687,47 @@ def test_a_count_too_big_to_use_is_a_usage_error(tmp_path, command, args, option
     line = _one_error_line(result.output)
     assert option in line and "is not in the range 1<=x<=" in line
     assert not (tmp_path / "new.db").exists()
+
+
+# --------------------------------------------------- the store removed under a batch
+@pytest.mark.parametrize("how", ["removed", "moved over"])
+def test_a_store_removed_under_a_running_batch_loses_nothing(tmp_path, monkeypatch, how):
+    """`rm corpus.db` (a cleanup job) or `mv other.db corpus.db` while a batch writes:
+    SQLite went on writing into the file it had opened, which no one can open again; the
+    batch reported every document stored, exit 0, and the whole corpus, this run included,
+    was gone. Now the batch notices at the next document, saves what that file holds beside
+    the path (VACUUM INTO ...recovered-...db), and stops: one line, exit 6."""
+    from vanban.corpus import Store
+    from vanban.corpus.store import write as write_mod
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in "abcd":
+        (folder / f"{name}.txt").write_text(f"{PLAN}Bản {name}.\n", encoding="utf-8")
+    db = tmp_path / "corpus.db"
+    real = write_mod.StoreWriter.add
+    calls = []
+
+    def add_then_lose_the_file(self, record, **kwargs):
+        stored = real(self, record, **kwargs)
+        calls.append(kwargs.get("source"))
+        if len(calls) == 2:
+            db.unlink()
+            if how == "moved over":
+                other = tmp_path / "other.db"
+                Store(other).close()
+                other.rename(db)
+        return stored
+
+    monkeypatch.setattr(write_mod.StoreWriter, "add", add_then_lose_the_file)
+    result = _run(["batch", folder, "--db", db, "--jobs", "1", "--no-progress"])
+    assert result.exit_code == 6, result.output
+    err = [line for line in result.output.splitlines() if line.startswith("vanban: error")]
+    assert len(err) == 1 and "removed or replaced while this batch wrote to it" in err[0]
+    [saved] = tmp_path.glob("corpus.db.recovered-*.db")
+    assert str(saved) in err[0]
+    monkeypatch.undo()
+    with Store(saved, readonly=True) as store:
+        assert len(store.document_ids()) == 2
+    if how == "moved over":
+        with Store(db, readonly=True) as store:
+            assert store.document_ids() == set()  # the file moved there was not written

@@ -478,6 +478,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                     f"the record could not be stored: {err}", ExitCode.INTERNAL_ERROR,
                     detail=traceback.format_exc(limit=20), worker=result.worker))
                 return
+            store.check_in_place()  # removed or moved over meanwhile: saved, and stop
             done_ids.add(result.sha256)
             summary.pages += result.pages
             summary.worker_seconds += result.seconds
@@ -524,6 +525,7 @@ def _record_failure(store: Store, summary: BatchSummary, bar: Progress,
     store.add_error(failure.path, failure.reason or "unknown error", sha256=failure.sha256,
                     error_type=failure.error_type or "Error",
                     exit_code=failure.exit_code or ExitCode.INTERNAL_ERROR, detail=failure.detail)
+    store.check_in_place()
     summary.failed += 1
     summary.failures.append(failure)
     bar.update("failed", failure.path, reason=f"{failure.error_type}: {failure.reason}")
