@@ -731,3 +731,27 @@ def test_a_store_removed_under_a_running_batch_loses_nothing(tmp_path, monkeypat
     if how == "moved over":
         with Store(db, readonly=True) as store:
             assert store.document_ids() == set()  # the file moved there was not written
+
+
+# ------------------------------------------------- PDFs left half-written by a killed batch
+def test_a_killed_batchs_half_written_pdfs_are_removed_by_the_next_run(tmp_path):
+    """`vanban batch --pdf-dir out/` killed mid-write (kill -9) leaves a hidden
+    out/.<name>.XXXX.pdf.tmp, as big as the PDF; no later run removed it, so every killed
+    run left one more for ever. The next batch with that --pdf-dir now removes those over an
+    hour old (a fresh one may be another batch's PDF being written) and nothing else."""
+    out = tmp_path / "pdf"
+    out.mkdir()
+    abandoned = out / ".scan.k1ll3d.pdf.tmp"
+    fresh = out / ".scan.wr1t1ng.pdf.tmp"
+    kept = [out / "scan.pdf", out / ".notes.txt", out / "x.pdf.tmp"]
+    for f in (abandoned, fresh, *kept):
+        f.write_bytes(b"%PDF-1.7 half")
+    for f in (abandoned, *kept):
+        hours_ago = f.stat().st_mtime - 2 * 3600
+        os.utime(f, (hours_ago, hours_ago))
+    text = tmp_path / "a.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    result = _run(["batch", text, "--db", tmp_path / "c.db", "--pdf-dir", out,
+                   "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert not abandoned.exists() and fresh.exists() and all(f.exists() for f in kept)

@@ -236,6 +236,34 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
         record["warnings"].append(f"pdf: not written: {err}")
 
 
+#: A hidden ``.<name>.*.pdf.tmp`` in ``--pdf-dir`` this old (seconds) was left by a batch
+#: killed mid-write (``kill -9``, a power cut); one being written now is minutes old at most.
+ABANDONED_PDF_AFTER_S = 3600
+
+
+def remove_abandoned_pdfs(out_dir: str | Path) -> int:
+    """Remove the temporary PDFs that batches killed mid-write left in ``out_dir`` (hidden
+    ``.<name>.*.pdf.tmp`` files over :data:`ABANDONED_PDF_AFTER_S` old: each as big as a
+    searchable PDF, and never finished by anyone); the number removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return 0
+    now = time.time()
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(".pdf.tmp")):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and \
+                    now - entry.stat(follow_symlinks=False).st_mtime > ABANDONED_PDF_AFTER_S:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Path:
     """Give the finished PDF ``tmp`` its name: ``out_dir/<stem>.pdf``, else, when another input
     of the same name (or an earlier run) has it, ``<stem>-<sha256[:12]>.pdf``.
@@ -400,6 +428,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         # before the store is opened: no store file is made for it.
         raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
     summary = BatchSummary(found=len(files))
+    if options.pdf_dir:
+        remove_abandoned_pdfs(options.pdf_dir)
     # A cluster is reached before the store is opened: a scheduler that cannot be reached
     # (exit 1, one line) leaves no new store file behind.
     cluster = make_executor("dask", scheduler=scheduler) if scheduler is not None else None
