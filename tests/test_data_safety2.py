@@ -755,3 +755,56 @@ def test_a_killed_batchs_half_written_pdfs_are_removed_by_the_next_run(tmp_path)
                    "--no-progress"])
     assert result.exit_code == 0, result.output
     assert not abandoned.exists() and fresh.exists() and all(f.exists() for f in kept)
+
+
+# ----------------------------------------------------------------- an input that hangs
+def _hang_on_b(path, options=None, content=None, sha256=None):
+    """process_file, except that b.txt never finishes (a pathological input)."""
+    import time
+
+    from vanban.corpus import batch as batch_mod
+    if Path(path).name == "b.txt":
+        time.sleep(300)
+    return batch_mod._real_process_file(path, options, content, sha256)
+
+
+def test_an_input_that_hangs_is_stopped_and_recorded(tmp_path, monkeypatch):
+    """An input on which the pipeline never finishes (a page that sends Tesseract or a
+    regular expression into a loop) held its worker for ever: the batch never ended, never
+    said which input it was, and a re-run hung on it again. A document still running after
+    `--timeout` seconds (default 3600) now has its worker stopped, is retried alone (so the
+    timeout lands on the slow input, not on a neighbour) and is an errors row (TaskTimeout,
+    exit 3); the others are stored."""
+    import time
+
+    from vanban.corpus import Store
+    from vanban.corpus import batch as batch_mod
+    for name in "abc":
+        (tmp_path / f"{name}.txt").write_text(f"{PLAN}Bản {name}.\n", encoding="utf-8")
+    monkeypatch.setattr(batch_mod, "_real_process_file", batch_mod.process_file,
+                        raising=False)
+    monkeypatch.setattr(batch_mod, "process_file", _hang_on_b)
+    db = tmp_path / "c.db"
+    started = time.monotonic()
+    summary = batch_mod.run_batch([tmp_path / f"{n}.txt" for n in "abc"], db, jobs=2,
+                                  progress=False, log=lambda line: None, task_timeout=3)
+    assert time.monotonic() - started < 120
+    assert (summary.stored, summary.failed, summary.exit_code) == (2, 1, 3)
+    with Store(db, readonly=True) as store:
+        [error] = store.errors()
+    assert error["path"] == str(tmp_path / "b.txt") and error["error_type"] == "TaskTimeout"
+    assert error["reason"].startswith("still running after 3 s")
+
+
+def test_the_executor_stops_only_the_item_that_is_slow_alone(tmp_path):
+    import time
+
+    from vanban.executors import ProcessExecutor, TaskTimeout
+    from tests.test_executors import crash_once_then_hang
+    started = time.monotonic()
+    with ProcessExecutor(2, task_timeout=2) as ex:
+        done = {d.item[0]: d for d in ex.imap_unordered(
+            crash_once_then_hang, [(n, str(tmp_path)) for n in range(5)])}
+    assert time.monotonic() - started < 60
+    assert {n: d.value for n, d in done.items() if d.ok} == {0: 0, 2: 2, 3: 3, 4: 4}
+    assert isinstance(done[1].error, TaskTimeout)

@@ -551,8 +551,11 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 @click.option("--pdf-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write each document's searchable PDF/A here (as `vanban pdf`; with "
               "--scheduler a folder the workers can write).")
+@click.option("--timeout", "timeout_s", type=click.IntRange(0, 10**7), default=None,
+              metavar="SECONDS", help="Stop a document still running after this long and "
+              "record it as failed; 0: no limit; not with --scheduler [default: 3600].")
 def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, reprocess, progress,
-              summary_json, pdf_dir):
+              summary_json, pdf_dir, timeout_s):
     """Run the pipeline on every PDF, image and .txt under INPUTS and store the records.
 
     Resumable: documents are keyed by content hash and a re-run skips those already stored.
@@ -561,14 +564,17 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
     missing, 6 the database cannot be written, 130 interrupted.
     """
     _check_output(summary_json, inputs=inputs, store=db, option="--summary-json")
-    from .corpus.batch import run_batch
+    from .corpus.batch import DEFAULT_TIMEOUT_S, run_batch
     from .pipeline import mode_options
+    if timeout_s is None:
+        timeout_s = DEFAULT_TIMEOUT_S
     summary = run_batch(inputs, db, jobs=jobs or _default_jobs(), scheduler=scheduler,
                         options={**mode_options(mode),
                                  **({"pdf_dir": str(pdf_dir)} if pdf_dir else {})},
                         progress=progress,
                         retry_failed=not skip_failed, reprocess=reprocess,
-                        send_content=(not shared_paths) if scheduler else False)
+                        send_content=(not shared_paths) if scheduler else False,
+                        task_timeout=timeout_s or None)
     click.echo(summary.text(), err=True)
     if summary_json:
         with _output_file(summary_json, "--summary-json") as f:

@@ -33,7 +33,7 @@ from typing import Any, Callable, ClassVar, Iterable, Iterator
 from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
                       MissingDependencyError, VanbanError, check_regular_file, one_line,
                       utf8_text)
-from ..executors import Executor, WorkerCrash, make_executor
+from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
 from ..model import file_sha256
 from ..outputs import check_output, check_output_folder, picked_up_in_folder
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
@@ -41,6 +41,10 @@ from .store import Store
 
 
 # ------------------------------------------------------------------------------- discovery
+#: Seconds one document may take by default in ``vanban batch`` (``--timeout``): far above any
+#: real document (a 300-page scan is minutes), so that only a hang is stopped.
+DEFAULT_TIMEOUT_S = 3600
+
 #: Why a folder given to a batch gave it nothing to do (as `vanban ocr` says of its folders).
 NO_INPUT_IN_FOLDER = "folder holds no PDF, TIFF, PNG, JPEG or .txt file"
 
@@ -398,7 +402,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
               progress: bool | None = None, log: Callable[[str], None] | None = None,
               retry_failed: bool = True, reprocess: bool = False,
               send_content: bool | None = None,
-              max_in_flight: int | None = None) -> BatchSummary:
+              max_in_flight: int | None = None,
+              task_timeout: float | None = None) -> BatchSummary:
     """Process every input under ``paths`` and store the records in the corpus ``db``.
 
     ``jobs``: worker processes on this machine (default: all cores). ``scheduler``: a Dask
@@ -412,7 +417,10 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     ship file bytes to the workers instead of paths (default: on with a scheduler, whose
     workers may not see this machine's files). ``progress``: bar on/off (default: bar on a
     terminal, log lines otherwise). ``max_in_flight``: documents submitted at a time
-    (default: twice the workers).
+    (default: twice the workers). ``task_timeout``: seconds one document may take in a local
+    worker before it is stopped and recorded as failed (:class:`vanban.executors.TaskTimeout`,
+    exit 3; default: no limit; the CLI's ``--timeout`` is :data:`DEFAULT_TIMEOUT_S`); not
+    with a scheduler, whose tasks Dask cannot stop.
     """
     started = time.perf_counter()
     if not isinstance(options, PipelineOptions):
@@ -526,7 +534,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         else:
             _run_jobs(jobs_to_run(), handle, options, kind="process",
                       workers=jobs or default_jobs(), send_content=bool(send_content),
-                      max_in_flight=max_in_flight, note=bar.note)
+                      max_in_flight=max_in_flight, note=bar.note, task_timeout=task_timeout)
         failed_by_sha = {f.sha256: f for f in summary.failures if f.sha256}
         for sha, f in pending_duplicates:
             if sha in done_ids:
@@ -594,6 +602,9 @@ def _submit_args(job: _Job, options: PipelineOptions, send_content: bool) -> tup
 
 def _task_failure(job: _Job, err: BaseException, executor: Executor) -> DocumentFailure:
     """The failure of a job whose task did not return (its worker died, Dask gave up)."""
+    if isinstance(err, TaskTimeout):  # a hang on this input: the input's failure, exit 3
+        return DocumentFailure(str(job.path), job.sha256, type(err).__name__, str(err),
+                               ExitCode.INPUT_FILE)
     reason = str(err) if isinstance(err, WorkerCrash) else f"the {executor.name} task failed: {err}"
     return DocumentFailure(str(job.path), job.sha256, type(err).__name__, reason,
                            ExitCode.INTERNAL_ERROR)
@@ -602,7 +613,8 @@ def _task_failure(job: _Job, err: BaseException, executor: Executor) -> Document
 def _run_jobs(jobs_iter: Iterator[_Job], handle: Callable[[DocumentResult | DocumentFailure], None],
               options: PipelineOptions, *, kind: str, workers: int = 1,
               executor: Executor | None = None, send_content: bool, max_in_flight: int | None,
-              note: Callable[[str], None] = lambda message: None) -> None:
+              note: Callable[[str], None] = lambda message: None,
+              task_timeout: float | None = None) -> None:
     """Run :func:`process_file` on every job with a :mod:`vanban.executors` executor (a
     process pool here, a Dask cluster with ``scheduler``), at most ``max_in_flight`` submitted
     at a time (a kill loses little, memory stays flat), handling each result as it completes.
@@ -614,7 +626,7 @@ def _run_jobs(jobs_iter: Iterator[_Job], handle: Callable[[DocumentResult | Docu
             return
         jobs_iter = itertools.chain([first], jobs_iter)
         _preload_pipeline(options, note)  # before the pool forks (it starts at the first job)
-    with executor or make_executor(kind, workers) as executor:
+    with executor or make_executor(kind, workers, task_timeout=task_timeout) as executor:
         # process_file looked up here, at run time: a test may replace it
         for done in executor.imap_unordered(
                 process_file, jobs_iter, args=lambda job: _submit_args(job, options, send_content),
