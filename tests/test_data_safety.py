@@ -250,7 +250,7 @@ def test_jobs_below_one_is_a_usage_error(tmp_path):
                  ["pdf", text, "-o", tmp_path / "a.pdf", "-j", "-1"]):
         result = _run(args)
         assert result.exit_code == 2, (args, result.output)
-        assert "is not in the range x>=1" in result.output
+        assert "is not in the range 1<=x<=1024" in result.output
     assert not (tmp_path / "c.db").exists()
 
 

@@ -19,7 +19,8 @@ from typing import IO, Iterator
 import click
 
 from . import __version__
-from .errors import ExitCode, OutputWriteError, StoreError, VanbanError, one_line
+from .errors import (ExitCode, InputTooLargeForMemoryError, OutputWriteError, StoreError,
+                     VanbanError, one_line)
 
 
 def _fail(err: VanbanError) -> None:
@@ -30,8 +31,10 @@ def _fail(err: VanbanError) -> None:
 def _check_output(out: str | None, *, inputs=(), store=None, option: str = "-o") -> None:
     """Refuse, before any work, an output that is the store or an input, or cannot be written."""
     from .outputs import check_output
+    meta = click.get_current_context().meta
     if store is not None:  # named in the one-line error if SQLite fails outside the Store
-        click.get_current_context().meta["vanban_db"] = str(store)
+        meta["vanban_db"] = str(store)
+    meta["vanban_inputs"] = list(inputs)  # named in the one-line error if memory runs out
     check_output(out, inputs=inputs, store=store, option=option)
 
 
@@ -111,6 +114,13 @@ class LibraryChoice(click.Choice):
         pass
 
 
+#: Most parallel workers a command accepts: far above any machine's cores, and below what
+#: makes the pool itself fail (one thread or process each) instead of running.
+MAX_JOBS = 1024
+_JOBS = click.IntRange(min=1, max=MAX_JOBS)
+#: ``-n``: at least 1, at most what SQLite's LIMIT takes (a 64-bit integer).
+_ROWS = click.IntRange(min=1, max=2**63 - 1)
+
 _PROGRESS_OPTION = click.option("--progress/--no-progress", default=None,
                                 help="Progress bar on stderr [default: only on a terminal].")
 
@@ -178,6 +188,8 @@ class VanbanGroup(click.Group):
         except BrokenPipeError:  # the reader went away (`vanban export ... | head`)
             _silence_stdout()
             sys.exit(0)
+        except MemoryError:  # a huge input: said as such (exit 3), not as a bug
+            _fail(InputTooLargeForMemoryError(_input_of(ctx)))
         except sqlite3.Error as err:  # met while reading a damaged database
             db = (ctx.meta.get("vanban_db") or None)
             _fail(StoreError(f"corpus database error: {err}", db))
@@ -191,6 +203,12 @@ class VanbanGroup(click.Group):
                 raise
             _fail(VanbanError(f"internal error (please report it; VANBAN_DEBUG=1 shows the "
                               f"traceback): {type(err).__name__}: {err}"))
+
+
+def _input_of(ctx) -> str | None:
+    """The one input of the command that ran (``vanban run FILE``), to name in a line."""
+    inputs = [str(p) for p in ctx.meta.get("vanban_inputs") or () if str(p) != "-"]
+    return inputs[0] if len(inputs) == 1 else None
 
 
 def _terminate_as_interrupt():
@@ -255,7 +273,7 @@ def evaluate() -> None:
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=LibraryChoice("vanban.ocr:FORMATS"), default="text",
               show_default=True)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=_JOBS, default=None,
               help="Pages OCRed in parallel [default: all cores].")
 @click.option("--no-seal-removal", is_flag=True, help="Keep red stamps/seals.")
 @click.option("--no-deskew", is_flag=True, help="Do not straighten skewed pages.")
@@ -313,7 +331,7 @@ def ocr_cmd(inputs, out, fmt, jobs, no_seal_removal, no_deskew, no_orientation, 
               help="Comma-separated option sets: vanban, no-seal-removal, no-deskew, no-upscale, "
                    "no-orientation, no-column-reread, no-preprocessing.")
 @click.option("--no-raw", is_flag=True, help="Skip the raw `tesseract` baseline.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Pages in parallel [default: all cores].")
+@click.option("--jobs", "-j", type=_JOBS, default=None, help="Pages in parallel [default: all cores].")
 @click.option("--json", "as_json", is_flag=True, help="Print the full per-page report as JSON.")
 def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, variants, no_raw, jobs,
                      as_json):
@@ -349,7 +367,7 @@ def evaluate_ocr_cmd(scans_dir, real_dir, transcripts_dir, only, per_page, varia
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown", "text"]), default="json",
               show_default=True, help="json: the plan record; markdown: a review rendering; "
               "text: the normalised text only.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=_JOBS, default=None,
               help="Pages OCRed in parallel [default: all cores].")
 @click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration mode.")
@@ -379,7 +397,7 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output PDF for one input; a folder for several (OUT/<name>.pdf).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=_JOBS, default=None,
               help="Pages OCRed in parallel [default: all cores].")
 @click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration of the text layer.")
@@ -513,7 +531,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Corpus database (SQLite; created if missing).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", "-j", type=_JOBS, default=None,
               help="Documents processed in parallel on this machine [default: all cores].")
 @click.option("--scheduler", metavar="tcp://HOST:8786",
               help="Run the per-document work on this Dask scheduler's workers instead.")
@@ -533,8 +551,11 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 @click.option("--pdf-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write each document's searchable PDF/A here (as `vanban pdf`; with "
               "--scheduler a folder the workers can write).")
+@click.option("--timeout", "timeout_s", type=click.IntRange(0, 10**7), default=None,
+              metavar="SECONDS", help="Stop a document still running after this long and "
+              "record it as failed; 0: no limit; not with --scheduler [default: 3600].")
 def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, reprocess, progress,
-              summary_json, pdf_dir):
+              summary_json, pdf_dir, timeout_s):
     """Run the pipeline on every PDF, image and .txt under INPUTS and store the records.
 
     Resumable: documents are keyed by content hash and a re-run skips those already stored.
@@ -543,14 +564,17 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
     missing, 6 the database cannot be written, 130 interrupted.
     """
     _check_output(summary_json, inputs=inputs, store=db, option="--summary-json")
-    from .corpus.batch import run_batch
+    from .corpus.batch import DEFAULT_TIMEOUT_S, run_batch
     from .pipeline import mode_options
+    if timeout_s is None:
+        timeout_s = DEFAULT_TIMEOUT_S
     summary = run_batch(inputs, db, jobs=jobs or _default_jobs(), scheduler=scheduler,
                         options={**mode_options(mode),
                                  **({"pdf_dir": str(pdf_dir)} if pdf_dir else {})},
                         progress=progress,
                         retry_failed=not skip_failed, reprocess=reprocess,
-                        send_content=(not shared_paths) if scheduler else False)
+                        send_content=(not shared_paths) if scheduler else False,
+                        task_timeout=timeout_s or None)
     click.echo(summary.text(), err=True)
     if summary_json:
         with _output_file(summary_json, "--summary-json") as f:
@@ -567,7 +591,7 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
               help="Search only these units (repeatable).")
 @click.option("--documents", "per_document", is_flag=True,
               help="One row per document (its best match) with the number of matches.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True,
+@click.option("--limit", "-n", type=_ROWS, default=20, show_default=True,
               help="Most hits shown (at least 1).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
@@ -615,7 +639,7 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
 @click.option("--kind", type=LibraryChoice("vanban.corpus:KINDS"),
               default="document", show_default=True, help="What one row is.")
 @_corpus_filters
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=None,
+@click.option("--limit", "-n", type=_ROWS, default=None,
               help="Most rows shown (at least 1) [default: all].")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
@@ -674,8 +698,10 @@ def serve_cmd(db, host, port, roots):
         except OSError as err:
             raise click.BadParameter(f"cannot listen on {host}:{port}: {err.strerror}",
                                      param_hint="--host/--port") from None
-    click.echo(f"vanban serve: http://{host}:{port}/ (read-only: {db})", err=True)
-    serve(db, host=host, port=port, roots=list(roots) or None)
+    click.get_current_context().meta["vanban_db"] = str(db)
+    serve(db, host=host, port=port, roots=list(roots) or None,
+          ready=lambda: click.echo(f"vanban serve: http://{host}:{port}/ (read-only: {db})",
+                                   err=True))
 
 
 # --------------------------------------------------------------------------------- extract

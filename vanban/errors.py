@@ -19,10 +19,11 @@ class ExitCode(enum.IntEnum):
     #: unexpected internal error (a bug: please report it)
     INTERNAL_ERROR = 1
     #: bad command line: an unknown option, a bad value, or an output (``-o``) that is the
-    #: database or an input of the call, or cannot be written there (checked before any work)
+    #: database, any existing SQLite database or an input of the call, or cannot be written
+    #: there (checked before any work)
     BAD_ARGS = 2
-    #: at least one input could not be read (corrupt, encrypted, empty, junk, too large); the
-    #: others were processed
+    #: at least one input could not be read (corrupt, encrypted, empty, junk, too large), or
+    #: a folder given holds no input file; the others were processed
     INPUT_FILE = 3
     #: a required external program or model is missing (tesseract, a language, the LM)
     MISSING_DEPENDENCY = 4
@@ -42,6 +43,24 @@ class ExitCode(enum.IntEnum):
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+def utf8_text(text: str) -> str:
+    """``text`` as UTF-8 can hold it (SQLite, a JSON file, a terminal). A file name that is
+    not UTF-8 comes from the OS with its bytes as lone surrogates (``surrogateescape``),
+    which UTF-8 refuses: they are written ``\\xff``, any other lone surrogate ``\\udxxx``,
+    so that the name is stored and shown instead of the command stopping on it."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def one_line(text: str) -> str:
     """``text`` with control characters escaped (``\\n``, ``\\x1b``), so a message stays on
     one line whatever the file name it quotes."""
@@ -49,7 +68,7 @@ def one_line(text: str) -> str:
         ch = m.group(0)
         return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch, f"\\x{ord(ch):02x}"
                                                            if ord(ch) < 256 else f"\\u{ord(ch):04x}")
-    return _CONTROL_RE.sub(esc, str(text))
+    return _CONTROL_RE.sub(esc, utf8_text(str(text)))
 
 
 class VanbanError(Exception):
@@ -105,6 +124,14 @@ def check_regular_file(path) -> os.stat_result:
 
 class ImageTooLargeError(InputFileError):
     """An image above the pixel limit (decompression-bomb protection)."""
+
+
+class InputTooLargeForMemoryError(InputFileError):
+    """The machine ran out of memory on this input (``MemoryError``): too large for it."""
+
+    def __init__(self, path: str | None = None):
+        super().__init__("out of memory while processing this input: too large for the memory "
+                         "of this machine (split it, or run it where there is more)", path)
 
 
 class MissingDependencyError(VanbanError):

@@ -5,7 +5,8 @@ An :class:`Executor` runs a plain function on items, in one of four ways (:data:
 - ``"serial"``: in the calling thread, one item at a time (no pool, nothing to pickle);
 - ``"thread"``: in a thread pool (OCR pages: Tesseract and OpenCV release the GIL);
 - ``"process"``: in a process pool whose workers die with their parent; a worker that dies
-  (segfault, out of memory) is survived: see :meth:`Executor.imap_unordered`;
+  (segfault, out of memory) is survived, and with ``task_timeout`` an item that runs too long
+  is stopped (:class:`TaskTimeout`): see :meth:`Executor.imap_unordered`;
 - ``"dask"``: on the workers of a Dask ``distributed`` cluster (a scheduler address, a
   ``Client`` or a ``LocalCluster``).
 
@@ -30,7 +31,9 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -54,6 +57,16 @@ class WorkerCrash(Exception):
     def __init__(self, message: str = "the worker process died while processing this input "
                                       "(crash or out of memory)"):
         super().__init__(message)
+
+
+class TaskTimeout(Exception):
+    """An item ran longer than the executor's ``task_timeout``, alone in its worker (a hang,
+    or an input far too big): its worker was stopped."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"still running after {seconds:g} s (a hang, or an input far too "
+                         "big); its worker was stopped")
+        self.seconds = seconds
 
 
 @dataclass
@@ -135,6 +148,7 @@ class Executor:
         limit = max_in_flight or 2 * self.workers
         suspects: list[T] = []
         pending: dict[Future, T] = {}
+        started: dict[Future, float] = {}  # when each was first seen running (task_timeout)
         items = iter(items)
         exhausted = False
         while True:
@@ -154,10 +168,18 @@ class Executor:
                 pending[fut] = item
             if not pending and not broken:
                 break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED) if pending else (set(), set())
+            done, _ = (wait(pending, timeout=self._poll_s(), return_when=FIRST_COMPLETED)
+                       if pending else (set(), set()))
+            if not done and not broken and self._overdue(pending, started):
+                # An item ran past task_timeout: its worker is stopped, which breaks the pool;
+                # every item in flight is then retried alone (with the timeout), so the
+                # timeout lands on the item that is slow on its own, not on a neighbour.
+                self._stop_workers(self._pool)
+                continue
             finished: list[Completed[T]] = []
             for fut in done:
                 item = pending.pop(fut)
+                started.pop(fut, None)
                 err = fut.exception()
                 if isinstance(err, self._broken_errors):
                     suspects.append(item)
@@ -168,9 +190,30 @@ class Executor:
             if broken:
                 suspects.extend(pending.values())
                 pending.clear()
+                started.clear()
                 self._replace_pool()
             yield from finished
         yield from self._retry_alone(fn, suspects, args)
+
+    #: Seconds an item may run, alone in its worker, before it is stopped (:class:`TaskTimeout`);
+    #: None: no limit. Only executors that can stop a running item (processes) use it.
+    task_timeout: float | None = None
+
+    def _poll_s(self) -> float | None:
+        """How long the stream waits for a result before looking for an overdue item."""
+        return None if self.task_timeout is None else min(1.0, self.task_timeout / 4)
+
+    def _overdue(self, pending: dict[Future, Any], started: dict[Future, float]) -> bool:
+        if self.task_timeout is None:
+            return False
+        now = time.monotonic()
+        for fut in pending:
+            if fut not in started and fut.running():
+                started[fut] = now
+        return any(now - t > self.task_timeout for t in started.values())
+
+    def _stop_workers(self, pool) -> None:
+        """End the workers' running items now, where that can be done (processes)."""
 
     def _replace_pool(self) -> None:
         """A new pool in place of a broken one (only executors with :attr:`_broken_errors`)."""
@@ -262,8 +305,6 @@ class _PoolExecutor(Executor):
             self._stop_workers(pool)
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _stop_workers(self, pool) -> None:
-        """End the workers' running items now, where that can be done (processes)."""
 
 
 class ThreadExecutor(_PoolExecutor):
@@ -308,6 +349,10 @@ class ProcessExecutor(_PoolExecutor):
     name = "process pool"
     _broken_errors = (BrokenProcessPool,)
 
+    def __init__(self, workers: int = 1, task_timeout: float | None = None):
+        super().__init__(workers)
+        self.task_timeout = task_timeout
+
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
                                    initargs=(os.getpid(),))
@@ -325,21 +370,32 @@ class ProcessExecutor(_PoolExecutor):
             # too: the item retried is the one suspected of crashing or hanging
             self._pool = self._new_pool(1)
             fut = self._pool.submit(fn, *args(item))
-            err = fut.exception()
+            try:
+                err = fut.exception(timeout=self.task_timeout)
+            except FutureTimeout:
+                self.abort()  # its one worker stopped: the item is the one that is slow
+                yield Completed(item, error=TaskTimeout(self.task_timeout))
+                continue
             self.close()
             if isinstance(err, BrokenProcessPool):
                 yield Completed(item, error=WorkerCrash())
             else:
                 yield Completed(item, error=err) if err else Completed(item, fut.result())
 
-    def _stop_workers(self, pool: ProcessPoolExecutor) -> None:
+    def _stop_workers(self, pool: ProcessPoolExecutor | None) -> None:
         # concurrent.futures has no public way to stop a running task; its worker processes
         # are the pool's own (``_processes``), and their results will not be read.
+        if pool is None:
+            return
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             try:
                 process.terminate()
             except (OSError, AttributeError):
                 pass
+
+
+#: Seconds a :class:`DaskExecutor` waits for its scheduler by default.
+DASK_CONNECT_TIMEOUT_S = 20.0
 
 
 class DaskExecutor(Executor):
@@ -356,8 +412,9 @@ class DaskExecutor(Executor):
     kind = "dask"
     name = "Dask"
 
-    def __init__(self, scheduler: Any, connect_timeout: float = 20.0):
+    def __init__(self, scheduler: Any, connect_timeout: float | None = None):
         from distributed import Client
+        connect_timeout = connect_timeout or DASK_CONNECT_TIMEOUT_S
         self._own_client = False
         if isinstance(scheduler, Client):
             self.client = scheduler
@@ -434,7 +491,7 @@ class DaskExecutor(Executor):
 
 
 def make_executor(kind: str = "serial", workers: int = 1, *,
-                  scheduler: Any = None) -> Executor:
+                  scheduler: Any = None, task_timeout: float | None = None) -> Executor:
     """An executor of ``kind`` (one of :data:`KINDS`) with ``workers`` parallel slots.
 
     ``"thread"`` with one worker is serial (a lone thread buys nothing); ``"process"`` with one
@@ -446,7 +503,7 @@ def make_executor(kind: str = "serial", workers: int = 1, *,
     if kind == "thread":
         return ThreadExecutor(workers)
     if kind == "process":
-        return ProcessExecutor(workers)
+        return ProcessExecutor(workers, task_timeout=task_timeout)
     if kind == "dask":
         if scheduler is None:
             raise ValueError("a dask executor needs a scheduler")
@@ -455,4 +512,4 @@ def make_executor(kind: str = "serial", workers: int = 1, *,
 
 
 __all__ = ["Completed", "DaskExecutor", "Executor", "KINDS", "ProcessExecutor",
-           "SerialExecutor", "ThreadExecutor", "WorkerCrash", "make_executor"]
+           "SerialExecutor", "TaskTimeout", "ThreadExecutor", "WorkerCrash", "make_executor"]

@@ -6,6 +6,8 @@ before any work is done, then writes through :func:`atomic_output`:
 - the output must not be the corpus database (or its ``-wal``/``-shm``/``-journal`` files) nor
   any input of the call: compared as resolved paths *and* as the same file on disk
   (``os.path.samefile``: symlinks and hard links included);
+- nor an existing SQLite database, or its side files (a corpus no ``--db`` of the call
+  names: ``vanban restore a.txt -o corpus.db`` would replace the corpus);
 - its folder must exist and be writable, and it must not be a folder itself;
 - the text is written to a temporary file in the same folder and renamed over the target only
   when complete, so a failed write (disk full, Ctrl-C) leaves the old file (or none), never a
@@ -81,15 +83,42 @@ def check_output_folder(folder: str | Path | None, *, inputs: Iterable[str | Pat
         raise OutputError(f"{option} is a file, not a folder", str(folder))
 
 
+#: The first bytes of every SQLite 3 database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _sqlite_database_at(target: Path) -> Path | None:
+    """The SQLite database that writing ``target`` would destroy: ``target`` itself when it
+    is one, or the database whose ``-wal``/``-shm``/``-journal`` file it is; else None."""
+    candidates = [target]
+    for suffix in SQLITE_SIDE_FILES:
+        if target.name.endswith(suffix) and len(target.name) > len(suffix):
+            candidates.append(target.with_name(target.name[:-len(suffix)]))
+    for path in candidates:
+        try:
+            if not path.is_file():
+                continue
+            with open(path, "rb") as f:
+                if f.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
+                    return path
+        except OSError:
+            continue
+    return None
+
+
 def is_stdout(out: str | Path | None) -> bool:
     return out is None or str(out) == "-"
 
 
 def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] = (),
-                 store: str | Path | None = None, option: str = "-o") -> None:
+                 store: str | Path | None = None, option: str = "-o",
+                 database: bool = False) -> None:
     """Raise :class:`OutputError` (exit 2) unless ``out`` can be written without harm.
 
     ``inputs``: every file (or folder) the command reads; ``store``: the corpus database.
+    An existing SQLite database (or one of its side files) is never an output, whatever the
+    command (a corpus named by no ``--db`` of this call), unless ``database``: ``out`` is
+    the store a batch writes into.
     Called before any work, so a bad output path costs nothing (no OCR run for nothing).
     """
     if is_stdout(out):
@@ -105,6 +134,9 @@ def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] 
         st = os.stat(target)
     except FileNotFoundError:
         st = None
+    except NotADirectoryError:
+        blocking = next((p for p in real.parents if p.exists() and not p.is_dir()), real.parent)
+        raise OutputError(f"{option}: is a file, not a folder: {blocking}", str(out)) from None
     except OSError as err:
         raise OutputError(f"{option}: cannot use this output: {err.strerror or err}",
                           str(out)) from None
@@ -120,6 +152,10 @@ def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] 
                                   "another output file", str(out))
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{option} is a folder; give a file name", str(out))
+    existing = None if database else _sqlite_database_at(target)
+    if existing is not None:  # a corpus of another call (no --db names it here)
+        raise OutputError(f"{option} would overwrite a SQLite database ({existing}), a corpus "
+                          "perhaps; choose another output file", str(out))
     if st is not None and not stat.S_ISREG(st.st_mode):
         return  # /dev/null, /dev/stdout, a pipe: written directly
     folder = real.parent
@@ -129,6 +165,13 @@ def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] 
         raise OutputError(f"{option}: folder {folder} is not writable", str(out))
     if st is not None and not os.access(target, os.W_OK):
         raise OutputError(f"{option}: file is not writable", str(out))
+
+
+#: How a character UTF-8 cannot hold is written to an output file: a lone surrogate (the
+#: undecodable bytes of a file name quoted in a record, ``surrogateescape``) as ``\\udcff``,
+#: which JSON readers turn back into the same string, instead of the command failing after
+#: its work is done.
+_UNENCODABLE = "backslashreplace"
 
 
 @contextmanager
@@ -145,7 +188,7 @@ def atomic_output(out: str | Path, newline: str | None = None) -> Iterator[IO[st
         st = None
     if st is not None and not stat.S_ISREG(st.st_mode):
         try:
-            with open(real, "w", encoding="utf-8", newline=newline) as f:
+            with open(real, "w", encoding="utf-8", errors=_UNENCODABLE, newline=newline) as f:
                 yield f
         except OSError as err:
             raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None
@@ -155,7 +198,7 @@ def atomic_output(out: str | Path, newline: str | None = None) -> Iterator[IO[st
     except OSError as err:
         raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+        with os.fdopen(fd, "w", encoding="utf-8", errors=_UNENCODABLE, newline=newline) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

@@ -10,7 +10,9 @@ a re-run skips every document whose content hash is already stored.
 
 Exit codes of a batch (:attr:`BatchSummary.exit_code`, the process status of ``vanban batch``):
 0 every input stored (or already there); 3 at least one input failed (listed in the ``errors``
-table, the others were stored); 4 inputs failed because a required program/model is missing;
+table, the others were stored) or an input folder held no input (:data:`NO_INPUT_IN_FOLDER`;
+with no input at all :class:`InputFileError` is raised before the store is opened); 4 inputs
+failed because a required program/model is missing;
 6 the database could not be opened or written; 130 interrupted.
 """
 
@@ -28,9 +30,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
-from ..errors import (ExitCode, InputFileError, MissingDependencyError, VanbanError,
-                      check_regular_file, one_line)
-from ..executors import Executor, WorkerCrash, make_executor
+from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
+                      MissingDependencyError, VanbanError, check_regular_file, one_line,
+                      utf8_text)
+from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
 from ..model import file_sha256
 from ..outputs import check_output, check_output_folder, picked_up_in_folder
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
@@ -38,6 +41,14 @@ from .store import Store
 
 
 # ------------------------------------------------------------------------------- discovery
+#: Seconds one document may take by default in ``vanban batch`` (``--timeout``): far above any
+#: real document (a 300-page scan is minutes), so that only a hang is stopped.
+DEFAULT_TIMEOUT_S = 3600
+
+#: Why a folder given to a batch gave it nothing to do (as `vanban ocr` says of its folders).
+NO_INPUT_IN_FOLDER = "folder holds no PDF, TIFF, PNG, JPEG or .txt file"
+
+
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Input files under ``paths``: directories are walked recursively (hidden entries skipped,
     only the names :func:`vanban.outputs.picked_up_in_folder` takes), files are taken as given
@@ -46,10 +57,18 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
     A path that does not exist is kept too: the batch records it as an error row like any
     other bad input, and the others go on."""
+    return find_inputs(paths)[0]
+
+
+def find_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """:func:`discover`'s files, and the folders among ``paths`` that hold none of them (an
+    empty inbox, a mount that failed, a wrong path: said, not silently a batch of nothing)."""
     found: dict[str, Path] = {}
+    empty: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
+            picked = 0
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in files:
@@ -58,9 +77,12 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                         # realpath, not resolve(): a symlink loop in the folder must become
                         # an error row of its own, not abort the walk (RuntimeError)
                         found.setdefault(os.path.realpath(f), f)
+                        picked += 1
+            if not picked:
+                empty.append(p)
         else:
             found.setdefault(os.path.realpath(p), p)
-    return sorted(found.values(), key=lambda f: str(f))
+    return sorted(found.values(), key=lambda f: str(f)), empty
 
 
 # ---------------------------------------------------------------------------------- worker
@@ -105,8 +127,9 @@ class DocumentFailure:
 
     def to_dict(self) -> dict:
         """The fields a summary reports (``vanban batch --summary-json``)."""
-        return {"path": self.path, "sha256": self.sha256, "error_type": self.error_type,
-                "reason": self.reason, "exit_code": self.exit_code}
+        return {"path": utf8_text(self.path), "sha256": self.sha256,
+                "error_type": self.error_type, "reason": utf8_text(self.reason),
+                "exit_code": self.exit_code}
 
 
 _CHANGED_WHILE_READ = ("the file changed while it was read (still being written?); run the "
@@ -168,6 +191,10 @@ def process_file(path: str, options: PipelineOptions | None = None,
     except VanbanError as err:  # process_path(source=) named the input, not the copy
         return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
                                reason=err.message, exit_code=err.exit_code, worker=worker)
+    except MemoryError:  # a huge input: said as such (exit 3), not as a bug
+        err = InputTooLargeForMemoryError(str(path))
+        return DocumentFailure(path=str(path), sha256=sha256, error_type=type(err).__name__,
+                               reason=err.message, exit_code=err.exit_code, worker=worker)
     except Exception as err:  # a bug or an unforeseen input: record it, let the batch go on
         reason = str(err) or type(err).__name__
         if tmpdir is not None:  # name the input, not the worker's temporary copy of its bytes
@@ -211,6 +238,34 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
         record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
     except (VanbanError, OSError) as err:
         record["warnings"].append(f"pdf: not written: {err}")
+
+
+#: A hidden ``.<name>.*.pdf.tmp`` in ``--pdf-dir`` this old (seconds) was left by a batch
+#: killed mid-write (``kill -9``, a power cut); one being written now is minutes old at most.
+ABANDONED_PDF_AFTER_S = 3600
+
+
+def remove_abandoned_pdfs(out_dir: str | Path) -> int:
+    """Remove the temporary PDFs that batches killed mid-write left in ``out_dir`` (hidden
+    ``.<name>.*.pdf.tmp`` files over :data:`ABANDONED_PDF_AFTER_S` old: each as big as a
+    searchable PDF, and never finished by anyone); the number removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return 0
+    now = time.time()
+    for entry in entries:
+        if not (entry.name.startswith(".") and entry.name.endswith(".pdf.tmp")):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and \
+                    now - entry.stat(follow_symlinks=False).st_mtime > ABANDONED_PDF_AFTER_S:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Path:
@@ -347,7 +402,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
               progress: bool | None = None, log: Callable[[str], None] | None = None,
               retry_failed: bool = True, reprocess: bool = False,
               send_content: bool | None = None,
-              max_in_flight: int | None = None) -> BatchSummary:
+              max_in_flight: int | None = None,
+              task_timeout: float | None = None) -> BatchSummary:
     """Process every input under ``paths`` and store the records in the corpus ``db``.
 
     ``jobs``: worker processes on this machine (default: all cores). ``scheduler``: a Dask
@@ -361,7 +417,10 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     ship file bytes to the workers instead of paths (default: on with a scheduler, whose
     workers may not see this machine's files). ``progress``: bar on/off (default: bar on a
     terminal, log lines otherwise). ``max_in_flight``: documents submitted at a time
-    (default: twice the workers).
+    (default: twice the workers). ``task_timeout``: seconds one document may take in a local
+    worker before it is stopped and recorded as failed (:class:`vanban.executors.TaskTimeout`,
+    exit 3; default: no limit; the CLI's ``--timeout`` is :data:`DEFAULT_TIMEOUT_S`); not
+    with a scheduler, whose tasks Dask cannot stop.
     """
     started = time.perf_counter()
     if not isinstance(options, PipelineOptions):
@@ -369,12 +428,32 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     paths = list(paths)
     # Before any work: the store must not be an input, and PDFs written inside an input folder
     # would come back as new documents on the next run (OutputError, exit 2).
-    check_output(db, inputs=paths, option="--db")
+    check_output(db, inputs=paths, option="--db", database=True)
     check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir")
-    files = discover(paths)
+    files, empty_folders = find_inputs(paths)
+    if not files and empty_folders:
+        # Nothing to do is a failed run (exit 3, as `vanban ocr` on an empty folder), said
+        # before the store is opened: no store file is made for it.
+        raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
     summary = BatchSummary(found=len(files))
-    store = Store(db)
+    if options.pdf_dir:
+        remove_abandoned_pdfs(options.pdf_dir)
+    # A cluster is reached before the store is opened: a scheduler that cannot be reached
+    # (exit 1, one line) leaves no new store file behind.
+    cluster = make_executor("dask", scheduler=scheduler) if scheduler is not None else None
+    try:
+        store = Store(db)
+    except BaseException:
+        if cluster is not None:
+            cluster.close()
+        raise
     bar = Progress(len(files), bar=progress, log=log)
+    for folder in empty_folders:  # a summary failure, not an errors row: no document
+        failure = DocumentFailure(str(folder), None, "InputFileError", NO_INPUT_IN_FOLDER,
+                                  ExitCode.INPUT_FILE)
+        summary.failed += 1
+        summary.failures.append(failure)
+        bar.note(one_line(f"failed: {folder}: {NO_INPUT_IN_FOLDER}"))
     try:
         # Fixed at the start, so "skipped" vs "duplicate" does not depend on worker timing.
         stored_before = store.document_ids() if not reprocess else set()
@@ -393,7 +472,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
 
         def jobs_to_run() -> Iterator[_Job]:
             for f in files:
-                if str(f) in failed_paths:
+                if utf8_text(str(f)) in failed_paths:
                     summary.skipped += 1
                     bar.update("skipped (failed before)", str(f))
                     continue
@@ -423,11 +502,21 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             if not result.ok:
                 _record_failure(store, summary, bar, result)
                 return
-            stored = store.add(result.record, sha256=result.sha256, text=result.text,
-                               source=result.path, pages=result.pages,
-                               text_source=result.text_source,
-                               processing_seconds=result.timings.get("total"),
-                               replace=reprocess)
+            try:
+                stored = store.add(result.record, sha256=result.sha256, text=result.text,
+                                   source=result.path, pages=result.pages,
+                                   text_source=result.text_source,
+                                   processing_seconds=result.timings.get("total"),
+                                   replace=reprocess)
+            except VanbanError:
+                raise  # the database itself (StoreError): no later document could be stored
+            except Exception as err:  # a record this store cannot take (a bug): that one only
+                _record_failure(store, summary, bar, DocumentFailure(
+                    result.path, result.sha256, type(err).__name__,
+                    f"the record could not be stored: {err}", ExitCode.INTERNAL_ERROR,
+                    detail=traceback.format_exc(limit=20), worker=result.worker))
+                return
+            store.check_in_place()  # removed or moved over meanwhile: saved, and stop
             done_ids.add(result.sha256)
             summary.pages += result.pages
             summary.worker_seconds += result.seconds
@@ -438,14 +527,14 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             bar.update("stored" if stored else "skipped", result.path, pages=result.pages,
                        seconds=result.timings.get("total"))
 
-        if scheduler is not None:
-            _run_jobs(jobs_to_run(), handle, options, kind="dask", scheduler=scheduler,
+        if cluster is not None:
+            _run_jobs(jobs_to_run(), handle, options, kind="dask", executor=cluster,
                       send_content=True if send_content is None else send_content,
                       max_in_flight=max_in_flight)
         else:
             _run_jobs(jobs_to_run(), handle, options, kind="process",
                       workers=jobs or default_jobs(), send_content=bool(send_content),
-                      max_in_flight=max_in_flight, note=bar.note)
+                      max_in_flight=max_in_flight, note=bar.note, task_timeout=task_timeout)
         failed_by_sha = {f.sha256: f for f in summary.failures if f.sha256}
         for sha, f in pending_duplicates:
             if sha in done_ids:
@@ -463,6 +552,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     finally:
         bar.close()
         store.close()
+        if cluster is not None:
+            cluster.close()  # a second close does nothing
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -472,6 +563,7 @@ def _record_failure(store: Store, summary: BatchSummary, bar: Progress,
     store.add_error(failure.path, failure.reason or "unknown error", sha256=failure.sha256,
                     error_type=failure.error_type or "Error",
                     exit_code=failure.exit_code or ExitCode.INTERNAL_ERROR, detail=failure.detail)
+    store.check_in_place()
     summary.failed += 1
     summary.failures.append(failure)
     bar.update("failed", failure.path, reason=f"{failure.error_type}: {failure.reason}")
@@ -496,21 +588,33 @@ def _preload_pipeline(options: PipelineOptions, note: Callable[[str], None]) -> 
 
 
 def _submit_args(job: _Job, options: PipelineOptions, send_content: bool) -> tuple:
-    content = job.path.read_bytes() if send_content else None
+    content = None
+    if send_content:
+        try:
+            content = job.path.read_bytes()
+        except (OSError, MemoryError):
+            # Gone, unreadable or too big to hold since it was hashed: the worker is given the
+            # path instead and fails on it like on any unreadable input (raising here would
+            # stop the whole batch).
+            pass
     return (str(job.path), options, content, job.sha256)
 
 
 def _task_failure(job: _Job, err: BaseException, executor: Executor) -> DocumentFailure:
     """The failure of a job whose task did not return (its worker died, Dask gave up)."""
+    if isinstance(err, TaskTimeout):  # a hang on this input: the input's failure, exit 3
+        return DocumentFailure(str(job.path), job.sha256, type(err).__name__, str(err),
+                               ExitCode.INPUT_FILE)
     reason = str(err) if isinstance(err, WorkerCrash) else f"the {executor.name} task failed: {err}"
     return DocumentFailure(str(job.path), job.sha256, type(err).__name__, reason,
                            ExitCode.INTERNAL_ERROR)
 
 
 def _run_jobs(jobs_iter: Iterator[_Job], handle: Callable[[DocumentResult | DocumentFailure], None],
-              options: PipelineOptions, *, kind: str, workers: int = 1, scheduler: Any = None,
-              send_content: bool, max_in_flight: int | None,
-              note: Callable[[str], None] = lambda message: None) -> None:
+              options: PipelineOptions, *, kind: str, workers: int = 1,
+              executor: Executor | None = None, send_content: bool, max_in_flight: int | None,
+              note: Callable[[str], None] = lambda message: None,
+              task_timeout: float | None = None) -> None:
     """Run :func:`process_file` on every job with a :mod:`vanban.executors` executor (a
     process pool here, a Dask cluster with ``scheduler``), at most ``max_in_flight`` submitted
     at a time (a kill loses little, memory stays flat), handling each result as it completes.
@@ -522,7 +626,7 @@ def _run_jobs(jobs_iter: Iterator[_Job], handle: Callable[[DocumentResult | Docu
             return
         jobs_iter = itertools.chain([first], jobs_iter)
         _preload_pipeline(options, note)  # before the pool forks (it starts at the first job)
-    with make_executor(kind, workers, scheduler=scheduler) as executor:
+    with executor or make_executor(kind, workers, task_timeout=task_timeout) as executor:
         # process_file looked up here, at run time: a test may replace it
         for done in executor.imap_unordered(
                 process_file, jobs_iter, args=lambda job: _submit_args(job, options, send_content),

@@ -63,9 +63,11 @@ DEFAULT_GENERAL_MODEL = DATA_DIR / "vi_general_lm.npz"
 
 #: Layout version of the cached copy of a model (part of its file name): raise it whenever what
 #: :func:`write_cached_copy` stores changes, so that no older copy is read.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: First and last bytes of a cached copy (the last ones say it was written to the end).
 _CACHE_MAGIC = b"vanban-lm-cache\n"
+#: A cached copy's checksum reads one word in this many bytes (one per memory page).
+_CHECK_STRIDE = 4096
 #: Arrays in a cached copy start at multiples of this (aligned loads).
 _CACHE_ALIGN = 64
 #: A temporary file of a cached copy this old (seconds) was left by a writer that died.
@@ -171,6 +173,7 @@ class NgramLM:
         if copy is not None:
             lm = read_cached_copy(copy)
             if lm is not None:
+                _remove_abandoned_writes(copy)
                 return lm
         lm = cls.load_npz(path)
         if copy is not None:
@@ -365,7 +368,8 @@ def _data_start(header_bytes: int) -> int:
 
 def write_cached_copy(lm: NgramLM, copy: Path) -> bool:
     """Write ``lm`` as the uncompressed copy ``copy``: a header (JSON: order, bucket shifts,
-    each array's dtype, shape and offset), the arrays, and the magic bytes again at the end.
+    each array's dtype, shape and offset, the data's length), the arrays, the data's checksum
+    (:func:`_data_checksum`) and the magic bytes again at the end.
     Written to a temporary file beside it and renamed into place, so a reader never sees
     half a file and two writers at once leave one whole file. False (and nothing left
     behind) when it cannot be written: the cache is an optimisation, never a failure."""
@@ -376,7 +380,7 @@ def write_cached_copy(lm: NgramLM, copy: Path) -> bool:
                         "offset": offset, "nbytes": int(a.nbytes)})
         offset += -(-a.nbytes // _CACHE_ALIGN) * _CACHE_ALIGN
     header = {"format": CACHE_FORMAT, "order": lm.order, "shift": list(lm._shift),
-              "arrays": entries}
+              "arrays": entries, "data_bytes": offset}
     head = json.dumps(header).encode()
     start = _data_start(len(head))
     tmp = None
@@ -390,7 +394,12 @@ def write_cached_copy(lm: NgramLM, copy: Path) -> bool:
                 if a.nbytes:
                     fh.write(memoryview(a.reshape(-1).view(np.uint8)))
             fh.seek(start + offset)
-            fh.write(_CACHE_MAGIC)
+            fh.write(bytes(8) + _CACHE_MAGIC)  # the checksum's place, filled below
+            fh.flush()
+            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as written:
+                checksum = _data_checksum(written, start, offset)
+            fh.seek(start + offset)
+            fh.write(checksum.to_bytes(8, "little"))
             fh.flush()
             os.fsync(fh.fileno())  # on disk before it gets its name: no crash leaves a hollow copy
         os.chmod(tmp, 0o644)
@@ -406,19 +415,44 @@ def write_cached_copy(lm: NgramLM, copy: Path) -> bool:
     return True
 
 
+def _data_checksum(buf, start: int, data_bytes: int) -> int:
+    """Checksum of a cached copy's data: the wrapping sum of one 64-bit word in every
+    :data:`_CHECK_STRIDE` bytes, and of the last word. Every page of the file is looked at,
+    so a damaged block (a bad sector, zeros after a crash, bytes written over it in place)
+    changes it, at a few milliseconds per load where a sum of every byte costs several
+    times more (measured: docs/normalize.md)."""
+    words = np.frombuffer(buf, np.uint64, count=data_bytes // 8, offset=start)
+    if not words.size:
+        return 0
+    with np.errstate(over="ignore"):
+        return int(np.add.reduce(words[::_CHECK_STRIDE // 8], dtype=np.uint64) + words[-1])
+
+
 def _remove_older_copies(copy: Path) -> None:
     """Remove the copies of earlier versions of the same model file (one copy per model
-    name stays; a process that still maps a removed one keeps reading it), and temporary
-    files of this model that a writer killed halfway left behind (older than
-    :data:`_ABANDONED_AFTER_S`; one being written now is seconds old)."""
+    name stays; a process that still maps a removed one keeps reading it), and the
+    abandoned temporary files of this model (:func:`_remove_abandoned_writes`)."""
     stem = copy.name.rsplit("-", 3)[0]  # <stem>-<model fingerprint>-<code hash>-v<format>.bin
     pattern = re.compile(rf"{re.escape(stem)}-[0-9a-f]{{32}}-[0-9a-f]{{8}}-v\d+\.bin")
-    temporary = re.compile(rf"\.{re.escape(stem)}-[0-9a-f]{{32}}-[0-9a-f]{{8}}-v\d+\.bin\..+\.tmp")
     try:
         for other in copy.parent.iterdir():
             if other.name != copy.name and pattern.fullmatch(other.name):
                 other.unlink(missing_ok=True)
-            elif temporary.fullmatch(other.name) and \
+    except OSError:
+        pass
+    _remove_abandoned_writes(copy)
+
+
+def _remove_abandoned_writes(copy: Path) -> None:
+    """Remove the temporary files of this model that a writer killed halfway left behind
+    (older than :data:`_ABANDONED_AFTER_S`; one being written now is seconds old). Run after
+    a copy is written and after one is mapped: a leftover beside a good copy would otherwise
+    stay forever, since a good copy is never written again."""
+    stem = copy.name.rsplit("-", 3)[0]
+    temporary = re.compile(rf"\.{re.escape(stem)}-[0-9a-f]{{32}}-[0-9a-f]{{8}}-v\d+\.bin\..+\.tmp")
+    try:
+        for other in copy.parent.iterdir():
+            if temporary.fullmatch(other.name) and \
                     time.time() - other.stat().st_mtime > _ABANDONED_AFTER_S:
                 other.unlink(missing_ok=True)
     except OSError:
@@ -443,6 +477,12 @@ def read_cached_copy(copy: Path) -> NgramLM | None:
         if header.get("format") != CACHE_FORMAT:
             return None
         start = _data_start(size)
+        data_bytes = int(header["data_bytes"])
+        if len(buf) != start + data_bytes + 8 + magic or data_bytes % 8:
+            return None  # cut short, or grown: not the file that was written
+        checksum = int.from_bytes(buf[start + data_bytes:start + data_bytes + 8], "little")
+        if _data_checksum(buf, start, data_bytes) != checksum:
+            return None  # damaged in the middle
         arrays = {}
         for e in header["arrays"]:
             dtype = np.dtype(e["dtype"])

@@ -20,6 +20,7 @@ import functools
 import os
 import re
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -286,8 +287,14 @@ def create_app(db: str | Path, *, roots: list[str | Path] | None = None) -> Star
 
 
 def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8001,
-          roots: list[str | Path] | None = None) -> None:
-    """Run the web view on ``host:port`` until interrupted (uvicorn, one process)."""
+          roots: list[str | Path] | None = None,
+          ready: Callable[[], None] | None = None) -> None:
+    """Run the web view on ``host:port`` until interrupted (uvicorn, one process).
+
+    The store is opened first (a bad ``db`` raises :class:`StoreError` before anything is
+    announced); ``ready()`` is then called, just before the server starts listening."""
     import uvicorn
     app = create_app(db, roots=roots)
+    if ready is not None:
+        ready()
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -39,6 +39,15 @@ __all__ = ["COLUMNS", "KINDS", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "SQLITE_HEA
            "STORE_SCHEMA_VERSION", "Store", "fts_query", "province_of"]
 
 
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at ``path``; None when there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 class Store(StoreWriter, StoreSearch, StoreQuery):
     """A corpus database (SQLite file, created on first use).
 
@@ -56,6 +65,7 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
         self.timeout = timeout
         self.conn: sqlite3.Connection | None = None
         self.schema_version: int | None = None
+        self._file_id: tuple[int, int] | None = None  # (device, inode) of the file written
         try:
             if readonly:
                 self.conn = self._open_readonly()
@@ -69,6 +79,7 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
                 # NORMAL in WAL mode is durable against a killed process (only an OS crash can
                 # lose the last commits) and much faster than FULL for one commit per document.
                 self.conn.execute("PRAGMA synchronous=NORMAL")
+                self._file_id = _file_id(self.path)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys=OFF")
             # Query helpers for vanban's own SQL only; nothing stored depends on them.
@@ -127,6 +138,7 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
             names = _table_names(conn)
         except sqlite3.OperationalError:
             conn.close()
+            self._refuse_unread_log()
             conn = sqlite3.connect(self._uri(mode="ro", immutable="1"), uri=True,
                                    timeout=self.timeout, isolation_level=None)
             names = _table_names(conn)
@@ -140,6 +152,30 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
             conn.close()
             raise
         return conn
+
+    def _refuse_unread_log(self) -> None:
+        """Before reading with ``immutable=1``, which ignores the write-ahead log and the
+        rollback journal: refuse a file whose ``-wal`` holds documents not yet in the file (a
+        batch killed, the files then copied without the ``-shm`` to a read-only place), or
+        whose ``-journal`` says a write stopped half-way (the file then holds pages of a
+        transaction never committed), instead of silently answering without those documents
+        or with the uncommitted pages."""
+        for suffix, why in (("-wal", "its write-ahead log {name} holds changes not yet in the "
+                             "file, and they cannot be read here (a read-only place, no -shm "
+                             "file)"),
+                            ("-journal", "its rollback journal {name} says a write is in "
+                             "progress or stopped half-way (the file holds pages never "
+                             "committed)")):
+            log = Path(f"{self.path}{suffix}")
+            try:
+                pending = log.stat().st_size > 0
+            except OSError:
+                continue
+            if pending:
+                raise StoreError(why.format(name=log.name) + ": open it once where it can be "
+                                 "written (any vanban batch, or sqlite3 DB 'PRAGMA "
+                                 "quick_check'), or copy the database with that file to a "
+                                 "writable folder; nothing was read", str(self.path))
 
     def _refuse_foreign(self) -> None:
         """Look, without writing anything, whether an existing file is vanban's store.
@@ -199,6 +235,25 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+
+    def check_in_place(self) -> None:
+        """Raise :class:`StoreError` when the file this store writes is no longer at its path
+        (removed, or another file moved over it, while a batch runs): SQLite goes on writing
+        into the file it opened, which nobody will see again. What that file holds (this
+        run's documents too) is first saved beside the path with ``VACUUM INTO``, so that
+        nothing stored is lost; the caller stops writing. One ``stat`` per call."""
+        if self._file_id is None or self.conn is None or _file_id(self.path) == self._file_id:
+            return
+        saved = self.path.with_name(f"{self.path.name}.recovered-"
+                                    f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.db")
+        try:
+            self.conn.execute("VACUUM INTO ?", (str(saved),))
+            kept = f"everything it held, this run's documents included, was saved to {saved}"
+        except sqlite3.Error as err:
+            kept = f"what it held could not be saved ({err})"
+        self._file_id = None  # said once
+        raise StoreError("the corpus database was removed or replaced while this batch wrote "
+                         f"to it; {kept}; nothing more was written", str(self.path))
 
     # ------------------------------------------------------------------ context / lifecycle
     def close(self) -> None:

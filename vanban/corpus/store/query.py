@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
+from contextlib import contextmanager
 from typing import IO, Any, Iterable, Iterator
 
 from ..fold import agency_key, fold, fold_key
@@ -304,6 +306,28 @@ class StoreQuery:
         buffer = None
         if out is None:
             out = buffer = io.StringIO()
+        with self._snapshot():
+            count = self._export(fmt, kind, out, filters)
+        return buffer.getvalue() if buffer is not None else count
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """One read transaction around several reads: they all see the store as it was at the
+        first (WAL mode: a batch writing meanwhile is not blocked), so a document replaced
+        or removed between listing and reading it is not lost half-way (a ``null`` line)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            try:
+                self.conn.execute("ROLLBACK")  # nothing was written: ends the read
+            except sqlite3.Error:
+                pass
+
+    def _export(self, fmt: str, kind: str | None, out: IO[str], filters: dict) -> int:
         count = 0
         if fmt == "jsonl" and kind is None:
             ids = None
@@ -324,4 +348,4 @@ class StoreQuery:
             for row in self.iter_rows(kind, **filters):
                 writer.writerow(row)
                 count += 1
-        return buffer.getvalue() if buffer is not None else count
+        return count

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ...errors import StoreError
+from ...outputs import SQLITE_HEADER  # noqa: F401 - the first bytes of a SQLite file
 from ..fold import fold_key
 
 #: The schema :data:`SCHEMA` creates; bumped (with a :data:`MIGRATIONS` step) when it changes.
@@ -247,8 +248,6 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 
 # ----------------------------------------------------------------------- opening a file
-#: The first bytes of every SQLite 3 database file.
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _table_names(conn: sqlite3.Connection) -> set[str]:

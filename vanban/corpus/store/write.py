@@ -20,6 +20,7 @@ from typing import Any, Iterable, Iterator
 
 from ... import __version__
 from ...errors import StoreError
+from ...errors import utf8_text as storable
 from ...model import PAGE_SEPARATOR, PlanRecord
 from ..fold import agency_key, fold, fold_key
 from .schema import DOCUMENT_TABLES
@@ -60,10 +61,15 @@ def _period(value: Any) -> str | None:
 
 
 def _sql(value: Any) -> Any:
-    """A value SQLite can bind: lists/dicts (a shape this store does not expect) become JSON."""
-    if value is None or isinstance(value, (str, int, float)):
+    """A value SQLite can bind: lists/dicts (a shape this store does not expect) become JSON,
+    text is made :func:`storable`."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, int) and not -2**63 <= value < 2**63:
+        return str(value)  # beyond SQLite's INTEGER (a target of 10^23): kept as its digits
+    if value is None or isinstance(value, (int, float)):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return storable(json.dumps(value, ensure_ascii=False))
 
 
 def _joined(names: Iterable[str] | None) -> str | None:
@@ -133,16 +139,16 @@ class StoreWriter:
                              text_source=text_source, processing_seconds=processing_seconds)
             if source:
                 self.conn.execute("INSERT OR IGNORE INTO document_files (document_id, path) "
-                                  "VALUES (?, ?)", (doc_id, str(source)))
-                self.conn.execute("DELETE FROM errors WHERE path = ?", (str(source),))
+                                  "VALUES (?, ?)", (doc_id, storable(str(source))))
+                self.conn.execute("DELETE FROM errors WHERE path = ?", (storable(str(source)),))
         return not exists or replace
 
     def add_file(self, document_id: str, path: str) -> None:
         """Remember another path holding the content of an already stored document."""
         with self._transaction():
             self.conn.execute("INSERT OR IGNORE INTO document_files (document_id, path) "
-                              "VALUES (?, ?)", (document_id, str(path)))
-            self.conn.execute("DELETE FROM errors WHERE path = ?", (str(path),))
+                              "VALUES (?, ?)", (document_id, storable(str(path))))
+            self.conn.execute("DELETE FROM errors WHERE path = ?", (storable(str(path)),))
 
     def add_error(self, path: str, reason: str, *, sha256: str | None = None,
                   error_type: str = "InputFileError", exit_code: int = 3,
@@ -156,7 +162,8 @@ class StoreWriter:
                 "reason = excluded.reason, exit_code = excluded.exit_code, "
                 "detail = excluded.detail, attempts = errors.attempts + 1, "
                 "failed_at = excluded.failed_at",
-                (str(path), sha256, error_type, reason, exit_code, detail, _now()))
+                (storable(str(path)), sha256, _sql(error_type), _sql(reason), exit_code,
+                 _sql(detail), _now()))
 
     def remove(self, document_id: str) -> None:
         """Delete a document and every row that belongs to it."""
@@ -321,6 +328,6 @@ class StoreWriter:
         ex_many = self.conn.executemany
         ex_many("INSERT INTO search_index (folded, text, document_id, kind, ref) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(fold_once(u_text), _nfc(u_text), doc_id, kind, ref)
+                [(storable(fold_once(u_text)), storable(_nfc(u_text)), doc_id, kind, _sql(ref))
                  for kind, ref, u_text in units if u_text and u_text.strip()])
 
