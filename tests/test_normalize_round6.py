@@ -1,0 +1,57 @@
+"""normalize, round 6 (issue 14): correct general text stays as written, legacy OCR errors.
+
+Made-up sentences; uses only the models shipped in vanban/data (no ../shared)."""
+
+from __future__ import annotations
+
+from vanban.normalize import restore_text
+from vanban.normalize.vietnamese import is_well_formed, rhyme, tone_of
+
+
+# ----------------------------------------------------------------------------- helpers
+def test_well_formed_syllables_follow_the_tone_rules_of_their_coda():
+    assert is_well_formed("pắn") and is_well_formed("thực") and is_well_formed("trum")
+    assert not is_well_formed("thưc")      # a stop coda takes only sắc or nặng
+    assert not is_well_formed("cac")
+    assert not is_well_formed("colò")      # two syllables
+    assert tone_of("người") == "huyen" and tone_of("an") is None
+
+
+def test_rhyme_is_the_syllable_without_its_onset():
+    assert rhyme("pắn") == "ắn"
+    assert rhyme("người") == "ười"
+    assert rhyme("nghiệp") == "iệp"
+    assert rhyme("ăn") == "ăn"
+
+
+# ----------------------------------------------------------------------------- correct text
+def _changes(text: str) -> list[tuple[str, str]]:
+    return [(c.original, c.replacement) for c in restore_text(text, "ocr").changes]
+
+
+def test_foreign_words_with_marks_are_kept():
+    text = ("Năm 1992, thủ tướng Pierre Bérégovoy gặp vận động viên trượt tuyết Zeno Colò ở "
+            "thành phố México.")
+    assert _changes(text) == []
+
+
+def test_an_unknown_word_spelt_like_vietnamese_is_kept():
+    # "pắn": a word the models never saw, with marks where Vietnamese puts them.
+    text = ("Người dân tộc Tày thường mặc áo pắn khi làm việc trên nương, còn trong ngày hội "
+            "thì mặc áo dài.")
+    assert _changes(text) == []
+
+
+def test_a_name_inside_a_sentence_of_general_text_is_kept():
+    text = ("Năm 783, Chu Tỉ chiếm kinh thành, tự xưng là Đại Tấn hoàng đế và đổi niên hiệu. "
+            "Quân triều đình bao vây thành trong nhiều tháng, nhà vua phải chạy khỏi kinh đô.")
+    result = restore_text(text, "ocr")
+    assert result.admin_share < 0.5          # a general-language text: the mixture decoded it
+    assert result.changes == []
+
+
+def test_misspelt_marks_are_still_fixed():
+    # "nguời": its rhyme is no rhyme of Vietnamese; "thưc": level tone before a stop coda.
+    text = "Ủy ban nhân dân tỉnh giao các sở, ngành phối hợp với nguời dân thưc hiên kế hoạch."
+    assert restore_text(text, "ocr").text == (
+        "Ủy ban nhân dân tỉnh giao các sở, ngành phối hợp với người dân thực hiện kế hoạch.")
