@@ -55,3 +55,25 @@ def test_misspelt_marks_are_still_fixed():
     text = "Ủy ban nhân dân tỉnh giao các sở, ngành phối hợp với nguời dân thưc hiên kế hoạch."
     assert restore_text(text, "ocr").text == (
         "Ủy ban nhân dân tỉnh giao các sở, ngành phối hợp với người dân thực hiện kế hoạch.")
+
+
+# ----------------------------------------------------------------------------- legacy OCR
+# A made-up report with many numbers, OCRed the way an English model reads Vietnamese.
+_TARGETS = " ".join(f"Chi tiéu {i}: dat {10 + i}% vao nam {2020 + i}, giam {i + 3} diém so "
+                    f"voi nam {2010 + i}." for i in range(1, 25))
+
+
+def test_a_digit_read_for_a_word_is_not_pulled_back_by_the_numbers_of_the_document():
+    # "6" for "ở": the document cache pooled every number of the text as one word.
+    text = (_TARGETS + "\nNhiéu truong hop bao luc dudc phat hién 6 mirc chua bi xir ly. "
+            "Hoc sinh hoc tap 6 cac truong su pham.")
+    out = restore_text(text, "legacy").text
+    assert "phát hiện ở mức" in out and "học tập ở các trường" in out
+    assert "Chỉ tiêu 6: đạt 16% vào năm 2026" in out      # numbers stay numbers
+
+
+def test_formulas_and_codes_in_capitals_stay_as_written():
+    text = ("Ham luong NH4 va NO2 trong nudc ao nudi tom dudc quan trac hang thang; khi CO2 "
+            "tang cao phai bao cao.")
+    out = restore_text(text, "legacy").text
+    assert "NH4 và NO2" in out and "CO2 tăng" in out

@@ -9,6 +9,7 @@ candidates in legacy mode.
 from __future__ import annotations
 
 import zipfile
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -50,6 +51,12 @@ MAX_DIGIT_WORD = 2
 #: Extra cost of reading such a number as a word: a number is the rule, the LM must show
 #: that a word fits clearly better ("nguy cơ 6 nhiễm" but "Điều 6 của").
 DIGIT_WORD_COST = 2.5
+
+
+#: Capitals then digits ("NH4", "NO2", "CO2", "QH15"): a formula or a code. Unless the index
+#: lists that spelling, it is kept as written (one edit away it would be a word: "NO2" ->
+#: "nơi").
+_CODE = re.compile(r"[A-Z]{2,}[0-9]+")
 
 
 def _has_vowel(word: str) -> bool:
@@ -168,6 +175,8 @@ class LegacyChannel:
         low = tok.lower()
         own = lm.index.get(low, UNK) if low.isalpha() else UNK
         ids, costs = self.lookup(tok)
+        if not ids and _CODE.fullmatch(tok):
+            return Slot([own], [0.0], [low], ti)
         if not ids and tok != low:
             ids, costs = self.lookup(low)
         if len(tok) > 1 and own == UNK and not ids:

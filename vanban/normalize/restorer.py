@@ -344,8 +344,10 @@ class Restorer:
                 nxt = q[t + 1] if t < last else None
                 support = []
                 for w in slot.ids:
-                    if w == UNK:
-                        # "Keep the unknown token": its count pools every unknown word.
+                    if w == UNK or w == NUM:
+                        # "Keep the unknown token" / "keep the number": their counts pool
+                        # every unknown word and every number of the document ("6" read
+                        # for "ở" must not be pulled back by "ngày 12 tháng 6").
                         support.append(DOC_CACHE_PRIOR)
                         continue
                     own = 1 if w == mine else 0
