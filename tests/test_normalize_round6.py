@@ -77,3 +77,10 @@ def test_formulas_and_codes_in_capitals_stay_as_written():
             "tang cao phai bao cao.")
     out = restore_text(text, "legacy").text
     assert "NH4 và NO2" in out and "CO2 tăng" in out
+
+
+def test_an_unmarked_word_the_channel_never_saw_is_read_as_itself():
+    # "ngao" (clam): no rendered training page showed the spelling, and the word is rare.
+    out = restore_text("Vung nudi ngao tai xa Hoang Phu; mau ngao dugc lay vao thang 6 hang "
+                       "nam.", "legacy").text
+    assert out.startswith("Vùng nuôi ngao tại xã") and "mẫu ngao được lấy" in out

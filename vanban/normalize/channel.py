@@ -28,6 +28,9 @@ MAX_CANDIDATES = 16
 CHANNEL_WEIGHT = 0.65
 #: Cost of a candidate found only by the diacritic-free skeleton (outside the index).
 SKELETON_FALLBACK_COST = 7.0
+#: Cost of reading an unmarked token the index does not list as the word it spells
+#: (see LegacyChannel.slot).
+UNMARKED_OWN_COST = 0.5
 #: Extra cost of a candidate reached through a spelling one edit away from the token's (for
 #: spellings the index does not hold: "ngu¢i" -> "ngudi" -> người).
 EDIT_FALLBACK_COST = 3.0
@@ -201,9 +204,14 @@ class LegacyChannel:
             cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
         self._add_siblings(restorer, cand)
         if low.isalpha():
+            plain_unlisted = not ids and own != UNK and skeleton(low) == low
             for i in restorer.skel_map.get(skeleton(low), []):
                 if i not in cand:
-                    cand[i] = SKELETON_FALLBACK_COST
+                    # An unlisted spelling without marks that is a word ("ngao"): an
+                    # English model reads unmarked letters as they are, so the word itself
+                    # is the likeliest reading, its marked siblings the fallback.
+                    cand[i] = UNMARKED_OWN_COST if plain_unlisted and i == own \
+                        else SKELETON_FALLBACK_COST
         if SKELETON_EDIT_COST and len(low) > 1:
             for i in self.skeleton_neighbours(restorer, low):
                 # the abbreviation rule above holds here too: "CTPH" is not "CTVPH"
