@@ -84,3 +84,10 @@ def test_an_unmarked_word_the_channel_never_saw_is_read_as_itself():
     out = restore_text("Vung nudi ngao tai xa Hoang Phu; mau ngao dugc lay vao thang 6 hang "
                        "nam.", "legacy").text
     assert out.startswith("Vùng nuôi ngao tại xã") and "mẫu ngao được lấy" in out
+
+
+def test_a_lone_at_sign_between_words_is_read_as_o():
+    out = restore_text("Nguoi lao déng di lam viéc @ nwéc ngoai theo hgp déng. Lién hé: "
+                       "vanban@tinh.gov.vn hoac so 5 @ 10.", "legacy").text
+    assert "làm việc ở nước ngoài" in out
+    assert "vanban@tinh.gov.vn" in out and "5 @ 10" in out     # addresses, symbols stay

@@ -157,15 +157,16 @@ class LegacyChannel:
                 if c + SIBLING_COST < cand.get(j, 99.0):
                     cand[j] = c + SIBLING_COST
 
-    def number_slot(self, restorer, tok: str, ti: int) -> Slot:
+    def number_slot(self, restorer, tok: str, ti: int, own: int = NUM) -> Slot:
         """Candidates for a number token of legacy text: the number itself (first) and the
-        words the index lists for that spelling, at DIGIT_WORD_COST more."""
+        words the index lists for that spelling, at DIGIT_WORD_COST more. (Also for a lone
+        symbol between words, "@" = "ở", with ``own`` its id.)"""
         ids, costs = self.lookup(tok) if len(tok) <= MAX_DIGIT_WORD else ([], [])
         cand: dict[int, float] = {}
         for i, c in zip(ids, costs):
             cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
         self._add_siblings(restorer, cand)
-        slot = Slot([NUM], [0.0], [tok], ti)
+        slot = Slot([own], [0.0], [tok], ti)
         for i, c in sorted(cand.items(), key=lambda ic: ic[1])[:MAX_CANDIDATES]:
             slot.ids.append(i)
             slot.costs.append(c + DIGIT_WORD_COST)

@@ -66,6 +66,10 @@ ADMIN_ONLY_SHARE = 0.5
 #: legacy mode: extra cost of reading a lone capital that is not a word by its position as
 #: the syllable the channel lists for it ("S Nội vụ" = "Sở Nội vụ"); 0 keeps it always.
 LEGACY_LONE_CAPITAL_COST = 2.0
+#: legacy mode: symbols an English model writes for a whole one-letter syllable when they
+#: stand alone between words ("làm việc @ nước ngoài"); read like a number that may be a word
+#: (channel.LegacyChannel.number_slot).
+LEGACY_SYMBOL_WORDS = frozenset("@¢")
 #: Modes in which list markers follow the Vietnamese alphabet (a b c d đ e).
 _LIST_MODES = ("stripped", "legacy")
 #: Sentence-final punctuation: decoding segments end after it.
@@ -298,6 +302,13 @@ class Restorer:
                         slot.token_index = -1
                 else:
                     slot = Slot([NUM], [0.0], [tok], -1)
+            elif mode == "legacy" and self.channel is not None and tok in LEGACY_SYMBOL_WORDS \
+                    and not in_protected and gap[-1:].isspace() \
+                    and text[end:end + 1].isspace():
+                # A lone "@" between words: an English model's reading of "ở".
+                slot = self.channel.number_slot(self, tok, ti, self.lm.index.get(tok, UNK))
+                if len(slot.ids) == 1:
+                    slot.token_index = -1
             else:
                 slot = Slot([self.lm.index.get(tok, UNK)], [0.0], [tok], -1)
             seg.slots.append(slot)
