@@ -91,3 +91,10 @@ def test_a_lone_at_sign_between_words_is_read_as_o():
                        "vanban@tinh.gov.vn hoac so 5 @ 10.", "legacy").text
     assert "làm việc ở nước ngoài" in out
     assert "vanban@tinh.gov.vn" in out and "5 @ 10" in out     # addresses, symbols stay
+
+
+def test_vowel_sequences_vietnamese_does_not_write_are_no_rhyme():
+    from vanban.normalize.vietnamese import has_vietnamese_vowels
+    assert has_vietnamese_vowels("người") and has_vietnamese_vowels("khuya")
+    assert has_vietnamese_vowels("quyết") and has_vietnamese_vowels("hươu")
+    assert not has_vietnamese_vowels("ciia") and not has_vietnamese_vowels("ee")

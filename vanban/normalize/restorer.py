@@ -15,7 +15,8 @@ from .decoder import Segment, Slot, decode, local_posteriors
 from .lexicon import PairBonus
 from .lm import BOS, DEFAULT_GENERAL_MODEL, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
 from .mixture import MixtureLM, admin_share
-from .vietnamese import has_diacritics, is_well_formed, is_word, rhyme, skeleton, tokenize
+from .vietnamese import (has_diacritics, has_vietnamese_vowels, is_well_formed, is_word, rhyme,
+                         skeleton, tokenize)
 
 MODES = ("auto", "stripped", "legacy", "ocr")
 
@@ -68,8 +69,9 @@ ADMIN_ONLY_SHARE = 0.5
 LEGACY_LONE_CAPITAL_COST = 2.0
 #: legacy mode: symbols an English model writes for a whole one-letter syllable when they
 #: stand alone between words ("làm việc @ nước ngoài"); read like a number that may be a word
-#: (channel.LegacyChannel.number_slot).
-LEGACY_SYMBOL_WORDS = frozenset("@¢")
+#: (channel.LegacyChannel.number_slot). Not "¢": the index lists only the fragment "ợc" for
+#: it, which cost 4 errors on the held-out legacy pages.
+LEGACY_SYMBOL_WORDS = frozenset("@")
 #: Modes in which list markers follow the Vietnamese alphabet (a b c d đ e).
 _LIST_MODES = ("stripped", "legacy")
 #: Sentence-final punctuation: decoding segments end after it.
@@ -156,7 +158,7 @@ class Restorer:
                     r = rhyme(lm.vocab[i])
                     rhyme_syllables[r] = rhyme_syllables.get(r, 0) + 1
         self.rhymes: set[str] = {r for r, n in rhyme_syllables.items()
-                                 if n >= RHYME_MIN_SYLLABLES}
+                                 if n >= RHYME_MIN_SYLLABLES and has_vietnamese_vowels(r)}
         self.skel_map: dict[str, list[int]] = {}
         for sk, lst in by_skel.items():
             lst.sort(reverse=True)

@@ -80,3 +80,16 @@ def rhyme(syllable: str) -> str:
     low = syllable.lower()
     m = _ONSET.match(low)
     return low[m.end():] if m else low
+
+
+#: The vowel sequences of Vietnamese syllables, without marks ("iia", "ee" are none).
+VOWEL_CLUSTERS = frozenset(
+    "a e i o u y ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uu uy ieu oai oao oay "
+    "oeo uay uoi uou uya uye uyu ye yeu".split())
+_VOWEL_RUN = re.compile(r"[aeiouy]+")
+
+
+def has_vietnamese_vowels(word: str) -> bool:
+    """The vowels of ``word``'s rhyme, marks dropped, are a sequence Vietnamese writes."""
+    m = _VOWEL_RUN.search(skeleton(rhyme(word)))
+    return m is not None and m.group(0) in VOWEL_CLUSTERS
