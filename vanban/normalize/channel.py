@@ -8,8 +8,8 @@ candidates in legacy mode.
 
 from __future__ import annotations
 
-import zipfile
 import re
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
