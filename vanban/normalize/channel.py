@@ -8,6 +8,7 @@ candidates in legacy mode.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -27,6 +28,9 @@ MAX_CANDIDATES = 16
 CHANNEL_WEIGHT = 0.65
 #: Cost of a candidate found only by the diacritic-free skeleton (outside the index).
 SKELETON_FALLBACK_COST = 7.0
+#: Cost of reading an unmarked token the index does not list as the word it spells
+#: (see LegacyChannel.slot).
+UNMARKED_OWN_COST = 0.5
 #: Extra cost of a candidate reached through a spelling one edit away from the token's (for
 #: spellings the index does not hold: "ngu¢i" -> "ngudi" -> người).
 EDIT_FALLBACK_COST = 3.0
@@ -50,6 +54,12 @@ MAX_DIGIT_WORD = 2
 #: Extra cost of reading such a number as a word: a number is the rule, the LM must show
 #: that a word fits clearly better ("nguy cơ 6 nhiễm" but "Điều 6 của").
 DIGIT_WORD_COST = 2.5
+
+
+#: Capitals then digits ("NH4", "NO2", "CO2", "QH15"): a formula or a code. Unless the index
+#: lists that spelling, it is kept as written (one edit away it would be a word: "NO2" ->
+#: "nơi").
+_CODE = re.compile(r"[A-Z]{2,}[0-9]+")
 
 
 def _has_vowel(word: str) -> bool:
@@ -147,15 +157,16 @@ class LegacyChannel:
                 if c + SIBLING_COST < cand.get(j, 99.0):
                     cand[j] = c + SIBLING_COST
 
-    def number_slot(self, restorer, tok: str, ti: int) -> Slot:
+    def number_slot(self, restorer, tok: str, ti: int, own: int = NUM) -> Slot:
         """Candidates for a number token of legacy text: the number itself (first) and the
-        words the index lists for that spelling, at DIGIT_WORD_COST more."""
+        words the index lists for that spelling, at DIGIT_WORD_COST more. (Also for a lone
+        symbol between words, "@" = "ở", with ``own`` its id.)"""
         ids, costs = self.lookup(tok) if len(tok) <= MAX_DIGIT_WORD else ([], [])
         cand: dict[int, float] = {}
         for i, c in zip(ids, costs):
             cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
         self._add_siblings(restorer, cand)
-        slot = Slot([NUM], [0.0], [tok], ti)
+        slot = Slot([own], [0.0], [tok], ti)
         for i, c in sorted(cand.items(), key=lambda ic: ic[1])[:MAX_CANDIDATES]:
             slot.ids.append(i)
             slot.costs.append(c + DIGIT_WORD_COST)
@@ -168,6 +179,8 @@ class LegacyChannel:
         low = tok.lower()
         own = lm.index.get(low, UNK) if low.isalpha() else UNK
         ids, costs = self.lookup(tok)
+        if not ids and _CODE.fullmatch(tok):
+            return Slot([own], [0.0], [low], ti)
         if not ids and tok != low:
             ids, costs = self.lookup(low)
         if len(tok) > 1 and own == UNK and not ids:
@@ -192,9 +205,14 @@ class LegacyChannel:
             cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
         self._add_siblings(restorer, cand)
         if low.isalpha():
+            plain_unlisted = not ids and own != UNK and skeleton(low) == low
             for i in restorer.skel_map.get(skeleton(low), []):
                 if i not in cand:
-                    cand[i] = SKELETON_FALLBACK_COST
+                    # An unlisted spelling without marks that is a word ("ngao"): an
+                    # English model reads unmarked letters as they are, so the word itself
+                    # is the likeliest reading, its marked siblings the fallback.
+                    cand[i] = UNMARKED_OWN_COST if plain_unlisted and i == own \
+                        else SKELETON_FALLBACK_COST
         if SKELETON_EDIT_COST and len(low) > 1:
             for i in self.skeleton_neighbours(restorer, low):
                 # the abbreviation rule above holds here too: "CTPH" is not "CTVPH"

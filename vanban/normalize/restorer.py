@@ -9,13 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..text import apply_case, case_in_context
+from ..text import apply_case, case_in_context, is_syllable
 from .channel import load_default_channel
 from .decoder import Segment, Slot, decode, local_posteriors
 from .lexicon import PairBonus
 from .lm import BOS, DEFAULT_GENERAL_MODEL, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
 from .mixture import MixtureLM, admin_share
-from .vietnamese import has_diacritics, is_word, skeleton, tokenize
+from .vietnamese import (has_diacritics, has_vietnamese_vowels, is_well_formed, is_word, rhyme,
+                         skeleton, tokenize)
 
 MODES = ("auto", "stripped", "legacy", "ocr")
 
@@ -27,6 +28,20 @@ MIN_CANDIDATE_COUNT = 2
 OCR_CHANGE_COST = 9.0
 #: ocr mode: cost of replacing a token that is not a known syllable.
 OCR_INVALID_CHANGE_COST = 1.0
+#: ocr mode: cost of replacing an unknown token that carries marks, is a well-formed
+#: syllable and has a rhyme the known syllables share ("áo pắn": a word of a minority
+#: language, a rare name): marks placed the way Vietnamese places them are evidence that the
+#: text was written that way. (An unknown word costs the LM about 20 nats, so only a
+#: strong preference of the LM still changes it.)
+OCR_UNKNOWN_MARKED_COST = 12.0
+#: Known syllables that must share a rhyme before an unknown word with it counts as
+#: spelt like Vietnamese.
+RHYME_MIN_SYLLABLES = 3
+#: ocr mode, general-language documents (decoded by the mixture): extra cost of changing a
+#: capitalised word inside a sentence. There it is mostly a name of a person, a work or a
+#: foreign place ("Đại Tấn"), which the pruned general model knows least; administrative
+#: documents keep the case model alone (a capitalised "Băng khen" is "Bằng khen").
+OCR_NAME_CHANGE_COST = 3.0
 #: Weight of the case channel -ln P(capital or not | word) inside a sentence.
 CASE_WEIGHT = 1.0
 #: Document cache (see Restorer._apply_document_cache): weight of its cost, weight of a
@@ -52,6 +67,11 @@ ADMIN_ONLY_SHARE = 0.5
 #: legacy mode: extra cost of reading a lone capital that is not a word by its position as
 #: the syllable the channel lists for it ("S Nội vụ" = "Sở Nội vụ"); 0 keeps it always.
 LEGACY_LONE_CAPITAL_COST = 2.0
+#: legacy mode: symbols an English model writes for a whole one-letter syllable when they
+#: stand alone between words ("làm việc @ nước ngoài"); read like a number that may be a word
+#: (channel.LegacyChannel.number_slot). Not "¢": the index lists only the fragment "ợc" for
+#: it, which cost 4 errors on the held-out legacy pages.
+LEGACY_SYMBOL_WORDS = frozenset("@")
 #: Modes in which list markers follow the Vietnamese alphabet (a b c d đ e).
 _LIST_MODES = ("stripped", "legacy")
 #: Sentence-final punctuation: decoding segments end after it.
@@ -127,6 +147,18 @@ class Restorer:
             if cnt < MIN_CANDIDATE_COUNT and not (cnt and i in listed):
                 continue
             by_skel.setdefault(skeleton(w), []).append((cnt, i))
+        #: The rhymes (marks included) of the syllables the model knows: an unknown word
+        #: with one of them is spelt like Vietnamese ("pắn": "ắn" of "ăn", "bắn").
+        #: A rhyme counts when at least RHYME_MIN_SYLLABLES syllables have it (the corpus
+        #: holds typos: "nguời" once is no evidence for the rhyme "uời").
+        rhyme_syllables: dict[str, int] = {}
+        for lst in by_skel.values():
+            for _, i in lst:
+                if is_syllable(lm.vocab[i]):
+                    r = rhyme(lm.vocab[i])
+                    rhyme_syllables[r] = rhyme_syllables.get(r, 0) + 1
+        self.rhymes: set[str] = {r for r, n in rhyme_syllables.items()
+                                 if n >= RHYME_MIN_SYLLABLES and has_vietnamese_vowels(r)}
         self.skel_map: dict[str, list[int]] = {}
         for sk, lst in by_skel.items():
             lst.sort(reverse=True)
@@ -172,10 +204,20 @@ class Restorer:
                 ids.append(own)
             return Slot(ids, [0.0] * len(ids), [self.lm.vocab[i] for i in ids], ti)
         if mode == "ocr":
-            cands = self.skel_map.get(skeleton(low), [])
+            sk = skeleton(low)
+            if sk != low and not is_syllable(sk):
+                # Marks on a word that is not one syllable ("Colò", "vectơ", "México"): a
+                # foreign or borrowed word written on purpose.
+                return Slot([own], [0.0], [low], ti)
+            cands = self.skel_map.get(sk, [])
             valid = (own != UNK and int(self.lm.counts[own]) >= MIN_CANDIDATE_COUNT) \
                 or low in self.listed
-            change = OCR_CHANGE_COST if valid else OCR_INVALID_CHANGE_COST
+            if valid:
+                change = OCR_CHANGE_COST
+            elif sk != low and is_well_formed(low) and rhyme(low) in self.rhymes:
+                change = OCR_UNKNOWN_MARKED_COST
+            else:
+                change = OCR_INVALID_CHANGE_COST
             ids, costs, strs = [own], [0.0], [low]
             for i in cands:
                 if i != own:
@@ -248,6 +290,10 @@ class Restorer:
                             and not new_paragraph and prev_tok not in SENTENCE_OPENERS \
                             and not prev_tok.isdigit():
                         self._add_case_cost(slot, tok)
+                        if mode == "ocr" and slot.capital and OCR_NAME_CHANGE_COST \
+                                and isinstance(self.lm, MixtureLM):
+                            slot.costs = [c + (OCR_NAME_CHANGE_COST if k else 0.0)
+                                          for k, c in enumerate(slot.costs)]
                 if marker:
                     last_marker = slot.strings[0] if len(slot.ids) == 1 else skeleton(tok)
                     marker_at = ti
@@ -258,6 +304,13 @@ class Restorer:
                         slot.token_index = -1
                 else:
                     slot = Slot([NUM], [0.0], [tok], -1)
+            elif mode == "legacy" and self.channel is not None and tok in LEGACY_SYMBOL_WORDS \
+                    and not in_protected and gap[-1:].isspace() \
+                    and text[end:end + 1].isspace():
+                # A lone "@" between words: an English model's reading of "ở".
+                slot = self.channel.number_slot(self, tok, ti, self.lm.index.get(tok, UNK))
+                if len(slot.ids) == 1:
+                    slot.token_index = -1
             else:
                 slot = Slot([self.lm.index.get(tok, UNK)], [0.0], [tok], -1)
             seg.slots.append(slot)
@@ -304,8 +357,10 @@ class Restorer:
                 nxt = q[t + 1] if t < last else None
                 support = []
                 for w in slot.ids:
-                    if w == UNK:
-                        # "Keep the unknown token": its count pools every unknown word.
+                    if w == UNK or w == NUM:
+                        # "Keep the unknown token" / "keep the number": their counts pool
+                        # every unknown word and every number of the document ("6" read
+                        # for "ở" must not be pulled back by "ngày 12 tháng 6").
                         support.append(DOC_CACHE_PRIOR)
                         continue
                     own = 1 if w == mine else 0

@@ -8,8 +8,9 @@ folding marks, tone style, casing) live in :mod:`vanban.text`.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from ..text import strip_diacritics
+from ..text import is_syllable, strip_diacritics
 
 #: One token of text: a run of letters (with combining marks), a run of digits, or one other
 #: non-space character. Whitespace is kept outside tokens so that the text can be rebuilt.
@@ -42,3 +43,53 @@ def is_word(token: str) -> bool:
     """A word token: letters (a syllable, an abbreviation, a foreign word), possibly with the
     digits/symbols of legacy OCR inside."""
     return token[:1].isalpha() or (not token.isdigit() and any(c.isalpha() for c in token))
+
+
+#: Combining tone marks (huyền, sắc, ngã, hỏi, nặng) in NFD.
+_TONE_MARKS = {"\u0300": "huyen", "\u0301": "sac", "\u0303": "nga", "\u0309": "hoi",
+               "\u0323": "nang"}
+#: Codas after which only the sắc and nặng tones occur (checked syllables: "các", "học").
+_STOP_CODA = re.compile(r"(?:ch|[cpt])$")
+
+
+def tone_of(syllable: str) -> str | None:
+    """The tone mark a written syllable carries (None: level tone); two marks: "mixed"."""
+    tones = {_TONE_MARKS[c] for c in unicodedata.normalize("NFD", syllable) if c in _TONE_MARKS}
+    if len(tones) > 1:
+        return "mixed"
+    return tones.pop() if tones else None
+
+
+def is_well_formed(word: str) -> bool:
+    """``word`` has the shape of one Vietnamese syllable and a tone its coda allows (one
+    tone mark; a stop coda -c, -ch, -p, -t only with sắc or nặng): "pắn" is, "thưc" is not."""
+    if not is_syllable(word):
+        return False
+    tone = tone_of(word)
+    if tone == "mixed":
+        return False
+    return not _STOP_CODA.search(skeleton(word)) or tone in ("sac", "nang")
+
+
+#: The onset of a written syllable (the rest is its rhyme: vowels, tone and coda).
+_ONSET = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])(?=.)")
+
+
+def rhyme(syllable: str) -> str:
+    """The syllable without its onset, marks kept: "pắn" -> "ắn", "người" -> "ười"."""
+    low = syllable.lower()
+    m = _ONSET.match(low)
+    return low[m.end():] if m else low
+
+
+#: The vowel sequences of Vietnamese syllables, without marks ("iia", "ee" are none).
+VOWEL_CLUSTERS = frozenset(
+    "a e i o u y ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uu uy ieu oai oao oay "
+    "oeo uay uoi uou uya uye uyu ye yeu".split())
+_VOWEL_RUN = re.compile(r"[aeiouy]+")
+
+
+def has_vietnamese_vowels(word: str) -> bool:
+    """The vowels of ``word``'s rhyme, marks dropped, are a sequence Vietnamese writes."""
+    m = _VOWEL_RUN.search(skeleton(rhyme(word)))
+    return m is not None and m.group(0) in VOWEL_CLUSTERS
