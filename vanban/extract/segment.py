@@ -151,6 +151,15 @@ def segment(text: str) -> list[str]:
     return out
 
 
+#: places a run-on copy may list after a signer's name (diacritic-free)
+_PLACE_KEYS = {key(p) for p in _PATS["place_names"]}
+#: a capitalised word and its lower-case next word that open a sentence ("Công văn", "Chủ trì")
+_SENTENCE_PAIRS = set(_PATS["sentence_openings"]) | set(_PATS["capitalised_nouns"])
+
+#: an authority mark of a signature block ("KT.", "TL.", "TM.", "K/T", "TUQ.")
+_AUTHORITY_MARK = re.compile(r"(?:TM|KT|TL|TUQ|Q|[KT]/[TML])\.?")
+
+
 def _closing_span(text: str) -> tuple[int, int] | None:
     """Start and end of the closing block: "Nơi nhận:" (or a TM./KT. signature) through the
     signer's name."""
@@ -171,8 +180,13 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     if found:
         # consecutive titles ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH"): the last one of the first run
         best = found[0].end()
+        # (what stands between two titles may be an authority mark or a title's qualifier in
+        # capitals: "TL. BỘ TRƯỞNG KT. CHÁNH VĂN PHÒNG PHÓ CHÁNH VĂN PHÒNG", "PHÓ TRƯỞNG BAN
+        # THƯỜNG TRỰC PHÓ THỦ TƯỚNG")
         for mt in found[1:]:
-            if mt.start() - best > 3:
+            gap = text[best:mt.start()].split()
+            if mt.start() - best > 3 and not (len(gap) <= 4 and all(
+                    _AUTHORITY_MARK.fullmatch(w) or (w.isupper() and len(w.strip(",.")) > 1) for w in gap)):
                 break
             best = mt.end()
     else:
@@ -186,15 +200,23 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     end = best
     n = 0
     words = list(re.finditer(r"\S+", text[best:best + 120]))
+    name_ends = [best]  # end of the name after each of its words
     for k, mw in enumerate(words):
         w = mw.group()
         if not (w[:1].isupper() and w[1:].isalpha() and w[1:].islower()) or n == 5:
+            if n >= 3 and w[:1].isupper() and w.endswith(","):
+                # a list of places follows ("Nguyễn Văn A Lâm Đồng, Bắc Ninh, …"): the place it
+                # opens with is no part of the name
+                last = key(words[k - 1].group())
+                if f"{last} {key(w)}" in _PLACE_KEYS:
+                    name_ends.pop()
             break
         nxt = words[k + 1].group() if k + 1 < len(words) else ""
-        if n >= 2 and nxt[:1].islower():
+        if n >= 2 and nxt[:1].islower() and (n >= 3 or key(f"{w} {nxt}") in _SENTENCE_PAIRS):
             break  # "Phạm Minh Chính | Thông báo ...": a sentence starts after the name
-        end = best + mw.end()
         n += 1
+        name_ends.append(best + mw.end())
+    end = name_ends[-1]
     if text[end:end + 4].strip().startswith("/"):
         end = text.find(" ", end + 1) if text.find(" ", end + 1) > 0 else len(text)
     return start, end
