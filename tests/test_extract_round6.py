@@ -62,3 +62,48 @@ def test_run_on_signature_block_with_marks_between_titles(block, title):
 def test_run_on_signer_name_ends_before_what_follows(after, name):
     sig = valid_record(_letter("KT. CHỦ TỊCH PHÓ CHỦ TỊCH Đỗ Minh Tâm", after), flatten=True).signature
     assert (sig["title"], sig["name"]) == ("PHÓ CHỦ TỊCH", name)
+
+
+# ------------------------------------------------------------- titles
+DECISION = (
+    "SỞ NỘI VỤ TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 120/QĐ-SNV\nAn Bình, ngày 10 tháng 4 năm 2025\n"
+    "QUYẾT ĐỊNH\nVỀ VIỆC KIỆN TOÀN TỔ CÔNG TÁC CHUYỂN ĐỔI SỐ\nGIÁM ĐỐC SỞ NỘI VỤ\n"
+    "Căn cứ Quyết định số 15/2025/QĐ-UBND ngày 01/3/2025 của Ủy ban nhân dân tỉnh;\n"
+    "Theo đề nghị của Chánh Văn phòng Sở.\nQUYẾT ĐỊNH:\n"
+    "Điều 1. Kiện toàn Tổ công tác chuyển đổi số của Sở Nội vụ.\n"
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_enacting_body_between_caps_title_and_preamble_is_no_part_of_the_title(flatten):
+    doc = valid_record(DECISION, flatten).document
+    assert doc["title"].lower() == "về việc kiện toàn tổ công tác chuyển đổi số"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_title_complement_naming_a_body_is_kept(flatten):
+    # "... CỦA HỘI ĐỒNG NHÂN DÂN TỈNH" complements the title: no enacting line to cut
+    text = DECISION.replace("VỀ VIỆC KIỆN TOÀN TỔ CÔNG TÁC CHUYỂN ĐỔI SỐ\nGIÁM ĐỐC SỞ NỘI VỤ\n",
+                            "VỀ VIỆC THỰC HIỆN NGHỊ QUYẾT CỦA HỘI ĐỒNG NHÂN DÂN TỈNH\n")
+    doc = valid_record(text, flatten).document
+    assert doc["title"].lower() == "về việc thực hiện nghị quyết của hội đồng nhân dân tỉnh"
+
+
+STORM_TELEGRAM = (
+    "THỦ TƯỚNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 77/CĐ-TTg\nHà Nội, ngày 02 tháng 9 năm 2025\n"
+    "CÔNG ĐIỆN\nVỀ VIỆC CHỦ ĐỘNG ỨNG PHÓ BÃO SỐ 5 TẠI KHU VỰC BẮC TRUNG BỘ\n"
+    "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Chủ tịch Ủy ban nhân dân các tỉnh ven biển;\n- Bộ trưởng Bộ Quốc phòng.\n"
+    "Bão số 5 đang di chuyển nhanh vào đất liền, gây mưa rất to.\n"
+    "1. Chủ tịch Ủy ban nhân dân các tỉnh ven biển chỉ đạo sơ tán người dân khỏi vùng nguy hiểm.\n"
+    "2. Bộ Quốc phòng bố trí lực lượng, phương tiện sẵn sàng cứu hộ.\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_region_in_a_caps_title_keeps_its_capitals(flatten):
+    # the body never repeats "Bắc Trung Bộ": the region names (data) lend the casing
+    doc = valid_record(STORM_TELEGRAM, flatten).document
+    assert doc["title"] == "Về việc chủ động ứng phó bão số 5 tại khu vực Bắc Trung Bộ"

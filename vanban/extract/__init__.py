@@ -43,6 +43,8 @@ _BODY_START = tuple(_DOCUMENT_KEYS["body_start"])
 _ENACTING_AUTHORITY = tuple(_DOCUMENT_KEYS["enacting_authority"])
 _ATTACHMENT_NOTE = tuple(_DOCUMENT_KEYS["attachment_note"])
 _ATTACHMENT_KINDS = set(_DOCUMENT_KEYS["attachment_kinds"])
+#: casing sources for a caps title ("tại" keeps the name off a sentence start, which tells no case)
+_REGION_NAMES = [f"tại {r}" for r in _DOCUMENT_KEYS["region_names"]]
 
 
 def _attached_plan(appendix: list[Para]) -> tuple[str, list[Para], int] | None:
@@ -394,7 +396,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # the header's own names lend their casing too ("... TỈNH NGHỆ AN" when the body,
         # garbled by OCR, never repeats the place)
         names = [f"của {document[k]}" for k in ("issuer", "issuer_parent") if document.get(k)
-                 and not needs_case] + ([f"tại {document['place']}"] if document.get("place") else [])
+                 and not needs_case] + ([f"tại {document['place']}"] if document.get("place") else []) \
+            + _REGION_NAMES  # (regions are proper names the body may never repeat: "... TẠI KHU VỰC TRUNG BỘ")
         # caps headings of the body ("PHẦN II. NHIỆM VỤ NĂM 2025") lend no casing
         document["title"] = restore_title_case(raw_title, [p.text for p in preamble] +
                                                [p.text for p in body_paras[:25] if not is_caps(p.text)]

@@ -151,6 +151,11 @@ def segment(text: str) -> list[str]:
     return out
 
 
+#: the preamble that follows a Quyết định's (Nghị quyết's) enacting body
+_PREAMBLE_AFTER = re.compile(r"\s*(?:%s)" % "|".join(_PATS["preamble_openings"]))
+#: openings of the enacting body's caps line (document.json enacting_authority, diacritic-free)
+_ENACTING = tuple(load_patterns("document")["enacting_authority"])
+
 #: places a run-on copy may list after a signer's name (diacritic-free)
 _PLACE_KEYS = {key(p) for p in _PATS["place_names"]}
 #: a capitalised word and its lower-case next word that open a sentence ("Công văn", "Chủ trì")
@@ -275,6 +280,17 @@ def _segment_body(text: str) -> list[str]:
             pos = text.find(phrase, a + 1, b)
             if pos > a and len(text[pos:b].split()) <= 12:
                 cuts.setdefault(pos, "caps")
+                break
+    # the enacting body alone between a caps title and the preamble ("... SÁNG - XANH - ĐẸP CHÍNH
+    # PHỦ Căn cứ ..."): its own line ("... CỦA CHÍNH PHỦ" is the title's complement)
+    for a, b in runs:
+        if not _PREAMBLE_AFTER.match(text, b):
+            continue
+        toks = list(re.finditer(r"\S+", text[a:b]))
+        for k in range(max(1, len(toks) - 12), len(toks)):
+            tail = fold(text[a + toks[k].start():b]).lower()
+            if tail.startswith(_ENACTING) and key(toks[k - 1].group()) not in _PATS["governing_words"]:
+                cuts.setdefault(a + toks[k].start(), "caps")
                 break
     # a kind that opens a caps run is a line of its own ("KẾ HOẠCH" / "TRIỂN KHAI ...")
     run_starts = {a for a, _ in runs}
