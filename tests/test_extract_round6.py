@@ -107,3 +107,30 @@ def test_region_in_a_caps_title_keeps_its_capitals(flatten):
     # the body never repeats "Bắc Trung Bộ": the region names (data) lend the casing
     doc = valid_record(STORM_TELEGRAM, flatten).document
     assert doc["title"] == "Về việc chủ động ứng phó bão số 5 tại khu vực Bắc Trung Bộ"
+
+
+# ------------------------------------------------ a group of heads sharing a list of members
+GROUP_LETTER = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+    "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+    "2. Các Sở, ngành: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch theo chức năng, nhiệm vụ "
+    "khẩn trương rà soát các dự án chậm tiến độ, báo cáo Ủy ban nhân dân tỉnh.\n"
+    "3. Các Sở, cơ quan liên quan và các Tổng công ty: Cấp nước An Bình, Môi trường đô thị phối hợp "
+    "thực hiện.\n")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_group_of_heads_with_members_is_one_lead_and_no_heading(flatten):
+    tasks = {t.path: t for t in valid_record(GROUP_LETTER, flatten).tasks}
+    # "Các Sở, ngành:" opens the members' list: no heading run on into the item
+    assert tasks["2"].title.startswith("Các Sở, ngành: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch theo")
+    assert tasks["2"].lead == ["Các Sở, ngành: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch"]
+    assert tasks["3"].title.startswith("Các Sở, cơ quan liên quan và các Tổng công ty: Cấp nước")
+
+
+def test_split_agencies_keeps_a_group_of_heads_with_its_members():
+    from vanban.extract.agencies import split_agencies
+    assert split_agencies("các tập đoàn, tổng công ty: Điện lực An Bình, Cấp nước Tân Hà") == \
+        ["các tập đoàn, tổng công ty: Điện lực An Bình, Cấp nước Tân Hà"]
+    # a group that is no list of heads stays split at its bodies
+    assert split_agencies("các dự án trọng điểm: Sở Y tế, Sở Tài chính") == \
+        ["các dự án trọng điểm: Sở Y tế", "Sở Tài chính"]

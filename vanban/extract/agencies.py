@@ -304,7 +304,14 @@ _SPLIT_SEMI = re.compile(r"\s*;\s*")
 def _shared_head_list() -> re.Pattern:
     """"Các Bộ: Quốc phòng, Công an" (also after a person's title: "Bộ trưởng các Bộ: …")."""
     titles = "|".join(sorted((re.escape(t) for t in load_patterns("agencies")["list_titles"]), key=len, reverse=True))
-    return re.compile(rf"^(?:(?:{titles})\s+)?các\s+(?:\w+\s+){{0,2}}?\w+\s*:\s+[A-ZĐÀ-Ỹ]", re.I)
+    return re.compile(rf"^(?:(?:{titles})\s+)?các\s+(?:\w+\s+){{0,2}}?\w+\s*:\s+[A-ZĐÀ-Ỹ]"
+                      # a group of heads ("Các Bộ, cơ quan: …", "các tập đoàn, tổng công ty: …")
+                      rf"|^(?:(?:{titles})\s+)?các\s+(?P<group>\w+(?:,?\s+\w+){{1,4}}?)\s*:\s+[A-ZĐÀ-Ỹ]", re.I)
+
+
+def _is_shared_head_list(part: str) -> bool:
+    m = _shared_head_list().match(part)
+    return bool(m) and (m.group("group") is None or _bare_group(m.group("group")))
 
 
 def _bare_group(piece: str) -> bool:
@@ -313,6 +320,12 @@ def _bare_group(piece: str) -> bool:
     chunks = [c for c in re.split(r"\s*,\s*|\s+và\s+", piece) if c.strip()]
     heads = _head_keys()
     return bool(chunks) and all(re.sub(r"^(?:cac|nhung) ", "", key(c)) in heads for c in chunks)
+
+
+def is_head_group(piece: str) -> bool:
+    """``piece`` is head words alone, listed ("Bộ, cơ quan", "tập đoàn, tổng công ty"): a group
+    that a shared-head list names the members of."""
+    return _bare_group(piece)
 
 
 def is_bare_head(name: str) -> bool:
@@ -359,7 +372,7 @@ def _join_shared_head_parts(parts: list[str]) -> list[str]:
                 and not gazetteer_spans(part_s).get(0):
             out[-1] = f"{out[-1]}; {part_s}"
             continue
-        open_list = bool(_shared_head_list().match(part_s))
+        open_list = _is_shared_head_list(part_s)
         out.append(part)
     return out
 
@@ -388,7 +401,7 @@ def split_agencies(text: str) -> list[str]:
         part = part.strip(" .,:;-–")
         if not part:
             continue
-        if _shared_head_list().match(part):
+        if _is_shared_head_list(part):
             out.extend(_split_shared_head_list(part))  # "Các Bộ: Quốc phòng, Công an" is one addressee
             continue
         tokens, starts = head_starts(part)
