@@ -134,3 +134,19 @@ def test_split_agencies_keeps_a_group_of_heads_with_its_members():
     # a group that is no list of heads stays split at its bodies
     assert split_agencies("các dự án trọng điểm: Sở Y tế, Sở Tài chính") == \
         ["các dự án trọng điểm: Sở Y tế", "Sở Tài chính"]
+
+
+# ------------------------------------------------ a topic heading listing several topics
+TOPICS_LETTER = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+    "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+    "2. Về dự án đường nối Lai Châu - Lào Cai - Cửa khẩu Ma Lù Thàng; dự án cầu Bản Mế qua sông Chảy: "
+    "Sở Xây dựng chủ động làm việc với nhà đầu tư; trên cơ sở đó, báo cáo Ủy ban nhân dân tỉnh xem xét.\n")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_topic_heading_listing_several_topics_and_a_chain_of_places(flatten):
+    tasks = {t.path: t for t in valid_record(TOPICS_LETTER, flatten).tasks}
+    # the dash between places of a route is no bullet, even the second one of the chain
+    assert tasks["2"].title == ("Về dự án đường nối Lai Châu - Lào Cai - Cửa khẩu Ma Lù Thàng; "
+                                "dự án cầu Bản Mế qua sông Chảy:")
+    assert tasks["2"].lead == ["Sở Xây dựng"]

@@ -415,7 +415,11 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     body = node.body
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
     mh = re.match(r"([^:;.]{3,90}:)\s+[\"“(]?[A-ZĐÀ-Ỹi]", body)
-    if directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
+    # a topic heading that lists several topics ("Về dự án A - B; dự án C: Tỉnh thực hiện …")
+    topics = re.match(r"(Về\s[^:.;]{3,160};[^:.]{3,160}:)\s+[\"“(]?[A-ZĐÀ-Ỹ]", body)
+    if directive and not node.is_heading and topics and len(topics.group(1).split()) <= 40:
+        title = topics.group(1)
+    elif directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
             and not _LABEL.match(fold(mh.group(1)).lower()) \
             and not _shared_head_opening(mh.group(1)):
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
@@ -426,6 +430,10 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     heading_agencies = directive_subject(body, node.is_heading) if directive else []
     if not heading_agencies:
         heading_agencies = _agency_heading(body) if node.is_heading else []
+    if not heading_agencies and directive and not node.is_heading and title != body \
+            and body.startswith(title) and title.endswith(":"):
+        # "Về dự án A; dự án B: Sở X chủ động …": the body that opens the text after the topic
+        heading_agencies = directive_subject(body[len(title):].strip(), False)
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):
         heading_agencies = directive_subject(body, False) or leading_agencies(body)
     lead, partners, timeframe = task_agencies(node, heading_agencies, paras)

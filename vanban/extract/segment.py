@@ -489,6 +489,14 @@ def _compound_dash(text: str, pos: int) -> bool:
     if before and after[1:] and before[-1][:1].isupper() and after[0][:1].isupper() and after[1][:1].isupper() \
             and after[0].isalpha() and not after[0].isupper():
         return True  # "Hòa Bình - Mộc Châu": a place pair
+    if len(before) >= 3 and after and after[0][:1].isupper() and after[0].isalpha():
+        # the next link of a chain of places ("Sơn La - Điện Biên - Cửa khẩu Tây Trang"): the
+        # capitalised words before the dash follow a compound dash
+        k = next((k for k in (3, 4) if k <= len(before) and before[-k] in ("-", "–")), None)
+        if k and all(w[:1].isupper() and w.isalpha() for w in before[-k + 1:]):
+            prev_dash = text.rfind(before[-k], 0, pos - len(" ".join(before[-k + 1:])))
+            if prev_dash >= 0 and _compound_dash(text, prev_dash):
+                return True
     from .agencies import gazetteer_spans, tokenize
     a = text.rfind(" ", 0, max(0, pos - 60)) + 1
     window = text[a:pos + 60]
