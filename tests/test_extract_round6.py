@@ -150,3 +150,35 @@ def test_topic_heading_listing_several_topics_and_a_chain_of_places(flatten):
     assert tasks["2"].title == ("Về dự án đường nối Lai Châu - Lào Cai - Cửa khẩu Ma Lù Thàng; "
                                 "dự án cầu Bản Mế qua sông Chảy:")
     assert tasks["2"].lead == ["Sở Xây dựng"]
+
+
+# ------------------------------------------- a body's name wrapped after its head (line breaks kept)
+WRAPPED_CONCLUSION = """ỦY BAN NHÂN DÂN TỈNH AN BÌNH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 210/TB-UBND
+An Bình, ngày 05 tháng 11 năm 2025
+THÔNG BÁO
+KẾT LUẬN CỦA CHỦ TỊCH UBND TỈNH TẠI BUỔI LÀM VIỆC VỀ PHÁT TRIỂN DU LỊCH
+Ngày 01/11/2025, Chủ tịch UBND tỉnh chủ trì buổi làm việc với các sở, ngành
+về tình hình phát triển du lịch trên địa bàn tỉnh. Sau khi nghe báo cáo của
+các đơn vị, Chủ tịch UBND tỉnh kết luận và chỉ đạo như sau:
+1. Giao UBND huyện Hồ Nam thực hiện các nội dung sau:
+a) Rà soát quy hoạch các điểm du lịch cộng đồng trên địa bàn huyện, đề xuất
+điều chỉnh phù hợp với quy hoạch tỉnh, báo cáo Ủy ban nhân dân tỉnh.
+b) Phối hợp chặt chẽ với Sở Văn hóa, Thể thao và Du lịch, Ban Quản lý
+Khu du lịch Hồ Núi Xanh và các doanh nghiệp lữ hành để quảng bá sản phẩm
+du lịch đặc trưng của địa phương trong năm 2026.
+2. Sở Tài chính tham mưu bố trí kinh phí xúc tiến du lịch năm 2026.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Đỗ Minh Tâm
+"""
+
+
+def test_wrapped_body_name_after_its_head_is_no_heading_end():
+    tasks = {t.path: t for t in valid_record(WRAPPED_CONCLUSION).tasks}
+    assert "Ban Quản lý Khu du lịch Hồ Núi Xanh" in tasks["1"].partners
