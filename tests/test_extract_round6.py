@@ -182,3 +182,21 @@ PHÓ CHỦ TỊCH
 def test_wrapped_body_name_after_its_head_is_no_heading_end():
     tasks = {t.path: t for t in valid_record(WRAPPED_CONCLUSION).tasks}
     assert "Ban Quản lý Khu du lịch Hồ Núi Xanh" in tasks["1"].partners
+
+
+# ------------------------------------------- the central body of a mass organisation
+def test_central_body_of_a_mass_organisation_is_one_agency():
+    from vanban.extract.agencies import agency_spans
+    text = "Trung ương Hội Nông dân Việt Nam, Bộ Công Thương và các địa phương ở trung ương"
+    assert [text[a:b] for a, b in agency_spans(text)][0].startswith("Trung ương Hội Nông dân Việt Nam")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_central_body_leads_its_task(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Đề nghị Trung ương Hội Nông dân Việt Nam chủ trì, phối hợp với Sở Nông nghiệp và Môi trường "
+        "hướng dẫn nông dân chuyển đổi cây trồng.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["2"].lead == ["Trung ương Hội Nông dân Việt Nam"]
+    assert tasks["2"].partners == ["Sở Nông nghiệp và Môi trường"]

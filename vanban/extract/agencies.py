@@ -138,6 +138,9 @@ def head_starts(text: str) -> tuple[list[tuple[str, int, int]], dict[int, int]]:
             if i + n < len(tokens) and tuple(t for t, _, _ in tokens[i:i + n]) == head \
                     and tokens[i + n][0][:1].isupper() and i not in starts:
                 starts[i] = n
+                # the head qualifies the name after it ("Trung ương Mặt trận Tổ quốc Việt Nam",
+                # "Thanh tra Bộ Xây dựng"): one body, no second start
+                starts.pop(i + n, None)
     not_heads = _not_heads()
     for i in [s for s, n in starts.items() if n == 1 and s + 1 < len(tokens)]:
         # a head word that opens a common word ("Báo cáo định kỳ", "Ban hành ..."), not a body
