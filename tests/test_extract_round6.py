@@ -200,3 +200,20 @@ def test_central_body_leads_its_task(flatten):
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
     assert tasks["2"].lead == ["Trung ương Hội Nông dân Việt Nam"]
     assert tasks["2"].partners == ["Sở Nông nghiệp và Môi trường"]
+
+
+# ------------------------------------------- an item that approves a proposal
+@pytest.mark.parametrize("flatten", [False, True])
+def test_approving_item_is_no_task_unless_it_assigns(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
+        "1. Chấp thuận đề nghị của Sở Xây dựng tại Công văn số 88/SXD-QLN về danh mục nhà ở xã hội "
+        "trên địa bàn tỉnh (theo Phụ lục đính kèm).\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n"
+        "3. Đồng ý chủ trương lập quy hoạch khu dân cư mới. Giao Sở Xây dựng hướng dẫn chủ đầu tư "
+        "thực hiện theo quy định.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert "1" not in tasks                       # approves, assigns nothing
+    assert tasks["3"].lead == ["Sở Xây dựng"]     # approves and assigns: a task
+    assert "2" in tasks

@@ -841,9 +841,15 @@ def directive_leaves(root: Node) -> list[Node]:
 
 def _agrees(body: str) -> bool:
     """The item's first sentence agrees with a report within its first words ("Bộ Chính trị,
-    Ban Bí thư cơ bản nhất trí với Tờ trình ...")."""
+    Ban Bí thư cơ bản nhất trí với Tờ trình ..."), or the item approves a proposal and assigns
+    nothing ("Chấp thuận đề nghị của Sở X tại Công văn số ...")."""
     opening = " ".join(key(re.split(r"(?<=[.:;])\s", body, maxsplit=1)[0]).split()[:12])
-    return any(p in opening for p in load_patterns("headings")["agreement_phrases"])
+    pats = load_patterns("headings")
+    if any(p in opening for p in pats["agreement_phrases"]):
+        return True
+    rest = re.split(r"(?<=[.;:])\s", body, maxsplit=1)[1:]
+    return opening.startswith(tuple(p + " " for p in pats["approval_openings"])) \
+        and not (rest and re.search(r"\b(?:giao|đề nghị|yêu cầu)\s", rest[0], re.I))
 
 
 def _work_intro(node: Node) -> bool:
