@@ -217,3 +217,16 @@ def test_approving_item_is_no_task_unless_it_assigns(flatten):
     assert "1" not in tasks                       # approves, assigns nothing
     assert tasks["3"].lead == ["Sở Xây dựng"]     # approves and assigns: a task
     assert "2" in tasks
+
+
+# ------------------------------------------- a lead-in, then "yêu cầu các Sở: A; B; C" and the verb
+@pytest.mark.parametrize("flatten", [False, True])
+def test_group_and_members_after_a_lead_in_lead_the_item(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
+        "1. Đối với 12 thủ tục cần phân cấp cho cấp xã (danh mục theo Báo cáo số 45/BC-SNV của Sở Nội vụ), "
+        "yêu cầu các Sở: Tư pháp; Xây dựng; Công Thương xây dựng phương án phân cấp, báo cáo Ủy ban "
+        "nhân dân tỉnh trước ngày 20/4/2025.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["1"].title.endswith("báo cáo Ủy ban nhân dân tỉnh trước ngày 20/4/2025.")
+    assert tasks["1"].lead == ["các Sở: Tư pháp; Xây dựng; Công Thương"]

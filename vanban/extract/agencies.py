@@ -325,10 +325,15 @@ def _bare_group(piece: str) -> bool:
     return bool(chunks) and all(re.sub(r"^(?:cac|nhung) ", "", key(c)) in heads for c in chunks)
 
 
-def is_head_group(piece: str) -> bool:
-    """``piece`` is head words alone, listed ("Bộ, cơ quan", "tập đoàn, tổng công ty"): a group
-    that a shared-head list names the members of."""
-    return _bare_group(piece)
+def opens_member_list(head: str) -> bool:
+    """``head`` ("... các Bộ:", "Các Bộ, cơ quan:", "các tập đoàn, tổng công ty:") opens a list of
+    the group's members ("Tài chính, Xây dựng, …"), not a heading run on into its text."""
+    m = _LAST_GROUP.search(head)
+    return bool(m) and (len(m.group(1).split()) <= 2 and "," not in m.group(1) or _bare_group(m.group(1)))
+
+
+#: the group after the last "các" before a ":" that ends the text
+_LAST_GROUP = re.compile(r"(?:^|\s)[Cc]ác\s+((?:(?![Cc]ác\s)[^:]){1,40}?)\s*:$")
 
 
 def is_bare_head(name: str) -> bool:

@@ -7,8 +7,8 @@ import re
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
-from .agencies import (agency_spans, dedupe, head_starts, is_bare_head, is_head_group, is_label, normalize_agency,
-                       split_agencies)
+from .agencies import (agency_spans, dedupe, head_starts, is_bare_head, is_label, normalize_agency,
+                       opens_member_list, split_agencies)
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -392,17 +392,6 @@ def _task_paren(n: Node) -> bool:
         and parent.is_heading and bool(re.search(r"\b(?:nhiem vu|giai phap)\b", key(parent.body)))
 
 
-def _shared_head_opening(head: str) -> bool:
-    """``head`` ("... các Bộ:", "Các Bộ, cơ quan:", "các tập đoàn, tổng công ty:") opens a list of
-    the group's members ("Tài chính, Xây dựng, …"), not a heading run on into its text."""
-    m = _LAST_GROUP.search(head)
-    return bool(m) and (len(m.group(1).split()) <= 2 and "," not in m.group(1) or is_head_group(m.group(1)))
-
-
-#: the group after the last "các" before a ":" that ends the text
-_LAST_GROUP = re.compile(r"(?:^|\s)[Cc]ác\s+((?:(?![Cc]ác\s)[^:]){1,40}?)\s*:$")
-
-
 def make_task(node: Node, path: str, directive: bool = False) -> Task:
     """A task from its item node; ``directive``: an item of a directive (Chỉ thị, Công điện,
     Thông báo kết luận, Công văn), whose opening addressee is its lead and whose deadline
@@ -421,7 +410,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         title = topics.group(1)
     elif directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
             and not _LABEL.match(fold(mh.group(1)).lower()) \
-            and not _shared_head_opening(mh.group(1)):
+            and not opens_member_list(mh.group(1)):
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     if directive and node.is_heading:
         title = _addressee_heading(title)
@@ -546,7 +535,10 @@ def _main_clause_subject(body: str) -> list[str]:
     """"Đối với 355 nhiệm vụ … (danh mục … của Bộ X gửi kèm), các Bộ, cơ quan ngang Bộ khẩn trương
     rà soát …": after an adverbial lead-in (headings.json item_lead_ins) that names no body outside
     brackets, the addressee opening the main clause (after a comma, followed by its verb)."""
-    first = re.split(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])", body.strip(), maxsplit=1)[0]
+    body = body.strip()
+    # the first sentence (a ":" opening a group's members, "yêu cầu các Bộ: X; Y …", ends none)
+    first = next((body[:m.start()] for m in re.finditer(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])", body)
+                  if not opens_member_list(body[:m.start()])), body)
     if not first[:40].lower().startswith(tuple(load_patterns("headings")["item_lead_ins"])):
         return []
     ends = load_patterns("headings")["subject_ends"]
@@ -734,7 +726,7 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if f2.startswith("trong do ") and prev.endswith(","):
             cut = i  # "Chủ tịch ... đến Lâm Đồng, trong đó trọng tâm là ..."
             break
-        if prev.endswith(":") and i > 1 and not _shared_head_opening(" ".join(words[max(0, i - 8):i])):
+        if prev.endswith(":") and i > 1 and not opens_member_list(" ".join(words[max(0, i - 8):i])):
             cut = i  # "Giao Đảng uỷ Chính phủ: (i) Chỉ đạo ..."
             break
         if f2.startswith("nhat la ") and prev.endswith(","):

@@ -395,8 +395,10 @@ def _segment_body(text: str) -> list[str]:
             continue
         nxt = ordered[k + 1] if k + 1 < len(ordered) else len(text)
         mv = re.match(rf"\S+\s+(?:Về|Đối với)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])", text[pos:nxt])
-        if mv:
+        from .agencies import opens_member_list
+        if mv and not opens_member_list(mv.group().rstrip()):
             # "1. Về tăng trưởng kinh tế: Tỉnh cần ...": a topic heading, then its first sentence
+            # (not "… (…), yêu cầu các Bộ: Xây dựng; Công Thương …": a group and its members)
             cuts.setdefault(pos + mv.end(), "heading_end")
             continue
         cut = _heading_end(text[pos:nxt])
