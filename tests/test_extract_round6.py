@@ -230,3 +230,30 @@ def test_group_and_members_after_a_lead_in_lead_the_item(flatten):
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
     assert tasks["1"].title.endswith("báo cáo Ủy ban nhân dân tỉnh trước ngày 20/4/2025.")
     assert tasks["1"].lead == ["các Sở: Tư pháp; Xây dựng; Công Thương"]
+
+
+# ------------------------------------------- the union over a topic heading's lettered parts
+PARTS_LETTER = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+    "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+    "2. Khôi phục sản xuất sau mưa lũ\n"
+    "a) Sở Nông nghiệp và Môi trường tiếp tục cung ứng giống cây trồng cho nông dân. Chỉ đạo Trung tâm "
+    "Khuyến nông tỉnh, Công ty Giống cây trồng An Bình hỗ trợ kỹ thuật gieo trồng.\n"
+    "b) Sở Công Thương chỉ đạo các tổng công ty, công ty: Điện lực An Bình, Cấp nước An Bình khẩn trương "
+    "khôi phục hệ thống điện, nước sạch.\n"
+    "c) Liên minh Hợp tác xã tỉnh hỗ trợ các hợp tác xã tiếp cận vốn vay.\n"
+    "d) Khuyến khích các doanh nghiệp trên địa bàn hỗ trợ người dân khôi phục sản xuất.\n")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_lettered_parts_directed_encouraged_and_alliance_bodies_lead(flatten):
+    lead = {t.path: t for t in valid_record(PARTS_LETTER, flatten).tasks}["2"].lead
+    assert lead == [
+        "Sở Nông nghiệp và Môi trường",
+        # "Chỉ đạo X, Y …" after the part's first sentence: the bodies directed
+        "Trung tâm Khuyến nông tỉnh", "Công ty Giống cây trồng An Bình",
+        "Sở Công Thương",
+        # "chỉ đạo các tổng công ty, công ty: A, B …": the group directed, with its members
+        "các tổng công ty, công ty: Điện lực An Bình, Cấp nước An Bình",
+        "Liên minh Hợp tác xã tỉnh",                  # a capitalised head (agencies.json)
+        "các doanh nghiệp trên địa bàn",              # "Khuyến khích X …" (headings.json)
+    ]

@@ -488,7 +488,7 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
             continue
         if p.style not in (None, "letter", "dash"):
             continue
-        bare = _DIRECTIVE_PREFIX.sub("", body).rstrip(":").strip()
+        bare = _DIRECTIVE_PREFIX.sub("", _ENCOURAGING.sub("", body)).rstrip(":").strip()
         if bare and bare.split()[0].lower() not in _agency_first_words():
             continue
         spans = agency_spans(bare)
@@ -506,12 +506,27 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
             after = key(bare[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
             if any(after == e or after.startswith(e + " ") for e in ends):
                 out.extend(names)
+                directed = bare[at + len(names[-1]):].strip()[len("chỉ đạo"):].strip()
                 if after.startswith("chi dao ") and body.endswith(":"):
                     # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:": the body directed, named, too
-                    directed = bare[at + len(names[-1]):].strip()[len("chỉ đạo"):].strip()
                     if directed[:1].isupper():
                         out.extend(split_agencies(directed))
+                elif after.startswith("chi dao cac "):
+                    # "… chỉ đạo các tập đoàn, tổng công ty: Điện lực …, Viễn thông … huy động …":
+                    # a group directed with its members named
+                    colon = directed.find(":")
+                    if colon > 0 and opens_member_list(directed[:colon + 1]):
+                        out.extend(n for n in directive_subject(directed, False) if ":" in n)
+                # "… . Chỉ đạo Tổng công ty X, Tổng công ty Y hỗ trợ …": a later sentence names
+                # bodies the addressee directs
+                for sent in re.split(r"(?<=[.;])\s+(?=Chỉ đạo\s)", bare)[1:]:
+                    out.extend(n for n in directive_subject(sent[len("Chỉ đạo"):].strip(), False)
+                               if n[:1].isupper() and not is_bare_head(n))
     return dedupe(out)
+
+
+#: an encouraging opening ("Khuyến khích các địa phương …"), headings.json encouraging_openings
+_ENCOURAGING = re.compile(r"^(?:%s)\s+" % "|".join(map(re.escape, load_patterns("headings")["encouraging_openings"])))
 
 
 def _clause_addressees(sentence: str) -> list[str]:
