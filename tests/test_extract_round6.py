@@ -257,3 +257,48 @@ def test_lettered_parts_directed_encouraged_and_alliance_bodies_lead(flatten):
         "Liên minh Hợp tác xã tỉnh",                  # a capitalised head (agencies.json)
         "các doanh nghiệp trên địa bàn",              # "Khuyến khích X …" (headings.json)
     ]
+
+
+# ------------------------------------------- long headings in a flattened text
+LONG_HEADINGS = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+    "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+    "2. Khôi phục hạ tầng giao thông, thủy lợi, điện, nước sạch, viễn thông, trường học và trạm y tế bị "
+    "hư hỏng sau bão lũ tại các xã vùng cao biên giới\n"
+    "a) Sở Xây dựng khẩn trương khôi phục các tuyến đường tỉnh bị sạt lở.\n"
+    "b) Sở Y tế bảo đảm hoạt động của các trạm y tế xã.\n"
+    "3. Hoàn thành việc sắp xếp, kiện toàn các đơn vị sự nghiệp công lập thuộc tỉnh theo đúng lộ trình, "
+    "bảo đảm tinh gọn, hiệu lực, hiệu quả và đáp ứng yêu cầu phát triển trong giai đoạn mới\n"
+    "Hoàn thành rà soát chức năng, nhiệm vụ của từng đơn vị trong quý II năm 2025.\n")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_long_heading_ends_before_its_first_part_or_sentence(flatten):
+    tasks = {t.path: t for t in valid_record(LONG_HEADINGS, flatten).tasks}
+    # a heading over 100 characters, then "a) …" run on: the lettered part is cut off
+    assert tasks["2"].title.endswith("tại các xã vùng cao biên giới")
+    assert tasks["2"].lead == ["Sở Xây dựng", "Sở Y tế"]
+    # a heading of many words, then a sentence opening with a verb ("Hoàn thành …")
+    assert tasks["3"].title.endswith("đáp ứng yêu cầu phát triển trong giai đoạn mới")
+
+
+# ------------------------------------------- a group's location is part of its name
+def test_group_location_qualifier_goes_on_the_name():
+    from vanban.extract.items import leading_agencies
+    assert leading_agencies("Sở Công Thương và các doanh nghiệp trên địa bàn tỉnh trong việc bình ổn giá") == \
+        ["Sở Công Thương", "các doanh nghiệp trên địa bàn tỉnh"]
+    assert leading_agencies("các đơn vị quân đội đóng quân tại địa bàn, Công an xã tăng cường tuần tra") == \
+        ["các đơn vị quân đội đóng quân tại địa bàn", "Công an xã"]
+    # a named body keeps its name only ("trên địa bàn" is where it acts)
+    assert leading_agencies("Sở Y tế trên địa bàn tỉnh kiểm tra") == ["Sở Y tế"]
+
+
+# ------------------------------------------- deadlines
+@pytest.mark.parametrize("text, deadline", [
+    ("Thời hạn hoàn thành chậm nhất ngày 15/4/2025.", "chậm nhất ngày 15/4/2025"),
+    ("Báo cáo quý gửi trước ngày 15 tháng 3 và báo cáo năm gửi trước ngày 15 tháng 12 theo quy định.",
+     "trước ngày 15 tháng 3; trước ngày 15 tháng 12"),
+    ("Hoàn thành trước ngày 15 tháng 3 năm 2026.", "trước ngày 15 tháng 3 năm 2026"),
+])
+def test_deadline_without_before_or_without_year(text, deadline):
+    from vanban.extract.items import deadline_of
+    assert deadline_of(text) == deadline

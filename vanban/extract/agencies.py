@@ -198,6 +198,13 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 j += 1  # "các cơ quan quản lý cấp trên"
                 end = j
                 continue
+            group = max(k for k in starts if i <= k < j)  # the head of the name this word goes on
+            if tok.lower() in ("trên", "tại", "đóng") and "các" in (
+                    tokens[group][0].lower(), tokens[group - 1][0].lower() if group else ""):
+                n_loc = _location_qualifier(tokens, j)
+                if n_loc:
+                    end = j = j + n_loc  # "các địa phương trên địa bàn tỉnh": a group's location
+                    break
             if tok.lower() in stops:
                 break
             if gz_end > i and j == gz_end and tok[:1].islower() and (
@@ -315,6 +322,18 @@ def _shared_head_list() -> re.Pattern:
 def _is_shared_head_list(part: str) -> bool:
     m = _shared_head_list().match(part)
     return bool(m) and (m.group("group") is None or _bare_group(m.group("group")))
+
+
+_LOCATION = re.compile(r"(?:đóng quân\s+)?(?:trên|tại)\s+địa\s+bàn"
+                       r"(?:\s+(?:tỉnh|thành phố|huyện|xã|phường|Thành phố|Tỉnh)(?=\s|$|[,;.]))?")
+
+
+def _location_qualifier(tokens: list, j: int) -> int:
+    """Number of tokens from ``j`` of a group's location ("trên địa bàn tỉnh", "đóng quân tại
+    địa bàn"), 0 for none."""
+    words = " ".join(t[0] for t in tokens[j:j + 6])
+    m = _LOCATION.match(words)
+    return len(m.group().split()) if m else 0
 
 
 def _bare_group(piece: str) -> bool:

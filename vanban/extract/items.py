@@ -793,8 +793,10 @@ def _end_as_written(word: str) -> bool:
 
 
 _DEADLINE = re.compile(r"\b((?:chậm nhất )?"
-                       r"(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)) "
-                       r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}))")
+                       r"(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)"
+                       r"|(?<=chậm nhất )ngày) "  # "chậm nhất ngày 25/12/2025" (no "trước")
+                       r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}"
+                       r"|\d{1,2} tháng \d{1,2}(?! năm)))")  # a yearly date: "trước ngày 20 tháng 6"
 _PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?:\s+trở đi)?)\)\s*[.;]?\s*$")
 
 

@@ -352,7 +352,11 @@ def _segment_body(text: str) -> list[str]:
             if ok:
                 open_numbers = _open(open_numbers, parts)
         elif style == "letter":
-            ok = after_stop or heading_before
+            ok = after_stop or heading_before or (
+                # "1. Phát động phong trào … xử lý rác thải a) Ủy ban nhân dân …": a long heading's
+                # first lettered part
+                num.startswith("a") and len(before) <= 300 and _starts_marked(before)
+                and bool(re.match(rf"[\"“(]?[{_UP}]", text[end:end + 2])))
         else:  # bullet
             ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
             if not ok and num in "-–" and len(before) <= 300 and _starts_marked(before) and (
@@ -538,10 +542,12 @@ def _heading_end(seg: str) -> int | None:
     toks = [(x.group(), x.start()) for x in _TOKEN.finditer(seg)][1:]
     # a sentence-opening verb anywhere in the heading part wins over a capitalised word before it
     first_verb = None
-    for k, (tok, off) in enumerate(toks[1:18], start=1):
+    for k, (tok, off) in enumerate(toks[1:64], start=1):
         prev = toks[k - 1][0]
         if prev[-1:] in ".:!?\"”)":
             break
+        if k >= 18 and not (prev[:1].islower() and tok[:1].isupper()):
+            continue  # (past the first words of a long heading only a verb after a small word counts)
         if (key(prev) in _PATS["name_heads"] and (prev[:1].isupper() or key(prev) in ("ban", "dong"))) \
                 or not prev[:1].isalpha() or prev.lower() in _PATS["no_heading_end"]:
             continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb; "... và Phát triển"
