@@ -302,3 +302,15 @@ def test_group_location_qualifier_goes_on_the_name():
 def test_deadline_without_before_or_without_year(text, deadline):
     from vanban.extract.items import deadline_of
     assert deadline_of(text) == deadline
+
+
+# ------------------------------------------- a label word that is the verb before its addressee
+@pytest.mark.parametrize("flatten", [False, True])
+def test_label_word_before_an_addressee_is_the_verb(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Yêu cầu Ban Quản lý các khu công nghiệp tỉnh khẩn trương rà soát hồ sơ giao đất, báo cáo "
+        "Ủy ban nhân dân tỉnh.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["2"].title.startswith("Yêu cầu Ban Quản lý các khu công nghiệp tỉnh khẩn trương rà soát")
+    assert tasks["2"].lead == ["Ban Quản lý các khu công nghiệp tỉnh"]

@@ -389,6 +389,9 @@ def _segment_body(text: str) -> list[str]:
         for lab in labels:
             nxt_word = text[body_at + len(lab) + 1:body_at + len(lab) + 30].split()[:1]
             if fk.startswith(lab + " ") and nxt_word and nxt_word[0][:1].isupper() and not nxt_word[0].isupper():
+                from .agencies import head_starts
+                if 0 in head_starts(text[body_at + len(lab) + 1:body_at + len(lab) + 60])[1]:
+                    break  # "4. Yêu cầu Đảng uỷ Chính phủ chỉ đạo …": the verb and its addressee
                 cuts.setdefault(body_at + len(lab) + 1, "label_end")
                 break
     # a heading line followed by its first sentence: "3. Sở Khoa học và Công nghệ Chủ trì, ...",
