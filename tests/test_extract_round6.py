@@ -314,3 +314,14 @@ def test_label_word_before_an_addressee_is_the_verb(flatten):
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
     assert tasks["2"].title.startswith("Yêu cầu Ban Quản lý các khu công nghiệp tỉnh khẩn trương rà soát")
     assert tasks["2"].lead == ["Ban Quản lý các khu công nghiệp tỉnh"]
+
+
+# ------------------------------------------- "Dự án X" inside a sentence is a name
+@pytest.mark.parametrize("flatten", [False, True])
+def test_capitalised_project_name_is_no_sentence_start(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Về đề nghị Sở Tài chính xem xét, bố trí vốn Dự án đường ven biển đoạn Tân Hà - Bình An trong "
+        "kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["2"].title.endswith("trong kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.")
