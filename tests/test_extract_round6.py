@@ -325,3 +325,53 @@ def test_capitalised_project_name_is_no_sentence_start(flatten):
         "kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.\n")
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
     assert tasks["2"].title.endswith("trong kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.")
+
+
+# ------------------------------------------- headings of plans, flattened; "Thời hạn hoàn thành:"
+PLAN_DUTIES = """ỦY BAN NHÂN DÂN TỈNH AN BÌNH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 77/KH-UBND
+An Bình, ngày 12 tháng 5 năm 2025
+KẾ HOẠCH
+Tổng rà soát hồ sơ đất đai năm 2025
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+Nắm chắc hiện trạng hồ sơ đất đai trên địa bàn tỉnh.
+II. NHIỆM VỤ
+1. Xây dựng Cổng thông tin đất đai dùng chung
+Giao Sở Nông nghiệp và Môi trường chủ trì xây dựng cổng thông tin.
+2. Trách nhiệm của đơn vị được giao quản lý hồ sơ:
+- Lập danh sách hồ sơ tồn đọng theo mẫu.
+Thời hạn hoàn thành: Trước ngày 30/6/2025.
+- Báo cáo kết quả rà soát về Sở Nông nghiệp và Môi trường.
+Thời hạn hoàn thành: Trước ngày 31/7/2025.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Đỗ Minh Tâm
+"""
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_plan_duty_heading_three_word_name_and_completion_deadline_label(flatten):
+    tasks = {t.path: t for t in valid_record(PLAN_DUTIES, flatten).tasks}
+    # "Cổng thông tin …" (capitalised_nouns, three words) does not open a sentence
+    assert tasks["II.1"].title == "Xây dựng Cổng thông tin đất đai dùng chung"
+    # "Trách nhiệm của X:" is a heading, then its duties (flattened too)
+    assert tasks["II.2"].title == "Trách nhiệm của đơn vị được giao quản lý hồ sơ:"
+    # "Thời hạn hoàn thành: …" labels the deadline as "Thời gian …" does
+    assert tasks["II.2"].timeframe == "Trước ngày 30/6/2025; Trước ngày 31/7/2025"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_long_heading_ending_in_a_year_then_a_request(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Về triển khai thực hiện đánh giá, xếp loại chất lượng đối với tập thể lãnh đạo, quản lý và cá "
+        "nhân các cơ quan, đơn vị thuộc tỉnh năm 2025\n"
+        "Đề nghị các cơ quan, đơn vị gửi hồ sơ đánh giá về Sở Nội vụ trước ngày 15/12/2025.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["2"].title.endswith("các cơ quan, đơn vị thuộc tỉnh năm 2025")

@@ -178,9 +178,9 @@ def heading_year(node: Node | None) -> int | None:
 
 # ----------------------------------------------------------------------------------- tasks
 _LABEL = re.compile(r"^(?:(?:don vi|co quan|to chuc)\s+)?"
-                    r"(chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:thuc hien|hoan thanh))?)\s*:\s*",
+                    r"(chu tri|thuc hien|phoi hop|thoi (?:gian|han)(?:\s+(?:thuc hien|hoan thanh))?)\s*:\s*",
                     re.I)
-_TIME_CLAUSE = re.compile(r"(?:^|[;.]\s+|^[-+]\s*)thoi gian(?:\s+[a-z]+){0,2}?\s*"
+_TIME_CLAUSE = re.compile(r"(?:^|[;.]\s+|^[-+]\s*)thoi (?:gian|han)(?:\s+[a-z]+){0,2}?\s*"
                           r"(?::\s*|\s+(?=(?:tu|vao|trong|den|truoc|sau|nam|quy|thang|hang|thuong)\b))")
 
 
@@ -317,7 +317,7 @@ def task_agencies(node: Node, heading_agencies: list[str],
         if m:
             label = m.group(1)
             value = stmt[m.end():].strip()
-            if label.startswith("thoi gian"):
+            if label.startswith("thoi "):
                 continue
             if not value:
                 pending_lead = label != "phoi hop"  # "Cơ quan thực hiện:" with the agencies as sub-items
@@ -329,7 +329,7 @@ def task_agencies(node: Node, heading_agencies: list[str],
                 mi = _LABEL.match(fold(part).lower())
                 if mi:
                     current, part = mi.group(1), part[mi.end():].strip()
-                if current.startswith("thoi gian"):
+                if current.startswith("thoi "):
                     continue
                 (partners if current == "phoi hop" else lead).extend(_label_agencies(part))
             if label == "phoi hop":

@@ -156,6 +156,8 @@ _PREAMBLE_AFTER = re.compile(r"\s*(?:%s)" % "|".join(_PATS["preamble_openings"])
 #: openings of the enacting body's caps line (document.json enacting_authority, diacritic-free)
 _ENACTING = tuple(load_patterns("document")["enacting_authority"])
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
 #: places a run-on copy may list after a signer's name (diacritic-free)
 _PLACE_KEYS = {key(p) for p in _PATS["place_names"]}
 #: a capitalised word and its lower-case next word that open a sentence ("Công văn", "Chủ trì")
@@ -401,7 +403,8 @@ def _segment_body(text: str) -> list[str]:
         if cuts[pos] not in ("roman", "arabic", "letter", "bullet"):
             continue
         nxt = ordered[k + 1] if k + 1 < len(ordered) else len(text)
-        mv = re.match(rf"\S+\s+(?:Về|Đối với)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])", text[pos:nxt])
+        mv = re.match(rf"\S+\s+(?:Về|Đối với|Trách nhiệm của|Nhiệm vụ của)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])",
+                      text[pos:nxt])
         from .agencies import opens_member_list
         if mv and not opens_member_list(mv.group().rstrip()):
             # "1. Về tăng trưởng kinh tế: Tỉnh cần ...": a topic heading, then its first sentence
@@ -549,11 +552,12 @@ def _heading_end(seg: str) -> int | None:
         prev = toks[k - 1][0]
         if prev[-1:] in ".:!?\"”)":
             break
-        if k >= 18 and not (prev[:1].islower() and tok[:1].isupper()):
+        if k >= 18 and not ((prev[:1].islower() or prev.isdigit()) and tok[:1].isupper()):
             continue  # (past the first words of a long heading only a verb after a small word counts)
         if (key(prev) in _PATS["name_heads"] and (prev[:1].isupper() or key(prev) in ("ban", "dong"))) \
-                or not prev[:1].isalpha() or prev.lower() in _PATS["no_heading_end"]:
+                or not (prev[:1].isalpha() or _YEAR.fullmatch(prev)) or prev.lower() in _PATS["no_heading_end"]:
             continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb; "... và Phát triển"
+            # (a heading may end in a year: "… năm 2025 Đề nghị …")
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         pair = key(f"{tok} {nxt}")
         # after a capitalised word ("... Cần Thơ Chỉ đạo") only a two-word opener counts
@@ -600,8 +604,10 @@ def _heading_end(seg: str) -> int | None:
             return off  # "1.2. Hỗ trợ về nhà ở | Ủy ban nhân dân các tỉnh: a) …": the line naming its addressee
         if prev[:1].isupper() or key(prev) in _PATS["name_before"]:
             continue  # "Sở Khoa học", "tỉnh Đắk Lắk": a name goes on
-        if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"]:
-            continue
+        triple = key(f"{pair} {toks[k + 2][0] if k + 2 < len(toks) else ''}")
+        if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"] \
+                or triple in _PATS["capitalised_nouns"]:
+            continue  # ("Xây dựng Cổng thông tin quốc gia …": a name of three words)
         _, starts = head_starts(seg[off:off + 40])
         if names is None:
             names = agency_spans(seg[:300])
