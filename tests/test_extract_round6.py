@@ -375,3 +375,10 @@ def test_long_heading_ending_in_a_year_then_a_request(flatten):
         "Đề nghị các cơ quan, đơn vị gửi hồ sơ đánh giá về Sở Nội vụ trước ngày 15/12/2025.\n")
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
     assert tasks["2"].title.endswith("các cơ quan, đơn vị thuộc tỉnh năm 2025")
+
+
+def test_deadline_after_the_addressee_ends_it():
+    from vanban.extract.items import directive_subject
+    assert directive_subject("Giao Phó Chủ tịch Ủy ban nhân dân tỉnh Trần Văn Bình trước ngày 20 tháng 5 năm "
+                             "2025 trực tiếp kiểm tra tiến độ", False) == \
+        ["Phó Chủ tịch Ủy ban nhân dân tỉnh Trần Văn Bình"]

@@ -738,6 +738,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         w = words[i]
         prev = words[i - 1]
         f2 = key(" ".join(words[i:i + 3]))
+        if w.lower() in ("trước", "trong", "chậm", "vào", "đến") and _DEADLINE.match(" ".join(words[i:i + 12])):
+            cut = i  # "Giao Phó Thủ tướng A trước ngày 15 tháng 11 năm 2025 trực tiếp …": a deadline
+            break
         if f2.startswith("trong do ") and prev.endswith(","):
             cut = i  # "Chủ tịch ... đến Lâm Đồng, trong đó trọng tâm là ..."
             break
