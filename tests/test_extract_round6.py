@@ -382,3 +382,13 @@ def test_deadline_after_the_addressee_ends_it():
     assert directive_subject("Giao Phó Chủ tịch Ủy ban nhân dân tỉnh Trần Văn Bình trước ngày 20 tháng 5 năm "
                              "2025 trực tiếp kiểm tra tiến độ", False) == \
         ["Phó Chủ tịch Ủy ban nhân dân tỉnh Trần Văn Bình"]
+
+
+# ------------------------------------------- a document number with a decimal part
+@pytest.mark.parametrize("flatten", [False, True])
+def test_decimal_document_number_is_a_legal_basis(flatten):
+    text = DECISION.replace(
+        "Căn cứ Quyết định số 15/2025/QĐ-UBND ngày 01/3/2025 của Ủy ban nhân dân tỉnh;\n",
+        "Căn cứ Quyết định số 15/2025/QĐ-UBND ngày 01/3/2025 của Ủy ban nhân dân tỉnh;\n"
+        "Căn cứ Nghị quyết số 12.3/2025/NQ-HĐND ngày 20/02/2025 của Hội đồng nhân dân tỉnh;\n")
+    assert valid_record(text, flatten).legal_bases == ["15/2025/QĐ-UBND", "12.3/2025/NQ-HĐND"]
