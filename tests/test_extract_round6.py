@@ -392,3 +392,28 @@ def test_decimal_document_number_is_a_legal_basis(flatten):
         "Căn cứ Quyết định số 15/2025/QĐ-UBND ngày 01/3/2025 của Ủy ban nhân dân tỉnh;\n"
         "Căn cứ Nghị quyết số 12.3/2025/NQ-HĐND ngày 20/02/2025 của Hội đồng nhân dân tỉnh;\n")
     assert valid_record(text, flatten).legal_bases == ["15/2025/QĐ-UBND", "12.3/2025/NQ-HĐND"]
+
+
+# ------------------------------------------- a dump of three long lines
+THREE_LINE_TELEGRAM = (
+    "THỦ TƯỚNG CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số: 88/CĐ-TTg "
+    "Hà Nội, ngày 05 tháng 10 năm 2025 CÔNG ĐIỆN VỀ VIỆC KHẮC PHỤC HẬU QUẢ BÃO SỐ 9 TẠI CÁC TỈNH VEN BIỂN "
+    "THỦ TƯỚNG CHÍNH PHỦ điện:\n"
+    "- Chủ tịch Ủy ban nhân dân các tỉnh ven biển; - Bộ trưởng Bộ Xây dựng. Bão số 9 đã gây thiệt hại "
+    "lớn về nhà ở của người dân tại các tỉnh ven biển từ An Bình đến Tân Hà: theo báo cáo nhanh của các "
+    "địa phương, hơn 2.000 nhà bị sập đổ hoàn toàn, hơn 15.000 nhà bị tốc mái, hư hỏng nặng, nhiều "
+    "trường học, trạm y tế bị ngập sâu, hàng nghìn hộ dân phải sơ tán đến nơi an toàn trong nhiều ngày "
+    "liên tiếp, đời sống của người dân gặp rất nhiều khó khăn. Căn cứ chỉ đạo của Bộ Chính trị tại Kết luận số 45-KL/TW ngày 01/10/2025, "
+    "Nghị quyết 120/NQ-CP ngày 02/10/2025 của Chính phủ, Thủ tướng Chính phủ yêu cầu: "
+    "1. Chủ tịch Ủy ban nhân dân các tỉnh ven biển khẩn trương hỗ trợ người dân sửa chữa nhà ở. "
+    "2. Bộ Xây dựng hướng dẫn các địa phương thiết kế nhà ở phòng, chống bão.\n"
+    "Nơi nhận: - Như trên; - Lưu: VT, CN. KT. THỦ TƯỚNG PHÓ THỦ TƯỚNG Trần Văn Bình\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_three_line_dump_reads_as_one_line(flatten):
+    rec = valid_record(THREE_LINE_TELEGRAM, flatten)
+    # the basis named in the lead-in after the addressees is found with or without the breaks
+    assert rec.legal_bases == ["45-KL/TW", "120/NQ-CP"]
+    assert [t.lead for t in rec.tasks] == [["Chủ tịch Ủy ban nhân dân các tỉnh ven biển"], ["Bộ Xây dựng"]]

@@ -284,6 +284,11 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     lines = [ln for i, ln in enumerate(lines)
              if not ((i < 20 or len(ln.text) < 80) and is_stamp_line(ln.text))] or lines
     flattened = needs_segmenting([ln.text for ln in lines])
+    if flattened and 1 < len(lines) <= 3 and len({ln.ref.get("page") for ln in lines}) == 1:
+        # a dump of two or three long lines (a stray break in a one-line copy, often right after
+        # "… điện:" or the header): one line, cut as a whole (the addressee list ends at its
+        # first full stop only when its opening is on the same line)
+        lines = [RawLine(" ".join(ln.text for ln in lines), dict(lines[0].ref), raw=None)]
     if not flattened and wrapped_run_on([ln.text for ln in lines]):
         # a run-on copy hard-wrapped at a page width: joined back (per page) and cut as flattened
         pages: dict = {}
