@@ -417,3 +417,11 @@ def test_three_line_dump_reads_as_one_line(flatten):
     # the basis named in the lead-in after the addressees is found with or without the breaks
     assert rec.legal_bases == ["45-KL/TW", "120/NQ-CP"]
     assert [t.lead for t in rec.tasks] == [["Chủ tịch Ủy ban nhân dân các tỉnh ven biển"], ["Bộ Xây dựng"]]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_what_an_article_cites_is_no_legal_basis(flatten):
+    text = DECISION.replace("Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+                            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký. Thay thế Quyết định số "
+                            "99/QĐ-SNV ngày 10 tháng 01 năm 2024 của Sở Nội vụ.")
+    assert valid_record(text, flatten).legal_bases == ["15/2025/QĐ-UBND"]

@@ -260,6 +260,10 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
     return body_i
 
 
+#: where a decision's preamble ends: "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" or its first article
+_ENACTING_CLAUSE = re.compile(r"\s*(?:(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|Quyết định|Quyết nghị)\s*:|Điều\s+1\s*[.:])")
+
+
 def _record_id(doc: Document) -> str:
     src = doc.source or ""
     if src and not src.startswith("<") and src != "-":
@@ -424,7 +428,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     # legal bases and references
     own = hdr.get("number")
     seen: set[str] = set()
-    for p in preamble:
+    # (the preamble ends at "QUYẾT ĐỊNH:" / the first article: what an article cites, "Thay thế
+    # Quyết định số …", is no basis)
+    enacted = next((i for i, p in enumerate(preamble) if _ENACTING_CLAUSE.match(p.text)), len(preamble))
+    for p in preamble[:enacted]:
         basis = basis_of(p.text)
         for ref in parse_references(p.text, basis, p.refs):
             record.references.append(ref)
