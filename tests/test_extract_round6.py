@@ -425,3 +425,32 @@ def test_what_an_article_cites_is_no_legal_basis(flatten):
                             "Điều 2. Quyết định này có hiệu lực kể từ ngày ký. Thay thế Quyết định số "
                             "99/QĐ-SNV ngày 10 tháng 01 năm 2024 của Sở Nội vụ.")
     assert valid_record(text, flatten).legal_bases == ["15/2025/QĐ-UBND"]
+
+
+def test_wrapped_addressee_line_continues_its_addressee():
+    text = """VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH AN BÌNH
+Số: 512/VP-KT
+V/v cơ chế đặc thù xây dựng cầu Tân Hà
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+An Bình, ngày 12 tháng 6 năm 2025
+Kính gửi:
+- Các Sở: Tài chính, Xây dựng, Tư pháp,
+Nông nghiệp và Môi trường;
+- Ủy ban nhân dân xã Tân Hà.
+
+Xét đề nghị của Ủy ban nhân dân xã Tân Hà tại văn bản số 45/TTr-UBND ngày
+02 tháng 6 năm 2025, Phó Chủ tịch Ủy ban nhân dân tỉnh có ý kiến như sau:
+Giao các Sở: Tài chính, Xây dựng, Tư pháp, Nông nghiệp và Môi trường có ý kiến đối với
+đề xuất của Ủy ban nhân dân xã Tân Hà, gửi Sở Xây dựng tổng hợp trước ngày 20/6/2025.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+KT. CHÁNH VĂN PHÒNG
+PHÓ CHÁNH VĂN PHÒNG
+Đỗ Minh Tâm
+"""
+    rec = valid_record(text)
+    assert rec.document["addressees"] == ["Các Sở: Tài chính, Xây dựng, Tư pháp, Nông nghiệp và Môi trường",
+                                          "Ủy ban nhân dân xã Tân Hà"]
+    assert rec.legal_bases == ["45/TTr-UBND"]

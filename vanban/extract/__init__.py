@@ -250,6 +250,13 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
             # unmarked addressee lines (list dashes lost) continue a list that ends in ";"
             listed = style is None and len(t) < 90 and not key(t).startswith(_BODY_START) \
                 and (not out or t[-1:] in ";.") and (not out or out_ends[-1] == ";")
+            if style is None and out and out_ends[-1] == "," and len(t) < 120 and t[-1:] in ";.," \
+                    and not key(t).startswith(_BODY_START):
+                # "- Các Bộ: Công an, Tư pháp," / "Nông nghiệp và Môi trường;": a wrapped addressee
+                out[-1] = f"{out[-1]}, {t.strip(' ;.,')}"
+                out_ends[-1] = t[-1:]
+                body_i += 1
+                continue
             if len(t) >= 300 or t[-1:] not in ";.," or not (bullet or listed):
                 break
             out.append(parse_marker(t)[3].strip(" ;.,"))
