@@ -454,3 +454,15 @@ PHÓ CHÁNH VĂN PHÒNG
     assert rec.document["addressees"] == ["Các Sở: Tài chính, Xây dựng, Tư pháp, Nông nghiệp và Môi trường",
                                           "Ủy ban nhân dân xã Tân Hà"]
     assert rec.legal_bases == ["45/TTr-UBND"]
+
+
+def test_intro_the_flattened_abstract_ran_on_into_keeps_its_bases():
+    text = ("ỦY BAN NHÂN DÂN TỈNH AN BÌNH Số: 07/CT-UBND CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - "
+            "Hạnh phúc An Bình, ngày 02 tháng 8 năm 2025 CHỈ THỊ Về việc tăng cường phòng, chống sạt lở đất "
+            "trên địa bàn tỉnh An Bình Mưa lớn kéo dài đã gây sạt lở nhiều tuyến đường. Chủ tịch UBND tỉnh yêu "
+            "cầu các sở, ngành tiếp tục thực hiện Chỉ thị số 03/CT-UBND ngày 10/3/2025 và triển khai các nội "
+            "dung sau: 1. Sở Xây dựng khẩn trương khắc phục các điểm sạt lở. 2. Sở Tài chính bố trí kinh phí "
+            "khắc phục. Nơi nhận: - Như trên; - Lưu: VT. KT. CHỦ TỊCH PHÓ CHỦ TỊCH Đỗ Minh Tâm")
+    rec = valid_record(text, flatten=True)
+    assert rec.document["title"] == "Về việc tăng cường phòng, chống sạt lở đất trên địa bàn tỉnh An Bình"
+    assert rec.legal_bases == ["03/CT-UBND"]

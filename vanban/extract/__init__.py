@@ -401,7 +401,12 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else \
             re.sub(r"^V/[vV]\s*[:.]?\s*", "", raw_title)
         if flattened:
-            raw_title = cut_run_on_abstract(raw_title, " ".join(ln.text for ln in lines))
+            abstract = cut_run_on_abstract(raw_title, " ".join(ln.text for ln in lines))
+            intro = raw_title[len(abstract):].strip() if raw_title.startswith(abstract) else ""
+            if intro:
+                # the body's first paragraph the abstract ran on into is preamble: its bases count
+                preamble = [Para(intro, [ln.ref for ln in title_lines], body=intro)] + list(preamble)
+            raw_title = abstract
         # the enacting authority run on to the title ("... CỦA ĐẢNG THỦ TƯỚNG CHÍNH PHỦ điện:")
         for phrase in load_patterns("segment")["enacting_caps"]:
             pos = raw_title.rfind(phrase)
