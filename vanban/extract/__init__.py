@@ -43,6 +43,8 @@ _BODY_START = tuple(_DOCUMENT_KEYS["body_start"])
 _ENACTING_AUTHORITY = tuple(_DOCUMENT_KEYS["enacting_authority"])
 _ATTACHMENT_NOTE = tuple(_DOCUMENT_KEYS["attachment_note"])
 _ATTACHMENT_KINDS = set(_DOCUMENT_KEYS["attachment_kinds"])
+#: casing sources for a caps title ("tại" keeps the name off a sentence start, which tells no case)
+_REGION_NAMES = [f"tại {r}" for r in _DOCUMENT_KEYS["region_names"]]
 
 
 def _attached_plan(appendix: list[Para]) -> tuple[str, list[Para], int] | None:
@@ -248,6 +250,13 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
             # unmarked addressee lines (list dashes lost) continue a list that ends in ";"
             listed = style is None and len(t) < 90 and not key(t).startswith(_BODY_START) \
                 and (not out or t[-1:] in ";.") and (not out or out_ends[-1] == ";")
+            if style is None and out and out_ends[-1] == "," and len(t) < 120 and t[-1:] in ";.," \
+                    and not key(t).startswith(_BODY_START):
+                # "- Các Bộ: Công an, Tư pháp," / "Nông nghiệp và Môi trường;": a wrapped addressee
+                out[-1] = f"{out[-1]}, {t.strip(' ;.,')}"
+                out_ends[-1] = t[-1:]
+                body_i += 1
+                continue
             if len(t) >= 300 or t[-1:] not in ";.," or not (bullet or listed):
                 break
             out.append(parse_marker(t)[3].strip(" ;.,"))
@@ -256,6 +265,10 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
     if out:
         document["addressees"] = out
     return body_i
+
+
+#: where a decision's preamble ends: "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" or its first article
+_ENACTING_CLAUSE = re.compile(r"\s*(?:(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|Quyết định|Quyết nghị)\s*:|Điều\s+1\s*[.:])")
 
 
 def _record_id(doc: Document) -> str:
@@ -282,6 +295,11 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     lines = [ln for i, ln in enumerate(lines)
              if not ((i < 20 or len(ln.text) < 80) and is_stamp_line(ln.text))] or lines
     flattened = needs_segmenting([ln.text for ln in lines])
+    if flattened and 1 < len(lines) <= 3 and len({ln.ref.get("page") for ln in lines}) == 1:
+        # a dump of two or three long lines (a stray break in a one-line copy, often right after
+        # "… điện:" or the header): one line, cut as a whole (the addressee list ends at its
+        # first full stop only when its opening is on the same line)
+        lines = [RawLine(" ".join(ln.text for ln in lines), dict(lines[0].ref), raw=None)]
     if not flattened and wrapped_run_on([ln.text for ln in lines]):
         # a run-on copy hard-wrapped at a page width: joined back (per page) and cut as flattened
         pages: dict = {}
@@ -383,7 +401,12 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else \
             re.sub(r"^V/[vV]\s*[:.]?\s*", "", raw_title)
         if flattened:
-            raw_title = cut_run_on_abstract(raw_title, " ".join(ln.text for ln in lines))
+            abstract = cut_run_on_abstract(raw_title, " ".join(ln.text for ln in lines))
+            intro = raw_title[len(abstract):].strip() if raw_title.startswith(abstract) else ""
+            if intro:
+                # the body's first paragraph the abstract ran on into is preamble: its bases count
+                preamble = [Para(intro, [ln.ref for ln in title_lines], body=intro)] + list(preamble)
+            raw_title = abstract
         # the enacting authority run on to the title ("... CỦA ĐẢNG THỦ TƯỚNG CHÍNH PHỦ điện:")
         for phrase in load_patterns("segment")["enacting_caps"]:
             pos = raw_title.rfind(phrase)
@@ -394,7 +417,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # the header's own names lend their casing too ("... TỈNH NGHỆ AN" when the body,
         # garbled by OCR, never repeats the place)
         names = [f"của {document[k]}" for k in ("issuer", "issuer_parent") if document.get(k)
-                 and not needs_case] + ([f"tại {document['place']}"] if document.get("place") else [])
+                 and not needs_case] + ([f"tại {document['place']}"] if document.get("place") else []) \
+            + _REGION_NAMES  # (regions are proper names the body may never repeat: "... TẠI KHU VỰC TRUNG BỘ")
         # caps headings of the body ("PHẦN II. NHIỆM VỤ NĂM 2025") lend no casing
         document["title"] = restore_title_case(raw_title, [p.text for p in preamble] +
                                                [p.text for p in body_paras[:25] if not is_caps(p.text)]
@@ -416,7 +440,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     # legal bases and references
     own = hdr.get("number")
     seen: set[str] = set()
-    for p in preamble:
+    # (the preamble ends at "QUYẾT ĐỊNH:" / the first article: what an article cites, "Thay thế
+    # Quyết định số …", is no basis)
+    enacted = next((i for i, p in enumerate(preamble) if _ENACTING_CLAUSE.match(p.text)), len(preamble))
+    for p in preamble[:enacted]:
         basis = basis_of(p.text)
         for ref in parse_references(p.text, basis, p.refs):
             record.references.append(ref)

@@ -138,6 +138,9 @@ def head_starts(text: str) -> tuple[list[tuple[str, int, int]], dict[int, int]]:
             if i + n < len(tokens) and tuple(t for t, _, _ in tokens[i:i + n]) == head \
                     and tokens[i + n][0][:1].isupper() and i not in starts:
                 starts[i] = n
+                # the head qualifies the name after it ("Trung ương Mặt trận Tổ quốc Việt Nam",
+                # "Thanh tra Bộ Xây dựng"): one body, no second start
+                starts.pop(i + n, None)
     not_heads = _not_heads()
     for i in [s for s, n in starts.items() if n == 1 and s + 1 < len(tokens)]:
         # a head word that opens a common word ("Báo cáo định kỳ", "Ban hành ..."), not a body
@@ -195,6 +198,13 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 j += 1  # "các cơ quan quản lý cấp trên"
                 end = j
                 continue
+            group = max(k for k in starts if i <= k < j)  # the head of the name this word goes on
+            if tok.lower() in ("trên", "tại", "đóng") and "các" in (
+                    tokens[group][0].lower(), tokens[group - 1][0].lower() if group else ""):
+                n_loc = _location_qualifier(tokens, j)
+                if n_loc:
+                    end = j = j + n_loc  # "các địa phương trên địa bàn tỉnh": a group's location
+                    break
             if tok.lower() in stops:
                 break
             if gz_end > i and j == gz_end and tok[:1].islower() and (
@@ -304,7 +314,26 @@ _SPLIT_SEMI = re.compile(r"\s*;\s*")
 def _shared_head_list() -> re.Pattern:
     """"Các Bộ: Quốc phòng, Công an" (also after a person's title: "Bộ trưởng các Bộ: …")."""
     titles = "|".join(sorted((re.escape(t) for t in load_patterns("agencies")["list_titles"]), key=len, reverse=True))
-    return re.compile(rf"^(?:(?:{titles})\s+)?các\s+(?:\w+\s+){{0,2}}?\w+\s*:\s+[A-ZĐÀ-Ỹ]", re.I)
+    return re.compile(rf"^(?:(?:{titles})\s+)?các\s+(?:\w+\s+){{0,2}}?\w+\s*:\s+[A-ZĐÀ-Ỹ]"
+                      # a group of heads ("Các Bộ, cơ quan: …", "các tập đoàn, tổng công ty: …")
+                      rf"|^(?:(?:{titles})\s+)?các\s+(?P<group>\w+(?:,?\s+\w+){{1,4}}?)\s*:\s+[A-ZĐÀ-Ỹ]", re.I)
+
+
+def _is_shared_head_list(part: str) -> bool:
+    m = _shared_head_list().match(part)
+    return bool(m) and (m.group("group") is None or _bare_group(m.group("group")))
+
+
+_LOCATION = re.compile(r"(?:đóng quân\s+)?(?:trên|tại)\s+địa\s+bàn"
+                       r"(?:\s+(?:tỉnh|thành phố|huyện|xã|phường|Thành phố|Tỉnh)(?=\s|$|[,;.]))?")
+
+
+def _location_qualifier(tokens: list, j: int) -> int:
+    """Number of tokens from ``j`` of a group's location ("trên địa bàn tỉnh", "đóng quân tại
+    địa bàn"), 0 for none."""
+    words = " ".join(t[0] for t in tokens[j:j + 6])
+    m = _LOCATION.match(words)
+    return len(m.group().split()) if m else 0
 
 
 def _bare_group(piece: str) -> bool:
@@ -313,6 +342,17 @@ def _bare_group(piece: str) -> bool:
     chunks = [c for c in re.split(r"\s*,\s*|\s+và\s+", piece) if c.strip()]
     heads = _head_keys()
     return bool(chunks) and all(re.sub(r"^(?:cac|nhung) ", "", key(c)) in heads for c in chunks)
+
+
+def opens_member_list(head: str) -> bool:
+    """``head`` ("... các Bộ:", "Các Bộ, cơ quan:", "các tập đoàn, tổng công ty:") opens a list of
+    the group's members ("Tài chính, Xây dựng, …"), not a heading run on into its text."""
+    m = _LAST_GROUP.search(head)
+    return bool(m) and (len(m.group(1).split()) <= 2 and "," not in m.group(1) or _bare_group(m.group(1)))
+
+
+#: the group after the last "các" before a ":" that ends the text
+_LAST_GROUP = re.compile(r"(?:^|\s)[Cc]ác\s+((?:(?![Cc]ác\s)[^:]){1,40}?)\s*:$")
 
 
 def is_bare_head(name: str) -> bool:
@@ -359,7 +399,7 @@ def _join_shared_head_parts(parts: list[str]) -> list[str]:
                 and not gazetteer_spans(part_s).get(0):
             out[-1] = f"{out[-1]}; {part_s}"
             continue
-        open_list = bool(_shared_head_list().match(part_s))
+        open_list = _is_shared_head_list(part_s)
         out.append(part)
     return out
 
@@ -388,7 +428,7 @@ def split_agencies(text: str) -> list[str]:
         part = part.strip(" .,:;-–")
         if not part:
             continue
-        if _shared_head_list().match(part):
+        if _is_shared_head_list(part):
             out.extend(_split_shared_head_list(part))  # "Các Bộ: Quốc phòng, Công an" is one addressee
             continue
         tokens, starts = head_starts(part)

@@ -477,9 +477,6 @@ _AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q|TM\s*/|[KT]/[TML])\s*[./]?\s+(?=[A-Z
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isalpha() and c.isupper())
 _LOWER = "a-z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isalpha() and c.islower())
 _NAME = re.compile(rf"((?:[{_UPPER}][{_LOWER}]+)(?:\s+[{_UPPER}][{_LOWER}]+){{1,5}})\s*$")
-_TITLE_WORDS = ("PHÓ CHỦ TỊCH", "CHỦ TỊCH", "PHÓ GIÁM ĐỐC", "GIÁM ĐỐC", "CHÁNH VĂN PHÒNG",
-                "PHÓ CHÁNH VĂN PHÒNG", "PHÓ THỦ TƯỚNG", "THỨ TRƯỞNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "BÍ THƯ",
-                "THỦ TRƯỞNG")
 
 
 def _known_title(title: str) -> str:
@@ -495,6 +492,10 @@ def _known_title(title: str) -> str:
 #: a signer's title in capitals ("CHỦ TỊCH", "THỦ TƯỚNG", ...; the list is data in headings.json)
 _SIGNER_TITLE = re.compile(r"(?<!\w)(?:" + "|".join(
     re.escape(t) for t in sorted(load_patterns("headings")["signer_titles"], key=len, reverse=True)) + r")(?!\w)")
+
+#: the same titles diacritic-free (folded text keeps the positions of the original)
+_SIGNER_TITLE_FOLDED = re.compile(r"(?<!\w)(?:" + "|".join(
+    re.escape(fold(t)) for t in sorted(load_patterns("headings")["signer_titles"], key=len, reverse=True)) + r")(?!\w)")
 
 
 def signature_paragraph(text: str) -> dict | None:
@@ -538,17 +539,15 @@ def parse_signature(caps_text: str, name: str | None) -> dict | None:
         chunks = [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
         last_mark, last_chunk = chunks[-1]
         title = last_chunk.strip()
-        pho = fold(title).rfind("PHO ")  # fold: OCR without diacritics reads "PHO CHU TICH"
-        if last_mark == "KT" and pho > 0:
-            authority = f"KT. {title[:pho].strip()}"
-            title = title[pho:]
-        else:
-            for w in _TITLE_WORDS:
-                pos = title.rfind(w)
-                if pos > 0:
-                    authority = f"{last_mark}. {title[:pos].strip()}"
-                    title = title[pos:]
-                    break
+        # the signer's own title is the last known title of the block ("K/T CHÁNH VĂN PHÒNG PHÓ
+        # CHÁNH VĂN PHÒNG", "TM. CHÍNH PHỦ THỦ TƯỚNG"); what precedes it is whom they sign for
+        # (matched diacritic-free: OCR without diacritics reads "PHO CHU TICH")
+        own = [m.start() for m in _SIGNER_TITLE_FOLDED.finditer(fold(title))]
+        pho = fold(title).rfind("PHO ")
+        pos = own[-1] if own and own[-1] > 0 else (pho if last_mark == "KT" and pho > 0 else 0)
+        if pos > 0:
+            authority = f"{last_mark}. {title[:pos].strip()}"
+            title = title[pos:]
     title = " ".join(re.sub(r"[^\w\s.]", "", title).split())  # seal and OCR specks
     title = _known_title(title)
     if title and len(parts) > 1 and authority is None and chunks[-1][0].replace(" ", "") in ("T/M", "TM/") \

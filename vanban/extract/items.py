@@ -7,7 +7,8 @@ import re
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
-from .agencies import agency_spans, dedupe, head_starts, is_bare_head, is_label, normalize_agency, split_agencies
+from .agencies import (agency_spans, dedupe, head_starts, is_bare_head, is_label, normalize_agency,
+                       opens_member_list, split_agencies)
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -177,9 +178,9 @@ def heading_year(node: Node | None) -> int | None:
 
 # ----------------------------------------------------------------------------------- tasks
 _LABEL = re.compile(r"^(?:(?:don vi|co quan|to chuc)\s+)?"
-                    r"(chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:thuc hien|hoan thanh))?)\s*:\s*",
+                    r"(chu tri|thuc hien|phoi hop|thoi (?:gian|han)(?:\s+(?:thuc hien|hoan thanh))?)\s*:\s*",
                     re.I)
-_TIME_CLAUSE = re.compile(r"(?:^|[;.]\s+|^[-+]\s*)thoi gian(?:\s+[a-z]+){0,2}?\s*"
+_TIME_CLAUSE = re.compile(r"(?:^|[;.]\s+|^[-+]\s*)thoi (?:gian|han)(?:\s+[a-z]+){0,2}?\s*"
                           r"(?::\s*|\s+(?=(?:tu|vao|trong|den|truoc|sau|nam|quy|thang|hang|thuong)\b))")
 
 
@@ -316,7 +317,7 @@ def task_agencies(node: Node, heading_agencies: list[str],
         if m:
             label = m.group(1)
             value = stmt[m.end():].strip()
-            if label.startswith("thoi gian"):
+            if label.startswith("thoi "):
                 continue
             if not value:
                 pending_lead = label != "phoi hop"  # "Cơ quan thực hiện:" with the agencies as sub-items
@@ -328,7 +329,7 @@ def task_agencies(node: Node, heading_agencies: list[str],
                 mi = _LABEL.match(fold(part).lower())
                 if mi:
                     current, part = mi.group(1), part[mi.end():].strip()
-                if current.startswith("thoi gian"):
+                if current.startswith("thoi "):
                     continue
                 (partners if current == "phoi hop" else lead).extend(_label_agencies(part))
             if label == "phoi hop":
@@ -403,9 +404,13 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     body = node.body
     title = body if node.is_heading else first_sentence(body, _enumeration_runs_on)
     mh = re.match(r"([^:;.]{3,90}:)\s+[\"“(]?[A-ZĐÀ-Ỹi]", body)
-    if directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
+    # a topic heading that lists several topics ("Về dự án A - B; dự án C: Tỉnh thực hiện …")
+    topics = re.match(r"(Về\s[^:.;]{3,160};[^:.]{3,160}:)\s+[\"“(]?[A-ZĐÀ-Ỹ]", body)
+    if directive and not node.is_heading and topics and len(topics.group(1).split()) <= 40:
+        title = topics.group(1)
+    elif directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
             and not _LABEL.match(fold(mh.group(1)).lower()) \
-            and not re.search(r"\b[Cc]ác\s+\w+(?:\s+\w+)?\s*:$", mh.group(1)):
+            and not opens_member_list(mh.group(1)):
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     if directive and node.is_heading:
         title = _addressee_heading(title)
@@ -414,6 +419,10 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     heading_agencies = directive_subject(body, node.is_heading) if directive else []
     if not heading_agencies:
         heading_agencies = _agency_heading(body) if node.is_heading else []
+    if not heading_agencies and directive and not node.is_heading and title != body \
+            and body.startswith(title) and title.endswith(":"):
+        # "Về dự án A; dự án B: Sở X chủ động …": the body that opens the text after the topic
+        heading_agencies = directive_subject(body[len(title):].strip(), False)
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):
         heading_agencies = directive_subject(body, False) or leading_agencies(body)
     lead, partners, timeframe = task_agencies(node, heading_agencies, paras)
@@ -479,7 +488,7 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
             continue
         if p.style not in (None, "letter", "dash"):
             continue
-        bare = _DIRECTIVE_PREFIX.sub("", body).rstrip(":").strip()
+        bare = _DIRECTIVE_PREFIX.sub("", _ENCOURAGING.sub("", body)).rstrip(":").strip()
         if bare and bare.split()[0].lower() not in _agency_first_words():
             continue
         spans = agency_spans(bare)
@@ -497,12 +506,27 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
             after = key(bare[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
             if any(after == e or after.startswith(e + " ") for e in ends):
                 out.extend(names)
+                directed = bare[at + len(names[-1]):].strip()[len("chỉ đạo"):].strip()
                 if after.startswith("chi dao ") and body.endswith(":"):
                     # "Bộ Tài chính chỉ đạo Bảo hiểm xã hội Việt Nam:": the body directed, named, too
-                    directed = bare[at + len(names[-1]):].strip()[len("chỉ đạo"):].strip()
                     if directed[:1].isupper():
                         out.extend(split_agencies(directed))
+                elif after.startswith("chi dao cac "):
+                    # "… chỉ đạo các tập đoàn, tổng công ty: Điện lực …, Viễn thông … huy động …":
+                    # a group directed with its members named
+                    colon = directed.find(":")
+                    if colon > 0 and opens_member_list(directed[:colon + 1]):
+                        out.extend(n for n in directive_subject(directed, False) if ":" in n)
+                # "… . Chỉ đạo Tổng công ty X, Tổng công ty Y hỗ trợ …": a later sentence names
+                # bodies the addressee directs
+                for sent in re.split(r"(?<=[.;])\s+(?=Chỉ đạo\s)", bare)[1:]:
+                    out.extend(n for n in directive_subject(sent[len("Chỉ đạo"):].strip(), False)
+                               if n[:1].isupper() and not is_bare_head(n))
     return dedupe(out)
+
+
+#: an encouraging opening ("Khuyến khích các địa phương …"), headings.json encouraging_openings
+_ENCOURAGING = re.compile(r"^(?:%s)\s+" % "|".join(map(re.escape, load_patterns("headings")["encouraging_openings"])))
 
 
 def _clause_addressees(sentence: str) -> list[str]:
@@ -526,7 +550,10 @@ def _main_clause_subject(body: str) -> list[str]:
     """"Đối với 355 nhiệm vụ … (danh mục … của Bộ X gửi kèm), các Bộ, cơ quan ngang Bộ khẩn trương
     rà soát …": after an adverbial lead-in (headings.json item_lead_ins) that names no body outside
     brackets, the addressee opening the main clause (after a comma, followed by its verb)."""
-    first = re.split(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])", body.strip(), maxsplit=1)[0]
+    body = body.strip()
+    # the first sentence (a ":" opening a group's members, "yêu cầu các Bộ: X; Y …", ends none)
+    first = next((body[:m.start()] for m in re.finditer(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])", body)
+                  if not opens_member_list(body[:m.start()])), body)
     if not first[:40].lower().startswith(tuple(load_patterns("headings")["item_lead_ins"])):
         return []
     ends = load_patterns("headings")["subject_ends"]
@@ -711,11 +738,13 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         w = words[i]
         prev = words[i - 1]
         f2 = key(" ".join(words[i:i + 3]))
+        if w.lower() in ("trước", "trong", "chậm", "vào", "đến") and _DEADLINE.match(" ".join(words[i:i + 12])):
+            cut = i  # "Giao Phó Thủ tướng A trước ngày 15 tháng 11 năm 2025 trực tiếp …": a deadline
+            break
         if f2.startswith("trong do ") and prev.endswith(","):
             cut = i  # "Chủ tịch ... đến Lâm Đồng, trong đó trọng tâm là ..."
             break
-        if prev.endswith(":") and i > 1 and not re.search(r"(?:^|\s)[Cc]ác\s+\S+(?:\s+\S+)?:$",
-                                                          " ".join(words[max(0, i - 3):i])):
+        if prev.endswith(":") and i > 1 and not opens_member_list(" ".join(words[max(0, i - 8):i])):
             cut = i  # "Giao Đảng uỷ Chính phủ: (i) Chỉ đạo ..."
             break
         if f2.startswith("nhat la ") and prev.endswith(","):
@@ -767,8 +796,10 @@ def _end_as_written(word: str) -> bool:
 
 
 _DEADLINE = re.compile(r"\b((?:chậm nhất )?"
-                       r"(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)) "
-                       r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}))")
+                       r"(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)"
+                       r"|(?<=chậm nhất )ngày) "  # "chậm nhất ngày 25/12/2025" (no "trước")
+                       r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}"
+                       r"|\d{1,2} tháng \d{1,2}(?! năm)))")  # a yearly date: "trước ngày 20 tháng 6"
 _PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?:\s+trở đi)?)\)\s*[.;]?\s*$")
 
 
@@ -822,9 +853,15 @@ def directive_leaves(root: Node) -> list[Node]:
 
 def _agrees(body: str) -> bool:
     """The item's first sentence agrees with a report within its first words ("Bộ Chính trị,
-    Ban Bí thư cơ bản nhất trí với Tờ trình ...")."""
+    Ban Bí thư cơ bản nhất trí với Tờ trình ..."), or the item approves a proposal and assigns
+    nothing ("Chấp thuận đề nghị của Sở X tại Công văn số ...")."""
     opening = " ".join(key(re.split(r"(?<=[.:;])\s", body, maxsplit=1)[0]).split()[:12])
-    return any(p in opening for p in load_patterns("headings")["agreement_phrases"])
+    pats = load_patterns("headings")
+    if any(p in opening for p in pats["agreement_phrases"]):
+        return True
+    rest = re.split(r"(?<=[.;:])\s", body, maxsplit=1)[1:]
+    return opening.startswith(tuple(p + " " for p in pats["approval_openings"])) \
+        and not (rest and re.search(r"\b(?:giao|đề nghị|yêu cầu)\s", rest[0], re.I))
 
 
 def _work_intro(node: Node) -> bool:

@@ -139,9 +139,14 @@ def _heading_then_sentence(prev: str, cur: str) -> bool:
         return False  # "... tích hợp vào" / "Hệ thống quốc gia": no heading ends on a preposition
     if " ".join(words[:2]).lower().strip(",;.") in _NAME_OPENINGS:
         return False  # "... dữ liệu quy hoạch" / "Thành phố, tùy ...": a name, the heading goes on
-    from .agencies import head_starts
+    from .agencies import head_starts, is_bare_head
     _, starts = head_starts(" ".join(words[:3]))
-    return 0 not in starts
+    if 0 in starts:
+        return False
+    # a body's name wrapped after its head ("… với Sở X, Ban Quản lý" / "Khu kinh tế Y và …"):
+    # a capitalised head alone ends no heading
+    tail = prev.split()[-3:]
+    return not any(tail[-n][:1].isupper() and is_bare_head(" ".join(tail[-n:])) for n in range(1, len(tail) + 1))
 
 
 @dataclass

@@ -151,6 +151,22 @@ def segment(text: str) -> list[str]:
     return out
 
 
+#: the preamble that follows a Quyết định's (Nghị quyết's) enacting body
+_PREAMBLE_AFTER = re.compile(r"\s*(?:%s)" % "|".join(_PATS["preamble_openings"]))
+#: openings of the enacting body's caps line (document.json enacting_authority, diacritic-free)
+_ENACTING = tuple(load_patterns("document")["enacting_authority"])
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+#: places a run-on copy may list after a signer's name (diacritic-free)
+_PLACE_KEYS = {key(p) for p in _PATS["place_names"]}
+#: a capitalised word and its lower-case next word that open a sentence ("Công văn", "Chủ trì")
+_SENTENCE_PAIRS = set(_PATS["sentence_openings"]) | set(_PATS["capitalised_nouns"])
+
+#: an authority mark of a signature block ("KT.", "TL.", "TM.", "K/T", "TUQ.")
+_AUTHORITY_MARK = re.compile(r"(?:TM|KT|TL|TUQ|Q|[KT]/[TML])\.?")
+
+
 def _closing_span(text: str) -> tuple[int, int] | None:
     """Start and end of the closing block: "Nơi nhận:" (or a TM./KT. signature) through the
     signer's name."""
@@ -171,8 +187,13 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     if found:
         # consecutive titles ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH"): the last one of the first run
         best = found[0].end()
+        # (what stands between two titles may be an authority mark or a title's qualifier in
+        # capitals: "TL. BỘ TRƯỞNG KT. CHÁNH VĂN PHÒNG PHÓ CHÁNH VĂN PHÒNG", "PHÓ TRƯỞNG BAN
+        # THƯỜNG TRỰC PHÓ THỦ TƯỚNG")
         for mt in found[1:]:
-            if mt.start() - best > 3:
+            gap = text[best:mt.start()].split()
+            if mt.start() - best > 3 and not (len(gap) <= 4 and all(
+                    _AUTHORITY_MARK.fullmatch(w) or (w.isupper() and len(w.strip(",.")) > 1) for w in gap)):
                 break
             best = mt.end()
     else:
@@ -186,15 +207,23 @@ def _closing_span(text: str) -> tuple[int, int] | None:
     end = best
     n = 0
     words = list(re.finditer(r"\S+", text[best:best + 120]))
+    name_ends = [best]  # end of the name after each of its words
     for k, mw in enumerate(words):
         w = mw.group()
         if not (w[:1].isupper() and w[1:].isalpha() and w[1:].islower()) or n == 5:
+            if n >= 3 and w[:1].isupper() and w.endswith(","):
+                # a list of places follows ("Nguyễn Văn A Lâm Đồng, Bắc Ninh, …"): the place it
+                # opens with is no part of the name
+                last = key(words[k - 1].group())
+                if f"{last} {key(w)}" in _PLACE_KEYS:
+                    name_ends.pop()
             break
         nxt = words[k + 1].group() if k + 1 < len(words) else ""
-        if n >= 2 and nxt[:1].islower():
+        if n >= 2 and nxt[:1].islower() and (n >= 3 or key(f"{w} {nxt}") in _SENTENCE_PAIRS):
             break  # "Phạm Minh Chính | Thông báo ...": a sentence starts after the name
-        end = best + mw.end()
         n += 1
+        name_ends.append(best + mw.end())
+    end = name_ends[-1]
     if text[end:end + 4].strip().startswith("/"):
         end = text.find(" ", end + 1) if text.find(" ", end + 1) > 0 else len(text)
     return start, end
@@ -253,6 +282,17 @@ def _segment_body(text: str) -> list[str]:
             pos = text.find(phrase, a + 1, b)
             if pos > a and len(text[pos:b].split()) <= 12:
                 cuts.setdefault(pos, "caps")
+                break
+    # the enacting body alone between a caps title and the preamble ("... SÁNG - XANH - ĐẸP CHÍNH
+    # PHỦ Căn cứ ..."): its own line ("... CỦA CHÍNH PHỦ" is the title's complement)
+    for a, b in runs:
+        if not _PREAMBLE_AFTER.match(text, b):
+            continue
+        toks = list(re.finditer(r"\S+", text[a:b]))
+        for k in range(max(1, len(toks) - 12), len(toks)):
+            tail = fold(text[a + toks[k].start():b]).lower()
+            if tail.startswith(_ENACTING) and key(toks[k - 1].group()) not in _PATS["governing_words"]:
+                cuts.setdefault(a + toks[k].start(), "caps")
                 break
     # a kind that opens a caps run is a line of its own ("KẾ HOẠCH" / "TRIỂN KHAI ...")
     run_starts = {a for a, _ in runs}
@@ -314,7 +354,11 @@ def _segment_body(text: str) -> list[str]:
             if ok:
                 open_numbers = _open(open_numbers, parts)
         elif style == "letter":
-            ok = after_stop or heading_before
+            ok = after_stop or heading_before or (
+                # "1. Phát động phong trào … xử lý rác thải a) Ủy ban nhân dân …": a long heading's
+                # first lettered part
+                num.startswith("a") and len(before) <= 300 and _starts_marked(before)
+                and bool(re.match(rf"[\"“(]?[{_UP}]", text[end:end + 2])))
         else:  # bullet
             ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
             if not ok and num in "-–" and len(before) <= 300 and _starts_marked(before) and (
@@ -347,6 +391,9 @@ def _segment_body(text: str) -> list[str]:
         for lab in labels:
             nxt_word = text[body_at + len(lab) + 1:body_at + len(lab) + 30].split()[:1]
             if fk.startswith(lab + " ") and nxt_word and nxt_word[0][:1].isupper() and not nxt_word[0].isupper():
+                from .agencies import head_starts
+                if 0 in head_starts(text[body_at + len(lab) + 1:body_at + len(lab) + 60])[1]:
+                    break  # "4. Yêu cầu Đảng uỷ Chính phủ chỉ đạo …": the verb and its addressee
                 cuts.setdefault(body_at + len(lab) + 1, "label_end")
                 break
     # a heading line followed by its first sentence: "3. Sở Khoa học và Công nghệ Chủ trì, ...",
@@ -356,9 +403,12 @@ def _segment_body(text: str) -> list[str]:
         if cuts[pos] not in ("roman", "arabic", "letter", "bullet"):
             continue
         nxt = ordered[k + 1] if k + 1 < len(ordered) else len(text)
-        mv = re.match(rf"\S+\s+(?:Về|Đối với)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])", text[pos:nxt])
-        if mv:
+        mv = re.match(rf"\S+\s+(?:Về|Đối với|Trách nhiệm của|Nhiệm vụ của)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])",
+                      text[pos:nxt])
+        from .agencies import opens_member_list
+        if mv and not opens_member_list(mv.group().rstrip()):
             # "1. Về tăng trưởng kinh tế: Tỉnh cần ...": a topic heading, then its first sentence
+            # (not "… (…), yêu cầu các Bộ: Xây dựng; Công Thương …": a group and its members)
             cuts.setdefault(pos + mv.end(), "heading_end")
             continue
         cut = _heading_end(text[pos:nxt])
@@ -451,6 +501,14 @@ def _compound_dash(text: str, pos: int) -> bool:
     if before and after[1:] and before[-1][:1].isupper() and after[0][:1].isupper() and after[1][:1].isupper() \
             and after[0].isalpha() and not after[0].isupper():
         return True  # "Hòa Bình - Mộc Châu": a place pair
+    if len(before) >= 3 and after and after[0][:1].isupper() and after[0].isalpha():
+        # the next link of a chain of places ("Sơn La - Điện Biên - Cửa khẩu Tây Trang"): the
+        # capitalised words before the dash follow a compound dash
+        k = next((k for k in (3, 4) if k <= len(before) and before[-k] in ("-", "–")), None)
+        if k and all(w[:1].isupper() and w.isalpha() for w in before[-k + 1:]):
+            prev_dash = text.rfind(before[-k], 0, pos - len(" ".join(before[-k + 1:])))
+            if prev_dash >= 0 and _compound_dash(text, prev_dash):
+                return True
     from .agencies import gazetteer_spans, tokenize
     a = text.rfind(" ", 0, max(0, pos - 60)) + 1
     window = text[a:pos + 60]
@@ -490,13 +548,16 @@ def _heading_end(seg: str) -> int | None:
     toks = [(x.group(), x.start()) for x in _TOKEN.finditer(seg)][1:]
     # a sentence-opening verb anywhere in the heading part wins over a capitalised word before it
     first_verb = None
-    for k, (tok, off) in enumerate(toks[1:18], start=1):
+    for k, (tok, off) in enumerate(toks[1:64], start=1):
         prev = toks[k - 1][0]
         if prev[-1:] in ".:!?\"”)":
             break
+        if k >= 18 and not ((prev[:1].islower() or prev.isdigit()) and tok[:1].isupper()):
+            continue  # (past the first words of a long heading only a verb after a small word counts)
         if (key(prev) in _PATS["name_heads"] and (prev[:1].isupper() or key(prev) in ("ban", "dong"))) \
-                or not prev[:1].isalpha() or prev.lower() in _PATS["no_heading_end"]:
+                or not (prev[:1].isalpha() or _YEAR.fullmatch(prev)) or prev.lower() in _PATS["no_heading_end"]:
             continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb; "... và Phát triển"
+            # (a heading may end in a year: "… năm 2025 Đề nghị …")
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
         pair = key(f"{tok} {nxt}")
         # after a capitalised word ("... Cần Thơ Chỉ đạo") only a two-word opener counts
@@ -543,8 +604,10 @@ def _heading_end(seg: str) -> int | None:
             return off  # "1.2. Hỗ trợ về nhà ở | Ủy ban nhân dân các tỉnh: a) …": the line naming its addressee
         if prev[:1].isupper() or key(prev) in _PATS["name_before"]:
             continue  # "Sở Khoa học", "tỉnh Đắk Lắk": a name goes on
-        if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"]:
-            continue
+        triple = key(f"{pair} {toks[k + 2][0] if k + 2 < len(toks) else ''}")
+        if not nxt[:1].islower() or pair in _PATS["capitalised_nouns"] or key(tok) in _PATS["capitalised_nouns"] \
+                or triple in _PATS["capitalised_nouns"]:
+            continue  # ("Xây dựng Cổng thông tin quốc gia …": a name of three words)
         _, starts = head_starts(seg[off:off + 40])
         if names is None:
             names = agency_spans(seg[:300])
