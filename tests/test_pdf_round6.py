@@ -449,3 +449,98 @@ def test_batch_stores_the_record_when_the_direct_layer_fails(tmp_path, monkeypat
         assert any(w.startswith("pdf: not written: internal error (RuntimeError: unforeseen")
                    for w in pdf_warnings), warnings
         assert written == []
+
+
+def _signed_like_a_real_signer(scan: Path, out: Path, stamp: bytes) -> None:
+    """``scan`` with a filled signature field as Vietnamese signing software writes it: a
+    visible stamp (appearance ``stamp``), the form's default fonts (/DR: Helvetica, a standard
+    Type 1 font, not embedded) and ETSI's /ESIC extension marker in the catalog. The
+    signature's bytes are not real: only ``--signature invalidate``'s rewrite is tested."""
+    import pikepdf
+    with pikepdf.open(scan) as pdf:
+        helv = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
+        resources = (pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)) if b"Tf" in stamp
+                     else pikepdf.Dictionary())
+        appearance = pdf.make_stream(stamp, Type=pikepdf.Name.XObject,
+                                     Subtype=pikepdf.Name.Form, BBox=[0, 0, 200, 60],
+                                     Resources=resources)
+        value = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Sig, Filter=pikepdf.Name("/Adobe.PPKLite"),
+            SubFilter=pikepdf.Name("/ETSI.CAdES.detached"),
+            Contents=pikepdf.String(b"\0" * 64), ByteRange=[0, 0, 0, 0]))
+        widget = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Sig,
+            T=pikepdf.String("Sig1"), V=value, Rect=[350, 100, 550, 160], F=4,
+            P=pdf.pages[0].obj, AP=pikepdf.Dictionary(N=appearance)))
+        pdf.pages[0].obj.Annots = pikepdf.Array([widget])
+        pdf.Root.AcroForm = pikepdf.Dictionary(
+            Fields=[widget], SigFlags=3, DA=pikepdf.String("/Helv 0 Tf 0 g"),
+            DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)))
+        pdf.Root.Extensions = pikepdf.Dictionary(ESIC=pikepdf.Dictionary(
+            BaseVersion=pikepdf.Name("/1.7"), ExtensionLevel=2))
+        pdf.save(out)
+
+
+def _render_page(path: Path):
+    import numpy as np
+    import pypdfium2
+    doc = pypdfium2.PdfDocument(str(path))
+    doc.init_forms()  # else pdfium leaves the signed file's widget (its stamp) undrawn
+    try:
+        return np.asarray(doc[0].render(scale=0.25).to_pil().convert("L"))
+    finally:
+        doc.close()
+
+
+def test_invalidated_real_signed_scan_is_pdfa(tmp_path):
+    """Real signed scans (qng-ct11, ...) came out of `--signature invalidate` as plain PDF:
+    flattening the stamp copied the form's non-embedded Helvetica into the page ("Type 1
+    font has no /FontDescriptor"), and the catalog kept ETSI's /ESIC extension. Both go with
+    the signatures; the page still looks as the signed one."""
+    import numpy as np
+    import pikepdf
+
+    from vanban.model import Document
+    from vanban.pdfa import signature_fields
+    from vanban.pipeline import PipelineResult
+    page = _header_page(right_x=1073)
+    signed = tmp_path / "signed.pdf"
+    _signed_like_a_real_signer(_blank_scan(tmp_path, page), signed,
+                               b"0 0 1 rg 0 0 200 60 re f")
+    out = tmp_path / "copy.pdf"
+    report = make_pdf(signed, out, PdfOptions(jobs=1, signature="invalidate"),
+                      result=PipelineResult(document=Document(source=str(signed), pages=[page]),
+                                            record=None, timings={}))
+    assert report.signature == "invalidated"
+    assert report.pdfa == "PDF/A-3B", report.warnings
+    with pikepdf.open(out) as pdf:
+        assert signature_fields(pdf) == [] and "/Extensions" not in pdf.Root
+        from pikepdf.pdfa import check
+        assert check(pdf, "3b").verdict == "pass"
+    assert " ".join(_pdftotext(out, "-raw").split()) == " ".join(LEFT + RIGHT)
+    assert np.array_equal(_render_page(out), _render_page(signed))  # the stamp is still there
+
+
+def test_invalidated_copy_whose_stamp_uses_a_non_embedded_font_says_not_pdfa(tmp_path):
+    """A stamp that really draws its text in a non-embedded font cannot be PDF/A without
+    embedding a font (not done: Ghostscript would re-encode the page images): plain PDF, and
+    the warning says why."""
+    import pikepdf
+
+    from vanban.model import Document
+    from vanban.pipeline import PipelineResult
+    page = _header_page(right_x=1073)
+    signed = tmp_path / "signed.pdf"
+    _signed_like_a_real_signer(_blank_scan(tmp_path, page), signed,
+                               b"BT /Helv 12 Tf 10 20 Td (Ky boi) Tj ET")
+    out = tmp_path / "copy.pdf"
+    report = make_pdf(signed, out, PdfOptions(jobs=1, signature="invalidate"),
+                      result=PipelineResult(document=Document(source=str(signed), pages=[page]),
+                                            record=None, timings={}))
+    assert report.pdfa is None
+    assert any(w.startswith("not PDF/A (saved as plain PDF):") and "/FontDescriptor" in w
+               for w in report.warnings), report.warnings
+    with pikepdf.open(out) as pdf:
+        assert "pdfaid:part" not in pdf.open_metadata()

@@ -764,7 +764,8 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
 def _drop_signatures(pdf) -> None:
     """Remove the signatures of a rewritten copy: they cannot verify on new bytes. The
     signature widgets' appearances (the "Ký bởi ..." stamp) are flattened into the page
-    first, so the page looks as the original; then the signature fields go."""
+    first, so the page looks as the original; then the signature fields go, with what only
+    they needed (fonts of the form left unused, the PAdES extension marker)."""
     import pikepdf
     form = pdf.Root.get("/AcroForm")
     if form is None:
@@ -787,6 +788,17 @@ def _drop_signatures(pdf) -> None:
             del pdf.Root["/AcroForm"]
     if "/Perms" in pdf.Root:
         del pdf.Root["/Perms"]
+    # Flattening copies the form's default fonts (/DR: Helvetica, ZapfDingbats, standard Type 1
+    # fonts never embedded) into each stamp's resources although the stamp does not use them;
+    # PDF/A refuses a non-embedded font, used or not.
+    pdf.remove_unreferenced_resources()
+    # ETSI's extension marker (/ESIC) announces the PAdES signatures removed above; PDF/A
+    # allows no developer extension but Adobe's.
+    extensions = pdf.Root.get("/Extensions")
+    if extensions is not None and "/ESIC" in extensions:
+        del extensions["/ESIC"]
+        if not extensions.keys():
+            del pdf.Root["/Extensions"]
 
 
 #: Errors of writing an output (disk full, quota, file too large, I/O error, read-only disk).
