@@ -276,22 +276,271 @@ def test_one_line_block_up_left_is_read_after_the_header(tmp_path):
     assert box[0] <= (x0 + x1) / 2 * 300 / 72 <= box[2]
 
 
-def test_without_the_renderer_classes_the_pipeline_writes_the_layer(tmp_path, monkeypatch):
-    """An OCRmyPDF whose renderer classes moved (they are not its documented API): the text
-    layer still comes, through OCRmyPDF's pipeline with the plugin."""
-    from vanban import pdfa
-    page = _header_page(right_x=1073)
-    scan = tmp_path / "scan.pdf"
+def _blank_scan(tmp_path: Path, page) -> Path:
     from PIL import Image
+    scan = tmp_path / "scan.pdf"
     Image.new("L", (page.width, page.height), 255).save(scan, "PDF", resolution=300.0)
+    return scan
 
-    def moved(*args, **kwargs):
-        raise ImportError("cannot import name 'Fpdf2MultiPageRenderer'")
-    monkeypatch.setattr(pdfa, "render_text_layer", moved)
+
+def _make_from_words(scan: Path, page, out: Path):
     from vanban.model import Document
     from vanban.pipeline import PipelineResult
-    out = tmp_path / "out.pdf"
-    report = make_pdf(scan, out, PdfOptions(jobs=1), result=PipelineResult(
+    return make_pdf(scan, out, PdfOptions(jobs=1), result=PipelineResult(
         document=Document(source=str(scan), pages=[page]), record=None, timings={}))
+
+
+@pytest.fixture
+def pipeline_calls(monkeypatch):
+    """Every call of OCRmyPDF's pipeline path (``pdfa.text_layer_pdf``), which still runs."""
+    from vanban import pdfa
+    calls = []
+    real = pdfa.text_layer_pdf
+
+    def spy(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+    monkeypatch.setattr(pdfa, "text_layer_pdf", spy)
+    return calls
+
+
+def test_the_installed_ocrmypdf_takes_the_direct_path(tmp_path, pipeline_calls):
+    """The version pinned in pyproject.toml is one the direct text layer was tested with: a
+    clean install draws it directly (no pipeline run, no warning)."""
+    page = _header_page(right_x=1073)
+    out = tmp_path / "out.pdf"
+    report = _make_from_words(_blank_scan(tmp_path, page), page, out)
+    assert pipeline_calls == []
+    assert not any("direct text layer" in w for w in report.warnings), report.warnings
     assert report.pdfa == "PDF/A-3B"
     assert " ".join(_pdftotext(out, "-raw").split()) == " ".join(LEFT + RIGHT)
+
+
+def test_without_the_renderer_classes_the_pipeline_writes_the_layer(tmp_path, monkeypatch,
+                                                                     pipeline_calls):
+    """An OCRmyPDF whose renderer classes moved (they are not its documented API): the text
+    layer still comes, through OCRmyPDF's pipeline with the plugin, and a warning says so."""
+    import builtins
+    real_import = builtins.__import__
+
+    def renderer_moved(name, globals=None, *args, **kwargs):  # only vanban.pdfa's import
+        if name == "ocrmypdf.fpdf_renderer" and (globals or {}).get("__name__") == "vanban.pdfa":
+            raise ImportError("cannot import name 'Fpdf2MultiPageRenderer'")
+        return real_import(name, globals, *args, **kwargs)
+    monkeypatch.setattr(builtins, "__import__", renderer_moved)
+    page = _header_page(right_x=1073)
+    scan = _blank_scan(tmp_path, page)
+    out = tmp_path / "out.pdf"
+    report = _make_from_words(scan, page, out)
+    assert pipeline_calls == [scan]
+    assert any(w.startswith("direct text layer unavailable") and "renderer classes" in w
+               for w in report.warnings), report.warnings
+    assert report.pdfa == "PDF/A-3B"
+    assert " ".join(_pdftotext(out, "-raw").split()) == " ".join(LEFT + RIGHT)
+
+
+def test_an_untested_ocrmypdf_version_takes_the_pipeline(tmp_path, monkeypatch,
+                                                         pipeline_calls):
+    import ocrmypdf
+    monkeypatch.setattr(ocrmypdf, "__version__", "99.0.0")
+    page = _header_page(right_x=1073)
+    scan = _blank_scan(tmp_path, page)
+    report = _make_from_words(scan, page, tmp_path / "out.pdf")
+    assert pipeline_calls == [scan]
+    assert any("OCRmyPDF 99.0.0 is not a version it was tested with" in w
+               for w in report.warnings), report.warnings
+
+
+def test_a_renderer_failure_on_the_input_takes_the_pipeline(tmp_path, monkeypatch,
+                                                            pipeline_calls):
+    """fpdf2 failing on this input's words: the pipeline writes the layer, with a warning."""
+    from fpdf.errors import FPDFException
+    from ocrmypdf.fpdf_renderer import Fpdf2MultiPageRenderer
+
+    real_render, calls = Fpdf2MultiPageRenderer.render, []
+
+    def fails_once(self, path):  # vanban's direct call fails, the pipeline's own one works
+        calls.append(path)
+        if len(calls) == 1:
+            raise FPDFException("odd glyph")
+        return real_render(self, path)
+    monkeypatch.setattr(Fpdf2MultiPageRenderer, "render", fails_once)
+    page = _header_page(right_x=1073)
+    scan = _blank_scan(tmp_path, page)
+    out = tmp_path / "out.pdf"
+    report = _make_from_words(scan, page, out)
+    assert pipeline_calls == [scan]
+    assert any(w.startswith("direct text layer failed: FPDFException: odd glyph")
+               for w in report.warnings), report.warnings
+    assert " ".join(_pdftotext(out, "-raw").split()) == " ".join(LEFT + RIGHT)
+
+
+def test_a_bug_in_vanbans_own_layer_code_is_not_hidden_by_the_fallback(tmp_path, monkeypatch,
+                                                                       pipeline_calls):
+    """Only OCRmyPDF's classes and their construction decide "unavailable": an error of
+    vanban's own code is raised, not silently replaced by the pipeline."""
+    from vanban import ocrmypdf_plugin
+
+    def broken(*args, **kwargs):
+        raise AttributeError("'Word' object has no attribute 'bbox2'")
+    monkeypatch.setattr(ocrmypdf_plugin, "page_element", broken)
+    page = _header_page(right_x=1073)
+    with pytest.raises(AttributeError, match="bbox2"):
+        _make_from_words(_blank_scan(tmp_path, page), page, tmp_path / "out.pdf")
+    assert pipeline_calls == []
+
+
+def _small_scan_pdf(path: Path) -> None:
+    from tests.support.synth import render_lines, save_pdf
+    save_pdf([render_lines(["ỦY BAN NHÂN DÂN TỈNH HÀ GIANG", "KẾ HOẠCH",
+                            "Phát triển thư viện"], width_px=1400)], path)
+
+
+@pytest.mark.parametrize("where", ["render", "graft", "bug"])
+def test_batch_stores_the_record_when_the_direct_layer_fails(tmp_path, monkeypatch, where):
+    """`vanban batch --pdf-dir`: a failure of the direct text layer (pikepdf, fpdf2, or an
+    unforeseen error) costs the PDF at most, never the record (it was INTERNAL_ERROR and the
+    record was lost)."""
+    import pikepdf
+    from ocrmypdf.fpdf_renderer import Fpdf2MultiPageRenderer
+
+    from vanban import pdfa
+    from vanban.corpus import Store, run_batch
+
+    def pdf_error(*args, **kwargs):
+        raise pikepdf.PdfError("damaged object")
+    real_render, calls = Fpdf2MultiPageRenderer.render, []
+
+    def render_fails_once(self, path):  # vanban's direct call, not the pipeline's own one
+        calls.append(path)
+        if len(calls) == 1:
+            raise pikepdf.PdfError("damaged object")
+        return real_render(self, path)
+
+    def bug(*args, **kwargs):
+        raise RuntimeError("unforeseen")
+    if where == "render":  # fails while drawing: the pipeline writes the layer
+        monkeypatch.setattr(Fpdf2MultiPageRenderer, "render", render_fails_once)
+    elif where == "graft":  # fails grafting onto the input: no PDF, said why
+        monkeypatch.setattr(pdfa, "graft_text_layer", pdf_error)
+    else:
+        monkeypatch.setattr(pdfa, "render_text_layer", bug)
+    folder, out = tmp_path / "in", tmp_path / "pdf"
+    folder.mkdir()
+    _small_scan_pdf(folder / "a.pdf")
+    summary = run_batch([folder], tmp_path / "c.db", jobs=1, options={"pdf_dir": str(out)},
+                        progress=False)
+    assert summary.stored == 1 and summary.failed == 0, summary.text()
+    with Store(tmp_path / "c.db", readonly=True) as store:
+        [doc] = store.query("document")
+        warnings = store.record(doc["document_id"])["warnings"]
+    pdf_warnings = [w for w in warnings if w.startswith("pdf: ")]
+    written = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    if where == "render":
+        assert any("direct text layer failed: PdfError: damaged object" in w
+                   for w in pdf_warnings), warnings
+        assert written == ["a.pdf"]
+        assert "thư viện" in " ".join(_pdftotext(out / "a.pdf").split())
+    elif where == "graft":
+        assert any(w.startswith("pdf: not written:") and "damaged object" in w
+                   for w in pdf_warnings), warnings
+        assert written == []
+    else:
+        assert any(w.startswith("pdf: not written: internal error (RuntimeError: unforeseen")
+                   for w in pdf_warnings), warnings
+        assert written == []
+
+
+def _signed_like_a_real_signer(scan: Path, out: Path, stamp: bytes) -> None:
+    """``scan`` with a filled signature field as Vietnamese signing software writes it: a
+    visible stamp (appearance ``stamp``), the form's default fonts (/DR: Helvetica, a standard
+    Type 1 font, not embedded) and ETSI's /ESIC extension marker in the catalog. The
+    signature's bytes are not real: only ``--signature invalidate``'s rewrite is tested."""
+    import pikepdf
+    with pikepdf.open(scan) as pdf:
+        helv = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
+        resources = (pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)) if b"Tf" in stamp
+                     else pikepdf.Dictionary())
+        appearance = pdf.make_stream(stamp, Type=pikepdf.Name.XObject,
+                                     Subtype=pikepdf.Name.Form, BBox=[0, 0, 200, 60],
+                                     Resources=resources)
+        value = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Sig, Filter=pikepdf.Name("/Adobe.PPKLite"),
+            SubFilter=pikepdf.Name("/ETSI.CAdES.detached"),
+            Contents=pikepdf.String(b"\0" * 64), ByteRange=[0, 0, 0, 0]))
+        widget = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Sig,
+            T=pikepdf.String("Sig1"), V=value, Rect=[350, 100, 550, 160], F=4,
+            P=pdf.pages[0].obj, AP=pikepdf.Dictionary(N=appearance)))
+        pdf.pages[0].obj.Annots = pikepdf.Array([widget])
+        pdf.Root.AcroForm = pikepdf.Dictionary(
+            Fields=[widget], SigFlags=3, DA=pikepdf.String("/Helv 0 Tf 0 g"),
+            DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=helv)))
+        pdf.Root.Extensions = pikepdf.Dictionary(ESIC=pikepdf.Dictionary(
+            BaseVersion=pikepdf.Name("/1.7"), ExtensionLevel=2))
+        pdf.save(out)
+
+
+def _render_page(path: Path):
+    import numpy as np
+    import pypdfium2
+    doc = pypdfium2.PdfDocument(str(path))
+    doc.init_forms()  # else pdfium leaves the signed file's widget (its stamp) undrawn
+    try:
+        return np.asarray(doc[0].render(scale=0.25).to_pil().convert("L"))
+    finally:
+        doc.close()
+
+
+def test_invalidated_real_signed_scan_is_pdfa(tmp_path):
+    """Real signed scans (qng-ct11, ...) came out of `--signature invalidate` as plain PDF:
+    flattening the stamp copied the form's non-embedded Helvetica into the page ("Type 1
+    font has no /FontDescriptor"), and the catalog kept ETSI's /ESIC extension. Both go with
+    the signatures; the page still looks as the signed one."""
+    import numpy as np
+    import pikepdf
+
+    from vanban.model import Document
+    from vanban.pdfa import signature_fields
+    from vanban.pipeline import PipelineResult
+    page = _header_page(right_x=1073)
+    signed = tmp_path / "signed.pdf"
+    _signed_like_a_real_signer(_blank_scan(tmp_path, page), signed,
+                               b"0 0 1 rg 0 0 200 60 re f")
+    out = tmp_path / "copy.pdf"
+    report = make_pdf(signed, out, PdfOptions(jobs=1, signature="invalidate"),
+                      result=PipelineResult(document=Document(source=str(signed), pages=[page]),
+                                            record=None, timings={}))
+    assert report.signature == "invalidated"
+    assert report.pdfa == "PDF/A-3B", report.warnings
+    with pikepdf.open(out) as pdf:
+        assert signature_fields(pdf) == [] and "/Extensions" not in pdf.Root
+        from pikepdf.pdfa import check
+        assert check(pdf, "3b").verdict == "pass"
+    assert " ".join(_pdftotext(out, "-raw").split()) == " ".join(LEFT + RIGHT)
+    assert np.array_equal(_render_page(out), _render_page(signed))  # the stamp is still there
+
+
+def test_invalidated_copy_whose_stamp_uses_a_non_embedded_font_says_not_pdfa(tmp_path):
+    """A stamp that really draws its text in a non-embedded font cannot be PDF/A without
+    embedding a font (not done: Ghostscript would re-encode the page images): plain PDF, and
+    the warning says why."""
+    import pikepdf
+
+    from vanban.model import Document
+    from vanban.pipeline import PipelineResult
+    page = _header_page(right_x=1073)
+    signed = tmp_path / "signed.pdf"
+    _signed_like_a_real_signer(_blank_scan(tmp_path, page), signed,
+                               b"BT /Helv 12 Tf 10 20 Td (Ky boi) Tj ET")
+    out = tmp_path / "copy.pdf"
+    report = make_pdf(signed, out, PdfOptions(jobs=1, signature="invalidate"),
+                      result=PipelineResult(document=Document(source=str(signed), pages=[page]),
+                                            record=None, timings={}))
+    assert report.pdfa is None
+    assert any(w.startswith("not PDF/A (saved as plain PDF):") and "/FontDescriptor" in w
+               for w in report.warnings), report.warnings
+    with pikepdf.open(out) as pdf:
+        assert "pdfaid:part" not in pdf.open_metadata()

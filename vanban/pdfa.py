@@ -8,9 +8,14 @@ Steps for one input (each a small named function below):
 2. **classify** the input: a scan (no text), a PDF with a garbled invisible layer (replaced), a
    born-digital PDF whose own text layer is real (passed through: metadata only), a digitally
    signed PDF;
-3. **text layer**: OCRmyPDF places the words (``vanban.ocrmypdf_plugin`` hands it vanban's
-   words; its fpdf2 renderer writes one invisible run per word on the word's box), keeping the
-   page images as they are (no optimisation, no rasterising into the output);
+3. **text layer**: OCRmyPDF's fpdf2 renderer writes one invisible run per word on the word's
+   box, from vanban's words (``vanban.ocrmypdf_plugin.page_element``). On a scanned PDF with
+   upright pages (:func:`direct_layer_fits`) the renderer is called directly
+   (:func:`render_text_layer`) and its pages are grafted under the input's pages
+   (:func:`graft_text_layer`); on other inputs (images, a garbled layer to replace, rotated
+   or cropped pages), or when the direct path is unavailable or fails (a warning says why),
+   OCRmyPDF's pipeline runs with ``vanban.ocrmypdf_plugin`` as its OCR engine. Either way the
+   page images stay as they are (no optimisation, no rasterising into the output);
 4. **finish**: document metadata and ``record.json`` (PDF/A-3 associated file, relationship
    /Data), then PDF/A declared and validated by ``pikepdf.pdfa`` (no Ghostscript, which would
    re-encode the page images). A file that does not validate is written as plain PDF with a
@@ -337,14 +342,67 @@ _RENDER_LOCK = threading.Lock()  # one font manager, shared by documents rendere
 _FONTS: list = []
 
 
+#: OCRmyPDF major versions :func:`render_text_layer` was tested with: it relies on internals
+#: that are not OCRmyPDF's documented API (the renderer's ``(pageno, ocr_tree, dpi)`` pages,
+#: ``MultiFontManager(font_dir)``). Another version gets the text layer through OCRmyPDF's
+#: pipeline, with a warning.
+DIRECT_LAYER_OCRMYPDF_MAJORS = ("17",)
+
+
+class DirectLayerUnavailable(Exception):
+    """The installed OCRmyPDF cannot draw the direct text layer; the message says why."""
+
+
+class DirectLayerFailed(Exception):
+    """Drawing the direct text layer failed on this input; the message says how."""
+
+
+def _direct_layer_errors() -> tuple[type[BaseException], ...]:
+    """What drawing or grafting the direct text layer can raise on an odd input (pikepdf,
+    fpdf2, a bad number): caught, the pipeline writes the layer instead."""
+    import pikepdf
+    errors: tuple[type[BaseException], ...] = (pikepdf.PdfError, ValueError)
+    try:
+        from fpdf.errors import FPDFException
+        errors += (FPDFException,)
+    except ImportError:
+        pass
+    return errors
+
+
+def _renderer_classes():
+    """OCRmyPDF's fpdf2 renderer and font manager classes, or :class:`DirectLayerUnavailable`
+    if the installed OCRmyPDF is not a tested version or lacks them."""
+    try:
+        import ocrmypdf
+    except ImportError as err:
+        raise DirectLayerUnavailable(f"OCRmyPDF is not installed ({err})") from None
+    version = str(getattr(ocrmypdf, "__version__", "unknown"))
+    if version.split(".")[0] not in DIRECT_LAYER_OCRMYPDF_MAJORS:
+        raise DirectLayerUnavailable(
+            f"OCRmyPDF {version} is not a version it was tested with "
+            f"({', '.join(m + '.x' for m in DIRECT_LAYER_OCRMYPDF_MAJORS)})")
+    try:
+        from ocrmypdf.font import MultiFontManager
+        from ocrmypdf.fpdf_renderer import Fpdf2MultiPageRenderer
+    except ImportError as err:
+        raise DirectLayerUnavailable(f"OCRmyPDF {version} lacks its renderer classes "
+                                     f"({err})") from None
+    return Fpdf2MultiPageRenderer, MultiFontManager
+
+
 def render_text_layer(pdf, doc: Document, work: Path) -> Path:
     """vanban's words as OCRmyPDF's invisible text, one page per page of ``pdf`` (an open
     pikepdf.Pdf), written by OCRmyPDF's own fpdf2 renderer from the plugin's page elements
     (:func:`vanban.ocrmypdf_plugin.page_element`) -- what OCRmyPDF's pipeline does with the
     plugin, without the pipeline around it: no option checks running Tesseract and
     Ghostscript, no page analysis, no stand-in rasters, no rewritten copy of the whole
-    input. Graft it with :func:`graft_text_layer`."""
-    from ocrmypdf.fpdf_renderer import Fpdf2MultiPageRenderer  # ImportError: see make_pdf
+    input. Graft it with :func:`graft_text_layer`.
+
+    Raises :class:`DirectLayerUnavailable` when the installed OCRmyPDF cannot do this
+    (version, classes, their signatures) and :class:`DirectLayerFailed` when the renderer
+    fails on this input; :func:`make_pdf` then uses OCRmyPDF's pipeline."""
+    renderer_class, font_manager_class = _renderer_classes()
 
     from . import ocrmypdf_plugin
     elements = []
@@ -352,24 +410,36 @@ def render_text_layer(pdf, doc: Document, work: Path) -> Path:
         x0, y0, x1, y1 = (float(v) for v in page.mediabox)
         size = (max(1, round(abs(x1 - x0) * _LAYER_DPI / 72)),
                 max(1, round(abs(y1 - y0) * _LAYER_DPI / 72)))
-        elements.append((index + 1, ocrmypdf_plugin.page_element(vpage, size, _LAYER_DPI, index),
+        # 0-based page number, as OCRmyPDF's pipeline passes it to the renderer.
+        elements.append((index, ocrmypdf_plugin.page_element(vpage, size, _LAYER_DPI, index),
                          _LAYER_DPI))
     out = work / "text-layer-pages.pdf"
-    fonts = _text_layer_fonts()
+    fonts = _text_layer_fonts(font_manager_class)
     with _RENDER_LOCK:
-        Fpdf2MultiPageRenderer(pages_data=elements, multi_font_manager=fonts,
-                               invisible_text=True).render(out)
+        try:
+            renderer = renderer_class(pages_data=elements, multi_font_manager=fonts,
+                                      invisible_text=True)
+        except TypeError as err:
+            raise DirectLayerUnavailable(f"OCRmyPDF's renderer takes other arguments "
+                                         f"({err})") from None
+        try:
+            renderer.render(out)
+        except _direct_layer_errors() as err:
+            raise DirectLayerFailed(f"{type(err).__name__}: {err}") from err
     return out
 
 
-def _text_layer_fonts():
+def _text_layer_fonts(font_manager_class):
     """OCRmyPDF's font manager for the renderer, made once per process: the search of the
     system's fonts behind it then runs once, not once per document."""
     with _RENDER_LOCK:
         if not _FONTS:
             import ocrmypdf
-            from ocrmypdf.font import MultiFontManager
-            _FONTS.append(MultiFontManager(Path(ocrmypdf.__file__).parent / "data"))
+            try:
+                _FONTS.append(font_manager_class(Path(ocrmypdf.__file__).parent / "data"))
+            except TypeError as err:
+                raise DirectLayerUnavailable(f"OCRmyPDF's font manager takes other "
+                                             f"arguments ({err})") from None
         return _FONTS[0]
 
 
@@ -415,13 +485,16 @@ def layer_only_pdf(pdf, text_layer: Path, out: Path) -> Path:
     """A PDF of blank pages of ``pdf``'s sizes carrying only the grafted text layer: what
     :func:`incremental_copy` imports, without a rewritten copy of the page images."""
     import pikepdf
-    with pikepdf.new() as layer, pikepdf.open(text_layer) as text_pdf:
-        for page in pdf.pages:
-            layer.pages.append(pikepdf.Page(pikepdf.Dictionary(
-                Type=pikepdf.Name.Page, Resources=pikepdf.Dictionary(),
-                MediaBox=pikepdf.Array([float(v) for v in page.mediabox]))))
-        graft_text_layer(layer, text_pdf)
-        layer.save(out)
+    try:
+        with pikepdf.new() as layer, pikepdf.open(text_layer) as text_pdf:
+            for page in pdf.pages:
+                layer.pages.append(pikepdf.Page(pikepdf.Dictionary(
+                    Type=pikepdf.Name.Page, Resources=pikepdf.Dictionary(),
+                    MediaBox=pikepdf.Array([float(v) for v in page.mediabox]))))
+            graft_text_layer(layer, text_pdf)
+            layer.save(out)
+    except _direct_layer_errors() as err:
+        raise DirectLayerFailed(f"{type(err).__name__}: {err}") from err
     return out
 
 
@@ -488,8 +561,10 @@ def incremental_copy(source: Path, layered: Path | None, output: Path, meta: dic
     """Append the text layer, metadata and record.json to the signed bytes (pyHanko).
 
     The signed revision stays byte for byte at the start of the output, so a validator still
-    verifies its signature and reports what the update added. ``layered``: the rewritten
-    copy whose per-page text-layer Form XObjects are imported (None: metadata only).
+    verifies its signature and reports what the update added. ``layered``: a PDF whose
+    per-page text-layer Form XObjects are imported -- the blank pages of
+    :func:`layer_only_pdf` (direct text layer) or OCRmyPDF's rewritten copy (its pipeline);
+    None: metadata only.
     """
     try:
         from pyhanko.pdf_utils import generic
@@ -639,13 +714,15 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
                 if direct_layer_fits(pdf, doc):
                     try:
                         text_layer = render_text_layer(pdf, layer_words(source, doc), work)
-                    except (ImportError, AttributeError, TypeError):
-                        # OCRmyPDF without the renderer classes this uses (they are not
-                        # its public API): its pipeline below writes the same layer.
-                        text_layer = None
-                    if text_layer is not None and signed_fields \
-                            and options.signature == "keep":
-                        layered = layer_only_pdf(pdf, text_layer, work / "layer-only.pdf")
+                        if signed_fields and options.signature == "keep":
+                            layered = layer_only_pdf(pdf, text_layer, work / "layer-only.pdf")
+                    except (DirectLayerUnavailable, DirectLayerFailed) as err:
+                        # OCRmyPDF's pipeline below writes the same layer, slower.
+                        text_layer, layered = None, None
+                        how = ("unavailable" if isinstance(err, DirectLayerUnavailable)
+                               else "failed")
+                        report.warnings.append(f"direct text layer {how}: {err}; written "
+                                               "through OCRmyPDF's pipeline instead")
         if kind != "born-digital" and text_layer is None:
             layered = text_layer_pdf(source, doc, kind, work, options.jobs)
         if signed_fields and options.signature == "keep":
@@ -665,8 +742,13 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
             base = layered if layered is not None else source
             with pikepdf.open(base) as pdf:
                 if text_layer is not None:  # drawn straight onto the input's pages
-                    with pikepdf.open(text_layer) as text_pdf:
-                        graft_text_layer(pdf, text_pdf)
+                    try:
+                        with pikepdf.open(text_layer) as text_pdf:
+                            graft_text_layer(pdf, text_pdf)
+                    except _direct_layer_errors() as err:
+                        raise VanbanError(f"the text layer could not be added to the pages "
+                                          f"({type(err).__name__}: {err})",
+                                          str(source)) from err
                 if signed_fields:
                     _drop_signatures(pdf)
                 if kind == "redo":  # the fonts of the stripped layer (not embedded: not PDF/A)
@@ -682,7 +764,8 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
 def _drop_signatures(pdf) -> None:
     """Remove the signatures of a rewritten copy: they cannot verify on new bytes. The
     signature widgets' appearances (the "Ký bởi ..." stamp) are flattened into the page
-    first, so the page looks as the original; then the signature fields go."""
+    first, so the page looks as the original; then the signature fields go, with what only
+    they needed (fonts of the form left unused, the PAdES extension marker)."""
     import pikepdf
     form = pdf.Root.get("/AcroForm")
     if form is None:
@@ -705,6 +788,17 @@ def _drop_signatures(pdf) -> None:
             del pdf.Root["/AcroForm"]
     if "/Perms" in pdf.Root:
         del pdf.Root["/Perms"]
+    # Flattening copies the form's default fonts (/DR: Helvetica, ZapfDingbats, standard Type 1
+    # fonts never embedded) into each stamp's resources although the stamp does not use them;
+    # PDF/A refuses a non-embedded font, used or not.
+    pdf.remove_unreferenced_resources()
+    # ETSI's extension marker (/ESIC) announces the PAdES signatures removed above; PDF/A
+    # allows no developer extension but Adobe's.
+    extensions = pdf.Root.get("/Extensions")
+    if extensions is not None and "/ESIC" in extensions:
+        del extensions["/ESIC"]
+        if not extensions.keys():
+            del pdf.Root["/Extensions"]
 
 
 #: Errors of writing an output (disk full, quota, file too large, I/O error, read-only disk).

@@ -238,6 +238,10 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
         record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
     except (VanbanError, OSError) as err:
         record["warnings"].append(f"pdf: not written: {err}")
+    except Exception as err:  # noqa: BLE001 - a bug in the PDF writer still costs the PDF only
+        reason = str(err).replace(str(local), str(original)) or "no message"
+        record["warnings"].append(f"pdf: not written: internal error "
+                                  f"({type(err).__name__}: {reason})")
 
 
 #: A hidden ``.<name>.*.pdf.tmp`` in ``--pdf-dir`` this old (seconds) was left by a batch
