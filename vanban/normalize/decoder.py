@@ -76,6 +76,7 @@ def _decode_batch(lm: NgramLM, segs: list[Segment], beam: int,
     score[:, 0] = 0.0
     bp_beam = np.zeros((T, S, beam), dtype=np.int16)
     bp_cand = np.zeros((T, S, beam), dtype=np.int16)
+    grid = getattr(lm, "cost_grid", None)    # NgramLM has it; a MixtureLM scores pairs
     for t in range(T):
         n = int((lengths > t).sum())  # segments sorted by length: the active ones lead
         c = ids[:n, t]                       # (n, K)
@@ -85,13 +86,18 @@ def _decode_batch(lm: NgramLM, segs: list[Segment], beam: int,
         # Only beams that exist are expanded.
         b_used = beam if t > 0 else 1
         h = hist[:n, :b_used]                # (n, b, H)
-        hh = np.broadcast_to(h[:, :, None, :], (n, b_used, k_used, H)).reshape(-1, H)
         ww = np.broadcast_to(c[:, None, :], (n, b_used, k_used)).reshape(-1)
-        cost = lm.cost(hh, ww)
+        if grid is not None:
+            # Every candidate after every beam: the history's part of the lookup once.
+            cost = grid(h.reshape(-1, H), ww.reshape(n * b_used, k_used)).reshape(-1)
+        else:
+            hh = np.broadcast_to(h[:, :, None, :], (n, b_used, k_used, H)).reshape(-1, H)
+            cost = lm.cost(hh, ww)
         if pairs is not None:
             both = np.broadcast_to((cap[:n, t] & cap[:n, t + 1])[:, None, None],
                                    (n, b_used, k_used)).reshape(-1)
-            cost = cost - pairs.bonus(hh[:, -1], ww, both)
+            left = np.broadcast_to(h[:, :, None, -1], (n, b_used, k_used)).reshape(-1)
+            cost = cost - pairs.bonus(left, ww, both)
         cost = cost.reshape(n, b_used, k_used)
         total = cost + ch[:, None, :] + score[:n, :b_used, None]
         flat = total.reshape(n, b_used * k_used)

@@ -321,6 +321,76 @@ class NgramLM:
         return out
 
 
+    def cost_grid(self, history: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """:meth:`cost` of every word of row i of ``words`` after history row i: history
+        (M, order-1) ids, words (M, K) ids; returns float32 (M, K), the very numbers
+        :meth:`cost` gives for the flattened pairs. A beam step scores many candidates after
+        each history: the history's packed keys, which of its contexts are known and the
+        backoff weights it collects on the way down are computed once per history row, not
+        once per candidate."""
+        hist = np.asarray(history)
+        words = np.asarray(words)
+        n_hist_rows, n_cand = words.shape
+        n_hist = hist.shape[1]
+        top = min(self.order, n_hist + 1)
+        h64 = hist.astype(np.uint64)
+        # ctx[k]: key of the last k history words (oldest first), known[k]: none is <unk>.
+        ctx: dict[int, np.ndarray] = {}
+        known: dict[int, np.ndarray] = {}
+        for k in range(1, min(top - 1, 4) + 1):
+            col = h64[:, n_hist - k]
+            if k == 1:
+                ctx[k], known[k] = col.copy(), col != UNK
+            else:
+                ctx[k] = (col << np.uint64(ID_BITS * (k - 1))) | ctx[k - 1]
+                known[k] = known[k - 1] & (col != UNK)
+        mixed4 = mix64(ctx[4]) if 4 in ctx else None   # a 5-gram's key: hash of its history
+        # before[n]: the backoff weights a word reaches order n with (summed in float32 in
+        # the order cost() adds them, so the sums are the same numbers).
+        acc = np.zeros(n_hist_rows, dtype=np.float32)
+        before: dict[int, np.ndarray] = {}
+        for n in range(top, 1, -1):
+            before[n] = acc.copy()
+            k = n - 1
+            if k >= 2:
+                rows = np.flatnonzero(known[k])
+                if rows.size:
+                    pos = self._find(k, fingerprint(ctx[k][rows]))
+                    hit = pos >= 0
+                    acc[rows[hit]] += self.bows[k][pos[hit]].astype(np.float32) / QUANT_KN
+            else:
+                last = hist[:, n_hist - 1].astype(np.int64)
+                acc += np.where(last != UNK, self.bow1[last], 0.0).astype(np.float32)
+        flat_words = words.reshape(-1)
+        w64 = flat_words.astype(np.uint64)
+        owner = np.repeat(np.arange(n_hist_rows), n_cand)
+        out = np.empty(flat_words.shape[0], dtype=np.float32)
+        todo = np.flatnonzero(flat_words != UNK)
+        done = np.zeros(flat_words.shape[0], dtype=bool)
+        for n in range(top, 1, -1):
+            if not todo.size:
+                break
+            k = n - 1
+            rows = todo[known[k][owner[todo]]]
+            if not rows.size:
+                continue
+            hrow = owner[rows]
+            if k == 4:
+                key = mixed4[hrow] ^ w64[rows]
+            else:
+                key = (ctx[k][hrow] << np.uint64(ID_BITS)) | w64[rows]
+            pos = self._find(n, fingerprint(key))
+            hit = pos >= 0
+            rows_hit = rows[hit]
+            out[rows_hit] = before[n][owner[rows_hit]] + \
+                self.scores[n][pos[hit]].astype(np.float32) / QUANT_KN
+            done[rows_hit] = True
+            todo = todo[~done[todo]]
+        rest = np.flatnonzero(~done)
+        out[rest] = acc[owner[rest]] + self.unigram[flat_words[rest].astype(np.int64)]
+        return out.reshape(n_hist_rows, n_cand)
+
+
 # --------------------------------------------------------------------------- cached copy
 def model_fingerprint(path: str | Path) -> str | None:
     """What names a model file's content: a hash of the name, CRC-32 and size of every member

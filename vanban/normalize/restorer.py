@@ -159,6 +159,10 @@ class Restorer:
                     rhyme_syllables[r] = rhyme_syllables.get(r, 0) + 1
         self.rhymes: set[str] = {r for r, n in rhyme_syllables.items()
                                  if n >= RHYME_MIN_SYLLABLES and has_vietnamese_vowels(r)}
+        #: _case_costs' lists, by table.
+        self._case_lists: dict[int, tuple[np.ndarray, list[float]]] = {}
+        #: stripped mode: a lower-cased token's candidate ids and strings (see _word_slot).
+        self._stripped_candidates: dict[str, tuple[list[int], list[str]]] = {}
         self.skel_map: dict[str, list[int]] = {}
         for sk, lst in by_skel.items():
             lst.sort(reverse=True)
@@ -196,13 +200,17 @@ class Restorer:
         if mode == "stripped":
             if has_diacritics(tok):
                 return Slot([own], [0.0], [low], ti)
-            cands = self.skel_map.get(low)
-            if not cands:
-                return Slot([own], [0.0], [low], ti)
-            ids = list(cands)
-            if own != UNK and own not in ids:
-                ids.append(own)
-            return Slot(ids, [0.0] * len(ids), [self.lm.vocab[i] for i in ids], ti)
+            known = self._stripped_candidates.get(low)
+            if known is None:
+                cands = self.skel_map.get(low)
+                if not cands:
+                    return Slot([own], [0.0], [low], ti)
+                ids = list(cands)
+                if own != UNK and own not in ids:
+                    ids.append(own)
+                known = self._stripped_candidates[low] = (ids, [self.lm.vocab[i] for i in ids])
+            # Copies: a slot's lists are its own.
+            return Slot(list(known[0]), [0.0] * len(known[0]), list(known[1]), ti)
         if mode == "ocr":
             sk = skeleton(low)
             if sk != low and not is_syllable(sk):
@@ -235,13 +243,20 @@ class Restorer:
         writes them with one (Lộc, Hoằng) or without (lọc, hoàng)."""
         letters = tok[1:]
         if tok[0].isupper() and (not letters or letters.islower()):
-            table = self.lm.title_cost
+            table = self._case_costs(self.lm.title_cost)
         elif tok.islower():
-            table = self.lm.lower_cost
+            table = self._case_costs(self.lm.lower_cost)
         else:
             return
-        extra = table[np.asarray(slot.ids, dtype=np.int64)] * CASE_WEIGHT
-        slot.costs = [c + float(e) for c, e in zip(slot.costs, extra)]
+        slot.costs = [c + table[i] for c, i in zip(slot.costs, slot.ids)]
+
+    def _case_costs(self, table: np.ndarray) -> list[float]:
+        """``table * CASE_WEIGHT`` (float32, as numpy computes it) as a list of Python
+        floats, made once per table: indexing a list per slot is cheaper than numpy."""
+        got = self._case_lists.get(id(table))
+        if got is None or got[0] is not table:
+            got = self._case_lists[id(table)] = (table, (table * CASE_WEIGHT).tolist())
+        return got[1]
 
     def _build_segments(self, text: str, tokens, mode: str) -> list[Segment]:
         segments: list[Segment] = []
@@ -346,6 +361,8 @@ class Restorer:
             for pair in zip(q, q[1:]):
                 big[pair] = big.get(pair, 0) + 1
         flagged: list[tuple[int, int]] = []
+        pending: list[tuple[int, int, Slot, int]] = []   # slots whose costs change
+        ratios: list[float] = []      # per pending slot: best / own support, then shares
         for si, seg in enumerate(segments):
             q = seqs[si]
             last = len(q) - 1
@@ -374,11 +391,20 @@ class Restorer:
                 best = max(support)
                 if best <= DOC_CACHE_PRIOR:
                     continue   # no evidence for any candidate: every cost would be equal
-                if DOC_CACHE_WEIGHT * float(np.log(best / support[k])) > CACHE_MIN_GAIN:
-                    flagged.append((si, t))
                 total = sum(support)
-                slot.costs = [c - DOC_CACHE_WEIGHT * float(np.log(n / total))
-                              for c, n in zip(slot.costs, support)]
+                pending.append((si, t, slot, len(support)))
+                ratios.append(best / support[k])
+                ratios.extend(n / total for n in support)
+        # One np.log over every ratio (the same numbers as one call per ratio; math.log
+        # differs from it in the last bit now and then, which could move a choice).
+        logs = np.log(np.array(ratios, dtype=np.float64)).tolist()
+        at = 0
+        for si, t, slot, n_cand in pending:
+            if DOC_CACHE_WEIGHT * logs[at] > CACHE_MIN_GAIN:
+                flagged.append((si, t))
+            slot.costs = [c - DOC_CACHE_WEIGHT * lg
+                          for c, lg in zip(slot.costs, logs[at + 1:at + 1 + n_cand])]
+            at += 1 + n_cand
         return flagged
 
     def _redecode_with_cache(self, segments: list[Segment], chosen: list[list[int]],
