@@ -808,3 +808,74 @@ def test_the_executor_stops_only_the_item_that_is_slow_alone(tmp_path):
     assert time.monotonic() - started < 60
     assert {n: d.value for n, d in done.items() if d.ok} == {0: 0, 2: 2, 3: 3, 4: 4}
     assert isinstance(done[1].error, TaskTimeout)
+
+
+def test_an_export_to_a_slow_reader_does_not_keep_a_batch_from_opening_the_store(tmp_path):
+    """`vanban export | slow-consumer` read the whole export in one read transaction: with no
+    batch running the store is in rollback-journal mode, so that transaction held a shared
+    lock for as long as the consumer took, and a batch opening the store (its switch to WAL
+    needs the file alone) waited its 60 s and failed "database is locked". Now the export
+    holds a snapshot only in WAL mode; otherwise it never keeps a statement open while the
+    reader of its output is slow, and a batch opens at once."""
+    import threading
+    import time
+
+    from vanban.corpus import Store
+    from vanban.corpus.batch import run_batch
+    inputs = []
+    for name in "abcd":
+        path = tmp_path / f"{name}.txt"
+        path.write_text(f"{PLAN}Bản số {name}.\n", encoding="utf-8")
+        inputs.append(path)
+    db = tmp_path / "c.db"
+    summary = run_batch(inputs, db, jobs=1, progress=False)
+    assert summary.stored == 4
+
+    writing = threading.Event()
+
+    class SlowReader:
+        lines: list[str] = []
+
+        def write(self, text):
+            writing.set()
+            time.sleep(3)
+            self.lines.append(text)
+            return len(text)
+
+    out = SlowReader()
+    result = {}
+
+    def export():
+        with Store(db, readonly=True) as reader:
+            result["count"] = reader.export("jsonl", out=out)
+
+    thread = threading.Thread(target=export)
+    thread.start()
+    try:
+        assert writing.wait(60)
+        t0 = time.monotonic()
+        with Store(db, timeout=2) as batch:  # raises "database is locked" when blocked
+            assert len(batch.document_ids()) == 4
+        assert time.monotonic() - t0 < 2
+    finally:
+        thread.join(120)
+    lines = "".join(out.lines).splitlines()
+    assert result["count"] == len(lines) == 4 and "null" not in lines
+
+
+def test_an_export_without_a_snapshot_skips_a_document_removed_after_listing(tmp_path,
+                                                                             monkeypatch):
+    """In rollback-journal mode (no batch running) the export holds no snapshot: a document
+    listed and then removed before its record is read is left out, never a line `null`."""
+    from vanban.corpus import Store
+    from vanban.corpus.store.query import StoreQuery
+    (tmp_path / "a.txt").write_text(f"{PLAN}Bản số a.\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert _run(["batch", tmp_path / "a.txt", "--db", db, "--no-progress"]).exit_code == 0
+    listed = StoreQuery._record_ids
+    monkeypatch.setattr(StoreQuery, "_record_ids",
+                        lambda self: listed(self) + ["removed-meanwhile"])
+    with Store(db, readonly=True) as reader:
+        assert reader.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        lines = reader.export("jsonl").splitlines()
+    assert lines and "null" not in lines and len(lines) == 1
