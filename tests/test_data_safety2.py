@@ -879,3 +879,19 @@ def test_an_export_without_a_snapshot_skips_a_document_removed_after_listing(tmp
         assert reader.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         lines = reader.export("jsonl").splitlines()
     assert lines and "null" not in lines and len(lines) == 1
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_to_stdout_not_a_crash(tmp_path):
+    """`vanban run $'x\\xff.txt'` printing its record to a strict UTF-8 stdout failed after the
+    work with "internal error ... surrogates not allowed", exit 1, where `-o out.json`
+    wrote it. Standard output now writes the name as `-o` does (``\\udcff``)."""
+    import subprocess
+    import sys
+    name = os.fsdecode(b"x\xff.txt")
+    (tmp_path / name).write_text(PLAN, encoding="utf-8")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8:strict")
+    proc = subprocess.run([sys.executable, "-m", "vanban.cli", "run", name], cwd=tmp_path,
+                          env=env, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert b'"x\\udcff"' in proc.stdout
+    assert not proc.stderr.strip()

@@ -130,6 +130,21 @@ def _default_jobs() -> int:
     return default_jobs()
 
 
+def _stdout_writes_any_name(errors: str | None = "backslashreplace") -> str | None:
+    """Let standard output write a file name that is not UTF-8 (its bytes come from the OS as
+    lone surrogates) the way ``-o`` files do (:data:`vanban.outputs._UNENCODABLE`: ``\\udcff``),
+    instead of failing after the work is done; returns the setting it replaced."""
+    stream = sys.stdout
+    before = getattr(stream, "errors", None)
+    if errors is None or before is None or not hasattr(stream, "reconfigure"):
+        return None
+    try:
+        stream.reconfigure(errors=errors)
+    except (ValueError, OSError, AttributeError):
+        return None
+    return before
+
+
 class VanbanGroup(click.Group):
     """One line on stderr and a documented exit code (vanban.errors) for every failure.
 
@@ -143,6 +158,7 @@ class VanbanGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         previous = _terminate_as_interrupt()
+        stdout_errors = _stdout_writes_any_name()
         try:
             try:
                 rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -173,6 +189,7 @@ class VanbanGroup(click.Group):
             _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
         finally:
             _restore_sigterm(previous)  # vanban called from Python (tests) leaves it as found
+            _stdout_writes_any_name(stdout_errors)
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):
