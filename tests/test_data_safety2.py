@@ -65,6 +65,8 @@ def test_an_empty_folder_among_good_inputs_is_reported_and_the_rest_stored(tmp_p
     assert result.exit_code == 3, result.output
     assert "1 stored" in result.output and "1 failed" in result.output
     assert f"failed: {empty}: InputFileError: folder holds no PDF" in result.output
+    # stored + skipped + duplicates + failed = found (the folder was not counted as found)
+    assert "batch: 2 inputs: 1 stored," in result.output, result.output
     with Store(db, readonly=True) as store:
         assert len(store.document_ids()) == 1 and store.errors() == []
 

@@ -435,7 +435,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         # Nothing to do is a failed run (exit 3, as `vanban ocr` on an empty folder), said
         # before the store is opened: no store file is made for it.
         raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
-    summary = BatchSummary(found=len(files))
+    # An empty folder is one input found (and failed), so that the counts add up.
+    summary = BatchSummary(found=len(files) + len(empty_folders))
     if options.pdf_dir:
         remove_abandoned_pdfs(options.pdf_dir)
     # A cluster is reached before the store is opened: a scheduler that cannot be reached
