@@ -585,6 +585,26 @@ def test_an_input_too_large_for_memory_is_exit_3_not_a_bug(tmp_path, monkeypatch
     assert error["error_type"] == "InputTooLargeForMemoryError" and error["exit_code"] == 3
 
 
+def test_out_of_memory_outside_one_input_is_not_blamed_on_an_input(tmp_path, monkeypatch):
+    """Every MemoryError was "out of memory while processing this input", exit 3, even in
+    `vanban export` (no input at all). That line is now only for a command on one input;
+    elsewhere one line saying the machine's memory ran out, exit 1, not called a bug."""
+    from vanban.corpus.store.query import StoreQuery
+    (tmp_path / "a.txt").write_text(PLAN, encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert _run(["batch", tmp_path / "a.txt", "--db", db, "--no-progress"]).exit_code == 0
+
+    def out_of_memory(self, *args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(StoreQuery, "export", out_of_memory)
+    result = _run(["export", "--db", db])
+    assert result.exit_code == 1, result.output
+    line = _one_error_line(result.output)
+    assert line.startswith("vanban: error: out of memory while running `vanban export`"), line
+    assert "this input" not in line and "report" not in line
+
+
 # ------------------------------------- bytes shipped to workers, file gone before sending
 def test_a_file_gone_before_its_bytes_are_shipped_fails_alone(tmp_path, monkeypatch):
     """With the files' bytes shipped to the workers (the default with --scheduler), a file

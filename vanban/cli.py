@@ -205,8 +205,13 @@ class VanbanGroup(click.Group):
         except BrokenPipeError:  # the reader went away (`vanban export ... | head`)
             _silence_stdout()
             sys.exit(0)
-        except MemoryError:  # a huge input: said as such (exit 3), not as a bug
-            _fail(InputTooLargeForMemoryError(_input_of(ctx)))
+        except MemoryError:
+            if _handles_one_input(ctx):  # a huge input: said as such (exit 3), not as a bug
+                _fail(InputTooLargeForMemoryError(_input_of(ctx)))
+            # many inputs, or a store: no one input to blame (exit 1, but not "a bug")
+            _fail(VanbanError(f"out of memory while running `vanban {ctx.invoked_subcommand}`"
+                              ": the machine's memory ran out (free some, or run it where "
+                              "there is more)"))
         except sqlite3.Error as err:  # met while reading a damaged database
             db = (ctx.meta.get("vanban_db") or None)
             _fail(StoreError(f"corpus database error: {err}", db))
@@ -220,6 +225,19 @@ class VanbanGroup(click.Group):
                 raise
             _fail(VanbanError(f"internal error (please report it; VANBAN_DEBUG=1 shows the "
                               f"traceback): {type(err).__name__}: {err}"))
+
+
+#: The commands that work on one input (``ocr`` too, given one file).
+_ONE_INPUT_COMMANDS = ("run", "extract", "restore")
+
+
+def _handles_one_input(ctx) -> bool:
+    """Whether the command that ran works on one input (out of memory is then that input's)."""
+    name = ctx.invoked_subcommand
+    inputs = [str(p) for p in ctx.meta.get("vanban_inputs") or ()]
+    if name in _ONE_INPUT_COMMANDS:
+        return True
+    return name == "ocr" and len(inputs) == 1 and not os.path.isdir(inputs[0])
 
 
 def _input_of(ctx) -> str | None:
