@@ -772,6 +772,31 @@ def test_a_store_removed_under_a_running_batch_loses_nothing(tmp_path, monkeypat
             assert store.document_ids() == set()  # the file moved there was not written
 
 
+def test_a_store_removed_after_the_last_document_is_not_exit_0(tmp_path, monkeypatch):
+    """The removed-store check ran after each document only: a store removed after the last
+    one (here while the batch recorded a later copy of a stored file) went unseen, exit 0.
+    The batch now checks once more before it closes."""
+    from vanban.corpus.store import write as write_mod
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(f"{PLAN}Bản a.\n", encoding="utf-8")
+    (folder / "b.txt").write_text(f"{PLAN}Bản a.\n", encoding="utf-8")  # same content
+    db = tmp_path / "corpus.db"
+    real = write_mod.StoreWriter.add_file
+
+    def add_file_then_remove_the_store(self, *args, **kwargs):
+        done = real(self, *args, **kwargs)
+        db.unlink(missing_ok=True)
+        return done
+
+    monkeypatch.setattr(write_mod.StoreWriter, "add_file", add_file_then_remove_the_store)
+    result = _run(["batch", folder, "--db", db, "--jobs", "1", "--no-progress"])
+    assert result.exit_code == 6, result.output
+    err = [line for line in result.output.splitlines() if line.startswith("vanban: error")]
+    assert len(err) == 1 and "removed or replaced while this batch wrote to it" in err[0]
+    assert list(tmp_path.glob("corpus.db.recovered-*.db"))
+
+
 # ------------------------------------------------- PDFs left half-written by a killed batch
 def test_a_killed_batchs_half_written_pdfs_are_removed_by_the_next_run(tmp_path):
     """`vanban batch --pdf-dir out/` killed mid-write (kill -9) leaves a hidden

@@ -550,6 +550,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                 summary.duplicates -= 1
                 summary.failed += 1
                 summary.failures.append(failure)
+        store.check_in_place()  # removed after the last document: said (exit 6), not exit 0
     finally:
         bar.close()
         store.close()
