@@ -805,9 +805,10 @@ def test_a_killed_batchs_half_written_pdfs_are_removed_by_the_next_run(tmp_path)
     hour old (a fresh one may be another batch's PDF being written) and nothing else."""
     out = tmp_path / "pdf"
     out.mkdir()
-    abandoned = out / ".scan.k1ll3d.pdf.tmp"
-    fresh = out / ".scan.wr1t1ng.pdf.tmp"
-    kept = [out / "scan.pdf", out / ".notes.txt", out / "x.pdf.tmp"]
+    abandoned = out / ".scan.k1ll3d_0.pdf.tmp"  # mkstemp's name: 8 random characters
+    fresh = out / ".scan.wr1t1ng0.pdf.tmp"
+    kept = [out / "scan.pdf", out / ".notes.txt", out / "x.pdf.tmp", out / ".mine.pdf.tmp",
+            out / ".scan.NOT-RANDOM.pdf.tmp"]  # not mkstemp's: a user's own, kept
     for f in (abandoned, fresh, *kept):
         f.write_bytes(b"%PDF-1.7 half")
     for f in (abandoned, *kept):

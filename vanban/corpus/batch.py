@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import re
 import socket
 import sys
 import tempfile
@@ -245,6 +246,11 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
 ABANDONED_PDF_AFTER_S = 3600
 
 
+#: The name ``tempfile.mkstemp(prefix=".<stem>.", suffix=".pdf.tmp")`` gives (8 random
+#: characters): only such files are taken for a killed batch's, never a user's own.
+_TMP_PDF_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.pdf\.tmp", re.DOTALL)
+
+
 def remove_abandoned_pdfs(out_dir: str | Path) -> int:
     """Remove the temporary PDFs that batches killed mid-write left in ``out_dir`` (hidden
     ``.<name>.*.pdf.tmp`` files over :data:`ABANDONED_PDF_AFTER_S` old: each as big as a
@@ -256,7 +262,7 @@ def remove_abandoned_pdfs(out_dir: str | Path) -> int:
         return 0
     now = time.time()
     for entry in entries:
-        if not (entry.name.startswith(".") and entry.name.endswith(".pdf.tmp")):
+        if not _TMP_PDF_NAME.fullmatch(entry.name):
             continue
         try:
             if entry.is_file(follow_symlinks=False) and \
