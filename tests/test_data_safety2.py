@@ -960,3 +960,15 @@ def test_a_file_name_that_is_not_utf8_is_printed_to_stdout_not_a_crash(tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert b'"x\\udcff"' in proc.stdout
     assert not proc.stderr.strip()
+
+
+def test_a_timeout_with_a_scheduler_is_refused_not_ignored(tmp_path):
+    """`vanban batch --scheduler ... --timeout 60` ignored the timeout silently (a Dask task
+    cannot be stopped); now it is refused before any work: one line, exit 2."""
+    (tmp_path / "a.txt").write_text(PLAN, encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = _run(["batch", tmp_path / "a.txt", "--db", db, "--scheduler",
+                   "tcp://127.0.0.1:9", "--timeout", "60", "--no-progress"])
+    assert result.exit_code == 2, result.output
+    line = _one_error_line(result.output)
+    assert "--timeout: not with --scheduler" in line and not db.exists()

@@ -588,7 +588,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
               "--scheduler a folder the workers can write).")
 @click.option("--timeout", "timeout_s", type=click.IntRange(0, 10**7), default=None,
               metavar="SECONDS", help="Stop a document still running after this long and "
-              "record it as failed; 0: no limit; not with --scheduler [default: 3600].")
+              "record it as failed; 0: no limit; refused with --scheduler [default: 3600].")
 def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, reprocess, progress,
               summary_json, pdf_dir, timeout_s):
     """Run the pipeline on every PDF, image and .txt under INPUTS and store the records.
@@ -598,6 +598,9 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
     3 some inputs failed (see `vanban query --kind error`), 4 a required program/model is
     missing, 6 the database cannot be written, 130 interrupted.
     """
+    if scheduler and timeout_s:  # said, not silently ignored: Dask cannot stop a task
+        raise click.UsageError("--timeout: not with --scheduler (a task running on a Dask "
+                               "worker cannot be stopped)")
     _check_output(summary_json, inputs=inputs, store=db, option="--summary-json")
     from .corpus.batch import DEFAULT_TIMEOUT_S, run_batch
     from .pipeline import mode_options
