@@ -315,7 +315,8 @@ class StoreQuery:
                 # No snapshot: stream rows into a local spool first, so that no statement
                 # stays open (a lock held) while a slow reader of ``out`` takes the lines.
                 with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+",
-                                                   encoding="utf-8", newline="") as spool:
+                                                   encoding="utf-8", errors="surrogatepass",
+                                                   newline="") as spool:
                     count = self._export(fmt, kind, spool, filters, held=False)
                     spool.seek(0)
                     shutil.copyfileobj(spool, out)
