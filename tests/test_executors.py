@@ -12,7 +12,7 @@ import pytest
 
 from vanban.errors import VanbanError
 from vanban.executors import (KINDS, Completed, DaskExecutor, ProcessExecutor, SerialExecutor,
-                              ThreadExecutor, WorkerCrash, make_executor)
+                              TaskTimeout, ThreadExecutor, WorkerCrash, make_executor)
 
 
 def square_or_fail(n: int) -> int:
@@ -186,3 +186,36 @@ def test_an_interrupted_dask_stream_cancels_the_tasks_not_started(tmp_path):
         time.sleep(3)  # what was left queued would have run by now (6 x 0.5 s)
         ran = sorted(p.name for p in tmp_path.iterdir())
         assert 1 <= len(ran) <= 2, ran  # the first, and the one running when interrupted
+
+
+def sleep_and_count(item: tuple[int, str, float]) -> int:
+    """Mark each start of the item (so a re-run shows, even one stopped), then sleep."""
+    n, folder, seconds = item
+    with open(os.path.join(folder, f"ran-{n}"), "a") as f:
+        f.write("x")
+    time.sleep(seconds)
+    return n
+
+
+def test_a_slow_healthy_item_queued_behind_another_is_not_stopped(tmp_path):
+    """`task_timeout` counted an item's time from when the pool moved it into its call queue
+    (``Future.running()``: up to workers+1 items), so an item waiting behind a running one
+    went "overdue" early: every worker was stopped and the items re-run alone (one worker,
+    timeout 3 s, 4 items of 2.7 s: 5 runs, 12.4 s). The time now counts from when a worker
+    begins the item: each item runs once."""
+    items = [(n, str(tmp_path), 4.5) for n in range(2)]  # each well under the timeout
+    with ProcessExecutor(1, task_timeout=6) as ex:
+        done = list(ex.imap_unordered(sleep_and_count, items))
+    assert sorted(d.value for d in done if d.ok) == [0, 1], [d.error for d in done]
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {"ran-0": "x", "ran-1": "x"}
+
+
+def test_a_hang_is_seen_while_other_items_keep_completing(tmp_path):
+    """The timeout was looked for only when no result had come in the last poll: a steady
+    stream of fast items hid an item running far past the timeout (here 8 s against 3 s: it
+    ran to its end unseen). Now it is looked for on every turn, and stopped."""
+    items = [(0, str(tmp_path), 8.0)] + [(n, str(tmp_path), 0.3) for n in range(1, 41)]
+    with ProcessExecutor(2, task_timeout=3) as ex:
+        done = {d.item[0]: d for d in ex.imap_unordered(sleep_and_count, items)}
+    assert isinstance(done[0].error, TaskTimeout), done[0]
+    assert all(done[n].ok for n in range(1, 41))

@@ -130,6 +130,21 @@ def _default_jobs() -> int:
     return default_jobs()
 
 
+def _stdout_writes_any_name(errors: str | None = "backslashreplace") -> str | None:
+    """Let standard output write a file name that is not UTF-8 (its bytes come from the OS as
+    lone surrogates) the way ``-o`` files do (:data:`vanban.outputs._UNENCODABLE`: ``\\udcff``),
+    instead of failing after the work is done; returns the setting it replaced."""
+    stream = sys.stdout
+    before = getattr(stream, "errors", None)
+    if errors is None or before is None or not hasattr(stream, "reconfigure"):
+        return None
+    try:
+        stream.reconfigure(errors=errors)
+    except (ValueError, OSError, AttributeError):
+        return None
+    return before
+
+
 class VanbanGroup(click.Group):
     """One line on stderr and a documented exit code (vanban.errors) for every failure.
 
@@ -143,6 +158,7 @@ class VanbanGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         previous = _terminate_as_interrupt()
+        stdout_errors = _stdout_writes_any_name()
         try:
             try:
                 rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -173,6 +189,7 @@ class VanbanGroup(click.Group):
             _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
         finally:
             _restore_sigterm(previous)  # vanban called from Python (tests) leaves it as found
+            _stdout_writes_any_name(stdout_errors)
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):
@@ -188,8 +205,13 @@ class VanbanGroup(click.Group):
         except BrokenPipeError:  # the reader went away (`vanban export ... | head`)
             _silence_stdout()
             sys.exit(0)
-        except MemoryError:  # a huge input: said as such (exit 3), not as a bug
-            _fail(InputTooLargeForMemoryError(_input_of(ctx)))
+        except MemoryError:
+            if _handles_one_input(ctx):  # a huge input: said as such (exit 3), not as a bug
+                _fail(InputTooLargeForMemoryError(_input_of(ctx)))
+            # many inputs, or a store: no one input to blame (exit 1, but not "a bug")
+            _fail(VanbanError(f"out of memory while running `vanban {ctx.invoked_subcommand}`"
+                              ": the machine's memory ran out (free some, or run it where "
+                              "there is more)"))
         except sqlite3.Error as err:  # met while reading a damaged database
             db = (ctx.meta.get("vanban_db") or None)
             _fail(StoreError(f"corpus database error: {err}", db))
@@ -203,6 +225,19 @@ class VanbanGroup(click.Group):
                 raise
             _fail(VanbanError(f"internal error (please report it; VANBAN_DEBUG=1 shows the "
                               f"traceback): {type(err).__name__}: {err}"))
+
+
+#: The commands that work on one input (``ocr`` too, given one file).
+_ONE_INPUT_COMMANDS = ("run", "extract", "restore")
+
+
+def _handles_one_input(ctx) -> bool:
+    """Whether the command that ran works on one input (out of memory is then that input's)."""
+    name = ctx.invoked_subcommand
+    inputs = [str(p) for p in ctx.meta.get("vanban_inputs") or ()]
+    if name in _ONE_INPUT_COMMANDS:
+        return True
+    return name == "ocr" and len(inputs) == 1 and not os.path.isdir(inputs[0])
 
 
 def _input_of(ctx) -> str | None:
@@ -553,7 +588,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
               "--scheduler a folder the workers can write).")
 @click.option("--timeout", "timeout_s", type=click.IntRange(0, 10**7), default=None,
               metavar="SECONDS", help="Stop a document still running after this long and "
-              "record it as failed; 0: no limit; not with --scheduler [default: 3600].")
+              "record it as failed; 0: no limit; refused with --scheduler [default: 3600].")
 def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, reprocess, progress,
               summary_json, pdf_dir, timeout_s):
     """Run the pipeline on every PDF, image and .txt under INPUTS and store the records.
@@ -563,6 +598,9 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
     3 some inputs failed (see `vanban query --kind error`), 4 a required program/model is
     missing, 6 the database cannot be written, 130 interrupted.
     """
+    if scheduler and timeout_s:  # said, not silently ignored: Dask cannot stop a task
+        raise click.UsageError("--timeout: not with --scheduler (a task running on a Dask "
+                               "worker cannot be stopped)")
     _check_output(summary_json, inputs=inputs, store=db, option="--summary-json")
     from .corpus.batch import DEFAULT_TIMEOUT_S, run_batch
     from .pipeline import mode_options

@@ -148,7 +148,7 @@ class Executor:
         limit = max_in_flight or 2 * self.workers
         suspects: list[T] = []
         pending: dict[Future, T] = {}
-        started: dict[Future, float] = {}  # when each was first seen running (task_timeout)
+        started: dict[Future, float] = {}  # when a worker began each (task_timeout)
         items = iter(items)
         exhausted = False
         while True:
@@ -170,11 +170,14 @@ class Executor:
                 break
             done, _ = (wait(pending, timeout=self._poll_s(), return_when=FIRST_COMPLETED)
                        if pending else (set(), set()))
-            if not done and not broken and self._overdue(pending, started):
+            if not broken and self._overdue(pending, started):
                 # An item ran past task_timeout: its worker is stopped, which breaks the pool;
                 # every item in flight is then retried alone (with the timeout), so the
                 # timeout lands on the item that is slow on its own, not on a neighbour.
+                # Looked for on every turn: a stream of fast results does not hide a hang.
+                # The items done already keep their results (collected on the next turn).
                 self._stop_workers(self._pool)
+                started.clear()
                 continue
             finished: list[Completed[T]] = []
             for fut in done:
@@ -204,13 +207,17 @@ class Executor:
         return None if self.task_timeout is None else min(1.0, self.task_timeout / 4)
 
     def _overdue(self, pending: dict[Future, Any], started: dict[Future, float]) -> bool:
+        """True when an item in flight has run past ``task_timeout`` since a worker began it
+        (``started``, filled by :meth:`_note_starts`; not since it was queued)."""
         if self.task_timeout is None:
             return False
+        self._note_starts(pending, started)
         now = time.monotonic()
-        for fut in pending:
-            if fut not in started and fut.running():
-                started[fut] = now
-        return any(now - t > self.task_timeout for t in started.values())
+        return any(now - t > self.task_timeout for fut, t in started.items()
+                   if fut in pending and not fut.done())
+
+    def _note_starts(self, pending: dict[Future, Any], started: dict[Future, float]) -> None:
+        """Record in ``started`` when a worker began each item (executors with a timeout)."""
 
     def _stop_workers(self, pool) -> None:
         """End the workers' running items now, where that can be done (processes)."""
@@ -335,6 +342,25 @@ def _die_with_parent(parent_pid: int) -> None:
             os._exit(1)
 
 
+#: In a pool worker of a :class:`ProcessExecutor` with a ``task_timeout``: the queue on which
+#: the worker says which item it begins (set by :func:`_init_worker`).
+_START_QUEUE = None
+
+
+def _init_worker(parent_pid: int, start_queue=None) -> None:
+    global _START_QUEUE
+    _START_QUEUE = start_queue
+    _die_with_parent(parent_pid)
+
+
+def _report_start(token: int, fn: Callable, /, *args: Any, **kwargs: Any) -> Any:
+    """Run ``fn`` in a pool worker, first telling the parent that item ``token`` begins now:
+    an item waiting in the pool's call queue behind another one is not yet running."""
+    if _START_QUEUE is not None:
+        _START_QUEUE.put(token)
+    return fn(*args, **kwargs)
+
+
 class ProcessExecutor(_PoolExecutor):
     """A process pool of ``workers`` processes whose workers die with their parent.
 
@@ -352,10 +378,44 @@ class ProcessExecutor(_PoolExecutor):
     def __init__(self, workers: int = 1, task_timeout: float | None = None):
         super().__init__(workers)
         self.task_timeout = task_timeout
+        self._start_queue = None  # the current pool's workers say on it which item begins
+        self._token_future: dict[int, Future] = {}
+        self._tokens = 0
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
-                                   initargs=(os.getpid(),))
+        # A new queue for every pool: a worker stopped while it wrote may leave a queue's
+        # lock taken, and a stopped pool is never used again.
+        if self.task_timeout is not None:
+            import multiprocessing
+            self._start_queue = multiprocessing.Queue()
+        self._token_future = {}
+        return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                   initargs=(os.getpid(), self._start_queue))
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:
+        if self.task_timeout is None:
+            return super().submit(fn, *args, **kwargs)
+        if self._pool is None:
+            self._pool = self._new_pool(self.workers)
+        self._tokens += 1
+        token = self._tokens
+        fut = self._pool.submit(_report_start, token, fn, *args, **kwargs)
+        self._token_future[token] = fut
+        return fut
+
+    def _note_starts(self, pending: dict[Future, Any], started: dict[Future, float]) -> None:
+        import queue
+        if self._start_queue is None:
+            return
+        now = time.monotonic()
+        while True:
+            try:
+                token = self._start_queue.get_nowait()
+            except (queue.Empty, OSError, ValueError, EOFError):
+                return
+            fut = self._token_future.pop(token, None)
+            if fut is not None and fut in pending:
+                started.setdefault(fut, now)
 
     def _replace_pool(self) -> None:
         if self._pool is not None:

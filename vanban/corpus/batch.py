@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import re
 import socket
 import sys
 import tempfile
@@ -249,6 +250,11 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
 ABANDONED_PDF_AFTER_S = 3600
 
 
+#: The name ``tempfile.mkstemp(prefix=".<stem>.", suffix=".pdf.tmp")`` gives (8 random
+#: characters): only such files are taken for a killed batch's, never a user's own.
+_TMP_PDF_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.pdf\.tmp", re.DOTALL)
+
+
 def remove_abandoned_pdfs(out_dir: str | Path) -> int:
     """Remove the temporary PDFs that batches killed mid-write left in ``out_dir`` (hidden
     ``.<name>.*.pdf.tmp`` files over :data:`ABANDONED_PDF_AFTER_S` old: each as big as a
@@ -260,7 +266,7 @@ def remove_abandoned_pdfs(out_dir: str | Path) -> int:
         return 0
     now = time.time()
     for entry in entries:
-        if not (entry.name.startswith(".") and entry.name.endswith(".pdf.tmp")):
+        if not _TMP_PDF_NAME.fullmatch(entry.name):
             continue
         try:
             if entry.is_file(follow_symlinks=False) and \
@@ -439,7 +445,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         # Nothing to do is a failed run (exit 3, as `vanban ocr` on an empty folder), said
         # before the store is opened: no store file is made for it.
         raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
-    summary = BatchSummary(found=len(files))
+    # An empty folder is one input found (and failed), so that the counts add up.
+    summary = BatchSummary(found=len(files) + len(empty_folders))
     if options.pdf_dir:
         remove_abandoned_pdfs(options.pdf_dir)
     # A cluster is reached before the store is opened: a scheduler that cannot be reached
@@ -553,6 +560,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
                 summary.duplicates -= 1
                 summary.failed += 1
                 summary.failures.append(failure)
+        store.check_in_place()  # removed after the last document: said (exit 6), not exit 0
     finally:
         bar.close()
         store.close()

@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import sqlite3
+import tempfile
 from contextlib import contextmanager
 from typing import IO, Any, Iterable, Iterator
 
@@ -306,35 +308,66 @@ class StoreQuery:
         buffer = None
         if out is None:
             out = buffer = io.StringIO()
-        with self._snapshot():
-            count = self._export(fmt, kind, out, filters)
+        with self._snapshot() as held:
+            if held:
+                count = self._export(fmt, kind, out, filters, held=True)
+            else:
+                # No snapshot: stream rows into a local spool first, so that no statement
+                # stays open (a lock held) while a slow reader of ``out`` takes the lines.
+                with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+",
+                                                   encoding="utf-8", errors="surrogatepass",
+                                                   newline="") as spool:
+                    count = self._export(fmt, kind, spool, filters, held=False)
+                    spool.seek(0)
+                    shutil.copyfileobj(spool, out)
         return buffer.getvalue() if buffer is not None else count
 
     @contextmanager
-    def _snapshot(self) -> Iterator[None]:
-        """One read transaction around several reads: they all see the store as it was at the
-        first (WAL mode: a batch writing meanwhile is not blocked), so a document replaced
-        or removed between listing and reading it is not lost half-way (a ``null`` line)."""
+    def _snapshot(self) -> Iterator[bool]:
+        """One read transaction around several reads, in WAL mode only (as while a batch
+        runs): they all see the store as it was at the first, and a batch writing meanwhile
+        is not blocked. Yields whether the snapshot is held. In rollback-journal mode (no
+        batch running) a read transaction would hold a shared lock the whole time and keep
+        a batch from opening the store (its switch to WAL needs the file alone): there each
+        read is a statement of its own, and the caller skips what vanished meanwhile."""
         if self.conn.in_transaction:
-            yield
+            yield True
+            return
+        try:
+            mode = str(self.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        except sqlite3.Error:
+            mode = ""
+        if mode != "wal":
+            yield False
             return
         self.conn.execute("BEGIN")
         try:
-            yield
+            yield True
         finally:
             try:
                 self.conn.execute("ROLLBACK")  # nothing was written: ends the read
             except sqlite3.Error:
                 pass
 
-    def _export(self, fmt: str, kind: str | None, out: IO[str], filters: dict) -> int:
+    def _record_ids(self) -> list[str]:
+        """Every stored record's document id, in the order of :meth:`records`."""
+        return [r[0] for r in self._rows(
+            "SELECT d.id FROM records r JOIN documents d ON d.id = r.document_id "
+            "ORDER BY d.date, d.number, d.id")]
+
+    def _export(self, fmt: str, kind: str | None, out: IO[str], filters: dict, *,
+                held: bool) -> int:
         count = 0
         if fmt == "jsonl" and kind is None:
             ids = None
             if filters and any(v is not None for v in filters.values()):
                 ids = [r["document_id"] for r in self.iter_rows("document", **filters)]
+            elif not held:
+                ids = self._record_ids()
             source = (self.record(i) for i in ids) if ids is not None else self.records()
             for rec in source:
+                if rec is None:  # removed after it was listed (no snapshot held)
+                    continue
                 out.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 count += 1
         elif fmt == "jsonl":
