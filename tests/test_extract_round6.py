@@ -466,3 +466,27 @@ def test_intro_the_flattened_abstract_ran_on_into_keeps_its_bases():
     rec = valid_record(text, flatten=True)
     assert rec.document["title"] == "Về việc tăng cường phòng, chống sạt lở đất trên địa bàn tỉnh An Bình"
     assert rec.legal_bases == ["03/CT-UBND"]
+
+
+# ------------------------------------------- review of round 6: findings on made-up texts
+def _plan(body: str) -> str:
+    return (
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 152/KH-UBND\nAn Bình, ngày 14 tháng 7 năm 2025\nKẾ HOẠCH\n"
+        "Triển khai công tác phòng, chống thiên tai năm 2025 trên địa bàn tỉnh\n"
+        "Căn cứ Quyết định số 33/2025/QĐ-UBND ngày 02/4/2025 của Ủy ban nhân dân tỉnh;\n"
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai như sau:\n" + body +
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n"
+    )
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("who", ["Các sở, ban, ngành, địa phương xác định rõ trách nhiệm",
+                                 "Ủy ban nhân dân các xã, phường bảo đảm phối hợp chặt chẽ"])
+def test_requirement_label_then_an_agency_is_a_label_under_purposes_and_requirements(flatten, who):
+    text = _plan("I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nChủ động phòng ngừa, ứng phó kịp thời với thiên tai.\n"
+                 f"2. Yêu cầu\n{who} trong tổ chức thực hiện.\n"
+                 "II. NHIỆM VỤ\n1. Sở Tài chính bố trí kinh phí thực hiện Kế hoạch.\n")
+    rec = valid_record(text, flatten)
+    assert any(who[:20] in r for r in rec.requirements), rec.requirements
+    assert not any(who[:20] in p for p in rec.purposes), rec.purposes

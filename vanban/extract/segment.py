@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from .agencies import agency_spans, gazetteer_spans, head_starts, opens_member_list, split_agencies, tokenize
 from .text import fold, is_syllable, key, load_patterns, roman_to_int
 
 _PATS = dict(load_patterns("segment"))
@@ -382,8 +383,12 @@ def _segment_body(text: str) -> list[str]:
             del cuts[pos + mw.end()]
     # a role label written before its first sentence: "3.1. Mục tiêu tổng quát Nâng cao ..."
     labels = sorted(_PATS["inline_labels"], key=len, reverse=True)
+    section_at = 0      # where the current roman section starts
+    prev_label = ""     # the label the previous marked segment opened with
     for pos in sorted(cuts):
         m = re.match(r"(?:\S+\s+)", text[pos:])
+        if cuts[pos] == "roman":
+            section_at, prev_label = pos, ""
         if not m or cuts[pos] not in ("roman", "arabic", "letter"):
             continue
         body_at = pos + m.end()
@@ -391,11 +396,16 @@ def _segment_body(text: str) -> list[str]:
         for lab in labels:
             nxt_word = text[body_at + len(lab) + 1:body_at + len(lab) + 30].split()[:1]
             if fk.startswith(lab + " ") and nxt_word and nxt_word[0][:1].isupper() and not nxt_word[0].isupper():
-                from .agencies import head_starts
-                if 0 in head_starts(text[body_at + len(lab) + 1:body_at + len(lab) + 60])[1]:
-                    break  # "4. Yêu cầu Đảng uỷ Chính phủ chỉ đạo …": the verb and its addressee
+                # a label is expected where its section's heading names it ("I. MỤC ĐÍCH, YÊU CẦU")
+                # or a sibling label came just before ("1. Mục đích … 2. Yêu cầu Các sở …")
+                expected = prev_label != "" or lab in f[section_at:section_at + 80].lower()
+                if not expected and 0 in head_starts(text[body_at + len(lab) + 1:body_at + len(lab) + 60])[1]:
+                    break  # "2. Yêu cầu Sở Xây dựng rà soát …": the verb and its addressee
                 cuts.setdefault(body_at + len(lab) + 1, "label_end")
+                prev_label = lab
                 break
+        else:
+            prev_label = ""
     # a heading line followed by its first sentence: "3. Sở Khoa học và Công nghệ Chủ trì, ...",
     # "1. Nguy cơ ô nhiễm môi trường Ghi nhận ..."
     ordered = sorted(cuts)
@@ -405,7 +415,6 @@ def _segment_body(text: str) -> list[str]:
         nxt = ordered[k + 1] if k + 1 < len(ordered) else len(text)
         mv = re.match(rf"\S+\s+(?:Về|Đối với|Trách nhiệm của|Nhiệm vụ của)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])",
                       text[pos:nxt])
-        from .agencies import opens_member_list
         if mv and not opens_member_list(mv.group().rstrip()):
             # "1. Về tăng trưởng kinh tế: Tỉnh cần ...": a topic heading, then its first sentence
             # (not "… (…), yêu cầu các Bộ: Xây dựng; Công Thương …": a group and its members)
@@ -454,7 +463,6 @@ def _starts_marked(text: str) -> bool:
 
 def _ends_in_name(text: str) -> bool:
     """``text`` ends inside or at the end of an agency name."""
-    from .agencies import agency_spans
     window = text[-200:].rstrip()
     spans = agency_spans(window)
     return bool(spans) and spans[-1][1] >= len(window) - 1
@@ -509,7 +517,6 @@ def _compound_dash(text: str, pos: int) -> bool:
             prev_dash = text.rfind(before[-k], 0, pos - len(" ".join(before[-k + 1:])))
             if prev_dash >= 0 and _compound_dash(text, prev_dash):
                 return True
-    from .agencies import gazetteer_spans, tokenize
     a = text.rfind(" ", 0, max(0, pos - 60)) + 1
     window = text[a:pos + 60]
     toks = tokenize(window)
@@ -517,7 +524,6 @@ def _compound_dash(text: str, pos: int) -> bool:
         if toks[s][1] < pos - a < toks[s + n - 1][2]:
             return True  # inside a known name: "Tập đoàn Công nghiệp - Viễn thông Quân đội"
     if key(text[pos + 1:pos + 40]).startswith(tuple(_PATS["apposition_roles"])) and ":" not in text[pos + 1:pos + 30]:
-        from .agencies import agency_spans
         body = text[max(0, pos - 60):pos].rstrip()
         spans = agency_spans(body)
         if spans and spans[-1][1] == len(body):
@@ -541,7 +547,6 @@ def _heading_end(seg: str) -> int | None:
     """Where the heading of a marked segment ends and its first sentence starts: a capitalised
     word after a lower-case one, within the first words, that opens a sentence (a verb such
     as "Chủ trì", or a capitalised word followed by a lower-case one that is no name)."""
-    from .agencies import agency_spans, head_starts, split_agencies
     m = re.match(r"\S+\s+", seg)
     if not m:
         return None
