@@ -490,3 +490,21 @@ def test_requirement_label_then_an_agency_is_a_label_under_purposes_and_requirem
     rec = valid_record(text, flatten)
     assert any(who[:20] in r for r in rec.requirements), rec.requirements
     assert not any(who[:20] in p for p in rec.purposes), rec.purposes
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_item_that_approves_and_assigns_is_a_task(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
+        "1. Đồng ý chủ trương xây dựng Trung tâm dữ liệu tỉnh, giao Sở Khoa học và Công nghệ chủ trì "
+        "triển khai theo quy định.\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Chấp thuận đề nghị của Sở Tài chính tại Tờ trình số 21/TTr-STC ngày 02/3/2025; Sở Tài chính "
+        "hướng dẫn các đơn vị thực hiện.\n"
+        "3. Đông y cổ truyền được các cơ sở y tế phát triển theo hướng dẫn của Sở Y tế.\n"
+        "4. Đồng ý bàn giao nhà làm việc cũ cho đơn vị quản lý theo quy định.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["1"].lead == ["Sở Khoa học và Công nghệ"]
+    assert "2" in tasks          # approves, then a clause assigns: a task
+    assert "3" in tasks          # "Đông y" (medicine) is no approval
+    assert "4" not in tasks      # "bàn giao" assigns nothing

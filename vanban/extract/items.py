@@ -859,9 +859,25 @@ def _agrees(body: str) -> bool:
     pats = load_patterns("headings")
     if any(p in opening for p in pats["agreement_phrases"]):
         return True
-    rest = re.split(r"(?<=[.;:])\s", body, maxsplit=1)[1:]
-    return opening.startswith(tuple(p + " " for p in pats["approval_openings"])) \
-        and not (rest and re.search(r"\b(?:giao|đề nghị|yêu cầu)\s", rest[0], re.I))
+    lower = " ".join(body.lower().split())
+    approves = next((p for p in pats["approval_openings"] if lower.startswith(p + " ")), None)
+    return approves is not None and not _assigns(body, len(approves))
+
+
+_ASSIGNING_VERB = re.compile(r"(?<![\w])(?<!bàn )(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?", re.I)
+
+
+def _assigns(body: str, skip: int) -> bool:
+    """Somewhere in ``body`` (past its first ``skip`` characters, the approving words) a clause
+    assigns work: "…, giao Sở X chủ trì …" (an assigning verb, then a body), "…; Sở X hướng dẫn
+    …" (a clause that opens with a body and its verb). "bàn giao", "giao đất", "đề nghị của Sở X"
+    assign nothing."""
+    for m in _ASSIGNING_VERB.finditer(body, skip):
+        if m.start() == skip + 1:
+            continue  # "Chấp thuận đề nghị Sở X …": the proposal approved
+        if 0 in head_starts(body[m.end():m.end() + 60])[1]:
+            return True
+    return any(directive_subject(c, False) for c in re.split(r"(?<=[.;,])\s+", body)[1:])
 
 
 def _work_intro(node: Node) -> bool:
