@@ -508,3 +508,23 @@ def test_item_that_approves_and_assigns_is_a_task(flatten):
     assert "2" in tasks          # approves, then a clause assigns: a task
     assert "3" in tasks          # "Đông y" (medicine) is no approval
     assert "4" not in tasks      # "bàn giao" assigns nothing
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_group_before_a_colon_then_a_sentence_is_a_heading(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
+        "1. Đối với các dự án: Sở Xây dựng khẩn trương rà soát hồ sơ, báo cáo Ủy ban nhân dân tỉnh.\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Trách nhiệm của các sở, ngành: Chủ động phối hợp với Sở Tài chính rà soát hồ sơ tồn đọng.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["2"].title == "Trách nhiệm của các sở, ngành:"
+    if flatten:  # the run-on topic heading ends at its ":"
+        assert tasks["1"].title == "Đối với các dự án:"
+
+
+def test_opens_member_list_needs_a_group_of_heads_and_a_member_after():
+    from vanban.extract.agencies import opens_member_list
+    assert opens_member_list("yêu cầu các Bộ:", "Tài chính, Xây dựng khẩn trương …")
+    assert not opens_member_list("Trách nhiệm của các sở, ngành:", "Chủ động phối hợp với Sở Tài chính")
+    assert not opens_member_list("Đối với các dự án:", "Sở Xây dựng khẩn trương rà soát")

@@ -344,11 +344,34 @@ def _bare_group(piece: str) -> bool:
     return bool(chunks) and all(re.sub(r"^(?:cac|nhung) ", "", key(c)) in heads for c in chunks)
 
 
-def opens_member_list(head: str) -> bool:
+_PLACE_UNITS = frozenset({"tinh", "thanh pho", "huyen", "quan", "xa", "phuong", "thi xa", "dia phuong"})
+
+
+def opens_member_list(head: str, after: str | None = None) -> bool:
     """``head`` ("... các Bộ:", "Các Bộ, cơ quan:", "các tập đoàn, tổng công ty:") opens a list of
-    the group's members ("Tài chính, Xây dựng, …"), not a heading run on into its text."""
+    the group's members ("Tài chính, Xây dựng, …"), not a heading run on into its text. The
+    group is heads or places alone ("các dự án:" is a topic); ``after``, the text after the ":"
+    where known, opens with a member, not a sentence ("Trách nhiệm của các sở, ngành: Chủ động …")."""
     m = _LAST_GROUP.search(head)
-    return bool(m) and (len(m.group(1).split()) <= 2 and "," not in m.group(1) or _bare_group(m.group(1)))
+    if not m:
+        return False
+    group = m.group(1)
+    places = all(key(c) in _PLACE_UNITS for c in re.split(r"\s*,\s*|\s+và\s+", group) if c.strip())
+    if not (_bare_group(group) or places):
+        return False
+    if after is not None:
+        words = key(after[:60]).split()
+        opener = bool(words) and (" ".join(words[:2]) in _sentence_openings() or words[0] in _sentence_openings())
+        # a member's name that reads as a verb ("Xây dựng, Công Thương", "Giáo dục và Đào tạo, Y
+        # tế") is followed by the next member soon; a sentence goes on
+        if not words or opener and not re.match(r"(?:\S+\s+){0,4}?\S+[,;](?:\s|$)", after.lstrip()):
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _sentence_openings() -> frozenset[str]:
+    return frozenset(load_patterns("segment")["sentence_openings"])
 
 
 #: the group after the last "các" before a ":" that ends the text

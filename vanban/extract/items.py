@@ -410,7 +410,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         title = topics.group(1)
     elif directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
             and not _LABEL.match(fold(mh.group(1)).lower()) \
-            and not opens_member_list(mh.group(1)):
+            and not opens_member_list(mh.group(1), body[mh.end(1):]):
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     if directive and node.is_heading:
         title = _addressee_heading(title)
@@ -515,7 +515,7 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
                     # "… chỉ đạo các tập đoàn, tổng công ty: Điện lực …, Viễn thông … huy động …":
                     # a group directed with its members named
                     colon = directed.find(":")
-                    if colon > 0 and opens_member_list(directed[:colon + 1]):
+                    if colon > 0 and opens_member_list(directed[:colon + 1], directed[colon + 1:]):
                         out.extend(n for n in directive_subject(directed, False) if ":" in n)
                 # "… . Chỉ đạo Tổng công ty X, Tổng công ty Y hỗ trợ …": a later sentence names
                 # bodies the addressee directs
@@ -553,7 +553,7 @@ def _main_clause_subject(body: str) -> list[str]:
     body = body.strip()
     # the first sentence (a ":" opening a group's members, "yêu cầu các Bộ: X; Y …", ends none)
     first = next((body[:m.start()] for m in re.finditer(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])", body)
-                  if not opens_member_list(body[:m.start()])), body)
+                  if not opens_member_list(body[:m.start()], body[m.start():])), body)
     if not first[:40].lower().startswith(tuple(load_patterns("headings")["item_lead_ins"])):
         return []
     ends = load_patterns("headings")["subject_ends"]
@@ -744,7 +744,8 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if f2.startswith("trong do ") and prev.endswith(","):
             cut = i  # "Chủ tịch ... đến Lâm Đồng, trong đó trọng tâm là ..."
             break
-        if prev.endswith(":") and i > 1 and not opens_member_list(" ".join(words[max(0, i - 8):i])):
+        if prev.endswith(":") and i > 1 \
+                and not opens_member_list(" ".join(words[max(0, i - 8):i]), " ".join(words[i:i + 6])):
             cut = i  # "Giao Đảng uỷ Chính phủ: (i) Chỉ đạo ..."
             break
         if f2.startswith("nhat la ") and prev.endswith(","):

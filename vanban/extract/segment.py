@@ -415,7 +415,7 @@ def _segment_body(text: str) -> list[str]:
         nxt = ordered[k + 1] if k + 1 < len(ordered) else len(text)
         mv = re.match(rf"\S+\s+(?:Về|Đối với|Trách nhiệm của|Nhiệm vụ của)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])",
                       text[pos:nxt])
-        if mv and not opens_member_list(mv.group().rstrip()):
+        if mv and not opens_member_list(mv.group().rstrip(), text[pos + mv.end():nxt]):
             # "1. Về tăng trưởng kinh tế: Tỉnh cần ...": a topic heading, then its first sentence
             # (not "… (…), yêu cầu các Bộ: Xây dựng; Công Thương …": a group and its members)
             cuts.setdefault(pos + mv.end(), "heading_end")
