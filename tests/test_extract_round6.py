@@ -528,3 +528,12 @@ def test_opens_member_list_needs_a_group_of_heads_and_a_member_after():
     assert opens_member_list("yêu cầu các Bộ:", "Tài chính, Xây dựng khẩn trương …")
     assert not opens_member_list("Trách nhiệm của các sở, ngành:", "Chủ động phối hợp với Sở Tài chính")
     assert not opens_member_list("Đối với các dự án:", "Sở Xây dựng khẩn trương rà soát")
+
+
+def test_long_dash_chain_of_capitalised_words_extracts_without_error():
+    # a flattened dump with a 1500-link run "AB CD - AB CD - …" under a heading: the chain of
+    # names is followed a few links back only (it once recursed along the whole run and failed)
+    chain = " - ".join(["AB CD"] * 1500)
+    text = _plan(f"I. NHIỆM VỤ\n1. Sở Tài chính bố trí kinh phí.\nII. {chain} - Sở Tài chính thực hiện.\n")
+    rec = valid_record(text, flatten=True)
+    assert rec.tasks

@@ -495,9 +495,42 @@ def _looks_like_quantity(text: str, start: int, end: int, num: str) -> bool:
     return bool(before) and before[-1] in _PATS["number_labels"]
 
 
+#: how many links back a chain of names is followed to a dash known to join a compound
+_CHAIN_LINKS = 3
+
+
 def _compound_dash(text: str, pos: int) -> bool:
     """ "Lao động - Thương binh", "chính trị - xã hội", "Độc lập - Tự do": a dash inside a
-    compound, not a bullet."""
+    compound, not a bullet; also the next link of a chain of places ("Tân Hà - Bình An - Cửa
+    khẩu Tây Sơn"): capitalised words before the dash follow a compound dash, at most
+    ``_CHAIN_LINKS`` links back (a long dash run is no name)."""
+    if _dash_in_name(text, pos):
+        return True
+    for _ in range(_CHAIN_LINKS):
+        pos = _previous_link(text, pos)
+        if pos is None:
+            return False
+        if _dash_in_name(text, pos):
+            return True
+    return False
+
+
+def _previous_link(text: str, pos: int) -> int | None:
+    """The dash before the dash at ``pos`` when one to three capitalised words lie between them
+    and a capitalised word follows ("… Bình An - Cửa khẩu …"), else None."""
+    before = text[max(0, pos - 30):pos].split()
+    after = text[pos + 1:pos + 40].split()
+    if len(before) < 3 or not after or not (after[0][:1].isupper() and after[0].isalpha()):
+        return None
+    k = next((k for k in (3, 4) if k <= len(before) and before[-k] in ("-", "–")), None)
+    if not k or not all(w[:1].isupper() and w.isalpha() for w in before[-k + 1:]):
+        return None
+    prev_dash = text.rfind(before[-k], 0, pos - len(" ".join(before[-k + 1:])))
+    return prev_dash if prev_dash >= 0 else None
+
+
+def _dash_in_name(text: str, pos: int) -> bool:
+    """The dash at ``pos`` joins the two halves of a compound or a name, judged on its two sides."""
     left = key(text[max(0, pos - 20):pos]).split()[-1:]
     right = key(text[pos + 1:pos + 25]).split()[:1]
     if not left or not right:
@@ -509,14 +542,6 @@ def _compound_dash(text: str, pos: int) -> bool:
     if before and after[1:] and before[-1][:1].isupper() and after[0][:1].isupper() and after[1][:1].isupper() \
             and after[0].isalpha() and not after[0].isupper():
         return True  # "Hòa Bình - Mộc Châu": a place pair
-    if len(before) >= 3 and after and after[0][:1].isupper() and after[0].isalpha():
-        # the next link of a chain of places ("Sơn La - Điện Biên - Cửa khẩu Tây Trang"): the
-        # capitalised words before the dash follow a compound dash
-        k = next((k for k in (3, 4) if k <= len(before) and before[-k] in ("-", "–")), None)
-        if k and all(w[:1].isupper() and w.isalpha() for w in before[-k + 1:]):
-            prev_dash = text.rfind(before[-k], 0, pos - len(" ".join(before[-k + 1:])))
-            if prev_dash >= 0 and _compound_dash(text, prev_dash):
-                return True
     a = text.rfind(" ", 0, max(0, pos - 60)) + 1
     window = text[a:pos + 60]
     toks = tokenize(window)
