@@ -537,3 +537,13 @@ def test_long_dash_chain_of_capitalised_words_extracts_without_error():
     text = _plan(f"I. NHIỆM VỤ\n1. Sở Tài chính bố trí kinh phí.\nII. {chain} - Sở Tài chính thực hiện.\n")
     rec = valid_record(text, flatten=True)
     assert rec.tasks
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_long_sentence_naming_a_document_title_is_not_cut(flatten):
+    sentence = ("Tiếp tục rà soát, hoàn thiện hồ sơ các dự án đầu tư công trọng điểm của tỉnh giai đoạn 2026 - "
+                "2030 theo kế hoạch số 15 và Đề án Phát triển hạ tầng giao thông đã được phê duyệt.")
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n", f"1. {sentence}\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["1"].title == sentence

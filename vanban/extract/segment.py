@@ -584,6 +584,8 @@ def _heading_end(seg: str) -> int | None:
             break
         if k >= 18 and not ((prev[:1].islower() or prev.isdigit()) and tok[:1].isupper()):
             continue  # (past the first words of a long heading only a verb after a small word counts)
+        if k >= 18 and toks[k - 2][0][:1].isupper() and key(f"{toks[k - 2][0]} {prev}") in _PATS["capitalised_nouns"]:
+            continue  # "… và Đề án Phát triển …": the title of a named document goes on
         if (key(prev) in _PATS["name_heads"] and (prev[:1].isupper() or key(prev) in ("ban", "dong"))) \
                 or not (prev[:1].isalpha() or _YEAR.fullmatch(prev)) or prev.lower() in _PATS["no_heading_end"]:
             continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb; "... và Phát triển"
