@@ -547,3 +547,11 @@ def test_long_sentence_naming_a_document_title_is_not_cut(flatten):
         "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n", f"1. {sentence}\n")
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
     assert tasks["1"].title == sentence
+
+
+def test_addressees_each_on_a_line_ending_in_a_comma_stay_separate():
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "Kính gửi: Các sở, ban, ngành thuộc tỉnh.\n",
+        "Kính gửi:\nSở Công Thương,\nSở Xây dựng,\nCông an tỉnh,\nỦy ban nhân dân các xã, phường.\n")
+    assert valid_record(text).document["addressees"] == [
+        "Sở Công Thương", "Sở Xây dựng", "Công an tỉnh", "Ủy ban nhân dân các xã, phường"]
