@@ -555,3 +555,14 @@ def test_addressees_each_on_a_line_ending_in_a_comma_stay_separate():
         "Kính gửi:\nSở Công Thương,\nSở Xây dựng,\nCông an tỉnh,\nỦy ban nhân dân các xã, phường.\n")
     assert valid_record(text).document["addressees"] == [
         "Sở Công Thương", "Sở Xây dựng", "Công an tỉnh", "Ủy ban nhân dân các xã, phường"]
+
+
+@pytest.mark.parametrize("text, names", [
+    # members with heads of their own are agencies of their own; the group only introduces them
+    ("các cơ quan, đơn vị: Sở Y tế, Sở Tài chính", ["Sở Y tế", "Sở Tài chính"]),
+    # bare members share the group's head: one name
+    ("các Bộ: Tài chính, Xây dựng", ["các Bộ: Tài chính, Xây dựng"]),
+])
+def test_group_with_members_that_carry_their_own_heads_splits(text, names):
+    from vanban.extract.agencies import split_agencies
+    assert split_agencies(text) == names

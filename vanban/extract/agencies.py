@@ -321,7 +321,28 @@ def _shared_head_list() -> re.Pattern:
 
 def _is_shared_head_list(part: str) -> bool:
     m = _shared_head_list().match(part)
-    return bool(m) and (m.group("group") is None or _bare_group(m.group("group")))
+    return bool(m) and (m.group("group") is None or _bare_group(m.group("group"))) \
+        and _members_of(part) is None
+
+
+def _members_of(part: str) -> str | None:
+    """The members after a group's ":" when each carries its own head ("các cơ quan, đơn vị: Sở Y
+    tế, Sở Tài chính" -> "Sở Y tế, Sở Tài chính"): they are agencies of their own, the group only
+    introduces them. None for bare members ("các Bộ: Tài chính, Xây dựng": one name)."""
+    m = _GROUP_INTRO.match(part)
+    if not m or not _bare_group(m.group(1)):
+        return None
+    after = part[m.end():]
+    for member in re.split(r"\s*[,;]\s*", after):
+        tokens, starts = head_starts(member)
+        # a head and a name ("Sở Y tế"), not a head word alone ("Công an" of "các Bộ: Công an, …")
+        if not (0 in starts and tokens[0][0][:1].isupper() and not is_bare_head(member)):
+            return None
+    return after
+
+
+#: a plural group introducing its members: "các cơ quan, đơn vị: "
+_GROUP_INTRO = re.compile(r"^[Cc]ác\s+([^:]{1,40}?)\s*:\s+(?=[A-ZĐÀ-Ỹ])")
 
 
 _LOCATION = re.compile(r"(?:đóng quân\s+)?(?:trên|tại)\s+địa\s+bàn"
@@ -450,6 +471,10 @@ def split_agencies(text: str) -> list[str]:
     for part in _join_shared_head_parts(_SPLIT_SEMI.split(text)):
         part = part.strip(" .,:;-–")
         if not part:
+            continue
+        members = _members_of(part)
+        if members is not None:
+            out.extend(split_agencies(members))
             continue
         if _is_shared_head_list(part):
             out.extend(_split_shared_head_list(part))  # "Các Bộ: Quốc phòng, Công an" is one addressee
