@@ -566,3 +566,16 @@ def test_addressees_each_on_a_line_ending_in_a_comma_stay_separate():
 def test_group_with_members_that_carry_their_own_heads_splits(text, names):
     from vanban.extract.agencies import split_agencies
     assert split_agencies(text) == names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Sở Công Thương phối hợp với các doanh nghiệp tại địa bàn tỉnh An Bình tổ chức hội chợ.",
+     "các doanh nghiệp tại địa bàn tỉnh An Bình"),
+    ("Sở Y tế phối hợp với các cơ quan Trung ương đóng trên địa bàn tỉnh rà soát phương án.",
+     "các cơ quan Trung ương đóng trên địa bàn tỉnh"),
+    ("Sở Y tế phối hợp với các doanh nghiệp trên địa bàn tỉnh Chủ động rà soát phương án.",
+     "các doanh nghiệp trên địa bàn tỉnh"),
+])
+def test_group_location_keeps_the_place_name_and_stationed_bodies(text, name):
+    from vanban.extract.agencies import agency_spans
+    assert name in [text[a:b] for a, b in agency_spans(text)]

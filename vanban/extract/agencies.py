@@ -345,16 +345,31 @@ def _members_of(part: str) -> str | None:
 _GROUP_INTRO = re.compile(r"^[Cc]ác\s+([^:]{1,40}?)\s*:\s+(?=[A-ZĐÀ-Ỹ])")
 
 
-_LOCATION = re.compile(r"(?:đóng quân\s+)?(?:trên|tại)\s+địa\s+bàn"
+_LOCATION = re.compile(r"(?:đóng(?:\s+quân)?\s+)?(?:trên|tại)\s+địa\s+bàn"
                        r"(?:\s+(?:tỉnh|thành phố|huyện|xã|phường|Thành phố|Tỉnh)(?=\s|$|[,;.]))?")
 
 
 def _location_qualifier(tokens: list, j: int) -> int:
     """Number of tokens from ``j`` of a group's location ("trên địa bàn tỉnh", "đóng quân tại
-    địa bàn"), 0 for none."""
-    words = " ".join(t[0] for t in tokens[j:j + 6])
+    địa bàn", "tại địa bàn tỉnh An Bình": the place's name too, up to a sentence's verb), 0 for
+    none."""
+    words = " ".join(t[0] for t in tokens[j:j + 7])
     m = _LOCATION.match(words)
-    return len(m.group().split()) if m else 0
+    if not m:
+        return 0
+    n = len(m.group().split())
+    if words[m.end() - 1:m.end()].isalpha() and m.group().split()[-1].lower() in ("tỉnh", "thành", "phố", "huyện",
+                                                                                  "xã", "phường"):
+        name = 0
+        while name < 4 and j + n + name < len(tokens):
+            tok = tokens[j + n + name][0]
+            nxt = tokens[j + n + name + 1][0] if j + n + name + 1 < len(tokens) else ""
+            if not (tok[:1].isupper() and tok.isalpha()) or key(f"{tok} {nxt}") in _sentence_openings() \
+                    or key(tok) in _sentence_openings():
+                break
+            name += 1
+        n += name
+    return n
 
 
 def _bare_group(piece: str) -> bool:
