@@ -579,3 +579,13 @@ def test_group_with_members_that_carry_their_own_heads_splits(text, names):
 def test_group_location_keeps_the_place_name_and_stationed_bodies(text, name):
     from vanban.extract.agencies import agency_spans
     assert name in [text[a:b] for a, b in agency_spans(text)]
+
+
+@pytest.mark.parametrize("caps, title, authority", [
+    ("TM. BAN THƯỜNG VỤ PHÓ BÍ THƯ THƯỜNG TRỰC", "PHÓ BÍ THƯ THƯỜNG TRỰC", "TM. BAN THƯỜNG VỤ"),
+    # a second office after "KIÊM" is the same signer's title, no authority
+    ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH KIÊM TRƯỞNG BAN CHỈ ĐẠO", "PHÓ CHỦ TỊCH KIÊM TRƯỞNG BAN CHỈ ĐẠO", "KT. CHỦ TỊCH"),
+])
+def test_signer_title_with_a_qualifier_or_a_second_office(caps, title, authority):
+    sig = parse_signature(caps, "Đỗ Minh Tâm")
+    assert (sig["title"], sig["authority"]) == (title, authority)
