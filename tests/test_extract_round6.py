@@ -589,3 +589,14 @@ def test_group_location_keeps_the_place_name_and_stationed_bodies(text, name):
 def test_signer_title_with_a_qualifier_or_a_second_office(caps, title, authority):
     sig = parse_signature(caps, "Đỗ Minh Tâm")
     assert (sig["title"], sig["authority"]) == (title, authority)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_term_of_a_lease_is_no_timeframe(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Sở Tài chính hướng dẫn nhà đầu tư ký hợp đồng thuê đất. Thời hạn thuê đất: 50 năm kể từ ngày ký "
+        "hợp đồng.\n3. Sở Xây dựng kiểm tra hồ sơ. Thời hạn hoàn thành: tháng 6 năm 2025.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["2"].timeframe is None
+    assert tasks["3"].timeframe == "tháng 6 năm 2025"

@@ -180,8 +180,11 @@ def heading_year(node: Node | None) -> int | None:
 _LABEL = re.compile(r"^(?:(?:don vi|co quan|to chuc)\s+)?"
                     r"(chu tri|thuc hien|phoi hop|thoi (?:gian|han)(?:\s+(?:thuc hien|hoan thanh))?)\s*:\s*",
                     re.I)
-_TIME_CLAUSE = re.compile(r"(?:^|[;.]\s+|^[-+]\s*)thoi (?:gian|han)(?:\s+[a-z]+){0,2}?\s*"
-                          r"(?::\s*|\s+(?=(?:tu|vao|trong|den|truoc|sau|nam|quy|thang|hang|thuong)\b))")
+#: "Thời hạn hoàn thành: …", "thời gian quan trắc từ tháng 3 …": a time label; before a ":" its
+#: words name the work's doing (headings.json time_label_words), not a term ("Thời hạn thuê đất: 50 năm")
+_TIME_LABEL_WORDS = "|".join(map(re.escape, load_patterns("headings")["time_label_words"]))
+_TIME_CLAUSE = re.compile(rf"(?:^|[;.]\s+|^[-+]\s*)thoi (?:gian|han)(?:(?:\s+(?:{_TIME_LABEL_WORDS}))?\s*:\s*"
+                          r"|(?:\s+[a-z]+){0,2}?\s+(?=(?:tu|vao|trong|den|truoc|sau|nam|quy|thang|hang|thuong)\b))")
 
 
 def leading_agencies(text: str) -> list[str]:
@@ -512,7 +515,7 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
                     if directed[:1].isupper():
                         out.extend(split_agencies(directed))
                 elif after.startswith("chi dao cac "):
-                    # "… chỉ đạo các tập đoàn, tổng công ty: Điện lực …, Viễn thông … huy động …":
+                    # "… chỉ đạo các tổng công ty: Cấp nước …, Thoát nước … bố trí …":
                     # a group directed with its members named
                     colon = directed.find(":")
                     if colon > 0 and opens_member_list(directed[:colon + 1], directed[colon + 1:]):
@@ -746,7 +749,7 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
             break
         if prev.endswith(":") and i > 1 \
                 and not opens_member_list(" ".join(words[max(0, i - 8):i]), " ".join(words[i:i + 6])):
-            cut = i  # "Giao Đảng uỷ Chính phủ: (i) Chỉ đạo ..."
+            cut = i  # "Giao Sở Xây dựng: (i) Chỉ đạo ..."
             break
         if f2.startswith("nhat la ") and prev.endswith(","):
             cut = i  # "Cấp uỷ, chính quyền địa phương các cấp, nhất là thành phố Hà Nội ..."

@@ -356,7 +356,7 @@ def _segment_body(text: str) -> list[str]:
                 open_numbers = _open(open_numbers, parts)
         elif style == "letter":
             ok = after_stop or heading_before or (
-                # "1. Phát động phong trào … xử lý rác thải a) Ủy ban nhân dân …": a long heading's
+                # "1. Ra quân làm sạch môi trường … thu gom rác thải a) Sở Y tế …": a long heading's
                 # first lettered part
                 num.startswith("a") and len(before) <= 300 and _starts_marked(before)
                 and bool(re.match(rf"[\"“(]?[{_UP}]", text[end:end + 2])))
