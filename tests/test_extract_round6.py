@@ -466,3 +466,137 @@ def test_intro_the_flattened_abstract_ran_on_into_keeps_its_bases():
     rec = valid_record(text, flatten=True)
     assert rec.document["title"] == "Về việc tăng cường phòng, chống sạt lở đất trên địa bàn tỉnh An Bình"
     assert rec.legal_bases == ["03/CT-UBND"]
+
+
+# ------------------------------------------- review of round 6: findings on made-up texts
+def _plan(body: str) -> str:
+    return (
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 152/KH-UBND\nAn Bình, ngày 14 tháng 7 năm 2025\nKẾ HOẠCH\n"
+        "Triển khai công tác phòng, chống thiên tai năm 2025 trên địa bàn tỉnh\n"
+        "Căn cứ Quyết định số 33/2025/QĐ-UBND ngày 02/4/2025 của Ủy ban nhân dân tỉnh;\n"
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai như sau:\n" + body +
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n"
+    )
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("who", ["Các sở, ban, ngành, địa phương xác định rõ trách nhiệm",
+                                 "Ủy ban nhân dân các xã, phường bảo đảm phối hợp chặt chẽ"])
+def test_requirement_label_then_an_agency_is_a_label_under_purposes_and_requirements(flatten, who):
+    text = _plan("I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nChủ động phòng ngừa, ứng phó kịp thời với thiên tai.\n"
+                 f"2. Yêu cầu\n{who} trong tổ chức thực hiện.\n"
+                 "II. NHIỆM VỤ\n1. Sở Tài chính bố trí kinh phí thực hiện Kế hoạch.\n")
+    rec = valid_record(text, flatten)
+    assert any(who[:20] in r for r in rec.requirements), rec.requirements
+    assert not any(who[:20] in p for p in rec.purposes), rec.purposes
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_item_that_approves_and_assigns_is_a_task(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
+        "1. Đồng ý chủ trương xây dựng Trung tâm dữ liệu tỉnh, giao Sở Khoa học và Công nghệ chủ trì "
+        "triển khai theo quy định.\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Chấp thuận đề nghị của Sở Tài chính tại Tờ trình số 21/TTr-STC ngày 02/3/2025; Sở Tài chính "
+        "hướng dẫn các đơn vị thực hiện.\n"
+        "3. Đông y cổ truyền được các cơ sở y tế phát triển theo hướng dẫn của Sở Y tế.\n"
+        "4. Đồng ý bàn giao nhà làm việc cũ cho đơn vị quản lý theo quy định.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["1"].lead == ["Sở Khoa học và Công nghệ"]
+    assert "2" in tasks          # approves, then a clause assigns: a task
+    assert "3" in tasks          # "Đông y" (medicine) is no approval
+    assert "4" not in tasks      # "bàn giao" assigns nothing
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_group_before_a_colon_then_a_sentence_is_a_heading(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
+        "1. Đối với các dự án: Sở Xây dựng khẩn trương rà soát hồ sơ, báo cáo Ủy ban nhân dân tỉnh.\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Trách nhiệm của các sở, ngành: Chủ động phối hợp với Sở Tài chính rà soát hồ sơ tồn đọng.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["2"].title == "Trách nhiệm của các sở, ngành:"
+    if flatten:  # the run-on topic heading ends at its ":"
+        assert tasks["1"].title == "Đối với các dự án:"
+
+
+def test_opens_member_list_needs_a_group_of_heads_and_a_member_after():
+    from vanban.extract.agencies import opens_member_list
+    assert opens_member_list("yêu cầu các Bộ:", "Tài chính, Xây dựng khẩn trương …")
+    assert not opens_member_list("Trách nhiệm của các sở, ngành:", "Chủ động phối hợp với Sở Tài chính")
+    assert not opens_member_list("Đối với các dự án:", "Sở Xây dựng khẩn trương rà soát")
+
+
+def test_long_dash_chain_of_capitalised_words_extracts_without_error():
+    # a flattened dump with a 1500-link run "AB CD - AB CD - …" under a heading: the chain of
+    # names is followed a few links back only (it once recursed along the whole run and failed)
+    chain = " - ".join(["AB CD"] * 1500)
+    text = _plan(f"I. NHIỆM VỤ\n1. Sở Tài chính bố trí kinh phí.\nII. {chain} - Sở Tài chính thực hiện.\n")
+    rec = valid_record(text, flatten=True)
+    assert rec.tasks
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_long_sentence_naming_a_document_title_is_not_cut(flatten):
+    sentence = ("Tiếp tục rà soát, hoàn thiện hồ sơ các dự án đầu tư công trọng điểm của tỉnh giai đoạn 2026 - "
+                "2030 theo kế hoạch số 15 và Đề án Phát triển hạ tầng giao thông đã được phê duyệt.")
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n", f"1. {sentence}\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["1"].title == sentence
+
+
+def test_addressees_each_on_a_line_ending_in_a_comma_stay_separate():
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "Kính gửi: Các sở, ban, ngành thuộc tỉnh.\n",
+        "Kính gửi:\nSở Công Thương,\nSở Xây dựng,\nCông an tỉnh,\nỦy ban nhân dân các xã, phường.\n")
+    assert valid_record(text).document["addressees"] == [
+        "Sở Công Thương", "Sở Xây dựng", "Công an tỉnh", "Ủy ban nhân dân các xã, phường"]
+
+
+@pytest.mark.parametrize("text, names", [
+    # members with heads of their own are agencies of their own; the group only introduces them
+    ("các cơ quan, đơn vị: Sở Y tế, Sở Tài chính", ["Sở Y tế", "Sở Tài chính"]),
+    # bare members share the group's head: one name
+    ("các Bộ: Tài chính, Xây dựng", ["các Bộ: Tài chính, Xây dựng"]),
+])
+def test_group_with_members_that_carry_their_own_heads_splits(text, names):
+    from vanban.extract.agencies import split_agencies
+    assert split_agencies(text) == names
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Sở Công Thương phối hợp với các doanh nghiệp tại địa bàn tỉnh An Bình tổ chức hội chợ.",
+     "các doanh nghiệp tại địa bàn tỉnh An Bình"),
+    ("Sở Y tế phối hợp với các cơ quan Trung ương đóng trên địa bàn tỉnh rà soát phương án.",
+     "các cơ quan Trung ương đóng trên địa bàn tỉnh"),
+    ("Sở Y tế phối hợp với các doanh nghiệp trên địa bàn tỉnh Chủ động rà soát phương án.",
+     "các doanh nghiệp trên địa bàn tỉnh"),
+])
+def test_group_location_keeps_the_place_name_and_stationed_bodies(text, name):
+    from vanban.extract.agencies import agency_spans
+    assert name in [text[a:b] for a, b in agency_spans(text)]
+
+
+@pytest.mark.parametrize("caps, title, authority", [
+    ("TM. BAN THƯỜNG VỤ PHÓ BÍ THƯ THƯỜNG TRỰC", "PHÓ BÍ THƯ THƯỜNG TRỰC", "TM. BAN THƯỜNG VỤ"),
+    # a second office after "KIÊM" is the same signer's title, no authority
+    ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH KIÊM TRƯỞNG BAN CHỈ ĐẠO", "PHÓ CHỦ TỊCH KIÊM TRƯỞNG BAN CHỈ ĐẠO", "KT. CHỦ TỊCH"),
+])
+def test_signer_title_with_a_qualifier_or_a_second_office(caps, title, authority):
+    sig = parse_signature(caps, "Đỗ Minh Tâm")
+    assert (sig["title"], sig["authority"]) == (title, authority)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_term_of_a_lease_is_no_timeframe(flatten):
+    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+        "2. Sở Tài chính hướng dẫn nhà đầu tư ký hợp đồng thuê đất. Thời hạn thuê đất: 50 năm kể từ ngày ký "
+        "hợp đồng.\n3. Sở Xây dựng kiểm tra hồ sơ. Thời hạn hoàn thành: tháng 6 năm 2025.\n")
+    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
+    assert tasks["2"].timeframe is None
+    assert tasks["3"].timeframe == "tháng 6 năm 2025"

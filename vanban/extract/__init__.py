@@ -26,7 +26,7 @@ from .items import (basis_of, directive_leaves, group_heading, heading_year, imp
                     task_leaves)
 from .layout import (Para, RawLine, build_paragraphs, document_lines, is_recipients_start, is_wrapped,
                      parse_marker)
-from .agencies import canonical_issuer
+from .agencies import canonical_issuer, head_starts
 from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment, wrapped_run_on
 from .structure import Node, assign_roles, build_tree, directive_sections, part_heading
@@ -250,8 +250,13 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
             # unmarked addressee lines (list dashes lost) continue a list that ends in ";"
             listed = style is None and len(t) < 90 and not key(t).startswith(_BODY_START) \
                 and (not out or t[-1:] in ";.") and (not out or out_ends[-1] == ";")
+            # a line that opens with an agency head names an addressee of its own ("Sở Công Thương," /
+            # "Sở Xây dựng,"), a list written with commas
+            own_body = style is None and out and out_ends[-1] == "," and len(t) < 90 and t[-1:] in ";.," \
+                and not key(t).startswith(_BODY_START) and 0 in head_starts(t)[1]
+            listed = listed or own_body
             if style is None and out and out_ends[-1] == "," and len(t) < 120 and t[-1:] in ";.," \
-                    and not key(t).startswith(_BODY_START):
+                    and not key(t).startswith(_BODY_START) and not own_body:
                 # "- Các Bộ: Công an, Tư pháp," / "Nông nghiệp và Môi trường;": a wrapped addressee
                 out[-1] = f"{out[-1]}, {t.strip(' ;.,')}"
                 out_ends[-1] = t[-1:]

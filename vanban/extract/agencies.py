@@ -321,19 +321,55 @@ def _shared_head_list() -> re.Pattern:
 
 def _is_shared_head_list(part: str) -> bool:
     m = _shared_head_list().match(part)
-    return bool(m) and (m.group("group") is None or _bare_group(m.group("group")))
+    return bool(m) and (m.group("group") is None or _bare_group(m.group("group"))) \
+        and _members_of(part) is None
 
 
-_LOCATION = re.compile(r"(?:đóng quân\s+)?(?:trên|tại)\s+địa\s+bàn"
+def _members_of(part: str) -> str | None:
+    """The members after a group's ":" when each carries its own head ("các cơ quan, đơn vị: Sở Y
+    tế, Sở Tài chính" -> "Sở Y tế, Sở Tài chính"): they are agencies of their own, the group only
+    introduces them. None for bare members ("các Bộ: Tài chính, Xây dựng": one name)."""
+    m = _GROUP_INTRO.match(part)
+    if not m or not _bare_group(m.group(1)):
+        return None
+    after = part[m.end():]
+    for member in re.split(r"\s*[,;]\s*", after):
+        tokens, starts = head_starts(member)
+        # a head and a name ("Sở Y tế"), not a head word alone ("Công an" of "các Bộ: Công an, …")
+        if not (0 in starts and tokens[0][0][:1].isupper() and not is_bare_head(member)):
+            return None
+    return after
+
+
+#: a plural group introducing its members: "các cơ quan, đơn vị: "
+_GROUP_INTRO = re.compile(r"^[Cc]ác\s+([^:]{1,40}?)\s*:\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+_LOCATION = re.compile(r"(?:đóng(?:\s+quân)?\s+)?(?:trên|tại)\s+địa\s+bàn"
                        r"(?:\s+(?:tỉnh|thành phố|huyện|xã|phường|Thành phố|Tỉnh)(?=\s|$|[,;.]))?")
 
 
 def _location_qualifier(tokens: list, j: int) -> int:
     """Number of tokens from ``j`` of a group's location ("trên địa bàn tỉnh", "đóng quân tại
-    địa bàn"), 0 for none."""
-    words = " ".join(t[0] for t in tokens[j:j + 6])
+    địa bàn", "tại địa bàn tỉnh An Bình": the place's name too, up to a sentence's verb), 0 for
+    none."""
+    words = " ".join(t[0] for t in tokens[j:j + 7])
     m = _LOCATION.match(words)
-    return len(m.group().split()) if m else 0
+    if not m:
+        return 0
+    n = len(m.group().split())
+    if words[m.end() - 1:m.end()].isalpha() and m.group().split()[-1].lower() in ("tỉnh", "thành", "phố", "huyện",
+                                                                                  "xã", "phường"):
+        name = 0
+        while name < 4 and j + n + name < len(tokens):
+            tok = tokens[j + n + name][0]
+            nxt = tokens[j + n + name + 1][0] if j + n + name + 1 < len(tokens) else ""
+            if not (tok[:1].isupper() and tok.isalpha()) or key(f"{tok} {nxt}") in _sentence_openings() \
+                    or key(tok) in _sentence_openings():
+                break
+            name += 1
+        n += name
+    return n
 
 
 def _bare_group(piece: str) -> bool:
@@ -344,11 +380,34 @@ def _bare_group(piece: str) -> bool:
     return bool(chunks) and all(re.sub(r"^(?:cac|nhung) ", "", key(c)) in heads for c in chunks)
 
 
-def opens_member_list(head: str) -> bool:
+_PLACE_UNITS = frozenset({"tinh", "thanh pho", "huyen", "quan", "xa", "phuong", "thi xa", "dia phuong"})
+
+
+def opens_member_list(head: str, after: str | None = None) -> bool:
     """``head`` ("... các Bộ:", "Các Bộ, cơ quan:", "các tập đoàn, tổng công ty:") opens a list of
-    the group's members ("Tài chính, Xây dựng, …"), not a heading run on into its text."""
+    the group's members ("Tài chính, Xây dựng, …"), not a heading run on into its text. The
+    group is heads or places alone ("các dự án:" is a topic); ``after``, the text after the ":"
+    where known, opens with a member, not a sentence ("Trách nhiệm của các sở, ngành: Chủ động …")."""
     m = _LAST_GROUP.search(head)
-    return bool(m) and (len(m.group(1).split()) <= 2 and "," not in m.group(1) or _bare_group(m.group(1)))
+    if not m:
+        return False
+    group = m.group(1)
+    places = all(key(c) in _PLACE_UNITS for c in re.split(r"\s*,\s*|\s+và\s+", group) if c.strip())
+    if not (_bare_group(group) or places):
+        return False
+    if after is not None:
+        words = key(after[:60]).split()
+        opener = bool(words) and (" ".join(words[:2]) in _sentence_openings() or words[0] in _sentence_openings())
+        # a member's name that reads as a verb ("Xây dựng, Công Thương", "Giáo dục và Đào tạo, Y
+        # tế") is followed by the next member soon; a sentence goes on
+        if not words or opener and not re.match(r"(?:\S+\s+){0,4}?\S+[,;](?:\s|$)", after.lstrip()):
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _sentence_openings() -> frozenset[str]:
+    return frozenset(load_patterns("segment")["sentence_openings"])
 
 
 #: the group after the last "các" before a ":" that ends the text
@@ -427,6 +486,10 @@ def split_agencies(text: str) -> list[str]:
     for part in _join_shared_head_parts(_SPLIT_SEMI.split(text)):
         part = part.strip(" .,:;-–")
         if not part:
+            continue
+        members = _members_of(part)
+        if members is not None:
+            out.extend(split_agencies(members))
             continue
         if _is_shared_head_list(part):
             out.extend(_split_shared_head_list(part))  # "Các Bộ: Quốc phòng, Công an" is one addressee

@@ -482,8 +482,8 @@ _NAME = re.compile(rf"((?:[{_UPPER}][{_LOWER}]+)(?:\s+[{_UPPER}][{_LOWER}]+){{1,
 def _known_title(title: str) -> str:
     """Snap an OCR-damaged signer title ("PHÓ CIHIỦ TỊCH") to the known title it resembles."""
     known = load_patterns("headings")["signer_titles"]
-    if not title or title in known:
-        return title
+    if not title or title in known or title.startswith(tuple(k + " " for k in known)):
+        return title  # (a known title and more: "PHÓ CHỦ TỊCH KIÊM TRƯỞNG BAN …" is read right)
     from rapidfuzz import fuzz, process
     best = process.extractOne(title, known, scorer=fuzz.ratio, score_cutoff=80)
     return best[0] if best else title
@@ -542,7 +542,10 @@ def parse_signature(caps_text: str, name: str | None) -> dict | None:
         # the signer's own title is the last known title of the block ("K/T CHÁNH VĂN PHÒNG PHÓ
         # CHÁNH VĂN PHÒNG", "TM. CHÍNH PHỦ THỦ TƯỚNG"); what precedes it is whom they sign for
         # (matched diacritic-free: OCR without diacritics reads "PHO CHU TICH")
-        own = [m.start() for m in _SIGNER_TITLE_FOLDED.finditer(fold(title))]
+        # a title after "KIÊM" is the same signer's second office ("PHÓ CHỦ TỊCH KIÊM TRƯỞNG BAN
+        # CHỈ ĐẠO"): it stays with the title before it
+        own = [m.start() for m in _SIGNER_TITLE_FOLDED.finditer(fold(title))
+               if not fold(title)[:m.start()].rstrip().endswith("KIEM")]
         pho = fold(title).rfind("PHO ")
         pos = own[-1] if own and own[-1] > 0 else (pho if last_mark == "KT" and pho > 0 else 0)
         if pos > 0:

@@ -180,8 +180,11 @@ def heading_year(node: Node | None) -> int | None:
 _LABEL = re.compile(r"^(?:(?:don vi|co quan|to chuc)\s+)?"
                     r"(chu tri|thuc hien|phoi hop|thoi (?:gian|han)(?:\s+(?:thuc hien|hoan thanh))?)\s*:\s*",
                     re.I)
-_TIME_CLAUSE = re.compile(r"(?:^|[;.]\s+|^[-+]\s*)thoi (?:gian|han)(?:\s+[a-z]+){0,2}?\s*"
-                          r"(?::\s*|\s+(?=(?:tu|vao|trong|den|truoc|sau|nam|quy|thang|hang|thuong)\b))")
+#: "Thời hạn hoàn thành: …", "thời gian quan trắc từ tháng 3 …": a time label; before a ":" its
+#: words name the work's doing (headings.json time_label_words), not a term ("Thời hạn thuê đất: 50 năm")
+_TIME_LABEL_WORDS = "|".join(map(re.escape, load_patterns("headings")["time_label_words"]))
+_TIME_CLAUSE = re.compile(rf"(?:^|[;.]\s+|^[-+]\s*)thoi (?:gian|han)(?:(?:\s+(?:{_TIME_LABEL_WORDS}))?\s*:\s*"
+                          r"|(?:\s+[a-z]+){0,2}?\s+(?=(?:tu|vao|trong|den|truoc|sau|nam|quy|thang|hang|thuong)\b))")
 
 
 def leading_agencies(text: str) -> list[str]:
@@ -410,7 +413,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         title = topics.group(1)
     elif directive and not node.is_heading and mh and 2 <= len(mh.group(1).split()) <= 12 \
             and not _LABEL.match(fold(mh.group(1)).lower()) \
-            and not opens_member_list(mh.group(1)):
+            and not opens_member_list(mh.group(1), body[mh.end(1):]):
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     if directive and node.is_heading:
         title = _addressee_heading(title)
@@ -512,10 +515,10 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
                     if directed[:1].isupper():
                         out.extend(split_agencies(directed))
                 elif after.startswith("chi dao cac "):
-                    # "… chỉ đạo các tập đoàn, tổng công ty: Điện lực …, Viễn thông … huy động …":
+                    # "… chỉ đạo các tổng công ty: Cấp nước …, Thoát nước … bố trí …":
                     # a group directed with its members named
                     colon = directed.find(":")
-                    if colon > 0 and opens_member_list(directed[:colon + 1]):
+                    if colon > 0 and opens_member_list(directed[:colon + 1], directed[colon + 1:]):
                         out.extend(n for n in directive_subject(directed, False) if ":" in n)
                 # "… . Chỉ đạo Tổng công ty X, Tổng công ty Y hỗ trợ …": a later sentence names
                 # bodies the addressee directs
@@ -553,7 +556,7 @@ def _main_clause_subject(body: str) -> list[str]:
     body = body.strip()
     # the first sentence (a ":" opening a group's members, "yêu cầu các Bộ: X; Y …", ends none)
     first = next((body[:m.start()] for m in re.finditer(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])", body)
-                  if not opens_member_list(body[:m.start()])), body)
+                  if not opens_member_list(body[:m.start()], body[m.start():])), body)
     if not first[:40].lower().startswith(tuple(load_patterns("headings")["item_lead_ins"])):
         return []
     ends = load_patterns("headings")["subject_ends"]
@@ -744,8 +747,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if f2.startswith("trong do ") and prev.endswith(","):
             cut = i  # "Chủ tịch ... đến Lâm Đồng, trong đó trọng tâm là ..."
             break
-        if prev.endswith(":") and i > 1 and not opens_member_list(" ".join(words[max(0, i - 8):i])):
-            cut = i  # "Giao Đảng uỷ Chính phủ: (i) Chỉ đạo ..."
+        if prev.endswith(":") and i > 1 \
+                and not opens_member_list(" ".join(words[max(0, i - 8):i]), " ".join(words[i:i + 6])):
+            cut = i  # "Giao Sở Xây dựng: (i) Chỉ đạo ..."
             break
         if f2.startswith("nhat la ") and prev.endswith(","):
             cut = i  # "Cấp uỷ, chính quyền địa phương các cấp, nhất là thành phố Hà Nội ..."
@@ -859,9 +863,25 @@ def _agrees(body: str) -> bool:
     pats = load_patterns("headings")
     if any(p in opening for p in pats["agreement_phrases"]):
         return True
-    rest = re.split(r"(?<=[.;:])\s", body, maxsplit=1)[1:]
-    return opening.startswith(tuple(p + " " for p in pats["approval_openings"])) \
-        and not (rest and re.search(r"\b(?:giao|đề nghị|yêu cầu)\s", rest[0], re.I))
+    lower = " ".join(body.lower().split())
+    approves = next((p for p in pats["approval_openings"] if lower.startswith(p + " ")), None)
+    return approves is not None and not _assigns(body, len(approves))
+
+
+_ASSIGNING_VERB = re.compile(r"(?<![\w])(?<!bàn )(?:giao|đề nghị|yêu cầu)\s+(?:cho\s+)?", re.I)
+
+
+def _assigns(body: str, skip: int) -> bool:
+    """Somewhere in ``body`` (past its first ``skip`` characters, the approving words) a clause
+    assigns work: "…, giao Sở X chủ trì …" (an assigning verb, then a body), "…; Sở X hướng dẫn
+    …" (a clause that opens with a body and its verb). "bàn giao", "giao đất", "đề nghị của Sở X"
+    assign nothing."""
+    for m in _ASSIGNING_VERB.finditer(body, skip):
+        if m.start() == skip + 1:
+            continue  # "Chấp thuận đề nghị Sở X …": the proposal approved
+        if 0 in head_starts(body[m.end():m.end() + 60])[1]:
+            return True
+    return any(directive_subject(c, False) for c in re.split(r"(?<=[.;,])\s+", body)[1:])
 
 
 def _work_intro(node: Node) -> bool:

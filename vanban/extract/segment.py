@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from .agencies import agency_spans, gazetteer_spans, head_starts, opens_member_list, split_agencies, tokenize
 from .text import fold, is_syllable, key, load_patterns, roman_to_int
 
 _PATS = dict(load_patterns("segment"))
@@ -355,7 +356,7 @@ def _segment_body(text: str) -> list[str]:
                 open_numbers = _open(open_numbers, parts)
         elif style == "letter":
             ok = after_stop or heading_before or (
-                # "1. Phát động phong trào … xử lý rác thải a) Ủy ban nhân dân …": a long heading's
+                # "1. Ra quân làm sạch môi trường … thu gom rác thải a) Sở Y tế …": a long heading's
                 # first lettered part
                 num.startswith("a") and len(before) <= 300 and _starts_marked(before)
                 and bool(re.match(rf"[\"“(]?[{_UP}]", text[end:end + 2])))
@@ -382,8 +383,12 @@ def _segment_body(text: str) -> list[str]:
             del cuts[pos + mw.end()]
     # a role label written before its first sentence: "3.1. Mục tiêu tổng quát Nâng cao ..."
     labels = sorted(_PATS["inline_labels"], key=len, reverse=True)
+    section_at = 0      # where the current roman section starts
+    prev_label = ""     # the label the previous marked segment opened with
     for pos in sorted(cuts):
         m = re.match(r"(?:\S+\s+)", text[pos:])
+        if cuts[pos] == "roman":
+            section_at, prev_label = pos, ""
         if not m or cuts[pos] not in ("roman", "arabic", "letter"):
             continue
         body_at = pos + m.end()
@@ -391,11 +396,16 @@ def _segment_body(text: str) -> list[str]:
         for lab in labels:
             nxt_word = text[body_at + len(lab) + 1:body_at + len(lab) + 30].split()[:1]
             if fk.startswith(lab + " ") and nxt_word and nxt_word[0][:1].isupper() and not nxt_word[0].isupper():
-                from .agencies import head_starts
-                if 0 in head_starts(text[body_at + len(lab) + 1:body_at + len(lab) + 60])[1]:
-                    break  # "4. Yêu cầu Đảng uỷ Chính phủ chỉ đạo …": the verb and its addressee
+                # a label is expected where its section's heading names it ("I. MỤC ĐÍCH, YÊU CẦU")
+                # or a sibling label came just before ("1. Mục đích … 2. Yêu cầu Các sở …")
+                expected = prev_label != "" or lab in f[section_at:section_at + 80].lower()
+                if not expected and 0 in head_starts(text[body_at + len(lab) + 1:body_at + len(lab) + 60])[1]:
+                    break  # "2. Yêu cầu Sở Xây dựng rà soát …": the verb and its addressee
                 cuts.setdefault(body_at + len(lab) + 1, "label_end")
+                prev_label = lab
                 break
+        else:
+            prev_label = ""
     # a heading line followed by its first sentence: "3. Sở Khoa học và Công nghệ Chủ trì, ...",
     # "1. Nguy cơ ô nhiễm môi trường Ghi nhận ..."
     ordered = sorted(cuts)
@@ -405,8 +415,7 @@ def _segment_body(text: str) -> list[str]:
         nxt = ordered[k + 1] if k + 1 < len(ordered) else len(text)
         mv = re.match(rf"\S+\s+(?:Về|Đối với|Trách nhiệm của|Nhiệm vụ của)\s[^:.;]{{3,400}}?:\s+(?=[\"“]?[{_UP}])",
                       text[pos:nxt])
-        from .agencies import opens_member_list
-        if mv and not opens_member_list(mv.group().rstrip()):
+        if mv and not opens_member_list(mv.group().rstrip(), text[pos + mv.end():nxt]):
             # "1. Về tăng trưởng kinh tế: Tỉnh cần ...": a topic heading, then its first sentence
             # (not "… (…), yêu cầu các Bộ: Xây dựng; Công Thương …": a group and its members)
             cuts.setdefault(pos + mv.end(), "heading_end")
@@ -454,7 +463,6 @@ def _starts_marked(text: str) -> bool:
 
 def _ends_in_name(text: str) -> bool:
     """``text`` ends inside or at the end of an agency name."""
-    from .agencies import agency_spans
     window = text[-200:].rstrip()
     spans = agency_spans(window)
     return bool(spans) and spans[-1][1] >= len(window) - 1
@@ -487,9 +495,42 @@ def _looks_like_quantity(text: str, start: int, end: int, num: str) -> bool:
     return bool(before) and before[-1] in _PATS["number_labels"]
 
 
+#: how many links back a chain of names is followed to a dash known to join a compound
+_CHAIN_LINKS = 3
+
+
 def _compound_dash(text: str, pos: int) -> bool:
     """ "Lao động - Thương binh", "chính trị - xã hội", "Độc lập - Tự do": a dash inside a
-    compound, not a bullet."""
+    compound, not a bullet; also the next link of a chain of places ("Tân Hà - Bình An - Cửa
+    khẩu Tây Sơn"): capitalised words before the dash follow a compound dash, at most
+    ``_CHAIN_LINKS`` links back (a long dash run is no name)."""
+    if _dash_in_name(text, pos):
+        return True
+    for _ in range(_CHAIN_LINKS):
+        pos = _previous_link(text, pos)
+        if pos is None:
+            return False
+        if _dash_in_name(text, pos):
+            return True
+    return False
+
+
+def _previous_link(text: str, pos: int) -> int | None:
+    """The dash before the dash at ``pos`` when one to three capitalised words lie between them
+    and a capitalised word follows ("… Bình An - Cửa khẩu …"), else None."""
+    before = text[max(0, pos - 30):pos].split()
+    after = text[pos + 1:pos + 40].split()
+    if len(before) < 3 or not after or not (after[0][:1].isupper() and after[0].isalpha()):
+        return None
+    k = next((k for k in (3, 4) if k <= len(before) and before[-k] in ("-", "–")), None)
+    if not k or not all(w[:1].isupper() and w.isalpha() for w in before[-k + 1:]):
+        return None
+    prev_dash = text.rfind(before[-k], 0, pos - len(" ".join(before[-k + 1:])))
+    return prev_dash if prev_dash >= 0 else None
+
+
+def _dash_in_name(text: str, pos: int) -> bool:
+    """The dash at ``pos`` joins the two halves of a compound or a name, judged on its two sides."""
     left = key(text[max(0, pos - 20):pos]).split()[-1:]
     right = key(text[pos + 1:pos + 25]).split()[:1]
     if not left or not right:
@@ -501,15 +542,6 @@ def _compound_dash(text: str, pos: int) -> bool:
     if before and after[1:] and before[-1][:1].isupper() and after[0][:1].isupper() and after[1][:1].isupper() \
             and after[0].isalpha() and not after[0].isupper():
         return True  # "Hòa Bình - Mộc Châu": a place pair
-    if len(before) >= 3 and after and after[0][:1].isupper() and after[0].isalpha():
-        # the next link of a chain of places ("Sơn La - Điện Biên - Cửa khẩu Tây Trang"): the
-        # capitalised words before the dash follow a compound dash
-        k = next((k for k in (3, 4) if k <= len(before) and before[-k] in ("-", "–")), None)
-        if k and all(w[:1].isupper() and w.isalpha() for w in before[-k + 1:]):
-            prev_dash = text.rfind(before[-k], 0, pos - len(" ".join(before[-k + 1:])))
-            if prev_dash >= 0 and _compound_dash(text, prev_dash):
-                return True
-    from .agencies import gazetteer_spans, tokenize
     a = text.rfind(" ", 0, max(0, pos - 60)) + 1
     window = text[a:pos + 60]
     toks = tokenize(window)
@@ -517,7 +549,6 @@ def _compound_dash(text: str, pos: int) -> bool:
         if toks[s][1] < pos - a < toks[s + n - 1][2]:
             return True  # inside a known name: "Tập đoàn Công nghiệp - Viễn thông Quân đội"
     if key(text[pos + 1:pos + 40]).startswith(tuple(_PATS["apposition_roles"])) and ":" not in text[pos + 1:pos + 30]:
-        from .agencies import agency_spans
         body = text[max(0, pos - 60):pos].rstrip()
         spans = agency_spans(body)
         if spans and spans[-1][1] == len(body):
@@ -541,7 +572,6 @@ def _heading_end(seg: str) -> int | None:
     """Where the heading of a marked segment ends and its first sentence starts: a capitalised
     word after a lower-case one, within the first words, that opens a sentence (a verb such
     as "Chủ trì", or a capitalised word followed by a lower-case one that is no name)."""
-    from .agencies import agency_spans, head_starts, split_agencies
     m = re.match(r"\S+\s+", seg)
     if not m:
         return None
@@ -554,6 +584,8 @@ def _heading_end(seg: str) -> int | None:
             break
         if k >= 18 and not ((prev[:1].islower() or prev.isdigit()) and tok[:1].isupper()):
             continue  # (past the first words of a long heading only a verb after a small word counts)
+        if k >= 18 and toks[k - 2][0][:1].isupper() and key(f"{toks[k - 2][0]} {prev}") in _PATS["capitalised_nouns"]:
+            continue  # "… và Đề án Phát triển …": the title of a named document goes on
         if (key(prev) in _PATS["name_heads"] and (prev[:1].isupper() or key(prev) in ("ban", "dong"))) \
                 or not (prev[:1].isalpha() or _YEAR.fullmatch(prev)) or prev.lower() in _PATS["no_heading_end"]:
             continue  # "Bộ Xây dựng", "Ủy ban Kiểm tra": a name word, not a verb; "... và Phát triển"
