@@ -99,3 +99,30 @@ def test_a_sheet_scanned_sideways_and_leaning_is_turned_and_straightened(straigh
                for b in page.blocks for ln in b.lines for w in ln.words)
     upright = engine.recognize(preprocess.to_gray(np.asarray(img)), DPI, "vie", 3)
     assert not _lines_run_vertically(upright)
+
+
+def _line(text: str, x: int, y: int, conf: float = 80.0) -> list:
+    from vanban.model import Word
+    words, out = text.split(), []
+    for w in words:
+        out.append(Word(w, (x, y, x + 22 * len(w), y + 40), conf))
+        x += 22 * len(w) + 18
+    return out
+
+
+def test_a_signature_stamp_read_at_low_resolution_still_leaves_the_text():
+    # At 150 dpi the signing centre's 6-pt stamp reads "ttcb@quangngaigov.vn" (the domain's
+    # dot lost) and "~07:00" (the plus sign): the stamp patterns take them, and the stamp's
+    # other lines join them; the document's own lines stay.
+    from vanban.ocr import stamps
+    lines = {("a", 1): _line("TRUNG TÂM CÔNG", 1500, 40), ("a", 2): _line("BÁO VÀ TIN HỌC", 1500, 88),
+             ("a", 3): _line("ttcb@quangngaigov.vn", 1500, 136), ("a", 4): _line("~07:00", 1500, 184),
+             ("b", 1): _line("ỦY BAN NHÂN DÂN", 150, 300), ("b", 2): _line("Số: 12/KH-UBND", 150, 350),
+             ("c", 1): _line("Thực hiện Kế hoạch số 15/KH-UBND ngày 12 tháng 3 năm 2025 của Ủy ban nhân",
+                              150, 600)}
+    kept, found = stamps.separate(lines, 2480, 3508, [])
+    assert [s.kind for s in found] == ["signature-text"]
+    assert set(kept) == {("b", 1), ("b", 2), ("c", 1)}
+    for text in ("+07:00", "~07:00", "vp@quangngai.gov.vn", "vp@quangngaigov.vn"):
+        assert stamps.stamp_kind(text) == "signature-text"
+    assert stamps.stamp_kind("họp lúc 07:00 ngày 12 tháng 3") is None
