@@ -124,9 +124,11 @@ def test_a_signature_stamp_read_at_low_resolution_still_leaves_the_text():
     assert [s.kind for s in found] == ["signature-text"]
     assert set(kept) == {("b", 1), ("b", 2), ("c", 1)}
     for text in ("+07:00", "~07:00", "vp@quangngai.gov.vn", "vp@quangngaigov.vn",
-                 "n ký: 15/01/ 025 17:10:17"):  # a signing time to the second
+                 "n ký: 15/01/ 025 17:10:17",  # a signing time to the second
+                 "27/12/2021 1722-11"):  # a date and a time whose colons were misread
         assert stamps.stamp_kind(text) == "signature-text"
     assert stamps.stamp_kind("họp lúc 07:00 ngày 12 tháng 3") is None
+    assert stamps.stamp_kind("Quyết định số 1722/QĐ-UBND ngày 27/12/2021 của Ủy ban") is None
 
 
 def test_the_sheets_edge_on_a_larger_scan_is_no_table(straight):
