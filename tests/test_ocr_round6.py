@@ -151,3 +151,22 @@ def test_the_sheets_edge_on_a_larger_scan_is_no_table(straight):
     page = ocr_image(framed, OcrOptions())
     assert not page.tables
     assert _cer(gold, page.text) <= straight_cer + 0.01
+
+
+def test_a_handwritten_day_read_into_the_month_word_is_cut_off_it():
+    # At 200 dpi a handwritten "27" came out as "3‡-tháng": the date line read
+    # "ngày 3‡-tháng 12", no day gap was found, and the junk stayed in the header.
+    from vanban.model import Line, Word
+    from vanban.ocr.fields import _split_fused_date
+    texts = ["Quảng", "Ngãi,", "ngày", "3‡-tháng", "12", "năm", "2021"]
+    words, x = [], 100
+    for t in texts:
+        words.append(Word(t, (x, 50, x + 20 * len(t), 90), 70.0))
+        x += 20 * len(t) + 15
+    line = Line(words=words)
+    _split_fused_date(line)
+    assert [w.text for w in line.words] == ["Quảng", "Ngãi,", "ngày", "3‡-", "tháng", "12", "năm", "2021"]
+    assert line.words[3].bbox[2] == line.words[4].bbox[0]
+    kept = Line(words=[Word("Hàng", (0, 0, 80, 40), 90.0), Word("3tháng", (90, 0, 200, 40), 90.0)])
+    _split_fused_date(kept)  # a word ending in "tháng" after no "ngày" is left alone
+    assert [w.text for w in kept.words] == ["Hàng", "3tháng"]
