@@ -169,6 +169,7 @@ def _prepare(arr: np.ndarray, dpi: float | None, options: OcrOptions) -> Prepare
     if options.deskew:
         straight, found = decide.deskew_page(page.gray, estimate_on=no_colour)
         info["skew_deg"] = found["skew_deg"]
+        info["skew_peak"] = found["skew_peak"]
         if found["applied"]:
             info["steps"].append("deskew")
             page.straighten(straight, found["skew_deg"])
@@ -250,6 +251,15 @@ def _reread_page_number(words: list[engine.RawWord], gray: np.ndarray, dpi: floa
     return out
 
 
+def _lines_run_vertically(words: list[engine.RawWord]) -> bool:
+    """Whether most words of three or more letters are taller than wide: Tesseract found the
+    text lines running up or down the page (a sheet scanned sideways), which it reads with
+    high confidence and boxes that layout cannot order."""
+    long = [w for w in words if sum(c.isalnum() for c in w.text) >= 3]
+    tall = sum(1 for w in long if (w.bbox[3] - w.bbox[1]) > (w.bbox[2] - w.bbox[0]))
+    return len(long) >= 5 and tall > len(long) / 2
+
+
 def _drop_specks(words: list[engine.RawWord]) -> list[engine.RawWord]:
     """Drop low-confidence tokens without a letter or digit (specks read as ¬ ` ~ ...)."""
     return [w for w in words if w.conf >= 50 or any(c.isalnum() for c in w.text)]
@@ -317,18 +327,29 @@ def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | N
     gray, eff_dpi, info = prepared.gray, prepared.dpi, prepared.info
     scale = gray.shape[1] / width
     words = engine.recognize(gray, eff_dpi, options.lang, options.psm)
-    if options.orientation and (not words or _mean_conf(words) < options.orientation_conf) \
-            and gray.size > 0:
+    turned_skew = 0.0  # the skew straightened after a turn (boxes are reported on the turned page)
+    if options.orientation and (not words or _mean_conf(words) < options.orientation_conf
+                                or _lines_run_vertically(words)) and gray.size > 0:
         found = engine.detect_orientation(gray, eff_dpi)
         info["osd"] = list(found) if found else None
         if found and found[0] and found[1] >= 1.0:
             turned = preprocess.rotate_quadrant(gray, found[0])
-            again = engine.recognize(turned, eff_dpi, options.lang, options.psm)
-            if len(again) and _mean_conf(again) > _mean_conf(words):
-                words, gray = again, turned
+            straight, skew = turned, None
+            if options.deskew:  # a sheet fed sideways leans as often as one fed upright
+                straight, skew = decide.deskew_page(turned)
+            again = engine.recognize(straight, eff_dpi, options.lang, options.psm)
+            # A page read sideways can have confident words (Tesseract reads vertical lines
+            # too), but its boxes run up the page and layout cannot order them: a turned
+            # reading whose lines run across the page is kept then, whatever its confidence.
+            if len(again) and (_mean_conf(again) > _mean_conf(words)
+                               or (_lines_run_vertically(words) and not _lines_run_vertically(again))):
+                words, gray = again, straight
                 prepared.turn(turned, found[0])
                 info["rotation"] = found[0]
                 info["steps"].append("orientation")
+                if skew is not None and skew["applied"]:
+                    prepared.straighten(straight, skew["skew_deg"])
+                    info["turned_skew_deg"] = turned_skew = skew["skew_deg"]
                 if found[0] in (90, 270):
                     width, height = height, width
                 scale = gray.shape[1] / width
@@ -367,7 +388,7 @@ def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | N
         if found_fields:
             info["fields"] = found_fields
     blocks = tables.place_table_blocks(blocks, page_tables)
-    skew = info["skew_deg"] if info.get("rotation") == 0 and "deskew" in info["steps"] else 0.0
+    skew = info["skew_deg"] if info.get("rotation") == 0 and "deskew" in info["steps"] else turned_skew
     _map_boxes(blocks, (gray.shape[1], gray.shape[0]), skew, scale, (width, height))
     tables.map_table_boxes(page_tables, lambda bl: _map_boxes(bl, (gray.shape[1], gray.shape[0]), skew,
                                                               scale, (width, height)))

@@ -82,23 +82,31 @@ def _prefix_end(word: Word, n_chars: int) -> int:
 
 
 _FUSED_DATE = re.compile(r"^(ng[aà]y)(.+?)(th[aá]ng)$", re.I)
+_FUSED_MONTH = re.compile(r"^(.+?)(th[aá]ng)$", re.I)
 _VV = re.compile(r"^V[ÀAÁ/|lI1íi][vVy]?\.?$")
 
 
 def _split_fused_date(line) -> None:
-    """"ngày4Dtháng" (a handwritten day read into its neighbours) -> "ngày", "4D", "tháng"."""
+    """"ngày4Dtháng" (a handwritten day read into its neighbours) -> "ngày", "4D", "tháng";
+    "ngày 3‡-tháng" (the day read into "tháng" alone) -> "ngày", "3‡-", "tháng"."""
     out = []
     for w in line.words:
         m = _FUSED_DATE.match(w.text)
-        if not m or not w.bbox:
-            out.append(w)
+        if m and w.bbox:
+            x0, y0, x1, y1 = w.bbox
+            n = len(w.text)
+            cuts = [x0 + round((x1 - x0) * k / n) for k in (m.end(1), m.end(2))]
+            out += [Word(m.group(1), (x0, y0, cuts[0], y1), w.conf),
+                    Word(m.group(2), (cuts[0], y0, cuts[1], y1), w.conf),
+                    Word(m.group(3), (cuts[1], y0, x1, y1), w.conf)]
             continue
-        x0, y0, x1, y1 = w.bbox
-        n = len(w.text)
-        cuts = [x0 + round((x1 - x0) * k / n) for k in (m.end(1), m.end(2))]
-        out += [Word(m.group(1), (x0, y0, cuts[0], y1), w.conf),
-                Word(m.group(2), (cuts[0], y0, cuts[1], y1), w.conf),
-                Word(m.group(3), (cuts[1], y0, x1, y1), w.conf)]
+        m = _FUSED_MONTH.match(w.text)
+        if m and w.bbox and out and _NGAY.match(_fold(out[-1].text)):
+            x0, y0, x1, y1 = w.bbox
+            cut = x0 + round((x1 - x0) * m.end(1) / len(w.text))
+            out += [Word(m.group(1), (x0, y0, cut, y1), w.conf), Word(m.group(2), (cut, y0, x1, y1), w.conf)]
+            continue
+        out.append(w)
     line.words = out
 
 
