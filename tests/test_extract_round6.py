@@ -21,6 +21,15 @@ def _letter(closing: str, after: str = "") -> str:
         "Nơi nhận:\n- Như trên;\n- Lưu: VT, KT.\n" + closing + after
     )
 
+SIGNED = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n"
+ITEM_2 = "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n"
+
+
+def _letter_with(items: str) -> str:
+    """The signed letter with its item 2 replaced by ``items``."""
+    return _letter(SIGNED).replace(ITEM_2, items)
+
+
 
 # ------------------------------------------------------------- signer blocks
 @pytest.mark.parametrize("caps, title", [
@@ -110,8 +119,7 @@ def test_region_in_a_caps_title_keeps_its_capitals(flatten):
 
 
 # ------------------------------------------------ a group of heads sharing a list of members
-GROUP_LETTER = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
-    "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+GROUP_LETTER = _letter_with(
     "2. Các Sở, ngành: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch theo chức năng, nhiệm vụ "
     "khẩn trương rà soát các dự án chậm tiến độ, báo cáo Ủy ban nhân dân tỉnh.\n"
     "3. Các Sở, cơ quan liên quan và các Tổng công ty: Cấp nước An Bình, Môi trường đô thị phối hợp "
@@ -137,8 +145,7 @@ def test_split_agencies_keeps_a_group_of_heads_with_its_members():
 
 
 # ------------------------------------------------ a topic heading listing several topics
-TOPICS_LETTER = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
-    "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+TOPICS_LETTER = _letter_with(
     "2. Về dự án đường nối Lai Châu - Lào Cai - Cửa khẩu Ma Lù Thàng; dự án cầu Bản Mế qua sông Chảy: "
     "Sở Xây dựng chủ động làm việc với nhà đầu tư; trên cơ sở đó, báo cáo Ủy ban nhân dân tỉnh xem xét.\n")
 
@@ -193,8 +200,7 @@ def test_central_body_of_a_mass_organisation_is_one_agency():
 
 @pytest.mark.parametrize("flatten", [False, True])
 def test_central_body_leads_its_task(flatten):
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
-        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+    text = _letter_with(
         "2. Đề nghị Trung ương Hội Nông dân Việt Nam chủ trì, phối hợp với Sở Nông nghiệp và Môi trường "
         "hướng dẫn nông dân chuyển đổi cây trồng.\n")
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
@@ -205,7 +211,7 @@ def test_central_body_leads_its_task(flatten):
 # ------------------------------------------- an item that approves a proposal
 @pytest.mark.parametrize("flatten", [False, True])
 def test_approving_item_is_no_task_unless_it_assigns(flatten):
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+    text = _letter(SIGNED).replace(
         "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
         "1. Chấp thuận đề nghị của Sở Xây dựng tại Công văn số 88/SXD-QLN về danh mục nhà ở xã hội "
         "trên địa bàn tỉnh (theo Phụ lục đính kèm).\n").replace(
@@ -222,7 +228,7 @@ def test_approving_item_is_no_task_unless_it_assigns(flatten):
 # ------------------------------------------- a lead-in, then "yêu cầu các Sở: A; B; C" and the verb
 @pytest.mark.parametrize("flatten", [False, True])
 def test_group_and_members_after_a_lead_in_lead_the_item(flatten):
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+    text = _letter(SIGNED).replace(
         "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
         "1. Đối với 12 thủ tục cần phân cấp cho cấp xã (danh mục theo Báo cáo số 45/BC-SNV của Sở Nội vụ), "
         "yêu cầu các Sở: Tư pháp; Xây dựng; Công Thương xây dựng phương án phân cấp, báo cáo Ủy ban "
@@ -233,8 +239,7 @@ def test_group_and_members_after_a_lead_in_lead_the_item(flatten):
 
 
 # ------------------------------------------- the union over a topic heading's lettered parts
-PARTS_LETTER = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
-    "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+PARTS_LETTER = _letter_with(
     "2. Khôi phục sản xuất sau mưa lũ\n"
     "a) Sở Nông nghiệp và Môi trường tiếp tục cung ứng giống cây trồng cho nông dân. Chỉ đạo Trung tâm "
     "Khuyến nông tỉnh, Công ty Giống cây trồng An Bình hỗ trợ kỹ thuật gieo trồng.\n"
@@ -260,8 +265,7 @@ def test_lettered_parts_directed_encouraged_and_alliance_bodies_lead(flatten):
 
 
 # ------------------------------------------- long headings in a flattened text
-LONG_HEADINGS = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
-    "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+LONG_HEADINGS = _letter_with(
     "2. Khôi phục hạ tầng giao thông, thủy lợi, điện, nước sạch, viễn thông, trường học và trạm y tế bị "
     "hư hỏng sau bão lũ tại các xã vùng cao biên giới\n"
     "a) Sở Xây dựng khẩn trương khôi phục các tuyến đường tỉnh bị sạt lở.\n"
@@ -307,8 +311,7 @@ def test_deadline_without_before_or_without_year(text, deadline):
 # ------------------------------------------- a label word that is the verb before its addressee
 @pytest.mark.parametrize("flatten", [False, True])
 def test_label_word_before_an_addressee_is_the_verb(flatten):
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
-        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+    text = _letter_with(
         "2. Yêu cầu Ban Quản lý các khu công nghiệp tỉnh khẩn trương rà soát hồ sơ giao đất, báo cáo "
         "Ủy ban nhân dân tỉnh.\n")
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
@@ -319,8 +322,7 @@ def test_label_word_before_an_addressee_is_the_verb(flatten):
 # ------------------------------------------- "Dự án X" inside a sentence is a name
 @pytest.mark.parametrize("flatten", [False, True])
 def test_capitalised_project_name_is_no_sentence_start(flatten):
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
-        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+    text = _letter_with(
         "2. Về đề nghị Sở Tài chính xem xét, bố trí vốn Dự án đường ven biển đoạn Tân Hà - Bình An trong "
         "kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.\n")
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
@@ -368,8 +370,7 @@ def test_plan_duty_heading_three_word_name_and_completion_deadline_label(flatten
 
 @pytest.mark.parametrize("flatten", [False, True])
 def test_long_heading_ending_in_a_year_then_a_request(flatten):
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
-        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+    text = _letter_with(
         "2. Về triển khai thực hiện đánh giá, xếp loại chất lượng đối với tập thể lãnh đạo, quản lý và cá "
         "nhân các cơ quan, đơn vị thuộc tỉnh năm 2025\n"
         "Đề nghị các cơ quan, đơn vị gửi hồ sơ đánh giá về Sở Nội vụ trước ngày 15/12/2025.\n")
@@ -494,7 +495,7 @@ def test_requirement_label_then_an_agency_is_a_label_under_purposes_and_requirem
 
 @pytest.mark.parametrize("flatten", [False, True])
 def test_item_that_approves_and_assigns_is_a_task(flatten):
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+    text = _letter(SIGNED).replace(
         "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
         "1. Đồng ý chủ trương xây dựng Trung tâm dữ liệu tỉnh, giao Sở Khoa học và Công nghệ chủ trì "
         "triển khai theo quy định.\n").replace(
@@ -512,7 +513,7 @@ def test_item_that_approves_and_assigns_is_a_task(flatten):
 
 @pytest.mark.parametrize("flatten", [False, True])
 def test_group_before_a_colon_then_a_sentence_is_a_heading(flatten):
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+    text = _letter(SIGNED).replace(
         "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
         "1. Đối với các dự án: Sở Xây dựng khẩn trương rà soát hồ sơ, báo cáo Ủy ban nhân dân tỉnh.\n").replace(
         "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
@@ -543,14 +544,14 @@ def test_long_dash_chain_of_capitalised_words_extracts_without_error():
 def test_long_sentence_naming_a_document_title_is_not_cut(flatten):
     sentence = ("Tiếp tục rà soát, hoàn thiện hồ sơ các dự án đầu tư công trọng điểm của tỉnh giai đoạn 2026 - "
                 "2030 theo kế hoạch số 15 và Đề án Phát triển hạ tầng giao thông đã được phê duyệt.")
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+    text = _letter(SIGNED).replace(
         "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n", f"1. {sentence}\n")
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
     assert tasks["1"].title == sentence
 
 
 def test_addressees_each_on_a_line_ending_in_a_comma_stay_separate():
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
+    text = _letter(SIGNED).replace(
         "Kính gửi: Các sở, ban, ngành thuộc tỉnh.\n",
         "Kính gửi:\nSở Công Thương,\nSở Xây dựng,\nCông an tỉnh,\nỦy ban nhân dân các xã, phường.\n")
     assert valid_record(text).document["addressees"] == [
@@ -593,8 +594,7 @@ def test_signer_title_with_a_qualifier_or_a_second_office(caps, title, authority
 
 @pytest.mark.parametrize("flatten", [False, True])
 def test_term_of_a_lease_is_no_timeframe(flatten):
-    text = _letter("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n").replace(
-        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
+    text = _letter_with(
         "2. Sở Tài chính hướng dẫn nhà đầu tư ký hợp đồng thuê đất. Thời hạn thuê đất: 50 năm kể từ ngày ký "
         "hợp đồng.\n3. Sở Xây dựng kiểm tra hồ sơ. Thời hạn hoàn thành: tháng 6 năm 2025.\n")
     tasks = {t.path: t for t in valid_record(text, flatten).tasks}
