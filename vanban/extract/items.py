@@ -233,6 +233,16 @@ def _agency_heading(body: str) -> list[str]:
     return leading_agencies(t)
 
 
+def _duty_label(body: str) -> list[str]:
+    """"Sở Tư pháp: Phối hợp với …", "Văn phòng UBND tỉnh: Căn cứ …": an item that opens with
+    agency names only and a colon states those agencies' duty; they are its lead (the duty may
+    open with any verb). A label ("Cơ quan chủ trì:") or a topic ("Kinh phí:") names no agency."""
+    m = re.match(r"([^:;.()]{3,120}?)\s*:\s+(?=\S)", body.strip())
+    if not m or _LABEL.match(fold(m.group(0)).lower()):
+        return []
+    return _agency_heading(m.group(1))
+
+
 def _enumeration_runs_on(head: str, tail: str) -> bool:
     """"... gồm Sở Nội vụ, Sở Tài chính. Sở Tư pháp, Sở ...": a period between two agency names
     of one comma enumeration is a typo for a comma, not a sentence end."""
@@ -426,6 +436,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
             and body.startswith(title) and title.endswith(":"):
         # "Về dự án A; dự án B: Sở X chủ động …": the body that opens the text after the topic
         heading_agencies = directive_subject(body[len(title):].strip(), False)
+    if not heading_agencies and not node.is_heading:
+        heading_agencies = _duty_label(body)
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):
         heading_agencies = directive_subject(body, False) or leading_agencies(body)
     lead, partners, timeframe = task_agencies(node, heading_agencies, paras)

@@ -1,0 +1,43 @@
+"""extract, issue 13 round 7: general plan shapes (the val5 classes), each shown on a small
+made-up plan of the same shape (not the evaluation texts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.records import valid_record
+
+_HEAD = (
+    "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 77/KH-UBND\nAn Bình, ngày 12 tháng 4 năm 2025\n"
+    "KẾ HOẠCH\nPhòng, chống cháy rừng năm 2025\n"
+    "I. MỤC ĐÍCH, YÊU CẦU\n1. Chủ động phòng ngừa, hạn chế thấp nhất thiệt hại do cháy rừng.\n"
+)
+
+
+def _tasks(body: str, flatten: bool = False) -> dict:
+    record = valid_record(_HEAD + body + "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n", flatten)
+    return {t.path: t for t in record.tasks}
+
+
+# ------------------------------------------------- class 1: "Agency: duty" items
+@pytest.mark.parametrize("flatten", [False, True])
+def test_agency_colon_item_names_its_lead(flatten):
+    tasks = _tasks(
+        "II. PHÂN CÔNG NHIỆM VỤ\n"
+        "1. Sở Nông nghiệp và Phát triển nông thôn\n- Chủ trì xây dựng phương án chữa cháy rừng.\n"
+        "2. Sở Tài chính: Căn cứ dự toán được duyệt, bố trí kinh phí cho lực lượng kiểm lâm.\n"
+        "3. Văn phòng UBND tỉnh: Phối hợp với Công an tỉnh theo dõi, đôn đốc việc thực hiện.\n"
+        "4. Sở Y tế\n- Bảo đảm lực lượng cấp cứu tại chỗ.\n",
+        flatten)
+    assert tasks["II.2"].lead == ["Sở Tài chính"]
+    assert tasks["II.3"].lead == ["Văn phòng UBND tỉnh"]
+    assert tasks["II.3"].partners == ["Công an tỉnh"]
+
+
+def test_topic_colon_item_names_no_lead():
+    tasks = _tasks(
+        "II. PHÂN CÔNG NHIỆM VỤ\n"
+        "1. Sở Tài chính: Bố trí kinh phí cho lực lượng kiểm lâm.\n"
+        "2. Kinh phí thực hiện: Từ ngân sách tỉnh, giao trong dự toán hằng năm.\n")
+    assert tasks.get("II.2") is None or tasks["II.2"].lead == []
