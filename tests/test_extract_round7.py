@@ -41,3 +41,19 @@ def test_topic_colon_item_names_no_lead():
         "1. Sở Tài chính: Bố trí kinh phí cho lực lượng kiểm lâm.\n"
         "2. Kinh phí thực hiện: Từ ngân sách tỉnh, giao trong dự toán hằng năm.\n")
     assert tasks.get("II.2") is None or tasks["II.2"].lead == []
+
+
+# ------------------------------------------ class 2: an item opening with its addressees
+@pytest.mark.parametrize("flatten", [False, True])
+def test_plan_item_opening_with_addressees_and_verb(flatten):
+    tasks = _tasks(
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Các sở, ban, ngành thuộc tỉnh; UBND các huyện, thị xã tiếp tục tuyên truyền về phòng cháy rừng.\n"
+        "2. Giám đốc các sở, ngành; Chủ tịch UBND các huyện có trách nhiệm: Kiểm tra lực lượng tại chỗ.\n"
+        "3. Tổ chức diễn tập phương án chữa cháy rừng tại các huyện trọng điểm.\n"
+        "4. Rà soát, bổ sung trang thiết bị chữa cháy cho các trạm kiểm lâm.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Các sở, ban, ngành thuộc tỉnh", "UBND các huyện, thị xã"]
+    assert tasks["II.2"].lead == ["Giám đốc các sở, ngành", "Chủ tịch UBND các huyện"]
+    assert tasks["II.3"].lead == []  # the work opens the item: no addressee
+    assert tasks["II.4"].lead == []

@@ -243,6 +243,25 @@ def _duty_label(body: str) -> list[str]:
     return _agency_heading(m.group(1))
 
 
+def _opening_subject(body: str) -> list[str]:
+    """"Các sở, ban, ngành; UBND các huyện tiếp tục tổ chức …", "Thủ trưởng các sở …; Chủ tịch
+    UBND các huyện có trách nhiệm: …": a plan item that opens with capitalised addressees
+    followed by their verb (headings.json subject_ends) charges them. An item opening with its
+    work ("Tổ chức tập huấn …") has no addressee before a verb and names none."""
+    if not body[:1].isupper():
+        return []
+    names = directive_subject(body, False)
+    if not names:
+        return []
+    last = names[-1]
+    at = body.find(last)
+    if at < 0 or len(body[:at + len(last)].split()) > 30:
+        return []
+    rest = key(body[at + len(last):at + len(last) + 60]).strip(" ,")
+    ends = load_patterns("headings")["subject_ends"]
+    return names if any(rest == e or rest.startswith(e + " ") for e in ends) else []
+
+
 def _enumeration_runs_on(head: str, tail: str) -> bool:
     """"... gồm Sở Nội vụ, Sở Tài chính. Sở Tư pháp, Sở ...": a period between two agency names
     of one comma enumeration is a typo for a comma, not a sentence end."""
@@ -470,6 +489,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         # "1.1. Hỗ trợ lương thực" > "a) Ủy ban nhân dân các tỉnh tiếp tục …", "b) Bộ Tài chính …":
         # a topic heading's lettered parts charge their addressees, together
         lead = merge_titled(_part_addressees(node, paras) + lead)
+    if not directive and not lead and not node.is_heading:
+        lead = _opening_subject(body)
     if directive and not lead and not heading_agencies:
         lead = _main_clause_subject(body)
     if directive and not lead:
