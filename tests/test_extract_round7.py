@@ -57,3 +57,27 @@ def test_plan_item_opening_with_addressees_and_verb(flatten):
     assert tasks["II.2"].lead == ["Giám đốc các sở, ngành", "Chủ tịch UBND các huyện"]
     assert tasks["II.3"].lead == []  # the work opens the item: no addressee
     assert tasks["II.4"].lead == []
+
+
+# ------------------------- class 4: a step item whose paragraphs open with the bodies doing it
+@pytest.mark.parametrize("flatten", [False, True])
+def test_step_item_paragraph_opens_with_its_body(flatten):
+    tasks = _tasks(
+        "II. NỘI DUNG THỰC HIỆN\n"
+        "1. Bước 1: Rà soát diện tích rừng có nguy cơ cháy cao.\n"
+        "Ủy ban nhân dân các huyện tổ chức rà soát, lập bản đồ vùng trọng điểm.\n"
+        "2. Bước 2: Phê duyệt phương án.\n"
+        "Trên cơ sở đề nghị của Hạt Kiểm lâm, Sở Nông nghiệp và Môi trường thẩm định phương án.\n"
+        "3. Bước 3: Cấp kinh phí.\n"
+        "Sở Tài chính bố trí dự toán cho lực lượng chữa cháy.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Ủy ban nhân dân các huyện"]
+    assert tasks["II.2"].lead == ["Sở Nông nghiệp và Môi trường"]  # past the lead-in clause
+    assert tasks["II.3"].lead == ["Sở Tài chính"]
+
+
+def test_opening_subject_ends_where_a_name_ends():
+    from vanban.extract.items import _opening_subject
+    # "lập" is no subject end: the words before the next verb are no name, so no addressee
+    assert _opening_subject("Sở Tài chính lập hồ sơ tạm ứng, đồng thời hướng dẫn các xã.") == []
+    assert _opening_subject("Sở Tài chính chủ trì thẩm định dự toán.") == ["Sở Tài chính"]

@@ -255,11 +255,26 @@ def _opening_subject(body: str) -> list[str]:
         return []
     last = names[-1]
     at = body.find(last)
-    if at < 0 or len(body[:at + len(last)].split()) > 30:
-        return []
+    if at < 0 or len(body[:at + len(last)].split()) > 30 \
+            or not any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1])):
+        return []  # the subject ends where a name ends ("Sở X lập thủ tục …" is no longer name)
     rest = key(body[at + len(last):at + len(last) + 60]).strip(" ,")
     ends = load_patterns("headings")["subject_ends"]
     return names if any(rest == e or rest.startswith(e + " ") for e in ends) else []
+
+
+def _past_lead_in(text: str) -> str:
+    """``text`` from its main clause on when it opens with an adverbial lead-in naming the
+    circumstance (headings.json clause_openers: "Trên cơ sở đề nghị của Sở X, Sở Y thẩm định …")."""
+    lead_ins = tuple(load_patterns("headings")["clause_openers"])
+    t = text.strip()
+    if t[:40].lower().startswith(lead_ins) and "," in t:
+        # the main clause starts after the comma that is followed by a capitalised body
+        for m in re.finditer(r",\s+(?=[A-ZĐÀ-Ỹ])", t[:300]):
+            rest = t[m.end():]
+            if _opening_subject(rest):
+                return rest
+    return t
 
 
 def _enumeration_runs_on(head: str, tail: str) -> bool:
@@ -491,6 +506,13 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         lead = merge_titled(_part_addressees(node, paras) + lead)
     if not directive and not lead and not node.is_heading:
         lead = _opening_subject(body)
+    if not directive and not lead:
+        # "2.2. Bước 2: Kiểm tra hiện trạng …" > "Ban Chỉ đạo xã tổ chức kiểm tra …": a step
+        # whose paragraphs open with the bodies doing it
+        # (in a text folded to one line they are the body's later sentences)
+        openings = [p.body for p in paras if p is not node.para and p.style is None] \
+            + re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", body)[1:]
+        lead = merge_titled([a for o in openings for a in _opening_subject(_past_lead_in(o))])
     if directive and not lead and not heading_agencies:
         lead = _main_clause_subject(body)
     if directive and not lead:
