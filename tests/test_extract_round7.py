@@ -81,3 +81,24 @@ def test_opening_subject_ends_where_a_name_ends():
     # "lập" is no subject end: the words before the next verb are no name, so no addressee
     assert _opening_subject("Sở Tài chính lập hồ sơ tạm ứng, đồng thời hướng dẫn các xã.") == []
     assert _opening_subject("Sở Tài chính chủ trì thẩm định dự toán.") == ["Sở Tài chính"]
+
+
+# ------------------------------- class 2b: a directive's intro that ends with its addressees
+def _directive(body: str, flatten: bool = False) -> dict:
+    text = ("THỦ TƯỚNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 09/CT-TTg\nHà Nội, ngày 05 tháng 5 năm 2025\nCHỈ THỊ\nVề tăng cường phòng, chống cháy rừng\n"
+            + body + "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n")
+    return {t.path: t for t in valid_record(text, flatten).tasks}
+
+
+def test_directive_intro_ending_with_addressees(flatten=False):
+    tasks = _directive(
+        "Để chủ động ứng phó với mùa khô, Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các "
+        "tỉnh, thành phố trực thuộc Trung ương:\n"
+        "1. Chỉ đạo lực lượng kiểm lâm tăng cường tuần tra các khu rừng trọng điểm.\n"
+        "2. Bố trí kinh phí cho công tác phòng cháy rừng.\n"
+        "3. Sở Nông nghiệp và Môi trường có trách nhiệm tổng hợp, báo cáo kết quả.\n", flatten)
+    addressee = ["Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]
+    assert tasks["1"].lead == addressee
+    assert tasks["2"].lead == addressee
+    assert tasks["3"].lead == ["Sở Nông nghiệp và Môi trường"]  # an item naming its own body

@@ -989,6 +989,11 @@ def _intro_subject(text: str) -> list[str]:
                     f2 == e or f2.startswith(e + " ") for e in ends):
                 subject = " ".join(words[:i]).strip(" ,;")
                 return split_agencies(subject) if subject and len(subject.split()) <= 24 else []
+        rest = t[m.end():].strip(" ,;")
+        if text.rstrip().endswith(":") and len(rest.split()) <= 24 and 0 in head_starts(rest)[1]:
+            # "…, Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh, thành phố:": the
+            # addressees end the intro, each item opens with their verb
+            return split_agencies(rest)
         return []
     if re.search(r",\s+trong đó,?\s+cần\s.*\bsau\b", t):
         # "..., Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá để tổ chức
