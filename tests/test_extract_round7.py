@@ -102,3 +102,17 @@ def test_directive_intro_ending_with_addressees(flatten=False):
     assert tasks["1"].lead == addressee
     assert tasks["2"].lead == addressee
     assert tasks["3"].lead == ["Sở Nông nghiệp và Môi trường"]  # an item naming its own body
+
+
+# --------------------------------------------- class 2c: the assignment written in brackets
+@pytest.mark.parametrize("flatten", [False, True])
+def test_assignment_in_brackets_names_the_lead(flatten):
+    tasks = _tasks(
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Tổ chức kiểm tra công tác phòng cháy tại các khu rừng đặc dụng (Giao Sở Nông nghiệp và "
+        "Môi trường tham mưu).\n"
+        "2. Tuyên truyền về phòng cháy rừng trên các phương tiện thông tin đại chúng (thực hiện thường xuyên).\n"
+        "3. Rà soát trang thiết bị chữa cháy.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Sở Nông nghiệp và Môi trường"]
+    assert tasks["II.2"].lead == []

@@ -513,6 +513,11 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         openings = [p.body for p in paras if p is not node.para and p.style is None] \
             + re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", body)[1:]
         lead = merge_titled([a for o in openings for a in _opening_subject(_past_lead_in(o))])
+    if not lead:
+        # "Thành lập đoàn kiểm tra … (Giao Công an tỉnh tham mưu).": the body assigned in brackets
+        mp = re.search(r"\(\s*[Gg]iao\s+(?=[A-ZĐÀ-Ỹ])([^()]{3,200})\)", text)
+        if mp:
+            lead = directive_subject("Giao " + mp.group(1), False)
     if directive and not lead and not heading_agencies:
         lead = _main_clause_subject(body)
     if directive and not lead:
