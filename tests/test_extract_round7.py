@@ -116,3 +116,14 @@ def test_assignment_in_brackets_names_the_lead(flatten):
         flatten)
     assert tasks["II.1"].lead == ["Sở Nông nghiệp và Môi trường"]
     assert tasks["II.2"].lead == []
+
+
+# ------------------------------------ class 5: lead lists cut at an adverb after a comma
+def test_adverb_after_comma_ends_the_addressee():
+    from vanban.extract.items import _intro_subject, directive_subject
+    assert directive_subject("Chi cục Kiểm lâm các huyện có rừng bị cháy, kịp thời báo cáo "
+                             "Ủy ban nhân dân tỉnh.", False) == ["Chi cục Kiểm lâm các huyện có rừng bị cháy"]
+    assert _intro_subject("Ủy ban nhân dân tỉnh yêu cầu Giám đốc các sở, ngành có liên quan, khẩn trương "
+                          "thực hiện các nội dung sau:") == ["Giám đốc các sở, ngành có liên quan"]
+    # an enumeration goes on after the comma with a name, not an adverb
+    assert directive_subject("Sở Y tế, Sở Tài chính khẩn trương rà soát.", False) == ["Sở Y tế", "Sở Tài chính"]

@@ -820,6 +820,10 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
             break
         if _qualifier_list_at(words, i):
             continue  # "Thủ trưởng các cơ quan tham mưu, quản lý nhà nước": the kind of body, no verb
+        if prev.endswith(",") and w[:1].islower() and any(
+                f2 == a or f2.startswith(a + " ") for a in load_patterns("headings")["predicate_adverbs"]):
+            cut = i  # "Cục Thuế các tỉnh nơi có …, khẩn trương triển khai": an adverb opens the predicate
+            break
         if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
                 or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")) \
                 or (i >= 2 and words[i - 2] in ("Hội", "Ủy", "Uỷ", "Tổ")):
@@ -990,8 +994,9 @@ def _intro_subject(text: str) -> list[str]:
         words = t[m.end():].split()
         for i in range(1, min(len(words), 30)):
             f2 = key(" ".join(words[i:i + 3]))
-            if words[i][:1].islower() and not words[i - 1].endswith(",") and any(
-                    f2 == e or f2.startswith(e + " ") for e in ends):
+            adverb = any(f2 == a or f2.startswith(a + " ") for a in load_patterns("headings")["predicate_adverbs"])
+            if words[i][:1].islower() and (adverb or not words[i - 1].endswith(",") and any(
+                    f2 == e or f2.startswith(e + " ") for e in ends)):
                 subject = " ".join(words[:i]).strip(" ,;")
                 return split_agencies(subject) if subject and len(subject.split()) <= 24 else []
         rest = t[m.end():].strip(" ,;")
