@@ -127,3 +127,12 @@ def test_adverb_after_comma_ends_the_addressee():
                           "thực hiện các nội dung sau:") == ["Giám đốc các sở, ngành có liên quan"]
     # an enumeration goes on after the comma with a name, not an adverb
     assert directive_subject("Sở Y tế, Sở Tài chính khẩn trương rà soát.", False) == ["Sở Y tế", "Sở Tài chính"]
+
+
+def test_name_ending_in_a_verb_is_kept_whole():
+    from vanban.extract.items import directive_subject
+    assert directive_subject("Cục Quản lý hoạt động xây dựng tham mưu việc hướng dẫn các địa phương.",
+                             False) == ["Cục Quản lý hoạt động xây dựng"]
+    # the same verb opening the predicate still ends the subject
+    assert directive_subject("Sở Tài chính xây dựng kế hoạch vốn.", False) == ["Sở Tài chính"]
+    assert directive_subject("Sở Tài chính xây dựng, ban hành quy chế.", False) == ["Sở Tài chính"]

@@ -829,6 +829,8 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
                 or (i >= 2 and words[i - 2] in ("Hội", "Ủy", "Uỷ", "Tổ")):
             continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
         if any((f2 == e or f2.startswith(e + " ")) and (" " in e or _end_as_written(w)) for e in ends):
+            if _name_final_at(words, i, ends):
+                continue
             cut = i
             break
     if cut is not None:
@@ -853,6 +855,19 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     if not subject or len(subject.split()) > limit:
         return []
     return split_agencies(subject)
+
+
+def _name_final_at(words: list[str], i: int, ends: list[str]) -> bool:
+    """"Cục Kết cấu hạ tầng xây dựng tham mưu …": a verb that also ends agency names
+    (headings.json name_final_verbs) directly followed by another subject end is part of the
+    name; the second verb ends the subject."""
+    for v in load_patterns("headings")["name_final_verbs"]:
+        n = len(v.split())
+        if key(" ".join(words[i:i + n])) == v and i + n < len(words) and words[i + n][:1].islower() \
+                and words[i + n - 1][-1:].isalpha():  # "xây dựng, ban hành …": two verbs
+            after = key(" ".join(words[i + n:i + n + 3]))
+            return any(after == e or after.startswith(e + " ") for e in ends if " " in e)
+    return False
 
 
 def _end_as_written(word: str) -> bool:
