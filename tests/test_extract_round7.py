@@ -136,3 +136,31 @@ def test_name_ending_in_a_verb_is_kept_whole():
     # the same verb opening the predicate still ends the subject
     assert directive_subject("Sở Tài chính xây dựng kế hoạch vốn.", False) == ["Sở Tài chính"]
     assert directive_subject("Sở Tài chính xây dựng, ban hành quy chế.", False) == ["Sở Tài chính"]
+
+
+# ------------------- class 3: sibling items naming who does a section's work and when
+def test_role_and_time_items_fold_into_the_content_item():
+    head = _HEAD.replace("I. MỤC ĐÍCH, YÊU CẦU\n", "A. MỤC ĐÍCH, YÊU CẦU\n")
+    text = head + (
+        "B. NỘI DUNG, NHIỆM VỤ, GIẢI PHÁP\n"
+        "I. TUẦN TRA, CANH GÁC RỪNG\n"
+        "1. Nội dung, biện pháp\n"
+        "a) Bố trí chốt canh gác tại các khu rừng trọng điểm;\n"
+        "b) Tuần tra trong các tháng cao điểm mùa khô.\n"
+        "2. Cơ quan chủ trì, phối hợp\n"
+        "a) Cơ quan chủ trì\n- Chi cục Kiểm lâm tỉnh.\n- Ủy ban nhân dân các huyện; Ban Quản lý rừng phòng hộ.\n"
+        "b) Cơ quan phối hợp\n- Công an tỉnh; Bộ Chỉ huy Quân sự tỉnh.\n"
+        "3. Thời gian thực hiện: Từ tháng 1 đến tháng 5 hằng năm.\n"
+        "II. KIỂM TRA, XỬ LÝ VI PHẠM\n"
+        "1. Nội dung, biện pháp\na) Kiểm tra việc đốt nương rẫy trong mùa khô.\n"
+        "2. Chủ trì thực hiện\n- Sở Tài chính.\n"
+        "3. Thời gian thực hiện: Hằng năm.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n")
+    tasks = {t.path: t for t in valid_record(text).tasks}
+    assert sorted(tasks) == ["I.1", "II.1"]  # the role items are no tasks of their own
+    assert tasks["I.1"].lead == ["Chi cục Kiểm lâm tỉnh", "Ủy ban nhân dân các huyện",
+                                 "Ban Quản lý rừng phòng hộ"]
+    assert tasks["I.1"].partners == ["Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh"]
+    assert tasks["I.1"].timeframe == "Từ tháng 1 đến tháng 5 hằng năm"
+    assert tasks["II.1"].lead == ["Sở Tài chính"]
+    assert tasks["II.1"].timeframe == "Hằng năm"

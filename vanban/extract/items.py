@@ -1055,6 +1055,73 @@ def task_leaves(section: Node) -> list[Node]:
     return out
 
 
+_ROLE_ITEM = re.compile(r"^(?:[a-zđ]\)\s*)?(?:(?:co quan|don vi)\s+)?(chu tri|phoi hop|thuc hien)"
+                        r"(?:\s*,\s*(?:phoi hop|thuc hien)|\s+thuc hien)?\s*(?::\s*|$)")
+
+
+def _role_item_agencies(node: Node) -> tuple[list[str], list[str]] | None:
+    """lead and partners of a sibling item that only names who does its section's work ("2. Cơ
+    quan chủ trì, phối hợp" > "a) Cơ quan chủ trì" > "- Sở X." …, "2. Chủ trì thực hiện: Sở X");
+    None for any other item."""
+    m = _ROLE_ITEM.match(fold(node.body).lower())
+    if not m:
+        return None
+    lead: list[str] = []
+    partners: list[str] = []
+    mode = "phoi hop" if m.group(1) == "phoi hop" else "chu tri"
+    for p in node.all_paras():
+        text = p.body if p is not node.para else node.body
+        mr = _ROLE_ITEM.match(fold(text).lower())
+        if mr:
+            mode = "phoi hop" if mr.group(1) == "phoi hop" else "chu tri"
+            text = text[mr.end():]
+        if not text.strip():
+            continue
+        for part in re.split(r";", strip_end_mark(text.strip()).rstrip(". ")):
+            part = part.strip()
+            # under a role label a line is a list of names, whole ("Ban Chỉ đạo quốc gia" is one
+            # body though its words after a head are no known name part); a sentence is read for them
+            names = split_agencies(part) if part[:1].isupper() and len(part.split()) <= 16 \
+                and not re.search(r"\b(?:chu tri|phoi hop)\b", fold(part).lower()) else _label_agencies(part)
+            (partners if mode == "phoi hop" else lead).extend(names)
+    return lead, partners
+
+
+def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
+    """"1. Nội dung, biện pháp" / "2. Cơ quan chủ trì, phối hợp: …" / "3. Thời gian thực hiện:
+    …": items that name who does and when the work of the content item before them are no tasks
+    of their own; their agencies and time go to the content item (lead, partners, timeframe)."""
+    out: list[Task] = []
+    content: dict[int, Task] = {}  # parent node id -> its content item's task
+    for leaf, task in zip(leaves, tasks):
+        roles = _role_item_agencies(leaf)
+        parent = id(leaf.parent)
+        if roles is None:
+            out.append(task)
+            content.setdefault(parent, task)
+            continue
+        owner = content.get(parent)
+        if owner is None:
+            out.append(task)  # no content item before it: keep it as written
+            continue
+        # the named roles are the plan's own assignment: they stand for what the content's
+        # prose was read to say ("phối hợp với …" inside a measure)
+        if roles[0]:
+            owner.lead = merge_titled(roles[0])
+            owner.lead_ids = [normalize_agency(a) for a in owner.lead]
+            keys = {key(a) for a in owner.lead}
+            owner.partners = dedupe([a for a in roles[1] if key(a) not in keys])
+        owner.partner_ids = [normalize_agency(a) for a in owner.partners]
+        owner.provenance = owner.provenance + task.provenance
+        if owner.timeframe is None:
+            for sib in leaf.parent.children:
+                mt = re.match(r"thoi gian(?:\s+thuc hien)?\s*:\s*", fold(sib.body).lower())
+                if mt and sib.body[mt.end():].strip():
+                    owner.timeframe = strip_end_mark(sib.body[mt.end():].strip()).rstrip(". ")
+                    break
+    return out
+
+
 def _ancestors(n: Node):
     p = n.parent
     while p is not None:
