@@ -164,3 +164,18 @@ def test_role_and_time_items_fold_into_the_content_item():
     assert tasks["I.1"].timeframe == "Từ tháng 1 đến tháng 5 hằng năm"
     assert tasks["II.1"].lead == ["Sở Tài chính"]
     assert tasks["II.1"].timeframe == "Hằng năm"
+
+
+# ------------------------- a topic heading's lettered parts numbered in full ("2.1.a.")
+def test_fully_numbered_letter_parts_lead_their_heading():
+    from vanban.extract.layout import parse_marker
+    assert parse_marker("2.1.a. Sở Y tế bố trí lực lượng cấp cứu.")[1:3] == ("letter", "a")
+    assert parse_marker("2.1. Yêu cầu về lực lượng:")[1] == "arabic2"
+    tasks = _tasks(
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Yêu cầu về lực lượng:\n"
+        "1.a. Chi cục Kiểm lâm tỉnh bố trí lực lượng thường trực tại các khu rừng trọng điểm.\n"
+        "1.b. Huấn luyện lực lượng chữa cháy trước mùa khô.\n"
+        "2. Yêu cầu về trang thiết bị:\n"
+        "2.a. Các trạm kiểm lâm được trang bị máy thổi gió.\n")
+    assert tasks["II.1"].lead == ["Chi cục Kiểm lâm tỉnh"]
