@@ -33,6 +33,7 @@ from .structure import Node, assign_roles, build_tree, directive_sections, part_
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .table import flat_table_tasks
 from .items import add_sentence_leads
+from .items import fold_role_items
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
 
 __all__ = ["extract_record", "render_markdown"]
@@ -502,8 +503,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
                         provenance=ref_list(its_paras)))
             leaves = task_leaves(top)
             tasks_elsewhere = tasks_elsewhere or not leaves
-            for leaf in leaves:
-                record.tasks.append(make_task(leaf, item_path(leaf)))
+            record.tasks.extend(fold_role_items(leaves, [make_task(leaf, item_path(leaf)) for leaf in leaves]))
         elif role == "implementation":
             items, provs, duties = implementation_items(top)
             record.implementation.extend(items)

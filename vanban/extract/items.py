@@ -233,6 +233,50 @@ def _agency_heading(body: str) -> list[str]:
     return leading_agencies(t)
 
 
+def _duty_label(body: str) -> list[str]:
+    """"Sở Tư pháp: Phối hợp với …", "Văn phòng UBND tỉnh: Căn cứ …": an item that opens with
+    agency names only and a colon states those agencies' duty; they are its lead (the duty may
+    open with any verb). A label ("Cơ quan chủ trì:") or a topic ("Kinh phí:") names no agency."""
+    m = re.match(r"([^:;.()]{3,120}?)\s*:\s+(?=\S)", body.strip())
+    if not m or _LABEL.match(fold(m.group(0)).lower()):
+        return []
+    return _agency_heading(m.group(1))
+
+
+def _opening_subject(body: str) -> list[str]:
+    """"Các sở, ban, ngành; UBND các huyện tiếp tục tổ chức …", "Thủ trưởng các sở …; Chủ tịch
+    UBND các huyện có trách nhiệm: …": a plan item that opens with capitalised addressees
+    followed by their verb (headings.json subject_ends) charges them. An item opening with its
+    work ("Tổ chức tập huấn …") has no addressee before a verb and names none."""
+    if not body[:1].isupper():
+        return []
+    names = directive_subject(body, False)
+    if not names:
+        return []
+    last = names[-1]
+    at = body.find(last)
+    if at < 0 or len(body[:at + len(last)].split()) > 30 \
+            or not any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1])):
+        return []  # the subject ends where a name ends ("Sở X lập thủ tục …" is no longer name)
+    rest = key(body[at + len(last):at + len(last) + 60]).strip(" ,")
+    ends = load_patterns("headings")["subject_ends"]
+    return names if any(rest == e or rest.startswith(e + " ") for e in ends) else []
+
+
+def _past_lead_in(text: str) -> str:
+    """``text`` from its main clause on when it opens with an adverbial lead-in naming the
+    circumstance (headings.json clause_openers: "Trên cơ sở đề nghị của Sở X, Sở Y thẩm định …")."""
+    lead_ins = tuple(load_patterns("headings")["clause_openers"])
+    t = text.strip()
+    if t[:40].lower().startswith(lead_ins) and "," in t:
+        # the main clause starts after the comma that is followed by a capitalised body
+        for m in re.finditer(r",\s+(?=[A-ZĐÀ-Ỹ])", t[:300]):
+            rest = t[m.end():]
+            if _opening_subject(rest):
+                return rest
+    return t
+
+
 def _enumeration_runs_on(head: str, tail: str) -> bool:
     """"... gồm Sở Nội vụ, Sở Tài chính. Sở Tư pháp, Sở ...": a period between two agency names
     of one comma enumeration is a typo for a comma, not a sentence end."""
@@ -426,6 +470,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
             and body.startswith(title) and title.endswith(":"):
         # "Về dự án A; dự án B: Sở X chủ động …": the body that opens the text after the topic
         heading_agencies = directive_subject(body[len(title):].strip(), False)
+    if not heading_agencies and not node.is_heading:
+        heading_agencies = _duty_label(body)
     if not heading_agencies and re.match(r"(?:Đề nghị|Giao)\s", body):
         heading_agencies = directive_subject(body, False) or leading_agencies(body)
     lead, partners, timeframe = task_agencies(node, heading_agencies, paras)
@@ -458,6 +504,20 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         # "1.1. Hỗ trợ lương thực" > "a) Ủy ban nhân dân các tỉnh tiếp tục …", "b) Bộ Tài chính …":
         # a topic heading's lettered parts charge their addressees, together
         lead = merge_titled(_part_addressees(node, paras) + lead)
+    if not directive and not lead and not node.is_heading:
+        lead = _opening_subject(body)
+    if not directive and not lead:
+        # "2.2. Bước 2: Kiểm tra hiện trạng …" > "Ban Chỉ đạo xã tổ chức kiểm tra …": a step
+        # whose paragraphs open with the bodies doing it
+        # (in a text folded to one line they are the body's later sentences)
+        openings = [p.body for p in paras if p is not node.para and p.style is None] \
+            + re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", body)[1:]
+        lead = merge_titled([a for o in openings for a in _opening_subject(_past_lead_in(o))])
+    if not lead:
+        # "Thành lập đoàn kiểm tra … (Giao Công an tỉnh tham mưu).": the body assigned in brackets
+        mp = re.search(r"\(\s*[Gg]iao\s+(?=[A-ZĐÀ-Ỹ])([^()]{3,200})\)", text)
+        if mp:
+            lead = directive_subject("Giao " + mp.group(1), False)
     if directive and not lead and not heading_agencies:
         lead = _main_clause_subject(body)
     if directive and not lead:
@@ -760,11 +820,17 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
             break
         if _qualifier_list_at(words, i):
             continue  # "Thủ trưởng các cơ quan tham mưu, quản lý nhà nước": the kind of body, no verb
+        if prev.endswith(",") and w[:1].islower() and any(
+                f2 == a or f2.startswith(a + " ") for a in load_patterns("headings")["predicate_adverbs"]):
+            cut = i  # "Cục Thuế các tỉnh nơi có …, khẩn trương triển khai": an adverb opens the predicate
+            break
         if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
                 or (prev[:1].isupper() and key(prev) in ("ban", "to", "hoi")) \
                 or (i >= 2 and words[i - 2] in ("Hội", "Ủy", "Uỷ", "Tổ")):
             continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
         if any((f2 == e or f2.startswith(e + " ")) and (" " in e or _end_as_written(w)) for e in ends):
+            if _name_final_at(words, i, ends):
+                continue
             cut = i
             break
     if cut is not None:
@@ -789,6 +855,19 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     if not subject or len(subject.split()) > limit:
         return []
     return split_agencies(subject)
+
+
+def _name_final_at(words: list[str], i: int, ends: list[str]) -> bool:
+    """"Cục Kết cấu hạ tầng xây dựng tham mưu …": a verb that also ends agency names
+    (headings.json name_final_verbs) directly followed by another subject end is part of the
+    name; the second verb ends the subject."""
+    for v in load_patterns("headings")["name_final_verbs"]:
+        n = len(v.split())
+        if key(" ".join(words[i:i + n])) == v and i + n < len(words) and words[i + n][:1].islower() \
+                and words[i + n - 1][-1:].isalpha():  # "xây dựng, ban hành …": two verbs
+            after = key(" ".join(words[i + n:i + n + 3]))
+            return any(after == e or after.startswith(e + " ") for e in ends if " " in e)
+    return False
 
 
 def _end_as_written(word: str) -> bool:
@@ -930,10 +1009,16 @@ def _intro_subject(text: str) -> list[str]:
         words = t[m.end():].split()
         for i in range(1, min(len(words), 30)):
             f2 = key(" ".join(words[i:i + 3]))
-            if words[i][:1].islower() and not words[i - 1].endswith(",") and any(
-                    f2 == e or f2.startswith(e + " ") for e in ends):
+            adverb = any(f2 == a or f2.startswith(a + " ") for a in load_patterns("headings")["predicate_adverbs"])
+            if words[i][:1].islower() and (adverb or not words[i - 1].endswith(",") and any(
+                    f2 == e or f2.startswith(e + " ") for e in ends)):
                 subject = " ".join(words[:i]).strip(" ,;")
                 return split_agencies(subject) if subject and len(subject.split()) <= 24 else []
+        rest = t[m.end():].strip(" ,;")
+        if text.rstrip().endswith(":") and len(rest.split()) <= 24 and 0 in head_starts(rest)[1]:
+            # "…, Thủ tướng Chính phủ yêu cầu Chủ tịch Ủy ban nhân dân các tỉnh, thành phố:": the
+            # addressees end the intro, each item opens with their verb
+            return split_agencies(rest)
         return []
     if re.search(r",\s+trong đó,?\s+cần\s.*\bsau\b", t):
         # "..., Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá để tổ chức
@@ -967,6 +1052,73 @@ def task_leaves(section: Node) -> list[Node]:
         if any(a.excluded for a in _ancestors(n)):
             continue
         out.append(n)
+    return out
+
+
+_ROLE_ITEM = re.compile(r"^(?:[a-zđ]\)\s*)?(?:(?:co quan|don vi)\s+)?(chu tri|phoi hop|thuc hien)"
+                        r"(?:\s*,\s*(?:phoi hop|thuc hien)|\s+thuc hien)?\s*(?::\s*|$)")
+
+
+def _role_item_agencies(node: Node) -> tuple[list[str], list[str]] | None:
+    """lead and partners of a sibling item that only names who does its section's work ("2. Cơ
+    quan chủ trì, phối hợp" > "a) Cơ quan chủ trì" > "- Sở X." …, "2. Chủ trì thực hiện: Sở X");
+    None for any other item."""
+    m = _ROLE_ITEM.match(fold(node.body).lower())
+    if not m:
+        return None
+    lead: list[str] = []
+    partners: list[str] = []
+    mode = "phoi hop" if m.group(1) == "phoi hop" else "chu tri"
+    for p in node.all_paras():
+        text = p.body if p is not node.para else node.body
+        mr = _ROLE_ITEM.match(fold(text).lower())
+        if mr:
+            mode = "phoi hop" if mr.group(1) == "phoi hop" else "chu tri"
+            text = text[mr.end():]
+        if not text.strip():
+            continue
+        for part in re.split(r";", strip_end_mark(text.strip()).rstrip(". ")):
+            part = part.strip()
+            # under a role label a line is a list of names, whole ("Ban Chỉ đạo quốc gia" is one
+            # body though its words after a head are no known name part); a sentence is read for them
+            names = split_agencies(part) if part[:1].isupper() and len(part.split()) <= 16 \
+                and not re.search(r"\b(?:chu tri|phoi hop)\b", fold(part).lower()) else _label_agencies(part)
+            (partners if mode == "phoi hop" else lead).extend(names)
+    return lead, partners
+
+
+def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
+    """"1. Nội dung, biện pháp" / "2. Cơ quan chủ trì, phối hợp: …" / "3. Thời gian thực hiện:
+    …": items that name who does and when the work of the content item before them are no tasks
+    of their own; their agencies and time go to the content item (lead, partners, timeframe)."""
+    out: list[Task] = []
+    content: dict[int, Task] = {}  # parent node id -> its content item's task
+    for leaf, task in zip(leaves, tasks):
+        roles = _role_item_agencies(leaf)
+        parent = id(leaf.parent)
+        if roles is None:
+            out.append(task)
+            content.setdefault(parent, task)
+            continue
+        owner = content.get(parent)
+        if owner is None:
+            out.append(task)  # no content item before it: keep it as written
+            continue
+        # the named roles are the plan's own assignment: they stand for what the content's
+        # prose was read to say ("phối hợp với …" inside a measure)
+        if roles[0]:
+            owner.lead = merge_titled(roles[0])
+            owner.lead_ids = [normalize_agency(a) for a in owner.lead]
+            keys = {key(a) for a in owner.lead}
+            owner.partners = dedupe([a for a in roles[1] if key(a) not in keys])
+        owner.partner_ids = [normalize_agency(a) for a in owner.partners]
+        owner.provenance = owner.provenance + task.provenance
+        if owner.timeframe is None:
+            for sib in leaf.parent.children:
+                mt = re.match(r"thoi gian(?:\s+thuc hien)?\s*:\s*", fold(sib.body).lower())
+                if mt and sib.body[mt.end():].strip():
+                    owner.timeframe = strip_end_mark(sib.body[mt.end():].strip()).rstrip(". ")
+                    break
     return out
 
 

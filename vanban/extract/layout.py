@@ -61,6 +61,7 @@ class Para:
         return union_bbox([tuple(r["bbox"]) if r.get("bbox") else None for r in self.refs])
 
 
+_NUMBERED_LETTER = re.compile(r"\s*\d{1,2}(?:\.\d{1,2})*\.([a-zđ])[.)]\s+(?=\S)")
 _VALID_ROMAN = re.compile(r"X{0,2}(?:IX|IV|V?I{0,3})")
 
 
@@ -82,6 +83,10 @@ def parse_marker(text: str) -> tuple[str | None, str | None, str | None, str]:
     if m and not m.group(1).isdigit() and re.search(r"[IVXLHl|]", m.group(1)) \
             and is_caps(text[m.end():m.end() + 60], 0.85) and len(text) < 200:
         return m.group().strip(), "roman", m.group(1), text[m.end():].strip()
+    m = _NUMBERED_LETTER.match(text)
+    if m and len(text) > 8:
+        # "4.1.a. Sở Xây dựng nghiên cứu …": the lettered parts of item 4.1, numbered in full
+        return m.group().strip(), "letter", m.group(1), text[m.end():].strip()
     m = _ARABIC_MULTI.match(text)
     if m:
         depth = m.group(1).count(".") + 1
