@@ -170,3 +170,37 @@ def test_a_handwritten_day_read_into_the_month_word_is_cut_off_it():
     kept = Line(words=[Word("Hàng", (0, 0, 80, 40), 90.0), Word("3tháng", (90, 0, 200, 40), 90.0)])
     _split_fused_date(kept)  # a word ending in "tháng" after no "ngày" is left alone
     assert [w.text for w in kept.words] == ["Hàng", "3tháng"]
+
+
+def _words_by_text(page) -> dict[str, tuple]:
+    seen: dict[str, list] = {}
+    for b in page.blocks:
+        for ln in b.lines:
+            for w in ln.words:
+                seen.setdefault(w.text, []).append(w.bbox)
+    return {t: boxes[0] for t, boxes in seen.items() if len(boxes) == 1 and len(t) > 4}
+
+
+def test_a_page_straightened_then_turned_maps_its_boxes_back_through_both_angles():
+    # A leaning sheet fed sideways, with a ruled table: its rules give the sideways page a
+    # profile peak, so it is straightened before orientation detection turns it. Both angles
+    # must be undone: the boxes are those of the same page read upright.
+    from PIL import ImageDraw
+    text = synth.render_lines(BODY, 1700, DPI, 12)
+    page = Image.new("RGB", (1700, text.height + 900), "white")
+    page.paste(text, (0, 0))
+    draw = ImageDraw.Draw(page)
+    y0, y1 = text.height + 50, text.height + 850
+    for x in (150, 600, 1100, 1550):
+        draw.line([(x, y0), (x, y1)], fill=0, width=3)
+    for y in (y0, y0 + 400, y1):
+        draw.line([(150, y), (1550, y)], fill=0, width=3)
+    leaning = np.asarray(page.rotate(5, resample=Image.BILINEAR, expand=True, fillcolor="white"))
+    sideways = np.ascontiguousarray(np.rot90(leaning, k=-1))
+    turned = ocr_image(sideways, OcrOptions(), dpi=DPI)
+    assert turned.preprocessing["rotation"] == 270 and "deskew" in turned.preprocessing["steps"]
+    upright = _words_by_text(ocr_image(np.ascontiguousarray(np.rot90(sideways)), OcrOptions(), dpi=DPI))
+    got = _words_by_text(turned)
+    common = [t for t in got if t in upright]
+    assert len(common) >= 12
+    assert all(max(abs(a - b) for a, b in zip(got[t], upright[t])) <= 4 for t in common)

@@ -388,7 +388,9 @@ def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | N
         if found_fields:
             info["fields"] = found_fields
     blocks = tables.place_table_blocks(blocks, page_tables)
-    skew = info["skew_deg"] if info.get("rotation") == 0 and "deskew" in info["steps"] else turned_skew
+    # Both straightenings are undone: one before a turn (about the page centre, the size kept)
+    # is the same rotation about the turned page's centre, so the two angles add up.
+    skew = (info["skew_deg"] if "deskew" in info["steps"] else 0.0) + turned_skew
     _map_boxes(blocks, (gray.shape[1], gray.shape[0]), skew, scale, (width, height))
     tables.map_table_boxes(page_tables, lambda bl: _map_boxes(bl, (gray.shape[1], gray.shape[0]), skew,
                                                               scale, (width, height)))
