@@ -111,24 +111,53 @@ def _line(text: str, x: int, y: int, conf: float = 80.0) -> list:
 
 
 def test_a_signature_stamp_read_at_low_resolution_still_leaves_the_text():
-    # At 150 dpi the signing centre's 6-pt stamp reads "ttcb@quangngaigov.vn" (the domain's
-    # dot lost) and "~07:00" (the plus sign): the stamp patterns take them, and the stamp's
-    # other lines join them; the document's own lines stay.
+    # At low resolution a signing centre's 6-pt stamp loses the dot of its e-mail domain and
+    # reads the zone's plus sign as another mark: the stamp patterns still take those lines,
+    # and the stamp's other lines join them; the document's own lines stay.
     from vanban.ocr import stamps
-    lines = {("a", 1): _line("TRUNG TÂM CÔNG", 1500, 40), ("a", 2): _line("BÁO VÀ TIN HỌC", 1500, 88),
-             ("a", 3): _line("ttcb@quangngaigov.vn", 1500, 136), ("a", 4): _line("~07:00", 1500, 184),
-             ("b", 1): _line("ỦY BAN NHÂN DÂN", 150, 300), ("b", 2): _line("Số: 12/KH-UBND", 150, 350),
+    lines = {("a", 1): _line("CỔNG THÔNG TIN", 1500, 40), ("a", 2): _line("ĐIỆN TỬ TỈNH X", 1500, 88),
+             ("a", 3): _line("congbao@tinhxgov.vn", 1500, 136), ("a", 4): _line("~07:00", 1500, 184),
+             ("b", 1): _line("ỦY BAN NHÂN DÂN", 150, 300), ("b", 2): _line("Số: 34/KH-UBND", 150, 350),
              ("c", 1): _line("Thực hiện Kế hoạch số 15/KH-UBND ngày 12 tháng 3 năm 2025 của Ủy ban nhân",
                               150, 600)}
     kept, found = stamps.separate(lines, 2480, 3508, [])
     assert [s.kind for s in found] == ["signature-text"]
     assert set(kept) == {("b", 1), ("b", 2), ("c", 1)}
-    for text in ("+07:00", "~07:00", "vp@quangngai.gov.vn", "vp@quangngaigov.vn",
-                 "n ký: 15/01/ 025 17:10:17",  # a signing time to the second
-                 "27/12/2021 1722-11"):  # a date and a time whose colons were misread
-        assert stamps.stamp_kind(text) == "signature-text"
-    assert stamps.stamp_kind("họp lúc 07:00 ngày 12 tháng 3") is None
-    assert stamps.stamp_kind("Quyết định số 1722/QĐ-UBND ngày 27/12/2021 của Ủy ban") is None
+
+
+@pytest.mark.parametrize("text", [
+    "+07:00", "~07:00", "÷7:00", "07:00", "vp@tinhx.gov.vn", "vp@tinhxgov.vn",
+    "n ký: 14/02/ 025 16:21:05",  # a signing time to the second after a garbled date
+    "03.04.2025 09:12:44 +07:00", "08/05/2025 1015-31",  # a time whose colons were misread
+    "09:12:44 +07:00",
+])
+def test_a_signing_stamps_lines_are_signature_text(text):
+    from vanban.ocr import stamps
+    assert stamps.stamp_kind(text) == "signature-text"
+
+
+@pytest.mark.parametrize("text", [
+    "- Chính quyền điện tử (e-Gov);", "Hệ thống một cửa điện tử (iGov) của tỉnh",
+    "Thời gian vận hành thử: 08:00:00", "bắt đầu 07:00:00", "tỷ lệ 1:25:00",
+    "vào lúc 14:30 ngày 20/11/2025", "họp lúc 07:00", "họp lúc 07:00 ngày 12 tháng 3",
+    "khung giờ 08:00 - 11:30", "ngày 30/9/2025 15.00.00", "ngày 30/9/2025 15.000.000 đồng",
+    "Quyết định số 45/QĐ-UBND ngày 14/02/2025 của Ủy ban",
+])
+def test_a_body_line_with_a_time_or_an_e_government_name_is_no_stamp(text):
+    from vanban.ocr import stamps
+    assert stamps.stamp_kind(text) is None
+
+
+def test_a_body_list_with_e_government_names_and_a_time_stays_in_the_text():
+    # Short stacked lines join a stamp once one seeds it: a body list must seed none.
+    from vanban.ocr import stamps
+    body = ["Ủy ban nhân dân tỉnh triển khai các nhiệm vụ chuyển đổi số trọng tâm năm 2025 gồm",
+            "- Chính quyền điện tử (e-Gov);", "- Cổng dịch vụ công của tỉnh;",
+            "- Hệ thống quản lý văn bản.", "Thời gian vận hành thử: 08:00:00",
+            "Các sở, ban, ngành chủ động phối hợp thực hiện và báo cáo kết quả về Sở Khoa học"]
+    lines = {("b", i): _line(t, 240 if i in (0, 5) else 300, 1000 + 50 * i) for i, t in enumerate(body)}
+    kept, found = stamps.separate(lines, 2480, 3508, [])
+    assert not found and set(kept) == set(lines)
 
 
 def test_the_sheets_edge_on_a_larger_scan_is_no_table(straight):
