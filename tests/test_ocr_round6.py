@@ -233,3 +233,26 @@ def test_a_page_straightened_then_turned_maps_its_boxes_back_through_both_angles
     common = [t for t in got if t in upright]
     assert len(common) >= 12
     assert all(max(abs(a - b) for a, b in zip(got[t], upright[t])) <= 4 for t in common)
+
+
+def _ruled_page(box: tuple[int, int, int, int], rows: int, cols: int) -> np.ndarray:
+    import cv2
+    page = np.full((1169, 827), 255, np.uint8)  # A4 at 100 dpi
+    x0, y0, x1, y1 = box
+    for y in np.linspace(y0, y1, rows + 1).astype(int):
+        cv2.line(page, (x0, int(y)), (x1, int(y)), 0, 2)
+    for x in np.linspace(x0, x1, cols + 1).astype(int):
+        cv2.line(page, (int(x), y0), (int(x), y1), 0, 2)
+    return page
+
+
+def test_a_table_filling_the_page_is_a_table_and_the_sheets_outline_is_not():
+    # The sheet's outline is page-sized with a rule or two across it; a long table printed with
+    # narrow margins is page-sized too, but has many cells.
+    from vanban.ocr import tables
+    full = _ruled_page((25, 35, 802, 1134), 20, 6)
+    grids = tables.find_grids(*tables.line_masks(full, 100), 100)
+    assert [(len(g.ys) - 1, len(g.xs) - 1) for g in grids] == [(20, 6)]
+    outline = _ruled_page((10, 10, 817, 1159), 1, 1)
+    outline[120:122, 10:817] = 0  # a rule under the header
+    assert tables.find_grids(*tables.line_masks(outline, 100), 100) == []
