@@ -255,3 +255,16 @@ def test_a_table_filling_the_page_is_a_table_and_the_sheets_outline_is_not():
     outline = _ruled_page((10, 10, 817, 1159), 1, 1)
     outline[120:122, 10:817] = 0  # a rule under the header
     assert tables.find_grids(*tables.line_masks(outline, 100), 100) == []
+
+
+def test_a_turn_whose_reading_still_runs_up_the_page_is_not_kept(monkeypatch):
+    # OSD can answer the wrong turn for a sideways page (180° instead of 90°): the other
+    # sideways reading may be more confident, but its lines still run up the page, which
+    # layout cannot order; the turn is not kept.
+    from vanban.ocr import engine
+    img, _ = _page()
+    sideways = np.ascontiguousarray(preprocess.rotate_quadrant(preprocess.to_gray(np.asarray(img)), 270))
+    monkeypatch.setattr(engine, "detect_orientation", lambda gray, dpi: (180, 5.0))
+    page = ocr_image(sideways, OcrOptions(), dpi=DPI)
+    assert page.preprocessing["osd"] == [180, 5.0]
+    assert page.preprocessing["rotation"] == 0 and "orientation" not in page.preprocessing["steps"]
