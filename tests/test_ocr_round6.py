@@ -268,3 +268,33 @@ def test_a_turn_whose_reading_still_runs_up_the_page_is_not_kept(monkeypatch):
     page = ocr_image(sideways, OcrOptions(), dpi=DPI)
     assert page.preprocessing["osd"] == [180, 5.0]
     assert page.preprocessing["rotation"] == 0 and "orientation" not in page.preprocessing["steps"]
+
+
+def test_the_turned_pages_skew_search_leaves_coloured_ink_out(monkeypatch):
+    # Seals, signatures and coloured text are not the page's text lines: the skew search of
+    # the first pass runs on the page with them whitened, and so does the turned page's.
+    from PIL import ImageOps
+    from vanban.ocr import decide
+    text = synth.render_lines(BODY * 2, 1700, DPI, 12)
+    blue = synth.render_lines(BODY[:3], 1500, DPI, 12).convert("L")
+    blue = ImageOps.colorize(blue.rotate(10, resample=Image.BILINEAR, expand=True, fillcolor=255),
+                             black=(20, 40, 200), white=(255, 255, 255))
+    page = Image.new("RGB", (text.width, text.height + blue.height), "white")
+    page.paste(text.convert("RGB"), (0, 0))
+    page.paste(blue, (100, text.height))
+    leaning = page.rotate(2, resample=Image.BILINEAR, expand=True, fillcolor="white")
+    sideways = np.ascontiguousarray(np.rot90(np.asarray(leaning), k=-1))
+    searched = []
+    deskew = decide.deskew_page
+
+    def recording(gray, estimate_on=None, **kw):
+        searched.append((gray, estimate_on))
+        return deskew(gray, estimate_on=estimate_on, **kw)
+
+    monkeypatch.setattr(decide, "deskew_page", recording)
+    read = ocr_image(sideways, OcrOptions(), dpi=DPI)
+    assert read.preprocessing["rotation"] == 270 and len(searched) == 2
+    turned, without_colour = searched[1]
+    assert without_colour is not None and without_colour.shape == turned.shape
+    assert (without_colour < 128).sum() < (turned < 128).sum()  # the blue ink left in is gone
+    assert abs(read.preprocessing["turned_skew_deg"] - 2) <= 0.2
