@@ -88,6 +88,8 @@ class PreparedPage:
     seal_in_image: list | None = None
     #: boxes of the coloured ink regions that are not seals (stamps, signatures, pen)
     colour_boxes: list = field(default_factory=list)
+    #: the input page (gray) with coloured ink whitened, for the skew search; None without any
+    no_colour: np.ndarray | None = None
     _ink_steps: list = field(default_factory=list)
     _ink: np.ndarray | None = None
 
@@ -114,15 +116,23 @@ class PreparedPage:
         if self._ink is None:
             arr = self.pixels
             ink = preprocess.darkest_channel(arr) if arr.ndim == 3 else preprocess.to_gray(arr)
-            for step, value in self._ink_steps:
-                if step == "resize":
-                    ink = cv2.resize(ink, value, interpolation=cv2.INTER_CUBIC)
-                elif step == "rotate":
-                    ink = preprocess.rotate(ink, value)
-                else:
-                    ink = preprocess.rotate_quadrant(ink, value)
-            self._ink = ink
+            self._ink = self._follow_steps(ink)
         return self._ink
+
+    def without_colour(self) -> np.ndarray | None:
+        """The page with coloured ink whitened, through the steps taken so far (None when the
+        page has no coloured ink)."""
+        return None if self.no_colour is None else self._follow_steps(self.no_colour)
+
+    def _follow_steps(self, img: np.ndarray) -> np.ndarray:
+        for step, value in self._ink_steps:
+            if step == "resize":
+                img = cv2.resize(img, value, interpolation=cv2.INTER_CUBIC)
+            elif step == "rotate":
+                img = preprocess.rotate(img, value)
+            else:
+                img = preprocess.rotate_quadrant(img, value)
+        return img
 
 
 def _prepare(arr: np.ndarray, dpi: float | None, options: OcrOptions) -> PreparedPage:
@@ -146,6 +156,7 @@ def _prepare(arr: np.ndarray, dpi: float | None, options: OcrOptions) -> Prepare
                     lifted_regions.append(region)
             no_colour = gray.copy()
             no_colour[mask > 0] = 255
+            page.no_colour = no_colour
             page.gray = out
             found_seals = stamps.seal_boxes(mask, regions, page.dpi)
             page.seals = [box for box, _ in found_seals]
@@ -336,13 +347,18 @@ def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | N
             turned = preprocess.rotate_quadrant(gray, found[0])
             straight, skew = turned, None
             if options.deskew:  # a sheet fed sideways leans as often as one fed upright
-                straight, skew = decide.deskew_page(turned)
+                # seals and signatures are left out of the search here too
+                no_colour = prepared.without_colour()
+                straight, skew = decide.deskew_page(
+                    turned, estimate_on=None if no_colour is None
+                    else preprocess.rotate_quadrant(no_colour, found[0]))
             again = engine.recognize(straight, eff_dpi, options.lang, options.psm)
             # A page read sideways can have confident words (Tesseract reads vertical lines
             # too), but its boxes run up the page and layout cannot order them: a turned
             # reading whose lines run across the page is kept then, whatever its confidence.
-            if len(again) and (_mean_conf(again) > _mean_conf(words)
-                               or (_lines_run_vertically(words) and not _lines_run_vertically(again))):
+            # Either way the turned reading's lines must run across the page.
+            if len(again) and not _lines_run_vertically(again) and (
+                    _mean_conf(again) > _mean_conf(words) or _lines_run_vertically(words)):
                 words, gray = again, straight
                 prepared.turn(turned, found[0])
                 info["rotation"] = found[0]
@@ -388,7 +404,9 @@ def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | N
         if found_fields:
             info["fields"] = found_fields
     blocks = tables.place_table_blocks(blocks, page_tables)
-    skew = info["skew_deg"] if info.get("rotation") == 0 and "deskew" in info["steps"] else turned_skew
+    # Both straightenings are undone: one before a turn (about the page centre, the size kept)
+    # is the same rotation about the turned page's centre, so the two angles add up.
+    skew = (info["skew_deg"] if "deskew" in info["steps"] else 0.0) + turned_skew
     _map_boxes(blocks, (gray.shape[1], gray.shape[0]), skew, scale, (width, height))
     tables.map_table_boxes(page_tables, lambda bl: _map_boxes(bl, (gray.shape[1], gray.shape[0]), skew,
                                                               scale, (width, height)))

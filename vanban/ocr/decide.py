@@ -78,8 +78,8 @@ def choose_colour_regions(plain: np.ndarray, lifted: np.ndarray, regions: list[d
 #: photos lean 5-10°, and a page rarely leans more without being turned (orientation).
 SKEW_SEARCH_DEG = 15.0
 #: A skew is applied only when the projection profile has a peak at least this sharp
-#: (``preprocess.skew_profile``'s ``peak``): 1.22-1.58 on the transcribed real pages with
-#: text, 1.01 on their blank pages.
+#: (``preprocess.skew_profile``'s ``peak``): text lines give a narrow peak, a page without
+#: them a flat curve near 1 (the values measured on real pages are in docs/ocr.md, *deskew*).
 MIN_SKEW_PEAK = 1.1
 
 

@@ -180,8 +180,8 @@ def skew_profile(gray: np.ndarray, max_deg: float = 15.0) -> tuple[float, float,
     whose profile has the largest energy (sum of squared bin counts) wins. The search is coarse
     to fine: 0.5° steps over ±``max_deg`` on a sample of the ink, then 0.25° and 0.05° steps
     around the best on all of it. ``peak``: the best coarse energy over the largest one more
-    than 1° away from it (text lines give a narrow peak, 1.2-1.6 on the real scans; a blank
-    page or a photo a flat curve, ~1.0). ``at_edge``: the best coarse angle is the range's
+    than 1° away from it (text lines give a narrow peak; a blank page or a photo a flat curve,
+    near 1). ``at_edge``: the best coarse angle is the range's
     end, so the curve was still rising there (no measurement of a skew inside the range).
     """
     pts, _ = _ink_points(gray)

@@ -37,10 +37,13 @@ MIN_LINE_IN = 0.25
 #: A table is at least this wide (share of the page width): task tables span the text width;
 #: the boxed received stamp of real-scans/vpcp-cv3722-2026.pdf (a 2 x 2 grid) is 23% wide.
 MIN_WIDTH_SHARE = 0.4
-#: A grid at least this share of the page wide AND high is the sheet's own outline (the paper's
-#: edge on a larger scan bed or photo, a page border), not a table: printed content keeps
-#: margins of 2 cm or more (a table spans at most ~86% of an A4 page's width, ~81% of its height).
+#: A grid at least this share of the page wide AND high, with few cells, is the sheet's own
+#: outline (the paper's edge on a larger scan bed or photo, a page border, with a rule or two
+#: across it), not a table: printed content keeps margins of 2 cm or more. A table may still
+#: fill the page (a long list with narrow margins): it has many cells.
 MAX_SHEET_SHARE = 0.9
+#: The most cells a page-sized grid has to be taken for the sheet's outline.
+MAX_SHEET_CELLS = 6
 #: A table holds at least this many horizontal and vertical lines.
 MIN_GRID_LINES = 2
 #: A wall between two grid cells exists when its ruling covers this share of its length.
@@ -120,7 +123,8 @@ def find_grids(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> list
             continue
         if w < MIN_WIDTH_SHARE * horizontal.shape[1]:
             continue  # a boxed stamp ("ĐẾN Giờ: ... Ngày: ...") or a form field, not a table
-        if w >= MAX_SHEET_SHARE * horizontal.shape[1] and h >= MAX_SHEET_SHARE * horizontal.shape[0]:
+        if w >= MAX_SHEET_SHARE * horizontal.shape[1] and h >= MAX_SHEET_SHARE * horizontal.shape[0] \
+                and (len(ys) - 1) * (len(xs) - 1) <= MAX_SHEET_CELLS:
             continue  # the sheet's edge seen on a larger scan, not a table
         grids.append(Grid(xs=[int(v) for v in xs], ys=[int(v) for v in ys],
                           bbox=(int(x), int(y), int(x + w), int(y + h))))
