@@ -179,3 +179,18 @@ def test_fully_numbered_letter_parts_lead_their_heading():
         "2. Yêu cầu về trang thiết bị:\n"
         "2.a. Các trạm kiểm lâm được trang bị máy thổi gió.\n")
     assert tasks["II.1"].lead == ["Chi cục Kiểm lâm tỉnh"]
+
+
+# ------------------------------------------------- review of round 7 (made-up plans)
+@pytest.mark.parametrize("flatten", [False, True])
+def test_name_final_verb_before_a_noun_is_the_predicate(flatten):
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n"
+        "1. Sở Kế hoạch và Đầu tư xây dựng báo cáo đánh giá tình hình thực hiện.\n"
+        "2. Sở Y tế xây dựng hướng dẫn phòng, chống dịch bệnh.\n"
+        "",
+        flatten)
+    assert tasks["II.1"].lead == ["Sở Kế hoạch và Đầu tư"]
+    assert "Sở Y tế xây dựng" not in tasks["II.2"].lead
+    if not flatten:
+        assert tasks["II.2"].lead == ["Sở Y tế"]

@@ -865,8 +865,11 @@ def _name_final_at(words: list[str], i: int, ends: list[str]) -> bool:
         n = len(v.split())
         if key(" ".join(words[i:i + n])) == v and i + n < len(words) and words[i + n][:1].islower() \
                 and words[i + n - 1][-1:].isalpha():  # "xây dựng, ban hành …": two verbs
+            # only a directive verb after it ("xây dựng tham mưu"); a noun ("xây dựng báo cáo",
+            # "xây dựng hướng dẫn") makes it the predicate of a complete name ("Sở Y tế")
             after = key(" ".join(words[i + n:i + n + 3]))
-            return any(after == e or after.startswith(e + " ") for e in ends if " " in e)
+            return any(after == e or after.startswith(e + " ")
+                       for e in load_patterns("headings")["name_final_next_verbs"])
     return False
 
 
