@@ -194,3 +194,39 @@ def test_name_final_verb_before_a_noun_is_the_predicate(flatten):
     assert "Sở Y tế xây dựng" not in tasks["II.2"].lead
     if not flatten:
         assert tasks["II.2"].lead == ["Sở Y tế"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_role_items_go_to_the_content_item_right_before_them(flatten):
+    tasks = _tasks(
+        "II. NHIỆM VỤ VÀ GIẢI PHÁP\n"
+        "1. Tăng cường giám sát dịch bệnh\nGiám sát chặt chẽ các ổ dịch cũ.\n"
+        "2. Phối hợp: Sở Tài chính, Sở Nông nghiệp và Môi trường.\n"
+        "3. Truyền thông nguy cơ\nCung cấp thông tin kịp thời cho người dân.\n"
+        "4. Thời gian thực hiện: Quý II năm 2025.\n"
+        "5. Kiểm tra, giám sát\nĐoàn kiểm tra liên ngành kiểm tra các cơ sở.\n"
+        "6. Chủ trì: Sở Y tế.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính: Bố trí kinh phí.\n",
+        flatten)
+    assert tasks["II.1"].partners == ["Sở Tài chính", "Sở Nông nghiệp và Môi trường"]
+    assert tasks["II.1"].lead != ["Sở Y tế"]
+    assert tasks["II.3"].timeframe == "Quý II năm 2025"
+    assert tasks["II.1"].timeframe is None
+    assert tasks["II.5"].lead == ["Sở Y tế"]
+    assert "II.2" not in tasks and "II.6" not in tasks
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_role_label_over_no_agency_is_a_task(flatten):
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n"
+        "1. Kiểm tra an toàn thực phẩm\nSở Y tế chủ trì kiểm tra các cơ sở sản xuất.\n"
+        "2. Thực hiện: Thường xuyên, hằng năm.\n"
+        "3. Truyền thông\nSở Văn hóa chủ trì tuyên truyền.\n"
+        "4. Phối hợp thực hiện: Kiểm tra liên ngành về an toàn thực phẩm dịp Tết.\n"
+        "5. Xử lý vi phạm\nCông an tỉnh chủ trì xử lý vi phạm.\n"
+        "6. Thực hiện: Theo Kế hoạch số 12/KH-UBND ngày 5/1/2025.\n",
+        flatten)
+    assert "II.2" in tasks and "II.4" in tasks and "II.6" in tasks
+    assert tasks["II.5"].lead == ["Công an tỉnh"]
+    assert all("Kế hoạch" not in a for t in tasks.values() for a in t.lead)

@@ -1090,38 +1090,65 @@ def _role_item_agencies(node: Node) -> tuple[list[str], list[str]] | None:
     return lead, partners
 
 
+_TIME_ITEM = re.compile(r"thoi gian(?:\s+thuc hien)?\s*:\s*")
+
+
+def _is_time_item(node: Node) -> bool:
+    m = _TIME_ITEM.match(fold(node.body).lower())
+    return bool(m and node.body[m.end():].strip())
+
+
+def _named_agencies(roles: tuple[list[str], list[str]]) -> bool:
+    """A role item's names include a recognised agency ("Các quân khu" in a list led by "Bộ
+    Quốc phòng" goes with it): "Thực hiện: Theo Kế hoạch số 12" or "Phối hợp thực hiện: Kiểm
+    tra liên ngành …" name none and are tasks of their own."""
+    return any(0 in head_starts(n)[1] for n in roles[0] + roles[1])
+
+
 def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
     """"1. Nội dung, biện pháp" / "2. Cơ quan chủ trì, phối hợp: …" / "3. Thời gian thực hiện:
     …": items that name who does and when the work of the content item before them are no tasks
     of their own; their agencies and time go to the content item (lead, partners, timeframe)."""
     out: list[Task] = []
-    content: dict[int, Task] = {}  # parent node id -> its content item's task
+    content: dict[int, tuple[Node, Task]] = {}  # parent node id -> its last content item so far
     for leaf, task in zip(leaves, tasks):
         roles = _role_item_agencies(leaf)
         parent = id(leaf.parent)
+        if roles is not None and not _named_agencies(roles):
+            roles = None  # a role label over no recognised agency: a task as written
         if roles is None:
             out.append(task)
-            content.setdefault(parent, task)
+            if not _is_time_item(leaf):
+                content[parent] = (leaf, task)  # the owner of the role items right after it
             continue
-        owner = content.get(parent)
-        if owner is None:
+        if parent not in content:
             out.append(task)  # no content item before it: keep it as written
             continue
+        owner_leaf, owner = content[parent]
         # the named roles are the plan's own assignment: they stand for what the content's
         # prose was read to say ("phối hợp với …" inside a measure)
         if roles[0]:
             owner.lead = merge_titled(roles[0])
             owner.lead_ids = [normalize_agency(a) for a in owner.lead]
-            keys = {key(a) for a in owner.lead}
+        keys = {key(a) for a in owner.lead}
+        if roles[1]:  # an item naming only partners keeps the lead read from the content
             owner.partners = dedupe([a for a in roles[1] if key(a) not in keys])
         owner.partner_ids = [normalize_agency(a) for a in owner.partners]
         owner.provenance = owner.provenance + task.provenance
-        if owner.timeframe is None:
-            for sib in leaf.parent.children:
-                mt = re.match(r"thoi gian(?:\s+thuc hien)?\s*:\s*", fold(sib.body).lower())
-                if mt and sib.body[mt.end():].strip():
-                    owner.timeframe = strip_end_mark(sib.body[mt.end():].strip()).rstrip(". ")
-                    break
+    for leaf, task in zip(leaves, tasks):
+        if task.timeframe is not None or leaf.parent is None or _is_time_item(leaf) \
+                or _role_item_agencies(leaf) is not None:
+            continue
+        sibs = leaf.parent.children
+        k = next((j for j, sib in enumerate(sibs) if sib is leaf), None)
+        for sib in sibs[k + 1:] if k is not None else []:
+            # the time item right after the content item (past its role items), not any
+            if _is_time_item(sib):
+                mt = _TIME_ITEM.match(fold(sib.body).lower())
+                task.timeframe = strip_end_mark(sib.body[mt.end():].strip()).rstrip(". ")
+                break
+            if _role_item_agencies(sib) is None:
+                break
     return out
 
 
