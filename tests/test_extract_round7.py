@@ -230,3 +230,17 @@ def test_role_label_over_no_agency_is_a_task(flatten):
     assert "II.2" in tasks and "II.4" in tasks and "II.6" in tasks
     assert tasks["II.5"].lead == ["Công an tỉnh"]
     assert all("Kế hoạch" not in a for t in tasks.values() for a in t.lead)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_opening_subject_is_a_complete_name_before_a_directive_verb(flatten):
+    tasks = _tasks(
+        "II. NỘI DUNG\n"
+        "1. Nội dung hội nghị\nQuán triệt Nghị quyết. Chủ tịch UBND tỉnh phát biểu chỉ đạo.\n"
+        "2. Kiểm tra, giám sát\nĐoàn kiểm tra liên ngành kiểm tra các cơ sở.\n"
+        "3. Rà soát hiện trạng\nRà soát các điểm cháy. Ban Chỉ đạo xã tổ chức kiểm tra hiện trạng.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính: Bố trí kinh phí.\n",
+        flatten)
+    assert tasks["II.1"].lead == []
+    assert tasks["II.2"].lead == []
+    assert tasks["II.3"].lead == ["Ban Chỉ đạo xã"]

@@ -258,9 +258,19 @@ def _opening_subject(body: str) -> list[str]:
     if at < 0 or len(body[:at + len(last)].split()) > 30 \
             or not any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1])):
         return []  # the subject ends where a name ends ("Sở X lập thủ tục …" is no longer name)
+    if any(is_bare_head(n) and len(n.split()) == 1 for n in names):
+        return []  # "Đoàn kiểm tra liên ngành kiểm tra …": a head alone is no complete name
+    speech = load_patterns("headings")["speech_verbs"]
+    if any(re.search(r"(?:^| )" + v + r"(?: |$)", key(n)) for n in names for v in speech):
+        return []  # "Chủ tịch UBND tỉnh phát biểu chỉ đạo": the body speaks, it is charged nothing
     rest = key(body[at + len(last):at + len(last) + 60]).strip(" ,")
-    ends = load_patterns("headings")["subject_ends"]
-    return names if any(rest == e or rest.startswith(e + " ") for e in ends) else []
+    # a directive verb after it, not any subject end ("Chủ tịch UBND tỉnh phát biểu chỉ đạo")
+    verbs = load_patterns("headings")["opening_subject_verbs"]
+    return names if any(rest == e or rest.startswith(e + " ") for e in verbs) else []
+
+
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", text)
 
 
 def _past_lead_in(text: str) -> str:
@@ -510,8 +520,9 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         # "2.2. Bước 2: Kiểm tra hiện trạng …" > "Ban Chỉ đạo xã tổ chức kiểm tra …": a step
         # whose paragraphs open with the bodies doing it
         # (in a text folded to one line they are the body's later sentences)
-        openings = [p.body for p in paras if p is not node.para and p.style is None] \
-            + re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", body)[1:]
+        # every sentence of its paragraphs, as written or folded, not only their openings
+        openings = [s for p in paras if p is not node.para and p.style is None for s in _sentences(p.body)] \
+            + _sentences(body)[1:]
         lead = merge_titled([a for o in openings for a in _opening_subject(_past_lead_in(o))])
     if not lead:
         # "Thành lập đoàn kiểm tra … (Giao Công an tỉnh tham mưu).": the body assigned in brackets
