@@ -179,3 +179,68 @@ def test_fully_numbered_letter_parts_lead_their_heading():
         "2. Yêu cầu về trang thiết bị:\n"
         "2.a. Các trạm kiểm lâm được trang bị máy thổi gió.\n")
     assert tasks["II.1"].lead == ["Chi cục Kiểm lâm tỉnh"]
+
+
+# ------------------------------------------------- review of round 7 (made-up plans)
+@pytest.mark.parametrize("flatten", [False, True])
+def test_name_final_verb_before_a_noun_is_the_predicate(flatten):
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n"
+        "1. Sở Kế hoạch và Đầu tư xây dựng báo cáo đánh giá tình hình thực hiện.\n"
+        "2. Sở Y tế xây dựng hướng dẫn phòng, chống dịch bệnh.\n"
+        "",
+        flatten)
+    assert tasks["II.1"].lead == ["Sở Kế hoạch và Đầu tư"]
+    assert "Sở Y tế xây dựng" not in tasks["II.2"].lead
+    if not flatten:
+        assert tasks["II.2"].lead == ["Sở Y tế"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_role_items_go_to_the_content_item_right_before_them(flatten):
+    tasks = _tasks(
+        "II. NHIỆM VỤ VÀ GIẢI PHÁP\n"
+        "1. Tăng cường giám sát dịch bệnh\nGiám sát chặt chẽ các ổ dịch cũ.\n"
+        "2. Phối hợp: Sở Tài chính, Sở Nông nghiệp và Môi trường.\n"
+        "3. Truyền thông nguy cơ\nCung cấp thông tin kịp thời cho người dân.\n"
+        "4. Thời gian thực hiện: Quý II năm 2025.\n"
+        "5. Kiểm tra, giám sát\nĐoàn kiểm tra liên ngành kiểm tra các cơ sở.\n"
+        "6. Chủ trì: Sở Y tế.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính: Bố trí kinh phí.\n",
+        flatten)
+    assert tasks["II.1"].partners == ["Sở Tài chính", "Sở Nông nghiệp và Môi trường"]
+    assert tasks["II.1"].lead != ["Sở Y tế"]
+    assert tasks["II.3"].timeframe == "Quý II năm 2025"
+    assert tasks["II.1"].timeframe is None
+    assert tasks["II.5"].lead == ["Sở Y tế"]
+    assert "II.2" not in tasks and "II.6" not in tasks
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_role_label_over_no_agency_is_a_task(flatten):
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n"
+        "1. Kiểm tra an toàn thực phẩm\nSở Y tế chủ trì kiểm tra các cơ sở sản xuất.\n"
+        "2. Thực hiện: Thường xuyên, hằng năm.\n"
+        "3. Truyền thông\nSở Văn hóa chủ trì tuyên truyền.\n"
+        "4. Phối hợp thực hiện: Kiểm tra liên ngành về an toàn thực phẩm dịp Tết.\n"
+        "5. Xử lý vi phạm\nCông an tỉnh chủ trì xử lý vi phạm.\n"
+        "6. Thực hiện: Theo Kế hoạch số 12/KH-UBND ngày 5/1/2025.\n",
+        flatten)
+    assert "II.2" in tasks and "II.4" in tasks and "II.6" in tasks
+    assert tasks["II.5"].lead == ["Công an tỉnh"]
+    assert all("Kế hoạch" not in a for t in tasks.values() for a in t.lead)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_opening_subject_is_a_complete_name_before_a_directive_verb(flatten):
+    tasks = _tasks(
+        "II. NỘI DUNG\n"
+        "1. Nội dung hội nghị\nQuán triệt Nghị quyết. Chủ tịch UBND tỉnh phát biểu chỉ đạo.\n"
+        "2. Kiểm tra, giám sát\nĐoàn kiểm tra liên ngành kiểm tra các cơ sở.\n"
+        "3. Rà soát hiện trạng\nRà soát các điểm cháy. Ban Chỉ đạo xã tổ chức kiểm tra hiện trạng.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính: Bố trí kinh phí.\n",
+        flatten)
+    assert tasks["II.1"].lead == []
+    assert tasks["II.2"].lead == []
+    assert tasks["II.3"].lead == ["Ban Chỉ đạo xã"]

@@ -258,9 +258,19 @@ def _opening_subject(body: str) -> list[str]:
     if at < 0 or len(body[:at + len(last)].split()) > 30 \
             or not any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1])):
         return []  # the subject ends where a name ends ("Sở X lập thủ tục …" is no longer name)
+    if any(is_bare_head(n) and len(n.split()) == 1 for n in names):
+        return []  # "Đoàn kiểm tra liên ngành kiểm tra …": a head alone is no complete name
+    speech = load_patterns("headings")["speech_verbs"]
+    if any(re.search(r"(?:^| )" + v + r"(?: |$)", key(n)) for n in names for v in speech):
+        return []  # "Chủ tịch UBND tỉnh phát biểu chỉ đạo": the body speaks, it is charged nothing
     rest = key(body[at + len(last):at + len(last) + 60]).strip(" ,")
-    ends = load_patterns("headings")["subject_ends"]
-    return names if any(rest == e or rest.startswith(e + " ") for e in ends) else []
+    # a directive verb after it, not any subject end ("Chủ tịch UBND tỉnh phát biểu chỉ đạo")
+    verbs = load_patterns("headings")["opening_subject_verbs"]
+    return names if any(rest == e or rest.startswith(e + " ") for e in verbs) else []
+
+
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", text)
 
 
 def _past_lead_in(text: str) -> str:
@@ -510,8 +520,9 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         # "2.2. Bước 2: Kiểm tra hiện trạng …" > "Ban Chỉ đạo xã tổ chức kiểm tra …": a step
         # whose paragraphs open with the bodies doing it
         # (in a text folded to one line they are the body's later sentences)
-        openings = [p.body for p in paras if p is not node.para and p.style is None] \
-            + re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", body)[1:]
+        # every sentence of its paragraphs, as written or folded, not only their openings
+        openings = [s for p in paras if p is not node.para and p.style is None for s in _sentences(p.body)] \
+            + _sentences(body)[1:]
         lead = merge_titled([a for o in openings for a in _opening_subject(_past_lead_in(o))])
     if not lead:
         # "Thành lập đoàn kiểm tra … (Giao Công an tỉnh tham mưu).": the body assigned in brackets
@@ -865,8 +876,11 @@ def _name_final_at(words: list[str], i: int, ends: list[str]) -> bool:
         n = len(v.split())
         if key(" ".join(words[i:i + n])) == v and i + n < len(words) and words[i + n][:1].islower() \
                 and words[i + n - 1][-1:].isalpha():  # "xây dựng, ban hành …": two verbs
+            # only a directive verb after it ("xây dựng tham mưu"); a noun ("xây dựng báo cáo",
+            # "xây dựng hướng dẫn") makes it the predicate of a complete name ("Sở Y tế")
             after = key(" ".join(words[i + n:i + n + 3]))
-            return any(after == e or after.startswith(e + " ") for e in ends if " " in e)
+            return any(after == e or after.startswith(e + " ")
+                       for e in load_patterns("headings")["name_final_next_verbs"])
     return False
 
 
@@ -1087,38 +1101,65 @@ def _role_item_agencies(node: Node) -> tuple[list[str], list[str]] | None:
     return lead, partners
 
 
+_TIME_ITEM = re.compile(r"thoi gian(?:\s+thuc hien)?\s*:\s*")
+
+
+def _is_time_item(node: Node) -> bool:
+    m = _TIME_ITEM.match(fold(node.body).lower())
+    return bool(m and node.body[m.end():].strip())
+
+
+def _named_agencies(roles: tuple[list[str], list[str]]) -> bool:
+    """A role item's names include a recognised agency ("Các quân khu" in a list led by "Bộ
+    Quốc phòng" goes with it): "Thực hiện: Theo Kế hoạch số 12" or "Phối hợp thực hiện: Kiểm
+    tra liên ngành …" name none and are tasks of their own."""
+    return any(0 in head_starts(n)[1] for n in roles[0] + roles[1])
+
+
 def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
     """"1. Nội dung, biện pháp" / "2. Cơ quan chủ trì, phối hợp: …" / "3. Thời gian thực hiện:
     …": items that name who does and when the work of the content item before them are no tasks
     of their own; their agencies and time go to the content item (lead, partners, timeframe)."""
     out: list[Task] = []
-    content: dict[int, Task] = {}  # parent node id -> its content item's task
+    content: dict[int, tuple[Node, Task]] = {}  # parent node id -> its last content item so far
     for leaf, task in zip(leaves, tasks):
         roles = _role_item_agencies(leaf)
         parent = id(leaf.parent)
+        if roles is not None and not _named_agencies(roles):
+            roles = None  # a role label over no recognised agency: a task as written
         if roles is None:
             out.append(task)
-            content.setdefault(parent, task)
+            if not _is_time_item(leaf):
+                content[parent] = (leaf, task)  # the owner of the role items right after it
             continue
-        owner = content.get(parent)
-        if owner is None:
+        if parent not in content:
             out.append(task)  # no content item before it: keep it as written
             continue
+        owner_leaf, owner = content[parent]
         # the named roles are the plan's own assignment: they stand for what the content's
         # prose was read to say ("phối hợp với …" inside a measure)
         if roles[0]:
             owner.lead = merge_titled(roles[0])
             owner.lead_ids = [normalize_agency(a) for a in owner.lead]
-            keys = {key(a) for a in owner.lead}
+        keys = {key(a) for a in owner.lead}
+        if roles[1]:  # an item naming only partners keeps the lead read from the content
             owner.partners = dedupe([a for a in roles[1] if key(a) not in keys])
         owner.partner_ids = [normalize_agency(a) for a in owner.partners]
         owner.provenance = owner.provenance + task.provenance
-        if owner.timeframe is None:
-            for sib in leaf.parent.children:
-                mt = re.match(r"thoi gian(?:\s+thuc hien)?\s*:\s*", fold(sib.body).lower())
-                if mt and sib.body[mt.end():].strip():
-                    owner.timeframe = strip_end_mark(sib.body[mt.end():].strip()).rstrip(". ")
-                    break
+    for leaf, task in zip(leaves, tasks):
+        if task.timeframe is not None or leaf.parent is None or _is_time_item(leaf) \
+                or _role_item_agencies(leaf) is not None:
+            continue
+        sibs = leaf.parent.children
+        k = next((j for j, sib in enumerate(sibs) if sib is leaf), None)
+        for sib in sibs[k + 1:] if k is not None else []:
+            # the time item right after the content item (past its role items), not any
+            if _is_time_item(sib):
+                mt = _TIME_ITEM.match(fold(sib.body).lower())
+                task.timeframe = strip_end_mark(sib.body[mt.end():].strip()).rstrip(". ")
+                break
+            if _role_item_agencies(sib) is None:
+                break
     return out
 
 
