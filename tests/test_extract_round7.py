@@ -244,3 +244,29 @@ def test_opening_subject_is_a_complete_name_before_a_directive_verb(flatten):
     assert tasks["II.1"].lead == []
     assert tasks["II.2"].lead == []
     assert tasks["II.3"].lead == ["Ban Chỉ đạo xã"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_role_item_naming_the_lead_takes_it_out_of_the_partners(flatten):
+    # the content's prose read "phối hợp với Sở Y tế …"; the role item makes Sở Y tế the lead
+    tasks = _tasks(
+        "II. NỘI DUNG\n"
+        "1. Nội dung\na) Tuần tra rừng, phối hợp với Sở Y tế và Công an tỉnh.\n"
+        "2. Cơ quan chủ trì: Sở Y tế.\n"
+        "3. Thời gian thực hiện: Quý II năm 2025.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Sở Y tế"]
+    assert tasks["II.1"].partners == ["Công an tỉnh"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_background_sentence_or_a_remark_names_no_lead(flatten):
+    tasks = _tasks(
+        "II. NỘI DUNG\n"
+        "1. Bước 1: Phổ biến văn bản\nTổ chức phổ biến văn bản mới. Thủ tướng Chính phủ ban hành "
+        "Quyết định số 10/2025/QĐ-TTg về phòng cháy.\n"
+        "2. Bước 2: Kiểm tra hiện trạng\nBan Chỉ đạo xã tổ chức kiểm tra. Sở Tài chính cần lưu ý "
+        "kinh phí.\n",
+        flatten)
+    assert tasks["II.1"].lead == []
+    assert "Sở Tài chính" not in tasks["II.2"].lead

@@ -520,7 +520,9 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         # "2.2. Bước 2: Kiểm tra hiện trạng …" > "Ban Chỉ đạo xã tổ chức kiểm tra …": a step
         # whose paragraphs open with the bodies doing it
         # (in a text folded to one line they are the body's later sentences)
-        # every sentence of its paragraphs, as written or folded, not only their openings
+        # every sentence of its paragraphs, as written or folded, not only their openings; a
+        # background sentence ("Thủ tướng Chính phủ ban hành Quyết định số …") has none of the
+        # directive verbs opening_subject_verbs lists
         openings = [s for p in paras if p is not node.para and p.style is None for s in _sentences(p.body)] \
             + _sentences(body)[1:]
         lead = merge_titled([a for o in openings for a in _opening_subject(_past_lead_in(o))])
@@ -1141,9 +1143,10 @@ def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
         if roles[0]:
             owner.lead = merge_titled(roles[0])
             owner.lead_ids = [normalize_agency(a) for a in owner.lead]
+        # an item naming only partners keeps the lead read from the content, one naming only a
+        # lead keeps the partners read from it; a lead is never also a partner
         keys = {key(a) for a in owner.lead}
-        if roles[1]:  # an item naming only partners keeps the lead read from the content
-            owner.partners = dedupe([a for a in roles[1] if key(a) not in keys])
+        owner.partners = dedupe([a for a in (roles[1] or owner.partners) if key(a) not in keys])
         owner.partner_ids = [normalize_agency(a) for a in owner.partners]
         owner.provenance = owner.provenance + task.provenance
     for leaf, task in zip(leaves, tasks):
