@@ -98,3 +98,9 @@ def test_vowel_sequences_vietnamese_does_not_write_are_no_rhyme():
     assert has_vietnamese_vowels("người") and has_vietnamese_vowels("khuya")
     assert has_vietnamese_vowels("quyết") and has_vietnamese_vowels("hươu")
     assert not has_vietnamese_vowels("ciia") and not has_vietnamese_vowels("ee")
+
+
+def test_an_at_sign_between_two_numbers_stays_a_symbol():
+    # mid-sentence, with numbers on both sides, "@" is the symbol, never a word ("12 o 34")
+    out = restore_text("12 @ 34 . 5", "legacy").text
+    assert out == "12 @ 34 . 5"

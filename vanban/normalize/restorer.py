@@ -321,8 +321,10 @@ class Restorer:
                     slot = Slot([NUM], [0.0], [tok], -1)
             elif mode == "legacy" and self.channel is not None and tok in LEGACY_SYMBOL_WORDS \
                     and not in_protected and gap[-1:].isspace() \
-                    and text[end:end + 1].isspace():
-                # A lone "@" between words: an English model's reading of "ở".
+                    and text[end:end + 1].isspace() \
+                    and not (prev_tok.isdigit() and re.match(r"\s+\d", text[end:])):
+                # A lone "@" between words: an English model's reading of "ở" (between two
+                # numbers it is the symbol: "12 @ 34").
                 slot = self.channel.number_slot(self, tok, ti, self.lm.index.get(tok, UNK))
                 if len(slot.ids) == 1:
                     slot.token_index = -1
