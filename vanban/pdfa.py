@@ -253,7 +253,7 @@ def import_pdf_writers() -> None:
         except Exception:  # noqa: BLE001 - missing: reported where it is used
             pass
     try:
-        fonts = _text_layer_fonts()
+        fonts = _text_layer_fonts(_renderer_classes()[1])
         with _RENDER_LOCK:  # OCRmyPDF's search of the system's fonts, not under a render
             fonts.get_all_fonts()
     except Exception:  # noqa: BLE001 - OCRmyPDF missing: reported where it is used
