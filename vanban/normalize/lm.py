@@ -29,6 +29,7 @@ once each leave a whole file; an unwritable cache folder or a damaged copy only 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import mmap
@@ -409,10 +410,15 @@ def cached_copy_path(path: str | Path) -> Path | None:
     fingerprint_ = model_fingerprint(path)
     if fingerprint_ is None:
         return None
-    # The copy holds what this module computes at load time (unpacked keys, bucket index, the
-    # <unk> cost, the case costs): a change of this code makes another copy, not a stale one.
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
-    return cache_dir("lm") / f"{Path(path).stem}-{fingerprint_}-{code}-v{CACHE_FORMAT}.bin"
+    return cache_dir("lm") / f"{Path(path).stem}-{fingerprint_}-{_code_hash()}-v{CACHE_FORMAT}.bin"
+
+
+@functools.cache
+def _code_hash() -> str:
+    """The copy holds what this module computes at load time (unpacked keys, bucket index, the
+    <unk> cost, the case costs): a change of this code makes another copy, not a stale one.
+    Read once per process, not once per model loaded."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
 
 
 def _cached_arrays(lm: NgramLM) -> dict[str, np.ndarray]:
