@@ -273,18 +273,19 @@ def _sentences(text: str) -> list[str]:
     return re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", text)
 
 
-def _past_lead_in(text: str) -> str:
-    """``text`` from its main clause on when it opens with an adverbial lead-in naming the
-    circumstance (headings.json clause_openers: "Trên cơ sở đề nghị của Sở X, Sở Y thẩm định …")."""
+def _lead_in_subject(text: str) -> list[str]:
+    """The body opening ``text``, or its main clause when it opens with an adverbial lead-in
+    naming the circumstance (headings.json clause_openers: "Trên cơ sở đề nghị của Sở X, Sở Y
+    thẩm định …" gives Sở Y)."""
     lead_ins = tuple(load_patterns("headings")["clause_openers"])
     t = text.strip()
     if t[:40].lower().startswith(lead_ins) and "," in t:
         # the main clause starts after the comma that is followed by a capitalised body
         for m in re.finditer(r",\s+(?=[A-ZĐÀ-Ỹ])", t[:300]):
-            rest = t[m.end():]
-            if _opening_subject(rest):
-                return rest
-    return t
+            names = _opening_subject(t[m.end():])
+            if names:
+                return names
+    return _opening_subject(t)
 
 
 def _enumeration_runs_on(head: str, tail: str) -> bool:
@@ -525,7 +526,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         # directive verbs opening_subject_verbs lists
         openings = [s for p in paras if p is not node.para and p.style is None for s in _sentences(p.body)] \
             + _sentences(body)[1:]
-        lead = merge_titled([a for o in openings for a in _opening_subject(_past_lead_in(o))])
+        lead = merge_titled([a for o in openings for a in _lead_in_subject(o)])
     if not lead:
         # "Thành lập đoàn kiểm tra … (Giao Công an tỉnh tham mưu).": the body assigned in brackets
         mp = re.search(r"\(\s*[Gg]iao\s+(?=[A-ZĐÀ-Ỹ])([^()]{3,200})\)", text)
@@ -842,7 +843,7 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
                 or (i >= 2 and words[i - 2] in ("Hội", "Ủy", "Uỷ", "Tổ")):
             continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
         if any((f2 == e or f2.startswith(e + " ")) and (" " in e or _end_as_written(w)) for e in ends):
-            if _name_final_at(words, i, ends):
+            if _name_final_at(words, i):
                 continue
             cut = i
             break
@@ -870,7 +871,7 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     return split_agencies(subject)
 
 
-def _name_final_at(words: list[str], i: int, ends: list[str]) -> bool:
+def _name_final_at(words: list[str], i: int) -> bool:
     """"Cục Kết cấu hạ tầng xây dựng tham mưu …": a verb that also ends agency names
     (headings.json name_final_verbs) directly followed by another subject end is part of the
     name; the second verb ends the subject."""
@@ -1106,9 +1107,15 @@ def _role_item_agencies(node: Node) -> tuple[list[str], list[str]] | None:
 _TIME_ITEM = re.compile(r"thoi gian(?:\s+thuc hien)?\s*:\s*")
 
 
-def _is_time_item(node: Node) -> bool:
+def _time_item_value(node: Node) -> str | None:
+    """The time a "Thời gian thực hiện: …" item gives, or None when ``node`` is no such item."""
     m = _TIME_ITEM.match(fold(node.body).lower())
-    return bool(m and node.body[m.end():].strip())
+    value = node.body[m.end():].strip() if m else ""
+    return value or None
+
+
+def _is_time_item(node: Node) -> bool:
+    return _time_item_value(node) is not None
 
 
 def _named_agencies(roles: tuple[list[str], list[str]]) -> bool:
@@ -1122,10 +1129,17 @@ def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
     """"1. Nội dung, biện pháp" / "2. Cơ quan chủ trì, phối hợp: …" / "3. Thời gian thực hiện:
     …": items that name who does and when the work of the content item before them are no tasks
     of their own; their agencies and time go to the content item (lead, partners, timeframe)."""
+    role_items: dict[int, tuple[list[str], list[str]] | None] = {}
+
+    def roles_of(node: Node):  # each item's roles read once
+        if id(node) not in role_items:
+            role_items[id(node)] = _role_item_agencies(node)
+        return role_items[id(node)]
+
     out: list[Task] = []
     content: dict[int, tuple[Node, Task]] = {}  # parent node id -> its last content item so far
     for leaf, task in zip(leaves, tasks):
-        roles = _role_item_agencies(leaf)
+        roles = roles_of(leaf)
         parent = id(leaf.parent)
         if roles is not None and not _named_agencies(roles):
             roles = None  # a role label over no recognised agency: a task as written
@@ -1151,17 +1165,17 @@ def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
         owner.provenance = owner.provenance + task.provenance
     for leaf, task in zip(leaves, tasks):
         if task.timeframe is not None or leaf.parent is None or _is_time_item(leaf) \
-                or _role_item_agencies(leaf) is not None:
+                or roles_of(leaf) is not None:
             continue
         sibs = leaf.parent.children
         k = next((j for j, sib in enumerate(sibs) if sib is leaf), None)
         for sib in sibs[k + 1:] if k is not None else []:
             # the time item right after the content item (past its role items), not any
-            if _is_time_item(sib):
-                mt = _TIME_ITEM.match(fold(sib.body).lower())
-                task.timeframe = strip_end_mark(sib.body[mt.end():].strip()).rstrip(". ")
+            value = _time_item_value(sib)
+            if value is not None:
+                task.timeframe = strip_end_mark(value).rstrip(". ")
                 break
-            if _role_item_agencies(sib) is None:
+            if roles_of(sib) is None:
                 break
     return out
 
