@@ -87,16 +87,18 @@ def drop_shadow_lines(lines_in: list[tuple[list[Word], tuple | None]]
     box, not its median) is a second reading of that ink, and the one Tesseract believes less
     (mean word confidence) is dropped."""
     keep = [True] * len(lines_in)
+    # each line's band and confidence once, not once per pair of lines
+    bands = [_core(ws) if ws else None for ws, _ in lines_in]
+    confs = [_mean_conf(ws) if ws else None for ws, _ in lines_in]
     for i, (ws, _) in enumerate(lines_in):
         if not ws:
             continue
-        band = _core(ws)
         for j, (other, _) in enumerate(lines_in):
             if i == j or not keep[j] or not other:
                 continue
-            if _y_overlap(band, _core(other)) \
+            if _y_overlap(bands[i], bands[j]) \
                     and all(any(_x_overlap(w.bbox, o.bbox) for o in other) for w in ws) \
-                    and _mean_conf(ws) < _mean_conf(other):
+                    and confs[i] < confs[j]:
                 keep[i] = False
                 break
     return [item for item, k in zip(lines_in, keep) if k]
