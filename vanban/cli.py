@@ -451,6 +451,10 @@ def pdf_cmd(inputs, out, jobs, mode, pdfa_part, signature, force_ocr, no_seal_re
     Born-digital PDFs with a real text layer get the metadata only; a garbled invisible layer
     is replaced. A signed input is never changed. Exit status as for `vanban ocr`.
     """
+    from .outputs import check_output_parent
+    # As every -o: a missing folder is refused before any work (exit 2), not made; a folder
+    # OUT for several inputs is made when its parent exists.
+    check_output_parent(out, option="-o")
     from .pdfa import PdfOptions, make_pdfs
     options = PdfOptions(jobs=jobs or _default_jobs(), restore_mode=mode,
                          pdfa_part=int(pdfa_part), signature=signature,
@@ -462,7 +466,7 @@ def pdf_cmd(inputs, out, jobs, mode, pdfa_part, signature, force_ocr, no_seal_re
                                 if show else None)
     for report in reports:
         for warning in report.warnings:
-            click.echo(f"vanban: warning: {report.source}: {warning}", err=True)
+            click.echo(one_line(f"vanban: warning: {report.source}: {warning}"), err=True)
     for err in errors:
         click.echo(f"vanban: error: {err}", err=True)
     if errors:

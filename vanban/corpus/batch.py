@@ -36,7 +36,8 @@ from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
                       utf8_text)
 from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
 from ..model import file_sha256
-from ..outputs import check_output, check_output_folder, picked_up_in_folder
+from ..outputs import (ABANDONED_AFTER_S, check_output, check_output_folder, picked_up_in_folder,
+                       remove_abandoned_temporaries)
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
 from .store import Store
 
@@ -247,7 +248,7 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
 
 #: A hidden ``.<name>.*.pdf.tmp`` in ``--pdf-dir`` this old (seconds) was left by a batch
 #: killed mid-write (``kill -9``, a power cut); one being written now is minutes old at most.
-ABANDONED_PDF_AFTER_S = 3600
+ABANDONED_PDF_AFTER_S = ABANDONED_AFTER_S
 
 
 #: The name ``tempfile.mkstemp(prefix=".<stem>.", suffix=".pdf.tmp")`` gives (8 random
@@ -259,23 +260,7 @@ def remove_abandoned_pdfs(out_dir: str | Path) -> int:
     """Remove the temporary PDFs that batches killed mid-write left in ``out_dir`` (hidden
     ``.<name>.*.pdf.tmp`` files over :data:`ABANDONED_PDF_AFTER_S` old: each as big as a
     searchable PDF, and never finished by anyone); the number removed."""
-    removed = 0
-    try:
-        entries = list(os.scandir(out_dir))
-    except OSError:
-        return 0
-    now = time.time()
-    for entry in entries:
-        if not _TMP_PDF_NAME.fullmatch(entry.name):
-            continue
-        try:
-            if entry.is_file(follow_symlinks=False) and \
-                    now - entry.stat(follow_symlinks=False).st_mtime > ABANDONED_PDF_AFTER_S:
-                os.unlink(entry.path)
-                removed += 1
-        except OSError:
-            continue
-    return removed
+    return remove_abandoned_temporaries(out_dir, _TMP_PDF_NAME, ABANDONED_PDF_AFTER_S)
 
 
 def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Path:
@@ -311,6 +296,8 @@ class BatchSummary:
     #: Sum of the per-document pipeline times reported by the workers.
     worker_seconds: float = 0.0
     failures: list[DocumentFailure] = field(default_factory=list)
+    #: errors rows removed because their file is gone from a folder this run walked
+    errors_cleared: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -331,13 +318,17 @@ class BatchSummary:
                 "seconds": round(self.seconds, 3),
                 "worker_seconds": round(self.worker_seconds, 3),
                 "docs_per_minute": round(self.docs_per_minute, 2),
-                "exit_code": self.exit_code, "failures": [f.to_dict() for f in self.failures]}
+                "exit_code": self.exit_code, "errors_cleared": self.errors_cleared,
+                "failures": [f.to_dict() for f in self.failures]}
 
     def text(self) -> str:
         lines = [f"batch: {self.found} inputs: {self.stored} stored, {self.skipped} already in "
                  f"the corpus, {self.duplicates} duplicate content, {self.failed} failed; "
                  f"{self.pages} pages in {self.seconds:.1f} s ({self.docs_per_minute:.1f} "
                  "documents/min)"]
+        if self.errors_cleared:
+            lines.append(f"  {self.errors_cleared} errors rows removed: their files are no "
+                         "longer in the folders walked")
         for f in self.failures[:20]:
             lines.append(one_line(f"  failed: {f.path}: {f.error_type}: {f.reason}"))
         if len(self.failures) > 20:
@@ -439,7 +430,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     # Before any work: the store must not be an input, and PDFs written inside an input folder
     # would come back as new documents on the next run (OutputError, exit 2).
     check_output(db, inputs=paths, option="--db", database=True)
-    check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir")
+    check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir",
+                        here=scheduler is None)
     files, empty_folders = find_inputs(paths)
     if not files and empty_folders:
         # Nothing to do is a failed run (exit 3, as `vanban ocr` on an empty folder), said
@@ -467,6 +459,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         bar.note(one_line(f"failed: {folder}: {NO_INPUT_IN_FOLDER}"))
     try:
         # Fixed at the start, so "skipped" vs "duplicate" does not depend on worker timing.
+        summary.errors_cleared = store.remove_errors(_errors_of_gone_files(store, paths, files))
         stored_before = store.document_ids() if not reprocess else set()
         done_ids = set(stored_before)
         failed_paths = {e["path"] for e in store.errors()} if not retry_failed else set()
@@ -568,6 +561,25 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             cluster.close()  # a second close does nothing
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _errors_of_gone_files(store: Store, paths: list, files: list[Path]) -> list[str]:
+    """The errors rows (their stored paths) of files inside a folder this run walks that are
+    no longer there (deleted, renamed, moved away): an archivist who removed a bad scan from
+    the inbox sees its failure go with it on the next batch, instead of forever. Only inside
+    a folder walked now and only for a path that no longer exists: a missing file given by
+    name stays an error (it is one), and a folder not given this time is not looked at."""
+    folders = [utf8_text(str(Path(p))).rstrip(os.sep) + os.sep for p in paths if Path(p).is_dir()]
+    if not folders:
+        return []
+    found = {utf8_text(str(f)) for f in files}
+    gone = []
+    for row in store.errors():
+        path = row["path"]
+        if (path not in found and any(path.startswith(folder) for folder in folders)
+                and not os.path.lexists(path)):
+            gone.append(path)
+    return gone
 
 
 def _record_failure(store: Store, summary: BatchSummary, bar: Progress,

@@ -1,0 +1,223 @@
+"""Data safety and bad input, third audit (2026-12-01): known small defects (part A) and what
+a third hostile pass over the CLI found (part B). Each test was written to fail on the code
+before its fix; findings that turned out fine are listed in docs/corpus.md, some with a test
+that keeps them so."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vanban.cli import main
+
+PLAN = "ỦY BAN NHÂN DÂN TỈNH HÀ GIANG\nKẾ HOẠCH\nPhát triển thư viện tỉnh Hà Giang\n"
+
+
+def _run(args, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+
+
+def _one_error_line(output: str) -> str:
+    lines = [line for line in output.strip().splitlines() if line]
+    assert len(lines) == 1 and lines[0].startswith("vanban: error: "), output
+    assert "Traceback" not in output
+    return lines[0]
+
+
+def _image_pdf(path: Path) -> Path:
+    """A one-page PDF of a blank image (no plan on it), saved under ``path`` (any name)."""
+    from PIL import Image
+    plain = path.with_name("plain-name.pdf")
+    Image.new("RGB", (300, 200), "white").save(plain, "PDF")
+    os.replace(plain, path)
+    return path
+
+
+def _odd_name(folder: Path, name: bytes) -> Path:
+    """A path in ``folder`` whose name is bytes that are not UTF-8 (an old Windows share)."""
+    return Path(os.fsdecode(bytes(folder) + b"/" + name))
+
+
+# =========================================================================== part A
+# ------------------------------------------------------- A1: pdf -o into a missing folder
+def test_pdf_into_a_missing_folder_is_refused_like_every_other_output(tmp_path):
+    """`vanban pdf a.pdf -o missing/x.pdf` made missing/ (mkdir -p) where `ocr`, `run`,
+    `export`... exit 2 ("no such folder") before any work: a mistyped path, or a mount that
+    failed, silently got a new folder tree on the wrong disk. Now exit 2, one line, nothing
+    made; with several inputs OUT itself is still made when its parent exists."""
+    scan = _image_pdf(tmp_path / "a.pdf")
+    for out in (tmp_path / "missing" / "x.pdf", tmp_path / "missing" / "deeper" / "x.pdf"):
+        result = _run(["pdf", scan, "-o", out])
+        assert result.exit_code == 2, result.output
+        line = _one_error_line(result.output)
+        assert "no such folder" in line, line
+        assert not (tmp_path / "missing").exists()
+        ocr = _run(["ocr", scan, "-o", out.with_suffix(".txt")])  # the rule it now follows
+        assert ocr.exit_code == 2 and "no such folder" in ocr.output
+    two = _image_pdf(tmp_path / "b.pdf")
+    deep = tmp_path / "nowhere" / "out"
+    result = _run(["pdf", scan, two, "-o", deep])
+    assert result.exit_code == 2 and "no such folder" in result.output, result.output
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_batch_pdf_dir_whose_parent_is_missing_is_refused_before_any_work(tmp_path):
+    """`batch --pdf-dir /mnt/archive/pdf` with /mnt/archive not mounted made the whole tree
+    on the root disk, as `pdf -o` did; now exit 2 before the store is made. A folder whose
+    parent exists is accepted (and made when a PDF is written)."""
+    text = tmp_path / "a.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    db = tmp_path / "c.db"
+    result = _run(["batch", text, "--db", db, "--pdf-dir", tmp_path / "mnt" / "pdf",
+                   "--no-progress"])
+    assert result.exit_code == 2, result.output
+    assert "no such folder" in _one_error_line(result.output)
+    assert not db.exists() and not (tmp_path / "mnt").exists()
+    result = _run(["batch", text, "--db", db, "--pdf-dir", tmp_path / "pdf", "--no-progress"])
+    assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------- A2: errors of files deleted since they failed
+def test_errors_of_files_gone_from_a_walked_folder_are_cleared_by_the_next_batch(tmp_path):
+    """An errors row stayed for ever after its file was deleted: `vanban query --kind error`
+    listed inputs the archivist had long removed from the inbox. A batch over that folder
+    now removes the rows of files no longer there (said in the summary); a missing file
+    named on the command line stays an error (it is one), and a folder not given this time
+    keeps its rows."""
+    from vanban.corpus import Store
+    inbox = tmp_path / "inbox"
+    other = tmp_path / "other"
+    for folder in (inbox, other):
+        folder.mkdir()
+        (folder / "junk.txt").write_bytes(b"\x00\x01" * 500)
+        (folder / "plan.txt").write_text(PLAN + folder.name, encoding="utf-8")
+    odd = _odd_name(inbox, b"\xff-junk.txt")
+    odd.write_bytes(b"\x00\x02" * 500)
+    named = tmp_path / "named.txt"
+    db = tmp_path / "c.db"
+    first = _run(["batch", inbox, other, named, "--db", db, "--no-progress"])
+    assert first.exit_code == 3, first.output
+    with Store(db, readonly=True) as store:
+        assert len(store.errors()) == 4  # two junk, the odd-named junk, the missing file
+    (inbox / "junk.txt").unlink()
+    odd.unlink()
+    (other / "junk.txt").unlink()
+    summary = tmp_path / "s.json"
+    again = _run(["batch", inbox, named, "--db", db, "--no-progress", "--summary-json",
+                  summary])
+    assert again.exit_code == 3, again.output  # named.txt still missing
+    assert "2 errors rows removed" in again.output, again.output
+    assert json.loads(summary.read_text(encoding="utf-8"))["errors_cleared"] == 2
+    with Store(db, readonly=True) as store:
+        left = sorted(e["path"] for e in store.errors())
+        assert len(store.document_ids()) == 2  # the documents stay: only errors go
+    assert left == sorted([str(named), str(other / "junk.txt")]), left
+
+
+# ---------------------------------------------- A3: a PDF whose name is not UTF-8
+def test_an_encrypted_pdf_whose_name_is_not_utf8_is_said_encrypted(tmp_path):
+    """A PDF whose name is not UTF-8 went through pikepdf with that name, which its C++ core
+    refuses (TypeError): an encrypted one was reported "corrupt or unreadable PDF (_open():
+    incompatible function arguments ...)" instead of encrypted. Images with such names
+    worked (PIL opens with Python's open, which takes any name)."""
+    import pikepdf
+    plain = _image_pdf(tmp_path / "plain.pdf")
+    locked = _odd_name(tmp_path, b"\xfe-locked.pdf")
+    with pikepdf.open(plain) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="u"))
+    result = _run(["ocr", locked])
+    assert result.exit_code == 3, result.output
+    line = _one_error_line(result.output)
+    assert "encrypted PDF" in line and "\\xfe-locked.pdf" in line, line
+
+
+def test_pdf_of_a_pdf_whose_name_is_not_utf8_is_written(tmp_path):
+    """`vanban pdf` of a PDF so named failed with "internal error (TypeError: _open() ...)"
+    (pikepdf opening it by name), and a born-digital one, once opened, with
+    "UnicodeEncodeError: surrogates not allowed" (its record.json, whose id is the file's
+    stem). Now it is written like any other; record.json holds the name as \\udcfe, which a
+    JSON reader turns back into the same name (as -o files do)."""
+    import pikepdf
+
+    from tests.test_pdf import _born_digital
+    born = _odd_name(tmp_path, b"\xfe-born.pdf")
+    _born_digital(born)
+    out = tmp_path / "out.pdf"
+    result = _run(["pdf", born, "-o", out])
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out) as pdf:
+        record = json.loads(pdf.attachments["record.json"].get_file().read_bytes())
+    assert record["id"] == "\udcfe-born"
+    scan = _image_pdf(_odd_name(tmp_path, b"\xff-scan.pdf"))
+    result = _run(["pdf", scan, "-o", tmp_path / "scan-out.pdf"])
+    assert result.exit_code == 0, result.output
+    assert "\\xff-scan.pdf" in result.output and "\\udcff" not in result.output
+
+
+# ---------------------------------------------------------- A4: code written twice, once
+def test_both_temporary_file_cleanups_are_one_helper_with_one_age_rule(tmp_path, monkeypatch):
+    """The LM cache's and `batch --pdf-dir`'s removal of temporaries left by a killed writer
+    were two copies of one loop (one followed symlinks, the other not); both now call
+    vanban.outputs.remove_abandoned_temporaries, with its one age rule, and neither removes
+    a link named like a temporary file."""
+    from vanban import outputs
+    from vanban.corpus import batch
+    from vanban.normalize import lm
+    assert batch.ABANDONED_PDF_AFTER_S == lm._ABANDONED_AFTER_S == outputs.ABANDONED_AFTER_S
+    calls = []
+    real = outputs.remove_abandoned_temporaries
+
+    def spy(folder, name, older_than_s=outputs.ABANDONED_AFTER_S):
+        calls.append(Path(folder))
+        return real(folder, name, older_than_s)
+    monkeypatch.setattr(batch, "remove_abandoned_temporaries", spy)
+    monkeypatch.setattr(lm, "remove_abandoned_temporaries", spy)
+    out = tmp_path / "pdf"
+    out.mkdir()
+    target = tmp_path / "precious.pdf"
+    target.write_bytes(b"%PDF keep me")
+    old = out / ".scan.k1ll3d_0.pdf.tmp"
+    old.write_bytes(b"half")
+    link = out / ".scan.l1nk3d_0.pdf.tmp"
+    link.symlink_to(target)
+    hours_ago = time.time() - 2 * 3600
+    for f in (old, target):
+        os.utime(f, (hours_ago, hours_ago))
+    os.utime(link, (hours_ago, hours_ago), follow_symlinks=False)
+    assert batch.remove_abandoned_pdfs(out) == 1
+    assert not old.exists() and link.is_symlink() and target.exists()
+    copy = tmp_path / "cache" / f"m-{'0' * 32}-{'1' * 8}-v2.bin"
+    copy.parent.mkdir()
+    lm._remove_abandoned_writes(copy)
+    assert calls == [out, copy.parent]
+    assert outputs.remove_abandoned_temporaries(tmp_path / "absent", re.compile(".*")) == 0
+
+
+def test_both_sqlite_header_checks_are_one_helper(tmp_path, monkeypatch):
+    """`-o` refusing an existing database (outputs._sqlite_database_at) and the store refusing
+    a file that is not SQLite (Store._refuse_foreign) each read the header themselves; both
+    now ask vanban.outputs.has_sqlite_header."""
+    from vanban import outputs
+    from vanban.corpus import Store
+    from vanban.corpus import store as store_module
+    from vanban.errors import StoreError
+    seen = []
+
+    def spy(path):
+        seen.append(Path(path).name)
+        return outputs.SQLITE_HEADER == Path(path).read_bytes()[:16]
+    monkeypatch.setattr(outputs, "has_sqlite_header", spy)
+    monkeypatch.setattr(store_module, "has_sqlite_header", spy)
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database", encoding="utf-8")
+    assert outputs._sqlite_database_at(notes) is None
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        Store(notes)
+    assert seen == ["notes.db", "notes.db"]
+    assert notes.read_text(encoding="utf-8") == "not a database"
