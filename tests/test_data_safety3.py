@@ -221,3 +221,123 @@ def test_both_sqlite_header_checks_are_one_helper(tmp_path, monkeypatch):
         Store(notes)
     assert seen == ["notes.db", "notes.db"]
     assert notes.read_text(encoding="utf-8") == "not a database"
+
+
+# =========================================================================== part B
+# ------------------------------------------------------- CSV cells run as spreadsheet formulas
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path):
+    """A file name (scans arrive by mail, their names chosen by the sender) or a text line
+    starting with '=' went into `vanban export --format csv` as it was: an analyst opening
+    the CSV in Excel or LibreOffice ran `=HYPERLINK(...)` (or worse: DDE). Every text cell
+    starting with = + - @ (not a number) now gets a leading apostrophe, which spreadsheets
+    hide; `--raw-cells` writes them as stored; JSON lines are never changed; `query` and
+    `search --format csv` are guarded alike."""
+    import csv
+    import io
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "=HYPERLINK(x).txt").write_text(PLAN.replace("Phát triển", "=1+2 Phát triển"),
+                                              encoding="utf-8")
+    (inbox / "@SUM(1).txt").write_bytes(b"\x00\x01junk" * 50)
+    db = tmp_path / "c.db"
+    assert _run(["batch", inbox, "--db", db, "--no-progress"]).exit_code == 3
+
+    def cells(result) -> list[dict]:
+        assert result.exit_code == 0, result.output
+        return list(csv.DictReader(io.StringIO(result.stdout)))
+    doc = cells(_run(["export", "--db", db, "--format", "csv"]))[0]
+    assert doc["record_id"] == "'=HYPERLINK(x)" and doc["title"].startswith("'=1+2 ")
+    assert doc["source"] == str(inbox / "=HYPERLINK(x).txt")  # a path, not a formula
+    assert doc["pages"] == "1"
+    raw = cells(_run(["export", "--db", db, "--format", "csv", "--raw-cells"]))[0]
+    assert raw["record_id"] == "=HYPERLINK(x)"
+    line = json.loads(_run(["export", "--db", db, "--format", "jsonl"]).stdout)
+    assert line["id"] == "=HYPERLINK(x)"
+    out = tmp_path / "errors.csv"
+    assert _run(["export", "--db", db, "--format", "csv", "--kind", "error", "-o", out,
+                 ]).exit_code == 0
+    with open(out, encoding="utf-8", newline="") as f:
+        assert next(csv.DictReader(f))["path"] == str(inbox / "@SUM(1).txt")
+    query = cells(_run(["query", "--db", db, "--format", "csv"]))[0]
+    assert query["title"].startswith("'=1+2 ")
+    search = cells(_run(["search", "--db", db, "--format", "csv", "--kind", "title",
+                         "phat", "trien"]))
+    assert search and all(not row["snippet"].startswith("=") for row in search)
+
+
+def test_spreadsheet_safe_keeps_numbers_and_plain_text():
+    from vanban.corpus import spreadsheet_safe
+    assert [spreadsheet_safe(v) for v in ("-5", "+3.2", "-", "- Sở Tài chính", "@x", "a=b",
+                                          "\tx", 7, None, "")] == \
+        ["-5", "+3.2", "'-", "'- Sở Tài chính", "'@x", "a=b", "'\tx", 7, None, ""]
+
+
+# ------------------------------------------------ one file reached by several paths in one batch
+def test_a_file_and_a_symlink_to_it_are_one_input_named_by_the_file(tmp_path):
+    """A folder holding a.txt and sym.txt -> a.txt: the batch kept whichever name the folder
+    listed first (os.walk's order, which varies from one file system to another), so the
+    store could list only the link and never the file itself. Now the file's own name is
+    kept, whatever the order; a hard link is another path of the same content (one
+    document, both paths in document_files); a link to a folder is not followed, and said."""
+    from vanban.corpus import Store
+    from vanban.corpus.batch import find_inputs
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "b.txt").write_text(PLAN, encoding="utf-8")
+    for name in ("a-link.txt", "z-link.txt"):  # sorted before and after the file
+        (inbox / name).symlink_to("b.txt")
+    os.link(inbox / "b.txt", inbox / "hard.txt")
+    elsewhere = tmp_path / "year2024"
+    elsewhere.mkdir()
+    (elsewhere / "c.txt").write_text(PLAN + "Bản hai.\n", encoding="utf-8")
+    (inbox / "2024").symlink_to(elsewhere)
+    files, _ = find_inputs([inbox, inbox / "z-link.txt", tmp_path / "in" / ".." / "in" / "b.txt"])
+    assert files == [inbox / "b.txt", inbox / "hard.txt"], files
+    db = tmp_path / "c.db"
+    result = _run(["batch", inbox, "--db", db, "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {inbox / '2024'}: a link to a folder, not followed" in result.output
+    with Store(db, readonly=True) as store:
+        assert len(store.document_ids()) == 1
+        paths = sorted(r[0] for r in store.select("SELECT path FROM document_files"))
+    assert paths == [str(inbox / "b.txt"), str(inbox / "hard.txt")], paths
+
+
+# ---------------------------------------------------------------- .txt inputs of every shape
+def _cp1258(text: str) -> bytes:
+    from tests.test_reliability import to_cp1258
+    return to_cp1258(text)
+
+
+def test_a_utf8_text_with_lines_in_windows_1258_is_read_line_by_line(tmp_path):
+    """A UTF-8 text with a few lines pasted from a Windows-1258 file was decoded as 8-bit text
+    as a whole: every UTF-8 letter became two garbage characters and the document was
+    refused ("no Vietnamese administrative content found", exit 5). Each line is now read
+    in its own encoding. A file of one encoding reads as before."""
+    from vanban.pipeline import decode_text
+    extra = "Mục tiêu phát triển thư viện\n"
+    data = PLAN.encode("utf-8") + _cp1258(extra) + "Thêm dòng nữa\n".encode("utf-8")
+    assert decode_text(data) == PLAN + extra + "Thêm dòng nữa\n"
+    assert decode_text(_cp1258(PLAN + extra)) == PLAN + extra
+    assert decode_text((PLAN + extra).encode("utf-8")) == PLAN + extra
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(data)
+    result = _run(["extract", path])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["document"]["title"] == "Phát triển thư viện tỉnh Hà Giang"
+
+
+@pytest.mark.parametrize("newline", ["\r", "\u2028", "\x85"])
+def test_a_text_with_old_mac_or_unicode_line_breaks_keeps_its_lines(tmp_path, newline):
+    """A .txt with CR alone between lines (old Mac, some scanner software) or Unicode line
+    separators was read as one long line: no kind, no title, nothing found. `restore` keeps
+    the line ends as they were (it writes the input's lines back byte for byte)."""
+    path = tmp_path / "plan.txt"
+    path.write_bytes(PLAN.replace("\n", newline).encode("utf-8"))
+    result = _run(["extract", path])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["document"]["type"] == "Kế hoạch", record["document"]
+    assert record["document"]["title"] == "Phát triển thư viện tỉnh Hà Giang"
+    restored = _run(["restore", path, "--mode", "ocr"])
+    assert restored.exit_code == 0 and restored.stdout.count(newline) == 3

@@ -540,7 +540,8 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
         buf = io.StringIO()
         writer = _csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        from .corpus import spreadsheet_safe_row  # no formula runs when the CSV is opened
+        writer.writerows(spreadsheet_safe_row(row) for row in rows)
         _write_output(buf.getvalue(), out)
     else:
         from rich.table import Table
@@ -706,11 +707,15 @@ def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out
               "documents for csv].")
 @_corpus_filters
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
-def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out):
+@click.option("--raw-cells", is_flag=True, help="csv: write cells as stored, even those a "
+              "spreadsheet would run as a formula (= + - @ first) [default: such a cell "
+              "gets a leading apostrophe).")
+def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out, raw_cells):
     """Export records (jsonl: one whole plan record per line) or flat tables (stable columns)."""
     _check_output(out, store=db)
     from .corpus import Store
-    filters = dict(agency=agency, year=year, province=province, doc_type=doc_type, cites=cites)
+    filters = dict(agency=agency, year=year, province=province, doc_type=doc_type, cites=cites,
+                   guard_formulas=not raw_cells)
     with Store(db, readonly=True) as store:
         if out and out != "-":
             with _output_file(out, newline="") as f:

@@ -67,24 +67,46 @@ def find_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     empty inbox, a mount that failed, a wrong path: said, not silently a batch of nothing)."""
     found: dict[str, Path] = {}
     empty: list[Path] = []
+
+    def keep(f: Path) -> None:
+        # realpath, not resolve(): a symlink loop in the folder must become an error row of
+        # its own, not abort the walk (RuntimeError). One file reached by several paths (a
+        # symlink beside its target) is one input, named by the file itself rather than a
+        # link to it, whatever order the folder lists them in.
+        key = os.path.realpath(f)
+        kept = found.get(key)
+        if kept is None or (os.path.islink(kept) and not os.path.islink(f)):
+            found[key] = f
+
     for p in paths:
         p = Path(p)
         if p.is_dir():
             picked = 0
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in files:
+                for name in sorted(files):
                     if picked_up_in_folder(Path(name)):
-                        f = Path(root) / name
-                        # realpath, not resolve(): a symlink loop in the folder must become
-                        # an error row of its own, not abort the walk (RuntimeError)
-                        found.setdefault(os.path.realpath(f), f)
+                        keep(Path(root) / name)
                         picked += 1
             if not picked:
                 empty.append(p)
         else:
-            found.setdefault(os.path.realpath(p), p)
+            keep(p)
     return sorted(found.values(), key=lambda f: str(f)), empty
+
+
+def linked_folders(paths: Iterable[str | Path]) -> list[Path]:
+    """The links to folders inside the folders among ``paths``: a walk does not follow them
+    (a link may lead anywhere, back up the tree included), so their files are no inputs;
+    a batch says so instead of silently leaving a linked year of scans out."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if not p.is_dir():
+            continue
+        for root, dirs, _files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            out.extend(Path(root) / d for d in dirs if os.path.islink(os.path.join(root, d)))
+    return out
 
 
 # ---------------------------------------------------------------------------------- worker
@@ -451,6 +473,9 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             cluster.close()
         raise
     bar = Progress(len(files), bar=progress, log=log)
+    for link in linked_folders(paths):
+        bar.note(one_line(f"warning: {link}: a link to a folder, not followed; give its "
+                          "target to batch the files in it"))
     for folder in empty_folders:  # a summary failure, not an errors row: no document
         failure = DocumentFailure(str(folder), None, "InputFileError", NO_INPUT_IN_FOLDER,
                                   ExitCode.INPUT_FILE)

@@ -30,14 +30,15 @@ from urllib.parse import quote
 from ...errors import StoreError
 from ...outputs import has_sqlite_header
 from ..fold import fold
-from .query import COLUMNS, KINDS, StoreQuery
+from .query import COLUMNS, KINDS, StoreQuery, spreadsheet_safe, spreadsheet_safe_row
 from .schema import (SQLITE_HEADER, STORE_SCHEMA_VERSION, _foreign_message, _is_vanban,
                      _table_names, check_version, create_or_migrate, schema_version)
 from .search import MAX_QUERY_CHARS, MAX_QUERY_TERMS, StoreSearch, fts_query
 from .write import StoreWriter, province_of
 
 __all__ = ["COLUMNS", "KINDS", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "SQLITE_HEADER",
-           "STORE_SCHEMA_VERSION", "Store", "fts_query", "province_of"]
+           "STORE_SCHEMA_VERSION", "Store", "fts_query", "province_of", "spreadsheet_safe",
+           "spreadsheet_safe_row"]
 
 
 def _file_id(path: Path) -> tuple[int, int] | None:
