@@ -341,3 +341,48 @@ def test_a_text_with_old_mac_or_unicode_line_breaks_keeps_its_lines(tmp_path, ne
     assert record["document"]["title"] == "Phát triển thư viện tỉnh Hà Giang"
     restored = _run(["restore", path, "--mode", "ocr"])
     assert restored.exit_code == 0 and restored.stdout.count(newline) == 3
+
+
+# ---------------------------------------------------- a full disk under standard output
+def _store_of_plans(tmp_path: Path, n: int = 3) -> Path:
+    inbox = tmp_path / "plans"
+    inbox.mkdir()
+    for i in range(n):
+        (inbox / f"p{i}.txt").write_text(PLAN + f"Bản {i}. " + "Phát triển thư viện. " * 200
+                                         + "\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert _run(["batch", inbox, "--db", db, "--no-progress"]).exit_code == 0
+    return db
+
+
+def _limited(limit_bytes: int):
+    import resource
+
+    def set_limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+    return set_limit
+
+
+@pytest.mark.parametrize("args", [["export"], ["export", "--format", "csv", "--raw-cells"],
+                                  ["search", "thu", "vien", "--format", "json"]])
+def test_stdout_into_a_file_that_cannot_grow_is_exit_7_not_a_truncated_file(tmp_path, args):
+    """`vanban export --db c.db > out.jsonl` on a disk that filled up (here: the file size
+    limit, `ulimit -f`) ended with exit 0 and a truncated out.jsonl: Python's stdout takes a
+    write that stops short for done and drops the rest. Now the rest is tried and the error
+    said: exit 7, one line. (With -o it was already exit 7.) A search whose temporary files
+    cannot be written said "bad search query": it now blames the disk, not the query."""
+    import subprocess
+    import sys
+    db = _store_of_plans(tmp_path)
+    out = tmp_path / "out"
+    with open(out, "wb") as f:
+        run = subprocess.run([sys.executable, "-m", "vanban.cli", *args[:1], "--db", str(db),
+                              *args[1:]], stdout=f, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=_limited(1024), timeout=120)
+    assert run.returncode in (6, 7), (run.returncode, run.stderr)
+    line = _one_error_line(run.stderr)
+    assert "File too large" in line or "disk I/O error" in line, line
+    assert "bad search query" not in line
+    full = subprocess.run([sys.executable, "-m", "vanban.cli", *args[:1], "--db", str(db),
+                           *args[1:]], capture_output=True, timeout=120)
+    assert full.returncode == 0 and len(full.stdout) > 1024 >= out.stat().st_size

@@ -8,6 +8,7 @@ Every command parses options, calls one library function and prints its result; 
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import sqlite3
@@ -145,6 +146,67 @@ def _stdout_writes_any_name(errors: str | None = "backslashreplace") -> str | No
     return before
 
 
+class _WholeWrites(io.RawIOBase):
+    """Standard output's file descriptor, written whole or not at all: a write that stops
+    short (the disk filling up, the file size limit of ``ulimit -f`` reached) is retried on
+    the rest, which then fails with the reason (ENOSPC, EFBIG). Python's own stdout takes a
+    short write of a large block as done and drops the rest: `vanban export > file` then
+    ended with exit 0 and a truncated file."""
+
+    def __init__(self, fd: int):
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            n = os.write(self._fd, view[done:])
+            if n <= 0:
+                raise OSError(errno.EIO, "nothing written")
+            done += n
+        return done
+
+
+def _stdout_whole_writes():
+    """Make ``sys.stdout`` write through :class:`_WholeWrites`; returns the stream it replaced
+    (None when stdout is not the process's file descriptor, as under a test runner)."""
+    stream = sys.stdout
+    if not isinstance(stream, io.TextIOWrapper):
+        return None
+    try:
+        fd = stream.fileno()
+        stream.flush()
+    except (OSError, ValueError):
+        return None
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_WholeWrites(fd)), encoding=stream.encoding,
+                                  errors=stream.errors, line_buffering=stream.line_buffering)
+    return stream
+
+
+def _restore_stdout(original) -> None:
+    if original is None:
+        return
+    replaced, sys.stdout = sys.stdout, original
+    try:
+        replaced.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        replaced.detach()  # keeps the descriptor open: it is the process's stdout
+    except (OSError, ValueError):
+        pass
+
+
 class VanbanGroup(click.Group):
     """One line on stderr and a documented exit code (vanban.errors) for every failure.
 
@@ -159,6 +221,7 @@ class VanbanGroup(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         previous = _terminate_as_interrupt()
         stdout_errors = _stdout_writes_any_name()
+        original_stdout = _stdout_whole_writes()
         try:
             try:
                 rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -189,6 +252,7 @@ class VanbanGroup(click.Group):
             _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
         finally:
             _restore_sigterm(previous)  # vanban called from Python (tests) leaves it as found
+            _restore_stdout(original_stdout)
             _stdout_writes_any_name(stdout_errors)
         sys.exit(rv if isinstance(rv, int) else 0)
 
