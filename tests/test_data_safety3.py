@@ -386,3 +386,30 @@ def test_stdout_into_a_file_that_cannot_grow_is_exit_7_not_a_truncated_file(tmp_
     full = subprocess.run([sys.executable, "-m", "vanban.cli", *args[:1], "--db", str(db),
                            *args[1:]], capture_output=True, timeout=120)
     assert full.returncode == 0 and len(full.stdout) > 1024 >= out.stat().st_size
+
+
+# ------------------------------------------------ --skip-failed and a bad scan replaced
+def test_skip_failed_processes_an_input_whose_content_changed_since_it_failed(tmp_path):
+    """`batch --skip-failed` skipped every path in the errors table: an archivist who
+    replaced a corrupt scan by a good one under the same name (the nightly batch runs with
+    --skip-failed) never had it stored: a document lost without a word. Now only an input
+    that still holds what failed (the same content hash; or, unread then, still unreadable)
+    is skipped."""
+    from vanban.corpus import Store
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "scan.txt").write_bytes(b"\x00\x01" * 500)      # the corrupt one
+    (inbox / "junk.txt").write_bytes(b"\x00\x02" * 500)      # stays corrupt
+    (inbox / "empty.txt").write_bytes(b"")                   # failed unread (no hash)
+    (inbox / "blank.txt").write_bytes(b"")                   # stays empty
+    db = tmp_path / "c.db"
+    assert _run(["batch", inbox, "--db", db, "--no-progress"]).exit_code == 3
+    (inbox / "scan.txt").write_text(PLAN, encoding="utf-8")  # the good re-scan, same name
+    (inbox / "empty.txt").write_text(PLAN + "Bản hai.\n", encoding="utf-8")
+    again = _run(["batch", inbox, "--db", db, "--no-progress", "--skip-failed"])
+    assert again.exit_code == 0, again.output
+    assert "2 stored" in again.output and again.output.count("skipped (failed before)") == 2
+    with Store(db, readonly=True) as store:
+        assert len(store.document_ids()) == 2
+        assert sorted(e["path"] for e in store.errors()) == [str(inbox / "blank.txt"),
+                                                              str(inbox / "junk.txt")]

@@ -645,7 +645,8 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 @click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration mode.")
 @click.option("--skip-failed", is_flag=True,
-              help="Do not retry inputs already in the errors table.")
+              help="Do not retry inputs already in the errors table (one whose content "
+              "changed since it failed is new, and processed).")
 @click.option("--reprocess", is_flag=True,
               help="Run documents already stored again and replace their records.")
 @click.option("--progress/--no-progress", default=None,

@@ -487,7 +487,9 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         summary.errors_cleared = store.remove_errors(_errors_of_gone_files(store, paths, files))
         stored_before = store.document_ids() if not reprocess else set()
         done_ids = set(stored_before)
-        failed_paths = {e["path"] for e in store.errors()} if not retry_failed else set()
+        # --skip-failed: path -> the content hash that failed (None: it could not be read)
+        failed_paths = ({e["path"]: e["sha256"] for e in store.errors()} if not retry_failed
+                        else {})
         queued: dict[str, Path] = {}
         pending_duplicates: list[tuple[str, Path]] = []  # (sha256, path) of later copies
 
@@ -501,7 +503,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
 
         def jobs_to_run() -> Iterator[_Job]:
             for f in files:
-                if utf8_text(str(f)) in failed_paths:
+                name = utf8_text(str(f))
+                if name in failed_paths and _still_what_failed(f, failed_paths[name]):
                     summary.skipped += 1
                     bar.update("skipped (failed before)", str(f))
                     continue
@@ -586,6 +589,19 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             cluster.close()  # a second close does nothing
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _still_what_failed(path: Path, failed_sha256: str | None) -> bool:
+    """Whether the input at ``path`` still holds what failed there (``--skip-failed`` skips
+    it then): the same content hash, or, for an input that could not be read at all (no
+    hash), still no readable non-empty file. A bad scan replaced by a good one under the
+    same name is new content and is processed, not skipped for ever."""
+    try:
+        if failed_sha256 is None:
+            return check_regular_file(path).st_size == 0
+        return file_sha256(path) == failed_sha256
+    except (InputFileError, OSError):
+        return True  # still unreadable: as it failed
 
 
 def _errors_of_gone_files(store: Store, paths: list, files: list[Path]) -> list[str]:
