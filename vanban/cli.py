@@ -11,6 +11,7 @@ import errno
 import io
 import json
 import os
+import re
 import sqlite3
 import sys
 from contextlib import contextmanager
@@ -584,6 +585,16 @@ def _corpus_filters(func):
     return func
 
 
+#: Control characters other than newline and tab: stored text (an old store, a PDF's text
+#: layer) may hold them, and in a table on a terminal an escape sequence would act.
+_CONTROL_IN_CELL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """``text`` for a table cell: control characters written ``\\xNN``, not sent as they are."""
+    return _CONTROL_IN_CELL_RE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
 def _console(stream=None):
     from rich.console import Console
     stream = stream or sys.stdout
@@ -622,7 +633,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
                 if isinstance(value, Text):
                     cells.append(value)
                 else:
-                    cells.append(Text("" if value is None else str(value)))
+                    cells.append(Text(_shown("" if value is None else str(value))))
             table.add_row(*cells)
         if out and out != "-":
             with _output_file(out) as f:
@@ -730,7 +741,7 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
             parts = hit["snippet"].replace("\x03", "\x02").split("\x02") if styled \
                 else [hit["snippet"]]
             for part in parts:
-                rich_text.append(part, style="bold reverse" if bold else None)
+                rich_text.append(_shown(part), style="bold reverse" if bold else None)
                 bold = not bold
             hit["snippet"] = rich_text
             hit["score"] = f"{hit['score']:.2f}"

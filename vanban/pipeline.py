@@ -203,7 +203,10 @@ def decode_text(data: bytes, source: str = "-") -> str:
     probe = text[:100_000]
     if probe and len(_BINARY_RE.findall(probe)) > MAX_CONTROL_SHARE * len(probe):
         raise UnsupportedInputError("binary data, not text", source)
-    return text
+    # The few control characters left (a NUL of a bad copy, a terminal's escape sequence)
+    # are no text of the document: kept, they went into titles, the store, CSV cells, and
+    # to an analyst's terminal, where an escape sequence acts.
+    return _BINARY_RE.sub("", text)
 
 
 def _text_bytes(path: str | Path) -> bytes:
