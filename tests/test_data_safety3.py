@@ -443,3 +443,29 @@ def test_stray_control_characters_of_a_text_reach_neither_the_store_nor_a_termin
         assert shown.exit_code == 0, shown.output
         assert not re.search(r"[\x00\x1b\x07]", shown.stdout), repr(shown.stdout)
     assert "A\\x1b[2Jb\\x00c" in _run(["query", "--db", db]).stdout
+
+
+def test_output_of_a_command_that_exits_early_is_still_checked(tmp_path):
+    """`vanban ocr good.pdf missing.png > /dev/full` exits 3 for the missing input; the text
+    of the good one, written out only as the process ended, failed unseen. Now its failure
+    is said too: exit 7, since the output is lost."""
+    import subprocess
+    import sys
+
+    from tests.test_pdf import _born_digital
+    born = tmp_path / "born.pdf"
+    _born_digital(born)
+    with open(os.devnull, "w") as sink:
+        ok = subprocess.run([sys.executable, "-m", "vanban.cli", "ocr", str(born),
+                             str(tmp_path / "missing.png")], stdout=sink,
+                            stderr=subprocess.PIPE, text=True, timeout=120)
+    assert ok.returncode == 3, ok.stderr
+    with open(tmp_path / "out.txt", "wb") as f:
+        full = subprocess.run([sys.executable, "-m", "vanban.cli", "ocr", str(born),
+                               str(tmp_path / "missing.png")], stdout=f,
+                              stderr=subprocess.PIPE, text=True, timeout=120,
+                              preexec_fn=_limited(64))
+    assert full.returncode == 7, full.stderr
+    assert full.stderr.strip().splitlines()[-1].startswith(
+        "vanban: error: standard output: cannot write: File too large"), full.stderr
+    assert "Traceback" not in full.stderr

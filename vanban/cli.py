@@ -194,18 +194,25 @@ def _stdout_whole_writes():
     return stream
 
 
-def _restore_stdout(original) -> None:
+def _restore_stdout(original) -> OSError | None:
+    """Put back the stream :func:`_stdout_whole_writes` replaced, after writing out what is
+    left in the replacement; the error of that last write, if it failed."""
     if original is None:
-        return
+        return None
     replaced, sys.stdout = sys.stdout, original
+    failed = None
     try:
         replaced.flush()
-    except (OSError, ValueError):
+    except OSError as err:
+        failed = err
+        _silence_stdout()
+    except ValueError:
         pass
     try:
         replaced.detach()  # keeps the descriptor open: it is the process's stdout
     except (OSError, ValueError):
         pass
+    return failed
 
 
 class VanbanGroup(click.Group):
@@ -253,8 +260,13 @@ class VanbanGroup(click.Group):
             _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
         finally:
             _restore_sigterm(previous)  # vanban called from Python (tests) leaves it as found
-            _restore_stdout(original_stdout)
+            unwritten = _restore_stdout(original_stdout)
             _stdout_writes_any_name(stdout_errors)
+            if isinstance(unwritten, BrokenPipeError):
+                sys.exit(0)  # the reader went away: quietly, as above
+            if unwritten is not None:  # the output of a command that exited early (ocr: 3)
+                _fail(OutputWriteError(f"cannot write: {unwritten.strerror or unwritten}",
+                                       "standard output"))
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):
