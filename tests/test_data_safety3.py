@@ -469,3 +469,38 @@ def test_output_of_a_command_that_exits_early_is_still_checked(tmp_path):
     assert full.stderr.strip().splitlines()[-1].startswith(
         "vanban: error: standard output: cannot write: File too large"), full.stderr
     assert "Traceback" not in full.stderr
+
+
+def test_a_search_the_disk_fails_blames_the_disk_not_the_query(tmp_path):
+    """SQLite failing under a search for want of room for its temporary files ('disk I/O
+    error', a full /tmp) was reported as "bad search query '\"thu vien\"'": the analyst
+    rewrote a good query. Now it names the database and the disk; a query SQLite cannot
+    parse is still a bad query."""
+    import sqlite3
+
+    from vanban.corpus import Store
+    from vanban.errors import StoreError
+    db = _store_of_plans(tmp_path, n=1)
+
+    class Failing:
+        def __init__(self, conn, message):
+            self._conn, self._message = conn, message
+
+        def execute(self, sql, *args):
+            if "MATCH" in sql:
+                raise sqlite3.OperationalError(self._message)
+            return self._conn.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+    with Store(db, readonly=True) as store:
+        real = store.conn
+        store.conn = Failing(real, "disk I/O error")
+        with pytest.raises(StoreError) as err:
+            store.search("thu vien")
+        assert "bad search query" not in str(err.value)
+        assert str(err.value) == f"{db}: cannot search the corpus database: disk I/O error"
+        store.conn = Failing(real, 'fts5: syntax error near "("')
+        with pytest.raises(StoreError, match="bad search query"):
+            store.search("thu vien")
+        store.conn = real
