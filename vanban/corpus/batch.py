@@ -434,7 +434,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     the per-document work then runs on its workers and results are stored as they complete.
     ``options``: the :class:`vanban.pipeline.PipelineOptions` of every document (or a dict of
     its fields; ``jobs`` inside a document defaults to 1: the documents are the parallel
-    unit). ``retry_failed``: inputs in the errors table are tried again (default) or skipped.
+    unit). ``retry_failed``: inputs in the errors table are tried again (default) or skipped
+    (unless their content changed since they failed).
     ``reprocess``: run documents already stored again and replace their records (after a
     pipeline upgrade); a killed reprocessing run starts over when re-run. ``send_content``:
     ship file bytes to the workers instead of paths (default: on with a scheduler, whose
