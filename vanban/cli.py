@@ -8,8 +8,10 @@ Every command parses options, calls one library function and prints its result; 
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
+import re
 import sqlite3
 import sys
 from contextlib import contextmanager
@@ -145,6 +147,74 @@ def _stdout_writes_any_name(errors: str | None = "backslashreplace") -> str | No
     return before
 
 
+class _WholeWrites(io.RawIOBase):
+    """Standard output's file descriptor, written whole or not at all: a write that stops
+    short (the disk filling up, the file size limit of ``ulimit -f`` reached) is retried on
+    the rest, which then fails with the reason (ENOSPC, EFBIG). Python's own stdout takes a
+    short write of a large block as done and drops the rest: `vanban export > file` then
+    ended with exit 0 and a truncated file."""
+
+    def __init__(self, fd: int):
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            n = os.write(self._fd, view[done:])
+            if n <= 0:
+                raise OSError(errno.EIO, "nothing written")
+            done += n
+        return done
+
+
+def _stdout_whole_writes():
+    """Make ``sys.stdout`` write through :class:`_WholeWrites`; returns the stream it replaced
+    (None when stdout is not the process's file descriptor, as under a test runner)."""
+    stream = sys.stdout
+    if not isinstance(stream, io.TextIOWrapper):
+        return None
+    try:
+        fd = stream.fileno()
+        stream.flush()
+    except (OSError, ValueError):
+        return None
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_WholeWrites(fd)), encoding=stream.encoding,
+                                  errors=stream.errors, line_buffering=stream.line_buffering)
+    return stream
+
+
+def _restore_stdout(original) -> OSError | None:
+    """Put back the stream :func:`_stdout_whole_writes` replaced, after writing out what is
+    left in the replacement; the error of that last write, if it failed."""
+    if original is None:
+        return None
+    replaced, sys.stdout = sys.stdout, original
+    failed = None
+    try:
+        replaced.flush()
+    except OSError as err:
+        failed = err
+        _silence_stdout()
+    except ValueError:
+        pass
+    try:
+        replaced.detach()  # keeps the descriptor open: it is the process's stdout
+    except (OSError, ValueError):
+        pass
+    return failed
+
+
 class VanbanGroup(click.Group):
     """One line on stderr and a documented exit code (vanban.errors) for every failure.
 
@@ -159,6 +229,7 @@ class VanbanGroup(click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         previous = _terminate_as_interrupt()
         stdout_errors = _stdout_writes_any_name()
+        original_stdout = _stdout_whole_writes()
         try:
             try:
                 rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -189,7 +260,13 @@ class VanbanGroup(click.Group):
             _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
         finally:
             _restore_sigterm(previous)  # vanban called from Python (tests) leaves it as found
+            unwritten = _restore_stdout(original_stdout)
             _stdout_writes_any_name(stdout_errors)
+            if isinstance(unwritten, BrokenPipeError):
+                sys.exit(0)  # the reader went away: quietly, as above
+            if unwritten is not None:  # the output of a command that exited early (ocr: 3)
+                _fail(OutputWriteError(f"cannot write: {unwritten.strerror or unwritten}",
+                                       "standard output"))
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):
@@ -451,6 +528,10 @@ def pdf_cmd(inputs, out, jobs, mode, pdfa_part, signature, force_ocr, no_seal_re
     Born-digital PDFs with a real text layer get the metadata only; a garbled invisible layer
     is replaced. A signed input is never changed. Exit status as for `vanban ocr`.
     """
+    from .outputs import check_output_parent
+    # As every -o: a missing folder is refused before any work (exit 2), not made; a folder
+    # OUT for several inputs is made when its parent exists.
+    check_output_parent(out, option="-o")
     from .pdfa import PdfOptions, make_pdfs
     options = PdfOptions(jobs=jobs or _default_jobs(), restore_mode=mode,
                          pdfa_part=int(pdfa_part), signature=signature,
@@ -462,7 +543,7 @@ def pdf_cmd(inputs, out, jobs, mode, pdfa_part, signature, force_ocr, no_seal_re
                                 if show else None)
     for report in reports:
         for warning in report.warnings:
-            click.echo(f"vanban: warning: {report.source}: {warning}", err=True)
+            click.echo(one_line(f"vanban: warning: {report.source}: {warning}"), err=True)
     for err in errors:
         click.echo(f"vanban: error: {err}", err=True)
     if errors:
@@ -516,6 +597,16 @@ def _corpus_filters(func):
     return func
 
 
+#: Control characters other than newline and tab: stored text (an old store, a PDF's text
+#: layer) may hold them, and in a table on a terminal an escape sequence would act.
+_CONTROL_IN_CELL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """``text`` for a table cell: control characters written ``\\xNN``, not sent as they are."""
+    return _CONTROL_IN_CELL_RE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
 def _console(stream=None):
     from rich.console import Console
     stream = stream or sys.stdout
@@ -536,7 +627,8 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
         buf = io.StringIO()
         writer = _csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        from .corpus import spreadsheet_safe_row  # no formula runs when the CSV is opened
+        writer.writerows(spreadsheet_safe_row(row) for row in rows)
         _write_output(buf.getvalue(), out)
     else:
         from rich.table import Table
@@ -553,7 +645,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
                 if isinstance(value, Text):
                     cells.append(value)
                 else:
-                    cells.append(Text("" if value is None else str(value)))
+                    cells.append(Text(_shown("" if value is None else str(value))))
             table.add_row(*cells)
         if out and out != "-":
             with _output_file(out) as f:
@@ -576,7 +668,8 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 @click.option("--mode", type=LibraryChoice("vanban.pipeline:RESTORE_MODES"),
               default="auto", show_default=True, help="Diacritic restoration mode.")
 @click.option("--skip-failed", is_flag=True,
-              help="Do not retry inputs already in the errors table.")
+              help="Do not retry inputs already in the errors table (one whose content "
+              "changed since it failed is new, and processed).")
 @click.option("--reprocess", is_flag=True,
               help="Run documents already stored again and replace their records.")
 @click.option("--progress/--no-progress", default=None,
@@ -660,7 +753,7 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
             parts = hit["snippet"].replace("\x03", "\x02").split("\x02") if styled \
                 else [hit["snippet"]]
             for part in parts:
-                rich_text.append(part, style="bold reverse" if bold else None)
+                rich_text.append(_shown(part), style="bold reverse" if bold else None)
                 bold = not bold
             hit["snippet"] = rich_text
             hit["score"] = f"{hit['score']:.2f}"
@@ -702,11 +795,15 @@ def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out
               "documents for csv].")
 @_corpus_filters
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
-def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out):
+@click.option("--raw-cells", is_flag=True, help="csv: write cells as stored, even those a "
+              "spreadsheet would run as a formula (= + - @ first) [default: such a cell "
+              "gets a leading apostrophe).")
+def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out, raw_cells):
     """Export records (jsonl: one whole plan record per line) or flat tables (stable columns)."""
     _check_output(out, store=db)
     from .corpus import Store
-    filters = dict(agency=agency, year=year, province=province, doc_type=doc_type, cites=cites)
+    filters = dict(agency=agency, year=year, province=province, doc_type=doc_type, cites=cites,
+                   guard_formulas=not raw_cells)
     with Store(db, readonly=True) as store:
         if out and out != "-":
             with _output_file(out, newline="") as f:

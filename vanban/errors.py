@@ -10,6 +10,7 @@ import enum
 import os
 import re
 import stat
+from typing import BinaryIO
 
 
 class ExitCode(enum.IntEnum):
@@ -59,6 +60,22 @@ def utf8_text(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def pikepdf_input(path) -> "str | os.PathLike | BinaryIO":
+    """What to give ``pikepdf.open`` for the file at ``path``: the path itself, or, when its
+    name is not UTF-8 (bytes from an old Windows share, seen as lone surrogates), the file
+    opened for reading: pikepdf hands a path's name to its C++ core as UTF-8 and fails on
+    such a name with a ``TypeError`` (a good PDF said to be "corrupt or unreadable"), where an
+    open file has no name to convert. Python's own ``open`` takes any name."""
+    name = os.fspath(path)
+    if isinstance(name, bytes) or name.isascii():
+        return path
+    try:
+        name.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return open(name, "rb")  # noqa: SIM115 - pikepdf reads it; closed when dropped
 
 
 def one_line(text: str) -> str:

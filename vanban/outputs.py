@@ -18,8 +18,10 @@ before any work is done, then writes through :func:`atomic_output`:
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -67,10 +69,12 @@ def _input_folders(inputs: Iterable[str | Path | None]) -> list[Path]:
 
 
 def check_output_folder(folder: str | Path | None, *, inputs: Iterable[str | Path | None] = (),
-                        option: str) -> None:
+                        option: str, here: bool = True) -> None:
     """Raise :class:`OutputError` (exit 2) for an output *folder* that is, or lies inside, an
     input folder: its files would be read back as new inputs by the next run (a batch would
-    store every searchable PDF it wrote as one more document)."""
+    store every searchable PDF it wrote as one more document); or, when it is written on this
+    machine (``here``; not a Dask cluster's folder), whose parent folder does not exist (the
+    folder itself is made, its parents are not: :func:`check_output_parent`)."""
     if folder is None:
         return
     real = Path(os.path.realpath(folder))
@@ -81,10 +85,28 @@ def check_output_folder(folder: str | Path | None, *, inputs: Iterable[str | Pat
                               str(folder))
     if real.exists() and not real.is_dir():
         raise OutputError(f"{option} is a file, not a folder", str(folder))
+    if here:
+        check_output_parent(folder, option=option)
+
+
+def check_output_parent(out: str | Path, *, option: str) -> None:
+    """Raise :class:`OutputError` (exit 2) for an output (a file, or a folder a command makes)
+    whose folder does not exist: as for every ``-o``, a mistyped path or a mount that failed
+    is said before any work, not silently made (``mkdir -p``) on the wrong disk."""
+    real = Path(os.path.realpath(out))
+    if not real.exists() and not real.parent.is_dir():
+        raise OutputError(f"{option}: no such folder {real.parent}", str(out))
 
 
 #: The first bytes of every SQLite 3 database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def has_sqlite_header(path: str | Path) -> bool:
+    """Whether the file at ``path`` starts with :data:`SQLITE_HEADER` (a SQLite 3 database).
+    Raises ``OSError`` when it cannot be read; a file shorter than the header is not one."""
+    with open(path, "rb") as f:
+        return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
 def _sqlite_database_at(target: Path) -> Path | None:
@@ -96,11 +118,8 @@ def _sqlite_database_at(target: Path) -> Path | None:
             candidates.append(target.with_name(target.name[:-len(suffix)]))
     for path in candidates:
         try:
-            if not path.is_file():
-                continue
-            with open(path, "rb") as f:
-                if f.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
-                    return path
+            if path.is_file() and has_sqlite_header(path):
+                return path
         except OSError:
             continue
     return None
@@ -223,3 +242,34 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+#: A temporary file a writer leaves while it writes (a cached LM copy, a searchable PDF of
+#: ``batch --pdf-dir``) this old (seconds) was left by a writer that died (``kill -9``, a
+#: power cut); one being written now is minutes old at most.
+ABANDONED_AFTER_S = 3600
+
+
+def remove_abandoned_temporaries(folder: str | Path, name: re.Pattern,
+                                 older_than_s: float = ABANDONED_AFTER_S) -> int:
+    """Remove the regular files in ``folder`` whose whole name matches ``name`` and whose
+    last change is over ``older_than_s`` seconds ago: the temporary files of writers killed
+    half-way, which nobody finishes or removes otherwise. Links and folders are never
+    touched; a file that cannot be looked at or removed is left. The number removed."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    removed = 0
+    now = time.time()
+    for entry in entries:
+        if not name.fullmatch(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and \
+                    now - entry.stat(follow_symlinks=False).st_mtime > older_than_s:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import (InputFileError, MissingDependencyError, NotADocumentError, OutputError,
-                     OutputWriteError, VanbanError)
+                     OutputWriteError, VanbanError, pikepdf_input)
 from .model import Document, PlanRecord, file_sha256
 
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
@@ -186,7 +186,7 @@ def _attach_record(pdf, record: PlanRecord | None) -> None:
     data = json.dumps(record.to_dict() if record else {}, ensure_ascii=False, indent=1)
     now = datetime.now(timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
     spec = pikepdf.AttachedFileSpec(
-        pdf, data.encode("utf-8"), filename="record.json", mime_type="application/json",
+        pdf, data.encode("utf-8", "backslashreplace"), filename="record.json", mime_type="application/json",
         description="vanban plan record (JSON, schema vanban/schema/plan-record)",
         creation_date=now, mod_date=now, relationship=pikepdf.Name.Data)
     pdf.attachments["record.json"] = spec
@@ -505,7 +505,7 @@ def annotation_text_boxes(source: Path) -> dict[int, list[tuple[float, float, fl
     showed it too; a second, OCRed copy under it would only garble search and extraction."""
     import pikepdf
     found: dict[int, list] = {}
-    with pikepdf.open(source) as pdf:
+    with pikepdf.open(pikepdf_input(source)) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             if int(page.obj.get("/Rotate", 0)) % 360:
                 continue  # rotated pages: their annotation geometry is not mapped here
@@ -698,7 +698,7 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
     signed_fields: list[str] = []
     kind = "scan"
     if pdf_in:
-        with pikepdf.open(source) as pdf:
+        with pikepdf.open(pikepdf_input(source)) as pdf:
             signed_fields = signature_fields(pdf)
             kind = classify(doc, pdf)
     report = PdfReport(source=str(source), output=str(output), kind=kind, pages=len(doc.pages),
@@ -710,7 +710,7 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
         work = Path(tmp)
         layered, text_layer = None, None
         if kind == "scan" and pdf_in and DIRECT_TEXT_LAYER:
-            with pikepdf.open(source) as pdf:
+            with pikepdf.open(pikepdf_input(source)) as pdf:
                 if direct_layer_fits(pdf, doc):
                     try:
                         text_layer = render_text_layer(pdf, layer_words(source, doc), work)
@@ -740,7 +740,7 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
                 report.signature = "invalidated"
                 report.warnings.append("signed input: " + UNSIGNED_COPY_NOTE)
             base = layered if layered is not None else source
-            with pikepdf.open(base) as pdf:
+            with pikepdf.open(pikepdf_input(base)) as pdf:
                 if text_layer is not None:  # drawn straight onto the input's pages
                     try:
                         with pikepdf.open(text_layer) as text_pdf:

@@ -130,6 +130,31 @@ def _eight_bit_encoding(data: bytes) -> str:
     return "cp1258" if cp1258_share > max(0.3, _vietnamese_share(as_legacy)) else "latin-1"
 
 
+#: A line that shows a file is UTF-8: valid UTF-8 with at least this many multi-byte
+#: characters (an 8-bit line is almost never valid UTF-8 with even one).
+_UTF8_EVIDENCE_CHARS = 2
+
+
+def _mixed_utf8_lines(data: bytes) -> list[tuple[bytes, bool]] | None:
+    """The lines of ``data`` (line ends kept), each with whether it is UTF-8, when the file is
+    UTF-8 with some lines in another encoding (a UTF-8 file with lines pasted from a
+    Windows-1258 one, two dumps joined): at least one line holds real UTF-8 text and at
+    least one is not UTF-8. None otherwise (a file of one encoding)."""
+    lines = data.splitlines(keepends=True)
+    marked, evidence, other = [], False, False
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            marked.append((line, False))
+            other = True
+            continue
+        marked.append((line, True))
+        if sum(1 for ch in text if ord(ch) > 0x7F) >= _UTF8_EVIDENCE_CHARS:
+            evidence = True
+    return marked if evidence and other else None
+
+
 def detect_text_encoding(data: bytes) -> str:
     """The encoding of a text input's bytes: a BOM's (UTF-8/16/32), UTF-16 without BOM,
     UTF-8, else an 8-bit one (:func:`_eight_bit_encoding`)."""
@@ -153,11 +178,23 @@ def decode_text(data: bytes, source: str = "-") -> str:
     outside UTF-16): junk decoded as latin-1 would otherwise go on as garbage text.
     """
     encoding = detect_text_encoding(data)
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as err:  # a UTF-16/32 file cut in the middle of a character
-        raise UnsupportedInputError(f"not valid {encoding.upper()} text ({err.reason})",
-                                    source) from None
+    mixed = _mixed_utf8_lines(data) if encoding in ("cp1258", "latin-1") else None
+    if mixed is not None:
+        # Each line in its own encoding: the UTF-8 lines as UTF-8, the others as the 8-bit
+        # encoding they read best in together (instead of the whole file as 8-bit text, which
+        # turned every UTF-8 letter into two garbage characters).
+        foreign = b"".join(line for line, utf8 in mixed if not utf8)
+        eight_bit = _eight_bit_encoding(foreign)
+        text = "".join(line.decode("utf-8") if utf8 else
+                       unicodedata.normalize("NFC", line.decode(eight_bit))
+                       for line, utf8 in mixed)
+        encoding = "utf-8"
+    else:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as err:  # a UTF-16/32 file cut in the middle of a character
+            raise UnsupportedInputError(f"not valid {encoding.upper()} text ({err.reason})",
+                                        source) from None
     if encoding == "cp1258":
         text = unicodedata.normalize("NFC", text)
     if not text.strip():  # a byte-order mark alone, or UTF-16 spaces: empty like a 0-byte file
@@ -166,7 +203,10 @@ def decode_text(data: bytes, source: str = "-") -> str:
     probe = text[:100_000]
     if probe and len(_BINARY_RE.findall(probe)) > MAX_CONTROL_SHARE * len(probe):
         raise UnsupportedInputError("binary data, not text", source)
-    return text
+    # The few control characters left (a NUL of a bad copy, a terminal's escape sequence)
+    # are no text of the document: kept, they went into titles, the store, CSV cells, and
+    # to an analyst's terminal, where an escape sequence acts.
+    return _BINARY_RE.sub("", text)
 
 
 def _text_bytes(path: str | Path) -> bytes:
@@ -202,6 +242,11 @@ def read_text_source(source: str | Path) -> tuple[str, bytes]:
     return decode_text(data, str(source)), data
 
 
+#: Line breaks other than "\n": CR LF, CR alone, NEL and the Unicode line/paragraph
+#: separators (the vertical tab, a line break in Word's plain-text export, too).
+_LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\x85\u2028\u2029]")
+
+
 def text_document(source: str | Path) -> Document:
     """A text file, or standard input for ``"-"``, wrapped into a Document (no normalisation).
 
@@ -209,6 +254,9 @@ def text_document(source: str | Path) -> Document:
     """
     from .extract.table import columns_as_rows  # tables laid out in columns -> "|" rows
     text, data = read_text_source(source)
+    # Every line break as "\n": a file of old Mac line ends (CR alone) or Unicode line
+    # separators was one long line (no title, no sections found); `restore` keeps them.
+    text = _LINE_BREAK_RE.sub("\n", text)
     doc = Document.from_text(columns_as_rows(text), source=str(source))
     doc.sha256 = hashlib.sha256(data).hexdigest()  # = model.file_sha256, without reading again
     return doc

@@ -14,8 +14,9 @@
 from .batch import (BatchSummary, DocumentFailure, DocumentResult, discover, process_file,
                     run_batch)
 from .fold import fold, fold_key
-from .store import COLUMNS, KINDS, Store, fts_query, province_of
+from .store import (COLUMNS, KINDS, Store, fts_query, province_of, spreadsheet_safe,
+                    spreadsheet_safe_row)
 
 __all__ = ["BatchSummary", "COLUMNS", "DocumentFailure", "DocumentResult", "KINDS", "Store",
            "discover", "fold", "fold_key", "fts_query", "process_file", "province_of",
-           "run_batch"]
+           "run_batch", "spreadsheet_safe", "spreadsheet_safe_row"]

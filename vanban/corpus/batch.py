@@ -36,7 +36,8 @@ from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
                       utf8_text)
 from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
 from ..model import file_sha256
-from ..outputs import check_output, check_output_folder, picked_up_in_folder
+from ..outputs import (ABANDONED_AFTER_S, check_output, check_output_folder, picked_up_in_folder,
+                       remove_abandoned_temporaries)
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
 from .store import Store
 
@@ -66,24 +67,46 @@ def find_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     empty inbox, a mount that failed, a wrong path: said, not silently a batch of nothing)."""
     found: dict[str, Path] = {}
     empty: list[Path] = []
+
+    def keep(f: Path) -> None:
+        # realpath, not resolve(): a symlink loop in the folder must become an error row of
+        # its own, not abort the walk (RuntimeError). One file reached by several paths (a
+        # symlink beside its target) is one input, named by the file itself rather than a
+        # link to it, whatever order the folder lists them in.
+        key = os.path.realpath(f)
+        kept = found.get(key)
+        if kept is None or (os.path.islink(kept) and not os.path.islink(f)):
+            found[key] = f
+
     for p in paths:
         p = Path(p)
         if p.is_dir():
             picked = 0
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in files:
+                for name in sorted(files):
                     if picked_up_in_folder(Path(name)):
-                        f = Path(root) / name
-                        # realpath, not resolve(): a symlink loop in the folder must become
-                        # an error row of its own, not abort the walk (RuntimeError)
-                        found.setdefault(os.path.realpath(f), f)
+                        keep(Path(root) / name)
                         picked += 1
             if not picked:
                 empty.append(p)
         else:
-            found.setdefault(os.path.realpath(p), p)
+            keep(p)
     return sorted(found.values(), key=lambda f: str(f)), empty
+
+
+def linked_folders(paths: Iterable[str | Path]) -> list[Path]:
+    """The links to folders inside the folders among ``paths``: a walk does not follow them
+    (a link may lead anywhere, back up the tree included), so their files are no inputs;
+    a batch says so instead of silently leaving a linked year of scans out."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if not p.is_dir():
+            continue
+        for root, dirs, _files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            out.extend(Path(root) / d for d in dirs if os.path.islink(os.path.join(root, d)))
+    return out
 
 
 # ---------------------------------------------------------------------------------- worker
@@ -247,7 +270,7 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
 
 #: A hidden ``.<name>.*.pdf.tmp`` in ``--pdf-dir`` this old (seconds) was left by a batch
 #: killed mid-write (``kill -9``, a power cut); one being written now is minutes old at most.
-ABANDONED_PDF_AFTER_S = 3600
+ABANDONED_PDF_AFTER_S = ABANDONED_AFTER_S
 
 
 #: The name ``tempfile.mkstemp(prefix=".<stem>.", suffix=".pdf.tmp")`` gives (8 random
@@ -259,23 +282,7 @@ def remove_abandoned_pdfs(out_dir: str | Path) -> int:
     """Remove the temporary PDFs that batches killed mid-write left in ``out_dir`` (hidden
     ``.<name>.*.pdf.tmp`` files over :data:`ABANDONED_PDF_AFTER_S` old: each as big as a
     searchable PDF, and never finished by anyone); the number removed."""
-    removed = 0
-    try:
-        entries = list(os.scandir(out_dir))
-    except OSError:
-        return 0
-    now = time.time()
-    for entry in entries:
-        if not _TMP_PDF_NAME.fullmatch(entry.name):
-            continue
-        try:
-            if entry.is_file(follow_symlinks=False) and \
-                    now - entry.stat(follow_symlinks=False).st_mtime > ABANDONED_PDF_AFTER_S:
-                os.unlink(entry.path)
-                removed += 1
-        except OSError:
-            continue
-    return removed
+    return remove_abandoned_temporaries(out_dir, _TMP_PDF_NAME, ABANDONED_PDF_AFTER_S)
 
 
 def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Path:
@@ -311,6 +318,8 @@ class BatchSummary:
     #: Sum of the per-document pipeline times reported by the workers.
     worker_seconds: float = 0.0
     failures: list[DocumentFailure] = field(default_factory=list)
+    #: errors rows removed because their file is gone from a folder this run walked
+    errors_cleared: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -331,13 +340,17 @@ class BatchSummary:
                 "seconds": round(self.seconds, 3),
                 "worker_seconds": round(self.worker_seconds, 3),
                 "docs_per_minute": round(self.docs_per_minute, 2),
-                "exit_code": self.exit_code, "failures": [f.to_dict() for f in self.failures]}
+                "exit_code": self.exit_code, "errors_cleared": self.errors_cleared,
+                "failures": [f.to_dict() for f in self.failures]}
 
     def text(self) -> str:
         lines = [f"batch: {self.found} inputs: {self.stored} stored, {self.skipped} already in "
                  f"the corpus, {self.duplicates} duplicate content, {self.failed} failed; "
                  f"{self.pages} pages in {self.seconds:.1f} s ({self.docs_per_minute:.1f} "
                  "documents/min)"]
+        if self.errors_cleared:
+            lines.append(f"  {self.errors_cleared} errors rows removed: their files are no "
+                         "longer in the folders walked")
         for f in self.failures[:20]:
             lines.append(one_line(f"  failed: {f.path}: {f.error_type}: {f.reason}"))
         if len(self.failures) > 20:
@@ -421,7 +434,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     the per-document work then runs on its workers and results are stored as they complete.
     ``options``: the :class:`vanban.pipeline.PipelineOptions` of every document (or a dict of
     its fields; ``jobs`` inside a document defaults to 1: the documents are the parallel
-    unit). ``retry_failed``: inputs in the errors table are tried again (default) or skipped.
+    unit). ``retry_failed``: inputs in the errors table are tried again (default) or skipped
+    (unless their content changed since they failed).
     ``reprocess``: run documents already stored again and replace their records (after a
     pipeline upgrade); a killed reprocessing run starts over when re-run. ``send_content``:
     ship file bytes to the workers instead of paths (default: on with a scheduler, whose
@@ -439,7 +453,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     # Before any work: the store must not be an input, and PDFs written inside an input folder
     # would come back as new documents on the next run (OutputError, exit 2).
     check_output(db, inputs=paths, option="--db", database=True)
-    check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir")
+    check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir",
+                        here=scheduler is None)
     files, empty_folders = find_inputs(paths)
     if not files and empty_folders:
         # Nothing to do is a failed run (exit 3, as `vanban ocr` on an empty folder), said
@@ -459,6 +474,9 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             cluster.close()
         raise
     bar = Progress(len(files), bar=progress, log=log)
+    for link in linked_folders(paths):
+        bar.note(one_line(f"warning: {link}: a link to a folder, not followed; give its "
+                          "target to batch the files in it"))
     for folder in empty_folders:  # a summary failure, not an errors row: no document
         failure = DocumentFailure(str(folder), None, "InputFileError", NO_INPUT_IN_FOLDER,
                                   ExitCode.INPUT_FILE)
@@ -467,9 +485,12 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         bar.note(one_line(f"failed: {folder}: {NO_INPUT_IN_FOLDER}"))
     try:
         # Fixed at the start, so "skipped" vs "duplicate" does not depend on worker timing.
+        summary.errors_cleared = store.remove_errors(_errors_of_gone_files(store, paths, files))
         stored_before = store.document_ids() if not reprocess else set()
         done_ids = set(stored_before)
-        failed_paths = {e["path"] for e in store.errors()} if not retry_failed else set()
+        # --skip-failed: path -> the content hash that failed (None: it could not be read)
+        failed_paths = ({e["path"]: e["sha256"] for e in store.errors()} if not retry_failed
+                        else {})
         queued: dict[str, Path] = {}
         pending_duplicates: list[tuple[str, Path]] = []  # (sha256, path) of later copies
 
@@ -483,7 +504,8 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
 
         def jobs_to_run() -> Iterator[_Job]:
             for f in files:
-                if utf8_text(str(f)) in failed_paths:
+                name = utf8_text(str(f))
+                if name in failed_paths and _still_what_failed(f, failed_paths[name]):
                     summary.skipped += 1
                     bar.update("skipped (failed before)", str(f))
                     continue
@@ -568,6 +590,38 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             cluster.close()  # a second close does nothing
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _still_what_failed(path: Path, failed_sha256: str | None) -> bool:
+    """Whether the input at ``path`` still holds what failed there (``--skip-failed`` skips
+    it then): the same content hash, or, for an input that could not be read at all (no
+    hash), still no readable non-empty file. A bad scan replaced by a good one under the
+    same name is new content and is processed, not skipped for ever."""
+    try:
+        if failed_sha256 is None:
+            return check_regular_file(path).st_size == 0
+        return file_sha256(path) == failed_sha256
+    except (InputFileError, OSError):
+        return True  # still unreadable: as it failed
+
+
+def _errors_of_gone_files(store: Store, paths: list, files: list[Path]) -> list[str]:
+    """The errors rows (their stored paths) of files inside a folder this run walks that are
+    no longer there (deleted, renamed, moved away): an archivist who removed a bad scan from
+    the inbox sees its failure go with it on the next batch, instead of forever. Only inside
+    a folder walked now and only for a path that no longer exists: a missing file given by
+    name stays an error (it is one), and a folder not given this time is not looked at."""
+    folders = [utf8_text(str(Path(p))).rstrip(os.sep) + os.sep for p in paths if Path(p).is_dir()]
+    if not folders:
+        return []
+    found = {utf8_text(str(f)) for f in files}
+    gone = []
+    for row in store.errors():
+        path = row["path"]
+        if (path not in found and any(path.startswith(folder) for folder in folders)
+                and not os.path.lexists(path)):
+            gone.append(path)
+    return gone
 
 
 def _record_failure(store: Store, summary: BatchSummary, bar: Progress,

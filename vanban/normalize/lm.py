@@ -36,7 +36,6 @@ import mmap
 import os
 import re
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MissingDependencyError
+from ..outputs import ABANDONED_AFTER_S, remove_abandoned_temporaries
 from ..settings import cache_dir
 
 UNK, BOS, NUM = 0, 1, 2
@@ -72,7 +72,7 @@ _CHECK_STRIDE = 4096
 #: Arrays in a cached copy start at multiples of this (aligned loads).
 _CACHE_ALIGN = 64
 #: A temporary file of a cached copy this old (seconds) was left by a writer that died.
-_ABANDONED_AFTER_S = 3600
+_ABANDONED_AFTER_S = ABANDONED_AFTER_S
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -528,13 +528,7 @@ def _remove_abandoned_writes(copy: Path) -> None:
     stay forever, since a good copy is never written again."""
     stem = copy.name.rsplit("-", 3)[0]
     temporary = re.compile(rf"\.{re.escape(stem)}-[0-9a-f]{{32}}-[0-9a-f]{{8}}-v\d+\.bin\..+\.tmp")
-    try:
-        for other in copy.parent.iterdir():
-            if temporary.fullmatch(other.name) and \
-                    time.time() - other.stat().st_mtime > _ABANDONED_AFTER_S:
-                other.unlink(missing_ok=True)
-    except OSError:
-        pass
+    remove_abandoned_temporaries(copy.parent, temporary, _ABANDONED_AFTER_S)
 
 
 def read_cached_copy(copy: Path) -> NgramLM | None:

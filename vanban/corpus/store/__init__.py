@@ -28,15 +28,17 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 
 from ...errors import StoreError
+from ...outputs import has_sqlite_header
 from ..fold import fold
-from .query import COLUMNS, KINDS, StoreQuery
+from .query import COLUMNS, KINDS, StoreQuery, spreadsheet_safe, spreadsheet_safe_row
 from .schema import (SQLITE_HEADER, STORE_SCHEMA_VERSION, _foreign_message, _is_vanban,
                      _table_names, check_version, create_or_migrate, schema_version)
 from .search import MAX_QUERY_CHARS, MAX_QUERY_TERMS, StoreSearch, fts_query
 from .write import StoreWriter, province_of
 
 __all__ = ["COLUMNS", "KINDS", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "SQLITE_HEADER",
-           "STORE_SCHEMA_VERSION", "Store", "fts_query", "province_of"]
+           "STORE_SCHEMA_VERSION", "Store", "fts_query", "province_of", "spreadsheet_safe",
+           "spreadsheet_safe_row"]
 
 
 def _file_id(path: Path) -> tuple[int, int] | None:
@@ -115,11 +117,10 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
                 raise StoreError("empty file, not a corpus database", str(self.path))
             return False
         try:
-            with open(self.path, "rb") as f:
-                header = f.read(len(SQLITE_HEADER))
+            sqlite = has_sqlite_header(self.path)
         except OSError as err:
             raise StoreError(f"cannot read: {err.strerror or err}", str(self.path)) from None
-        if header != SQLITE_HEADER:
+        if not sqlite:
             raise StoreError("not a SQLite database (not a vanban corpus); nothing was written "
                              "to it", str(self.path))
         return True

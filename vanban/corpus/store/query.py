@@ -42,6 +42,29 @@ COLUMNS: dict[str, list[str]] = {
 }
 KINDS = tuple(COLUMNS)
 
+#: First characters that make Excel, LibreOffice and Google Sheets read a CSV cell as a
+#: formula (OWASP "CSV injection"): a file name or a title like ``=HYPERLINK(...)`` would run
+#: in the analyst's spreadsheet.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a text starting with ``= + - @``, a tab or a
+    carriage return gets a leading ``'`` (which spreadsheets hide and read as "text"),
+    unless it is a plain number (``-5``, ``+3.2``); anything else is returned as it is."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
+def spreadsheet_safe_row(row: dict) -> dict:
+    """``row`` with every cell :func:`spreadsheet_safe`."""
+    return {k: spreadsheet_safe(v) for k, v in row.items()}
+
 _DOC_COLS = "d.number AS document_number, d.province AS province, d.year AS document_year"
 _KIND_SQL = {
     "document": "SELECT d.id AS document_id, d.* FROM documents d",
@@ -295,13 +318,15 @@ class StoreQuery:
 
     # ------------------------------------------------------------------------------- export
     def export(self, fmt: str = "jsonl", *, kind: str | None = None, out: IO[str] | None = None,
-               **filters: Any) -> int | str:
+               guard_formulas: bool = True, **filters: Any) -> int | str:
         """Write records or flat rows; returns the number written (or the text without ``out``).
 
         ``fmt="jsonl"`` without ``kind``: one whole plan record per document per line.
         ``fmt="jsonl"`` with ``kind``: one flat row (the :data:`COLUMNS` of that kind) per line.
         ``fmt="csv"``: a header line and the flat rows of ``kind`` (default ``document``).
-        ``filters`` are those of :meth:`query`.
+        ``filters`` are those of :meth:`query`. ``guard_formulas``: CSV cells a spreadsheet
+        would run as a formula get a leading ``'`` (:func:`spreadsheet_safe`); JSON lines are
+        never changed.
         """
         if fmt not in ("jsonl", "csv"):
             raise ValueError(f"unknown export format {fmt!r}")
@@ -310,14 +335,16 @@ class StoreQuery:
             out = buffer = io.StringIO()
         with self._snapshot() as held:
             if held:
-                count = self._export(fmt, kind, out, filters, held=True)
+                count = self._export(fmt, kind, out, filters, held=True,
+                                     guard_formulas=guard_formulas)
             else:
                 # No snapshot: stream rows into a local spool first, so that no statement
                 # stays open (a lock held) while a slow reader of ``out`` takes the lines.
                 with tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+",
                                                    encoding="utf-8", errors="surrogatepass",
                                                    newline="") as spool:
-                    count = self._export(fmt, kind, spool, filters, held=False)
+                    count = self._export(fmt, kind, spool, filters, held=False,
+                                         guard_formulas=guard_formulas)
                     spool.seek(0)
                     shutil.copyfileobj(spool, out)
         return buffer.getvalue() if buffer is not None else count
@@ -356,7 +383,7 @@ class StoreQuery:
             "ORDER BY d.date, d.number, d.id")]
 
     def _export(self, fmt: str, kind: str | None, out: IO[str], filters: dict, *,
-                held: bool) -> int:
+                held: bool, guard_formulas: bool = True) -> int:
         count = 0
         if fmt == "jsonl" and kind is None:
             ids = None
@@ -379,6 +406,6 @@ class StoreQuery:
             writer = csv.DictWriter(out, fieldnames=COLUMNS[kind], lineterminator="\n")
             writer.writeheader()
             for row in self.iter_rows(kind, **filters):
-                writer.writerow(row)
+                writer.writerow(spreadsheet_safe_row(row) if guard_formulas else row)
                 count += 1
         return count

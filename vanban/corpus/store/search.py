@@ -109,6 +109,9 @@ class StoreSearch:
         try:
             return self.conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as err:
+            if not _QUERY_FAULT_RE.search(str(err)):  # the disk or the file, not the query
+                raise StoreError(f"cannot search the corpus database: {err}",
+                                 str(self.path)) from err
             raise StoreError(f"bad search query {expression!r}: {err}") from err
         except sqlite3.DatabaseError:
             return list(self._rows(sql, params))  # says the file is damaged
@@ -116,6 +119,10 @@ class StoreSearch:
 
 
 # ----------------------------------------------------------------------------- FTS helpers
+#: What SQLite says of a full-text query it cannot parse; any other error of a search is the
+#: file's or the machine's (a disk I/O error when its temporary files cannot be written).
+_QUERY_FAULT_RE = re.compile(r"fts5|syntax error|no such column|unterminated|unknown special "
+                             r"query|malformed MATCH", re.IGNORECASE)
 _TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
 _WORD_RE = re.compile(r"\w+")
 

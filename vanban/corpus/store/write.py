@@ -165,6 +165,18 @@ class StoreWriter:
                 (storable(str(path)), sha256, _sql(error_type), _sql(reason), exit_code,
                  _sql(detail), _now()))
 
+    def remove_errors(self, paths: Iterable[str]) -> int:
+        """Delete the errors rows of these input paths (as stored); the number deleted."""
+        paths = list(paths)
+        if not paths:
+            return 0
+        removed = 0
+        with self._transaction():
+            for path in paths:
+                removed += self.conn.execute("DELETE FROM errors WHERE path = ?",
+                                             (storable(str(path)),)).rowcount
+        return removed
+
     def remove(self, document_id: str) -> None:
         """Delete a document and every row that belongs to it."""
         with self._transaction():
