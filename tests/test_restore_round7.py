@@ -58,3 +58,72 @@ def test_general_text_is_decoded_by_the_mixture_with_its_grid():
     result = get_restorer().restore(GENERAL_TEXT, "stripped", with_confidence=False)
     assert result.admin_share < 0.5          # the mixture decoded it (its cost_grid)
     assert "Nhà thờ Đức Bà" in result.text and "kiến trúc nổi tiếng" in result.text
+
+
+# ----------------------------------------------------------------- review should-fixes
+def _unlisted_plain_words(restorer, count_ok):
+    """Unmarked words of the model that the channel index does not list, whose skeleton
+    has other syllables too, by their corpus count."""
+    from vanban.normalize.vietnamese import skeleton
+    lm, channel = restorer.lm, restorer.channel
+    out = []
+    for i, w in enumerate(lm.vocab):
+        if i < 3 or not w.isalpha() or skeleton(w) != w or w in restorer.listed:
+            continue
+        if count_ok(int(lm.counts[i])) and len(restorer.skel_map.get(w, [])) > 1 \
+                and not channel.lookup(w)[0]:
+            out.append(w)
+        if len(out) >= 5:
+            break
+    return out
+
+
+def test_cheap_keep_of_an_unmarked_word_needs_two_sightings():
+    from vanban.normalize.channel import OWN_WORD_COST, UNMARKED_OWN_COST
+    r = get_restorer()
+    if r.channel is None:
+        pytest.skip("no channel model shipped")
+    once = _unlisted_plain_words(r, lambda n: n == 1)
+    often = _unlisted_plain_words(r, lambda n: n >= 2)
+    assert once and often
+    for words, cost in ((once, OWN_WORD_COST), (often, UNMARKED_OWN_COST)):
+        for w in words:
+            slot = r.channel.slot(r, w, 0)
+            assert slot.costs[slot.strings.index(w)] == cost, w
+            assert len(slot.ids) > 1        # its marked siblings stay candidates
+
+
+def test_ocr_mode_changes_a_word_seen_once_like_a_known_word():
+    from vanban.normalize.restorer import OCR_CHANGE_COST, OCR_UNKNOWN_MARKED_COST
+    from vanban.normalize.vietnamese import has_diacritics, is_well_formed, rhyme, skeleton
+    r = get_restorer()
+    lm = r.lm
+    seen_once = [w for i, w in enumerate(lm.vocab)
+                 if i > 2 and int(lm.counts[i]) == 1 and w not in r.listed and w.isalpha()
+                 and has_diacritics(w) and is_well_formed(w) and rhyme(w) in r.rhymes
+                 and len(r.skel_map.get(skeleton(w), [])) > 1][:5]
+    assert seen_once
+    for w in seen_once:
+        slot = r._word_slot(w, "ocr", 0)
+        assert slot.strings[0] == w and set(slot.costs[1:]) == {OCR_CHANGE_COST}, w
+    # A word the model never saw, marked the Vietnamese way, keeps the higher cost.
+    slot = r._word_slot("pắn", "ocr", 0)
+    assert lm.index.get("pắn", UNK) == UNK and set(slot.costs[1:]) == {OCR_UNKNOWN_MARKED_COST}
+
+
+def test_capitals_then_digits_stay_a_code_before_any_lower_case_reading():
+    """The code rule runs before the lower-case lookup on purpose: the index lists lower-case
+    spellings with digits as readings of lower-case words ("nh4" for "nhã"), which say
+    nothing about a token in capitals; capital spellings it lists ("TH6") are still read."""
+    r = get_restorer()
+    if r.channel is None:
+        pytest.skip("no channel model shipped")
+    assert r.channel.lookup("nh4")[0] and not r.channel.lookup("NH4")[0]
+    slot = r.channel.slot(r, "NH4", 0)
+    assert slot.strings == ["nh4"]
+    listed = [k for k in ("TH6", "CH6", "KH6") if r.channel.lookup(k)[0]]
+    assert listed
+    for k in listed:
+        assert len(r.channel.slot(r, k, 0).ids) > 1
+    text = "Nồng độ NH4 và NO2 trong nước thải vượt quy chuẩn."
+    assert get_restorer().restore(text, "legacy", with_confidence=False).text == text

@@ -223,7 +223,10 @@ class Restorer:
             if valid:
                 change = OCR_CHANGE_COST
             elif sk != low and is_well_formed(low) and rhyme(low) in self.rhymes:
-                change = OCR_UNKNOWN_MARKED_COST
+                # Spelt like Vietnamese: an unknown word costs the LM about 20 nats, hence
+                # the high cost; a word the corpus saw once costs it much less already, so
+                # it is changed like any known word.
+                change = OCR_UNKNOWN_MARKED_COST if own == UNK else OCR_CHANGE_COST
             else:
                 change = OCR_INVALID_CHANGE_COST
             ids, costs, strs = [own], [0.0], [low]
