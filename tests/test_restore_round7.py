@@ -127,3 +127,22 @@ def test_capitals_then_digits_stay_a_code_before_any_lower_case_reading():
         assert len(r.channel.slot(r, k, 0).ids) > 1
     text = "Nồng độ NH4 và NO2 trong nước thải vượt quy chuẩn."
     assert get_restorer().restore(text, "legacy", with_confidence=False).text == text
+
+
+def test_legacy_mode_decodes_with_its_wider_beam(monkeypatch):
+    import vanban.normalize.restorer as restorer_module
+    from vanban.normalize.decoder import BEAM
+    beams = []
+    real = restorer_module.decode
+
+    def spy(lm, segments, beam=BEAM, pairs=None):
+        beams.append(beam)
+        return real(lm, segments, beam=beam, pairs=pairs)
+    monkeypatch.setattr(restorer_module, "decode", spy)
+    r = get_restorer()
+    assert r.restore("Ke hoach thuc hien", "stripped").text == "Kế hoạch thực hiện"
+    assert beams[0] == BEAM
+    beams.clear()
+    out = r.restore("Ké hoach thuc hién nhiém vu nam 2026", "legacy", with_confidence=False)
+    assert beams[0] == restorer_module.LEGACY_BEAM > BEAM
+    assert out.text.startswith("Kế hoạch thực hiện nhiệm vụ")

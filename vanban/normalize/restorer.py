@@ -11,7 +11,7 @@ import numpy as np
 
 from ..text import apply_case, case_in_context, is_syllable
 from .channel import load_default_channel
-from .decoder import Segment, Slot, decode, local_posteriors
+from .decoder import BEAM, Segment, Slot, decode, local_posteriors
 from .lexicon import PairBonus
 from .lm import BOS, DEFAULT_GENERAL_MODEL, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
 from .mixture import MixtureLM, admin_share
@@ -60,6 +60,10 @@ CACHE_WINDOW = 3
 CACHE_MIN_GAIN = 0.5
 #: Beam of that second decoding (short windows in a fixed context need less).
 CACHE_BEAM = 12
+#: Beam of legacy mode: its slots hold many more candidates (up to MAX_CANDIDATES of the
+#: channel and their skeleton siblings) than a stripped word's, and the decoder's beam of 12
+#: drops the right path more often (search errors, not model errors).
+LEGACY_BEAM = 32
 #: A document is decoded again with the mixture of the administrative and the general model
 #: (normalize.mixture) when the administrative model's estimated share of its first reading
 #: is below this; above it the administrative model alone decides.
@@ -494,7 +498,8 @@ class Restorer:
         tokens = tokenize(text, legacy=mode == "legacy")
         segments = self._build_segments(text, tokens, mode)
         pairs = self.pairs.for_text(text) if self.pairs is not None else None
-        chosen = decode(lm, segments, pairs=pairs)
+        beam = LEGACY_BEAM if mode == "legacy" else BEAM
+        chosen = decode(lm, segments, beam=beam, pairs=pairs)
         share = 1.0
         if self.mixture is not None:
             share = self.admin_share(segments, chosen)
@@ -504,7 +509,7 @@ class Restorer:
         elif admin_weight is not None:
             share = self.admin_share(segments, chosen)
             lm = self.lm.with_weight(share)
-            chosen = decode(lm, segments, pairs=pairs)
+            chosen = decode(lm, segments, beam=beam, pairs=pairs)
         if mode in DOC_CACHE_MODES and DOC_CACHE_WEIGHT > 0:
             self._redecode_with_cache(segments, chosen, pairs, lm)
         replacements: dict[int, str] = {}
