@@ -146,3 +146,14 @@ def test_legacy_mode_decodes_with_its_wider_beam(monkeypatch):
     out = r.restore("Ké hoach thuc hién nhiém vu nam 2026", "legacy", with_confidence=False)
     assert beams[0] == restorer_module.LEGACY_BEAM > BEAM
     assert out.text.startswith("Kế hoạch thực hiện nhiệm vụ")
+
+
+def test_legacy_heading_numeral_with_small_l_reads_as_roman():
+    r = get_restorer()
+    text = "Ill. MUC TIEU\nIl) Nhiém vu\nDiéu Ill khong"
+    out = r.restore(text, "legacy", with_confidence=False).text.split("\n")
+    assert out[0].startswith("III. ") and out[1].startswith("II) ")
+    # Not at the start of a line before "." or ")": not a heading's numeral.
+    assert "III" not in out[2]
+    # Other modes leave it alone.
+    assert r.restore("Ill. Muc tieu", "stripped").text.startswith("Ill.")

@@ -83,6 +83,9 @@ _SEGMENT_END = set(".;!?:")
 #: Upper-case Roman numerals before "." or ")" ("II.", "(khóa X)") and single capitals are
 #: kept as written.
 _ROMAN = re.compile(r"[IVXLCDM]+")
+#: legacy mode: a heading's Roman numeral whose capital I an English model partly read as a
+#: small l ("Ill." for "III.", "Il." for "II."): I and l mixed, nothing else.
+_MISREAD_ROMAN = re.compile(r"(?=[Il]*I)(?=[Il]*l)[Il]{2,4}")
 #: E-mail addresses, URLs and domain names are never restored.
 _PROTECTED = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+"
                         r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|vn|org|net|gov|edu|info|int)\b\S*",
@@ -297,6 +300,10 @@ class Restorer:
                     slot = Slot([self.lm.index.get(letter, UNK)], [0.0], [letter], ti)
                 elif in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)):
                     slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
+                elif mode == "legacy" and line_start and nxt in (".", ")") \
+                        and _MISREAD_ROMAN.fullmatch(tok):
+                    roman = tok.replace("l", "I").lower()
+                    slot = Slot([self.lm.index.get(roman, UNK)], [0.0], [roman], ti)
                 else:
                     # A lone capital is a word when it opens a sentence (or a list item)
                     # before a lower-case word ("O cap tinh" = "Ở cấp tỉnh") or stands in
@@ -522,8 +529,12 @@ class Restorer:
                 tok = tokens[slot.token_index][2]
                 new = slot.strings[k]
                 if new != tok.lower():
-                    pattern = _case_for(new, tokens, slot.token_index)
-                    replacements[slot.token_index] = apply_case(new, pattern, tok)
+                    if mode == "legacy" and _MISREAD_ROMAN.fullmatch(tok) \
+                            and new == tok.replace("l", "I").lower():
+                        replacements[slot.token_index] = new.upper()     # "Ill." -> "III."
+                    else:
+                        pattern = _case_for(new, tokens, slot.token_index)
+                        replacements[slot.token_index] = apply_case(new, pattern, tok)
                     positions.append((si, t))
         posts: list = []
         if with_confidence:
