@@ -52,7 +52,10 @@ def holdout_paragraphs(corpus: Path, seed: int) -> list[str]:
     return paras
 
 
-def make_pages(paras: list[str], pages: int, seed: int, out: Path, psm: int = 6) -> None:
+def make_pages(paras: list[str], pages: int, seed: int, out: Path, psm: int = 6,
+               first: int = 0) -> None:
+    """Render and OCR pages ``first`` .. ``pages - 1`` (the pages before ``first`` are laid
+    out but not written, so that two processes can share one seed's pages: --first)."""
     from tests.support.synth import degrade, load_font, render_lines, wrap_text
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -70,6 +73,8 @@ def make_pages(paras: list[str], pages: int, seed: int, out: Path, psm: int = 6)
                 para = para.upper()
             lines.extend(wrap_text(para, font, width - 2 * margin - 40))
         lines = lines[:42]
+        if page < first:
+            continue
         img = render_lines(lines, width_px=width, dpi=dpi, font_pt=pt, style=style)
         variant = "degraded" if page % 2 else "clean"
         if variant == "degraded":
@@ -95,12 +100,15 @@ def main() -> None:
     ap.add_argument("--holdout", action="store_true",
                     help="render the held-out corpus slice (pairs to measure on, not to train)")
     ap.add_argument("--psm", type=int, default=6, help="tesseract page segmentation mode")
+    ap.add_argument("--first", type=int, default=0,
+                    help="skip the pages before this one (the same pages as a whole run: "
+                    "split a long run over processes)")
     args = ap.parse_args()
     if args.holdout:
         paras = holdout_paragraphs(args.corpus, args.seed)
     else:
         paras = sample_paragraphs(args.corpus, args.pages * 60, args.seed)
-    make_pages(paras, args.pages, args.seed, args.out, args.psm)
+    make_pages(paras, args.pages, args.seed, args.out, args.psm, args.first)
 
 
 if __name__ == "__main__":

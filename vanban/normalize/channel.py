@@ -31,6 +31,9 @@ SKELETON_FALLBACK_COST = 7.0
 #: Cost of reading an unmarked token the index does not list as the word it spells
 #: (see LegacyChannel.slot).
 UNMARKED_OWN_COST = 0.5
+#: ... when the corpus saw that word at least this often (or a word list has it): a word
+#: seen once may be a typo or OCR garbage of the corpus, and keeps OWN_WORD_COST.
+UNMARKED_OWN_MIN_COUNT = 2
 #: Extra cost of a candidate reached through a spelling one edit away from the token's (for
 #: spellings the index does not hold: "ngu¢i" -> "ngudi" -> người).
 EDIT_FALLBACK_COST = 3.0
@@ -205,7 +208,8 @@ class LegacyChannel:
             cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
         self._add_siblings(restorer, cand)
         if low.isalpha():
-            plain_unlisted = not ids and own != UNK and skeleton(low) == low
+            plain_unlisted = not ids and own != UNK and skeleton(low) == low and (
+                int(lm.counts[own]) >= UNMARKED_OWN_MIN_COUNT or low in restorer.listed)
             for i in restorer.skel_map.get(skeleton(low), []):
                 if i not in cand:
                     # An unlisted spelling without marks that is a word ("ngao"): an

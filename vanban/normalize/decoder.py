@@ -76,7 +76,7 @@ def _decode_batch(lm: NgramLM, segs: list[Segment], beam: int,
     score[:, 0] = 0.0
     bp_beam = np.zeros((T, S, beam), dtype=np.int16)
     bp_cand = np.zeros((T, S, beam), dtype=np.int16)
-    grid = getattr(lm, "cost_grid", None)    # NgramLM has it; a MixtureLM scores pairs
+    grid = getattr(lm, "cost_grid", None)    # NgramLM and MixtureLM have it
     for t in range(T):
         n = int((lengths > t).sum())  # segments sorted by length: the active ones lead
         c = ids[:n, t]                       # (n, K)

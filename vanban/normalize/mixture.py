@@ -95,7 +95,22 @@ class MixtureLM:
 
     def cost(self, history: np.ndarray, words: np.ndarray) -> np.ndarray:
         """-ln of the mixed probability, float32 (N,)."""
-        ca, cg = self.costs(history, words)
+        return self._mix(*self.costs(history, words))
+
+    def cost_grid(self, history: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """:meth:`cost` of every word of row i of ``words`` after history row i: history
+        (M, order-1), words (M, K) ids of the mixture's vocabulary; float32 (M, K), the very
+        numbers :meth:`cost` gives for the flattened pairs. Each model scores the grid with
+        its own :meth:`NgramLM.cost_grid` (the same bits as its ``cost``) and the mixing is
+        element by element, as in :meth:`cost`."""
+        history = np.asarray(history, dtype=np.int64)
+        words = np.asarray(words, dtype=np.int64)
+        ca = self.admin.cost_grid(self.to_admin[history], self.to_admin[words])
+        cg = self.general.cost_grid(self.to_general[history], self.to_general[words])
+        return self._mix(ca, cg)
+
+    def _mix(self, ca: np.ndarray, cg: np.ndarray) -> np.ndarray:
+        """-ln(lam * exp(-ca) + (1 - lam) * exp(-cg)), float32."""
         lam = min(max(self.weight, 1e-6), 1 - 1e-6)
         mixed = -np.logaddexp(math.log(lam) - ca.astype(np.float64),
                               math.log1p(-lam) - cg.astype(np.float64))

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..text import apply_case, case_in_context, is_syllable
 from .channel import load_default_channel
-from .decoder import Segment, Slot, decode, local_posteriors
+from .decoder import BEAM, Segment, Slot, decode, local_posteriors
 from .lexicon import PairBonus
 from .lm import BOS, DEFAULT_GENERAL_MODEL, DEFAULT_MODEL, NUM, SENTENCE_OPENERS, UNK, NgramLM
 from .mixture import MixtureLM, admin_share
@@ -60,6 +60,10 @@ CACHE_WINDOW = 3
 CACHE_MIN_GAIN = 0.5
 #: Beam of that second decoding (short windows in a fixed context need less).
 CACHE_BEAM = 12
+#: Beam of legacy mode: its slots hold many more candidates (up to MAX_CANDIDATES of the
+#: channel and their skeleton siblings) than a stripped word's, and the decoder's beam of 12
+#: drops the right path more often (search errors, not model errors).
+LEGACY_BEAM = 32
 #: A document is decoded again with the mixture of the administrative and the general model
 #: (normalize.mixture) when the administrative model's estimated share of its first reading
 #: is below this; above it the administrative model alone decides.
@@ -79,6 +83,9 @@ _SEGMENT_END = set(".;!?:")
 #: Upper-case Roman numerals before "." or ")" ("II.", "(khóa X)") and single capitals are
 #: kept as written.
 _ROMAN = re.compile(r"[IVXLCDM]+")
+#: legacy mode: a heading's Roman numeral whose capital I an English model partly read as a
+#: small l ("Ill." for "III.", "Il." for "II."): I and l mixed, nothing else.
+_MISREAD_ROMAN = re.compile(r"(?=[Il]*I)(?=[Il]*l)[Il]{2,4}")
 #: E-mail addresses, URLs and domain names are never restored.
 _PROTECTED = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+"
                         r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|vn|org|net|gov|edu|info|int)\b\S*",
@@ -223,7 +230,10 @@ class Restorer:
             if valid:
                 change = OCR_CHANGE_COST
             elif sk != low and is_well_formed(low) and rhyme(low) in self.rhymes:
-                change = OCR_UNKNOWN_MARKED_COST
+                # Spelt like Vietnamese: an unknown word costs the LM about 20 nats, hence
+                # the high cost; a word the corpus saw once costs it much less already, so
+                # it is changed like any known word.
+                change = OCR_UNKNOWN_MARKED_COST if own == UNK else OCR_CHANGE_COST
             else:
                 change = OCR_INVALID_CHANGE_COST
             ids, costs, strs = [own], [0.0], [low]
@@ -290,6 +300,10 @@ class Restorer:
                     slot = Slot([self.lm.index.get(letter, UNK)], [0.0], [letter], ti)
                 elif in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)):
                     slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
+                elif mode == "legacy" and line_start and nxt in (".", ")") \
+                        and _MISREAD_ROMAN.fullmatch(tok):
+                    roman = tok.replace("l", "I").lower()
+                    slot = Slot([self.lm.index.get(roman, UNK)], [0.0], [roman], ti)
                 else:
                     # A lone capital is a word when it opens a sentence (or a list item)
                     # before a lower-case word ("O cap tinh" = "Ở cấp tỉnh") or stands in
@@ -491,7 +505,8 @@ class Restorer:
         tokens = tokenize(text, legacy=mode == "legacy")
         segments = self._build_segments(text, tokens, mode)
         pairs = self.pairs.for_text(text) if self.pairs is not None else None
-        chosen = decode(lm, segments, pairs=pairs)
+        beam = LEGACY_BEAM if mode == "legacy" else BEAM
+        chosen = decode(lm, segments, beam=beam, pairs=pairs)
         share = 1.0
         if self.mixture is not None:
             share = self.admin_share(segments, chosen)
@@ -501,7 +516,7 @@ class Restorer:
         elif admin_weight is not None:
             share = self.admin_share(segments, chosen)
             lm = self.lm.with_weight(share)
-            chosen = decode(lm, segments, pairs=pairs)
+            chosen = decode(lm, segments, beam=beam, pairs=pairs)
         if mode in DOC_CACHE_MODES and DOC_CACHE_WEIGHT > 0:
             self._redecode_with_cache(segments, chosen, pairs, lm)
         replacements: dict[int, str] = {}
@@ -514,8 +529,12 @@ class Restorer:
                 tok = tokens[slot.token_index][2]
                 new = slot.strings[k]
                 if new != tok.lower():
-                    pattern = _case_for(new, tokens, slot.token_index)
-                    replacements[slot.token_index] = apply_case(new, pattern, tok)
+                    if mode == "legacy" and _MISREAD_ROMAN.fullmatch(tok) \
+                            and new == tok.replace("l", "I").lower():
+                        replacements[slot.token_index] = new.upper()     # "Ill." -> "III."
+                    else:
+                        pattern = _case_for(new, tokens, slot.token_index)
+                        replacements[slot.token_index] = apply_case(new, pattern, tok)
                     positions.append((si, t))
         posts: list = []
         if with_confidence:
