@@ -103,13 +103,15 @@ def deskew_page(gray: np.ndarray, estimate_on: np.ndarray | None = None,
     The angle is the text lines': parallel pen strokes across a form (a blank struck through, a
     box hatched) give a projection peak of their own at their slant, often sharper than the
     text's. Where the ink without its strokes and images
-    (:func:`vanban.ocr.preprocess.without_strokes`) leans otherwise, by more than
-    :data:`STROKES_DISAGREE_DEG`, that angle and its evidence are the page's
-    (``found["strokes_ignored"]``: the angle the strokes gave)."""
+    (:func:`vanban.ocr.preprocess.without_strokes`) has a sharp peak of its own and leans
+    otherwise, by more than :data:`STROKES_DISAGREE_DEG`, that angle and its evidence are the
+    page's (``found["strokes_ignored"]``: the angle the strokes gave). Without text lines of
+    its own (a sheet fed sideways, whose ruled table's lines are the only ones across it) the
+    whole ink's estimate stands."""
     ink, text = preprocess.skew_evidence(gray if estimate_on is None else estimate_on, SKEW_SEARCH_DEG)
     angle, peak, at_edge = ink
     strokes = {}
-    if text is not None and abs(text[0] - angle) > STROKES_DISAGREE_DEG:
+    if text is not None and text[1] >= MIN_SKEW_PEAK and abs(text[0] - angle) > STROKES_DISAGREE_DEG:
         strokes = {"strokes_ignored": angle}
         angle, peak, at_edge = text
     found = {"skew_deg": angle, "skew_peak": peak, **strokes}

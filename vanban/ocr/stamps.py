@@ -9,7 +9,9 @@
   reads their coloured ink alone, turned upright.
 
 A line whose text matches a pattern of ``vanban/data/ocr/stamps.json`` seeds a stamp; the lines
-of the same box (stacked, overlapping horizontally, a narrow group) join it. Low-confidence lines
+of the same box (stacked, overlapping horizontally, a narrow group) join it. A group whose lines
+match only weak patterns (also written in body text: "Thời gian: 20/11/2025 14:30") must show
+more (:func:`_stamp_evidence_holds`: small print, the top margin). Low-confidence lines
 lying inside a seal are the seal's lettering. Stamps leave the page's lines and are reported as
 :class:`vanban.model.Stamp` (kind, box, text).
 """
