@@ -23,6 +23,22 @@ from . import decide, engine
 from .layout import _RECIPIENTS_RE
 
 
+def _read_region(gray: np.ndarray, box: tuple[int, int, int, int], dpi: float, lang: str,
+                 psm: int) -> list[tuple[tuple, Word]]:
+    """Read the ``box`` (x0, y0, x1, y1) of ``gray`` alone: its words with their boxes shifted
+    back onto the page, each with the key of the line Tesseract put it in."""
+    x0, y0, x1, y1 = box
+    words = engine.recognize(np.ascontiguousarray(gray[y0:y1, x0:x1]), dpi, lang, psm=psm)
+    return [(wd.key, Word(wd.text, (wd.bbox[0] + x0, wd.bbox[1] + y0, wd.bbox[2] + x0, wd.bbox[3] + y0),
+                          wd.conf)) for wd in words]
+
+
+def _by_line(read: list[tuple[tuple, Word]]) -> dict[tuple, list[Word]]:
+    lines: dict[tuple, list[Word]] = {}
+    for key, word in read:
+        lines.setdefault(key, []).append(word)
+    return lines
+
 
 def read_missing_signature(blocks: list[Block], gray: np.ndarray, dpi: float, lang: str) -> bool:
     """Append a ``signature`` block read beside the recipients list when there is none."""
@@ -45,13 +61,8 @@ def read_missing_signature(blocks: list[Block], gray: np.ndarray, dpi: float, la
     y0, y1 = max(0, top - line_h), min(h, bottom + 8 * line_h)
     if x0 >= w - 4 * line_h or y1 - y0 < 2 * line_h:
         return False
-    crop = np.ascontiguousarray(gray[y0:y1, x0:w])
-    words = engine.recognize(crop, dpi, lang, psm=6)
-    lines: dict[tuple, list[Word]] = {}
-    for wd in words:
-        if decide.word_reads(wd.text, wd.conf):
-            x, y, xx, yy = wd.bbox
-            lines.setdefault(wd.key, []).append(Word(wd.text, (x + x0, y + y0, xx + x0, yy + y0), wd.conf))
+    lines = _by_line([(key, wd) for key, wd in _read_region(gray, (x0, y0, w, y1), dpi, lang, 6)
+                      if decide.word_reads(wd.text, wd.conf)])
     # a line of one short word is a fragment of the seal or the scribble, not the signer
     kept = [Line(words=ws, bbox=union_bbox([x.bbox for x in ws])) for ws in lines.values()
             if len(ws) >= 2 or len(ws[0].text) >= 4]
@@ -82,12 +93,10 @@ def read_missing_recipients_heading(blocks: list[Block], gray: np.ndarray, dpi: 
         y0, y1 = max(0, first[1] - 2 * line_h), max(0, first[1] + line_h // 6)
         if y1 - y0 < line_h:
             continue
-        words = engine.recognize(np.ascontiguousarray(gray[y0:y1, x0:x1]), dpi, lang, psm=7)
-        text = " ".join(wd.text for wd in words)
-        if not words or not _RECIPIENTS_RE.match(text) or len(words) > 3:
+        heading = [wd for _, wd in _read_region(gray, (x0, y0, x1, y1), dpi, lang, 7)]
+        text = " ".join(wd.text for wd in heading)
+        if not heading or not _RECIPIENTS_RE.match(text) or len(heading) > 3:
             continue
-        heading = [Word(wd.text, (wd.bbox[0] + x0, wd.bbox[1] + y0, wd.bbox[2] + x0, wd.bbox[3] + y0),
-                        wd.conf) for wd in words]
         block.lines.insert(0, Line(words=heading, bbox=union_bbox([x.bbox for x in heading])))
         block.bbox = union_bbox([ln.bbox for ln in block.lines if ln.bbox])
         done = True
@@ -120,11 +129,7 @@ def read_missing_signer(blocks: list[Block], gray: np.ndarray, dpi: float, lang:
     y1 = min(h, y0 + 10 * line_h)
     if y1 - y0 < 2 * line_h or x1 - x0 < 2 * line_h:
         return False
-    words = engine.recognize(np.ascontiguousarray(gray[y0:y1, x0:x1]), dpi, lang, psm=6)
-    lines: dict[tuple, list[Word]] = {}
-    for wd in words:
-        x, y, xx, yy = wd.bbox
-        lines.setdefault(wd.key, []).append(Word(wd.text, (x + x0, y + y0, xx + x0, yy + y0), wd.conf))
+    lines = _by_line(_read_region(gray, (x0, y0, x1, y1), dpi, lang, 6))
     names = [ws for ws in lines.values()
              if len(ws) >= 2 and all(decide.word_reads(x.text, x.conf or 0.0) for x in ws)
              and ws[0].text[:1].isupper() and _has_lower(" ".join(x.text for x in ws))]

@@ -81,6 +81,9 @@ SKEW_SEARCH_DEG = 15.0
 #: (``preprocess.skew_profile``'s ``peak``): text lines give a narrow peak, a page without
 #: them a flat curve near 1 (the values measured on real pages are in docs/ocr.md, *deskew*).
 MIN_SKEW_PEAK = 1.1
+#: The ink's skew and its text's (strokes and images left out) agree within this (degrees), or
+#: the text's is taken: where they agree the page keeps the whole ink's estimate.
+STROKES_DISAGREE_DEG = 1.0
 
 
 def deskew_page(gray: np.ndarray, estimate_on: np.ndarray | None = None,
@@ -95,10 +98,23 @@ def deskew_page(gray: np.ndarray, estimate_on: np.ndarray | None = None,
     without them (strokes of one slant, a blank page, a photo) there is no such peak: the
     sharpness keeps growing to the end of the range, or the curve is flat. An angle at the edge
     of the range, or one whose peak is no sharper than the curve a degree away, is reported,
-    not applied."""
-    angle, peak, at_edge = preprocess.skew_profile(gray if estimate_on is None else estimate_on,
-                                                   SKEW_SEARCH_DEG)
-    found = {"skew_deg": angle, "skew_peak": peak}
+    not applied.
+
+    The angle is the text lines': parallel pen strokes across a form (a blank struck through, a
+    box hatched) give a projection peak of their own at their slant, often sharper than the
+    text's. Where the ink without its strokes and images
+    (:func:`vanban.ocr.preprocess.without_strokes`) has a sharp peak of its own and leans
+    otherwise, by more than :data:`STROKES_DISAGREE_DEG`, that angle and its evidence are the
+    page's (``found["strokes_ignored"]``: the angle the strokes gave). Without text lines of
+    its own (a sheet fed sideways, whose ruled table's lines are the only ones across it) the
+    whole ink's estimate stands."""
+    ink, text = preprocess.skew_evidence(gray if estimate_on is None else estimate_on, SKEW_SEARCH_DEG)
+    angle, peak, at_edge = ink
+    strokes = {}
+    if text is not None and text[1] >= MIN_SKEW_PEAK and abs(text[0] - angle) > STROKES_DISAGREE_DEG:
+        strokes = {"strokes_ignored": angle}
+        angle, peak, at_edge = text
+    found = {"skew_deg": angle, "skew_peak": peak, **strokes}
     if at_edge:
         return gray, {**found, "applied": False, "reason": "no peak inside the search range"}
     if peak < MIN_SKEW_PEAK:

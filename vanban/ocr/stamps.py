@@ -9,7 +9,9 @@
   reads their coloured ink alone, turned upright.
 
 A line whose text matches a pattern of ``vanban/data/ocr/stamps.json`` seeds a stamp; the lines
-of the same box (stacked, overlapping horizontally, a narrow group) join it. Low-confidence lines
+of the same box (stacked, overlapping horizontally, a narrow group) join it. A group whose lines
+match only weak patterns (also written in body text: "Thời gian: 20/11/2025 14:30") must show
+more (:func:`_stamp_evidence_holds`: small print, the top margin). Low-confidence lines
 lying inside a seal are the seal's lettering. Stamps leave the page's lines and are reported as
 :class:`vanban.model.Stamp` (kind, box, text).
 """
@@ -31,19 +33,27 @@ from . import decide, engine, preprocess
 
 
 @functools.lru_cache(maxsize=1)
-def patterns() -> dict[str, list[re.Pattern]]:
+def patterns() -> dict[str, dict[str, list[re.Pattern]]]:
+    """``{"strong": {kind: [pattern, ...]}, "weak": {...}}`` from ``data/ocr/stamps.json``."""
     data = json.loads(resources.files("vanban").joinpath("data/ocr/stamps.json").read_text("utf-8"))
-    return {kind: [re.compile(p, re.I) for p in pats] for kind, pats in data.items()
-            if not kind.startswith("_")}
+    return {strength: {kind: [re.compile(p, re.I) for p in pats] for kind, pats in data[strength].items()}
+            for strength in ("strong", "weak")}
+
+
+def stamp_evidence(text: str) -> tuple[str | None, bool]:
+    """The stamp kind whose pattern matches one line of text (None when none does), and whether
+    the pattern is a strong one (a stamp on its own; a weak one is also written in body text)."""
+    folded = fold_diacritics(text, lower=True)
+    for strength in ("strong", "weak"):
+        for kind, pats in patterns()[strength].items():
+            if any(p.search(folded) for p in pats):
+                return kind, strength == "strong"
+    return None, False
 
 
 def stamp_kind(text: str) -> str | None:
-    """The stamp kind whose pattern matches one line of text, or None."""
-    folded = fold_diacritics(text, lower=True)
-    for kind, pats in patterns().items():
-        if any(p.search(folded) for p in pats):
-            return kind
-    return None
+    """The stamp kind whose pattern (strong or weak) matches one line of text, or None."""
+    return stamp_evidence(text)[0]
 
 
 def is_round(mask: np.ndarray, box: tuple[int, int, int, int]) -> bool:
@@ -93,6 +103,13 @@ _HEADER = re.compile(r"cong\s*hoa|doc\s*lap|hanh\s*phuc|^\W*so\s*:?[^/]*/|ngay\s
 _ISSUER_CAPS = re.compile(r"^\W*(uy\s*ban|ubnd)", re.I)
 
 
+def _mean_conf(words) -> float | None:
+    """Mean confidence of the words that have one (``Word`` or ``engine.RawWord``), to one
+    decimal; None when none has."""
+    confs = [w.conf for w in words if w.conf is not None]
+    return round(sum(confs) / len(confs), 1) if confs else None
+
+
 def _fold(words: list[Word]) -> str:
     return fold_diacritics(" ".join(w.text for w in words), lower=True)
 
@@ -120,6 +137,41 @@ def _cut_at_gaps(lines: dict[tuple, list[Word]], width: int) -> dict[tuple, list
     return out
 
 
+#: A stamp's print is this share of the page's text height or less (a signing stamp's 6-7 pt
+#: against 13-14 pt body text).
+SMALL_PRINT = 0.75
+#: A group of lines that match only weak stamp patterns is a stamp, even in print of the text's
+#: size, when this many of them match a received stamp's ("ĐẾN / Giờ: ... / Ngày: ...": a rubber
+#: stamp's print and its handwritten entries are of any size; a signing stamp's print is small).
+WEAK_RECEIVED_LINES = 3
+#: ... and when it starts in this top share of the page: the signing software draws its stamps
+#: in the top margin, above the text area (a page's text starts ~2 cm = 7% down), where a
+#: low-resolution scan garbles their small print into glyphs as tall as the text's.
+STAMP_MARGIN = 0.03
+
+
+def _median_height(words: list[Word]) -> float:
+    hs = sorted(w.bbox[3] - w.bbox[1] for w in words)
+    return float(hs[len(hs) // 2]) if hs else 0.0
+
+
+def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, bool]],
+                          words: list[Word], text_h: float, top_margin: float) -> bool:
+    """Is a group of lines (``members``, indexes into ``evidence``) a stamp? Yes when one of
+    its lines matches a strong pattern; with weak matches only ("Thời gian: 20/11/2025 14:30",
+    "Email: ...@...gov.vn" are body lines too), when its print is small against the page's text
+    height ``text_h`` (signing stamps are printed in 6-8 pt), when it starts above
+    ``top_margin`` (the page's top margin, where signing stamps are drawn) or when
+    :data:`WEAK_RECEIVED_LINES` of its lines match a received stamp's patterns."""
+    if min(w.bbox[1] for w in words) <= top_margin:
+        return True
+    if any(evidence[i][1] for i in members):
+        return True
+    if sum(evidence[i][0] == "received" for i in members) >= WEAK_RECEIVED_LINES:
+        return True
+    return text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
+
+
 def separate(lines: dict[tuple, list[Word]], width: int, height: int,
              seals: list[tuple[int, int, int, int]], in_image: list[bool] | None = None
              ) -> tuple[dict[tuple, list[Word]], list[Stamp]]:
@@ -141,9 +193,9 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         for i, seal in enumerate(seals):
             if not in_image[i]:
                 continue
-            confs = [w.conf for w in ws if w.conf is not None]
+            conf = _mean_conf(ws)
             reads = sum(decide.word_reads(w.text, w.conf or 0) for w in ws)
-            if confs and _inside(box, seal) and sum(confs) / len(confs) < SEAL_LINE_CONF \
+            if conf is not None and _inside(box, seal) and conf < SEAL_LINE_CONF \
                     and reads < 0.5 * len(ws):  # text under the seal still reads
                 drop.add(k)
                 break
@@ -153,7 +205,9 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
     # (overlapping horizontally, under a line height apart) while the group stays narrow and
     # does not reach the document's own header lines.
     rest = [(k, ws, box) for k, ws, box in items if k not in drop]
-    kinds = [stamp_kind(" ".join(w.text for w in ws)) for _, ws, _ in rest]
+    evidence = [stamp_evidence(" ".join(w.text for w in ws)) for _, ws, _ in rest]
+    kinds = [kind for kind, _ in evidence]
+    text_h = _median_height([w for _, ws, _ in rest for w in ws])
     taken = [False] * len(rest)
     for seed in sorted(range(len(rest)), key=lambda i: rest[i][2][1]):
         if taken[seed] or not kinds[seed]:
@@ -178,15 +232,16 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
                     grown = True
         if box[2] - box[0] > MAX_STAMP_WIDTH * width:
             continue  # a wide line is text (a body line may mention "Thời gian ký")
+        if not _stamp_evidence_holds(members, evidence, [w for i in members for w in rest[i][1]], text_h,
+                                     STAMP_MARGIN * height):
+            continue
         for i in members:
             taken[i] = True
         members.sort(key=lambda i: (rest[i][2][1], rest[i][2][0]))
-        words = [w for i in members for w in rest[i][1]]
-        confs = [w.conf for w in words if w.conf is not None]
         found = [kinds[i] for i in members if kinds[i]]
         stamps.append(Stamp(max(set(found), key=found.count), box,
                             "\n".join(" ".join(w.text for w in rest[i][1]) for i in members),
-                            round(sum(confs) / len(confs), 1) if confs else None))
+                            _mean_conf([w for i in members for w in rest[i][1]])))
         drop.update(rest[i][0] for i in members)
     # the pieces of a line that are not stamps join again (layout cuts lines its own way)
     kept: dict[tuple, list[Word]] = {}
@@ -240,8 +295,7 @@ def _read_upright(letters: np.ndarray, box: tuple[int, int, int, int], dpi: floa
         text = " ".join(w.text for w in words)
         kind = stamp_kind(text)
         if kind in ("urgency", "received"):
-            confs = [w.conf for w in words]
-            return Stamp(kind, tuple(box), text, round(sum(confs) / len(confs), 1))  # type: ignore[arg-type]
+            return Stamp(kind, tuple(box), text, _mean_conf(words))  # type: ignore[arg-type]
     return None
 
 
