@@ -609,12 +609,22 @@ def _shown(text: str) -> str:
 
 def _console(stream=None):
     from rich.console import Console
+
+    class _QuietOnBrokenPipe(Console):
+        """rich ends the process with exit 1 when the reader goes away (``| head``); here it
+        raises BrokenPipeError instead, which :class:`VanbanGroup` ends with exit 0, quietly,
+        like every other command's output."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
     stream = stream or sys.stdout
     tty = stream.isatty()
     # Off a terminal rich would wrap at 80 columns; a wider table is easier to read in a file.
     width = None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 200
-    return Console(file=stream, width=width, no_color=not tty,
-                   highlight=False, soft_wrap=False)
+    return _QuietOnBrokenPipe(file=stream, width=width, no_color=not tty,
+                              highlight=False, soft_wrap=False)
 
 
 def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: list[str],
