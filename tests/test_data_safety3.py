@@ -120,6 +120,60 @@ def test_errors_of_files_gone_from_a_walked_folder_are_cleared_by_the_next_batch
     assert left == sorted([str(named), str(other / "junk.txt")]), left
 
 
+@pytest.mark.parametrize("where", ["share", "subfolder"])
+def test_errors_of_a_folder_found_empty_are_kept(tmp_path, where):
+    """`vanban batch share inbox` with share/2024 holding two bad files: two errors rows.
+    Next night the share is not mounted (an empty mount point), or only its 2024 subfolder
+    is: the batch said "folder holds no file" AND "2 errors rows removed". A folder that
+    lists nothing proves nothing about its files: the rows stay."""
+    from vanban.corpus import Store
+    share, inbox = tmp_path / "share", tmp_path / "inbox"
+    year = share / "2024"
+    year.mkdir(parents=True)
+    inbox.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (year / name).write_bytes(b"\x00\x01" * 500)
+    (inbox / "plan.txt").write_text(PLAN, encoding="utf-8")
+    if where == "subfolder":
+        (share / "plan.txt").write_text(PLAN + "Bản hai.\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    assert _run(["batch", share, inbox, "--db", db, "--no-progress"]).exit_code == 3
+    for name in ("a.txt", "b.txt"):  # unmounted: the mount point is an empty folder
+        (year / name).unlink()
+    if where == "share":
+        year.rmdir()
+    again = _run(["batch", share, inbox, "--db", db, "--no-progress"])
+    assert "errors rows removed" not in again.output, again.output
+    if where == "share":
+        assert again.exit_code == 3 and "holds no" in again.output, again.output
+    with Store(db, readonly=True) as store:
+        assert sorted(e["path"] for e in store.errors()) == [str(year / "a.txt"),
+                                                              str(year / "b.txt")]
+
+
+def test_errors_stored_under_a_relative_path_are_kept_from_another_directory(tmp_path,
+                                                                               monkeypatch):
+    """`(cd A && vanban batch in --db /x/c.db)` stores the failure as `in/bad.txt`;
+    `(cd B && vanban batch in --db /x/c.db)` removed it though A/in/bad.txt is still there:
+    the relative path was looked up from B. A relative row names a file relative to a
+    directory the store does not know: it is kept."""
+    from vanban.corpus import Store
+    db = tmp_path / "c.db"
+    for name in ("A", "B"):
+        (tmp_path / name / "in").mkdir(parents=True)
+        (tmp_path / name / "in" / "plan.txt").write_text(PLAN + name + "\n", encoding="utf-8")
+    (tmp_path / "A" / "in" / "bad.txt").write_bytes(b"\x00\x01" * 500)
+    monkeypatch.chdir(tmp_path / "A")
+    assert _run(["batch", "in", "--db", db, "--no-progress"]).exit_code == 3
+    monkeypatch.chdir(tmp_path / "B")
+    again = _run(["batch", "in", "--db", db, "--no-progress"])
+    assert again.exit_code == 0, again.output
+    assert "errors rows removed" not in again.output, again.output
+    with Store(db, readonly=True) as store:
+        assert [e["path"] for e in store.errors()] == [os.path.join("in", "bad.txt")]
+    assert (tmp_path / "A" / "in" / "bad.txt").exists()
+
+
 # ---------------------------------------------- A3: a PDF whose name is not UTF-8
 def test_an_encrypted_pdf_whose_name_is_not_utf8_is_said_encrypted(tmp_path):
     """A PDF whose name is not UTF-8 went through pikepdf with that name, which its C++ core
