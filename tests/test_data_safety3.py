@@ -397,6 +397,29 @@ def test_a_text_with_old_mac_or_unicode_line_breaks_keeps_its_lines(tmp_path, ne
     assert restored.exit_code == 0 and restored.stdout.count(newline) == 3
 
 
+def test_a_tcvn3_text_whose_letters_include_byte_0x85_keeps_its_lines(tmp_path):
+    """A TCVN3 .txt is read as latin-1 so normalize can map its bytes; byte 0x85 is TCVN3
+    "Ặ", read as U+0085, which the line-break rule above took for NEL: the title
+    "Phát triển vùng ĐẶC THÙ ..." became "Phát triển vùng Đ" (and Python's str.split takes
+    U+0085 for white space too). In an 8-bit file it is a letter, not a line break (CR,
+    CRLF and the vertical tab still are)."""
+    from vanban.normalize.encodings import unicode_to_tcvn3
+    title = "Phát triển vùng ĐẶC THÙ tỉnh Hà Giang"
+    text = (PLAN.replace("Phát triển thư viện tỉnh Hà Giang", title)
+            + "I. Mục đích, yêu cầu\n1. Mục đích\nPhát triển thư viện tỉnh, nâng cao văn hóa "
+              "đọc của nhân dân.\n2. Yêu cầu\nCác sở, ban, ngành triển khai thực hiện.\n")
+    data = unicode_to_tcvn3(text).encode("latin-1")
+    assert b"\x85" in data
+    for newline in (b"\n", b"\r", b"\r\n"):
+        path = tmp_path / "tcvn3.txt"
+        path.write_bytes(data.replace(b"\n", newline))
+        result = _run(["run", path])
+        assert result.exit_code == 0, result.output
+        record = json.loads(result.stdout)
+        assert record["document"]["type"] == "Kế hoạch", record["document"]
+        assert record["document"]["title"] == title, (newline, record["document"])
+
+
 # ---------------------------------------------------- a full disk under standard output
 def _store_of_plans(tmp_path: Path, n: int = 3) -> Path:
     inbox = tmp_path / "plans"

@@ -155,9 +155,9 @@ def _mixed_utf8_lines(data: bytes) -> list[tuple[bytes, bool]] | None:
     return marked if evidence and other else None
 
 
-def detect_text_encoding(data: bytes) -> str:
-    """The encoding of a text input's bytes: a BOM's (UTF-8/16/32), UTF-16 without BOM,
-    UTF-8, else an 8-bit one (:func:`_eight_bit_encoding`)."""
+def _unicode_encoding(data: bytes) -> str | None:
+    """A BOM's encoding (UTF-8/16/32), UTF-16 without BOM, or UTF-8; None for a file that is
+    (at least in part) 8-bit text."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return encoding
@@ -168,7 +168,13 @@ def detect_text_encoding(data: bytes) -> str:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
-        return _eight_bit_encoding(data)
+        return None
+
+
+def detect_text_encoding(data: bytes) -> str:
+    """The encoding of a text input's bytes: a BOM's (UTF-8/16/32), UTF-16 without BOM,
+    UTF-8, else an 8-bit one (:func:`_eight_bit_encoding`)."""
+    return _unicode_encoding(data) or _eight_bit_encoding(data)
 
 
 def decode_text(data: bytes, source: str = "-") -> str:
@@ -245,6 +251,9 @@ def read_text_source(source: str | Path) -> tuple[str, bytes]:
 #: Line breaks other than "\n": CR LF, CR alone, NEL and the Unicode line/paragraph
 #: separators (the vertical tab, a line break in Word's plain-text export, too).
 _LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\x85\u2028\u2029]")
+#: The same for a file read as 8-bit text: there U+0085 is byte 0x85 read as latin-1, a
+#: letter of the legacy font encodings (TCVN3 "Ặ"), not NEL; U+2028/U+2029 cannot occur.
+_EIGHT_BIT_LINE_BREAK_RE = re.compile("\r\n|[\r\x0b]")
 
 
 def text_document(source: str | Path) -> Document:
@@ -256,7 +265,13 @@ def text_document(source: str | Path) -> Document:
     text, data = read_text_source(source)
     # Every line break as "\n": a file of old Mac line ends (CR alone) or Unicode line
     # separators was one long line (no title, no sections found); `restore` keeps them.
-    text = _LINE_BREAK_RE.sub("\n", text)
+    if _unicode_encoding(data):
+        text = _LINE_BREAK_RE.sub("\n", text)
+    else:
+        # Byte 0x85 read as latin-1 is U+0085, which Python also takes for white space
+        # (str.split: "ĐẶC" in TCVN3 became the words "Đ" and "C"): it is given as the
+        # same byte read as Windows-1252 ("…"), which the legacy tables map alike.
+        text = _EIGHT_BIT_LINE_BREAK_RE.sub("\n", text).replace("\x85", "\u2026")
     doc = Document.from_text(columns_as_rows(text), source=str(source))
     doc.sha256 = hashlib.sha256(data).hexdigest()  # = model.file_sha256, without reading again
     return doc
