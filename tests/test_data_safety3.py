@@ -283,9 +283,10 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path)
     """A file name (scans arrive by mail, their names chosen by the sender) or a text line
     starting with '=' went into `vanban export --format csv` as it was: an analyst opening
     the CSV in Excel or LibreOffice ran `=HYPERLINK(...)` (or worse: DDE). Every text cell
-    starting with = + - @ (not a number) now gets a leading apostrophe, which spreadsheets
-    hide; `--raw-cells` writes them as stored; JSON lines are never changed; `query` and
-    `search --format csv` are guarded alike."""
+    starting with = + - @ (not a number) now gets a leading apostrophe (a spreadsheet reads
+    it as "text"; some show it); `--raw-cells` writes them as stored, for `query` and
+    `search --format csv` too, which are guarded alike; JSON lines are never changed. The
+    Python API gives programs the values as stored unless asked (`guard_formulas=True`)."""
     import csv
     import io
     inbox = tmp_path / "in"
@@ -317,6 +318,18 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path)
     search = cells(_run(["search", "--db", db, "--format", "csv", "--kind", "title",
                          "phat", "trien"]))
     assert search and all(not row["snippet"].startswith("=") for row in search)
+    raw_query = cells(_run(["query", "--db", db, "--format", "csv", "--raw-cells"]))[0]
+    assert raw_query["title"].startswith("=1+2 ")
+    raw_search = cells(_run(["search", "--db", db, "--format", "csv", "--kind", "title",
+                             "--raw-cells", "phat", "trien"]))
+    assert raw_search and all(row["title"].startswith("=1+2 ") for row in raw_search)
+    from vanban.corpus import Store
+    with Store(db, readonly=True) as store:  # a program gets the values as stored
+        raw_export = next(csv.DictReader(io.StringIO(store.export("csv"))))
+        assert raw_export["record_id"] == "=HYPERLINK(x)"
+        guarded = store.export("csv", guard_formulas=True)
+        assert next(csv.DictReader(io.StringIO(guarded)))["record_id"] == "'=HYPERLINK(x)"
+        assert store.query("document")[0]["title"].startswith("=1+2 ")
 
 
 def test_spreadsheet_safe_keeps_numbers_and_plain_text():
@@ -324,6 +337,11 @@ def test_spreadsheet_safe_keeps_numbers_and_plain_text():
     assert [spreadsheet_safe(v) for v in ("-5", "+3.2", "-", "- Sở Tài chính", "@x", "a=b",
                                           "\tx", 7, None, "")] == \
         ["-5", "+3.2", "'-", "'- Sở Tài chính", "'@x", "a=b", "'\tx", 7, None, ""]
+    # numbers as Vietnamese texts write them (decimal comma, thousands dot, percentages)
+    for number in ("-5%", "+3,5%", "-1.234,5", "+100", "-0,5"):
+        assert spreadsheet_safe(number) == number
+    for formula in ("-5%+A1", "+3,5%*2", "-1+1", "-A1", "+cmd|' /C calc'!A0", "-5 %"):
+        assert spreadsheet_safe(formula) == "'" + formula
 
 
 # ------------------------------------------------ one file reached by several paths in one batch
