@@ -540,6 +540,17 @@ def test_stray_control_characters_of_a_text_reach_neither_the_store_nor_a_termin
     assert "A\\x1b[2Jb\\x00c" in _run(["query", "--db", db]).stdout
 
 
+def test_separator_control_characters_of_a_text_part_words_not_join_them():
+    """The stray control characters were deleted, the separators U+001C-U+001F too: two
+    words or fields they stood between ran into one ("Số:\x1f123" -> "Số:123" is harmless,
+    "KH\x1cUBND" -> "KHUBND" is not). A separator becomes a space; U+001E, Word's
+    non-breaking hyphen in its plain-text export, becomes "-" ("123/KH-UBND")."""
+    from vanban.pipeline import decode_text
+    data = (PLAN + "Nội dung thêm. " * 50 + "\nSố: 123/KH\x1eUBND\n"
+            "Sở\x1cTài\x1dchính\x1fvà\x00 Sở Nội vụ\n").encode("utf-8")
+    assert decode_text(data).endswith("Số: 123/KH-UBND\nSở Tài chính và Sở Nội vụ\n")
+
+
 def test_output_of_a_command_that_exits_early_is_still_checked(tmp_path):
     """`vanban ocr good.pdf missing.png > /dev/full` exits 3 for the missing input; the text
     of the good one, written out only as the process ended, failed unseen. Now its failure

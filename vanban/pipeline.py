@@ -86,6 +86,10 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 #: Control characters that never occur in a text document (tab, newlines and form feed do).
 _BINARY_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Among them the separators (file, group, unit): they stand between words or fields, so
+#: they become a space, not nothing ("KH\x1cUBND" is not "KHUBND"); U+001E is also Word's
+#: non-breaking hyphen in its plain-text export ("123/KH\x1eUBND"), so it becomes "-".
+_SEPARATOR_RE = re.compile(r"[\x1c\x1d\x1f]")
 #: Share of such characters above which the input is binary junk, not text.
 MAX_CONTROL_SHARE = 0.01
 #: Bytes of an 8-bit file compared under each candidate encoding.
@@ -212,6 +216,7 @@ def decode_text(data: bytes, source: str = "-") -> str:
     # The few control characters left (a NUL of a bad copy, a terminal's escape sequence)
     # are no text of the document: kept, they went into titles, the store, CSV cells, and
     # to an analyst's terminal, where an escape sequence acts.
+    text = _SEPARATOR_RE.sub(" ", text).replace("\x1e", "-")
     return _BINARY_RE.sub("", text)
 
 
