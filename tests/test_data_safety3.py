@@ -610,3 +610,18 @@ def test_a_search_the_disk_fails_blames_the_disk_not_the_query(tmp_path):
         with pytest.raises(StoreError, match="bad search query"):
             store.search("thu vien")
         store.conn = real
+
+
+def test_the_file_opened_for_pikepdf_is_closed_on_leaving_its_context(tmp_path):
+    """`pikepdf_input` returns an open file for a name that is not UTF-8, closed only when
+    the garbage collector drops it; `pikepdf_source` closes it on leaving the block, and
+    the PDF read through it is whole."""
+    import pikepdf
+    from vanban.errors import pikepdf_source
+    odd = _image_pdf(_odd_name(tmp_path, b"\xff-scan.pdf"))
+    with pikepdf_source(odd) as src, pikepdf.open(src) as pdf:
+        assert len(pdf.pages) == 1
+    assert src.closed
+    plain = _image_pdf(tmp_path / "plain.pdf")
+    with pikepdf_source(plain) as src:
+        assert src == plain  # a UTF-8 name is given as it is: nothing to close
