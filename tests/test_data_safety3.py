@@ -625,3 +625,37 @@ def test_the_file_opened_for_pikepdf_is_closed_on_leaving_its_context(tmp_path):
     plain = _image_pdf(tmp_path / "plain.pdf")
     with pikepdf_source(plain) as src:
         assert src == plain  # a UTF-8 name is given as it is: nothing to close
+
+
+_EARLY_EXIT_PROBE = """
+import sys
+import click
+from vanban.cli import main
+
+@main.command("probe")
+@click.argument("how")
+def probe(how):
+    sys.stdout.write("x" * 100)  # still in stdout's buffer when the command ends
+    if how == "interrupt":
+        raise KeyboardInterrupt
+    sys.exit(int(how))
+
+main()
+"""
+
+
+@pytest.mark.parametrize("how,code", [("3", 3), ("0", 0), ("interrupt", 130)])
+def test_a_reader_gone_does_not_hide_an_exit_already_on_its_way(how, code):
+    """The output of a command that ended early (an input failed: 3; Ctrl-C: 130) is
+    written on the way out; a reader already gone (`vanban ocr a.pdf missing.png | true`)
+    turned that exit into 0: a failed run read as a success by a script. The exit given
+    stays; a command that ended well still ends with 0 quietly."""
+    import subprocess
+    import sys
+    proc = subprocess.Popen([sys.executable, "-c", _EARLY_EXIT_PROBE, "probe", how],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before anything is written
+    assert proc.wait(timeout=120) == code
+    err = proc.stderr.read().decode()
+    assert "Traceback" not in err and ("interrupted" in err) == (code == 130), err

@@ -235,6 +235,7 @@ class VanbanGroup(click.Group):
         previous = _terminate_as_interrupt()
         stdout_errors = _stdout_writes_any_name()
         original_stdout = _stdout_whole_writes()
+        exiting = None  # the exit code of a command that ended early (ocr: 3, Ctrl-C: 130)
         try:
             try:
                 rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -263,12 +264,17 @@ class VanbanGroup(click.Group):
         except OSError as err:  # writing standard output failed (disk full, I/O error)
             _silence_stdout()
             _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
+        except SystemExit as err:
+            exiting = err.code
+            raise
         finally:
             _restore_sigterm(previous)  # vanban called from Python (tests) leaves it as found
             unwritten = _restore_stdout(original_stdout)
             _stdout_writes_any_name(stdout_errors)
             if isinstance(unwritten, BrokenPipeError):
-                sys.exit(0)  # the reader went away: quietly, as above
+                # The reader went away: quietly, as above, but an exit already on its way
+                # (3: an input failed; 130: interrupted) is still the one given.
+                sys.exit(exiting or 0)
             if unwritten is not None:  # the output of a command that exited early (ocr: 3)
                 _fail(OutputWriteError(f"cannot write: {unwritten.strerror or unwritten}",
                                        "standard output"))
