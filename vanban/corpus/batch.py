@@ -268,11 +268,6 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
                                   f"({type(err).__name__}: {reason})")
 
 
-#: A hidden ``.<name>.*.pdf.tmp`` in ``--pdf-dir`` this old (seconds) was left by a batch
-#: killed mid-write (``kill -9``, a power cut); one being written now is minutes old at most.
-ABANDONED_PDF_AFTER_S = ABANDONED_AFTER_S
-
-
 #: The name ``tempfile.mkstemp(prefix=".<stem>.", suffix=".pdf.tmp")`` gives (8 random
 #: characters): only such files are taken for a killed batch's, never a user's own.
 _TMP_PDF_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.pdf\.tmp", re.DOTALL)
@@ -280,9 +275,10 @@ _TMP_PDF_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.pdf\.tmp", re.DOTALL)
 
 def remove_abandoned_pdfs(out_dir: str | Path) -> int:
     """Remove the temporary PDFs that batches killed mid-write left in ``out_dir`` (hidden
-    ``.<name>.*.pdf.tmp`` files over :data:`ABANDONED_PDF_AFTER_S` old: each as big as a
-    searchable PDF, and never finished by anyone); the number removed."""
-    return remove_abandoned_temporaries(out_dir, _TMP_PDF_NAME, ABANDONED_PDF_AFTER_S)
+    ``.<name>.*.pdf.tmp`` files over :data:`vanban.outputs.ABANDONED_AFTER_S` old, left by
+    a batch killed mid-write: each as big as a searchable PDF, and never finished by anyone;
+    one being written now is minutes old at most); the number removed."""
+    return remove_abandoned_temporaries(out_dir, _TMP_PDF_NAME, ABANDONED_AFTER_S)
 
 
 def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Path:
