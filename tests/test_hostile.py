@@ -468,9 +468,18 @@ def test_database_in_a_read_only_place_is_readable(db, wal):
         shutil.rmtree(folder)
 
 
-def test_a_reader_that_stops_early_ends_the_command_quietly(db):
-    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "export", "--db", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+@pytest.mark.parametrize("args", [["export"], ["query", "--kind", "task"],
+                                  ["search", "thư", "-n", "5000"]],
+                         ids=["export", "query-table", "search-table"])
+def test_a_reader_that_stops_early_ends_the_command_quietly(db, args):
+    """`vanban query --kind task | head -3`: the rich table (query, search) ended with exit 1
+    (rich's own broken-pipe exit) and nothing said; now exit 0 like export. The output here
+    is well over a pipe's buffer (64 KiB; COLUMNS=60 makes the search table taller), so the
+    command really meets the closed pipe."""
+    env = {**os.environ, "COLUMNS": "60"}
+    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", args[0], "--db", str(db),
+                             *args[1:]], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=ROOT, env=env)
     proc.stdout.read(10)
     proc.stdout.close()  # `| head -c 10`
     assert proc.wait(timeout=120) == 0

@@ -123,6 +123,11 @@ _JOBS = click.IntRange(min=1, max=MAX_JOBS)
 #: ``-n``: at least 1, at most what SQLite's LIMIT takes (a 64-bit integer).
 _ROWS = click.IntRange(min=1, max=2**63 - 1)
 
+_RAW_CELLS_OPTION = click.option(
+    "--raw-cells", is_flag=True, help="csv: write cells as stored, even those a spreadsheet "
+    "would run as a formula (= + - @ first) [default: such a cell gets a leading "
+    "apostrophe].")
+
 _PROGRESS_OPTION = click.option("--progress/--no-progress", default=None,
                                 help="Progress bar on stderr [default: only on a terminal].")
 
@@ -230,6 +235,7 @@ class VanbanGroup(click.Group):
         previous = _terminate_as_interrupt()
         stdout_errors = _stdout_writes_any_name()
         original_stdout = _stdout_whole_writes()
+        exiting = None  # the exit code of a command that ended early (ocr: 3, Ctrl-C: 130)
         try:
             try:
                 rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -258,12 +264,17 @@ class VanbanGroup(click.Group):
         except OSError as err:  # writing standard output failed (disk full, I/O error)
             _silence_stdout()
             _fail(OutputWriteError(f"cannot write: {err.strerror or err}", "standard output"))
+        except SystemExit as err:
+            exiting = err.code
+            raise
         finally:
             _restore_sigterm(previous)  # vanban called from Python (tests) leaves it as found
             unwritten = _restore_stdout(original_stdout)
             _stdout_writes_any_name(stdout_errors)
             if isinstance(unwritten, BrokenPipeError):
-                sys.exit(0)  # the reader went away: quietly, as above
+                # The reader went away: quietly, as above, but an exit already on its way
+                # (3: an input failed; 130: interrupted) is still the one given.
+                sys.exit(exiting or 0)
             if unwritten is not None:  # the output of a command that exited early (ocr: 3)
                 _fail(OutputWriteError(f"cannot write: {unwritten.strerror or unwritten}",
                                        "standard output"))
@@ -609,16 +620,26 @@ def _shown(text: str) -> str:
 
 def _console(stream=None):
     from rich.console import Console
+
+    class _QuietOnBrokenPipe(Console):
+        """rich ends the process with exit 1 when the reader goes away (``| head``); here it
+        raises BrokenPipeError instead, which :class:`VanbanGroup` ends with exit 0, quietly,
+        like every other command's output."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
     stream = stream or sys.stdout
     tty = stream.isatty()
     # Off a terminal rich would wrap at 80 columns; a wider table is easier to read in a file.
     width = None if tty else int(os.environ.get("COLUMNS", "0") or 0) or 200
-    return Console(file=stream, width=width, no_color=not tty,
-                   highlight=False, soft_wrap=False)
+    return _QuietOnBrokenPipe(file=stream, width=width, no_color=not tty,
+                              highlight=False, soft_wrap=False)
 
 
 def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: list[str],
-                out: str | None, title: str | None = None) -> None:
+                out: str | None, title: str | None = None, raw_cells: bool = False) -> None:
     import csv as _csv
     import io
     if fmt == "json":
@@ -628,7 +649,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
         writer = _csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         from .corpus import spreadsheet_safe_row  # no formula runs when the CSV is opened
-        writer.writerows(spreadsheet_safe_row(row) for row in rows)
+        writer.writerows(rows if raw_cells else (spreadsheet_safe_row(row) for row in rows))
         _write_output(buf.getvalue(), out)
     else:
         from rich.table import Table
@@ -727,7 +748,8 @@ def batch_cmd(inputs, db, jobs, scheduler, shared_paths, mode, skip_failed, repr
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
-def search_cmd(query, db, kinds, per_document, limit, fmt, out):
+@_RAW_CELLS_OPTION
+def search_cmd(query, db, kinds, per_document, limit, fmt, out, raw_cells):
     """Full-text search of a corpus, ranked, with snippets ("thu vien" finds "thư viện").
 
     Words must all occur; "quoted phrase", prefix*, and OR between terms work. At most 2,000
@@ -762,7 +784,8 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
         shown = ["document_number", "file_name", "matches", "kind", "ref", "snippet"]
     what = "documents" if per_document else "hits"
     _print_rows(hits, fmt, columns, shown, out,
-                title=f"{len(hits)} {what} for {text!r}" if fmt == "table" else None)
+                title=f"{len(hits)} {what} for {text!r}" if fmt == "table" else None,
+                raw_cells=raw_cells)
 
 
 @main.command("query")
@@ -775,7 +798,8 @@ def search_cmd(query, db, kinds, per_document, limit, fmt, out):
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
-def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out):
+@_RAW_CELLS_OPTION
+def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out, raw_cells):
     """Structured query of a corpus: documents, objectives, targets, tasks, ... with filters."""
     _check_output(out, store=db)
     from .corpus import COLUMNS, Store
@@ -783,7 +807,8 @@ def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out
         rows = store.query(kind, agency=agency, year=year, province=province, doc_type=doc_type,
                            cites=cites, limit=limit)
     _print_rows(rows, fmt, COLUMNS[kind], _TABLE_COLUMNS[kind], out,
-                title=f"{len(rows)} {kind} rows" if fmt == "table" else None)
+                title=f"{len(rows)} {kind} rows" if fmt == "table" else None,
+                raw_cells=raw_cells)
 
 
 @main.command("export")
@@ -795,9 +820,7 @@ def query_cmd(db, kind, agency, year, province, doc_type, cites, limit, fmt, out
               "documents for csv].")
 @_corpus_filters
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
-@click.option("--raw-cells", is_flag=True, help="csv: write cells as stored, even those a "
-              "spreadsheet would run as a formula (= + - @ first) [default: such a cell "
-              "gets a leading apostrophe).")
+@_RAW_CELLS_OPTION
 def export_cmd(db, fmt, kind, agency, year, province, doc_type, cites, out, raw_cells):
     """Export records (jsonl: one whole plan record per line) or flat tables (stable columns)."""
     _check_output(out, store=db)

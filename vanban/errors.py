@@ -10,7 +10,8 @@ import enum
 import os
 import re
 import stat
-from typing import BinaryIO
+from contextlib import contextmanager
+from typing import BinaryIO, Iterator
 
 
 class ExitCode(enum.IntEnum):
@@ -75,7 +76,21 @@ def pikepdf_input(path) -> "str | os.PathLike | BinaryIO":
         name.encode("utf-8")
         return path
     except UnicodeEncodeError:
-        return open(name, "rb")  # noqa: SIM115 - pikepdf reads it; closed when dropped
+        return open(name, "rb")  # noqa: SIM115 - pikepdf reads it; see pikepdf_source
+
+
+@contextmanager
+def pikepdf_source(path) -> "Iterator[str | os.PathLike | BinaryIO]":
+    """:func:`pikepdf_input` as a context: the file it may open is closed on leaving it,
+    not whenever the garbage collector gets to it (an open descriptor per PDF of a long
+    batch, and a file Windows cannot delete meanwhile). Use as
+    ``with pikepdf_source(p) as src, pikepdf.open(src) as pdf: ...``."""
+    source = pikepdf_input(path)
+    try:
+        yield source
+    finally:
+        if hasattr(source, "close"):
+            source.close()
 
 
 def one_line(text: str) -> str:

@@ -86,6 +86,10 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 #: Control characters that never occur in a text document (tab, newlines and form feed do).
 _BINARY_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+#: Among them the separators (file, group, unit): they stand between words or fields, so
+#: they become a space, not nothing ("KH\x1cUBND" is not "KHUBND"); U+001E is also Word's
+#: non-breaking hyphen in its plain-text export ("123/KH\x1eUBND"), so it becomes "-".
+_SEPARATOR_RE = re.compile(r"[\x1c\x1d\x1f]")
 #: Share of such characters above which the input is binary junk, not text.
 MAX_CONTROL_SHARE = 0.01
 #: Bytes of an 8-bit file compared under each candidate encoding.
@@ -155,9 +159,9 @@ def _mixed_utf8_lines(data: bytes) -> list[tuple[bytes, bool]] | None:
     return marked if evidence and other else None
 
 
-def detect_text_encoding(data: bytes) -> str:
-    """The encoding of a text input's bytes: a BOM's (UTF-8/16/32), UTF-16 without BOM,
-    UTF-8, else an 8-bit one (:func:`_eight_bit_encoding`)."""
+def _unicode_encoding(data: bytes) -> str | None:
+    """A BOM's encoding (UTF-8/16/32), UTF-16 without BOM, or UTF-8; None for a file that is
+    (at least in part) 8-bit text."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return encoding
@@ -168,7 +172,13 @@ def detect_text_encoding(data: bytes) -> str:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
-        return _eight_bit_encoding(data)
+        return None
+
+
+def detect_text_encoding(data: bytes) -> str:
+    """The encoding of a text input's bytes: a BOM's (UTF-8/16/32), UTF-16 without BOM,
+    UTF-8, else an 8-bit one (:func:`_eight_bit_encoding`)."""
+    return _unicode_encoding(data) or _eight_bit_encoding(data)
 
 
 def decode_text(data: bytes, source: str = "-") -> str:
@@ -206,6 +216,7 @@ def decode_text(data: bytes, source: str = "-") -> str:
     # The few control characters left (a NUL of a bad copy, a terminal's escape sequence)
     # are no text of the document: kept, they went into titles, the store, CSV cells, and
     # to an analyst's terminal, where an escape sequence acts.
+    text = _SEPARATOR_RE.sub(" ", text).replace("\x1e", "-")
     return _BINARY_RE.sub("", text)
 
 
@@ -245,6 +256,9 @@ def read_text_source(source: str | Path) -> tuple[str, bytes]:
 #: Line breaks other than "\n": CR LF, CR alone, NEL and the Unicode line/paragraph
 #: separators (the vertical tab, a line break in Word's plain-text export, too).
 _LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\x85\u2028\u2029]")
+#: The same for a file read as 8-bit text: there U+0085 is byte 0x85 read as latin-1, a
+#: letter of the legacy font encodings (TCVN3 "Ặ"), not NEL; U+2028/U+2029 cannot occur.
+_EIGHT_BIT_LINE_BREAK_RE = re.compile("\r\n|[\r\x0b]")
 
 
 def text_document(source: str | Path) -> Document:
@@ -256,7 +270,13 @@ def text_document(source: str | Path) -> Document:
     text, data = read_text_source(source)
     # Every line break as "\n": a file of old Mac line ends (CR alone) or Unicode line
     # separators was one long line (no title, no sections found); `restore` keeps them.
-    text = _LINE_BREAK_RE.sub("\n", text)
+    if _unicode_encoding(data):
+        text = _LINE_BREAK_RE.sub("\n", text)
+    else:
+        # Byte 0x85 read as latin-1 is U+0085, which Python also takes for white space
+        # (str.split: "ĐẶC" in TCVN3 became the words "Đ" and "C"): it is given as the
+        # same byte read as Windows-1252 ("…"), which the legacy tables map alike.
+        text = _EIGHT_BIT_LINE_BREAK_RE.sub("\n", text).replace("\x85", "\u2026")
     doc = Document.from_text(columns_as_rows(text), source=str(source))
     doc.sha256 = hashlib.sha256(data).hexdigest()  # = model.file_sha256, without reading again
     return doc

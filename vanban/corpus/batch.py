@@ -268,11 +268,6 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
                                   f"({type(err).__name__}: {reason})")
 
 
-#: A hidden ``.<name>.*.pdf.tmp`` in ``--pdf-dir`` this old (seconds) was left by a batch
-#: killed mid-write (``kill -9``, a power cut); one being written now is minutes old at most.
-ABANDONED_PDF_AFTER_S = ABANDONED_AFTER_S
-
-
 #: The name ``tempfile.mkstemp(prefix=".<stem>.", suffix=".pdf.tmp")`` gives (8 random
 #: characters): only such files are taken for a killed batch's, never a user's own.
 _TMP_PDF_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.pdf\.tmp", re.DOTALL)
@@ -280,9 +275,10 @@ _TMP_PDF_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.pdf\.tmp", re.DOTALL)
 
 def remove_abandoned_pdfs(out_dir: str | Path) -> int:
     """Remove the temporary PDFs that batches killed mid-write left in ``out_dir`` (hidden
-    ``.<name>.*.pdf.tmp`` files over :data:`ABANDONED_PDF_AFTER_S` old: each as big as a
-    searchable PDF, and never finished by anyone); the number removed."""
-    return remove_abandoned_temporaries(out_dir, _TMP_PDF_NAME, ABANDONED_PDF_AFTER_S)
+    ``.<name>.*.pdf.tmp`` files over :data:`vanban.outputs.ABANDONED_AFTER_S` old, left by
+    a batch killed mid-write: each as big as a searchable PDF, and never finished by anyone;
+    one being written now is minutes old at most); the number removed."""
+    return remove_abandoned_temporaries(out_dir, _TMP_PDF_NAME, ABANDONED_AFTER_S)
 
 
 def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Path:
@@ -608,17 +604,25 @@ def _still_what_failed(path: Path, failed_sha256: str | None) -> bool:
 def _errors_of_gone_files(store: Store, paths: list, files: list[Path]) -> list[str]:
     """The errors rows (their stored paths) of files inside a folder this run walks that are
     no longer there (deleted, renamed, moved away): an archivist who removed a bad scan from
-    the inbox sees its failure go with it on the next batch, instead of forever. Only inside
-    a folder walked now and only for a path that no longer exists: a missing file given by
-    name stays an error (it is one), and a folder not given this time is not looked at."""
+    the inbox sees its failure go with it on the next batch, instead of forever.
+
+    When in doubt a row is kept. Only a row whose own folder was listed by this run's walk
+    and held files now (a share that is not mounted today, or a year's subfolder that is an
+    empty mount point, lists nothing: its rows stay); only an absolute stored path (a relative
+    one, ``in/bad.pdf``, names a file relative to the directory that batch ran from, which
+    may not be today's); only a path that no longer exists. A missing file given by name
+    stays an error (it is one), and a folder not given this time is not looked at."""
     folders = [utf8_text(str(Path(p))).rstrip(os.sep) + os.sep for p in paths if Path(p).is_dir()]
     if not folders:
         return []
     found = {utf8_text(str(f)) for f in files}
+    # The folders the walk listed files in (a named file's folder was not walked).
+    listed = {os.path.dirname(name) for name in found
+              if any(name.startswith(folder) for folder in folders)}
     gone = []
     for row in store.errors():
         path = row["path"]
-        if (path not in found and any(path.startswith(folder) for folder in folders)
+        if (path not in found and os.path.isabs(path) and os.path.dirname(path) in listed
                 and not os.path.lexists(path)):
             gone.append(path)
     return gone

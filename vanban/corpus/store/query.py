@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -48,14 +49,22 @@ KINDS = tuple(COLUMNS)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: A signed number as a spreadsheet reads one, in either decimal convention and as a
+#: percentage (``-5``, ``+3.2``, ``-1.234,5``, ``+3,5%``, ``-5%``): no formula, left as it is.
+_SIGNED_NUMBER_RE = re.compile(r"[+-]?\d[\d.,]*%?")
+
+
 def spreadsheet_safe(value: Any) -> Any:
-    """A CSV cell a spreadsheet shows as text: a text starting with ``= + - @``, a tab or a
-    carriage return gets a leading ``'`` (which spreadsheets hide and read as "text"),
-    unless it is a plain number (``-5``, ``+3.2``); anything else is returned as it is."""
+    """A CSV cell a spreadsheet takes as text: a text starting with ``= + - @``, a tab or a
+    carriage return gets a leading ``'`` (a spreadsheet reads it as "text, not a formula";
+    some show the apostrophe), unless it is a plain number (``-5``, ``+3,5%``,
+    ``-1.234,5``); anything else is returned as it is."""
     if not isinstance(value, str) or not value.startswith(_FORMULA_STARTS):
         return value
+    if _SIGNED_NUMBER_RE.fullmatch(value):
+        return value
     try:
-        float(value)
+        float(value)  # also "-1e5", "+inf": numbers, not formulas
         return value
     except ValueError:
         return "'" + value
@@ -318,15 +327,16 @@ class StoreQuery:
 
     # ------------------------------------------------------------------------------- export
     def export(self, fmt: str = "jsonl", *, kind: str | None = None, out: IO[str] | None = None,
-               guard_formulas: bool = True, **filters: Any) -> int | str:
+               guard_formulas: bool = False, **filters: Any) -> int | str:
         """Write records or flat rows; returns the number written (or the text without ``out``).
 
         ``fmt="jsonl"`` without ``kind``: one whole plan record per document per line.
         ``fmt="jsonl"`` with ``kind``: one flat row (the :data:`COLUMNS` of that kind) per line.
         ``fmt="csv"``: a header line and the flat rows of ``kind`` (default ``document``).
         ``filters`` are those of :meth:`query`. ``guard_formulas``: CSV cells a spreadsheet
-        would run as a formula get a leading ``'`` (:func:`spreadsheet_safe`); JSON lines are
-        never changed.
+        would run as a formula get a leading ``'`` (:func:`spreadsheet_safe`; off by default:
+        a program gets the values as stored; the CLI turns it on, ``--raw-cells`` off); JSON
+        lines are never changed.
         """
         if fmt not in ("jsonl", "csv"):
             raise ValueError(f"unknown export format {fmt!r}")
@@ -383,7 +393,7 @@ class StoreQuery:
             "ORDER BY d.date, d.number, d.id")]
 
     def _export(self, fmt: str, kind: str | None, out: IO[str], filters: dict, *,
-                held: bool, guard_formulas: bool = True) -> int:
+                held: bool, guard_formulas: bool = False) -> int:
         count = 0
         if fmt == "jsonl" and kind is None:
             ids = None
