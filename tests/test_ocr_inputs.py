@@ -145,6 +145,12 @@ def test_jpeg_markers_complete_says_whole_only_for_a_whole_file(tmp_path, kw):
     for marker in (b"\xff\xc4\x00\x03\x00", b"\xff\xc0\x00\x02", b"\xff\xd8"):
         path.write_bytes(data[:mid] + marker + data[mid + len(marker):])
         assert not jpeg_markers_complete(path)
+    # a hostile run of fill bytes: read once (a search restarting at each FF never ends)
+    end = data.rindex(b"\xff\xd9")
+    path.write_bytes(data[:end] + b"\xff" * 3_000_000 + b"\x00" + data[end:])
+    assert jpeg_markers_complete(path)
+    path.write_bytes(data[:end] + b"\xff" * 3_000_000)
+    assert not jpeg_markers_complete(path)
 
 
 def test_damaged_jpeg_fails_alone_with_one_line_whether_checked_or_decoded(tmp_path):

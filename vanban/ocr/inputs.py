@@ -267,9 +267,8 @@ def _image_sources_quietly(path: Path) -> list[PageSource]:
     return sources
 
 
-#: The next marker in a JPEG's compressed data: FF bytes (fill) and a code that is neither a
-#: stuffed 00 nor a restart marker (D0-D7).
-_JPEG_NEXT_MARKER = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")
+#: A run of FF bytes (fill before a JPEG marker).
+_JPEG_FILL = re.compile(rb"\xff+")
 #: JPEG marker codes that stand alone (no length follows): TEM, RST0-7, SOI, EOI.
 _JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8), 0xD8, 0xD9}
 
@@ -295,8 +294,7 @@ def jpeg_markers_complete(path: Path) -> bool:
     while pos < n:
         if data[pos] != 0xFF:
             return False
-        while pos < n and data[pos] == 0xFF:  # fill bytes before a marker
-            pos += 1
+        pos = _JPEG_FILL.match(data, pos).end()  # type: ignore[union-attr]  # fill bytes
         if pos >= n:
             return False
         code = data[pos]
@@ -316,11 +314,26 @@ def jpeg_markers_complete(path: Path) -> bool:
         if code == 0xDA:  # a scan: its compressed data runs to the next marker
             if not frames:
                 return False
-            found = _JPEG_NEXT_MARKER.search(data, pos)
-            if found is None:
+            pos = _jpeg_next_marker(data, pos)
+            if pos < 0:
                 return False
-            pos = found.start()
     return False
+
+
+def _jpeg_next_marker(data: bytes, pos: int) -> int:
+    """Where the next marker (its FF fill) starts in compressed data from ``pos``, or -1: an FF
+    run followed by a code that is neither a stuffed 00 nor a restart marker (D0-D7). Linear
+    in the data, whatever its runs of FF."""
+    while True:
+        start = data.find(b"\xff", pos)
+        if start < 0:
+            return -1
+        end = _JPEG_FILL.match(data, start).end()  # type: ignore[union-attr]
+        if end >= len(data):
+            return -1
+        if data[end] != 0x00 and not 0xD0 <= data[end] <= 0xD7:
+            return start
+        pos = end + 1
 
 
 def _decodes_directly(img: Image.Image) -> bool:
