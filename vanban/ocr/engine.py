@@ -94,10 +94,10 @@ def keep_freed_page_memory() -> bool:
     A page passes through a dozen full-page buffers (the decoded scan, its grey copy, masks,
     the deskewed page, Tesseract's own copies), each freed when the next step is done. With
     glibc's defaults a freed block at the top of the heap beyond 128 KiB is handed back and
-    the next page's buffer is faulted in anew, page by page, zeroed by the kernel: on the dev
-    scans about 17,000 page faults and 0.06 CPU seconds a page, a few per cent of a page's
-    OCR (docs/architecture.md, "OCR speed"). Kept, the next page reuses them; the peak
-    resident memory is the same, since every page needs the same buffers again.
+    the next page's buffer is faulted in anew, page by page, zeroed by the kernel: system
+    time spent on every page (measured in docs/ocr.md, "Speed, round 7"). Kept, the next page
+    reuses them; the peak resident memory stays about the same, since every page needs the
+    same buffers again.
 
     Only glibc (the ``mallopt`` call; other C libraries are left alone), and not when the
     user set glibc's malloc through its environment variables or ``VANBAN_MALLOC_TUNING=0``.
