@@ -221,8 +221,16 @@ def main() -> int:
              summary["ratio_vanban_j1_vs_j1_pytesseract"],
              summary["ratio_vanban_j1_vs_j1_pytesseract_by_round"], "< 1: the loaded engine is faster")
     if args.baseline:
-        summary["ratio_vanban_j1_vs_baseline"] = ratio(j1, "baseline vanban --jobs 1")
-        print(f"vanban --jobs 1 / baseline vanban --jobs 1 = {summary['ratio_vanban_j1_vs_baseline']:.3f}")
+        base = "baseline vanban --jobs 1"
+        summary["ratio_vanban_j1_vs_baseline"] = ratio(j1, base)
+        summary["cpu_ratio_vanban_j1_vs_baseline_by_round"] = [round(r[j1] / r[base], 3)
+                                                               for r in cpu_rounds]
+        summary["cpu_ratio_baseline_vs_raw_by_round"] = [round(r[base] / r[raw_name], 3)
+                                                         for r in cpu_rounds]
+        print(f"vanban --jobs 1 / baseline vanban --jobs 1 = {summary['ratio_vanban_j1_vs_baseline']:.3f}"
+              f" fastest runs; CPU seconds by round "
+              f"{summary['cpu_ratio_vanban_j1_vs_baseline_by_round']}; CPU seconds, baseline / "
+              f"raw tesseract by round {summary['cpu_ratio_baseline_vs_raw_by_round']}")
     print(f"\nper page (round {best_j1}): raw `tesseract` s vs vanban's own s for the page\n")
     print("| page | raw s | vanban j1 s | ratio |\n|---|---|---|---|")
     for row in summary["per_page"]:

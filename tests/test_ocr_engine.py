@@ -194,3 +194,30 @@ def test_forked_worker_loads_its_own_model(page):
     tess.preload()  # loaded in the parent before the fork, as pipeline.preload() does
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
         assert pool.submit(_read_in_worker, page).result() == tess.recognize(page, DPI)
+
+
+# ------------------------------------------------------------------ allocator settings
+def _tuned_in_fresh_process(**env: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    from vanban.ocr.engine import _MALLOC_ENV
+    code = ("from vanban.ocr import engine; engine.get_engine('pytesseract'); "
+            "print(engine.keep_freed_page_memory())")
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("VANBAN_MALLOC_TUNING", *_MALLOC_ENV)}
+    done = subprocess.run([sys.executable, "-c", code], env={**clean, **env},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_freed_page_memory_is_kept_on_glibc_unless_the_user_says_otherwise():
+    import platform
+    if platform.libc_ver()[0] != "glibc":
+        assert _tuned_in_fresh_process() == "False"  # other C libraries are left alone
+        return
+    assert _tuned_in_fresh_process() == "True"
+    assert _tuned_in_fresh_process(VANBAN_MALLOC_TUNING="0") == "False"
+    assert _tuned_in_fresh_process(MALLOC_TRIM_THRESHOLD_="131072") == "False"

@@ -113,3 +113,77 @@ def test_scale_table_is_convert_scale_abs():
         table = preprocess._scale_table([a, a, a])
         expected = cv2.merge([cv2.convertScaleAbs(np.ascontiguousarray(img[..., c]), alpha=a) for c in range(3)])
         assert np.array_equal(cv2.LUT(img, table), expected)
+
+
+# ----------------------------------------------------------- JPEG check without a decode
+def _jpeg_bytes(**kw) -> bytes:
+    import io
+    out = io.BytesIO()
+    _page().save(out, "JPEG", quality=85, **kw)
+    return out.getvalue()
+
+
+def _dht_counts_at(data: bytes) -> int:
+    """Offset of the first Huffman table's 16 code counts (after FF C4, length, class/id)."""
+    return data.index(b"\xff\xc4") + 5
+
+
+@pytest.mark.parametrize("kw", [{}, {"progressive": True}, {"restart_marker_blocks": 4}],
+                         ids=["baseline", "progressive", "restart-markers"])
+def test_jpeg_markers_complete_says_whole_only_for_a_whole_file(tmp_path, kw):
+    from vanban.ocr.inputs import jpeg_markers_complete
+    data = _jpeg_bytes(**kw)
+    path = tmp_path / "p.jpg"
+    path.write_bytes(data)
+    assert jpeg_markers_complete(path)
+    path.write_bytes(data + b"bytes after the end \xff\xda\x00")  # decoders ignore them
+    assert jpeg_markers_complete(path)
+    for cut in list(range(2, len(data) - 1, max(1, len(data) // 60))) + [len(data) - 1]:
+        path.write_bytes(data[:cut])  # cut short anywhere: never "whole"
+        assert not jpeg_markers_complete(path), cut
+    mid = len(data) // 2  # a marker damaged into the compressed data
+    for marker in (b"\xff\xc4\x00\x03\x00", b"\xff\xc0\x00\x02", b"\xff\xd8"):
+        path.write_bytes(data[:mid] + marker + data[mid + len(marker):])
+        assert not jpeg_markers_complete(path)
+    # a hostile run of fill bytes: read once (a search restarting at each FF never ends)
+    end = data.rindex(b"\xff\xd9")
+    path.write_bytes(data[:end] + b"\xff" * 3_000_000 + b"\x00" + data[end:])
+    assert jpeg_markers_complete(path)
+    path.write_bytes(data[:end] + b"\xff" * 3_000_000)
+    assert not jpeg_markers_complete(path)
+
+
+def test_damaged_jpeg_fails_alone_with_one_line_whether_checked_or_decoded(tmp_path):
+    """A JPEG cut short or with a marker damaged in fails when opened (decoded at 1/8, as
+    before); one whose markers are whole but whose Huffman table is bogus passes the marker
+    check and fails its page's decode with the same kind of error, the other input read."""
+    from vanban.errors import InputFileError
+    from vanban.ocr import ocr_inputs
+    from vanban.ocr.inputs import jpeg_markers_complete
+    data = _jpeg_bytes()
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(data[:len(data) * 2 // 3])
+    with pytest.raises(InputFileError, match="cannot decode"):
+        open_input(cut)
+    mid = len(data) // 2
+    marker = tmp_path / "marker.jpg"
+    marker.write_bytes(data[:mid] + b"\xff\xc4\x00\x03\x00" + data[mid + 5:])
+    with pytest.raises(InputFileError, match="cannot decode"):
+        open_input(marker)
+    bogus = bytearray(data)
+    at = _dht_counts_at(data)
+    bogus[at:at + 16] = bytes([255] * 16)  # far more codes than a table can hold
+    table = tmp_path / "bogus-table.jpg"
+    table.write_bytes(bytes(bogus))
+    assert jpeg_markers_complete(table)
+    sources = open_input(table)  # not decoded when opened
+    with pytest.raises(InputFileError, match="cannot decode"):
+        sources[0].pixels()
+    good = tmp_path / "good.jpg"
+    good.write_bytes(data)
+    docs, errors = ocr_inputs([table, good], OcrOptions(tables=False))
+    assert [Path(d.source).name for d in docs] == ["good.jpg"]
+    assert "Ủy ban" in docs[0].pages[0].text or "Kế hoạch" in docs[0].pages[0].text
+    assert len(errors) == 1 and isinstance(errors[0], InputFileError)
+    assert errors[0].path == str(table) and "cannot decode" in errors[0].message
+    assert "\n" not in errors[0].message

@@ -135,6 +135,24 @@ class PreparedPage:
         return img
 
 
+class _InkOnDemand:
+    """A page's ink image (:meth:`PreparedPage.ink`) made when first indexed: the colour
+    stamps and header fields read crops of it only for some regions and lines, and on most
+    pages for none. Its shape is the gray page's (the ink follows the same steps)."""
+
+    def __init__(self, page: PreparedPage):
+        self._page = page
+        self.shape = page.gray.shape
+        self.ndim = len(self.shape)
+
+    def __getitem__(self, key):
+        return self._page.ink()[key]
+
+    def __array__(self, dtype=None, copy=None):
+        ink = self._page.ink()
+        return ink if dtype is None else ink.astype(dtype)
+
+
 def _prepare(arr: np.ndarray, dpi: float | None, options: OcrOptions) -> PreparedPage:
     """Run the enabled preprocessing steps on a page (uint8 RGB or gray array)."""
     info: dict = {"steps": []}
@@ -387,8 +405,9 @@ def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | N
     lines, found_stamps = stamps.separate(lines, gray.shape[1], gray.shape[0], prepared.seals,
                                           prepared.seal_in_image)
     regions = [b for b in prepared.colour_boxes if b[2] > b[0] and b[3] > b[1]]
-    if regions:  # the ink image is made only for a page that has some
-        found_stamps += stamps.read_colour_stamps(regions, gray, prepared.ink(), eff_dpi,
+    ink = _InkOnDemand(prepared)  # made only if a stamp or field step reads some of it
+    if regions:
+        found_stamps += stamps.read_colour_stamps(regions, gray, ink, eff_dpi,  # type: ignore[arg-type]
                                                   options.lang, found_stamps)
     # Layout and re-reads work on the processed page; boxes are mapped back at the end.
     blocks = layout.build_blocks([(ws, k) for k, ws in lines.items()], gray.shape[1],
@@ -404,7 +423,7 @@ def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | N
     if closing.read_missing_recipients_heading(blocks, gray, eff_dpi, options.lang):
         info["recipients_heading_reread"] = True
     if any(b.role.startswith("header") for b in blocks):
-        found_fields = fields.reread_fields(blocks, prepared.ink(), eff_dpi, options.lang)
+        found_fields = fields.reread_fields(blocks, ink, eff_dpi, options.lang)  # type: ignore[arg-type]
         if found_fields:
             info["fields"] = found_fields
     blocks = tables.place_table_blocks(blocks, page_tables)

@@ -74,6 +74,51 @@ def _env_single_thread() -> None:
     os.environ["OMP_THREAD_LIMIT"] = os.environ.get("VANBAN_TESSERACT_THREADS", "1")
 
 
+#: glibc malloc settings made by :func:`keep_freed_page_memory`: blocks up to this size come
+#: from the heap (not a fresh mmap per block), and the heap's free top is handed back to the
+#: system only beyond this size.
+MALLOC_MMAP_THRESHOLD = 32 << 20
+MALLOC_TRIM_THRESHOLD = 256 << 20
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameter numbers (malloc.h)
+#: The environment variables with which a user sets glibc's malloc (then left alone), and
+#: vanban's own switch (``VANBAN_MALLOC_TUNING=0``: leave the allocator as it is).
+_MALLOC_ENV = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_",
+               "GLIBC_TUNABLES")
+_malloc_tuned: bool | None = None
+
+
+def keep_freed_page_memory() -> bool:
+    """Let glibc's malloc reuse the memory of freed page images instead of returning it to
+    the system and faulting it in again (once per process; True when set).
+
+    A page passes through a dozen full-page buffers (the decoded scan, its grey copy, masks,
+    the deskewed page, Tesseract's own copies), each freed when the next step is done. With
+    glibc's defaults a freed block at the top of the heap beyond 128 KiB is handed back and
+    the next page's buffer is faulted in anew, page by page, zeroed by the kernel: system
+    time spent on every page (measured in docs/ocr.md, "Speed, round 7"). Kept, the next page
+    reuses them; the peak resident memory stays about the same, since every page needs the
+    same buffers again.
+
+    Only glibc (the ``mallopt`` call; other C libraries are left alone), and not when the
+    user set glibc's malloc through its environment variables or ``VANBAN_MALLOC_TUNING=0``.
+    """
+    global _malloc_tuned
+    if _malloc_tuned is None:
+        _malloc_tuned = False
+        if os.environ.get("VANBAN_MALLOC_TUNING", "1") != "0" and not any(
+                k in os.environ for k in _MALLOC_ENV):
+            try:
+                import ctypes
+                libc = ctypes.CDLL(None)
+                libc.gnu_get_libc_version  # noqa: B018 - glibc only: musl's mallopt does nothing
+                mallopt = libc.mallopt
+            except (OSError, AttributeError):
+                return False
+            _malloc_tuned = bool(mallopt(_M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD)
+                                 and mallopt(_M_MMAP_THRESHOLD, MALLOC_MMAP_THRESHOLD))
+    return _malloc_tuned
+
+
 #: Columns of Tesseract's TSV output (``tesseract IMAGE out tsv``, ``TessBaseAPI::GetTSVText``).
 TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top",
                "width", "height", "conf", "text")
@@ -393,6 +438,7 @@ def get_engine(name: str | None = None) -> OcrEngine:
         raise ValueError(f"unknown OCR engine {name!r}; one of {', '.join(ENGINES)}")
     with _engines_lock:
         if name not in _engines:
+            keep_freed_page_memory()
             _engines[name] = _ENGINE_CLASSES[name]()
         return _engines[name]
 

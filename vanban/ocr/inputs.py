@@ -247,10 +247,16 @@ def _image_sources_quietly(path: Path) -> list[PageSource]:
         sources.append(PageSource(number=index + 1, load=load, pixels=pixels, dpi=_image_dpi(img)))
     # Decode the first frame now so a truncated file fails here, before any OCR; the pages
     # are decoded again when their turn comes (so that many inputs do not fill the memory).
-    # A JPEG is checked at 1/8 of its size: every byte of it is still decoded (a truncated or
-    # corrupt file fails the same way), at a fraction of the cost.
+    # A single-frame JPEG whose markers run whole to its end (jpeg_markers_complete: not cut
+    # short, no marker damaged in) is not decoded here: its one decode is the page's, and what
+    # a decode could still find (an error in a table's contents) fails that decode with the
+    # same one-line InputFileError. Any other JPEG is checked at 1/8 of its size: every byte
+    # of it is still decoded (a truncated or corrupt file fails the same way), at a fraction
+    # of the cost.
     try:
         img.seek(0)
+        if img.format == "JPEG" and n_frames == 1 and jpeg_markers_complete(path):
+            return sources
         if img.format == "JPEG":
             img.draft(None, (max(1, img.size[0] // 8), max(1, img.size[1] // 8)))
         img.load()
@@ -259,6 +265,75 @@ def _image_sources_quietly(path: Path) -> list[PageSource]:
     finally:
         img.close()  # a multi-page TIFF keeps its file open until closed
     return sources
+
+
+#: A run of FF bytes (fill before a JPEG marker).
+_JPEG_FILL = re.compile(rb"\xff+")
+#: JPEG marker codes that stand alone (no length follows): TEM, RST0-7, SOI, EOI.
+_JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8), 0xD8, 0xD9}
+
+
+def jpeg_markers_complete(path: Path) -> bool:
+    """Whether a JPEG file's markers run whole from its start to its end-of-image marker: a
+    start (FF D8), segments whose lengths land each on the next marker, one frame header
+    (SOFn) before the first scan, each scan's compressed data ending at a marker, and FF D9.
+
+    A file cut short anywhere fails this, and so does a marker found where no marker fits
+    (bytes damaged into one). Bytes after the end are left alone, as decoders leave them.
+    What this does not read is the compressed data itself and the tables' contents; any
+    answer but True makes the caller decode the file as before.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    n = len(data)
+    if not data.startswith(b"\xff\xd8"):
+        return False
+    pos, frames = 2, 0
+    while pos < n:
+        if data[pos] != 0xFF:
+            return False
+        pos = _JPEG_FILL.match(data, pos).end()  # type: ignore[union-attr]  # fill bytes
+        if pos >= n:
+            return False
+        code = data[pos]
+        pos += 1
+        if code == 0xD9:
+            return frames == 1
+        if code in _JPEG_STANDALONE or code == 0x00 or pos + 2 > n:
+            return False
+        length = int.from_bytes(data[pos:pos + 2], "big")
+        if length < 2 or pos + length > n:
+            return False
+        if 0xC0 <= code <= 0xCF and code not in (0xC4, 0xC8, 0xCC):  # a frame header
+            frames += 1
+            if frames > 1:
+                return False
+        pos += length
+        if code == 0xDA:  # a scan: its compressed data runs to the next marker
+            if not frames:
+                return False
+            pos = _jpeg_next_marker(data, pos)
+            if pos < 0:
+                return False
+    return False
+
+
+def _jpeg_next_marker(data: bytes, pos: int) -> int:
+    """Where the next marker (its FF fill) starts in compressed data from ``pos``, or -1: an FF
+    run followed by a code that is neither a stuffed 00 nor a restart marker (D0-D7). Linear
+    in the data, whatever its runs of FF."""
+    while True:
+        start = data.find(b"\xff", pos)
+        if start < 0:
+            return -1
+        end = _JPEG_FILL.match(data, start).end()  # type: ignore[union-attr]
+        if end >= len(data):
+            return -1
+        if data[end] != 0x00 and not 0xD0 <= data[end] <= 0xD7:
+            return start
+        pos = end + 1
 
 
 def _decodes_directly(img: Image.Image) -> bool:
