@@ -47,7 +47,11 @@ _INLINE_MARKERS = [(style, re.compile(r"(?<!\S)" + body)) for style, body in (
     ("letter", r"([a-zđ])\)\s+(?=\S)"),
     ("letter", rf"([a-zđ])\.\s+(?=[{_UP}])"),  # "a. Nhận thức …" (only after a sentence end or heading)
     ("bullet", rf"([-–+•])\s+(?=[\"“(]?[{_UP}0-9])"),
+    # "B. NỘI DUNG, NHIỆM VỤ …": a capital letter numbering the parts above the roman sections,
+    # before a caps heading (decided on the caps run after it)
+    ("part", rf"([A-HĐ])\.\s+(?=[{_UP}]{{2,}})"),
 )]
+_PART_LETTERS = "ABCDĐEFGH"
 _ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")  # a section's numeral before a capital
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
@@ -314,6 +318,7 @@ def _segment_body(text: str) -> list[str]:
             markers.append((m.start(), m.end(), style, m.group(1)))
     markers.sort()
     last_roman = 0
+    last_part = 0
     open_numbers: list[list[int]] = []
     seg_start = 0
     caps_ends = {p for p, r in cuts.items() if r in ("caps_end",)}
@@ -360,6 +365,17 @@ def _segment_body(text: str) -> list[str]:
                 # first lettered part
                 num.startswith("a") and len(before) <= 300 and _starts_marked(before)
                 and bool(re.match(rf"[\"“(]?[{_UP}]", text[end:end + 2])))
+        elif style == "part":
+            # the next part's letter before a caps heading of two words or more, after a
+            # sentence end or a heading ("A." also after a title that ends without a stop)
+            # (Vietnamese lettering may or may not use "Đ" and "F")
+            value = _PART_LETTERS.index(num) + 1
+            skipped = _PART_LETTERS[last_part:value - 1]
+            head = text[end:end + 60].split()[:3]
+            ok = value > last_part and all(c in "ĐF" for c in skipped) \
+                and (after_stop or heading_before or value == 1) and sum(_is_caps_word(w) for w in head) >= 2
+            if ok:
+                last_part = value
         else:  # bullet
             ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
             if not ok and num in "-–" and len(before) <= 300 and _starts_marked(before) and (

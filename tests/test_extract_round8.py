@@ -1,0 +1,50 @@
+"""extract, issue 13 round 8: general plan shapes left after round 7, each shown on a small
+made-up plan of the same shape (not the evaluation texts), as written and folded to one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.records import valid_record
+
+_HEAD = (
+    "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 81/KH-UBND\nAn Bình, ngày 3 tháng 5 năm 2025\n"
+    "KẾ HOẠCH\nPhát triển du lịch cộng đồng năm 2025\n"
+)
+_END = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n"
+
+
+def _record(body: str, flatten: bool = False):
+    return valid_record(_HEAD + body + _END, flatten)
+
+
+def _tasks(body: str, flatten: bool = False) -> dict:
+    return {t.path: t for t in _record(body, flatten).tasks}
+
+
+# ------------------------- lettered parts above the roman sections ("A." ... "D.")
+@pytest.mark.parametrize("flatten", [False, True])
+def test_lettered_parts_above_roman_sections(flatten):
+    record = _record(
+        "A. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nPhát huy tiềm năng du lịch của các bản làng.\n"
+        "2. Yêu cầu\nBảo đảm sự phối hợp chặt chẽ giữa các cơ quan.\n"
+        "B. NHIỆM VỤ, GIẢI PHÁP\n"
+        "I. QUẢNG BÁ DU LỊCH\n1. Xây dựng bộ ấn phẩm giới thiệu điểm đến.\n"
+        "2. Tổ chức hội chợ du lịch cộng đồng.\n"
+        "II. ĐÀO TẠO NHÂN LỰC\n1. Mở lớp bồi dưỡng kỹ năng cho hộ làm du lịch.\n"
+        "C. TỔ CHỨC THỰC HIỆN\n1. Sở Văn hóa, Thể thao và Du lịch\n"
+        "Chủ trì theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"
+        "2. Sở Tài chính\nBố trí kinh phí thực hiện.\n",
+        flatten)
+    assert record.purposes == ["Phát huy tiềm năng du lịch của các bản làng."]
+    assert record.requirements == ["Bảo đảm sự phối hợp chặt chẽ giữa các cơ quan."]
+    assert [t.path for t in record.tasks] == ["I.1", "I.2", "II.1"]
+    assert len(record.implementation) == 2
+
+
+def test_capital_initial_in_a_sentence_is_no_part_marker():
+    from vanban.extract.segment import segment
+    lines = segment("Căn cứ ý kiến của ông Nguyễn Văn A. Trần Thị B. CÔNG TÁC PHỐI HỢP được giao. "
+                    "Hai bên thống nhất.")
+    assert not any(ln.startswith(("A.", "B.")) for ln in lines)
