@@ -48,3 +48,20 @@ def test_capital_initial_in_a_sentence_is_no_part_marker():
     lines = segment("Căn cứ ý kiến của ông Nguyễn Văn A. Trần Thị B. CÔNG TÁC PHỐI HỢP được giao. "
                     "Hai bên thống nhất.")
     assert not any(ln.startswith(("A.", "B.")) for ln in lines)
+
+
+# ------------------------------------- a period in parentheses at a roadmap item's end
+@pytest.mark.parametrize("flatten", [False, True])
+def test_period_phrase_in_closing_parentheses(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ TRỌNG TÂM\n"
+        "1. Hoàn thiện quy hoạch các điểm du lịch cộng đồng (Quý III/2025, Quý I/2026 và thường xuyên).\n"
+        "2. Thành lập tổ hỗ trợ du khách tại các bản (năm 2025 và kiện toàn hằng năm).\n"
+        "3. Tập huấn cho hộ làm du lịch theo Quyết định của tỉnh (Quyết định số 12/2025/QĐ-UBND).\n"
+        "4. Mở rộng liên kết với các tỉnh lân cận (Lào Cai, Yên Bái).\n",
+        flatten)
+    assert tasks["II.1"].timeframe == "Quý III/2025, Quý I/2026 và thường xuyên"
+    assert tasks["II.2"].timeframe == "năm 2025 và kiện toàn hằng năm"
+    assert tasks["II.3"].timeframe is None  # a document's number, no period
+    assert tasks["II.4"].timeframe is None

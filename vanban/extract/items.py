@@ -900,6 +900,8 @@ _DEADLINE = re.compile(r"\b((?:chậm nhất )?"
                        r"|(?<=chậm nhất )ngày) "  # "chậm nhất ngày 25/12/2025" (no "trước")
                        r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}"
                        r"|\d{1,2} tháng \d{1,2}(?! năm)))")  # a yearly date: "trước ngày 20 tháng 6"
+#: time words that open a period written in parentheses at an item's end (keys)
+_PERIOD_OPENINGS = [w + " " for w in load_patterns("headings")["period_openings"]]
 _PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?:\s+trở đi)?)\)\s*[.;]?\s*$")
 
 
@@ -920,10 +922,26 @@ def deadline_of(text: str) -> str | None:
     return "; ".join(found) if found else None
 
 
+_PAREN_END = re.compile(r"\(([^()]{4,80})\)\s*[.;]?\s*$")
+
+
 def period_of(text: str) -> str | None:
-    """A roadmap item's period in parentheses at its end ("... (2025 - 2026).")."""
+    """A roadmap item's period in parentheses at its end ("... (2025 - 2026).", "... (Quý
+    IV/2025 và thường xuyên).", "... (năm 2025 và kiện toàn hằng năm)."): a year with a few words
+    before it, or a short phrase that opens with a time word (``headings.json``
+    ``period_openings``) and names a year that is no document number's."""
     m = _PERIOD_END.search(text)
-    return m.group(1).strip() if m else None
+    if m:
+        return m.group(1).strip()
+    m = _PAREN_END.search(text)
+    if m is None:
+        return None
+    value = " ".join(m.group(1).split())
+    k = key(value)
+    if k.startswith(tuple(_PERIOD_OPENINGS)) and re.search(r"(?<!\d)(?:19|20)\d\d(?![\d/])", value) \
+            and not re.search(r"\bso\b|\d/(?:19|20)\d\d/", k):
+        return value
+    return None
 
 
 def directive_leaves(root: Node) -> list[Node]:
