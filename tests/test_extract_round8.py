@@ -65,3 +65,20 @@ def test_period_phrase_in_closing_parentheses(flatten):
     assert tasks["II.2"].timeframe == "năm 2025 và kiện toàn hằng năm"
     assert tasks["II.3"].timeframe is None  # a document's number, no period
     assert tasks["II.4"].timeframe is None
+
+
+# ----------------------------------------- "Thời gian hoàn tất:" labels a step's deadline
+@pytest.mark.parametrize("flatten", [False, True])
+def test_time_label_hoan_tat(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NỘI DUNG THỰC HIỆN\n"
+        "1. Bước 1: Rà soát các hộ có nhu cầu làm du lịch.\n"
+        "Ủy ban nhân dân các xã tổ chức rà soát, lập danh sách.\n"
+        "Thời gian hoàn tất: trước ngày 30 tháng 6 năm 2025.\n"
+        "2. Bước 2: Thẩm định danh sách.\n"
+        "Sở Văn hóa, Thể thao và Du lịch thẩm định danh sách các hộ.\n"
+        "Thời hạn hoàn tất: trước ngày 31 tháng 7 năm 2025.\n",
+        flatten)
+    assert tasks["II.1"].timeframe == "trước ngày 30 tháng 6 năm 2025"
+    assert tasks["II.2"].timeframe == "trước ngày 31 tháng 7 năm 2025"

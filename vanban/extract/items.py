@@ -177,12 +177,12 @@ def heading_year(node: Node | None) -> int | None:
 
 
 # ----------------------------------------------------------------------------------- tasks
-_LABEL = re.compile(r"^(?:(?:don vi|co quan|to chuc)\s+)?"
-                    r"(chu tri|thuc hien|phoi hop|thoi (?:gian|han)(?:\s+(?:thuc hien|hoan thanh))?)\s*:\s*",
-                    re.I)
 #: "Thời hạn hoàn thành: …", "thời gian quan trắc từ tháng 3 …": a time label; before a ":" its
 #: words name the work's doing (headings.json time_label_words), not a term ("Thời hạn thuê đất: 50 năm")
 _TIME_LABEL_WORDS = "|".join(map(re.escape, load_patterns("headings")["time_label_words"]))
+_LABEL = re.compile(r"^(?:(?:don vi|co quan|to chuc)\s+)?"
+                    rf"(chu tri|thuc hien|phoi hop|thoi (?:gian|han)(?:\s+(?:{_TIME_LABEL_WORDS}))?)\s*:\s*",
+                    re.I)
 _TIME_CLAUSE = re.compile(rf"(?:^|[;.]\s+|^[-+]\s*)thoi (?:gian|han)(?:(?:\s+(?:{_TIME_LABEL_WORDS}))?\s*:\s*"
                           r"|(?:\s+[a-z]+){0,2}?\s+(?=(?:tu|vao|trong|den|truoc|sau|nam|quy|thang|hang|thuong)\b))")
 
@@ -327,7 +327,7 @@ def _after_phoi_hop(text: str, start: int) -> list[str]:
 
 _LABEL_INSIDE = re.compile(
     r"(?<=[.;])\s+(?=(?:(?:don vi|co quan)\s+)?"
-    r"(?:chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:thuc hien|hoan thanh))?)\s*:)",
+    rf"(?:chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:{_TIME_LABEL_WORDS}))?)\s*:)",
     re.I)
 
 
