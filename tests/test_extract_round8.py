@@ -82,3 +82,26 @@ def test_time_label_hoan_tat(flatten):
         flatten)
     assert tasks["II.1"].timeframe == "trước ngày 30 tháng 6 năm 2025"
     assert tasks["II.2"].timeframe == "trước ngày 31 tháng 7 năm 2025"
+
+
+# ------------------------ a long list of addressees opening a plan item, then "tập trung"
+@pytest.mark.parametrize("flatten", [False, True])
+def test_long_opening_subject_with_tap_trung(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ TRỌNG TÂM\n"
+        "1. Các sở, ban, ngành chức năng, các cơ quan báo chí của tỉnh, Ủy ban Mặt trận Tổ quốc Việt Nam "
+        "tỉnh, Hội Nông dân các cấp, Tỉnh đoàn và các tổ chức chính trị - xã hội tập trung tuyên truyền "
+        "sâu rộng về du lịch cộng đồng.\n"
+        "2. Sở Tài chính tập trung bố trí kinh phí.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Các sở, ban, ngành chức năng", "các cơ quan báo chí của tỉnh",
+                                  "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Hội Nông dân các cấp", "Tỉnh đoàn",
+                                  "các tổ chức chính trị - xã hội"]
+    assert tasks["II.2"].lead == ["Sở Tài chính"]
+
+
+def test_recipients_without_signer_end_a_folded_text():
+    from vanban.extract.segment import segment
+    lines = segment("II. NHIỆM VỤ 1. Sở Y tế tập trung kiểm tra. Nơi nhận: - Như trên; - Lưu: VT.")
+    assert lines[-2:] == ["1. Sở Y tế tập trung kiểm tra.", "Nơi nhận: - Như trên; - Lưu: VT."]

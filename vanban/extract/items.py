@@ -255,7 +255,7 @@ def _opening_subject(body: str) -> list[str]:
         return []
     last = names[-1]
     at = body.find(last)
-    if at < 0 or len(body[:at + len(last)].split()) > 30 \
+    if at < 0 or len(body[:at + len(last)].split()) > 45 \
             or not any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1])):
         return []  # the subject ends where a name ends ("Sở X lập thủ tục …" is no longer name)
     if any(is_bare_head(n) and len(n.split()) == 1 for n in names):

@@ -148,6 +148,10 @@ def segment(text: str) -> list[str]:
         return []
     closing = _closing_span(text)
     if closing is None:
+        m = re.search(r"(?<!\S)Nơi nhận\s*:", text)
+        if m and len(text) - m.start() <= 600:
+            # recipients with no signer known after them, at the end: the closing line
+            return _segment_body(text[:m.start()]) + [text[m.start():].strip()]
         return _segment_body(text)
     a, b = closing
     out = _segment_body(text[:a]) + [text[a:b].strip()]
