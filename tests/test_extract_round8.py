@@ -105,3 +105,22 @@ def test_recipients_without_signer_end_a_folded_text():
     from vanban.extract.segment import segment
     lines = segment("II. NHIỆM VỤ 1. Sở Y tế tập trung kiểm tra. Nơi nhận: - Như trên; - Lưu: VT.")
     assert lines[-2:] == ["1. Sở Y tế tập trung kiểm tra.", "Nơi nhận: - Như trên; - Lưu: VT."]
+
+
+# ------------- partners named by a role item join those the measures name ("phối hợp với …")
+@pytest.mark.parametrize("flatten", [False, True])
+def test_role_item_partners_join_the_measures_partners(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Nội dung, biện pháp\n"
+        "a) Phối hợp với Ban Công tác đặc biệt tỉnh Hủa Phăn xây dựng tour liên tuyến;\n"
+        "b) Tổ chức hội chợ du lịch cộng đồng.\n"
+        "2. Cơ quan chủ trì, phối hợp\n"
+        "a) Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch.\n"
+        "b) Cơ quan phối hợp: Sở Công Thương; Hội Nông dân tỉnh.\n"
+        "3. Thời gian thực hiện: Năm 2025.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert tasks["II.1"].partners == ["Sở Công Thương", "Hội Nông dân tỉnh", "Ban Công tác đặc biệt tỉnh Hủa Phăn"]
+    assert tasks["II.1"].timeframe == "Năm 2025"

@@ -1170,15 +1170,15 @@ def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
             out.append(task)  # no content item before it: keep it as written
             continue
         owner_leaf, owner = content[parent]
-        # the named roles are the plan's own assignment: they stand for what the content's
-        # prose was read to say ("phối hợp với …" inside a measure)
+        # the named lead is the plan's own assignment: it stands for what the content's prose
+        # was read to say; the named partners join those the measures name ("phối hợp với …")
         if roles[0]:
             owner.lead = merge_titled(roles[0])
             owner.lead_ids = [normalize_agency(a) for a in owner.lead]
-        # an item naming only partners keeps the lead read from the content, one naming only a
-        # lead keeps the partners read from it; a lead is never also a partner
+        # an item naming only partners keeps the lead read from the content; a lead is never
+        # also a partner
         keys = {key(a) for a in owner.lead}
-        owner.partners = dedupe([a for a in (roles[1] or owner.partners) if key(a) not in keys])
+        owner.partners = dedupe([a for a in roles[1] + owner.partners if key(a) not in keys])
         owner.partner_ids = [normalize_agency(a) for a in owner.partners]
         owner.provenance = owner.provenance + task.provenance
     for leaf, task in zip(leaves, tasks):
