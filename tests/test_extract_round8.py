@@ -124,3 +124,25 @@ def test_role_item_partners_join_the_measures_partners(flatten):
     assert tasks["II.1"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
     assert tasks["II.1"].partners == ["Sở Công Thương", "Hội Nông dân tỉnh", "Ban Công tác đặc biệt tỉnh Hủa Phăn"]
     assert tasks["II.1"].timeframe == "Năm 2025"
+
+
+# ------------------------------- role lines: later parts of a list line, repeated plurals
+@pytest.mark.parametrize("flatten", [False, True])
+def test_role_lines_keep_lower_case_parts_and_split_repeated_plurals(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Nội dung, biện pháp\n"
+        "a) Khảo sát các tuyến du lịch mới;\n"
+        "b) Tổ chức hội chợ du lịch cộng đồng.\n"
+        "2. Cơ quan chủ trì, phối hợp\n"
+        "a) Cơ quan chủ trì\n- Sở Văn hóa, Thể thao và Du lịch.\n- Các huyện; các thị xã.\n"
+        "b) Cơ quan phối hợp\n- Các bản, các hợp tác xã du lịch.\n- Sở Công Thương.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Sở Văn hóa, Thể thao và Du lịch", "Các huyện", "các thị xã"]
+    assert tasks["II.1"].partners == ["Các bản", "các hợp tác xã du lịch", "Sở Công Thương"]
+
+
+def test_shared_head_list_is_not_split_at_a_repeated_plural():
+    from vanban.extract.agencies import split_agencies
+    assert split_agencies("các sở, ban, ngành, các huyện") == ["các sở, ban, ngành, các huyện"]

@@ -520,6 +520,13 @@ def split_agencies(text: str) -> list[str]:
                 # a known body after "," / "và" starts a new agency
                 cut_points.append(tokens[idx - 1][1])
                 continue
+            if idx not in starts and prev == "," and key(tokens[idx][0]) == "cac" and idx + 1 < len(tokens) \
+                    and tokens[idx + 1][0].isalpha() and tokens[idx + 1][0].islower():
+                piece = part[cut_points[-1]:tokens[idx - 1][1]].strip(" ,;")
+                if key(piece).startswith("cac ") and len(piece.split()) <= 4 and "," not in piece:
+                    # "Các quân khu, các tỉnh": a second plural group repeats "các", a new agency
+                    cut_points.append(tokens[idx - 1][1])
+                    continue
             if idx not in starts and not (key(tokens[idx][0]) in ("cac", "nhung") and idx + 1 in starts):
                 continue  # ("các lực lượng vũ trang": a plural before a head starts there too)
             head_tok = tokens[idx][0]

@@ -1112,11 +1112,13 @@ def _role_item_agencies(node: Node) -> tuple[list[str], list[str]] | None:
             text = text[mr.end():]
         if not text.strip():
             continue
+        # under a role label a line is a list of names, whole ("Ban Chỉ đạo quốc gia" is one body
+        # though its words after a head are no known name part; "Các quân khu; các tỉnh": a
+        # capitalised line's later parts too); a sentence is read for them
+        listed = text.strip(" -–+•")[:1].isupper()
         for part in re.split(r";", strip_end_mark(text.strip()).rstrip(". ")):
             part = part.strip()
-            # under a role label a line is a list of names, whole ("Ban Chỉ đạo quốc gia" is one
-            # body though its words after a head are no known name part); a sentence is read for them
-            names = split_agencies(part) if part[:1].isupper() and len(part.split()) <= 16 \
+            names = split_agencies(part) if listed and len(part.split()) <= 16 \
                 and not re.search(r"\b(?:chu tri|phoi hop)\b", fold(part).lower()) else _label_agencies(part)
             (partners if mode == "phoi hop" else lead).extend(names)
     return lead, partners
