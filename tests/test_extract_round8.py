@@ -146,3 +146,20 @@ def test_role_lines_keep_lower_case_parts_and_split_repeated_plurals(flatten):
 def test_shared_head_list_is_not_split_at_a_repeated_plural():
     from vanban.extract.agencies import split_agencies
     assert split_agencies("các sở, ban, ngành, các huyện") == ["các sở, ban, ngành, các huyện"]
+
+
+# ------------------ "Trên cơ sở đề nghị của X, Y chủ trì": the body after the lead-in leads
+@pytest.mark.parametrize("flatten", [False, True])
+def test_chu_tri_after_a_lead_in_clause(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NỘI DUNG THỰC HIỆN\n"
+        "1. Lập danh mục điểm du lịch cộng đồng.\n"
+        "Trên cơ sở đề nghị của Ủy ban nhân dân các huyện, thị xã, Sở Văn hóa, Thể thao và Du lịch chủ "
+        "trì, phối hợp với Sở Tài chính lập danh mục trình Ủy ban nhân dân tỉnh.\n"
+        "2. Thẩm định danh mục.\n"
+        "Sở Tài chính chủ trì thẩm định danh mục.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert tasks["II.1"].partners == ["Sở Tài chính"]
+    assert tasks["II.2"].lead == ["Sở Tài chính"]

@@ -273,6 +273,21 @@ def _sentences(text: str) -> list[str]:
     return re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", text)
 
 
+def _past_clause_opener(text: str) -> int:
+    """Where the main clause starts in ``text`` that opens with an adverbial lead-in
+    (headings.json clause_openers) and ends with the clause's subject: after the comma that is
+    followed by agency names only, up to the end ("Trên cơ sở đề nghị của Sở X, Sở Y "); 0 when
+    ``text`` opens with no lead-in or no such comma is found."""
+    t = text.rstrip(" ,")
+    if not t.lstrip()[:40].lower().startswith(tuple(load_patterns("headings")["clause_openers"])):
+        return 0
+    for m in re.finditer(r",\s+(?=[A-ZĐÀ-Ỹ])", t):
+        spans = agency_spans(t[m.end():])
+        if spans and spans[0][0] == 0 and spans[-1][1] == len(t) - m.end():
+            return m.end()
+    return 0
+
+
 def _lead_in_subject(text: str) -> list[str]:
     """The body opening ``text``, or its main clause when it opens with an adverbial lead-in
     naming the circumstance (headings.json clause_openers: "Trên cơ sở đề nghị của Sở X, Sở Y
@@ -401,6 +416,11 @@ def task_agencies(node: Node, heading_agencies: list[str],
             seg_f = f[seg_start + 1:mc.start()]
             if not seg.strip(" ,-"):
                 continue
+            past = _past_clause_opener(seg)
+            if past:
+                # "Trên cơ sở đề nghị của UBND quận, huyện, Sở Xây dựng chủ trì": the body after
+                # the adverbial lead-in, not the one it names
+                seg, seg_f = seg[past:], seg_f[past:]
             # the agency closest before "chủ trì" in this clause
             names = []
             for s, e in agency_spans(seg):
