@@ -163,3 +163,38 @@ def test_chu_tri_after_a_lead_in_clause(flatten):
     assert tasks["II.1"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
     assert tasks["II.1"].partners == ["Sở Tài chính"]
     assert tasks["II.2"].lead == ["Sở Tài chính"]
+
+
+# ---------- a person's second office after a dash; an intro opening with its addressee
+_LETTER = (
+    "BỘ CÔNG THƯƠNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 512/BCT-TTTN\nHà Nội, ngày 4 tháng 6 năm 2025\n"
+    "V/v tăng cường quản lý thị trường dịp cuối năm\n"
+    "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_intro_with_second_office_leads_its_items(flatten):
+    record = valid_record(
+        _LETTER +
+        "1. Các lực lượng chức năng tăng cường kiểm tra hàng hóa lưu thông.\n"
+        "2. Giám đốc Sở Công Thương - Phó Trưởng ban Thường trực Ban Chỉ đạo quốc gia về thị trường "
+        "tập trung chỉ đạo các đơn vị thực hiện một số nhiệm vụ sau:\n"
+        "2.1. Xây dựng kế hoạch kiểm tra thị trường cuối năm.\n"
+        "2.2. Tổng hợp kết quả, báo cáo Bộ Công Thương trước ngày 15 tháng 12 năm 2025.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n",
+        flatten)
+    tasks = {t.path: t for t in record.tasks}
+    office = "Giám đốc Sở Công Thương - Phó Trưởng ban Thường trực Ban Chỉ đạo quốc gia về thị trường"
+    assert tasks["2.1"].lead == [office]
+    assert tasks["2.2"].lead == [office]
+    assert tasks["2.2"].timeframe == "trước ngày 15 tháng 12 năm 2025"
+
+
+def test_dash_before_a_role_after_a_body_is_no_person_office():
+    from vanban.extract.segment import segment
+    lines = segment("II. NHIỆM VỤ 1. Sở Y tế - Chủ trì kiểm tra an toàn thực phẩm. "
+                    "2. Sở Tài chính - Trưởng ban Thường trực tổ công tác bố trí kinh phí.")
+    assert "1. Sở Y tế" in lines
+    assert "2. Sở Tài chính" in lines  # no person's title before the dash: a bullet

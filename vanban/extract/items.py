@@ -1093,7 +1093,9 @@ def _intro_subject(text: str) -> list[str]:
         if subject and len(subject.split()) <= 10 and (
                 0 in head_starts(subject)[1] or re.match(r"(?:thành phố|tỉnh|Thành phố|Tỉnh)\b", subject)):
             return [subject]
-    return []
+    # "Bộ trưởng Bộ X tập trung chỉ đạo các đơn vị thực hiện một số nhiệm vụ sau:": the body
+    # opening the intro, followed by its directive verb
+    return _opening_subject(t)
 
 
 def task_leaves(section: Node) -> list[Node]:

@@ -52,6 +52,8 @@ _INLINE_MARKERS = [(style, re.compile(r"(?<!\S)" + body)) for style, body in (
     ("part", rf"([A-HĐ])\.\s+(?=[{_UP}]{{2,}})"),
 )]
 _PART_LETTERS = "ABCDĐEFGH"
+#: person titles (agencies.json list_titles, keys) whose holder a second office may follow
+_PERSON_TITLES = tuple(key(t) for t in load_patterns("agencies")["list_titles"])
 _ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")  # a section's numeral before a capital
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
@@ -568,6 +570,10 @@ def _dash_in_name(text: str, pos: int) -> bool:
     for s, n in gazetteer_spans(window).items():
         if toks[s][1] < pos - a < toks[s + n - 1][2]:
             return True  # inside a known name: "Tập đoàn Công nghiệp - Viễn thông Quân đội"
+    if key(text[pos + 1:pos + 40]).startswith(tuple(_PATS["second_offices"])) and ":" not in text[pos + 1:pos + 30]:
+        before_key = " " + key(re.split(r"[.;:]", text[max(0, pos - 100):pos])[-1])
+        if any(f" {t} " in before_key for t in _PERSON_TITLES):
+            return True  # "Bộ trưởng Bộ Tài chính - Phó Trưởng ban …": a person's second office
     if key(text[pos + 1:pos + 40]).startswith(tuple(_PATS["apposition_roles"])) and ":" not in text[pos + 1:pos + 30]:
         body = text[max(0, pos - 60):pos].rstrip()
         spans = agency_spans(body)
