@@ -198,3 +198,20 @@ def test_dash_before_a_role_after_a_body_is_no_person_office():
                     "2. Sở Tài chính - Trưởng ban Thường trực tổ công tác bố trí kinh phí.")
     assert "1. Sở Y tế" in lines
     assert "2. Sở Tài chính" in lines  # no person's title before the dash: a bullet
+
+
+# ------------- partners: a plural before a head, manner words between "phối hợp" and "với"
+@pytest.mark.parametrize("flatten", [False, True])
+def test_partners_plural_groups_and_manner_words(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp với các phòng, ban có liên quan khảo sát tuyến mới.\n"
+        "2. Sở Y tế chủ trì, phối hợp với các bệnh viện kiểm tra an toàn thực phẩm tại điểm du lịch.\n"
+        "3. Xây dựng kế hoạch phối hợp cụ thể với các Bộ, ngành trung ương để quảng bá điểm đến.\n"
+        "4. Sở Công Thương chủ trì, phối hợp thường xuyên, chặt chẽ với Sở Tài chính tổ chức hội chợ.\n",
+        flatten)
+    assert tasks["II.1"].partners == ["các phòng, ban có liên quan"]
+    assert tasks["II.2"].partners == ["các bệnh viện"]
+    assert tasks["II.3"].partners == ["các Bộ, ngành trung ương"]
+    assert tasks["II.4"].partners == ["Sở Tài chính"]

@@ -199,6 +199,11 @@ def leading_agencies(text: str) -> list[str]:
     pos = 0
     for s, e in agency_spans(text):
         gap = text[pos:s]
+        plural = re.search(r"(?:^|\s)((?:các|những)\s+)$", gap, re.I)
+        if plural:
+            # "các phòng, ban có liên quan", "các bệnh viện": a plural before a head it is no
+            # part of is part of the name
+            s, gap = pos + plural.start(1), gap[:plural.start(1)]
         if gap.strip(" ,;") and fold(gap).strip(" ,;").lower() not in ("va", "voi"):
             break
         out.extend(split_agencies(text[s:e]))
@@ -337,6 +342,9 @@ def _label_agencies(value: str) -> list[str]:
 def _after_phoi_hop(text: str, start: int) -> list[str]:
     rest = text[start:]
     rest = re.sub(r"^\s*(?:chặt chẽ\s+)?(?:với|cùng|chat che voi|voi|cung)?\s*", "", rest)
+    # "phối hợp cụ thể với …", "phối hợp thường xuyên, chặt chẽ với …": a few manner words
+    # before "với" (lower-case words only: no name is skipped)
+    rest = re.sub(r"^(?:[a-zđà-ỹ]+,?\s+){1,4}?với\s+(?=\S)", "", rest)
     return leading_agencies(rest)
 
 
