@@ -215,3 +215,17 @@ def test_partners_plural_groups_and_manner_words(flatten):
     assert tasks["II.2"].partners == ["các bệnh viện"]
     assert tasks["II.3"].partners == ["các Bộ, ngành trung ương"]
     assert tasks["II.4"].partners == ["Sở Tài chính"]
+
+
+# ------------- a plural group opening a clause after ";" with its verb, in a plan item's prose
+@pytest.mark.parametrize("flatten", [False, True])
+def test_group_after_semicolon_leads(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ VÀ GIẢI PHÁP\n"
+        "1. Nhiệm vụ\nTăng cường quảng bá điểm đến trên các phương tiện thông tin đại chúng.\n"
+        "2. Giải pháp\nVận động nhân dân giữ gìn cảnh quan bản làng; các hội, đoàn thể cấp tỉnh tăng cường "
+        "các hoạt động hỗ trợ hộ làm du lịch; nâng cao chất lượng dịch vụ.\n",
+        flatten)
+    assert tasks["II.2"].lead == ["các hội, đoàn thể cấp tỉnh"]
+    assert tasks["II.1"].lead == []

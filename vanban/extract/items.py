@@ -274,6 +274,18 @@ def _opening_subject(body: str) -> list[str]:
     return names if any(rest == e or rest.startswith(e + " ") for e in verbs) else []
 
 
+def _group_clause_subjects(sentence: str) -> list[str]:
+    """"…; các tổ chức thành viên của Mặt trận tăng cường …": a clause after ";" that opens with
+    a plural group of bodies ("các", "những") and its directive verb charges that group, as a
+    capitalised body opening a sentence does (_opening_subject)."""
+    out = []
+    for m in re.finditer(r";\s+(?=(?:các|những)\s)", sentence):
+        clause = sentence[m.end():]
+        names = _opening_subject(clause[:1].upper() + clause[1:])
+        out.extend([names[0][:1].lower() + names[0][1:]] + names[1:] if names else [])
+    return out
+
+
 def _sentences(text: str) -> list[str]:
     return re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", text)
 
@@ -554,7 +566,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         # directive verbs opening_subject_verbs lists
         openings = [s for p in paras if p is not node.para and p.style is None for s in _sentences(p.body)] \
             + _sentences(body)[1:]
-        lead = merge_titled([a for o in openings for a in _lead_in_subject(o)])
+        lead = merge_titled([a for o in openings for a in _lead_in_subject(o)]
+                            + [a for o in openings for a in _group_clause_subjects(o)])
     if not lead:
         # "Thành lập đoàn kiểm tra … (Giao Công an tỉnh tham mưu).": the body assigned in brackets
         mp = re.search(r"\(\s*[Gg]iao\s+(?=[A-ZĐÀ-Ỹ])([^()]{3,200})\)", text)
