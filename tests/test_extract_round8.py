@@ -229,3 +229,33 @@ def test_group_after_semicolon_leads(flatten):
         flatten)
     assert tasks["II.2"].lead == ["các hội, đoàn thể cấp tỉnh"]
     assert tasks["II.1"].lead == []
+
+
+# ------------- "xây dựng" ending a name before a verb that is never its object
+@pytest.mark.parametrize("flatten", [False, True])
+def test_name_final_xay_dung_before_other_directive_verbs(flatten):
+    record = valid_record(
+        _LETTER +
+        "1. Cục Quản lý hoạt động xây dựng tổ chức kiểm tra an toàn các công trình đang thi công.\n"
+        "2. Cục Kinh tế xây dựng khẩn trương hướng dẫn các địa phương điều chỉnh giá.\n"
+        "3. Sở Y tế xây dựng tổ chức bộ máy phù hợp với nhiệm vụ mới.\n"
+        "4. Sở Công Thương xây dựng hướng dẫn thực hiện chương trình bình ổn giá.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n",
+        flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert tasks["1"].lead == ["Cục Quản lý hoạt động xây dựng"]
+    assert tasks["2"].lead == ["Cục Kinh tế xây dựng"]
+    assert tasks["3"].lead == ["Sở Y tế"]  # "tổ chức bộ máy": the object of "xây dựng"
+    assert tasks["4"].lead == ["Sở Công Thương"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_name_final_xay_dung_in_a_plan_item(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Phòng Quản lý hoạt động xây dựng tiếp tục rà soát các công trình du lịch.\n"
+        "2. Sở Y tế xây dựng tổ chức mạng lưới sơ cứu tại các điểm du lịch.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Phòng Quản lý hoạt động xây dựng"]
+    assert tasks["II.2"].lead == ["Sở Y tế"]

@@ -260,9 +260,11 @@ def _opening_subject(body: str) -> list[str]:
         return []
     last = names[-1]
     at = body.find(last)
+    final_verb = any(key(last).endswith(" " + v) for v in load_patterns("headings")["name_final_verbs"])
     if at < 0 or len(body[:at + len(last)].split()) > 45 \
-            or not any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1])):
-        return []  # the subject ends where a name ends ("Sở X lập thủ tục …" is no longer name)
+            or not (final_verb or any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1]))):
+        return []  # the subject ends where a name ends ("Sở X lập thủ tục …" is no longer name;
+        # "Cục Quản lý hoạt động xây dựng tổ chức …" ends in a name-final verb directive_subject kept)
     if any(is_bare_head(n) and len(n.split()) == 1 for n in names):
         return []  # "Đoàn kiểm tra liên ngành kiểm tra …": a head alone is no complete name
     speech = load_patterns("headings")["speech_verbs"]
@@ -922,7 +924,7 @@ def _name_final_at(words: list[str], i: int) -> bool:
                 and words[i + n - 1][-1:].isalpha():  # "xây dựng, ban hành …": two verbs
             # only a directive verb after it ("xây dựng tham mưu"); a noun ("xây dựng báo cáo",
             # "xây dựng hướng dẫn") makes it the predicate of a complete name ("Sở Y tế")
-            after = key(" ".join(words[i + n:i + n + 3]))
+            after = key(" ".join(words[i + n:i + n + 4]))
             return any(after == e or after.startswith(e + " ")
                        for e in load_patterns("headings")["name_final_next_verbs"])
     return False
