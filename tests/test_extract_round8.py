@@ -259,3 +259,49 @@ def test_name_final_xay_dung_in_a_plan_item(flatten):
         flatten)
     assert tasks["II.1"].lead == ["Phòng Quản lý hoạt động xây dựng"]
     assert tasks["II.2"].lead == ["Sở Y tế"]
+
+
+# ----------------------- a closing "Thời gian thực hiện:" item of a section of several items
+@pytest.mark.parametrize("flatten", [False, True])
+def test_closing_time_item_gives_each_content_item_its_time(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Tổ chức hội chợ du lịch cộng đồng.\n"
+        "2. Mở lớp bồi dưỡng kỹ năng cho hộ làm du lịch.\n"
+        "3. Xây dựng bộ ấn phẩm giới thiệu điểm đến.\n"
+        "4. Thời gian thực hiện: Năm 2025.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính bố trí kinh phí.\n",
+        flatten)
+    assert [tasks[p].timeframe for p in ("II.1", "II.2", "II.3")] == ["Năm 2025"] * 3
+    assert "II.4" not in tasks
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_closing_time_item_keeps_items_with_their_own_times(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Tổ chức hội chợ du lịch cộng đồng (Quý III/2025).\n"
+        "2. Mở lớp bồi dưỡng kỹ năng cho hộ làm du lịch.\n"
+        "3. Thời gian thực hiện: Từ năm 2025 đến năm 2030.\n",
+        flatten)
+    # the items state a time of their own: the closing one is the plan's period, given (as
+    # before) only to the item right before it
+    assert tasks["II.1"].timeframe == "Quý III/2025"
+    assert tasks["II.2"].timeframe == "Từ năm 2025 đến năm 2030"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_time_item_after_role_items_stays_with_its_content_item(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Tổ chức hội chợ du lịch cộng đồng.\n"
+        "2. Nội dung, biện pháp\na) Khảo sát các tuyến du lịch mới;\nb) Mở lớp bồi dưỡng kỹ năng.\n"
+        "3. Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch.\n"
+        "4. Thời gian thực hiện: Năm 2025.\n",
+        flatten)
+    assert tasks["II.1"].timeframe is None
+    assert tasks["II.2"].timeframe == "Năm 2025"
+    assert tasks["II.2"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]

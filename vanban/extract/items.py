@@ -1228,6 +1228,7 @@ def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
         owner.partners = dedupe([a for a in roles[1] + owner.partners if key(a) not in keys])
         owner.partner_ids = [normalize_agency(a) for a in owner.partners]
         owner.provenance = owner.provenance + task.provenance
+    _closing_time_to_section(leaves, tasks, roles_of)
     for leaf, task in zip(leaves, tasks):
         if task.timeframe is not None or leaf.parent is None or _is_time_item(leaf) \
                 or roles_of(leaf) is not None:
@@ -1243,6 +1244,30 @@ def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
             if roles_of(sib) is None:
                 break
     return out
+
+
+def _closing_time_to_section(leaves: list[Node], tasks: list[Task], roles_of) -> None:
+    """"1. Tổ chức hội chợ …" / "2. Mở lớp bồi dưỡng …" / "3. Thời gian thực hiện: Năm 2025.": a
+    time item that closes a section of several content items (no role item, no other time item
+    among them), none of which states a time of its own, gives each of them its time. A section
+    whose items state times of their own keeps them (the closing time is then the whole
+    plan's period), and a role item between them keeps the time to the item right before it."""
+    task_of = {id(leaf): task for leaf, task in zip(leaves, tasks)}
+    parents = {id(leaf.parent): leaf.parent for leaf in leaves if leaf.parent is not None}
+    for parent in parents.values():
+        sibs = parent.children
+        if len(sibs) < 3:
+            continue
+        value = _time_item_value(sibs[-1])
+        content = sibs[:-1]
+        if value is None or any(_is_time_item(c) or roles_of(c) is not None for c in content):
+            continue
+        owned = [task_of[id(n)] for c in content for n in [c, *c.descendants()] if id(n) in task_of]
+        if len(owned) < 2 or len(owned) != sum(1 for c in content if id(c) in task_of) \
+                or any(t.timeframe is not None for t in owned):
+            continue  # (every content item a task of its own, none with a time)
+        for task in owned:
+            task.timeframe = strip_end_mark(value).rstrip(". ")
 
 
 def _ancestors(n: Node):
