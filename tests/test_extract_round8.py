@@ -305,3 +305,28 @@ def test_time_item_after_role_items_stays_with_its_content_item(flatten):
     assert tasks["II.1"].timeframe is None
     assert tasks["II.2"].timeframe == "Năm 2025"
     assert tasks["II.2"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+
+
+# ------------------------------ a short name defined by the document, in its caps title
+def _titled(title_caps: str, body: str) -> str:
+    text = ("ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 90/KH-UBND\nAn Bình, ngày 3 tháng 5 năm 2025\nKẾ HOẠCH\n" + title_caps + "\n" + body + _END)
+    return valid_record(text).document["title"]
+
+
+def test_defined_short_name_is_a_common_noun_in_the_title():
+    title = _titled(
+        "PHÁT ĐỘNG ĐỢT THI ĐUA CHÀO MỪNG ĐẠI HỘI ĐẢNG BỘ TỈNH",
+        "UBND tỉnh phát động Đợt thi đua chào mừng Đại hội Đảng bộ tỉnh (sau đây gọi tắt là Đợt thi đua).\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Tổ chức Đợt thi đua sâu rộng; tham gia Đợt thi đua tích cực.\n"
+        "2. Khen thưởng kịp thời trong Đợt thi đua.\n")
+    assert title == "Phát động đợt thi đua chào mừng Đại hội Đảng bộ tỉnh"
+
+
+def test_defined_document_name_keeps_its_capital_in_the_title():
+    title = _titled(
+        "TRIỂN KHAI CHƯƠNG TRÌNH MỤC TIÊU PHÁT TRIỂN DU LỊCH NĂM 2025",
+        "Thực hiện Chương trình mục tiêu phát triển du lịch (sau đây gọi tắt là Chương trình).\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Triển khai Chương trình mục tiêu phát triển du lịch hiệu quả.\n"
+        "2. Đánh giá kết quả thực hiện Chương trình hằng năm.\n")
+    assert title == "Triển khai Chương trình mục tiêu phát triển du lịch năm 2025"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .agencies import expand_abbreviations
+from .agencies import expand_abbreviations, head_starts
 from .layout import RawLine
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns, sentence_case
 
@@ -323,8 +323,39 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
             # keep the title's punctuation, take the body's letters' case
             out.append(_copy_case(w, src))
     out = _lower_unstable_capitals(out, body_texts)
+    out = _lower_defined_terms(out, body_texts)
     text = " ".join(out)
     return text[:1].upper() + text[1:]
+
+
+_DEFINED_TERM = re.compile(r"gọi\s+(?:tắt\s+)?là\s+[\"“]?([A-ZĐÀ-Ỹ][^\s,.;:)”\"]*)(?:\s+([^\s,.;:)”\"]+))?")
+
+
+def _lower_defined_terms(words: list[str], body_texts: list[str]) -> list[str]:
+    """A short name the document defines for itself ("(sau đây gọi tắt là Đợt thi đua)") is
+    capitalised in its running text by that convention only: in the title the word is written
+    as a common noun ("phát động đợt thi đua …"). A defined name that is a document's
+    ("Chương trình", "Kế hoạch", segment.json capitalised_nouns), a body's ("Ban Chỉ đạo") or a
+    quoted name ("“Tháng hành động …”") keeps its capital."""
+    defined: set[str] = set()
+    nouns = set(load_patterns("segment")["capitalised_nouns"])
+    for t in dict.fromkeys(body_texts):
+        for m in _DEFINED_TERM.finditer(t):
+            term = " ".join(x for x in m.groups() if x)
+            k1 = key(m.group(1))
+            k2 = key(term)
+            if k1 in nouns or k2 in nouns or 0 in head_starts(term)[1]:
+                continue
+            defined.add(k1)
+    if not defined:
+        return words
+    out = list(words)
+    for i, w in enumerate(out[1:], start=1):
+        core = w.strip(_PUNCT)
+        if core[:1].isupper() and not core.isupper() and key(core) in defined \
+                and not w[:1] in "\"“'‘(" and not out[i - 1].endswith(("“", "\"")):
+            out[i] = w.replace(core, core[:1].lower() + core[1:], 1)
+    return out
 
 
 def capitalise_issued_kind(title: str) -> str:
