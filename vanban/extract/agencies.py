@@ -349,6 +349,18 @@ _LOCATION = re.compile(r"(?:đóng(?:\s+quân)?\s+)?(?:trên|tại)\s+địa\s+b
                        r"(?:\s+(?:tỉnh|thành phố|huyện|xã|phường|Thành phố|Tỉnh)(?=\s|$|[,;.]))?")
 
 
+def only_agencies(text: str) -> bool:
+    """``text`` is a list of bodies and nothing else ("Bộ Nội vụ; Bộ Tài chính", "Các bộ, cơ
+    quan ngang bộ", "Ủy ban nhân dân các tỉnh, thành phố và Sở Y tế")."""
+    spans = agency_spans(text)
+    if not spans or spans[0][0] != 0:
+        return False
+    rest = text
+    for a, b in reversed(spans):
+        rest = rest[:a] + " " + rest[b:]
+    return not re.sub(r"[\s,;]|\bvà\b", "", rest)
+
+
 def _location_qualifier(tokens: list, j: int) -> int:
     """Number of tokens from ``j`` of a group's location ("trên địa bàn tỉnh", "đóng quân tại
     địa bàn", "tại địa bàn tỉnh An Bình": the place's name too, up to a sentence's verb), 0 for

@@ -353,7 +353,7 @@ def _lower_defined_terms(words: list[str], body_texts: list[str]) -> list[str]:
     for i, w in enumerate(out[1:], start=1):
         core = w.strip(_PUNCT)
         if core[:1].isupper() and not core.isupper() and key(core) in defined \
-                and not w[:1] in "\"“'‘(" and not out[i - 1].endswith(("“", "\"")):
+                and w[:1] not in "\"“'‘(" and not out[i - 1].endswith(("“", "\"")):
             out[i] = w.replace(core, core[:1].lower() + core[1:], 1)
     return out
 

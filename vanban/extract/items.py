@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
 from .agencies import (agency_spans, dedupe, head_starts, is_bare_head, is_label, normalize_agency,
-                       opens_member_list, split_agencies)
+                       only_agencies, opens_member_list, split_agencies)
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -177,6 +177,8 @@ def heading_year(node: Node | None) -> int | None:
 
 
 # ----------------------------------------------------------------------------------- tasks
+#: a sentence (or a clause after ":") that starts with a capital
+_SENTENCE_START = re.compile(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])")
 #: "Thời hạn hoàn thành: …", "thời gian quan trắc từ tháng 3 …": a time label; before a ":" its
 #: words name the work's doing (headings.json time_label_words), not a term ("Thời hạn thuê đất: 50 năm")
 _TIME_LABEL_WORDS = "|".join(map(re.escape, load_patterns("headings")["time_label_words"]))
@@ -248,6 +250,17 @@ def _duty_label(body: str) -> list[str]:
     return _agency_heading(m.group(1))
 
 
+def _verb_follows(text: str, name: str, verbs: list[str], skip: str = "") -> bool:
+    """``name``, found in ``text``, is followed by one of ``verbs`` (keys, headings.json
+    subject_ends or opening_subject_verbs): the subject, then its verb ("Bộ Y tế chỉ đạo …").
+    ``skip``: characters passed over before the verb."""
+    at = text.find(name)
+    if at < 0:
+        return False
+    rest = key(text[at + len(name):at + len(name) + 60]).strip(skip)
+    return any(rest == e or rest.startswith(e + " ") for e in verbs)
+
+
 def _opening_subject(body: str) -> list[str]:
     """"Các sở, ban, ngành; UBND các huyện tiếp tục tổ chức …", "Thủ trưởng các sở …; Chủ tịch
     UBND các huyện có trách nhiệm: …": a plan item that opens with capitalised addressees
@@ -270,10 +283,8 @@ def _opening_subject(body: str) -> list[str]:
     speech = load_patterns("headings")["speech_verbs"]
     if any(re.search(r"(?:^| )" + v + r"(?: |$)", key(n)) for n in names for v in speech):
         return []  # "Chủ tịch UBND tỉnh phát biểu chỉ đạo": the body speaks, it is charged nothing
-    rest = key(body[at + len(last):at + len(last) + 60]).strip(" ,")
     # a directive verb after it, not any subject end ("Chủ tịch UBND tỉnh phát biểu chỉ đạo")
-    verbs = load_patterns("headings")["opening_subject_verbs"]
-    return names if any(rest == e or rest.startswith(e + " ") for e in verbs) else []
+    return names if _verb_follows(body, last, load_patterns("headings")["opening_subject_verbs"], " ,") else []
 
 
 def _group_clause_subjects(sentence: str) -> list[str]:
@@ -611,11 +622,7 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
         bare = _DIRECTIVE_PREFIX.sub("", _ENCOURAGING.sub("", body)).rstrip(":").strip()
         if bare and bare.split()[0].lower() not in _agency_first_words():
             continue
-        spans = agency_spans(bare)
-        rest = bare
-        for a, b in reversed(spans):
-            rest = rest[:a] + " " + rest[b:]
-        if spans and spans[0][0] == 0 and not re.sub(r"[\s,;]|\bvà\b", "", rest):
+        if only_agencies(bare):
             out.extend(split_agencies(bare))  # the part is its addressee alone
             continue
         if p.style == "dash":
@@ -624,7 +631,7 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
         if names:
             at = bare.find(names[-1])
             after = key(bare[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
-            if any(after == e or after.startswith(e + " ") for e in ends):
+            if _verb_follows(bare, names[-1], ends):
                 out.extend(names)
                 directed = bare[at + len(names[-1]):].strip()[len("chỉ đạo"):].strip()
                 if after.startswith("chi dao ") and body.endswith(":"):
@@ -657,11 +664,7 @@ def _clause_addressees(sentence: str) -> list[str]:
         if not clause[:1].isupper() or clause.split(" ", 1)[0].lower() not in _agency_first_words():
             continue
         names = directive_subject(clause, False)
-        if not names:
-            continue
-        at = clause.find(names[-1])
-        after = key(clause[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
-        if any(after == e or after.startswith(e + " ") for e in ends):
+        if names and _verb_follows(clause, names[-1], ends):
             out.extend(names)
     return out
 
@@ -672,7 +675,7 @@ def _main_clause_subject(body: str) -> list[str]:
     brackets, the addressee opening the main clause (after a comma, followed by its verb)."""
     body = body.strip()
     # the first sentence (a ":" opening a group's members, "yêu cầu các Bộ: X; Y …", ends none)
-    first = next((body[:m.start()] for m in re.finditer(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])", body)
+    first = next((body[:m.start()] for m in _SENTENCE_START.finditer(body)
                   if not opens_member_list(body[:m.start()], body[m.start():])), body)
     if not first[:40].lower().startswith(tuple(load_patterns("headings")["item_lead_ins"])):
         return []
@@ -722,8 +725,6 @@ def _addressee_heading(title: str) -> str:
     return title
 
 
-_SENTENCE_START = re.compile(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])")
-
 
 def sentence_subjects(text: str) -> list[str]:
     """Addressees that open a sentence of ``text`` and are followed by their verb ("Bộ Nông
@@ -751,8 +752,7 @@ def sentence_subjects(text: str) -> list[str]:
         at = sent.find(last)
         if at < 0 or len(sent[:at + len(last)].split()) > (20 if ":" in sent[:at + len(last)] else 12):
             continue
-        rest = key(sent[at + len(last):at + len(last) + 60])
-        if any(rest == e or rest.startswith(e + " ") for e in ends):
+        if _verb_follows(sent, last, ends):
             out.extend(names)
     return out
 

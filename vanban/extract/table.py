@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, Task
-from .agencies import agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency, split_agencies, tokenize
+from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency, only_agencies,
+                       split_agencies, tokenize)
 from .layout import Para
 from .text import clean, fold, int_to_roman, key, load_patterns
 
@@ -724,19 +725,6 @@ def _source_cell_end(row: str) -> int:
     return 0
 
 
-def _only_agencies(text: str) -> bool:
-    """``text`` is a list of bodies and nothing else ("Bộ Nội vụ; Bộ Tài chính", "Các bộ, cơ
-    quan ngang bộ")."""
-    text = text.strip(" .;,")
-    spans = agency_spans(text)
-    if not spans or spans[0][0] != 0:
-        return False
-    rest = text
-    for a, b in reversed(spans):
-        rest = rest[:a] + " " + rest[b:]
-    return not re.sub(r"[\s,;]|\bvà\b", "", rest)
-
-
 def _flat_row_task(group: str, number: str, row: str, roles: list[str], refs: list[dict]) -> Task | None:
     agency_cols = [r for r in roles if r in _AGENCY_ROLES]
     if "content" not in roles or "lead" not in agency_cols:
@@ -754,7 +742,7 @@ def _flat_row_task(group: str, number: str, row: str, roles: list[str], refs: li
     if roles[-1] == "lead" and "timeframe" not in roles:
         # the lead column is the last: its cell is the list of bodies that ends the row
         # ("… đặc biệt khó khăn | Bộ Tài chính"), not a body the request names inside its text
-        first = next((s for s in starts if _only_agencies(row[s:])), first)
+        first = next((s for s in starts if only_agencies(row[s:].strip(" .;,"))), first)
     content = re.sub(r"\s*\(\d{1,2}\)$", "", row[:first].strip())
     # the timeframe column right after the agency columns ends them (and rows merged into this
     # one repeat lead and partners before it); otherwise the agencies end at the product cell
