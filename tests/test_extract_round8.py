@@ -330,3 +330,20 @@ def test_defined_document_name_keeps_its_capital_in_the_title():
         "I. MỤC ĐÍCH, YÊU CẦU\n1. Triển khai Chương trình mục tiêu phát triển du lịch hiệu quả.\n"
         "2. Đánh giá kết quả thực hiện Chương trình hằng năm.\n")
     assert title == "Triển khai Chương trình mục tiêu phát triển du lịch năm 2025"
+
+
+# ------------------------------------------- a list of conditions is no list of tasks
+@pytest.mark.parametrize("flatten", [False, True])
+def test_items_stating_conditions_are_no_tasks(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NỘI DUNG THỰC HIỆN\n"
+        "1. Xác định hộ được hỗ trợ làm du lịch\n"
+        "1.1. Là hộ có tên trong danh sách hộ nghèo do xã quản lý.\n"
+        "1.2. Đang sinh sống tại bản có điểm du lịch được công nhận.\n"
+        "2. Hỗ trợ hộ làm du lịch\n"
+        "2.1. Đăng ký danh sách hộ tham gia với Ủy ban nhân dân xã.\n"
+        "2.2. Là đầu mối, Sở Văn hóa, Thể thao và Du lịch hướng dẫn các hộ.\n",
+        flatten)
+    assert "II.1.1" not in tasks and "II.1.2" not in tasks
+    assert "II.2.1" in tasks and "II.2.2" in tasks  # one item of the list is work: all are tasks

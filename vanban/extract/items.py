@@ -1131,8 +1131,19 @@ def task_leaves(section: Node) -> list[Node]:
             continue
         if any(a.excluded for a in _ancestors(n)):
             continue
+        if _conditions(n):
+            continue
         out.append(n)
     return out
+
+
+def _conditions(n: Node) -> bool:
+    """"1. Xác định đối tượng được hỗ trợ" > "1.1. Là người có tên trong danh sách …" / "1.2.
+    Đang sinh sống …": items that all open with a copula or a state (headings.json
+    condition_openings) state who qualifies, no work; none of them is a task."""
+    openings = tuple(w + " " for w in load_patterns("headings")["condition_openings"])
+    sibs = [c for c in n.parent.children if c.style == n.style] if n.parent is not None else [n]
+    return all(c.body.lower().startswith(openings) for c in sibs)  # (as written: "đăng ký" is no "đang")
 
 
 _ROLE_ITEM = re.compile(r"^(?:[a-zđ]\)\s*)?(?:(?:co quan|don vi)\s+)?(chu tri|phoi hop|thuc hien)"
