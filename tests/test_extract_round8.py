@@ -347,3 +347,24 @@ def test_items_stating_conditions_are_no_tasks(flatten):
         flatten)
     assert "II.1.1" not in tasks and "II.1.2" not in tasks
     assert "II.2.1" in tasks and "II.2.2" in tasks  # one item of the list is work: all are tasks
+
+
+# ------------------- lettered parts numbered in full ("2.1.a."), folded onto one line
+@pytest.mark.parametrize("flatten", [False, True])
+def test_numbered_letter_parts_in_a_step(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NỘI DUNG THỰC HIỆN\n"
+        "1. Các bước thực hiện\n"
+        "1.1. Bước 1:\n"
+        "1.1.a. Thành lập tổ hỗ trợ du lịch cộng đồng:\n"
+        "Ủy ban nhân dân các xã thành lập tổ hỗ trợ gồm đại diện các bản.\n"
+        "1.1.b. Tiếp nhận đăng ký của các hộ.\n"
+        "Thời gian hoàn tất: trước ngày 30 tháng 6 năm 2025.\n"
+        "1.2. Bước 2: Thẩm định danh sách.\n"
+        "Sở Tài chính thẩm định danh sách các hộ.\n",
+        flatten)
+    assert tasks["II.1.1"].title == "Bước 1:"
+    assert tasks["II.1.1"].lead == ["Ủy ban nhân dân các xã"]
+    assert tasks["II.1.1"].timeframe == "trước ngày 30 tháng 6 năm 2025"
+    assert tasks["II.1.2"].lead == ["Sở Tài chính"]

@@ -45,6 +45,7 @@ _INLINE_MARKERS = [(style, re.compile(r"(?<!\S)" + body)) for style, body in (
     ("arabic", rf"(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}\.?|\d{{1,2}}[.)])\s+(?=[\"“(]?[{_UP}a-zđà-ỹ])"),
     ("letter", rf"\((\d{{1,2}})\)\s+(?=[\"“]?[{_UP}])"),  # "(1)": sub-items, like lettered ones
     ("letter", r"([a-zđ])\)\s+(?=\S)"),
+    ("letter", rf"(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}}\.[a-zđ])\.?\s+(?=[\"“(]?[{_UP}])"),  # "2.1.a. Thành lập …"
     ("letter", rf"([a-zđ])\.\s+(?=[{_UP}])"),  # "a. Nhận thức …" (only after a sentence end or heading)
     ("bullet", rf"([-–+•])\s+(?=[\"“(]?[{_UP}0-9])"),
     # "B. NỘI DUNG, NHIỆM VỤ …": a capital letter numbering the parts above the roman sections,
