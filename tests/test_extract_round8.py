@@ -368,3 +368,14 @@ def test_numbered_letter_parts_in_a_step(flatten):
     assert tasks["II.1.1"].lead == ["Ủy ban nhân dân các xã"]
     assert tasks["II.1.1"].timeframe == "trước ngày 30 tháng 6 năm 2025"
     assert tasks["II.1.2"].lead == ["Sở Tài chính"]
+
+
+# ------------ "1. Nhiệm vụ" / "2. Giải pháp" under "II. NHIỆM VỤ VÀ GIẢI PHÁP", folded
+def test_section_named_labels_end_before_their_text_when_folded():
+    from vanban.extract.segment import segment
+    lines = segment("II. NHIỆM VỤ VÀ GIẢI PHÁP 1. Nhiệm vụ Nhà nước giữ vai trò chủ đạo trong phát triển du lịch. "
+                    "a) Rà soát chính sách. 2. Giải pháp Các sở, ngành tăng cường phối hợp. "
+                    "III. TỔ CHỨC THỰC HIỆN 1. Nhiệm vụ Nhà nước giao được các sở triển khai đồng bộ.")
+    assert "1. Nhiệm vụ" in lines and "2. Giải pháp" in lines
+    # a section that names no such label: the words go on as one heading
+    assert "1. Nhiệm vụ Nhà nước giao được các sở triển khai đồng bộ." in lines

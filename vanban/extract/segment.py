@@ -405,7 +405,7 @@ def _segment_body(text: str) -> list[str]:
         if mw and cuts.get(pos + mw.end()) == "caps":
             del cuts[pos + mw.end()]
     # a role label written before its first sentence: "3.1. Mục tiêu tổng quát Nâng cao ..."
-    labels = sorted(_PATS["inline_labels"], key=len, reverse=True)
+    labels = sorted(_PATS["inline_labels"] + _PATS["section_named_labels"], key=len, reverse=True)
     section_at = 0      # where the current roman section starts
     prev_label = ""     # the label the previous marked segment opened with
     for pos in sorted(cuts):
@@ -422,6 +422,8 @@ def _segment_body(text: str) -> list[str]:
                 # a label is expected where its section's heading names it ("I. MỤC ĐÍCH, YÊU CẦU")
                 # or a sibling label came just before ("1. Mục đích … 2. Yêu cầu Các sở …")
                 expected = prev_label != "" or lab in f[section_at:section_at + 80].lower()
+                if not expected and lab in _PATS["section_named_labels"]:
+                    break  # "1. Nhiệm vụ Sở X …" under a section that names no such label
                 if not expected and 0 in head_starts(text[body_at + len(lab) + 1:body_at + len(lab) + 60])[1]:
                     break  # "2. Yêu cầu Sở Xây dựng rà soát …": the verb and its addressee
                 cuts.setdefault(body_at + len(lab) + 1, "label_end")
