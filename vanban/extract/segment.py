@@ -421,7 +421,7 @@ def _segment_body(text: str) -> list[str]:
             if fk.startswith(lab + " ") and nxt_word and nxt_word[0][:1].isupper() and not nxt_word[0].isupper():
                 # a label is expected where its section's heading names it ("I. MỤC ĐÍCH, YÊU CẦU")
                 # or a sibling label came just before ("1. Mục đích … 2. Yêu cầu Các sở …")
-                expected = prev_label != "" or lab in f[section_at:section_at + 80].lower()
+                expected = prev_label != "" or lab in f[section_at:min(section_at + 80, pos)].lower()
                 if not expected and lab in _PATS["section_named_labels"]:
                     break  # "1. Nhiệm vụ Sở X …" under a section that names no such label
                 if not expected and 0 in head_starts(text[body_at + len(lab) + 1:body_at + len(lab) + 60])[1]:
