@@ -379,3 +379,33 @@ def test_section_named_labels_end_before_their_text_when_folded():
     assert "1. Nhiệm vụ" in lines and "2. Giải pháp" in lines
     # a section that names no such label: the words go on as one heading
     assert "1. Nhiệm vụ Nhà nước giao được các sở triển khai đồng bộ." in lines
+
+
+# ------------- implementation items: the document's own heading style decides, folded
+@pytest.mark.parametrize("flatten", [False, True])
+def test_agency_headings_with_colon_in_an_implementation_section(flatten):
+    record = _record(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch cộng đồng.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Văn hóa, Thể thao và Du lịch:\n- Chủ trì triển khai kế hoạch.\n- Tổng hợp báo cáo.\n"
+        "2. Sở Tài chính:\nBố trí kinh phí thực hiện kế hoạch.\n"
+        "3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức thành viên của Mặt trận\n"
+        "- Trong phạm vi chức năng, nhiệm vụ, tham gia tuyên truyền.\n",
+        flatten)
+    assert record.implementation[:2] == ["Sở Văn hóa, Thể thao và Du lịch:", "Sở Tài chính:"]
+    assert record.implementation[2] == ("Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức thành "
+                                        "viên của Mặt trận")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_agency_items_inline_where_headings_have_no_colon(flatten):
+    record = _record(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch cộng đồng.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Văn hóa, Thể thao và Du lịch\n- Chủ trì triển khai kế hoạch.\n"
+        "2. Sở Tài chính: Bố trí kinh phí thực hiện kế hoạch.\n",
+        flatten)
+    assert record.implementation == ["Sở Văn hóa, Thể thao và Du lịch",
+                                     "Sở Tài chính: Bố trí kinh phí thực hiện kế hoạch."]

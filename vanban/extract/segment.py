@@ -23,7 +23,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from .agencies import agency_spans, gazetteer_spans, head_starts, opens_member_list, split_agencies, tokenize
+from .agencies import (agency_spans, gazetteer_spans, head_starts, only_agencies, opens_member_list, split_agencies,
+                       tokenize)
 from .text import fold, is_syllable, key, load_patterns, roman_to_int
 
 _PATS = dict(load_patterns("segment"))
@@ -460,7 +461,37 @@ def _segment_body(text: str) -> list[str]:
         if piece:
             out.append(piece)
         prev = p
-    return _merge_fragments(out)
+    return _agency_colon_headings(_merge_fragments(out))
+
+
+_IMPLEMENTATION = tuple(load_patterns("headings")["implementation_prefixes"])
+_AGENCY_COLON_ALONE = re.compile(r"\d{1,2}\.\s+([^:]{3,120}):")
+_AGENCY_COLON_TEXT = re.compile(rf"(\d{{1,2}}\.\s+([^:]{{3,120}}?):)\s+(?=[\"“]?[{_UP}])")
+
+
+def _agency_colon_headings(lines: list[str]) -> list[str]:
+    """"1. Sở Y tế:" alone over its bullets, then "3. Sở Tài chính: Tham mưu …": where a
+    section writes an agency heading with a colon on a line of its own, its other agency items
+    with a colon are headings too, their text run on (a folded text lost the line break); a
+    section whose agency headings have no colon ("4. Sở Nội vụ") writes "3. Sở X: …" inline."""
+    out: list[str] = []
+    start = 0
+    bounds = [k for k, ln in enumerate(lines) if _ROMAN.match(ln)] + [len(lines)]
+    for end in bounds:
+        section = lines[start:end]
+        # (only the agencies of an implementation section: a directive's addressee headings,
+        # "1. Chủ tịch UBND các huyện:" over lettered items, say nothing of its other items)
+        heading = key(_ROMAN.sub("", section[0], count=1)) if section else ""
+        styled = heading.startswith(_IMPLEMENTATION) and any(
+            (m := _AGENCY_COLON_ALONE.fullmatch(ln)) and only_agencies(m.group(1)) for ln in section)
+        for ln in section:
+            m = _AGENCY_COLON_TEXT.match(ln) if styled else None
+            if m and only_agencies(m.group(2)) and not opens_member_list(m.group(1), ln[m.end():]):
+                out += [m.group(1), ln[m.end():]]
+            else:
+                out.append(ln)
+        start = end
+    return out
 
 
 def _merge_fragments(lines: list[str]) -> list[str]:
