@@ -409,3 +409,18 @@ def test_agency_items_inline_where_headings_have_no_colon(flatten):
         flatten)
     assert record.implementation == ["Sở Văn hóa, Thể thao và Du lịch",
                                      "Sở Tài chính: Bố trí kinh phí thực hiện kế hoạch."]
+
+
+# --------------------------- a Công điện's sender (a ministry) between its title and "điện:"
+@pytest.mark.parametrize("flatten", [False, True])
+def test_cong_dien_sender_line_is_no_part_of_the_title(flatten):
+    record = valid_record(
+        "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/CĐ-BNNMT\nHà Nội, ngày 5 tháng 10 năm 2025\nCÔNG ĐIỆN\n"
+        "VỀ VIỆC CHỦ ĐỘNG ỨNG PHÓ VỚI LŨ LỚN TẠI KHU VỰC BẮC BỘ\nBỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nđiện:\n"
+        "- Các Cục: Thủy lợi, Quản lý đê điều;\n- Sở Nông nghiệp và Môi trường các tỉnh.\n"
+        "1. Các Cục theo dõi chặt chẽ diễn biến lũ.\n2. Các Sở chủ động vận hành hồ chứa.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n",
+        flatten)
+    assert record.document["title"] == "Về việc chủ động ứng phó với lũ lớn tại khu vực Bắc Bộ"
+    assert record.document["issuer"] == "Bộ Nông nghiệp và Môi trường"

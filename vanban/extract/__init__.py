@@ -156,6 +156,10 @@ def _split_front(lines: list[RawLine], wrapped: bool):
                 # the enacting authority line between the title and "Căn cứ" (a wrapped title
                 # line may start with "THỦ TƯỚNG ...": those need "Căn cứ" right after them)
                 break
+            if title and is_caps(t) and j + 1 < len(lines) and key(lines[j + 1].text) == "dien" \
+                    and not k.startswith(_ENACTING_AUTHORITY):
+                break  # "BỘ XÂY DỰNG" / "điện:": a Công điện's sender, then its addressees (an
+                # enacting authority, "THỦ TƯỚNG CHÍNH PHỦ", is cut off the title further on)
             if title:
                 if lines[j].blank_before and not (is_caps(t) and is_caps(title[-1].text)):
                     # a blank line ends the abstract: what follows is the body's first paragraph

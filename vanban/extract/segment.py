@@ -290,8 +290,13 @@ def _segment_body(text: str) -> list[str]:
         cuts.setdefault(a, "caps")
         cuts.setdefault(b, "caps_end")
     # the enacting authority at the end of a caps title ("... CỦA ĐẢNG THỦ TƯỚNG CHÍNH PHỦ điện:")
+    # (also the issuer the header names before "CỘNG HÒA …" when a "điện:" follows the run:
+    # "… TẠI KHU VỰC TRUNG BỘ BỘ XÂY DỰNG điện:")
+    issuer = re.search(rf"(?:^|\s)((?:[{_UP}]+\s+){{1,8}}?)(?:-+\s+|\|\s+)?CỘNG HÒA XÃ HỘI", text[:3000])
+    issuer_caps = issuer.group(1).strip() if issuer else ""
     for a, b in runs:
-        for phrase in _PATS["enacting_caps"]:
+        sender = [issuer_caps] if len(issuer_caps.split()) >= 2 and re.match(r"\s*điện\s*:", text[b:b + 12]) else []
+        for phrase in _PATS["enacting_caps"] + sender:
             pos = text.find(phrase, a + 1, b)
             if pos > a and len(text[pos:b].split()) <= 12:
                 cuts.setdefault(pos, "caps")
