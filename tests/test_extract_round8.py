@@ -424,3 +424,23 @@ def test_cong_dien_sender_line_is_no_part_of_the_title(flatten):
         flatten)
     assert record.document["title"] == "Về việc chủ động ứng phó với lũ lớn tại khu vực Bắc Bộ"
     assert record.document["issuer"] == "Bộ Nông nghiệp và Môi trường"
+
+
+# ---------- an attached plan's caps title with its "(Ban hành kèm theo …)" note lends no casing
+@pytest.mark.parametrize("flatten", [False, True])
+def test_attached_caps_title_with_note_lends_no_casing(flatten):
+    record = valid_record(
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 15/QĐ-UBND\nAn Bình, ngày 3 tháng 5 năm 2025\nQUYẾT ĐỊNH\n"
+        "BAN HÀNH KẾ HOẠCH THỰC HIỆN CHỈ THỊ SỐ 05-CT/TU CỦA BAN THƯỜNG VỤ TỈNH ỦY VỀ PHÁT TRIỂN DU LỊCH\n"
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+        "Căn cứ Chỉ thị số 05-CT/TU ngày 2 tháng 3 năm 2025 của Ban Thường vụ Tỉnh ủy về phát triển du lịch;\n"
+        "QUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch thực hiện Chỉ thị số 05-CT/TU.\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+        "KẾ HOẠCH\nTHỰC HIỆN CHỈ THỊ SỐ 05-CT/TU CỦA BAN THƯỜNG VỤ TỈNH ỦY VỀ PHÁT TRIỂN DU LỊCH "
+        "(Ban hành kèm theo Quyết định số 15/QĐ-UBND ngày 3 tháng 5 năm 2025 của Chủ tịch UBND tỉnh)\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch.\nII. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch.\n"
+        + _END,
+        flatten)
+    assert record.document["title"] == ("Ban hành Kế hoạch thực hiện Chỉ thị số 05-CT/TU của Ban Thường vụ "
+                                        "Tỉnh ủy về phát triển du lịch")

@@ -42,6 +42,8 @@ _DOCUMENT_KEYS = load_patterns("document")
 _ADMIN_WORDS = tuple(_DOCUMENT_KEYS["admin_words"])
 _BODY_START = tuple(_DOCUMENT_KEYS["body_start"])
 _ENACTING_AUTHORITY = tuple(_DOCUMENT_KEYS["enacting_authority"])
+#: "(Ban hành kèm theo Quyết định số …)": the note under an attached document's title
+_ATTACHED_UNDER = re.compile(r"\((?:Ban hành )?[Kk]èm theo[^()]*\)")
 _ATTACHMENT_NOTE = tuple(_DOCUMENT_KEYS["attachment_note"])
 _ATTACHMENT_KINDS = set(_DOCUMENT_KEYS["attachment_kinds"])
 #: casing sources for a caps title ("tại" keeps the name off a sentence start, which tells no case)
@@ -429,9 +431,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         names = [f"của {document[k]}" for k in ("issuer", "issuer_parent") if document.get(k)
                  and not needs_case] + ([f"tại {document['place']}"] if document.get("place") else []) \
             + _REGION_NAMES  # (regions are proper names the body may never repeat: "... TẠI KHU VỰC TRUNG BỘ")
-        # caps headings of the body ("PHẦN II. NHIỆM VỤ NĂM 2025") lend no casing
-        document["title"] = restore_title_case(raw_title, [p.text for p in preamble] +
-                                               [p.text for p in body_paras[:25] if not is_caps(p.text)]
+        # caps headings of the body ("PHẦN II. NHIỆM VỤ NĂM 2025", an attached plan's caps title
+        # with its "(Ban hành kèm theo …)" note run on) lend no casing
+        document["title"] = restore_title_case(raw_title, [p.text for p in list(preamble) + body_paras[:25]
+                                                           if not is_caps(_ATTACHED_UNDER.sub("", p.text))]
                                                + names)
         document["title"] = capitalise_issued_kind(document["title"])
         document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
