@@ -444,3 +444,27 @@ def test_attached_caps_title_with_note_lends_no_casing(flatten):
         flatten)
     assert record.document["title"] == ("Ban hành Kế hoạch thực hiện Chỉ thị số 05-CT/TU của Ban Thường vụ "
                                         "Tỉnh ủy về phát triển du lịch")
+
+
+# ------------------------------- a header and a signature copied with letters spaced out
+def test_close_spaced_letters():
+    from vanban.extract.text import close_spaced_letters as close
+    assert close("ỦY B AN NHÂN D Â N T ỈNH AN B ÌNH") == "ỦY BAN NHÂN DÂN TỈNH AN BÌNH"
+    assert close("T hành phố Hồ Chí M inh, ngày 3") == "Thành phố Hồ Chí Minh, ngày 3"
+    assert close("HỒ C H Í M I NH") == "HỒ CHÍ MINH"
+    assert close("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK") == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"  # no join spells nothing
+    assert close("Sở Y tế; Phòng A, Tổ B") == "Sở Y tế; Phòng A, Tổ B"
+
+
+def test_spaced_out_header_and_signature():
+    record = valid_record(
+        "ỦY B AN NHÂN D Â N T ỈNH AN B ÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 81/KH-UBND\nAn B ình, ngày 3 tháng 0 5 năm 2025\n"
+        "KẾ HOẠCH\nPhát triển du lịch cộng đồng năm 2025\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ\n1. Ủy ban nhân dân tỉnh An Bình giao Sở Tài chính bố trí kinh phí.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊ CH\nP HÓ CHỦ T Ị CH\nTrần Văn Nam\n")
+    assert record.document["issuer"] == "Ủy ban nhân dân tỉnh An Bình"
+    assert record.document["place"] == "An Bình"
+    assert record.document["date"] == "2025-05-03"
+    assert record.signature["title"] == "PHÓ CHỦ TỊCH"

@@ -8,10 +8,11 @@ from functools import lru_cache
 
 from .agencies import expand_abbreviations, head_starts
 from .layout import RawLine
-from .text import clean, fix_uy, fold, is_caps, key, load_patterns, sentence_case
+from .text import clean, close_spaced_letters, fix_uy, fold, is_caps, key, load_patterns, sentence_case
 
 # OCR-tolerant (English-model OCR: "ngay 26 thang 11 ndm 2025", "S6: 1026/KH-UBND")
-_DATE_WORDS = re.compile(r"ng\w{0,2}y\s*(\d{1,2})\s*th\w{0,3}g\s*(\d{1,2})\s*n\w{0,2}m\s*(\d{4})", re.I)
+# (a copy may space out a two-digit day or month: "ngày 26 tháng 0 6 năm 2018")
+_DATE_WORDS = re.compile(r"ng\w{0,2}y\s*(\d\s?\d|\d)\s*th\w{0,3}g\s*(\d\s?\d|\d)\s*n\w{0,2}m\s*(\d{4})", re.I)
 _NUMBER = re.compile(r"\b(?:So\s*[:.]?|S[06@&d]\s*[:.])\s*(\d[\w./&-]*(?:\s?[/-]\s?[\w&.-]+)*)", re.I)
 _DOC_NUMBER_TAIL = re.compile(r"[.,;:]+$")
 # A number or day the ocr stage could not read is "…" ("Số: …/CT-UBND", "ngày … tháng 9 năm 2024")
@@ -21,7 +22,7 @@ _UNITS = ("thành phố", "tỉnh", "huyện", "quận", "thị xã", "xã", "ph
 
 
 def iso_date(day: str, month: str, year: str) -> str | None:
-    d, m, y = int(day), int(month), int(year)
+    d, m, y = (int(x.replace(" ", "")) for x in (day, month, year))
     if not (1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100):
         return None
     return f"{y:04d}-{m:02d}-{d:02d}"
@@ -99,7 +100,7 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     """Issuer, number, place, date from the lines above the kind line."""
     # "|" is a column bar of a header laid out as a table ("CHÍNH PHỦ ------- | CỘNG HÒA ...");
     # replaced by a space so that positions in ``text`` and ``folded`` stay aligned
-    text = "\n".join(ln.text for ln in header_lines).replace("|", " ")
+    text = "\n".join(close_spaced_letters(ln.text) for ln in header_lines).replace("|", " ")
     text = re.sub(r"(?<=[A-ZĐ0-9]-)\n(?=[A-ZĐ0-9])", "", text)  # "Số: 252/KH-" / "BCĐ": a code cut at its hyphen
     folded = fold(text)
     out: dict = {"issuer": None, "number": None, "place": None, "date": None}
@@ -649,6 +650,7 @@ def closing_block(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
     ``paras_text`` starts with the "Nơi nhận:" paragraph. OCR of the two-column closing block
     row by row ("- Bộ Y tế;  KT. CHỦ TỊCH") is first split back into its two columns.
     """
+    paras_text = [close_spaced_letters(t) for t in paras_text]  # ("KT. CHỦ TỊ CH", as the header)
     rec_parts: list[str] = []
     caps_parts: list[str] = []
     name = None
