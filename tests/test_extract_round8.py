@@ -468,3 +468,19 @@ def test_spaced_out_header_and_signature():
     assert record.document["place"] == "An Bình"
     assert record.document["date"] == "2025-05-03"
     assert record.signature["title"] == "PHÓ CHỦ TỊCH"
+
+
+# ------------- "- Giao Trưởng X …": the head of a body named by its title "Trưởng" is an addressee
+@pytest.mark.parametrize("flatten", [False, True])
+def test_truong_title_names_an_addressee(flatten):
+    record = valid_record(
+        _LETTER.replace("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.",
+                        "Kính gửi: Trưởng Quản lý thị trường các tỉnh, thành phố.") +
+        "Cục Quản lý thị trường yêu cầu Trưởng Quản lý thị trường các tỉnh, thành phố nơi có chợ đầu mối, "
+        "khẩn trương triển khai các nội dung sau:\n"
+        "1. Về kiểm tra hàng hóa: Kiểm tra nguồn gốc hàng hóa tại các chợ đầu mối.\n"
+        "2. Về bảo đảm an ninh tại chợ\n- Giao Trưởng Công an xã phối hợp kiểm tra tại chợ.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CỤC TRƯỞNG\nPHÓ CỤC TRƯỞNG\nNguyễn Văn Bình\n",
+        flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert tasks["2"].lead == ["Trưởng Công an xã"]
