@@ -484,3 +484,10 @@ def test_truong_title_names_an_addressee(flatten):
         flatten)
     tasks = {t.path: t for t in record.tasks}
     assert tasks["2"].lead == ["Trưởng Công an xã"]
+
+
+def test_collective_group_after_va_is_a_new_agency():
+    from vanban.extract.agencies import split_agencies
+    assert split_agencies("Đài Phát thanh và Truyền hình tỉnh, Báo An Bình và hệ thống các cơ quan báo chí") == [
+        "Đài Phát thanh và Truyền hình tỉnh", "Báo An Bình", "hệ thống các cơ quan báo chí"]
+    assert split_agencies("Sở Y tế và hệ thống các bệnh viện") == ["Sở Y tế", "hệ thống các bệnh viện"]

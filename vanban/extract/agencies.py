@@ -488,6 +488,18 @@ def _split_shared_head_list(part: str) -> list[str]:
     return [part]
 
 
+def _collective_before_group(tokens: list[tuple[str, int, int]], idx: int, starts: dict[int, int]) -> bool:
+    """A collective noun (agencies.json collective_nouns: "hệ thống") opens a plural group of
+    bodies at ``idx`` ("hệ thống các cơ quan báo chí")."""
+    for noun in load_patterns("agencies").get("collective_nouns", []):
+        n = len(noun.split())
+        words = [t[0].lower() for t in tokens[idx:idx + n + 1]]
+        if words[:n] == noun.split() and words[n:] in (["các"], ["những"]) \
+                and (idx + n + 1 in starts or idx + n in starts):
+            return True
+    return False
+
+
 def split_agencies(text: str) -> list[str]:
     """Split an agency enumeration: on ``;`` always, on ``,`` / ``và`` only before a new head.
 
@@ -530,6 +542,13 @@ def split_agencies(text: str) -> list[str]:
                     and not (prev.lower() == "và" and _serves(part[cut_points[-1]:tokens[idx - 1][1]],
                                                                part[tokens[idx][1]:])):
                 # a known body after "," / "và" starts a new agency
+                cut_points.append(tokens[idx - 1][1])
+                continue
+            coll = _collective_before_group(tokens, idx, starts)
+            if coll and prev.lower() == "và" and not _serves(part[cut_points[-1]:tokens[idx - 1][1]],
+                                                             part[tokens[idx][1]:]):
+                # "Thông tấn xã Việt Nam và hệ thống các cơ quan báo chí": a collective of a
+                # group of bodies after "và" is a new agency
                 cut_points.append(tokens[idx - 1][1])
                 continue
             if idx not in starts and prev == "," and key(tokens[idx][0]) == "cac" and idx + 1 < len(tokens) \
