@@ -44,6 +44,15 @@ _BODY_START = tuple(_DOCUMENT_KEYS["body_start"])
 _ENACTING_AUTHORITY = tuple(_DOCUMENT_KEYS["enacting_authority"])
 #: "(Ban hành kèm theo Quyết định số …)": the note under an attached document's title
 _ATTACHED_UNDER = re.compile(r"\((?:Ban hành )?[Kk]èm theo[^()]*\)")
+
+
+def _caps_paragraph(text: str) -> bool:
+    """A caps heading or title of the body (its "(Ban hành kèm theo …)" note aside); such
+    paragraphs are short, a long one is read no further."""
+    first = text[:40].split()[:2]
+    if len(text) > 800 or not first or not all(w.isupper() for w in first):
+        return False  # (cheap test first: a caps paragraph opens with caps words)
+    return is_caps(_ATTACHED_UNDER.sub("", text))
 _ATTACHMENT_NOTE = tuple(_DOCUMENT_KEYS["attachment_note"])
 _ATTACHMENT_KINDS = set(_DOCUMENT_KEYS["attachment_kinds"])
 #: casing sources for a caps title ("tại" keeps the name off a sentence start, which tells no case)
@@ -434,8 +443,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # caps headings of the body ("PHẦN II. NHIỆM VỤ NĂM 2025", an attached plan's caps title
         # with its "(Ban hành kèm theo …)" note run on) lend no casing
         document["title"] = restore_title_case(raw_title, [p.text for p in list(preamble) + body_paras[:25]
-                                                           if not is_caps(_ATTACHED_UNDER.sub("", p.text))]
-                                               + names)
+                                                           if not _caps_paragraph(p.text)] + names)
         document["title"] = capitalise_issued_kind(document["title"])
         document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
         document["period"] = parse_period(document["title"])

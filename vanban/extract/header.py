@@ -650,7 +650,8 @@ def closing_block(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
     ``paras_text`` starts with the "Nơi nhận:" paragraph. OCR of the two-column closing block
     row by row ("- Bộ Y tế;  KT. CHỦ TỊCH") is first split back into its two columns.
     """
-    paras_text = [close_spaced_letters(t) for t in paras_text]  # ("KT. CHỦ TỊ CH", as the header)
+    # ("KT. CHỦ TỊ CH" spaced out as the header may be; an appendix paragraph is read no further)
+    paras_text = [close_spaced_letters(t) if len(t) <= 2000 else t for t in paras_text]
     rec_parts: list[str] = []
     caps_parts: list[str] = []
     name = None

@@ -124,6 +124,7 @@ def repair_ocr_heads(line: str) -> str:
 
 
 _SPACED_WORD = re.compile(r"\S+")
+_LONE_LETTER = re.compile(r"(?<!\S)[^\W\d_](?!\S)")
 
 
 def close_spaced_letters(line: str) -> str:
@@ -131,9 +132,9 @@ def close_spaced_letters(line: str) -> str:
     "T hành phố Hồ Chí M inh"): the line's letter runs are regrouped so that as few pieces as
     possible are no syllable ("B AN" -> "BAN", "C H Í M I NH" -> "CHÍ MINH"), joining as little
     as that needs ("Ngu y ễn" stays: each part spells a word)."""
+    if not any(not is_syllable(t) for t in _LONE_LETTER.findall(line)):
+        return line  # (a spaced-out copy leaves letters that spell nothing standing alone)
     toks = _SPACED_WORD.findall(line)
-    if not any(t.isalpha() and not is_syllable(t) for t in toks):
-        return line
     n = len(toks)
     # best[i]: (pieces that are no syllable, -pieces) for toks[i:], and the length of its first piece
     best: list[tuple[tuple[int, int], int]] = [((0, 0), 0)] * (n + 1)
