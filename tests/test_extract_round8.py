@@ -491,3 +491,21 @@ def test_collective_group_after_va_is_a_new_agency():
     assert split_agencies("Đài Phát thanh và Truyền hình tỉnh, Báo An Bình và hệ thống các cơ quan báo chí") == [
         "Đài Phát thanh và Truyền hình tỉnh", "Báo An Bình", "hệ thống các cơ quan báo chí"]
     assert split_agencies("Sở Y tế và hệ thống các bệnh viện") == ["Sở Y tế", "hệ thống các bệnh viện"]
+
+
+# ------------- folded role lists: a bullet after a full stop, a role label run on into names
+@pytest.mark.parametrize("flatten", [False, True])
+def test_folded_role_lists(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Nội dung, biện pháp\na) Khảo sát các tuyến du lịch mới;\nb) Tổ chức hội chợ du lịch.\n"
+        "2. Cơ quan chủ trì, phối hợp\n"
+        "a) Cơ quan chủ trì\n- Trung ương Hội Nông dân Việt Nam.\n- Ban Quản lý các khu du lịch; Sở Công Thương.\n"
+        "b) Cơ quan phối hợp\nMặt trận Tổ quốc Việt Nam tỉnh và Hội Cựu chiến binh tỉnh; các tổ chức "
+        "chính trị - xã hội.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Trung ương Hội Nông dân Việt Nam", "Ban Quản lý các khu du lịch",
+                                  "Sở Công Thương"]
+    assert tasks["II.1"].partners == ["Mặt trận Tổ quốc Việt Nam tỉnh", "Hội Cựu chiến binh tỉnh",
+                                      "các tổ chức chính trị - xã hội"]

@@ -418,7 +418,8 @@ def _segment_body(text: str) -> list[str]:
         if mw and cuts.get(pos + mw.end()) == "caps":
             del cuts[pos + mw.end()]
     # a role label written before its first sentence: "3.1. Mục tiêu tổng quát Nâng cao ..."
-    labels = sorted(_PATS["inline_labels"] + _PATS["section_named_labels"], key=len, reverse=True)
+    labels = sorted(_PATS["inline_labels"] + _PATS["section_named_labels"] + _PATS["role_labels"],
+                    key=len, reverse=True)
     section_at = 0      # where the current roman section starts
     prev_label = ""     # the label the previous marked segment opened with
     for pos in sorted(cuts):
@@ -434,7 +435,8 @@ def _segment_body(text: str) -> list[str]:
             if fk.startswith(lab + " ") and nxt_word and nxt_word[0][:1].isupper() and not nxt_word[0].isupper():
                 # a label is expected where its section's heading names it ("I. MỤC ĐÍCH, YÊU CẦU")
                 # or a sibling label came just before ("1. Mục đích … 2. Yêu cầu Các sở …")
-                expected = prev_label != "" or lab in f[section_at:min(section_at + 80, pos)].lower()
+                expected = prev_label != "" or lab in f[section_at:min(section_at + 80, pos)].lower() \
+                    or lab in _PATS["role_labels"]  # (a role label is followed by the names it labels)
                 if not expected and lab in _PATS["section_named_labels"]:
                     break  # "1. Nhiệm vụ Sở X …" under a section that names no such label
                 if not expected and 0 in head_starts(text[body_at + len(lab) + 1:body_at + len(lab) + 60])[1]:
@@ -601,8 +603,8 @@ def _dash_in_name(text: str, pos: int) -> bool:
     """The dash at ``pos`` joins the two halves of a compound or a name, judged on its two sides."""
     left = key(text[max(0, pos - 20):pos]).split()[-1:]
     right = key(text[pos + 1:pos + 25]).split()[:1]
-    if not left or not right:
-        return False
+    if not left or not right or text[:pos].rstrip()[-1:] in ".;:":
+        return False  # (a sentence ended before it: "… Việt Nam. - Ban Chỉ đạo …" is a bullet)
     if left[0].isdigit() and right[0].isdigit():
         return True  # "2021 - 2030"
     before = text[max(0, pos - 30):pos].split()
