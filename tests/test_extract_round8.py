@@ -509,3 +509,16 @@ def test_folded_role_lists(flatten):
                                   "Sở Công Thương"]
     assert tasks["II.1"].partners == ["Mặt trận Tổ quốc Việt Nam tỉnh", "Hội Cựu chiến binh tỉnh",
                                       "các tổ chức chính trị - xã hội"]
+
+
+# ------------- a lettered part's later sentence opening with its body (folded or written)
+@pytest.mark.parametrize("flatten", [False, True])
+def test_lettered_part_later_sentence_names_the_lead(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ VÀ GIẢI PHÁP\n"
+        "1. Giải pháp\n"
+        "a) Phát huy vai trò của cộng đồng trong du lịch.\n"
+        "b) Nâng cao chất lượng dịch vụ. Hiệp hội Du lịch tỉnh chủ trì tập huấn cho các hộ.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Hiệp hội Du lịch tỉnh"]

@@ -580,9 +580,11 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         openings = [s for p in paras if p is not node.para and p.style is None for s in _sentences(p.body)] \
             + _sentences(body)[1:] \
             + [s for p in paras if p is not node.para and p.style == "letter"
-               for after in re.split(r":\s+(?=[A-ZĐÀ-Ỹ])", p.body)[1:] for s in _sentences(after)]
-        # (a lettered part's heading run on into its text: "a) Thành lập Ban Chỉ đạo: Ủy ban nhân
-        # dân xã thành lập …", the shape a folded text gives "a) …:" over its paragraph)
+               for k, after in enumerate(re.split(r":\s+(?=[A-ZĐÀ-Ỹ])", p.body))
+               for s in _sentences(after)[0 if k else 1:]]
+        # (a lettered part's later sentences, and its heading run on into its text: "a) Thành
+        # lập Ban Chỉ đạo: Ủy ban nhân dân xã thành lập …"; a folded text gives these shapes to
+        # "a) …:" and the paragraphs under it)
         lead = merge_titled([a for o in openings for a in _lead_in_subject(o)]
                             + [a for o in openings for a in _group_clause_subjects(o)])
     if not lead:
