@@ -519,6 +519,6 @@ def test_lettered_part_later_sentence_names_the_lead(flatten):
         "II. NHIỆM VỤ VÀ GIẢI PHÁP\n"
         "1. Giải pháp\n"
         "a) Phát huy vai trò của cộng đồng trong du lịch.\n"
-        "b) Nâng cao chất lượng dịch vụ. Hiệp hội Du lịch tỉnh chủ trì tập huấn cho các hộ.\n",
+        "b) Nâng cao chất lượng dịch vụ. Hiệp hội Du lịch tỉnh tăng cường tập huấn cho các hộ.\n",
         flatten)
     assert tasks["II.1"].lead == ["Hiệp hội Du lịch tỉnh"]
