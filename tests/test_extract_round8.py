@@ -522,3 +522,16 @@ def test_lettered_part_later_sentence_names_the_lead(flatten):
         "b) Nâng cao chất lượng dịch vụ. Hiệp hội Du lịch tỉnh tăng cường tập huấn cho các hộ.\n",
         flatten)
     assert tasks["II.1"].lead == ["Hiệp hội Du lịch tỉnh"]
+
+
+# ------------- folded targets: a paragraph may open with its figure ("100% …")
+def test_folded_paragraph_opening_with_a_percentage():
+    record = _record(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. MỤC TIÊU\n1. Mục tiêu cụ thể\n- Du lịch cộng đồng\n"
+        "Phấn đấu trên 50% số bản có điểm du lịch được công nhận.\n"
+        "100% hộ làm du lịch được tập huấn kỹ năng phục vụ khách.\n"
+        "III. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch cộng đồng.\n",
+        flatten=True)
+    texts = [o.text for o in record.objectives]
+    assert "100% hộ làm du lịch được tập huấn kỹ năng phục vụ khách." in texts

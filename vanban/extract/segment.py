@@ -465,7 +465,8 @@ def _segment_body(text: str) -> list[str]:
             cuts.setdefault(pos + cut, "heading_end")
             # the unmarked paragraphs under a heading are items: in a flattened text their
             # boundaries are the sentence ends
-            for ms in re.finditer(rf"[.!?]\s+(?=[{_UP}])", text[pos + cut:nxt]):
+            # (a target may open with its figure: "… toàn tỉnh. 100% hợp tác xã …")
+            for ms in re.finditer(rf"[.!?]\s+(?=[{_UP}]|\d[\d.,]*\s?%)", text[pos + cut:nxt]):
                 cuts.setdefault(pos + cut + ms.end(), "sentence")
     points = sorted(p for p in cuts if 0 < p < len(text)) + [len(text)]
     out = []
