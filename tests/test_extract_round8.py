@@ -535,3 +535,10 @@ def test_folded_paragraph_opening_with_a_percentage():
         flatten=True)
     texts = [o.text for o in record.objectives]
     assert "100% hộ làm du lịch được tập huấn kỹ năng phục vụ khách." in texts
+
+
+def test_folded_heading_whose_name_opens_its_sentence_again():
+    from vanban.extract.segment import segment
+    lines = segment("III. TỔ CHỨC THỰC HIỆN 1. Trung tâm Dữ liệu Thành phố Trung tâm Dữ liệu Thành phố "
+                    "chủ trì, phối hợp với Sở Tài chính triển khai. 2. Sở Tài chính bố trí kinh phí.")
+    assert "1. Trung tâm Dữ liệu Thành phố" in lines

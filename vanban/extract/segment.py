@@ -651,6 +651,11 @@ def _heading_end(seg: str) -> int | None:
     if not m:
         return None
     toks = [(x.group(), x.start()) for x in _TOKEN.finditer(seg)][1:]
+    words = [t for t, _ in toks[:30]]
+    for k in range(2, 15):
+        if len(words) >= 2 * k and words[:k] == words[k:2 * k] and words[0][:1].isupper() \
+                and words[k - 1][-1:].isalnum():
+            return toks[k][1]  # "Trung tâm X Thành phố Trung tâm X Thành phố chủ trì …": the name again
     # a sentence-opening verb anywhere in the heading part wins over a capitalised word before it
     first_verb = None
     for k, (tok, off) in enumerate(toks[1:64], start=1):
