@@ -542,3 +542,11 @@ def test_folded_heading_whose_name_opens_its_sentence_again():
     lines = segment("III. TỔ CHỨC THỰC HIỆN 1. Trung tâm Dữ liệu Thành phố Trung tâm Dữ liệu Thành phố "
                     "chủ trì, phối hợp với Sở Tài chính triển khai. 2. Sở Tài chính bố trí kinh phí.")
     assert "1. Trung tâm Dữ liệu Thành phố" in lines
+
+
+def test_folded_caps_heading_ending_in_a_label_word_before_item_one():
+    from vanban.extract.segment import segment
+    lines = segment("I. MỤC TIÊU 1. Mục tiêu chung Nâng cao nhận thức về du lịch. 2. Mục tiêu cụ thể "
+                    "Phấn đấu có 20 bản du lịch. II. NHIỆM VỤ 1. Tổ chức hội chợ theo chỉ tiêu 1. Hằng năm.")
+    assert "1. Mục tiêu chung" in lines  # "TIÊU 1.": the heading's last word, no "chỉ tiêu 1"
+    assert not any(ln.startswith("1. Hằng năm") for ln in lines)  # "chỉ tiêu 1." inside a sentence

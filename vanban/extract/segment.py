@@ -563,6 +563,9 @@ def _looks_like_quantity(text: str, start: int, end: int, num: str) -> bool:
     if text[max(0, start - 3):start].strip()[-1:] in ".;:!?":
         return False  # "... kinh tế số. 2. Yêu cầu": a sentence ended before the number
     before = key(text[max(0, start - 12):start]).split()
+    word = text[max(0, start - 12):start].split()[-1:]
+    if word and word[0].isupper() and len(word[0]) > 1:
+        return False  # "I. MỤC TIÊU 1. Mục tiêu chung …": a caps heading's last word, no label
     return bool(before) and before[-1] in _PATS["number_labels"]
 
 
