@@ -550,3 +550,10 @@ def test_folded_caps_heading_ending_in_a_label_word_before_item_one():
                     "Phấn đấu có 20 bản du lịch. II. NHIỆM VỤ 1. Tổ chức hội chợ theo chỉ tiêu 1. Hằng năm.")
     assert "1. Mục tiêu chung" in lines  # "TIÊU 1.": the heading's last word, no "chỉ tiêu 1"
     assert not any(ln.startswith("1. Hằng năm") for ln in lines)  # "chỉ tiêu 1." inside a sentence
+
+
+def test_deadline_part_of_a_month_after_a_completing_verb():
+    from vanban.extract.items import deadline_of
+    assert deadline_of("Tập trung tháo gỡ khó khăn, cơ bản xong cuối tháng 12 năm 2025.") == "cuối tháng 12 năm 2025"
+    assert deadline_of("Hoàn thành vào đầu quý II năm 2026 việc sắp xếp.") == "vào đầu quý II năm 2026"
+    assert deadline_of("Tổ chức hội nghị cuối năm 2025 để tổng kết.") is None  # no completing verb

@@ -957,13 +957,18 @@ _PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:1
 _DEADLINE_HOUR = re.compile(r"\b(trước \d{1,2} giờ(?: \d{1,2}(?: phút)?)?,? ngày \d{1,2}(?:/\d{1,2}/\d{4}|"
                             r" tháng \d{1,2} năm \d{4}))")
 _DEADLINE_BARE = re.compile(r"\b(?:hoàn thành|xong|báo cáo|gửi)\b[^.;:()]{0,80}?\s(trước \d{1,2}/\d{1,2}/\d{4})")
+#: "… tháo gỡ khó khăn xong cuối tháng 12 năm 2025": a part of a month, quarter or year right
+#: after a completing verb
+_DEADLINE_PART = re.compile(r"\b(?i:hoàn thành|xong)\s+((?:vào\s+)?(?:cuối|đầu|giữa)\s+(?:tháng\s+\d{1,2}(?:\s+năm|/)"
+                            r"|quý\s+[IV]{1,3}(?:\s+năm|/)|năm)\s*\d{4})")
 
 
 def deadline_of(text: str) -> str | None:
     """Deadline phrases of a directive item ("trước ngày 31/12/2025", "(hoàn thành) trong tháng
     11 năm 2025", "chậm nhất trước ngày ...", "trước 17 giờ ngày 27/11/2025", and a date without
-    "ngày" after a completing verb, "hoàn thành trước 30/11/2025"), joined with "; " in order."""
-    hits = [(m.start(1), m.group(1).strip()) for rx in (_DEADLINE, _DEADLINE_HOUR, _DEADLINE_BARE)
+    "ngày" after a completing verb, "hoàn thành trước 30/11/2025", a part of a month or year
+    after one, "xong cuối tháng 12 năm 2025"), joined with "; " in order."""
+    hits = [(m.start(1), m.group(1).strip()) for rx in (_DEADLINE, _DEADLINE_HOUR, _DEADLINE_BARE, _DEADLINE_PART)
             for m in rx.finditer(text)]
     spans = sorted(hits)
     found = dedupe([v for i, (pos, v) in enumerate(spans)
