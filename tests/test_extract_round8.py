@@ -557,3 +557,22 @@ def test_deadline_part_of_a_month_after_a_completing_verb():
     assert deadline_of("Tập trung tháo gỡ khó khăn, cơ bản xong cuối tháng 12 năm 2025.") == "cuối tháng 12 năm 2025"
     assert deadline_of("Hoàn thành vào đầu quý II năm 2026 việc sắp xếp.") == "vào đầu quý II năm 2026"
     assert deadline_of("Tổ chức hội nghị cuối năm 2025 để tổng kết.") is None  # no completing verb
+
+
+# ------------- "Điều 2. Tổ chức thực hiện" of a decision that approves a plan's terms
+@pytest.mark.parametrize("flatten", [False, True])
+def test_article_heading_an_implementation_section(flatten):
+    record = valid_record(
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 20/QĐ-UBND\nAn Bình, ngày 3 tháng 5 năm 2025\nQUYẾT ĐỊNH\n"
+        "PHÊ DUYỆT NHIỆM VỤ LẬP QUY HOẠCH KHU DU LỊCH HỒ XANH\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+        "Căn cứ Luật Quy hoạch ngày 24 tháng 11 năm 2017;\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Phê duyệt Nhiệm vụ lập quy hoạch Khu du lịch Hồ Xanh với những nội dung sau:\n"
+        "1. Phạm vi lập quy hoạch\nToàn bộ khu vực hồ và các bản ven hồ.\n"
+        "2. Thời gian lập quy hoạch: Không quá 12 tháng.\n"
+        "Điều 2. Tổ chức thực hiện\n"
+        "1. Sở Văn hóa, Thể thao và Du lịch có trách nhiệm:\n- Tổ chức lập quy hoạch.\n"
+        "2. Sở Tài chính:\n- Bố trí kinh phí lập quy hoạch.\n"
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\n" + _END,
+        flatten)
+    assert record.implementation == ["Sở Văn hóa, Thể thao và Du lịch có trách nhiệm:", "Sở Tài chính:"]

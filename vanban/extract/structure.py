@@ -100,6 +100,22 @@ def part_heading(text: str) -> tuple[str, str] | None:
     return None
 
 
+_ARTICLE = re.compile(r"Điều\s+(\d{1,2})\s*[.:]\s+")
+
+
+def _article_section(text: str) -> tuple[str, str] | None:
+    """(number, heading) of a decision's article that heads a section of the plan it approves
+    ("Điều 2. Tổ chức thực hiện" over its numbered duties); None for an article that is a
+    sentence ("Điều 2. Quyết định này có hiệu lực …") or names no section."""
+    m = _ARTICLE.match(text)
+    if not m:
+        return None
+    heading = text[m.end():].strip()
+    if len(heading.split()) > 12 or heading[-1:] in ".;!?" or section_role(heading) != "implementation":
+        return None
+    return m.group(1), heading
+
+
 def build_tree(paras: list[Para], renumber_roman: bool = False, join_broken: bool = True) -> Node:
     """Nest paragraphs by marker style: a style already open closes back to it (sibling);
     a structural style (roman/arabic/letter) closes every deeper one; bullets nest."""
@@ -108,10 +124,16 @@ def build_tree(paras: list[Para], renumber_roman: bool = False, join_broken: boo
     stack = [root]
     for p in paras:
         part = part_heading(p.text) if p.style is None else None
+        article = _article_section(p.text) if p.style is None and part is None else None
         if part is not None:
             p.marker, p.style, p.num, p.body = p.text[:len(p.text) - len(part[1])].strip(), "part", part[0], part[1]
             del stack[1:]
+        elif article is not None:
+            p.marker, p.style, p.num, p.body = p.text[:len(p.text) - len(article[1])].strip(), "article", *article
+            del stack[1:]
         elif p.style is None:
+            if len(stack) > 1 and stack[1].style == "article" and _ARTICLE.match(p.text):
+                del stack[1:]  # the next article ("Điều 3. Quyết định này có hiệu lực …") closes it
             stack[-1].paras.append(p)
             continue
         elif p.style == "roman":
