@@ -576,3 +576,10 @@ def test_article_heading_an_implementation_section(flatten):
         "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\n" + _END,
         flatten)
     assert record.implementation == ["Sở Văn hóa, Thể thao và Du lịch có trách nhiệm:", "Sở Tài chính:"]
+
+
+def test_folded_document_code_cut_by_a_space_goes_on():
+    from vanban.extract.segment import segment
+    lines = segment("II. NHIỆM VỤ 3.1. Hoàn thiện kế hoạch. 3.2. Khẩn trương sơ kết việc thực hiện Chỉ thị số "
+                    "13/CT- TTg ngày 17 tháng 5 năm 2025 của Thủ tướng Chính phủ; báo cáo trước ngày 30/11/2025.")
+    assert lines[-1].startswith("3.2. Khẩn trương") and lines[-1].endswith("30/11/2025.")

@@ -709,6 +709,8 @@ def _heading_end(seg: str) -> int | None:
             return None  # the heading part is over (or was never there)
         if prev.endswith(",") or prev.lower() in _PATS["no_heading_end"]:
             continue  # "sơ chế, chế biến, xuất khẩu": a list; "Sở Nông nghiệp và | Phát triển": no end
+        if len(prev) > 1 and prev[-1:] in "-/":
+            continue  # "Chỉ thị số 13/CT- TTg …": a document code cut by a stray space goes on
         if not tok[:1].isupper() or tok.isupper() or not re.match(r"\w", prev):
             continue
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
