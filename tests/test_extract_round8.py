@@ -583,3 +583,15 @@ def test_folded_document_code_cut_by_a_space_goes_on():
     lines = segment("II. NHIỆM VỤ 3.1. Hoàn thiện kế hoạch. 3.2. Khẩn trương sơ kết việc thực hiện Chỉ thị số "
                     "13/CT- TTg ngày 17 tháng 5 năm 2025 của Thủ tướng Chính phủ; báo cáo trước ngày 30/11/2025.")
     assert lines[-1].startswith("3.2. Khẩn trương") and lines[-1].endswith("30/11/2025.")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_note_after_the_end_mark_is_no_part_of_the_last_item(flatten):
+    record = valid_record(
+        _LETTER + "1. Các lực lượng chức năng tăng cường kiểm tra hàng hóa lưu thông.\n"
+        "2. Các đơn vị trực ban và báo cáo về Văn phòng Bộ (qua email: vp@ab.gov.vn)./. "
+        "(Công văn số 12/BCT-VP gửi kèm theo)\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n",
+        flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert tasks["2"].title == "Các đơn vị trực ban và báo cáo về Văn phòng Bộ (qua email: vp@ab.gov.vn)."

@@ -14,6 +14,10 @@ from .text import int_to_roman, is_caps, key, load_patterns, roman_to_int
 BULLET_STYLES = ("dash", "plus", "dot")
 
 
+#: what follows the closing mark "./." of a document's text (an editor's note)
+_AFTER_END_MARK = re.compile(r"\./\.\s.*$")
+
+
 @dataclass
 class Node:
     para: Para | None
@@ -44,6 +48,7 @@ class Node:
         body = self.body.strip()
         if not body:
             return True
+        body = _AFTER_END_MARK.sub("./.", body)  # ("…./. (Công điện … gửi kèm theo)": a note after the end)
         if body.endswith(":"):
             return True
         return len(body) <= 200 and body[-1] not in ".;!?…" and not body.endswith("./.")
