@@ -729,6 +729,16 @@ def test_a_count_too_big_to_use_is_a_usage_error(tmp_path, command, args, option
 
 
 # --------------------------------------------------- the store removed under a batch
+def _batch_stopped_by_a_removed_store(folder, db) -> str:
+    """`vanban batch` of ``folder`` into ``db`` (one job), which stops with exit 6 and one error
+    line, saying the store was removed or replaced under it: that line."""
+    result = _run(["batch", folder, "--db", db, "--jobs", "1", "--no-progress"])
+    assert result.exit_code == 6, result.output
+    err = [line for line in result.output.splitlines() if line.startswith("vanban: error")]
+    assert len(err) == 1 and "removed or replaced while this batch wrote to it" in err[0]
+    return err[0]
+
+
 @pytest.mark.parametrize("how", ["removed", "moved over"])
 def test_a_store_removed_under_a_running_batch_loses_nothing(tmp_path, monkeypatch, how):
     """`rm corpus.db` (a cleanup job) or `mv other.db corpus.db` while a batch writes:
@@ -758,12 +768,9 @@ def test_a_store_removed_under_a_running_batch_loses_nothing(tmp_path, monkeypat
         return stored
 
     monkeypatch.setattr(write_mod.StoreWriter, "add", add_then_lose_the_file)
-    result = _run(["batch", folder, "--db", db, "--jobs", "1", "--no-progress"])
-    assert result.exit_code == 6, result.output
-    err = [line for line in result.output.splitlines() if line.startswith("vanban: error")]
-    assert len(err) == 1 and "removed or replaced while this batch wrote to it" in err[0]
+    err = _batch_stopped_by_a_removed_store(folder, db)
     [saved] = tmp_path.glob("corpus.db.recovered-*.db")
-    assert str(saved) in err[0]
+    assert str(saved) in err
     monkeypatch.undo()
     with Store(saved, readonly=True) as store:
         assert len(store.document_ids()) == 2
@@ -790,10 +797,7 @@ def test_a_store_removed_after_the_last_document_is_not_exit_0(tmp_path, monkeyp
         return done
 
     monkeypatch.setattr(write_mod.StoreWriter, "add_file", add_file_then_remove_the_store)
-    result = _run(["batch", folder, "--db", db, "--jobs", "1", "--no-progress"])
-    assert result.exit_code == 6, result.output
-    err = [line for line in result.output.splitlines() if line.startswith("vanban: error")]
-    assert len(err) == 1 and "removed or replaced while this batch wrote to it" in err[0]
+    _batch_stopped_by_a_removed_store(folder, db)
     assert list(tmp_path.glob("corpus.db.recovered-*.db"))
 
 

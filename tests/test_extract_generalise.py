@@ -7,6 +7,7 @@ import pytest
 
 from vanban.extract import extract_record
 from vanban.extract.agencies import split_agencies
+from tests.support.expected_tasks import assert_tasks, ends_with, starts_with
 from tests.support.records import valid_record
 
 
@@ -39,10 +40,6 @@ def test_shared_head_and_qualifier_lists(text, names):
 
 
 # ------------------------------------------------------- bodies a conclusion's clauses charge
-def _leads(text: str, flatten: bool = False) -> dict[str, list[str]]:
-    return {t.path: t.lead for t in valid_record(text, flatten).tasks}
-
-
 CONCLUSION = (
     "THÔNG BÁO\nKết luận của Chủ tịch Ủy ban nhân dân tỉnh tại buổi làm việc với huyện Tân Hà\n"
     "I. VỀ CÁC KIẾN NGHỊ CỦA HUYỆN\n"
@@ -55,17 +52,6 @@ CONCLUSION = (
     "4. Về các đề án của ngành: giao Sở Y tế nghiên cứu lồng ghép vào các đề án Sở chủ trì. "
     "Trường hợp còn thiếu vốn, Huyện tổng hợp nhu cầu.\n")
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_conclusion_clauses_after_a_topic_label_a_semicolon_or_a_lead_in(flatten):
-    leads = _leads(CONCLUSION, flatten)
-    assert leads["I.1"] == ["Ban Quản lý dự án giao thông tỉnh", "Ủy ban nhân dân huyện Tân Hà"]
-    assert leads["I.2"] == ["các Tập đoàn: Viễn thông Miền Núi, Bưu chính An Hà", "Sở Khoa học và Công nghệ"]
-    assert leads["I.3"] == ["Sở Giáo dục và Đào tạo"]        # "làm việc" ends the subject
-    assert leads["I.4"] == ["Sở Y tế"]                         # a bare "Sở chủ trì" names no body;
-    # "Trường hợp …" is no school ("Trường")
-
-
 DIRECTIVE = (
     "CHỈ THỊ\nVề khắc phục hậu quả mưa lũ\n"
     "1. Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan:\n"
@@ -76,28 +62,41 @@ DIRECTIVE = (
     "- Nghiên cứu, tham mưu Ủy ban nhân dân tỉnh ban hành kế hoạch.\n"
     "- Theo dõi, đôn đốc việc thực hiện.\n")
 
+CONCLUSION_TO_A_PROVINCE = (
+    "VĂN PHÒNG CHÍNH PHỦ\nSố: 901/TB-VPCP\nHà Nội, ngày 02 tháng 12 năm 2025\n"
+    "THÔNG BÁO\nKết luận của Thủ tướng Chính phủ tại buổi làm việc với tỉnh An Bình\n"
+    "Ngày 20 tháng 11 năm 2025, Thủ tướng Chính phủ đã chủ trì buổi làm việc với Ban Thường vụ Tỉnh ủy.\n"
+    "I. VỀ CÁC KIẾN NGHỊ CỦA TỈNH\n"
+    "1. Về hỗ trợ xe cứu thương: Tỉnh căn cứ các quy định hiện hành để bố trí xe phục vụ công tác.\n"
+    "2. Về vốn cho trường học: giao Bộ Giáo dục và Đào tạo nghiên cứu đề xuất của Tỉnh.\n")
+
+#: Each made-up text above under its test's name: the text and the tasks it must give (see
+#: tests.support.expected_tasks), checked as written and flattened.
+TASK_CASES = {
+    "conclusion_clauses_after_a_topic_label_a_semicolon_or_a_lead_in": (CONCLUSION, {
+        "I.1": {"lead": ["Ban Quản lý dự án giao thông tỉnh", "Ủy ban nhân dân huyện Tân Hà"]},
+        "I.2": {"lead": ["các Tập đoàn: Viễn thông Miền Núi, Bưu chính An Hà", "Sở Khoa học và Công nghệ"]},
+        "I.3": {"lead": ["Sở Giáo dục và Đào tạo"]},        # "làm việc" ends the subject
+        "I.4": {"lead": ["Sở Y tế"]},                         # a bare "Sở chủ trì" names no body;
+        # "Trường hợp …" is no school ("Trường")
+    }),
+    "directive_lead_adds_a_named_body_it_directs_and_keeps_a_modified_group": (DIRECTIVE, {
+        # "Chỉ đạo <named body> <verb>" charges that body; its own units ("các đơn vị trực thuộc") not
+        "1": {"lead": ["Sở Tài chính", "Kho bạc Nhà nước khu vực"]},
+        # "cơ quan tham mưu, giúp việc" names a kind of body; the heading ends at the dash of its bullet
+        "2": {"lead": ["Thủ trưởng các cơ quan tham mưu, giúp việc thuộc Ủy ban nhân dân tỉnh"]},
+    }),
+    "conclusion_to_a_province_names_it_as_the_actor": (CONCLUSION_TO_A_PROVINCE, {
+        "I.1": {"lead": ["Tỉnh"]},
+        "I.2": {"lead": ["Bộ Giáo dục và Đào tạo"]},   # "của Tỉnh" opens no clause
+    }),
+}
+
 
 @pytest.mark.parametrize("flatten", [False, True])
-def test_directive_lead_adds_a_named_body_it_directs_and_keeps_a_modified_group(flatten):
-    leads = _leads(DIRECTIVE, flatten)
-    # "Chỉ đạo <named body> <verb>" charges that body; its own units ("các đơn vị trực thuộc") not
-    assert leads["1"] == ["Sở Tài chính", "Kho bạc Nhà nước khu vực"]
-    # "cơ quan tham mưu, giúp việc" names a kind of body; the heading ends at the dash of its bullet
-    assert leads["2"] == ["Thủ trưởng các cơ quan tham mưu, giúp việc thuộc Ủy ban nhân dân tỉnh"]
-
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_conclusion_to_a_province_names_it_as_the_actor(flatten):
-    text = (
-        "VĂN PHÒNG CHÍNH PHỦ\nSố: 901/TB-VPCP\nHà Nội, ngày 02 tháng 12 năm 2025\n"
-        "THÔNG BÁO\nKết luận của Thủ tướng Chính phủ tại buổi làm việc với tỉnh An Bình\n"
-        "Ngày 20 tháng 11 năm 2025, Thủ tướng Chính phủ đã chủ trì buổi làm việc với Ban Thường vụ Tỉnh ủy.\n"
-        "I. VỀ CÁC KIẾN NGHỊ CỦA TỈNH\n"
-        "1. Về hỗ trợ xe cứu thương: Tỉnh căn cứ các quy định hiện hành để bố trí xe phục vụ công tác.\n"
-        "2. Về vốn cho trường học: giao Bộ Giáo dục và Đào tạo nghiên cứu đề xuất của Tỉnh.\n")
-    leads = _leads(text, flatten)
-    assert leads["I.1"] == ["Tỉnh"]
-    assert leads["I.2"] == ["Bộ Giáo dục và Đào tạo"]   # "của Tỉnh" opens no clause
+@pytest.mark.parametrize("text, expected", list(TASK_CASES.values()), ids=list(TASK_CASES))
+def test_made_up_text_gives_its_tasks(text, expected, flatten):
+    assert_tasks(valid_record(text, flatten).tasks, expected)
 
 
 # ----------------------------------------------------------- a web copy's news lead-in
@@ -225,20 +224,22 @@ def test_deadlines_with_an_hour_or_without_ngay_and_a_dangling_dash():
     assert tasks["1"].timeframe == "trước 30/11/2025"
 
 
+ONE_REQUEST_LETTER = (
+    "SỞ NỘI VỤ TỈNH AN BÌNH\nSố: 511/SNV-TCBC\nV/v rà soát vị trí việc làm\n"
+    "An Bình, ngày 02 tháng 12 năm 2025\nKính gửi: - Các sở, ngành; - Ủy ban nhân dân các xã.\n"
+    "Thực hiện Văn bản số 8091/BNV-TCBC ngày 17/9/2025 của Bộ Nội vụ, Sở Nội vụ đã có Văn bản số "
+    "400/SNV-TCBC đề nghị các sở báo cáo thực trạng. Để việc rà soát được thống nhất theo đúng yêu cầu "
+    "của Ủy ban nhân dân tỉnh, đề nghị các sở, ngành, địa phương khẩn trương tổng hợp số liệu (sở, "
+    "ngành theo Phụ lục 1; địa phương theo Phụ lục 2) và gửi về Sở Nội vụ trước ngày 10/12/2025. "
+    "Đề nghị các cơ quan quan tâm thực hiện./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\nLê Văn D\n")
+
+
 @pytest.mark.parametrize("flatten", [False, True])
 def test_one_request_after_a_comma_with_the_issuer_unsaid(flatten):
-    text = ("SỞ NỘI VỤ TỈNH AN BÌNH\nSố: 511/SNV-TCBC\nV/v rà soát vị trí việc làm\n"
-            "An Bình, ngày 02 tháng 12 năm 2025\nKính gửi: - Các sở, ngành; - Ủy ban nhân dân các xã.\n"
-            "Thực hiện Văn bản số 8091/BNV-TCBC ngày 17/9/2025 của Bộ Nội vụ, Sở Nội vụ đã có Văn bản số "
-            "400/SNV-TCBC đề nghị các sở báo cáo thực trạng. Để việc rà soát được thống nhất theo đúng yêu cầu "
-            "của Ủy ban nhân dân tỉnh, đề nghị các sở, ngành, địa phương khẩn trương tổng hợp số liệu (sở, "
-            "ngành theo Phụ lục 1; địa phương theo Phụ lục 2) và gửi về Sở Nội vụ trước ngày 10/12/2025. "
-            "Đề nghị các cơ quan quan tâm thực hiện./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\nLê Văn D\n")
-    tasks = valid_record(text, flatten).tasks
-    assert len(tasks) == 1 and tasks[0].path == ""
-    assert tasks[0].title.startswith("Để việc rà soát") and tasks[0].title.endswith("trước ngày 10/12/2025.")
-    assert tasks[0].lead == ["các sở, ngành, địa phương"]
-    assert tasks[0].timeframe == "trước ngày 10/12/2025"
+    tasks = valid_record(ONE_REQUEST_LETTER, flatten).tasks
+    assert [t.path for t in tasks] == [""]
+    assert_tasks(tasks, {"": {"title": starts_with("Để việc rà soát") & ends_with("trước ngày 10/12/2025."),
+                              "lead": ["các sở, ngành, địa phương"], "timeframe": "trước ngày 10/12/2025"}})
 
 
 # ------------------------------------------------------------- what an archive does to a text

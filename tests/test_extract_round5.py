@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 
 from vanban.extract.agencies import split_agencies
+from tests.support.expected_tasks import any_order, assert_tasks, starts_with
 from tests.support.records import valid_record
 
-
-def _tasks(text: str, flatten: bool = False):
-    return {t.path: t for t in valid_record(text, flatten).tasks}
+#: Each made-up text below whose test is only about its tasks, under its test's name: the text
+#: and the tasks it must give (see tests.support.expected_tasks), checked as written and
+#: flattened by test_made_up_text_gives_its_tasks at the end of this file.
+TASK_CASES: dict[str, tuple[str, dict]] = {}
 
 
 # ---------------------------------------------------------- the addressee of a list's intro
@@ -31,21 +33,14 @@ PLAN_LETTER = (
     "2. Báo cáo kết quả tuyển sinh trước ngày 15/12/2025.\n"
 )
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_intro_addressee_ends_at_tu_verb_and_a_bare_head_names_it_back(flatten):
-    tasks = _tasks(LETTER_TO_BUSINESSES, flatten)
-    whole = ["các hợp tác xã vận tải hành khách trên địa bàn tỉnh"]
-    assert tasks["1"].lead == whole          # "tự kiểm tra" ends the addressee
-    assert tasks["2"].lead == whole          # "Hợp tác xã thực hiện …" names the addressee back
-    assert tasks["3"].lead == whole
-
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_intro_addressee_without_its_defined_short_name(flatten):
-    tasks = _tasks(PLAN_LETTER, flatten)
-    assert tasks["1"].lead == ["các trường cao đẳng trực thuộc Bộ"]
-    assert tasks["2"].lead == ["các trường cao đẳng trực thuộc Bộ"]
+WHOLE_ADDRESSEE = {"lead": ["các hợp tác xã vận tải hành khách trên địa bàn tỉnh"]}
+TASK_CASES["intro_addressee_ends_at_tu_verb_and_a_bare_head_names_it_back"] = (LETTER_TO_BUSINESSES, {
+    "1": WHOLE_ADDRESSEE,          # "tự kiểm tra" ends the addressee
+    "2": WHOLE_ADDRESSEE,          # "Hợp tác xã thực hiện …" names the addressee back
+    "3": WHOLE_ADDRESSEE,
+})
+SCHOOLS = {"lead": ["các trường cao đẳng trực thuộc Bộ"]}
+TASK_CASES["intro_addressee_without_its_defined_short_name"] = (PLAN_LETTER, {"1": SCHOOLS, "2": SCHOOLS})
 
 
 def test_defined_short_name_in_brackets_is_no_part_of_an_agency():
@@ -70,24 +65,26 @@ REQUESTS_TABLE = (
     "4 Tân Hà Đề nghị thống nhất mẫu giấy khai sinh điện tử; Nâng cấp phần mềm hộ tịch cấp xã Bộ Tư pháp\n"
 )
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_run_on_requests_table_with_a_source_column_and_the_lead_last(flatten):
-    tasks = _tasks(REQUESTS_TABLE, flatten)
-    assert {p for p in tasks if p.startswith("PL.")} == {"PL.1", "PL.2", "PL.3", "PL.4"}
+TASK_CASES["run_on_requests_table_with_a_source_column_and_the_lead_last"] = (REQUESTS_TABLE, {
     # the provinces that raised the request are no part of the task; the lead is the last cell,
     # not "Chính phủ" named inside the request
-    assert tasks["PL.1"].title.startswith("Đề nghị Chính phủ hỗ trợ kinh phí")
-    assert tasks["PL.1"].lead == ["Bộ Tài chính"]
-    assert tasks["PL.2"].title == "Đề nghị hướng dẫn việc bố trí công chức phụ trách chuyển đổi số cấp xã."
-    assert tasks["PL.2"].lead == ["Bộ Khoa học và Công nghệ", "Bộ Nội vụ"]
-    assert tasks["PL.3"].title.startswith("Ban hành quy định thống nhất")
-    assert tasks["PL.3"].lead == ["Các bộ, cơ quan ngang bộ"]
+    "PL.1": {"title": starts_with("Đề nghị Chính phủ hỗ trợ kinh phí"), "lead": ["Bộ Tài chính"]},
+    "PL.2": {"title": "Đề nghị hướng dẫn việc bố trí công chức phụ trách chuyển đổi số cấp xã.",
+             "lead": ["Bộ Khoa học và Công nghệ", "Bộ Nội vụ"]},
+    "PL.3": {"title": starts_with("Ban hành quy định thống nhất"), "lead": ["Các bộ, cơ quan ngang bộ"]},
     # the title is the cell's first sentence: a ";" before a capital does not end it
-    assert tasks["PL.4"].title == "Đề nghị thống nhất mẫu giấy khai sinh điện tử; Nâng cấp phần mềm hộ tịch cấp xã"
-    assert tasks["PL.4"].lead == ["Bộ Tư pháp"]
+    "PL.4": {"title": "Đề nghị thống nhất mẫu giấy khai sinh điện tử; Nâng cấp phần mềm hộ tịch cấp xã",
+             "lead": ["Bộ Tư pháp"]},
     # the body's numbered requests stay tasks
-    assert tasks["1"].lead == ["các Bộ, cơ quan ngang Bộ"]
+    "1": {"lead": ["các Bộ, cơ quan ngang Bộ"]},
+})
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_run_on_requests_table_gives_one_task_a_row(flatten):
+    # (its tasks' fields: run_on_requests_table_with_a_source_column_and_the_lead_last above)
+    paths = {t.path for t in valid_record(REQUESTS_TABLE, flatten).tasks}
+    assert {p for p in paths if p.startswith("PL.")} == {"PL.1", "PL.2", "PL.3", "PL.4"}
 
 
 # ------------------------------------------ an adverbial lead-in before the item's addressee
@@ -102,14 +99,12 @@ DIRECTIVE_WITH_LEAD_INS = (
     "3. Trên cơ sở đề xuất của Sở Tài chính, bố trí kinh phí thực hiện.\n"
 )
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_item_addressee_after_an_adverbial_lead_in(flatten):
-    tasks = _tasks(DIRECTIVE_WITH_LEAD_INS, flatten)
-    assert tasks["1"].lead == ["các sở, ngành"]
-    assert tasks["2"].lead == ["Ủy ban nhân dân các xã, phường"]
+TASK_CASES["item_addressee_after_an_adverbial_lead_in"] = (DIRECTIVE_WITH_LEAD_INS, {
+    "1": {"lead": ["các sở, ngành"]},
+    "2": {"lead": ["Ủy ban nhân dân các xã, phường"]},
     # a lead-in that names a body of its own opens no addressee: the list's intro leads
-    assert tasks["3"].lead == ["Thủ trưởng các sở, ban, ngành tỉnh"]
+    "3": {"lead": ["Thủ trưởng các sở, ban, ngành tỉnh"]},
+})
 
 
 # ------------------------------------------------ a topic heading whose lettered parts charge bodies
@@ -129,17 +124,14 @@ RESOLUTION = (
     "b) Cho vay mới để khôi phục sản xuất.\n"
 )
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_topic_heading_lead_is_the_union_of_its_lettered_parts(flatten):
-    # flattened, the heading ends where the line naming its addressee starts ("… nông nghiệp | Bộ
-    # Tài chính chỉ đạo …:"), not after a governing word and not inside "Bộ trưởng Bộ X:"
-    tasks = _tasks(RESOLUTION, flatten)
-    assert tasks["II.1"].title == "Bảo đảm nước sinh hoạt"
-    assert set(tasks["II.1"].lead) == {"Ủy ban nhân dân tỉnh An Bình", "Bộ Xây dựng", "Hội Liên hiệp Phụ nữ Việt Nam"}
+# flattened, the heading ends where the line naming its addressee starts ("… nông nghiệp | Bộ
+# Tài chính chỉ đạo …:"), not after a governing word and not inside "Bộ trưởng Bộ X:"
+TASK_CASES["topic_heading_lead_is_the_union_of_its_lettered_parts"] = (RESOLUTION, {
+    "II.1": {"title": "Bảo đảm nước sinh hoạt",
+             "lead": any_order("Ủy ban nhân dân tỉnh An Bình", "Bộ Xây dựng", "Hội Liên hiệp Phụ nữ Việt Nam")},
     # a capitalised line ending in ":" under the heading opens its items (no part of the title)
-    assert tasks["II.2"].title == "Hỗ trợ sản xuất nông nghiệp"
-    assert set(tasks["II.2"].lead) == {"Bộ Tài chính", "Ngân hàng Chính sách xã hội"}
+    "II.2": {"title": "Hỗ trợ sản xuất nông nghiệp", "lead": any_order("Bộ Tài chính", "Ngân hàng Chính sách xã hội")},
+})
 
 
 # ------------------------------------------------------------ long addressee headings, party titles
@@ -155,16 +147,14 @@ TELEGRAM = (
     "3. Văn phòng Chính phủ trên cơ sở chức năng, nhiệm vụ được giao theo dõi, đôn đốc việc thực hiện.\n"
 )
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_long_addressee_heading_party_titles_and_an_adverbial_after_the_addressee(flatten):
-    tasks = _tasks(TELEGRAM, flatten)
-    assert tasks["1"].lead == [
+TASK_CASES["long_addressee_heading_party_titles_and_an_adverbial_after_the_addressee"] = (TELEGRAM, {
+    "1": {"lead": [
         "Bộ trưởng các Bộ: Quốc phòng, Công an, Nông nghiệp và Môi trường, Xây dựng, Công Thương, Y tế, Tài chính",
         "các Bộ, ngành có liên quan", "Bí thư tỉnh ủy, thành ủy",
-        "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố ven biển từ Quảng Ninh đến Thanh Hóa"]
-    assert tasks["2"].lead == ["Bí thư tỉnh ủy, thành ủy", "Chủ tịch Ủy ban nhân dân các tỉnh ven biển"]
-    assert tasks["3"].lead == ["Văn phòng Chính phủ"]     # "trên cơ sở …" ends the addressee
+        "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố ven biển từ Quảng Ninh đến Thanh Hóa"]},
+    "2": {"lead": ["Bí thư tỉnh ủy, thành ủy", "Chủ tịch Ủy ban nhân dân các tỉnh ven biển"]},
+    "3": {"lead": ["Văn phòng Chính phủ"]},     # "trên cơ sở …" ends the addressee
+})
 
 
 # ------------------------------------------------------------- issuer and number from the appendix note
@@ -205,13 +195,10 @@ def test_resolution_without_its_number_is_named_by_its_appendix_note():
     assert (doc["type"], doc["number"], doc["date"]) == ("Nghị quyết", "901/NQ-CP", "2025-12-05")
 
 
-@pytest.mark.parametrize("flatten", [False, True])
-def test_an_assignment_goes_on_after_a_semicolon_to_the_next_addressee(flatten):
-    text = TELEGRAM + (
-        "4. Giao Phó Chủ tịch Ủy ban nhân dân tỉnh Lê Văn An chỉ đạo các sở, ngành triển khai công tác "
-        "ứng phó; Giám đốc Sở Tài chính kịp thời bố trí kinh phí dự phòng; các xã tiếp tục theo dõi.\n")
-    tasks = _tasks(text, flatten)
-    assert tasks["4"].lead == ["Phó Chủ tịch Ủy ban nhân dân tỉnh Lê Văn An", "Giám đốc Sở Tài chính"]
+TASK_CASES["an_assignment_goes_on_after_a_semicolon_to_the_next_addressee"] = (TELEGRAM + (
+    "4. Giao Phó Chủ tịch Ủy ban nhân dân tỉnh Lê Văn An chỉ đạo các sở, ngành triển khai công tác "
+    "ứng phó; Giám đốc Sở Tài chính kịp thời bố trí kinh phí dự phòng; các xã tiếp tục theo dõi.\n"),
+    {"4": {"lead": ["Phó Chủ tịch Ủy ban nhân dân tỉnh Lê Văn An", "Giám đốc Sở Tài chính"]}})
 
 
 def test_a_list_of_body_functions_after_a_body_noun_is_no_verb():
@@ -225,3 +212,10 @@ def test_a_list_of_body_functions_after_a_body_noun_is_no_verb():
     verb = "Giao các đơn vị tham mưu Ủy ban nhân dân tỉnh".split()
     assert not _qualifier_list_at(verb, 4)
     assert not _qualifier_list_at("Các sở tham mưu, đề xuất".split(), 2)
+
+
+# ------------------------------------------- every made-up text above with the tasks it must give
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("text, expected", list(TASK_CASES.values()), ids=list(TASK_CASES))
+def test_made_up_text_gives_its_tasks(text, expected, flatten):
+    assert_tasks(valid_record(text, flatten).tasks, expected)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from vanban.extract.header import parse_signature
+from tests.support.expected_tasks import assert_tasks, ends_with, starts_with
 from tests.support.records import valid_record
 
 
@@ -22,13 +23,21 @@ def _letter(closing: str, after: str = "") -> str:
     )
 
 SIGNED = "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n"
+#: The close of a made-up document: recipients, then the signature block.
+CLOSING = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n" + SIGNED
+ITEM_1 = "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n"
 ITEM_2 = "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n"
 
 
-def _letter_with(items: str) -> str:
-    """The signed letter with its item 2 replaced by ``items``."""
-    return _letter(SIGNED).replace(ITEM_2, items)
+def _letter_with(items: str, item_1: str = ITEM_1) -> str:
+    """The signed letter with its item 2 replaced by ``items`` (and its item 1 by ``item_1``)."""
+    return _letter(SIGNED).replace(ITEM_1, item_1).replace(ITEM_2, items)
 
+
+#: Each made-up text below whose test is only about its tasks, under its test's name: the text
+#: and the tasks it must give (see tests.support.expected_tasks), checked as written and
+#: flattened by test_made_up_text_gives_its_tasks at the end of this file.
+TASK_CASES: dict[str, tuple[str, dict]] = {}
 
 
 # ------------------------------------------------------------- signer blocks
@@ -86,18 +95,17 @@ DECISION = (
 
 
 @pytest.mark.parametrize("flatten", [False, True])
-def test_enacting_body_between_caps_title_and_preamble_is_no_part_of_the_title(flatten):
-    doc = valid_record(DECISION, flatten).document
-    assert doc["title"].lower() == "về việc kiện toàn tổ công tác chuyển đổi số"
-
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_title_complement_naming_a_body_is_kept(flatten):
+@pytest.mark.parametrize("text, title", [
+    pytest.param(DECISION, "về việc kiện toàn tổ công tác chuyển đổi số",
+                 id="enacting_body_between_caps_title_and_preamble_is_no_part_of_the_title"),
     # "... CỦA HỘI ĐỒNG NHÂN DÂN TỈNH" complements the title: no enacting line to cut
-    text = DECISION.replace("VỀ VIỆC KIỆN TOÀN TỔ CÔNG TÁC CHUYỂN ĐỔI SỐ\nGIÁM ĐỐC SỞ NỘI VỤ\n",
-                            "VỀ VIỆC THỰC HIỆN NGHỊ QUYẾT CỦA HỘI ĐỒNG NHÂN DÂN TỈNH\n")
-    doc = valid_record(text, flatten).document
-    assert doc["title"].lower() == "về việc thực hiện nghị quyết của hội đồng nhân dân tỉnh"
+    pytest.param(DECISION.replace("VỀ VIỆC KIỆN TOÀN TỔ CÔNG TÁC CHUYỂN ĐỔI SỐ\nGIÁM ĐỐC SỞ NỘI VỤ\n",
+                                  "VỀ VIỆC THỰC HIỆN NGHỊ QUYẾT CỦA HỘI ĐỒNG NHÂN DÂN TỈNH\n"),
+                 "về việc thực hiện nghị quyết của hội đồng nhân dân tỉnh",
+                 id="title_complement_naming_a_body_is_kept"),
+])
+def test_decision_title_lower_cased(text, title, flatten):
+    assert valid_record(text, flatten).document["title"].lower() == title
 
 
 STORM_TELEGRAM = (
@@ -125,14 +133,12 @@ GROUP_LETTER = _letter_with(
     "3. Các Sở, cơ quan liên quan và các Tổng công ty: Cấp nước An Bình, Môi trường đô thị phối hợp "
     "thực hiện.\n")
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_group_of_heads_with_members_is_one_lead_and_no_heading(flatten):
-    tasks = {t.path: t for t in valid_record(GROUP_LETTER, flatten).tasks}
+TASK_CASES["group_of_heads_with_members_is_one_lead_and_no_heading"] = (GROUP_LETTER, {
     # "Các Sở, ngành:" opens the members' list: no heading run on into the item
-    assert tasks["2"].title.startswith("Các Sở, ngành: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch theo")
-    assert tasks["2"].lead == ["Các Sở, ngành: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch"]
-    assert tasks["3"].title.startswith("Các Sở, cơ quan liên quan và các Tổng công ty: Cấp nước")
+    "2": {"title": starts_with("Các Sở, ngành: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch theo"),
+          "lead": ["Các Sở, ngành: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch"]},
+    "3": {"title": starts_with("Các Sở, cơ quan liên quan và các Tổng công ty: Cấp nước")},
+})
 
 
 def test_split_agencies_keeps_a_group_of_heads_with_its_members():
@@ -149,14 +155,11 @@ TOPICS_LETTER = _letter_with(
     "2. Về dự án đường nối Lai Châu - Lào Cai - Cửa khẩu Ma Lù Thàng; dự án cầu Bản Mế qua sông Chảy: "
     "Sở Xây dựng chủ động làm việc với nhà đầu tư; trên cơ sở đó, báo cáo Ủy ban nhân dân tỉnh xem xét.\n")
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_topic_heading_listing_several_topics_and_a_chain_of_places(flatten):
-    tasks = {t.path: t for t in valid_record(TOPICS_LETTER, flatten).tasks}
+TASK_CASES["topic_heading_listing_several_topics_and_a_chain_of_places"] = (TOPICS_LETTER, {
     # the dash between places of a route is no bullet, even the second one of the chain
-    assert tasks["2"].title == ("Về dự án đường nối Lai Châu - Lào Cai - Cửa khẩu Ma Lù Thàng; "
-                                "dự án cầu Bản Mế qua sông Chảy:")
-    assert tasks["2"].lead == ["Sở Xây dựng"]
+    "2": {"title": "Về dự án đường nối Lai Châu - Lào Cai - Cửa khẩu Ma Lù Thàng; dự án cầu Bản Mế qua sông Chảy:",
+          "lead": ["Sở Xây dựng"]},
+})
 
 
 # ------------------------------------------- a body's name wrapped after its head (line breaks kept)
@@ -177,13 +180,7 @@ b) Phối hợp chặt chẽ với Sở Văn hóa, Thể thao và Du lịch, Ban
 Khu du lịch Hồ Núi Xanh và các doanh nghiệp lữ hành để quảng bá sản phẩm
 du lịch đặc trưng của địa phương trong năm 2026.
 2. Sở Tài chính tham mưu bố trí kinh phí xúc tiến du lịch năm 2026.
-Nơi nhận:
-- Như trên;
-- Lưu: VT.
-KT. CHỦ TỊCH
-PHÓ CHỦ TỊCH
-Đỗ Minh Tâm
-"""
+""" + CLOSING
 
 
 def test_wrapped_body_name_after_its_head_is_no_heading_end():
@@ -198,44 +195,31 @@ def test_central_body_of_a_mass_organisation_is_one_agency():
     assert [text[a:b] for a, b in agency_spans(text)][0].startswith("Trung ương Hội Nông dân Việt Nam")
 
 
-@pytest.mark.parametrize("flatten", [False, True])
-def test_central_body_leads_its_task(flatten):
-    text = _letter_with(
-        "2. Đề nghị Trung ương Hội Nông dân Việt Nam chủ trì, phối hợp với Sở Nông nghiệp và Môi trường "
-        "hướng dẫn nông dân chuyển đổi cây trồng.\n")
-    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
-    assert tasks["2"].lead == ["Trung ương Hội Nông dân Việt Nam"]
-    assert tasks["2"].partners == ["Sở Nông nghiệp và Môi trường"]
+TASK_CASES["central_body_leads_its_task"] = (_letter_with(
+    "2. Đề nghị Trung ương Hội Nông dân Việt Nam chủ trì, phối hợp với Sở Nông nghiệp và Môi trường "
+    "hướng dẫn nông dân chuyển đổi cây trồng.\n"),
+    {"2": {"lead": ["Trung ương Hội Nông dân Việt Nam"], "partners": ["Sở Nông nghiệp và Môi trường"]}})
 
 
 # ------------------------------------------- an item that approves a proposal
-@pytest.mark.parametrize("flatten", [False, True])
-def test_approving_item_is_no_task_unless_it_assigns(flatten):
-    text = _letter(SIGNED).replace(
-        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
-        "1. Chấp thuận đề nghị của Sở Xây dựng tại Công văn số 88/SXD-QLN về danh mục nhà ở xã hội "
-        "trên địa bàn tỉnh (theo Phụ lục đính kèm).\n").replace(
-        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
-        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n"
-        "3. Đồng ý chủ trương lập quy hoạch khu dân cư mới. Giao Sở Xây dựng hướng dẫn chủ đầu tư "
-        "thực hiện theo quy định.\n")
-    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
-    assert "1" not in tasks                       # approves, assigns nothing
-    assert tasks["3"].lead == ["Sở Xây dựng"]     # approves and assigns: a task
-    assert "2" in tasks
+TASK_CASES["approving_item_is_no_task_unless_it_assigns"] = (_letter_with(
+    ITEM_2 + "3. Đồng ý chủ trương lập quy hoạch khu dân cư mới. Giao Sở Xây dựng hướng dẫn chủ đầu tư "
+    "thực hiện theo quy định.\n",
+    item_1="1. Chấp thuận đề nghị của Sở Xây dựng tại Công văn số 88/SXD-QLN về danh mục nhà ở xã hội "
+    "trên địa bàn tỉnh (theo Phụ lục đính kèm).\n"), {
+    "1": None,                          # approves, assigns nothing
+    "3": {"lead": ["Sở Xây dựng"]},     # approves and assigns: a task
+    "2": {},
+})
 
 
 # ------------------------------------------- a lead-in, then "yêu cầu các Sở: A; B; C" and the verb
-@pytest.mark.parametrize("flatten", [False, True])
-def test_group_and_members_after_a_lead_in_lead_the_item(flatten):
-    text = _letter(SIGNED).replace(
-        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
-        "1. Đối với 12 thủ tục cần phân cấp cho cấp xã (danh mục theo Báo cáo số 45/BC-SNV của Sở Nội vụ), "
-        "yêu cầu các Sở: Tư pháp; Xây dựng; Công Thương xây dựng phương án phân cấp, báo cáo Ủy ban "
-        "nhân dân tỉnh trước ngày 20/4/2025.\n")
-    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
-    assert tasks["1"].title.endswith("báo cáo Ủy ban nhân dân tỉnh trước ngày 20/4/2025.")
-    assert tasks["1"].lead == ["các Sở: Tư pháp; Xây dựng; Công Thương"]
+TASK_CASES["group_and_members_after_a_lead_in_lead_the_item"] = (_letter_with(ITEM_2, item_1=(
+    "1. Đối với 12 thủ tục cần phân cấp cho cấp xã (danh mục theo Báo cáo số 45/BC-SNV của Sở Nội vụ), "
+    "yêu cầu các Sở: Tư pháp; Xây dựng; Công Thương xây dựng phương án phân cấp, báo cáo Ủy ban "
+    "nhân dân tỉnh trước ngày 20/4/2025.\n")),
+    {"1": {"title": ends_with("báo cáo Ủy ban nhân dân tỉnh trước ngày 20/4/2025."),
+           "lead": ["các Sở: Tư pháp; Xây dựng; Công Thương"]}})
 
 
 # ------------------------------------------- the union over a topic heading's lettered parts
@@ -248,20 +232,16 @@ PARTS_LETTER = _letter_with(
     "c) Liên minh Hợp tác xã tỉnh hỗ trợ các hợp tác xã tiếp cận vốn vay.\n"
     "d) Khuyến khích các doanh nghiệp trên địa bàn hỗ trợ người dân khôi phục sản xuất.\n")
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_lettered_parts_directed_encouraged_and_alliance_bodies_lead(flatten):
-    lead = {t.path: t for t in valid_record(PARTS_LETTER, flatten).tasks}["2"].lead
-    assert lead == [
-        "Sở Nông nghiệp và Môi trường",
-        # "Chỉ đạo X, Y …" after the part's first sentence: the bodies directed
-        "Trung tâm Khuyến nông tỉnh", "Công ty Giống cây trồng An Bình",
-        "Sở Công Thương",
-        # "chỉ đạo các tổng công ty, công ty: A, B …": the group directed, with its members
-        "các tổng công ty, công ty: Điện lực An Bình, Cấp nước An Bình",
-        "Liên minh Hợp tác xã tỉnh",                  # a capitalised head (agencies.json)
-        "các doanh nghiệp trên địa bàn",              # "Khuyến khích X …" (headings.json)
-    ]
+TASK_CASES["lettered_parts_directed_encouraged_and_alliance_bodies_lead"] = (PARTS_LETTER, {"2": {"lead": [
+    "Sở Nông nghiệp và Môi trường",
+    # "Chỉ đạo X, Y …" after the part's first sentence: the bodies directed
+    "Trung tâm Khuyến nông tỉnh", "Công ty Giống cây trồng An Bình",
+    "Sở Công Thương",
+    # "chỉ đạo các tổng công ty, công ty: A, B …": the group directed, with its members
+    "các tổng công ty, công ty: Điện lực An Bình, Cấp nước An Bình",
+    "Liên minh Hợp tác xã tỉnh",                  # a capitalised head (agencies.json)
+    "các doanh nghiệp trên địa bàn",              # "Khuyến khích X …" (headings.json)
+]}})
 
 
 # ------------------------------------------- long headings in a flattened text
@@ -274,15 +254,12 @@ LONG_HEADINGS = _letter_with(
     "bảo đảm tinh gọn, hiệu lực, hiệu quả và đáp ứng yêu cầu phát triển trong giai đoạn mới\n"
     "Hoàn thành rà soát chức năng, nhiệm vụ của từng đơn vị trong quý II năm 2025.\n")
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_long_heading_ends_before_its_first_part_or_sentence(flatten):
-    tasks = {t.path: t for t in valid_record(LONG_HEADINGS, flatten).tasks}
+TASK_CASES["long_heading_ends_before_its_first_part_or_sentence"] = (LONG_HEADINGS, {
     # a heading over 100 characters, then "a) …" run on: the lettered part is cut off
-    assert tasks["2"].title.endswith("tại các xã vùng cao biên giới")
-    assert tasks["2"].lead == ["Sở Xây dựng", "Sở Y tế"]
+    "2": {"title": ends_with("tại các xã vùng cao biên giới"), "lead": ["Sở Xây dựng", "Sở Y tế"]},
     # a heading of many words, then a sentence opening with a verb ("Hoàn thành …")
-    assert tasks["3"].title.endswith("đáp ứng yêu cầu phát triển trong giai đoạn mới")
+    "3": {"title": ends_with("đáp ứng yêu cầu phát triển trong giai đoạn mới")},
+})
 
 
 # ------------------------------------------- a group's location is part of its name
@@ -309,24 +286,18 @@ def test_deadline_without_before_or_without_year(text, deadline):
 
 
 # ------------------------------------------- a label word that is the verb before its addressee
-@pytest.mark.parametrize("flatten", [False, True])
-def test_label_word_before_an_addressee_is_the_verb(flatten):
-    text = _letter_with(
-        "2. Yêu cầu Ban Quản lý các khu công nghiệp tỉnh khẩn trương rà soát hồ sơ giao đất, báo cáo "
-        "Ủy ban nhân dân tỉnh.\n")
-    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
-    assert tasks["2"].title.startswith("Yêu cầu Ban Quản lý các khu công nghiệp tỉnh khẩn trương rà soát")
-    assert tasks["2"].lead == ["Ban Quản lý các khu công nghiệp tỉnh"]
+TASK_CASES["label_word_before_an_addressee_is_the_verb"] = (_letter_with(
+    "2. Yêu cầu Ban Quản lý các khu công nghiệp tỉnh khẩn trương rà soát hồ sơ giao đất, báo cáo "
+    "Ủy ban nhân dân tỉnh.\n"),
+    {"2": {"title": starts_with("Yêu cầu Ban Quản lý các khu công nghiệp tỉnh khẩn trương rà soát"),
+           "lead": ["Ban Quản lý các khu công nghiệp tỉnh"]}})
 
 
 # ------------------------------------------- "Dự án X" inside a sentence is a name
-@pytest.mark.parametrize("flatten", [False, True])
-def test_capitalised_project_name_is_no_sentence_start(flatten):
-    text = _letter_with(
-        "2. Về đề nghị Sở Tài chính xem xét, bố trí vốn Dự án đường ven biển đoạn Tân Hà - Bình An trong "
-        "kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.\n")
-    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
-    assert tasks["2"].title.endswith("trong kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.")
+TASK_CASES["capitalised_project_name_is_no_sentence_start"] = (_letter_with(
+    "2. Về đề nghị Sở Tài chính xem xét, bố trí vốn Dự án đường ven biển đoạn Tân Hà - Bình An trong "
+    "kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.\n"),
+    {"2": {"title": ends_with("trong kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.")}})
 
 
 # ------------------------------------------- headings of plans, flattened; "Thời hạn hoàn thành:"
@@ -348,34 +319,22 @@ Giao Sở Nông nghiệp và Môi trường chủ trì xây dựng cổng thông
 Thời hạn hoàn thành: Trước ngày 30/6/2025.
 - Báo cáo kết quả rà soát về Sở Nông nghiệp và Môi trường.
 Thời hạn hoàn thành: Trước ngày 31/7/2025.
-Nơi nhận:
-- Như trên;
-- Lưu: VT.
-KT. CHỦ TỊCH
-PHÓ CHỦ TỊCH
-Đỗ Minh Tâm
-"""
+""" + CLOSING
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_plan_duty_heading_three_word_name_and_completion_deadline_label(flatten):
-    tasks = {t.path: t for t in valid_record(PLAN_DUTIES, flatten).tasks}
+TASK_CASES["plan_duty_heading_three_word_name_and_completion_deadline_label"] = (PLAN_DUTIES, {
     # "Cổng thông tin …" (capitalised_nouns, three words) does not open a sentence
-    assert tasks["II.1"].title == "Xây dựng Cổng thông tin đất đai dùng chung"
-    # "Trách nhiệm của X:" is a heading, then its duties (flattened too)
-    assert tasks["II.2"].title == "Trách nhiệm của đơn vị được giao quản lý hồ sơ:"
-    # "Thời hạn hoàn thành: …" labels the deadline as "Thời gian …" does
-    assert tasks["II.2"].timeframe == "Trước ngày 30/6/2025; Trước ngày 31/7/2025"
+    "II.1": {"title": "Xây dựng Cổng thông tin đất đai dùng chung"},
+    # "Trách nhiệm của X:" is a heading, then its duties (flattened too); "Thời hạn hoàn thành: …"
+    # labels the deadline as "Thời gian …" does
+    "II.2": {"title": "Trách nhiệm của đơn vị được giao quản lý hồ sơ:",
+             "timeframe": "Trước ngày 30/6/2025; Trước ngày 31/7/2025"},
+})
 
-
-@pytest.mark.parametrize("flatten", [False, True])
-def test_long_heading_ending_in_a_year_then_a_request(flatten):
-    text = _letter_with(
-        "2. Về triển khai thực hiện đánh giá, xếp loại chất lượng đối với tập thể lãnh đạo, quản lý và cá "
-        "nhân các cơ quan, đơn vị thuộc tỉnh năm 2025\n"
-        "Đề nghị các cơ quan, đơn vị gửi hồ sơ đánh giá về Sở Nội vụ trước ngày 15/12/2025.\n")
-    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
-    assert tasks["2"].title.endswith("các cơ quan, đơn vị thuộc tỉnh năm 2025")
+TASK_CASES["long_heading_ending_in_a_year_then_a_request"] = (_letter_with(
+    "2. Về triển khai thực hiện đánh giá, xếp loại chất lượng đối với tập thể lãnh đạo, quản lý và cá "
+    "nhân các cơ quan, đơn vị thuộc tỉnh năm 2025\n"
+    "Đề nghị các cơ quan, đơn vị gửi hồ sơ đánh giá về Sở Nội vụ trước ngày 15/12/2025.\n"),
+    {"2": {"title": ends_with("các cơ quan, đơn vị thuộc tỉnh năm 2025")}})
 
 
 def test_deadline_after_the_addressee_ends_it():
@@ -476,8 +435,7 @@ def _plan(body: str) -> str:
         "Số: 152/KH-UBND\nAn Bình, ngày 14 tháng 7 năm 2025\nKẾ HOẠCH\n"
         "Triển khai công tác phòng, chống thiên tai năm 2025 trên địa bàn tỉnh\n"
         "Căn cứ Quyết định số 33/2025/QĐ-UBND ngày 02/4/2025 của Ủy ban nhân dân tỉnh;\n"
-        "Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai như sau:\n" + body +
-        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nĐỗ Minh Tâm\n"
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai như sau:\n" + body + CLOSING
     )
 
 
@@ -493,35 +451,29 @@ def test_requirement_label_then_an_agency_is_a_label_under_purposes_and_requirem
     assert not any(who[:20] in p for p in rec.purposes), rec.purposes
 
 
-@pytest.mark.parametrize("flatten", [False, True])
-def test_item_that_approves_and_assigns_is_a_task(flatten):
-    text = _letter(SIGNED).replace(
-        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
-        "1. Đồng ý chủ trương xây dựng Trung tâm dữ liệu tỉnh, giao Sở Khoa học và Công nghệ chủ trì "
-        "triển khai theo quy định.\n").replace(
-        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
-        "2. Chấp thuận đề nghị của Sở Tài chính tại Tờ trình số 21/TTr-STC ngày 02/3/2025; Sở Tài chính "
-        "hướng dẫn các đơn vị thực hiện.\n"
-        "3. Đông y cổ truyền được các cơ sở y tế phát triển theo hướng dẫn của Sở Y tế.\n"
-        "4. Đồng ý bàn giao nhà làm việc cũ cho đơn vị quản lý theo quy định.\n")
-    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
-    assert tasks["1"].lead == ["Sở Khoa học và Công nghệ"]
-    assert "2" in tasks          # approves, then a clause assigns: a task
-    assert "3" in tasks          # "Đông y" (medicine) is no approval
-    assert "4" not in tasks      # "bàn giao" assigns nothing
+TASK_CASES["item_that_approves_and_assigns_is_a_task"] = (_letter_with(
+    "2. Chấp thuận đề nghị của Sở Tài chính tại Tờ trình số 21/TTr-STC ngày 02/3/2025; Sở Tài chính "
+    "hướng dẫn các đơn vị thực hiện.\n"
+    "3. Đông y cổ truyền được các cơ sở y tế phát triển theo hướng dẫn của Sở Y tế.\n"
+    "4. Đồng ý bàn giao nhà làm việc cũ cho đơn vị quản lý theo quy định.\n",
+    item_1="1. Đồng ý chủ trương xây dựng Trung tâm dữ liệu tỉnh, giao Sở Khoa học và Công nghệ chủ trì "
+    "triển khai theo quy định.\n"), {
+    "1": {"lead": ["Sở Khoa học và Công nghệ"]},
+    "2": {},        # approves, then a clause assigns: a task
+    "3": {},        # "Đông y" (medicine) is no approval
+    "4": None,      # "bàn giao" assigns nothing
+})
 
 
 @pytest.mark.parametrize("flatten", [False, True])
 def test_group_before_a_colon_then_a_sentence_is_a_heading(flatten):
-    text = _letter(SIGNED).replace(
-        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n",
-        "1. Đối với các dự án: Sở Xây dựng khẩn trương rà soát hồ sơ, báo cáo Ủy ban nhân dân tỉnh.\n").replace(
-        "2. Sở Tài chính tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh.\n",
-        "2. Trách nhiệm của các sở, ngành: Chủ động phối hợp với Sở Tài chính rà soát hồ sơ tồn đọng.\n")
-    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
-    assert tasks["2"].title == "Trách nhiệm của các sở, ngành:"
+    text = _letter_with(
+        "2. Trách nhiệm của các sở, ngành: Chủ động phối hợp với Sở Tài chính rà soát hồ sơ tồn đọng.\n",
+        item_1="1. Đối với các dự án: Sở Xây dựng khẩn trương rà soát hồ sơ, báo cáo Ủy ban nhân dân tỉnh.\n")
+    expected = {"2": {"title": "Trách nhiệm của các sở, ngành:"}}
     if flatten:  # the run-on topic heading ends at its ":"
-        assert tasks["1"].title == "Đối với các dự án:"
+        expected["1"] = {"title": "Đối với các dự án:"}
+    assert_tasks(valid_record(text, flatten).tasks, expected)
 
 
 def test_opens_member_list_needs_a_group_of_heads_and_a_member_after():
@@ -540,14 +492,11 @@ def test_long_dash_chain_of_capitalised_words_extracts_without_error():
     assert rec.tasks
 
 
-@pytest.mark.parametrize("flatten", [False, True])
-def test_long_sentence_naming_a_document_title_is_not_cut(flatten):
-    sentence = ("Tiếp tục rà soát, hoàn thiện hồ sơ các dự án đầu tư công trọng điểm của tỉnh giai đoạn 2026 - "
-                "2030 theo kế hoạch số 15 và Đề án Phát triển hạ tầng giao thông đã được phê duyệt.")
-    text = _letter(SIGNED).replace(
-        "1. Rà soát hồ sơ đất đai tồn đọng trên địa bàn, báo cáo trước ngày 30/3/2025.\n", f"1. {sentence}\n")
-    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
-    assert tasks["1"].title == sentence
+SENTENCE_NAMING_A_TITLE = (
+    "Tiếp tục rà soát, hoàn thiện hồ sơ các dự án đầu tư công trọng điểm của tỉnh giai đoạn 2026 - "
+    "2030 theo kế hoạch số 15 và Đề án Phát triển hạ tầng giao thông đã được phê duyệt.")
+TASK_CASES["long_sentence_naming_a_document_title_is_not_cut"] = (
+    _letter_with(ITEM_2, item_1=f"1. {SENTENCE_NAMING_A_TITLE}\n"), {"1": {"title": SENTENCE_NAMING_A_TITLE}})
 
 
 def test_addressees_each_on_a_line_ending_in_a_comma_stay_separate():
@@ -592,11 +541,14 @@ def test_signer_title_with_a_qualifier_or_a_second_office(caps, title, authority
     assert (sig["title"], sig["authority"]) == (title, authority)
 
 
+TASK_CASES["term_of_a_lease_is_no_timeframe"] = (_letter_with(
+    "2. Sở Tài chính hướng dẫn nhà đầu tư ký hợp đồng thuê đất. Thời hạn thuê đất: 50 năm kể từ ngày ký "
+    "hợp đồng.\n3. Sở Xây dựng kiểm tra hồ sơ. Thời hạn hoàn thành: tháng 6 năm 2025.\n"),
+    {"2": {"timeframe": None}, "3": {"timeframe": "tháng 6 năm 2025"}})
+
+
+# ------------------------------------------- every made-up text above with the tasks it must give
 @pytest.mark.parametrize("flatten", [False, True])
-def test_term_of_a_lease_is_no_timeframe(flatten):
-    text = _letter_with(
-        "2. Sở Tài chính hướng dẫn nhà đầu tư ký hợp đồng thuê đất. Thời hạn thuê đất: 50 năm kể từ ngày ký "
-        "hợp đồng.\n3. Sở Xây dựng kiểm tra hồ sơ. Thời hạn hoàn thành: tháng 6 năm 2025.\n")
-    tasks = {t.path: t for t in valid_record(text, flatten).tasks}
-    assert tasks["2"].timeframe is None
-    assert tasks["3"].timeframe == "tháng 6 năm 2025"
+@pytest.mark.parametrize("text, expected", list(TASK_CASES.values()), ids=list(TASK_CASES))
+def test_made_up_text_gives_its_tasks(text, expected, flatten):
+    assert_tasks(valid_record(text, flatten).tasks, expected)

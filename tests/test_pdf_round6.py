@@ -304,6 +304,17 @@ def pipeline_calls(monkeypatch):
     return calls
 
 
+def _header_pdf_through_the_pipeline(tmp_path: Path, pipeline_calls: list):
+    """The header page's PDF made from its words on a blank scan, whose text layer OCRmyPDF's
+    pipeline wrote (called once, on that scan): make_pdf's report and the PDF."""
+    page = _header_page(right_x=1073)
+    scan = _blank_scan(tmp_path, page)
+    out = tmp_path / "out.pdf"
+    report = _make_from_words(scan, page, out)
+    assert pipeline_calls == [scan]
+    return report, out
+
+
 def test_the_installed_ocrmypdf_takes_the_direct_path(tmp_path, pipeline_calls):
     """The version pinned in pyproject.toml is one the direct text layer was tested with: a
     clean install draws it directly (no pipeline run, no warning)."""
@@ -328,11 +339,7 @@ def test_without_the_renderer_classes_the_pipeline_writes_the_layer(tmp_path, mo
             raise ImportError("cannot import name 'Fpdf2MultiPageRenderer'")
         return real_import(name, globals, *args, **kwargs)
     monkeypatch.setattr(builtins, "__import__", renderer_moved)
-    page = _header_page(right_x=1073)
-    scan = _blank_scan(tmp_path, page)
-    out = tmp_path / "out.pdf"
-    report = _make_from_words(scan, page, out)
-    assert pipeline_calls == [scan]
+    report, out = _header_pdf_through_the_pipeline(tmp_path, pipeline_calls)
     assert any(w.startswith("direct text layer unavailable") and "renderer classes" in w
                for w in report.warnings), report.warnings
     assert report.pdfa == "PDF/A-3B"
@@ -343,10 +350,7 @@ def test_an_untested_ocrmypdf_version_takes_the_pipeline(tmp_path, monkeypatch,
                                                          pipeline_calls):
     import ocrmypdf
     monkeypatch.setattr(ocrmypdf, "__version__", "99.0.0")
-    page = _header_page(right_x=1073)
-    scan = _blank_scan(tmp_path, page)
-    report = _make_from_words(scan, page, tmp_path / "out.pdf")
-    assert pipeline_calls == [scan]
+    report, _ = _header_pdf_through_the_pipeline(tmp_path, pipeline_calls)
     assert any("OCRmyPDF 99.0.0 is not a version it was tested with" in w
                for w in report.warnings), report.warnings
 
@@ -365,11 +369,7 @@ def test_a_renderer_failure_on_the_input_takes_the_pipeline(tmp_path, monkeypatc
             raise FPDFException("odd glyph")
         return real_render(self, path)
     monkeypatch.setattr(Fpdf2MultiPageRenderer, "render", fails_once)
-    page = _header_page(right_x=1073)
-    scan = _blank_scan(tmp_path, page)
-    out = tmp_path / "out.pdf"
-    report = _make_from_words(scan, page, out)
-    assert pipeline_calls == [scan]
+    report, out = _header_pdf_through_the_pipeline(tmp_path, pipeline_calls)
     assert any(w.startswith("direct text layer failed: FPDFException: odd glyph")
                for w in report.warnings), report.warnings
     assert " ".join(_pdftotext(out, "-raw").split()) == " ".join(LEFT + RIGHT)
@@ -494,6 +494,21 @@ def _render_page(path: Path):
         doc.close()
 
 
+def _invalidated_copy(tmp_path: Path, stamp: bytes):
+    """A header page signed like a real signer with the appearance ``stamp``, then its copy
+    made with ``--signature invalidate``: the signed file, the copy and make_pdf's report."""
+    from vanban.model import Document
+    from vanban.pipeline import PipelineResult
+    page = _header_page(right_x=1073)
+    signed = tmp_path / "signed.pdf"
+    _signed_like_a_real_signer(_blank_scan(tmp_path, page), signed, stamp)
+    out = tmp_path / "copy.pdf"
+    report = make_pdf(signed, out, PdfOptions(jobs=1, signature="invalidate"),
+                      result=PipelineResult(document=Document(source=str(signed), pages=[page]),
+                                            record=None, timings={}))
+    return signed, out, report
+
+
 def test_invalidated_real_signed_scan_is_pdfa(tmp_path):
     """Real signed scans (qng-ct11, ...) came out of `--signature invalidate` as plain PDF:
     flattening the stamp copied the form's non-embedded Helvetica into the page ("Type 1
@@ -502,17 +517,8 @@ def test_invalidated_real_signed_scan_is_pdfa(tmp_path):
     import numpy as np
     import pikepdf
 
-    from vanban.model import Document
     from vanban.pdfa import signature_fields
-    from vanban.pipeline import PipelineResult
-    page = _header_page(right_x=1073)
-    signed = tmp_path / "signed.pdf"
-    _signed_like_a_real_signer(_blank_scan(tmp_path, page), signed,
-                               b"0 0 1 rg 0 0 200 60 re f")
-    out = tmp_path / "copy.pdf"
-    report = make_pdf(signed, out, PdfOptions(jobs=1, signature="invalidate"),
-                      result=PipelineResult(document=Document(source=str(signed), pages=[page]),
-                                            record=None, timings={}))
+    signed, out, report = _invalidated_copy(tmp_path, b"0 0 1 rg 0 0 200 60 re f")
     assert report.signature == "invalidated"
     assert report.pdfa == "PDF/A-3B", report.warnings
     with pikepdf.open(out) as pdf:
@@ -529,16 +535,7 @@ def test_invalidated_copy_whose_stamp_uses_a_non_embedded_font_says_not_pdfa(tmp
     the warning says why."""
     import pikepdf
 
-    from vanban.model import Document
-    from vanban.pipeline import PipelineResult
-    page = _header_page(right_x=1073)
-    signed = tmp_path / "signed.pdf"
-    _signed_like_a_real_signer(_blank_scan(tmp_path, page), signed,
-                               b"BT /Helv 12 Tf 10 20 Td (Ky boi) Tj ET")
-    out = tmp_path / "copy.pdf"
-    report = make_pdf(signed, out, PdfOptions(jobs=1, signature="invalidate"),
-                      result=PipelineResult(document=Document(source=str(signed), pages=[page]),
-                                            record=None, timings={}))
+    _, out, report = _invalidated_copy(tmp_path, b"BT /Helv 12 Tf 10 20 Td (Ky boi) Tj ET")
     assert report.pdfa is None
     assert any(w.startswith("not PDF/A (saved as plain PDF):") and "/FontDescriptor" in w
                for w in report.warnings), report.warnings

@@ -82,23 +82,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(corpus):
     """`vanban serve` on a free loopback port, in its own process."""
-    port = _free_port()
     db_hash = hashlib.sha256(corpus["db"].read_bytes()).hexdigest()
-    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "serve", "--db",
-                             str(corpus["db"]), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if _get(base, "/api/documents")[0] == 200:
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError(f"vanban serve did not start: {proc.stdout.read()}")
-        time.sleep(0.2)
+    proc, base = _serve(corpus["db"], "/api/documents")
     yield base
     proc.terminate()
     proc.wait(timeout=10)
@@ -116,6 +101,27 @@ def _get(base: str, path: str) -> tuple[int, dict, bytes]:
         return resp.status, dict(resp.getheaders()), resp.read()
     finally:
         conn.close()
+
+
+def _serve(db: Path, ready: str) -> tuple[subprocess.Popen, str]:
+    """`vanban serve` of ``db`` on a free loopback port, started in its own process, once a GET
+    of ``ready`` answers 200: the process and its base URL (the caller ends the process)."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "serve", "--db", str(db),
+                             "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if _get(base, ready)[0] == 200:
+                return proc, base
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"vanban serve did not start: {proc.stdout.read()}")
+        time.sleep(0.2)
 
 
 def _json(base: str, path: str) -> tuple[int, dict]:
@@ -351,21 +357,8 @@ def test_a_store_damaged_while_it_is_served_answers_with_the_stores_message(tmp_
     from tests.support.damage import corrupt_middle
     from tests.support.synthetic import synthetic_store
     db = synthetic_store(tmp_path / "big.db", range(200))
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "serve", "--db", str(db),
-                             "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = _serve(db, "/")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if _get(base, "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read()
-            time.sleep(0.2)
         corrupt_middle(db)
         status, _, body = _get(base, "/api/tasks?limit=1000")
         assert status == 503, body
