@@ -595,3 +595,28 @@ def test_note_after_the_end_mark_is_no_part_of_the_last_item(flatten):
         flatten)
     tasks = {t.path: t for t in record.tasks}
     assert tasks["2"].title == "Các đơn vị trực ban và báo cáo về Văn phòng Bộ (qua email: vp@ab.gov.vn)."
+
+
+# ------------- val6 classes: "(1)", "(2)" pieces of work under a directive item
+_CONG_DIEN = (
+    "THỦ TƯỚNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 300/CĐ-TTg\nHà Nội, ngày 2 tháng 12 năm 2025\nCÔNG ĐIỆN\nVề việc chủ động ứng phó với bão số 16\n"
+    "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố ven biển;\n"
+    "- Bộ trưởng các Bộ: Quốc phòng, Công an.\n"
+)
+_CD_END = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\nTrần Văn Hải\n"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_paren_items_opening_with_directive_verbs_are_tasks(flatten):
+    record = valid_record(
+        _CONG_DIEN +
+        "1. Chủ tịch Ủy ban nhân dân các tỉnh: An Bình, Hòa Sơn theo dõi sát tình hình, trong đó:\n"
+        "(1) Tập trung kêu gọi tàu thuyền vào nơi tránh trú.\n(2) Chủ động sơ tán dân cư khỏi khu vực nguy hiểm.\n"
+        "2. Bộ trưởng Bộ Tài chính báo cáo thiệt hại, gồm:\n(1) Số hộ dân có nhà bị sập.\n(2) Số hộ dân có nhà "
+        "bị hư hỏng.\n"
+        "3. Bộ trưởng các Bộ phối hợp:\n(1) Bộ Quốc phòng bố trí lực lượng.\n(2) Bộ Công an bảo đảm an ninh.\n"
+        + _CD_END, flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert {"1.1", "1.2", "2", "3"} <= set(tasks) and not {"1", "2.1", "3.1"} & set(tasks)
+    assert tasks["1.2"].lead == ["Chủ tịch Ủy ban nhân dân các tỉnh: An Bình, Hòa Sơn"]

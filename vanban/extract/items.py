@@ -274,8 +274,9 @@ def _opening_subject(body: str) -> list[str]:
     last = names[-1]
     at = body.find(last)
     final_verb = any(key(last).endswith(" " + v) for v in load_patterns("headings")["name_final_verbs"])
-    if at < 0 or len(body[:at + len(last)].split()) > 45 \
-            or not (final_verb or any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1]))):
+    members = ":" in last  # "Chủ tịch UBND các tỉnh: Đắk Lắk, Khánh Hòa": a group and its members
+    if at < 0 or len(body[:at + len(last)].split()) > 45 or not (
+            final_verb or members or any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1]))):
         return []  # the subject ends where a name ends ("Sở X lập thủ tục …" is no longer name;
         # "Cục Quản lý hoạt động xây dựng tổ chức …" ends in a name-final verb directive_subject kept)
     if any(is_bare_head(n) and len(n.split()) == 1 for n in names):
@@ -499,8 +500,16 @@ def _task_paren(n: Node) -> bool:
     """"(1)", "(2)" items that are the tasks of a work heading ("2. Về nhiệm vụ trọng tâm từ nay
     đến tháng 6/2027" > "(1) Tích cực, chủ động ..."), not the contents of one task."""
     parent = n.parent
-    return n.style == "paren" and parent is not None and parent.style.startswith("arabic") \
-        and parent.is_heading and bool(re.search(r"\b(?:nhiem vu|giai phap)\b", key(parent.body)))
+    if not (n.style == "paren" and parent is not None and parent.style.startswith("arabic")):
+        return False
+    if parent.is_heading and re.search(r"\b(?:nhiem vu|giai phap)\b", key(parent.body)):
+        return True
+    # "2. Chủ tịch UBND các tỉnh … trong đó: (1) Tập trung kêu gọi … (2) Chủ động rà soát …": each
+    # one opens with a directive verb (headings.json opening_subject_verbs), each a piece of work;
+    # "(1) Số hộ dân có nhà bị sập …", "(1) Bộ Tài chính giải quyết …" are the item's contents
+    verbs = load_patterns("headings")["opening_subject_verbs"]
+    sibs = [c for c in parent.children if c.style == "paren"]
+    return len(sibs) >= 2 and all(any(key(c.body).startswith(v + " ") for v in verbs) for c in sibs)
 
 
 def make_task(node: Node, path: str, directive: bool = False) -> Task:
