@@ -620,3 +620,25 @@ def test_paren_items_opening_with_directive_verbs_are_tasks(flatten):
     tasks = {t.path: t for t in record.tasks}
     assert {"1.1", "1.2", "2", "3"} <= set(tasks) and not {"1", "2.1", "3.1"} & set(tasks)
     assert tasks["1.2"].lead == ["Chủ tịch Ủy ban nhân dân các tỉnh: An Bình, Hòa Sơn"]
+
+
+# ------------- val6 class 2: an article that assigns numbered duties to a body
+@pytest.mark.parametrize("flatten", [False, True])
+def test_article_assigning_numbered_duties(flatten):
+    record = valid_record(
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 21/QĐ-UBND\nAn Bình, ngày 3 tháng 5 năm 2025\nQUYẾT ĐỊNH\n"
+        "BAN HÀNH LỊCH MÙA DU LỊCH NĂM 2025\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+        "Căn cứ Luật Du lịch ngày 19 tháng 6 năm 2017;\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Ban hành lịch mùa du lịch năm 2025 như sau:\n"
+        "1. Mùa cao điểm: Từ tháng 6 đến tháng 8.\n2. Mùa thấp điểm: Các tháng còn lại.\n"
+        "Điều 2. Giao Giám đốc Sở Văn hóa, Thể thao và Du lịch\n"
+        "1. Tổ chức thực hiện lịch mùa du lịch đúng quy định.\n"
+        "2. Chủ trì, phối hợp với Sở Công Thương hướng dẫn các doanh nghiệp lữ hành.\n"
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\n" + _END,
+        flatten)
+    tasks = {t.title: t for t in record.tasks}
+    assert len(tasks) == 2
+    for t in tasks.values():
+        assert t.lead == ["Giám đốc Sở Văn hóa, Thể thao và Du lịch"]
+    assert tasks["Chủ trì, phối hợp với Sở Công Thương hướng dẫn các doanh nghiệp lữ hành."].partners == ["Sở Công Thương"]

@@ -601,6 +601,11 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         mp = re.search(r"\(\s*[Gg]iao\s+(?=[A-ZĐÀ-Ỹ])([^()]{3,200})\)", text)
         if mp:
             lead = directive_subject("Giao " + mp.group(1), False)
+    if not lead:
+        # "Điều 2. Giao Giám đốc Sở X" > "1. Tổ chức chỉ đạo …": the body the article assigns
+        article = next((a for a in _ancestors(node) if a.style == "article"), None)
+        if article is not None and re.match(r"Giao\s", article.body):
+            lead = directive_subject(article.body, True)
     if directive and not lead and not heading_agencies:
         lead = _main_clause_subject(body)
     if directive and not lead:

@@ -110,15 +110,24 @@ _ARTICLE = re.compile(r"Điều\s+(\d{1,2})\s*[.:]\s+")
 
 def _article_section(text: str) -> tuple[str, str] | None:
     """(number, heading) of a decision's article that heads a section of the plan it approves
-    ("Điều 2. Tổ chức thực hiện" over its numbered duties); None for an article that is a
+    ("Điều 2. Tổ chức thực hiện" over its numbered duties) or assigns the numbered duties under
+    it to a body ("Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo"); None for an article that is a
     sentence ("Điều 2. Quyết định này có hiệu lực …") or names no section."""
     m = _ARTICLE.match(text)
     if not m:
         return None
     heading = text[m.end():].strip()
-    if len(heading.split()) > 12 or heading[-1:] in ".;!?" or section_role(heading) != "implementation":
+    if heading[-1:] in ".;!?" or len(heading.split()) > 20:
         return None
-    return m.group(1), heading
+    if section_role(heading) == "implementation" and len(heading.split()) <= 12:
+        return m.group(1), heading
+    if _ASSIGNING_ARTICLE.match(heading) and 0 in head_starts(heading[len("Giao "):].strip(" :"))[1]:
+        return m.group(1), heading  # "Điều 2. Giao Giám đốc Sở X" over the duties it assigns
+    return None
+
+
+#: an article that assigns the numbered duties under it to a body ("Điều 2. Giao Giám đốc Sở …")
+_ASSIGNING_ARTICLE = re.compile(r"Giao\s+(?=[A-ZĐÀ-Ỹ])")
 
 
 def build_tree(paras: list[Para], renumber_roman: bool = False, join_broken: bool = True) -> Node:
@@ -269,6 +278,8 @@ def assign_roles(root: Node) -> None:
                 role = section_role(top.raw_body)
         if role == "other" and top.part_role:
             role = top.part_role
+        if top.style == "article" and _ASSIGNING_ARTICLE.match(top.body):
+            role = "tasks"  # its numbered items are the duties it assigns
         _assign(top, role, None, pats)
 
 
