@@ -642,3 +642,15 @@ def test_article_assigning_numbered_duties(flatten):
     for t in tasks.values():
         assert t.lead == ["Giám đốc Sở Văn hóa, Thể thao và Du lịch"]
     assert tasks["Chủ trì, phối hợp với Sở Công Thương hướng dẫn các doanh nghiệp lữ hành."].partners == ["Sở Công Thương"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_stray_line_above_the_header_is_no_part_of_the_issuer(flatten):
+    record = valid_record(
+        "Về việc công nhận điểm du lịch cộng đồng của Ủy ban nhân dân tỉnh Hòa Sơn\n"
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh "
+        "phúc --------------- Số: 81/KH-UBND | An Bình, ngày 3 tháng 5 năm 2025\n"
+        "KẾ HOẠCH\nPhát triển du lịch cộng đồng năm 2025\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n" + _END, flatten)
+    assert record.document["issuer"] == "Ủy ban nhân dân tỉnh An Bình"
+    assert record.document["number"] == "81/KH-UBND"

@@ -160,6 +160,11 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     end = min([e for e in ends if e > 0] or [len(text)])
     issuer_text = masked_text[:end]
     issuer_lines = [ln.strip(" -–_") for ln in issuer_text.split("\n") if ln.strip(" -–_")]
+    while len(issuer_lines) >= 2 and not is_caps(issuer_lines[0], 0.6) and any(
+            is_caps(ln, 0.6) for ln in issuer_lines[1:]):
+        # a stray line in sentence case above the caps header (another document's abstract the
+        # copy opens with): no part of the issuer
+        issuer_lines.pop(0)
     if len(issuer_lines) >= 2 and fold(issuer_lines[1]).upper().startswith(_CHILD_HEADS):
         # "UBND THÀNH PHỐ ĐÀ NẴNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO": the lower line issues the document
         out["issuer_parent"] = _issuer_case(issuer_lines[0])
