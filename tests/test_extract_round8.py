@@ -654,3 +654,16 @@ def test_stray_line_above_the_header_is_no_part_of_the_issuer(flatten):
         "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n" + _END, flatten)
     assert record.document["issuer"] == "Ủy ban nhân dân tỉnh An Bình"
     assert record.document["number"] == "81/KH-UBND"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_kind_line_of_an_appendix_below_kinh_gui_is_not_the_letters(flatten):
+    record = valid_record(
+        "Kính gửi: Các cơ quan, tổ chức trong hệ thống chính trị\n"
+        "Ngày 15/10/2025, Ban Chỉ đạo đã có văn bản số 07-TB/BCĐ thông báo kết luận của Hội nghị.\n"
+        "Bộ Khoa học và Công nghệ dự thảo văn bản hướng dẫn tại Phụ lục kèm theo để các cơ quan áp dụng.\n"
+        "Trân trọng./.\n"
+        "PHỤ LỤC\nHƯỚNG DẪN VIỆC SỐ HOÁ HỒ SƠ, TÀI LIỆU\n1. Phạm vi áp dụng\nCác cơ quan trong hệ thống.\n",
+        flatten)
+    doc = record.document
+    assert (doc["type"], doc["number"], doc["issuer"], doc["title"]) == ("Công văn", None, None, None)

@@ -35,6 +35,8 @@ def find_kind_line(lines: list[RawLine], limit: int = 25) -> int | None:
         k = key(ln.text)
         if k in kinds and (is_caps(ln.text) or len(k) < 20):
             return i
+        if k.startswith("kinh gui"):
+            return None  # a letter's body has begun: a kind line below is an appendix's
     return None
 
 
@@ -43,6 +45,8 @@ def split_kind_title_line(lines: list[RawLine], limit: int = 25) -> tuple[int, s
     (index, kind, title text)."""
     kinds = load_patterns("headings")["document_kinds"]
     for i, ln in enumerate(lines[:limit]):
+        if key(ln.text).startswith("kinh gui"):
+            return None  # a letter's body has begun (as in find_kind_line)
         if not is_caps(ln.text, 0.9) or "CONG HOA" in fold(ln.text).upper():
             continue
         words = ln.text.split()
