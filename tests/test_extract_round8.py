@@ -667,3 +667,18 @@ def test_kind_line_of_an_appendix_below_kinh_gui_is_not_the_letters(flatten):
         flatten)
     doc = record.document
     assert (doc["type"], doc["number"], doc["issuer"], doc["title"]) == ("Công văn", None, None, None)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_identity_from_an_appendix_note_of_any_kind(flatten):
+    record = valid_record(
+        "HƯỚNG DẪN\nXÂY DỰNG ĐỘI NGŨ HƯỚNG DẪN VIÊN DU LỊCH CỘNG ĐỒNG\n"
+        "- Căn cứ Quyết định số 12-QĐ/TU, ngày 2/3/2025 của Ban Thường vụ Tỉnh ủy;\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao chất lượng đội ngũ hướng dẫn viên.\n"
+        "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN\nNguyễn Văn An\n"
+        "PHỤ LỤC\n(Kèm theo Hướng dẫn số 15-HD/BTGDVTU, ngày 20/11/2025 của Ban Tuyên giáo và Dân vận Tỉnh ủy)\n"
+        "STT Tên xã Số hướng dẫn viên\n1 Xã An Phú 5\n",
+        flatten)
+    doc = record.document
+    assert (doc["type"], doc["number"], doc["date"]) == ("Hướng dẫn", "15-HD/BTGDVTU", "2025-11-20")
+    assert doc["issuer"] == "Ban Tuyên giáo và Dân vận Tỉnh ủy"

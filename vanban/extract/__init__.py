@@ -642,10 +642,12 @@ def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool)
     return [make_task(n, "PL." + item_path(n), directive=directive) for n in leaves]
 
 
-_NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+"
-                   r"(Công văn|Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Công điện|Thông báo|Kết luận|Tờ trình)\s+số\s+"
-                   r"(\d[\w./&-]+)\s+ngày\s+(\d{1,2})(?:[/-]|\s+tháng\s+)(\d{1,2})(?:[/-]|\s+năm\s+)(\d{4})"
-                   r"(?:\s+của\s+([^)]{3,120}))?\)")
+#: "(Kèm theo Công văn số 6225/BVHTTDL-VP ngày 18/11/2025 của Bộ …)", any kind of headings.json
+#: document_kinds ("Hướng dẫn số 40-HD/BTGDVTW, ngày 27/11/2025")
+_NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+(%s)\s+số\s+"
+                   r"(\d[\w./&-]*\w),?\s+ngày\s+(\d{1,2})(?:[/-]|\s+tháng\s+)(\d{1,2})(?:[/-]|\s+năm\s+)(\d{4})"
+                   r"(?:\s+của\s+([^)]{3,120}))?\)"
+                   % "|".join(sorted(set(load_patterns("headings")["document_kinds"].values()), key=len, reverse=True)))
 
 
 _SELF_KIND = re.compile(r"\b(Công điện|Chỉ thị|Công văn|Thông báo|Kết luận|Kế hoạch|Quyết định|Tờ trình) này\b")
