@@ -682,3 +682,28 @@ def test_identity_from_an_appendix_note_of_any_kind(flatten):
     doc = record.document
     assert (doc["type"], doc["number"], doc["date"]) == ("Hướng dẫn", "15-HD/BTGDVTU", "2025-11-20")
     assert doc["issuer"] == "Ban Tuyên giáo và Dân vận Tỉnh ủy"
+
+
+def test_news_lead_in_that_retells_the_body_before_the_header():
+    text = (
+        "Thông tin về mùa du lịch năm 2025 Ngày 21/11/2025, Sở Du lịch đã ban hành Công văn 109/SDL-QL về "
+        "mùa du lịch. - Để triển khai thi hành Luật Du lịch, Sở đã hướng dẫn các doanh nghiệp lữ hành. "
+        "- Các doanh nghiệp cần niêm yết giá công khai tại điểm bán. Xem chi tiết tại Công văn 109/SDL-QL. "
+        "SỞ DU LỊCH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số:109/SDL-QL "
+        "V/v mùa du lịch năm 2025. An Bình, ngày 21 tháng 11 năm 2025 Kính gửi: - Các doanh nghiệp lữ hành. "
+        "Để triển khai thi hành Luật Du lịch, Sở Du lịch đề nghị các doanh nghiệp thực hiện như sau: "
+        "1. Niêm yết giá công khai tại điểm bán. 2. Báo cáo số khách trước ngày 30/12/2025. "
+        "Nơi nhận: - Như trên; - Lưu: VT. GIÁM ĐỐC Nguyễn Văn An")
+    doc = valid_record(text).document
+    assert (doc["type"], doc["number"], doc["issuer"], doc["date"]) == (
+        "Công văn", "109/SDL-QL", "Sở Du lịch", "2025-11-21")
+
+
+def test_appendix_note_with_a_colon_after_so():
+    record = valid_record(
+        "Kính gửi: Ủy ban nhân dân các tỉnh.\nSở Du lịch trân trọng đề nghị các tỉnh cử cán bộ dự tập huấn.\n"
+        "Trân trọng./.\nPHỤ LỤC\n(Kèm theo Công văn số: 110/SDL-QL ngày 22 tháng 11 năm 2025 của Sở Du lịch)\n"
+        "STT Tỉnh Số người\n1 An Bình 5\n")
+    doc = record.document
+    assert (doc["type"], doc["number"], doc["date"], doc["issuer"]) == ("Công văn", "110/SDL-QL", "2025-11-22",
+                                                                        "Sở Du lịch")

@@ -126,7 +126,9 @@ def news_lead_in(lines: list[RawLine]) -> int:
     prose_words = 0
     for ln in lines[:start]:
         k = key(ln.text)
-        if (is_caps(ln.text) and k in kinds) or k.startswith(_BODY_START + ("kinh gui", "noi nhan")) \
+        # (a summary may retell the body's sentences, "Để triển khai …": only the opening of a
+        # preamble, an addressee list or a closing block marks a document's own text)
+        if (is_caps(ln.text) and k in kinds) or k.startswith(("can cu", "kinh gui", "noi nhan")) \
                 or re.match(r"\s*So\s*:", fold(ln.text)):
             return 0
         prose_words += sum(1 for w in ln.text.split() if w[:1].islower())
@@ -644,7 +646,7 @@ def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool)
 
 #: "(Kèm theo Công văn số 6225/BVHTTDL-VP ngày 18/11/2025 của Bộ …)", any kind of headings.json
 #: document_kinds ("Hướng dẫn số 40-HD/BTGDVTW, ngày 27/11/2025")
-_NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+(%s)\s+số\s+"
+_NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+(%s)\s+số\s*:?\s*"
                    r"(\d[\w./&-]*\w),?\s+ngày\s+(\d{1,2})(?:[/-]|\s+tháng\s+)(\d{1,2})(?:[/-]|\s+năm\s+)(\d{4})"
                    r"(?:\s+của\s+([^)]{3,120}))?\)"
                    % "|".join(sorted(set(load_patterns("headings")["document_kinds"].values()), key=len, reverse=True)))
