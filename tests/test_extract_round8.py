@@ -707,3 +707,12 @@ def test_appendix_note_with_a_colon_after_so():
     doc = record.document
     assert (doc["type"], doc["number"], doc["date"], doc["issuer"]) == ("Công văn", "110/SDL-QL", "2025-11-22",
                                                                         "Sở Du lịch")
+
+
+def test_numbers_in_a_table_run_on_as_text_are_no_bases():
+    record = valid_record(
+        "Nhiệm vụ giao Giám đốc Sở Du lịch chỉ đạo\n"
+        "1 Hoàn thiện bộ tiêu chí điểm du lịch cộng đồng Sở Du lịch 31/10/2025 Đã ban hành Quyết định số "
+        "12/QĐ-SDL. Đã hoàn thành\n"
+        "2 Tổ chức hội chợ du lịch Sở Du lịch 30/11/2025 Thực hiện theo Kế hoạch số 45/KH-SDL. Đang thực hiện\n")
+    assert record.legal_bases == []

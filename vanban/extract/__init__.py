@@ -290,6 +290,8 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
     return body_i
 
 
+#: a table row run on as text: its bare row number, then its first cell
+_TABLE_ROW = re.compile(r"\d{1,3}\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]")
 #: where a decision's preamble ends: "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" or its first article
 _ENACTING_CLAUSE = re.compile(r"\s*(?:(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|Quyết định|Quyết nghị)\s*:|Điều\s+1\s*[.:])")
 
@@ -465,7 +467,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     seen: set[str] = set()
     # (the preamble ends at "QUYẾT ĐỊNH:" / the first article: what an article cites, "Thay thế
     # Quyết định số …", is no basis)
-    enacted = next((i for i, p in enumerate(preamble) if _ENACTING_CLAUSE.match(p.text)), len(preamble))
+    # (nor does a table run on as text: "1 Chủ trì … Bộ X 31/10/2025 Đã hoàn thành", a row's bare
+    # number, ends the preamble; the numbers its columns cite are results, not bases)
+    enacted = next((i for i, p in enumerate(preamble) if _ENACTING_CLAUSE.match(p.text)
+                    or _TABLE_ROW.match(p.text)), len(preamble))
     for p in preamble[:enacted]:
         basis = basis_of(p.text)
         for ref in parse_references(p.text, basis, p.refs):
