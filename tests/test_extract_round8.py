@@ -716,3 +716,34 @@ def test_numbers_in_a_table_run_on_as_text_are_no_bases():
         "12/QĐ-SDL. Đã hoàn thành\n"
         "2 Tổ chức hội chợ du lịch Sở Du lịch 30/11/2025 Thực hiện theo Kế hoạch số 45/KH-SDL. Đang thực hiện\n")
     assert record.legal_bases == []
+
+
+# ------------- val6 class 6: a task table with no header row, its rows run on as text
+_ROWS = (
+    "Nhiệm vụ giao Giám đốc Sở Du lịch chỉ đạo\n"
+    "1 Hoàn thiện bộ tiêu chí điểm du lịch cộng đồng, trình Ủy ban nhân dân tỉnh Sở Du lịch 31/10/2025 "
+    "Đã trình. Đã hoàn thành 2 Phối hợp với Sở Công Thương tổ chức hội chợ du lịch Sở Du lịch 30/11/2025 "
+    "Đang thực hiện\n"
+    "Nhiệm vụ giao Giám đốc Sở Y tế chỉ đạo\n"
+    "3 Bảo đảm an toàn thực phẩm tại các điểm du lịch Sở Y tế Nhiệm vụ thường xuyên Đang thực hiện\n"
+    "4 Kiểm tra các cơ sở lưu trú trong ngành y tế Sở Y tế 15/12/2025 Chưa hoàn thành\n")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_run_on_task_table_without_header_row(flatten):
+    record = valid_record(_ROWS, flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert sorted(tasks) == ["PL.1", "PL.2", "PL.3", "PL.4"]
+    assert tasks["PL.1"].title == "Hoàn thiện bộ tiêu chí điểm du lịch cộng đồng, trình Ủy ban nhân dân tỉnh"
+    assert tasks["PL.1"].lead == ["Sở Du lịch"] and tasks["PL.1"].timeframe == "31/10/2025"
+    assert tasks["PL.2"].partners == ["Sở Công Thương"]
+    assert tasks["PL.3"].timeframe == "Nhiệm vụ thường xuyên"
+    assert tasks["PL.4"].lead == ["Sở Y tế"]  # (not "ngành y tế Sở Y tế")
+
+
+def test_numbered_sentences_without_deadlines_are_no_table():
+    from vanban.extract.layout import Para
+    from vanban.extract.table import run_on_row_tasks
+    paras = [Para(text=t, refs=[], body=t) for t in (
+        "1 Sở Du lịch tổ chức hội chợ.", "2 Sở Y tế kiểm tra an toàn thực phẩm.", "3 Sở Công Thương bình ổn giá.")]
+    assert run_on_row_tasks(paras) == []

@@ -31,7 +31,7 @@ from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment, wrapped_run_on
 from .structure import Node, assign_roles, build_tree, directive_sections, part_heading
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
-from .table import flat_table_tasks
+from .table import flat_table_tasks, run_on_row_tasks
 from .items import add_sentence_leads
 from .items import fold_role_items
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
@@ -564,6 +564,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # a task table in the appendix whose cells run on as text (web copies, dumps)
         # (after the signature, or at the end of an attached plan)
         record.tasks.extend(flat_table_tasks(appendix) or flat_table_tasks(body_paras))
+    if not record.tasks and assigns_work:
+        # a task table with no header row, its rows run on as text ("1 Chủ trì … Bộ X 31/10/2025 …")
+        record.tasks.extend(run_on_row_tasks(all_paras))
 
     record.sections = _sections(root)
     record.provenance = {

@@ -822,3 +822,77 @@ def flat_table_tasks(paras: list[Para]) -> list[Task]:
         if task is not None:
             tasks.append(task)
     return tasks
+
+
+#: a row's deadline cell in a table run on as text
+_ROW_DEADLINE = re.compile(r"(?<!\S)(\d{1,2}/\d{1,2}/\d{4}|[Nn]hiệm vụ thường xuyên|[Tt]hường xuyên"
+                           r"|[Qq]uý\s+[IV]{1,3}/\d{4}|[Tt]háng\s+\d{1,2}/\d{4})(?!\S)")
+_ROW_START = re.compile(r"(?:^|(?<=\s))(\d{1,3})\s+(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
+
+
+def run_on_row_tasks(paras: list[Para]) -> list[Task]:
+    """Tasks of a task table with no header row whose rows run on as text, each row its number,
+    the task, the body in charge and its deadline, then what was done ("1 Chủ trì … Bộ Khoa học và
+    Công nghệ 31/10/2025 Đã hoàn thành 2 …"; the group lines "Nhiệm vụ giao … chỉ đạo" between
+    them): the body is the agency name that ends right before the deadline. Read only when at
+    least three rows have that shape (a list of numbered sentences has none)."""
+    tasks: list[Task] = []
+    # (read as one text: a folded copy's segments cut rows apart at their bullets)
+    for text in [" ".join(p.text for p in paras)]:
+        starts = [m for m in _ROW_START.finditer(text)]
+        # a row starts at the line's start or after the previous row's deadline
+        rows = []
+        pos = 0
+        while True:
+            m = next((m for m in starts if m.start() >= pos), None)
+            if not rows and m is not None and m.start() > 0:
+                # the first row is row 1 (after the table's group line)
+                m = next((x for x in starts if x.group(1) == "1"), None)
+            if m is None:
+                break
+            dl = _ROW_DEADLINE.search(text, m.end())
+            if dl is None:
+                break
+            nxt = next((s for s in starts if s.start() > dl.end()), None)
+            rows.append((m.group(1), text[m.end():dl.start()].strip(), dl.group(1)))
+            if nxt is None:
+                break
+            pos = nxt.start()
+        for num, cell, deadline in rows:
+            spans = agency_spans(cell)
+            if not spans or spans[-1][1] < len(cell.rstrip(" .;,")) or spans[-1][0] == 0:
+                continue  # no body column before the deadline
+            a, b = spans[-1]
+            # the body column starts at the last head that no separator joins to the name
+            # before it ("… của Thủ tướng Chính phủ | Bộ Khoa học và Công nghệ")
+            # (a lower-case word of the task's text before it, not a name's second syllable:
+            # "… ngành y tế | Bộ Y tế", not "Tổng Thanh tra | Chính phủ")
+            # (a lower-case word of the task's text before it, not a name's second syllable nor a
+            # governing word: "… ngành y tế | Bộ Y tế", not "Tổng Thanh tra | Chính phủ", not "cơ
+            # quan thuộc | Chính phủ"; or a whole name before it: "Thủ tướng Chính phủ | Bộ X")
+            tokens, heads = head_starts(cell[a:b])
+            governing = set(load_patterns("segment")["governing_words"]) | {"va", "cac", "nhung"}
+            for k in sorted(heads, reverse=True):
+                prev = [t[0] for t in tokens[max(0, k - 2):k]]
+                if k < 2 or not tokens[k][0][:1].isupper() or key(prev[-1]) in governing:
+                    continue
+                lower_text = prev[-1].isalpha() and prev[-1].islower() and prev[0].isalpha() and prev[0].islower()
+                head_text = cell[a:a + tokens[k][1]].rstrip()
+                whole_name = prev[-1].isalpha() and len(head_text.split()) >= 2 \
+                    and any(s2 == 0 and e2 == len(head_text) for s2, e2 in agency_spans(head_text))
+                if lower_text or whole_name:
+                    a += tokens[k][1]
+                    break
+            title = cell[:a].strip(" ,;")
+            lead = split_agencies(cell[a:b])
+            partners: list[str] = []
+            mp = re.search(r"(?i:phối hợp)(?:\s+(?:với|cùng))?\s+", title)
+            if mp:
+                ps = agency_spans(title[mp.end():])
+                if ps and ps[0][0] == 0:
+                    partners = split_agencies(title[mp.end():mp.end() + ps[0][1]])
+            tasks.append(Task(path=f"PL.{num}", title=title, text=title, lead=lead, partners=partners,
+                              lead_ids=[normalize_agency(x) for x in lead],
+                              partner_ids=[normalize_agency(x) for x in partners],
+                              timeframe=deadline, provenance=[]))
+    return tasks if len(tasks) >= 3 else []
