@@ -747,3 +747,14 @@ def test_numbered_sentences_without_deadlines_are_no_table():
     paras = [Para(text=t, refs=[], body=t) for t in (
         "1 Sở Du lịch tổ chức hội chợ.", "2 Sở Y tế kiểm tra an toàn thực phẩm.", "3 Sở Công Thương bình ổn giá.")]
     assert run_on_row_tasks(paras) == []
+
+
+def test_folded_heading_does_not_end_before_an_object_or_a_documents_title():
+    from vanban.extract.segment import segment
+    lines = segment("II. NHIỆM VỤ 1. Ngày 16/6/2025, Quốc hội đã thông qua Luật Tổ chức chính quyền địa phương "
+                    "với những quy định mới. 2. Bộ trưởng Bộ Quốc phòng chỉ đạo Quân khu 5, Quân khu 7 bổ sung "
+                    "lực lượng. 3. Cục Du lịch Quốc gia Việt Nam Phối hợp với các địa phương quảng bá. "
+                    "4. Ban Chỉ đạo Tỉnh ủy Chủ trì tổng kết.")
+    assert any(ln.startswith("1. Ngày 16/6/2025") and ln.endswith("quy định mới.") for ln in lines)
+    assert any(ln.startswith("2. Bộ trưởng") and ln.endswith("lực lượng.") for ln in lines)
+    assert "3. Cục Du lịch Quốc gia Việt Nam" in lines  # a heading, then its sentence

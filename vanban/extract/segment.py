@@ -646,6 +646,23 @@ def _addressee_line(text: str) -> bool:
     return bool(m) and len(m.group(1).split()) <= 20
 
 
+def _object_follows(toks: list[tuple[str, int]], k: int) -> bool:
+    """The capitalised word at ``toks[k]`` is the object of the words before it: a verb of
+    ``object_verbs`` ("chỉ đạo Quân khu 5") or a document noun ("Luật Tổ chức chính quyền …",
+    ``capitalised_nouns``), not the start of a sentence."""
+    if k < 1 or not toks[k][0][:1].isupper():
+        return False
+    one = key(toks[k - 1][0])
+    two = key(" ".join(t for t, _ in toks[max(0, k - 2):k]))
+    three = key(" ".join(t for t, _ in toks[max(0, k - 3):k]))
+    # (a verb as written in lower case: "Ban Chỉ đạo" is a name)
+    if (k >= 2 and toks[k - 2][0][:1].islower() and two in _PATS["object_verbs"]) or (
+            k >= 3 and toks[k - 3][0][:1].islower() and three in _PATS["object_verbs"]):
+        return True
+    return toks[k - 1][0][:1].isupper() and (one in _PATS["document_nouns"] or (
+        toks[k - 2][0][:1].isupper() and two in _PATS["document_nouns"] if k >= 2 else False))
+
+
 def _heading_end(seg: str) -> int | None:
     """Where the heading of a marked segment ends and its first sentence starts: a capitalised
     word after a lower-case one, within the first words, that opens a sentence (a verb such
@@ -665,6 +682,8 @@ def _heading_end(seg: str) -> int | None:
         prev = toks[k - 1][0]
         if prev[-1:] in ".:!?\"”)":
             break
+        if _object_follows(toks, k):
+            continue  # "… thông qua Luật | Tổ chức chính quyền …": a document's title
         if k >= 18 and not ((prev[:1].islower() or prev.isdigit()) and tok[:1].isupper()):
             continue  # (past the first words of a long heading only a verb after a small word counts)
         if k >= 18 and toks[k - 2][0][:1].isupper() and key(f"{toks[k - 2][0]} {prev}") in _PATS["capitalised_nouns"]:
@@ -709,6 +728,8 @@ def _heading_end(seg: str) -> int | None:
             return None  # the heading part is over (or was never there)
         if prev.endswith(",") or prev.lower() in _PATS["no_heading_end"]:
             continue  # "sơ chế, chế biến, xuất khẩu": a list; "Sở Nông nghiệp và | Phát triển": no end
+        if _object_follows(toks, k):
+            continue  # "… chỉ đạo | Quân khu 5, …": the verb's object, no new sentence
         if len(prev) > 1 and prev[-1:] in "-/":
             continue  # "Chỉ thị số 13/CT- TTg …": a document code cut by a stray space goes on
         if not tok[:1].isupper() or tok.isupper() or not re.match(r"\w", prev):
