@@ -827,7 +827,7 @@ def flat_table_tasks(paras: list[Para]) -> list[Task]:
 #: a row's deadline cell in a table run on as text
 _ROW_DEADLINE = re.compile(r"(?<!\S)(\d{1,2}/\d{1,2}/\d{4}|[Nn]hiệm vụ thường xuyên|[Tt]hường xuyên"
                            r"|[Qq]uý\s+[IV]{1,3}/\d{4}|[Tt]háng\s+\d{1,2}/\d{4})(?!\S)")
-_ROW_START = re.compile(r"(?:^|(?<=\s))(\d{1,3})\s+(?=[A-ZĐÀ-Ỹ][a-zđà-ỹ])")
+_ROW_START = re.compile(r"(?:^|(?<=\s))(\d{1,3})\s+(?=[A-ZĐÀ-Ỹ0-9])")
 
 
 def run_on_row_tasks(paras: list[Para]) -> list[Task]:
@@ -853,7 +853,10 @@ def run_on_row_tasks(paras: list[Para]) -> list[Task]:
             dl = _ROW_DEADLINE.search(text, m.end())
             if dl is None:
                 break
-            nxt = next((s for s in starts if s.start() > dl.end()), None)
+            # the next row's number follows this one's (give or take a typo: "22, 20, 21"); "42
+            # đơn vị", "02 Thông tư" in a result cell are no row numbers
+            nxt = next((s for s in starts if s.start() > dl.end()
+                        and abs(int(s.group(1)) - int(m.group(1))) <= 3 and s.group(1)[0] != "0"), None)
             rows.append((m.group(1), text[m.end():dl.start()].strip(), dl.group(1)))
             if nxt is None:
                 break
