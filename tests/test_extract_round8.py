@@ -758,3 +758,12 @@ def test_folded_heading_does_not_end_before_an_object_or_a_documents_title():
     assert any(ln.startswith("1. Ngày 16/6/2025") and ln.endswith("quy định mới.") for ln in lines)
     assert any(ln.startswith("2. Bộ trưởng") and ln.endswith("lực lượng.") for ln in lines)
     assert "3. Cục Du lịch Quốc gia Việt Nam" in lines  # a heading, then its sentence
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_thong_doc_title_opens_an_addressee(flatten):
+    record = valid_record(
+        _CONG_DIEN + "1. Thống đốc Ngân hàng Nhà nước Việt Nam chỉ đạo các ngân hàng giãn nợ cho khách hàng.\n"
+        "2. Bộ trưởng Bộ Tài chính bố trí kinh phí khắc phục hậu quả.\n" + _CD_END, flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert tasks["1"].lead == ["Thống đốc Ngân hàng Nhà nước Việt Nam"]
