@@ -767,3 +767,14 @@ def test_thong_doc_title_opens_an_addressee(flatten):
         "2. Bộ trưởng Bộ Tài chính bố trí kinh phí khắc phục hậu quả.\n" + _CD_END, flatten)
     tasks = {t.path: t for t in record.tasks}
     assert tasks["1"].lead == ["Thống đốc Ngân hàng Nhà nước Việt Nam"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_long_member_lists_before_the_verb(flatten):
+    record = valid_record(
+        _CONG_DIEN + "1. Bộ trưởng các Bộ: Quốc phòng, Công an, Nông nghiệp và Môi trường, Xây dựng, Công Thương, "
+        "Khoa học và Công nghệ, Giáo dục và Đào tạo, Y tế; Chủ tịch Ủy ban nhân dân các tỉnh, thành phố ven "
+        "biển từ Đà Nẵng đến Lâm Đồng tổ chức theo dõi sát diễn biến của bão.\n"
+        "2. Bộ trưởng Bộ Tài chính bố trí kinh phí khắc phục hậu quả.\n" + _CD_END, flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert len(tasks["1"].lead) == 2 and tasks["1"].lead[1].endswith("từ Đà Nẵng đến Lâm Đồng")

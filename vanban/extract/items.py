@@ -874,6 +874,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     # an addressee heading ending in ":" may list many bodies ("Bộ trưởng các Bộ: …; Bí thư …
     # và Chủ tịch … theo chức năng, nhiệm vụ:")
     limit = 64 if is_heading and t.rstrip().endswith(":") else 40
+    colon = t.find(":", 0, 60)
+    if colon > 0 and opens_member_list(t[:colon + 1], t[colon + 1:colon + 60]):
+        limit = 64  # "Bộ trưởng các Bộ: Quốc phòng, …, Y tế; Chủ tịch …": groups with their members
     for i in range(max(1, head_words), min(len(words), limit)):
         w = words[i]
         prev = words[i - 1]
