@@ -778,3 +778,13 @@ def test_long_member_lists_before_the_verb(flatten):
         "2. Bộ trưởng Bộ Tài chính bố trí kinh phí khắc phục hậu quả.\n" + _CD_END, flatten)
     tasks = {t.path: t for t in record.tasks}
     assert len(tasks["1"].lead) == 2 and tasks["1"].lead[1].endswith("từ Đà Nẵng đến Lâm Đồng")
+
+
+def test_folded_caps_title_loses_the_next_bullets_dash():
+    record = valid_record(
+        "HƯỚNG DẪN\nXÂY DỰNG ĐỘI NGŨ HƯỚNG DẪN VIÊN DU LỊCH CỘNG ĐỒNG\n"
+        "- Căn cứ Quyết định số 12-QĐ/TU, ngày 2/3/2025 của Ban Thường vụ Tỉnh ủy về phát triển du lịch;\n"
+        "- Căn cứ Quy định số 15-QĐ/TU, ngày 9/4/2025 của Ban Thường vụ Tỉnh ủy về công tác tuyên truyền;\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao chất lượng đội ngũ hướng dẫn viên du lịch cộng đồng của tỉnh.\n"
+        "2. Phát huy vai trò của các hộ làm du lịch trong quảng bá điểm đến.\n", flatten=True)
+    assert record.document["title"] == "Xây dựng đội ngũ hướng dẫn viên du lịch cộng đồng"

@@ -438,7 +438,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             if pos > 0 and len(raw_title[pos:].split()) <= 12:
                 raw_title = raw_title[:pos].rstrip()
                 break
-        raw_title = raw_title.rstrip(" .;")
+        # (and a folded bullet's dash: "… CÁC CẤP -" / "- Căn cứ …")
+        raw_title = re.sub(r"\s+[-–]$", "", raw_title.rstrip(" .;")).rstrip(" .;")
         # the header's own names lend their casing too ("... TỈNH NGHỆ AN" when the body,
         # garbled by OCR, never repeats the place)
         names = [f"của {document[k]}" for k in ("issuer", "issuer_parent") if document.get(k)
