@@ -788,3 +788,13 @@ def test_folded_caps_title_loses_the_next_bullets_dash():
         "I. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao chất lượng đội ngũ hướng dẫn viên du lịch cộng đồng của tỉnh.\n"
         "2. Phát huy vai trò của các hộ làm du lịch trong quảng bá điểm đến.\n", flatten=True)
     assert record.document["title"] == "Xây dựng đội ngũ hướng dẫn viên du lịch cộng đồng"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_manner_label_item_is_no_task(flatten):
+    record = valid_record(
+        _LETTER + "1. Đối tượng: Cán bộ quản lý thị trường cấp xã.\n"
+        "2. Cách thức thực hiện: Học trực tuyến theo lịch của Bộ.\n"
+        "3. Ủy ban nhân dân các tỉnh cử cán bộ tham dự đầy đủ.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n", flatten)
+    assert [t.path for t in record.tasks] == ["3"]
