@@ -798,3 +798,14 @@ def test_manner_label_item_is_no_task(flatten):
         "3. Ủy ban nhân dân các tỉnh cử cán bộ tham dự đầy đủ.\n"
         "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n", flatten)
     assert [t.path for t in record.tasks] == ["3"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_board_of_the_central_committee_is_named_trung_uong(flatten):
+    record = valid_record(
+        "BAN CHẤP HÀNH TRUNG ƯƠNG BAN TỔ CHỨC\nĐẢNG CỘNG SẢN VIỆT NAM Số 12-HD/BTCTW Hà Nội, ngày 3 tháng 5 "
+        "năm 2025\nHƯỚNG DẪN\nVỀ CÔNG TÁC ĐÁNH GIÁ CÁN BỘ NĂM 2025\n"
+        "Thực hiện chỉ đạo của Ban Bí thư, Ban Tổ chức Trung ương hướng dẫn như sau:\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Đánh giá đúng chất lượng đội ngũ cán bộ.\n"
+        "II. NỘI DUNG\n1. Các cấp ủy tổ chức đánh giá cán bộ theo quy định.\n" + _END, flatten)
+    assert record.document["issuer"] == "Ban Tổ chức Trung ương"

@@ -174,6 +174,13 @@ def parse_header(header_lines: list[RawLine]) -> dict:
         out["issuer_parent"] = _issuer_case(issuer_lines[0])
         out["issuer"] = " ".join(issuer_lines[1:]).strip(" _-–")  # cased later from the running text
         out["issuer_needs_case"] = True
+    elif issuer_lines and fold(" ".join(issuer_lines)).upper().startswith(_CENTRAL_PARTY + " BAN "):
+        # "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TUYÊN GIÁO VÀ DÂN VẬN": a board of the Party's Central
+        # Committee, named "Ban … Trung ương"
+        joined = " ".join(issuer_lines)
+        out["issuer_parent"] = "Ban Chấp hành Trung ương"
+        out["issuer"] = joined[len(_CENTRAL_PARTY):].strip(" _-–") + " TRUNG ƯƠNG"
+        out["issuer_needs_case"] = True
     elif issuer_lines and (at := _run_on_child(joined := " ".join(issuer_lines))):
         # "UBND THÀNH PHỐ HÀ NỘI SỞ GIÁO DỤC VÀ ĐÀO TẠO" on one line (a flattened copy): the same
         # two bodies, the lower one issues the document
@@ -189,6 +196,8 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     return out
 
 
+#: the Party's Central Committee heading a board's header (diacritic-free, upper case)
+_CENTRAL_PARTY = "BAN CHAP HANH TRUNG UONG"
 _PARENT_HEADS = re.compile(r"^(?:UBND|U[YỶ] BAN NHAN DAN|BO)\s")
 #: child heads that also spell words of a parent's or a place's name ("ỦY BAN", "QUỐC PHÒNG", Trường Sa,
 #: Đại Lộc, Bảo Lộc) are not looked for inside a run-on issuer
