@@ -5,6 +5,8 @@
     python scripts/extract_diff.py GOLD_DIR pages DIR             # <id>/page-*.gt.txt joined by \\f
     python scripts/extract_diff.py GOLD_DIR records DIR           # <id>.json records (vanban run -o)
     python scripts/extract_diff.py GOLD_DIR documents DIR         # <id>.json Documents (to_dict), re-extracted
+
+``--flatten`` (anywhere) folds each text to one line first, as ``vanban evaluate extract --flatten``.
 """
 
 import json
@@ -18,8 +20,10 @@ from vanban.model import Document
 
 
 def main() -> None:
-    gold_dir, mode, src = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-    suffix = sys.argv[4] if len(sys.argv) > 4 else ".txt"
+    argv = [a for a in sys.argv if a != "--flatten"]
+    flatten = len(argv) != len(sys.argv)
+    gold_dir, mode, src = argv[1], argv[2], Path(argv[3])
+    suffix = argv[4] if len(argv) > 4 else ".txt"
     for gp in sorted(Path(gold_dir).glob("*.json")):
         g = json.loads(gp.read_text(encoding="utf-8"))
         doc_id = g["id"]
@@ -40,6 +44,8 @@ def main() -> None:
                 continue
             text = path.read_text(encoding="utf-8")
         if text is not None:
+            if flatten:
+                text = " ".join(text.split())
             r = extract_record(Document.from_text(text, source=doc_id)).to_dict()
         print("==", doc_id)
         for f in ("type", "number", "issuer", "place", "date", "title"):

@@ -31,7 +31,7 @@ from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment, wrapped_run_on
 from .structure import Node, assign_roles, build_tree, directive_sections, part_heading
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
-from .table import flat_table_tasks
+from .table import flat_table_tasks, run_on_row_tasks
 from .items import add_sentence_leads
 from .items import fold_role_items
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
@@ -42,6 +42,17 @@ _DOCUMENT_KEYS = load_patterns("document")
 _ADMIN_WORDS = tuple(_DOCUMENT_KEYS["admin_words"])
 _BODY_START = tuple(_DOCUMENT_KEYS["body_start"])
 _ENACTING_AUTHORITY = tuple(_DOCUMENT_KEYS["enacting_authority"])
+#: "(Ban hành kèm theo Quyết định số …)": the note under an attached document's title
+_ATTACHED_UNDER = re.compile(r"\((?:Ban hành )?[Kk]èm theo[^()]*\)")
+
+
+def _caps_paragraph(text: str) -> bool:
+    """A caps heading or title of the body (its "(Ban hành kèm theo …)" note aside); such
+    paragraphs are short, a long one is read no further."""
+    first = text[:40].split()[:2]
+    if len(text) > 800 or not first or not all(w.isupper() for w in first):
+        return False  # (cheap test first: a caps paragraph opens with caps words)
+    return is_caps(_ATTACHED_UNDER.sub("", text))
 _ATTACHMENT_NOTE = tuple(_DOCUMENT_KEYS["attachment_note"])
 _ATTACHMENT_KINDS = set(_DOCUMENT_KEYS["attachment_kinds"])
 #: casing sources for a caps title ("tại" keeps the name off a sentence start, which tells no case)
@@ -115,7 +126,9 @@ def news_lead_in(lines: list[RawLine]) -> int:
     prose_words = 0
     for ln in lines[:start]:
         k = key(ln.text)
-        if (is_caps(ln.text) and k in kinds) or k.startswith(_BODY_START + ("kinh gui", "noi nhan")) \
+        # (a summary may retell the body's sentences, "Để triển khai …": only the opening of a
+        # preamble, an addressee list or a closing block marks a document's own text)
+        if (is_caps(ln.text) and k in kinds) or k.startswith(("can cu", "kinh gui", "noi nhan")) \
                 or re.match(r"\s*So\s*:", fold(ln.text)):
             return 0
         prose_words += sum(1 for w in ln.text.split() if w[:1].islower())
@@ -156,6 +169,10 @@ def _split_front(lines: list[RawLine], wrapped: bool):
                 # the enacting authority line between the title and "Căn cứ" (a wrapped title
                 # line may start with "THỦ TƯỚNG ...": those need "Căn cứ" right after them)
                 break
+            if title and is_caps(t) and j + 1 < len(lines) and key(lines[j + 1].text) == "dien" \
+                    and not k.startswith(_ENACTING_AUTHORITY):
+                break  # "BỘ XÂY DỰNG" / "điện:": a Công điện's sender, then its addressees (an
+                # enacting authority, "THỦ TƯỚNG CHÍNH PHỦ", is cut off the title further on)
             if title:
                 if lines[j].blank_before and not (is_caps(t) and is_caps(title[-1].text)):
                     # a blank line ends the abstract: what follows is the body's first paragraph
@@ -273,6 +290,8 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
     return body_i
 
 
+#: a table row run on as text: its bare row number, then its first cell
+_TABLE_ROW = re.compile(r"\d{1,3}\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]")
 #: where a decision's preamble ends: "QUYẾT ĐỊNH:" / "QUYẾT NGHỊ:" or its first article
 _ENACTING_CLAUSE = re.compile(r"\s*(?:(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|Quyết định|Quyết nghị)\s*:|Điều\s+1\s*[.:])")
 
@@ -419,16 +438,17 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             if pos > 0 and len(raw_title[pos:].split()) <= 12:
                 raw_title = raw_title[:pos].rstrip()
                 break
-        raw_title = raw_title.rstrip(" .;")
+        # (and a folded bullet's dash: "… CÁC CẤP -" / "- Căn cứ …")
+        raw_title = re.sub(r"\s+[-–]$", "", raw_title.rstrip(" .;")).rstrip(" .;")
         # the header's own names lend their casing too ("... TỈNH NGHỆ AN" when the body,
         # garbled by OCR, never repeats the place)
         names = [f"của {document[k]}" for k in ("issuer", "issuer_parent") if document.get(k)
                  and not needs_case] + ([f"tại {document['place']}"] if document.get("place") else []) \
             + _REGION_NAMES  # (regions are proper names the body may never repeat: "... TẠI KHU VỰC TRUNG BỘ")
-        # caps headings of the body ("PHẦN II. NHIỆM VỤ NĂM 2025") lend no casing
-        document["title"] = restore_title_case(raw_title, [p.text for p in preamble] +
-                                               [p.text for p in body_paras[:25] if not is_caps(p.text)]
-                                               + names)
+        # caps headings of the body ("PHẦN II. NHIỆM VỤ NĂM 2025", an attached plan's caps title
+        # with its "(Ban hành kèm theo …)" note run on) lend no casing
+        document["title"] = restore_title_case(raw_title, [p.text for p in list(preamble) + body_paras[:25]
+                                                           if not _caps_paragraph(p.text)] + names)
         document["title"] = capitalise_issued_kind(document["title"])
         document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
         document["period"] = parse_period(document["title"])
@@ -448,7 +468,10 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     seen: set[str] = set()
     # (the preamble ends at "QUYẾT ĐỊNH:" / the first article: what an article cites, "Thay thế
     # Quyết định số …", is no basis)
-    enacted = next((i for i, p in enumerate(preamble) if _ENACTING_CLAUSE.match(p.text)), len(preamble))
+    # (nor does a table run on as text: "1 Chủ trì … Bộ X 31/10/2025 Đã hoàn thành", a row's bare
+    # number, ends the preamble; the numbers its columns cite are results, not bases)
+    enacted = next((i for i, p in enumerate(preamble) if _ENACTING_CLAUSE.match(p.text)
+                    or _TABLE_ROW.match(p.text)), len(preamble))
     for p in preamble[:enacted]:
         basis = basis_of(p.text)
         for ref in parse_references(p.text, basis, p.refs):
@@ -542,6 +565,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         # a task table in the appendix whose cells run on as text (web copies, dumps)
         # (after the signature, or at the end of an attached plan)
         record.tasks.extend(flat_table_tasks(appendix) or flat_table_tasks(body_paras))
+    if not record.tasks and assigns_work:
+        # a task table with no header row, its rows run on as text ("1 Chủ trì … Bộ X 31/10/2025 …")
+        record.tasks.extend(run_on_row_tasks(all_paras))
 
     record.sections = _sections(root)
     record.provenance = {
@@ -627,10 +653,12 @@ def _appendix_list_tasks(appendix: list[Para], ocr_input: bool, directive: bool)
     return [make_task(n, "PL." + item_path(n), directive=directive) for n in leaves]
 
 
-_NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+"
-                   r"(Công văn|Kế hoạch|Quyết định|Nghị quyết|Chỉ thị|Công điện|Thông báo|Kết luận|Tờ trình)\s+số\s+"
-                   r"(\d[\w./&-]+)\s+ngày\s+(\d{1,2})(?:[/-]|\s+tháng\s+)(\d{1,2})(?:[/-]|\s+năm\s+)(\d{4})"
-                   r"(?:\s+của\s+([^)]{3,120}))?\)")
+#: "(Kèm theo Công văn số 6225/BVHTTDL-VP ngày 18/11/2025 của Bộ …)", any kind of headings.json
+#: document_kinds ("Hướng dẫn số 40-HD/BTGDVTW, ngày 27/11/2025")
+_NOTE = re.compile(r"\(\s*(?:Ban hành\s+)?[Kk]èm theo\s+(%s)\s+số\s*:?\s*"
+                   r"(\d[\w./&-]*\w),?\s+ngày\s+(\d{1,2})(?:[/-]|\s+tháng\s+)(\d{1,2})(?:[/-]|\s+năm\s+)(\d{4})"
+                   r"(?:\s+của\s+([^)]{3,120}))?\)"
+                   % "|".join(sorted(set(load_patterns("headings")["document_kinds"].values()), key=len, reverse=True)))
 
 
 _SELF_KIND = re.compile(r"\b(Công điện|Chỉ thị|Công văn|Thông báo|Kết luận|Kế hoạch|Quyết định|Tờ trình) này\b")

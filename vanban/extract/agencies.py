@@ -349,6 +349,18 @@ _LOCATION = re.compile(r"(?:đóng(?:\s+quân)?\s+)?(?:trên|tại)\s+địa\s+b
                        r"(?:\s+(?:tỉnh|thành phố|huyện|xã|phường|Thành phố|Tỉnh)(?=\s|$|[,;.]))?")
 
 
+def only_agencies(text: str) -> bool:
+    """``text`` is a list of bodies and nothing else ("Bộ Nội vụ; Bộ Tài chính", "Các bộ, cơ
+    quan ngang bộ", "Ủy ban nhân dân các tỉnh, thành phố và Sở Y tế")."""
+    spans = agency_spans(text)
+    if not spans or spans[0][0] != 0:
+        return False
+    rest = text
+    for a, b in reversed(spans):
+        rest = rest[:a] + " " + rest[b:]
+    return not re.sub(r"[\s,;]|\bvà\b", "", rest)
+
+
 def _location_qualifier(tokens: list, j: int) -> int:
     """Number of tokens from ``j`` of a group's location ("trên địa bàn tỉnh", "đóng quân tại
     địa bàn", "tại địa bàn tỉnh An Bình": the place's name too, up to a sentence's verb), 0 for
@@ -476,6 +488,18 @@ def _split_shared_head_list(part: str) -> list[str]:
     return [part]
 
 
+def _collective_before_group(tokens: list[tuple[str, int, int]], idx: int, starts: dict[int, int]) -> bool:
+    """A collective noun (agencies.json collective_nouns: "hệ thống") opens a plural group of
+    bodies at ``idx`` ("hệ thống các cơ quan báo chí")."""
+    for noun in load_patterns("agencies").get("collective_nouns", []):
+        n = len(noun.split())
+        words = [t[0].lower() for t in tokens[idx:idx + n + 1]]
+        if words[:n] == noun.split() and words[n:] in (["các"], ["những"]) \
+                and (idx + n + 1 in starts or idx + n in starts):
+            return True
+    return False
+
+
 def split_agencies(text: str) -> list[str]:
     """Split an agency enumeration: on ``;`` always, on ``,`` / ``và`` only before a new head.
 
@@ -520,6 +544,20 @@ def split_agencies(text: str) -> list[str]:
                 # a known body after "," / "và" starts a new agency
                 cut_points.append(tokens[idx - 1][1])
                 continue
+            coll = _collective_before_group(tokens, idx, starts)
+            if coll and prev.lower() == "và" and not _serves(part[cut_points[-1]:tokens[idx - 1][1]],
+                                                             part[tokens[idx][1]:]):
+                # "Thông tấn xã Việt Nam và hệ thống các cơ quan báo chí": a collective of a
+                # group of bodies after "và" is a new agency
+                cut_points.append(tokens[idx - 1][1])
+                continue
+            if idx not in starts and prev == "," and key(tokens[idx][0]) == "cac" and idx + 1 < len(tokens) \
+                    and tokens[idx + 1][0].isalpha() and tokens[idx + 1][0].islower():
+                piece = part[cut_points[-1]:tokens[idx - 1][1]].strip(" ,;")
+                if key(piece).startswith("cac ") and len(piece.split()) <= 4 and "," not in piece:
+                    # "Các quân khu, các tỉnh": a second plural group repeats "các", a new agency
+                    cut_points.append(tokens[idx - 1][1])
+                    continue
             if idx not in starts and not (key(tokens[idx][0]) in ("cac", "nhung") and idx + 1 in starts):
                 continue  # ("các lực lượng vũ trang": a plural before a head starts there too)
             head_tok = tokens[idx][0]

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .agencies import expand_abbreviations
+from .agencies import expand_abbreviations, head_starts
 from .layout import RawLine
-from .text import clean, fix_uy, fold, is_caps, key, load_patterns, sentence_case
+from .text import clean, close_spaced_letters, fix_uy, fold, is_caps, key, load_patterns, sentence_case
 
 # OCR-tolerant (English-model OCR: "ngay 26 thang 11 ndm 2025", "S6: 1026/KH-UBND")
-_DATE_WORDS = re.compile(r"ng\w{0,2}y\s*(\d{1,2})\s*th\w{0,3}g\s*(\d{1,2})\s*n\w{0,2}m\s*(\d{4})", re.I)
+# (a copy may space out a two-digit day or month: "ngày 26 tháng 0 6 năm 2018")
+_DATE_WORDS = re.compile(r"ng\w{0,2}y\s*(\d\s?\d|\d)\s*th\w{0,3}g\s*(\d\s?\d|\d)\s*n\w{0,2}m\s*(\d{4})", re.I)
 _NUMBER = re.compile(r"\b(?:So\s*[:.]?|S[06@&d]\s*[:.])\s*(\d[\w./&-]*(?:\s?[/-]\s?[\w&.-]+)*)", re.I)
 _DOC_NUMBER_TAIL = re.compile(r"[.,;:]+$")
 # A number or day the ocr stage could not read is "…" ("Số: …/CT-UBND", "ngày … tháng 9 năm 2024")
@@ -21,7 +22,7 @@ _UNITS = ("thành phố", "tỉnh", "huyện", "quận", "thị xã", "xã", "ph
 
 
 def iso_date(day: str, month: str, year: str) -> str | None:
-    d, m, y = int(day), int(month), int(year)
+    d, m, y = (int(x.replace(" ", "")) for x in (day, month, year))
     if not (1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100):
         return None
     return f"{y:04d}-{m:02d}-{d:02d}"
@@ -34,6 +35,8 @@ def find_kind_line(lines: list[RawLine], limit: int = 25) -> int | None:
         k = key(ln.text)
         if k in kinds and (is_caps(ln.text) or len(k) < 20):
             return i
+        if k.startswith("kinh gui"):
+            return None  # a letter's body has begun: a kind line below is an appendix's
     return None
 
 
@@ -42,6 +45,8 @@ def split_kind_title_line(lines: list[RawLine], limit: int = 25) -> tuple[int, s
     (index, kind, title text)."""
     kinds = load_patterns("headings")["document_kinds"]
     for i, ln in enumerate(lines[:limit]):
+        if key(ln.text).startswith("kinh gui"):
+            return None  # a letter's body has begun (as in find_kind_line)
         if not is_caps(ln.text, 0.9) or "CONG HOA" in fold(ln.text).upper():
             continue
         words = ln.text.split()
@@ -99,7 +104,7 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     """Issuer, number, place, date from the lines above the kind line."""
     # "|" is a column bar of a header laid out as a table ("CHÍNH PHỦ ------- | CỘNG HÒA ...");
     # replaced by a space so that positions in ``text`` and ``folded`` stay aligned
-    text = "\n".join(ln.text for ln in header_lines).replace("|", " ")
+    text = "\n".join(close_spaced_letters(ln.text) for ln in header_lines).replace("|", " ")
     text = re.sub(r"(?<=[A-ZĐ0-9]-)\n(?=[A-ZĐ0-9])", "", text)  # "Số: 252/KH-" / "BCĐ": a code cut at its hyphen
     folded = fold(text)
     out: dict = {"issuer": None, "number": None, "place": None, "date": None}
@@ -159,10 +164,22 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     end = min([e for e in ends if e > 0] or [len(text)])
     issuer_text = masked_text[:end]
     issuer_lines = [ln.strip(" -–_") for ln in issuer_text.split("\n") if ln.strip(" -–_")]
+    while len(issuer_lines) >= 2 and not is_caps(issuer_lines[0], 0.6) and any(
+            is_caps(ln, 0.6) for ln in issuer_lines[1:]):
+        # a stray line in sentence case above the caps header (another document's abstract the
+        # copy opens with): no part of the issuer
+        issuer_lines.pop(0)
     if len(issuer_lines) >= 2 and fold(issuer_lines[1]).upper().startswith(_CHILD_HEADS):
         # "UBND THÀNH PHỐ ĐÀ NẴNG / SỞ GIÁO DỤC VÀ ĐÀO TẠO": the lower line issues the document
         out["issuer_parent"] = _issuer_case(issuer_lines[0])
         out["issuer"] = " ".join(issuer_lines[1:]).strip(" _-–")  # cased later from the running text
+        out["issuer_needs_case"] = True
+    elif issuer_lines and fold(" ".join(issuer_lines)).upper().startswith(_CENTRAL_PARTY + " BAN "):
+        # "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TUYÊN GIÁO VÀ DÂN VẬN": a board of the Party's Central
+        # Committee, named "Ban … Trung ương"
+        joined = " ".join(issuer_lines)
+        out["issuer_parent"] = "Ban Chấp hành Trung ương"
+        out["issuer"] = joined[len(_CENTRAL_PARTY):].strip(" _-–") + " TRUNG ƯƠNG"
         out["issuer_needs_case"] = True
     elif issuer_lines and (at := _run_on_child(joined := " ".join(issuer_lines))):
         # "UBND THÀNH PHỐ HÀ NỘI SỞ GIÁO DỤC VÀ ĐÀO TẠO" on one line (a flattened copy): the same
@@ -179,6 +196,8 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     return out
 
 
+#: the Party's Central Committee heading a board's header (diacritic-free, upper case)
+_CENTRAL_PARTY = "BAN CHAP HANH TRUNG UONG"
 _PARENT_HEADS = re.compile(r"^(?:UBND|U[YỶ] BAN NHAN DAN|BO)\s")
 #: child heads that also spell words of a parent's or a place's name ("ỦY BAN", "QUỐC PHÒNG", Trường Sa,
 #: Đại Lộc, Bảo Lộc) are not looked for inside a run-on issuer
@@ -323,8 +342,39 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
             # keep the title's punctuation, take the body's letters' case
             out.append(_copy_case(w, src))
     out = _lower_unstable_capitals(out, body_texts)
+    out = _lower_defined_terms(out, body_texts)
     text = " ".join(out)
     return text[:1].upper() + text[1:]
+
+
+_DEFINED_TERM = re.compile(r"gọi\s+(?:tắt\s+)?là\s+[\"“]?([A-ZĐÀ-Ỹ][^\s,.;:)”\"]*)(?:\s+([^\s,.;:)”\"]+))?")
+
+
+def _lower_defined_terms(words: list[str], body_texts: list[str]) -> list[str]:
+    """A short name the document defines for itself ("(sau đây gọi tắt là Đợt thi đua)") is
+    capitalised in its running text by that convention only: in the title the word is written
+    as a common noun ("phát động đợt thi đua …"). A defined name that is a document's
+    ("Chương trình", "Kế hoạch", segment.json capitalised_nouns), a body's ("Ban Chỉ đạo") or a
+    quoted name ("“Tháng hành động …”") keeps its capital."""
+    defined: set[str] = set()
+    nouns = set(load_patterns("segment")["capitalised_nouns"])
+    for t in dict.fromkeys(body_texts):
+        for m in _DEFINED_TERM.finditer(t):
+            term = " ".join(x for x in m.groups() if x)
+            k1 = key(m.group(1))
+            k2 = key(term)
+            if k1 in nouns or k2 in nouns or 0 in head_starts(term)[1]:
+                continue
+            defined.add(k1)
+    if not defined:
+        return words
+    out = list(words)
+    for i, w in enumerate(out[1:], start=1):
+        core = w.strip(_PUNCT)
+        if core[:1].isupper() and not core.isupper() and key(core) in defined \
+                and w[:1] not in "\"“'‘(" and not out[i - 1].endswith(("“", "\"")):
+            out[i] = w.replace(core, core[:1].lower() + core[1:], 1)
+    return out
 
 
 def capitalise_issued_kind(title: str) -> str:
@@ -618,6 +668,8 @@ def closing_block(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
     ``paras_text`` starts with the "Nơi nhận:" paragraph. OCR of the two-column closing block
     row by row ("- Bộ Y tế;  KT. CHỦ TỊCH") is first split back into its two columns.
     """
+    # ("KT. CHỦ TỊ CH" spaced out as the header may be; an appendix paragraph is read no further)
+    paras_text = [close_spaced_letters(t) if len(t) <= 2000 else t for t in paras_text]
     rec_parts: list[str] = []
     caps_parts: list[str] = []
     name = None

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
 from .agencies import (agency_spans, dedupe, head_starts, is_bare_head, is_label, normalize_agency,
-                       opens_member_list, split_agencies)
+                       only_agencies, opens_member_list, split_agencies)
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -177,12 +177,14 @@ def heading_year(node: Node | None) -> int | None:
 
 
 # ----------------------------------------------------------------------------------- tasks
-_LABEL = re.compile(r"^(?:(?:don vi|co quan|to chuc)\s+)?"
-                    r"(chu tri|thuc hien|phoi hop|thoi (?:gian|han)(?:\s+(?:thuc hien|hoan thanh))?)\s*:\s*",
-                    re.I)
+#: a sentence (or a clause after ":") that starts with a capital
+_SENTENCE_START = re.compile(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])")
 #: "Thời hạn hoàn thành: …", "thời gian quan trắc từ tháng 3 …": a time label; before a ":" its
 #: words name the work's doing (headings.json time_label_words), not a term ("Thời hạn thuê đất: 50 năm")
 _TIME_LABEL_WORDS = "|".join(map(re.escape, load_patterns("headings")["time_label_words"]))
+_LABEL = re.compile(r"^(?:(?:don vi|co quan|to chuc)\s+)?"
+                    rf"(chu tri|thuc hien|phoi hop|thoi (?:gian|han)(?:\s+(?:{_TIME_LABEL_WORDS}))?)\s*:\s*",
+                    re.I)
 _TIME_CLAUSE = re.compile(rf"(?:^|[;.]\s+|^[-+]\s*)thoi (?:gian|han)(?:(?:\s+(?:{_TIME_LABEL_WORDS}))?\s*:\s*"
                           r"|(?:\s+[a-z]+){0,2}?\s+(?=(?:tu|vao|trong|den|truoc|sau|nam|quy|thang|hang|thuong)\b))")
 
@@ -199,6 +201,11 @@ def leading_agencies(text: str) -> list[str]:
     pos = 0
     for s, e in agency_spans(text):
         gap = text[pos:s]
+        plural = re.search(r"(?:^|\s)((?:các|những)\s+)$", gap, re.I)
+        if plural:
+            # "các phòng, ban có liên quan", "các bệnh viện": a plural before a head it is no
+            # part of is part of the name
+            s, gap = pos + plural.start(1), gap[:plural.start(1)]
         if gap.strip(" ,;") and fold(gap).strip(" ,;").lower() not in ("va", "voi"):
             break
         out.extend(split_agencies(text[s:e]))
@@ -243,6 +250,17 @@ def _duty_label(body: str) -> list[str]:
     return _agency_heading(m.group(1))
 
 
+def _verb_follows(text: str, name: str, verbs: list[str], skip: str = "") -> bool:
+    """``name``, found in ``text``, is followed by one of ``verbs`` (keys, headings.json
+    subject_ends or opening_subject_verbs): the subject, then its verb ("Bộ Y tế chỉ đạo …").
+    ``skip``: characters passed over before the verb."""
+    at = text.find(name)
+    if at < 0:
+        return False
+    rest = key(text[at + len(name):at + len(name) + 60]).strip(skip)
+    return any(rest == e or rest.startswith(e + " ") for e in verbs)
+
+
 def _opening_subject(body: str) -> list[str]:
     """"Các sở, ban, ngành; UBND các huyện tiếp tục tổ chức …", "Thủ trưởng các sở …; Chủ tịch
     UBND các huyện có trách nhiệm: …": a plan item that opens with capitalised addressees
@@ -255,22 +273,50 @@ def _opening_subject(body: str) -> list[str]:
         return []
     last = names[-1]
     at = body.find(last)
-    if at < 0 or len(body[:at + len(last)].split()) > 30 \
-            or not any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1])):
-        return []  # the subject ends where a name ends ("Sở X lập thủ tục …" is no longer name)
+    final_verb = any(key(last).endswith(" " + v) for v in load_patterns("headings")["name_final_verbs"])
+    members = ":" in last  # "Chủ tịch UBND các tỉnh: Đắk Lắk, Khánh Hòa": a group and its members
+    if at < 0 or len(body[:at + len(last)].split()) > 45 or not (
+            final_verb or members or any(e == at + len(last) for _, e in agency_spans(body[:at + len(last) + 1]))):
+        return []  # the subject ends where a name ends ("Sở X lập thủ tục …" is no longer name;
+        # "Cục Quản lý hoạt động xây dựng tổ chức …" ends in a name-final verb directive_subject kept)
     if any(is_bare_head(n) and len(n.split()) == 1 for n in names):
         return []  # "Đoàn kiểm tra liên ngành kiểm tra …": a head alone is no complete name
     speech = load_patterns("headings")["speech_verbs"]
     if any(re.search(r"(?:^| )" + v + r"(?: |$)", key(n)) for n in names for v in speech):
         return []  # "Chủ tịch UBND tỉnh phát biểu chỉ đạo": the body speaks, it is charged nothing
-    rest = key(body[at + len(last):at + len(last) + 60]).strip(" ,")
     # a directive verb after it, not any subject end ("Chủ tịch UBND tỉnh phát biểu chỉ đạo")
-    verbs = load_patterns("headings")["opening_subject_verbs"]
-    return names if any(rest == e or rest.startswith(e + " ") for e in verbs) else []
+    return names if _verb_follows(body, last, load_patterns("headings")["opening_subject_verbs"], " ,") else []
+
+
+def _group_clause_subjects(sentence: str) -> list[str]:
+    """"…; các tổ chức thành viên của Mặt trận tăng cường …": a clause after ";" that opens with
+    a plural group of bodies ("các", "những") and its directive verb charges that group, as a
+    capitalised body opening a sentence does (_opening_subject)."""
+    out = []
+    for m in re.finditer(r";\s+(?=(?:các|những)\s)", sentence):
+        clause = sentence[m.end():]
+        names = _opening_subject(clause[:1].upper() + clause[1:])
+        out.extend([names[0][:1].lower() + names[0][1:]] + names[1:] if names else [])
+    return out
 
 
 def _sentences(text: str) -> list[str]:
     return re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", text)
+
+
+def _past_clause_opener(text: str) -> int:
+    """Where the main clause starts in ``text`` that opens with an adverbial lead-in
+    (headings.json clause_openers) and ends with the clause's subject: after the comma that is
+    followed by agency names only, up to the end ("Trên cơ sở đề nghị của Sở X, Sở Y "); 0 when
+    ``text`` opens with no lead-in or no such comma is found."""
+    t = text.rstrip(" ,")
+    if not t.lstrip()[:40].lower().startswith(tuple(load_patterns("headings")["clause_openers"])):
+        return 0
+    for m in re.finditer(r",\s+(?=[A-ZĐÀ-Ỹ])", t):
+        spans = agency_spans(t[m.end():])
+        if spans and spans[0][0] == 0 and spans[-1][1] == len(t) - m.end():
+            return m.end()
+    return 0
 
 
 def _lead_in_subject(text: str) -> list[str]:
@@ -322,12 +368,15 @@ def _label_agencies(value: str) -> list[str]:
 def _after_phoi_hop(text: str, start: int) -> list[str]:
     rest = text[start:]
     rest = re.sub(r"^\s*(?:chặt chẽ\s+)?(?:với|cùng|chat che voi|voi|cung)?\s*", "", rest)
+    # "phối hợp cụ thể với …", "phối hợp thường xuyên, chặt chẽ với …": a few manner words
+    # before "với" (lower-case words only: no name is skipped)
+    rest = re.sub(r"^(?:[a-zđà-ỹ]+,?\s+){1,4}?với\s+(?=\S)", "", rest)
     return leading_agencies(rest)
 
 
 _LABEL_INSIDE = re.compile(
     r"(?<=[.;])\s+(?=(?:(?:don vi|co quan)\s+)?"
-    r"(?:chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:thuc hien|hoan thanh))?)\s*:)",
+    rf"(?:chu tri|thuc hien|phoi hop|thoi gian(?:\s+(?:{_TIME_LABEL_WORDS}))?)\s*:)",
     re.I)
 
 
@@ -401,6 +450,11 @@ def task_agencies(node: Node, heading_agencies: list[str],
             seg_f = f[seg_start + 1:mc.start()]
             if not seg.strip(" ,-"):
                 continue
+            past = _past_clause_opener(seg)
+            if past:
+                # "Trên cơ sở đề nghị của UBND quận, huyện, Sở Xây dựng chủ trì": the body after
+                # the adverbial lead-in, not the one it names
+                seg, seg_f = seg[past:], seg_f[past:]
             # the agency closest before "chủ trì" in this clause
             names = []
             for s, e in agency_spans(seg):
@@ -446,8 +500,16 @@ def _task_paren(n: Node) -> bool:
     """"(1)", "(2)" items that are the tasks of a work heading ("2. Về nhiệm vụ trọng tâm từ nay
     đến tháng 6/2027" > "(1) Tích cực, chủ động ..."), not the contents of one task."""
     parent = n.parent
-    return n.style == "paren" and parent is not None and parent.style.startswith("arabic") \
-        and parent.is_heading and bool(re.search(r"\b(?:nhiem vu|giai phap)\b", key(parent.body)))
+    if not (n.style == "paren" and parent is not None and parent.style.startswith("arabic")):
+        return False
+    if parent.is_heading and re.search(r"\b(?:nhiem vu|giai phap)\b", key(parent.body)):
+        return True
+    # "2. Chủ tịch UBND các tỉnh … trong đó: (1) Tập trung kêu gọi … (2) Chủ động rà soát …": each
+    # one opens with a directive verb (headings.json opening_subject_verbs), each a piece of work;
+    # "(1) Số hộ dân có nhà bị sập …", "(1) Bộ Tài chính giải quyết …" are the item's contents
+    verbs = load_patterns("headings")["opening_subject_verbs"]
+    sibs = [c for c in parent.children if c.style == "paren"]
+    return len(sibs) >= 2 and all(any(key(c.body).startswith(v + " ") for v in verbs) for c in sibs)
 
 
 def make_task(node: Node, path: str, directive: bool = False) -> Task:
@@ -525,13 +587,25 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         # background sentence ("Thủ tướng Chính phủ ban hành Quyết định số …") has none of the
         # directive verbs opening_subject_verbs lists
         openings = [s for p in paras if p is not node.para and p.style is None for s in _sentences(p.body)] \
-            + _sentences(body)[1:]
-        lead = merge_titled([a for o in openings for a in _lead_in_subject(o)])
+            + _sentences(body)[1:] \
+            + [s for p in paras if p is not node.para and p.style == "letter"
+               for k, after in enumerate(re.split(r":\s+(?=[A-ZĐÀ-Ỹ])", p.body))
+               for s in _sentences(after)[0 if k else 1:]]
+        # (a lettered part's later sentences, and its heading run on into its text: "a) Thành
+        # lập Ban Chỉ đạo: Ủy ban nhân dân xã thành lập …"; a folded text gives these shapes to
+        # "a) …:" and the paragraphs under it)
+        lead = merge_titled([a for o in openings for a in _lead_in_subject(o)]
+                            + [a for o in openings for a in _group_clause_subjects(o)])
     if not lead:
         # "Thành lập đoàn kiểm tra … (Giao Công an tỉnh tham mưu).": the body assigned in brackets
         mp = re.search(r"\(\s*[Gg]iao\s+(?=[A-ZĐÀ-Ỹ])([^()]{3,200})\)", text)
         if mp:
             lead = directive_subject("Giao " + mp.group(1), False)
+    if not lead:
+        # "Điều 2. Giao Giám đốc Sở X" > "1. Tổ chức chỉ đạo …": the body the article assigns
+        article = next((a for a in _ancestors(node) if a.style == "article"), None)
+        if article is not None and re.match(r"Giao\s", article.body):
+            lead = directive_subject(article.body, True)
     if directive and not lead and not heading_agencies:
         lead = _main_clause_subject(body)
     if directive and not lead:
@@ -568,11 +642,7 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
         bare = _DIRECTIVE_PREFIX.sub("", _ENCOURAGING.sub("", body)).rstrip(":").strip()
         if bare and bare.split()[0].lower() not in _agency_first_words():
             continue
-        spans = agency_spans(bare)
-        rest = bare
-        for a, b in reversed(spans):
-            rest = rest[:a] + " " + rest[b:]
-        if spans and spans[0][0] == 0 and not re.sub(r"[\s,;]|\bvà\b", "", rest):
+        if only_agencies(bare):
             out.extend(split_agencies(bare))  # the part is its addressee alone
             continue
         if p.style == "dash":
@@ -581,7 +651,7 @@ def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
         if names:
             at = bare.find(names[-1])
             after = key(bare[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
-            if any(after == e or after.startswith(e + " ") for e in ends):
+            if _verb_follows(bare, names[-1], ends):
                 out.extend(names)
                 directed = bare[at + len(names[-1]):].strip()[len("chỉ đạo"):].strip()
                 if after.startswith("chi dao ") and body.endswith(":"):
@@ -614,11 +684,7 @@ def _clause_addressees(sentence: str) -> list[str]:
         if not clause[:1].isupper() or clause.split(" ", 1)[0].lower() not in _agency_first_words():
             continue
         names = directive_subject(clause, False)
-        if not names:
-            continue
-        at = clause.find(names[-1])
-        after = key(clause[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
-        if any(after == e or after.startswith(e + " ") for e in ends):
+        if names and _verb_follows(clause, names[-1], ends):
             out.extend(names)
     return out
 
@@ -629,7 +695,7 @@ def _main_clause_subject(body: str) -> list[str]:
     brackets, the addressee opening the main clause (after a comma, followed by its verb)."""
     body = body.strip()
     # the first sentence (a ":" opening a group's members, "yêu cầu các Bộ: X; Y …", ends none)
-    first = next((body[:m.start()] for m in re.finditer(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])", body)
+    first = next((body[:m.start()] for m in _SENTENCE_START.finditer(body)
                   if not opens_member_list(body[:m.start()], body[m.start():])), body)
     if not first[:40].lower().startswith(tuple(load_patterns("headings")["item_lead_ins"])):
         return []
@@ -679,8 +745,6 @@ def _addressee_heading(title: str) -> str:
     return title
 
 
-_SENTENCE_START = re.compile(r"(?<=[.:])\s+(?=[A-ZĐÀ-Ỹ])")
-
 
 def sentence_subjects(text: str) -> list[str]:
     """Addressees that open a sentence of ``text`` and are followed by their verb ("Bộ Nông
@@ -708,8 +772,7 @@ def sentence_subjects(text: str) -> list[str]:
         at = sent.find(last)
         if at < 0 or len(sent[:at + len(last)].split()) > (20 if ":" in sent[:at + len(last)] else 12):
             continue
-        rest = key(sent[at + len(last):at + len(last) + 60])
-        if any(rest == e or rest.startswith(e + " ") for e in ends):
+        if _verb_follows(sent, last, ends):
             out.extend(names)
     return out
 
@@ -811,6 +874,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     # an addressee heading ending in ":" may list many bodies ("Bộ trưởng các Bộ: …; Bí thư …
     # và Chủ tịch … theo chức năng, nhiệm vụ:")
     limit = 64 if is_heading and t.rstrip().endswith(":") else 40
+    colon = t.find(":", 0, 60)
+    if colon > 0 and opens_member_list(t[:colon + 1], t[colon + 1:colon + 60]):
+        limit = 64  # "Bộ trưởng các Bộ: Quốc phòng, …, Y tế; Chủ tịch …": groups with their members
     for i in range(max(1, head_words), min(len(words), limit)):
         w = words[i]
         prev = words[i - 1]
@@ -881,7 +947,7 @@ def _name_final_at(words: list[str], i: int) -> bool:
                 and words[i + n - 1][-1:].isalpha():  # "xây dựng, ban hành …": two verbs
             # only a directive verb after it ("xây dựng tham mưu"); a noun ("xây dựng báo cáo",
             # "xây dựng hướng dẫn") makes it the predicate of a complete name ("Sở Y tế")
-            after = key(" ".join(words[i + n:i + n + 3]))
+            after = key(" ".join(words[i + n:i + n + 4]))
             return any(after == e or after.startswith(e + " ")
                        for e in load_patterns("headings")["name_final_next_verbs"])
     return False
@@ -900,19 +966,26 @@ _DEADLINE = re.compile(r"\b((?:chậm nhất )?"
                        r"|(?<=chậm nhất )ngày) "  # "chậm nhất ngày 25/12/2025" (no "trước")
                        r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}"
                        r"|\d{1,2} tháng \d{1,2}(?! năm)))")  # a yearly date: "trước ngày 20 tháng 6"
+#: time words that open a period written in parentheses at an item's end (keys)
+_PERIOD_OPENINGS = [w + " " for w in load_patterns("headings")["period_openings"]]
 _PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?:\s+trở đi)?)\)\s*[.;]?\s*$")
 
 
 _DEADLINE_HOUR = re.compile(r"\b(trước \d{1,2} giờ(?: \d{1,2}(?: phút)?)?,? ngày \d{1,2}(?:/\d{1,2}/\d{4}|"
                             r" tháng \d{1,2} năm \d{4}))")
 _DEADLINE_BARE = re.compile(r"\b(?:hoàn thành|xong|báo cáo|gửi)\b[^.;:()]{0,80}?\s(trước \d{1,2}/\d{1,2}/\d{4})")
+#: "… tháo gỡ khó khăn xong cuối tháng 12 năm 2025": a part of a month, quarter or year right
+#: after a completing verb
+_DEADLINE_PART = re.compile(r"\b(?i:hoàn thành|xong)\s+((?:vào\s+)?(?:cuối|đầu|giữa)\s+(?:tháng\s+\d{1,2}(?:\s+năm|/)"
+                            r"|quý\s+[IV]{1,3}(?:\s+năm|/)|năm)\s*\d{4})")
 
 
 def deadline_of(text: str) -> str | None:
     """Deadline phrases of a directive item ("trước ngày 31/12/2025", "(hoàn thành) trong tháng
     11 năm 2025", "chậm nhất trước ngày ...", "trước 17 giờ ngày 27/11/2025", and a date without
-    "ngày" after a completing verb, "hoàn thành trước 30/11/2025"), joined with "; " in order."""
-    hits = [(m.start(1), m.group(1).strip()) for rx in (_DEADLINE, _DEADLINE_HOUR, _DEADLINE_BARE)
+    "ngày" after a completing verb, "hoàn thành trước 30/11/2025", a part of a month or year
+    after one, "xong cuối tháng 12 năm 2025"), joined with "; " in order."""
+    hits = [(m.start(1), m.group(1).strip()) for rx in (_DEADLINE, _DEADLINE_HOUR, _DEADLINE_BARE, _DEADLINE_PART)
             for m in rx.finditer(text)]
     spans = sorted(hits)
     found = dedupe([v for i, (pos, v) in enumerate(spans)
@@ -920,10 +993,26 @@ def deadline_of(text: str) -> str | None:
     return "; ".join(found) if found else None
 
 
+_PAREN_END = re.compile(r"\(([^()]{4,80})\)\s*[.;]?\s*$")
+
+
 def period_of(text: str) -> str | None:
-    """A roadmap item's period in parentheses at its end ("... (2025 - 2026).")."""
+    """A roadmap item's period in parentheses at its end ("... (2025 - 2026).", "... (Quý
+    IV/2025 và thường xuyên).", "... (năm 2025 và kiện toàn hằng năm)."): a year with a few words
+    before it, or a short phrase that opens with a time word (``headings.json``
+    ``period_openings``) and names a year that is no document number's."""
     m = _PERIOD_END.search(text)
-    return m.group(1).strip() if m else None
+    if m:
+        return m.group(1).strip()
+    m = _PAREN_END.search(text)
+    if m is None:
+        return None
+    value = " ".join(m.group(1).split())
+    k = key(value)
+    if k.startswith(tuple(_PERIOD_OPENINGS)) and re.search(r"(?<!\d)(?:19|20)\d\d(?![\d/])", value) \
+            and not re.search(r"\bso\b|\d/(?:19|20)\d\d/", k):
+        return value
+    return None
 
 
 def directive_leaves(root: Node) -> list[Node]:
@@ -1055,7 +1144,9 @@ def _intro_subject(text: str) -> list[str]:
         if subject and len(subject.split()) <= 10 and (
                 0 in head_starts(subject)[1] or re.match(r"(?:thành phố|tỉnh|Thành phố|Tỉnh)\b", subject)):
             return [subject]
-    return []
+    # "Bộ trưởng Bộ X tập trung chỉ đạo các đơn vị thực hiện một số nhiệm vụ sau:": the body
+    # opening the intro, followed by its directive verb
+    return _opening_subject(t)
 
 
 def task_leaves(section: Node) -> list[Node]:
@@ -1068,8 +1159,19 @@ def task_leaves(section: Node) -> list[Node]:
             continue
         if any(a.excluded for a in _ancestors(n)):
             continue
+        if _conditions(n):
+            continue
         out.append(n)
     return out
+
+
+def _conditions(n: Node) -> bool:
+    """"1. Xác định đối tượng được hỗ trợ" > "1.1. Là người có tên trong danh sách …" / "1.2.
+    Đang sinh sống …": items that all open with a copula or a state (headings.json
+    condition_openings) state who qualifies, no work; none of them is a task."""
+    openings = tuple(w + " " for w in load_patterns("headings")["condition_openings"])
+    sibs = [c for c in n.parent.children if c.style == n.style] if n.parent is not None else [n]
+    return all(c.body.lower().startswith(openings) for c in sibs)  # (as written: "đăng ký" is no "đang")
 
 
 _ROLE_ITEM = re.compile(r"^(?:[a-zđ]\)\s*)?(?:(?:co quan|don vi)\s+)?(chu tri|phoi hop|thuc hien)"
@@ -1094,11 +1196,13 @@ def _role_item_agencies(node: Node) -> tuple[list[str], list[str]] | None:
             text = text[mr.end():]
         if not text.strip():
             continue
+        # under a role label a line is a list of names, whole ("Ban Chỉ đạo quốc gia" is one body
+        # though its words after a head are no known name part; "Các quân khu; các tỉnh": a
+        # capitalised line's later parts too); a sentence is read for them
+        listed = text.strip(" -–+•")[:1].isupper()
         for part in re.split(r";", strip_end_mark(text.strip()).rstrip(". ")):
             part = part.strip()
-            # under a role label a line is a list of names, whole ("Ban Chỉ đạo quốc gia" is one
-            # body though its words after a head are no known name part); a sentence is read for them
-            names = split_agencies(part) if part[:1].isupper() and len(part.split()) <= 16 \
+            names = split_agencies(part) if listed and len(part.split()) <= 16 \
                 and not re.search(r"\b(?:chu tri|phoi hop)\b", fold(part).lower()) else _label_agencies(part)
             (partners if mode == "phoi hop" else lead).extend(names)
     return lead, partners
@@ -1152,17 +1256,18 @@ def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
             out.append(task)  # no content item before it: keep it as written
             continue
         owner_leaf, owner = content[parent]
-        # the named roles are the plan's own assignment: they stand for what the content's
-        # prose was read to say ("phối hợp với …" inside a measure)
+        # the named lead is the plan's own assignment: it stands for what the content's prose
+        # was read to say; the named partners join those the measures name ("phối hợp với …")
         if roles[0]:
             owner.lead = merge_titled(roles[0])
             owner.lead_ids = [normalize_agency(a) for a in owner.lead]
-        # an item naming only partners keeps the lead read from the content, one naming only a
-        # lead keeps the partners read from it; a lead is never also a partner
+        # an item naming only partners keeps the lead read from the content; a lead is never
+        # also a partner
         keys = {key(a) for a in owner.lead}
-        owner.partners = dedupe([a for a in (roles[1] or owner.partners) if key(a) not in keys])
+        owner.partners = dedupe([a for a in roles[1] + owner.partners if key(a) not in keys])
         owner.partner_ids = [normalize_agency(a) for a in owner.partners]
         owner.provenance = owner.provenance + task.provenance
+    _closing_time_to_section(leaves, tasks, roles_of)
     for leaf, task in zip(leaves, tasks):
         if task.timeframe is not None or leaf.parent is None or _is_time_item(leaf) \
                 or roles_of(leaf) is not None:
@@ -1178,6 +1283,30 @@ def fold_role_items(leaves: list[Node], tasks: list[Task]) -> list[Task]:
             if roles_of(sib) is None:
                 break
     return out
+
+
+def _closing_time_to_section(leaves: list[Node], tasks: list[Task], roles_of) -> None:
+    """"1. Tổ chức hội chợ …" / "2. Mở lớp bồi dưỡng …" / "3. Thời gian thực hiện: Năm 2025.": a
+    time item that closes a section of several content items (no role item, no other time item
+    among them), none of which states a time of its own, gives each of them its time. A section
+    whose items state times of their own keeps them (the closing time is then the whole
+    plan's period), and a role item between them keeps the time to the item right before it."""
+    task_of = {id(leaf): task for leaf, task in zip(leaves, tasks)}
+    parents = {id(leaf.parent): leaf.parent for leaf in leaves if leaf.parent is not None}
+    for parent in parents.values():
+        sibs = parent.children
+        if len(sibs) < 3:
+            continue
+        value = _time_item_value(sibs[-1])
+        content = sibs[:-1]
+        if value is None or any(_is_time_item(c) or roles_of(c) is not None for c in content):
+            continue
+        owned = [task_of[id(n)] for c in content for n in [c, *c.descendants()] if id(n) in task_of]
+        if len(owned) < 2 or len(owned) != sum(1 for c in content if id(c) in task_of) \
+                or any(t.timeframe is not None for t in owned):
+            continue  # (every content item a task of its own, none with a time)
+        for task in owned:
+            task.timeframe = strip_end_mark(value).rstrip(". ")
 
 
 def _ancestors(n: Node):

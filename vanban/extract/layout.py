@@ -305,6 +305,9 @@ def _cut_mid_phrase(line: str) -> bool:
         last in ("bộ", "sở", "ban", "cục", "ủy", "uỷ") and len(words) > 1 and words[-2].endswith(","))
 
 
+_ARTICLE_START = re.compile(r"Điều\s+\d{1,3}\s*[.:](?:\s|$)")
+
+
 def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[Para]:
     """Join wrapped lines into paragraphs and split off list markers."""
     if wrapped is None:
@@ -328,6 +331,7 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
                 or is_caps(prev.text) != is_caps(cur.text)
                 or bool(cur.indented)
                 or fold(cur.text).lower().startswith(("can cu ", "kinh gui"))
+                or bool(_ARTICLE_START.match(cur.text))  # "Điều 2. …": an article opens a paragraph
                 or is_recipients_start(cur.text)
                 or prev.text.endswith("/.")
                 # (not a full-width "1. Sở Tư pháp: phối hợp ... thực hiện Luật" / "Bảo vệ ...":

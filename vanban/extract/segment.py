@@ -23,8 +23,9 @@ from __future__ import annotations
 import bisect
 import re
 
-from .agencies import agency_spans, gazetteer_spans, head_starts, opens_member_list, split_agencies, tokenize
-from .text import fold, is_syllable, key, load_patterns, roman_to_int
+from .agencies import (agency_spans, gazetteer_spans, head_starts, only_agencies, opens_member_list, split_agencies,
+                       tokenize)
+from .text import close_spaced_letters, fold, is_syllable, key, load_patterns, roman_to_int
 
 _PATS = dict(load_patterns("segment"))
 _PATS["signer_titles"] = load_patterns("headings")["signer_titles"]
@@ -45,9 +46,17 @@ _INLINE_MARKERS = [(style, re.compile(r"(?<!\S)" + body)) for style, body in (
     ("arabic", rf"(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}}\.?|\d{{1,2}}[.)])\s+(?=[\"“(]?[{_UP}a-zđà-ỹ])"),
     ("letter", rf"\((\d{{1,2}})\)\s+(?=[\"“]?[{_UP}])"),  # "(1)": sub-items, like lettered ones
     ("letter", r"([a-zđ])\)\s+(?=\S)"),
+    ("letter", rf"(\d{{1,2}}(?:\.\d{{1,2}}){{0,3}}\.[a-zđ])\.?\s+(?=[\"“(]?[{_UP}])"),  # "2.1.a. Thành lập …"
     ("letter", rf"([a-zđ])\.\s+(?=[{_UP}])"),  # "a. Nhận thức …" (only after a sentence end or heading)
     ("bullet", rf"([-–+•])\s+(?=[\"“(]?[{_UP}0-9])"),
+    # "B. NỘI DUNG, NHIỆM VỤ …": a capital letter numbering the parts above the roman sections,
+    # before a caps heading (decided on the caps run after it)
+    ("part", rf"([A-HĐ])\.\s+(?=[{_UP}]{{2,}})"),
 )]
+_PART_LETTERS = "ABCDĐEFGH"
+_LONE_LETTER = re.compile(r"(?<!\S)[^\W\d_](?!\S)")
+#: person titles (agencies.json list_titles, keys) whose holder a second office may follow
+_PERSON_TITLES = tuple(key(t) for t in load_patterns("agencies")["list_titles"])
 _ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")  # a section's numeral before a capital
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
@@ -142,8 +151,18 @@ def segment(text: str) -> list[str]:
     text = " ".join(text.split())
     if not text:
         return []
+    head = text[:text.find(" ", 1500) if len(text) > 1500 and text.find(" ", 1500) > 0 else len(text)]
+    if len(_LONE_LETTER.findall(head)) >= 3 \
+            and sum(1 for w in head.split() if len(w) == 1 and w.isalpha() and not is_syllable(w)) >= 3:
+        # a header copied with letters spaced out ("ỦY B AN NHÂN D Â N …"): its words closed
+        # first, or its caps runs are cut at every stray letter
+        text = close_spaced_letters(head) + text[len(head):]
     closing = _closing_span(text)
     if closing is None:
+        m = re.search(r"(?<!\S)Nơi nhận\s*:", text)
+        if m and len(text) - m.start() <= 600:
+            # recipients with no signer known after them, at the end: the closing line
+            return _segment_body(text[:m.start()]) + [text[m.start():].strip()]
         return _segment_body(text)
     a, b = closing
     out = _segment_body(text[:a]) + [text[a:b].strip()]
@@ -278,8 +297,13 @@ def _segment_body(text: str) -> list[str]:
         cuts.setdefault(a, "caps")
         cuts.setdefault(b, "caps_end")
     # the enacting authority at the end of a caps title ("... CỦA ĐẢNG THỦ TƯỚNG CHÍNH PHỦ điện:")
+    # (also the issuer the header names before "CỘNG HÒA …" when a "điện:" follows the run:
+    # "… TẠI KHU VỰC TRUNG BỘ BỘ XÂY DỰNG điện:")
+    issuer = re.search(rf"(?:^|\s)((?:[{_UP}]+\s+){{1,8}}?)(?:-+\s+|\|\s+)?CỘNG HÒA XÃ HỘI", text[:3000])
+    issuer_caps = issuer.group(1).strip() if issuer else ""
     for a, b in runs:
-        for phrase in _PATS["enacting_caps"]:
+        sender = [issuer_caps] if len(issuer_caps.split()) >= 2 and re.match(r"\s*điện\s*:", text[b:b + 12]) else []
+        for phrase in _PATS["enacting_caps"] + sender:
             pos = text.find(phrase, a + 1, b)
             if pos > a and len(text[pos:b].split()) <= 12:
                 cuts.setdefault(pos, "caps")
@@ -314,6 +338,7 @@ def _segment_body(text: str) -> list[str]:
             markers.append((m.start(), m.end(), style, m.group(1)))
     markers.sort()
     last_roman = 0
+    last_part = 0
     open_numbers: list[list[int]] = []
     seg_start = 0
     caps_ends = {p for p, r in cuts.items() if r in ("caps_end",)}
@@ -360,6 +385,17 @@ def _segment_body(text: str) -> list[str]:
                 # first lettered part
                 num.startswith("a") and len(before) <= 300 and _starts_marked(before)
                 and bool(re.match(rf"[\"“(]?[{_UP}]", text[end:end + 2])))
+        elif style == "part":
+            # the next part's letter before a caps heading of two words or more, after a
+            # sentence end or a heading ("A." also after a title that ends without a stop)
+            # (Vietnamese lettering may or may not use "Đ" and "F")
+            value = _PART_LETTERS.index(num) + 1
+            skipped = _PART_LETTERS[last_part:value - 1]
+            head = text[end:end + 60].split()[:3]
+            ok = value > last_part and all(c in "ĐF" for c in skipped) \
+                and (after_stop or heading_before or value == 1) and sum(_is_caps_word(w) for w in head) >= 2
+            if ok:
+                last_part = value
         else:  # bullet
             ok = after_stop or (heading_before and not re.match(r"[-–+•]", before))
             if not ok and num in "-–" and len(before) <= 300 and _starts_marked(before) and (
@@ -382,7 +418,8 @@ def _segment_body(text: str) -> list[str]:
         if mw and cuts.get(pos + mw.end()) == "caps":
             del cuts[pos + mw.end()]
     # a role label written before its first sentence: "3.1. Mục tiêu tổng quát Nâng cao ..."
-    labels = sorted(_PATS["inline_labels"], key=len, reverse=True)
+    labels = sorted(_PATS["inline_labels"] + _PATS["section_named_labels"] + _PATS["role_labels"],
+                    key=len, reverse=True)
     section_at = 0      # where the current roman section starts
     prev_label = ""     # the label the previous marked segment opened with
     for pos in sorted(cuts):
@@ -398,7 +435,10 @@ def _segment_body(text: str) -> list[str]:
             if fk.startswith(lab + " ") and nxt_word and nxt_word[0][:1].isupper() and not nxt_word[0].isupper():
                 # a label is expected where its section's heading names it ("I. MỤC ĐÍCH, YÊU CẦU")
                 # or a sibling label came just before ("1. Mục đích … 2. Yêu cầu Các sở …")
-                expected = prev_label != "" or lab in f[section_at:section_at + 80].lower()
+                expected = prev_label != "" or lab in f[section_at:min(section_at + 80, pos)].lower() \
+                    or lab in _PATS["role_labels"]  # (a role label is followed by the names it labels)
+                if not expected and lab in _PATS["section_named_labels"]:
+                    break  # "1. Nhiệm vụ Sở X …" under a section that names no such label
                 if not expected and 0 in head_starts(text[body_at + len(lab) + 1:body_at + len(lab) + 60])[1]:
                     break  # "2. Yêu cầu Sở Xây dựng rà soát …": the verb and its addressee
                 cuts.setdefault(body_at + len(lab) + 1, "label_end")
@@ -425,7 +465,8 @@ def _segment_body(text: str) -> list[str]:
             cuts.setdefault(pos + cut, "heading_end")
             # the unmarked paragraphs under a heading are items: in a flattened text their
             # boundaries are the sentence ends
-            for ms in re.finditer(rf"[.!?]\s+(?=[{_UP}])", text[pos + cut:nxt]):
+            # (a target may open with its figure: "… toàn tỉnh. 100% hợp tác xã …")
+            for ms in re.finditer(rf"[.!?]\s+(?=[{_UP}]|\d[\d.,]*\s?%)", text[pos + cut:nxt]):
                 cuts.setdefault(pos + cut + ms.end(), "sentence")
     points = sorted(p for p in cuts if 0 < p < len(text)) + [len(text)]
     out = []
@@ -435,7 +476,37 @@ def _segment_body(text: str) -> list[str]:
         if piece:
             out.append(piece)
         prev = p
-    return _merge_fragments(out)
+    return _agency_colon_headings(_merge_fragments(out))
+
+
+_IMPLEMENTATION = tuple(load_patterns("headings")["implementation_prefixes"])
+_AGENCY_COLON_ALONE = re.compile(r"\d{1,2}\.\s+([^:]{3,120}):")
+_AGENCY_COLON_TEXT = re.compile(rf"(\d{{1,2}}\.\s+([^:]{{3,120}}?):)\s+(?=[\"“]?[{_UP}])")
+
+
+def _agency_colon_headings(lines: list[str]) -> list[str]:
+    """"1. Sở Y tế:" alone over its bullets, then "3. Sở Tài chính: Tham mưu …": where a
+    section writes an agency heading with a colon on a line of its own, its other agency items
+    with a colon are headings too, their text run on (a folded text lost the line break); a
+    section whose agency headings have no colon ("4. Sở Nội vụ") writes "3. Sở X: …" inline."""
+    out: list[str] = []
+    start = 0
+    bounds = [k for k, ln in enumerate(lines) if _ROMAN.match(ln)] + [len(lines)]
+    for end in bounds:
+        section = lines[start:end]
+        # (only the agencies of an implementation section: a directive's addressee headings,
+        # "1. Chủ tịch UBND các huyện:" over lettered items, say nothing of its other items)
+        heading = key(_ROMAN.sub("", section[0], count=1)) if section else ""
+        styled = heading.startswith(_IMPLEMENTATION) and any(
+            (m := _AGENCY_COLON_ALONE.fullmatch(ln)) and only_agencies(m.group(1)) for ln in section)
+        for ln in section:
+            m = _AGENCY_COLON_TEXT.match(ln) if styled else None
+            if m and only_agencies(m.group(2)) and not opens_member_list(m.group(1), ln[m.end():]):
+                out += [m.group(1), ln[m.end():]]
+            else:
+                out.append(ln)
+        start = end
+    return out
 
 
 def _merge_fragments(lines: list[str]) -> list[str]:
@@ -492,6 +563,9 @@ def _looks_like_quantity(text: str, start: int, end: int, num: str) -> bool:
     if text[max(0, start - 3):start].strip()[-1:] in ".;:!?":
         return False  # "... kinh tế số. 2. Yêu cầu": a sentence ended before the number
     before = key(text[max(0, start - 12):start]).split()
+    word = text[max(0, start - 12):start].split()[-1:]
+    if word and word[0].isupper() and len(word[0]) > 1:
+        return False  # "I. MỤC TIÊU 1. Mục tiêu chung …": a caps heading's last word, no label
     return bool(before) and before[-1] in _PATS["number_labels"]
 
 
@@ -533,8 +607,8 @@ def _dash_in_name(text: str, pos: int) -> bool:
     """The dash at ``pos`` joins the two halves of a compound or a name, judged on its two sides."""
     left = key(text[max(0, pos - 20):pos]).split()[-1:]
     right = key(text[pos + 1:pos + 25]).split()[:1]
-    if not left or not right:
-        return False
+    if not left or not right or text[:pos].rstrip()[-1:] in ".;:":
+        return False  # (a sentence ended before it: "… Việt Nam. - Ban Chỉ đạo …" is a bullet)
     if left[0].isdigit() and right[0].isdigit():
         return True  # "2021 - 2030"
     before = text[max(0, pos - 30):pos].split()
@@ -548,6 +622,10 @@ def _dash_in_name(text: str, pos: int) -> bool:
     for s, n in gazetteer_spans(window).items():
         if toks[s][1] < pos - a < toks[s + n - 1][2]:
             return True  # inside a known name: "Tập đoàn Công nghiệp - Viễn thông Quân đội"
+    if key(text[pos + 1:pos + 40]).startswith(tuple(_PATS["second_offices"])) and ":" not in text[pos + 1:pos + 30]:
+        before_key = " " + key(re.split(r"[.;:]", text[max(0, pos - 100):pos])[-1])
+        if any(f" {t} " in before_key for t in _PERSON_TITLES):
+            return True  # "Bộ trưởng Bộ Tài chính - Phó Trưởng ban …": a person's second office
     if key(text[pos + 1:pos + 40]).startswith(tuple(_PATS["apposition_roles"])) and ":" not in text[pos + 1:pos + 30]:
         body = text[max(0, pos - 60):pos].rstrip()
         spans = agency_spans(body)
@@ -568,6 +646,23 @@ def _addressee_line(text: str) -> bool:
     return bool(m) and len(m.group(1).split()) <= 20
 
 
+def _object_follows(toks: list[tuple[str, int]], k: int) -> bool:
+    """The capitalised word at ``toks[k]`` is the object of the words before it: a verb of
+    ``object_verbs`` ("chỉ đạo Quân khu 5") or a document noun ("Luật Tổ chức chính quyền …",
+    ``capitalised_nouns``), not the start of a sentence."""
+    if k < 1 or not toks[k][0][:1].isupper():
+        return False
+    one = key(toks[k - 1][0])
+    two = key(" ".join(t for t, _ in toks[max(0, k - 2):k]))
+    three = key(" ".join(t for t, _ in toks[max(0, k - 3):k]))
+    # (a verb as written in lower case: "Ban Chỉ đạo" is a name)
+    if (k >= 2 and toks[k - 2][0][:1].islower() and two in _PATS["object_verbs"]) or (
+            k >= 3 and toks[k - 3][0][:1].islower() and three in _PATS["object_verbs"]):
+        return True
+    return toks[k - 1][0][:1].isupper() and (one in _PATS["document_nouns"] or (
+        toks[k - 2][0][:1].isupper() and two in _PATS["document_nouns"] if k >= 2 else False))
+
+
 def _heading_end(seg: str) -> int | None:
     """Where the heading of a marked segment ends and its first sentence starts: a capitalised
     word after a lower-case one, within the first words, that opens a sentence (a verb such
@@ -576,12 +671,19 @@ def _heading_end(seg: str) -> int | None:
     if not m:
         return None
     toks = [(x.group(), x.start()) for x in _TOKEN.finditer(seg)][1:]
+    words = [t for t, _ in toks[:30]]
+    for k in range(2, 15):
+        if len(words) >= 2 * k and words[:k] == words[k:2 * k] and words[0][:1].isupper() \
+                and words[k - 1][-1:].isalnum():
+            return toks[k][1]  # "Trung tâm X Thành phố Trung tâm X Thành phố chủ trì …": the name again
     # a sentence-opening verb anywhere in the heading part wins over a capitalised word before it
     first_verb = None
     for k, (tok, off) in enumerate(toks[1:64], start=1):
         prev = toks[k - 1][0]
         if prev[-1:] in ".:!?\"”)":
             break
+        if _object_follows(toks, k):
+            continue  # "… thông qua Luật | Tổ chức chính quyền …": a document's title
         if k >= 18 and not ((prev[:1].islower() or prev.isdigit()) and tok[:1].isupper()):
             continue  # (past the first words of a long heading only a verb after a small word counts)
         if k >= 18 and toks[k - 2][0][:1].isupper() and key(f"{toks[k - 2][0]} {prev}") in _PATS["capitalised_nouns"]:
@@ -626,6 +728,10 @@ def _heading_end(seg: str) -> int | None:
             return None  # the heading part is over (or was never there)
         if prev.endswith(",") or prev.lower() in _PATS["no_heading_end"]:
             continue  # "sơ chế, chế biến, xuất khẩu": a list; "Sở Nông nghiệp và | Phát triển": no end
+        if _object_follows(toks, k):
+            continue  # "… chỉ đạo | Quân khu 5, …": the verb's object, no new sentence
+        if len(prev) > 1 and prev[-1:] in "-/":
+            continue  # "Chỉ thị số 13/CT- TTg …": a document code cut by a stray space goes on
         if not tok[:1].isupper() or tok.isupper() or not re.match(r"\w", prev):
             continue
         nxt = toks[k + 1][0] if k + 1 < len(toks) else ""

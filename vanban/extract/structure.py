@@ -14,6 +14,10 @@ from .text import int_to_roman, is_caps, key, load_patterns, roman_to_int
 BULLET_STYLES = ("dash", "plus", "dot")
 
 
+#: what follows the closing mark "./." of a document's text (an editor's note)
+_AFTER_END_MARK = re.compile(r"\./\.\s.*$")
+
+
 @dataclass
 class Node:
     para: Para | None
@@ -44,6 +48,7 @@ class Node:
         body = self.body.strip()
         if not body:
             return True
+        body = _AFTER_END_MARK.sub("./.", body)  # ("…./. (Công điện … gửi kèm theo)": a note after the end)
         if body.endswith(":"):
             return True
         return len(body) <= 200 and body[-1] not in ".;!?…" and not body.endswith("./.")
@@ -100,6 +105,31 @@ def part_heading(text: str) -> tuple[str, str] | None:
     return None
 
 
+_ARTICLE = re.compile(r"Điều\s+(\d{1,2})\s*[.:]\s+")
+
+
+def _article_section(text: str) -> tuple[str, str] | None:
+    """(number, heading) of a decision's article that heads a section of the plan it approves
+    ("Điều 2. Tổ chức thực hiện" over its numbered duties) or assigns the numbered duties under
+    it to a body ("Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo"); None for an article that is a
+    sentence ("Điều 2. Quyết định này có hiệu lực …") or names no section."""
+    m = _ARTICLE.match(text)
+    if not m:
+        return None
+    heading = text[m.end():].strip()
+    if heading[-1:] in ".;!?" or len(heading.split()) > 20:
+        return None
+    if section_role(heading) == "implementation" and len(heading.split()) <= 12:
+        return m.group(1), heading
+    if _ASSIGNING_ARTICLE.match(heading) and 0 in head_starts(heading[len("Giao "):].strip(" :"))[1]:
+        return m.group(1), heading  # "Điều 2. Giao Giám đốc Sở X" over the duties it assigns
+    return None
+
+
+#: an article that assigns the numbered duties under it to a body ("Điều 2. Giao Giám đốc Sở …")
+_ASSIGNING_ARTICLE = re.compile(r"Giao\s+(?=[A-ZĐÀ-Ỹ])")
+
+
 def build_tree(paras: list[Para], renumber_roman: bool = False, join_broken: bool = True) -> Node:
     """Nest paragraphs by marker style: a style already open closes back to it (sibling);
     a structural style (roman/arabic/letter) closes every deeper one; bullets nest."""
@@ -108,10 +138,16 @@ def build_tree(paras: list[Para], renumber_roman: bool = False, join_broken: boo
     stack = [root]
     for p in paras:
         part = part_heading(p.text) if p.style is None else None
+        article = _article_section(p.text) if p.style is None and part is None else None
         if part is not None:
             p.marker, p.style, p.num, p.body = p.text[:len(p.text) - len(part[1])].strip(), "part", part[0], part[1]
             del stack[1:]
+        elif article is not None:
+            p.marker, p.style, p.num, p.body = p.text[:len(p.text) - len(article[1])].strip(), "article", *article
+            del stack[1:]
         elif p.style is None:
+            if len(stack) > 1 and stack[1].style == "article" and _ARTICLE.match(p.text):
+                del stack[1:]  # the next article ("Điều 3. Quyết định này có hiệu lực …") closes it
             stack[-1].paras.append(p)
             continue
         elif p.style == "roman":
@@ -242,6 +278,8 @@ def assign_roles(root: Node) -> None:
                 role = section_role(top.raw_body)
         if role == "other" and top.part_role:
             role = top.part_role
+        if top.style == "article" and _ASSIGNING_ARTICLE.match(top.body):
+            role = "tasks"  # its numbered items are the duties it assigns
         _assign(top, role, None, pats)
 
 

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, Task
-from .agencies import agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency, split_agencies, tokenize
+from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency, only_agencies,
+                       split_agencies, tokenize)
 from .layout import Para
 from .text import clean, fold, int_to_roman, key, load_patterns
 
@@ -724,19 +725,6 @@ def _source_cell_end(row: str) -> int:
     return 0
 
 
-def _only_agencies(text: str) -> bool:
-    """``text`` is a list of bodies and nothing else ("Bộ Nội vụ; Bộ Tài chính", "Các bộ, cơ
-    quan ngang bộ")."""
-    text = text.strip(" .;,")
-    spans = agency_spans(text)
-    if not spans or spans[0][0] != 0:
-        return False
-    rest = text
-    for a, b in reversed(spans):
-        rest = rest[:a] + " " + rest[b:]
-    return not re.sub(r"[\s,;]|\bvà\b", "", rest)
-
-
 def _flat_row_task(group: str, number: str, row: str, roles: list[str], refs: list[dict]) -> Task | None:
     agency_cols = [r for r in roles if r in _AGENCY_ROLES]
     if "content" not in roles or "lead" not in agency_cols:
@@ -754,7 +742,7 @@ def _flat_row_task(group: str, number: str, row: str, roles: list[str], refs: li
     if roles[-1] == "lead" and "timeframe" not in roles:
         # the lead column is the last: its cell is the list of bodies that ends the row
         # ("… đặc biệt khó khăn | Bộ Tài chính"), not a body the request names inside its text
-        first = next((s for s in starts if _only_agencies(row[s:])), first)
+        first = next((s for s in starts if only_agencies(row[s:].strip(" .;,"))), first)
     content = re.sub(r"\s*\(\d{1,2}\)$", "", row[:first].strip())
     # the timeframe column right after the agency columns ends them (and rows merged into this
     # one repeat lead and partners before it); otherwise the agencies end at the product cell
@@ -834,3 +822,80 @@ def flat_table_tasks(paras: list[Para]) -> list[Task]:
         if task is not None:
             tasks.append(task)
     return tasks
+
+
+#: a row's deadline cell in a table run on as text
+_ROW_DEADLINE = re.compile(r"(?<!\S)(\d{1,2}/\d{1,2}/\d{4}|[Nn]hiệm vụ thường xuyên|[Tt]hường xuyên"
+                           r"|[Qq]uý\s+[IV]{1,3}/\d{4}|[Tt]háng\s+\d{1,2}/\d{4})(?!\S)")
+_ROW_START = re.compile(r"(?:^|(?<=\s))(\d{1,3})\s+(?=[A-ZĐÀ-Ỹ0-9])")
+
+
+def run_on_row_tasks(paras: list[Para]) -> list[Task]:
+    """Tasks of a task table with no header row whose rows run on as text, each row its number,
+    the task, the body in charge and its deadline, then what was done ("1 Chủ trì … Bộ Khoa học và
+    Công nghệ 31/10/2025 Đã hoàn thành 2 …"; the group lines "Nhiệm vụ giao … chỉ đạo" between
+    them): the body is the agency name that ends right before the deadline. Read only when at
+    least three rows have that shape (a list of numbered sentences has none)."""
+    tasks: list[Task] = []
+    # (read as one text: a folded copy's segments cut rows apart at their bullets)
+    for text in [" ".join(p.text for p in paras)]:
+        starts = [m for m in _ROW_START.finditer(text)]
+        # a row starts at the line's start or after the previous row's deadline
+        rows = []
+        pos = 0
+        while True:
+            m = next((m for m in starts if m.start() >= pos), None)
+            if not rows and m is not None and m.start() > 0:
+                # the first row is row 1 (after the table's group line)
+                m = next((x for x in starts if x.group(1) == "1"), None)
+            if m is None:
+                break
+            dl = _ROW_DEADLINE.search(text, m.end())
+            if dl is None:
+                break
+            # the next row's number follows this one's (give or take a typo: "22, 20, 21"); "42
+            # đơn vị", "02 Thông tư" in a result cell are no row numbers
+            nxt = next((s for s in starts if s.start() > dl.end()
+                        and abs(int(s.group(1)) - int(m.group(1))) <= 3 and s.group(1)[0] != "0"), None)
+            rows.append((m.group(1), text[m.end():dl.start()].strip(), dl.group(1)))
+            if nxt is None:
+                break
+            pos = nxt.start()
+        for num, cell, deadline in rows:
+            spans = agency_spans(cell)
+            if not spans or spans[-1][1] < len(cell.rstrip(" .;,")) or spans[-1][0] == 0:
+                continue  # no body column before the deadline
+            a, b = spans[-1]
+            # the body column starts at the last head that no separator joins to the name
+            # before it ("… của Thủ tướng Chính phủ | Bộ Khoa học và Công nghệ")
+            # (a lower-case word of the task's text before it, not a name's second syllable:
+            # "… ngành y tế | Bộ Y tế", not "Tổng Thanh tra | Chính phủ")
+            # (a lower-case word of the task's text before it, not a name's second syllable nor a
+            # governing word: "… ngành y tế | Bộ Y tế", not "Tổng Thanh tra | Chính phủ", not "cơ
+            # quan thuộc | Chính phủ"; or a whole name before it: "Thủ tướng Chính phủ | Bộ X")
+            tokens, heads = head_starts(cell[a:b])
+            governing = set(load_patterns("segment")["governing_words"]) | {"va", "cac", "nhung"}
+            for k in sorted(heads, reverse=True):
+                prev = [t[0] for t in tokens[max(0, k - 2):k]]
+                if k < 2 or not tokens[k][0][:1].isupper() or key(prev[-1]) in governing:
+                    continue
+                lower_text = prev[-1].isalpha() and prev[-1].islower() and prev[0].isalpha() and prev[0].islower()
+                head_text = cell[a:a + tokens[k][1]].rstrip()
+                whole_name = prev[-1].isalpha() and len(head_text.split()) >= 2 \
+                    and any(s2 == 0 and e2 == len(head_text) for s2, e2 in agency_spans(head_text))
+                if lower_text or whole_name:
+                    a += tokens[k][1]
+                    break
+            title = cell[:a].strip(" ,;")
+            lead = split_agencies(cell[a:b])
+            partners: list[str] = []
+            mp = re.search(r"(?i:phối hợp)(?:\s+(?:với|cùng))?\s+", title)
+            if mp:
+                ps = agency_spans(title[mp.end():])
+                if ps and ps[0][0] == 0:
+                    partners = split_agencies(title[mp.end():mp.end() + ps[0][1]])
+            tasks.append(Task(path=f"PL.{num}", title=title, text=title, lead=lead, partners=partners,
+                              lead_ids=[normalize_agency(x) for x in lead],
+                              partner_ids=[normalize_agency(x) for x in partners],
+                              timeframe=deadline, provenance=[]))
+    return tasks if len(tasks) >= 3 else []

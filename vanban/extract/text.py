@@ -121,3 +121,46 @@ def repair_ocr_heads(line: str) -> str:
     for rx, head in _ocr_head_rules():
         line = rx.sub(head, line)
     return line
+
+
+_SPACED_WORD = re.compile(r"\S+")
+_LONE_LETTER = re.compile(r"(?<!\S)[^\W\d_](?!\S)")
+
+
+def close_spaced_letters(line: str) -> str:
+    """A header copied with stray spaces inside its words ("ỦY B AN NHÂN D Â N T HÀNH P HỐ",
+    "T hành phố Hồ Chí M inh"): the line's letter runs are regrouped so that as few pieces as
+    possible are no syllable ("B AN" -> "BAN", "C H Í M I NH" -> "CHÍ MINH"), joining as little
+    as that needs ("Ngu y ễn" stays: each part spells a word)."""
+    if not any(not is_syllable(t) for t in _LONE_LETTER.findall(line)):
+        return line  # (a spaced-out copy leaves letters that spell nothing standing alone)
+    toks = _SPACED_WORD.findall(line)
+    n = len(toks)
+    # best[i]: (pieces that are no syllable, -pieces) for toks[i:], and the length of its first piece
+    best: list[tuple[tuple[int, int], int]] = [((0, 0), 0)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options = []
+        for k in range(1, 5):
+            if i + k > n:
+                break
+            parts = toks[i:i + k]
+            # (the last part may carry the punctuation after the word: "M inh,")
+            if k > 1 and not all(p.isalpha() and len(p) <= 4 for p in parts[:-1] + [parts[-1].rstrip(",.;:")]):
+                break
+            joined = "".join(parts)
+            core = joined.rstrip(",.;:")
+            if k > 1 and not (core.isupper() or core[1:].islower()):
+                continue
+            bad = int(core.isalpha() and not is_syllable(core))
+            if k > 1 and bad:
+                continue  # a join must spell a syllable ("ĐẮK LẮK" stays two words)
+            (rest_bad, rest_pieces), _ = best[i + k]
+            options.append(((bad + rest_bad, rest_pieces - 1), k))
+        best[i] = min(options)
+    out: list[str] = []
+    i = 0
+    while i < n:
+        k = best[i][1]
+        out.append("".join(toks[i:i + k]))
+        i += k
+    return " ".join(out)

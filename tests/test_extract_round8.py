@@ -1,0 +1,811 @@
+"""extract, issue 13 round 8: general plan shapes left after round 7, each shown on a small
+made-up plan of the same shape (not the evaluation texts), as written and folded to one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.records import valid_record
+
+_HEAD = (
+    "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 81/KH-UBND\nAn Bình, ngày 3 tháng 5 năm 2025\n"
+    "KẾ HOẠCH\nPhát triển du lịch cộng đồng năm 2025\n"
+)
+_END = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n"
+
+
+def _record(body: str, flatten: bool = False):
+    return valid_record(_HEAD + body + _END, flatten)
+
+
+def _tasks(body: str, flatten: bool = False) -> dict:
+    return {t.path: t for t in _record(body, flatten).tasks}
+
+
+# ------------------------- lettered parts above the roman sections ("A." ... "D.")
+@pytest.mark.parametrize("flatten", [False, True])
+def test_lettered_parts_above_roman_sections(flatten):
+    record = _record(
+        "A. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nPhát huy tiềm năng du lịch của các bản làng.\n"
+        "2. Yêu cầu\nBảo đảm sự phối hợp chặt chẽ giữa các cơ quan.\n"
+        "B. NHIỆM VỤ, GIẢI PHÁP\n"
+        "I. QUẢNG BÁ DU LỊCH\n1. Xây dựng bộ ấn phẩm giới thiệu điểm đến.\n"
+        "2. Tổ chức hội chợ du lịch cộng đồng.\n"
+        "II. ĐÀO TẠO NHÂN LỰC\n1. Mở lớp bồi dưỡng kỹ năng cho hộ làm du lịch.\n"
+        "C. TỔ CHỨC THỰC HIỆN\n1. Sở Văn hóa, Thể thao và Du lịch\n"
+        "Chủ trì theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"
+        "2. Sở Tài chính\nBố trí kinh phí thực hiện.\n",
+        flatten)
+    assert record.purposes == ["Phát huy tiềm năng du lịch của các bản làng."]
+    assert record.requirements == ["Bảo đảm sự phối hợp chặt chẽ giữa các cơ quan."]
+    assert [t.path for t in record.tasks] == ["I.1", "I.2", "II.1"]
+    assert len(record.implementation) == 2
+
+
+def test_capital_initial_in_a_sentence_is_no_part_marker():
+    from vanban.extract.segment import segment
+    lines = segment("Căn cứ ý kiến của ông Nguyễn Văn A. Trần Thị B. CÔNG TÁC PHỐI HỢP được giao. "
+                    "Hai bên thống nhất.")
+    assert not any(ln.startswith(("A.", "B.")) for ln in lines)
+
+
+# ------------------------------------- a period in parentheses at a roadmap item's end
+@pytest.mark.parametrize("flatten", [False, True])
+def test_period_phrase_in_closing_parentheses(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ TRỌNG TÂM\n"
+        "1. Hoàn thiện quy hoạch các điểm du lịch cộng đồng (Quý III/2025, Quý I/2026 và thường xuyên).\n"
+        "2. Thành lập tổ hỗ trợ du khách tại các bản (năm 2025 và kiện toàn hằng năm).\n"
+        "3. Tập huấn cho hộ làm du lịch theo Quyết định của tỉnh (Quyết định số 12/2025/QĐ-UBND).\n"
+        "4. Mở rộng liên kết với các tỉnh lân cận (Lào Cai, Yên Bái).\n",
+        flatten)
+    assert tasks["II.1"].timeframe == "Quý III/2025, Quý I/2026 và thường xuyên"
+    assert tasks["II.2"].timeframe == "năm 2025 và kiện toàn hằng năm"
+    assert tasks["II.3"].timeframe is None  # a document's number, no period
+    assert tasks["II.4"].timeframe is None
+
+
+# ----------------------------------------- "Thời gian hoàn tất:" labels a step's deadline
+@pytest.mark.parametrize("flatten", [False, True])
+def test_time_label_hoan_tat(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NỘI DUNG THỰC HIỆN\n"
+        "1. Bước 1: Rà soát các hộ có nhu cầu làm du lịch.\n"
+        "Ủy ban nhân dân các xã tổ chức rà soát, lập danh sách.\n"
+        "Thời gian hoàn tất: trước ngày 30 tháng 6 năm 2025.\n"
+        "2. Bước 2: Thẩm định danh sách.\n"
+        "Sở Văn hóa, Thể thao và Du lịch thẩm định danh sách các hộ.\n"
+        "Thời hạn hoàn tất: trước ngày 31 tháng 7 năm 2025.\n",
+        flatten)
+    assert tasks["II.1"].timeframe == "trước ngày 30 tháng 6 năm 2025"
+    assert tasks["II.2"].timeframe == "trước ngày 31 tháng 7 năm 2025"
+
+
+# ------------------------ a long list of addressees opening a plan item, then "tập trung"
+@pytest.mark.parametrize("flatten", [False, True])
+def test_long_opening_subject_with_tap_trung(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ TRỌNG TÂM\n"
+        "1. Các sở, ban, ngành chức năng, các cơ quan báo chí của tỉnh, Ủy ban Mặt trận Tổ quốc Việt Nam "
+        "tỉnh, Hội Nông dân các cấp, Tỉnh đoàn và các tổ chức chính trị - xã hội tập trung tuyên truyền "
+        "sâu rộng về du lịch cộng đồng.\n"
+        "2. Sở Tài chính tập trung bố trí kinh phí.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Các sở, ban, ngành chức năng", "các cơ quan báo chí của tỉnh",
+                                  "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Hội Nông dân các cấp", "Tỉnh đoàn",
+                                  "các tổ chức chính trị - xã hội"]
+    assert tasks["II.2"].lead == ["Sở Tài chính"]
+
+
+def test_recipients_without_signer_end_a_folded_text():
+    from vanban.extract.segment import segment
+    lines = segment("II. NHIỆM VỤ 1. Sở Y tế tập trung kiểm tra. Nơi nhận: - Như trên; - Lưu: VT.")
+    assert lines[-2:] == ["1. Sở Y tế tập trung kiểm tra.", "Nơi nhận: - Như trên; - Lưu: VT."]
+
+
+# ------------- partners named by a role item join those the measures name ("phối hợp với …")
+@pytest.mark.parametrize("flatten", [False, True])
+def test_role_item_partners_join_the_measures_partners(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Nội dung, biện pháp\n"
+        "a) Phối hợp với Ban Công tác đặc biệt tỉnh Hủa Phăn xây dựng tour liên tuyến;\n"
+        "b) Tổ chức hội chợ du lịch cộng đồng.\n"
+        "2. Cơ quan chủ trì, phối hợp\n"
+        "a) Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch.\n"
+        "b) Cơ quan phối hợp: Sở Công Thương; Hội Nông dân tỉnh.\n"
+        "3. Thời gian thực hiện: Năm 2025.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert tasks["II.1"].partners == ["Sở Công Thương", "Hội Nông dân tỉnh", "Ban Công tác đặc biệt tỉnh Hủa Phăn"]
+    assert tasks["II.1"].timeframe == "Năm 2025"
+
+
+# ------------------------------- role lines: later parts of a list line, repeated plurals
+@pytest.mark.parametrize("flatten", [False, True])
+def test_role_lines_keep_lower_case_parts_and_split_repeated_plurals(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Nội dung, biện pháp\n"
+        "a) Khảo sát các tuyến du lịch mới;\n"
+        "b) Tổ chức hội chợ du lịch cộng đồng.\n"
+        "2. Cơ quan chủ trì, phối hợp\n"
+        "a) Cơ quan chủ trì\n- Sở Văn hóa, Thể thao và Du lịch.\n- Các huyện; các thị xã.\n"
+        "b) Cơ quan phối hợp\n- Các bản, các hợp tác xã du lịch.\n- Sở Công Thương.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Sở Văn hóa, Thể thao và Du lịch", "Các huyện", "các thị xã"]
+    assert tasks["II.1"].partners == ["Các bản", "các hợp tác xã du lịch", "Sở Công Thương"]
+
+
+def test_shared_head_list_is_not_split_at_a_repeated_plural():
+    from vanban.extract.agencies import split_agencies
+    assert split_agencies("các sở, ban, ngành, các huyện") == ["các sở, ban, ngành, các huyện"]
+
+
+# ------------------ "Trên cơ sở đề nghị của X, Y chủ trì": the body after the lead-in leads
+@pytest.mark.parametrize("flatten", [False, True])
+def test_chu_tri_after_a_lead_in_clause(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NỘI DUNG THỰC HIỆN\n"
+        "1. Lập danh mục điểm du lịch cộng đồng.\n"
+        "Trên cơ sở đề nghị của Ủy ban nhân dân các huyện, thị xã, Sở Văn hóa, Thể thao và Du lịch chủ "
+        "trì, phối hợp với Sở Tài chính lập danh mục trình Ủy ban nhân dân tỉnh.\n"
+        "2. Thẩm định danh mục.\n"
+        "Sở Tài chính chủ trì thẩm định danh mục.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert tasks["II.1"].partners == ["Sở Tài chính"]
+    assert tasks["II.2"].lead == ["Sở Tài chính"]
+
+
+# ---------- a person's second office after a dash; an intro opening with its addressee
+_LETTER = (
+    "BỘ CÔNG THƯƠNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 512/BCT-TTTN\nHà Nội, ngày 4 tháng 6 năm 2025\n"
+    "V/v tăng cường quản lý thị trường dịp cuối năm\n"
+    "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_intro_with_second_office_leads_its_items(flatten):
+    record = valid_record(
+        _LETTER +
+        "1. Các lực lượng chức năng tăng cường kiểm tra hàng hóa lưu thông.\n"
+        "2. Giám đốc Sở Công Thương - Phó Trưởng ban Thường trực Ban Chỉ đạo quốc gia về thị trường "
+        "tập trung chỉ đạo các đơn vị thực hiện một số nhiệm vụ sau:\n"
+        "2.1. Xây dựng kế hoạch kiểm tra thị trường cuối năm.\n"
+        "2.2. Tổng hợp kết quả, báo cáo Bộ Công Thương trước ngày 15 tháng 12 năm 2025.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n",
+        flatten)
+    tasks = {t.path: t for t in record.tasks}
+    office = "Giám đốc Sở Công Thương - Phó Trưởng ban Thường trực Ban Chỉ đạo quốc gia về thị trường"
+    assert tasks["2.1"].lead == [office]
+    assert tasks["2.2"].lead == [office]
+    assert tasks["2.2"].timeframe == "trước ngày 15 tháng 12 năm 2025"
+
+
+def test_dash_before_a_role_after_a_body_is_no_person_office():
+    from vanban.extract.segment import segment
+    lines = segment("II. NHIỆM VỤ 1. Sở Y tế - Chủ trì kiểm tra an toàn thực phẩm. "
+                    "2. Sở Tài chính - Trưởng ban Thường trực tổ công tác bố trí kinh phí.")
+    assert "1. Sở Y tế" in lines
+    assert "2. Sở Tài chính" in lines  # no person's title before the dash: a bullet
+
+
+# ------------- partners: a plural before a head, manner words between "phối hợp" and "với"
+@pytest.mark.parametrize("flatten", [False, True])
+def test_partners_plural_groups_and_manner_words(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp với các phòng, ban có liên quan khảo sát tuyến mới.\n"
+        "2. Sở Y tế chủ trì, phối hợp với các bệnh viện kiểm tra an toàn thực phẩm tại điểm du lịch.\n"
+        "3. Xây dựng kế hoạch phối hợp cụ thể với các Bộ, ngành trung ương để quảng bá điểm đến.\n"
+        "4. Sở Công Thương chủ trì, phối hợp thường xuyên, chặt chẽ với Sở Tài chính tổ chức hội chợ.\n",
+        flatten)
+    assert tasks["II.1"].partners == ["các phòng, ban có liên quan"]
+    assert tasks["II.2"].partners == ["các bệnh viện"]
+    assert tasks["II.3"].partners == ["các Bộ, ngành trung ương"]
+    assert tasks["II.4"].partners == ["Sở Tài chính"]
+
+
+# ------------- a plural group opening a clause after ";" with its verb, in a plan item's prose
+@pytest.mark.parametrize("flatten", [False, True])
+def test_group_after_semicolon_leads(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ VÀ GIẢI PHÁP\n"
+        "1. Nhiệm vụ\nTăng cường quảng bá điểm đến trên các phương tiện thông tin đại chúng.\n"
+        "2. Giải pháp\nVận động nhân dân giữ gìn cảnh quan bản làng; các hội, đoàn thể cấp tỉnh tăng cường "
+        "các hoạt động hỗ trợ hộ làm du lịch; nâng cao chất lượng dịch vụ.\n",
+        flatten)
+    assert tasks["II.2"].lead == ["các hội, đoàn thể cấp tỉnh"]
+    assert tasks["II.1"].lead == []
+
+
+# ------------- "xây dựng" ending a name before a verb that is never its object
+@pytest.mark.parametrize("flatten", [False, True])
+def test_name_final_xay_dung_before_other_directive_verbs(flatten):
+    record = valid_record(
+        _LETTER +
+        "1. Cục Quản lý hoạt động xây dựng tổ chức kiểm tra an toàn các công trình đang thi công.\n"
+        "2. Cục Kinh tế xây dựng khẩn trương hướng dẫn các địa phương điều chỉnh giá.\n"
+        "3. Sở Y tế xây dựng tổ chức bộ máy phù hợp với nhiệm vụ mới.\n"
+        "4. Sở Công Thương xây dựng hướng dẫn thực hiện chương trình bình ổn giá.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n",
+        flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert tasks["1"].lead == ["Cục Quản lý hoạt động xây dựng"]
+    assert tasks["2"].lead == ["Cục Kinh tế xây dựng"]
+    assert tasks["3"].lead == ["Sở Y tế"]  # "tổ chức bộ máy": the object of "xây dựng"
+    assert tasks["4"].lead == ["Sở Công Thương"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_name_final_xay_dung_in_a_plan_item(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Phòng Quản lý hoạt động xây dựng tiếp tục rà soát các công trình du lịch.\n"
+        "2. Sở Y tế xây dựng tổ chức mạng lưới sơ cứu tại các điểm du lịch.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Phòng Quản lý hoạt động xây dựng"]
+    assert tasks["II.2"].lead == ["Sở Y tế"]
+
+
+# ----------------------- a closing "Thời gian thực hiện:" item of a section of several items
+@pytest.mark.parametrize("flatten", [False, True])
+def test_closing_time_item_gives_each_content_item_its_time(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Tổ chức hội chợ du lịch cộng đồng.\n"
+        "2. Mở lớp bồi dưỡng kỹ năng cho hộ làm du lịch.\n"
+        "3. Xây dựng bộ ấn phẩm giới thiệu điểm đến.\n"
+        "4. Thời gian thực hiện: Năm 2025.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính bố trí kinh phí.\n",
+        flatten)
+    assert [tasks[p].timeframe for p in ("II.1", "II.2", "II.3")] == ["Năm 2025"] * 3
+    assert "II.4" not in tasks
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_closing_time_item_keeps_items_with_their_own_times(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Tổ chức hội chợ du lịch cộng đồng (Quý III/2025).\n"
+        "2. Mở lớp bồi dưỡng kỹ năng cho hộ làm du lịch.\n"
+        "3. Thời gian thực hiện: Từ năm 2025 đến năm 2030.\n",
+        flatten)
+    # the items state a time of their own: the closing one is the plan's period, given (as
+    # before) only to the item right before it
+    assert tasks["II.1"].timeframe == "Quý III/2025"
+    assert tasks["II.2"].timeframe == "Từ năm 2025 đến năm 2030"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_time_item_after_role_items_stays_with_its_content_item(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Tổ chức hội chợ du lịch cộng đồng.\n"
+        "2. Nội dung, biện pháp\na) Khảo sát các tuyến du lịch mới;\nb) Mở lớp bồi dưỡng kỹ năng.\n"
+        "3. Cơ quan chủ trì: Sở Văn hóa, Thể thao và Du lịch.\n"
+        "4. Thời gian thực hiện: Năm 2025.\n",
+        flatten)
+    assert tasks["II.1"].timeframe is None
+    assert tasks["II.2"].timeframe == "Năm 2025"
+    assert tasks["II.2"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+
+
+# ------------------------------ a short name defined by the document, in its caps title
+def _titled(title_caps: str, body: str) -> str:
+    text = ("ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 90/KH-UBND\nAn Bình, ngày 3 tháng 5 năm 2025\nKẾ HOẠCH\n" + title_caps + "\n" + body + _END)
+    return valid_record(text).document["title"]
+
+
+def test_defined_short_name_is_a_common_noun_in_the_title():
+    title = _titled(
+        "PHÁT ĐỘNG ĐỢT THI ĐUA CHÀO MỪNG ĐẠI HỘI ĐẢNG BỘ TỈNH",
+        "UBND tỉnh phát động Đợt thi đua chào mừng Đại hội Đảng bộ tỉnh (sau đây gọi tắt là Đợt thi đua).\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Tổ chức Đợt thi đua sâu rộng; tham gia Đợt thi đua tích cực.\n"
+        "2. Khen thưởng kịp thời trong Đợt thi đua.\n")
+    assert title == "Phát động đợt thi đua chào mừng Đại hội Đảng bộ tỉnh"
+
+
+def test_defined_document_name_keeps_its_capital_in_the_title():
+    title = _titled(
+        "TRIỂN KHAI CHƯƠNG TRÌNH MỤC TIÊU PHÁT TRIỂN DU LỊCH NĂM 2025",
+        "Thực hiện Chương trình mục tiêu phát triển du lịch (sau đây gọi tắt là Chương trình).\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Triển khai Chương trình mục tiêu phát triển du lịch hiệu quả.\n"
+        "2. Đánh giá kết quả thực hiện Chương trình hằng năm.\n")
+    assert title == "Triển khai Chương trình mục tiêu phát triển du lịch năm 2025"
+
+
+# ------------------------------------------- a list of conditions is no list of tasks
+@pytest.mark.parametrize("flatten", [False, True])
+def test_items_stating_conditions_are_no_tasks(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NỘI DUNG THỰC HIỆN\n"
+        "1. Xác định hộ được hỗ trợ làm du lịch\n"
+        "1.1. Là hộ có tên trong danh sách hộ nghèo do xã quản lý.\n"
+        "1.2. Đang sinh sống tại bản có điểm du lịch được công nhận.\n"
+        "2. Hỗ trợ hộ làm du lịch\n"
+        "2.1. Đăng ký danh sách hộ tham gia với Ủy ban nhân dân xã.\n"
+        "2.2. Là đầu mối, Sở Văn hóa, Thể thao và Du lịch hướng dẫn các hộ.\n",
+        flatten)
+    assert "II.1.1" not in tasks and "II.1.2" not in tasks
+    assert "II.2.1" in tasks and "II.2.2" in tasks  # one item of the list is work: all are tasks
+
+
+# ------------------- lettered parts numbered in full ("2.1.a."), folded onto one line
+@pytest.mark.parametrize("flatten", [False, True])
+def test_numbered_letter_parts_in_a_step(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NỘI DUNG THỰC HIỆN\n"
+        "1. Các bước thực hiện\n"
+        "1.1. Bước 1:\n"
+        "1.1.a. Thành lập tổ hỗ trợ du lịch cộng đồng:\n"
+        "Ủy ban nhân dân các xã thành lập tổ hỗ trợ gồm đại diện các bản.\n"
+        "1.1.b. Tiếp nhận đăng ký của các hộ.\n"
+        "Thời gian hoàn tất: trước ngày 30 tháng 6 năm 2025.\n"
+        "1.2. Bước 2: Thẩm định danh sách.\n"
+        "Sở Tài chính thẩm định danh sách các hộ.\n",
+        flatten)
+    assert tasks["II.1.1"].title == "Bước 1:"
+    assert tasks["II.1.1"].lead == ["Ủy ban nhân dân các xã"]
+    assert tasks["II.1.1"].timeframe == "trước ngày 30 tháng 6 năm 2025"
+    assert tasks["II.1.2"].lead == ["Sở Tài chính"]
+
+
+# ------------ "1. Nhiệm vụ" / "2. Giải pháp" under "II. NHIỆM VỤ VÀ GIẢI PHÁP", folded
+def test_section_named_labels_end_before_their_text_when_folded():
+    from vanban.extract.segment import segment
+    lines = segment("II. NHIỆM VỤ VÀ GIẢI PHÁP 1. Nhiệm vụ Nhà nước giữ vai trò chủ đạo trong phát triển du lịch. "
+                    "a) Rà soát chính sách. 2. Giải pháp Các sở, ngành tăng cường phối hợp. "
+                    "III. TỔ CHỨC THỰC HIỆN 1. Nhiệm vụ Nhà nước giao được các sở triển khai đồng bộ.")
+    assert "1. Nhiệm vụ" in lines and "2. Giải pháp" in lines
+    # a section that names no such label: the words go on as one heading
+    assert "1. Nhiệm vụ Nhà nước giao được các sở triển khai đồng bộ." in lines
+
+
+# ------------- implementation items: the document's own heading style decides, folded
+@pytest.mark.parametrize("flatten", [False, True])
+def test_agency_headings_with_colon_in_an_implementation_section(flatten):
+    record = _record(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch cộng đồng.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Văn hóa, Thể thao và Du lịch:\n- Chủ trì triển khai kế hoạch.\n- Tổng hợp báo cáo.\n"
+        "2. Sở Tài chính:\nBố trí kinh phí thực hiện kế hoạch.\n"
+        "3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức thành viên của Mặt trận\n"
+        "- Trong phạm vi chức năng, nhiệm vụ, tham gia tuyên truyền.\n",
+        flatten)
+    assert record.implementation[:2] == ["Sở Văn hóa, Thể thao và Du lịch:", "Sở Tài chính:"]
+    assert record.implementation[2] == ("Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức thành "
+                                        "viên của Mặt trận")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_agency_items_inline_where_headings_have_no_colon(flatten):
+    record = _record(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch cộng đồng.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Văn hóa, Thể thao và Du lịch\n- Chủ trì triển khai kế hoạch.\n"
+        "2. Sở Tài chính: Bố trí kinh phí thực hiện kế hoạch.\n",
+        flatten)
+    assert record.implementation == ["Sở Văn hóa, Thể thao và Du lịch",
+                                     "Sở Tài chính: Bố trí kinh phí thực hiện kế hoạch."]
+
+
+# --------------------------- a Công điện's sender (a ministry) between its title and "điện:"
+@pytest.mark.parametrize("flatten", [False, True])
+def test_cong_dien_sender_line_is_no_part_of_the_title(flatten):
+    record = valid_record(
+        "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/CĐ-BNNMT\nHà Nội, ngày 5 tháng 10 năm 2025\nCÔNG ĐIỆN\n"
+        "VỀ VIỆC CHỦ ĐỘNG ỨNG PHÓ VỚI LŨ LỚN TẠI KHU VỰC BẮC BỘ\nBỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nđiện:\n"
+        "- Các Cục: Thủy lợi, Quản lý đê điều;\n- Sở Nông nghiệp và Môi trường các tỉnh.\n"
+        "1. Các Cục theo dõi chặt chẽ diễn biến lũ.\n2. Các Sở chủ động vận hành hồ chứa.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n",
+        flatten)
+    assert record.document["title"] == "Về việc chủ động ứng phó với lũ lớn tại khu vực Bắc Bộ"
+    assert record.document["issuer"] == "Bộ Nông nghiệp và Môi trường"
+
+
+# ---------- an attached plan's caps title with its "(Ban hành kèm theo …)" note lends no casing
+@pytest.mark.parametrize("flatten", [False, True])
+def test_attached_caps_title_with_note_lends_no_casing(flatten):
+    record = valid_record(
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 15/QĐ-UBND\nAn Bình, ngày 3 tháng 5 năm 2025\nQUYẾT ĐỊNH\n"
+        "BAN HÀNH KẾ HOẠCH THỰC HIỆN CHỈ THỊ SỐ 05-CT/TU CỦA BAN THƯỜNG VỤ TỈNH ỦY VỀ PHÁT TRIỂN DU LỊCH\n"
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+        "Căn cứ Chỉ thị số 05-CT/TU ngày 2 tháng 3 năm 2025 của Ban Thường vụ Tỉnh ủy về phát triển du lịch;\n"
+        "QUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch thực hiện Chỉ thị số 05-CT/TU.\n"
+        "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+        "KẾ HOẠCH\nTHỰC HIỆN CHỈ THỊ SỐ 05-CT/TU CỦA BAN THƯỜNG VỤ TỈNH ỦY VỀ PHÁT TRIỂN DU LỊCH "
+        "(Ban hành kèm theo Quyết định số 15/QĐ-UBND ngày 3 tháng 5 năm 2025 của Chủ tịch UBND tỉnh)\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch.\nII. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch.\n"
+        + _END,
+        flatten)
+    assert record.document["title"] == ("Ban hành Kế hoạch thực hiện Chỉ thị số 05-CT/TU của Ban Thường vụ "
+                                        "Tỉnh ủy về phát triển du lịch")
+
+
+# ------------------------------- a header and a signature copied with letters spaced out
+def test_close_spaced_letters():
+    from vanban.extract.text import close_spaced_letters as close
+    assert close("ỦY B AN NHÂN D Â N T ỈNH AN B ÌNH") == "ỦY BAN NHÂN DÂN TỈNH AN BÌNH"
+    assert close("T hành phố Hồ Chí M inh, ngày 3") == "Thành phố Hồ Chí Minh, ngày 3"
+    assert close("HỒ C H Í M I NH") == "HỒ CHÍ MINH"
+    assert close("ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK") == "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"  # no join spells nothing
+    assert close("Sở Y tế; Phòng A, Tổ B") == "Sở Y tế; Phòng A, Tổ B"
+
+
+def test_spaced_out_header_and_signature():
+    record = valid_record(
+        "ỦY B AN NHÂN D Â N T ỈNH AN B ÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 81/KH-UBND\nAn B ình, ngày 3 tháng 0 5 năm 2025\n"
+        "KẾ HOẠCH\nPhát triển du lịch cộng đồng năm 2025\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ\n1. Ủy ban nhân dân tỉnh An Bình giao Sở Tài chính bố trí kinh phí.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊ CH\nP HÓ CHỦ T Ị CH\nTrần Văn Nam\n")
+    assert record.document["issuer"] == "Ủy ban nhân dân tỉnh An Bình"
+    assert record.document["place"] == "An Bình"
+    assert record.document["date"] == "2025-05-03"
+    assert record.signature["title"] == "PHÓ CHỦ TỊCH"
+
+
+# ------------- "- Giao Trưởng X …": the head of a body named by its title "Trưởng" is an addressee
+@pytest.mark.parametrize("flatten", [False, True])
+def test_truong_title_names_an_addressee(flatten):
+    record = valid_record(
+        _LETTER.replace("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.",
+                        "Kính gửi: Trưởng Quản lý thị trường các tỉnh, thành phố.") +
+        "Cục Quản lý thị trường yêu cầu Trưởng Quản lý thị trường các tỉnh, thành phố nơi có chợ đầu mối, "
+        "khẩn trương triển khai các nội dung sau:\n"
+        "1. Về kiểm tra hàng hóa: Kiểm tra nguồn gốc hàng hóa tại các chợ đầu mối.\n"
+        "2. Về bảo đảm an ninh tại chợ\n- Giao Trưởng Công an xã phối hợp kiểm tra tại chợ.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CỤC TRƯỞNG\nPHÓ CỤC TRƯỞNG\nNguyễn Văn Bình\n",
+        flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert tasks["2"].lead == ["Trưởng Công an xã"]
+
+
+def test_collective_group_after_va_is_a_new_agency():
+    from vanban.extract.agencies import split_agencies
+    assert split_agencies("Đài Phát thanh và Truyền hình tỉnh, Báo An Bình và hệ thống các cơ quan báo chí") == [
+        "Đài Phát thanh và Truyền hình tỉnh", "Báo An Bình", "hệ thống các cơ quan báo chí"]
+    assert split_agencies("Sở Y tế và hệ thống các bệnh viện") == ["Sở Y tế", "hệ thống các bệnh viện"]
+
+
+# ------------- folded role lists: a bullet after a full stop, a role label run on into names
+@pytest.mark.parametrize("flatten", [False, True])
+def test_folded_role_lists(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Nội dung, biện pháp\na) Khảo sát các tuyến du lịch mới;\nb) Tổ chức hội chợ du lịch.\n"
+        "2. Cơ quan chủ trì, phối hợp\n"
+        "a) Cơ quan chủ trì\n- Trung ương Hội Nông dân Việt Nam.\n- Ban Quản lý các khu du lịch; Sở Công Thương.\n"
+        "b) Cơ quan phối hợp\nMặt trận Tổ quốc Việt Nam tỉnh và Hội Cựu chiến binh tỉnh; các tổ chức "
+        "chính trị - xã hội.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Trung ương Hội Nông dân Việt Nam", "Ban Quản lý các khu du lịch",
+                                  "Sở Công Thương"]
+    assert tasks["II.1"].partners == ["Mặt trận Tổ quốc Việt Nam tỉnh", "Hội Cựu chiến binh tỉnh",
+                                      "các tổ chức chính trị - xã hội"]
+
+
+# ------------- a lettered part's later sentence opening with its body (folded or written)
+@pytest.mark.parametrize("flatten", [False, True])
+def test_lettered_part_later_sentence_names_the_lead(flatten):
+    tasks = _tasks(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. NHIỆM VỤ VÀ GIẢI PHÁP\n"
+        "1. Giải pháp\n"
+        "a) Phát huy vai trò của cộng đồng trong du lịch.\n"
+        "b) Nâng cao chất lượng dịch vụ. Hiệp hội Du lịch tỉnh tăng cường tập huấn cho các hộ.\n",
+        flatten)
+    assert tasks["II.1"].lead == ["Hiệp hội Du lịch tỉnh"]
+
+
+# ------------- folded targets: a paragraph may open with its figure ("100% …")
+def test_folded_paragraph_opening_with_a_percentage():
+    record = _record(
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n"
+        "II. MỤC TIÊU\n1. Mục tiêu cụ thể\n- Du lịch cộng đồng\n"
+        "Phấn đấu trên 50% số bản có điểm du lịch được công nhận.\n"
+        "100% hộ làm du lịch được tập huấn kỹ năng phục vụ khách.\n"
+        "III. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch cộng đồng.\n",
+        flatten=True)
+    texts = [o.text for o in record.objectives]
+    assert "100% hộ làm du lịch được tập huấn kỹ năng phục vụ khách." in texts
+
+
+def test_folded_heading_whose_name_opens_its_sentence_again():
+    from vanban.extract.segment import segment
+    lines = segment("III. TỔ CHỨC THỰC HIỆN 1. Trung tâm Dữ liệu Thành phố Trung tâm Dữ liệu Thành phố "
+                    "chủ trì, phối hợp với Sở Tài chính triển khai. 2. Sở Tài chính bố trí kinh phí.")
+    assert "1. Trung tâm Dữ liệu Thành phố" in lines
+
+
+def test_folded_caps_heading_ending_in_a_label_word_before_item_one():
+    from vanban.extract.segment import segment
+    lines = segment("I. MỤC TIÊU 1. Mục tiêu chung Nâng cao nhận thức về du lịch. 2. Mục tiêu cụ thể "
+                    "Phấn đấu có 20 bản du lịch. II. NHIỆM VỤ 1. Tổ chức hội chợ theo chỉ tiêu 1. Hằng năm.")
+    assert "1. Mục tiêu chung" in lines  # "TIÊU 1.": the heading's last word, no "chỉ tiêu 1"
+    assert not any(ln.startswith("1. Hằng năm") for ln in lines)  # "chỉ tiêu 1." inside a sentence
+
+
+def test_deadline_part_of_a_month_after_a_completing_verb():
+    from vanban.extract.items import deadline_of
+    assert deadline_of("Tập trung tháo gỡ khó khăn, cơ bản xong cuối tháng 12 năm 2025.") == "cuối tháng 12 năm 2025"
+    assert deadline_of("Hoàn thành vào đầu quý II năm 2026 việc sắp xếp.") == "vào đầu quý II năm 2026"
+    assert deadline_of("Tổ chức hội nghị cuối năm 2025 để tổng kết.") is None  # no completing verb
+
+
+# ------------- "Điều 2. Tổ chức thực hiện" of a decision that approves a plan's terms
+@pytest.mark.parametrize("flatten", [False, True])
+def test_article_heading_an_implementation_section(flatten):
+    record = valid_record(
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 20/QĐ-UBND\nAn Bình, ngày 3 tháng 5 năm 2025\nQUYẾT ĐỊNH\n"
+        "PHÊ DUYỆT NHIỆM VỤ LẬP QUY HOẠCH KHU DU LỊCH HỒ XANH\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+        "Căn cứ Luật Quy hoạch ngày 24 tháng 11 năm 2017;\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Phê duyệt Nhiệm vụ lập quy hoạch Khu du lịch Hồ Xanh với những nội dung sau:\n"
+        "1. Phạm vi lập quy hoạch\nToàn bộ khu vực hồ và các bản ven hồ.\n"
+        "2. Thời gian lập quy hoạch: Không quá 12 tháng.\n"
+        "Điều 2. Tổ chức thực hiện\n"
+        "1. Sở Văn hóa, Thể thao và Du lịch có trách nhiệm:\n- Tổ chức lập quy hoạch.\n"
+        "2. Sở Tài chính:\n- Bố trí kinh phí lập quy hoạch.\n"
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\n" + _END,
+        flatten)
+    assert record.implementation == ["Sở Văn hóa, Thể thao và Du lịch có trách nhiệm:", "Sở Tài chính:"]
+
+
+def test_folded_document_code_cut_by_a_space_goes_on():
+    from vanban.extract.segment import segment
+    lines = segment("II. NHIỆM VỤ 3.1. Hoàn thiện kế hoạch. 3.2. Khẩn trương sơ kết việc thực hiện Chỉ thị số "
+                    "13/CT- TTg ngày 17 tháng 5 năm 2025 của Thủ tướng Chính phủ; báo cáo trước ngày 30/11/2025.")
+    assert lines[-1].startswith("3.2. Khẩn trương") and lines[-1].endswith("30/11/2025.")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_note_after_the_end_mark_is_no_part_of_the_last_item(flatten):
+    record = valid_record(
+        _LETTER + "1. Các lực lượng chức năng tăng cường kiểm tra hàng hóa lưu thông.\n"
+        "2. Các đơn vị trực ban và báo cáo về Văn phòng Bộ (qua email: vp@ab.gov.vn)./. "
+        "(Công văn số 12/BCT-VP gửi kèm theo)\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n",
+        flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert tasks["2"].title == "Các đơn vị trực ban và báo cáo về Văn phòng Bộ (qua email: vp@ab.gov.vn)."
+
+
+# ------------- val6 classes: "(1)", "(2)" pieces of work under a directive item
+_CONG_DIEN = (
+    "THỦ TƯỚNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 300/CĐ-TTg\nHà Nội, ngày 2 tháng 12 năm 2025\nCÔNG ĐIỆN\nVề việc chủ động ứng phó với bão số 16\n"
+    "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố ven biển;\n"
+    "- Bộ trưởng các Bộ: Quốc phòng, Công an.\n"
+)
+_CD_END = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\nTrần Văn Hải\n"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_paren_items_opening_with_directive_verbs_are_tasks(flatten):
+    record = valid_record(
+        _CONG_DIEN +
+        "1. Chủ tịch Ủy ban nhân dân các tỉnh: An Bình, Hòa Sơn theo dõi sát tình hình, trong đó:\n"
+        "(1) Tập trung kêu gọi tàu thuyền vào nơi tránh trú.\n(2) Chủ động sơ tán dân cư khỏi khu vực nguy hiểm.\n"
+        "2. Bộ trưởng Bộ Tài chính báo cáo thiệt hại, gồm:\n(1) Số hộ dân có nhà bị sập.\n(2) Số hộ dân có nhà "
+        "bị hư hỏng.\n"
+        "3. Bộ trưởng các Bộ phối hợp:\n(1) Bộ Quốc phòng bố trí lực lượng.\n(2) Bộ Công an bảo đảm an ninh.\n"
+        + _CD_END, flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert {"1.1", "1.2", "2", "3"} <= set(tasks) and not {"1", "2.1", "3.1"} & set(tasks)
+    assert tasks["1.2"].lead == ["Chủ tịch Ủy ban nhân dân các tỉnh: An Bình, Hòa Sơn"]
+
+
+# ------------- val6 class 2: an article that assigns numbered duties to a body
+@pytest.mark.parametrize("flatten", [False, True])
+def test_article_assigning_numbered_duties(flatten):
+    record = valid_record(
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 21/QĐ-UBND\nAn Bình, ngày 3 tháng 5 năm 2025\nQUYẾT ĐỊNH\n"
+        "BAN HÀNH LỊCH MÙA DU LỊCH NĂM 2025\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+        "Căn cứ Luật Du lịch ngày 19 tháng 6 năm 2017;\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Ban hành lịch mùa du lịch năm 2025 như sau:\n"
+        "1. Mùa cao điểm: Từ tháng 6 đến tháng 8.\n2. Mùa thấp điểm: Các tháng còn lại.\n"
+        "Điều 2. Giao Giám đốc Sở Văn hóa, Thể thao và Du lịch\n"
+        "1. Tổ chức thực hiện lịch mùa du lịch đúng quy định.\n"
+        "2. Chủ trì, phối hợp với Sở Công Thương hướng dẫn các doanh nghiệp lữ hành.\n"
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\n" + _END,
+        flatten)
+    tasks = {t.title: t for t in record.tasks}
+    assert len(tasks) == 2
+    for t in tasks.values():
+        assert t.lead == ["Giám đốc Sở Văn hóa, Thể thao và Du lịch"]
+    assert tasks["Chủ trì, phối hợp với Sở Công Thương hướng dẫn các doanh nghiệp lữ hành."].partners == ["Sở Công Thương"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_stray_line_above_the_header_is_no_part_of_the_issuer(flatten):
+    record = valid_record(
+        "Về việc công nhận điểm du lịch cộng đồng của Ủy ban nhân dân tỉnh Hòa Sơn\n"
+        "ỦY BAN NHÂN DÂN TỈNH AN BÌNH ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh "
+        "phúc --------------- Số: 81/KH-UBND | An Bình, ngày 3 tháng 5 năm 2025\n"
+        "KẾ HOẠCH\nPhát triển du lịch cộng đồng năm 2025\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch của các bản làng.\n" + _END, flatten)
+    assert record.document["issuer"] == "Ủy ban nhân dân tỉnh An Bình"
+    assert record.document["number"] == "81/KH-UBND"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_kind_line_of_an_appendix_below_kinh_gui_is_not_the_letters(flatten):
+    record = valid_record(
+        "Kính gửi: Các cơ quan, tổ chức trong hệ thống chính trị\n"
+        "Ngày 15/10/2025, Ban Chỉ đạo đã có văn bản số 07-TB/BCĐ thông báo kết luận của Hội nghị.\n"
+        "Bộ Khoa học và Công nghệ dự thảo văn bản hướng dẫn tại Phụ lục kèm theo để các cơ quan áp dụng.\n"
+        "Trân trọng./.\n"
+        "PHỤ LỤC\nHƯỚNG DẪN VIỆC SỐ HOÁ HỒ SƠ, TÀI LIỆU\n1. Phạm vi áp dụng\nCác cơ quan trong hệ thống.\n",
+        flatten)
+    doc = record.document
+    assert (doc["type"], doc["number"], doc["issuer"], doc["title"]) == ("Công văn", None, None, None)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_identity_from_an_appendix_note_of_any_kind(flatten):
+    record = valid_record(
+        "HƯỚNG DẪN\nXÂY DỰNG ĐỘI NGŨ HƯỚNG DẪN VIÊN DU LỊCH CỘNG ĐỒNG\n"
+        "- Căn cứ Quyết định số 12-QĐ/TU, ngày 2/3/2025 của Ban Thường vụ Tỉnh ủy;\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao chất lượng đội ngũ hướng dẫn viên.\n"
+        "K/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN\nNguyễn Văn An\n"
+        "PHỤ LỤC\n(Kèm theo Hướng dẫn số 15-HD/BTGDVTU, ngày 20/11/2025 của Ban Tuyên giáo và Dân vận Tỉnh ủy)\n"
+        "STT Tên xã Số hướng dẫn viên\n1 Xã An Phú 5\n",
+        flatten)
+    doc = record.document
+    assert (doc["type"], doc["number"], doc["date"]) == ("Hướng dẫn", "15-HD/BTGDVTU", "2025-11-20")
+    assert doc["issuer"] == "Ban Tuyên giáo và Dân vận Tỉnh ủy"
+
+
+def test_news_lead_in_that_retells_the_body_before_the_header():
+    text = (
+        "Thông tin về mùa du lịch năm 2025 Ngày 21/11/2025, Sở Du lịch đã ban hành Công văn 109/SDL-QL về "
+        "mùa du lịch. - Để triển khai thi hành Luật Du lịch, Sở đã hướng dẫn các doanh nghiệp lữ hành. "
+        "- Các doanh nghiệp cần niêm yết giá công khai tại điểm bán. Xem chi tiết tại Công văn 109/SDL-QL. "
+        "SỞ DU LỊCH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Số:109/SDL-QL "
+        "V/v mùa du lịch năm 2025. An Bình, ngày 21 tháng 11 năm 2025 Kính gửi: - Các doanh nghiệp lữ hành. "
+        "Để triển khai thi hành Luật Du lịch, Sở Du lịch đề nghị các doanh nghiệp thực hiện như sau: "
+        "1. Niêm yết giá công khai tại điểm bán. 2. Báo cáo số khách trước ngày 30/12/2025. "
+        "Nơi nhận: - Như trên; - Lưu: VT. GIÁM ĐỐC Nguyễn Văn An")
+    doc = valid_record(text).document
+    assert (doc["type"], doc["number"], doc["issuer"], doc["date"]) == (
+        "Công văn", "109/SDL-QL", "Sở Du lịch", "2025-11-21")
+
+
+def test_appendix_note_with_a_colon_after_so():
+    record = valid_record(
+        "Kính gửi: Ủy ban nhân dân các tỉnh.\nSở Du lịch trân trọng đề nghị các tỉnh cử cán bộ dự tập huấn.\n"
+        "Trân trọng./.\nPHỤ LỤC\n(Kèm theo Công văn số: 110/SDL-QL ngày 22 tháng 11 năm 2025 của Sở Du lịch)\n"
+        "STT Tỉnh Số người\n1 An Bình 5\n")
+    doc = record.document
+    assert (doc["type"], doc["number"], doc["date"], doc["issuer"]) == ("Công văn", "110/SDL-QL", "2025-11-22",
+                                                                        "Sở Du lịch")
+
+
+def test_numbers_in_a_table_run_on_as_text_are_no_bases():
+    record = valid_record(
+        "Nhiệm vụ giao Giám đốc Sở Du lịch chỉ đạo\n"
+        "1 Hoàn thiện bộ tiêu chí điểm du lịch cộng đồng Sở Du lịch 31/10/2025 Đã ban hành Quyết định số "
+        "12/QĐ-SDL. Đã hoàn thành\n"
+        "2 Tổ chức hội chợ du lịch Sở Du lịch 30/11/2025 Thực hiện theo Kế hoạch số 45/KH-SDL. Đang thực hiện\n")
+    assert record.legal_bases == []
+
+
+# ------------- val6 class 6: a task table with no header row, its rows run on as text
+_ROWS = (
+    "Nhiệm vụ giao Giám đốc Sở Du lịch chỉ đạo\n"
+    "1 Hoàn thiện bộ tiêu chí điểm du lịch cộng đồng, trình Ủy ban nhân dân tỉnh Sở Du lịch 31/10/2025 "
+    "Đã trình. Đã hoàn thành 2 Phối hợp với Sở Công Thương tổ chức hội chợ du lịch Sở Du lịch 30/11/2025 "
+    "Đang thực hiện\n"
+    "Nhiệm vụ giao Giám đốc Sở Y tế chỉ đạo\n"
+    "3 Bảo đảm an toàn thực phẩm tại các điểm du lịch Sở Y tế Nhiệm vụ thường xuyên Đang thực hiện\n"
+    "4 Kiểm tra các cơ sở lưu trú trong ngành y tế Sở Y tế 15/12/2025 Chưa hoàn thành\n")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_run_on_task_table_without_header_row(flatten):
+    record = valid_record(_ROWS, flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert sorted(tasks) == ["PL.1", "PL.2", "PL.3", "PL.4"]
+    assert tasks["PL.1"].title == "Hoàn thiện bộ tiêu chí điểm du lịch cộng đồng, trình Ủy ban nhân dân tỉnh"
+    assert tasks["PL.1"].lead == ["Sở Du lịch"] and tasks["PL.1"].timeframe == "31/10/2025"
+    assert tasks["PL.2"].partners == ["Sở Công Thương"]
+    assert tasks["PL.3"].timeframe == "Nhiệm vụ thường xuyên"
+    assert tasks["PL.4"].lead == ["Sở Y tế"]  # (not "ngành y tế Sở Y tế")
+
+
+def test_numbered_sentences_without_deadlines_are_no_table():
+    from vanban.extract.layout import Para
+    from vanban.extract.table import run_on_row_tasks
+    paras = [Para(text=t, refs=[], body=t) for t in (
+        "1 Sở Du lịch tổ chức hội chợ.", "2 Sở Y tế kiểm tra an toàn thực phẩm.", "3 Sở Công Thương bình ổn giá.")]
+    assert run_on_row_tasks(paras) == []
+
+
+def test_folded_heading_does_not_end_before_an_object_or_a_documents_title():
+    from vanban.extract.segment import segment
+    lines = segment("II. NHIỆM VỤ 1. Ngày 16/6/2025, Quốc hội đã thông qua Luật Tổ chức chính quyền địa phương "
+                    "với những quy định mới. 2. Bộ trưởng Bộ Quốc phòng chỉ đạo Quân khu 5, Quân khu 7 bổ sung "
+                    "lực lượng. 3. Cục Du lịch Quốc gia Việt Nam Phối hợp với các địa phương quảng bá. "
+                    "4. Ban Chỉ đạo Tỉnh ủy Chủ trì tổng kết.")
+    assert any(ln.startswith("1. Ngày 16/6/2025") and ln.endswith("quy định mới.") for ln in lines)
+    assert any(ln.startswith("2. Bộ trưởng") and ln.endswith("lực lượng.") for ln in lines)
+    assert "3. Cục Du lịch Quốc gia Việt Nam" in lines  # a heading, then its sentence
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_thong_doc_title_opens_an_addressee(flatten):
+    record = valid_record(
+        _CONG_DIEN + "1. Thống đốc Ngân hàng Nhà nước Việt Nam chỉ đạo các ngân hàng giãn nợ cho khách hàng.\n"
+        "2. Bộ trưởng Bộ Tài chính bố trí kinh phí khắc phục hậu quả.\n" + _CD_END, flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert tasks["1"].lead == ["Thống đốc Ngân hàng Nhà nước Việt Nam"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_long_member_lists_before_the_verb(flatten):
+    record = valid_record(
+        _CONG_DIEN + "1. Bộ trưởng các Bộ: Quốc phòng, Công an, Nông nghiệp và Môi trường, Xây dựng, Công Thương, "
+        "Khoa học và Công nghệ, Giáo dục và Đào tạo, Y tế; Chủ tịch Ủy ban nhân dân các tỉnh, thành phố ven "
+        "biển từ Đà Nẵng đến Lâm Đồng tổ chức theo dõi sát diễn biến của bão.\n"
+        "2. Bộ trưởng Bộ Tài chính bố trí kinh phí khắc phục hậu quả.\n" + _CD_END, flatten)
+    tasks = {t.path: t for t in record.tasks}
+    assert len(tasks["1"].lead) == 2 and tasks["1"].lead[1].endswith("từ Đà Nẵng đến Lâm Đồng")
+
+
+def test_folded_caps_title_loses_the_next_bullets_dash():
+    record = valid_record(
+        "HƯỚNG DẪN\nXÂY DỰNG ĐỘI NGŨ HƯỚNG DẪN VIÊN DU LỊCH CỘNG ĐỒNG\n"
+        "- Căn cứ Quyết định số 12-QĐ/TU, ngày 2/3/2025 của Ban Thường vụ Tỉnh ủy về phát triển du lịch;\n"
+        "- Căn cứ Quy định số 15-QĐ/TU, ngày 9/4/2025 của Ban Thường vụ Tỉnh ủy về công tác tuyên truyền;\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Nâng cao chất lượng đội ngũ hướng dẫn viên du lịch cộng đồng của tỉnh.\n"
+        "2. Phát huy vai trò của các hộ làm du lịch trong quảng bá điểm đến.\n", flatten=True)
+    assert record.document["title"] == "Xây dựng đội ngũ hướng dẫn viên du lịch cộng đồng"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_manner_label_item_is_no_task(flatten):
+    record = valid_record(
+        _LETTER + "1. Đối tượng: Cán bộ quản lý thị trường cấp xã.\n"
+        "2. Cách thức thực hiện: Học trực tuyến theo lịch của Bộ.\n"
+        "3. Ủy ban nhân dân các tỉnh cử cán bộ tham dự đầy đủ.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n", flatten)
+    assert [t.path for t in record.tasks] == ["3"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_board_of_the_central_committee_is_named_trung_uong(flatten):
+    record = valid_record(
+        "BAN CHẤP HÀNH TRUNG ƯƠNG BAN TỔ CHỨC\nĐẢNG CỘNG SẢN VIỆT NAM Số 12-HD/BTCTW Hà Nội, ngày 3 tháng 5 "
+        "năm 2025\nHƯỚNG DẪN\nVỀ CÔNG TÁC ĐÁNH GIÁ CÁN BỘ NĂM 2025\n"
+        "Thực hiện chỉ đạo của Ban Bí thư, Ban Tổ chức Trung ương hướng dẫn như sau:\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Đánh giá đúng chất lượng đội ngũ cán bộ.\n"
+        "II. NỘI DUNG\n1. Các cấp ủy tổ chức đánh giá cán bộ theo quy định.\n" + _END, flatten)
+    assert record.document["issuer"] == "Ban Tổ chức Trung ương"
