@@ -76,7 +76,10 @@ def check_gold_shape(rec):
             assert isinstance(target["value"], (int, float)) and isinstance(target["unit"], str)
             assert target["year"] is None or isinstance(target["year"], int)
     paths = [t["path"] for t in rec["tasks"]]
-    assert len(paths) == len(set(paths)), "task paths repeat"
+    # Paths are the document's own numbers: only an appendix table may number two rows alike
+    # (val6's 624 repeats rows 22 and 37); a repeat in the body is an annotation slip.
+    repeated = {p for p in paths if paths.count(p) > 1}
+    assert all(p.startswith("PL.") for p in repeated), f"task paths repeat: {sorted(repeated)}"
     for t in rec["tasks"]:
         assert set(t) == {"path", "title", "lead", "partners", "timeframe"}
         assert isinstance(t["path"], str) and is_text(t["title"])
