@@ -241,7 +241,8 @@ def test_a_colour_page_in_gray_thresholds_as_tesseract_thresholds_the_colour_pag
     # gray page vanban hands it must give the same ink under the gray's single Otsu threshold.
     import cv2
     rgb = _yellowed(synth.render_lines(BODY, 1700, DPI, 12))
-    gray = preprocess.gray_as_tesseract_reads(rgb)
+    gray, found = preprocess.gray_as_tesseract_reads(rgb)
+    assert found["applied"]
     colour_ink = np.zeros(gray.shape, bool)
     for channel in cv2.split(rgb):
         t, _ = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -265,6 +266,33 @@ def test_a_page_without_coloured_ink_is_read_from_the_tesseract_gray(monkeypatch
     img.info["dpi"] = (DPI, DPI)
     page = ocr_image(img, OcrOptions())
     assert calls and "Nghị quyết" in page.text
+    assert "tesseract_gray" in page.preprocessing["steps"]
     calls.clear()
     ocr_image(img, OcrOptions(seal_removal=False))  # coloured ink unknown: the plain luminance
     assert not calls
+
+
+@pytest.mark.parametrize("tint", [(200, 200, 160), (210, 210, 150)])
+def test_a_tinted_band_is_not_blacked_out_by_the_tesseract_gray(tint):
+    # A pale tinted area (a shaded table row, a note box): the colour threshold calls the whole
+    # area ink. The gray must not turn it into a black band: the step is skipped, and the page
+    # reads no worse than from the plain luminance.
+    import cv2
+    from vanban.ocr.evaluate import cer
+    arr = np.asarray(synth.render_lines(BODY * 4, 1700, DPI, 12)).astype(np.float32)
+    h = arr.shape[0]
+    band = slice(int(0.35 * h), int(0.45 * h))
+    arr[band] *= np.array(tint, np.float32) / 255
+    rgb = np.clip(arr, 0, 255).astype(np.uint8)
+    gray, found = preprocess.gray_as_tesseract_reads(rgb)
+    assert not found["applied"]
+    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    assert (gray[band] <= t).mean() < 0.3
+    img = Image.fromarray(rgb)
+    img.info["dpi"] = (DPI, DPI)
+    page = ocr_image(img, OcrOptions())
+    assert "tesseract_gray" not in page.preprocessing["steps"]
+    errors, n = cer("\n".join(BODY * 4), page.text)
+    plain = ocr_image(img, OcrOptions(seal_removal=False))
+    plain_errors, _ = cer("\n".join(BODY * 4), plain.text)
+    assert errors <= plain_errors + 0.005 * n
