@@ -124,7 +124,6 @@ def test_a_body_line_at_the_top_of_a_later_page_stays():
 
 @pytest.mark.parametrize("stamp", [
     ["CV ĐẾN", "Số: 1234", "Ngày: 20/11/2025", "Chuyển: Phòng KT"],
-    ["ĐẾN", "Giờ: 14:30", "Ngày: 20/11/2025"],   # three weak lines, in the text's print
     ["CỔNG THÔNG TIN ĐIỆN TỬ", "ĐẾN Giờ......", "Ngày..28..4..2026..."],  # the entries left blank
     ["CỔNG THÔNG TIN ĐIỆN TỬ", "ĐẾN", "Ngày:..28..4..2026"],
 ])
@@ -296,3 +295,30 @@ def test_a_tinted_band_is_not_blacked_out_by_the_tesseract_gray(tint):
     plain = ocr_image(img, OcrOptions(seal_removal=False))
     plain_errors, _ = cer("\n".join(BODY * 4), plain.text)
     assert errors <= plain_errors + 0.005 * n
+
+
+@pytest.mark.parametrize("items", [
+    ["Ngày: 20/11/2025", "Giờ: 14:30", "Địa điểm: Hội trường", "Chuyển: Văn phòng UBND tỉnh"],
+    ["Ngày: 20/11/2025", "Giờ: 08:00", "Ngày: 21/11/2025", "Giờ: 14:00"],
+])
+def test_a_list_of_dates_and_times_in_the_body_stays(items):
+    # A meeting notice's particulars or a schedule in body print: lines a received stamp also
+    # holds ("Ngày: ...", "Giờ: ...", "Chuyển: ..."), and body text.
+    lines = {("x", i): _line(t, 240, 1700 + 56 * i) for i, t in enumerate(items)}
+    lines.update(_body(900))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_a_sparse_signature_page_measures_text_height_on_its_body_lines():
+    # Two body lines, a long "Nơi nhận" list in small print and a signing stamp read without a
+    # strong line: the small lines outnumber the body's, but the text's height is the body's.
+    lines = {("b", i): _line(_FULL, 240, 300 + 56 * i) for i in range(2)}
+    received = ["Nơi nhận:", "- Như trên;", "- TT Tỉnh ủy, TT HĐND tỉnh;", "- CT, các PCT UBND tỉnh;",
+                "- Các sở, ban, ngành;", "- UBND các huyện, thị xã;", "- VPUB: CVP, PCVP;", "- Lưu: VT, KT."]
+    lines.update({("n", i): _line(t, 200, 700 + 40 * i, 28) for i, t in enumerate(received)})
+    stamp = ["Ủy ban nhân dân tỉnh X", "vanthu@tinhxgov.vn", "20/11/2025 14:30:05"]
+    lines.update({("s", i): _line(t, 1560, 1200 + 34 * i, 26) for i, t in enumerate(stamp)})
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert [s.kind for s in found] == ["signature-text"]
+    assert set(kept) == {k for k in lines if k[0] != "s"}

@@ -140,12 +140,8 @@ def _cut_at_gaps(lines: dict[tuple, list[Word]], width: int) -> dict[tuple, list
 #: A stamp's print is this share of the page's text height or less (a signing stamp's 6-7 pt
 #: against 13-14 pt body text).
 SMALL_PRINT = 0.75
-#: A group of lines that match only weak stamp patterns is a stamp, even in print of the text's
-#: size, when this many of them match a received stamp's ("ĐẾN / Giờ: ... / Ngày: ...": a rubber
-#: stamp's print and its handwritten entries are of any size; a signing stamp's print is small).
-WEAK_RECEIVED_LINES = 3
-#: ... and when it starts in this top share of the page: the signing software draws its stamps
-#: in the top margin, above the text area (a page's text starts ~2 cm = 7% down), where a
+#: A group that starts in this top share of the page is a stamp: the signing software draws its
+#: stamps in the top margin, above the text area (a page's text starts ~2 cm = 7% down), where a
 #: low-resolution scan garbles their small print into glyphs as tall as the text's.
 STAMP_MARGIN = 0.03
 
@@ -155,19 +151,24 @@ def _median_height(words: list[Word]) -> float:
     return float(hs[len(hs) // 2]) if hs else 0.0
 
 
+def _text_height(items: list[tuple], width: int) -> float:
+    """The page's text height: the median word height of its body lines (wider than a stamp
+    can be), so that a sparse page's small "Nơi nhận" list and stamps do not set it; over all
+    lines when none is that wide."""
+    body = [w for _, ws, box in items if box[2] - box[0] > MAX_STAMP_WIDTH * width for w in ws]
+    return _median_height(body or [w for _, ws, _ in items for w in ws])
+
+
 def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, bool]],
                           words: list[Word], text_h: float, top_margin: float) -> bool:
     """Is a group of lines (``members``, indexes into ``evidence``) a stamp? Yes when one of
     its lines matches a strong pattern; with weak matches only ("Thời gian: 20/11/2025 14:30",
     "Email: ...@...gov.vn" are body lines too), when its print is small against the page's text
-    height ``text_h`` (signing stamps are printed in 6-8 pt), when it starts above
-    ``top_margin`` (the page's top margin, where signing stamps are drawn) or when
-    :data:`WEAK_RECEIVED_LINES` of its lines match a received stamp's patterns."""
+    height ``text_h`` (signing stamps are printed in 6-8 pt) or when it starts above
+    ``top_margin`` (the page's top margin, where signing stamps are drawn)."""
     if min(w.bbox[1] for w in words) <= top_margin:
         return True
     if any(evidence[i][1] for i in members):
-        return True
-    if sum(evidence[i][0] == "received" for i in members) >= WEAK_RECEIVED_LINES:
         return True
     return text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
 
@@ -207,7 +208,7 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
     rest = [(k, ws, box) for k, ws, box in items if k not in drop]
     evidence = [stamp_evidence(" ".join(w.text for w in ws)) for _, ws, _ in rest]
     kinds = [kind for kind, _ in evidence]
-    text_h = _median_height([w for _, ws, _ in rest for w in ws])
+    text_h = _text_height(rest, width)
     taken = [False] * len(rest)
     for seed in sorted(range(len(rest)), key=lambda i: rest[i][2][1]):
         if taken[seed] or not kinds[seed]:
