@@ -103,21 +103,60 @@ def test_a_signing_stamp_with_no_strong_line_is_taken_out_by_its_small_print():
     assert not any(k[0] == "s" for k in kept)
 
 
-def test_a_garbled_stamp_in_the_top_margin_is_taken_out():
+def _header(y: int = 420) -> dict:
+    return {("h", 0): _line("ỦY BAN NHÂN DÂN", 200, y),
+            ("h", 1): _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1150, y)}
+
+
+@pytest.mark.parametrize("top", [20, 110, 160])
+def test_a_garbled_stamp_above_the_header_is_taken_out(top):
     # At 150 dpi a signing stamp's 6-pt print reads as glyphs as tall as the text's, and only its
-    # e-mail line still matches a (weak) pattern: it starts in the top margin, above the text.
+    # e-mail line still matches a (weak) pattern: it lies above the document's header.
     stamp = ["'TRƯNG TÂM CÔNG BẢO.", "VÀ TIN HỌC", "bth@tinhxgov.vn", "ù 012035 dỗ:17:04 101:00"]
-    lines = {("s", i): _line(t, 1400, 20 + 50 * i) for i, t in enumerate(stamp)}
+    lines = {("s", i): _line(t, 1400, top + 50 * i) for i, t in enumerate(stamp)}
+    lines.update(_header())
     lines.update(_body(900))
     kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
     assert [s.kind for s in found] == ["signature-text"]
-    assert not any(k[0] == "s" for k in kept)
+    assert set(kept) == {k for k in lines if k[0] != "s"}
 
 
 def test_a_body_line_at_the_top_of_a_later_page_stays():
     # A page's text starts below its top margin (~7% of the page): the first line of page 2.
     lines = {("b", 0): _line("Email: vanthu@tinhx.gov.vn", 240, int(0.06 * HEIGHT))}
     lines.update(_body(int(0.06 * HEIGHT) + 120))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+@pytest.mark.parametrize("first", [
+    ["Ngày: 20/11/2025"], ["- Giờ: 14:30"], ["- Email: sotc@tinhx.gov.vn;"],
+    ["- Email: sotc@tinhx.gov.vn;", "- Điện thoại: 0255.3822.123;", "- Địa chỉ: số 52 Hùng Vương."],
+])
+def test_the_first_lines_of_a_tightly_cropped_later_page_stay(first):
+    # Cropped close to its text, a later page's first body lines lie in the top 2% of the page,
+    # where a first page has its stamps; a page without a header has no stamp above it.
+    lines = {("x", i): _line(t, 240, 60 + 56 * i) for i, t in enumerate(first)}
+    lines.update(_body(60 + 56 * len(first) + 30))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_the_issuers_lines_under_its_name_stay():
+    # "ỦY BAN NHÂN DÂN / TỈNH X" with the office's e-mail address beside them at the very top:
+    # lines stacked on the document's own header are no stamp.
+    lines = {("h", 0): _line("ỦY BAN NHÂN DÂN", 200, 50), ("h", 1): _line("TỈNH QUẢNG NGÃI", 220, 100),
+             ("h", 2): _line("Số: 12/KH-UBND", 240, 160), ("e", 0): _line("Email: vpub@quangngai.gov.vn", 200, 40)}
+    lines.update(_body(900))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_a_recipients_list_in_small_print_stays():
+    received = ["Nơi nhận:", "- Như trên;", "- Cổng TTĐT tỉnh (congbao@quangngai.gov.vn);",
+                "- VPUB: CVP, PCVP;", "- Lưu: VT, KT."]
+    lines = {("n", i): _line(t, 200, 2600 + 40 * i, 28) for i, t in enumerate(received)}
+    lines.update(_body(900))
     kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
     assert not found and set(kept) == set(lines)
 
@@ -129,6 +168,7 @@ def test_a_body_line_at_the_top_of_a_later_page_stays():
 ])
 def test_a_received_stamp_is_still_taken_out(stamp):
     lines = {("s", i): _line(t, 200, 60 + 52 * i) for i, t in enumerate(stamp)}
+    lines.update(_header())
     lines.update(_body(900))
     kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
     assert [s.kind for s in found] == ["received"]
