@@ -362,3 +362,38 @@ def test_a_sparse_signature_page_measures_text_height_on_its_body_lines():
     kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
     assert [s.kind for s in found] == ["signature-text"]
     assert set(kept) == {k for k in lines if k[0] != "s"}
+
+
+@pytest.mark.parametrize("text", ["ký bởi Chủ tịch UBND tỉnh.", "xử lý công văn đến."])
+def test_a_paragraphs_last_line_with_stamp_words_stays(text):
+    lines = _body(900)
+    lines[("x", 0)] = _line(text, 240, 900 + 56 * 12)
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_a_table_cell_with_a_lone_den_stays():
+    cell = ["Từ tháng 1", "đến", "tháng 6/2025"]
+    lines = {("t", i): _line(t, 1800, 1700 + 56 * i) for i, t in enumerate(cell)}
+    lines.update(_body(900))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+@pytest.mark.parametrize("height", [20, 40])
+def test_an_urgency_mark_alone_is_still_taken_out(height):
+    lines = {("u", 0): _line("HỎA TỐC", 240, 2000, height)}
+    lines.update(_body(900))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert [s.kind for s in found] == ["urgency"] and ("u", 0) not in kept
+
+
+def test_a_text_only_estimate_at_the_edge_of_the_range_does_not_win(monkeypatch):
+    # Without its strokes the ink may have no peak inside the search range: its estimate at the
+    # edge is no text lines' angle, and the whole ink's stands.
+    peak = 2 * decide.MIN_SKEW_PEAK
+    monkeypatch.setattr(preprocess, "skew_evidence",
+                        lambda gray, deg: ((1.0, peak, False), (decide.SKEW_SEARCH_DEG, peak, True)))
+    gray = np.full((400, 400), 255, np.uint8)
+    _, found = decide.deskew_page(gray)
+    assert found["skew_deg"] == 1.0 and "strokes_ignored" not in found

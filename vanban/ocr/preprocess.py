@@ -265,8 +265,7 @@ STROKE_THICKNESS = 0.3
 #: a logo, strokes slanting across several lines).
 NON_TEXT_HEIGHT = 3.0
 #: Strokes and images under this share of the ink cannot outweigh the text lines' projection
-#: peak (a page's signature, seal and rules are 0-17% of its ink; parallel strokes pulled the
-#: skew search at 25-47% in the tests): below it the ink is taken as it is.
+#: peak (the shares measured are in docs/ocr.md, Round 7): below it the ink is taken as it is.
 STROKE_SHARE = 0.1
 
 

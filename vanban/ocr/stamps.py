@@ -189,7 +189,8 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
                           words: list[Word], text_h: float, header_top: float | None,
                           touches_document: bool) -> bool:
     """Is a group of lines (``members``, indexes into ``evidence``) a stamp? Yes when one of
-    its lines matches a strong pattern. With weak matches only ("Thời gian: 20/11/2025 14:30",
+    its lines matches a strong pattern, unless that line stands alone in the text's print
+    below the header. With weak matches only ("Thời gian: 20/11/2025 14:30",
     "Email: ...@...gov.vn" are body lines too) the group must not stack on the document's own
     header or closing lines (``touches_document``: "TỈNH X / Email: ..." under the issuer, a
     "Nơi nhận" list in small print), and is a stamp when it starts above the document's header
@@ -197,13 +198,16 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
     and where a low-resolution scan garbles its small print into glyphs as tall as the text's)
     or when its print is small against the page's text height ``text_h`` (signing stamps are
     printed in 6-8 pt). A page without a header (a later page) keeps its first lines."""
-    if any(evidence[i][1] for i in members):
-        return True
+    above_header = header_top is not None and min(w.bbox[1] for w in words) < header_top
+    small = text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
+    strong = [evidence[i][0] for i in members if evidence[i][1]]
+    if strong:
+        # one line alone in the text's print is a body line's ending as often ("... ký bởi Chủ
+        # tịch.", "xử lý công văn đến."); an urgency mark ("HỎA TỐC") is a whole line of its own
+        return len(members) > 1 or small or above_header or "urgency" in strong
     if touches_document:
         return False
-    if header_top is not None and min(w.bbox[1] for w in words) < header_top:
-        return True
-    return text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
+    return above_header or small
 
 
 def separate(lines: dict[tuple, list[Word]], width: int, height: int,
