@@ -124,8 +124,7 @@ def _cut_at_gaps(lines: dict[tuple, list[Word]], width: int) -> dict[tuple, list
     out: dict[tuple, list[Word]] = {}
     for key, ws in lines.items():
         ws = sorted(ws, key=lambda w: w.bbox[0])
-        hs = sorted(w.bbox[3] - w.bbox[1] for w in ws)
-        gap = max(1.2 * hs[len(hs) // 2], 0.02 * width)
+        gap = max(1.2 * _median_height(ws), 0.02 * width)
         piece = [ws[0]]
         n = 0
         for prev, word in zip(ws, ws[1:]):
