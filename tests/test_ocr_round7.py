@@ -103,15 +103,22 @@ def test_a_signing_stamp_with_no_strong_line_is_taken_out_by_its_small_print():
     assert not any(k[0] == "s" for k in kept)
 
 
-def test_a_garbled_stamp_in_the_top_margin_is_taken_out():
+def _header(y: int = 420) -> dict:
+    return {("h", 0): _line("ỦY BAN NHÂN DÂN", 200, y),
+            ("h", 1): _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1150, y)}
+
+
+@pytest.mark.parametrize("top", [20, 110, 160])
+def test_a_garbled_stamp_above_the_header_is_taken_out(top):
     # At 150 dpi a signing stamp's 6-pt print reads as glyphs as tall as the text's, and only its
-    # e-mail line still matches a (weak) pattern: it starts in the top margin, above the text.
+    # e-mail line still matches a (weak) pattern: it lies above the document's header.
     stamp = ["'TRƯNG TÂM CÔNG BẢO.", "VÀ TIN HỌC", "bth@tinhxgov.vn", "ù 012035 dỗ:17:04 101:00"]
-    lines = {("s", i): _line(t, 1400, 20 + 50 * i) for i, t in enumerate(stamp)}
+    lines = {("s", i): _line(t, 1400, top + 50 * i) for i, t in enumerate(stamp)}
+    lines.update(_header())
     lines.update(_body(900))
     kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
     assert [s.kind for s in found] == ["signature-text"]
-    assert not any(k[0] == "s" for k in kept)
+    assert set(kept) == {k for k in lines if k[0] != "s"}
 
 
 def test_a_body_line_at_the_top_of_a_later_page_stays():
@@ -122,14 +129,46 @@ def test_a_body_line_at_the_top_of_a_later_page_stays():
     assert not found and set(kept) == set(lines)
 
 
+@pytest.mark.parametrize("first", [
+    ["Ngày: 20/11/2025"], ["- Giờ: 14:30"], ["- Email: sotc@tinhx.gov.vn;"],
+    ["- Email: sotc@tinhx.gov.vn;", "- Điện thoại: 0255.3822.123;", "- Địa chỉ: số 52 Hùng Vương."],
+])
+def test_the_first_lines_of_a_tightly_cropped_later_page_stay(first):
+    # Cropped close to its text, a later page's first body lines lie in the top 2% of the page,
+    # where a first page has its stamps; a page without a header has no stamp above it.
+    lines = {("x", i): _line(t, 240, 60 + 56 * i) for i, t in enumerate(first)}
+    lines.update(_body(60 + 56 * len(first) + 30))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_the_issuers_lines_under_its_name_stay():
+    # "ỦY BAN NHÂN DÂN / TỈNH X" with the office's e-mail address beside them at the very top:
+    # lines stacked on the document's own header are no stamp.
+    lines = {("h", 0): _line("ỦY BAN NHÂN DÂN", 200, 50), ("h", 1): _line("TỈNH QUẢNG NGÃI", 220, 100),
+             ("h", 2): _line("Số: 12/KH-UBND", 240, 160), ("e", 0): _line("Email: vpub@quangngai.gov.vn", 200, 40)}
+    lines.update(_body(900))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_a_recipients_list_in_small_print_stays():
+    received = ["Nơi nhận:", "- Như trên;", "- Cổng TTĐT tỉnh (congbao@quangngai.gov.vn);",
+                "- VPUB: CVP, PCVP;", "- Lưu: VT, KT."]
+    lines = {("n", i): _line(t, 200, 2600 + 40 * i, 28) for i, t in enumerate(received)}
+    lines.update(_body(900))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
 @pytest.mark.parametrize("stamp", [
     ["CV ĐẾN", "Số: 1234", "Ngày: 20/11/2025", "Chuyển: Phòng KT"],
-    ["ĐẾN", "Giờ: 14:30", "Ngày: 20/11/2025"],   # three weak lines, in the text's print
     ["CỔNG THÔNG TIN ĐIỆN TỬ", "ĐẾN Giờ......", "Ngày..28..4..2026..."],  # the entries left blank
     ["CỔNG THÔNG TIN ĐIỆN TỬ", "ĐẾN", "Ngày:..28..4..2026"],
 ])
 def test_a_received_stamp_is_still_taken_out(stamp):
     lines = {("s", i): _line(t, 200, 60 + 52 * i) for i, t in enumerate(stamp)}
+    lines.update(_header())
     lines.update(_body(900))
     kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
     assert [s.kind for s in found] == ["received"]
@@ -241,7 +280,8 @@ def test_a_colour_page_in_gray_thresholds_as_tesseract_thresholds_the_colour_pag
     # gray page vanban hands it must give the same ink under the gray's single Otsu threshold.
     import cv2
     rgb = _yellowed(synth.render_lines(BODY, 1700, DPI, 12))
-    gray = preprocess.gray_as_tesseract_reads(rgb)
+    gray, found = preprocess.gray_as_tesseract_reads(rgb)
+    assert found["applied"]
     colour_ink = np.zeros(gray.shape, bool)
     for channel in cv2.split(rgb):
         t, _ = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -265,6 +305,95 @@ def test_a_page_without_coloured_ink_is_read_from_the_tesseract_gray(monkeypatch
     img.info["dpi"] = (DPI, DPI)
     page = ocr_image(img, OcrOptions())
     assert calls and "Nghị quyết" in page.text
+    assert "tesseract_gray" in page.preprocessing["steps"]
     calls.clear()
     ocr_image(img, OcrOptions(seal_removal=False))  # coloured ink unknown: the plain luminance
     assert not calls
+
+
+@pytest.mark.parametrize("tint", [(200, 200, 160), (210, 210, 150)])
+def test_a_tinted_band_is_not_blacked_out_by_the_tesseract_gray(tint):
+    # A pale tinted area (a shaded table row, a note box): the colour threshold calls the whole
+    # area ink. The gray must not turn it into a black band: the step is skipped, and the page
+    # reads no worse than from the plain luminance.
+    import cv2
+    from vanban.ocr.evaluate import cer
+    arr = np.asarray(synth.render_lines(BODY * 4, 1700, DPI, 12)).astype(np.float32)
+    h = arr.shape[0]
+    band = slice(int(0.35 * h), int(0.45 * h))
+    arr[band] *= np.array(tint, np.float32) / 255
+    rgb = np.clip(arr, 0, 255).astype(np.uint8)
+    gray, found = preprocess.gray_as_tesseract_reads(rgb)
+    assert not found["applied"]
+    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    assert (gray[band] <= t).mean() < 0.3
+    img = Image.fromarray(rgb)
+    img.info["dpi"] = (DPI, DPI)
+    page = ocr_image(img, OcrOptions())
+    assert "tesseract_gray" not in page.preprocessing["steps"]
+    errors, n = cer("\n".join(BODY * 4), page.text)
+    plain = ocr_image(img, OcrOptions(seal_removal=False))
+    plain_errors, _ = cer("\n".join(BODY * 4), plain.text)
+    assert errors <= plain_errors + 0.005 * n
+
+
+@pytest.mark.parametrize("items", [
+    ["Ngày: 20/11/2025", "Giờ: 14:30", "Địa điểm: Hội trường", "Chuyển: Văn phòng UBND tỉnh"],
+    ["Ngày: 20/11/2025", "Giờ: 08:00", "Ngày: 21/11/2025", "Giờ: 14:00"],
+])
+def test_a_list_of_dates_and_times_in_the_body_stays(items):
+    # A meeting notice's particulars or a schedule in body print: lines a received stamp also
+    # holds ("Ngày: ...", "Giờ: ...", "Chuyển: ..."), and body text.
+    lines = {("x", i): _line(t, 240, 1700 + 56 * i) for i, t in enumerate(items)}
+    lines.update(_body(900))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_a_sparse_signature_page_measures_text_height_on_its_body_lines():
+    # Two body lines, a long "Nơi nhận" list in small print and a signing stamp read without a
+    # strong line: the small lines outnumber the body's, but the text's height is the body's.
+    lines = {("b", i): _line(_FULL, 240, 300 + 56 * i) for i in range(2)}
+    received = ["Nơi nhận:", "- Như trên;", "- TT Tỉnh ủy, TT HĐND tỉnh;", "- CT, các PCT UBND tỉnh;",
+                "- Các sở, ban, ngành;", "- UBND các huyện, thị xã;", "- VPUB: CVP, PCVP;", "- Lưu: VT, KT."]
+    lines.update({("n", i): _line(t, 200, 700 + 40 * i, 28) for i, t in enumerate(received)})
+    stamp = ["Ủy ban nhân dân tỉnh X", "vanthu@tinhxgov.vn", "20/11/2025 14:30:05"]
+    lines.update({("s", i): _line(t, 1560, 1200 + 34 * i, 26) for i, t in enumerate(stamp)})
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert [s.kind for s in found] == ["signature-text"]
+    assert set(kept) == {k for k in lines if k[0] != "s"}
+
+
+@pytest.mark.parametrize("text", ["ký bởi Chủ tịch UBND tỉnh.", "xử lý công văn đến."])
+def test_a_paragraphs_last_line_with_stamp_words_stays(text):
+    lines = _body(900)
+    lines[("x", 0)] = _line(text, 240, 900 + 56 * 12)
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_a_table_cell_with_a_lone_den_stays():
+    cell = ["Từ tháng 1", "đến", "tháng 6/2025"]
+    lines = {("t", i): _line(t, 1800, 1700 + 56 * i) for i, t in enumerate(cell)}
+    lines.update(_body(900))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+@pytest.mark.parametrize("height", [20, 40])
+def test_an_urgency_mark_alone_is_still_taken_out(height):
+    lines = {("u", 0): _line("HỎA TỐC", 240, 2000, height)}
+    lines.update(_body(900))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert [s.kind for s in found] == ["urgency"] and ("u", 0) not in kept
+
+
+def test_a_text_only_estimate_at_the_edge_of_the_range_does_not_win(monkeypatch):
+    # Without its strokes the ink may have no peak inside the search range: its estimate at the
+    # edge is no text lines' angle, and the whole ink's stands.
+    peak = 2 * decide.MIN_SKEW_PEAK
+    monkeypatch.setattr(preprocess, "skew_evidence",
+                        lambda gray, deg: ((1.0, peak, False), (decide.SKEW_SEARCH_DEG, peak, True)))
+    gray = np.full((400, 400), 255, np.uint8)
+    _, found = decide.deskew_page(gray)
+    assert found["skew_deg"] == 1.0 and "strokes_ignored" not in found

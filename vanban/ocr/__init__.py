@@ -205,7 +205,10 @@ def _prepare(arr: np.ndarray, dpi: float | None, options: OcrOptions) -> Prepare
     if arr.ndim == 3 and options.seal_removal and not info.get("colour_regions") and not info["steps"]:
         # A colour page read as it is (no coloured ink, nothing resampled): Tesseract reads the
         # gray page as it reads the colour page itself.
-        page.gray = preprocess.gray_as_tesseract_reads(arr)
+        page.gray, found = preprocess.gray_as_tesseract_reads(arr)
+        info["tesseract_gray"] = found
+        if found["applied"]:
+            info["steps"].append("tesseract_gray")
     info["rotation"] = 0
     return page
 

@@ -111,7 +111,8 @@ def deskew_page(gray: np.ndarray, estimate_on: np.ndarray | None = None,
     ink, text = preprocess.skew_evidence(gray if estimate_on is None else estimate_on, SKEW_SEARCH_DEG)
     angle, peak, at_edge = ink
     strokes = {}
-    if text is not None and text[1] >= MIN_SKEW_PEAK and abs(text[0] - angle) > STROKES_DISAGREE_DEG:
+    if text is not None and text[1] >= MIN_SKEW_PEAK and not text[2] and \
+            abs(text[0] - angle) > STROKES_DISAGREE_DEG:
         strokes = {"strokes_ignored": angle}
         angle, peak, at_edge = text
     found = {"skew_deg": angle, "skew_peak": peak, **strokes}

@@ -42,18 +42,31 @@ def to_gray(rgb: np.ndarray) -> np.ndarray:
 TESSERACT_GRAY_WEIGHTS = (0.3, 0.5, 0.2)
 
 
-def gray_as_tesseract_reads(rgb: np.ndarray) -> np.ndarray:
-    """A colour page in gray that Tesseract reads as it reads the colour page itself.
+#: The Tesseract gray moves only pixels within this many pixels of the plain gray's own ink
+#: (the edges of its letters) ...
+GRAY_EDGE_PX = 2
+#: ... and is not used at all when the colour threshold calls more than this share of the page
+#: ink away from the gray's letters (a tinted area - a shaded table row, a note box, a yellowed
+#: patch - that the colour threshold calls ink as a whole: moving it would black the area out).
+GRAY_DISAGREE_SHARE = 0.002
+
+
+def gray_as_tesseract_reads(rgb: np.ndarray) -> tuple[np.ndarray, dict]:
+    """A colour page in gray that Tesseract reads as it reads the colour page itself, and what
+    was done (``{"applied": bool, "moved": pixels, "reason": ...}``).
 
     Handed a colour page, Tesseract finds its ink for page segmentation by an Otsu threshold
     per channel (a pixel is ink when it is dark in any channel whose dark side is under a
     quarter of the page) and recognises lines on the luminance with Leptonica's weights; handed
     a gray page, it thresholds that one channel. On tinted paper the two differ at the edges
     of letters, and the gray page read worse than the colour page. So this is the luminance,
-    with the pixels on which the two binarisations disagree moved just across the gray's own
-    threshold: Tesseract's binarisation of this page is its binarisation of the colour page."""
+    with the pixels on which the two binarisations disagree at the edges of the gray's own
+    letters (within :data:`GRAY_EDGE_PX`) moved just across the gray's threshold. This models
+    Tesseract's per-channel rule only in part; where the two disagree away from the letters
+    (over :data:`GRAY_DISAGREE_SHARE` of the page: a tinted area the colour rule calls ink)
+    the page's plain gray (:func:`to_gray`) is returned unchanged."""
     if rgb.ndim == 2:
-        return rgb
+        return rgb, {"applied": False, "reason": "gray page"}
     rgb = np.ascontiguousarray(rgb)
     gray = cv2.transform(rgb, np.array([TESSERACT_GRAY_WEIGHTS], dtype=np.float32))
     # Tesseract's rule per channel: its Otsu threshold, used when the dark side is a convincing
@@ -63,13 +76,24 @@ def gray_as_tesseract_reads(rgb: np.ndarray) -> np.ndarray:
         t, dark_share = _otsu(cv2.calcHist([rgb], [c], None, [256], [0, 256]).ravel())
         lowest_paper.append(t + 1 if dark_share < 0.25 else 0)
     if not any(lowest_paper):
-        return gray
+        return to_gray(rgb), {"applied": False, "reason": "no channel with a clear threshold"}
     paper = cv2.inRange(rgb, np.array(lowest_paper, np.uint8), np.array([255, 255, 255], np.uint8))
     t, _ = _otsu(cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel())
     gray_paper = cv2.compare(gray, t, cv2.CMP_GT)
+    side = 2 * GRAY_EDGE_PX + 1
+    near_ink = cv2.dilate(cv2.bitwise_not(gray_paper), np.ones((side, side), np.uint8))
+    colour_only_ink = cv2.bitwise_and(cv2.bitwise_not(paper), gray_paper)
+    away = cv2.countNonZero(cv2.bitwise_and(colour_only_ink, cv2.bitwise_not(near_ink)))
+    if away > GRAY_DISAGREE_SHARE * gray.size:
+        return to_gray(rgb), {"applied": False,
+                              "reason": "the colour threshold calls an area ink away from the letters",
+                      "disagree_share": round(away / gray.size, 4)}
+    to_ink = cv2.bitwise_and(colour_only_ink, near_ink)
+    to_paper = cv2.bitwise_and(paper, cv2.bitwise_not(gray_paper))
     # ink the gray calls paper: down to its threshold t; paper the gray calls ink: up to t + 1
-    out = cv2.min(gray, cv2.bitwise_or(cv2.bitwise_not(cv2.bitwise_and(cv2.bitwise_not(paper), gray_paper)), t))
-    return cv2.max(out, cv2.bitwise_and(cv2.bitwise_and(paper, cv2.bitwise_not(gray_paper)), min(255, t + 1)))
+    out = cv2.min(gray, cv2.bitwise_or(cv2.bitwise_not(to_ink), t))
+    out = cv2.max(out, cv2.bitwise_and(to_paper, min(255, t + 1)))
+    return out, {"applied": True, "moved": cv2.countNonZero(to_ink) + cv2.countNonZero(to_paper)}
 
 
 def _otsu(hist: np.ndarray) -> tuple[int, float]:
@@ -241,8 +265,7 @@ STROKE_THICKNESS = 0.3
 #: a logo, strokes slanting across several lines).
 NON_TEXT_HEIGHT = 3.0
 #: Strokes and images under this share of the ink cannot outweigh the text lines' projection
-#: peak (a page's signature, seal and rules are 0-17% of its ink; parallel strokes pulled the
-#: skew search at 25-47% in the tests): below it the ink is taken as it is.
+#: peak (the shares measured are in docs/ocr.md, Round 7): below it the ink is taken as it is.
 STROKE_SHARE = 0.1
 
 

@@ -11,7 +11,7 @@
 A line whose text matches a pattern of ``vanban/data/ocr/stamps.json`` seeds a stamp; the lines
 of the same box (stacked, overlapping horizontally, a narrow group) join it. A group whose lines
 match only weak patterns (also written in body text: "Thời gian: 20/11/2025 14:30") must show
-more (:func:`_stamp_evidence_holds`: small print, the top margin). Low-confidence lines
+more (:func:`_stamp_evidence_holds`: small print, a place above the document's header). Low-confidence lines
 lying inside a seal are the seal's lettering. Stamps leave the page's lines and are reported as
 :class:`vanban.model.Stamp` (kind, box, text).
 """
@@ -124,8 +124,7 @@ def _cut_at_gaps(lines: dict[tuple, list[Word]], width: int) -> dict[tuple, list
     out: dict[tuple, list[Word]] = {}
     for key, ws in lines.items():
         ws = sorted(ws, key=lambda w: w.bbox[0])
-        hs = sorted(w.bbox[3] - w.bbox[1] for w in ws)
-        gap = max(1.2 * hs[len(hs) // 2], 0.02 * width)
+        gap = max(1.2 * _median_height(ws), 0.02 * width)
         piece = [ws[0]]
         n = 0
         for prev, word in zip(ws, ws[1:]):
@@ -140,36 +139,74 @@ def _cut_at_gaps(lines: dict[tuple, list[Word]], width: int) -> dict[tuple, list
 #: A stamp's print is this share of the page's text height or less (a signing stamp's 6-7 pt
 #: against 13-14 pt body text).
 SMALL_PRINT = 0.75
-#: A group of lines that match only weak stamp patterns is a stamp, even in print of the text's
-#: size, when this many of them match a received stamp's ("ĐẾN / Giờ: ... / Ngày: ...": a rubber
-#: stamp's print and its handwritten entries are of any size; a signing stamp's print is small).
-WEAK_RECEIVED_LINES = 3
-#: ... and when it starts in this top share of the page: the signing software draws its stamps
-#: in the top margin, above the text area (a page's text starts ~2 cm = 7% down), where a
-#: low-resolution scan garbles their small print into glyphs as tall as the text's.
-STAMP_MARGIN = 0.03
-
-
 def _median_height(words: list[Word]) -> float:
     hs = sorted(w.bbox[3] - w.bbox[1] for w in words)
     return float(hs[len(hs) // 2]) if hs else 0.0
 
 
+def _text_height(items: list[tuple], width: int) -> float:
+    """The page's text height: the median word height of its body lines (wider than a stamp
+    can be), so that a sparse page's small "Nơi nhận" list and stamps do not set it; over all
+    lines when none is that wide."""
+    body = [w for _, ws, box in items if box[2] - box[0] > MAX_STAMP_WIDTH * width for w in ws]
+    return _median_height(body or [w for _, ws, _ in items for w in ws])
+
+
+#: The header lines that mark where a first page's own text begins: the national motto and the
+#: issuer, in capitals (a body's "Hiến pháp nước Cộng hòa ..." is not in capitals).
+_HEADER_ANCHOR = re.compile(r"cong\s*hoa\s*xa\s*hoi|doc\s*lap\W*tu\s*do|^\W*(uy\s*ban|ubnd)")
+#: ... found in this top share of the page only.
+HEADER_ANCHOR_ZONE = 0.5
+#: The document's closing list, never part of a stamp.
+_RECIPIENTS = re.compile(r"^\W*noi\s*nhan\b")
+
+
+def _header_top(items: list[tuple], height: int) -> float | None:
+    """Where the document's header begins on a first page: the top of its highest motto or
+    issuer line (in capitals, in the top half of the page); None on a page without one."""
+    tops = []
+    for _, ws, box in items:
+        text = " ".join(w.text for w in ws)
+        letters = [c for c in text if c.isalpha()]
+        upper = letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+        folded = fold_diacritics(text, lower=True)
+        if box[1] <= HEADER_ANCHOR_ZONE * height and _HEADER_ANCHOR.search(folded) and \
+                (upper or re.search(r"doc\s*lap", folded)):
+            tops.append(box[1] - 0.5 * (box[3] - box[1]))
+    return min(tops) if tops else None
+
+
+def _document_line(words: list[Word]) -> bool:
+    """A line of the document's own header or closing ("CỘNG HÒA ...", "Số: .../...",
+    "ỦY BAN NHÂN DÂN", "Nơi nhận:")."""
+    folded = _fold(words)
+    return bool(_HEADER.search(folded) or _RECIPIENTS.search(folded) or
+                (_ISSUER_CAPS.match(folded) and " ".join(w.text for w in words).isupper()))
+
+
 def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, bool]],
-                          words: list[Word], text_h: float, top_margin: float) -> bool:
+                          words: list[Word], text_h: float, header_top: float | None,
+                          touches_document: bool) -> bool:
     """Is a group of lines (``members``, indexes into ``evidence``) a stamp? Yes when one of
-    its lines matches a strong pattern; with weak matches only ("Thời gian: 20/11/2025 14:30",
-    "Email: ...@...gov.vn" are body lines too), when its print is small against the page's text
-    height ``text_h`` (signing stamps are printed in 6-8 pt), when it starts above
-    ``top_margin`` (the page's top margin, where signing stamps are drawn) or when
-    :data:`WEAK_RECEIVED_LINES` of its lines match a received stamp's patterns."""
-    if min(w.bbox[1] for w in words) <= top_margin:
-        return True
-    if any(evidence[i][1] for i in members):
-        return True
-    if sum(evidence[i][0] == "received" for i in members) >= WEAK_RECEIVED_LINES:
-        return True
-    return text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
+    its lines matches a strong pattern, unless that line stands alone in the text's print
+    below the header. With weak matches only ("Thời gian: 20/11/2025 14:30",
+    "Email: ...@...gov.vn" are body lines too) the group must not stack on the document's own
+    header or closing lines (``touches_document``: "TỈNH X / Email: ..." under the issuer, a
+    "Nơi nhận" list in small print), and is a stamp when it starts above the document's header
+    (``header_top``: a stamp above or beside the header, where the signing software draws it
+    and where a low-resolution scan garbles its small print into glyphs as tall as the text's)
+    or when its print is small against the page's text height ``text_h`` (signing stamps are
+    printed in 6-8 pt). A page without a header (a later page) keeps its first lines."""
+    above_header = header_top is not None and min(w.bbox[1] for w in words) < header_top
+    small = text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
+    strong = [evidence[i][0] for i in members if evidence[i][1]]
+    if strong:
+        # one line alone in the text's print is a body line's ending as often ("... ký bởi Chủ
+        # tịch.", "xử lý công văn đến."); an urgency mark ("HỎA TỐC") is a whole line of its own
+        return len(members) > 1 or small or above_header or "urgency" in strong
+    if touches_document:
+        return False
+    return above_header or small
 
 
 def separate(lines: dict[tuple, list[Word]], width: int, height: int,
@@ -207,7 +244,9 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
     rest = [(k, ws, box) for k, ws, box in items if k not in drop]
     evidence = [stamp_evidence(" ".join(w.text for w in ws)) for _, ws, _ in rest]
     kinds = [kind for kind, _ in evidence]
-    text_h = _median_height([w for _, ws, _ in rest for w in ws])
+    text_h = _text_height(rest, width)
+    header_top = _header_top(rest, height)
+    document = [_document_line(ws) for _, ws, _ in rest]
     taken = [False] * len(rest)
     for seed in sorted(range(len(rest)), key=lambda i: rest[i][2][1]):
         if taken[seed] or not kinds[seed]:
@@ -215,25 +254,27 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         members = [seed]
         box = rest[seed][2]
         grown = True
+        touches_document = False
         while grown:
             grown = False
             for j, (_, _, b) in enumerate(rest):
-                text_j = " ".join(w.text for w in rest[j][1])
-                if taken[j] or j in members or _HEADER.search(_fold(rest[j][1])) or \
-                        (_ISSUER_CAPS.match(_fold(rest[j][1])) and text_j.isupper()):
+                if taken[j] or j in members:
                     continue
                 vgap = max(box[1], b[1]) - min(box[3], b[3])
                 hover = min(box[2], b[2]) - max(box[0], b[0])
                 wider = union_bbox([box, b])
                 if vgap < 0.8 * (b[3] - b[1]) and hover > 0 and \
                         wider[2] - wider[0] <= MAX_STAMP_WIDTH * width:
+                    if document[j]:
+                        touches_document = True
+                        continue
                     members.append(j)
                     box = wider
                     grown = True
         if box[2] - box[0] > MAX_STAMP_WIDTH * width:
             continue  # a wide line is text (a body line may mention "Thời gian ký")
         if not _stamp_evidence_holds(members, evidence, [w for i in members for w in rest[i][1]], text_h,
-                                     STAMP_MARGIN * height):
+                                     header_top, touches_document):
             continue
         for i in members:
             taken[i] = True
