@@ -12,22 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from vanban.cli import main
-
-PLAN = "ỦY BAN NHÂN DÂN TỈNH HÀ GIANG\nKẾ HOẠCH\nPhát triển thư viện tỉnh Hà Giang\n"
 
 
-def _run(args, **kwargs):
-    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
-
-
-def _one_error_line(output: str) -> str:
-    lines = [line for line in output.strip().splitlines() if line]
-    assert len(lines) == 1 and lines[0].startswith("vanban: error: "), output
-    assert "Traceback" not in output
-    return lines[0]
+from tests.support.cli import PLAN
+from tests.support.cli import one_error_line as _one_error_line
+from tests.support.cli import run_cli as _run
 
 
 def _image_pdf(path: Path) -> Path:

@@ -197,14 +197,7 @@ def test_a_page_with_a_time_in_its_body_keeps_it_and_loses_its_stamp():
 
 # ------------------------------------------------------------------------------ skew
 DPI = 200
-BODY = [
-    "Thực hiện Nghị quyết của Hội đồng nhân dân tỉnh về phát triển kinh tế - xã hội năm 2025,",
-    "Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai thực hiện với các nội dung sau:",
-    "1. Mục đích: nâng cao hiệu quả quản lý nhà nước, bảo đảm an ninh trật tự trên địa bàn.",
-    "2. Yêu cầu: các sở, ban, ngành, Ủy ban nhân dân các huyện, thị xã, thành phố chủ động",
-    "xây dựng kế hoạch cụ thể, phân công nhiệm vụ rõ ràng, báo cáo kết quả trước ngày 15",
-    "tháng 12 năm 2025 để tổng hợp, báo cáo Thủ tướng Chính phủ theo quy định.",
-]
+BODY = synth.PLAN_BODY_LINES[:6]
 
 
 def _form_with_strokes(slant: float, lean: float = 0.0) -> Image.Image:

@@ -45,6 +45,18 @@ A4_IN = (8.27, 11.69)
 INK = (0, 0, 0)
 SEAL_RED = (205, 32, 40)
 
+#: Body lines of a made-up plan, for pages the OCR tests render at test time.
+PLAN_BODY_LINES = [
+    "Thực hiện Nghị quyết của Hội đồng nhân dân tỉnh về phát triển kinh tế - xã hội năm 2025,",
+    "Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai thực hiện với các nội dung sau:",
+    "1. Mục đích: nâng cao hiệu quả quản lý nhà nước, bảo đảm an ninh trật tự trên địa bàn.",
+    "2. Yêu cầu: các sở, ban, ngành, Ủy ban nhân dân các huyện, thị xã, thành phố chủ động",
+    "xây dựng kế hoạch cụ thể, phân công nhiệm vụ rõ ràng, báo cáo kết quả trước ngày 15",
+    "tháng 12 năm 2025 để tổng hợp, báo cáo Thủ tướng Chính phủ theo quy định.",
+    "3. Giao Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan bố trí kinh phí thực hiện;",
+    "Sở Nội vụ theo dõi, đôn đốc, kiểm tra việc thực hiện của các địa phương, đơn vị.",
+]
+
 
 def _has_vietnamese(path: Path) -> bool:
     font = ImageFont.truetype(str(path), 40)
