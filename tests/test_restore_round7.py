@@ -78,7 +78,9 @@ def _unlisted_plain_words(restorer, count_ok):
     return out
 
 
-def test_cheap_keep_of_an_unmarked_word_needs_two_sightings():
+def test_cheap_keep_of_an_unmarked_word_only_for_words_of_the_skeleton_map():
+    """The 0.5-nat keep reaches a word through the skeleton map, which holds words seen twice
+    (or listed): a word seen once is not in it and keeps OWN_WORD_COST."""
     from vanban.normalize.channel import OWN_WORD_COST, UNMARKED_OWN_COST
     r = get_restorer()
     if r.channel is None:
@@ -86,6 +88,7 @@ def test_cheap_keep_of_an_unmarked_word_needs_two_sightings():
     once = _unlisted_plain_words(r, lambda n: n == 1)
     often = _unlisted_plain_words(r, lambda n: n >= 2)
     assert once and often
+    assert not any(r.lm.index[w] in r.skel_map[w] for w in once)
     for words, cost in ((once, OWN_WORD_COST), (often, UNMARKED_OWN_COST)):
         for w in words:
             slot = r.channel.slot(r, w, 0)

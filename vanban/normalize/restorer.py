@@ -32,8 +32,8 @@ OCR_INVALID_CHANGE_COST = 1.0
 #: ocr mode: cost of replacing an unknown token that carries marks, is a well-formed
 #: syllable and has a rhyme the known syllables share ("áo pắn": a word of a minority
 #: language, a rare name): marks placed the way Vietnamese places them are evidence that the
-#: text was written that way. (An unknown word costs the LM about 20 nats, so only a
-#: strong preference of the LM still changes it.)
+#: text was written that way. (An unknown word already costs the LM much, measured in
+#: docs/normalize.md, so only a strong preference of the LM still changes it.)
 OCR_UNKNOWN_MARKED_COST = 12.0
 #: Known syllables that must share a rhyme before an unknown word with it counts as
 #: spelt like Vietnamese.
@@ -255,9 +255,9 @@ class Restorer:
             if valid:
                 change = OCR_CHANGE_COST
             elif sk != low and is_well_formed(low) and rhyme(low) in self.rhymes:
-                # Spelt like Vietnamese: an unknown word costs the LM about 20 nats, hence
-                # the high cost; a word the corpus saw once costs it much less already, so
-                # it is changed like any known word.
+                # Spelt like Vietnamese: an unknown word costs the LM far more than a known
+                # one (docs/normalize.md), hence the high cost; a word the corpus saw once
+                # costs it much less already, so it is changed like any known word.
                 change = OCR_UNKNOWN_MARKED_COST if own == UNK else OCR_CHANGE_COST
             else:
                 change = OCR_INVALID_CHANGE_COST
