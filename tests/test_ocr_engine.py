@@ -221,3 +221,24 @@ def test_freed_page_memory_is_kept_on_glibc_unless_the_user_says_otherwise():
     assert _tuned_in_fresh_process() == "True"
     assert _tuned_in_fresh_process(VANBAN_MALLOC_TUNING="0") == "False"
     assert _tuned_in_fresh_process(MALLOC_TRIM_THRESHOLD_="131072") == "False"
+
+
+@pytest.mark.parametrize("platform", ["win32", "linux"])
+def test_allocator_setting_is_false_not_a_traceback_where_ctypes_has_no_main_program(
+        monkeypatch, platform):
+    """On Windows ``ctypes.CDLL(None)`` raises TypeError: the setting is skipped off Linux, and
+    a TypeError there is caught like a missing symbol."""
+    import ctypes
+    import sys
+
+    from vanban.ocr import engine
+
+    def no_main_program(*args, **kwargs):
+        raise TypeError("LoadLibrary() argument 1 must be str, not None")
+
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(ctypes, "CDLL", no_main_program)
+    monkeypatch.setattr(engine, "_malloc_tuned", None)
+    for name in ("VANBAN_MALLOC_TUNING", *engine._MALLOC_ENV):
+        monkeypatch.delenv(name, raising=False)
+    assert engine.keep_freed_page_memory() is False

@@ -153,6 +153,33 @@ def test_jpeg_markers_complete_says_whole_only_for_a_whole_file(tmp_path, kw):
     assert not jpeg_markers_complete(path)
 
 
+def test_jpeg_padded_past_its_pixels_is_decoded_at_one_eighth_not_scanned(tmp_path, monkeypatch):
+    """A JPEG far larger than its pixels (padded with FF 00 pairs, which the marker scan reads
+    one by one in Python) is checked by the 1/8 decode instead; a normal one is still scanned."""
+    import vanban.ocr.inputs as inputs
+    scanned = []
+    real = inputs.jpeg_markers_complete
+    monkeypatch.setattr(inputs, "jpeg_markers_complete", lambda p: scanned.append(p) or real(p))
+    decoded = []
+    from PIL.JpegImagePlugin import JpegImageFile
+    real_draft = JpegImageFile.draft
+    monkeypatch.setattr(JpegImageFile, "draft", lambda self, *a: decoded.append(a) or real_draft(self, *a))
+    data = _jpeg_bytes()
+    plain = tmp_path / "plain.jpg"
+    plain.write_bytes(data)
+    open_input(plain)
+    assert scanned == [plain] and not decoded
+    with Image.open(plain) as img:
+        bound = inputs.jpeg_scan_bound(img)
+    end = data.rindex(b"\xff\xd9")
+    padded = tmp_path / "padded.jpg"
+    padded.write_bytes(data[:end] + b"\xff\x00" * (bound // 2 + 1) + data[end:])
+    scanned.clear()
+    open_input(padded)
+    assert scanned == [] and len(decoded) == 1
+    assert real(padded)  # its markers are whole: only its size sent it to the decode
+
+
 def test_damaged_jpeg_fails_alone_with_one_line_whether_checked_or_decoded(tmp_path):
     """A JPEG cut short or with a marker damaged in fails when opened (decoded at 1/8, as
     before); one whose markers are whole but whose Huffman table is bogus passes the marker

@@ -29,11 +29,10 @@ CHANNEL_WEIGHT = 0.65
 #: Cost of a candidate found only by the diacritic-free skeleton (outside the index).
 SKELETON_FALLBACK_COST = 7.0
 #: Cost of reading an unmarked token the index does not list as the word it spells
-#: (see LegacyChannel.slot).
+#: (see LegacyChannel.slot). Only words of the skeleton map get it: those the corpus saw at
+#: least MIN_CANDIDATE_COUNT times or a word list has; a word seen once (maybe a typo or OCR
+#: garbage of the corpus) is not in that map and keeps OWN_WORD_COST.
 UNMARKED_OWN_COST = 0.5
-#: ... when the corpus saw that word at least this often (or a word list has it): a word
-#: seen once may be a typo or OCR garbage of the corpus, and keeps OWN_WORD_COST.
-UNMARKED_OWN_MIN_COUNT = 2
 #: Extra cost of a candidate reached through a spelling one edit away from the token's (for
 #: spellings the index does not hold: "ngu¢i" -> "ngudi" -> người).
 EDIT_FALLBACK_COST = 3.0
@@ -208,8 +207,8 @@ class LegacyChannel:
             cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
         self._add_siblings(restorer, cand)
         if low.isalpha():
-            plain_unlisted = not ids and own != UNK and skeleton(low) == low and (
-                int(lm.counts[own]) >= UNMARKED_OWN_MIN_COUNT or low in restorer.listed)
+            # (i == own below only for a word of the skeleton map: seen twice or listed)
+            plain_unlisted = not ids and own != UNK and skeleton(low) == low
             for i in restorer.skel_map.get(skeleton(low), []):
                 if i not in cand:
                     # An unlisted spelling without marks that is a word ("ngao"): an

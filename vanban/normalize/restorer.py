@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from dataclasses import dataclass, field
@@ -31,8 +32,8 @@ OCR_INVALID_CHANGE_COST = 1.0
 #: ocr mode: cost of replacing an unknown token that carries marks, is a well-formed
 #: syllable and has a rhyme the known syllables share ("áo pắn": a word of a minority
 #: language, a rare name): marks placed the way Vietnamese places them are evidence that the
-#: text was written that way. (An unknown word costs the LM about 20 nats, so only a
-#: strong preference of the LM still changes it.)
+#: text was written that way. (An unknown word already costs the LM much, measured in
+#: docs/normalize.md, so only a strong preference of the LM still changes it.)
 OCR_UNKNOWN_MARKED_COST = 12.0
 #: Known syllables that must share a rhyme before an unknown word with it counts as
 #: spelt like Vietnamese.
@@ -84,12 +85,36 @@ _SEGMENT_END = set(".;!?:")
 #: kept as written.
 _ROMAN = re.compile(r"[IVXLCDM]+")
 #: legacy mode: a heading's Roman numeral whose capital I an English model partly read as a
-#: small l ("Ill." for "III.", "Il." for "II."): I and l mixed, nothing else.
-_MISREAD_ROMAN = re.compile(r"(?=[Il]*I)(?=[Il]*l)[Il]{2,4}")
+#: small l ("Ill." for "III.", "Il." for "II."): I and l mixed, nothing else; two or three
+#: letters ("IlII" would be IIII, which headings do not write).
+_MISREAD_ROMAN = re.compile(r"(?=[Il]*I)(?=[Il]*l)[Il]{2,3}")
 #: E-mail addresses, URLs and domain names are never restored.
 _PROTECTED = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+"
                         r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|vn|org|net|gov|edu|info|int)\b\S*",
                         re.IGNORECASE)
+
+
+def _section_markers(text: str, tokens) -> list[tuple[int, str]]:
+    """(token index, token) of each line-start section marker, in order: a number or a
+    Roman numeral (also one misread with small l) before "." or ")"."""
+    found = []
+    for ti, (start, _end, tok) in enumerate(tokens[:-1]):
+        if (ti == 0 or "\n" in text[tokens[ti - 1][1]:start]) and tokens[ti + 1][2] in (".", ")") \
+                and (tok.isdigit() or _ROMAN.fullmatch(tok) or _MISREAD_ROMAN.fullmatch(tok)):
+            found.append((ti, tok))
+    return found
+
+
+def _counts_in_arabic(tok: str, ti: int, markers: list[tuple[int, str]]) -> bool:
+    """Whether the section markers around the misread numeral at token ``ti`` count in Arabic
+    numbers up to it, read with each I and l as 1: "10." before "Il." or "12." after it
+    (there "Il." is "11.", not "II.")."""
+    value = int(tok.replace("I", "1").replace("l", "1"))
+    at = bisect.bisect_left(markers, (ti, ""))
+    before = markers[at - 1][1] if at > 0 else ""
+    after = markers[at + 1][1] if at + 1 < len(markers) else ""
+    return (before.isdigit() and int(before) + 1 == value) \
+        or (after.isdigit() and int(after) - 1 == value)
 
 
 @dataclass
@@ -230,9 +255,9 @@ class Restorer:
             if valid:
                 change = OCR_CHANGE_COST
             elif sk != low and is_well_formed(low) and rhyme(low) in self.rhymes:
-                # Spelt like Vietnamese: an unknown word costs the LM about 20 nats, hence
-                # the high cost; a word the corpus saw once costs it much less already, so
-                # it is changed like any known word.
+                # Spelt like Vietnamese: an unknown word costs the LM far more than a known
+                # one (docs/normalize.md), hence the high cost; a word the corpus saw once
+                # costs it much less already, so it is changed like any known word.
                 change = OCR_UNKNOWN_MARKED_COST if own == UNK else OCR_CHANGE_COST
             else:
                 change = OCR_INVALID_CHANGE_COST
@@ -268,8 +293,12 @@ class Restorer:
             got = self._case_lists[id(table)] = (table, (table * CASE_WEIGHT).tolist())
         return got[1]
 
-    def _build_segments(self, text: str, tokens, mode: str) -> list[Segment]:
+    def _build_segments(self, text: str, tokens, mode: str,
+                        romans: set[int] | None = None) -> list[Segment]:
+        """The decoding segments of ``text``; the token indices of misread Roman numerals
+        ("Ill." for "III.", written back in capitals) are added to ``romans``."""
         segments: list[Segment] = []
+        markers = _section_markers(text, tokens) if mode == "legacy" else []
         seg = Segment(start_history=BOS)
         protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
         pi = 0
@@ -302,8 +331,18 @@ class Restorer:
                     slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
                 elif mode == "legacy" and line_start and nxt in (".", ")") \
                         and _MISREAD_ROMAN.fullmatch(tok):
-                    roman = tok.replace("l", "I").lower()
-                    slot = Slot([self.lm.index.get(roman, UNK)], [0.0], [roman], ti)
+                    # A heading's Roman numeral read with small l, unless the section
+                    # markers next to it count in Arabic up to it ("10." before "Il." or
+                    # "12." after it): then it is kept as written, the Arabic number being
+                    # the likelier reading.
+                    if _counts_in_arabic(tok, ti, markers):
+                        kept = tok.lower()
+                        slot = Slot([self.lm.index.get(kept, UNK)], [0.0], [kept], ti)
+                    else:
+                        roman = tok.replace("l", "I").lower()
+                        slot = Slot([self.lm.index.get(roman, UNK)], [0.0], [roman], ti)
+                        if romans is not None:
+                            romans.add(ti)
                 else:
                     # A lone capital is a word when it opens a sentence (or a list item)
                     # before a lower-case word ("O cap tinh" = "Ở cấp tỉnh") or stands in
@@ -503,7 +542,8 @@ class Restorer:
         957 errors on the general evaluation text) and decodes with that share."""
         lm = self.lm if admin_weight is None else self.lm.with_weight(admin_weight)
         tokens = tokenize(text, legacy=mode == "legacy")
-        segments = self._build_segments(text, tokens, mode)
+        romans: set[int] = set()
+        segments = self._build_segments(text, tokens, mode, romans)
         pairs = self.pairs.for_text(text) if self.pairs is not None else None
         beam = LEGACY_BEAM if mode == "legacy" else BEAM
         chosen = decode(lm, segments, beam=beam, pairs=pairs)
@@ -529,8 +569,7 @@ class Restorer:
                 tok = tokens[slot.token_index][2]
                 new = slot.strings[k]
                 if new != tok.lower():
-                    if mode == "legacy" and _MISREAD_ROMAN.fullmatch(tok) \
-                            and new == tok.replace("l", "I").lower():
+                    if slot.token_index in romans:
                         replacements[slot.token_index] = new.upper()     # "Ill." -> "III."
                     else:
                         pattern = _case_for(new, tokens, slot.token_index)

@@ -37,6 +37,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 from abc import ABC, abstractmethod
@@ -99,20 +100,21 @@ def keep_freed_page_memory() -> bool:
     reuses them; the peak resident memory stays about the same, since every page needs the
     same buffers again.
 
-    Only glibc (the ``mallopt`` call; other C libraries are left alone), and not when the
-    user set glibc's malloc through its environment variables or ``VANBAN_MALLOC_TUNING=0``.
+    Only glibc on Linux (the ``mallopt`` call; other C libraries and systems are left alone),
+    and not when the user set glibc's malloc through its environment variables or
+    ``VANBAN_MALLOC_TUNING=0``.
     """
     global _malloc_tuned
     if _malloc_tuned is None:
         _malloc_tuned = False
-        if os.environ.get("VANBAN_MALLOC_TUNING", "1") != "0" and not any(
-                k in os.environ for k in _MALLOC_ENV):
+        if sys.platform.startswith("linux") and os.environ.get(
+                "VANBAN_MALLOC_TUNING", "1") != "0" and not any(k in os.environ for k in _MALLOC_ENV):
             try:
                 import ctypes
-                libc = ctypes.CDLL(None)
+                libc = ctypes.CDLL(None)  # Windows: TypeError (no "main program" library)
                 libc.gnu_get_libc_version  # noqa: B018 - glibc only: musl's mallopt does nothing
                 mallopt = libc.mallopt
-            except (OSError, AttributeError):
+            except (OSError, AttributeError, TypeError):
                 return False
             _malloc_tuned = bool(mallopt(_M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD)
                                  and mallopt(_M_MMAP_THRESHOLD, MALLOC_MMAP_THRESHOLD))

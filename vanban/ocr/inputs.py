@@ -252,10 +252,13 @@ def _image_sources_quietly(path: Path) -> list[PageSource]:
     # a decode could still find (an error in a table's contents) fails that decode with the
     # same one-line InputFileError. Any other JPEG is checked at 1/8 of its size: every byte
     # of it is still decoded (a truncated or corrupt file fails the same way), at a fraction
-    # of the cost.
+    # of the cost. A JPEG larger than its pixels could ever need (jpeg_scan_bound) is also
+    # checked that way: the marker scan is a Python loop over its FF bytes, and a file padded
+    # with them would make it slow; the 1/8 decode's cost follows the pixel count instead.
     try:
         img.seek(0)
-        if img.format == "JPEG" and n_frames == 1 and jpeg_markers_complete(path):
+        if (img.format == "JPEG" and n_frames == 1 and path.stat().st_size <= jpeg_scan_bound(img)
+                and jpeg_markers_complete(path)):
             return sources
         if img.format == "JPEG":
             img.draft(None, (max(1, img.size[0] // 8), max(1, img.size[1] // 8)))
@@ -271,6 +274,20 @@ def _image_sources_quietly(path: Path) -> list[PageSource]:
 _JPEG_FILL = re.compile(rb"\xff+")
 #: JPEG marker codes that stand alone (no length follows): TEM, RST0-7, SOI, EOI.
 _JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8), 0xD8, 0xD9}
+
+
+#: Bytes a JPEG may hold beyond its raw pixels and still have its markers scanned: room for
+#: tables, EXIF, ICC profiles and thumbnails.
+JPEG_SCAN_SLACK = 1 << 20
+
+
+def jpeg_scan_bound(img: Image.Image) -> int:
+    """The largest file size whose markers :func:`open_input` scans: the image's raw pixel
+    bytes (width x height x components, more than any JPEG of it compresses to) plus
+    :data:`JPEG_SCAN_SLACK`. A larger file is padded with something, and is decoded at 1/8
+    instead."""
+    width, height = img.size
+    return width * height * max(1, len(img.getbands())) + JPEG_SCAN_SLACK
 
 
 def jpeg_markers_complete(path: Path) -> bool:
