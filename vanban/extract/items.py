@@ -1146,7 +1146,20 @@ def _intro_subject(text: str) -> list[str]:
             return [subject]
     # "Bộ trưởng Bộ X tập trung chỉ đạo các đơn vị thực hiện một số nhiệm vụ sau:": the body
     # opening the intro, followed by its directive verb
-    return _opening_subject(t)
+    names = _opening_subject(t)
+    if names and re.search(r"\bchỉ đạo\s*(?:như sau|sau đây)?$", t):
+        return []  # "Ủy ban nhân dân tỉnh chỉ đạo như sau:": the speaker directs, the items charge others
+    if any(_issuer_self(n) for n in names):
+        return []  # "Ủy ban nhân dân tỉnh chỉ đạo các sở … thực hiện … sau:": the issuer speaking
+    return names
+
+
+def _issuer_self(name: str) -> bool:
+    """"Ủy ban nhân dân tỉnh", "UBND Thành phố", "Chủ tịch UBND tỉnh An Bình": one provincial
+    committee or its chairman, the issuer of a provincial directive speaking of itself (a group,
+    "Ủy ban nhân dân các xã", is an addressee)."""
+    committee = r"(?:Chủ tịch\s+)?(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:tỉnh|thành phố|Thành phố|TP)\b"
+    return bool(re.match(committee, name)) and not re.search(r"\bcác\b", name)
 
 
 def task_leaves(section: Node) -> list[Node]:
