@@ -809,3 +809,48 @@ def test_board_of_the_central_committee_is_named_trung_uong(flatten):
         "I. MỤC ĐÍCH, YÊU CẦU\n1. Đánh giá đúng chất lượng đội ngũ cán bộ.\n"
         "II. NỘI DUNG\n1. Các cấp ủy tổ chức đánh giá cán bộ theo quy định.\n" + _END, flatten)
     assert record.document["issuer"] == "Ban Tổ chức Trung ương"
+
+
+# ------------------------- review fixes: shapes the round-8 rules misfired on
+_LETTER_HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH\nSố: 460/UBND-KT\nV/v phòng chống dịch bệnh trên cây trồng\n"
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nAn Bình, ngày 12 tháng 5 năm 2025\n"
+    "Kính gửi:\n- Các sở, ban, ngành tỉnh;\n- Ủy ban nhân dân các xã, phường.\n"
+)
+
+
+def _letter_tasks(body: str, flatten: bool = False) -> dict:
+    return {t.path: t for t in valid_record(_LETTER_HEAD + body + _END, flatten).tasks}
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("intro", [
+    "Chủ tịch Ủy ban nhân dân tỉnh chỉ đạo như sau:",
+    "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành và địa phương thực hiện tốt các nội dung sau:",
+])
+def test_issuer_speaking_in_the_intro_leads_no_item(intro, flatten):
+    tasks = _letter_tasks(
+        "Thời gian qua, dịch bệnh trên cây trồng diễn biến phức tạp. " + intro + "\n"
+        "1. Tăng cường kiểm tra đồng ruộng.\n2. Tổ chức phun thuốc phòng trừ kịp thời.\n"
+        "3. Sở Nông nghiệp và Môi trường chủ trì, theo dõi tình hình dịch bệnh.\n", flatten)
+    assert tasks["1"].lead == [] and tasks["2"].lead == []
+    assert tasks["3"].lead == ["Sở Nông nghiệp và Môi trường"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("table", [
+    # a list of documents under its header row
+    "Đề nghị các sở rà soát các văn bản sau:\nSTT Tên văn bản Cơ quan ban hành Ngày ban hành\n"
+    "1 Thông tư hướng dẫn quản lý giống cây trồng Bộ Nông nghiệp và Môi trường 15/3/2024\n"
+    "2 Nghị định quy định chi tiết Luật Trồng trọt Chính phủ 20/4/2024\n"
+    "3 Quyết định ban hành định mức kinh tế kỹ thuật Bộ Nông nghiệp và Môi trường 10/6/2024\n",
+    # figures by place, no status after the dates
+    "Ủy ban nhân dân tỉnh có ý kiến như sau:\nTình hình dịch bệnh tính đến ngày 10/5/2025 như sau:\n"
+    "1 Huyện Đức Phổ ghi nhận 80 ca mắc, Trung tâm Y tế huyện Đức Phổ 10/5/2025 đã xử lý\n"
+    "2 Huyện Mộ Đức ghi nhận 25 ca mắc, Trung tâm Y tế huyện Mộ Đức 09/5/2025 đã xử lý\n"
+    "3 Thị xã Đức Phổ ghi nhận 30 ca mắc, Trung tâm Kiểm soát bệnh tật tỉnh 08/5/2025 đang theo dõi\n",
+])
+def test_numbered_lines_with_dates_are_no_run_on_task_table(table, flatten):
+    tasks = _letter_tasks(
+        table + "Kết quả gửi về Sở Y tế trước ngày 30/5/2025.\n", flatten)
+    assert not [p for p in tasks if p.startswith("PL.")]

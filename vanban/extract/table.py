@@ -830,6 +830,16 @@ _ROW_DEADLINE = re.compile(r"(?<!\S)(\d{1,2}/\d{1,2}/\d{4}|[Nn]hiệm vụ thư�
 _ROW_START = re.compile(r"(?:^|(?<=\s))(\d{1,3})\s+(?=[A-ZĐÀ-Ỹ0-9])")
 
 
+_RUN_ON = load_patterns("table_columns")["run_on_rows"]
+
+
+def _row_header_before(text: str, first_cell: str) -> bool:
+    """A header row ("STT Tên văn bản Cơ quan ban hành Ngày ban hành") written right before row 1."""
+    at = text.find(first_cell)
+    before = key(text[max(0, at - 120):at])
+    return any(re.search(r"(?:^|\s)" + h + r"(?:\s|$)", before) for h in _RUN_ON["header"])
+
+
 def run_on_row_tasks(paras: list[Para]) -> list[Task]:
     """Tasks of a task table with no header row whose rows run on as text, each row its number,
     the task, the body in charge and its deadline, then what was done ("1 Chủ trì … Bộ Khoa học và
@@ -857,11 +867,20 @@ def run_on_row_tasks(paras: list[Para]) -> list[Task]:
             # đơn vị", "02 Thông tư" in a result cell are no row numbers
             nxt = next((s for s in starts if s.start() > dl.end()
                         and abs(int(s.group(1)) - int(m.group(1))) <= 3 and s.group(1)[0] != "0"), None)
-            rows.append((m.group(1), text[m.end():dl.start()].strip(), dl.group(1)))
+            rows.append((m.group(1), text[m.end():dl.start()].strip(), dl.group(1),
+                         text[dl.end():nxt.start() if nxt is not None else len(text)]))
             if nxt is None:
                 break
             pos = nxt.start()
-        for num, cell, deadline in rows:
+        if rows and _row_header_before(text, rows[0][1]):
+            return []  # "STT Tên văn bản … Ngày ban hành 1 …": a table with a header (flat_table's)
+        status = tuple(_RUN_ON["status"])
+        if 2 * sum(any(st in key(after) for st in status) for *_, after in rows) < len(rows):
+            return []  # no status after most deadlines: a list of documents or figures, no progress table
+        kinds = tuple(k + " " for k in load_patterns("headings")["document_kinds"] if k not in _RUN_ON["verb_kinds"])
+        for num, cell, deadline, _after in rows:
+            if key(cell).startswith(kinds):
+                continue  # "1 Thông tư hướng dẫn … Bộ Xây dựng 15/3/2024": a document, its issuer, its date
             spans = agency_spans(cell)
             if not spans or spans[-1][1] < len(cell.rstrip(" .;,")) or spans[-1][0] == 0:
                 continue  # no body column before the deadline
