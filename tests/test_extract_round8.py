@@ -854,3 +854,20 @@ def test_numbered_lines_with_dates_are_no_run_on_task_table(table, flatten):
     tasks = _letter_tasks(
         table + "Kết quả gửi về Sở Y tế trước ngày 30/5/2025.\n", flatten)
     assert not [p for p in tasks if p.startswith("PL.")]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_gia_and_quyen_after_a_name_open_its_work(flatten):
+    tasks = _letter_tasks(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n1. Cục Hải quan tỉnh gia hạn thời gian làm thủ tục cho doanh nghiệp.\n"
+        "2. Sở Công Thương gia tăng hoạt động xúc tiến thương mại.\n"
+        "3. Ban Chỉ đạo 138 quốc gia tăng cường kiểm tra tại các địa phương.\n", flatten)
+    assert tasks["1"].lead == ["Cục Hải quan tỉnh"]
+    assert tasks["2"].lead == ["Sở Công Thương"]
+    assert tasks["3"].lead == ["Ban Chỉ đạo 138 quốc gia"]
+
+
+def test_quyen_after_a_group_is_no_name_word():
+    from vanban.extract.agencies import agency_spans
+    text = "Ủy ban nhân dân các phường quyền hạn được giao; chính quyền địa phương các cấp"
+    assert [text[a:b] for a, b in agency_spans(text)] == ["Ủy ban nhân dân các phường", "chính quyền địa phương các cấp"]

@@ -757,6 +757,6 @@ def preload() -> None:
     for path in sorted(text.PATTERN_DIR.glob("*.json")):
         text.load_patterns(path.stem)
     for build in (agencies._nlp, agencies._head_matcher, agencies._gazetteer_matcher,
-                  agencies.label_keys, agencies._verb_pairs, agencies._inner_words,
+                  agencies.label_keys, agencies._verb_pairs, agencies._inner_words, agencies._paired_inner_words,
                   entities._ruler_nlp, items._kind_keys, text._ocr_head_rules):
         build()
