@@ -871,3 +871,14 @@ def test_quyen_after_a_group_is_no_name_word():
     from vanban.extract.agencies import agency_spans
     text = "Ủy ban nhân dân các phường quyền hạn được giao; chính quyền địa phương các cấp"
     assert [text[a:b] for a, b in agency_spans(text)] == ["Ủy ban nhân dân các phường", "chính quyền địa phương các cấp"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_xay_dung_after_a_whole_name_is_its_verb(flatten):
+    tasks = _letter_tasks(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n1. Sở Tài chính xây dựng kịp thời phương án phân bổ vốn.\n"
+        "2. Ủy ban nhân dân các phường xây dựng triển khai thực hiện phương án phòng cháy.\n"
+        "3. Cục Quản lý hoạt động xây dựng tham mưu hướng dẫn thủ tục cấp phép.\n", flatten)
+    assert tasks["1"].lead == ["Sở Tài chính"]
+    assert tasks["2"].lead == ["Ủy ban nhân dân các phường"]
+    assert tasks["3"].lead == ["Cục Quản lý hoạt động xây dựng"]

@@ -948,9 +948,23 @@ def _name_final_at(words: list[str], i: int) -> bool:
             # only a directive verb after it ("xây dựng tham mưu"); a noun ("xây dựng báo cáo",
             # "xây dựng hướng dẫn") makes it the predicate of a complete name ("Sở Y tế")
             after = key(" ".join(words[i + n:i + n + 4]))
-            return any(after == e or after.startswith(e + " ")
-                       for e in load_patterns("headings")["name_final_next_verbs"])
+            return not _complete_name(words[:i]) and any(
+                after == e or after.startswith(e + " ") for e in load_patterns("headings")["name_final_next_verbs"])
     return False
+
+
+def _complete_name(words: list[str]) -> bool:
+    """"Sở Tài chính", "Ủy ban nhân dân các xã": the words before a name-final verb already make
+    a whole name (headings.json name_complete_ends), so the verb is the predicate; "Cục Quản lý
+    hoạt động" (two lower-case syllables after its last capital) is not yet one."""
+    lower = 0
+    for w in reversed(words):
+        if w[:1].isupper():
+            break
+        lower += 1
+    tail = key(" ".join(words[-2:]))
+    ends = load_patterns("headings")["name_complete_ends"]
+    return 0 < lower + 1 <= len(words) and lower <= 1 or any(tail == e or tail.endswith(" " + e) for e in ends)
 
 
 def _end_as_written(word: str) -> bool:
