@@ -7,8 +7,8 @@ import re
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
-from .agencies import (agency_spans, dedupe, head_starts, is_bare_head, is_label, normalize_agency,
-                       only_agencies, opens_member_list, split_agencies)
+from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_bare_head, is_label, normalize_agency,
+                       only_agencies, opens_member_list, split_agencies, tokenize)
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -955,16 +955,14 @@ def _name_final_at(words: list[str], i: int) -> bool:
 
 def _complete_name(words: list[str]) -> bool:
     """"Sở Tài chính", "Ủy ban nhân dân các xã": the words before a name-final verb already make
-    a whole name (headings.json name_complete_ends), so the verb is the predicate; "Cục Quản lý
-    hoạt động" (two lower-case syllables after its last capital) is not yet one."""
-    lower = 0
-    for w in reversed(words):
-        if w[:1].isupper():
-            break
-        lower += 1
+    a whole known name (the gazetteer) or end a group (headings.json name_complete_ends), so
+    the verb is the predicate; "Cục Quản lý hoạt động", "Cục Kinh tế" are no known name."""
+    text = " ".join(words)
+    n = len(tokenize(text))
+    if any(s + k == n for s, k in gazetteer_spans(text).items()):
+        return True
     tail = key(" ".join(words[-2:]))
-    ends = load_patterns("headings")["name_complete_ends"]
-    return 0 < lower + 1 <= len(words) and lower <= 1 or any(tail == e or tail.endswith(" " + e) for e in ends)
+    return any(tail == e or tail.endswith(" " + e) for e in load_patterns("headings")["name_complete_ends"])
 
 
 def _end_as_written(word: str) -> bool:
