@@ -882,3 +882,21 @@ def test_xay_dung_after_a_whole_name_is_its_verb(flatten):
     assert tasks["1"].lead == ["Sở Tài chính"]
     assert tasks["2"].lead == ["Ủy ban nhân dân các phường"]
     assert tasks["3"].lead == ["Cục Quản lý hoạt động xây dựng"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("title, defined, expected", [
+    ("TỔ CHỨC CÁC HOẠT ĐỘNG HƯỞNG ỨNG NGÀY SÁCH VÀ VĂN HÓA ĐỌC VIỆT NAM NĂM 2025",
+     "hưởng ứng Ngày Sách và Văn hóa đọc Việt Nam (sau đây gọi tắt là Ngày Sách)",
+     "Tổ chức các hoạt động hưởng ứng Ngày Sách và Văn hóa đọc Việt Nam năm 2025"),
+    ("TỔ CHỨC GIẢI THƯỞNG BÁO CHÍ VỀ NÔNG NGHIỆP NĂM 2025",
+     "tổ chức Giải thưởng Báo chí về nông nghiệp (sau đây gọi tắt là Giải)",
+     "Tổ chức Giải thưởng Báo chí về nông nghiệp năm 2025"),
+])
+def test_a_defined_short_name_lowers_only_itself_in_the_title(title, defined, expected, flatten):
+    head = _HEAD.replace("KẾ HOẠCH\nPhát triển du lịch cộng đồng năm 2025\n", "KẾ HOẠCH\n" + title + "\n")
+    record = valid_record(
+        head + "Ủy ban nhân dân tỉnh ban hành Kế hoạch " + defined + " năm 2025 như sau:\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nNâng cao ý thức đọc sách.\n2. Yêu cầu\nThiết thực, hiệu quả.\n"
+        "II. NỘI DUNG\n1. Tổ chức triển lãm sách.\n" + _END, flatten)
+    assert record.document["title"] == expected

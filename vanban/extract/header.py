@@ -356,7 +356,7 @@ def _lower_defined_terms(words: list[str], body_texts: list[str]) -> list[str]:
     as a common noun ("phát động đợt thi đua …"). A defined name that is a document's
     ("Chương trình", "Kế hoạch", segment.json capitalised_nouns), a body's ("Ban Chỉ đạo") or a
     quoted name ("“Tháng hành động …”") keeps its capital."""
-    defined: set[str] = set()
+    defined: set[tuple[str, ...]] = set()
     nouns = set(load_patterns("segment")["capitalised_nouns"])
     for t in dict.fromkeys(body_texts):
         for m in _DEFINED_TERM.finditer(t):
@@ -365,13 +365,16 @@ def _lower_defined_terms(words: list[str], body_texts: list[str]) -> list[str]:
             k2 = key(term)
             if k1 in nouns or k2 in nouns or 0 in head_starts(term)[1]:
                 continue
-            defined.add(k1)
+            if m.group(2) is None or not m.group(2)[:1].islower():
+                continue  # "(gọi tắt là Giải)": one word also opens other names ("Giải thưởng");
+                # "(gọi tắt là Ngày Pháp luật)": a proper name keeps its capitals
+            defined.add((k1, key(m.group(2))))
     if not defined:
         return words
     out = list(words)
-    for i, w in enumerate(out[1:], start=1):
+    for i, w in enumerate(out[1:-1], start=1):
         core = w.strip(_PUNCT)
-        if core[:1].isupper() and not core.isupper() and key(core) in defined \
+        if core[:1].isupper() and not core.isupper() and (key(core), key(out[i + 1].strip(_PUNCT))) in defined \
                 and w[:1] not in "\"“'‘(" and not out[i - 1].endswith(("“", "\"")):
             out[i] = w.replace(core, core[:1].lower() + core[1:], 1)
     return out
