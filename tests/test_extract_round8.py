@@ -900,3 +900,15 @@ def test_a_defined_short_name_lowers_only_itself_in_the_title(title, defined, ex
         "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nNâng cao ý thức đọc sách.\n2. Yêu cầu\nThiết thực, hiệu quả.\n"
         "II. NỘI DUNG\n1. Tổ chức triển lãm sách.\n" + _END, flatten)
     assert record.document["title"] == expected
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_parent_line_in_sentence_case_stays_the_issuers_parent(flatten):
+    record = valid_record(
+        "UBND tỉnh Hòa Sơn\nSỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nSố: 31/KH-SNNMT\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHòa Sơn, ngày 4 tháng 3 năm 2025\n"
+        "KẾ HOẠCH\nKiểm tra an toàn đập, hồ chứa nước năm 2025\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Bảo đảm an toàn hồ chứa trong mùa mưa lũ.\n"
+        "II. NỘI DUNG\n1. Kiểm tra hiện trạng các hồ chứa.\n" + _END, flatten)
+    assert record.document.get("issuer_parent") == "Ủy ban nhân dân tỉnh Hòa Sơn"
+    assert record.document["issuer"] == "Sở Nông nghiệp và Môi trường"

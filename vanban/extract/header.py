@@ -165,7 +165,8 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     issuer_text = masked_text[:end]
     issuer_lines = [ln.strip(" -–_") for ln in issuer_text.split("\n") if ln.strip(" -–_")]
     while len(issuer_lines) >= 2 and not is_caps(issuer_lines[0], 0.6) and any(
-            is_caps(ln, 0.6) for ln in issuer_lines[1:]):
+            is_caps(ln, 0.6) for ln in issuer_lines[1:]) and not _PARENT_LINE.match(fold(issuer_lines[0]).upper()):
+        # (a parent body written in sentence case, "UBND tỉnh An Bình" over "SỞ TÀI CHÍNH", stays)
         # a stray line in sentence case above the caps header (another document's abstract the
         # copy opens with): no part of the issuer
         issuer_lines.pop(0)
@@ -199,6 +200,9 @@ def parse_header(header_lines: list[RawLine]) -> dict:
 #: the Party's Central Committee heading a board's header (diacritic-free, upper case)
 _CENTRAL_PARTY = "BAN CHAP HANH TRUNG UONG"
 _PARENT_HEADS = re.compile(r"^(?:UBND|U[YỶ] BAN NHAN DAN|BO)\s")
+#: a short header line that opens with a parent body (folded, upper case): "UBND tỉnh …", "Bộ …",
+#: "Tỉnh ủy …" (a longer one is a sentence: another document's abstract)
+_PARENT_LINE = re.compile(r"^(?:UBND|UY BAN NHAN DAN|BO|(?:TINH|THANH|DANG) UY)\s(?:\S+\s?){1,7}$")
 #: child heads that also spell words of a parent's or a place's name ("ỦY BAN", "QUỐC PHÒNG", Trường Sa,
 #: Đại Lộc, Bảo Lộc) are not looked for inside a run-on issuer
 _HEADS_IN_NAMES = ("BAN ", "PHONG ", "KHO BAC", "BENH VIEN", "TRUONG ", "DAI ", "BAO ")
