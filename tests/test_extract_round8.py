@@ -912,3 +912,17 @@ def test_parent_line_in_sentence_case_stays_the_issuers_parent(flatten):
         "II. NỘI DUNG\n1. Kiểm tra hiện trạng các hồ chứa.\n" + _END, flatten)
     assert record.document.get("issuer_parent") == "Ủy ban nhân dân tỉnh Hòa Sơn"
     assert record.document["issuer"] == "Sở Nông nghiệp và Môi trường"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("item", [
+    "2. Sở Văn hóa, Thể thao và Du lịch báo cáo kết quả như sau:\n(1) Tổ chức 12 lớp tập huấn.\n"
+    "(2) Tuyên truyền cho 3.000 lượt người.\n",
+    "2. Sở Văn hóa, Thể thao và Du lịch tiếp tục theo dõi; trong năm:\n(1) Tổ chức kiểm tra được 45 cơ sở.\n"
+    "(2) Tuyên truyền đã tiếp cận 3.000 lượt người.\n",
+])
+def test_reported_results_in_brackets_are_no_tasks(item, flatten):
+    tasks = _letter_tasks(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n1. Công an tỉnh tăng cường kiểm tra an toàn phòng cháy.\n" + item
+        + "3. Sở Tài chính tham mưu bố trí kinh phí.\n", flatten)
+    assert "2.1" not in tasks and tasks["2"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]

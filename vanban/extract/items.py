@@ -509,6 +509,9 @@ def _task_paren(n: Node) -> bool:
     # "(1) Số hộ dân có nhà bị sập …", "(1) Bộ Tài chính giải quyết …" are the item's contents
     verbs = load_patterns("headings")["opening_subject_verbs"]
     sibs = [c for c in parent.children if c.style == "paren"]
+    if any(re.search(r"\bđã\b|\bđược\s+\d", c.body) for c in sibs) or re.search(
+            r"\b(?:bao cao|ket qua)\b[^:]*\bnhu sau\s*:?\s*$", key(parent.para.text if parent.para else parent.body)):
+        return False  # "2. Sở X báo cáo tình hình như sau: (1) Tổ chức kiểm tra được 120 cơ sở": work done, reported
     return len(sibs) >= 2 and all(any(key(c.body).startswith(v + " ") for v in verbs) for c in sibs)
 
 
