@@ -926,3 +926,14 @@ def test_reported_results_in_brackets_are_no_tasks(item, flatten):
         "Ủy ban nhân dân tỉnh yêu cầu:\n1. Công an tỉnh tăng cường kiểm tra an toàn phòng cháy.\n" + item
         + "3. Sở Tài chính tham mưu bố trí kinh phí.\n", flatten)
     assert "2.1" not in tasks and tasks["2"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_paragraph_opening_with_a_count_does_not_end_the_preamble(flatten):
+    record = _record(
+        "Căn cứ Luật Du lịch ngày 19 tháng 6 năm 2017;\n"
+        "15 Sở, ngành và 9 huyện đã triển khai kế hoạch du lịch năm 2024 có hiệu quả.\n"
+        "Căn cứ Quyết định số 120/QĐ-UBND ngày 02/01/2025 của Ủy ban nhân dân tỉnh;\n"
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch.\nII. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch.\n", flatten)
+    assert "120/QĐ-UBND" in record.legal_bases

@@ -833,6 +833,13 @@ _ROW_START = re.compile(r"(?:^|(?<=\s))(\d{1,3})\s+(?=[A-ZĐÀ-Ỹ0-9])")
 _RUN_ON = load_patterns("table_columns")["run_on_rows"]
 
 
+def is_run_on_row(text: str) -> bool:
+    """"1 Chủ trì … Bộ X 31/10/2025 Đã hoàn thành": a row of a progress table run on as text (a
+    deadline, then a status), not a paragraph that opens with a count ("15 Sở, ngành đã …")."""
+    dl = _ROW_DEADLINE.search(text)
+    return dl is not None and any(st in key(text[dl.end():]) for st in _RUN_ON["status"])
+
+
 def _row_header_before(text: str, first_cell: str) -> bool:
     """A header row ("STT Tên văn bản Cơ quan ban hành Ngày ban hành") written right before row 1."""
     at = text.find(first_cell)
