@@ -937,3 +937,14 @@ def test_a_paragraph_opening_with_a_count_does_not_end_the_preamble(flatten):
         "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n"
         "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch.\nII. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch.\n", flatten)
     assert "120/QĐ-UBND" in record.legal_bases
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_one_lone_letter_in_a_recipient_is_a_label(flatten):
+    record = valid_record(
+        _LETTER_HEAD + "Ủy ban nhân dân tỉnh yêu cầu:\n1. Sở Y tế tăng cường kiểm tra an toàn thực phẩm.\n"
+        "Nơi nhận:\n- Như trên;\n- Đội kiểm tra B an toàn thực phẩm;\n- Lưu: VT, hồ sơ mẫu số B ANH.\n"
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn An\n", flatten)
+    assert "Đội kiểm tra B an toàn thực phẩm" in record.recipients
+    assert "Lưu: VT, hồ sơ mẫu số B ANH" in record.recipients
+    assert record.signature["title"] == "PHÓ CHỦ TỊCH"

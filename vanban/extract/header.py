@@ -676,7 +676,10 @@ def closing_block(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
     row by row ("- Bộ Y tế;  KT. CHỦ TỊCH") is first split back into its two columns.
     """
     # ("KT. CHỦ TỊ CH" spaced out as the header may be; an appendix paragraph is read no further)
-    paras_text = [close_spaced_letters(t) if len(t) <= 2000 else t for t in paras_text]
+    # (a recipient "Tổ B an toàn …" or "mẫu số B ANH" has one lone letter, a spaced-out
+    # signature line several: "P HÓ CHỦ T Ị CH"; counted per recipient, a folded copy being one paragraph)
+    paras_text = ["".join(close_spaced_letters(piece, 2) for piece in re.split(r"(;\s*)", t)) if len(t) <= 2000
+                  else t for t in paras_text]
     rec_parts: list[str] = []
     caps_parts: list[str] = []
     name = None
