@@ -809,3 +809,142 @@ def test_board_of_the_central_committee_is_named_trung_uong(flatten):
         "I. MỤC ĐÍCH, YÊU CẦU\n1. Đánh giá đúng chất lượng đội ngũ cán bộ.\n"
         "II. NỘI DUNG\n1. Các cấp ủy tổ chức đánh giá cán bộ theo quy định.\n" + _END, flatten)
     assert record.document["issuer"] == "Ban Tổ chức Trung ương"
+
+
+# ------------------------- review fixes: shapes the round-8 rules misfired on
+_LETTER_HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH\nSố: 460/UBND-KT\nV/v phòng chống dịch bệnh trên cây trồng\n"
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nAn Bình, ngày 12 tháng 5 năm 2025\n"
+    "Kính gửi:\n- Các sở, ban, ngành tỉnh;\n- Ủy ban nhân dân các xã, phường.\n"
+)
+
+
+def _letter_tasks(body: str, flatten: bool = False) -> dict:
+    return {t.path: t for t in valid_record(_LETTER_HEAD + body + _END, flatten).tasks}
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("intro", [
+    "Chủ tịch Ủy ban nhân dân tỉnh chỉ đạo như sau:",
+    "Ủy ban nhân dân tỉnh chỉ đạo các sở, ban, ngành và địa phương thực hiện tốt các nội dung sau:",
+])
+def test_issuer_speaking_in_the_intro_leads_no_item(intro, flatten):
+    tasks = _letter_tasks(
+        "Thời gian qua, dịch bệnh trên cây trồng diễn biến phức tạp. " + intro + "\n"
+        "1. Tăng cường kiểm tra đồng ruộng.\n2. Tổ chức phun thuốc phòng trừ kịp thời.\n"
+        "3. Sở Nông nghiệp và Môi trường chủ trì, theo dõi tình hình dịch bệnh.\n", flatten)
+    assert tasks["1"].lead == [] and tasks["2"].lead == []
+    assert tasks["3"].lead == ["Sở Nông nghiệp và Môi trường"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("table", [
+    # a list of documents under its header row
+    "Đề nghị các sở rà soát các văn bản sau:\nSTT Tên văn bản Cơ quan ban hành Ngày ban hành\n"
+    "1 Thông tư hướng dẫn quản lý giống cây trồng Bộ Nông nghiệp và Môi trường 15/3/2024\n"
+    "2 Nghị định quy định chi tiết Luật Trồng trọt Chính phủ 20/4/2024\n"
+    "3 Quyết định ban hành định mức kinh tế kỹ thuật Bộ Nông nghiệp và Môi trường 10/6/2024\n",
+    # figures by place, no status after the dates
+    "Ủy ban nhân dân tỉnh có ý kiến như sau:\nTình hình dịch bệnh tính đến ngày 10/5/2025 như sau:\n"
+    "1 Huyện Đức Phổ ghi nhận 80 ca mắc, Trung tâm Y tế huyện Đức Phổ 10/5/2025 đã xử lý\n"
+    "2 Huyện Mộ Đức ghi nhận 25 ca mắc, Trung tâm Y tế huyện Mộ Đức 09/5/2025 đã xử lý\n"
+    "3 Thị xã Đức Phổ ghi nhận 30 ca mắc, Trung tâm Kiểm soát bệnh tật tỉnh 08/5/2025 đang theo dõi\n",
+])
+def test_numbered_lines_with_dates_are_no_run_on_task_table(table, flatten):
+    tasks = _letter_tasks(
+        table + "Kết quả gửi về Sở Y tế trước ngày 30/5/2025.\n", flatten)
+    assert not [p for p in tasks if p.startswith("PL.")]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_gia_and_quyen_after_a_name_open_its_work(flatten):
+    tasks = _letter_tasks(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n1. Cục Hải quan tỉnh gia hạn thời gian làm thủ tục cho doanh nghiệp.\n"
+        "2. Sở Công Thương gia tăng hoạt động xúc tiến thương mại.\n"
+        "3. Ban Chỉ đạo 138 quốc gia tăng cường kiểm tra tại các địa phương.\n", flatten)
+    assert tasks["1"].lead == ["Cục Hải quan tỉnh"]
+    assert tasks["2"].lead == ["Sở Công Thương"]
+    assert tasks["3"].lead == ["Ban Chỉ đạo 138 quốc gia"]
+
+
+def test_quyen_after_a_group_is_no_name_word():
+    from vanban.extract.agencies import agency_spans
+    text = "Ủy ban nhân dân các phường quyền hạn được giao; chính quyền địa phương các cấp"
+    assert [text[a:b] for a, b in agency_spans(text)] == ["Ủy ban nhân dân các phường", "chính quyền địa phương các cấp"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_xay_dung_after_a_whole_name_is_its_verb(flatten):
+    tasks = _letter_tasks(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n1. Sở Tài chính xây dựng kịp thời phương án phân bổ vốn.\n"
+        "2. Ủy ban nhân dân các phường xây dựng triển khai thực hiện phương án phòng cháy.\n"
+        "3. Cục Quản lý hoạt động xây dựng tham mưu hướng dẫn thủ tục cấp phép.\n", flatten)
+    assert tasks["1"].lead == ["Sở Tài chính"]
+    assert tasks["2"].lead == ["Ủy ban nhân dân các phường"]
+    assert tasks["3"].lead == ["Cục Quản lý hoạt động xây dựng"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("title, defined, expected", [
+    ("TỔ CHỨC CÁC HOẠT ĐỘNG HƯỞNG ỨNG NGÀY SÁCH VÀ VĂN HÓA ĐỌC VIỆT NAM NĂM 2025",
+     "hưởng ứng Ngày Sách và Văn hóa đọc Việt Nam (sau đây gọi tắt là Ngày Sách)",
+     "Tổ chức các hoạt động hưởng ứng Ngày Sách và Văn hóa đọc Việt Nam năm 2025"),
+    ("TỔ CHỨC GIẢI THƯỞNG BÁO CHÍ VỀ NÔNG NGHIỆP NĂM 2025",
+     "tổ chức Giải thưởng Báo chí về nông nghiệp (sau đây gọi tắt là Giải)",
+     "Tổ chức Giải thưởng Báo chí về nông nghiệp năm 2025"),
+])
+def test_a_defined_short_name_lowers_only_itself_in_the_title(title, defined, expected, flatten):
+    head = _HEAD.replace("KẾ HOẠCH\nPhát triển du lịch cộng đồng năm 2025\n", "KẾ HOẠCH\n" + title + "\n")
+    record = valid_record(
+        head + "Ủy ban nhân dân tỉnh ban hành Kế hoạch " + defined + " năm 2025 như sau:\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\nNâng cao ý thức đọc sách.\n2. Yêu cầu\nThiết thực, hiệu quả.\n"
+        "II. NỘI DUNG\n1. Tổ chức triển lãm sách.\n" + _END, flatten)
+    assert record.document["title"] == expected
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_parent_line_in_sentence_case_stays_the_issuers_parent(flatten):
+    record = valid_record(
+        "UBND tỉnh Hòa Sơn\nSỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\nSố: 31/KH-SNNMT\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHòa Sơn, ngày 4 tháng 3 năm 2025\n"
+        "KẾ HOẠCH\nKiểm tra an toàn đập, hồ chứa nước năm 2025\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Bảo đảm an toàn hồ chứa trong mùa mưa lũ.\n"
+        "II. NỘI DUNG\n1. Kiểm tra hiện trạng các hồ chứa.\n" + _END, flatten)
+    assert record.document.get("issuer_parent") == "Ủy ban nhân dân tỉnh Hòa Sơn"
+    assert record.document["issuer"] == "Sở Nông nghiệp và Môi trường"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("item", [
+    "2. Sở Văn hóa, Thể thao và Du lịch báo cáo kết quả như sau:\n(1) Tổ chức 12 lớp tập huấn.\n"
+    "(2) Tuyên truyền cho 3.000 lượt người.\n",
+    "2. Sở Văn hóa, Thể thao và Du lịch tiếp tục theo dõi; trong năm:\n(1) Tổ chức kiểm tra được 45 cơ sở.\n"
+    "(2) Tuyên truyền đã tiếp cận 3.000 lượt người.\n",
+])
+def test_reported_results_in_brackets_are_no_tasks(item, flatten):
+    tasks = _letter_tasks(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n1. Công an tỉnh tăng cường kiểm tra an toàn phòng cháy.\n" + item
+        + "3. Sở Tài chính tham mưu bố trí kinh phí.\n", flatten)
+    assert "2.1" not in tasks and tasks["2"].lead == ["Sở Văn hóa, Thể thao và Du lịch"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_paragraph_opening_with_a_count_does_not_end_the_preamble(flatten):
+    record = _record(
+        "Căn cứ Luật Du lịch ngày 19 tháng 6 năm 2017;\n"
+        "15 Sở, ngành và 9 huyện đã triển khai kế hoạch du lịch năm 2024 có hiệu quả.\n"
+        "Căn cứ Quyết định số 120/QĐ-UBND ngày 02/01/2025 của Ủy ban nhân dân tỉnh;\n"
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Phát huy tiềm năng du lịch.\nII. NHIỆM VỤ\n1. Tổ chức hội chợ du lịch.\n", flatten)
+    assert "120/QĐ-UBND" in record.legal_bases
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_one_lone_letter_in_a_recipient_is_a_label(flatten):
+    record = valid_record(
+        _LETTER_HEAD + "Ủy ban nhân dân tỉnh yêu cầu:\n1. Sở Y tế tăng cường kiểm tra an toàn thực phẩm.\n"
+        "Nơi nhận:\n- Như trên;\n- Đội kiểm tra B an toàn thực phẩm;\n- Lưu: VT, hồ sơ mẫu số B ANH.\n"
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn An\n", flatten)
+    assert "Đội kiểm tra B an toàn thực phẩm" in record.recipients
+    assert "Lưu: VT, hồ sơ mẫu số B ANH" in record.recipients
+    assert record.signature["title"] == "PHÓ CHỦ TỊCH"

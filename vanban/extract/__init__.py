@@ -31,7 +31,7 @@ from .render import render_markdown
 from .segment import needs_segmenting, packed_front_line, segment, wrapped_run_on
 from .structure import Node, assign_roles, build_tree, directive_sections, part_heading
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
-from .table import flat_table_tasks, run_on_row_tasks
+from .table import flat_table_tasks, is_run_on_row, run_on_row_tasks
 from .items import add_sentence_leads
 from .items import fold_role_items
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns
@@ -471,7 +471,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     # (nor does a table run on as text: "1 Chủ trì … Bộ X 31/10/2025 Đã hoàn thành", a row's bare
     # number, ends the preamble; the numbers its columns cite are results, not bases)
     enacted = next((i for i, p in enumerate(preamble) if _ENACTING_CLAUSE.match(p.text)
-                    or _TABLE_ROW.match(p.text)), len(preamble))
+                    or _TABLE_ROW.match(p.text) and is_run_on_row(p.text)), len(preamble))
     for p in preamble[:enacted]:
         basis = basis_of(p.text)
         for ref in parse_references(p.text, basis, p.refs):
@@ -757,6 +757,6 @@ def preload() -> None:
     for path in sorted(text.PATTERN_DIR.glob("*.json")):
         text.load_patterns(path.stem)
     for build in (agencies._nlp, agencies._head_matcher, agencies._gazetteer_matcher,
-                  agencies.label_keys, agencies._verb_pairs, agencies._inner_words,
+                  agencies.label_keys, agencies._verb_pairs, agencies._inner_words, agencies._paired_inner_words,
                   entities._ruler_nlp, items._kind_keys, text._ocr_head_rules):
         build()

@@ -164,7 +164,15 @@ def _capitalised_heads() -> dict[str, list[tuple[str, ...]]]:
     return out
 
 
-def _is_name_word(tok: str) -> bool:
+@lru_cache(maxsize=1)
+def _paired_inner_words() -> dict[str, str]:
+    return dict(load_patterns("agencies")["paired_inner_words"])
+
+
+def _is_name_word(tok: str, prev: str = "") -> bool:
+    partner = _paired_inner_words().get(tok.lower())
+    if partner is not None and prev.lower() == partner:
+        return True  # "Ban Chỉ đạo 389 quốc gia", "Ủy ban nhân dân đặc biệt"
     return tok[:1].isupper() or tok[:1].isdigit() or tok.lower() in _inner_words() or "&" in tok \
         or ("/" in tok and all(w in _inner_words() for w in tok.lower().split("/")))  # "tỉnh/thành phố"
 
@@ -233,7 +241,7 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                     j += 3  # "các cơ quan, tổ chức, cá nhân có liên quan"
                     end = j
                     continue
-                if j + 1 < len(tokens) and _is_name_word(tokens[j + 1][0]) and tokens[j + 1][0] not in ",;:":
+                if j + 1 < len(tokens) and _is_name_word(tokens[j + 1][0], tok) and tokens[j + 1][0] not in ",;:":
                     j += 1
                     continue
                 break
@@ -251,7 +259,7 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
             if tok[:1].islower() and j + 1 < len(tokens) and \
                     key(f"{tok} {tokens[j + 1][0]}") in _verb_pairs():
                 break  # "Ủy ban nhân dân xã, phường | tuyên truyền ...": a verb ends the name
-            if _is_name_word(tok) and tok not in ".;:":
+            if _is_name_word(tok, tokens[j - 1][0]) and tok not in ".;:":
                 j += 1
                 end = j
                 words += 1

@@ -165,7 +165,8 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     issuer_text = masked_text[:end]
     issuer_lines = [ln.strip(" -–_") for ln in issuer_text.split("\n") if ln.strip(" -–_")]
     while len(issuer_lines) >= 2 and not is_caps(issuer_lines[0], 0.6) and any(
-            is_caps(ln, 0.6) for ln in issuer_lines[1:]):
+            is_caps(ln, 0.6) for ln in issuer_lines[1:]) and not _PARENT_LINE.match(fold(issuer_lines[0]).upper()):
+        # (a parent body written in sentence case, "UBND tỉnh An Bình" over "SỞ TÀI CHÍNH", stays)
         # a stray line in sentence case above the caps header (another document's abstract the
         # copy opens with): no part of the issuer
         issuer_lines.pop(0)
@@ -199,6 +200,9 @@ def parse_header(header_lines: list[RawLine]) -> dict:
 #: the Party's Central Committee heading a board's header (diacritic-free, upper case)
 _CENTRAL_PARTY = "BAN CHAP HANH TRUNG UONG"
 _PARENT_HEADS = re.compile(r"^(?:UBND|U[YỶ] BAN NHAN DAN|BO)\s")
+#: a short header line that opens with a parent body (folded, upper case): "UBND tỉnh …", "Bộ …",
+#: "Tỉnh ủy …" (a longer one is a sentence: another document's abstract)
+_PARENT_LINE = re.compile(r"^(?:UBND|UY BAN NHAN DAN|BO|(?:TINH|THANH|DANG) UY)\s(?:\S+\s?){1,7}$")
 #: child heads that also spell words of a parent's or a place's name ("ỦY BAN", "QUỐC PHÒNG", Trường Sa,
 #: Đại Lộc, Bảo Lộc) are not looked for inside a run-on issuer
 _HEADS_IN_NAMES = ("BAN ", "PHONG ", "KHO BAC", "BENH VIEN", "TRUONG ", "DAI ", "BAO ")
@@ -356,7 +360,7 @@ def _lower_defined_terms(words: list[str], body_texts: list[str]) -> list[str]:
     as a common noun ("phát động đợt thi đua …"). A defined name that is a document's
     ("Chương trình", "Kế hoạch", segment.json capitalised_nouns), a body's ("Ban Chỉ đạo") or a
     quoted name ("“Tháng hành động …”") keeps its capital."""
-    defined: set[str] = set()
+    defined: set[tuple[str, ...]] = set()
     nouns = set(load_patterns("segment")["capitalised_nouns"])
     for t in dict.fromkeys(body_texts):
         for m in _DEFINED_TERM.finditer(t):
@@ -365,13 +369,16 @@ def _lower_defined_terms(words: list[str], body_texts: list[str]) -> list[str]:
             k2 = key(term)
             if k1 in nouns or k2 in nouns or 0 in head_starts(term)[1]:
                 continue
-            defined.add(k1)
+            if m.group(2) is None or not m.group(2)[:1].islower():
+                continue  # "(gọi tắt là Giải)": one word also opens other names ("Giải thưởng");
+                # "(gọi tắt là Ngày Pháp luật)": a proper name keeps its capitals
+            defined.add((k1, key(m.group(2))))
     if not defined:
         return words
     out = list(words)
-    for i, w in enumerate(out[1:], start=1):
+    for i, w in enumerate(out[1:-1], start=1):
         core = w.strip(_PUNCT)
-        if core[:1].isupper() and not core.isupper() and key(core) in defined \
+        if core[:1].isupper() and not core.isupper() and (key(core), key(out[i + 1].strip(_PUNCT))) in defined \
                 and w[:1] not in "\"“'‘(" and not out[i - 1].endswith(("“", "\"")):
             out[i] = w.replace(core, core[:1].lower() + core[1:], 1)
     return out
@@ -669,7 +676,10 @@ def closing_block(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
     row by row ("- Bộ Y tế;  KT. CHỦ TỊCH") is first split back into its two columns.
     """
     # ("KT. CHỦ TỊ CH" spaced out as the header may be; an appendix paragraph is read no further)
-    paras_text = [close_spaced_letters(t) if len(t) <= 2000 else t for t in paras_text]
+    # (a recipient "Tổ B an toàn …" or "mẫu số B ANH" has one lone letter, a spaced-out
+    # signature line several: "P HÓ CHỦ T Ị CH"; counted per recipient, a folded copy being one paragraph)
+    paras_text = ["".join(close_spaced_letters(piece, 2) for piece in re.split(r"(;\s*)", t)) if len(t) <= 2000
+                  else t for t in paras_text]
     rec_parts: list[str] = []
     caps_parts: list[str] = []
     name = None

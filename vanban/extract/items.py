@@ -7,8 +7,8 @@ import re
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
-from .agencies import (agency_spans, dedupe, head_starts, is_bare_head, is_label, normalize_agency,
-                       only_agencies, opens_member_list, split_agencies)
+from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_bare_head, is_label, normalize_agency,
+                       only_agencies, opens_member_list, split_agencies, tokenize)
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -509,6 +509,9 @@ def _task_paren(n: Node) -> bool:
     # "(1) Số hộ dân có nhà bị sập …", "(1) Bộ Tài chính giải quyết …" are the item's contents
     verbs = load_patterns("headings")["opening_subject_verbs"]
     sibs = [c for c in parent.children if c.style == "paren"]
+    if any(re.search(r"\bđã\b|\bđược\s+\d", c.body) for c in sibs) or re.search(
+            r"\b(?:bao cao|ket qua)\b[^:]*\bnhu sau\s*:?\s*$", key(parent.para.text if parent.para else parent.body)):
+        return False  # "2. Sở X báo cáo tình hình như sau: (1) Tổ chức kiểm tra được 120 cơ sở": work done, reported
     return len(sibs) >= 2 and all(any(key(c.body).startswith(v + " ") for v in verbs) for c in sibs)
 
 
@@ -948,9 +951,21 @@ def _name_final_at(words: list[str], i: int) -> bool:
             # only a directive verb after it ("xây dựng tham mưu"); a noun ("xây dựng báo cáo",
             # "xây dựng hướng dẫn") makes it the predicate of a complete name ("Sở Y tế")
             after = key(" ".join(words[i + n:i + n + 4]))
-            return any(after == e or after.startswith(e + " ")
-                       for e in load_patterns("headings")["name_final_next_verbs"])
+            return not _complete_name(words[:i]) and any(
+                after == e or after.startswith(e + " ") for e in load_patterns("headings")["name_final_next_verbs"])
     return False
+
+
+def _complete_name(words: list[str]) -> bool:
+    """"Sở Tài chính", "Ủy ban nhân dân các xã": the words before a name-final verb already make
+    a whole known name (the gazetteer) or end a group (headings.json name_complete_ends), so
+    the verb is the predicate; "Cục Quản lý hoạt động", "Cục Kinh tế" are no known name."""
+    text = " ".join(words)
+    n = len(tokenize(text))
+    if any(s + k == n for s, k in gazetteer_spans(text).items()):
+        return True
+    tail = key(" ".join(words[-2:]))
+    return any(tail == e or tail.endswith(" " + e) for e in load_patterns("headings")["name_complete_ends"])
 
 
 def _end_as_written(word: str) -> bool:
@@ -1146,7 +1161,20 @@ def _intro_subject(text: str) -> list[str]:
             return [subject]
     # "Bộ trưởng Bộ X tập trung chỉ đạo các đơn vị thực hiện một số nhiệm vụ sau:": the body
     # opening the intro, followed by its directive verb
-    return _opening_subject(t)
+    names = _opening_subject(t)
+    if names and re.search(r"\bchỉ đạo\s*(?:như sau|sau đây)?$", t):
+        return []  # "Ủy ban nhân dân tỉnh chỉ đạo như sau:": the speaker directs, the items charge others
+    if any(_issuer_self(n) for n in names):
+        return []  # "Ủy ban nhân dân tỉnh chỉ đạo các sở … thực hiện … sau:": the issuer speaking
+    return names
+
+
+def _issuer_self(name: str) -> bool:
+    """"Ủy ban nhân dân tỉnh", "UBND Thành phố", "Chủ tịch UBND tỉnh An Bình": one provincial
+    committee or its chairman, the issuer of a provincial directive speaking of itself (a group,
+    "Ủy ban nhân dân các xã", is an addressee)."""
+    committee = r"(?:Chủ tịch\s+)?(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:tỉnh|thành phố|Thành phố|TP)\b"
+    return bool(re.match(committee, name)) and not re.search(r"\bcác\b", name)
 
 
 def task_leaves(section: Node) -> list[Node]:

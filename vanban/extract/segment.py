@@ -25,7 +25,7 @@ import re
 
 from .agencies import (agency_spans, gazetteer_spans, head_starts, only_agencies, opens_member_list, split_agencies,
                        tokenize)
-from .text import close_spaced_letters, fold, is_syllable, key, load_patterns, roman_to_int
+from .text import LONE_LETTER, close_spaced_letters, fold, is_syllable, key, load_patterns, roman_to_int
 
 _PATS = dict(load_patterns("segment"))
 _PATS["signer_titles"] = load_patterns("headings")["signer_titles"]
@@ -54,7 +54,6 @@ _INLINE_MARKERS = [(style, re.compile(r"(?<!\S)" + body)) for style, body in (
     ("part", rf"([A-HĐ])\.\s+(?=[{_UP}]{{2,}})"),
 )]
 _PART_LETTERS = "ABCDĐEFGH"
-_LONE_LETTER = re.compile(r"(?<!\S)[^\W\d_](?!\S)")
 #: person titles (agencies.json list_titles, keys) whose holder a second office may follow
 _PERSON_TITLES = tuple(key(t) for t in load_patterns("agencies")["list_titles"])
 _ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")  # a section's numeral before a capital
@@ -152,7 +151,7 @@ def segment(text: str) -> list[str]:
     if not text:
         return []
     head = text[:text.find(" ", 1500) if len(text) > 1500 and text.find(" ", 1500) > 0 else len(text)]
-    if len(_LONE_LETTER.findall(head)) >= 3 \
+    if len(LONE_LETTER.findall(head)) >= 3 \
             and sum(1 for w in head.split() if len(w) == 1 and w.isalpha() and not is_syllable(w)) >= 3:
         # a header copied with letters spaced out ("ỦY B AN NHÂN D Â N …"): its words closed
         # first, or its caps runs are cut at every stray letter

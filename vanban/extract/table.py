@@ -830,72 +830,98 @@ _ROW_DEADLINE = re.compile(r"(?<!\S)(\d{1,2}/\d{1,2}/\d{4}|[Nn]hiệm vụ thư�
 _ROW_START = re.compile(r"(?:^|(?<=\s))(\d{1,3})\s+(?=[A-ZĐÀ-Ỹ0-9])")
 
 
+_RUN_ON = load_patterns("table_columns")["run_on_rows"]
+
+
+def is_run_on_row(text: str) -> bool:
+    """"1 Chủ trì … Bộ X 31/10/2025 Đã hoàn thành": a row of a progress table run on as text (a
+    deadline, then a status), not a paragraph that opens with a count ("15 Sở, ngành đã …")."""
+    dl = _ROW_DEADLINE.search(text)
+    return dl is not None and any(st in key(text[dl.end():]) for st in _RUN_ON["status"])
+
+
+def _row_header_before(text: str, first_cell: str) -> bool:
+    """A header row ("STT Tên văn bản Cơ quan ban hành Ngày ban hành") written right before row 1."""
+    at = text.find(first_cell)
+    before = key(text[max(0, at - 120):at])
+    return any(re.search(r"(?:^|\s)" + h + r"(?:\s|$)", before) for h in _RUN_ON["header"])
+
+
 def run_on_row_tasks(paras: list[Para]) -> list[Task]:
     """Tasks of a task table with no header row whose rows run on as text, each row its number,
     the task, the body in charge and its deadline, then what was done ("1 Chủ trì … Bộ Khoa học và
     Công nghệ 31/10/2025 Đã hoàn thành 2 …"; the group lines "Nhiệm vụ giao … chỉ đạo" between
     them): the body is the agency name that ends right before the deadline. Read only when at
-    least three rows have that shape (a list of numbered sentences has none)."""
+    least three rows have that shape (a list of numbered sentences has none), most carry a
+    status after their deadline, and no header row comes before row 1 (table_columns.json
+    run_on_rows: a list of documents or of figures has none of these)."""
     tasks: list[Task] = []
     # (read as one text: a folded copy's segments cut rows apart at their bullets)
-    for text in [" ".join(p.text for p in paras)]:
-        starts = [m for m in _ROW_START.finditer(text)]
-        # a row starts at the line's start or after the previous row's deadline
-        rows = []
-        pos = 0
-        while True:
-            m = next((m for m in starts if m.start() >= pos), None)
-            if not rows and m is not None and m.start() > 0:
-                # the first row is row 1 (after the table's group line)
-                m = next((x for x in starts if x.group(1) == "1"), None)
-            if m is None:
+    text = " ".join(p.text for p in paras)
+    starts = [m for m in _ROW_START.finditer(text)]
+    # a row starts at the line's start or after the previous row's deadline
+    rows = []
+    pos = 0
+    while True:
+        m = next((m for m in starts if m.start() >= pos), None)
+        if not rows and m is not None and m.start() > 0:
+            # the first row is row 1 (after the table's group line)
+            m = next((x for x in starts if x.group(1) == "1"), None)
+        if m is None:
+            break
+        dl = _ROW_DEADLINE.search(text, m.end())
+        if dl is None:
+            break
+        # the next row's number follows this one's (give or take a typo: "22, 20, 21"); "42
+        # đơn vị", "02 Thông tư" in a result cell are no row numbers
+        nxt = next((s for s in starts if s.start() > dl.end()
+                    and abs(int(s.group(1)) - int(m.group(1))) <= 3 and s.group(1)[0] != "0"), None)
+        rows.append((m.group(1), text[m.end():dl.start()].strip(), dl.group(1),
+                     text[dl.end():nxt.start() if nxt is not None else len(text)]))
+        if nxt is None:
+            break
+        pos = nxt.start()
+    if rows and _row_header_before(text, rows[0][1]):
+        return []  # "STT Tên văn bản … Ngày ban hành 1 …": a table with a header (flat_table's)
+    status = tuple(_RUN_ON["status"])
+    if 2 * sum(any(st in key(after) for st in status) for *_, after in rows) < len(rows):
+        return []  # no status after most deadlines: a list of documents or figures, no progress table
+    kinds = tuple(k + " " for k in load_patterns("headings")["document_kinds"] if k not in _RUN_ON["verb_kinds"])
+    for num, cell, deadline, _after in rows:
+        if key(cell).startswith(kinds):
+            continue  # "1 Thông tư hướng dẫn … Bộ Xây dựng 15/3/2024": a document, its issuer, its date
+        spans = agency_spans(cell)
+        if not spans or spans[-1][1] < len(cell.rstrip(" .;,")) or spans[-1][0] == 0:
+            continue  # no body column before the deadline
+        a, b = spans[-1]
+        # the body column starts at the last head that no separator joins to the name
+        # before it ("… của Thủ tướng Chính phủ | Bộ Khoa học và Công nghệ")
+        # (a lower-case word of the task's text before it, not a name's second syllable nor a
+        # governing word: "… ngành y tế | Bộ Y tế", not "Tổng Thanh tra | Chính phủ", not "cơ
+        # quan thuộc | Chính phủ"; or a whole name before it: "Thủ tướng Chính phủ | Bộ X")
+        tokens, heads = head_starts(cell[a:b])
+        governing = set(load_patterns("segment")["governing_words"]) | {"va", "cac", "nhung"}
+        for k in sorted(heads, reverse=True):
+            prev = [t[0] for t in tokens[max(0, k - 2):k]]
+            if k < 2 or not tokens[k][0][:1].isupper() or key(prev[-1]) in governing:
+                continue
+            lower_text = prev[-1].isalpha() and prev[-1].islower() and prev[0].isalpha() and prev[0].islower()
+            head_text = cell[a:a + tokens[k][1]].rstrip()
+            whole_name = prev[-1].isalpha() and len(head_text.split()) >= 2 \
+                and any(s2 == 0 and e2 == len(head_text) for s2, e2 in agency_spans(head_text))
+            if lower_text or whole_name:
+                a += tokens[k][1]
                 break
-            dl = _ROW_DEADLINE.search(text, m.end())
-            if dl is None:
-                break
-            # the next row's number follows this one's (give or take a typo: "22, 20, 21"); "42
-            # đơn vị", "02 Thông tư" in a result cell are no row numbers
-            nxt = next((s for s in starts if s.start() > dl.end()
-                        and abs(int(s.group(1)) - int(m.group(1))) <= 3 and s.group(1)[0] != "0"), None)
-            rows.append((m.group(1), text[m.end():dl.start()].strip(), dl.group(1)))
-            if nxt is None:
-                break
-            pos = nxt.start()
-        for num, cell, deadline in rows:
-            spans = agency_spans(cell)
-            if not spans or spans[-1][1] < len(cell.rstrip(" .;,")) or spans[-1][0] == 0:
-                continue  # no body column before the deadline
-            a, b = spans[-1]
-            # the body column starts at the last head that no separator joins to the name
-            # before it ("… của Thủ tướng Chính phủ | Bộ Khoa học và Công nghệ")
-            # (a lower-case word of the task's text before it, not a name's second syllable:
-            # "… ngành y tế | Bộ Y tế", not "Tổng Thanh tra | Chính phủ")
-            # (a lower-case word of the task's text before it, not a name's second syllable nor a
-            # governing word: "… ngành y tế | Bộ Y tế", not "Tổng Thanh tra | Chính phủ", not "cơ
-            # quan thuộc | Chính phủ"; or a whole name before it: "Thủ tướng Chính phủ | Bộ X")
-            tokens, heads = head_starts(cell[a:b])
-            governing = set(load_patterns("segment")["governing_words"]) | {"va", "cac", "nhung"}
-            for k in sorted(heads, reverse=True):
-                prev = [t[0] for t in tokens[max(0, k - 2):k]]
-                if k < 2 or not tokens[k][0][:1].isupper() or key(prev[-1]) in governing:
-                    continue
-                lower_text = prev[-1].isalpha() and prev[-1].islower() and prev[0].isalpha() and prev[0].islower()
-                head_text = cell[a:a + tokens[k][1]].rstrip()
-                whole_name = prev[-1].isalpha() and len(head_text.split()) >= 2 \
-                    and any(s2 == 0 and e2 == len(head_text) for s2, e2 in agency_spans(head_text))
-                if lower_text or whole_name:
-                    a += tokens[k][1]
-                    break
-            title = cell[:a].strip(" ,;")
-            lead = split_agencies(cell[a:b])
-            partners: list[str] = []
-            mp = re.search(r"(?i:phối hợp)(?:\s+(?:với|cùng))?\s+", title)
-            if mp:
-                ps = agency_spans(title[mp.end():])
-                if ps and ps[0][0] == 0:
-                    partners = split_agencies(title[mp.end():mp.end() + ps[0][1]])
-            tasks.append(Task(path=f"PL.{num}", title=title, text=title, lead=lead, partners=partners,
-                              lead_ids=[normalize_agency(x) for x in lead],
-                              partner_ids=[normalize_agency(x) for x in partners],
-                              timeframe=deadline, provenance=[]))
+        title = cell[:a].strip(" ,;")
+        lead = split_agencies(cell[a:b])
+        partners: list[str] = []
+        mp = re.search(r"(?i:phối hợp)(?:\s+(?:với|cùng))?\s+", title)
+        if mp:
+            ps = agency_spans(title[mp.end():])
+            if ps and ps[0][0] == 0:
+                partners = split_agencies(title[mp.end():mp.end() + ps[0][1]])
+        tasks.append(Task(path=f"PL.{num}", title=title, text=title, lead=lead, partners=partners,
+                          lead_ids=[normalize_agency(x) for x in lead],
+                          partner_ids=[normalize_agency(x) for x in partners],
+                          timeframe=deadline, provenance=[]))
     return tasks if len(tasks) >= 3 else []

@@ -124,15 +124,17 @@ def repair_ocr_heads(line: str) -> str:
 
 
 _SPACED_WORD = re.compile(r"\S+")
-_LONE_LETTER = re.compile(r"(?<!\S)[^\W\d_](?!\S)")
+LONE_LETTER = re.compile(r"(?<!\S)[^\W\d_](?!\S)")
 
 
-def close_spaced_letters(line: str) -> str:
+def close_spaced_letters(line: str, min_stray: int = 1) -> str:
     """A header copied with stray spaces inside its words ("ỦY B AN NHÂN D Â N T HÀNH P HỐ",
     "T hành phố Hồ Chí M inh"): the line's letter runs are regrouped so that as few pieces as
     possible are no syllable ("B AN" -> "BAN", "C H Í M I NH" -> "CHÍ MINH"), joining as little
-    as that needs ("Ngu y ễn" stays: each part spells a word)."""
-    if not any(not is_syllable(t) for t in _LONE_LETTER.findall(line)):
+    as that needs ("Ngu y ễn" stays: each part spells a word). ``min_stray``: how many lone
+    letters that spell nothing the line needs before it is read as spaced out (running text
+    names "Tổ B", "mẫu số B": one such letter there is a label, no split word)."""
+    if sum(not is_syllable(t) for t in LONE_LETTER.findall(line)) < min_stray:
         return line  # (a spaced-out copy leaves letters that spell nothing standing alone)
     toks = _SPACED_WORD.findall(line)
     n = len(toks)
