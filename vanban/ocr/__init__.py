@@ -172,8 +172,7 @@ def _prepare(arr: np.ndarray, dpi: float | None, options: OcrOptions) -> Prepare
                     x0, y0, x1, y1 = region["box"]
                     out[y0:y1, x0:x1] = lifted[y0:y1, x0:x1]
                     lifted_regions.append(region)
-            no_colour = gray.copy()
-            no_colour[mask > 0] = 255
+            no_colour = cv2.bitwise_or(gray, mask)  # the mask is 0 or 255: ink pixels made white
             page.no_colour = no_colour
             page.gray = out
             found_seals = stamps.seal_boxes(mask, regions, page.dpi)

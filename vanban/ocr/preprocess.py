@@ -120,7 +120,10 @@ def darkest_channel(rgb: np.ndarray) -> np.ndarray:
 
 
 def _chroma(rgb: np.ndarray) -> np.ndarray:
-    r, g, b = cv2.split(np.ascontiguousarray(rgb))
+    return _planes_chroma(*cv2.split(np.ascontiguousarray(rgb)))
+
+
+def _planes_chroma(r: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
     return cv2.subtract(cv2.max(cv2.max(r, g), b), cv2.min(cv2.min(r, g), b))
 
 
@@ -146,8 +149,12 @@ def colour_ink_regions(rgb: np.ndarray, dpi: float = 300.0) -> tuple[np.ndarray,
     # White-balance on the paper first: on yellowed archive paper (median chroma ~20) black
     # type is yellowish too, and only ink of another hue (blue pen, red seal) stays coloured.
     paper_rgb = np.percentile(rgb[::8, ::8].reshape(-1, 3), 90, axis=0)
-    balanced = cv2.LUT(np.ascontiguousarray(rgb), _scale_table([255.0 / max(1.0, float(v)) for v in paper_rgb]))
-    chroma = _chroma(balanced)
+    table = _scale_table([255.0 / max(1.0, float(v)) for v in paper_rgb])
+    # Each plane through its own table: the values of a three-channel ``cv2.LUT`` and a split,
+    # but OpenCV's single-channel lookup is the fast one, and the split is needed for the
+    # chroma anyway (docs/ocr.md, "Speed, round 8").
+    chroma = _planes_chroma(*(cv2.LUT(plane, np.ascontiguousarray(table[:, :, c]))
+                              for c, plane in enumerate(cv2.split(np.ascontiguousarray(rgb)))))
     mask = cv2.compare(chroma, INK_CHROMA, cv2.CMP_GT)
     h, w = mask.shape
     k = max(3, int(round(dpi / 12)))  # ~2 mm
@@ -224,7 +231,9 @@ def lift_colour_ink(rgb: np.ndarray, mask: np.ndarray, gray: np.ndarray | None =
         return gray
     # Only the ink pixels change, so only they are computed (in raster order, the order in
     # which the whole-page arrays list them: the same percentile, the same values).
-    at = np.flatnonzero(mask)
+    # (OpenCV lists them in that order too, several times faster than ``np.flatnonzero``.)
+    xy = cv2.findNonZero(mask).reshape(-1, 2)
+    at = xy[:, 1].astype(np.intp) * mask.shape[1] + xy[:, 0]
     brightest = np.ascontiguousarray(rgb).reshape(-1, 3)[at].max(axis=1)
     paper = float(np.percentile(gray[::8, ::8], 90))
     ink_v = float(np.percentile(brightest, 90))
