@@ -175,6 +175,42 @@ def test_a_received_stamp_is_still_taken_out(stamp):
     assert not any(k[0] == "s" for k in kept)
 
 
+@pytest.mark.parametrize("stamp", [
+    ["CÔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", "ĐẾN", "Ngày..25..|4..!2Q26...."],
+    ["ÔONG THÒNG TIN ĐIỆNTỪ CHÍNH PHÙ", "lđi", "DEN", "Ngày..J#.|4..!2Q26..."],
+    ["CÔNG THÔNG TIN ĐIỆN TỬ", "Giờ......", "Ngày..28..4..2026..."],  # its "ĐẾN" lost
+    ["GÔNG THÒNG TIN ĐIỆN TỪ CHÍNH PHÙ", "ĐẾN Gi......", "Ngày..25.|..!2Q26.."],
+    ["CV DEN", "Số: ......", "Ngày: 28/4/2026", "Chuyển:"],
+])
+def test_a_received_stamp_beside_the_header_without_its_strong_line_is_taken_out(stamp):
+    # vpcp p1 re-scanned at 200 dpi, as a JPEG, in grey or yellowed: the received stamp below
+    # the date line, in print as large as the text's, its "ĐẾN Giờ" garbled; its entries as the
+    # stamp prints them (dot leaders, no value) say stamp.
+    lines = {("s", i): _line(t, 1400, 560 + 52 * i, 44) for i, t in enumerate(stamp)}
+    lines.update(_header())
+    lines.update(_body(1100))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert [s.kind for s in found] == ["received"]
+    assert set(kept) == {k for k in lines if k[0] != "s"}
+
+
+@pytest.mark.parametrize("header", [True, False])
+@pytest.mark.parametrize("items, y", [
+    (["Ngày: 20/11/2025", "Giờ: 14:30", "Chuyển: Văn phòng UBND tỉnh"], 560),
+    (["Ngày: 20/11/2025", "Giờ: 08:00", "Ngày: 21/11/2025", "Giờ: 14:00"], 560),
+    (["Ngày: .........", "Giờ: .........", "Địa điểm: ........."], 2000),  # a form to fill in
+])
+def test_a_list_under_the_header_or_low_on_the_page_stays(items, y, header):
+    # Values written out, on a first page just below its header; a form's blank entries in the
+    # lower half of a page.
+    lines = {("x", i): _line(t, 1400, y + 56 * i) for i, t in enumerate(items)}
+    if header:
+        lines.update(_header())
+    lines.update(_body(1100))
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
 def test_a_page_with_a_time_in_its_body_keeps_it_and_loses_its_stamp():
     # End to end with Tesseract: the signing stamp (7 pt, top right) leaves the text and is
     # reported; the body line "Thời gian: 20/11/2025 14:30" stays.

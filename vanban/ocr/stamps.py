@@ -33,9 +33,14 @@ from . import decide, engine, preprocess
 
 
 @functools.lru_cache(maxsize=1)
+def _data() -> dict:
+    return json.loads(resources.files("vanban").joinpath("data/ocr/stamps.json").read_text("utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
 def patterns() -> dict[str, dict[str, list[re.Pattern]]]:
     """``{"strong": {kind: [pattern, ...]}, "weak": {...}}`` from ``data/ocr/stamps.json``."""
-    data = json.loads(resources.files("vanban").joinpath("data/ocr/stamps.json").read_text("utf-8"))
+    data = _data()
     return {strength: {kind: [re.compile(p, re.I) for p in pats] for kind, pats in data[strength].items()}
             for strength in ("strong", "weak")}
 
@@ -49,6 +54,18 @@ def stamp_evidence(text: str) -> tuple[str | None, bool]:
             if any(p.search(folded) for p in pats):
                 return kind, strength == "strong"
     return None, False
+
+
+@functools.lru_cache(maxsize=1)
+def _form_entries() -> list[re.Pattern]:
+    return [re.compile(p, re.I) for p in _data()["form-entry"]]
+
+
+def is_form_entry(text: str) -> bool:
+    """Is one line a received stamp's entry as the stamp prints it, left blank or filled in by
+    hand ("Ngày....28..4..", "Giờ: ......", "Số:" alone)? A body list writes its values."""
+    folded = fold_diacritics(text, lower=True)
+    return any(p.search(folded) for p in _form_entries())
 
 
 def stamp_kind(text: str) -> str | None:
@@ -186,7 +203,7 @@ def _document_line(words: list[Word]) -> bool:
 
 def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, bool]],
                           words: list[Word], text_h: float, header_top: float | None,
-                          touches_document: bool) -> bool:
+                          touches_document: bool, forms: list[bool]) -> bool:
     """Is a group of lines (``members``, indexes into ``evidence``) a stamp? Yes when one of
     its lines matches a strong pattern, unless that line stands alone in the text's print
     below the header. With weak matches only ("Thời gian: 20/11/2025 14:30",
@@ -196,7 +213,8 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
     (``header_top``: a stamp above or beside the header, where the signing software draws it
     and where a low-resolution scan garbles its small print into glyphs as tall as the text's)
     or when its print is small against the page's text height ``text_h`` (signing stamps are
-    printed in 6-8 pt). A page without a header (a later page) keeps its first lines."""
+    printed in 6-8 pt), or when it is a received stamp's form (:func:`_received_form`) in the top
+    half of a first page. A page without a header (a later page) keeps its first lines."""
     above_header = header_top is not None and min(w.bbox[1] for w in words) < header_top
     small = text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
     strong = [evidence[i][0] for i in members if evidence[i][1]]
@@ -206,7 +224,16 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
         return len(members) > 1 or small or above_header or "urgency" in strong
     if touches_document:
         return False
-    return above_header or small
+    return above_header or small or (header_top is not None and _received_form(members, evidence, forms))
+
+
+def _received_form(members: list[int], evidence: list[tuple[str | None, bool]], forms: list[bool]) -> bool:
+    """A received stamp read without its strong line (its "ĐẾN" garbled, its "Giờ" lost):
+    an entry as the stamp prints it (``forms``: "Ngày..28..4..", a dot leader or no value) and
+    another received line. The stamp's print is as large as the text's and it sits in the
+    header band, below the header's top; a body list writes its values ("Ngày: 20/11/2025")."""
+    received = [i for i in members if evidence[i][0] == "received" or forms[i]]
+    return any(forms[i] for i in members) and len(received) >= 2
 
 
 def separate(lines: dict[tuple, list[Word]], width: int, height: int,
@@ -244,6 +271,8 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
     rest = [(k, ws, box) for k, ws, box in items if k not in drop]
     evidence = [stamp_evidence(" ".join(w.text for w in ws)) for _, ws, _ in rest]
     kinds = [kind for kind, _ in evidence]
+    forms = [box[1] < HEADER_ANCHOR_ZONE * height and is_form_entry(" ".join(w.text for w in ws))
+             for _, ws, box in rest]
     text_h = _text_height(rest, width)
     header_top = _header_top(rest, height)
     document = [_document_line(ws) for _, ws, _ in rest]
@@ -274,7 +303,7 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         if box[2] - box[0] > MAX_STAMP_WIDTH * width:
             continue  # a wide line is text (a body line may mention "Thời gian ký")
         if not _stamp_evidence_holds(members, evidence, [w for i in members for w in rest[i][1]], text_h,
-                                     header_top, touches_document):
+                                     header_top, touches_document, forms):
             continue
         for i in members:
             taken[i] = True
