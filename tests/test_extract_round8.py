@@ -948,3 +948,36 @@ def test_one_lone_letter_in_a_recipient_is_a_label(flatten):
     assert "Đội kiểm tra B an toàn thực phẩm" in record.recipients
     assert "Lưu: VT, hồ sơ mẫu số B ANH" in record.recipients
     assert record.signature["title"] == "PHÓ CHỦ TỊCH"
+
+
+# ------------------------- second review: the run-on table reader's guards
+_PROGRESS = (
+    "Kết quả thực hiện các nhiệm vụ được giao như sau:\n{header}"
+    "1 {k1} tổng hợp dữ liệu dân cư Sở Tư pháp 30/6/2025 {s1}\n"
+    "2 {k2} cơ sở giết mổ Sở Nông nghiệp và Môi trường 31/7/2025 Đang thực hiện\n"
+    "3 {k3} bến xe khách Sở Xây dựng 15/8/2025 {s3}\n"
+    "4 Tổ chức diễn đàn khởi nghiệp Sở Khoa học và Công nghệ 30/9/2025 {s4}\n")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("fields", [
+    # a bare "Hoàn thành" status
+    dict(header="", k1="Đôn đốc", k2="Kiểm tra", k3="Khảo sát", s1="Hoàn thành", s3="Hoàn thành", s4="Hoàn thành"),
+    # rows opening with a document kind, each with its status
+    dict(header="", k1="Đề án", k2="Kế hoạch kiểm tra", k3="Quy chế khảo sát", s1="Đã hoàn thành", s3="Chưa hoàn thành",
+         s4="Quá hạn"),
+    # a task table's own header row ("TT … Tình trạng") before row 1
+    dict(header="TT Nhiệm vụ Cơ quan chủ trì Thời hạn Tình trạng\n", k1="Đôn đốc", k2="Kiểm tra",
+         k3="Khảo sát",
+         s1="Đã hoàn thành", s3="Trễ hạn", s4="Chưa triển khai"),
+])
+def test_progress_table_rows_with_any_status_are_tasks(fields, flatten):
+    tasks = _letter_tasks(_PROGRESS.format(**fields), flatten)
+    assert [p for p in tasks if p.startswith("PL.")] == ["PL.1", "PL.2", "PL.3", "PL.4"]
+    assert tasks["PL.3"].lead == ["Sở Xây dựng"] and tasks["PL.3"].timeframe == "15/8/2025"
+
+
+def test_a_status_word_inside_a_result_is_no_status_cell():
+    from vanban.extract.table import is_run_on_row
+    assert is_run_on_row("1 Tổ chức hội chợ Sở Du lịch 30/11/2025 Đã trình. Đã hoàn thành")
+    assert not is_run_on_row("1 Huyện Đức Phổ ghi nhận 80 ca mắc 10/5/2025 cần hoàn thành xử lý ổ dịch trước tháng 6")
