@@ -981,3 +981,16 @@ def test_a_status_word_inside_a_result_is_no_status_cell():
     from vanban.extract.table import is_run_on_row
     assert is_run_on_row("1 Tổ chức hội chợ Sở Du lịch 30/11/2025 Đã trình. Đã hoàn thành")
     assert not is_run_on_row("1 Huyện Đức Phổ ghi nhận 80 ca mắc 10/5/2025 cần hoàn thành xử lý ổ dịch trước tháng 6")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("stray", ["UBND tỉnh tổ chức lễ hội hoa ban", "Bố trí vốn cho các công trình"])
+def test_short_sentence_opening_like_a_parent_above_the_header_is_dropped(stray, flatten):
+    record = valid_record(
+        stray + "\nỦY BAN NHÂN DÂN\nTỈNH HÒA SƠN\nSố: 31/KH-UBND\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHòa Sơn, ngày 4 tháng 3 năm 2025\n"
+        "KẾ HOẠCH\nKiểm tra an toàn đập, hồ chứa nước năm 2025\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Bảo đảm an toàn hồ chứa trong mùa mưa lũ.\n"
+        "II. NỘI DUNG\n1. Kiểm tra hiện trạng các hồ chứa.\n" + _END, flatten)
+    assert record.document["issuer"] == "Ủy ban nhân dân tỉnh Hòa Sơn"
+    assert not record.document.get("issuer_parent")
