@@ -994,3 +994,21 @@ def test_short_sentence_opening_like_a_parent_above_the_header_is_dropped(stray,
         "II. NỘI DUNG\n1. Kiểm tra hiện trạng các hồ chứa.\n" + _END, flatten)
     assert record.document["issuer"] == "Ủy ban nhân dân tỉnh Hòa Sơn"
     assert not record.document.get("issuer_parent")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("intro, lead", [
+    # the issuer named in another case or spelling, or a committee of another level
+    ("UBND Tỉnh chỉ đạo các sở, ngành thực hiện các nội dung sau:", []),
+    ("Ủy ban Nhân dân tỉnh chỉ đạo các sở, ngành thực hiện các nội dung sau:", []),
+    ("Ủy ban nhân dân phường chỉ đạo các tổ dân phố thực hiện các nội dung sau:", []),
+    # the body directed, named after "chỉ đạo"
+    ("Chủ tịch UBND tỉnh chỉ đạo Sở Công Thương:", ["Sở Công Thương"]),
+    ("Ủy ban nhân dân tỉnh chỉ đạo Sở Công Thương thực hiện các nội dung sau:", ["Sở Công Thương"]),
+    # a group speaking
+    ("Ủy ban nhân dân các xã, phường chỉ đạo như sau:", ["Ủy ban nhân dân các xã, phường"]),
+])
+def test_the_issuer_or_the_body_it_directs_in_the_intro(intro, lead, flatten):
+    tasks = _letter_tasks(
+        intro + "\n1. Kiểm tra việc niêm yết giá tại các chợ.\n2. Xử lý nghiêm hành vi đầu cơ hàng hóa.\n", flatten)
+    assert tasks["1"].lead == lead and tasks["2"].lead == lead
