@@ -1012,3 +1012,15 @@ def test_the_issuer_or_the_body_it_directs_in_the_intro(intro, lead, flatten):
     tasks = _letter_tasks(
         intro + "\n1. Kiểm tra việc niêm yết giá tại các chợ.\n2. Xử lý nghiêm hành vi đầu cơ hàng hóa.\n", flatten)
     assert tasks["1"].lead == lead and tasks["2"].lead == lead
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_dac_biet_as_an_adverb_ends_a_name(flatten):
+    from vanban.extract.agencies import agency_spans
+    text = "Ủy ban nhân dân các phường đặc biệt là các phường ven sông tăng cường tuần tra"
+    assert [text[a:b] for a, b in agency_spans(text)][0] == "Ủy ban nhân dân các phường"
+    tasks = _letter_tasks(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n1. Sở Giáo dục và Đào tạo đặc biệt chú trọng an toàn trường học.\n"
+        "2. Phối hợp với Ban Công tác đặc biệt tỉnh Hủa Phăn xây dựng phương án tuần tra biên giới.\n", flatten)
+    assert tasks["1"].lead == ["Sở Giáo dục và Đào tạo"]
+    assert tasks["2"].partners == ["Ban Công tác đặc biệt tỉnh Hủa Phăn"]

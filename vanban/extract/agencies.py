@@ -259,6 +259,10 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
             if tok[:1].islower() and j + 1 < len(tokens) and \
                     key(f"{tok} {tokens[j + 1][0]}") in _verb_pairs():
                 break  # "Ủy ban nhân dân xã, phường | tuyên truyền ...": a verb ends the name
+            if tok.lower() == "đặc" and j + 1 < len(tokens) and tokens[j + 1][0] == "biệt" and any(
+                    (key(" ".join(t[0] for t in tokens[j + 2:j + 4])) + " ").startswith(w + " ")
+                    for w in load_patterns("agencies")["especially_before"]):
+                break  # "Sở Y tế | đặc biệt quan tâm …", "các xã | đặc biệt là …": the adverb
             if _is_name_word(tok, tokens[j - 1][0]) and tok not in ".;:":
                 j += 1
                 end = j
