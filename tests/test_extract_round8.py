@@ -1024,3 +1024,16 @@ def test_dac_biet_as_an_adverb_ends_a_name(flatten):
         "2. Phối hợp với Ban Công tác đặc biệt tỉnh Hủa Phăn xây dựng phương án tuần tra biên giới.\n", flatten)
     assert tasks["1"].lead == ["Sở Giáo dục và Đào tạo"]
     assert tasks["2"].partners == ["Ban Công tác đặc biệt tỉnh Hủa Phăn"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_gia_and_quyen_after_a_name_end_the_items_opening_subject(flatten):
+    tasks = _letter_tasks(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n1. Cục Thuế tỉnh gia tăng kiểm tra hóa đơn điện tử.\n"
+        "2. Ủy ban nhân dân các phường quyền hạn được giao thực hiện kiểm tra.\n"
+        "3. Ban Chỉ đạo 389 quốc gia tăng cường kiểm tra hàng giả.\n"
+        "4. Cục Bản quyền tác giả hướng dẫn đăng ký quyền tác giả.\n", flatten)
+    assert tasks["4"].lead == ["Cục Bản quyền tác giả"]
+    assert tasks["1"].lead == ["Cục Thuế tỉnh"]
+    assert tasks["2"].lead == ["Ủy ban nhân dân các phường"]
+    assert tasks["3"].lead == ["Ban Chỉ đạo 389 quốc gia"]

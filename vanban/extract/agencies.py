@@ -169,6 +169,13 @@ def _paired_inner_words() -> dict[str, str]:
     return dict(load_patterns("agencies")["paired_inner_words"])
 
 
+def unpaired_inner_word(tok: str, prev: str) -> bool:
+    """``tok`` is a word that is a name word only after its partner ("gia" after "quốc") and
+    ``prev`` is not that partner: it opens the work after a name ("Cục Thuế tỉnh | gia hạn")."""
+    partner = _paired_inner_words().get(tok.lower())
+    return partner is not None and prev.lower() != partner
+
+
 def _is_name_word(tok: str, prev: str = "") -> bool:
     partner = _paired_inner_words().get(tok.lower())
     if partner is not None and prev.lower() == partner:

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
 from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_bare_head, is_label, normalize_agency,
-                       only_agencies, opens_member_list, split_agencies, tokenize)
+                       only_agencies, opens_member_list, split_agencies, tokenize, unpaired_inner_word)
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -903,6 +903,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
             break
         if _qualifier_list_at(words, i):
             continue  # "Thủ trưởng các cơ quan tham mưu, quản lý nhà nước": the kind of body, no verb
+        if unpaired_inner_word(w, prev) and prev[:1].islower() and only_agencies(" ".join(words[:i])):
+            cut = i  # "Cục Hải quan tỉnh | gia tăng …", "UBND các xã | quyền hạn được giao …" ("Cục
+            break    # Bản quyền tác giả": a capitalised word's second syllable)
         if prev.endswith(",") and w[:1].islower() and any(
                 f2 == a or f2.startswith(a + " ") for a in load_patterns("headings")["predicate_adverbs"]):
             cut = i  # "Cục Thuế các tỉnh nơi có …, khẩn trương triển khai": an adverb opens the predicate
