@@ -954,7 +954,7 @@ def test_one_lone_letter_in_a_recipient_is_a_label(flatten):
 _PROGRESS = (
     "Kết quả thực hiện các nhiệm vụ được giao như sau:\n{header}"
     "1 {k1} tổng hợp dữ liệu dân cư Sở Tư pháp 30/6/2025 {s1}\n"
-    "2 {k2} cơ sở giết mổ Sở Nông nghiệp và Môi trường 31/7/2025 Đang thực hiện\n"
+    "2 {k2} cơ sở giết mổ Văn phòng Ủy ban nhân dân tỉnh 31/7/2025 Đang thực hiện\n"
     "3 {k3} bến xe khách Sở Xây dựng 15/8/2025 {s3}\n"
     "4 Tổ chức diễn đàn khởi nghiệp Sở Khoa học và Công nghệ 30/9/2025 {s4}\n")
 
@@ -975,6 +975,7 @@ def test_progress_table_rows_with_any_status_are_tasks(fields, flatten):
     tasks = _letter_tasks(_PROGRESS.format(**fields), flatten)
     assert [p for p in tasks if p.startswith("PL.")] == ["PL.1", "PL.2", "PL.3", "PL.4"]
     assert tasks["PL.3"].lead == ["Sở Xây dựng"] and tasks["PL.3"].timeframe == "15/8/2025"
+    assert tasks["PL.2"].lead == ["Văn phòng Ủy ban nhân dân tỉnh"]  # (a bare head is no whole name before it)
 
 
 def test_a_status_word_inside_a_result_is_no_status_cell():

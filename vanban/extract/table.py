@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, Task
-from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency, only_agencies,
-                       split_agencies, tokenize)
+from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency,
+                       only_agencies, split_agencies, tokenize)
 from .layout import Para
 from .text import clean, fold, int_to_roman, key, load_patterns
 
@@ -919,7 +919,9 @@ def run_on_row_tasks(paras: list[Para]) -> list[Task]:
                 continue
             lower_text = prev[-1].isalpha() and prev[-1].islower() and prev[0].isalpha() and prev[0].islower()
             head_text = cell[a:a + tokens[k][1]].rstrip()
+            # ("Văn phòng | Ủy ban nhân dân tỉnh": a head that names its owner after it is no whole name)
             whole_name = prev[-1].isalpha() and len(head_text.split()) >= 2 \
+                and key(head_text.split(maxsplit=len(head_text.split()) - 2)[-1]) not in _RUN_ON["owner_heads"] \
                 and any(s2 == 0 and e2 == len(head_text) for s2, e2 in agency_spans(head_text))
             if lower_text or whole_name:
                 a += tokens[k][1]
