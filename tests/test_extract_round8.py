@@ -864,3 +864,93 @@ def test_made_up_text_gives_its_document(text, expected, flatten):
 @pytest.mark.parametrize("text, expected", list(RECORD_CASES.values()), ids=list(RECORD_CASES))
 def test_made_up_text_gives_its_record(text, expected, flatten):
     assert_fields(valid_record(text, flatten), expected)
+
+
+# ------------------------- second review: the run-on table reader's guards
+_PROGRESS = (
+    "Kết quả thực hiện các nhiệm vụ được giao như sau:\n{header}"
+    "1 {k1} tổng hợp dữ liệu dân cư Sở Tư pháp 30/6/2025 {s1}\n"
+    "2 {k2} cơ sở giết mổ Văn phòng Ủy ban nhân dân tỉnh 31/7/2025 Đang thực hiện\n"
+    "3 {k3} bến xe khách Sở Xây dựng 15/8/2025 {s3}\n"
+    "4 Tổ chức diễn đàn khởi nghiệp Sở Khoa học và Công nghệ 30/9/2025 {s4}\n")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("fields", [
+    # a bare "Hoàn thành" status
+    dict(header="", k1="Đôn đốc", k2="Kiểm tra", k3="Khảo sát", s1="Hoàn thành", s3="Hoàn thành", s4="Hoàn thành"),
+    # rows opening with a document kind, each with its status
+    dict(header="", k1="Đề án", k2="Kế hoạch kiểm tra", k3="Quy chế khảo sát", s1="Đã hoàn thành", s3="Chưa hoàn thành",
+         s4="Quá hạn"),
+    # a task table's own header row ("TT … Tình trạng") before row 1
+    dict(header="TT Nhiệm vụ Cơ quan chủ trì Thời hạn Tình trạng\n", k1="Đôn đốc", k2="Kiểm tra",
+         k3="Khảo sát",
+         s1="Đã hoàn thành", s3="Trễ hạn", s4="Chưa triển khai"),
+])
+def test_progress_table_rows_with_any_status_are_tasks(fields, flatten):
+    tasks = _letter_tasks(_PROGRESS.format(**fields), flatten)
+    assert [p for p in tasks if p.startswith("PL.")] == ["PL.1", "PL.2", "PL.3", "PL.4"]
+    assert tasks["PL.3"].lead == ["Sở Xây dựng"] and tasks["PL.3"].timeframe == "15/8/2025"
+    assert tasks["PL.2"].lead == ["Văn phòng Ủy ban nhân dân tỉnh"]  # (a bare head is no whole name before it)
+
+
+def test_a_status_word_inside_a_result_is_no_status_cell():
+    from vanban.extract.table import is_run_on_row
+    assert is_run_on_row("1 Tổ chức hội chợ Sở Du lịch 30/11/2025 Đã trình. Đã hoàn thành")
+    assert not is_run_on_row("1 Huyện Đức Phổ ghi nhận 80 ca mắc 10/5/2025 cần hoàn thành xử lý ổ dịch trước tháng 6")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("stray", ["UBND tỉnh tổ chức lễ hội hoa ban", "Bố trí vốn cho các công trình"])
+def test_short_sentence_opening_like_a_parent_above_the_header_is_dropped(stray, flatten):
+    record = valid_record(
+        stray + "\nỦY BAN NHÂN DÂN\nTỈNH HÒA SƠN\nSố: 31/KH-UBND\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHòa Sơn, ngày 4 tháng 3 năm 2025\n"
+        "KẾ HOẠCH\nKiểm tra an toàn đập, hồ chứa nước năm 2025\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Bảo đảm an toàn hồ chứa trong mùa mưa lũ.\n"
+        "II. NỘI DUNG\n1. Kiểm tra hiện trạng các hồ chứa.\n" + _END, flatten)
+    assert record.document["issuer"] == "Ủy ban nhân dân tỉnh Hòa Sơn"
+    assert not record.document.get("issuer_parent")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("intro, lead", [
+    # the issuer named in another case or spelling, or a committee of another level
+    ("UBND Tỉnh chỉ đạo các sở, ngành thực hiện các nội dung sau:", []),
+    ("Ủy ban Nhân dân tỉnh chỉ đạo các sở, ngành thực hiện các nội dung sau:", []),
+    ("Ủy ban nhân dân phường chỉ đạo các tổ dân phố thực hiện các nội dung sau:", []),
+    # the body directed, named after "chỉ đạo"
+    ("Chủ tịch UBND tỉnh chỉ đạo Sở Công Thương:", ["Sở Công Thương"]),
+    ("Ủy ban nhân dân tỉnh chỉ đạo Sở Công Thương thực hiện các nội dung sau:", ["Sở Công Thương"]),
+    # a group speaking
+    ("Ủy ban nhân dân các xã, phường chỉ đạo như sau:", ["Ủy ban nhân dân các xã, phường"]),
+])
+def test_the_issuer_or_the_body_it_directs_in_the_intro(intro, lead, flatten):
+    tasks = _letter_tasks(
+        intro + "\n1. Kiểm tra việc niêm yết giá tại các chợ.\n2. Xử lý nghiêm hành vi đầu cơ hàng hóa.\n", flatten)
+    assert tasks["1"].lead == lead and tasks["2"].lead == lead
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_dac_biet_as_an_adverb_ends_a_name(flatten):
+    from vanban.extract.agencies import agency_spans
+    text = "Ủy ban nhân dân các phường đặc biệt là các phường ven sông tăng cường tuần tra"
+    assert [text[a:b] for a, b in agency_spans(text)][0] == "Ủy ban nhân dân các phường"
+    tasks = _letter_tasks(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n1. Sở Giáo dục và Đào tạo đặc biệt chú trọng an toàn trường học.\n"
+        "2. Phối hợp với Ban Công tác đặc biệt tỉnh Hủa Phăn xây dựng phương án tuần tra biên giới.\n", flatten)
+    assert tasks["1"].lead == ["Sở Giáo dục và Đào tạo"]
+    assert tasks["2"].partners == ["Ban Công tác đặc biệt tỉnh Hủa Phăn"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_gia_and_quyen_after_a_name_end_the_items_opening_subject(flatten):
+    tasks = _letter_tasks(
+        "Ủy ban nhân dân tỉnh yêu cầu:\n1. Cục Thuế tỉnh gia tăng kiểm tra hóa đơn điện tử.\n"
+        "2. Ủy ban nhân dân các phường quyền hạn được giao thực hiện kiểm tra.\n"
+        "3. Ban Chỉ đạo 389 quốc gia tăng cường kiểm tra hàng giả.\n"
+        "4. Cục Bản quyền tác giả hướng dẫn đăng ký quyền tác giả.\n", flatten)
+    assert tasks["4"].lead == ["Cục Bản quyền tác giả"]
+    assert tasks["1"].lead == ["Cục Thuế tỉnh"]
+    assert tasks["2"].lead == ["Ủy ban nhân dân các phường"]
+    assert tasks["3"].lead == ["Ban Chỉ đạo 389 quốc gia"]

@@ -169,6 +169,13 @@ def _paired_inner_words() -> dict[str, str]:
     return dict(load_patterns("agencies")["paired_inner_words"])
 
 
+def unpaired_inner_word(tok: str, prev: str) -> bool:
+    """``tok`` is a word that is a name word only after its partner ("gia" after "quốc") and
+    ``prev`` is not that partner: it opens the work after a name ("Cục Thuế tỉnh | gia hạn")."""
+    partner = _paired_inner_words().get(tok.lower())
+    return partner is not None and prev.lower() != partner
+
+
 def _is_name_word(tok: str, prev: str = "") -> bool:
     partner = _paired_inner_words().get(tok.lower())
     if partner is not None and prev.lower() == partner:
@@ -259,6 +266,10 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
             if tok[:1].islower() and j + 1 < len(tokens) and \
                     key(f"{tok} {tokens[j + 1][0]}") in _verb_pairs():
                 break  # "Ủy ban nhân dân xã, phường | tuyên truyền ...": a verb ends the name
+            if tok.lower() == "đặc" and j + 1 < len(tokens) and tokens[j + 1][0] == "biệt" and any(
+                    (key(" ".join(t[0] for t in tokens[j + 2:j + 4])) + " ").startswith(w + " ")
+                    for w in load_patterns("agencies")["especially_before"]):
+                break  # "Sở Y tế | đặc biệt quan tâm …", "các xã | đặc biệt là …": the adverb
             if _is_name_word(tok, tokens[j - 1][0]) and tok not in ".;:":
                 j += 1
                 end = j

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .agencies import expand_abbreviations, head_starts
+from .agencies import expand_abbreviations, head_starts, only_agencies
 from .layout import RawLine
 from .text import clean, close_spaced_letters, fix_uy, fold, is_caps, key, load_patterns, sentence_case
 
@@ -165,7 +165,7 @@ def parse_header(header_lines: list[RawLine]) -> dict:
     issuer_text = masked_text[:end]
     issuer_lines = [ln.strip(" -–_") for ln in issuer_text.split("\n") if ln.strip(" -–_")]
     while len(issuer_lines) >= 2 and not is_caps(issuer_lines[0], 0.6) and any(
-            is_caps(ln, 0.6) for ln in issuer_lines[1:]) and not _PARENT_LINE.match(fold(issuer_lines[0]).upper()):
+            is_caps(ln, 0.6) for ln in issuer_lines[1:]) and not _parent_line(issuer_lines[0]):
         # (a parent body written in sentence case, "UBND tỉnh An Bình" over "SỞ TÀI CHÍNH", stays)
         # a stray line in sentence case above the caps header (another document's abstract the
         # copy opens with): no part of the issuer
@@ -203,6 +203,13 @@ _PARENT_HEADS = re.compile(r"^(?:UBND|U[YỶ] BAN NHAN DAN|BO)\s")
 #: a short header line that opens with a parent body (folded, upper case): "UBND tỉnh …", "Bộ …",
 #: "Tỉnh ủy …" (a longer one is a sentence: another document's abstract)
 _PARENT_LINE = re.compile(r"^(?:UBND|UY BAN NHAN DAN|BO|(?:TINH|THANH|DANG) UY)\s(?:\S+\s?){1,7}$")
+
+
+def _parent_line(line: str) -> bool:
+    """A sentence-case line above the caps header that names a parent body and nothing else
+    ("UBND tỉnh Hòa Sơn"), not a short sentence that opens like one ("UBND tỉnh công bố kết quả
+    thi", "Bố trí kinh phí …": BO folds like Bộ)."""
+    return bool(_PARENT_LINE.match(fold(line).upper())) and only_agencies(expand_abbreviations(line))
 #: child heads that also spell words of a parent's or a place's name ("ỦY BAN", "QUỐC PHÒNG", Trường Sa,
 #: Đại Lộc, Bảo Lộc) are not looked for inside a run-on issuer
 _HEADS_IN_NAMES = ("BAN ", "PHONG ", "KHO BAC", "BENH VIEN", "TRUONG ", "DAI ", "BAO ")

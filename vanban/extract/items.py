@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
 from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_bare_head, is_label, normalize_agency,
-                       only_agencies, opens_member_list, split_agencies, tokenize)
+                       only_agencies, opens_member_list, split_agencies, tokenize, unpaired_inner_word)
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -903,6 +903,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
             break
         if _qualifier_list_at(words, i):
             continue  # "Thủ trưởng các cơ quan tham mưu, quản lý nhà nước": the kind of body, no verb
+        if unpaired_inner_word(w, prev) and prev[:1].islower() and only_agencies(" ".join(words[:i])):
+            cut = i  # "Cục Hải quan tỉnh | gia tăng …", "UBND các xã | quyền hạn được giao …" ("Cục
+            break    # Bản quyền tác giả": a capitalised word's second syllable)
         if prev.endswith(",") and w[:1].islower() and any(
                 f2 == a or f2.startswith(a + " ") for a in load_patterns("headings")["predicate_adverbs"]):
             cut = i  # "Cục Thuế các tỉnh nơi có …, khẩn trương triển khai": an adverb opens the predicate
@@ -1161,20 +1164,49 @@ def _intro_subject(text: str) -> list[str]:
             return [subject]
     # "Bộ trưởng Bộ X tập trung chỉ đạo các đơn vị thực hiện một số nhiệm vụ sau:": the body
     # opening the intro, followed by its directive verb
+    directed = _directed_body(t)
+    if directed:
+        return directed  # "Chủ tịch UBND tỉnh chỉ đạo Sở Y tế thực hiện …:": the body directed leads
     names = _opening_subject(t)
-    if names and re.search(r"\bchỉ đạo\s*(?:như sau|sau đây)?$", t):
+    # ("Ủy ban nhân dân các xã, phường chỉ đạo như sau:": a group speaking is no director above the items)
+    group = any(re.search(r"(?:^|\s)(?:các|những)\s", n, re.I) for n in names)
+    if names and not group and re.search(r"\bchỉ đạo\s*(?:như sau|sau đây)?$", t):
         return []  # "Ủy ban nhân dân tỉnh chỉ đạo như sau:": the speaker directs, the items charge others
     if any(_issuer_self(n) for n in names):
         return []  # "Ủy ban nhân dân tỉnh chỉ đạo các sở … thực hiện … sau:": the issuer speaking
     return names
 
 
+def _directed_body(t: str) -> list[str]:
+    """The named body right after "chỉ đạo" in a list's intro ("… chỉ đạo Sở Y tế thực hiện các
+    nội dung sau", "… chỉ đạo Sở Y tế"), which the items charge; a group in lower case ("chỉ đạo
+    các sở, ngành thực hiện …") is none: the speaker's own intro (read by the caller)."""
+    m = re.search(r"\bchỉ đạo\s+(?=[A-ZĐÀ-Ỹ])", t)
+    if m is None:
+        return []
+    obj = t[m.end():]
+    spans = agency_spans(obj)
+    if not spans or spans[0][0] != 0:
+        return []
+    end = spans[0][1]
+    for a, b in spans[1:]:
+        if not re.fullmatch(r"[\s,;]*(?:và\s+)?", obj[end:a]):
+            break
+        end = b
+    rest = obj[end:].strip()
+    if rest and not rest[:1].islower():
+        return []
+    return split_agencies(obj[:end])
+
+
 def _issuer_self(name: str) -> bool:
-    """"Ủy ban nhân dân tỉnh", "UBND Thành phố", "Chủ tịch UBND tỉnh An Bình": one provincial
-    committee or its chairman, the issuer of a provincial directive speaking of itself (a group,
-    "Ủy ban nhân dân các xã", is an addressee)."""
-    committee = r"(?:Chủ tịch\s+)?(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:tỉnh|thành phố|Thành phố|TP)\b"
-    return bool(re.match(committee, name)) and not re.search(r"\bcác\b", name)
+    """"Ủy ban nhân dân tỉnh", "UBND Tỉnh", "Ủy ban Nhân dân xã", "Chủ tịch UBND tỉnh An Bình":
+    one people's committee of any level or its chairman, the issuer of a directive speaking of
+    itself (a group, "Ủy ban nhân dân các xã", is an addressee). (The record's own issuer is not
+    known to the item reader: any single committee counts.)"""
+    committee = (r"(?:chủ tịch\s+)?(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+"
+                 r"(?:tỉnh|thành phố|tp|huyện|quận|thị xã|thị trấn|xã|phường|đặc khu)\b")
+    return bool(re.match(committee, name.lower())) and not re.search(r"\b(?:các|những)\b", name.lower())
 
 
 def task_leaves(section: Node) -> list[Node]:

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, Task
-from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency, only_agencies,
-                       split_agencies, tokenize)
+from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency,
+                       only_agencies, split_agencies, tokenize)
 from .layout import Para
 from .text import clean, fold, int_to_roman, key, load_patterns
 
@@ -837,7 +837,18 @@ def is_run_on_row(text: str) -> bool:
     """"1 Chủ trì … Bộ X 31/10/2025 Đã hoàn thành": a row of a progress table run on as text (a
     deadline, then a status), not a paragraph that opens with a count ("15 Sở, ngành đã …")."""
     dl = _ROW_DEADLINE.search(text)
-    return dl is not None and any(st in key(text[dl.end():]) for st in _RUN_ON["status"])
+    return dl is not None and _status_cell(text[dl.end():])
+
+
+def _status_cell(after: str) -> bool:
+    """The text after a row's deadline opens or ends with a status ("Hoàn thành", "Đã trình. Đã
+    hoàn thành"): a status word anywhere in it ("… để hoàn thành trước …") is no status cell."""
+    words = key(after).strip(" .;,").split()
+    for st in _RUN_ON["status"]:
+        n = len(st.split())
+        if " ".join(words[:n]) == st or " ".join(words[-n:]) == st:
+            return True
+    return False
 
 
 def _row_header_before(text: str, first_cell: str) -> bool:
@@ -883,13 +894,14 @@ def run_on_row_tasks(paras: list[Para]) -> list[Task]:
         pos = nxt.start()
     if rows and _row_header_before(text, rows[0][1]):
         return []  # "STT Tên văn bản … Ngày ban hành 1 …": a table with a header (flat_table's)
-    status = tuple(_RUN_ON["status"])
-    if 2 * sum(any(st in key(after) for st in status) for *_, after in rows) < len(rows):
+    if 2 * sum(_status_cell(after) for *_, after in rows) < len(rows):
         return []  # no status after most deadlines: a list of documents or figures, no progress table
     kinds = tuple(k + " " for k in load_patterns("headings")["document_kinds"] if k not in _RUN_ON["verb_kinds"])
-    for num, cell, deadline, _after in rows:
-        if key(cell).startswith(kinds):
-            continue  # "1 Thông tư hướng dẫn … Bộ Xây dựng 15/3/2024": a document, its issuer, its date
+    for num, cell, deadline, after in rows:
+        if key(cell).startswith(kinds) and not _status_cell(after):
+            # "1 Thông tư hướng dẫn … Bộ Xây dựng 15/3/2024": a document, its issuer, its date
+            # ("1 Đề án chuyển đổi số Sở X 30/6/2025 Đã hoàn thành": a task, its status)
+            continue
         spans = agency_spans(cell)
         if not spans or spans[-1][1] < len(cell.rstrip(" .;,")) or spans[-1][0] == 0:
             continue  # no body column before the deadline
@@ -907,7 +919,9 @@ def run_on_row_tasks(paras: list[Para]) -> list[Task]:
                 continue
             lower_text = prev[-1].isalpha() and prev[-1].islower() and prev[0].isalpha() and prev[0].islower()
             head_text = cell[a:a + tokens[k][1]].rstrip()
+            # ("Văn phòng | Ủy ban nhân dân tỉnh": a head that names its owner after it is no whole name)
             whole_name = prev[-1].isalpha() and len(head_text.split()) >= 2 \
+                and key(head_text.split(maxsplit=len(head_text.split()) - 2)[-1]) not in _RUN_ON["owner_heads"] \
                 and any(s2 == 0 and e2 == len(head_text) for s2, e2 in agency_spans(head_text))
             if lower_text or whole_name:
                 a += tokens[k][1]
