@@ -953,3 +953,49 @@ def test_dac_biet_as_an_adverb_ends_a_name(flatten):
 def test_gia_and_quyen_after_a_name_end_the_items_opening_subject(item, lead, flatten):
     tasks = _letter_tasks("Ủy ban nhân dân tỉnh yêu cầu:\n1. " + item + "\n2. Sở Tài chính bố trí kinh phí.\n", flatten)
     assert tasks["1"].lead == [lead]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("intro, lead", [
+    # a lower-level committee named by its place is an addressee, never the document speaking
+    ("Ủy ban nhân dân xã Phú Mỹ chủ trì, phối hợp với các đơn vị liên quan thực hiện các nội dung sau:",
+     ["Ủy ban nhân dân xã Phú Mỹ"]),
+    ("Ủy ban nhân dân huyện Phú Lộc thực hiện các nội dung sau:", ["Ủy ban nhân dân huyện Phú Lộc"]),
+    ("Ủy ban nhân dân thị xã Phú Thọ, Ủy ban nhân dân huyện Lâm Thao thực hiện các nội dung sau:",
+     ["Ủy ban nhân dân thị xã Phú Thọ", "Ủy ban nhân dân huyện Lâm Thao"]),
+    # bare, or the province's: the issuer speaking
+    ("Ủy ban nhân dân xã chỉ đạo các thôn thực hiện các nội dung sau:", []),
+    ("UBND Tỉnh chỉ đạo các sở, ngành thực hiện các nội dung sau:", []),
+])
+def test_a_named_lower_committee_leads_a_bare_one_speaks(intro, lead, flatten):
+    tasks = _letter_tasks(
+        intro + "\n1. Kiểm tra việc niêm yết giá tại các chợ.\n2. Xử lý nghiêm hành vi đầu cơ hàng hóa.\n", flatten)
+    assert tasks["1"].lead == lead and tasks["2"].lead == lead
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("intro, lead", [
+    # "chỉ đạo" as a noun names the authority above, not the body the items charge
+    ("Thực hiện ý kiến chỉ đạo Chủ tịch UBND tỉnh tại Thông báo số 12/TB-UBND, Sở Y tế hướng dẫn "
+     "các đơn vị thực hiện các nội dung sau:", []),
+    ("Thực hiện chỉ đạo Thủ tướng Chính phủ tại Công điện số 12/CĐ-TTg, Ủy ban nhân dân tỉnh triển khai "
+     "các nội dung sau:", []),
+    # the verb, with an object read only in part: no truncated name
+    ("UBND tỉnh chỉ đạo Ban Quản lý dự án đầu tư xây dựng tỉnh thực hiện các nội dung sau:", []),
+    # the verb, with its object followed by its own verb
+    ("Chủ tịch UBND tỉnh chỉ đạo Sở Công Thương thực hiện các nội dung sau:", ["Sở Công Thương"]),
+])
+def test_chi_dao_directs_a_body_only_as_the_main_verb(intro, lead, flatten):
+    tasks = _letter_tasks(
+        intro + "\n1. Kiểm tra việc niêm yết giá tại các chợ.\n2. Xử lý nghiêm hành vi đầu cơ hàng hóa.\n", flatten)
+    assert tasks["1"].lead == lead and tasks["2"].lead == lead
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Ban Quản lý khu kinh tế đặc biệt tập trung thu hút đầu tư", "Ban Quản lý khu kinh tế đặc biệt"),
+    ("Ban Quản lý khu kinh tế đặc biệt cần rà soát quy hoạch", "Ban Quản lý khu kinh tế đặc biệt"),
+    ("Ban Quản lý khu kinh tế đặc biệt phải hoàn thành quy hoạch", "Ban Quản lý khu kinh tế đặc biệt"),
+])
+def test_dac_biet_before_can_phai_tap_trung_stays_in_the_name(text, name):
+    from vanban.extract.agencies import agency_spans
+    assert [text[a:b] for a, b in agency_spans(text)][0] == name

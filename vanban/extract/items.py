@@ -1172,7 +1172,7 @@ def _intro_subject(text: str) -> list[str]:
     group = any(re.search(r"(?:^|\s)(?:các|những)\s", n, re.I) for n in names)
     if names and not group and re.search(r"\bchỉ đạo\s*(?:như sau|sau đây)?$", t):
         return []  # "Ủy ban nhân dân tỉnh chỉ đạo như sau:": the speaker directs, the items charge others
-    if any(_issuer_self(n) for n in names):
+    if len(names) == 1 and _issuer_self(names[0]):
         return []  # "Ủy ban nhân dân tỉnh chỉ đạo các sở … thực hiện … sau:": the issuer speaking
     return names
 
@@ -1184,6 +1184,14 @@ def _directed_body(t: str) -> list[str]:
     m = re.search(r"\bchỉ đạo\s+(?=[A-ZĐÀ-Ỹ])", t)
     if m is None:
         return []
+    # "chỉ đạo" as the main verb only: a named body (the subject) ends right before it, perhaps
+    # with an adverb between; the noun ("Thực hiện ý kiến chỉ đạo Chủ tịch UBND tỉnh tại …",
+    # "theo chỉ đạo của …") names the authority above, never the body the items charge
+    before = re.sub(r"(?:\s+(?:tập trung|trực tiếp|thường xuyên|quyết liệt|đã|sẽ))+$", "", t[:m.start()].rstrip())
+    if re.search(r"(?:ý kiến|thực hiện|theo|của)$", before, re.I):
+        return []
+    if not any(b == len(before) for _, b in agency_spans(before)):
+        return []
     obj = t[m.end():]
     spans = agency_spans(obj)
     if not spans or spans[0][0] != 0:
@@ -1193,20 +1201,29 @@ def _directed_body(t: str) -> list[str]:
         if not re.fullmatch(r"[\s,;]*(?:và\s+)?", obj[end:a]):
             break
         end = b
-    rest = obj[end:].strip()
-    if rest and not rest[:1].islower():
+    # the object is followed by its own verb ("… chỉ đạo Sở Y tế thực hiện …") or ends the intro;
+    # anything else ("… tại Công điện số …", "Ban Quản lý | dự án …") means the name was not read whole
+    rest = key(obj[end:]).strip(" ,:;.")
+    verbs = load_patterns("headings")
+    if rest and not any(rest == v or rest.startswith(v + " ")
+                        for v in verbs["opening_subject_verbs"] + verbs["subject_ends"]):
         return []
     return split_agencies(obj[:end])
 
 
 def _issuer_self(name: str) -> bool:
-    """"Ủy ban nhân dân tỉnh", "UBND Tỉnh", "Ủy ban Nhân dân xã", "Chủ tịch UBND tỉnh An Bình":
-    one people's committee of any level or its chairman, the issuer of a directive speaking of
-    itself (a group, "Ủy ban nhân dân các xã", is an addressee). (The record's own issuer is not
-    known to the item reader: any single committee counts.)"""
-    committee = (r"(?:chủ tịch\s+)?(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+"
-                 r"(?:tỉnh|thành phố|tp|huyện|quận|thị xã|thị trấn|xã|phường|đặc khu)\b")
-    return bool(re.match(committee, name.lower())) and not re.search(r"\b(?:các|những)\b", name.lower())
+    """"Ủy ban nhân dân tỉnh", "UBND Tỉnh", "Chủ tịch UBND tỉnh An Bình", "Ủy ban Nhân dân xã":
+    the province's committee (or its chairman), or a BARE committee of a lower level, the issuer of
+    a directive speaking of itself. A lower-level committee named by its place ("Ủy ban nhân dân xã
+    Phú Mỹ") is an addressee the items charge, as is a group ("Ủy ban nhân dân các xã"). (The
+    record's own issuer is not known to the item reader.)"""
+    low = name.lower().strip()
+    if re.search(r"\b(?:các|những)\b", low):
+        return False
+    committee = r"(?:chủ tịch\s+)?(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+"
+    if re.match(committee + r"(?:tỉnh|thành phố|tp)\b", low):
+        return True
+    return bool(re.fullmatch(committee + r"(?:huyện|quận|thị xã|thị trấn|xã|phường|đặc khu)", low))
 
 
 def task_leaves(section: Node) -> list[Node]:
