@@ -181,6 +181,7 @@ def test_a_received_stamp_is_still_taken_out(stamp):
     ["CÔNG THÔNG TIN ĐIỆN TỬ", "Giờ......", "Ngày..28..4..2026..."],  # its "ĐẾN" lost
     ["GÔNG THÒNG TIN ĐIỆN TỪ CHÍNH PHÙ", "ĐẾN Gi......", "Ngày..25.|..!2Q26.."],
     ["CV DEN", "Số: ......", "Ngày: 28/4/2026", "Chuyển:"],
+    ["GÔNG THÔNG TTN ĐIỆN TỬ CHÍNH PHỦ", "€...............«c-", "ĐẾN", "Ngày:.2Š.|..|2O26..."],
 ])
 def test_a_received_stamp_beside_the_header_without_its_strong_line_is_taken_out(stamp):
     # vpcp p1 re-scanned at 200 dpi, as a JPEG, in grey or yellowed: the received stamp below
@@ -426,3 +427,39 @@ def test_a_text_only_estimate_at_the_edge_of_the_range_does_not_win(monkeypatch)
     gray = np.full((400, 400), 255, np.uint8)
     _, found = decide.deskew_page(gray)
     assert found["skew_deg"] == 1.0 and "strokes_ignored" not in found
+
+
+def _titled_first_page() -> dict:
+    """A Tờ trình's first page: header, title, "Kính gửi" (a wide line), and its body."""
+    lines = {("t", 0): _line("Số: 12/TTr-UBND", 200, 480), ("t", 1): _line("An Bình, ngày 5 tháng 5 năm 2025", 1300, 480),
+             ("t", 2): _line("TỜ TRÌNH", 1100, 640),
+             ("t", 3): _line("Về việc đề nghị phê duyệt danh sách đăng ký tham gia chương trình năm 2025", 250, 720),
+             ("t", 4): _line("Kính gửi: Hội đồng nhân dân tỉnh An Bình khóa X kỳ họp thứ mười lăm năm 2025", 250, 800)}
+    lines.update(_header())
+    lines.update(_body(1400, 6))
+    return lines
+
+
+@pytest.mark.parametrize("items", [
+    ["- Ngày: 20/11/2025;", "- Số: ...................;", "- Người nhận: .........."],
+    ["Giờ: 8 giờ 00 phút", "Ngày sinh: ..................", "Số điện thoại: ..............."],
+    ["Phần I ........ 3", "Số liệu thống kê ........ 5", "Ngày: 12/5/2025 ........ 7"],  # contents
+    ["Ngày: ..........", "Giờ: ..........", "Số: ..........", "Chuyển: .........."],  # a form, in body print
+])
+def test_a_short_list_below_the_title_of_a_first_page_stays(items):
+    # In the top half of a first page but below its header band (its title and "Kính gửi"):
+    # a body list, a registration form or a table of contents, never a received stamp.
+    lines = _titled_first_page()
+    lines.update({("x", i): _line(t, 250, 960 + 56 * i) for i, t in enumerate(items)})
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_a_received_stamp_in_the_header_band_of_a_titled_page_is_taken_out():
+    # The same page with a received stamp under the date line (above the title): taken out.
+    lines = _titled_first_page()
+    stamp = ["CÔNG THÔNG TIN ĐIỆN TỬ", "Giờ......", "Ngày..28..4..2026..."]
+    lines.update({("s", i): _line(t, 1500, 570 + 46 * i) for i, t in enumerate(stamp)})
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert [s.kind for s in found] == ["received"]
+    assert set(kept) == {k for k in lines if k[0] != "s"}

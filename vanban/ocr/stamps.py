@@ -193,6 +193,26 @@ def _header_top(items: list[tuple], height: int) -> float | None:
     return min(tops) if tops else None
 
 
+#: A received stamp's form sits in the header band: no lower than this many text lines below the
+#: header's last line, unless it is above the first wide text line.
+HEADER_BAND_LINES = 3
+
+
+def _header_band_bottom(items: list[tuple], document: list[bool], header_top: float | None,
+                        width: int, height: int, text_h: float) -> float | None:
+    """Where a first page's header band ends: at its first wide text line below the header's
+    top (a title, "Kính gửi", the body), or :data:`HEADER_BAND_LINES` text lines below the
+    header's last line when that is lower; None on a page without a header."""
+    if header_top is None:
+        return None
+    own = [box[3] for (_, _, box), doc in zip(items, document)
+           if doc and header_top <= box[1] < HEADER_ANCHOR_ZONE * height]
+    last = max(own, default=header_top) + HEADER_BAND_LINES * text_h
+    wide = [box[1] for (_, _, box), doc in zip(items, document)
+            if not doc and box[1] > header_top and box[2] - box[0] > MAX_STAMP_WIDTH * width]
+    return max(last, min(wide)) if wide else last
+
+
 def _document_line(words: list[Word]) -> bool:
     """A line of the document's own header or closing ("CỘNG HÒA ...", "Số: .../...",
     "ỦY BAN NHÂN DÂN", "Nơi nhận:")."""
@@ -203,7 +223,7 @@ def _document_line(words: list[Word]) -> bool:
 
 def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, bool]],
                           words: list[Word], text_h: float, header_top: float | None,
-                          touches_document: bool, forms: list[bool]) -> bool:
+                          touches_document: bool, forms: list[bool], band_bottom: float | None) -> bool:
     """Is a group of lines (``members``, indexes into ``evidence``) a stamp? Yes when one of
     its lines matches a strong pattern, unless that line stands alone in the text's print
     below the header. With weak matches only ("Thời gian: 20/11/2025 14:30",
@@ -213,8 +233,9 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
     (``header_top``: a stamp above or beside the header, where the signing software draws it
     and where a low-resolution scan garbles its small print into glyphs as tall as the text's)
     or when its print is small against the page's text height ``text_h`` (signing stamps are
-    printed in 6-8 pt), or when it is a received stamp's form (:func:`_received_form`) in the top
-    half of a first page. A page without a header (a later page) keeps its first lines."""
+    printed in 6-8 pt), or when it is a received stamp's form (:func:`_received_form`) starting
+    in a first page's header band (above ``band_bottom``; a body list lower down holds the same
+    entries). A page without a header (a later page) keeps its first lines."""
     above_header = header_top is not None and min(w.bbox[1] for w in words) < header_top
     small = text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
     strong = [evidence[i][0] for i in members if evidence[i][1]]
@@ -224,7 +245,8 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
         return len(members) > 1 or small or above_header or "urgency" in strong
     if touches_document:
         return False
-    return above_header or small or (header_top is not None and _received_form(members, evidence, forms))
+    in_band = band_bottom is not None and min(w.bbox[1] for w in words) < band_bottom
+    return above_header or small or (in_band and _received_form(members, evidence, forms))
 
 
 def _received_form(members: list[int], evidence: list[tuple[str | None, bool]], forms: list[bool]) -> bool:
@@ -276,6 +298,7 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
     text_h = _text_height(rest, width)
     header_top = _header_top(rest, height)
     document = [_document_line(ws) for _, ws, _ in rest]
+    band_bottom = _header_band_bottom(rest, document, header_top, width, height, text_h)
     taken = [False] * len(rest)
     for seed in sorted(range(len(rest)), key=lambda i: rest[i][2][1]):
         if taken[seed] or not kinds[seed]:
@@ -303,7 +326,7 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         if box[2] - box[0] > MAX_STAMP_WIDTH * width:
             continue  # a wide line is text (a body line may mention "Thời gian ký")
         if not _stamp_evidence_holds(members, evidence, [w for i in members for w in rest[i][1]], text_h,
-                                     header_top, touches_document, forms):
+                                     header_top, touches_document, forms, band_bottom):
             continue
         for i in members:
             taken[i] = True
