@@ -176,7 +176,7 @@ def unpaired_inner_word(tok: str, prev: str) -> bool:
     return partner is not None and prev.lower() != partner
 
 
-def _is_name_word(tok: str, prev: str = "") -> bool:
+def _is_name_word(tok: str, prev: str) -> bool:
     partner = _paired_inner_words().get(tok.lower())
     if partner is not None and prev.lower() == partner:
         return True  # "Ban Chỉ đạo 389 quốc gia", "Ủy ban nhân dân đặc biệt"

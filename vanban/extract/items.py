@@ -748,7 +748,6 @@ def _addressee_heading(title: str) -> str:
     return title
 
 
-
 def sentence_subjects(text: str) -> list[str]:
     """Addressees that open a sentence of ``text`` and are followed by their verb ("Bộ Nông
     nghiệp và Môi trường chủ động phối hợp ...", "Giao Thanh tra thành phố tổ chức ...")."""
@@ -985,7 +984,7 @@ _DEADLINE = re.compile(r"\b((?:chậm nhất )?"
                        r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}"
                        r"|\d{1,2} tháng \d{1,2}(?! năm)))")  # a yearly date: "trước ngày 20 tháng 6"
 #: time words that open a period written in parentheses at an item's end (keys)
-_PERIOD_OPENINGS = [w + " " for w in load_patterns("headings")["period_openings"]]
+_PERIOD_OPENINGS = tuple(w + " " for w in load_patterns("headings")["period_openings"])
 _PERIOD_END = re.compile(r"\(((?:[^()]{0,20}\s)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?:\s+trở đi)?)\)\s*[.;]?\s*$")
 
 
@@ -1027,7 +1026,7 @@ def period_of(text: str) -> str | None:
         return None
     value = " ".join(m.group(1).split())
     k = key(value)
-    if k.startswith(tuple(_PERIOD_OPENINGS)) and re.search(r"(?<!\d)(?:19|20)\d\d(?![\d/])", value) \
+    if k.startswith(_PERIOD_OPENINGS) and re.search(r"(?<!\d)(?:19|20)\d\d(?![\d/])", value) \
             and not re.search(r"\bso\b|\d/(?:19|20)\d\d/", k):
         return value
     return None
@@ -1242,13 +1241,15 @@ def task_leaves(section: Node) -> list[Node]:
     return out
 
 
+_CONDITION_OPENINGS = tuple(w + " " for w in load_patterns("headings")["condition_openings"])
+
+
 def _conditions(n: Node) -> bool:
     """"1. Xác định đối tượng được hỗ trợ" > "1.1. Là người có tên trong danh sách …" / "1.2.
     Đang sinh sống …": items that all open with a copula or a state (headings.json
     condition_openings) state who qualifies, no work; none of them is a task."""
-    openings = tuple(w + " " for w in load_patterns("headings")["condition_openings"])
     sibs = [c for c in n.parent.children if c.style == n.style] if n.parent is not None else [n]
-    return all(c.body.lower().startswith(openings) for c in sibs)  # (as written: "đăng ký" is no "đang")
+    return all(c.body.lower().startswith(_CONDITION_OPENINGS) for c in sibs)  # (as written: "đăng ký" is no "đang")
 
 
 _ROLE_ITEM = re.compile(r"^(?:[a-zđ]\)\s*)?(?:(?:co quan|don vi)\s+)?(chu tri|phoi hop|thuc hien)"

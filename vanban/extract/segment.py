@@ -25,7 +25,7 @@ import re
 
 from .agencies import (agency_spans, gazetteer_spans, head_starts, only_agencies, opens_member_list, split_agencies,
                        tokenize)
-from .text import LONE_LETTER, close_spaced_letters, fold, is_syllable, key, load_patterns, roman_to_int
+from .text import close_spaced_letters, fold, is_syllable, key, load_patterns, roman_to_int
 
 _PATS = dict(load_patterns("segment"))
 _PATS["signer_titles"] = load_patterns("headings")["signer_titles"]
@@ -150,9 +150,9 @@ def segment(text: str) -> list[str]:
     text = " ".join(text.split())
     if not text:
         return []
-    head = text[:text.find(" ", 1500) if len(text) > 1500 and text.find(" ", 1500) > 0 else len(text)]
-    if len(LONE_LETTER.findall(head)) >= 3 \
-            and sum(1 for w in head.split() if len(w) == 1 and w.isalpha() and not is_syllable(w)) >= 3:
+    cut = text.find(" ", 1500)
+    head = text[:cut] if cut > 0 else text
+    if sum(1 for w in head.split() if len(w) == 1 and w.isalpha() and not is_syllable(w)) >= 3:
         # a header copied with letters spaced out ("ỦY B AN NHÂN D Â N …"): its words closed
         # first, or its caps runs are cut at every stray letter
         text = close_spaced_letters(head) + text[len(head):]

@@ -894,11 +894,13 @@ def run_on_row_tasks(paras: list[Para]) -> list[Task]:
         pos = nxt.start()
     if rows and _row_header_before(text, rows[0][1]):
         return []  # "STT Tên văn bản … Ngày ban hành 1 …": a table with a header (flat_table's)
-    if 2 * sum(_status_cell(after) for *_, after in rows) < len(rows):
+    statuses = [_status_cell(after) for *_, after in rows]
+    if 2 * sum(statuses) < len(rows):
         return []  # no status after most deadlines: a list of documents or figures, no progress table
     kinds = tuple(k + " " for k in load_patterns("headings")["document_kinds"] if k not in _RUN_ON["verb_kinds"])
-    for num, cell, deadline, after in rows:
-        if key(cell).startswith(kinds) and not _status_cell(after):
+    governing = set(load_patterns("segment")["governing_words"]) | {"va", "cac", "nhung"}
+    for (num, cell, deadline, _after), status in zip(rows, statuses):
+        if key(cell).startswith(kinds) and not status:
             # "1 Thông tư hướng dẫn … Bộ Xây dựng 15/3/2024": a document, its issuer, its date
             # ("1 Đề án chuyển đổi số Sở X 30/6/2025 Đã hoàn thành": a task, its status)
             continue
@@ -912,7 +914,6 @@ def run_on_row_tasks(paras: list[Para]) -> list[Task]:
         # governing word: "… ngành y tế | Bộ Y tế", not "Tổng Thanh tra | Chính phủ", not "cơ
         # quan thuộc | Chính phủ"; or a whole name before it: "Thủ tướng Chính phủ | Bộ X")
         tokens, heads = head_starts(cell[a:b])
-        governing = set(load_patterns("segment")["governing_words"]) | {"va", "cac", "nhung"}
         for k in sorted(heads, reverse=True):
             prev = [t[0] for t in tokens[max(0, k - 2):k]]
             if k < 2 or not tokens[k][0][:1].isupper() or key(prev[-1]) in governing:
