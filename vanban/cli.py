@@ -641,7 +641,6 @@ def _console(stream=None):
 def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: list[str],
                 out: str | None, title: str | None = None, raw_cells: bool = False) -> None:
     import csv as _csv
-    import io
     if fmt == "json":
         _write_output(json.dumps(rows, ensure_ascii=False, indent=2), out)
     elif fmt == "csv":

@@ -36,7 +36,7 @@ from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
                       utf8_text)
 from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
 from ..model import file_sha256
-from ..outputs import (ABANDONED_AFTER_S, check_output, check_output_folder, picked_up_in_folder,
+from ..outputs import (check_output, check_output_folder, picked_up_in_folder,
                        remove_abandoned_temporaries)
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
 from .store import Store
@@ -278,7 +278,7 @@ def remove_abandoned_pdfs(out_dir: str | Path) -> int:
     ``.<name>.*.pdf.tmp`` files over :data:`vanban.outputs.ABANDONED_AFTER_S` old, left by
     a batch killed mid-write: each as big as a searchable PDF, and never finished by anyone;
     one being written now is minutes old at most); the number removed."""
-    return remove_abandoned_temporaries(out_dir, _TMP_PDF_NAME, ABANDONED_AFTER_S)
+    return remove_abandoned_temporaries(out_dir, _TMP_PDF_NAME)
 
 
 def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Path:

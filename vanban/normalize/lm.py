@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import MissingDependencyError
-from ..outputs import ABANDONED_AFTER_S, remove_abandoned_temporaries
+from ..outputs import remove_abandoned_temporaries
 from ..settings import cache_dir
 
 UNK, BOS, NUM = 0, 1, 2
@@ -71,8 +71,6 @@ _CACHE_MAGIC = b"vanban-lm-cache\n"
 _CHECK_STRIDE = 4096
 #: Arrays in a cached copy start at multiples of this (aligned loads).
 _CACHE_ALIGN = 64
-#: A temporary file of a cached copy this old (seconds) was left by a writer that died.
-_ABANDONED_AFTER_S = ABANDONED_AFTER_S
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -523,12 +521,12 @@ def _remove_older_copies(copy: Path) -> None:
 
 def _remove_abandoned_writes(copy: Path) -> None:
     """Remove the temporary files of this model that a writer killed halfway left behind
-    (older than :data:`_ABANDONED_AFTER_S`; one being written now is seconds old). Run after
+    (older than :data:`vanban.outputs.ABANDONED_AFTER_S`; one being written now is seconds old). Run after
     a copy is written and after one is mapped: a leftover beside a good copy would otherwise
     stay forever, since a good copy is never written again."""
     stem = copy.name.rsplit("-", 3)[0]
     temporary = re.compile(rf"\.{re.escape(stem)}-[0-9a-f]{{32}}-[0-9a-f]{{8}}-v\d+\.bin\..+\.tmp")
-    remove_abandoned_temporaries(copy.parent, temporary, _ABANDONED_AFTER_S)
+    remove_abandoned_temporaries(copy.parent, temporary)
 
 
 def read_cached_copy(copy: Path) -> NgramLM | None:

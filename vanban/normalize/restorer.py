@@ -335,14 +335,11 @@ class Restorer:
                     # markers next to it count in Arabic up to it ("10." before "Il." or
                     # "12." after it): then it is kept as written, the Arabic number being
                     # the likelier reading.
-                    if _counts_in_arabic(tok, ti, markers):
-                        kept = tok.lower()
-                        slot = Slot([self.lm.index.get(kept, UNK)], [0.0], [kept], ti)
-                    else:
-                        roman = tok.replace("l", "I").lower()
-                        slot = Slot([self.lm.index.get(roman, UNK)], [0.0], [roman], ti)
-                        if romans is not None:
-                            romans.add(ti)
+                    arabic = _counts_in_arabic(tok, ti, markers)
+                    read = tok.lower() if arabic else tok.replace("l", "I").lower()
+                    slot = Slot([self.lm.index.get(read, UNK)], [0.0], [read], ti)
+                    if not arabic and romans is not None:
+                        romans.add(ti)
                 else:
                     # A lone capital is a word when it opens a sentence (or a list item)
                     # before a lower-case word ("O cap tinh" = "Ở cấp tỉnh") or stands in

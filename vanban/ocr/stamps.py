@@ -236,7 +236,8 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
     printed in 6-8 pt), or when it is a received stamp's form (:func:`_received_form`) starting
     in a first page's header band (above ``band_bottom``; a body list lower down holds the same
     entries). A page without a header (a later page) keeps its first lines."""
-    above_header = header_top is not None and min(w.bbox[1] for w in words) < header_top
+    top = min(w.bbox[1] for w in words)
+    above_header = header_top is not None and top < header_top
     small = text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
     strong = [evidence[i][0] for i in members if evidence[i][1]]
     if strong:
@@ -245,7 +246,7 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
         return len(members) > 1 or small or above_header or "urgency" in strong
     if touches_document:
         return False
-    in_band = band_bottom is not None and min(w.bbox[1] for w in words) < band_bottom
+    in_band = band_bottom is not None and top < band_bottom
     return above_header or small or (in_band and _received_form(members, evidence, forms))
 
 
@@ -325,7 +326,8 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
                     grown = True
         if box[2] - box[0] > MAX_STAMP_WIDTH * width:
             continue  # a wide line is text (a body line may mention "Thời gian ký")
-        if not _stamp_evidence_holds(members, evidence, [w for i in members for w in rest[i][1]], text_h,
+        words = [w for i in members for w in rest[i][1]]
+        if not _stamp_evidence_holds(members, evidence, words, text_h,
                                      header_top, touches_document, forms, band_bottom):
             continue
         for i in members:
@@ -334,7 +336,7 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         found = [kinds[i] for i in members if kinds[i]]
         stamps.append(Stamp(max(set(found), key=found.count), box,
                             "\n".join(" ".join(w.text for w in rest[i][1]) for i in members),
-                            _mean_conf([w for i in members for w in rest[i][1]])))
+                            _mean_conf(words)))
         drop.update(rest[i][0] for i in members)
     # the pieces of a line that are not stamps join again (layout cuts lines its own way)
     kept: dict[tuple, list[Word]] = {}
