@@ -12,7 +12,7 @@ from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_ba
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
-from .text import clean, first_sentence, fold, is_syllable, key, load_patterns, strip_end_mark
+from .text import clean, first_sentence, fold, is_syllable, key, load_patterns, opens_with, strip_end_mark
 
 
 def ref_list(paras: list[Para]) -> list[dict]:
@@ -258,7 +258,7 @@ def _verb_follows(text: str, name: str, verbs: list[str], skip: str = "") -> boo
     if at < 0:
         return False
     rest = key(text[at + len(name):at + len(name) + 60]).strip(skip)
-    return any(rest == e or rest.startswith(e + " ") for e in verbs)
+    return opens_with(rest, verbs)
 
 
 def _opening_subject(body: str) -> list[str]:
@@ -713,7 +713,7 @@ def _main_clause_subject(body: str) -> list[str]:
         if names:
             at = first.find(names[-1], m.end())
             rest = key(first[at + len(names[-1]):at + len(names[-1]) + 40]) if at >= 0 else ""
-            if any(rest == e or rest.startswith(e + " ") for e in ends):
+            if opens_with(rest, ends):
                 return names
     return []
 
@@ -743,7 +743,7 @@ def _addressee_heading(title: str) -> str:
         if len(head.split()) > 30:
             break
         f2 = key(" ".join(rest.split()[:3]))
-        if 0 in head_starts(head)[1] and any(f2 == e or f2.startswith(e + " ") for e in ends):
+        if 0 in head_starts(head)[1] and opens_with(f2, ends):
             return head + ":" if title[m.start()] == ":" else head
     return title
 
@@ -759,7 +759,7 @@ def sentence_subjects(text: str) -> list[str]:
         loc = next((w for w in localities if sent.startswith(w + " ")), None)
         if loc:
             rest = key(sent[len(loc):len(loc) + 40])
-            if any(rest == e or rest.startswith(e + " ") for e in ends):
+            if opens_with(rest, ends):
                 out.append(loc)  # "Tỉnh cần tập trung …": the province the conclusion speaks to
             continue
         bare = _DIRECTIVE_PREFIX.sub("", sent.strip())
@@ -896,8 +896,8 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if f2.startswith("nhat la ") and prev.endswith(","):
             cut = i  # "Cấp uỷ, chính quyền địa phương các cấp, nhất là thành phố Hà Nội ..."
             break
-        if w in ("-", "–") and i + 1 < len(words) and words[i + 1][:1].isupper() and any(
-                (f3 := key(" ".join(words[i + 1:i + 4]))) == e or f3.startswith(e + " ") for e in ends if " " in e):
+        if w in ("-", "–") and i + 1 < len(words) and words[i + 1][:1].isupper() and opens_with(
+                key(" ".join(words[i + 1:i + 4])), [e for e in ends if " " in e]):
             cut = i  # "Thủ trưởng các cơ quan … thuộc Bộ - Nghiên cứu, tham mưu …": a bullet after the heading
             break
         if _qualifier_list_at(words, i):
@@ -905,8 +905,8 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
         if unpaired_inner_word(w, prev) and prev[:1].islower() and only_agencies(" ".join(words[:i])):
             cut = i  # "Cục Hải quan tỉnh | gia tăng …", "UBND các xã | quyền hạn được giao …" ("Cục
             break    # Bản quyền tác giả": a capitalised word's second syllable)
-        if prev.endswith(",") and w[:1].islower() and any(
-                f2 == a or f2.startswith(a + " ") for a in load_patterns("headings")["predicate_adverbs"]):
+        if prev.endswith(",") and w[:1].islower() and opens_with(
+                f2, load_patterns("headings")["predicate_adverbs"]):
             cut = i  # "Cục Thuế các tỉnh nơi có …, khẩn trương triển khai": an adverb opens the predicate
             break
         if not w[:1].islower() or prev.endswith((",", ";")) or key(prev) in ("va", "cac") \
@@ -953,8 +953,8 @@ def _name_final_at(words: list[str], i: int) -> bool:
             # only a directive verb after it ("xây dựng tham mưu"); a noun ("xây dựng báo cáo",
             # "xây dựng hướng dẫn") makes it the predicate of a complete name ("Sở Y tế")
             after = key(" ".join(words[i + n:i + n + 4]))
-            return not _complete_name(words[:i]) and any(
-                after == e or after.startswith(e + " ") for e in load_patterns("headings")["name_final_next_verbs"])
+            return not _complete_name(words[:i]) and opens_with(
+                after, load_patterns("headings")["name_final_next_verbs"])
     return False
 
 
@@ -1132,9 +1132,8 @@ def _intro_subject(text: str) -> list[str]:
         words = t[m.end():].split()
         for i in range(1, min(len(words), 30)):
             f2 = key(" ".join(words[i:i + 3]))
-            adverb = any(f2 == a or f2.startswith(a + " ") for a in load_patterns("headings")["predicate_adverbs"])
-            if words[i][:1].islower() and (adverb or not words[i - 1].endswith(",") and any(
-                    f2 == e or f2.startswith(e + " ") for e in ends)):
+            adverb = opens_with(f2, load_patterns("headings")["predicate_adverbs"])
+            if words[i][:1].islower() and (adverb or not words[i - 1].endswith(",") and opens_with(f2, ends)):
                 subject = " ".join(words[:i]).strip(" ,;")
                 return split_agencies(subject) if subject and len(subject.split()) <= 24 else []
         rest = t[m.end():].strip(" ,;")
@@ -1204,8 +1203,7 @@ def _directed_body(t: str) -> list[str]:
     # anything else ("… tại Công điện số …", "Ban Quản lý | dự án …") means the name was not read whole
     rest = key(obj[end:]).strip(" ,:;.")
     verbs = load_patterns("headings")
-    if rest and not any(rest == v or rest.startswith(v + " ")
-                        for v in verbs["opening_subject_verbs"] + verbs["subject_ends"]):
+    if rest and not opens_with(rest, verbs["opening_subject_verbs"] + verbs["subject_ends"]):
         return []
     return split_agencies(obj[:end])
 

@@ -14,7 +14,7 @@ from ..model import Document, Task
 from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, normalize_agency,
                        only_agencies, split_agencies, tokenize)
 from .layout import Para
-from .text import clean, fold, int_to_roman, key, load_patterns
+from .text import clean, fold, int_to_roman, key, load_patterns, opens_with
 
 _GROUP = re.compile(r"(?:^|\s)([IVX]{1,5})[\]|)]?\s+(?=[A-ZĐÀ-Ỹ]{2,}\s)")
 # a row starts at its number before a capitalised word ("1 Rà soát"; OCR may cap the whole
@@ -606,7 +606,7 @@ def _flat_rows(body: str) -> list[tuple[str, str, str]]:
 
 def _is_person_title(text: str) -> bool:
     k = key(text)
-    return any(k == t or k.startswith(t + " ") for t in _FLAT["person_titles"])
+    return opens_with(k, _FLAT["person_titles"])
 
 
 def _cell_starts(row: str) -> list[int]:
@@ -625,7 +625,7 @@ def _cell_starts(row: str) -> list[int]:
         if i not in starts and not plural and not any(tuple(low[:len(h)]) == h for h in cell_heads):
             continue
         rest = key(row[a:a + 40])
-        if any(rest == w or rest.startswith(w + " ") for w in _FLAT["not_agency_starts"]):
+        if opens_with(rest, _FLAT["not_agency_starts"]):
             continue
         p = i - 1
         if p >= 2 and tokens[p][0] == ")" and tokens[p - 2][0] == "(":
@@ -667,7 +667,7 @@ def _cell_end(text: str) -> int:
         if prev in (",", ";", "và", ":", "("):
             continue
         if (prev.isupper() and len(prev) >= 3 and prev.isalpha()) or \
-                any(rest == w or rest.startswith(w + " ") for w in _FLAT["cell_end_words"]) or prev == ".":
+                opens_with(rest, _FLAT["cell_end_words"]) or prev == ".":
             return a
     return end
 

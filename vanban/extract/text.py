@@ -31,6 +31,12 @@ def key(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", fold(text).lower()).split())
 
 
+def opens_with(text: str, phrases) -> bool:
+    """``text`` (a key) is one of ``phrases`` or opens with one as whole words ("chu tri phoi
+    hop" opens with "chu tri", "chu trinh" does not)."""
+    return any(text == p or text.startswith(p + " ") for p in phrases)
+
+
 #: NFC with whitespace folded to single spaces.
 clean = nfc_spaces
 
