@@ -32,6 +32,7 @@ record as JSON, an "associated file"); ``pdfa_part=2`` gives PDF/A-2b without th
 from __future__ import annotations
 
 import errno
+import hashlib
 import io
 import json
 import os
@@ -39,13 +40,14 @@ import shutil
 import sys
 import tempfile
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from .errors import (InputFileError, MissingDependencyError, NotADocumentError, OutputError,
-                     OutputWriteError, VanbanError, pikepdf_input)
+                     OutputWriteError, VanbanError, pikepdf_source)
 from .model import Document, PlanRecord, file_sha256
 
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
@@ -505,7 +507,7 @@ def annotation_text_boxes(source: Path) -> dict[int, list[tuple[float, float, fl
     showed it too; a second, OCRed copy under it would only garble search and extraction."""
     import pikepdf
     found: dict[int, list] = {}
-    with pikepdf.open(pikepdf_input(source)) as pdf:
+    with pikepdf_source(source) as src, pikepdf.open(src) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             if int(page.obj.get("/Rotate", 0)) % 360:
                 continue  # rotated pages: their annotation geometry is not mapped here
@@ -698,7 +700,7 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
     signed_fields: list[str] = []
     kind = "scan"
     if pdf_in:
-        with pikepdf.open(pikepdf_input(source)) as pdf:
+        with pikepdf_source(source) as src, pikepdf.open(src) as pdf:
             signed_fields = signature_fields(pdf)
             kind = classify(doc, pdf)
     report = PdfReport(source=str(source), output=str(output), kind=kind, pages=len(doc.pages),
@@ -710,7 +712,7 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
         work = Path(tmp)
         layered, text_layer = None, None
         if kind == "scan" and pdf_in and DIRECT_TEXT_LAYER:
-            with pikepdf.open(pikepdf_input(source)) as pdf:
+            with pikepdf_source(source) as src, pikepdf.open(src) as pdf:
                 if direct_layer_fits(pdf, doc):
                     try:
                         text_layer = render_text_layer(pdf, layer_words(source, doc), work)
@@ -740,7 +742,7 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
                 report.signature = "invalidated"
                 report.warnings.append("signed input: " + UNSIGNED_COPY_NOTE)
             base = layered if layered is not None else source
-            with pikepdf.open(pikepdf_input(base)) as pdf:
+            with pikepdf_source(base) as src, pikepdf.open(src) as pdf:
                 if text_layer is not None:  # drawn straight onto the input's pages
                     try:
                         with pikepdf.open(text_layer) as text_pdf:
@@ -805,9 +807,51 @@ def _drop_signatures(pdf) -> None:
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 
 
+#: The longest file name, in bytes, when the folder's file system does not say (NAME_MAX of
+#: ext4, XFS, btrfs, tmpfs).
+DEFAULT_NAME_MAX = 255
+#: Hex digits of the hash of the whole stem that a shortened stem ends with.
+_STEM_HASH_CHARS = 12
+
+
+def name_max(folder: str | Path) -> int:
+    """The longest file name, in bytes, that ``folder``'s file system takes."""
+    try:
+        value = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no such folder yet, or no pathconf
+        return DEFAULT_NAME_MAX
+    return value if 0 < value < DEFAULT_NAME_MAX else DEFAULT_NAME_MAX
+
+
+def fitting_stem(stem: str, extra: int, limit: int = DEFAULT_NAME_MAX) -> str:
+    """``stem`` as the stem of an output name that adds ``extra`` bytes to it (``.pdf``,
+    ``-<sha>.pdf``): ``stem`` itself when the name fits in ``limit`` bytes, else its start,
+    cut between two characters (never between a letter and its accent), then ``~`` and the
+    first 12 hex digits of the SHA-256 of the whole stem. An input name may be as long as
+    the file system allows, so ``<name>.pdf`` of ``<name>.tif``, or ``<name>-<sha>.pdf``,
+    can be too long to create (ENAMETOOLONG). The short stem is the same on every run, and
+    two long names with one start (a series of scans named after one long title) keep two
+    stems; the bytes counted are the name's on disk (a name that is not UTF-8 included)."""
+    whole = os.fsencode(stem)
+    if len(whole) + extra <= limit:
+        return stem
+    tail = "~" + hashlib.sha256(whole).hexdigest()[:_STEM_HASH_CHARS]
+    room = max(0, limit - extra - len(tail))
+    cut = size = 0
+    for ch in stem:
+        size += len(os.fsencode(ch))
+        if size > room:
+            break
+        cut += 1
+    while 0 < cut < len(stem) and unicodedata.combining(stem[cut]):
+        cut -= 1  # a decomposed letter is cut before its base, not between it and its mark
+    return stem[:cut] + tail
+
+
 def output_path_for(source: Path, out: Path, several: bool) -> Path:
-    """``out`` itself for one input; ``out/<stem>.pdf`` for several."""
-    return out / f"{source.stem}.pdf" if several else out
+    """``out`` itself for one input; ``out/<stem>.pdf`` for several (the stem shortened by
+    :func:`fitting_stem` when that name would be too long for the folder)."""
+    return out / f"{fitting_stem(source.stem, 4, name_max(out))}.pdf" if several else out
 
 
 def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | None = None,
@@ -835,7 +879,8 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
     for f in files:
         target = output_path_for(f, out, several)
         if target in targets:  # two inputs with one stem: never overwrite an earlier output
-            target = target.with_name(f"{f.stem}-{file_sha256(f)[:8]}.pdf")
+            target = target.with_name(f"{fitting_stem(f.stem, 13, name_max(out))}-"
+                                      f"{file_sha256(f)[:8]}.pdf")
         targets.append(target)
     # Before any work: no output may be one of the inputs (x/a.png -> OUT/a.pdf when
     # OUT/a.pdf is itself an input would destroy it before it is read).

@@ -240,7 +240,7 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     (:func:`_publish_pdf`), so a batch stopped mid-write (Ctrl-C, ``kill``, a killed worker)
     never leaves an empty or truncated ``<name>.pdf``; the hidden leftover is not an input of a
     later walk of the folder."""
-    from ..pdfa import PdfOptions, make_pdf
+    from ..pdfa import PdfOptions, fitting_stem, make_pdf, name_max
     from ..pipeline import TEXT_SUFFIXES
     if original.suffix.lower() in TEXT_SUFFIXES:
         return  # a text dump has no page images to make searchable
@@ -248,15 +248,17 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     ocr = {k: v for k, v in asdict(opts.ocr).items() if k != "jobs"} if opts.ocr else {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{original.stem}.", suffix=".pdf.tmp",
-                                        dir=out_dir)
+        limit = name_max(out_dir)
+        # ".<stem>." + 8 random characters + ".pdf.tmp": 18 bytes around the stem
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{fitting_stem(original.stem, 18, limit)}.",
+                                        suffix=".pdf.tmp", dir=out_dir)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
             report = make_pdf(local, tmp, PdfOptions(jobs=opts.jobs, ocr=ocr,
                                                      restore_mode=opts.restore_mode),
                               result=result)
-            _publish_pdf(tmp, out_dir, original.stem, sha256)
+            _publish_pdf(tmp, out_dir, original.stem, sha256, limit)
         finally:
             tmp.unlink(missing_ok=True)
         record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
@@ -281,21 +283,23 @@ def remove_abandoned_pdfs(out_dir: str | Path) -> int:
     return remove_abandoned_temporaries(out_dir, _TMP_PDF_NAME)
 
 
-def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Path:
+def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None, limit: int) -> Path:
     """Give the finished PDF ``tmp`` its name: ``out_dir/<stem>.pdf``, else, when another input
-    of the same name (or an earlier run) has it, ``<stem>-<sha256[:12]>.pdf``.
+    of the same name (or an earlier run) has it, ``<stem>-<sha256[:12]>.pdf``; a stem too
+    long for a name of ``limit`` bytes is shortened (:func:`vanban.pdfa.fitting_stem`).
 
     The first name is taken with a hard link, which fails when the name exists, so two workers
     finishing inputs of one name at once never overwrite each other's PDF. The second name
-    belongs to this content alone: a PDF an earlier run wrote there for the same input (a
-    ``--reprocess``, a retried failure) is replaced."""
-    first = out_dir / f"{stem}.pdf"
+    belongs to this content alone (its hash is never cut): a PDF an earlier run wrote there
+    for the same input (a ``--reprocess``, a retried failure) is replaced."""
+    from ..pdfa import fitting_stem
+    first = out_dir / f"{fitting_stem(stem, 4, limit)}.pdf"
     try:
         os.link(tmp, first)
         return first
     except OSError:  # the name is taken (FileExistsError), or no hard links on this file system
         pass
-    own = out_dir / f"{stem}-{(sha256 or '')[:12]}.pdf"
+    own = out_dir / f"{fitting_stem(stem, 17, limit)}-{(sha256 or '')[:12]}.pdf"
     os.replace(tmp, own)
     return own
 

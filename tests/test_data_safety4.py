@@ -1,0 +1,150 @@
+"""Data safety and bad input, fourth pass (2026-12-01): what the third audit left (output
+names too long for the file system, files pikepdf read left open, text decoding) and a short
+hostile pass of its own. Each test was written to fail on the code before its fix."""
+
+from __future__ import annotations
+
+import gc
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import PLAN
+from tests.support.cli import one_error_line as _one_error_line
+from tests.support.cli import run_cli as _run
+from tests.support.synth import render_lines
+
+#: The longest file name ext4, XFS, btrfs and tmpfs take, in bytes.
+NAME_MAX = 255
+
+
+def _scan(path: Path, title: str) -> Path:
+    """A small one-page scan (PNG) of a plan that OCRs in about a second."""
+    render_lines(["ỦY BAN NHÂN DÂN TỈNH HÀ GIANG", "KẾ HOẠCH", title], width_px=1400).save(path)
+    return path
+
+
+def _long_stem(start: str, end: str, size: int) -> str:
+    """``start`` repeated, then ``end``: a stem of exactly ``size`` bytes in UTF-8."""
+    body = (start * size).encode("utf-8")[: size - len(end.encode("utf-8"))]
+    text = body.decode("utf-8", "ignore")
+    text += "x" * (size - len(text.encode("utf-8")) - len(end.encode("utf-8")))
+    return text + end
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def _odd_name(folder: Path, name: bytes) -> Path:
+    """A path in ``folder`` whose name is bytes that are not UTF-8 (an old Windows share)."""
+    return Path(os.fsdecode(bytes(folder) + b"/" + name))
+
+
+# ------------------------------------------------ 1: output names too long for the folder
+def test_fitting_stem_is_short_unique_stable_and_cut_between_letters():
+    """The stem of an output name is cut to fit, on a character boundary, and ends with a
+    hash of the whole stem: two long names with one start keep two names."""
+    from vanban.pdfa import fitting_stem
+    start = "Kế hoạch thực hiện Chương trình mục tiêu quốc gia phát triển kinh tế xã hội "
+    one, two = _long_stem(start, " đợt 1", 300), _long_stem(start, " đợt 2", 300)
+    short_one, short_two = fitting_stem(one, 17), fitting_stem(two, 17)
+    assert short_one != short_two
+    assert short_one == fitting_stem(one, 17)  # the same name on every run
+    for short in (short_one, short_two):
+        assert len(os.fsencode(short)) + 17 <= NAME_MAX
+        assert short.startswith(one[:60]) and short[-13] == "~"
+    assert fitting_stem("Kế hoạch 12", 17) == "Kế hoạch 12"  # a name that fits is kept
+    # a letter and its combining accent (NFD text) stay together
+    nfd = "a\u0300" * 200
+    cut = fitting_stem(nfd, 4)
+    assert cut[:-13].endswith("a\u0300") and len(os.fsencode(cut)) + 4 <= NAME_MAX
+    # the bytes of a name that is not UTF-8 count one each
+    odd = os.fsdecode(b"\xff" * 250)
+    assert len(os.fsencode(fitting_stem(odd, 17))) + 17 <= NAME_MAX
+    # a folder on a file system with shorter names (eCryptfs: 143)
+    assert len(os.fsencode(fitting_stem(one, 4, 143))) + 4 <= 143
+
+
+def test_batch_pdf_dir_writes_the_pdf_of_an_input_with_a_very_long_name(tmp_path):
+    """`batch --pdf-dir`: the PDF of an input whose name was near NAME_MAX was not written
+    ("pdf: not written: File name too long" on the record): the hidden temporary name
+    (`.<stem>.XXXXXXXX.pdf.tmp`) and the second name (`<stem>-<sha256[:12]>.pdf`) add to
+    the stem. Now each name fits: `<stem>.pdf` when it does, else the stem cut and marked
+    with a hash of the whole name; two long names with one start get two PDFs, and a re-run
+    replaces its own second PDF instead of adding one more."""
+    from vanban.corpus import process_file
+    from vanban.pipeline import PipelineOptions
+    start = "Kế hoạch phát triển thư viện tỉnh Hà Giang giai đoạn 2025-2030 "
+    first = _scan(tmp_path / f"{_long_stem(start, ' số 1', 251)}.png", "Phát triển thư viện")
+    second = _scan(tmp_path / f"{_long_stem(start, ' số 2', 251)}.png", "Phát triển văn hóa")
+    assert len(os.fsencode(first.name)) == NAME_MAX
+    out = tmp_path / "pdf"
+    options = PipelineOptions(jobs=1, pdf_dir=str(out))
+    done = [process_file(str(f), options) for f in (first, second, first, first)]
+    for result in done:
+        assert result.ok, result
+        assert not any("not written" in w for w in result.record["warnings"]), \
+            result.record["warnings"]
+    names = _names(out)
+    assert len(names) == 3, names  # the two inputs' PDFs, and the re-run's own one
+    assert f"{first.stem}.pdf" in names and f"{second.stem}.pdf" in names
+    own = [n for n in names if n.endswith(f"-{done[0].sha256[:12]}.pdf")]
+    assert len(own) == 1 and "~" in own[0] and len(os.fsencode(own[0])) <= NAME_MAX
+    assert all((out / n).stat().st_size > 1000 for n in names)
+
+
+def test_pdf_into_a_folder_writes_two_long_named_inputs_of_one_name(tmp_path):
+    """`vanban pdf a/ b/ -o out/` names the second of two inputs of one name
+    `<stem>-<sha256[:8]>.pdf`: with a long name that was too long to create, and `vanban pdf`
+    refused the whole call ("-o: cannot use this output: File name too long", exit 2)."""
+    stem = _long_stem("Quyết định phê duyệt đề án chuyển đổi số tỉnh Hà Giang ", " bản", 251)
+    for folder, title in (("a", "Phát triển thư viện"), ("b", "Phát triển văn hóa")):
+        (tmp_path / folder).mkdir()
+        _scan(tmp_path / folder / f"{stem}.png", title)
+    out = tmp_path / "out"
+    result = _run(["pdf", tmp_path / "a", tmp_path / "b", "-o", out, "--mode", "off"])
+    assert result.exit_code == 0, result.output
+    names = _names(out)
+    assert len(names) == 2 and f"{stem}.pdf" in names, names
+    assert all(len(os.fsencode(n)) <= NAME_MAX for n in names)
+    assert all((out / n).stat().st_size > 1000 for n in names)
+
+
+# ----------------------------------------------------- 2: files opened for pikepdf closed
+def _unclosed_files(call) -> list[str]:
+    """The "unclosed file" warnings ``call()`` causes: a file closed only when the object
+    is freed, not by the code that opened it."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        call()
+        gc.collect()
+    return [str(w.message) for w in seen if issubclass(w.category, ResourceWarning)]
+
+
+def test_the_pdfs_pikepdf_reads_are_closed_by_the_code_that_opened_them(tmp_path):
+    """A PDF whose name is not UTF-8 is given to pikepdf as an open file; the five pikepdf
+    reads in `pdfa.py` and `ocr/inputs.py` left it to the garbage collector to close (an
+    open descriptor per PDF of a long batch, and a file Windows cannot delete meanwhile):
+    "ResourceWarning: unclosed file". Each is now closed on leaving its block."""
+    import pikepdf
+    from PIL import Image
+
+    from vanban.ocr.inputs import _pdf_open_error
+    from vanban.pdfa import annotation_text_boxes, make_pdf
+    scan = _odd_name(tmp_path, b"\xff-scan.pdf")
+    locked = _odd_name(tmp_path, b"\xfe-locked.pdf")
+    plain = tmp_path / "plain.pdf"
+    Image.new("RGB", (300, 200), "white").save(plain, "PDF")
+    with pikepdf.open(plain) as pdf:
+        pdf.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(owner="o", user="u"))
+    os.replace(plain, scan)
+    os.replace(tmp_path / "locked.pdf", locked)
+    assert _unclosed_files(lambda: annotation_text_boxes(scan)) == []
+    assert _unclosed_files(lambda: _pdf_open_error(scan, "x")) == []
+    assert _unclosed_files(lambda: _pdf_open_error(locked, "x")) == []
+    out = tmp_path / "out.pdf"
+    assert _unclosed_files(lambda: make_pdf(scan, out)) == []
+    assert out.stat().st_size > 1000
