@@ -5,6 +5,7 @@ hostile pass of its own. Each test was written to fail on the code before its fi
 from __future__ import annotations
 
 import gc
+import json
 import os
 import warnings
 from pathlib import Path
@@ -148,3 +149,57 @@ def test_the_pdfs_pikepdf_reads_are_closed_by_the_code_that_opened_them(tmp_path
     out = tmp_path / "out.pdf"
     assert _unclosed_files(lambda: make_pdf(scan, out)) == []
     assert out.stat().st_size > 1000
+
+
+# ------------------------------------------------------------------- 3, 4: text decoding
+def test_a_utf8_text_is_decoded_once(tmp_path, monkeypatch):
+    """`text_document` decoded a UTF-8 input three times: once to find its encoding, once
+    to read it, and once more to learn whether it was UTF-8 (for its line breaks). A 3.6 MB
+    one-line text is read in about 14 s; each decode is a full pass over it. Now once."""
+    import hashlib
+
+    import vanban.pipeline as pipeline
+
+    class CountedBytes(bytes):
+        decodes = 0
+
+        def decode(self, *args, **kwargs):
+            type(self).decodes += 1
+            return super().decode(*args, **kwargs)
+
+    data = CountedBytes((PLAN + "Phát triển thư viện.\u2028Năm 2025.\n" * 50).encode("utf-8"))
+    monkeypatch.setattr(pipeline, "_text_bytes", lambda path: data)
+    doc = pipeline.text_document(tmp_path / "plan.txt")
+    assert CountedBytes.decodes == 1
+    assert doc.sha256 == hashlib.sha256(data).hexdigest()
+    assert "\u2028" not in doc.text and doc.text.count("Năm 2025.") == 50
+
+
+def test_a_mixed_text_breaks_its_utf8_lines_as_a_utf8_file_does(tmp_path):
+    """A UTF-8 file with a few 8-bit lines is decoded line by line; its line breaks were then
+    handled as an 8-bit file's: U+2028 in its UTF-8 lines stayed inside a line (the plan's
+    head one line: no kind, no title), and a UTF-8 NEL became "…", where a pure UTF-8 file
+    breaks at both. Now each line follows its own encoding: U+2028 and NEL break a UTF-8
+    line, and byte 0x85 of an 8-bit line (TCVN3 "Ặ") stays a letter."""
+    from vanban.normalize.encodings import unicode_to_tcvn3
+    from vanban.pipeline import decode_text, text_document
+    legacy = unicode_to_tcvn3("Vùng ĐẶC THÙ miền núi\n").encode("latin-1")
+    assert b"\x85" in legacy
+    data = (PLAN.replace("\n", "\u2028").encode("utf-8") + b"\n"
+            + "I. Mục đích\u0085yêu cầu\n".encode("utf-8") + legacy
+            + "Thêm dòng nữa\r\n".encode("utf-8"))
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(data)
+    lines = text_document(path).text.split("\n")
+    assert lines[:3] == PLAN.splitlines()
+    assert lines[4:6] == ["I. Mục đích", "yêu cầu"]
+    assert len(lines) == 9 and lines[6].startswith("V") and "\u2026" in lines[6], lines
+    kept = decode_text(data)  # what `restore` reads: it writes the line ends back as they were
+    assert kept.count("\u2028") == 3 and "Mục đích\u0085yêu" in kept and "\r\n" in kept
+    result = _run(["extract", path])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)["document"]
+    assert document["type"] == "Kế hoạch"
+    assert document["title"] == "Phát triển thư viện tỉnh Hà Giang"
