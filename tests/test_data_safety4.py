@@ -7,6 +7,8 @@ from __future__ import annotations
 import gc
 import json
 import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from tests.support.cli import one_error_line as _one_error_line
 from tests.support.cli import run_cli as _run
 from tests.support.synth import render_lines
 
+ROOT = Path(__file__).resolve().parents[1]
 #: The longest file name ext4, XFS, btrfs and tmpfs take, in bytes.
 NAME_MAX = 255
 
@@ -203,3 +206,141 @@ def test_a_mixed_text_breaks_its_utf8_lines_as_a_utf8_file_does(tmp_path):
     document = json.loads(result.stdout)["document"]
     assert document["type"] == "Kế hoạch"
     assert document["title"] == "Phát triển thư viện tỉnh Hà Giang"
+
+
+# ============================================================ hostile pass (fourth audit)
+def _vanban(args, prefix=(), timeout=120) -> subprocess.CompletedProcess:
+    return subprocess.run([*prefix, sys.executable, "-m", "vanban.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def _error_lines(stderr: str) -> list[str]:
+    assert "Traceback" not in stderr, stderr
+    return [line for line in stderr.splitlines() if line.startswith("vanban: error: ")]
+
+
+def test_pdf_of_a_fifo_named_like_an_earlier_input_does_not_hang(tmp_path):
+    """`vanban pdf A/x.png B/x.png -o out/` names the second `x-<sha256[:8]>.pdf`, hashing it
+    before any work; a FIFO there (or any file that cannot be read) was hashed too: the
+    command blocked for ever on the FIFO (and stopped every input with "internal error" on
+    a file it may not read). Now that input fails alone, in one line (exit 3), and the
+    others are written."""
+    from PIL import Image
+    (tmp_path / "A").mkdir()
+    (tmp_path / "B").mkdir()
+    Image.new("RGB", (300, 200), "white").save(tmp_path / "A" / "x.png")
+    os.mkfifo(tmp_path / "B" / "x.png")
+    out = tmp_path / "out"
+    proc = _vanban(["pdf", tmp_path / "A" / "x.png", tmp_path / "B" / "x.png", "-o", out,
+                    "--mode", "off", "-j", "1"], timeout=90)
+    assert proc.returncode == 3, proc.stderr
+    errors = _error_lines(proc.stderr)
+    assert len(errors) == 1 and f"{tmp_path / 'B' / 'x.png'}: a FIFO" in errors[0], errors
+    assert _names(out) == ["x.pdf"]
+
+
+def _unreadable(path: Path) -> list[str]:
+    """Take read permission from ``path``; the prefix of a command for which it is then
+    unreadable: none for a user, ``unshare --user`` for root (whom permissions do not stop,
+    except in a user namespace where the file's owner is not mapped)."""
+    path.chmod(0)
+    if os.geteuid() != 0:
+        return []
+    try:
+        probe = subprocess.run(["unshare", "--user", "cat", str(path)], capture_output=True,
+                               timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        probe = None
+    if probe is not None and probe.returncode != 0 and b"ermission denied" in probe.stderr:
+        return ["unshare", "--user"]
+    pytest.skip("running as root where user namespaces are not allowed: no file can be "
+                "made unreadable")
+
+
+def test_an_input_that_cannot_be_read_fails_alone(tmp_path):
+    """A file named on the command line that vanban may not read (permission denied: a scan
+    copied with the scanner's owner) stopped the whole call before any work: click's own
+    check, "Path '...' is not readable" (exit 2), so one bad file of a nightly
+    `vanban batch inbox/*.pdf` stored nothing, and `ocr`/`pdf` read none of the others. A
+    missing file, or the same file inside a folder, was already that input's failure. Now
+    an unreadable one is too: one line or errors row, exit 3, the others processed."""
+    from vanban.corpus import Store
+    good = tmp_path / "good.txt"
+    good.write_text(PLAN, encoding="utf-8")
+    locked = tmp_path / "locked.txt"
+    locked.write_text(PLAN + "Bản khác.\n", encoding="utf-8")
+    (tmp_path / "A").mkdir()
+    (tmp_path / "B").mkdir()
+    _scan(tmp_path / "A" / "x.png", "Phát triển thư viện")
+    _scan(tmp_path / "B" / "x.png", "Phát triển văn hóa")
+    prefix = _unreadable(locked)
+    _unreadable(tmp_path / "B" / "x.png")
+    db = tmp_path / "c.db"
+    proc = _vanban(["batch", good, locked, "--db", db, "--no-progress", "-j", "1"], prefix)
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr
+    with Store(db, readonly=True) as store:
+        assert len(store.document_ids()) == 1
+        assert [(e["path"], e["reason"]) for e in store.errors()] == [
+            (str(locked), "cannot read: Permission denied")]
+    unreadable_scan = tmp_path / "B" / "x.png"
+    proc = _vanban(["ocr", unreadable_scan, tmp_path / "A" / "x.png", "-j", "1"], prefix)
+    assert proc.returncode == 3 and "KẾ HOẠCH" in proc.stdout, proc.stderr
+    assert _error_lines(proc.stderr) == [
+        f"vanban: error: {unreadable_scan}: cannot read: Permission denied"]
+    out = tmp_path / "out"
+    proc = _vanban(["pdf", tmp_path / "A" / "x.png", unreadable_scan, "-o", out,
+                    "--mode", "off", "-j", "1"], prefix)
+    assert proc.returncode == 3, proc.stderr
+    assert _error_lines(proc.stderr) == [
+        f"vanban: error: {unreadable_scan}: cannot read: Permission denied"]
+    assert _names(out) == ["x.pdf"]
+
+
+def test_a_store_whose_name_is_not_utf8_can_be_read(tmp_path):
+    """`batch --db` made a store whose name is not UTF-8 (bytes from an old share), but every
+    reader (`query`, `search`, `export`, `serve`) opens it through a SQLite URI built from
+    the name as UTF-8 text: "internal error (UnicodeEncodeError ...)", exit 1."""
+    text = tmp_path / "plan.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    db = _odd_name(tmp_path, b"\xfd-corpus.db")
+    assert _run(["batch", text, "--db", db, "--no-progress"]).exit_code == 0
+    result = _run(["query", "--db", db, "--kind", "document", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["title"] == "Phát triển thư viện tỉnh Hà Giang"
+    result = _run(["search", "--db", db, "thư viện", "--format", "json"])
+    assert result.exit_code == 0 and "Phát triển thư viện" in result.stdout, result.output
+
+
+def test_the_record_of_a_file_whose_name_is_not_utf8_is_read_back(tmp_path):
+    """The record of a file whose name is not UTF-8 holds that name (its id is the stem). It
+    was stored as JSON text made storable by writing the byte as `\\xff`, an escape JSON
+    does not have: `vanban export` (and every reader of records) failed on it, "internal
+    error (JSONDecodeError: Invalid \\escape)", exit 1. It is now stored with JSON's own
+    escape `\\udcff`, read back as the same name."""
+    from vanban.corpus import Store
+    text = _odd_name(tmp_path, b"\xff-plan.txt")
+    text.write_bytes(PLAN.encode("utf-8"))
+    db = tmp_path / "c.db"
+    assert _run(["batch", text, "--db", db, "--no-progress"]).exit_code == 0
+    result = _run(["export", "--db", db])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout.splitlines()[0])
+    assert record["id"] == "\udcff-plan"
+    with Store(db, readonly=True) as store:
+        (doc_id,) = store.document_ids()
+        assert store.record(doc_id)["id"] == "\udcff-plan"
+    # a store an older vanban wrote holds the name's byte as "\xff" in the JSON: read as well
+    import sqlite3
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE records SET record_json = replace(record_json, '\\udcff', "
+                     "'\\xff')")
+        assert "\\xff-plan" in conn.execute("SELECT record_json FROM records").fetchone()[0]
+    conn.close()
+    result = _run(["export", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.splitlines()[0])["id"] == "\udcff-plan"
+    with Store(db) as store:  # a record given without its hash: keyed by its JSON's
+        assert store.add({"id": "\udcfe-x", "document": {"title": "x"}}) is True
+        assert {store.record(d)["id"] for d in store.document_ids()} == {"\udcff-plan",
+                                                                          "\udcfe-x"}

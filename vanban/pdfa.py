@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import (InputFileError, MissingDependencyError, NotADocumentError, OutputError,
-                     OutputWriteError, VanbanError, pikepdf_source)
+                     OutputWriteError, VanbanError, check_regular_file, pikepdf_source)
 from .model import Document, PlanRecord, file_sha256
 
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
@@ -876,17 +876,29 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
     except OSError as err:
         raise OutputError(f"-o: cannot make the folder: {err.strerror or err}", str(out)) from None
     targets: list[Path] = []
+    named: list[Path] = []
     for f in files:
         target = output_path_for(f, out, several)
         if target in targets:  # two inputs with one stem: never overwrite an earlier output
+            try:  # named by its content: a FIFO would block the hash for ever
+                check_regular_file(f)
+                digest = file_sha256(f)
+            except InputFileError as err:
+                errors.append(err)
+                continue
+            except OSError as err:  # permission denied: that input's failure, not the call's
+                errors.append(InputFileError(f"cannot read: {err.strerror or err}", str(f)))
+                continue
             target = target.with_name(f"{fitting_stem(f.stem, 13, name_max(out))}-"
-                                      f"{file_sha256(f)[:8]}.pdf")
+                                      f"{digest[:8]}.pdf")
+        named.append(f)
         targets.append(target)
     # Before any work: no output may be one of the inputs (x/a.png -> OUT/a.pdf when
-    # OUT/a.pdf is itself an input would destroy it before it is read).
+    # OUT/a.pdf is itself an input would destroy it before it is read), even one that failed.
     from .outputs import check_output
     for target in targets:
         check_output(target, inputs=files, option="-o")
+    files = named
     reports = []
     loading = None
     if files and BACKGROUND_LOADING:
