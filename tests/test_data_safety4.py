@@ -51,7 +51,7 @@ def _odd_name(folder: Path, name: bytes) -> Path:
 def test_fitting_stem_is_short_unique_stable_and_cut_between_letters():
     """The stem of an output name is cut to fit, on a character boundary, and ends with a
     hash of the whole stem: two long names with one start keep two names."""
-    from vanban.pdfa import fitting_stem
+    from vanban.outputs import fitting_stem
     start = "Kế hoạch thực hiện Chương trình mục tiêu quốc gia phát triển kinh tế xã hội "
     one, two = _long_stem(start, " đợt 1", 300), _long_stem(start, " đợt 2", 300)
     short_one, short_two = fitting_stem(one, 17), fitting_stem(two, 17)
@@ -115,6 +115,23 @@ def test_pdf_into_a_folder_writes_two_long_named_inputs_of_one_name(tmp_path):
     assert len(names) == 2 and f"{stem}.pdf" in names, names
     assert all(len(os.fsencode(n)) <= NAME_MAX for n in names)
     assert all((out / n).stat().st_size > 1000 for n in names)
+
+
+def test_an_output_whose_name_is_as_long_as_the_file_system_allows_is_written(tmp_path):
+    """Every `-o` (and `--summary-json`) is written to a hidden `.<name>.XXXXXXXX.tmp` beside
+    it, then renamed: a name the file system takes (250 bytes) made a temporary name it does
+    not, and `vanban run plan.txt -o <that name>` failed, "cannot write: File name too long"
+    (exit 7). The temporary name is now shortened as the PDFs' are; the output keeps its
+    name."""
+    text = tmp_path / "plan.txt"
+    text.write_text(PLAN, encoding="utf-8")
+    for command, name in (("run", _long_stem("bản ghi kế hoạch ", ".json", 250)),
+                          ("restore", _long_stem("văn bản khôi phục ", ".txt", NAME_MAX))):
+        out = tmp_path / name
+        result = _run([command, text, "-o", out])
+        assert result.exit_code == 0, result.output
+        assert "Phát triển thư viện" in out.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 # ----------------------------------------------------- 2: files opened for pikepdf closed

@@ -32,7 +32,6 @@ record as JSON, an "associated file"); ``pdfa_part=2`` gives PDF/A-2b without th
 from __future__ import annotations
 
 import errno
-import hashlib
 import io
 import json
 import os
@@ -40,7 +39,6 @@ import shutil
 import sys
 import tempfile
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,6 +47,7 @@ from typing import Callable
 from .errors import (InputFileError, MissingDependencyError, NotADocumentError, OutputError,
                      OutputWriteError, VanbanError, check_regular_file, pikepdf_source)
 from .model import Document, PlanRecord, file_sha256
+from .outputs import fitting_stem, name_max
 
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
 SIGNATURE_POLICIES = ("keep", "invalidate")
@@ -805,47 +804,6 @@ def _drop_signatures(pdf) -> None:
 
 #: Errors of writing an output (disk full, quota, file too large, I/O error, read-only disk).
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
-
-
-#: The longest file name, in bytes, when the folder's file system does not say (NAME_MAX of
-#: ext4, XFS, btrfs, tmpfs).
-DEFAULT_NAME_MAX = 255
-#: Hex digits of the hash of the whole stem that a shortened stem ends with.
-_STEM_HASH_CHARS = 12
-
-
-def name_max(folder: str | Path) -> int:
-    """The longest file name, in bytes, that ``folder``'s file system takes."""
-    try:
-        value = os.pathconf(folder, "PC_NAME_MAX")
-    except (OSError, ValueError, AttributeError):  # no such folder yet, or no pathconf
-        return DEFAULT_NAME_MAX
-    return value if 0 < value < DEFAULT_NAME_MAX else DEFAULT_NAME_MAX
-
-
-def fitting_stem(stem: str, extra: int, limit: int = DEFAULT_NAME_MAX) -> str:
-    """``stem`` as the stem of an output name that adds ``extra`` bytes to it (``.pdf``,
-    ``-<sha>.pdf``): ``stem`` itself when the name fits in ``limit`` bytes, else its start,
-    cut between two characters (never between a letter and its accent), then ``~`` and the
-    first 12 hex digits of the SHA-256 of the whole stem. An input name may be as long as
-    the file system allows, so ``<name>.pdf`` of ``<name>.tif``, or ``<name>-<sha>.pdf``,
-    can be too long to create (ENAMETOOLONG). The short stem is the same on every run, and
-    two long names with one start (a series of scans named after one long title) keep two
-    stems; the bytes counted are the name's on disk (a name that is not UTF-8 included)."""
-    whole = os.fsencode(stem)
-    if len(whole) + extra <= limit:
-        return stem
-    tail = "~" + hashlib.sha256(whole).hexdigest()[:_STEM_HASH_CHARS]
-    room = max(0, limit - extra - len(tail))
-    cut = size = 0
-    for ch in stem:
-        size += len(os.fsencode(ch))
-        if size > room:
-            break
-        cut += 1
-    while 0 < cut < len(stem) and unicodedata.combining(stem[cut]):
-        cut -= 1  # a decomposed letter is cut before its base, not between it and its mark
-    return stem[:cut] + tail
 
 
 def output_path_for(source: Path, out: Path, several: bool) -> Path:

@@ -36,8 +36,8 @@ from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
                       utf8_text)
 from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
 from ..model import file_sha256
-from ..outputs import (check_output, check_output_folder, picked_up_in_folder,
-                       remove_abandoned_temporaries)
+from ..outputs import (check_output, check_output_folder, fitting_stem, name_max,
+                       picked_up_in_folder, remove_abandoned_temporaries)
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
 from .store import Store
 
@@ -240,7 +240,7 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     (:func:`_publish_pdf`), so a batch stopped mid-write (Ctrl-C, ``kill``, a killed worker)
     never leaves an empty or truncated ``<name>.pdf``; the hidden leftover is not an input of a
     later walk of the folder."""
-    from ..pdfa import PdfOptions, fitting_stem, make_pdf, name_max
+    from ..pdfa import PdfOptions, make_pdf
     from ..pipeline import TEXT_SUFFIXES
     if original.suffix.lower() in TEXT_SUFFIXES:
         return  # a text dump has no page images to make searchable
@@ -286,13 +286,12 @@ def remove_abandoned_pdfs(out_dir: str | Path) -> int:
 def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None, limit: int) -> Path:
     """Give the finished PDF ``tmp`` its name: ``out_dir/<stem>.pdf``, else, when another input
     of the same name (or an earlier run) has it, ``<stem>-<sha256[:12]>.pdf``; a stem too
-    long for a name of ``limit`` bytes is shortened (:func:`vanban.pdfa.fitting_stem`).
+    long for a name of ``limit`` bytes is shortened (:func:`vanban.outputs.fitting_stem`).
 
     The first name is taken with a hard link, which fails when the name exists, so two workers
     finishing inputs of one name at once never overwrite each other's PDF. The second name
     belongs to this content alone (its hash is never cut): a PDF an earlier run wrote there
     for the same input (a ``--reprocess``, a retried failure) is replaced."""
-    from ..pdfa import fitting_stem
     first = out_dir / f"{fitting_stem(stem, 4, limit)}.pdf"
     try:
         os.link(tmp, first)
