@@ -361,3 +361,16 @@ def test_the_record_of_a_file_whose_name_is_not_utf8_is_read_back(tmp_path):
         assert store.add({"id": "\udcfe-x", "document": {"title": "x"}}) is True
         assert {store.record(d)["id"] for d in store.document_ids()} == {"\udcff-plan",
                                                                           "\udcfe-x"}
+
+
+@pytest.mark.parametrize("command", ["restore", "extract"])
+def test_reading_a_closed_standard_input_is_one_line(command):
+    """`vanban restore -` started with its standard input closed (`<&-`, a service manager
+    that gives none) ended with "internal error (AttributeError: 'NoneType' object has no
+    attribute 'buffer')", exit 1: Python has no `sys.stdin` then. Now one line, exit 3."""
+    proc = subprocess.run(["bash", "-c", 'exec "$@" <&-', "_", sys.executable, "-m",
+                           "vanban.cli", command, "-"], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert proc.returncode == 3, proc.stderr
+    assert _error_lines(proc.stderr) == [
+        "vanban: error: standard input: no standard input (it is closed); give a file instead"]

@@ -274,9 +274,15 @@ def _text_bytes(path: str | Path) -> bytes:
 
 def read_stdin_bytes(source: str = "-") -> bytes:
     """Standard input as bytes; empty input is an InputFileError (exit 3)."""
-    data = sys.stdin.buffer.read()
+    name = "standard input" if source == "-" else source
+    if sys.stdin is None:  # started with its standard input closed (`<&-`, some daemons)
+        raise InputFileError("no standard input (it is closed); give a file instead", name)
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as err:  # a terminal gone (EIO), a descriptor that cannot be read
+        raise InputFileError(f"cannot read: {err.strerror or err}", name) from None
     if not data.strip():
-        raise InputFileError("empty input", "standard input" if source == "-" else source)
+        raise InputFileError("empty input", name)
     return data
 
 
