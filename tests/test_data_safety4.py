@@ -264,8 +264,8 @@ def _unreadable(path: Path) -> list[str]:
     if os.geteuid() != 0:
         return []
     try:
-        probe = subprocess.run(["unshare", "--user", "cat", str(path)], capture_output=True,
-                               timeout=30)
+        probe = subprocess.run(["unshare", "--user", "ls" if path.is_dir() else "cat",
+                                str(path)], capture_output=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         probe = None
     if probe is not None and probe.returncode != 0 and b"ermission denied" in probe.stderr:
@@ -374,3 +374,36 @@ def test_reading_a_closed_standard_input_is_one_line(command):
     assert proc.returncode == 3, proc.stderr
     assert _error_lines(proc.stderr) == [
         "vanban: error: standard input: no standard input (it is closed); give a file instead"]
+
+
+def test_a_folder_the_batch_cannot_list_is_said_not_passed_over(tmp_path):
+    """`os.walk` passes over a folder it may not list: `vanban batch inbox/` with one
+    subfolder copied with the wrong owner stored the rest and ended "0 failed", exit 0, its
+    files left out without a word. The folder is now a failure of the batch (said, in the
+    summary, exit 3), as a folder that holds no input; a batch of only such a folder stops
+    before making a store."""
+    inbox = tmp_path / "inbox"
+    (inbox / "2024").mkdir(parents=True)
+    (inbox / "2025").mkdir()
+    (inbox / "2024" / "a.txt").write_text(PLAN, encoding="utf-8")
+    (inbox / "2025" / "b.txt").write_text(PLAN + "Bản khác.\n", encoding="utf-8")
+    prefix = _unreadable(inbox / "2025")
+    db, summary = tmp_path / "c.db", tmp_path / "summary.json"
+    try:
+        proc = _vanban(["batch", inbox, "--db", db, "--no-progress", "-j", "1",
+                        "--summary-json", summary], prefix)
+        assert proc.returncode == 3, proc.stderr
+        reason = "cannot read the folder (Permission denied): its files were not batched"
+        assert f"failed: {inbox / '2025'}: {reason}" in proc.stderr, proc.stderr
+        done = json.loads(summary.read_text(encoding="utf-8"))
+        assert (done["found"], done["stored"], done["failed"]) == (2, 1, 1), done
+        _unreadable(inbox)
+        proc = _vanban(["batch", inbox, "--db", tmp_path / "new.db", "--no-progress"], prefix)
+        assert proc.returncode == 3, proc.stderr
+        assert _error_lines(proc.stderr) == [
+            f"vanban: error: {inbox}: cannot read the folder (Permission denied): its files "
+            "were not batched"]
+        assert not (tmp_path / "new.db").exists()
+    finally:  # let pytest remove them
+        inbox.chmod(0o755)
+        (inbox / "2025").chmod(0o755)

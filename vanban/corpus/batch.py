@@ -109,6 +109,28 @@ def linked_folders(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+def unreadable_folders(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """The folders under the folders among ``paths`` (those included) that a walk could not
+    list (permission denied, an I/O error), each with why: ``os.walk`` passes over them in
+    silence, so a batch would leave their files out without a word (exit 0); it says so
+    instead (a failure, exit 3), as for a folder that holds no input."""
+    out: list[tuple[Path, str]] = []
+
+    def unlisted(err: OSError) -> None:
+        out.append((Path(err.filename), err.strerror or str(err)))
+
+    for p in map(Path, paths):
+        if not p.is_dir():
+            continue
+        for _root, dirs, _files in os.walk(p, onerror=unlisted):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    return out
+
+
+def _unlisted_reason(reason: str) -> str:
+    return f"cannot read the folder ({reason}): its files were not batched"
+
+
 # ---------------------------------------------------------------------------------- worker
 @dataclass
 class DocumentResult:
@@ -455,12 +477,17 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir",
                         here=scheduler is None)
     files, empty_folders = find_inputs(paths)
-    if not files and empty_folders:
+    unlisted = unreadable_folders(paths)
+    empty_folders = [f for f in empty_folders if f not in {folder for folder, _ in unlisted}]
+    if not files and (empty_folders or unlisted):
         # Nothing to do is a failed run (exit 3, as `vanban ocr` on an empty folder), said
         # before the store is opened: no store file is made for it.
-        raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
-    # An empty folder is one input found (and failed), so that the counts add up.
-    summary = BatchSummary(found=len(files) + len(empty_folders))
+        if empty_folders:
+            raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
+        raise InputFileError(_unlisted_reason(unlisted[0][1]),
+                             ", ".join(str(folder) for folder, _ in unlisted))
+    # An empty or unreadable folder is one input found (and failed), so the counts add up.
+    summary = BatchSummary(found=len(files) + len(empty_folders) + len(unlisted))
     if options.pdf_dir:
         remove_abandoned_pdfs(options.pdf_dir)
     # A cluster is reached before the store is opened: a scheduler that cannot be reached
@@ -482,6 +509,12 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         summary.failed += 1
         summary.failures.append(failure)
         bar.note(one_line(f"failed: {folder}: {NO_INPUT_IN_FOLDER}"))
+    for folder, reason in unlisted:  # its files, unseen, would be left out without a word
+        failure = DocumentFailure(str(folder), None, "InputFileError", _unlisted_reason(reason),
+                                  ExitCode.INPUT_FILE)
+        summary.failed += 1
+        summary.failures.append(failure)
+        bar.note(one_line(f"failed: {folder}: {failure.reason}"))
     try:
         # Fixed at the start, so "skipped" vs "duplicate" does not depend on worker timing.
         summary.errors_cleared = store.remove_errors(_errors_of_gone_files(store, paths, files))
