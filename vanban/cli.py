@@ -123,6 +123,11 @@ _JOBS = click.IntRange(min=1, max=MAX_JOBS)
 #: ``-n``: at least 1, at most what SQLite's LIMIT takes (a 64-bit integer).
 _ROWS = click.IntRange(min=1, max=2**63 - 1)
 
+#: The inputs of `ocr`, `pdf` and `batch`: one that cannot be read (permission denied) is
+#: that input's failure (exit 3, the others processed, as a missing one), not a bad command
+#: line that stops every input (click's default check, exit 2).
+_INPUT_PATHS = click.Path(path_type=Path, readable=False)
+
 _RAW_CELLS_OPTION = click.option(
     "--raw-cells", is_flag=True, help="csv: write cells as stored, even those a spreadsheet "
     "would run as a formula (= + - @ first) [default: such a cell gets a leading "
@@ -392,7 +397,7 @@ def evaluate() -> None:
 
 # --------------------------------------------------------------------------------------- ocr
 @main.command("ocr")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=_INPUT_PATHS)
 @click.option("-o", "--output", "out", type=click.Path(), help="Write here instead of stdout.")
 @click.option("--format", "fmt", type=LibraryChoice("vanban.ocr:FORMATS"), default="text",
               show_default=True)
@@ -517,7 +522,7 @@ def run_cmd(input_path, out, fmt, jobs, mode, progress):
 
 # ------------------------------------------------------------------------------------- pdf
 @main.command("pdf")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=_INPUT_PATHS)
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output PDF for one input; a folder for several (OUT/<name>.pdf).")
 @click.option("--jobs", "-j", type=_JOBS, default=None,
@@ -675,7 +680,7 @@ def _print_rows(rows: list[dict], fmt: str, columns: list[str], table_columns: l
 
 
 @main.command("batch")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=_INPUT_PATHS)
 @click.option("--db", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Corpus database (SQLite; created if missing).")
 @click.option("--jobs", "-j", type=_JOBS, default=None,

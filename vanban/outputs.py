@@ -17,11 +17,13 @@ before any work is done, then writes through :func:`atomic_output`:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
 import tempfile
 import time
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -193,6 +195,47 @@ def check_output(out: str | Path | None, *, inputs: Iterable[str | Path | None] 
 _UNENCODABLE = "backslashreplace"
 
 
+#: The longest file name, in bytes, when the folder's file system does not say (NAME_MAX of
+#: ext4, XFS, btrfs, tmpfs).
+DEFAULT_NAME_MAX = 255
+#: Hex digits of the hash of the whole stem that a shortened stem ends with.
+_STEM_HASH_CHARS = 12
+
+
+def name_max(folder: str | Path) -> int:
+    """The longest file name, in bytes, that ``folder``'s file system takes."""
+    try:
+        value = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # no such folder yet, or no pathconf
+        return DEFAULT_NAME_MAX
+    return value if 0 < value < DEFAULT_NAME_MAX else DEFAULT_NAME_MAX
+
+
+def fitting_stem(stem: str, extra: int, limit: int = DEFAULT_NAME_MAX) -> str:
+    """``stem`` as the stem of an output name that adds ``extra`` bytes to it (``.pdf``,
+    ``-<sha>.pdf``, a temporary file's ``.<name>.XXXXXXXX.tmp``): ``stem`` itself when the name fits in ``limit`` bytes, else its start,
+    cut between two characters (never between a letter and its accent), then ``~`` and the
+    first 12 hex digits of the SHA-256 of the whole stem. An input name may be as long as
+    the file system allows, so ``<name>.pdf`` of ``<name>.tif``, or ``<name>-<sha>.pdf``,
+    can be too long to create (ENAMETOOLONG). The short stem is the same on every run, and
+    two long names with one start (a series of scans named after one long title) keep two
+    stems; the bytes counted are the name's on disk (a name that is not UTF-8 included)."""
+    whole = os.fsencode(stem)
+    if len(whole) + extra <= limit:
+        return stem
+    tail = "~" + hashlib.sha256(whole).hexdigest()[:_STEM_HASH_CHARS]
+    room = max(0, limit - extra - len(tail))
+    cut = size = 0
+    for ch in stem:
+        size += len(os.fsencode(ch))
+        if size > room:
+            break
+        cut += 1
+    while 0 < cut < len(stem) and unicodedata.combining(stem[cut]):
+        cut -= 1  # a decomposed letter is cut before its base, not between it and its mark
+    return stem[:cut] + tail
+
+
 @contextmanager
 def atomic_output(out: str | Path, newline: str | None = None) -> Iterator[IO[str]]:
     """A text file (UTF-8) that replaces ``out`` only once completely written.
@@ -213,7 +256,10 @@ def atomic_output(out: str | Path, newline: str | None = None) -> Iterator[IO[st
             raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None
         return
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+        # ".<name>." + 8 random characters + ".tmp": 14 bytes more than a name that may
+        # itself be as long as the file system allows
+        short = fitting_stem(real.name, 14, name_max(real.parent))
+        fd, tmp = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp", dir=real.parent)
     except OSError as err:
         raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None
     try:

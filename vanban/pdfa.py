@@ -45,8 +45,9 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import (InputFileError, MissingDependencyError, NotADocumentError, OutputError,
-                     OutputWriteError, VanbanError, pikepdf_input)
+                     OutputWriteError, VanbanError, check_regular_file, pikepdf_source)
 from .model import Document, PlanRecord, file_sha256
+from .outputs import fitting_stem, name_max
 
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
 SIGNATURE_POLICIES = ("keep", "invalidate")
@@ -505,7 +506,7 @@ def annotation_text_boxes(source: Path) -> dict[int, list[tuple[float, float, fl
     showed it too; a second, OCRed copy under it would only garble search and extraction."""
     import pikepdf
     found: dict[int, list] = {}
-    with pikepdf.open(pikepdf_input(source)) as pdf:
+    with pikepdf_source(source) as src, pikepdf.open(src) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             if int(page.obj.get("/Rotate", 0)) % 360:
                 continue  # rotated pages: their annotation geometry is not mapped here
@@ -698,7 +699,7 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
     signed_fields: list[str] = []
     kind = "scan"
     if pdf_in:
-        with pikepdf.open(pikepdf_input(source)) as pdf:
+        with pikepdf_source(source) as src, pikepdf.open(src) as pdf:
             signed_fields = signature_fields(pdf)
             kind = classify(doc, pdf)
     report = PdfReport(source=str(source), output=str(output), kind=kind, pages=len(doc.pages),
@@ -710,7 +711,7 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
         work = Path(tmp)
         layered, text_layer = None, None
         if kind == "scan" and pdf_in and DIRECT_TEXT_LAYER:
-            with pikepdf.open(pikepdf_input(source)) as pdf:
+            with pikepdf_source(source) as src, pikepdf.open(src) as pdf:
                 if direct_layer_fits(pdf, doc):
                     try:
                         text_layer = render_text_layer(pdf, layer_words(source, doc), work)
@@ -740,7 +741,7 @@ def make_pdf(source: str | Path, output: str | Path, options: PdfOptions | None 
                 report.signature = "invalidated"
                 report.warnings.append("signed input: " + UNSIGNED_COPY_NOTE)
             base = layered if layered is not None else source
-            with pikepdf.open(pikepdf_input(base)) as pdf:
+            with pikepdf_source(base) as src, pikepdf.open(src) as pdf:
                 if text_layer is not None:  # drawn straight onto the input's pages
                     try:
                         with pikepdf.open(text_layer) as text_pdf:
@@ -806,8 +807,9 @@ _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS
 
 
 def output_path_for(source: Path, out: Path, several: bool) -> Path:
-    """``out`` itself for one input; ``out/<stem>.pdf`` for several."""
-    return out / f"{source.stem}.pdf" if several else out
+    """``out`` itself for one input; ``out/<stem>.pdf`` for several (the stem shortened by
+    :func:`fitting_stem` when that name would be too long for the folder)."""
+    return out / f"{fitting_stem(source.stem, 4, name_max(out))}.pdf" if several else out
 
 
 def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | None = None,
@@ -832,16 +834,29 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
     except OSError as err:
         raise OutputError(f"-o: cannot make the folder: {err.strerror or err}", str(out)) from None
     targets: list[Path] = []
+    named: list[Path] = []
     for f in files:
         target = output_path_for(f, out, several)
         if target in targets:  # two inputs with one stem: never overwrite an earlier output
-            target = target.with_name(f"{f.stem}-{file_sha256(f)[:8]}.pdf")
+            try:  # named by its content: a FIFO would block the hash for ever
+                check_regular_file(f)
+                digest = file_sha256(f)
+            except InputFileError as err:
+                errors.append(err)
+                continue
+            except OSError as err:  # permission denied: that input's failure, not the call's
+                errors.append(InputFileError(f"cannot read: {err.strerror or err}", str(f)))
+                continue
+            target = target.with_name(f"{fitting_stem(f.stem, 13, name_max(out))}-"
+                                      f"{digest[:8]}.pdf")
+        named.append(f)
         targets.append(target)
     # Before any work: no output may be one of the inputs (x/a.png -> OUT/a.pdf when
-    # OUT/a.pdf is itself an input would destroy it before it is read).
+    # OUT/a.pdf is itself an input would destroy it before it is read), even one that failed.
     from .outputs import check_output
     for target in targets:
         check_output(target, inputs=files, option="-o")
+    files = named
     reports = []
     loading = None
     if files and BACKGROUND_LOADING:

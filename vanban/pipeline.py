@@ -162,17 +162,22 @@ def _mixed_utf8_lines(data: bytes) -> list[tuple[bytes, bool]] | None:
 def _unicode_encoding(data: bytes) -> str | None:
     """A BOM's encoding (UTF-8/16/32), UTF-16 without BOM, or UTF-8; None for a file that is
     (at least in part) 8-bit text."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return encoding
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return utf16
+    found = _marked_encoding(data)
+    if found:
+        return found
     try:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
         return None
+
+
+def _marked_encoding(data: bytes) -> str | None:
+    """A BOM's encoding (UTF-8/16/32), or UTF-16 without BOM; None otherwise."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    return _utf16_without_bom(data)
 
 
 def detect_text_encoding(data: bytes) -> str:
@@ -181,38 +186,74 @@ def detect_text_encoding(data: bytes) -> str:
     return _unicode_encoding(data) or _eight_bit_encoding(data)
 
 
-def decode_text(data: bytes, source: str = "-") -> str:
-    """Bytes of a text input as str, in the encoding :func:`detect_text_encoding` finds.
+#: Line breaks other than "\n": CR LF, CR alone, NEL and the Unicode line/paragraph
+#: separators (the vertical tab, a line break in Word's plain-text export, too).
+_LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\x85\u2028\u2029]")
+#: The same for text read as 8-bit: there U+0085 is byte 0x85 read as latin-1, a letter of
+#: the legacy font encodings (TCVN3 "Ặ"), not NEL; U+2028/U+2029 cannot occur.
+_EIGHT_BIT_LINE_BREAK_RE = re.compile("\r\n|[\r\x0b]")
+
+
+def _one_line_break(text: str, unicode: bool) -> str:
+    """Every line break of ``text`` as "\n"; ``unicode``: it was decoded from UTF-8/16/32,
+    where NEL and U+2028/U+2029 are line breaks, else from an 8-bit encoding."""
+    if unicode:
+        return _LINE_BREAK_RE.sub("\n", text)
+    # Byte 0x85 read as latin-1 is U+0085, which Python also takes for white space
+    # (str.split: "ĐẶC" in TCVN3 became the words "Đ" and "C"): it is given as the
+    # same byte read as Windows-1252 ("…"), which the legacy tables map alike.
+    return _EIGHT_BIT_LINE_BREAK_RE.sub("\n", text).replace("\x85", "\u2026")
+
+
+def _decoded_parts(data: bytes, source: str) -> list[tuple[str, bool]]:
+    """``data`` decoded, each byte once, as parts (text, whether decoded from UTF-8/16/32):
+    one part for a file of one encoding, one per line for a UTF-8 file with lines in an
+    8-bit encoding (:func:`_mixed_utf8_lines`)."""
+    encoding = _marked_encoding(data)
+    if encoding is None:
+        try:
+            return [(data.decode("utf-8"), True)]
+        except UnicodeDecodeError:
+            pass
+        mixed = _mixed_utf8_lines(data)
+        if mixed is not None:
+            # Each line in its own encoding: the UTF-8 lines as UTF-8, the others as the
+            # 8-bit encoding they read best in together (instead of the whole file as 8-bit
+            # text, which turned every UTF-8 letter into two garbage characters).
+            eight_bit = _eight_bit_encoding(b"".join(line for line, utf8 in mixed if not utf8))
+            return [(line.decode("utf-8"), True) if utf8 else
+                    (unicodedata.normalize("NFC", line.decode(eight_bit)), False)
+                    for line, utf8 in mixed]
+        encoding = _eight_bit_encoding(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:  # a UTF-16/32 file cut in the middle of a character
+        raise UnsupportedInputError(f"not valid {encoding.upper()} text ({err.reason})",
+                                    source) from None
+    if encoding == "cp1258":
+        return [(unicodedata.normalize("NFC", text), False)]
+    return [(text, encoding != "latin-1")]
+
+
+def decode_text(data: bytes, source: str = "-", line_breaks: bool = False) -> str:
+    """Bytes of a text input as str, in the encoding :func:`detect_text_encoding` finds (a
+    UTF-8 file with some 8-bit lines: each line in its own). ``line_breaks``: every line
+    break as "\n" (CR alone, CR LF, and in text decoded from UTF-8/16/32 NEL and U+2028 /
+    U+2029 too); else the line ends are kept as they are.
 
     Raises :class:`UnsupportedInputError` for binary junk (control characters, NUL bytes
     outside UTF-16): junk decoded as latin-1 would otherwise go on as garbage text.
     """
-    encoding = detect_text_encoding(data)
-    mixed = _mixed_utf8_lines(data) if encoding in ("cp1258", "latin-1") else None
-    if mixed is not None:
-        # Each line in its own encoding: the UTF-8 lines as UTF-8, the others as the 8-bit
-        # encoding they read best in together (instead of the whole file as 8-bit text, which
-        # turned every UTF-8 letter into two garbage characters).
-        foreign = b"".join(line for line, utf8 in mixed if not utf8)
-        eight_bit = _eight_bit_encoding(foreign)
-        text = "".join(line.decode("utf-8") if utf8 else
-                       unicodedata.normalize("NFC", line.decode(eight_bit))
-                       for line, utf8 in mixed)
-        encoding = "utf-8"
-    else:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as err:  # a UTF-16/32 file cut in the middle of a character
-            raise UnsupportedInputError(f"not valid {encoding.upper()} text ({err.reason})",
-                                        source) from None
-    if encoding == "cp1258":
-        text = unicodedata.normalize("NFC", text)
+    parts = _decoded_parts(data, source)
+    text = parts[0][0] if len(parts) == 1 else "".join(part for part, _ in parts)
     if not text.strip():  # a byte-order mark alone, or UTF-16 spaces: empty like a 0-byte file
         raise InputFileError("empty text (no character but a byte-order mark or white space)",
                              source)
     probe = text[:100_000]
     if probe and len(_BINARY_RE.findall(probe)) > MAX_CONTROL_SHARE * len(probe):
         raise UnsupportedInputError("binary data, not text", source)
+    if line_breaks:
+        text = "".join(_one_line_break(part, unicode) for part, unicode in parts)
     # The few control characters left (a NUL of a bad copy, a terminal's escape sequence)
     # are no text of the document: kept, they went into titles, the store, CSV cells, and
     # to an analyst's terminal, where an escape sequence acts.
@@ -233,9 +274,15 @@ def _text_bytes(path: str | Path) -> bytes:
 
 def read_stdin_bytes(source: str = "-") -> bytes:
     """Standard input as bytes; empty input is an InputFileError (exit 3)."""
-    data = sys.stdin.buffer.read()
+    name = "standard input" if source == "-" else source
+    if sys.stdin is None:  # started with its standard input closed (`<&-`, some daemons)
+        raise InputFileError("no standard input (it is closed); give a file instead", name)
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as err:  # a terminal gone (EIO), a descriptor that cannot be read
+        raise InputFileError(f"cannot read: {err.strerror or err}", name) from None
     if not data.strip():
-        raise InputFileError("empty input", "standard input" if source == "-" else source)
+        raise InputFileError("empty input", name)
     return data
 
 
@@ -244,21 +291,14 @@ def read_text_file(path: str | Path) -> str:
     return decode_text(_text_bytes(path), str(path))
 
 
-def read_text_source(source: str | Path) -> tuple[str, bytes]:
-    """(text, bytes) of a text FILE or of standard input for ``"-"`` (see :func:`decode_text`)."""
+def read_text_source(source: str | Path, line_breaks: bool = False) -> tuple[str, bytes]:
+    """(text, bytes) of a text FILE or of standard input for ``"-"`` (see :func:`decode_text`,
+    which ``line_breaks`` is given to)."""
     if str(source) == "-":
         data = read_stdin_bytes()
-        return decode_text(data, "standard input"), data
+        return decode_text(data, "standard input", line_breaks), data
     data = _text_bytes(source)
-    return decode_text(data, str(source)), data
-
-
-#: Line breaks other than "\n": CR LF, CR alone, NEL and the Unicode line/paragraph
-#: separators (the vertical tab, a line break in Word's plain-text export, too).
-_LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\x85\u2028\u2029]")
-#: The same for a file read as 8-bit text: there U+0085 is byte 0x85 read as latin-1, a
-#: letter of the legacy font encodings (TCVN3 "Ặ"), not NEL; U+2028/U+2029 cannot occur.
-_EIGHT_BIT_LINE_BREAK_RE = re.compile("\r\n|[\r\x0b]")
+    return decode_text(data, str(source), line_breaks), data
 
 
 def text_document(source: str | Path) -> Document:
@@ -267,16 +307,9 @@ def text_document(source: str | Path) -> Document:
     Its ``sha256`` is the content hash of the bytes read (as for every other input).
     """
     from .extract.table import columns_as_rows  # tables laid out in columns -> "|" rows
-    text, data = read_text_source(source)
     # Every line break as "\n": a file of old Mac line ends (CR alone) or Unicode line
     # separators was one long line (no title, no sections found); `restore` keeps them.
-    if _unicode_encoding(data):
-        text = _LINE_BREAK_RE.sub("\n", text)
-    else:
-        # Byte 0x85 read as latin-1 is U+0085, which Python also takes for white space
-        # (str.split: "ĐẶC" in TCVN3 became the words "Đ" and "C"): it is given as the
-        # same byte read as Windows-1252 ("…"), which the legacy tables map alike.
-        text = _EIGHT_BIT_LINE_BREAK_RE.sub("\n", text).replace("\x85", "\u2026")
+    text, data = read_text_source(source, line_breaks=True)
     doc = Document.from_text(columns_as_rows(text), source=str(source))
     doc.sha256 = hashlib.sha256(data).hexdigest()  # = model.file_sha256, without reading again
     return doc

@@ -36,8 +36,8 @@ from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
                       utf8_text)
 from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
 from ..model import file_sha256
-from ..outputs import (check_output, check_output_folder, picked_up_in_folder,
-                       remove_abandoned_temporaries)
+from ..outputs import (check_output, check_output_folder, fitting_stem, name_max,
+                       picked_up_in_folder, remove_abandoned_temporaries)
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
 from .store import Store
 
@@ -107,6 +107,28 @@ def linked_folders(paths: Iterable[str | Path]) -> list[Path]:
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             out.extend(Path(root) / d for d in dirs if os.path.islink(os.path.join(root, d)))
     return out
+
+
+def unreadable_folders(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """The folders under the folders among ``paths`` (those included) that a walk could not
+    list (permission denied, an I/O error), each with why: ``os.walk`` passes over them in
+    silence, so a batch would leave their files out without a word (exit 0); it says so
+    instead (a failure, exit 3), as for a folder that holds no input."""
+    out: list[tuple[Path, str]] = []
+
+    def unlisted(err: OSError) -> None:
+        out.append((Path(err.filename), err.strerror or str(err)))
+
+    for p in map(Path, paths):
+        if not p.is_dir():
+            continue
+        for _root, dirs, _files in os.walk(p, onerror=unlisted):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    return out
+
+
+def _unlisted_reason(reason: str) -> str:
+    return f"cannot read the folder ({reason}): its files were not batched"
 
 
 # ---------------------------------------------------------------------------------- worker
@@ -248,15 +270,17 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     ocr = {k: v for k, v in asdict(opts.ocr).items() if k != "jobs"} if opts.ocr else {}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{original.stem}.", suffix=".pdf.tmp",
-                                        dir=out_dir)
+        limit = name_max(out_dir)
+        # ".<stem>." + 8 random characters + ".pdf.tmp": 18 bytes around the stem
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{fitting_stem(original.stem, 18, limit)}.",
+                                        suffix=".pdf.tmp", dir=out_dir)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
             report = make_pdf(local, tmp, PdfOptions(jobs=opts.jobs, ocr=ocr,
                                                      restore_mode=opts.restore_mode),
                               result=result)
-            _publish_pdf(tmp, out_dir, original.stem, sha256)
+            _publish_pdf(tmp, out_dir, original.stem, sha256, limit)
         finally:
             tmp.unlink(missing_ok=True)
         record["warnings"].extend(f"pdf: {w}" for w in report.warnings)
@@ -281,21 +305,22 @@ def remove_abandoned_pdfs(out_dir: str | Path) -> int:
     return remove_abandoned_temporaries(out_dir, _TMP_PDF_NAME)
 
 
-def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None) -> Path:
+def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None, limit: int) -> Path:
     """Give the finished PDF ``tmp`` its name: ``out_dir/<stem>.pdf``, else, when another input
-    of the same name (or an earlier run) has it, ``<stem>-<sha256[:12]>.pdf``.
+    of the same name (or an earlier run) has it, ``<stem>-<sha256[:12]>.pdf``; a stem too
+    long for a name of ``limit`` bytes is shortened (:func:`vanban.outputs.fitting_stem`).
 
     The first name is taken with a hard link, which fails when the name exists, so two workers
     finishing inputs of one name at once never overwrite each other's PDF. The second name
-    belongs to this content alone: a PDF an earlier run wrote there for the same input (a
-    ``--reprocess``, a retried failure) is replaced."""
-    first = out_dir / f"{stem}.pdf"
+    belongs to this content alone (its hash is never cut): a PDF an earlier run wrote there
+    for the same input (a ``--reprocess``, a retried failure) is replaced."""
+    first = out_dir / f"{fitting_stem(stem, 4, limit)}.pdf"
     try:
         os.link(tmp, first)
         return first
     except OSError:  # the name is taken (FileExistsError), or no hard links on this file system
         pass
-    own = out_dir / f"{stem}-{(sha256 or '')[:12]}.pdf"
+    own = out_dir / f"{fitting_stem(stem, 17, limit)}-{(sha256 or '')[:12]}.pdf"
     os.replace(tmp, own)
     return own
 
@@ -452,12 +477,17 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir",
                         here=scheduler is None)
     files, empty_folders = find_inputs(paths)
-    if not files and empty_folders:
+    unlisted = unreadable_folders(paths)
+    empty_folders = [f for f in empty_folders if f not in {folder for folder, _ in unlisted}]
+    if not files and (empty_folders or unlisted):
         # Nothing to do is a failed run (exit 3, as `vanban ocr` on an empty folder), said
         # before the store is opened: no store file is made for it.
-        raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
-    # An empty folder is one input found (and failed), so that the counts add up.
-    summary = BatchSummary(found=len(files) + len(empty_folders))
+        if empty_folders:
+            raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
+        raise InputFileError(_unlisted_reason(unlisted[0][1]),
+                             ", ".join(str(folder) for folder, _ in unlisted))
+    # An empty or unreadable folder is one input found (and failed), so the counts add up.
+    summary = BatchSummary(found=len(files) + len(empty_folders) + len(unlisted))
     if options.pdf_dir:
         remove_abandoned_pdfs(options.pdf_dir)
     # A cluster is reached before the store is opened: a scheduler that cannot be reached
@@ -479,6 +509,12 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         summary.failed += 1
         summary.failures.append(failure)
         bar.note(one_line(f"failed: {folder}: {NO_INPUT_IN_FOLDER}"))
+    for folder, reason in unlisted:  # its files, unseen, would be left out without a word
+        failure = DocumentFailure(str(folder), None, "InputFileError", _unlisted_reason(reason),
+                                  ExitCode.INPUT_FILE)
+        summary.failed += 1
+        summary.failures.append(failure)
+        bar.note(one_line(f"failed: {folder}: {failure.reason}"))
     try:
         # Fixed at the start, so "skipped" vs "duplicate" does not depend on worker timing.
         summary.errors_cleared = store.remove_errors(_errors_of_gone_files(store, paths, files))

@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ..errors import (EncryptedPdfError, ImageTooLargeError, InputFileError,
-                      UnsupportedInputError, check_regular_file, pikepdf_input)
+                      UnsupportedInputError, check_regular_file, pikepdf_source)
 from ..model import Block, Line, Page, Word
 from .textcheck import looks_vietnamese
 
@@ -587,7 +587,7 @@ def _pdf_open_error(path: Path, pdfium_message: str) -> InputFileError:
     import pikepdf
     reason = pdfium_message.rstrip(".")
     try:
-        with pikepdf.open(pikepdf_input(path)) as pdf:
+        with pikepdf_source(path) as src, pikepdf.open(src) as pdf:
             pages = len(pdf.pages)
     except pikepdf.PasswordError:
         return EncryptedPdfError("encrypted PDF (needs a password); decrypt it first, e.g. "

@@ -127,7 +127,9 @@ class Store(StoreWriter, StoreSearch, StoreQuery):
 
     def _uri(self, **params: str) -> str:
         query = "&".join(f"{k}={v}" for k, v in params.items())
-        return f"file:{quote(str(self.path.absolute()))}?{query}"
+        # The name's bytes on disk, percent-encoded: a name that is not UTF-8 (lone surrogates
+        # in Python) cannot be encoded as UTF-8 text, and SQLite opens the bytes it decodes.
+        return f"file:{quote(os.fsencode(self.path.absolute()))}?{query}"
 
     def _open_readonly(self) -> sqlite3.Connection:
         """A connection that cannot write: ``mode=ro``, or ``immutable=1`` where even the lock

@@ -154,6 +154,22 @@ def _marks(values: list) -> str:
 
 
 
+#: ``\xHH`` (HH from 80 to ff) not itself escaped (an even number of backslashes before
+#: it, which escape each other): how stores before 2026-12-01 held a byte of a file name that
+#: is not UTF-8 inside a record's JSON (an escape JSON does not have).
+_OLD_BYTE_ESCAPE_RE = re.compile(r"(?<!\\)((?:\\\\)*)\\x([89a-f][0-9a-f])")
+
+
+def _record_from_json(text: str) -> dict:
+    """A stored record's JSON as a dict. A record an older vanban stored for a file whose
+    name is not UTF-8 holds its bytes as ``\\xff``, which JSON refuses; it is read as the
+    ``\\udcff`` stored now (the same name, as Python reads it)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return json.loads(_OLD_BYTE_ESCAPE_RE.sub(r"\1\\udc\2", text))
+
+
 class StoreQuery:
     """``record``, ``records``, ``errors``, ``stats``, ``query``, ``iter_rows``, ``export``."""
 
@@ -161,14 +177,14 @@ class StoreQuery:
         """The whole stored plan record of a document (a dict, PlanRecord.to_dict() shape)."""
         row = next(self._rows("SELECT record_json FROM records WHERE document_id = ?",
                               (document_id,)), None)
-        return json.loads(row[0]) if row else None
+        return _record_from_json(row[0]) if row else None
 
     def records(self) -> Iterator[dict]:
         """Every stored record, in document date order."""
         for row in self._rows(
                 "SELECT r.record_json FROM records r JOIN documents d ON d.id = r.document_id "
                 "ORDER BY d.date, d.number, d.id"):
-            yield json.loads(row[0])
+            yield _record_from_json(row[0])
 
     def errors(self) -> list[dict]:
         """The errors table: one row per input path that failed."""

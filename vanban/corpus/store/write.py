@@ -56,8 +56,22 @@ def _period(value: Any) -> str | None:
     if isinstance(value, dict):
         if value.get("start") and value.get("end"):
             return f"{value['start']}-{value['end']}"
-        return value.get("text") or (json.dumps(value, ensure_ascii=False) if value else None)
+        return value.get("text") or (_json_text(value) if value else None)
     return _sql(value)
+
+
+#: A lone surrogate: a byte of a file name that is not UTF-8, as Python reads such a name.
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _json_text(value: Any) -> str:
+    """``value`` as JSON text the store can hold (``json.dumps``, letters kept as they are):
+    a lone surrogate is written as JSON's own escape (``\\udcff``), which ``json.loads``
+    reads back as the same character. :func:`storable` would write it ``\\xff``, an escape
+    JSON does not have: the record of a file whose name is not UTF-8 (its id is the name's
+    stem) could not be read back (``vanban export``: "Invalid \\escape")."""
+    return _LONE_SURROGATE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                                  json.dumps(value, ensure_ascii=False))
 
 
 def _sql(value: Any) -> Any:
@@ -69,7 +83,7 @@ def _sql(value: Any) -> Any:
         return str(value)  # beyond SQLite's INTEGER (a target of 10^23): kept as its digits
     if value is None or isinstance(value, (int, float)):
         return value
-    return storable(json.dumps(value, ensure_ascii=False))
+    return _json_text(value)
 
 
 def _joined(names: Iterable[str] | None) -> str | None:
@@ -128,7 +142,8 @@ class StoreWriter:
         doc_id = sha256 or prov.get("sha256")
         if not doc_id:
             doc_id = hashlib.sha256(json.dumps(record, sort_keys=True,
-                                               ensure_ascii=False).encode()).hexdigest()
+                                               ensure_ascii=False).encode("utf-8", "surrogatepass")
+                                    ).hexdigest()
         source = source or prov.get("source") or prov.get("path")
         with self._transaction():
             exists = self.has_document(doc_id)
@@ -247,12 +262,12 @@ class StoreWriter:
             "n_legal_bases": len(legal_bases), "n_references": len(references),
             "n_objectives": len(objectives), "n_targets": n_targets, "n_tasks": len(tasks),
             "n_duties": len(duties), "n_warnings": len(warnings),
-            "warnings": json.dumps(warnings, ensure_ascii=False),
+            "warnings": _json_text(warnings),
             "processing_seconds": processing_seconds, "added_at": _now(),
             "record_schema_version": rec.get("schema_version"), "vanban_version": __version__,
             "number_key": fold_key(meta.get("number")) or None})
         row("records", {"document_id": doc_id,
-                        "record_json": json.dumps(rec, ensure_ascii=False)})
+                        "record_json": _json_text(rec)})
         if text is not None:
             row("texts", {"document_id": doc_id, "text": text})
 
