@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import PLAN
-from tests.support.cli import one_error_line as _one_error_line
 from tests.support.cli import run_cli as _run
 from tests.support.synth import render_lines
 

@@ -213,8 +213,9 @@ def name_max(folder: str | Path) -> int:
 
 def fitting_stem(stem: str, extra: int, limit: int = DEFAULT_NAME_MAX) -> str:
     """``stem`` as the stem of an output name that adds ``extra`` bytes to it (``.pdf``,
-    ``-<sha>.pdf``, a temporary file's ``.<name>.XXXXXXXX.tmp``): ``stem`` itself when the name fits in ``limit`` bytes, else its start,
-    cut between two characters (never between a letter and its accent), then ``~`` and the
+    ``-<sha>.pdf``, a temporary file's ``.<name>.XXXXXXXX.tmp``): ``stem`` itself when the
+    name fits in ``limit`` bytes, else its start, cut between two characters (never between
+    a letter and its accent), then ``~`` and the
     first 12 hex digits of the SHA-256 of the whole stem. An input name may be as long as
     the file system allows, so ``<name>.pdf`` of ``<name>.tif``, or ``<name>-<sha>.pdf``,
     can be too long to create (ENAMETOOLONG). The short stem is the same on every run, and
