@@ -270,6 +270,8 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                     (key(" ".join(t[0] for t in tokens[j + 2:j + 4])) + " ").startswith(w + " ")
                     for w in load_patterns("agencies")["especially_before"]):
                 break  # "Sở Y tế | đặc biệt quan tâm …", "các xã | đặc biệt là …": the adverb
+            if tok[:1].islower() and _function_verb_after_name(tokens, i, i + starts[i], j, gz_end):
+                break  # "Công an tỉnh | quản lý chặt chẽ …": the verb after a complete name
             if _is_name_word(tok, tokens[j - 1][0]) and tok not in ".;:":
                 j += 1
                 end = j
@@ -295,6 +297,36 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
         spans.append((tokens[i][1], tokens[end - 1][2]))
         i = max(end, i + 1)
     return tuple(spans)
+
+
+@lru_cache(maxsize=1)
+def _function_verbs() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(v.split()) for v in load_patterns("agencies")["function_verbs"])
+
+
+@lru_cache(maxsize=1)
+def _complete_name_ends() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(v.split()) for v in load_patterns("agencies")["complete_name_ends"])
+
+
+def _function_verb_after_name(tokens: list[tuple[str, int, int]], start: int, head_end: int, j: int,
+                              gz_end: int) -> bool:
+    """``tokens[j:]`` open with a function word (agencies.json ``function_verbs``: "quản lý")
+    after a name ``tokens[start:j]`` that is complete without it, so the word is the verb ("Công
+    an tỉnh | quản lý chặt chẽ …"); after a generic body ("các đơn vị quản lý đường bộ") it
+    names the body's function."""
+    words = [t[0].lower() for t in tokens]
+    verb = next((v for v in _function_verbs() if tuple(words[j:j + len(v)]) == v), None)
+    if verb is None:
+        return False
+    before = words[start:j]
+    if any(tuple(before[k:k + len(verb)]) == verb for k in range(len(before))):
+        return True  # "Ban Quản lý các khu công nghiệp | quản lý …": a name holds its function once
+    if gz_end == j:
+        return True  # the gazetteer knows the name whole ("Sở Y tế")
+    if j - 1 >= head_end and tokens[j - 1][0][:1].isupper():
+        return True  # "Ủy ban nhân dân tỉnh An Bình | quản lý …"
+    return any(tuple(before[-len(e):]) == e for e in _complete_name_ends())  # "Công an tỉnh", "UBND các xã"
 
 
 def _locality_after(tokens: list[tuple[str, int, int]], j: int) -> int:

@@ -835,6 +835,8 @@ def merge_titled(lead: list[str]) -> list[str]:
                                        for b in lead)]
 
 
+#: agencies.json function_verbs ("quản lý"), as keys
+_FUNCTION_VERB_KEYS = [key(v) for v in load_patterns("agencies")["function_verbs"]]
 _DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
 
 
@@ -879,10 +881,18 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     colon = t.find(":", 0, 60)
     if colon > 0 and opens_member_list(t[:colon + 1], t[colon + 1:colon + 60]):
         limit = 64  # "Bộ trưởng các Bộ: Quốc phòng, …, Y tế; Chủ tịch …": groups with their members
+    # where the opening name ends when a function word after it is its verb (agency_spans)
+    opening = agency_spans(t)
+    opening_end = opening[0][1] if opening and opening[0][0] <= tokens[first][1] else -1
+    offsets = [m.start() for m in re.finditer(r"\S+", t)]
     for i in range(max(1, head_words), min(len(words), limit)):
         w = words[i]
         prev = words[i - 1]
         f2 = key(" ".join(words[i:i + 3]))
+        if w[:1].islower() and 0 <= opening_end <= offsets[i] and not t[opening_end:offsets[i]].strip() \
+                and opens_with(f2, _FUNCTION_VERB_KEYS):
+            cut = i  # "Công an tỉnh | quản lý chặt chẽ …": a body's function word after its complete name
+            break
         if w.lower() in ("trước", "trong", "chậm", "vào", "đến") and _DEADLINE.match(" ".join(words[i:i + 12])):
             cut = i  # "Giao Phó Thủ tướng A trước ngày 15 tháng 11 năm 2025 trực tiếp …": a deadline
             break

@@ -1,0 +1,41 @@
+"""extract, issue 13 round 9: the misses left after round 8, each shown on a small made-up text of
+the same shape (not the evaluation texts), as written and folded to one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.records import valid_record
+
+_HEAD = (
+    "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 45/KH-UBND\nAn Bình, ngày 12 tháng 3 năm 2025\n"
+    "KẾ HOẠCH\nBảo đảm an ninh trật tự dịp Tết Nguyên đán năm 2026\n"
+    "I. MỤC ĐÍCH, YÊU CẦU\n1. Bảo đảm an ninh trật tự trên địa bàn tỉnh.\n"
+)
+_END = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n"
+
+
+def _plan_tasks(items: str, flatten: bool) -> dict:
+    record = valid_record(_HEAD + "II. NHIỆM VỤ VÀ GIẢI PHÁP\n" + items + _END, flatten)
+    return {t.path: t for t in record.tasks}
+
+
+# ------------------------- a function word after a complete name is its verb ("quản lý")
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("item, lead, partners", [
+    ("Công an tỉnh quản lý chặt chẽ các đối tượng có nguy cơ gây rối; phối hợp với Bộ Chỉ huy Quân sự "
+     "tỉnh tổ chức tuần tra.", ["Công an tỉnh"], ["Bộ Chỉ huy Quân sự tỉnh"]),
+    ("Cục Thuế tỉnh quản lý thu ngân sách trên địa bàn.", ["Cục Thuế tỉnh"], []),
+    ("UBND các xã quản lý chặt chẽ trật tự xây dựng trên địa bàn.", ["UBND các xã"], []),
+    ("Sở Y tế quản lý các cơ sở khám bệnh, chữa bệnh tư nhân.", ["Sở Y tế"], []),
+    ("Ủy ban nhân dân huyện Phú Lộc quản lý chặt chẽ việc bắn pháo hoa.", ["Ủy ban nhân dân huyện Phú Lộc"], []),
+    ("Ban Quản lý các khu công nghiệp quản lý chặt chẽ lao động nước ngoài.",
+     ["Ban Quản lý các khu công nghiệp"], []),
+    # a generic body named with its function keeps it
+    ("Các đơn vị quản lý đường bộ khu vực tăng cường tuần đường.", ["Các đơn vị quản lý đường bộ khu vực"], []),
+    ("Các cơ quan quản lý cấp trên chỉ đạo rà soát tài sản công.", ["Các cơ quan quản lý cấp trên"], []),
+])
+def test_function_word_after_a_complete_name_is_the_verb(item, lead, partners, flatten):
+    task = _plan_tasks("1. " + item + "\n2. Sở Công Thương kiểm tra thị trường.\n", flatten)["II.1"]
+    assert (task.lead, task.partners) == (lead, partners)
