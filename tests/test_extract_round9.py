@@ -39,3 +39,46 @@ def _plan_tasks(items: str, flatten: bool) -> dict:
 def test_function_word_after_a_complete_name_is_the_verb(item, lead, partners, flatten):
     task = _plan_tasks("1. " + item + "\n2. Sở Công Thương kiểm tra thị trường.\n", flatten)["II.1"]
     assert (task.lead, task.partners) == (lead, partners)
+
+
+# ------------------------- any verb after a particular body ends it ("Sở Y tế | chăm lo …")
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("item, lead, partners", [
+    ("Sở Y tế chăm lo sức khỏe cho người dân vùng lũ; phối hợp với Công an tỉnh kiểm tra an toàn thực phẩm.",
+     ["Sở Y tế"], ["Công an tỉnh"]),
+    ("Sở Nội vụ soạn thảo quy chế thi đua, phối hợp Sở Tư pháp thẩm định.", ["Sở Nội vụ"], ["Sở Tư pháp"]),
+    ("Ủy ban nhân dân huyện Phú Lộc vận động nhân dân dọn vệ sinh môi trường.",
+     ["Ủy ban nhân dân huyện Phú Lộc"], []),
+    ("Bộ Chỉ huy Quân sự tỉnh sẵn sàng lực lượng ứng cứu.", ["Bộ Chỉ huy Quân sự tỉnh"], []),
+    # a proper name written whole: the lower-case word after it is no syllable of its last word
+    ("Báo An Bình đưa tin kịp thời về công tác cứu hộ.", ["Báo An Bình"], []),
+    # two bodies joined by "và" stay two
+    ("Sở Tài chính và Kho bạc Nhà nước tỉnh bảo đảm kinh phí.", ["Sở Tài chính", "Kho bạc Nhà nước tỉnh"], []),
+    ("Bộ trưởng Bộ Xây dựng chỉ đạo rà soát các công trình.", ["Bộ trưởng Bộ Xây dựng"], []),
+])
+def test_a_particular_body_ends_at_its_verb(item, lead, partners, flatten):
+    task = _plan_tasks("1. " + item + "\n2. Sở Công Thương kiểm tra thị trường.\n", flatten)["II.1"]
+    assert (task.lead, task.partners) == (lead, partners)
+
+
+_LETTER_HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH\nSố: 460/UBND-KT\nV/v ứng phó với bão số 5\n"
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nAn Bình, ngày 12 tháng 9 năm 2025\n"
+    "Kính gửi:\n- Các sở, ban, ngành tỉnh;\n- Ủy ban nhân dân các xã, phường.\n"
+    "Để chủ động ứng phó với bão số 5, Ủy ban nhân dân tỉnh yêu cầu:\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("item, lead", [
+    ("Sở Y tế chăm lo sức khỏe cho người dân vùng bão.", ["Sở Y tế"]),
+    ("Công an tỉnh quản lý chặt chẽ các khu vực sơ tán dân.", ["Công an tỉnh"]),
+    # a name that ends in a head word goes on ("Văn phòng Ban chỉ đạo"), a name's place stays
+    ("Chánh Văn phòng Ban chỉ đạo phòng thủ dân sự tỉnh tổng hợp, báo cáo tình hình.",
+     ["Chánh Văn phòng Ban chỉ đạo phòng thủ dân sự tỉnh"]),
+    ("Mặt trận Tổ quốc Việt Nam tại địa phương vận động nhân dân giúp đỡ người dân vùng bão.",
+     ["Mặt trận Tổ quốc Việt Nam tại địa phương"]),
+])
+def test_a_letters_item_opening_with_a_particular_body(item, lead, flatten):
+    record = valid_record(_LETTER_HEAD + "1. " + item + "\n2. Sở Tài chính bố trí kinh phí.\n" + _END, flatten)
+    assert {t.path: t.lead for t in record.tasks}["1"] == lead

@@ -285,7 +285,7 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 continue
             if tok.isalpha() and tok.islower() and tokens[j - 1][0][:1].isupper() \
                     and j - 1 >= i + starts[i] and tokens[j - 1][0].isalpha() \
-                    and not tokens[j - 1][0].isupper():
+                    and not tokens[j - 1][0].isupper() and not _proper_name_before(tokens, i + starts[i], j):
                 # second syllable of a capitalised word inside a name: "Công nghệ", "Y tế"
                 j += 1
                 end = j
@@ -297,6 +297,14 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
         spans.append((tokens[i][1], tokens[end - 1][2]))
         i = max(end, i + 1)
     return tuple(spans)
+
+
+def _proper_name_before(tokens: list[tuple[str, int, int]], head_end: int, j: int) -> bool:
+    """``tokens[j - 2:j]`` are two capitalised syllables after the head, a proper name written
+    whole ("Báo An Bình", "Ủy ban nhân dân huyện Phú Lộc"): a lower-case word after them is no
+    second syllable of the last ("Báo An Bình | đưa tin …"), as it is after one ("Công nghệ")."""
+    return j - 2 >= head_end and all(t[0][:1].isupper() and t[0].isalpha() and not t[0].isupper()
+                                     and not is_bare_head(t[0]) for t in tokens[j - 2:j])  # ("Bộ Xây dựng")
 
 
 @lru_cache(maxsize=1)
@@ -322,11 +330,31 @@ def _function_verb_after_name(tokens: list[tuple[str, int, int]], start: int, he
     before = words[start:j]
     if any(tuple(before[k:k + len(verb)]) == verb for k in range(len(before))):
         return True  # "Ban Quản lý các khu công nghiệp | quản lý …": a name holds its function once
+    return _complete_at(tokens, start, head_end, j, gz_end)
+
+
+def _complete_at(tokens: list[tuple[str, int, int]], start: int, head_end: int, j: int, gz_end: int) -> bool:
+    """The name ``tokens[start:j]`` (its head ending at ``head_end``) is whole as written: the
+    gazetteer knows it whole (``gz_end``), it ends in a capitalised word after its head ("Ủy ban
+    nhân dân tỉnh An Bình") or in a place level (agencies.json complete_name_ends: "Công an
+    tỉnh", "UBND các xã")."""
     if gz_end == j:
-        return True  # the gazetteer knows the name whole ("Sở Y tế")
-    if j - 1 >= head_end and tokens[j - 1][0][:1].isupper():
-        return True  # "Ủy ban nhân dân tỉnh An Bình | quản lý …"
-    return any(tuple(before[-len(e):]) == e for e in _complete_name_ends())  # "Công an tỉnh", "UBND các xã"
+        return True
+    if j - 1 >= head_end and tokens[j - 1][0][:1].isupper() and not is_bare_head(tokens[j - 1][0]):
+        return True  # (a head word opens another name: "Văn phòng Ban | chỉ đạo …")
+    before = [t[0].lower() for t in tokens[start:j]]
+    return any(tuple(before[-len(e):]) == e for e in _complete_name_ends())
+
+
+def is_definite_name(name: str) -> bool:
+    """``name`` is one particular body, whole as written (``_complete_at``) and no plural group
+    ("Sở Y tế", "Công an tỉnh", "Ủy ban nhân dân huyện Phú Lộc"; not "UBND các xã", "các đơn vị
+    cấp nước"): a lower-case word after it that is no name word opens its predicate, where a
+    group may go on with a relative qualifier ("các xã có đồng bào …")."""
+    tokens, starts = head_starts(name)
+    if 0 not in starts or any(t[0].lower() in ("các", "những") for t in tokens):
+        return False
+    return _complete_at(tokens, 0, starts[0], len(tokens), gazetteer_spans(name).get(0, 0))
 
 
 def _locality_after(tokens: list[tuple[str, int, int]], j: int) -> int:

@@ -7,8 +7,8 @@ import re
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
-from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_bare_head, is_label, normalize_agency,
-                       only_agencies, opens_member_list, split_agencies, tokenize, unpaired_inner_word)
+from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_bare_head, is_definite_name, is_label,
+                       normalize_agency, only_agencies, opens_member_list, split_agencies, tokenize, unpaired_inner_word)
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded
@@ -285,6 +285,9 @@ def _opening_subject(body: str) -> list[str]:
     if any(re.search(r"(?:^| )" + v + r"(?: |$)", key(n)) for n in names for v in speech):
         return []  # "Chủ tịch UBND tỉnh phát biểu chỉ đạo": the body speaks, it is charged nothing
     # a directive verb after it, not any subject end ("Chủ tịch UBND tỉnh phát biểu chỉ đạo")
+    if len(names) == 1 and is_definite_name(last) and body.startswith(last + " ") \
+            and body[len(last) + 1:][:1].islower() and body[len(last) + 1:].split(" ", 1)[0] not in _NAME_GOES_ON:
+        return names  # "Sở Y tế chăm lo …": a particular body and the verb after it, whatever the verb
     return names if _verb_follows(body, last, load_patterns("headings")["opening_subject_verbs"], " ,") else []
 
 
@@ -837,6 +840,9 @@ def merge_titled(lead: list[str]) -> list[str]:
 
 #: agencies.json function_verbs ("quản lý"), as keys
 _FUNCTION_VERB_KEYS = [key(v) for v in load_patterns("agencies")["function_verbs"]]
+#: lower-case words after a particular body that go on its subject, not its predicate ("và" another
+#: body; "Mặt trận Tổ quốc Việt Nam tại địa phương": its place)
+_NAME_GOES_ON = ("và", "tại", "trên", "ở", "của")
 _DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
 
 
@@ -884,14 +890,18 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     # where the opening name ends when a function word after it is its verb (agency_spans)
     opening = agency_spans(t)
     opening_end = opening[0][1] if opening and opening[0][0] <= tokens[first][1] else -1
+    # a particular body ("Sở Y tế") ends at the first lower-case word that goes on no name
+    definite = opening_end >= 0 and is_definite_name(t[opening[0][0]:opening_end])
     offsets = [m.start() for m in re.finditer(r"\S+", t)]
     for i in range(max(1, head_words), min(len(words), limit)):
         w = words[i]
         prev = words[i - 1]
         f2 = key(" ".join(words[i:i + 3]))
         if w[:1].islower() and 0 <= opening_end <= offsets[i] and not t[opening_end:offsets[i]].strip() \
-                and opens_with(f2, _FUNCTION_VERB_KEYS):
-            cut = i  # "Công an tỉnh | quản lý chặt chẽ …": a body's function word after its complete name
+                and (opens_with(f2, _FUNCTION_VERB_KEYS) or definite and w.lower() not in _NAME_GOES_ON):
+            # "Công an tỉnh | quản lý chặt chẽ …": a body's function word after its complete name;
+            # "Sở Y tế | chăm lo …": any verb after a particular body
+            cut = i
             break
         if w.lower() in ("trước", "trong", "chậm", "vào", "đến") and _DEADLINE.match(" ".join(words[i:i + 12])):
             cut = i  # "Giao Phó Thủ tướng A trước ngày 15 tháng 11 năm 2025 trực tiếp …": a deadline
