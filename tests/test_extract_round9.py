@@ -55,6 +55,9 @@ def test_function_word_after_a_complete_name_is_the_verb(item, lead, partners, f
     # two bodies joined by "và" stay two
     ("Sở Tài chính và Kho bạc Nhà nước tỉnh bảo đảm kinh phí.", ["Sở Tài chính", "Kho bạc Nhà nước tỉnh"], []),
     ("Bộ trưởng Bộ Xây dựng chỉ đạo rà soát các công trình.", ["Bộ trưởng Bộ Xây dựng"], []),
+    # background: what a body did or issued charges it with nothing
+    ("Tổ chức tiêm chủng mở rộng. Sở Y tế đã hoàn thành đợt một.", [], []),
+    ("Tổ chức phổ biến văn bản mới. Thủ tướng Chính phủ ban hành Quyết định số 10/2025/QĐ-TTg.", [], []),
 ])
 def test_a_particular_body_ends_at_its_verb(item, lead, partners, flatten):
     task = _plan_tasks("1. " + item + "\n2. Sở Công Thương kiểm tra thị trường.\n", flatten)["II.1"]

@@ -285,9 +285,14 @@ def _opening_subject(body: str) -> list[str]:
     if any(re.search(r"(?:^| )" + v + r"(?: |$)", key(n)) for n in names for v in speech):
         return []  # "Chủ tịch UBND tỉnh phát biểu chỉ đạo": the body speaks, it is charged nothing
     # a directive verb after it, not any subject end ("Chủ tịch UBND tỉnh phát biểu chỉ đạo")
-    if len(names) == 1 and is_definite_name(last) and body.startswith(last + " ") \
-            and body[len(last) + 1:][:1].islower() and body[len(last) + 1:].split(" ", 1)[0] not in _NAME_GOES_ON:
-        return names  # "Sở Y tế chăm lo …": a particular body and the verb after it, whatever the verb
+    after = body[len(last) + 1:] if body.startswith(last + " ") else ""
+    if len(names) == 1 and after[:1].islower() and is_definite_name(last) \
+            and after.split(" ", 1)[0] not in _NAME_GOES_ON + _NO_DIRECTIVE_AFTER \
+            and not opens_with(key(after[:40]), load_patterns("headings")["subject_ends"]):
+        # "Sở Y tế chăm lo …", "Sở Tài chính lập thủ tục …": a particular body and a verb the lists
+        # do not know; the verbs they know keep their say ("Thủ tướng Chính phủ ban hành Quyết
+        # định …" is background, "ban hành" no directive verb)
+        return names
     return names if _verb_follows(body, last, load_patterns("headings")["opening_subject_verbs"], " ,") else []
 
 
@@ -843,6 +848,8 @@ _FUNCTION_VERB_KEYS = [key(v) for v in load_patterns("agencies")["function_verbs
 #: lower-case words after a particular body that go on its subject, not its predicate ("và" another
 #: body; "Mặt trận Tổ quốc Việt Nam tại địa phương": its place)
 _NAME_GOES_ON = ("và", "tại", "trên", "ở", "của")
+#: words after a body that report what was or is being done, not what it is charged with
+_NO_DIRECTIVE_AFTER = ("đã", "đang", "được", "bị", "vừa")
 _DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
 
 
