@@ -85,3 +85,75 @@ _LETTER_HEAD = (
 def test_a_letters_item_opening_with_a_particular_body(item, lead, flatten):
     record = valid_record(_LETTER_HEAD + "1. " + item + "\n2. Sở Tài chính bố trí kinh phí.\n" + _END, flatten)
     assert {t.path: t.lead for t in record.tasks}["1"] == lead
+
+
+# ------------------------- a decision enacting a regulation in chapters, articles and clauses
+_REGULATION = (
+    "ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 12/2025/QĐ-UBND\nAn Bình, ngày 5 tháng 6 năm 2025\nQUYẾT ĐỊNH\n"
+    "Ban hành Quy chế phối hợp quản lý hoạt động khai thác cát trên địa bàn tỉnh An Bình\n"
+    "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\n"
+    "Căn cứ Luật Khoáng sản số 60/2010/QH12;\n"
+    "Theo đề nghị của Giám đốc Sở Nông nghiệp và Môi trường tại Tờ trình số 88/TTr-SNNMT;\n"
+    "QUYẾT ĐỊNH:\n"
+    "Điều 1. Ban hành kèm theo Quyết định này Quy chế phối hợp quản lý hoạt động khai thác cát.\n"
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày 15 tháng 6 năm 2025.\n"
+    "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, ngành chịu trách nhiệm thi hành "
+    "Quyết định này./.\n"
+    "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn Tâm\n"
+    "QUY CHẾ\nPHỐI HỢP QUẢN LÝ HOẠT ĐỘNG KHAI THÁC CÁT TRÊN ĐỊA BÀN TỈNH AN BÌNH\n"
+    "(Ban hành kèm theo Quyết định số 12/2025/QĐ-UBND ngày 5 tháng 6 năm 2025)\n"
+    "Chương I\nQUY ĐỊNH CHUNG\n"
+    "Điều 1. Phạm vi điều chỉnh\n"
+    "1. Quy chế này quy định việc phối hợp quản lý hoạt động khai thác cát lòng sông.\n"
+    "2. Quy chế này áp dụng đối với các cơ quan, đơn vị có liên quan.\n"
+    "Điều 2. Nguyên tắc phối hợp\n"
+    "Việc phối hợp bảo đảm kịp thời, đúng thẩm quyền.\n"
+    "Chương II\nNỘI DUNG PHỐI HỢP\n"
+    "Điều 3. Trách nhiệm chung\n"
+    "1. Trao đổi thông tin về các điểm khai thác cát trái phép.\n"
+    "2. Kiểm tra liên ngành các mỏ cát đã được cấp phép.\n"
+    "Điều 4. Nội dung Sở Nông nghiệp và Môi trường có trách nhiệm chủ trì\n"
+    "1. Thẩm định hồ sơ cấp phép khai thác cát.\n"
+    "2. Theo dõi sản lượng khai thác của từng mỏ.\n"
+    "Điều 5. Nội dung Công an tỉnh có trách nhiệm chủ trì\n"
+    "Phát hiện, xử lý các phương tiện khai thác cát trái phép trên sông. Phối hợp kiểm tra khi có yêu cầu.\n"
+    "Điều 6. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh\n"
+    "1. Vận động Nhân dân tố giác hành vi khai thác cát trái phép.\n"
+    "Chương III\nTỔ CHỨC THỰC HIỆN\n"
+    "Điều 7. Trách nhiệm của Sở Nông nghiệp và Môi trường\n"
+    "Sở Nông nghiệp và Môi trường là cơ quan thường trực, theo dõi việc thực hiện Quy chế này.\n"
+    "Điều 8. Trách nhiệm của các cơ quan, đơn vị\n"
+    "Các cơ quan, đơn vị có trách nhiệm thực hiện Quy chế này.\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_regulations_chapters_articles_and_clauses(flatten):
+    record = valid_record(_REGULATION, flatten)
+    got = {t.path: (t.title, t.lead) for t in record.tasks}
+    assert got == {
+        "II.3.1": ("Trao đổi thông tin về các điểm khai thác cát trái phép.", []),
+        "II.3.2": ("Kiểm tra liên ngành các mỏ cát đã được cấp phép.", []),
+        "II.4.1": ("Thẩm định hồ sơ cấp phép khai thác cát.", ["Sở Nông nghiệp và Môi trường"]),
+        "II.4.2": ("Theo dõi sản lượng khai thác của từng mỏ.", ["Sở Nông nghiệp và Môi trường"]),
+        "II.5": ("Phát hiện, xử lý các phương tiện khai thác cát trái phép trên sông.", ["Công an tỉnh"]),
+        "II.6.1": ("Vận động Nhân dân tố giác hành vi khai thác cát trái phép.",
+                   ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]),
+    }
+    # "TỔ CHỨC THỰC HIỆN": one implementation item per article, its heading first, with its duty
+    assert record.implementation == ["Trách nhiệm của Sở Nông nghiệp và Môi trường",
+                                     "Trách nhiệm của các cơ quan, đơn vị"]
+    assert [(d.agency, d.path) for d in record.duties] == [("Sở Nông nghiệp và Môi trường", "III.7"),
+                                                           ("các cơ quan, đơn vị", "III.8")]
+    assert record.document["type"] == "Quyết định" and record.document["number"] == "12/2025/QĐ-UBND"
+    assert record.document["attachment"]["type"] == "Quy chế"
+
+
+def test_a_decisions_own_articles_are_no_regulation():
+    # articles without chapters are the decision's own: no plan levels, no tasks from them
+    from vanban.extract.layout import Para
+    from vanban.extract.structure import regulation_levels
+    paras = [Para("Điều 1. Ban hành Quy chế.", body="Điều 1. Ban hành Quy chế."),
+             Para("Điều 2. Quyết định này có hiệu lực.", body="Điều 2. Quyết định này có hiệu lực.")]
+    assert regulation_levels(paras) == paras and all(p.style is None for p in paras)

@@ -11,7 +11,7 @@ from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_ba
                        normalize_agency, only_agencies, opens_member_list, split_agencies, tokenize, unpaired_inner_word)
 from .entities import annotate
 from .layout import Para
-from .structure import Node, _label_excluded
+from .structure import Node, _label_excluded, is_regulation_article
 from .text import clean, first_sentence, fold, is_syllable, key, load_patterns, opens_with, strip_end_mark
 
 
@@ -545,6 +545,11 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     if directive and node.is_heading:
         title = _addressee_heading(title)
+    article = is_regulation_article(node) and node.is_heading and not node.children and node.paras
+    if article:
+        # "Điều 6. Nội dung Công an tỉnh có trách nhiệm chủ trì" over its text, no clauses: the
+        # article is one task, its text the work (the heading names who does it)
+        title = first_sentence(node.paras[0].body, _enumeration_runs_on)
     title = re.sub(r"\s+[-–]$", "", item_text(title))  # "Các đơn vị có TTHC - | Thực hiện …": the bullet's dash
     text = item_text(" ".join(p.body if p is not node.para else body for p in paras))
     heading_agencies = directive_subject(body, node.is_heading) if directive else []
@@ -613,6 +618,11 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         if mp:
             lead = directive_subject("Giao " + mp.group(1), False)
     if not lead:
+        # "Điều 5. Nội dung Sở X có trách nhiệm chủ trì" > "1. …": the body a regulation's article names
+        owner = next((a for a in [node, *_ancestors(node)] if is_regulation_article(a)), None)
+        if owner is not None:
+            lead = _article_addressee(owner.body)
+    if not lead:
         # "Điều 2. Giao Giám đốc Sở X" > "1. Tổ chức chỉ đạo …": the body the article assigns
         article = next((a for a in _ancestors(node) if a.style == "article"), None)
         if article is not None and re.match(r"Giao\s", article.body):
@@ -633,6 +643,21 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+#: the words of a regulation article's heading around the body it charges ("Nội dung Sở X có
+#: trách nhiệm chủ trì", "Trách nhiệm của Sở X", "Đề nghị Ủy ban Mặt trận …")
+_ARTICLE_OWNER_BEFORE = re.compile(r"^(?:Nội dung|Nhiệm vụ của|Trách nhiệm của|Đề nghị|Giao)\s+", re.I)
+_ARTICLE_OWNER_AFTER = re.compile(r"\s+(?:có trách nhiệm|chịu trách nhiệm|thực hiện|chủ trì|phối hợp)"
+                                  r"(?:\s+(?:chủ trì|phối hợp|thực hiện))?\s*:?$")
+
+
+def _article_addressee(heading: str) -> list[str]:
+    """The body a regulation's article heading names as doing its clauses ("Nội dung Công an tỉnh
+    có trách nhiệm chủ trì", "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Nội dung các cơ
+    quan, đơn vị khác có trách nhiệm chủ trì"); none for a topic ("Nội dung phối hợp chung")."""
+    t = _ARTICLE_OWNER_AFTER.sub("", _ARTICLE_OWNER_BEFORE.sub("", heading.strip())).strip(" :")
+    return split_agencies(t) if t and only_agencies(t) else []
 
 
 def _part_addressees(node: Node, paras: list[Para]) -> list[str]:

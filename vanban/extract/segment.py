@@ -58,6 +58,7 @@ _PART_LETTERS = "ABCDĐEFGH"
 _PERSON_TITLES = tuple(key(t) for t in load_patterns("agencies")["list_titles"])
 _ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")  # a section's numeral before a capital
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
+_CHAPTER = re.compile(rf"(?<!\S)(?:Chương|CHƯƠNG)\s+[IVXL]{{1,6}}\.?\s+(?=[{_UP}]{{2,}})")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
                          r"][a-zà-ỹđ]*),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _TABLE_HEADER = re.compile(r"(?<!\S)(?:STT|TT)\s+"
@@ -330,6 +331,8 @@ def _segment_body(text: str) -> list[str]:
         cuts.setdefault(m.end(), "note_end")
     for m in _ARTICLE.finditer(text):
         cuts[m.start()] = "article"
+    for m in _CHAPTER.finditer(text):
+        cuts[m.start()] = "article"  # "… Chương II NỘI DUNG PHỐI HỢP Điều 4. …": a regulation's chapter
     # list markers, decided left to right (continuity of numbering)
     markers = []
     for style, rx in _INLINE_MARKERS:
