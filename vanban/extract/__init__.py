@@ -401,6 +401,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         node = root.children.pop(0)
         root.paras.extend([node.para] + node.paras)
     preamble = root.paras
+    own_paras = body_paras
     attached = _attached_plan(appendix) \
         if not any(c.style in ("roman", "part") for c in root.children) else None
     if attached is not None:
@@ -416,6 +417,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             document["attachment"] = {"type": att_kind,
                                       "title": clean(" ".join(p.text for p in att_title)) or None,
                                       "provenance": ref_list(att_title)}
+            own_paras = body_paras  # (the decision's own text: its title's casing source)
             body_paras = body_paras + plan_paras[:end]
 
     # title (sentence case, casing from the running text) and period
@@ -447,7 +449,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             + _REGION_NAMES  # (regions are proper names the body may never repeat: "... TẠI KHU VỰC TRUNG BỘ")
         # caps headings of the body ("PHẦN II. NHIỆM VỤ NĂM 2025", an attached plan's caps title
         # with its "(Ban hành kèm theo …)" note run on) lend no casing
-        document["title"] = restore_title_case(raw_title, [p.text for p in list(preamble) + body_paras[:25]
+        document["title"] = restore_title_case(raw_title, [p.text for p in list(preamble) + own_paras[:25]
                                                            if not _caps_paragraph(p.text)] + names)
         document["title"] = capitalise_issued_kind(document["title"])
         document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
