@@ -157,3 +157,20 @@ def test_a_decisions_own_articles_are_no_regulation():
     paras = [Para("Điều 1. Ban hành Quy chế.", body="Điều 1. Ban hành Quy chế."),
              Para("Điều 2. Quyết định này có hiệu lực.", body="Điều 2. Quyết định này có hiệu lực.")]
     assert regulation_levels(paras) == paras and all(p.style is None for p in paras)
+
+
+# ------------------------- a letter's "V/v" abstract makes it a Công văn, whatever its number's code
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("number, kind_line, kind", [
+    ("812/CT-NVT", "", "Công văn"),          # CT names a tax office here, not a Chỉ thị
+    ("45/TB-VP", "", "Công văn"),
+    ("07/CT-UBND", "CHỈ THỊ\n", "Chỉ thị"),  # a kind line names the kind
+])
+def test_vv_abstract_without_kind_line_is_a_letter(number, kind_line, kind, flatten):
+    text = ("BỘ TÀI CHÍNH\nCỤC THUẾ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            f"Số: {number}\n" + ("V/v hoàn thuế giá trị gia tăng\n" if not kind_line else "")
+            + "Hà Nội, ngày 3 tháng 10 năm 2025\n" + kind_line
+            + ("Về tăng cường quản lý thuế\n" if kind_line else "Kính gửi: Công ty TNHH Minh An\n")
+            + "Cục Thuế nhận được văn bản của Công ty hỏi về hoàn thuế. Về vấn đề này, Cục Thuế có ý kiến "
+              "như sau: Công ty thực hiện theo quy định tại Thông tư số 80/2021/TT-BTC.\n" + _END)
+    assert valid_record(text, flatten).document["type"] == kind

@@ -425,6 +425,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         raw_title = clean(" ".join(ln.text for ln in title_lines))
         if not kind and re.match(r"V/[vV]\b", raw_title):
             document["title_is_vv"] = True
+            # no kind line and a "V/v" abstract: a Công văn, whatever its number's code says
+            # ("5330/CT-CS" of a Cục Thuế, where CT names the office, not a Chỉ thị)
+            document["type"] = "Công văn"
         raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else \
             re.sub(r"^V/[vV]\s*[:.]?\s*", "", raw_title)
         if flattened:
