@@ -174,3 +174,29 @@ def test_vv_abstract_without_kind_line_is_a_letter(number, kind_line, kind, flat
             + "Cục Thuế nhận được văn bản của Công ty hỏi về hoàn thuế. Về vấn đề này, Cục Thuế có ý kiến "
               "như sau: Công ty thực hiện theo quy định tại Thông tư số 80/2021/TT-BTC.\n" + _END)
     assert valid_record(text, flatten).document["type"] == kind
+
+
+# ------------------------- abstracts: a kind line run on into the body; a "Về …" abstract of a letter
+def test_kind_line_run_on_into_its_preamble_gives_its_title():
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+            "Số: 318/QĐ-UBND An Bình, ngày 9 tháng 10 năm 2025\n"
+            "QUYẾT ĐỊNH VỀ VIỆC PHÊ DUYỆT GIÁ CÂY TRỒNG ĐỂ TÍNH BỒI THƯỜNG NĂM 2025 ỦY BAN NHÂN DÂN TỈNH "
+            "AN BÌNH Căn cứ Luật Đất đai số 31/2024/QH15; Theo đề nghị của Sở Tài chính tại Tờ trình số "
+            "77/TTr-STC; QUYẾT ĐỊNH: Điều 1. Phê duyệt giá cây trồng để tính bồi thường năm 2025. "
+            "Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.\n" + _END)
+    record = valid_record(text)
+    assert record.document["title"] == "Về việc phê duyệt giá cây trồng để tính bồi thường năm 2025"
+    assert record.legal_bases == ["31/2024/QH15", "77/TTr-STC"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_letters_ve_abstract_between_number_and_date(flatten):
+    text = ("ỦY BAN NHÂN DÂN TỈNH AN BÌNH SỞ Y TẾ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc Số: 2210/SYT-NVY\n"
+            "Về hướng dẫn tiêm chủng vắc xin sởi năm 2025\n"
+            "An Bình, ngày 2 tháng 10 năm 2025\nKính gửi: Các bệnh viện trong tỉnh\n"
+            "Căn cứ Thông tư số 10/2024/TT-BYT; Sở Y tế đề nghị các bệnh viện tổ chức tiêm chủng trước "
+            "ngày 30/11/2025.\n" + _END)
+    record = valid_record(text, flatten)
+    assert record.document["title"] == "Về hướng dẫn tiêm chủng vắc xin sởi năm 2025"
+    assert record.document["type"] == "Công văn"

@@ -208,7 +208,11 @@ def _split_front(lines: list[RawLine], wrapped: bool):
     while j < min(len(lines), 16):
         t = lines[j].text
         headerish = _headerish(t)
-        if re.match(r"V/[vV]\b", t):
+        # the abstract: "V/v …", or "Về …" between the header's lines ("Số: …" / "Về hướng dẫn …" /
+        # the place and date) or right before "Kính gửi"
+        abstract = re.match(r"V/[vV]\b", t) or header and re.match(r"Về\s+\S", t) and j + 1 < len(lines) \
+            and (_headerish(lines[j + 1].text) or key(lines[j + 1].text).startswith("kinh gui"))
+        if abstract:
             title.append(lines[j])
             j += 1
             # the abstract runs on over the lines of its block: up to a blank line, a header line

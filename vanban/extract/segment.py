@@ -34,6 +34,10 @@ _UP = "A-ZĐÀ-Ỹ"
 #: "... năm 2025 CÔNG ĐIỆN TẬP TRUNG ...": a date line run on into the kind and the title.
 _DATE_THEN_KIND = re.compile(r"năm\s+\d{4}\s+(?:%s)\s+[%s]"
                              % ("|".join(re.escape(k) for k in _PATS["caps_kinds"]), _UP))
+#: a kind line that runs on into its caps title and the preamble ("QUYẾT ĐỊNH VỀ VIỆC … Căn cứ …")
+_KIND_THEN_BODY = re.compile(r"(?:%s)\s+[%s]{2,}.*?(?:%s)"
+                             % ("|".join(re.escape(k) for k in _PATS["caps_kinds"]), _UP,
+                                "|".join(_PATS["preamble_openings"])))
 _CAPS_WORD = re.compile(rf"[{_UP}][{_UP}]*")
 _TOKEN = re.compile(r"\S+")
 
@@ -73,7 +77,7 @@ def packed_front_line(text: str, index: int) -> bool:
         return False
     if re.search(r"\sV/[vV]\s", text) and re.search(r"ngày\s+\d{1,2}\s+tháng", text):
         return True
-    if _DATE_THEN_KIND.search(text):
+    if _DATE_THEN_KIND.search(text) or _KIND_THEN_BODY.match(text):
         return True
     return text.startswith("Kính gửi") and len(text) > 250 and bool(re.search(r"\.\s+[A-ZĐÀ-Ỹ]", text))
 
