@@ -200,3 +200,30 @@ def test_a_letters_ve_abstract_between_number_and_date(flatten):
     record = valid_record(text, flatten)
     assert record.document["title"] == "Về hướng dẫn tiêm chủng vắc xin sởi năm 2025"
     assert record.document["type"] == "Công văn"
+
+
+# ------------------------- an answer letter: the sender's sentence after "Kính gửi", quoted law, provisions
+_ANSWER = (
+    "BỘ TÀI CHÍNH CỤC HẢI QUAN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+    "Số: 4410/CHQ-GSQL V/v thủ tục tạm nhập tái xuất Hà Nội, ngày 7 tháng 10 năm 2025 "
+    "Kính gửi: Hải quan khu vực III Cục Hải quan nhận được Công văn số 812/HQKV3-NV ngày 1/9/2025 của "
+    "Hải quan khu vực III về thủ tục tạm nhập tái xuất. Về vấn đề này, Cục Hải quan có ý kiến như sau: "
+    "- Khoản 2 Điều 13 Nghị định số 69/2018/NĐ-CP của Chính phủ quy định: “Điều 13. Tạm nhập, tái xuất "
+    "1. Thương nhân được tạm nhập hàng hóa. 2. Hàng hóa tạm nhập phải tái xuất đúng thời hạn.” "
+    "- Căn cứ Thông tư số 38/2015/TT-BTC của Bộ Tài chính. "
+    "1. Về thời hạn tái xuất: Hải quan khu vực III hướng dẫn doanh nghiệp tái xuất trong thời hạn quy định. "
+    "2. Về hồ sơ: Hải quan khu vực III kiểm tra hồ sơ theo quy định. "
+    "Cục Hải quan trả lời để Hải quan khu vực III biết./. Nơi nhận: - Như trên; - Lưu: VT. "
+    "KT. CỤC TRƯỞNG PHÓ CỤC TRƯỞNG Trần Văn Bình"
+)
+
+
+def test_answer_letter_quote_provisions_and_sender():
+    record = valid_record(_ANSWER)
+    # the addressee ends where the sender's sentence starts ("Cục Hải quan nhận được …")
+    assert record.document["addressees"] == ["Hải quan khu vực III"]
+    # the letter answered and the provisions quoted before item 1 are its bases
+    assert record.legal_bases == ["812/HQKV3-NV", "69/2018/NĐ-CP", "38/2015/TT-BTC"]
+    # the quoted law's "1.", "2." are no items of the letter
+    assert [t.path for t in record.tasks] == ["1", "2"]
+    assert [t.title for t in record.tasks] == ["Về thời hạn tái xuất:", "Về hồ sơ:"]

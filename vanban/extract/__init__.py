@@ -59,6 +59,11 @@ _ATTACHMENT_KINDS = set(_DOCUMENT_KEYS["attachment_kinds"])
 _REGION_NAMES = [f"tại {r}" for r in _DOCUMENT_KEYS["region_names"]]
 
 
+#: a provision of a law quoted before a letter's answer ("- Khoản 1 Điều 8 Nghị quyết số … quy
+#: định: “…”", "- Điểm b khoản 2 Điều 79 Luật …"): a basis of the answer, part of the preamble
+_PROVISION = re.compile(r"(?:Điểm\s+[a-zđ]\s+)?[Kk]hoản\s+\d{1,2}\s+Điều\s+\d{1,3}\s|Điều\s+\d{1,3}\s+(?=\S+\s+\S*\s*số\s)")
+
+
 def _attached_plan(appendix: list[Para]) -> tuple[str, list[Para], int] | None:
     """A plan attached after the signature of the decision that enacts it ("QUYẾT ĐỊNH Ban
     hành Kế hoạch ..." then, after "Nơi nhận:" and the signature, "KẾ HOẠCH", its title and
@@ -401,7 +406,8 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     assign_roles(root)
     # a preamble written as a bulleted list ("- Căn cứ Quyết định số ...;") is preamble, not a section
     while root.children and root.children[0].style in ("dash", "plus", "dot") \
-            and basis_of(root.children[0].body) and not root.children[0].children:
+            and (basis_of(root.children[0].body) or _PROVISION.match(root.children[0].body)) \
+            and not root.children[0].children:
         node = root.children.pop(0)
         root.paras.extend([node.para] + node.paras)
     preamble = root.paras

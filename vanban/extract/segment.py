@@ -288,6 +288,9 @@ def _segment_body(text: str) -> list[str]:
         me = re.search(rf"[.]\s+(?=[\"“(]?[{_UP}])", text[m.end():m.end() + 2500])
         if me:
             cuts.setdefault(m.end() + me.end(), "addressees_end")
+        sender = _sender_opening(text[m.end():m.end() + (me.start() if me else 600)])
+        if sender:
+            cuts.setdefault(m.end() + sender, "opening")
     for rx in _PATS["paragraph_openings"]:
         for m in re.finditer(rx, text):
             cuts.setdefault(m.start(), "opening")
@@ -474,6 +477,9 @@ def _segment_body(text: str) -> list[str]:
             # (a target may open with its figure: "… toàn tỉnh. 100% hợp tác xã …")
             for ms in re.finditer(rf"[.!?]\s+(?=[{_UP}]|\d[\d.,]*\s?%)", text[pos + cut:nxt]):
                 cuts.setdefault(pos + cut + ms.end(), "sentence")
+    for qa, qb in _quoted_spans(text):
+        for pos in [p for p in cuts if qa < p < qb]:
+            del cuts[pos]  # a passage quoted from a law ("… có quy định: “Điều 8. … 1. … a) …”") is no item of the letter
     points = sorted(p for p in cuts if 0 < p < len(text)) + [len(text)]
     out = []
     prev = 0
@@ -483,6 +489,38 @@ def _segment_body(text: str) -> list[str]:
             out.append(piece)
         prev = p
     return _agency_colon_headings(_merge_fragments(out))
+
+
+def _sender_opening(addressees: str) -> int:
+    """Where a letter's first sentence starts inside the addressee list it runs on from
+    ("Kính gửi: Thuế thành phố Hồ Chí Minh | Cục Thuế nhận được Công văn số …"): the body
+    named right before "nhận được" (the sender acknowledging what it received); 0 for none."""
+    mr = re.search(r"\s(?:đã\s+)?nhận được\s", addressees)
+    if not mr:
+        return 0
+    tokens, starts = head_starts(addressees[:mr.start()])
+    # the last capitalised head at most six words before the verb opens the sender's name ("… Hồ
+    # Chí Minh | Cục Thuế", "… (Địa chỉ: …) | Cục Hải quan"); the addressee comes before it
+    def one_name(k: int) -> bool:  # capitalised words and their second syllables ("Sở Y tế")
+        return all(t[0][:1].isupper() or tokens[i - 1][0][:1].isupper() for i, t in enumerate(tokens) if i > k)
+
+    heads = [k for k in starts if tokens[k][0][:1].isupper() and len(tokens) - k <= 6 and k > 0 and one_name(k)]
+    if not heads:
+        return 0
+    start = tokens[min(heads)][1]
+    return start if addressees[:start].strip(" :-") else 0
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each passage between typographic quotes “…” (up to 4000 characters)."""
+    out = []
+    for m in re.finditer("“", text):
+        if out and m.start() < out[-1][1]:
+            continue
+        close = text.find("”", m.end(), m.end() + 4000)
+        if close > 0:
+            out.append((m.start(), close + 1))
+    return out
 
 
 _IMPLEMENTATION = tuple(load_patterns("headings")["implementation_prefixes"])
