@@ -227,3 +227,20 @@ def test_answer_letter_quote_provisions_and_sender():
     # the quoted law's "1.", "2." are no items of the letter
     assert [t.path for t in record.tasks] == ["1", "2"]
     assert [t.title for t in record.tasks] == ["Về thời hạn tái xuất:", "Về hồ sơ:"]
+
+
+# ------------------------- a decision's article that charges a named body in one sentence
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_decisions_assigning_article_is_one_task(flatten):
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 902/QĐ-UBND\nAn Bình, ngày 4 tháng 11 năm 2025\nQUYẾT ĐỊNH\n"
+            "Về việc phê duyệt giá cước vận chuyển hành khách bằng xe buýt năm 2026\n"
+            "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCăn cứ Luật Giá số 16/2023/QH15;\nQUYẾT ĐỊNH:\n"
+            "Điều 1. Phê duyệt giá cước vận chuyển hành khách bằng xe buýt năm 2026 theo phụ lục kèm theo.\n"
+            "Điều 2. Giao Sở Xây dựng căn cứ giá cước được phê duyệt tại Điều 1 để hướng dẫn các doanh "
+            "nghiệp vận tải niêm yết giá.\n"
+            "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Xây dựng chịu trách nhiệm thi hành "
+            "Quyết định này./.\n" + _END)
+    record = valid_record(text, flatten)
+    assert [(t.path, t.lead) for t in record.tasks] == [("", ["Sở Xây dựng"])]
+    assert record.tasks[0].title.startswith("Giao Sở Xây dựng căn cứ giá cước")

@@ -564,6 +564,11 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if not assigns_work:
         record.tasks = []
         tasks_elsewhere = False
+    if not record.tasks and assigns_work and not any(c.style.startswith("arabic") or c.style in ("roman", "part")
+                                                     for c in root.children):
+        # a decision with no plan: its article that charges a named body ("Điều 2. Giao Thuế thành
+        # phố Hà Nội căn cứ … để hướng dẫn …") is one task
+        record.tasks.extend(_assigning_articles(body_paras))
     listed = _appendix_list_tasks(appendix, ocr_input, directive)
     if listed:
         # "PHỤ LỤC" with numbered tasks and "Đơn vị chủ trì: ..." / "Đơn vị phối hợp: ..." labels
@@ -596,6 +601,29 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if not root.children:
         record.warnings.append("no numbered sections: not a plan, header and references only")
     return record
+
+
+_ASSIGNING_SENTENCE = re.compile(r"Điều\s+\d{1,3}\s*[.:]\s+(Giao\s+(?=[A-ZĐÀ-Ỹ])[^:]*[.;]/?\.?)\s*$")
+
+
+def _assigning_articles(paras: list[Para]) -> list:
+    """A decision's articles that are one sentence charging a named body with work ("Điều 2. Giao
+    Sở X căn cứ … tổ chức …."): one task each, path "" (an article number is no list numeral),
+    led by that body. An article over numbered duties ("Điều 2. Giao Giám đốc Sở X:") is read
+    with its items elsewhere."""
+    from .items import directive_subject, make_task
+    out = []
+    for p in paras:
+        m = _ASSIGNING_SENTENCE.match(p.text)
+        if not m:
+            continue
+        text = re.sub(r"\s*\./\.$", ".", m.group(1))
+        lead = directive_subject(text, False)
+        if not lead:
+            continue
+        task = make_task(Node(Para(text=text, refs=p.refs, body=text), "directive"), "", directive=True)
+        out.append(task)
+    return out
 
 
 def _unnumbered_directive(root: Node) -> list:
