@@ -244,3 +244,28 @@ def test_a_decisions_assigning_article_is_one_task(flatten):
     record = valid_record(text, flatten)
     assert [(t.path, t.lead) for t in record.tasks] == [("", ["Sở Xây dựng"])]
     assert record.tasks[0].title.startswith("Giao Sở Xây dựng căn cứ giá cước")
+
+
+# ------------------------- an answer that refers the asker to the law assigns no work
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("request_, tasks", [
+    ("Đề nghị Công ty căn cứ quy định tại Điều 13 Nghị định số 69/2018/NĐ-CP và tình hình thực tế của "
+     "Công ty để thực hiện.", 0),
+    ("Đề nghị Công ty thực hiện theo quy định tại Thông tư số 38/2015/TT-BTC.", 0),
+])
+def test_a_referral_to_the_law_is_no_task(request_, tasks, flatten):
+    assert len(valid_record(_referral_letter(request_), flatten).tasks) == tasks
+
+
+def test_a_request_that_charges_work_stays_a_task():
+    # (as written; folded, such a one-line request after "… như sau:" is not read, before this round too)
+    text = _referral_letter("Đề nghị Công ty rà soát hồ sơ, nộp bổ sung chứng từ trước ngày 30/10/2025.")
+    assert [t.lead for t in valid_record(text).tasks] == [["Công ty"]]
+
+
+def _referral_letter(request_: str) -> str:
+    return ("BỘ TÀI CHÍNH\nCỤC HẢI QUAN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 4511/CHQ-GSQL\nV/v hàng hóa tạm nhập tái xuất\nHà Nội, ngày 7 tháng 10 năm 2025\n"
+            "Kính gửi: Công ty TNHH Minh An\n"
+            "Trả lời công văn số 15/MA ngày 1/10/2025 của Công ty TNHH Minh An, Cục Hải quan có ý kiến như sau:\n"
+            + request_ + "\nCục Hải quan trả lời để Công ty TNHH Minh An biết, thực hiện./.\n" + _END)

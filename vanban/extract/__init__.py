@@ -626,6 +626,21 @@ def _assigning_articles(paras: list[Para]) -> list:
     return out
 
 
+#: what an answer asks when it only points the asker to the law ("Đề nghị Công ty căn cứ quy định
+#: tại Điều 61 Luật … và thực tế hoạt động của Công ty để thực hiện.")
+_REFERRAL = re.compile(r"(?:căn cứ|nghiên cứu)\s+(?:các\s+)?(?:quy định|hướng dẫn)\b[^.]*?"
+                       r"(?:để\s+)?thực hiện(?:\s+theo\s+(?:đúng\s+)?quy định(?:\s+của pháp luật)?)?\s*[.;]?$"
+                       r"|thực hiện theo\s+(?:đúng\s+)?(?:các\s+)?(?:quy định|hướng dẫn)\b[^.;]*[.;]?$")
+
+
+def _refers_to_the_law(text: str, lead: list[str]) -> bool:
+    """The request only refers its addressee to the provisions that answer it, then "to act":
+    no work is assigned (the answer itself)."""
+    first = re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", text, maxsplit=1)[0]
+    at = first.find(lead[-1]) + len(lead[-1]) if lead and lead[-1] in first else -1
+    return at > 0 and bool(_REFERRAL.match(first[at:].strip()))
+
+
 def _unnumbered_directive(root: Node) -> list:
     """A directive without numbered items ("... có ý kiến như sau: Giao các Bộ: ... trước ngày
     10 tháng 5 năm 2026 ..."): its assigning paragraph is one task with path ""."""
@@ -636,6 +651,8 @@ def _unnumbered_directive(root: Node) -> list:
         if not m or (basis_of(p.text) and m.start(1) == 0):
             continue  # ("Căn cứ ..." itself is no directive; "Xét đề nghị ..., có ý kiến như sau: Giao ..." is)
         text = m.group(1)
+        if _refers_to_the_law(text, directive_subject(text, False)):
+            continue
         para = Para(text=text, refs=p.refs, body=text)
         return [make_task(Node(para, "directive"), "", directive=True)]
     for p in root.paras:
