@@ -269,3 +269,14 @@ def _referral_letter(request_: str) -> str:
             "Kính gửi: Công ty TNHH Minh An\n"
             "Trả lời công văn số 15/MA ngày 1/10/2025 của Công ty TNHH Minh An, Cục Hải quan có ý kiến như sau:\n"
             + request_ + "\nCục Hải quan trả lời để Công ty TNHH Minh An biết, thực hiện./.\n" + _END)
+
+
+# ------------------------- an answer without numbered items: what the answer cites is no basis
+@pytest.mark.parametrize("flatten", [False, True])
+def test_an_answers_citations_are_no_bases(flatten):
+    text = _referral_letter("Theo quy định tại Điều 61 Luật Hải quan số 54/2014/QH13 và Điều 91 Thông tư số "
+                            "38/2015/TT-BTC, hàng hóa gửi kho ngoại quan được đưa ra nước ngoài.")
+    record = valid_record(text, flatten)
+    # the letter answered, before "… có ý kiến như sau:", is the basis; the laws of the answer are not
+    assert record.legal_bases == ["15/MA"]
+    assert {"54/2014/QH13", "38/2015/TT-BTC"} <= {r.number for r in record.references}

@@ -59,6 +59,8 @@ _ATTACHMENT_KINDS = set(_DOCUMENT_KEYS["attachment_kinds"])
 _REGION_NAMES = [f"tại {r}" for r in _DOCUMENT_KEYS["region_names"]]
 
 
+#: the sentence after which a letter gives its answer ("Về vấn đề này, Cục Thuế có ý kiến như sau:")
+_ANSWER_FOLLOWS = re.compile(r"\b(?:có ý kiến|trả lời|hướng dẫn|thông tin)(?:\s+\S+){0,3}\s+như sau\s*:")
 #: a provision of a law quoted before a letter's answer ("- Khoản 1 Điều 8 Nghị quyết số … quy
 #: định: “…”", "- Điểm b khoản 2 Điều 79 Luật …"): a basis of the answer, part of the preamble
 _PROVISION = re.compile(r"(?:Điểm\s+[a-zđ]\s+)?[Kk]hoản\s+\d{1,2}\s+Điều\s+\d{1,3}\s|Điều\s+\d{1,3}\s+(?=\S+\s+\S*\s*số\s)")
@@ -487,13 +489,22 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     # number, ends the preamble; the numbers its columns cite are results, not bases)
     enacted = next((i for i, p in enumerate(preamble) if _ENACTING_CLAUSE.match(p.text)
                     or _TABLE_ROW.match(p.text) and is_run_on_row(p.text)), len(preamble))
+    # a letter that answers without numbered items: its answer follows "… có ý kiến như sau:",
+    # and what the answer cites is no basis of the letter
+    answers = document.get("type") == "Công văn" and not any(
+        c.style.startswith("arabic") or c.style in ("roman", "part") for c in root.children)
+    answered = False  # (past the answer's opening: references, no bases)
     for p in preamble[:enacted]:
         basis = basis_of(p.text)
+        said = _ANSWER_FOLLOWS.search(p.text) if answers and not answered else None
+        before = {r.number for r in parse_references(p.text[:said.end()], basis, p.refs)} if said else None
         for ref in parse_references(p.text, basis, p.refs):
             record.references.append(ref)
-            if ref.number not in seen and ref.number != own:
+            if ref.number not in seen and ref.number != own and not answered \
+                    and (before is None or ref.number in before):
                 seen.add(ref.number)
                 record.legal_bases.append(ref.number)
+        answered = answered or said is not None
     for node in root.descendants():
         for p in ([node.para] if node.para else []) + node.paras:
             record.references.extend(parse_references(p.body, None, p.refs))

@@ -494,7 +494,11 @@ def _segment_body(text: str) -> list[str]:
 def _sender_opening(addressees: str) -> int:
     """Where a letter's first sentence starts inside the addressee list it runs on from
     ("Kính gửi: Thuế thành phố Hồ Chí Minh | Cục Thuế nhận được Công văn số …"): the body
-    named right before "nhận được" (the sender acknowledging what it received); 0 for none."""
+    named right before "nhận được" (the sender acknowledging what it received), or "Trả lời
+    công văn …" (the reply's opening); 0 for none."""
+    reply = re.search(r"\s(?:Trả lời|Phúc đáp)\s+(?:công văn|văn bản|đơn|câu hỏi|thư)\b", addressees, re.I)
+    if reply and addressees[:reply.start()].strip(" :-"):
+        return reply.start() + 1  # "Kính gửi: Công ty X | Trả lời công văn số …"
     mr = re.search(r"\s(?:đã\s+)?nhận được\s", addressees)
     if not mr:
         return 0
