@@ -34,7 +34,7 @@ from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .table import flat_table_tasks, is_run_on_row, run_on_row_tasks
 from .items import add_sentence_leads
 from .items import fold_role_items
-from .text import clean, fix_uy, fold, is_caps, key, load_patterns
+from .text import clean, fix_uy, fold, is_caps, key, load_patterns, opens_addressee_list
 
 __all__ = ["extract_record", "render_markdown"]
 
@@ -63,7 +63,8 @@ _REGION_NAMES = [f"tại {r}" for r in _DOCUMENT_KEYS["region_names"]]
 _ANSWER_FOLLOWS = re.compile(r"\b(?:có ý kiến|trả lời|hướng dẫn|thông tin)(?:\s+\S+){0,3}\s+như sau\s*:")
 #: a provision of a law quoted before a letter's answer ("- Khoản 1 Điều 8 Nghị quyết số … quy
 #: định: “…”", "- Điểm b khoản 2 Điều 79 Luật …"): a basis of the answer, part of the preamble
-_PROVISION = re.compile(r"(?:Điểm\s+[a-zđ]\s+)?[Kk]hoản\s+\d{1,2}\s+Điều\s+\d{1,3}\s|Điều\s+\d{1,3}\s+(?=\S+\s+\S*\s*số\s)")
+_PROVISION = re.compile(r"(?:Điểm\s+[a-zđ]\s+)?[Kk]hoản\s+\d{1,2}\s+Điều\s+\d{1,3}\s"
+                        r"|Điều\s+\d{1,3}\s+(?=\S+\s+\S*\s*số\s)")
 
 
 def _attached_plan(appendix: list[Para]) -> tuple[str, list[Para], int] | None:
@@ -135,7 +136,8 @@ def news_lead_in(lines: list[RawLine]) -> int:
         k = key(ln.text)
         # (a summary may retell the body's sentences, "Để triển khai …": only the opening of a
         # preamble, an addressee list or a closing block marks a document's own text)
-        if (is_caps(ln.text) and k in kinds) or k.startswith(("can cu", "kinh gui", "noi nhan")) \
+        if (is_caps(ln.text) and k in kinds) or k.startswith(("can cu", "noi nhan")) \
+                or opens_addressee_list(ln.text) \
                 or re.match(r"\s*So\s*:", fold(ln.text)):
             return 0
         prose_words += sum(1 for w in ln.text.split() if w[:1].islower())
@@ -218,7 +220,7 @@ def _split_front(lines: list[RawLine], wrapped: bool):
         # the abstract: "V/v …", or "Về …" between the header's lines ("Số: …" / "Về hướng dẫn …" /
         # the place and date) or right before "Kính gửi"
         abstract = re.match(r"V/[vV]\b", t) or header and re.match(r"Về\s+\S", t) and j + 1 < len(lines) \
-            and (_headerish(lines[j + 1].text) or key(lines[j + 1].text).startswith("kinh gui"))
+            and (_headerish(lines[j + 1].text) or opens_addressee_list(lines[j + 1].text))
         if abstract:
             title.append(lines[j])
             j += 1
@@ -226,7 +228,7 @@ def _split_front(lines: list[RawLine], wrapped: bool):
             # (caps, "Số:", the date, the motto) or the body's first words
             while j < len(lines) and len(title) < 8 and not lines[j].blank_before \
                     and not _headerish(lines[j].text) and not key(lines[j].text).startswith(_BODY_START) \
-                    and not key(lines[j].text).startswith("kinh gui") and not parse_marker(lines[j].text)[0]:
+                    and not opens_addressee_list(lines[j].text) and not parse_marker(lines[j].text)[0]:
                 title.append(lines[j])
                 j += 1
             end = j
@@ -256,7 +258,7 @@ def _split_front(lines: list[RawLine], wrapped: bool):
 def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
     """Consume a "Kính gửi:" block (công văn, tờ trình): its addressees go to
     ``document["addressees"]``; returns where the body starts."""
-    seen = any(key(ln.text).startswith("kinh gui") for ln in lines[max(0, body_i - 6):body_i])
+    seen = any(opens_addressee_list(ln.text) for ln in lines[max(0, body_i - 6):body_i])
     out: list[str] = []
     out_ends: list[str] = [";"]
     if body_i + 1 < len(lines) and is_caps(lines[body_i].text) and key(lines[body_i + 1].text) == "dien" \
@@ -266,7 +268,7 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
             and key(lines[body_i].text).split()[-1:] == ["dien"]:
         seen = True  # "THỦ TƯỚNG CHÍNH PHỦ điện:" then the addressees of a Công điện
         body_i += 1
-    if body_i < len(lines) and key(lines[body_i].text).startswith("kinh gui"):
+    if body_i < len(lines) and opens_addressee_list(lines[body_i].text):
         seen = True
         rest = lines[body_i].text.split(":", 1)[1] if ":" in lines[body_i].text else ""
         out.extend(x.strip(" -;.") for x in re.split(r";", rest) if x.strip(" -;."))

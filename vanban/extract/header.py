@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from .agencies import expand_abbreviations, head_starts, only_agencies
 from .layout import RawLine
-from .text import clean, close_spaced_letters, fix_uy, fold, is_caps, key, load_patterns, sentence_case
+from .text import (clean, close_spaced_letters, fix_uy, fold, is_caps, key, load_patterns, opens_addressee_list,
+                   sentence_case)
 
 # OCR-tolerant (English-model OCR: "ngay 26 thang 11 ndm 2025", "S6: 1026/KH-UBND")
 # (a copy may space out a two-digit day or month: "ngày 26 tháng 0 6 năm 2018")
@@ -35,7 +36,7 @@ def find_kind_line(lines: list[RawLine], limit: int = 25) -> int | None:
         k = key(ln.text)
         if k in kinds and (is_caps(ln.text) or len(k) < 20):
             return i
-        if k.startswith("kinh gui"):
+        if opens_addressee_list(ln.text):
             return None  # a letter's body has begun: a kind line below is an appendix's
     return None
 
@@ -45,7 +46,7 @@ def split_kind_title_line(lines: list[RawLine], limit: int = 25) -> tuple[int, s
     (index, kind, title text)."""
     kinds = load_patterns("headings")["document_kinds"]
     for i, ln in enumerate(lines[:limit]):
-        if key(ln.text).startswith("kinh gui"):
+        if opens_addressee_list(ln.text):
             return None  # a letter's body has begun (as in find_kind_line)
         if not is_caps(ln.text, 0.9) or "CONG HOA" in fold(ln.text).upper():
             continue

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
 from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_bare_head, is_definite_name, is_label,
-                       normalize_agency, only_agencies, opens_member_list, split_agencies, tokenize, unpaired_inner_word)
+                       normalize_agency, only_agencies, opens_member_list, split_agencies, tokenize,
+                       unpaired_inner_word)
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded, is_regulation_article

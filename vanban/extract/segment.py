@@ -478,8 +478,9 @@ def _segment_body(text: str) -> list[str]:
             for ms in re.finditer(rf"[.!?]\s+(?=[{_UP}]|\d[\d.,]*\s?%)", text[pos + cut:nxt]):
                 cuts.setdefault(pos + cut + ms.end(), "sentence")
     for qa, qb in _quoted_spans(text):
+        # a passage quoted from a law ("… có quy định: “Điều 8. … 1. … a) …”") holds no item of the letter
         for pos in [p for p in cuts if qa < p < qb]:
-            del cuts[pos]  # a passage quoted from a law ("… có quy định: “Điều 8. … 1. … a) …”") is no item of the letter
+            del cuts[pos]
     points = sorted(p for p in cuts if 0 < p < len(text)) + [len(text)]
     out = []
     prev = 0
