@@ -280,3 +280,31 @@ def test_an_answers_citations_are_no_bases(flatten):
     # the letter answered, before "… có ý kiến như sau:", is the basis; the laws of the answer are not
     assert record.legal_bases == ["15/MA"]
     assert {"54/2014/QH13", "38/2015/TT-BTC"} <= {r.number for r in record.references}
+
+
+# ------------------------- the issuer speaking in a list's intro, compared with the record's own issuer
+def _intro_letter(issuer_lines: str, intro: str) -> str:
+    return (issuer_lines + "\nSố: 77/UBND-VP\nV/v bình ổn giá dịp Tết\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nAn Bình, ngày 2 tháng 1 năm 2026\n"
+            "Kính gửi: Các đơn vị liên quan.\n" + intro +
+            "\n1. Kiểm tra việc niêm yết giá tại các chợ.\n2. Xử lý nghiêm hành vi đầu cơ hàng hóa.\n" + _END)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("issuer_lines, intro, lead", [
+    # a commune's own letter: its bare name is the issuer speaking
+    ("ỦY BAN NHÂN DÂN\nXÃ PHÚ MỸ", "Ủy ban nhân dân xã chỉ đạo các thôn thực hiện các nội dung sau:", []),
+    # the province's letter: the commune's committee is an addressee
+    ("ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH", "Ủy ban nhân dân xã chỉ đạo các thôn thực hiện các nội dung sau:",
+     ["Ủy ban nhân dân xã"]),
+    # the province's letter, the province speaking (without its place, or its chairman)
+    ("ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH", "UBND tỉnh chỉ đạo các sở, ngành thực hiện các nội dung sau:", []),
+    ("ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH", "Chủ tịch Ủy ban nhân dân tỉnh An Bình yêu cầu thực hiện các nội dung sau:",
+     []),
+    # a department's letter retelling what the province directs: the province is no speaker here
+    ("ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nSỞ CÔNG THƯƠNG",
+     "UBND tỉnh chỉ đạo các sở, ngành thực hiện các nội dung sau:", ["UBND tỉnh"]),
+])
+def test_the_issuer_speaking_is_the_records_own(issuer_lines, intro, lead, flatten):
+    record = valid_record(_intro_letter(issuer_lines, intro), flatten)
+    assert [t.lead for t in record.tasks] == [lead, lead]

@@ -13,6 +13,7 @@ agency vocabularies and heading rules are data in ``patterns/*.json``.
 
 from __future__ import annotations
 
+import contextvars
 import re
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from .structure import Node, assign_roles, build_tree, directive_sections, part_
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .table import flat_table_tasks, is_run_on_row, run_on_row_tasks
 from .items import add_sentence_leads
-from .items import fold_role_items
+from .items import DOCUMENT_ISSUER, fold_role_items
 from .text import clean, fix_uy, fold, is_caps, key, load_patterns, opens_addressee_list
 
 __all__ = ["extract_record", "render_markdown"]
@@ -323,6 +324,12 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     Raises :class:`vanban.errors.NotADocumentError` when the text holds no Vietnamese
     administrative content. Documents that are not plans give a record with what they have.
     """
+    # (in a context of its own: the document's issuer, known to the item reader while it reads
+    # this document, is gone after it)
+    return contextvars.copy_context().run(_extract_record, doc_or_text)
+
+
+def _extract_record(doc_or_text: Document | str) -> PlanRecord:
     doc = Document.from_text(columns_as_rows(doc_or_text)) if isinstance(doc_or_text, str) else doc_or_text
     lines = document_lines(doc)
     _check_document(lines)
@@ -479,6 +486,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         document["issuer"] = fix_uy(restore_title_case(document["issuer"], [p.text for p in body_paras[:40]]
                                                        + [p.text for p in all_paras[-20:]], copy_words=True))
     document["issuer"] = canonical_issuer(document.get("issuer"), document.get("number"))
+    DOCUMENT_ISSUER.set(document.get("issuer"))
     if header_lines:
         document["header_provenance"] = [ln.ref for ln in header_lines]
 

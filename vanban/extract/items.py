@@ -4,6 +4,7 @@ partners, timeframe), implementation items and duties, document references."""
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
@@ -646,6 +647,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
                 timeframe=timeframe, provenance=ref_list(paras))
 
 
+#: a name that ends in a bare place level ("uy ban nhan dan tinh"): the issuer without its place
+_PLACE_LEVEL_END = re.compile(r" (?:tinh|thanh pho|tp|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)$")
 #: the words of a regulation article's heading around the body it charges ("Nội dung Sở X có
 #: trách nhiệm chủ trì", "Trách nhiệm của Sở X", "Đề nghị Ủy ban Mặt trận …")
 _ARTICLE_OWNER_BEFORE = re.compile(r"^(?:Nội dung|Nhiệm vụ của|Trách nhiệm của|Đề nghị|Giao)\s+", re.I)
@@ -1261,15 +1264,28 @@ def _directed_body(t: str) -> list[str]:
     return split_agencies(obj[:end])
 
 
+#: the issuer of the document being read (set by extract_record from its header; None when the
+#: header names none), so that an intro's body can be compared with the document's own issuer
+DOCUMENT_ISSUER: ContextVar[str | None] = ContextVar("document_issuer", default=None)
+
+
 def _issuer_self(name: str) -> bool:
-    """"Ủy ban nhân dân tỉnh", "UBND Tỉnh", "Chủ tịch UBND tỉnh An Bình", "Ủy ban Nhân dân xã":
-    the province's committee (or its chairman), or a BARE committee of a lower level, the issuer of
-    a directive speaking of itself. A lower-level committee named by its place ("Ủy ban nhân dân xã
-    Phú Mỹ") is an addressee the items charge, as is a group ("Ủy ban nhân dân các xã"). (The
-    record's own issuer is not known to the item reader.)"""
+    """The issuer of a directive speaking of itself in a list's intro ("Ủy ban nhân dân tỉnh chỉ
+    đạo như sau:"): ``name`` is the record's own issuer (DOCUMENT_ISSUER), as written or without
+    its place ("UBND tỉnh" in a letter of the "Ủy ban nhân dân tỉnh An Bình"; "Chủ tịch" before
+    either is the same speaker). Any other body, a bare lower committee included, is an
+    addressee the items charge. With no issuer known: by the name's shape, the province's
+    committee (or its chairman) or a BARE committee of a lower level; a lower-level committee
+    named by its place ("Ủy ban nhân dân xã Phú Mỹ") or a group ("Ủy ban nhân dân các xã") is
+    an addressee."""
     low = name.lower().strip()
     if re.search(r"\b(?:các|những)\b", low):
         return False
+    issuer = DOCUMENT_ISSUER.get()
+    if issuer:
+        own = re.sub(r"^chu tich ", "", normalize_agency(issuer))
+        said = re.sub(r"^chu tich ", "", normalize_agency(name))
+        return bool(said) and (own == said or own.startswith(said + " ") and _PLACE_LEVEL_END.search(said) is not None)
     committee = r"(?:chủ tịch\s+)?(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+"
     if re.match(committee + r"(?:tỉnh|thành phố|tp)\b", low):
         return True
