@@ -308,3 +308,49 @@ def _intro_letter(issuer_lines: str, intro: str) -> str:
 def test_the_issuer_speaking_is_the_records_own(issuer_lines, intro, lead, flatten):
     record = valid_record(_intro_letter(issuer_lines, intro), flatten)
     assert [t.lead for t in record.tasks] == [lead, lead]
+
+
+# ------------------------- a decision that approves a plan with its terms in Điều 1
+_TERMS_IN_ARTICLE_ONE = """ỦY BAN NHÂN DÂN
+TỈNH AN BÌNH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 1204/QĐ-UBND
+An Bình, ngày 8 tháng 5 năm 2025
+QUYẾT ĐỊNH
+Phê duyệt Kế hoạch phát triển du lịch nông thôn tỉnh An Bình năm 2025
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN BÌNH
+Căn cứ Luật Du lịch số 09/2017/QH14;
+Xét đề nghị của Giám đốc Sở Văn hóa, Thể thao và Du lịch tại Tờ trình số 55/TTr-SVHTTDL;
+QUYẾT ĐỊNH:
+Điều 1. Phê duyệt Kế hoạch phát triển du lịch nông thôn tỉnh An Bình năm 2025 với những nội dung chủ yếu sau:
+1. Mục đích, yêu cầu
+a) Phát huy tiềm năng du lịch nông thôn của các xã.
+b) Bảo đảm sự phối hợp chặt chẽ giữa các cơ quan.
+2. Nhiệm vụ, giải pháp
+a) Xây dựng 05 sản phẩm du lịch nông thôn đặc trưng.
+b) Tổ chức lớp bồi dưỡng kỹ năng làm du lịch cho hộ dân.
+c) Quảng bá điểm đến trên các nền tảng số.
+3. Tổ chức thực hiện
+a) Sở Văn hóa, Thể thao và Du lịch chủ trì, theo dõi việc thực hiện Kế hoạch.
+b) Sở Tài chính bố trí kinh phí thực hiện.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các sở chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT.
+"""
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_decisions_terms_in_article_one(flatten):
+    record = valid_record(_TERMS_IN_ARTICLE_ONE, flatten)
+    # the numbered task term, with no numbered item below it, is one task (its lettered parts its text)
+    assert [(t.path, t.title) for t in record.tasks] == [("2", "Nhiệm vụ, giải pháp")]
+    assert record.purposes == ["Phát huy tiềm năng du lịch nông thôn của các xã.",
+                               "Bảo đảm sự phối hợp chặt chẽ giữa các cơ quan."]
+    # "3. Tổ chức thực hiện" lists its duties lettered: one implementation item each
+    assert record.implementation == ["Sở Văn hóa, Thể thao và Du lịch chủ trì, theo dõi việc thực hiện Kế hoạch.",
+                                     "Sở Tài chính bố trí kinh phí thực hiện."]
+    assert [(d.agency, d.path) for d in record.duties] == [("Sở Văn hóa, Thể thao và Du lịch", "3.a"),
+                                                           ("Sở Tài chính", "3.b")]

@@ -561,6 +561,12 @@ def _extract_record(doc_or_text: Document | str) -> PlanRecord:
                         targets=parse_targets(text, heading_year(group)), group=group_heading(group),
                         provenance=ref_list(its_paras)))
             leaves = task_leaves(top)
+            if not leaves and top.style.startswith("arabic") and not top.excluded \
+                    and document.get("type") == "Quyết định":
+                # a decision that approves a plan with its terms in Điều 1 ("Điều 1. Phê duyệt … với
+                # những nội dung chủ yếu sau: … 5. Nội dung nhiệm vụ: a) …"): a numbered task term
+                # with no numbered item below it is one task, its lettered parts its text
+                leaves = [top]
             tasks_elsewhere = tasks_elsewhere or not leaves
             record.tasks.extend(fold_role_items(leaves, [make_task(leaf, item_path(leaf)) for leaf in leaves]))
         elif role == "implementation":

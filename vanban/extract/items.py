@@ -1484,8 +1484,10 @@ def _agency_run_on(text: str) -> str:
 
 def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], list[Duty]]:
     items, provs, duties = [], [], []
+    # (a numbered term of a decision's Điều 1, "3. Tổ chức thực hiện", lists its duties lettered)
+    lettered = section.style.startswith("arabic") and not any(c.style.startswith("arabic") for c in section.children)
     for c in section.children:
-        if not c.style.startswith("arabic"):
+        if not (c.style.startswith("arabic") or lettered and c.style == "letter"):
             continue
         first = item_text(_agency_run_on(c.body if c.is_heading else first_sentence(c.body)))
         items.append(first)
@@ -1499,10 +1501,13 @@ def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], li
             m = re.match(r"^(?:Giao\s+)?(.{3,120}?)\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm)", c.body)
             if m:
                 agencies = leading_agencies(m.group(1))
+        if not agencies and lettered:
+            agencies = _opening_subject(c.body)  # "b) Sở Tài chính bố trí kinh phí …"
         text = item_text(" ".join(p.body for p in paras))
+        path = f"{item_path(section)}.{c.num}" if lettered else item_path(c)
         for a in agencies or [None]:
             duties.append(Duty(agency=a or "", agency_id=normalize_agency(a) if a else None,
-                               text=text, path=item_path(c), provenance=ref_list(paras)))
+                               text=text, path=path, provenance=ref_list(paras)))
     return items, provs, duties
 
 
