@@ -924,11 +924,12 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     if colon > 0 and opens_member_list(t[:colon + 1], t[colon + 1:colon + 60]):
         limit = 64  # "Bộ trưởng các Bộ: Quốc phòng, …, Y tế; Chủ tịch …": groups with their members
     # where the opening name ends when a function word after it is its verb (agency_spans)
-    opening = agency_spans(t)
+    offsets = [m.start() for m in re.finditer(r"\S+", t)]
+    # (the names within the words the subject may run to: the rest of a long item is no subject)
+    opening = agency_spans(t[:offsets[limit + 2]] if len(offsets) > limit + 2 else t)
     opening_end = opening[0][1] if opening and opening[0][0] <= tokens[first][1] else -1
     # a particular body ("Sở Y tế") ends at the first lower-case word that goes on no name
     definite = opening_end >= 0 and is_definite_name(t[opening[0][0]:opening_end])
-    offsets = [m.start() for m in re.finditer(r"\S+", t)]
     for i in range(max(1, head_words), min(len(words), limit)):
         w = words[i]
         prev = words[i - 1]
