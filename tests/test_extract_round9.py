@@ -354,3 +354,16 @@ def test_a_decisions_terms_in_article_one(flatten):
                                      "Sở Tài chính bố trí kinh phí thực hiện."]
     assert [(d.agency, d.path) for d in record.duties] == [("Sở Văn hóa, Thể thao và Du lịch", "3.a"),
                                                            ("Sở Tài chính", "3.b")]
+
+
+def test_title_case_from_a_body_line_that_goes_on_a_wrapped_sentence():
+    # "Hệ thống" opens a text only because the sentence wrapped there: its capital is the name's
+    from vanban.extract.header import restore_title_case
+    body = ["Điều 1. Ban hành kèm theo Quyết định này Quy chế vận hành",
+            "Hệ thống thư điện tử tỉnh An Bình.", "Điều 2. Quyết định này có hiệu lực kể từ ngày ký."]
+    title = restore_title_case("BAN HÀNH QUY CHẾ VẬN HÀNH HỆ THỐNG THƯ ĐIỆN TỬ TỈNH AN BÌNH", body)
+    assert title == "Ban hành Quy chế vận hành Hệ thống thư điện tử tỉnh An Bình"
+    # a text after a finished sentence still starts one: its first word tells no case
+    body[0] = "Điều 1. Ban hành kèm theo Quyết định này Quy chế vận hành."
+    title = restore_title_case("BAN HÀNH QUY CHẾ VẬN HÀNH HỆ THỐNG THƯ ĐIỆN TỬ TỈNH AN BÌNH", body)
+    assert title == "Ban hành Quy chế vận hành hệ thống thư điện tử tỉnh An Bình"

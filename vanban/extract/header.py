@@ -303,13 +303,19 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
         return out[:1].upper() + out[1:]
     body_words: list[str] = []
     sentence_start: list[bool] = []
+    # the text before ends inside a sentence (its line wrapped: "… vận hành" / "Hệ thống …"), so
+    # the next text's first word is no sentence start and tells its case
+    prev_open = False
     for t in body_texts:
         ws = t.split()
         for i, w in enumerate(ws):
             body_words.append(w)
             # after a list marker ("- Lộ trình ...", "a) Đợt ...") a word starts a sentence too
-            sentence_start.append(i == 0 or ws[i - 1][-1:] in ".:;!?"
+            sentence_start.append((i == 0 and not (prev_open and w[:1].isupper() and not w.isupper()
+                                                   and not _LIST_MARK.fullmatch(w)))
+                                  or (i > 0 and ws[i - 1][-1:] in ".:;!?")
                                   or (i == 1 and bool(_LIST_MARK.fullmatch(ws[0]))))
+        prev_open = bool(ws) and ws[-1][-1:].isalpha() and ws[-1][:1].islower()
     low_body = [w.strip(_PUNCT) for t in body_texts for w in fold(t).lower().split()]
     index: dict[str, list[int]] = {}
     for i, w in enumerate(low_body):
