@@ -367,3 +367,10 @@ def test_title_case_from_a_body_line_that_goes_on_a_wrapped_sentence():
     body[0] = "Điều 1. Ban hành kèm theo Quyết định này Quy chế vận hành."
     title = restore_title_case("BAN HÀNH QUY CHẾ VẬN HÀNH HỆ THỐNG THƯ ĐIỆN TỬ TỈNH AN BÌNH", body)
     assert title == "Ban hành Quy chế vận hành hệ thống thư điện tử tỉnh An Bình"
+
+
+def test_an_acronym_nowhere_in_the_body_keeps_its_capitals_in_the_title():
+    from vanban.extract.header import restore_title_case
+    body = ["Cục Thuế có kế hoạch tạm dừng ứng dụng TMS để chuyển đổi máy chủ."]
+    title = restore_title_case("KẾ HOẠCH CHUYỂN ĐỔI MÁY CHỦ VÀ LƯU TRỮ CSDL ỨNG DỤNG TMS", body)
+    assert title == "Kế hoạch chuyển đổi máy chủ và lưu trữ CSDL ứng dụng TMS"

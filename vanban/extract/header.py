@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from .agencies import expand_abbreviations, head_starts, only_agencies
 from .layout import RawLine
-from .text import (clean, close_spaced_letters, fix_uy, fold, is_caps, key, load_patterns, opens_addressee_list,
-                   sentence_case)
+from .text import (clean, close_spaced_letters, fix_uy, fold, is_caps, is_syllable, key, load_patterns,
+                   opens_addressee_list, sentence_case)
 
 # OCR-tolerant (English-model OCR: "ngay 26 thang 11 ndm 2025", "S6: 1026/KH-UBND")
 # (a copy may space out a two-digit day or month: "ngày 26 tháng 0 6 năm 2018")
@@ -343,7 +343,12 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
         cover = [(not sentence_start[p + j - i], n, -i, p + j - i)
                  for i, (n, p) in enumerate(runs[:j + 1]) if n and i + n > j]
         if not cover:
-            out.append(w if _looks_like_code(w) or _ROMAN_NUMERAL.fullmatch(w.strip(_PUNCT)) else w.lower())
+            core = w.strip(_PUNCT)
+            # a code, a roman numeral or an acronym ("CSDL", "TNCN": capitals that spell no
+            # syllable) keeps its capitals; a word does not
+            keep = _looks_like_code(w) or _ROMAN_NUMERAL.fullmatch(core) \
+                or (len(core) >= 2 and core.isalpha() and core.isupper() and not is_syllable(core))
+            out.append(w if keep else w.lower())
             continue
         informative, n, *_, q = max(cover)
         if informative and not copy_words and w.isalpha():
