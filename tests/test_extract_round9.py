@@ -374,3 +374,12 @@ def test_an_acronym_nowhere_in_the_body_keeps_its_capitals_in_the_title():
     body = ["Cục Thuế có kế hoạch tạm dừng ứng dụng TMS để chuyển đổi máy chủ."]
     title = restore_title_case("KẾ HOẠCH CHUYỂN ĐỔI MÁY CHỦ VÀ LƯU TRỮ CSDL ỨNG DỤNG TMS", body)
     assert title == "Kế hoạch chuyển đổi máy chủ và lưu trữ CSDL ứng dụng TMS"
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_han_cuoi_names_a_deadline(flatten):
+    text = _referral_letter("Đề nghị Công ty nộp bổ sung chứng từ về Hải quan khu vực III, hạn cuối ngày 30 tháng "
+                            "10 năm 2025 (không gửi bản giấy).")
+    if flatten:  # (folded, a one-line request after "… như sau:" is not read: see above)
+        text = text.replace("như sau:\n", "như sau:\n1. ")
+    assert [t.timeframe for t in valid_record(text, flatten).tasks] == ["hạn cuối ngày 30 tháng 10 năm 2025"]

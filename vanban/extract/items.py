@@ -1037,7 +1037,8 @@ def _end_as_written(word: str) -> bool:
 
 _DEADLINE = re.compile(r"\b((?:chậm nhất )?"
                        r"(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)"
-                       r"|(?<=chậm nhất )ngày) "  # "chậm nhất ngày 25/12/2025" (no "trước")
+                       r"|(?<=chậm nhất )ngày"  # "chậm nhất ngày 25/12/2025" (no "trước")
+                       r"|hạn (?:cuối|chót)(?: là)? (?:vào )?ngày) "  # "…, hạn cuối ngày 15 tháng 12 hàng năm"
                        r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}"
                        r"|\d{1,2} tháng \d{1,2}(?! năm)))")  # a yearly date: "trước ngày 20 tháng 6"
 #: time words that open a period written in parentheses at an item's end (keys)
