@@ -383,3 +383,14 @@ def test_han_cuoi_names_a_deadline(flatten):
     if flatten:  # (folded, a one-line request after "… như sau:" is not read: see above)
         text = text.replace("như sau:\n", "như sau:\n1. ")
     assert [t.timeframe for t in valid_record(text, flatten).tasks] == ["hạn cuối ngày 30 tháng 10 năm 2025"]
+
+
+# ------------------------- a sender's polite request: the addressee it names leads
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_polite_request_names_the_lead(flatten):
+    text = (_LETTER_HEAD.replace("Để chủ động ứng phó với bão số 5, Ủy ban nhân dân tỉnh yêu cầu:\n", "")
+            + "1. Sở Y tế trân trọng thông tin để Quý Cơ quan chủ động bố trí lịch tiêm chủng cho cán bộ.\n"
+            "2. Lịch tiêm được gửi kèm theo. Để triển khai kịp thời, Sở Y tế kính đề nghị Ủy ban nhân dân "
+            "các xã, phường tuyên truyền cho nhân dân trên địa bàn.\n" + _END)
+    tasks = {t.path: t.lead for t in valid_record(text, flatten).tasks}
+    assert tasks == {"1": ["Quý Cơ quan"], "2": ["Ủy ban nhân dân các xã, phường"]}

@@ -579,6 +579,16 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
             # "Giao Phó Thủ tướng A chỉ đạo …; Phó Thủ tướng B kịp thời chỉ đạo …": an assignment
             # goes on after ";" to the next addressee with its verb
             lead = merge_titled(lead + _clause_addressees(first_sentence(body)))
+    if directive:
+        # "Cục X (xin) trân trọng đề nghị Quý Cơ quan giúp: …", "… trân trọng thông tin để Quý Cơ quan
+        # chủ động …": the sender asks the addressee it names, who leads (not the sender)
+        mq = _POLITE_REQUEST.search(text)
+        asked = agency_spans(text[mq.end():mq.end() + 200]) if mq else ()
+        if asked and asked[0][0] == 0:
+            speaker = text[:mq.start()].rstrip()
+            name = (mq.group(2) or "") + text[mq.end():mq.end() + asked[0][1]]
+            lead = merge_titled([a for a in lead if not speaker.endswith(a) and "trân trọng" not in a]
+                                + split_agencies(name))
     if directive and not lead and node.is_heading and node.paras:
         # a topic heading ("3.1. Báo cáo định kỳ hàng tháng:") whose paragraph assigns it
         # ("Yêu cầu UBND các xã, phường, các sở, ban, ngành ... báo cáo ...")
@@ -649,6 +659,10 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
 
 #: a name that ends in a bare place level ("uy ban nhan dan tinh"): the issuer without its place
 _PLACE_LEVEL_END = re.compile(r" (?:tinh|thanh pho|tp|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)$")
+#: a sender's polite request naming its addressee ("trân trọng đề nghị Quý Cơ quan …", "trân trọng
+#: thông tin để Quý Cơ quan …"; "Quý" the honorific kept in the name)
+_POLITE_REQUEST = re.compile(r"(?:xin\s+)?(?:trân trọng|kính)\s+(đề nghị|thông (?:tin|báo)\s+để)\s+(Quý\s+)?"
+                             r"(?=[A-ZĐÀ-Ỹ])")
 #: the words of a regulation article's heading around the body it charges ("Nội dung Sở X có
 #: trách nhiệm chủ trì", "Trách nhiệm của Sở X", "Đề nghị Ủy ban Mặt trận …")
 _ARTICLE_OWNER_BEFORE = re.compile(r"^(?:Nội dung|Nhiệm vụ của|Trách nhiệm của|Đề nghị|Giao)\s+", re.I)
