@@ -394,3 +394,15 @@ def test_a_polite_request_names_the_lead(flatten):
             "các xã, phường tuyên truyền cho nhân dân trên địa bàn.\n" + _END)
     tasks = {t.path: t.lead for t in valid_record(text, flatten).tasks}
     assert tasks == {"1": ["Quý Cơ quan"], "2": ["Ủy ban nhân dân các xã, phường"]}
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_the_sender_committing_itself_leads_its_answer_item(flatten):
+    text = _ANSWER.replace("Hải quan khu vực III hướng dẫn doanh nghiệp tái xuất trong thời hạn quy định.",
+                           "Căn cứ các quy định trên, doanh nghiệp tái xuất trong thời hạn quy định. Theo đó, "
+                           "Cục Hải quan sẽ cập nhật hướng dẫn trên Cổng thông tin điện tử.")
+    text = text.replace("Hải quan khu vực III kiểm tra hồ sơ theo quy định.",
+                        "Hiện nay hồ sơ được kiểm tra theo quy định.")
+    tasks = {t.path: t.lead for t in valid_record(text, flatten).tasks}
+    # the sender's own work to come ("Cục Hải quan sẽ cập nhật …"); an item that states the rules: none
+    assert tasks == {"1": ["Cục Hải quan"], "2": []}

@@ -589,6 +589,12 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
             name = (mq.group(2) or "") + text[mq.end():mq.end() + asked[0][1]]
             lead = merge_titled([a for a in lead if not speaker.endswith(a) and "trân trọng" not in a]
                                 + split_agencies(name))
+    if directive and not lead:
+        # an answer's item in which the sender commits itself ("Theo đó, Cục Thuế sẽ cập nhật …",
+        # "Cục Thuế ghi nhận … và sẽ bổ sung …"): the record's own issuer leads its work to come
+        issuer = DOCUMENT_ISSUER.get()
+        if issuer and re.search(r"(?:^|[.;:]\s+|,\s+)" + re.escape(issuer) + r"\s+(?:[^.;]{0,120}?\s)?sẽ\s+\S", text):
+            lead = [issuer]
     if directive and not lead and node.is_heading and node.paras:
         # a topic heading ("3.1. Báo cáo định kỳ hàng tháng:") whose paragraph assigns it
         # ("Yêu cầu UBND các xã, phường, các sở, ban, ngành ... báo cáo ...")
