@@ -13,6 +13,7 @@ agency vocabularies and heading rules are data in ``patterns/*.json``.
 
 from __future__ import annotations
 
+import contextvars
 import re
 from pathlib import Path
 
@@ -33,8 +34,8 @@ from .structure import Node, assign_roles, build_tree, directive_sections, part_
 from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .table import flat_table_tasks, is_run_on_row, run_on_row_tasks
 from .items import add_sentence_leads
-from .items import fold_role_items
-from .text import clean, fix_uy, fold, is_caps, key, load_patterns
+from .items import DOCUMENT_ISSUER, fold_role_items
+from .text import clean, fix_uy, fold, is_caps, key, load_patterns, opens_addressee_list
 
 __all__ = ["extract_record", "render_markdown"]
 
@@ -57,6 +58,14 @@ _ATTACHMENT_NOTE = tuple(_DOCUMENT_KEYS["attachment_note"])
 _ATTACHMENT_KINDS = set(_DOCUMENT_KEYS["attachment_kinds"])
 #: casing sources for a caps title ("tại" keeps the name off a sentence start, which tells no case)
 _REGION_NAMES = [f"tại {r}" for r in _DOCUMENT_KEYS["region_names"]]
+
+
+#: the sentence after which a letter gives its answer ("Về vấn đề này, Cục Thuế có ý kiến như sau:")
+_ANSWER_FOLLOWS = re.compile(r"\b(?:có ý kiến|trả lời|hướng dẫn|thông tin)(?:\s+\S+){0,3}\s+như sau\s*:")
+#: a provision of a law quoted before a letter's answer ("- Khoản 1 Điều 8 Nghị quyết số … quy
+#: định: “…”", "- Điểm b khoản 2 Điều 79 Luật …"): a basis of the answer, part of the preamble
+_PROVISION = re.compile(r"(?:Điểm\s+[a-zđ]\s+)?[Kk]hoản\s+\d{1,2}\s+Điều\s+\d{1,3}\s"
+                        r"|Điều\s+\d{1,3}\s+(?=\S+\s+\S*\s*số\s)")
 
 
 def _attached_plan(appendix: list[Para]) -> tuple[str, list[Para], int] | None:
@@ -128,7 +137,8 @@ def news_lead_in(lines: list[RawLine]) -> int:
         k = key(ln.text)
         # (a summary may retell the body's sentences, "Để triển khai …": only the opening of a
         # preamble, an addressee list or a closing block marks a document's own text)
-        if (is_caps(ln.text) and k in kinds) or k.startswith(("can cu", "kinh gui", "noi nhan")) \
+        if (is_caps(ln.text) and k in kinds) or k.startswith(("can cu", "noi nhan")) \
+                or opens_addressee_list(ln.text) \
                 or re.match(r"\s*So\s*:", fold(ln.text)):
             return 0
         prose_words += sum(1 for w in ln.text.split() if w[:1].islower())
@@ -208,14 +218,18 @@ def _split_front(lines: list[RawLine], wrapped: bool):
     while j < min(len(lines), 16):
         t = lines[j].text
         headerish = _headerish(t)
-        if re.match(r"V/[vV]\b", t):
+        # the abstract: "V/v …", or "Về …" between the header's lines ("Số: …" / "Về hướng dẫn …" /
+        # the place and date) or right before "Kính gửi"
+        abstract = re.match(r"V/[vV]\b", t) or header and re.match(r"Về\s+\S", t) and j + 1 < len(lines) \
+            and (_headerish(lines[j + 1].text) or opens_addressee_list(lines[j + 1].text))
+        if abstract:
             title.append(lines[j])
             j += 1
             # the abstract runs on over the lines of its block: up to a blank line, a header line
             # (caps, "Số:", the date, the motto) or the body's first words
             while j < len(lines) and len(title) < 8 and not lines[j].blank_before \
                     and not _headerish(lines[j].text) and not key(lines[j].text).startswith(_BODY_START) \
-                    and not key(lines[j].text).startswith("kinh gui") and not parse_marker(lines[j].text)[0]:
+                    and not opens_addressee_list(lines[j].text) and not parse_marker(lines[j].text)[0]:
                 title.append(lines[j])
                 j += 1
             end = j
@@ -245,7 +259,7 @@ def _split_front(lines: list[RawLine], wrapped: bool):
 def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
     """Consume a "Kính gửi:" block (công văn, tờ trình): its addressees go to
     ``document["addressees"]``; returns where the body starts."""
-    seen = any(key(ln.text).startswith("kinh gui") for ln in lines[max(0, body_i - 6):body_i])
+    seen = any(opens_addressee_list(ln.text) for ln in lines[max(0, body_i - 6):body_i])
     out: list[str] = []
     out_ends: list[str] = [";"]
     if body_i + 1 < len(lines) and is_caps(lines[body_i].text) and key(lines[body_i + 1].text) == "dien" \
@@ -255,7 +269,7 @@ def _addressees(lines: list[RawLine], body_i: int, document: dict) -> int:
             and key(lines[body_i].text).split()[-1:] == ["dien"]:
         seen = True  # "THỦ TƯỚNG CHÍNH PHỦ điện:" then the addressees of a Công điện
         body_i += 1
-    if body_i < len(lines) and key(lines[body_i].text).startswith("kinh gui"):
+    if body_i < len(lines) and opens_addressee_list(lines[body_i].text):
         seen = True
         rest = lines[body_i].text.split(":", 1)[1] if ":" in lines[body_i].text else ""
         out.extend(x.strip(" -;.") for x in re.split(r";", rest) if x.strip(" -;."))
@@ -310,6 +324,12 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     Raises :class:`vanban.errors.NotADocumentError` when the text holds no Vietnamese
     administrative content. Documents that are not plans give a record with what they have.
     """
+    # (in a context of its own: the document's issuer, known to the item reader while it reads
+    # this document, is gone after it)
+    return contextvars.copy_context().run(_extract_record, doc_or_text)
+
+
+def _extract_record(doc_or_text: Document | str) -> PlanRecord:
     doc = Document.from_text(columns_as_rows(doc_or_text)) if isinstance(doc_or_text, str) else doc_or_text
     lines = document_lines(doc)
     _check_document(lines)
@@ -397,10 +417,12 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     assign_roles(root)
     # a preamble written as a bulleted list ("- Căn cứ Quyết định số ...;") is preamble, not a section
     while root.children and root.children[0].style in ("dash", "plus", "dot") \
-            and basis_of(root.children[0].body) and not root.children[0].children:
+            and (basis_of(root.children[0].body) or _PROVISION.match(root.children[0].body)) \
+            and not root.children[0].children:
         node = root.children.pop(0)
         root.paras.extend([node.para] + node.paras)
     preamble = root.paras
+    own_paras = body_paras
     attached = _attached_plan(appendix) \
         if not any(c.style in ("roman", "part") for c in root.children) else None
     if attached is not None:
@@ -416,6 +438,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             document["attachment"] = {"type": att_kind,
                                       "title": clean(" ".join(p.text for p in att_title)) or None,
                                       "provenance": ref_list(att_title)}
+            own_paras = body_paras  # (the decision's own text: its title's casing source)
             body_paras = body_paras + plan_paras[:end]
 
     # title (sentence case, casing from the running text) and period
@@ -423,6 +446,9 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         raw_title = clean(" ".join(ln.text for ln in title_lines))
         if not kind and re.match(r"V/[vV]\b", raw_title):
             document["title_is_vv"] = True
+            # no kind line and a "V/v" abstract: a Công văn, whatever its number's code says
+            # ("5330/CT-CS" of a Cục Thuế, where CT names the office, not a Chỉ thị)
+            document["type"] = "Công văn"
         raw_title = re.sub(r"^(?:V/[vV]|Về việc)\s*[:.]?\s*", "", raw_title) if not kind else \
             re.sub(r"^V/[vV]\s*[:.]?\s*", "", raw_title)
         if flattened:
@@ -447,7 +473,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
             + _REGION_NAMES  # (regions are proper names the body may never repeat: "... TẠI KHU VỰC TRUNG BỘ")
         # caps headings of the body ("PHẦN II. NHIỆM VỤ NĂM 2025", an attached plan's caps title
         # with its "(Ban hành kèm theo …)" note run on) lend no casing
-        document["title"] = restore_title_case(raw_title, [p.text for p in list(preamble) + body_paras[:25]
+        document["title"] = restore_title_case(raw_title, [p.text for p in list(preamble) + own_paras[:25]
                                                            if not _caps_paragraph(p.text)] + names)
         document["title"] = capitalise_issued_kind(document["title"])
         document["title_provenance"] = ref_list([Para("", [ln.ref for ln in title_lines])])
@@ -460,6 +486,7 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
         document["issuer"] = fix_uy(restore_title_case(document["issuer"], [p.text for p in body_paras[:40]]
                                                        + [p.text for p in all_paras[-20:]], copy_words=True))
     document["issuer"] = canonical_issuer(document.get("issuer"), document.get("number"))
+    DOCUMENT_ISSUER.set(document.get("issuer"))
     if header_lines:
         document["header_provenance"] = [ln.ref for ln in header_lines]
 
@@ -472,13 +499,22 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     # number, ends the preamble; the numbers its columns cite are results, not bases)
     enacted = next((i for i, p in enumerate(preamble) if _ENACTING_CLAUSE.match(p.text)
                     or _TABLE_ROW.match(p.text) and is_run_on_row(p.text)), len(preamble))
+    # a letter that answers without numbered items: its answer follows "… có ý kiến như sau:",
+    # and what the answer cites is no basis of the letter
+    answers = document.get("type") == "Công văn" and not any(
+        c.style.startswith("arabic") or c.style in ("roman", "part") for c in root.children)
+    answered = False  # (past the answer's opening: references, no bases)
     for p in preamble[:enacted]:
         basis = basis_of(p.text)
+        said = _ANSWER_FOLLOWS.search(p.text) if answers and not answered else None
+        before = {r.number for r in parse_references(p.text[:said.end()], basis, p.refs)} if said else None
         for ref in parse_references(p.text, basis, p.refs):
             record.references.append(ref)
-            if ref.number not in seen and ref.number != own:
+            if ref.number not in seen and ref.number != own and not answered \
+                    and (before is None or ref.number in before):
                 seen.add(ref.number)
                 record.legal_bases.append(ref.number)
+        answered = answered or said is not None
     for node in root.descendants():
         for p in ([node.para] if node.para else []) + node.paras:
             record.references.extend(parse_references(p.body, None, p.refs))
@@ -525,6 +561,12 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
                         targets=parse_targets(text, heading_year(group)), group=group_heading(group),
                         provenance=ref_list(its_paras)))
             leaves = task_leaves(top)
+            if not leaves and top.style.startswith("arabic") and not top.excluded \
+                    and document.get("type") == "Quyết định":
+                # a decision that approves a plan with its terms in Điều 1 ("Điều 1. Phê duyệt … với
+                # những nội dung chủ yếu sau: … 5. Nội dung nhiệm vụ: a) …"): a numbered task term
+                # with no numbered item below it is one task, its lettered parts its text
+                leaves = [top]
             tasks_elsewhere = tasks_elsewhere or not leaves
             record.tasks.extend(fold_role_items(leaves, [make_task(leaf, item_path(leaf)) for leaf in leaves]))
         elif role == "implementation":
@@ -549,6 +591,11 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     if not assigns_work:
         record.tasks = []
         tasks_elsewhere = False
+    if not record.tasks and assigns_work and not any(c.style.startswith("arabic") or c.style in ("roman", "part")
+                                                     for c in root.children):
+        # a decision with no plan: its article that charges a named body ("Điều 2. Giao Thuế thành
+        # phố Hà Nội căn cứ … để hướng dẫn …") is one task
+        record.tasks.extend(_assigning_articles(body_paras))
     listed = _appendix_list_tasks(appendix, ocr_input, directive)
     if listed:
         # "PHỤ LỤC" with numbered tasks and "Đơn vị chủ trì: ..." / "Đơn vị phối hợp: ..." labels
@@ -583,6 +630,44 @@ def extract_record(doc_or_text: Document | str) -> PlanRecord:
     return record
 
 
+_ASSIGNING_SENTENCE = re.compile(r"Điều\s+\d{1,3}\s*[.:]\s+(Giao\s+(?=[A-ZĐÀ-Ỹ])[^:]*[.;]/?\.?)\s*$")
+
+
+def _assigning_articles(paras: list[Para]) -> list:
+    """A decision's articles that are one sentence charging a named body with work ("Điều 2. Giao
+    Sở X căn cứ … tổ chức …."): one task each, path "" (an article number is no list numeral),
+    led by that body. An article over numbered duties ("Điều 2. Giao Giám đốc Sở X:") is read
+    with its items elsewhere."""
+    from .items import directive_subject, make_task
+    out = []
+    for p in paras:
+        m = _ASSIGNING_SENTENCE.match(p.text)
+        if not m:
+            continue
+        text = re.sub(r"\s*\./\.$", ".", m.group(1))
+        lead = directive_subject(text, False)
+        if not lead:
+            continue
+        task = make_task(Node(Para(text=text, refs=p.refs, body=text), "directive"), "", directive=True)
+        out.append(task)
+    return out
+
+
+#: what an answer asks when it only points the asker to the law ("Đề nghị Công ty căn cứ quy định
+#: tại Điều 61 Luật … và thực tế hoạt động của Công ty để thực hiện.")
+_REFERRAL = re.compile(r"(?:căn cứ|nghiên cứu)\s+(?:các\s+)?(?:quy định|hướng dẫn)\b[^.]*?"
+                       r"(?:để\s+)?thực hiện(?:\s+theo\s+(?:đúng\s+)?quy định(?:\s+của pháp luật)?)?\s*[.;]?$"
+                       r"|thực hiện theo\s+(?:đúng\s+)?(?:các\s+)?(?:quy định|hướng dẫn)\b[^.;]*[.;]?$")
+
+
+def _refers_to_the_law(text: str, lead: list[str]) -> bool:
+    """The request only refers its addressee to the provisions that answer it, then "to act":
+    no work is assigned (the answer itself)."""
+    first = re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", text, maxsplit=1)[0]
+    at = first.find(lead[-1]) + len(lead[-1]) if lead and lead[-1] in first else -1
+    return at > 0 and bool(_REFERRAL.match(first[at:].strip()))
+
+
 def _unnumbered_directive(root: Node) -> list:
     """A directive without numbered items ("... có ý kiến như sau: Giao các Bộ: ... trước ngày
     10 tháng 5 năm 2026 ..."): its assigning paragraph is one task with path ""."""
@@ -593,6 +678,8 @@ def _unnumbered_directive(root: Node) -> list:
         if not m or (basis_of(p.text) and m.start(1) == 0):
             continue  # ("Căn cứ ..." itself is no directive; "Xét đề nghị ..., có ý kiến như sau: Giao ..." is)
         text = m.group(1)
+        if _refers_to_the_law(text, directive_subject(text, False)):
+            continue
         para = Para(text=text, refs=p.refs, body=text)
         return [make_task(Node(para, "directive"), "", directive=True)]
     for p in root.paras:

@@ -270,6 +270,8 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                     (key(" ".join(t[0] for t in tokens[j + 2:j + 4])) + " ").startswith(w + " ")
                     for w in load_patterns("agencies")["especially_before"]):
                 break  # "Sở Y tế | đặc biệt quan tâm …", "các xã | đặc biệt là …": the adverb
+            if tok[:1].islower() and _function_verb_after_name(tokens, i, i + starts[i], j, gz_end):
+                break  # "Công an tỉnh | quản lý chặt chẽ …": the verb after a complete name
             if _is_name_word(tok, tokens[j - 1][0]) and tok not in ".;:":
                 j += 1
                 end = j
@@ -283,7 +285,7 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 continue
             if tok.isalpha() and tok.islower() and tokens[j - 1][0][:1].isupper() \
                     and j - 1 >= i + starts[i] and tokens[j - 1][0].isalpha() \
-                    and not tokens[j - 1][0].isupper():
+                    and not tokens[j - 1][0].isupper() and not _proper_name_before(tokens, i + starts[i], j):
                 # second syllable of a capitalised word inside a name: "Công nghệ", "Y tế"
                 j += 1
                 end = j
@@ -295,6 +297,64 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
         spans.append((tokens[i][1], tokens[end - 1][2]))
         i = max(end, i + 1)
     return tuple(spans)
+
+
+def _proper_name_before(tokens: list[tuple[str, int, int]], head_end: int, j: int) -> bool:
+    """``tokens[j - 2:j]`` are two capitalised syllables after the head, a proper name written
+    whole ("Báo An Bình", "Ủy ban nhân dân huyện Phú Lộc"): a lower-case word after them is no
+    second syllable of the last ("Báo An Bình | đưa tin …"), as it is after one ("Công nghệ")."""
+    return j - 2 >= head_end and all(t[0][:1].isupper() and t[0].isalpha() and not t[0].isupper()
+                                     and not is_bare_head(t[0]) for t in tokens[j - 2:j])  # ("Bộ Xây dựng")
+
+
+@lru_cache(maxsize=1)
+def _function_verbs() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(v.split()) for v in load_patterns("agencies")["function_verbs"])
+
+
+@lru_cache(maxsize=1)
+def _complete_name_ends() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(v.split()) for v in load_patterns("agencies")["complete_name_ends"])
+
+
+def _function_verb_after_name(tokens: list[tuple[str, int, int]], start: int, head_end: int, j: int,
+                              gz_end: int) -> bool:
+    """``tokens[j:]`` open with a function word (agencies.json ``function_verbs``: "quản lý")
+    after a name ``tokens[start:j]`` that is complete without it, so the word is the verb ("Công
+    an tỉnh | quản lý chặt chẽ …"); after a generic body ("các đơn vị quản lý đường bộ") it
+    names the body's function."""
+    words = [t[0].lower() for t in tokens]
+    verb = next((v for v in _function_verbs() if tuple(words[j:j + len(v)]) == v), None)
+    if verb is None:
+        return False
+    before = words[start:j]
+    if any(tuple(before[k:k + len(verb)]) == verb for k in range(len(before))):
+        return True  # "Ban Quản lý các khu công nghiệp | quản lý …": a name holds its function once
+    return _complete_at(tokens, start, head_end, j, gz_end)
+
+
+def _complete_at(tokens: list[tuple[str, int, int]], start: int, head_end: int, j: int, gz_end: int) -> bool:
+    """The name ``tokens[start:j]`` (its head ending at ``head_end``) is whole as written: the
+    gazetteer knows it whole (``gz_end``), it ends in a capitalised word after its head ("Ủy ban
+    nhân dân tỉnh An Bình") or in a place level (agencies.json complete_name_ends: "Công an
+    tỉnh", "UBND các xã")."""
+    if gz_end == j:
+        return True
+    if j - 1 >= head_end and tokens[j - 1][0][:1].isupper() and not is_bare_head(tokens[j - 1][0]):
+        return True  # (a head word opens another name: "Văn phòng Ban | chỉ đạo …")
+    before = [t[0].lower() for t in tokens[start:j]]
+    return any(tuple(before[-len(e):]) == e for e in _complete_name_ends())
+
+
+def is_definite_name(name: str) -> bool:
+    """``name`` is one particular body, whole as written (``_complete_at``) and no plural group
+    ("Sở Y tế", "Công an tỉnh", "Ủy ban nhân dân huyện Phú Lộc"; not "UBND các xã", "các đơn vị
+    cấp nước"): a lower-case word after it that is no name word opens its predicate, where a
+    group may go on with a relative qualifier ("các xã có đồng bào …")."""
+    tokens, starts = head_starts(name)
+    if 0 not in starts or any(t[0].lower() in ("các", "những") for t in tokens):
+        return False
+    return _complete_at(tokens, 0, starts[0], len(tokens), gazetteer_spans(name).get(0, 0))
 
 
 def _locality_after(tokens: list[tuple[str, int, int]], j: int) -> int:

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from .agencies import expand_abbreviations, head_starts, only_agencies
 from .layout import RawLine
-from .text import clean, close_spaced_letters, fix_uy, fold, is_caps, key, load_patterns, sentence_case
+from .text import (clean, close_spaced_letters, fix_uy, fold, is_caps, is_syllable, key, load_patterns,
+                   opens_addressee_list, sentence_case)
 
 # OCR-tolerant (English-model OCR: "ngay 26 thang 11 ndm 2025", "S6: 1026/KH-UBND")
 # (a copy may space out a two-digit day or month: "ngày 26 tháng 0 6 năm 2018")
@@ -35,7 +36,7 @@ def find_kind_line(lines: list[RawLine], limit: int = 25) -> int | None:
         k = key(ln.text)
         if k in kinds and (is_caps(ln.text) or len(k) < 20):
             return i
-        if k.startswith("kinh gui"):
+        if opens_addressee_list(ln.text):
             return None  # a letter's body has begun: a kind line below is an appendix's
     return None
 
@@ -45,7 +46,7 @@ def split_kind_title_line(lines: list[RawLine], limit: int = 25) -> tuple[int, s
     (index, kind, title text)."""
     kinds = load_patterns("headings")["document_kinds"]
     for i, ln in enumerate(lines[:limit]):
-        if key(ln.text).startswith("kinh gui"):
+        if opens_addressee_list(ln.text):
             return None  # a letter's body has begun (as in find_kind_line)
         if not is_caps(ln.text, 0.9) or "CONG HOA" in fold(ln.text).upper():
             continue
@@ -302,13 +303,19 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
         return out[:1].upper() + out[1:]
     body_words: list[str] = []
     sentence_start: list[bool] = []
+    # the text before ends inside a sentence (its line wrapped: "… vận hành" / "Hệ thống …"), so
+    # the next text's first word is no sentence start and tells its case
+    prev_open = False
     for t in body_texts:
         ws = t.split()
         for i, w in enumerate(ws):
             body_words.append(w)
             # after a list marker ("- Lộ trình ...", "a) Đợt ...") a word starts a sentence too
-            sentence_start.append(i == 0 or ws[i - 1][-1:] in ".:;!?"
+            sentence_start.append((i == 0 and not (prev_open and w[:1].isupper() and not w.isupper()
+                                                   and not _LIST_MARK.fullmatch(w)))
+                                  or (i > 0 and ws[i - 1][-1:] in ".:;!?")
                                   or (i == 1 and bool(_LIST_MARK.fullmatch(ws[0]))))
+        prev_open = bool(ws) and ws[-1][-1:].isalpha() and ws[-1][:1].islower()
     low_body = [w.strip(_PUNCT) for t in body_texts for w in fold(t).lower().split()]
     index: dict[str, list[int]] = {}
     for i, w in enumerate(low_body):
@@ -336,7 +343,12 @@ def restore_title_case(title_caps: str, body_texts: list[str], copy_words: bool 
         cover = [(not sentence_start[p + j - i], n, -i, p + j - i)
                  for i, (n, p) in enumerate(runs[:j + 1]) if n and i + n > j]
         if not cover:
-            out.append(w if _looks_like_code(w) or _ROMAN_NUMERAL.fullmatch(w.strip(_PUNCT)) else w.lower())
+            core = w.strip(_PUNCT)
+            # a code, a roman numeral or an acronym ("CSDL", "TNCN": capitals that spell no
+            # syllable) keeps its capitals; a word does not
+            keep = _looks_like_code(w) or _ROMAN_NUMERAL.fullmatch(core) \
+                or (len(core) >= 2 and core.isalpha() and core.isupper() and not is_syllable(core))
+            out.append(w if keep else w.lower())
             continue
         informative, n, *_, q = max(cover)
         if informative and not copy_words and w.isalpha():

@@ -4,14 +4,16 @@ partners, timeframe), implementation items and duties, document references."""
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 
 from ..model import Duty, Reference, Target, Task
-from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_bare_head, is_label, normalize_agency,
-                       only_agencies, opens_member_list, split_agencies, tokenize, unpaired_inner_word)
+from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_bare_head, is_definite_name, is_label,
+                       normalize_agency, only_agencies, opens_member_list, split_agencies, tokenize,
+                       unpaired_inner_word)
 from .entities import annotate
 from .layout import Para
-from .structure import Node, _label_excluded
+from .structure import Node, _label_excluded, is_regulation_article
 from .text import clean, first_sentence, fold, is_syllable, key, load_patterns, opens_with, strip_end_mark
 
 
@@ -285,6 +287,14 @@ def _opening_subject(body: str) -> list[str]:
     if any(re.search(r"(?:^| )" + v + r"(?: |$)", key(n)) for n in names for v in speech):
         return []  # "Chủ tịch UBND tỉnh phát biểu chỉ đạo": the body speaks, it is charged nothing
     # a directive verb after it, not any subject end ("Chủ tịch UBND tỉnh phát biểu chỉ đạo")
+    after = body[len(last) + 1:] if body.startswith(last + " ") else ""
+    if len(names) == 1 and after[:1].islower() and is_definite_name(last) \
+            and after.split(" ", 1)[0] not in _NAME_GOES_ON + _NO_DIRECTIVE_AFTER \
+            and not opens_with(key(after[:40]), load_patterns("headings")["subject_ends"]):
+        # "Sở Y tế chăm lo …", "Sở Tài chính lập thủ tục …": a particular body and a verb the lists
+        # do not know; the verbs they know keep their say ("Thủ tướng Chính phủ ban hành Quyết
+        # định …" is background, "ban hành" no directive verb)
+        return names
     return names if _verb_follows(body, last, load_patterns("headings")["opening_subject_verbs"], " ,") else []
 
 
@@ -537,6 +547,11 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         title = mh.group(1)  # "Giảm tối đa số trẻ bị bỏ rơi mới: Đây là ...": a heading run on
     if directive and node.is_heading:
         title = _addressee_heading(title)
+    article = is_regulation_article(node) and node.is_heading and not node.children and node.paras
+    if article:
+        # "Điều 6. Nội dung Công an tỉnh có trách nhiệm chủ trì" over its text, no clauses: the
+        # article is one task, its text the work (the heading names who does it)
+        title = first_sentence(node.paras[0].body, _enumeration_runs_on)
     title = re.sub(r"\s+[-–]$", "", item_text(title))  # "Các đơn vị có TTHC - | Thực hiện …": the bullet's dash
     text = item_text(" ".join(p.body if p is not node.para else body for p in paras))
     heading_agencies = directive_subject(body, node.is_heading) if directive else []
@@ -564,6 +579,22 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
             # "Giao Phó Thủ tướng A chỉ đạo …; Phó Thủ tướng B kịp thời chỉ đạo …": an assignment
             # goes on after ";" to the next addressee with its verb
             lead = merge_titled(lead + _clause_addressees(first_sentence(body)))
+    if directive:
+        # "Cục X (xin) trân trọng đề nghị Quý Cơ quan giúp: …", "… trân trọng thông tin để Quý Cơ quan
+        # chủ động …": the sender asks the addressee it names, who leads (not the sender)
+        mq = _POLITE_REQUEST.search(text)
+        asked = agency_spans(text[mq.end():mq.end() + 200]) if mq else ()
+        if asked and asked[0][0] == 0:
+            speaker = text[:mq.start()].rstrip()
+            name = (mq.group(2) or "") + text[mq.end():mq.end() + asked[0][1]]
+            lead = merge_titled([a for a in lead if not speaker.endswith(a) and "trân trọng" not in a]
+                                + split_agencies(name))
+    if directive and not lead:
+        # an answer's item in which the sender commits itself ("Theo đó, Cục Thuế sẽ cập nhật …",
+        # "Cục Thuế ghi nhận … và sẽ bổ sung …"): the record's own issuer leads its work to come
+        issuer = DOCUMENT_ISSUER.get()
+        if issuer and re.search(r"(?:^|[.;:]\s+|,\s+)" + re.escape(issuer) + r"\s+(?:[^.;]{0,120}?\s)?sẽ\s+\S", text):
+            lead = [issuer]
     if directive and not lead and node.is_heading and node.paras:
         # a topic heading ("3.1. Báo cáo định kỳ hàng tháng:") whose paragraph assigns it
         # ("Yêu cầu UBND các xã, phường, các sở, ban, ngành ... báo cáo ...")
@@ -605,6 +636,11 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
         if mp:
             lead = directive_subject("Giao " + mp.group(1), False)
     if not lead:
+        # "Điều 5. Nội dung Sở X có trách nhiệm chủ trì" > "1. …": the body a regulation's article names
+        owner = next((a for a in [node, *_ancestors(node)] if is_regulation_article(a)), None)
+        if owner is not None:
+            lead = _article_addressee(owner.body)
+    if not lead:
         # "Điều 2. Giao Giám đốc Sở X" > "1. Tổ chức chỉ đạo …": the body the article assigns
         article = next((a for a in _ancestors(node) if a.style == "article"), None)
         if article is not None and re.match(r"Giao\s", article.body):
@@ -625,6 +661,27 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
                 lead_ids=[normalize_agency(a) for a in lead],
                 partner_ids=[normalize_agency(a) for a in partners],
                 timeframe=timeframe, provenance=ref_list(paras))
+
+
+#: a name that ends in a bare place level ("uy ban nhan dan tinh"): the issuer without its place
+_PLACE_LEVEL_END = re.compile(r" (?:tinh|thanh pho|tp|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)$")
+#: a sender's polite request naming its addressee ("trân trọng đề nghị Quý Cơ quan …", "trân trọng
+#: thông tin để Quý Cơ quan …"; "Quý" the honorific kept in the name)
+_POLITE_REQUEST = re.compile(r"(?:xin\s+)?(?:trân trọng|kính)\s+(đề nghị|thông (?:tin|báo)\s+để)\s+(Quý\s+)?"
+                             r"(?=[A-ZĐÀ-Ỹ])")
+#: the words of a regulation article's heading around the body it charges ("Nội dung Sở X có
+#: trách nhiệm chủ trì", "Trách nhiệm của Sở X", "Đề nghị Ủy ban Mặt trận …")
+_ARTICLE_OWNER_BEFORE = re.compile(r"^(?:Nội dung|Nhiệm vụ của|Trách nhiệm của|Đề nghị|Giao)\s+", re.I)
+_ARTICLE_OWNER_AFTER = re.compile(r"\s+(?:có trách nhiệm|chịu trách nhiệm|thực hiện|chủ trì|phối hợp)"
+                                  r"(?:\s+(?:chủ trì|phối hợp|thực hiện))?\s*:?$")
+
+
+def _article_addressee(heading: str) -> list[str]:
+    """The body a regulation's article heading names as doing its clauses ("Nội dung Công an tỉnh
+    có trách nhiệm chủ trì", "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Nội dung các cơ
+    quan, đơn vị khác có trách nhiệm chủ trì"); none for a topic ("Nội dung phối hợp chung")."""
+    t = _ARTICLE_OWNER_AFTER.sub("", _ARTICLE_OWNER_BEFORE.sub("", heading.strip())).strip(" :")
+    return split_agencies(t) if t and only_agencies(t) else []
 
 
 def _part_addressees(node: Node, paras: list[Para]) -> list[str]:
@@ -835,6 +892,13 @@ def merge_titled(lead: list[str]) -> list[str]:
                                        for b in lead)]
 
 
+#: agencies.json function_verbs ("quản lý"), as keys
+_FUNCTION_VERB_KEYS = [key(v) for v in load_patterns("agencies")["function_verbs"]]
+#: lower-case words after a particular body that go on its subject, not its predicate ("và" another
+#: body; "Mặt trận Tổ quốc Việt Nam tại địa phương": its place)
+_NAME_GOES_ON = ("và", "tại", "trên", "ở", "của")
+#: words after a body that report what was or is being done, not what it is charged with
+_NO_DIRECTIVE_AFTER = ("đã", "đang", "được", "bị", "vừa")
 _DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
 
 
@@ -879,10 +943,23 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
     colon = t.find(":", 0, 60)
     if colon > 0 and opens_member_list(t[:colon + 1], t[colon + 1:colon + 60]):
         limit = 64  # "Bộ trưởng các Bộ: Quốc phòng, …, Y tế; Chủ tịch …": groups with their members
+    # where the opening name ends when a function word after it is its verb (agency_spans)
+    offsets = [m.start() for m in re.finditer(r"\S+", t)]
+    # (the names within the words the subject may run to: the rest of a long item is no subject)
+    opening = agency_spans(t[:offsets[limit + 2]] if len(offsets) > limit + 2 else t)
+    opening_end = opening[0][1] if opening and opening[0][0] <= tokens[first][1] else -1
+    # a particular body ("Sở Y tế") ends at the first lower-case word that goes on no name
+    definite = opening_end >= 0 and is_definite_name(t[opening[0][0]:opening_end])
     for i in range(max(1, head_words), min(len(words), limit)):
         w = words[i]
         prev = words[i - 1]
         f2 = key(" ".join(words[i:i + 3]))
+        if w[:1].islower() and 0 <= opening_end <= offsets[i] and not t[opening_end:offsets[i]].strip() \
+                and (opens_with(f2, _FUNCTION_VERB_KEYS) or definite and w.lower() not in _NAME_GOES_ON):
+            # "Công an tỉnh | quản lý chặt chẽ …": a body's function word after its complete name;
+            # "Sở Y tế | chăm lo …": any verb after a particular body
+            cut = i
+            break
         if w.lower() in ("trước", "trong", "chậm", "vào", "đến") and _DEADLINE.match(" ".join(words[i:i + 12])):
             cut = i  # "Giao Phó Thủ tướng A trước ngày 15 tháng 11 năm 2025 trực tiếp …": a deadline
             break
@@ -980,7 +1057,8 @@ def _end_as_written(word: str) -> bool:
 
 _DEADLINE = re.compile(r"\b((?:chậm nhất )?"
                        r"(?:(?:trước|trong) (?:ngày|tháng|năm|quý)|vào ngày|đến hết (?:ngày|tháng|năm|quý)"
-                       r"|(?<=chậm nhất )ngày) "  # "chậm nhất ngày 25/12/2025" (no "trước")
+                       r"|(?<=chậm nhất )ngày"  # "chậm nhất ngày 25/12/2025" (no "trước")
+                       r"|hạn (?:cuối|chót)(?: là)? (?:vào )?ngày) "  # "…, hạn cuối ngày 15 tháng 12 hàng năm"
                        r"(?:[^;,.()]{0,40}?(?:\d{4}|hàng năm|hằng năm)|\d{4}"
                        r"|\d{1,2} tháng \d{1,2}(?! năm)))")  # a yearly date: "trước ngày 20 tháng 6"
 #: time words that open a period written in parentheses at an item's end (keys)
@@ -1208,15 +1286,28 @@ def _directed_body(t: str) -> list[str]:
     return split_agencies(obj[:end])
 
 
+#: the issuer of the document being read (set by extract_record from its header; None when the
+#: header names none), so that an intro's body can be compared with the document's own issuer
+DOCUMENT_ISSUER: ContextVar[str | None] = ContextVar("document_issuer", default=None)
+
+
 def _issuer_self(name: str) -> bool:
-    """"Ủy ban nhân dân tỉnh", "UBND Tỉnh", "Chủ tịch UBND tỉnh An Bình", "Ủy ban Nhân dân xã":
-    the province's committee (or its chairman), or a BARE committee of a lower level, the issuer of
-    a directive speaking of itself. A lower-level committee named by its place ("Ủy ban nhân dân xã
-    Phú Mỹ") is an addressee the items charge, as is a group ("Ủy ban nhân dân các xã"). (The
-    record's own issuer is not known to the item reader.)"""
+    """The issuer of a directive speaking of itself in a list's intro ("Ủy ban nhân dân tỉnh chỉ
+    đạo như sau:"): ``name`` is the record's own issuer (DOCUMENT_ISSUER), as written or without
+    its place ("UBND tỉnh" in a letter of the "Ủy ban nhân dân tỉnh An Bình"; "Chủ tịch" before
+    either is the same speaker). Any other body, a bare lower committee included, is an
+    addressee the items charge. With no issuer known: by the name's shape, the province's
+    committee (or its chairman) or a BARE committee of a lower level; a lower-level committee
+    named by its place ("Ủy ban nhân dân xã Phú Mỹ") or a group ("Ủy ban nhân dân các xã") is
+    an addressee."""
     low = name.lower().strip()
     if re.search(r"\b(?:các|những)\b", low):
         return False
+    issuer = DOCUMENT_ISSUER.get()
+    if issuer:
+        own = re.sub(r"^chu tich ", "", normalize_agency(issuer))
+        said = re.sub(r"^chu tich ", "", normalize_agency(name))
+        return bool(said) and (own == said or own.startswith(said + " ") and _PLACE_LEVEL_END.search(said) is not None)
     committee = r"(?:chủ tịch\s+)?(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+"
     if re.match(committee + r"(?:tỉnh|thành phố|tp)\b", low):
         return True
@@ -1415,8 +1506,10 @@ def _agency_run_on(text: str) -> str:
 
 def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], list[Duty]]:
     items, provs, duties = [], [], []
+    # (a numbered term of a decision's Điều 1, "3. Tổ chức thực hiện", lists its duties lettered)
+    lettered = section.style.startswith("arabic") and not any(c.style.startswith("arabic") for c in section.children)
     for c in section.children:
-        if not c.style.startswith("arabic"):
+        if not (c.style.startswith("arabic") or lettered and c.style == "letter"):
             continue
         first = item_text(_agency_run_on(c.body if c.is_heading else first_sentence(c.body)))
         items.append(first)
@@ -1430,10 +1523,13 @@ def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], li
             m = re.match(r"^(?:Giao\s+)?(.{3,120}?)\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm)", c.body)
             if m:
                 agencies = leading_agencies(m.group(1))
+        if not agencies and lettered:
+            agencies = _opening_subject(c.body)  # "b) Sở Tài chính bố trí kinh phí …"
         text = item_text(" ".join(p.body for p in paras))
+        path = f"{item_path(section)}.{c.num}" if lettered else item_path(c)
         for a in agencies or [None]:
             duties.append(Duty(agency=a or "", agency_id=normalize_agency(a) if a else None,
-                               text=text, path=item_path(c), provenance=ref_list(paras)))
+                               text=text, path=path, provenance=ref_list(paras)))
     return items, provs, duties
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, union_bbox
-from .text import clean, fold, is_caps, is_syllable, repair_ocr_case, repair_ocr_heads
+from .text import clean, fold, is_caps, is_syllable, opens_addressee_list, repair_ocr_case, repair_ocr_heads
 
 _ROMAN = re.compile(r"^([IVXL]{1,6})\s*[.)]\s*(?=\S)")
 _ROMAN_DASH = re.compile(r"^([IVXL]{1,6})\s+[-–]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -330,7 +330,7 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
                 or (len(prev.text) < short and not both_caps)
                 or is_caps(prev.text) != is_caps(cur.text)
                 or bool(cur.indented)
-                or fold(cur.text).lower().startswith(("can cu ", "kinh gui"))
+                or fold(cur.text).lower().startswith("can cu ") or opens_addressee_list(cur.text)
                 or bool(_ARTICLE_START.match(cur.text))  # "Điều 2. …": an article opens a paragraph
                 or is_recipients_start(cur.text)
                 or prev.text.endswith("/.")

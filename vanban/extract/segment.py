@@ -34,6 +34,10 @@ _UP = "A-ZĐÀ-Ỹ"
 #: "... năm 2025 CÔNG ĐIỆN TẬP TRUNG ...": a date line run on into the kind and the title.
 _DATE_THEN_KIND = re.compile(r"năm\s+\d{4}\s+(?:%s)\s+[%s]"
                              % ("|".join(re.escape(k) for k in _PATS["caps_kinds"]), _UP))
+#: a kind line that runs on into its caps title and the preamble ("QUYẾT ĐỊNH VỀ VIỆC … Căn cứ …")
+_KIND_THEN_BODY = re.compile(r"(?:%s)\s+[%s]{2,}.*?(?:%s)"
+                             % ("|".join(re.escape(k) for k in _PATS["caps_kinds"]), _UP,
+                                "|".join(_PATS["preamble_openings"])))
 _CAPS_WORD = re.compile(rf"[{_UP}][{_UP}]*")
 _TOKEN = re.compile(r"\S+")
 
@@ -58,6 +62,7 @@ _PART_LETTERS = "ABCDĐEFGH"
 _PERSON_TITLES = tuple(key(t) for t in load_patterns("agencies")["list_titles"])
 _ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")  # a section's numeral before a capital
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
+_CHAPTER = re.compile(rf"(?<!\S)(?:Chương|CHƯƠNG)\s+[IVXL]{{1,6}}\.?\s+(?=[{_UP}]{{2,}})")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
                          r"][a-zà-ỹđ]*),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _TABLE_HEADER = re.compile(r"(?<!\S)(?:STT|TT)\s+"
@@ -72,7 +77,7 @@ def packed_front_line(text: str, index: int) -> bool:
         return False
     if re.search(r"\sV/[vV]\s", text) and re.search(r"ngày\s+\d{1,2}\s+tháng", text):
         return True
-    if _DATE_THEN_KIND.search(text):
+    if _DATE_THEN_KIND.search(text) or _KIND_THEN_BODY.match(text):
         return True
     return text.startswith("Kính gửi") and len(text) > 250 and bool(re.search(r"\.\s+[A-ZĐÀ-Ỹ]", text))
 
@@ -283,6 +288,9 @@ def _segment_body(text: str) -> list[str]:
         me = re.search(rf"[.]\s+(?=[\"“(]?[{_UP}])", text[m.end():m.end() + 2500])
         if me:
             cuts.setdefault(m.end() + me.end(), "addressees_end")
+        sender = _sender_opening(text[m.end():m.end() + (me.start() if me else 600)])
+        if sender:
+            cuts.setdefault(m.end() + sender, "opening")
     for rx in _PATS["paragraph_openings"]:
         for m in re.finditer(rx, text):
             cuts.setdefault(m.start(), "opening")
@@ -330,6 +338,8 @@ def _segment_body(text: str) -> list[str]:
         cuts.setdefault(m.end(), "note_end")
     for m in _ARTICLE.finditer(text):
         cuts[m.start()] = "article"
+    for m in _CHAPTER.finditer(text):
+        cuts[m.start()] = "article"  # "… Chương II NỘI DUNG PHỐI HỢP Điều 4. …": a regulation's chapter
     # list markers, decided left to right (continuity of numbering)
     markers = []
     for style, rx in _INLINE_MARKERS:
@@ -467,6 +477,10 @@ def _segment_body(text: str) -> list[str]:
             # (a target may open with its figure: "… toàn tỉnh. 100% hợp tác xã …")
             for ms in re.finditer(rf"[.!?]\s+(?=[{_UP}]|\d[\d.,]*\s?%)", text[pos + cut:nxt]):
                 cuts.setdefault(pos + cut + ms.end(), "sentence")
+    for qa, qb in _quoted_spans(text):
+        # a passage quoted from a law ("… có quy định: “Điều 8. … 1. … a) …”") holds no item of the letter
+        for pos in [p for p in cuts if qa < p < qb]:
+            del cuts[pos]
     points = sorted(p for p in cuts if 0 < p < len(text)) + [len(text)]
     out = []
     prev = 0
@@ -476,6 +490,42 @@ def _segment_body(text: str) -> list[str]:
             out.append(piece)
         prev = p
     return _agency_colon_headings(_merge_fragments(out))
+
+
+def _sender_opening(addressees: str) -> int:
+    """Where a letter's first sentence starts inside the addressee list it runs on from
+    ("Kính gửi: Thuế thành phố Hồ Chí Minh | Cục Thuế nhận được Công văn số …"): the body
+    named right before "nhận được" (the sender acknowledging what it received), or "Trả lời
+    công văn …" (the reply's opening); 0 for none."""
+    reply = re.search(r"\s(?:Trả lời|Phúc đáp)\s+(?:công văn|văn bản|đơn|câu hỏi|thư)\b", addressees, re.I)
+    if reply and addressees[:reply.start()].strip(" :-"):
+        return reply.start() + 1  # "Kính gửi: Công ty X | Trả lời công văn số …"
+    mr = re.search(r"\s(?:đã\s+)?nhận được\s", addressees)
+    if not mr:
+        return 0
+    tokens, starts = head_starts(addressees[:mr.start()])
+    # the last capitalised head at most six words before the verb opens the sender's name ("… Hồ
+    # Chí Minh | Cục Thuế", "… (Địa chỉ: …) | Cục Hải quan"); the addressee comes before it
+    def one_name(k: int) -> bool:  # capitalised words and their second syllables ("Sở Y tế")
+        return all(t[0][:1].isupper() or tokens[i - 1][0][:1].isupper() for i, t in enumerate(tokens) if i > k)
+
+    heads = [k for k in starts if tokens[k][0][:1].isupper() and len(tokens) - k <= 6 and k > 0 and one_name(k)]
+    if not heads:
+        return 0
+    start = tokens[min(heads)][1]
+    return start if addressees[:start].strip(" :-") else 0
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each passage between typographic quotes “…” (up to 4000 characters)."""
+    out = []
+    for m in re.finditer("“", text):
+        if out and m.start() < out[-1][1]:
+            continue
+        close = text.find("”", m.end(), m.end() + 4000)
+        if close > 0:
+            out.append((m.start(), close + 1))
+    return out
 
 
 _IMPLEMENTATION = tuple(load_patterns("headings")["implementation_prefixes"])

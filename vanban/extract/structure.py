@@ -130,9 +130,90 @@ def _article_section(text: str) -> tuple[str, str] | None:
 _ASSIGNING_ARTICLE = re.compile(r"Giao\s+(?=[A-ZĐÀ-Ỹ])")
 
 
+#: a regulation's chapter line ("Chương II", "CHƯƠNG II. NỘI DUNG PHỐI HỢP") and article line
+#: ("Điều 5. Nội dung Sở X có trách nhiệm chủ trì")
+_CHAPTER = re.compile(r"(?:Chương|CHƯƠNG)\s+([IVXL]{1,6})\b\.?\s*(.*)$")
+_REGULATION_ARTICLE = re.compile(r"Điều\s+(\d{1,3})\s*[.:]\s*(.*)$")
+
+
+def regulation_levels(paras: list[Para]) -> list[Para]:
+    """A regulation (a Quy chế enacted by a decision) is written in chapters ("Chương II" over
+    its caps title), articles ("Điều 5. <heading>") and clauses ("1. …"): read them as a plan's
+    roman, first and second arabic levels, so a clause's path is "II.5.1" and a chapter's
+    heading gives its role ("NỘI DUNG PHỐI HỢP": tasks; "TỔ CHỨC THỰC HIỆN": implementation).
+    Text with no chapter, or fewer than two articles, is returned as it is (a decision's own
+    articles are no plan)."""
+    if not any(p.style is None and _CHAPTER.match(p.text) for p in paras) \
+            or sum(1 for p in paras if p.style is None and _REGULATION_ARTICLE.match(p.text)) < 2:
+        return paras
+    out: list[Para] = []
+    article = None
+    skip = False
+    for i, p in enumerate(paras):
+        if skip:
+            skip = False
+            continue
+        chapter = _CHAPTER.match(p.text) if p.style is None else None
+        clause = _REGULATION_ARTICLE.match(p.text) if p.style is None else None
+        if chapter:
+            title = chapter.group(2).strip()
+            nxt = paras[i + 1] if i + 1 < len(paras) else None
+            if not title and nxt is not None and nxt.style is None and is_caps(nxt.text) \
+                    and not _REGULATION_ARTICLE.match(nxt.text):
+                title, skip = nxt.text, True  # the chapter's caps title on its own line
+                p.refs = p.refs + nxt.refs
+            p.marker, p.style, p.num, p.body = f"Chương {chapter.group(1)}", "roman", chapter.group(1), title
+            article = None
+        elif clause:
+            heading, text = _article_heading(clause.group(2).strip())
+            p.marker, p.style, p.num, p.body = f"Điều {clause.group(1)}.", "arabic1", clause.group(1), heading
+            article = clause.group(1)
+            if text:
+                out.append(p)
+                p = Para(text, p.refs, body=text)  # its text run on (a text folded to one line)
+        elif article is not None and p.style == "arabic1":
+            p.style, p.num = "arabic2", f"{article}.{p.num}"  # a clause of the article
+        out.append(p)
+    return out
+
+
+#: words that do not end an article's heading ("Trách nhiệm của | Sở X")
+_HEADING_GOES_ON = frozenset({"của", "và", "các", "với", "về", "cho", "tại", "trong", "đối", "những"})
+
+
+def _article_heading(body: str) -> tuple[str, str]:
+    """An article's heading and the text run on after it in a text folded to one line ("Nội dung
+    Công an tỉnh có trách nhiệm chủ trì | Nắm tình hình, …"; "Trách nhiệm của Sở X | Sở X là
+    cơ quan thường trực …"): the heading ends before the first capitalised word that follows a
+    lower-case word (no preposition) and opens no body's name, or repeats one the heading holds.
+    A heading alone (its own line, no sentence mark) is returned whole."""
+    if not re.search(r"[.;:]\s", body + " ") or len(body.split()) <= 3:
+        return body, ""
+    words = body.split()
+    for i in range(2, min(len(words), 25)):
+        prev, w = words[i - 1], words[i]
+        if re.search(r"[.;:,]$", prev) and not prev.endswith(","):
+            break  # a sentence mark before any cut: no heading to split off
+        if not (w[:1].isupper() and prev[:1].islower() and prev.lower() not in _HEADING_GOES_ON
+                and prev[-1:].isalpha()):
+            continue
+        head, rest = " ".join(words[:i]), " ".join(words[i:])
+        if 0 in head_starts(rest)[1] and not any(head.lower().endswith(" " + " ".join(words[i:i + n]).lower())
+                                                 for n in range(2, 8) if i + n <= len(words)):
+            continue  # a name inside the heading ("Nội dung | Công an tỉnh có trách nhiệm …")
+        return head, rest
+    return body, ""
+
+
+def is_regulation_article(node: Node) -> bool:
+    """``node`` is an article of a regulation read by ``regulation_levels``."""
+    return node.para is not None and (node.para.marker or "").startswith("Điều ") and node.style == "arabic1"
+
+
 def build_tree(paras: list[Para], renumber_roman: bool = False, join_broken: bool = True) -> Node:
     """Nest paragraphs by marker style: a style already open closes back to it (sibling);
     a structural style (roman/arabic/letter) closes every deeper one; bullets nest."""
+    paras = regulation_levels(paras)
     number_romans(paras, renumber_roman)
     root = Node(None, "root")
     stack = [root]

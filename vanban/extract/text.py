@@ -31,6 +31,12 @@ def key(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", fold(text).lower()).split())
 
 
+def opens_addressee_list(text: str) -> bool:
+    """``text`` opens a letter's addressee list ("Kính gửi:", also as OCR or a copy without
+    diacritics writes it: "Kinh gui"): the letter's body has begun."""
+    return key(text).startswith("kinh gui")
+
+
 def opens_with(text: str, phrases) -> bool:
     """``text`` (a key) is one of ``phrases`` or opens with one as whole words ("chu tri phoi
     hop" opens with "chu tri", "chu trinh" does not)."""
