@@ -3,14 +3,10 @@ the code before this round)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from tests.support import synth
 from vanban.model import Word
-from vanban.ocr import OcrOptions, engine, ocr_image, stamps
-from vanban.ocr.engine import ENGINES, get_engine
-from vanban.ocr.evaluate import cer
+from vanban.ocr import stamps
 
 WIDTH, HEIGHT = 2480, 3508  # an A4 page at 300 dpi
 
@@ -79,54 +75,3 @@ def test_a_line_of_the_header_above_the_issuer_stays():
     lines.update({("b", i): _line(_FULL, 240, 900 + 56 * i) for i in range(12)})
     kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
     assert not found and set(kept) == set(lines)
-
-
-# ------------------------------------------------------------------- a colour page read in colour
-def _yellowed_page(lines: list[str]) -> np.ndarray:
-    """Rendered lines on paper tinted yellow, type faded, light falling off towards a corner."""
-    arr = np.asarray(synth.render_lines(lines, 1700, DPI, 12).convert("RGB")).astype(np.float32)
-    arr = 255 - (255 - arr) * 0.8
-    h, w = arr.shape[:2]
-    yy, xx = np.mgrid[0:h, 0:w]
-    light = 1.0 - 0.3 * (xx / w + yy / h) / 2
-    return np.clip(arr * np.array([1.0, 0.93, 0.72], np.float32) * light[..., None], 0, 255
-                   ).astype(np.uint8)
-
-
-DPI = 200
-BODY = synth.PLAN_BODY_LINES[:4]
-
-
-def test_both_engines_read_an_rgb_page_alike():
-    rgb = _yellowed_page(BODY)
-    words = [get_engine(name).recognize(rgb, DPI) for name in ENGINES]
-    assert words[0] == words[1]
-    assert cer("\n".join(BODY), " ".join(w.text for w in words[0]))[0] <= 0.02 * len("\n".join(BODY))
-
-
-def _first_read(monkeypatch, rgb: np.ndarray) -> tuple[np.ndarray, dict]:
-    seen = []
-    real = engine.recognize
-    monkeypatch.setattr(engine, "recognize", lambda img, *a, **k: seen.append(img) or real(img, *a, **k))
-    page = ocr_image(rgb, OcrOptions(), dpi=DPI)
-    return seen[0], page.preprocessing
-
-
-def test_a_colour_page_nothing_changes_is_first_read_in_colour(monkeypatch):
-    # No coloured ink, nothing resampled, the colour threshold agreeing with the gray's near the
-    # letters: Tesseract reads the colour page itself, as the `tesseract` program would.
-    rgb = _yellowed_page(BODY)
-    first, info = _first_read(monkeypatch, rgb)
-    assert first.ndim == 3 and np.array_equal(first, rgb)
-    assert "read_in_colour" in info["steps"]
-
-
-def test_a_tinted_band_keeps_the_page_read_in_gray(monkeypatch):
-    # Where the colour threshold calls a tinted area ink (the Tesseract gray is skipped for it),
-    # the colour page would be blacked out there too: the plain gray is read.
-    arr = np.asarray(synth.render_lines(BODY * 4, 1700, DPI, 12).convert("RGB")).astype(np.float32)
-    h = arr.shape[0]
-    arr[int(0.35 * h):int(0.45 * h)] *= np.array((200, 200, 160), np.float32) / 255
-    first, info = _first_read(monkeypatch, np.clip(arr, 0, 255).astype(np.uint8))
-    assert first.ndim == 2
-    assert "read_in_colour" not in info["steps"]

@@ -90,8 +90,6 @@ class PreparedPage:
     colour_boxes: list = field(default_factory=list)
     #: the input page (gray) with coloured ink whitened, for the skew search; None without any
     no_colour: np.ndarray | None = None
-    #: the colour page the page's first reading is made on, where nothing changed it
-    read_in_colour: np.ndarray | None = None
     _ink_steps: list = field(default_factory=list)
     _ink: np.ndarray | None = None
 
@@ -210,12 +208,6 @@ def _prepare(arr: np.ndarray, dpi: float | None, options: OcrOptions) -> Prepare
         info["tesseract_gray"] = found
         if found["applied"]:
             info["steps"].append("tesseract_gray")
-            # Where the colour threshold and the gray's agree away from the letters (no tinted
-            # area it would black out), the page's first reading is made on the colour page
-            # itself: Tesseract finds the ink by its own per-channel thresholds and recognises
-            # the lines on its own luminance, untouched (the gray above serves the re-reads).
-            page.read_in_colour = arr
-            info["steps"].append("read_in_colour")
     info["rotation"] = 0
     return page
 
@@ -369,8 +361,7 @@ def _read_page(arr: np.ndarray, options: OcrOptions, number: int, dpi: float | N
     prepared = _prepare(arr, dpi, options)
     gray, eff_dpi, info = prepared.gray, prepared.dpi, prepared.info
     scale = gray.shape[1] / width
-    words = engine.recognize(gray if prepared.read_in_colour is None else prepared.read_in_colour,
-                             eff_dpi, options.lang, options.psm)
+    words = engine.recognize(gray, eff_dpi, options.lang, options.psm)
     turned_skew = 0.0  # the skew straightened after a turn (boxes are reported on the turned page)
     if options.orientation and (not words or _mean_conf(words) < options.orientation_conf
                                 or _lines_run_vertically(words)) and gray.size > 0:

@@ -194,16 +194,13 @@ class OcrEngine(ABC):
 
     def recognize(self, gray: np.ndarray, dpi: float, lang: str = "vie", psm: int = 3,
                   variables: Mapping[str, str] | None = None) -> list[RawWord]:
-        """OCR one grayscale (uint8) image, or an RGB one (H x W x 3: Tesseract thresholds each
-        channel itself, as the ``tesseract`` program does a colour file); the words Tesseract
-        found, in its order.
+        """OCR one grayscale (uint8) image; the words Tesseract found, in its order.
 
         ``variables``: Tesseract parameters for this call only (``{"tessedit_char_whitelist":
         "0123456789"}``, as ``-c name=value`` would set them).
         """
-        if gray.dtype != np.uint8 or gray.size == 0 or not (
-                gray.ndim == 2 or (gray.ndim == 3 and gray.shape[2] == 3)):
-            raise EngineError(f"not a grayscale or RGB page image: {gray.dtype} {gray.shape}")
+        if gray.ndim != 2 or gray.dtype != np.uint8 or gray.size == 0:
+            raise EngineError(f"not a grayscale page image: {gray.dtype} {gray.shape}")
         return words_from_tsv(self._tsv(np.ascontiguousarray(gray), round(dpi), lang, psm,
                                         dict(variables or {})))
 
@@ -227,17 +224,15 @@ class OcrEngine(ABC):
 
 
 class _PageFile:
-    """The page as a temporary PGM file (PPM for an RGB page), removed afterwards."""
+    """The page as a temporary PGM file, removed afterwards."""
 
     def __init__(self, gray: np.ndarray):
         self.gray = gray
 
     def __enter__(self) -> str:
-        fd, self.path = tempfile.mkstemp(suffix=".pgm" if self.gray.ndim == 2 else ".ppm",
-                                         prefix="vanban-")
+        fd, self.path = tempfile.mkstemp(suffix=".pgm", prefix="vanban-")
         os.close(fd)
-        image = self.gray if self.gray.ndim == 2 else cv2.cvtColor(self.gray, cv2.COLOR_RGB2BGR)
-        if not cv2.imwrite(self.path, image):
+        if not cv2.imwrite(self.path, self.gray):
             raise OSError(f"cannot write {self.path}")
         return self.path
 
@@ -403,9 +398,7 @@ class TesserocrEngine(OcrEngine):
                 for key, value in {"user_defined_dpi": str(dpi), **variables}.items():
                     if not api.SetVariable(key, value):
                         raise EngineError(f"unknown Tesseract parameter {key!r}")
-                channels = 1 if gray.ndim == 2 else 3
-                api.SetImageBytes(gray.tobytes(), gray.shape[1], gray.shape[0], channels,
-                                  channels * gray.shape[1])
+                api.SetImageBytes(gray.tobytes(), gray.shape[1], gray.shape[0], 1, gray.shape[1])
                 try:
                     return api.GetTSVText(0)
                 except RuntimeError as err:
