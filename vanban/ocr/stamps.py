@@ -178,18 +178,28 @@ HEADER_ANCHOR_ZONE = 0.5
 _RECIPIENTS = re.compile(r"^\W*noi\s*nhan\b")
 
 
-def _header_top(items: list[tuple], height: int) -> float | None:
+def _is_header_anchor(words: list[Word]) -> bool:
+    """A motto or issuer line in capitals ("CỘNG HÒA XÃ HỘI ...", "ỦY BAN NHÂN DÂN"; the motto's
+    "Độc lập - Tự do - Hạnh phúc" in any case)."""
+    text = " ".join(w.text for w in words)
+    letters = [c for c in text if c.isalpha()]
+    upper = letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    folded = fold_diacritics(text, lower=True)
+    return bool(_HEADER_ANCHOR.search(folded) and (upper or re.search(r"doc\s*lap", folded)))
+
+
+def _header_top(items: list[tuple], width: int, height: int) -> float | None:
     """Where the document's header begins on a first page: the top of its highest motto or
-    issuer line (in capitals, in the top half of the page); None on a page without one."""
-    tops = []
-    for _, ws, box in items:
-        text = " ".join(w.text for w in ws)
-        letters = [c for c in text if c.isalpha()]
-        upper = letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-        folded = fold_diacritics(text, lower=True)
-        if box[1] <= HEADER_ANCHOR_ZONE * height and _HEADER_ANCHOR.search(folded) and \
-                (upper or re.search(r"doc\s*lap", folded)):
-            tops.append(box[1] - 0.5 * (box[3] - box[1]))
+    issuer line (in capitals, in the top half of the page); None on a page without one.
+
+    A header opens the page's text: a letterhead below a wide text line (an appendix opening in
+    the top half of a later page, after the body's last lines) is not the page's header."""
+    text_bottom = min((box[3] for _, ws, box in items
+                       if box[2] - box[0] > MAX_STAMP_WIDTH * width and not _document_line(ws)
+                       and not _is_header_anchor(ws)), default=None)
+    tops = [box[1] - 0.5 * (box[3] - box[1]) for _, ws, box in items
+            if box[1] <= HEADER_ANCHOR_ZONE * height and _is_header_anchor(ws)
+            and (text_bottom is None or box[1] < text_bottom)]
     return min(tops) if tops else None
 
 
@@ -297,8 +307,9 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
     forms = [box[1] < HEADER_ANCHOR_ZONE * height and is_form_entry(" ".join(w.text for w in ws))
              for _, ws, box in rest]
     text_h = _text_height(rest, width)
-    header_top = _header_top(rest, height)
+    header_top = _header_top(rest, width, height)
     document = [_document_line(ws) for _, ws, _ in rest]
+    anchors = [_is_header_anchor(ws) for _, ws, _ in rest]
     band_bottom = _header_band_bottom(rest, document, header_top, width, height, text_h)
     taken = [False] * len(rest)
     for seed in sorted(range(len(rest)), key=lambda i: rest[i][2][1]):
@@ -307,7 +318,7 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         members = [seed]
         box = rest[seed][2]
         grown = True
-        touches_document = False
+        touched: list[int] = []  # the document's lines the group stacks on
         while grown:
             grown = False
             for j, (_, _, b) in enumerate(rest):
@@ -318,14 +329,19 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
                 wider = union_bbox([box, b])
                 if vgap < 0.8 * (b[3] - b[1]) and hover > 0 and \
                         wider[2] - wider[0] <= MAX_STAMP_WIDTH * width:
-                    if document[j]:
-                        touches_document = True
+                    if document[j] or anchors[j]:
+                        touched.append(j)
                         continue
                     members.append(j)
                     box = wider
                     grown = True
         if box[2] - box[0] > MAX_STAMP_WIDTH * width:
             continue  # a wide line is text (a body line may mention "Thời gian ký")
+        # A group of lines sitting on the letterhead from above is a stamp drawn just above it
+        # (a header line stacked on the issuer's name or the motto is one line, not a block).
+        touches_document = any(not (anchors[j] and len(members) > 1 and
+                                    rest[j][2][1] >= box[3] - 0.25 * (rest[j][2][3] - rest[j][2][1]))
+                               for j in touched)
         words = [w for i in members for w in rest[i][1]]
         if not _stamp_evidence_holds(members, evidence, words, text_h,
                                      header_top, touches_document, forms, band_bottom):
