@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import (InputFileError, MissingDependencyError, NotADocumentError, OutputError,
-                     OutputWriteError, VanbanError, pikepdf_input)
+                     OutputWriteError, VanbanError, pikepdf_input, pikepdf_source)
 from .model import Document, PlanRecord, file_sha256
 
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
@@ -240,14 +240,19 @@ def finish_pdf(pdf, output: Path, meta: dict, record: PlanRecord | None, options
         pdf.save(output)
 
 
-def import_pdf_writers() -> None:
+#: The modules that write a signed input's incremental update (:func:`incremental_copy`).
+INCREMENTAL_WRITERS = ("pyhanko.pdf_utils.incremental_writer", "pyhanko.pdf_utils.embed")
+
+
+def import_pdf_writers(incremental: bool = True) -> None:
     """Import what writes the output (OCRmyPDF with its fpdf2 renderer and this project's
-    plugin, pikepdf, pyHanko for a signed input's incremental update): about half a second
-    of imports that :func:`make_pdfs` does on a thread while the OCR runs."""
+    plugin, pikepdf, and with ``incremental`` pyHanko for a signed input's incremental
+    update): about half a second of imports that :func:`make_pdfs` does on a thread while the
+    OCR runs."""
     import importlib
     for name in ("pikepdf", "pikepdf.pdfa", "ocrmypdf", "ocrmypdf._pipelines.ocr",
                  "ocrmypdf.font", "ocrmypdf.fpdf_renderer", "vanban.ocrmypdf_plugin",
-                 "pyhanko.pdf_utils.incremental_writer", "pyhanko.pdf_utils.embed"):
+                 *(INCREMENTAL_WRITERS if incremental else ())):
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - missing: reported where it is used
@@ -810,6 +815,32 @@ def output_path_for(source: Path, out: Path, several: bool) -> Path:
     return out / f"{source.stem}.pdf" if several else out
 
 
+#: :func:`_may_be_signed` opens at most this many inputs to look for a signature.
+SIGNATURE_PEEK = 16
+
+
+def _may_be_signed(files: list[Path]) -> bool:
+    """Whether an input may be a signed PDF, whose incremental update needs pyHanko: a
+    signature field filled in one of the inputs, or more inputs than :data:`SIGNATURE_PEEK`
+    (not all opened: a long batch imports pyHanko once whatever it holds). pyHanko's import
+    (about 0.07 CPU s) is then done on the loading thread; otherwise not at all, or where a
+    signed input not looked at is written. An input that cannot be opened here counts as
+    unsigned (its error comes from :func:`make_pdf`)."""
+    if len(files) > SIGNATURE_PEEK:
+        return True
+    import pikepdf
+    for path in files:
+        try:
+            if not is_pdf(path):
+                continue
+            with pikepdf_source(path) as src, pikepdf.open(src) as pdf:
+                if signature_fields(pdf):
+                    return True
+        except Exception:  # noqa: BLE001 - a bad input fails in make_pdf, with its message
+            continue
+    return False
+
+
 def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | None = None,
               progress: Callable[[str], None] | None = None
               ) -> tuple[list[PdfReport], list[VanbanError]]:
@@ -846,8 +877,9 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
     loading = None
     if files and BACKGROUND_LOADING:
         from .pipeline import PipelineOptions, mode_options, preload_in_background
+        incremental = options.signature == "keep" and _may_be_signed(files)
         loading = preload_in_background(PipelineOptions(**mode_options(options.restore_mode)),
-                                        extra=(import_pdf_writers,))
+                                        extra=(lambda: import_pdf_writers(incremental),))
     for n, (f, target) in enumerate(zip(files, targets), start=1):
         try:
             report = make_pdf(f, target, options, loading=loading)
