@@ -94,21 +94,26 @@ def _pdf(path: Path, signed: bool) -> Path:
     return path
 
 
-def test_pyhanko_is_loaded_ahead_only_when_an_input_may_be_signed(tmp_path):
+def test_only_the_writers_the_inputs_need_are_loaded_ahead(tmp_path):
     plain = _pdf(tmp_path / "plain.pdf", signed=False)
     signed = _pdf(tmp_path / "signed.pdf", signed=True)
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\nnot really")
     image = tmp_path / "page.png"
     image.write_bytes(b"\x89PNG\r\n\x1a\n")
-    assert not pdfa._may_be_signed([plain, broken, image])
-    assert pdfa._may_be_signed([plain, signed])
-    assert pdfa._may_be_signed([plain] * (pdfa.SIGNATURE_PEEK + 1))  # not all opened
+    keep, invalidate = pdfa.PdfOptions(), pdfa.PdfOptions(signature="invalidate")
+    # (incremental update by pyHanko, PDF/A by pikepdf)
+    assert pdfa._writers_needed([plain, broken, image], keep) == (False, True)
+    assert pdfa._writers_needed([signed], keep) == (True, False)
+    assert pdfa._writers_needed([signed, plain], keep) == (True, True)
+    assert pdfa._writers_needed([signed], invalidate) == (False, True)
+    assert pdfa._writers_needed([plain] * (pdfa.SIGNATURE_PEEK + 1), keep) == (True, True)
 
 
-@pytest.mark.parametrize("incremental", [False, True])
-def test_the_pdf_writers_import_pyhanko_only_for_an_incremental_update(incremental):
+@pytest.mark.parametrize("incremental,finished", [(False, True), (True, False)])
+def test_the_pdf_writers_import_what_they_are_asked_for(incremental, finished):
     loaded = _modules_after(f"from vanban.pdfa import import_pdf_writers\n"
-                            f"import_pdf_writers(incremental={incremental})")
-    assert "pikepdf.pdfa" in loaded
+                            f"import_pdf_writers(incremental={incremental}, pdfa={finished})")
+    assert "ocrmypdf.fpdf_renderer" in loaded
+    assert ("pikepdf.pdfa" in loaded) == finished
     assert ("pyhanko.pdf_utils.incremental_writer" in loaded) == incremental
