@@ -29,6 +29,10 @@ preprocessing, every Tesseract call, layout) of the fastest vanban-j1 run.
 - vanban-base (with --baseline DIR): `vanban ocr PAGES... --jobs 1` run from an older source
              tree (``git archive REV vanban | tar -x -C DIR``), interleaved with the others.
 
+The tesserocr engine keeps libtesseract's line images as stored PNG when
+``vanban/ocr/libvanban_stored_png.so`` is built (scripts/install.sh; same words, less CPU:
+vanban/ocr/stored_png.py); run the bench with ``VANBAN_STORED_PNG=0`` to measure without it.
+
 Usage: python bench/ocr_bench.py [--pages N] [--repeat 1] [--scans DIR] [--json OUT]
        [--baseline DIR] [--no-pytesseract]
 Skips (exit 0, with a message) when the scans are absent.

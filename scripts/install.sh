@@ -37,3 +37,6 @@ venv_tesseract=$(.venv/bin/python -c 'import tesserocr; print(tesserocr.PyTessBa
 if [ "$venv_tesseract" != "$system_tesseract" ]; then
   .venv/bin/pip install -q --force-reinstall --no-deps --no-binary tesserocr 'tesserocr>=2.6'
 fi
+# libtesseract's word images as stored PNG (vanban/ocr/stored_png.py: same words, less CPU);
+# not built (no C compiler), Tesseract runs as before.
+.venv/bin/python -m vanban.ocr.stored_png || true

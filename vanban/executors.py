@@ -32,12 +32,16 @@ from __future__ import annotations
 import os
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Iterator, TypeVar
+
+if TYPE_CHECKING:
+    # imported where a process pool is made: multiprocessing is not loaded by the thread and
+    # serial executors that ``vanban ocr`` uses (process start, docs/architecture.md)
+    from concurrent.futures import ProcessPoolExecutor
 
 from .errors import UsageError, VanbanError
 
@@ -373,7 +377,11 @@ class ProcessExecutor(_PoolExecutor):
     """
     kind = "process"
     name = "process pool"
-    _broken_errors = (BrokenProcessPool,)
+
+    @property
+    def _broken_errors(self) -> tuple[type[BaseException], ...]:  # type: ignore[override]
+        from concurrent.futures.process import BrokenProcessPool
+        return (BrokenProcessPool,)
 
     def __init__(self, workers: int = 1, task_timeout: float | None = None):
         super().__init__(workers)
@@ -389,6 +397,7 @@ class ProcessExecutor(_PoolExecutor):
             import multiprocessing
             self._start_queue = multiprocessing.Queue()
         self._token_future = {}
+        from concurrent.futures import ProcessPoolExecutor
         return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                    initargs=(os.getpid(), self._start_queue))
 
@@ -437,7 +446,7 @@ class ProcessExecutor(_PoolExecutor):
                 yield Completed(item, error=TaskTimeout(self.task_timeout))
                 continue
             self.close()
-            if isinstance(err, BrokenProcessPool):
+            if isinstance(err, self._broken_errors):
                 yield Completed(item, error=WorkerCrash())
             else:
                 yield Completed(item, error=err) if err else Completed(item, fut.result())

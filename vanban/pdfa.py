@@ -241,14 +241,21 @@ def finish_pdf(pdf, output: Path, meta: dict, record: PlanRecord | None, options
         pdf.save(output)
 
 
-def import_pdf_writers() -> None:
+#: The modules that write a signed input's incremental update (:func:`incremental_copy`).
+INCREMENTAL_WRITERS = ("pyhanko.pdf_utils.incremental_writer", "pyhanko.pdf_utils.embed")
+#: The module that saves every other output as PDF/A (:func:`finish_pdf`).
+PDFA_WRITERS = ("pikepdf.pdfa",)
+
+
+def import_pdf_writers(incremental: bool = True, pdfa: bool = True) -> None:
     """Import what writes the output (OCRmyPDF with its fpdf2 renderer and this project's
-    plugin, pikepdf, pyHanko for a signed input's incremental update): about half a second
-    of imports that :func:`make_pdfs` does on a thread while the OCR runs."""
+    plugin, pikepdf; with ``incremental`` pyHanko for a signed input's incremental update,
+    with ``pdfa`` pikepdf's PDF/A writer for every other output): about half a second of
+    imports that :func:`make_pdfs` does on a thread while the OCR runs."""
     import importlib
-    for name in ("pikepdf", "pikepdf.pdfa", "ocrmypdf", "ocrmypdf._pipelines.ocr",
-                 "ocrmypdf.font", "ocrmypdf.fpdf_renderer", "vanban.ocrmypdf_plugin",
-                 "pyhanko.pdf_utils.incremental_writer", "pyhanko.pdf_utils.embed"):
+    for name in ("pikepdf", *(PDFA_WRITERS if pdfa else ()), "ocrmypdf",
+                 "ocrmypdf._pipelines.ocr", "ocrmypdf.font", "ocrmypdf.fpdf_renderer",
+                 "vanban.ocrmypdf_plugin", *(INCREMENTAL_WRITERS if incremental else ())):
         try:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - missing: reported where it is used
@@ -812,6 +819,39 @@ def output_path_for(source: Path, out: Path, several: bool) -> Path:
     return out / f"{fitting_stem(source.stem, 4, name_max(out))}.pdf" if several else out
 
 
+#: :func:`_writers_needed` opens at most this many inputs to look for a signature.
+SIGNATURE_PEEK = 16
+
+
+def _writers_needed(files: list[Path], options: PdfOptions) -> tuple[bool, bool]:
+    """Which writers the outputs of ``files`` need, as (incremental, PDF/A): a signed PDF kept
+    signed (``signature="keep"``) is written as an incremental update by pyHanko, every other
+    input is saved as PDF/A by pikepdf. Each import costs 0.07-0.16 CPU s; the loading thread
+    does only the ones needed, and a writer not loaded ahead is imported where it is used.
+    More inputs than :data:`SIGNATURE_PEEK` are not all opened: both are loaded then. An
+    input that cannot be opened here counts as unsigned (its error comes from
+    :func:`make_pdf`)."""
+    if len(files) > SIGNATURE_PEEK:
+        return True, True
+    incremental = finished = False
+    for path in files:
+        signed = options.signature == "keep" and _is_signed_pdf(path)
+        incremental, finished = incremental or signed, finished or not signed
+    return incremental, finished
+
+
+def _is_signed_pdf(path: Path) -> bool:
+    """Whether ``path`` is a PDF with a filled signature field (False when it cannot be read)."""
+    try:
+        if not is_pdf(path):
+            return False
+        import pikepdf
+        with pikepdf_source(path) as src, pikepdf.open(src) as pdf:
+            return bool(signature_fields(pdf))
+    except Exception:  # noqa: BLE001 - a bad input fails in make_pdf, with its message
+        return False
+
+
 def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | None = None,
               progress: Callable[[str], None] | None = None
               ) -> tuple[list[PdfReport], list[VanbanError]]:
@@ -861,8 +901,9 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
     loading = None
     if files and BACKGROUND_LOADING:
         from .pipeline import PipelineOptions, mode_options, preload_in_background
+        incremental, finished = _writers_needed(files, options)
         loading = preload_in_background(PipelineOptions(**mode_options(options.restore_mode)),
-                                        extra=(import_pdf_writers,))
+                                        extra=(lambda: import_pdf_writers(incremental, finished),))
     for n, (f, target) in enumerate(zip(files, targets), start=1):
         try:
             report = make_pdf(f, target, options, loading=loading)

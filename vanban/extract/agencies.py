@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from ..text import normalize_tone_style
+from .spacy_load import load_spacy
 from .text import fold, key, load_patterns
 
 _TOKEN_RE = re.compile(r"\w+(?:[&/.-]\w+)*|[^\w\s]", re.UNICODE)
@@ -23,7 +24,7 @@ USE_GAZETTEER = True
 def new_blank_pipeline():
     """A blank Vietnamese spaCy pipeline. Its default tokenizer needs pyvi (a word segmenter we
     do not use: tokens come from our own regex), so it is switched off."""
-    import spacy
+    spacy = load_spacy()
     try:
         return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     except Exception:  # an older spaCy without the option: any blank pipeline tokenises our words
@@ -39,6 +40,7 @@ def _nlp():
 def _head_matcher():
     """spaCy PhraseMatcher over lower-case tokens for the agency heads of agencies.json
     (each head also without diacritics, for OCR text that lost them)."""
+    load_spacy()
     from spacy.matcher import PhraseMatcher
     nlp = _nlp()
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -55,6 +57,7 @@ def _head_matcher():
 @lru_cache(maxsize=1)
 def _gazetteer_matcher():
     """spaCy PhraseMatcher over lower-case tokens for the gazetteer's names and categories."""
+    load_spacy()
     from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
     nlp = _nlp()
@@ -112,8 +115,8 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 
 
 def _make_doc(tokens):
+    nlp = _nlp()  # imports spaCy (load_spacy) before the line below does
     from spacy.tokens import Doc
-    nlp = _nlp()
     return Doc(nlp.vocab, words=[t[0] for t in tokens] or [""])
 
 

@@ -41,11 +41,11 @@ def _ruler_nlp():
 
 def annotate(text: str, labels: tuple[str, ...] | None = None) -> list[tuple[str, str, int, int]]:
     """(label, text, start char, end char) of the entities in ``text``, in order."""
-    from spacy.tokens import Doc
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
     if not tokens:
         return []
-    nlp = _ruler_nlp()
+    nlp = _ruler_nlp()  # imports spaCy (agencies.new_blank_pipeline) before the line below
+    from spacy.tokens import Doc
     doc = Doc(nlp.vocab, words=[t[0] for t in tokens])
     doc = nlp.get_pipe("entity_ruler")(doc)
     out = []

@@ -336,6 +336,10 @@ class TesserocrEngine(OcrEngine):
 
     def __init__(self) -> None:
         _env_single_thread()
+        # before libtesseract is loaded: its word images then stay uncompressed PNG (same
+        # words, less CPU; vanban.ocr.stored_png)
+        from . import stored_png
+        self.stored_png = stored_png.load()
         try:
             import tesserocr
         except ImportError:
