@@ -817,17 +817,20 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
               ) -> tuple[list[PdfReport], list[VanbanError]]:
     """``vanban pdf``: every input (files, folders) to a searchable PDF; bad inputs do not stop
     the others. One input and ``out`` not an existing folder: ``out`` is the file."""
-    from .ocr.inputs import expand_inputs
+    from .folders import unlisted_reason
+    from .ocr.inputs import find_scans
     options = options or PdfOptions()
     out = Path(out)
     files: list[Path] = []
     errors: list[VanbanError] = []
     for given in map(Path, inputs):
-        found = expand_inputs([given]) if given.exists() else []
-        if not found:
+        found = find_scans([given] if given.exists() else [])
+        errors.extend(InputFileError(unlisted_reason(folder.reason, "read"), str(folder.path))
+                      for folder in found.unlisted_folders)
+        if not found.files and not found.unlisted_folders:
             errors.append(InputFileError("no such file, or a folder without PDF/TIFF/PNG/JPEG",
                                          str(given)))
-        files.extend(found)
+        files.extend(found.files)
     several = len(files) > 1 or out.is_dir() or any(Path(i).is_dir() for i in inputs)
     try:
         (out if several else out.parent).mkdir(parents=True, exist_ok=True)
