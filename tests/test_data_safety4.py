@@ -54,22 +54,25 @@ def test_fitting_stem_is_short_unique_stable_and_cut_between_letters():
     from vanban.outputs import fitting_stem
     start = "Kế hoạch thực hiện Chương trình mục tiêu quốc gia phát triển kinh tế xã hội "
     one, two = _long_stem(start, " đợt 1", 300), _long_stem(start, " đợt 2", 300)
-    short_one, short_two = fitting_stem(one, 17), fitting_stem(two, 17)
+    hashed = "-" + "0" * 12 + ".pdf"  # 17 bytes
+    short_one, short_two = fitting_stem(one, hashed), fitting_stem(two, hashed)
     assert short_one != short_two
-    assert short_one == fitting_stem(one, 17)  # the same name on every run
+    assert short_one == fitting_stem(one, hashed)  # the same name on every run
     for short in (short_one, short_two):
         assert len(os.fsencode(short)) + 17 <= NAME_MAX
         assert short.startswith(one[:60]) and short[-13] == "~"
-    assert fitting_stem("Kế hoạch 12", 17) == "Kế hoạch 12"  # a name that fits is kept
+    assert fitting_stem("Kế hoạch 12", hashed) == "Kế hoạch 12"  # a name that fits is kept
     # a letter and its combining accent (NFD text) stay together
     nfd = "a\u0300" * 200
-    cut = fitting_stem(nfd, 4)
+    cut = fitting_stem(nfd, ".pdf")
     assert cut[:-13].endswith("a\u0300") and len(os.fsencode(cut)) + 4 <= NAME_MAX
-    # the bytes of a name that is not UTF-8 count one each
+    # the bytes of a name that is not UTF-8 count one each, in the stem and in the rest
     odd = os.fsdecode(b"\xff" * 250)
-    assert len(os.fsencode(fitting_stem(odd, 17))) + 17 <= NAME_MAX
+    assert len(os.fsencode(fitting_stem(odd, hashed))) + 17 <= NAME_MAX
+    assert len(os.fsencode(fitting_stem(odd, os.fsdecode(b"\xfe" * 10)))) + 10 <= NAME_MAX
+    assert len(os.fsencode(fitting_stem(one, "-bản.pdf"))) + 10 <= NAME_MAX
     # a folder on a file system with shorter names (eCryptfs: 143)
-    assert len(os.fsencode(fitting_stem(one, 4, 143))) + 4 <= 143
+    assert len(os.fsencode(fitting_stem(one, ".pdf", 143))) + 4 <= 143
 
 
 def test_batch_pdf_dir_writes_the_pdf_of_an_input_with_a_very_long_name(tmp_path):
@@ -102,7 +105,7 @@ def test_batch_pdf_dir_writes_the_pdf_of_an_input_with_a_very_long_name(tmp_path
 
 def test_pdf_into_a_folder_writes_two_long_named_inputs_of_one_name(tmp_path):
     """`vanban pdf a/ b/ -o out/` names the second of two inputs of one name
-    `<stem>-<sha256[:8]>.pdf`: with a long name that was too long to create, and `vanban pdf`
+    `<stem>-<sha256[:12]>.pdf`: with a long name that was too long to create, and `vanban pdf`
     refused the whole call ("-o: cannot use this output: File name too long", exit 2)."""
     stem = _long_stem("Quyết định phê duyệt đề án chuyển đổi số tỉnh Hà Giang ", " bản", 251)
     for folder, title in (("a", "Phát triển thư viện"), ("b", "Phát triển văn hóa")):
@@ -237,7 +240,7 @@ def _error_lines(stderr: str) -> list[str]:
 
 
 def test_pdf_of_a_fifo_named_like_an_earlier_input_does_not_hang(tmp_path):
-    """`vanban pdf A/x.png B/x.png -o out/` names the second `x-<sha256[:8]>.pdf`, hashing it
+    """`vanban pdf A/x.png B/x.png -o out/` names the second `x-<sha256[:12]>.pdf`, hashing it
     before any work; a FIFO there (or any file that cannot be read) was hashed too: the
     command blocked for ever on the FIFO (and stopped every input with "internal error" on
     a file it may not read). Now that input fails alone, in one line (exit 3), and the
@@ -454,3 +457,28 @@ def test_a_folder_whose_only_subfolder_cannot_be_listed_is_one_failure(denial, m
     assert (done["found"], done["stored"], done["failed"]) == (2, 1, 1), done
     assert [(f["path"], f["reason"]) for f in done["failures"]] == [(str(only / "locked"),
                                                                      reason)]
+
+
+def test_pdf_and_batch_name_the_second_input_of_one_name_alike(tmp_path):
+    """The "plain name, else `<stem>-<hash>.pdf`" rule was written twice: `batch --pdf-dir`
+    named the second PDF of one name with 12 hex digits of its SHA-256, `vanban pdf` with 8.
+    One rule now (`outputs.plain_name`, `outputs.content_name`): both give
+    `x-<sha256[:12]>.pdf`."""
+    from vanban.model import file_sha256
+    for folder, title in (("A", "Phát triển thư viện"), ("B", "Phát triển văn hóa")):
+        (tmp_path / folder).mkdir()
+        _scan(tmp_path / folder / "x.png", title)
+    second = file_sha256(tmp_path / "B" / "x.png")[:12]
+    out = tmp_path / "out"
+    result = _run(["pdf", tmp_path / "A" / "x.png", tmp_path / "B" / "x.png", "-o", out,
+                   "--mode", "off", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert _names(out) == sorted(["x.pdf", f"x-{second}.pdf"])
+    pdfs = tmp_path / "pdfs"
+    result = _run(["batch", tmp_path / "A", tmp_path / "B", "--db", tmp_path / "c.db",
+                   "--pdf-dir", pdfs, "--no-progress", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    names = _names(pdfs)
+    assert len(names) == 2 and "x.pdf" in names, names
+    hashed = {f"x-{file_sha256(tmp_path / folder / 'x.png')[:12]}.pdf" for folder in "AB"}
+    assert set(names) - {"x.pdf"} <= hashed, names

@@ -47,7 +47,7 @@ from typing import Callable
 from .errors import (InputFileError, MissingDependencyError, NotADocumentError, OutputError,
                      OutputWriteError, VanbanError, check_regular_file, pikepdf_source)
 from .model import Document, PlanRecord, file_sha256
-from .outputs import fitting_stem, name_max
+from .outputs import content_name, name_max, plain_name
 
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
 SIGNATURE_POLICIES = ("keep", "invalidate")
@@ -808,8 +808,8 @@ _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS
 
 def output_path_for(source: Path, out: Path, several: bool) -> Path:
     """``out`` itself for one input; ``out/<stem>.pdf`` for several (the stem shortened by
-    :func:`fitting_stem` when that name would be too long for the folder)."""
-    return out / f"{fitting_stem(source.stem, 4, name_max(out))}.pdf" if several else out
+    :func:`vanban.outputs.fitting_stem` when that name would be too long for the folder)."""
+    return out / plain_name(source.stem, ".pdf", name_max(out)) if several else out
 
 
 def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | None = None,
@@ -850,8 +850,7 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
             except OSError as err:  # permission denied: that input's failure, not the call's
                 errors.append(InputFileError(f"cannot read: {err.strerror or err}", str(f)))
                 continue
-            target = target.with_name(f"{fitting_stem(f.stem, 13, name_max(out))}-"
-                                      f"{digest[:8]}.pdf")
+            target = target.with_name(content_name(f.stem, digest, ".pdf", name_max(out)))
         named.append(f)
         targets.append(target)
     # Before any work: no output may be one of the inputs (x/a.png -> OUT/a.pdf when

@@ -37,8 +37,9 @@ from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
 from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
 from ..folders import UnlistedFolder, unlisted_reason, walk_folder
 from ..model import file_sha256
-from ..outputs import (check_output, check_output_folder, fitting_stem, name_max,
-                       picked_up_in_folder, remove_abandoned_temporaries)
+from ..outputs import (MKSTEMP_RANDOM, check_output, check_output_folder, content_name,
+                       fitting_stem, name_max, picked_up_in_folder, plain_name,
+                       remove_abandoned_temporaries)
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
 from .store import Store
 
@@ -251,9 +252,8 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         limit = name_max(out_dir)
-        # ".<stem>." + 8 random characters + ".pdf.tmp": 18 bytes around the stem
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{fitting_stem(original.stem, 18, limit)}.",
-                                        suffix=".pdf.tmp", dir=out_dir)
+        short = fitting_stem(original.stem, f"..{MKSTEMP_RANDOM}.pdf.tmp", limit)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{short}.", suffix=".pdf.tmp", dir=out_dir)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
@@ -288,19 +288,20 @@ def remove_abandoned_pdfs(out_dir: str | Path) -> int:
 def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None, limit: int) -> Path:
     """Give the finished PDF ``tmp`` its name: ``out_dir/<stem>.pdf``, else, when another input
     of the same name (or an earlier run) has it, ``<stem>-<sha256[:12]>.pdf``; a stem too
-    long for a name of ``limit`` bytes is shortened (:func:`vanban.outputs.fitting_stem`).
+    long for a name of ``limit`` bytes is shortened (:func:`vanban.outputs.plain_name`,
+    :func:`vanban.outputs.content_name`).
 
     The first name is taken with a hard link, which fails when the name exists, so two workers
     finishing inputs of one name at once never overwrite each other's PDF. The second name
     belongs to this content alone (its hash is never cut): a PDF an earlier run wrote there
     for the same input (a ``--reprocess``, a retried failure) is replaced."""
-    first = out_dir / f"{fitting_stem(stem, 4, limit)}.pdf"
+    first = out_dir / plain_name(stem, ".pdf", limit)
     try:
         os.link(tmp, first)
         return first
     except OSError:  # the name is taken (FileExistsError), or no hard links on this file system
         pass
-    own = out_dir / f"{fitting_stem(stem, 17, limit)}-{(sha256 or '')[:12]}.pdf"
+    own = out_dir / content_name(stem, sha256 or "", ".pdf", limit)
     os.replace(tmp, own)
     return own
 
