@@ -837,7 +837,7 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
     except OSError as err:
         raise OutputError(f"-o: cannot make the folder: {err.strerror or err}", str(out)) from None
     targets: list[Path] = []
-    named: list[Path] = []
+    to_write: list[Path] = []  # the inputs that got an output name
     for f in files:
         target = output_path_for(f, out, several)
         if target in targets:  # two inputs with one stem: never overwrite an earlier output
@@ -851,14 +851,14 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
                 errors.append(InputFileError(f"cannot read: {err.strerror or err}", str(f)))
                 continue
             target = target.with_name(content_name(f.stem, digest, ".pdf", name_max(out)))
-        named.append(f)
+        to_write.append(f)
         targets.append(target)
     # Before any work: no output may be one of the inputs (x/a.png -> OUT/a.pdf when
     # OUT/a.pdf is itself an input would destroy it before it is read), even one that failed.
     from .outputs import check_output
     for target in targets:
         check_output(target, inputs=files, option="-o")
-    files = named
+    files = to_write
     reports = []
     loading = None
     if files and BACKGROUND_LOADING:

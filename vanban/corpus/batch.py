@@ -466,7 +466,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             raise InputFileError(unlisted_reason(unlisted[0].reason, "batched"),
                                  ", ".join(str(folder.path) for folder in unlisted))
         raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
-    # An empty or unreadable folder is one input found (and failed), so the counts add up.
+    # An empty or unlisted folder is one input found (and failed), so the counts add up.
     summary = BatchSummary(found=len(files) + len(empty_folders) + len(unlisted))
     if options.pdf_dir:
         remove_abandoned_pdfs(options.pdf_dir)
