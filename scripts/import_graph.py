@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: longest prefix naming it or a package above it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("vanban", "vanban.model", "vanban.errors", "vanban.settings", "vanban.text",
-              "vanban.executors", "vanban.outputs", "vanban.schema")),
+              "vanban.executors", "vanban.outputs", "vanban.folders", "vanban.schema")),
     ("ocr", ("vanban.ocr",)),
     ("normalize", ("vanban.normalize",)),
     ("extract", ("vanban.extract",)),

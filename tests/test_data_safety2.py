@@ -478,9 +478,9 @@ def test_an_input_that_disappears_after_the_listing_is_an_error_row(tmp_path, mo
     listed = batch_mod.find_inputs
 
     def list_then_remove(paths):
-        files, empty = listed(paths)
+        found = listed(paths)
         (folder / "b.txt").unlink()
-        return files, empty
+        return found
 
     monkeypatch.setattr(batch_mod, "find_inputs", list_then_remove)
     db = tmp_path / "c.db"

@@ -353,7 +353,7 @@ def test_a_file_and_a_symlink_to_it_are_one_input_named_by_the_file(tmp_path):
     elsewhere.mkdir()
     (elsewhere / "c.txt").write_text(PLAN + "Bản hai.\n", encoding="utf-8")
     (inbox / "2024").symlink_to(elsewhere)
-    files, _ = find_inputs([inbox, inbox / "z-link.txt", tmp_path / "in" / ".." / "in" / "b.txt"])
+    files = find_inputs([inbox, inbox / "z-link.txt", tmp_path / "in" / ".." / "in" / "b.txt"]).files
     assert files == [inbox / "b.txt", inbox / "hard.txt"], files
     db = tmp_path / "c.db"
     result = _run(["batch", inbox, "--db", db, "--no-progress"])

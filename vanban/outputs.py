@@ -200,6 +200,11 @@ _UNENCODABLE = "backslashreplace"
 DEFAULT_NAME_MAX = 255
 #: Hex digits of the hash of the whole stem that a shortened stem ends with.
 _STEM_HASH_CHARS = 12
+#: Hex digits of an input's SHA-256 in :func:`content_name`.
+CONTENT_HASH_CHARS = 12
+#: Stands for the random part of a ``tempfile.mkstemp`` name (8 characters) where the length
+#: of a temporary name is counted.
+MKSTEMP_RANDOM = "XXXXXXXX"
 
 
 def name_max(folder: str | Path) -> int:
@@ -211,21 +216,22 @@ def name_max(folder: str | Path) -> int:
     return value if 0 < value < DEFAULT_NAME_MAX else DEFAULT_NAME_MAX
 
 
-def fitting_stem(stem: str, extra: int, limit: int = DEFAULT_NAME_MAX) -> str:
-    """``stem`` as the stem of an output name that adds ``extra`` bytes to it (``.pdf``,
-    ``-<sha>.pdf``, a temporary file's ``.<name>.XXXXXXXX.tmp``): ``stem`` itself when the
-    name fits in ``limit`` bytes, else its start, cut between two characters (never between
-    a letter and its accent), then ``~`` and the
-    first 12 hex digits of the SHA-256 of the whole stem. An input name may be as long as
-    the file system allows, so ``<name>.pdf`` of ``<name>.tif``, or ``<name>-<sha>.pdf``,
-    can be too long to create (ENAMETOOLONG). The short stem is the same on every run, and
-    two long names with one start (a series of scans named after one long title) keep two
-    stems; the bytes counted are the name's on disk (a name that is not UTF-8 included)."""
+def fitting_stem(stem: str, rest: str, limit: int = DEFAULT_NAME_MAX) -> str:
+    """``stem`` as the stem of an output name whose other parts are ``rest`` (``.pdf``,
+    ``-<sha>.pdf``, a temporary file's ``..XXXXXXXX.tmp``: their bytes are counted):
+    ``stem`` itself when the name fits in ``limit`` bytes, else its start, cut between two
+    characters (never between a letter and its accent), then ``~`` and the first 12 hex
+    digits of the SHA-256 of the whole stem. An input name may be as long as the file
+    system allows, so ``<name>.pdf`` of ``<name>.tif``, or ``<name>-<sha>.pdf``, can be too
+    long to create (ENAMETOOLONG). The short stem is the same on every run, and two long
+    names with one start (a series of scans named after one long title) keep two stems;
+    the bytes counted are the name's on disk (a name that is not UTF-8 included)."""
     whole = os.fsencode(stem)
-    if len(whole) + extra <= limit:
+    rest_bytes = len(os.fsencode(rest))
+    if len(whole) + rest_bytes <= limit:
         return stem
     tail = "~" + hashlib.sha256(whole).hexdigest()[:_STEM_HASH_CHARS]
-    room = max(0, limit - extra - len(tail))
+    room = max(0, limit - rest_bytes - len(tail))
     cut = size = 0
     for ch in stem:
         size += len(os.fsencode(ch))
@@ -235,6 +241,20 @@ def fitting_stem(stem: str, extra: int, limit: int = DEFAULT_NAME_MAX) -> str:
     while 0 < cut < len(stem) and unicodedata.combining(stem[cut]):
         cut -= 1  # a decomposed letter is cut before its base, not between it and its mark
     return stem[:cut] + tail
+
+
+def plain_name(stem: str, suffix: str, limit: int = DEFAULT_NAME_MAX) -> str:
+    """``<stem><suffix>``, the stem shortened by :func:`fitting_stem` when the name would not
+    fit in ``limit`` bytes: an output's first choice of name."""
+    return fitting_stem(stem, suffix, limit) + suffix
+
+
+def content_name(stem: str, sha256: str, suffix: str, limit: int = DEFAULT_NAME_MAX) -> str:
+    """``<stem>-<sha256[:12]><suffix>``: the name of an output whose :func:`plain_name`
+    another input of the same stem took. It belongs to that content alone (the hash is never
+    cut; the stem is, when the name would not fit in ``limit`` bytes)."""
+    rest = f"-{sha256[:CONTENT_HASH_CHARS]}{suffix}"
+    return fitting_stem(stem, rest, limit) + rest
 
 
 @contextmanager
@@ -257,9 +277,9 @@ def atomic_output(out: str | Path, newline: str | None = None) -> Iterator[IO[st
             raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None
         return
     try:
-        # ".<name>." + 8 random characters + ".tmp": 14 bytes more than a name that may
-        # itself be as long as the file system allows
-        short = fitting_stem(real.name, 14, name_max(real.parent))
+        # the temporary name is longer than a name that may itself be as long as the file
+        # system allows
+        short = fitting_stem(real.name, f"..{MKSTEMP_RANDOM}.tmp", name_max(real.parent))
         fd, tmp = tempfile.mkstemp(prefix=f".{short}.", suffix=".tmp", dir=real.parent)
     except OSError as err:
         raise OutputWriteError(f"cannot write: {err.strerror or err}", str(out)) from None

@@ -47,7 +47,7 @@ from typing import Callable
 from .errors import (InputFileError, MissingDependencyError, NotADocumentError, OutputError,
                      OutputWriteError, VanbanError, check_regular_file, pikepdf_source)
 from .model import Document, PlanRecord, file_sha256
-from .outputs import fitting_stem, name_max
+from .outputs import content_name, name_max, plain_name
 
 #: What ``signature=`` accepts: keep (incremental update) or invalidate (rewritten copy).
 SIGNATURE_POLICIES = ("keep", "invalidate")
@@ -815,8 +815,8 @@ _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS
 
 def output_path_for(source: Path, out: Path, several: bool) -> Path:
     """``out`` itself for one input; ``out/<stem>.pdf`` for several (the stem shortened by
-    :func:`fitting_stem` when that name would be too long for the folder)."""
-    return out / f"{fitting_stem(source.stem, 4, name_max(out))}.pdf" if several else out
+    :func:`vanban.outputs.fitting_stem` when that name would be too long for the folder)."""
+    return out / plain_name(source.stem, ".pdf", name_max(out)) if several else out
 
 
 #: :func:`_writers_needed` opens at most this many inputs to look for a signature.
@@ -857,24 +857,27 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
               ) -> tuple[list[PdfReport], list[VanbanError]]:
     """``vanban pdf``: every input (files, folders) to a searchable PDF; bad inputs do not stop
     the others. One input and ``out`` not an existing folder: ``out`` is the file."""
-    from .ocr.inputs import expand_inputs
+    from .folders import unlisted_reason
+    from .ocr.inputs import find_scans
     options = options or PdfOptions()
     out = Path(out)
     files: list[Path] = []
     errors: list[VanbanError] = []
     for given in map(Path, inputs):
-        found = expand_inputs([given]) if given.exists() else []
-        if not found:
+        found = find_scans([given] if given.exists() else [])
+        errors.extend(InputFileError(unlisted_reason(folder.reason, "read"), str(folder.path))
+                      for folder in found.unlisted_folders)
+        if not found.files and not found.unlisted_folders:
             errors.append(InputFileError("no such file, or a folder without PDF/TIFF/PNG/JPEG",
                                          str(given)))
-        files.extend(found)
+        files.extend(found.files)
     several = len(files) > 1 or out.is_dir() or any(Path(i).is_dir() for i in inputs)
     try:
         (out if several else out.parent).mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(f"-o: cannot make the folder: {err.strerror or err}", str(out)) from None
     targets: list[Path] = []
-    named: list[Path] = []
+    to_write: list[Path] = []  # the inputs that got an output name
     for f in files:
         target = output_path_for(f, out, several)
         if target in targets:  # two inputs with one stem: never overwrite an earlier output
@@ -887,16 +890,15 @@ def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | N
             except OSError as err:  # permission denied: that input's failure, not the call's
                 errors.append(InputFileError(f"cannot read: {err.strerror or err}", str(f)))
                 continue
-            target = target.with_name(f"{fitting_stem(f.stem, 13, name_max(out))}-"
-                                      f"{digest[:8]}.pdf")
-        named.append(f)
+            target = target.with_name(content_name(f.stem, digest, ".pdf", name_max(out)))
+        to_write.append(f)
         targets.append(target)
     # Before any work: no output may be one of the inputs (x/a.png -> OUT/a.pdf when
     # OUT/a.pdf is itself an input would destroy it before it is read), even one that failed.
     from .outputs import check_output
     for target in targets:
         check_output(target, inputs=files, option="-o")
-    files = named
+    files = to_write
     reports = []
     loading = None
     if files and BACKGROUND_LOADING:

@@ -16,7 +16,7 @@ import unicodedata
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from .errors import InputFileError, UnsupportedInputError, VanbanError, check_regular_file
 from .model import Document, PlanRecord
@@ -205,14 +205,20 @@ def _one_line_break(text: str, unicode: bool) -> str:
     return _EIGHT_BIT_LINE_BREAK_RE.sub("\n", text).replace("\x85", "\u2026")
 
 
-def _decoded_parts(data: bytes, source: str) -> list[tuple[str, bool]]:
-    """``data`` decoded, each byte once, as parts (text, whether decoded from UTF-8/16/32):
-    one part for a file of one encoding, one per line for a UTF-8 file with lines in an
-    8-bit encoding (:func:`_mixed_utf8_lines`)."""
+class DecodedPart(NamedTuple):
+    """A part of a text input, decoded."""
+    text: str
+    #: Decoded from UTF-8/16/32 (where NEL, U+2028 and U+2029 break lines), not 8-bit.
+    unicode: bool
+
+
+def _decoded_parts(data: bytes, source: str) -> list[DecodedPart]:
+    """``data`` decoded, each byte once, as parts: one part for a file of one encoding, one
+    per line for a UTF-8 file with lines in an 8-bit encoding (:func:`_mixed_utf8_lines`)."""
     encoding = _marked_encoding(data)
     if encoding is None:
         try:
-            return [(data.decode("utf-8"), True)]
+            return [DecodedPart(data.decode("utf-8"), True)]
         except UnicodeDecodeError:
             pass
         mixed = _mixed_utf8_lines(data)
@@ -221,8 +227,8 @@ def _decoded_parts(data: bytes, source: str) -> list[tuple[str, bool]]:
             # 8-bit encoding they read best in together (instead of the whole file as 8-bit
             # text, which turned every UTF-8 letter into two garbage characters).
             eight_bit = _eight_bit_encoding(b"".join(line for line, utf8 in mixed if not utf8))
-            return [(line.decode("utf-8"), True) if utf8 else
-                    (unicodedata.normalize("NFC", line.decode(eight_bit)), False)
+            return [DecodedPart(line.decode("utf-8"), True) if utf8 else
+                    DecodedPart(unicodedata.normalize("NFC", line.decode(eight_bit)), False)
                     for line, utf8 in mixed]
         encoding = _eight_bit_encoding(data)
     try:
@@ -231,8 +237,8 @@ def _decoded_parts(data: bytes, source: str) -> list[tuple[str, bool]]:
         raise UnsupportedInputError(f"not valid {encoding.upper()} text ({err.reason})",
                                     source) from None
     if encoding == "cp1258":
-        return [(unicodedata.normalize("NFC", text), False)]
-    return [(text, encoding != "latin-1")]
+        return [DecodedPart(unicodedata.normalize("NFC", text), False)]
+    return [DecodedPart(text, encoding != "latin-1")]
 
 
 def decode_text(data: bytes, source: str = "-", line_breaks: bool = False) -> str:
@@ -245,7 +251,7 @@ def decode_text(data: bytes, source: str = "-", line_breaks: bool = False) -> st
     outside UTF-16): junk decoded as latin-1 would otherwise go on as garbage text.
     """
     parts = _decoded_parts(data, source)
-    text = parts[0][0] if len(parts) == 1 else "".join(part for part, _ in parts)
+    text = parts[0].text if len(parts) == 1 else "".join(part.text for part in parts)
     if not text.strip():  # a byte-order mark alone, or UTF-16 spaces: empty like a 0-byte file
         raise InputFileError("empty text (no character but a byte-order mark or white space)",
                              source)
@@ -253,7 +259,7 @@ def decode_text(data: bytes, source: str = "-", line_breaks: bool = False) -> st
     if probe and len(_BINARY_RE.findall(probe)) > MAX_CONTROL_SHARE * len(probe):
         raise UnsupportedInputError("binary data, not text", source)
     if line_breaks:
-        text = "".join(_one_line_break(part, unicode) for part, unicode in parts)
+        text = "".join(_one_line_break(part.text, part.unicode) for part in parts)
     # The few control characters left (a NUL of a bad copy, a terminal's escape sequence)
     # are no text of the document: kept, they went into titles, the store, CSV cells, and
     # to an analyst's terminal, where an escape sequence acts.

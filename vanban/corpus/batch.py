@@ -29,15 +29,17 @@ import time
 import traceback
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterable, Iterator
+from typing import Any, Callable, ClassVar, Iterable, Iterator, NamedTuple
 
 from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
                       MissingDependencyError, VanbanError, check_regular_file, one_line,
                       utf8_text)
 from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
+from ..folders import UnlistedFolder, unlisted_reason, walk_folder
 from ..model import file_sha256
-from ..outputs import (check_output, check_output_folder, fitting_stem, name_max,
-                       picked_up_in_folder, remove_abandoned_temporaries)
+from ..outputs import (MKSTEMP_RANDOM, check_output, check_output_folder, content_name,
+                       fitting_stem, name_max, picked_up_in_folder, plain_name,
+                       remove_abandoned_temporaries)
 from ..pipeline import PipelineOptions, default_jobs, preload, process_path
 from .store import Store
 
@@ -62,11 +64,28 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return find_inputs(paths)[0]
 
 
-def find_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
-    """:func:`discover`'s files, and the folders among ``paths`` that hold none of them (an
-    empty inbox, a mount that failed, a wrong path: said, not silently a batch of nothing)."""
+class FoundInputs(NamedTuple):
+    """What :func:`find_inputs` found under a batch's paths."""
+    #: :func:`discover`'s files.
+    files: list[Path]
+    #: The folders among the paths that hold no input at all (an empty inbox, a mount that
+    #: failed, a wrong path: said, not silently a batch of nothing).
+    empty_folders: list[Path]
+    #: Links to folders inside them, which the walk does not follow (said as a warning
+    #: instead of silently leaving a linked year of scans out).
+    linked_folders: list[Path]
+    #: The folders (among the paths, or under them) the walk could not list, each with why:
+    #: their files are unseen, so each is a failure of the batch (exit 3), not passed over.
+    unlisted_folders: list[UnlistedFolder]
+
+
+def find_inputs(paths: Iterable[str | Path]) -> FoundInputs:
+    """:func:`discover`'s files, and what else one walk of each folder among ``paths`` found
+    (:class:`FoundInputs`)."""
     found: dict[str, Path] = {}
     empty: list[Path] = []
+    linked: list[Path] = []
+    unlisted: list[UnlistedFolder] = []
 
     def keep(f: Path) -> None:
         # realpath, not resolve(): a symlink loop in the folder must become an error row of
@@ -81,54 +100,16 @@ def find_inputs(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            picked = 0
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if picked_up_in_folder(Path(name)):
-                        keep(Path(root) / name)
-                        picked += 1
-            if not picked:
+            walk = walk_folder(p, picked_up_in_folder)
+            for f in walk.files:
+                keep(f)
+            linked.extend(walk.linked_folders)
+            unlisted.extend(walk.unlisted_folders)
+            if walk.holds_nothing:
                 empty.append(p)
         else:
             keep(p)
-    return sorted(found.values(), key=lambda f: str(f)), empty
-
-
-def linked_folders(paths: Iterable[str | Path]) -> list[Path]:
-    """The links to folders inside the folders among ``paths``: a walk does not follow them
-    (a link may lead anywhere, back up the tree included), so their files are no inputs;
-    a batch says so instead of silently leaving a linked year of scans out."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if not p.is_dir():
-            continue
-        for root, dirs, _files in os.walk(p):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            out.extend(Path(root) / d for d in dirs if os.path.islink(os.path.join(root, d)))
-    return out
-
-
-def unreadable_folders(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
-    """The folders under the folders among ``paths`` (those included) that a walk could not
-    list (permission denied, an I/O error), each with why: ``os.walk`` passes over them in
-    silence, so a batch would leave their files out without a word (exit 0); it says so
-    instead (a failure, exit 3), as for a folder that holds no input."""
-    out: list[tuple[Path, str]] = []
-
-    def unlisted(err: OSError) -> None:
-        out.append((Path(err.filename), err.strerror or str(err)))
-
-    for p in map(Path, paths):
-        if not p.is_dir():
-            continue
-        for _root, dirs, _files in os.walk(p, onerror=unlisted):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-    return out
-
-
-def _unlisted_reason(reason: str) -> str:
-    return f"cannot read the folder ({reason}): its files were not batched"
+    return FoundInputs(sorted(found.values(), key=lambda f: str(f)), empty, linked, unlisted)
 
 
 # ---------------------------------------------------------------------------------- worker
@@ -271,9 +252,8 @@ def _write_pdf(local: Path, original: Path, result, opts: PipelineOptions, recor
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         limit = name_max(out_dir)
-        # ".<stem>." + 8 random characters + ".pdf.tmp": 18 bytes around the stem
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{fitting_stem(original.stem, 18, limit)}.",
-                                        suffix=".pdf.tmp", dir=out_dir)
+        short = fitting_stem(original.stem, f"..{MKSTEMP_RANDOM}.pdf.tmp", limit)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{short}.", suffix=".pdf.tmp", dir=out_dir)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
@@ -308,19 +288,20 @@ def remove_abandoned_pdfs(out_dir: str | Path) -> int:
 def _publish_pdf(tmp: Path, out_dir: Path, stem: str, sha256: str | None, limit: int) -> Path:
     """Give the finished PDF ``tmp`` its name: ``out_dir/<stem>.pdf``, else, when another input
     of the same name (or an earlier run) has it, ``<stem>-<sha256[:12]>.pdf``; a stem too
-    long for a name of ``limit`` bytes is shortened (:func:`vanban.outputs.fitting_stem`).
+    long for a name of ``limit`` bytes is shortened (:func:`vanban.outputs.plain_name`,
+    :func:`vanban.outputs.content_name`).
 
     The first name is taken with a hard link, which fails when the name exists, so two workers
     finishing inputs of one name at once never overwrite each other's PDF. The second name
     belongs to this content alone (its hash is never cut): a PDF an earlier run wrote there
     for the same input (a ``--reprocess``, a retried failure) is replaced."""
-    first = out_dir / f"{fitting_stem(stem, 4, limit)}.pdf"
+    first = out_dir / plain_name(stem, ".pdf", limit)
     try:
         os.link(tmp, first)
         return first
     except OSError:  # the name is taken (FileExistsError), or no hard links on this file system
         pass
-    own = out_dir / f"{fitting_stem(stem, 17, limit)}-{(sha256 or '')[:12]}.pdf"
+    own = out_dir / content_name(stem, sha256 or "", ".pdf", limit)
     os.replace(tmp, own)
     return own
 
@@ -476,17 +457,16 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     check_output(db, inputs=paths, option="--db", database=True)
     check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir",
                         here=scheduler is None)
-    files, empty_folders = find_inputs(paths)
-    unlisted = unreadable_folders(paths)
-    empty_folders = [f for f in empty_folders if f not in {folder for folder, _ in unlisted}]
+    files, empty_folders, linked, unlisted = find_inputs(paths)
     if not files and (empty_folders or unlisted):
         # Nothing to do is a failed run (exit 3, as `vanban ocr` on an empty folder), said
-        # before the store is opened: no store file is made for it.
-        if empty_folders:
-            raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
-        raise InputFileError(_unlisted_reason(unlisted[0][1]),
-                             ", ".join(str(folder) for folder, _ in unlisted))
-    # An empty or unreadable folder is one input found (and failed), so the counts add up.
+        # before the store is opened: no store file is made for it. A folder that cannot be
+        # read is the cause to give first: its files may well be there.
+        if unlisted:
+            raise InputFileError(unlisted_reason(unlisted[0].reason, "batched"),
+                                 ", ".join(str(folder.path) for folder in unlisted))
+        raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
+    # An empty or unlisted folder is one input found (and failed), so the counts add up.
     summary = BatchSummary(found=len(files) + len(empty_folders) + len(unlisted))
     if options.pdf_dir:
         remove_abandoned_pdfs(options.pdf_dir)
@@ -500,7 +480,7 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
             cluster.close()
         raise
     bar = Progress(len(files), bar=progress, log=log)
-    for link in linked_folders(paths):
+    for link in linked:
         bar.note(one_line(f"warning: {link}: a link to a folder, not followed; give its "
                           "target to batch the files in it"))
     for folder in empty_folders:  # a summary failure, not an errors row: no document
@@ -509,12 +489,13 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         summary.failed += 1
         summary.failures.append(failure)
         bar.note(one_line(f"failed: {folder}: {NO_INPUT_IN_FOLDER}"))
-    for folder, reason in unlisted:  # its files, unseen, would be left out without a word
-        failure = DocumentFailure(str(folder), None, "InputFileError", _unlisted_reason(reason),
+    for folder in unlisted:  # its files, unseen, would be left out without a word
+        failure = DocumentFailure(str(folder.path), None, "InputFileError",
+                                  unlisted_reason(folder.reason, "batched"),
                                   ExitCode.INPUT_FILE)
         summary.failed += 1
         summary.failures.append(failure)
-        bar.note(one_line(f"failed: {folder}: {failure.reason}"))
+        bar.note(one_line(f"failed: {folder.path}: {failure.reason}"))
     try:
         # Fixed at the start, so "skipped" vs "duplicate" does not depend on worker timing.
         summary.errors_cleared = store.remove_errors(_errors_of_gone_files(store, paths, files))

@@ -31,11 +31,12 @@ from PIL import Image
 
 from ..errors import InputFileError, VanbanError
 from ..executors import make_executor
+from ..folders import unlisted_reason
 from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
 from . import closing, decide, engine, fields, layout, preprocess, stamps, tables
 from .engine import DEFAULT_ENGINE, ENGINES
 from .formats import FORMATS, render_documents
-from .inputs import RULING_DPI, PageSource, expand_inputs, open_input
+from .inputs import RULING_DPI, PageSource, find_scans, open_input
 
 __all__ = ["OcrOptions", "ocr_file", "ocr_inputs", "ocr_image", "render_documents", "FORMATS",
            "ENGINES", "preload"]
@@ -517,10 +518,12 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None,
     jobs: list[_Job] = []
     files: list[Path] = []
     for given in map(Path, paths):
-        found = expand_inputs([given])
-        if given.is_dir() and not found:
+        found = find_scans([given])
+        errors.extend(InputFileError(unlisted_reason(folder.reason, "read"), str(folder.path))
+                      for folder in found.unlisted_folders)
+        if found.empty_folders:
             errors.append(InputFileError("folder holds no PDF, TIFF, PNG or JPEG file", str(given)))
-        files.extend(found)
+        files.extend(found.files)
     for path in files:
         try:
             jobs.append(_Job(path, open_input(path, force_ocr=options.force_ocr)))

@@ -13,7 +13,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import cv2
 import numpy as np
@@ -21,6 +21,7 @@ from PIL import Image, ImageOps
 
 from ..errors import (EncryptedPdfError, ImageTooLargeError, InputFileError,
                       UnsupportedInputError, check_regular_file, pikepdf_source)
+from ..folders import UnlistedFolder, walk_folder
 from ..model import Block, Line, Page, Word
 from .textcheck import looks_vietnamese
 
@@ -92,16 +93,41 @@ def sniff_type(path: Path) -> str:
                                 "and JPEG", str(path))
 
 
-def expand_inputs(paths: list[str | Path]) -> list[Path]:
-    """Files as given, folders replaced by their supported files (sorted, recursive)."""
-    out: list[Path] = []
+class FoundScans(NamedTuple):
+    """What :func:`find_scans` found under its paths."""
+    #: Files as given, folders replaced by their supported files (sorted, recursive).
+    files: list[Path]
+    #: The folders among the paths that hold no supported file (and no folder unseen).
+    empty_folders: list[Path]
+    #: The folders (among the paths, or under them) that could not be listed, with why:
+    #: their files are unseen, so each is said and fails (exit 3), never passed over.
+    unlisted_folders: list[UnlistedFolder]
+
+
+def _is_scan(relative: Path) -> bool:
+    return relative.suffix.lower() in SUFFIXES and not relative.name.startswith(".")
+
+
+def find_scans(paths: list[str | Path]) -> FoundScans:
+    """Files as given, folders walked once by :func:`vanban.folders.walk_folder` (hidden
+    folders skipped, links to folders not followed) for their PDF, TIFF, PNG and JPEG files."""
+    found = FoundScans([], [], [])
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                              and f.suffix.lower() in SUFFIXES and not f.name.startswith(".")))
+            walk = walk_folder(p, _is_scan)
+            found.files.extend(walk.files)
+            found.unlisted_folders.extend(walk.unlisted_folders)
+            if walk.holds_nothing:
+                found.empty_folders.append(p)
         else:
-            out.append(p)
-    return out
+            found.files.append(p)
+    return found
+
+
+def expand_inputs(paths: list[str | Path]) -> list[Path]:
+    """Files as given, folders replaced by their supported files (sorted, recursive); see
+    :func:`find_scans` for what else the walk found."""
+    return find_scans(paths).files
 
 
 def _check_size(img: Image.Image, path: Path, page: int | None = None) -> None:

@@ -1,0 +1,68 @@
+"""Walking an input folder: the one walk behind ``vanban batch``, ``ocr`` and ``pdf``.
+
+A plain ``os.walk`` (or ``Path.rglob``) passes over a subfolder it may not list (permission
+denied, an I/O error) without a word, so its files would be left out of the call and nobody
+told. :func:`walk_folder` lists a folder once and gives, together, the files it takes, the
+links to folders it does not follow, and the folders it could not list with why; the
+commands say each unlisted folder in one line and count it as a failed input (exit 3).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+
+class UnlistedFolder(NamedTuple):
+    """A folder a walk could not list, and why (the system's words: "Permission denied")."""
+    path: Path
+    reason: str
+
+
+@dataclass
+class FolderWalk:
+    """What one walk of a folder found."""
+    #: The files it takes, sorted.
+    files: list[Path] = field(default_factory=list)
+    #: Links to folders inside it: not followed (a link may lead anywhere, back up the tree
+    #: included), so their files are no inputs.
+    linked_folders: list[Path] = field(default_factory=list)
+    #: The folders (itself included) it could not list: their files are unseen.
+    unlisted_folders: list[UnlistedFolder] = field(default_factory=list)
+
+    @property
+    def holds_nothing(self) -> bool:
+        """No file taken and nothing unseen: a folder that truly holds no input (an empty
+        inbox, a failed mount), not one whose only subfolders could not be read."""
+        return not self.files and not self.unlisted_folders
+
+
+def unlisted_reason(reason: str, done: str) -> str:
+    """The one-line reason of an unlisted folder; ``done``: what its files were not
+    ("batched", "read")."""
+    return f"cannot read the folder ({reason}): its files were not {done}"
+
+
+def walk_folder(folder: str | Path, takes: Callable[[Path], bool]) -> FolderWalk:
+    """Walk ``folder`` once (hidden folders skipped, links to folders not followed); the files
+    for which ``takes(path relative to folder)`` is true, the linked folders and the folders
+    that could not be listed."""
+    folder = Path(folder)
+    found = FolderWalk()
+
+    def unlisted(err: OSError) -> None:
+        found.unlisted_folders.append(UnlistedFolder(Path(err.filename),
+                                                     err.strerror or str(err)))
+
+    for root, dirs, files in os.walk(folder, onerror=unlisted):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.linked_folders.extend(Path(root) / d for d in dirs
+                                    if os.path.islink(os.path.join(root, d)))
+        for name in files:
+            path = Path(root) / name
+            if takes(path.relative_to(folder)):
+                found.files.append(path)
+    found.files.sort()
+    return found
