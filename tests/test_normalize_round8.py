@@ -1,0 +1,55 @@
+"""Round 8 of issue 14: the order-tolerant second figure of the restoration metric, and the
+legacy-OCR changes of that round."""
+
+from vanban.normalize.evaluate import (MIN_MOVED_RUN, changed_rates, syllable_score,
+                                       syllable_score_moved, syllable_scores)
+
+GOLD = ("ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nSố: 12/KH-UBND\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Thực hiện kế hoạch của tỉnh về đẩy mạnh công tác bảo vệ môi trường")
+# The two-column header read row by row, as tesseract --psm 3 reads it.
+ROWS = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "TỈNH NGHỆ AN Độc lập - Tự do - Hạnh phúc\nSố: 12/KH-UBND\n"
+        "Thực hiện kế hoạch của tỉnh về đẩy mạnh công tác bảo vệ môi trường")
+
+
+def test_a_block_read_in_another_order_counts_in_the_second_figure_only():
+    aligned, moved = syllable_scores(ROWS, GOLD)
+    assert aligned == syllable_score(ROWS, GOLD)
+    assert moved == syllable_score_moved(ROWS, GOLD)
+    assert aligned.correct < aligned.total
+    assert moved.correct == moved.total
+
+
+def test_a_wrong_word_in_a_moved_block_stays_wrong():
+    wrong = ROWS.replace("Hạnh phúc", "Hành phúc")
+    aligned, moved = syllable_scores(wrong, GOLD)
+    assert moved.correct == moved.total - 1
+    assert aligned.correct <= moved.correct
+
+
+def test_restoration_errors_in_order_are_never_credited():
+    gold = "hàng hóa và hằng năm đều tăng, nhà nước quản lý hàng năm"
+    # Swapped readings of one skeleton: each word exists elsewhere in the gold text.
+    hyp = "hằng hóa và hàng năm đều tăng, nhà nước quản lý hằng năm"
+    aligned, moved = syllable_scores(hyp, gold)
+    assert aligned == moved
+    assert aligned.total - aligned.correct == 3
+
+
+def test_runs_shorter_than_the_minimum_are_not_credited():
+    gold = "một hai ba bốn năm sáu bảy tám chín mười"
+    hyp = "một hai bảy tám ba bốn năm sáu chín mười"      # a run of 2 moved left
+    aligned, moved = syllable_scores(hyp, gold)
+    assert MIN_MOVED_RUN == 3
+    assert moved.correct == aligned.correct          # 'bảy tám' is 2 tokens: not credited
+    hyp3 = "một hai sáu bảy tám ba bốn năm chín mười"   # a run of 3
+    a3, m3 = syllable_scores(hyp3, gold)
+    assert m3.correct == m3.total > a3.correct
+
+
+def test_changed_rates_by_both_figures():
+    text = "Thực hiện kế hoạch của tỉnh"
+    assert [s.correct for s in changed_rates(text, text)] == [0, 0]
+    changed, moved = changed_rates(text, "Thực hiện kê hoạch của tỉnh")
+    assert changed.correct == moved.correct == 1
