@@ -53,3 +53,19 @@ def test_changed_rates_by_both_figures():
     assert [s.correct for s in changed_rates(text, text)] == [0, 0]
     changed, moved = changed_rates(text, "Thực hiện kê hoạch của tỉnh")
     assert changed.correct == moved.correct == 1
+
+
+def test_a_mark_split_from_its_word_is_part_of_the_word_in_legacy_mode():
+    from vanban.normalize import restore_text
+    out = restore_text("quan ly, khai thac, st’ dung hiéu qua, tt? nguon von", "legacy")
+    assert out.text == "quản lý, khai thác, sử dụng hiệu quả, từ nguồn vốn"
+    assert ("?", "") in [(c.original, c.replacement) for c in out.changes]
+
+
+def test_a_real_question_mark_or_closing_quote_stays():
+    from vanban.normalize import restore_text
+    assert restore_text("Tai sao? Vi ly do", "legacy").text == "Tại sao? Vì lý do"
+    assert "’ trong" in restore_text("phong trao ‘but pha’ trong nam", "legacy").text
+    assert "' trong" in restore_text("phong trao 'but pha' trong nam", "legacy").text
+    # other modes never drop a character
+    assert restore_text("Tai sao? tai vi", "stripped").text.count("?") == 1

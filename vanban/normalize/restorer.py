@@ -79,6 +79,28 @@ LEGACY_LONE_CAPITAL_COST = 2.0
 LEGACY_SYMBOL_WORDS = frozenset("@")
 #: Modes in which list markers follow the Vietnamese alphabet (a b c d đ e).
 _LIST_MODES = ("stripped", "legacy")
+#: legacy mode: characters an English model writes for a syllable's horn or hook mark, split
+#: from the word ("st? dung", "tt’ nguồn" for "sử dụng", "từ nguồn"). Glued to the end of a
+#: word and followed by a space and a lower-case word, such a character is part of that word,
+#: not punctuation: it neither ends the sentence nor stands in the LM's context, and it is
+#: dropped from the restored text.
+_GLUED_MARKS = frozenset("?’'")
+_QUOTE_OPENER = re.compile(r"(?:^|(?<=[\s(“]))'")
+_GLUED_MARK_NEXT = re.compile(r"[ \t]+(?=[^\W\d_])")
+
+
+def _glued_mark(text: str, start: int, end: int) -> bool:
+    """Whether the mark character text[start:end] (glued to the word before it) comes before
+    a space and a lower-case word, and does not close a quotation opened on its line."""
+    after = _GLUED_MARK_NEXT.match(text, end)
+    if after is None or not text[after.end()].islower():
+        return False
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    if text[start] == "’":
+        return line.count("‘") <= line.count("’")
+    if text[start] == "'":
+        return _QUOTE_OPENER.search(line) is None
+    return True
 #: Sentence-final punctuation: decoding segments end after it.
 _SEGMENT_END = set(".;!?:")
 #: Upper-case Roman numerals before "." or ")" ("II.", "(khóa X)") and single capitals are
@@ -293,10 +315,11 @@ class Restorer:
             got = self._case_lists[id(table)] = (table, (table * CASE_WEIGHT).tolist())
         return got[1]
 
-    def _build_segments(self, text: str, tokens, mode: str,
-                        romans: set[int] | None = None) -> list[Segment]:
+    def _build_segments(self, text: str, tokens, mode: str, romans: set[int] | None = None,
+                        marks: set[int] | None = None) -> list[Segment]:
         """The decoding segments of ``text``; the token indices of misread Roman numerals
-        ("Ill." for "III.", written back in capitals) are added to ``romans``."""
+        ("Ill." for "III.", written back in capitals) are added to ``romans``, those of marks
+        split from a word (_GLUED_MARKS), which get no slot, to ``marks``."""
         segments: list[Segment] = []
         markers = _section_markers(text, tokens) if mode == "legacy" else []
         seg = Segment(start_history=BOS)
@@ -319,6 +342,14 @@ class Restorer:
             while pi < len(protected) and protected[pi][1] <= start:
                 pi += 1
             in_protected = pi < len(protected) and protected[pi][0] <= start
+            if mode == "legacy" and tok in _GLUED_MARKS and ti and not gap and seg.slots \
+                    and is_word(prev_tok) and not in_protected \
+                    and _glued_mark(text, start, end):
+                # "st? dung": the mark of the word before, read apart (see _GLUED_MARKS).
+                if marks is not None:
+                    marks.add(ti)
+                prev_end = end
+                continue
             if is_word(tok):
                 nxt = tokens[ti + 1][2] if ti + 1 < len(tokens) else ""
                 marker = len(tok) == 1 and line_start and nxt in (".", ")")
@@ -540,7 +571,8 @@ class Restorer:
         lm = self.lm if admin_weight is None else self.lm.with_weight(admin_weight)
         tokens = tokenize(text, legacy=mode == "legacy")
         romans: set[int] = set()
-        segments = self._build_segments(text, tokens, mode, romans)
+        marks: set[int] = set()
+        segments = self._build_segments(text, tokens, mode, romans, marks)
         pairs = self.pairs.for_text(text) if self.pairs is not None else None
         beam = LEGACY_BEAM if mode == "legacy" else BEAM
         chosen = decode(lm, segments, beam=beam, pairs=pairs)
@@ -595,6 +627,10 @@ class Restorer:
                         for i in order[:4] if i != k][:3]
             ch = Change(start, end, tok, replacements[slot.token_index], conf, alts)
             by_token[slot.token_index] = ch
+        for ti in marks:
+            start, end, tok = tokens[ti]
+            replacements[ti] = ""
+            by_token[ti] = Change(start, end, tok, "", 1.0, [])
         out = []
         prev = 0
         for ti, (start, end, _) in enumerate(tokens):
