@@ -69,3 +69,25 @@ def test_a_real_question_mark_or_closing_quote_stays():
     assert "' trong" in restore_text("phong trao 'but pha' trong nam", "legacy").text
     # other modes never drop a character
     assert restore_text("Tai sao? tai vi", "stripped").text.count("?") == 1
+
+
+def test_the_second_figure_aligns_texts_of_equal_length_by_levenshtein():
+    gold = "một hai ba bốn năm sáu bảy tám chín mười mươi cuối"
+    hyp = "một hai ba bốn năm sáu bảy tám mười mươi cuối thêm"    # one dropped, one extra
+    aligned, moved = syllable_scores(hyp, gold)
+    assert aligned.correct == 8                  # token by token (the first figure's shortcut)
+    assert moved.correct == 11
+
+
+def test_a_rare_letter_misreading_is_a_candidate_through_the_emission_table():
+    from vanban.normalize import restore_text
+    from vanban.normalize.restorer import get_restorer
+    restorer = get_restorer()
+    # "tt" for ứ: the index lists "ttng" for từng/tùng/túng only
+    found = [restorer.lm.vocab[i] for i, _ in
+             restorer.channel.emission_candidates(restorer, "ttng")]
+    assert "ứng" in found
+    assert restore_text("nang luc ttng pho voi cac tinh huong", "legacy").text == \
+        "năng lực ứng phó với các tình huống"
+    # a token that is itself a word gets no such candidates ("ngao" stays a clam)
+    assert "ngao" in restore_text("vung nuoi ngao tai xa", "legacy").text

@@ -9,7 +9,9 @@ A second figure, :func:`syllable_score_moved`, also counts the blocks the OCR re
 order than the gold text (the two-column header of a directive read row by row): after the
 alignment, runs of at least :data:`MIN_MOVED_RUN` consecutive gold tokens that the alignment
 left unmatched and that appear, consecutively, among the system's unmatched tokens are matched
-by greedy string tiling (longest run first). A lone wrong word can never be credited this way:
+by greedy string tiling (longest run first); and it always aligns by Levenshtein (the first
+figure compares texts of the same length token by token, for speed, when half of the tokens
+match so). A lone wrong word can never be credited this way:
 its neighbours are already matched, and a credited token needs two unmatched neighbours that
 equal the gold's too. Both figures are reported side by side (docs/normalize.md).
 """
@@ -49,10 +51,11 @@ class Score:
 MIN_MOVED_RUN = 3
 
 
-def _aligned(h: list[str], g: list[str]) -> tuple[list[bool], list[bool]]:
-    """Which tokens of ``h`` and of ``g`` the Levenshtein alignment matches."""
+def _aligned(h: list[str], g: list[str], positional: bool = True) -> tuple[list[bool], list[bool]]:
+    """Which tokens of ``h`` and of ``g`` the Levenshtein alignment matches (``positional``:
+    token by token instead when both have the same length and half of them match so)."""
     hm, gm = [False] * len(h), [False] * len(g)
-    if len(h) == len(g) and sum(a == b for a, b in zip(h, g)) >= 0.5 * len(g):
+    if positional and len(h) == len(g) and sum(a == b for a, b in zip(h, g)) >= 0.5 * len(g):
         for i, (a, b) in enumerate(zip(h, g)):
             hm[i] = gm[i] = a == b
         return hm, gm
@@ -115,10 +118,12 @@ def syllable_score(hyp: str, gold: str) -> Score:
 def syllable_scores(hyp: str, gold: str, min_run: int = MIN_MOVED_RUN) -> tuple[Score, Score]:
     """(:func:`syllable_score`, :func:`syllable_score_moved`) with one alignment."""
     h, g = word_tokens(hyp), word_tokens(gold)
-    hm, gm = _aligned(h, g)
-    aligned = sum(gm)
-    return (Score(aligned, len(g)),
-            Score(aligned + _tile_moved_blocks(h, g, hm, gm, min_run), len(g)))
+    aligned = sum(_aligned(h, g)[1])
+    # The second figure always aligns by Levenshtein: the first one's token-by-token shortcut
+    # for texts of equal length counts everything between a dropped and an extra word wrong.
+    hm, gm = _aligned(h, g, positional=False)
+    moved = sum(gm) + _tile_moved_blocks(h, g, hm, gm, min_run)
+    return Score(aligned, len(g)), Score(max(aligned, moved), len(g))
 
 
 def syllable_score_moved(hyp: str, gold: str, min_run: int = MIN_MOVED_RUN) -> Score:
