@@ -91,3 +91,11 @@ def test_a_rare_letter_misreading_is_a_candidate_through_the_emission_table():
         "năng lực ứng phó với các tình huống"
     # a token that is itself a word gets no such candidates ("ngao" stays a clam)
     assert "ngao" in restore_text("vung nuoi ngao tai xa", "legacy").text
+
+
+def test_capitals_in_brackets_or_next_to_codes_stay_abbreviations_in_legacy_text():
+    from vanban.normalize import restore_text
+    out = restore_text("Do man, pH, oxy hoa tan (DO), cac thong so: pH, DO, COD", "legacy").text
+    assert out.count("DO") == 2 and "ĐỘ" not in out
+    # a heading in capitals is still restored
+    assert restore_text("VII. CHE DO BAO CAO", "legacy").text == "VII. CHẾ ĐỘ BÁO CÁO"

@@ -235,6 +235,40 @@ class Restorer:
         return self._mixed
 
     # ----------------------------------------------------------------- candidates
+    def _code_like(self, tok: str) -> bool:
+        """A symbol or code rather than a word: capitals with digits ("NH4", "PO43"), a
+        small letter before a capital ("pH"), or capitals the model knows as no word and no
+        skeleton ("COD", "EC")."""
+        if not tok[:1].isalpha() or len(tok) < 2:
+            return False
+        if any(c.isdigit() for c in tok):
+            return any(c.isupper() for c in tok)
+        if tok[0].islower():
+            return any(c.isupper() for c in tok[1:])
+        low = tok.lower()
+        return tok.isupper() and low not in self.skel_map and low not in self.lm.index
+
+    def _legacy_abbreviation(self, text: str, tokens, ti: int) -> bool:
+        """legacy mode: an all-caps token in running text (its line has lower-case words)
+        that stands alone in brackets ("oxy hòa tan (DO)") or in a comma list next to a code
+        ("pH, DO, COD") is an abbreviation, kept as written: an English model reads capitals
+        without marks as they are (only the LM would make "ĐỘ" of it)."""
+        tok = tokens[ti][2]
+        if len(tok) < 2 or not tok.isalpha() or not tok.isupper():
+            return False
+        line_start = text.rfind("\n", 0, tokens[ti][0]) + 1
+        line_end = text.find("\n", tokens[ti][1])
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if not any(len(w) > 1 and w.islower() for w in re.findall(r"[^\W\d_]+", line)):
+            return False
+        prev = tokens[ti - 1][2] if ti else ""
+        nxt = tokens[ti + 1][2] if ti + 1 < len(tokens) else ""
+        if prev == "(" and nxt == ")":
+            return True
+        if prev == "," and ti >= 2 and self._code_like(tokens[ti - 2][2]):
+            return True
+        return nxt == "," and ti + 2 < len(tokens) and self._code_like(tokens[ti + 2][2])
+
     def _word_slot(self, tok: str, mode: str, ti: int, lone_capital_is_word: bool = False) -> Slot:
         low = tok.lower()
         own = self.lm.index.get(low, UNK)
@@ -358,7 +392,8 @@ class Restorer:
                     # List items run a) b) c) d) đ) e): "d)" after "d)" is "đ)".
                     letter = "đ" if last_marker == "d" else "d"
                     slot = Slot([self.lm.index.get(letter, UNK)], [0.0], [letter], ti)
-                elif in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)):
+                elif in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)) \
+                        or (mode == "legacy" and self._legacy_abbreviation(text, tokens, ti)):
                     slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
                 elif mode == "legacy" and line_start and nxt in (".", ")") \
                         and _MISREAD_ROMAN.fullmatch(tok):
