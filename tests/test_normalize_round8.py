@@ -99,3 +99,18 @@ def test_capitals_in_brackets_or_next_to_codes_stay_abbreviations_in_legacy_text
     assert out.count("DO") == 2 and "ĐỘ" not in out
     # a heading in capitals is still restored
     assert restore_text("VII. CHE DO BAO CAO", "legacy").text == "VII. CHẾ ĐỘ BÁO CÁO"
+
+
+def test_capitals_that_spell_no_syllable_stay_codes_in_running_legacy_text():
+    from vanban.normalize import restore_text
+    out = restore_text("Luu: VTUB, NC va cac co quan thuoc TW quan ly", "legacy").text
+    assert "VTUB" in out and "TW" in out
+
+
+def test_a_heading_numeral_that_lost_an_i_is_read_from_the_headings_around_it():
+    from vanban.normalize import restore_text
+    text = "I. MUC TIEU\nnoi dung\nII. NHIEM VU\n1. Noi dung\nII. KINH PHI\nIV. TO CHUC\n"
+    assert restore_text(text, "legacy").text.split("\n")[4] == "III. KINH PHÍ"
+    # the headings around do not count to it: kept
+    text = "I. MUC TIEU\nII. NHIEM VU\nIII. KINH PHI\nII. NOI DUNG\nIV. TO CHUC\n"
+    assert restore_text(text, "legacy").text.split("\n")[3].startswith("II. ")

@@ -139,6 +139,30 @@ def _counts_in_arabic(tok: str, ti: int, markers: list[tuple[int, str]]) -> bool
         or (after.isdigit() and int(after) - 1 == value)
 
 
+_ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
+                 "IX": 9, "X": 10, "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}
+_ROMAN_OF = {v: k for k, v in _ROMAN_VALUES.items()}
+
+
+def _roman_in_sequence(tok: str, ti: int, markers: list[tuple[int, str]]) -> str | None:
+    """legacy mode: the heading numeral that the Roman headings around a numeral of I and l
+    only count to, when the OCR dropped or added an I ("II." between "II." and "IV." is
+    "III."); None when they do not say (or agree with it already)."""
+    if not re.fullmatch(r"[Il]{1,3}", tok):
+        return None
+    romans = [(i, _ROMAN_VALUES.get(t.replace("l", "I"))) for i, t in markers
+              if _ROMAN.fullmatch(t.replace("l", "I"))]
+    at = next((k for k, (i, _) in enumerate(romans) if i == ti), None)
+    if at is None or at == 0 or at + 1 >= len(romans):
+        return None
+    before, after = romans[at - 1][1], romans[at + 1][1]
+    value = _ROMAN_VALUES.get(tok.replace("l", "I"))
+    if before is None or after is None or after != before + 2 or value == before + 1:
+        return None
+    want = _ROMAN_OF.get(before + 1, "")
+    return want if set(want) == {"I"} and abs(len(want) - len(tok)) == 1 else None
+
+
 @dataclass
 class Change:
     """One token the restorer changed."""
@@ -250,12 +274,15 @@ class Restorer:
 
     def _legacy_abbreviation(self, text: str, tokens, ti: int) -> bool:
         """legacy mode: an all-caps token in running text (its line has lower-case words)
-        that stands alone in brackets ("oxy hòa tan (DO)") or in a comma list next to a code
+        that is the skeleton of no syllable, or stands alone in brackets ("oxy hòa tan (DO)") or in a comma list next to a code
         ("pH, DO, COD") is an abbreviation, kept as written: an English model reads capitals
         without marks as they are (only the LM would make "ĐỘ" of it)."""
         tok = tokens[ti][2]
         if len(tok) < 2 or not tok.isalpha() or not tok.isupper():
             return False
+        # (capitals that spell no syllable, "VTUB", "TW", "NK", are kept anywhere in running
+        # text: the English model reads unmarked capitals as they are)
+        alone = tok.lower() not in self.skel_map
         line_start = text.rfind("\n", 0, tokens[ti][0]) + 1
         line_end = text.find("\n", tokens[ti][1])
         line = text[line_start:line_end if line_end >= 0 else len(text)]
@@ -263,7 +290,7 @@ class Restorer:
             return False
         prev = tokens[ti - 1][2] if ti else ""
         nxt = tokens[ti + 1][2] if ti + 1 < len(tokens) else ""
-        if prev == "(" and nxt == ")":
+        if alone or (prev == "(" and nxt == ")"):
             return True
         if prev == "," and ti >= 2 and self._code_like(tokens[ti - 2][2]):
             return True
@@ -392,6 +419,13 @@ class Restorer:
                     # List items run a) b) c) d) đ) e): "d)" after "d)" is "đ)".
                     letter = "đ" if last_marker == "d" else "d"
                     slot = Slot([self.lm.index.get(letter, UNK)], [0.0], [letter], ti)
+                elif mode == "legacy" and line_start and nxt in (".", ")") \
+                        and _roman_in_sequence(tok, ti, markers):
+                    # "II." between the headings "II." and "IV.": an I the OCR lost
+                    read = _roman_in_sequence(tok, ti, markers).lower()
+                    slot = Slot([self.lm.index.get(read, UNK)], [0.0], [read], ti)
+                    if romans is not None:
+                        romans.add(ti)
                 elif in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)) \
                         or (mode == "legacy" and self._legacy_abbreviation(text, tokens, ti)):
                     slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
