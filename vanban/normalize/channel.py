@@ -72,6 +72,8 @@ EMISSION_EXTRA_COST = 3.0
 #: assume the OCR dropped.
 EMISSION_MIN_P = 0.004
 EMISSION_MAX_DROPS = 1
+#: Most candidates it adds per token (the cheapest; each costs the decoder time).
+EMISSION_MAX_CANDIDATES = 16
 #: Search states explored per token at most (speed bound: the cheapest are explored first).
 EMISSION_MAX_STATES = 4000
 
@@ -189,7 +191,7 @@ class LegacyChannel:
     def emission_candidates(self, restorer, tok: str) -> list[tuple[int, float]]:
         """Syllables that an English model may have written as ``tok``, by the letter
         emissions, with -ln P(tok | syllable) up to EMISSION_MAX_COST, cheapest first (at most
-        MAX_CANDIDATES). Best-first search over the token's pieces of 0-2 characters."""
+        EMISSION_MAX_CANDIDATES). Best-first search over the token's pieces of 0-2 characters."""
         key = ("^", tok)
         hit = self._cache.get(key)  # type: ignore[arg-type]
         if hit is not None:
@@ -205,7 +207,7 @@ class LegacyChannel:
         seen: set[tuple[int, str, int]] = set()
         found: dict[int, float] = {}
         states = 0
-        while heap and states < EMISSION_MAX_STATES and len(found) < MAX_CANDIDATES:
+        while heap and states < EMISSION_MAX_STATES and len(found) < EMISSION_MAX_CANDIDATES:
             cost, pos, built, drops = heapq.heappop(heap)
             if (pos, built, drops) in seen:
                 continue
