@@ -101,6 +101,8 @@ def _glued_mark(text: str, start: int, end: int) -> bool:
     if text[start] == "'":
         return _QUOTE_OPENER.search(line) is None
     return True
+
+
 #: Sentence-final punctuation: decoding segments end after it.
 _SEGMENT_END = set(".;!?:")
 #: Upper-case Roman numerals before "." or ")" ("II.", "(khóa X)") and single capitals are
@@ -274,14 +276,13 @@ class Restorer:
 
     def _legacy_abbreviation(self, text: str, tokens, ti: int) -> bool:
         """legacy mode: an all-caps token in running text (its line has lower-case words)
-        that is the skeleton of no syllable, or stands alone in brackets ("oxy hòa tan (DO)") or in a comma list next to a code
-        ("pH, DO, COD") is an abbreviation, kept as written: an English model reads capitals
-        without marks as they are (only the LM would make "ĐỘ" of it)."""
+        that spells no syllable ("VTUB", "TW", "NK"), stands alone in brackets ("oxy hòa
+        tan (DO)") or stands in a comma list next to a code ("pH, DO, COD") is an
+        abbreviation, kept as written: an English model reads unmarked capitals as they
+        are (only the LM would make "VỪA", "ĐỘ" of them)."""
         tok = tokens[ti][2]
         if len(tok) < 2 or not tok.isalpha() or not tok.isupper():
             return False
-        # (capitals that spell no syllable, "VTUB", "TW", "NK", are kept anywhere in running
-        # text: the English model reads unmarked capitals as they are)
         alone = tok.lower() not in self.skel_map
         line_start = text.rfind("\n", 0, tokens[ti][0]) + 1
         line_end = text.find("\n", tokens[ti][1])
