@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import settings
-from ..normalize.evaluate import Score, _pyvi, changed_rate, syllable_score
+from ..normalize.evaluate import Score, _pyvi, changed_rates, syllable_scores
 from ..normalize.training import GENERAL_TEXT_NAME, general_holdout_documents, holdout_documents
 from ..normalize import strip_diacritics
 
@@ -44,31 +44,48 @@ def evaluate_restore(shared: Path | None = None, *, sets: tuple[str, ...] = SETS
     say = progress or (lambda m: None)
     rows: list[dict] = []
 
-    def row(set_name: str, system: str, score: Score, secs: float, **extra) -> None:
+    def row(set_name: str, system: str, score: Score, moved: Score, secs: float,
+            **extra) -> None:
+        # Two figures on every row: the aligned one, and the same with blocks read in
+        # another order credited (normalize.evaluate.syllable_score_moved).
         r = {"set": set_name, "system": system, "correct": score.correct, "total": score.total,
-             "accuracy": round(100 * score.accuracy, 3), "seconds": round(secs, 2), **extra}
+             "accuracy": round(100 * score.accuracy, 3), "correct_moved": moved.correct,
+             "accuracy_moved": round(100 * moved.accuracy, 3), "seconds": round(secs, 2),
+             **extra}
         rows.append(r)
-        say(f"{set_name:24s} {system:22s} {r['accuracy']:7.3f}%  ({score.correct}/{score.total})")
+        say(f"{set_name:24s} {system:22s} {r['accuracy']:7.3f}%  ({score.correct}/{score.total})"
+            f"  moved blocks counted: {r['accuracy_moved']:7.3f}%")
+
+    def scored(pairs) -> tuple[Score, Score, float]:
+        """Both figures of (system output, gold) pairs, and the seconds it took."""
+        total, moved, t = Score(), Score(), time.perf_counter()
+        for hyp, gold in pairs:
+            a, m = syllable_scores(hyp, gold)
+            total.add(a)
+            moved.add(m)
+        return total, moved, time.perf_counter() - t
 
     def stripped_row(set_name: str, system: str, fn: Callable[[str], str], golds) -> None:
         """Syllable accuracy of ``fn`` restoring each gold text stripped of its diacritics."""
-        total, t = Score(), time.perf_counter()
-        for gold in golds:
-            total.add(syllable_score(fn(strip_diacritics(gold)), gold))
-        row(set_name, system, total, time.perf_counter() - t)
+        row(set_name, system, *scored((fn(strip_diacritics(g)), g) for g in golds))
 
     def changed_row(what: str, system: str, mode: str, golds) -> None:
         """Share of syllables of correct text that restoring in ``mode`` changes."""
-        changed, t = Score(), time.perf_counter()
+        changed, moved, t = Score(), Score(), time.perf_counter()
         fn = _restore(mode)
         for gold in golds:
-            changed.add(changed_rate(gold, fn(gold)))
+            a, m = changed_rates(gold, fn(gold))
+            changed.add(a)
+            moved.add(m)
         rows.append({"set": f"correct {what} (changed)", "system": system,
                      "correct": changed.correct, "total": changed.total,
                      "accuracy": round(100 * changed.accuracy, 3),
+                     "correct_moved": moved.correct,
+                     "accuracy_moved": round(100 * moved.accuracy, 3),
                      "seconds": round(time.perf_counter() - t, 2)})
         say(f"{'correct ' + what + ' changed':24s} {system:22s} "
-            f"{100 * changed.accuracy:7.3f}% changed")
+            f"{100 * changed.accuracy:7.3f}% changed (moved blocks counted: "
+            f"{100 * moved.accuracy:.3f}%)")
 
     plans = sorted((shared / "dev" / "plans").glob("*.txt"))
     if "stripped" in sets and plans:
@@ -105,12 +122,11 @@ def evaluate_restore(shared: Path | None = None, *, sets: tuple[str, ...] = SETS
             files = sorted(legacy_dir.glob(f"*.{variant}.eng.txt"))
             for name, fn in (("input as is", lambda s: s), ("vanban legacy", _restore("legacy")),
                              ("vanban auto", _restore("auto"))):
-                total, t = Score(), time.perf_counter()
-                for f in files:
-                    gold = f.with_name(f.name.replace(f".{variant}.eng.txt", ".gold.txt"))
-                    total.add(syllable_score(fn(f.read_text(encoding="utf-8")),
-                                             gold.read_text(encoding="utf-8")))
-                row(f"legacy {variant}", name, total, time.perf_counter() - t)
+                golds = (f.with_name(f.name.replace(f".{variant}.eng.txt", ".gold.txt"))
+                         for f in files)
+                row(f"legacy {variant}", name,
+                    *scored((fn(f.read_text(encoding="utf-8")), g.read_text(encoding="utf-8"))
+                            for f, g in zip(files, golds)))
     scans = shared / "dev" / "scans"
     if "vie-ocr" in sets and scans.is_dir():
         pairs = []
@@ -125,22 +141,20 @@ def evaluate_restore(shared: Path | None = None, *, sets: tuple[str, ...] = SETS
             pairs.append((out.read_text(encoding="utf-8"), gt.read_text(encoding="utf-8")))
         for name, fn in (("vie OCR as is", lambda s: s), ("vanban ocr", _restore("ocr")),
                          ("vanban auto", _restore("auto"))):
-            total, t = Score(), time.perf_counter()
-            for hyp, gold in pairs:
-                total.add(syllable_score(fn(hyp), gold))
-            row("vie OCR scans", name, total, time.perf_counter() - t,
-                errors=total.total - total.correct)
+            total, moved, secs = scored((fn(hyp), gold) for hyp, gold in pairs)
+            row("vie OCR scans", name, total, moved, secs, errors=total.total - total.correct)
     return rows
 
 
 def format_table(rows: list[dict]) -> str:
     """Markdown table of :func:`evaluate_restore` rows."""
-    out = ["| set | system | syllable accuracy | correct / total | seconds |",
-           "|---|---|---:|---:|---:|"]
+    out = ["| set | system | syllable accuracy | correct / total | moved blocks counted | "
+           "seconds |", "|---|---|---:|---:|---:|---:|"]
     for r in rows:
-        acc = f"{r['accuracy']:.2f}%"
+        acc, moved = f"{r['accuracy']:.2f}%", f"{r['accuracy_moved']:.2f}%"
         if r["set"].startswith("correct"):
             acc = f"{r['accuracy']:.3f}% changed"
+            moved = f"{r['accuracy_moved']:.3f}% changed"
         out.append(f"| {r['set']} | {r['system']} | {acc} | {r['correct']} / {r['total']} | "
-                   f"{r['seconds']} |")
+                   f"{moved} ({r['correct_moved']}) | {r['seconds']} |")
     return "\n".join(out)

@@ -8,6 +8,8 @@ candidates in legacy mode.
 
 from __future__ import annotations
 
+import ast
+import heapq
 import re
 import zipfile
 from collections import defaultdict
@@ -58,6 +60,24 @@ MAX_DIGIT_WORD = 2
 DIGIT_WORD_COST = 2.5
 
 
+#: Candidates read off the letter emissions (LegacyChannel.emission_candidates): the
+#: spellings the index lists are the few most likely ones of each syllable, so a rarer
+#: reading of one letter ("ttng": ứ written "tt", "ngii": ũ written "ii") finds no syllable
+#: there. The search spells the token back, letter by letter, through the emission table.
+#: Most -ln P(spelling | syllable) a candidate found so may have:
+EMISSION_MAX_COST = 9.0
+#: Extra cost of such a candidate (on top of CHANNEL_WEIGHT times its emission cost).
+EMISSION_EXTRA_COST = 3.0
+#: Least P(written | letter) of an emission the search uses, and the most letters it may
+#: assume the OCR dropped.
+EMISSION_MIN_P = 0.004
+EMISSION_MAX_DROPS = 1
+#: Most candidates it adds per token (the cheapest; each costs the decoder time).
+EMISSION_MAX_CANDIDATES = 16
+#: Search states explored per token at most (speed bound: the cheapest are explored first).
+EMISSION_MAX_STATES = 4000
+
+
 #: Capitals then digits ("NH4", "NO2", "CO2", "QH15"): a formula or a code. Unless the index
 #: lists that spelling, it is kept as written (one edit away it would be a word: "NO2" ->
 #: "nơi").
@@ -71,8 +91,13 @@ def _has_vowel(word: str) -> bool:
 class LegacyChannel:
     """Candidate syllables (with channel costs) for a token of legacy OCR text."""
 
-    def __init__(self, keys: np.ndarray, offsets: np.ndarray, ids: np.ndarray, costs: np.ndarray):
+    def __init__(self, keys: np.ndarray, offsets: np.ndarray, ids: np.ndarray, costs: np.ndarray,
+                 emissions: dict[str, dict[str, float]] | None = None):
         self.keys = keys
+        self.emissions = emissions or {}
+        self._inverse: dict[str, list[tuple[str, float]]] | None = None
+        self._forms: dict[str, int] | None = None
+        self._prefixes: set[str] | None = None
         self.offsets = offsets
         self.ids = ids
         self.costs = costs.astype(np.float32) / 16.0
@@ -90,8 +115,11 @@ class LegacyChannel:
                 to_lm = np.array([lm.index.get(w, UNK) if lm is not None else UNK
                                   for w in syllables], dtype=np.int64)
                 ids = to_lm[z["ids"].astype(np.int64)]
-                return cls(z["keys"], z["offsets"], ids, z["costs"])
-        except (OSError, EOFError, zipfile.BadZipFile, ValueError, KeyError, IndexError) as err:
+                emissions = ast.literal_eval(str(z["emissions"][()])) \
+                    if "emissions" in z.files else None
+                return cls(z["keys"], z["offsets"], ids, z["costs"], emissions)
+        except (OSError, EOFError, zipfile.BadZipFile, ValueError, KeyError, IndexError,
+                SyntaxError) as err:
             raise ModelFileError(f"legacy-OCR channel model cannot be read ({type(err).__name__}: "
                                  f"{err}); reinstall vanban or rebuild it", str(path)) from None
 
@@ -130,6 +158,85 @@ class LegacyChannel:
                     best[i] = c
         items = sorted(best.items(), key=lambda kv: kv[1])[:MAX_CANDIDATES]
         return [i for i, _ in items], [c for _, c in items]
+
+    def _emission_tables(self, restorer) -> None:
+        """The inverse emission table (written string -> letters with -ln P) and the forms
+        (lower, Title, UPPER) of the restorer's candidate syllables with their prefixes."""
+        from ..text import strip_diacritics
+        forms: dict[str, int] = {}
+        vocab = restorer.lm.vocab
+        for ids in restorer.skel_map.values():
+            for i in ids:
+                w = vocab[i]
+                for f in (w, w[:1].upper() + w[1:], w.upper()):
+                    forms.setdefault(f, i)
+        prefixes = {f[:k] for f in forms for k in range(1, len(f) + 1)}
+        letters = {c for f in forms for c in f}
+        inverse: dict[str, dict[str, float]] = defaultdict(dict)
+        for ch in letters:
+            # as training.channel._emissions_for: every letter may also come out as itself
+            # or as its bare base letter now and then
+            em = dict(self.emissions.get(ch, {}))
+            base = strip_diacritics(ch)
+            em[ch] = max(em.get(ch, 0.0), 0.02)
+            em[base] = max(em.get(base, 0.0), 0.05)
+            for o, p in em.items():
+                if p >= EMISSION_MIN_P and len(o) <= 2:
+                    c = -float(np.log(p))
+                    if c < inverse[o].get(ch, 99.0):
+                        inverse[o][ch] = c
+        self._inverse = {o: sorted(d.items(), key=lambda lc: lc[1]) for o, d in inverse.items()}
+        self._forms, self._prefixes = forms, prefixes
+
+    def emission_candidates(self, restorer, tok: str) -> list[tuple[int, float]]:
+        """Syllables that an English model may have written as ``tok``, by the letter
+        emissions, with -ln P(tok | syllable) up to EMISSION_MAX_COST, cheapest first (at most
+        EMISSION_MAX_CANDIDATES). Best-first search over the token's pieces of 0-2 characters."""
+        key = ("^", tok)
+        hit = self._cache.get(key)  # type: ignore[arg-type]
+        if hit is not None:
+            return hit  # type: ignore[return-value]
+        if not self.emissions:
+            return []
+        if self._inverse is None:
+            self._emission_tables(restorer)
+        inverse, forms, prefixes = self._inverse, self._forms, self._prefixes
+        dropped = inverse.get("", [])
+        n = len(tok)
+        heap: list[tuple[float, int, str, int]] = [(0.0, 0, "", 0)]
+        seen: set[tuple[int, str, int]] = set()
+        found: dict[int, float] = {}
+        states = 0
+        while heap and states < EMISSION_MAX_STATES and len(found) < EMISSION_MAX_CANDIDATES:
+            cost, pos, built, drops = heapq.heappop(heap)
+            if (pos, built, drops) in seen:
+                continue
+            seen.add((pos, built, drops))
+            states += 1
+            if pos == n:
+                i = forms.get(built)
+                if i is not None and i not in found:
+                    found[i] = cost
+            for k in (1, 2):
+                if pos + k > n:
+                    break
+                for letter, c in inverse.get(tok[pos:pos + k], ()):
+                    if cost + c > EMISSION_MAX_COST:
+                        break
+                    nb = built + letter
+                    if nb in prefixes:
+                        heapq.heappush(heap, (cost + c, pos + k, nb, drops))
+            if drops < EMISSION_MAX_DROPS and built:
+                for letter, c in dropped:
+                    if cost + c > EMISSION_MAX_COST:
+                        break
+                    nb = built + letter
+                    if nb in prefixes:
+                        heapq.heappush(heap, (cost + c, pos, nb, drops + 1))
+        out = sorted(found.items(), key=lambda ic: ic[1])
+        if len(self._cache) < 200_000:
+            self._cache[key] = out  # type: ignore[index]
+        return out
 
     def skeleton_neighbours(self, restorer, low: str) -> list[int]:
         """The most frequent syllables of each skeleton one edit away from ``low``'s."""
@@ -206,6 +313,15 @@ class LegacyChannel:
                 continue
             cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
         self._add_siblings(restorer, cand)
+        if EMISSION_EXTRA_COST is not None and len(tok) > 1 and own == UNK:
+            # (only for a token that is not itself a word: a known word is read as written
+            # far more often than as a rare misreading of another)
+            for i, c in self.emission_candidates(restorer, tok):
+                if len(lm.vocab[i]) - n_obs >= 2 or not _has_vowel(lm.vocab[i]):
+                    continue
+                c = CHANNEL_WEIGHT * c + EMISSION_EXTRA_COST
+                if c < cand.get(i, 99.0):
+                    cand[i] = c
         if low.isalpha():
             # (i == own below only for a word of the skeleton map: seen twice or listed)
             plain_unlisted = not ids and own != UNK and skeleton(low) == low

@@ -4,6 +4,16 @@ Syllable accuracy = gold word tokens matched exactly by the system (case-insensi
 placement normalised, NFC) / gold word tokens, with the two token sequences aligned by
 Levenshtein (so OCR output whose lines or reading order differ is still scored fairly). The
 data sets are run by :mod:`vanban.evaluation.restore` (``vanban evaluate restore``).
+
+A second figure, :func:`syllable_score_moved`, also counts the blocks the OCR read in another
+order than the gold text (the two-column header of a directive read row by row): after the
+alignment, runs of at least :data:`MIN_MOVED_RUN` consecutive gold tokens that the alignment
+left unmatched and that appear, consecutively, among the system's unmatched tokens are matched
+by greedy string tiling (longest run first); and it always aligns by Levenshtein (the first
+figure compares texts of the same length token by token, for speed, when half of the tokens
+match so). A lone wrong word can never be credited this way:
+its neighbours are already matched, and a credited token needs two unmatched neighbours that
+equal the gold's too. Both figures are reported side by side (docs/normalize.md).
 """
 
 from __future__ import annotations
@@ -37,23 +47,102 @@ class Score:
         self.total += other.total
 
 
-def syllable_score(hyp: str, gold: str) -> Score:
-    """Aligned exact-match count of gold word tokens."""
-    h, g = word_tokens(hyp), word_tokens(gold)
-    if len(h) == len(g) and sum(a == b for a, b in zip(h, g)) >= 0.5 * len(g):
-        return Score(sum(a == b for a, b in zip(h, g)), len(g))
+#: Shortest run of tokens :func:`syllable_score_moved` credits as a block read out of order.
+MIN_MOVED_RUN = 3
+
+
+def _aligned(h: list[str], g: list[str], positional: bool = True) -> tuple[list[bool], list[bool]]:
+    """Which tokens of ``h`` and of ``g`` the Levenshtein alignment matches (``positional``:
+    token by token instead when both have the same length and half of them match so)."""
+    hm, gm = [False] * len(h), [False] * len(g)
+    if positional and len(h) == len(g) and sum(a == b for a, b in zip(h, g)) >= 0.5 * len(g):
+        for i, (a, b) in enumerate(zip(h, g)):
+            hm[i] = gm[i] = a == b
+        return hm, gm
     vocab: dict[str, int] = {}
     hi = [vocab.setdefault(t, len(vocab)) for t in h]
     gi = [vocab.setdefault(t, len(vocab)) for t in g]
-    ops = Levenshtein.opcodes(hi, gi)
-    correct = sum(op.dest_end - op.dest_start for op in ops if op.tag == "equal")
-    return Score(correct, len(g))
+    for op in Levenshtein.opcodes(hi, gi):
+        if op.tag == "equal":
+            for k in range(op.src_end - op.src_start):
+                hm[op.src_start + k] = gm[op.dest_start + k] = True
+    return hm, gm
+
+
+def _unmatched_runs(matched: list[bool], min_len: int) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for i, m in enumerate(matched + [True]):
+        if not m and start is None:
+            start = i
+        elif m and start is not None:
+            if i - start >= min_len:
+                runs.append((start, i))
+            start = None
+    return runs
+
+
+def _tile_moved_blocks(h: list[str], g: list[str], hm: list[bool], gm: list[bool],
+                       min_len: int) -> int:
+    """Greedy string tiling of the unmatched tokens: mark the longest common run of unmatched
+    hyp and gold tokens (at least ``min_len``) as matched, again until none is left; the
+    number of gold tokens so matched."""
+    gained = 0
+    while True:
+        best = (0, 0, 0)
+        hruns, gruns = _unmatched_runs(hm, min_len), _unmatched_runs(gm, min_len)
+        for hs, he in hruns:
+            for gs, ge in gruns:
+                prev = [0] * (ge - gs + 1)
+                for i in range(hs, he):
+                    cur = [0] * (ge - gs + 1)
+                    for j in range(gs, ge):
+                        if h[i] == g[j]:
+                            n = cur[j - gs + 1] = prev[j - gs] + 1
+                            if n > best[0]:
+                                best = (n, i + 1, j + 1)
+                    prev = cur
+        n, hend, gend = best
+        if n < min_len:
+            return gained
+        for k in range(n):
+            hm[hend - n + k] = gm[gend - n + k] = True
+        gained += n
+
+
+def syllable_score(hyp: str, gold: str) -> Score:
+    """Aligned exact-match count of gold word tokens."""
+    h, g = word_tokens(hyp), word_tokens(gold)
+    return Score(sum(_aligned(h, g)[1]), len(g))
+
+
+def syllable_scores(hyp: str, gold: str, min_run: int = MIN_MOVED_RUN) -> tuple[Score, Score]:
+    """(:func:`syllable_score`, :func:`syllable_score_moved`) with one alignment."""
+    h, g = word_tokens(hyp), word_tokens(gold)
+    aligned = sum(_aligned(h, g)[1])
+    # The second figure always aligns by Levenshtein: the first one's token-by-token shortcut
+    # for texts of equal length counts everything between a dropped and an extra word wrong.
+    hm, gm = _aligned(h, g, positional=False)
+    moved = sum(gm) + _tile_moved_blocks(h, g, hm, gm, min_run)
+    return Score(aligned, len(g)), Score(max(aligned, moved), len(g))
+
+
+def syllable_score_moved(hyp: str, gold: str, min_run: int = MIN_MOVED_RUN) -> Score:
+    """:func:`syllable_score` plus the gold tokens of blocks read in another order: unmatched
+    runs of at least ``min_run`` tokens found, in the same order, among the unmatched tokens
+    of ``hyp`` (greedy string tiling). Never lower than :func:`syllable_score`."""
+    return syllable_scores(hyp, gold, min_run)[1]
 
 
 def changed_rate(before: str, after: str) -> Score:
     """Word tokens changed: Score(changed, total) (aligned like :func:`syllable_score`)."""
     s = syllable_score(after, before)
     return Score(s.total - s.correct, s.total)
+
+
+def changed_rates(before: str, after: str) -> tuple[Score, Score]:
+    """:func:`changed_rate` by both figures of :func:`syllable_scores`."""
+    return tuple(Score(s.total - s.correct, s.total)  # type: ignore[return-value]
+                 for s in syllable_scores(after, before))
 
 
 def _pyvi() -> Callable[[str], str] | None:

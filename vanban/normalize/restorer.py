@@ -79,6 +79,30 @@ LEGACY_LONE_CAPITAL_COST = 2.0
 LEGACY_SYMBOL_WORDS = frozenset("@")
 #: Modes in which list markers follow the Vietnamese alphabet (a b c d đ e).
 _LIST_MODES = ("stripped", "legacy")
+#: legacy mode: characters an English model writes for a syllable's horn or hook mark, split
+#: from the word ("st? dung", "tt’ nguồn" for "sử dụng", "từ nguồn"). Glued to the end of a
+#: word and followed by a space and a lower-case word, such a character is part of that word,
+#: not punctuation: it neither ends the sentence nor stands in the LM's context, and it is
+#: dropped from the restored text.
+_GLUED_MARKS = frozenset("?’'")
+_QUOTE_OPENER = re.compile(r"(?:^|(?<=[\s(“]))'")
+_GLUED_MARK_NEXT = re.compile(r"[ \t]+(?=[^\W\d_])")
+
+
+def _glued_mark(text: str, start: int, end: int) -> bool:
+    """Whether the mark character text[start:end] (glued to the word before it) comes before
+    a space and a lower-case word, and does not close a quotation opened on its line."""
+    after = _GLUED_MARK_NEXT.match(text, end)
+    if after is None or not text[after.end()].islower():
+        return False
+    line = text[text.rfind("\n", 0, start) + 1:start]
+    if text[start] == "’":
+        return line.count("‘") <= line.count("’")
+    if text[start] == "'":
+        return _QUOTE_OPENER.search(line) is None
+    return True
+
+
 #: Sentence-final punctuation: decoding segments end after it.
 _SEGMENT_END = set(".;!?:")
 #: Upper-case Roman numerals before "." or ")" ("II.", "(khóa X)") and single capitals are
@@ -115,6 +139,30 @@ def _counts_in_arabic(tok: str, ti: int, markers: list[tuple[int, str]]) -> bool
     after = markers[at + 1][1] if at + 1 < len(markers) else ""
     return (before.isdigit() and int(before) + 1 == value) \
         or (after.isdigit() and int(after) - 1 == value)
+
+
+_ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
+                 "IX": 9, "X": 10, "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}
+_ROMAN_OF = {v: k for k, v in _ROMAN_VALUES.items()}
+
+
+def _roman_in_sequence(tok: str, ti: int, markers: list[tuple[int, str]]) -> str | None:
+    """legacy mode: the heading numeral that the Roman headings around a numeral of I and l
+    only count to, when the OCR dropped or added an I ("II." between "II." and "IV." is
+    "III."); None when they do not say (or agree with it already)."""
+    if not re.fullmatch(r"[Il]{1,3}", tok):
+        return None
+    romans = [(i, _ROMAN_VALUES.get(t.replace("l", "I"))) for i, t in markers
+              if _ROMAN.fullmatch(t.replace("l", "I"))]
+    at = next((k for k, (i, _) in enumerate(romans) if i == ti), None)
+    if at is None or at == 0 or at + 1 >= len(romans):
+        return None
+    before, after = romans[at - 1][1], romans[at + 1][1]
+    value = _ROMAN_VALUES.get(tok.replace("l", "I"))
+    if before is None or after is None or after != before + 2 or value == before + 1:
+        return None
+    want = _ROMAN_OF.get(before + 1, "")
+    return want if set(want) == {"I"} and abs(len(want) - len(tok)) == 1 else None
 
 
 @dataclass
@@ -213,6 +261,42 @@ class Restorer:
         return self._mixed
 
     # ----------------------------------------------------------------- candidates
+    def _code_like(self, tok: str) -> bool:
+        """A symbol or code rather than a word: capitals with digits ("NH4", "PO43"), a
+        small letter before a capital ("pH"), or capitals the model knows as no word and no
+        skeleton ("COD", "EC")."""
+        if not tok[:1].isalpha() or len(tok) < 2:
+            return False
+        if any(c.isdigit() for c in tok):
+            return any(c.isupper() for c in tok)
+        if tok[0].islower():
+            return any(c.isupper() for c in tok[1:])
+        low = tok.lower()
+        return tok.isupper() and low not in self.skel_map and low not in self.lm.index
+
+    def _legacy_abbreviation(self, text: str, tokens, ti: int) -> bool:
+        """legacy mode: an all-caps token in running text (its line has lower-case words)
+        that spells no syllable ("VTUB", "TW", "NK"), stands alone in brackets ("oxy hòa
+        tan (DO)") or stands in a comma list next to a code ("pH, DO, COD") is an
+        abbreviation, kept as written: an English model reads unmarked capitals as they
+        are (only the LM would make "VỪA", "ĐỘ" of them)."""
+        tok = tokens[ti][2]
+        if len(tok) < 2 or not tok.isalpha() or not tok.isupper():
+            return False
+        alone = tok.lower() not in self.skel_map
+        line_start = text.rfind("\n", 0, tokens[ti][0]) + 1
+        line_end = text.find("\n", tokens[ti][1])
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if not any(len(w) > 1 and w.islower() for w in re.findall(r"[^\W\d_]+", line)):
+            return False
+        prev = tokens[ti - 1][2] if ti else ""
+        nxt = tokens[ti + 1][2] if ti + 1 < len(tokens) else ""
+        if alone or (prev == "(" and nxt == ")"):
+            return True
+        if prev == "," and ti >= 2 and self._code_like(tokens[ti - 2][2]):
+            return True
+        return nxt == "," and ti + 2 < len(tokens) and self._code_like(tokens[ti + 2][2])
+
     def _word_slot(self, tok: str, mode: str, ti: int, lone_capital_is_word: bool = False) -> Slot:
         low = tok.lower()
         own = self.lm.index.get(low, UNK)
@@ -293,10 +377,11 @@ class Restorer:
             got = self._case_lists[id(table)] = (table, (table * CASE_WEIGHT).tolist())
         return got[1]
 
-    def _build_segments(self, text: str, tokens, mode: str,
-                        romans: set[int] | None = None) -> list[Segment]:
+    def _build_segments(self, text: str, tokens, mode: str, romans: set[int] | None = None,
+                        marks: set[int] | None = None) -> list[Segment]:
         """The decoding segments of ``text``; the token indices of misread Roman numerals
-        ("Ill." for "III.", written back in capitals) are added to ``romans``."""
+        ("Ill." for "III.", written back in capitals) are added to ``romans``, those of marks
+        split from a word (_GLUED_MARKS), which get no slot, to ``marks``."""
         segments: list[Segment] = []
         markers = _section_markers(text, tokens) if mode == "legacy" else []
         seg = Segment(start_history=BOS)
@@ -319,6 +404,14 @@ class Restorer:
             while pi < len(protected) and protected[pi][1] <= start:
                 pi += 1
             in_protected = pi < len(protected) and protected[pi][0] <= start
+            if mode == "legacy" and tok in _GLUED_MARKS and ti and not gap and seg.slots \
+                    and is_word(prev_tok) and not in_protected \
+                    and _glued_mark(text, start, end):
+                # "st? dung": the mark of the word before, read apart (see _GLUED_MARKS).
+                if marks is not None:
+                    marks.add(ti)
+                prev_end = end
+                continue
             if is_word(tok):
                 nxt = tokens[ti + 1][2] if ti + 1 < len(tokens) else ""
                 marker = len(tok) == 1 and line_start and nxt in (".", ")")
@@ -327,7 +420,15 @@ class Restorer:
                     # List items run a) b) c) d) đ) e): "d)" after "d)" is "đ)".
                     letter = "đ" if last_marker == "d" else "d"
                     slot = Slot([self.lm.index.get(letter, UNK)], [0.0], [letter], ti)
-                elif in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)):
+                elif mode == "legacy" and line_start and nxt in (".", ")") \
+                        and _roman_in_sequence(tok, ti, markers):
+                    # "II." between the headings "II." and "IV.": an I the OCR lost
+                    read = _roman_in_sequence(tok, ti, markers).lower()
+                    slot = Slot([self.lm.index.get(read, UNK)], [0.0], [read], ti)
+                    if romans is not None:
+                        romans.add(ti)
+                elif in_protected or (nxt in (".", ")") and _ROMAN.fullmatch(tok)) \
+                        or (mode == "legacy" and self._legacy_abbreviation(text, tokens, ti)):
                     slot = Slot([self.lm.index.get(tok.lower(), UNK)], [0.0], [tok.lower()], ti)
                 elif mode == "legacy" and line_start and nxt in (".", ")") \
                         and _MISREAD_ROMAN.fullmatch(tok):
@@ -540,7 +641,8 @@ class Restorer:
         lm = self.lm if admin_weight is None else self.lm.with_weight(admin_weight)
         tokens = tokenize(text, legacy=mode == "legacy")
         romans: set[int] = set()
-        segments = self._build_segments(text, tokens, mode, romans)
+        marks: set[int] = set()
+        segments = self._build_segments(text, tokens, mode, romans, marks)
         pairs = self.pairs.for_text(text) if self.pairs is not None else None
         beam = LEGACY_BEAM if mode == "legacy" else BEAM
         chosen = decode(lm, segments, beam=beam, pairs=pairs)
@@ -595,6 +697,10 @@ class Restorer:
                         for i in order[:4] if i != k][:3]
             ch = Change(start, end, tok, replacements[slot.token_index], conf, alts)
             by_token[slot.token_index] = ch
+        for ti in marks:
+            start, end, tok = tokens[ti]
+            replacements[ti] = ""
+            by_token[ti] = Change(start, end, tok, "", 1.0, [])
         out = []
         prev = 0
         for ti, (start, end, _) in enumerate(tokens):

@@ -1,0 +1,116 @@
+"""Round 8 of issue 14: the order-tolerant second figure of the restoration metric, and the
+legacy-OCR changes of that round."""
+
+from vanban.normalize.evaluate import (MIN_MOVED_RUN, changed_rates, syllable_score,
+                                       syllable_score_moved, syllable_scores)
+
+GOLD = ("ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nSố: 12/KH-UBND\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Thực hiện kế hoạch của tỉnh về đẩy mạnh công tác bảo vệ môi trường")
+# The two-column header read row by row, as tesseract --psm 3 reads it.
+ROWS = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "TỈNH NGHỆ AN Độc lập - Tự do - Hạnh phúc\nSố: 12/KH-UBND\n"
+        "Thực hiện kế hoạch của tỉnh về đẩy mạnh công tác bảo vệ môi trường")
+
+
+def test_a_block_read_in_another_order_counts_in_the_second_figure_only():
+    aligned, moved = syllable_scores(ROWS, GOLD)
+    assert aligned == syllable_score(ROWS, GOLD)
+    assert moved == syllable_score_moved(ROWS, GOLD)
+    assert aligned.correct < aligned.total
+    assert moved.correct == moved.total
+
+
+def test_a_wrong_word_in_a_moved_block_stays_wrong():
+    wrong = ROWS.replace("Hạnh phúc", "Hành phúc")
+    aligned, moved = syllable_scores(wrong, GOLD)
+    assert moved.correct == moved.total - 1
+    assert aligned.correct <= moved.correct
+
+
+def test_restoration_errors_in_order_are_never_credited():
+    gold = "hàng hóa và hằng năm đều tăng, nhà nước quản lý hàng năm"
+    # Swapped readings of one skeleton: each word exists elsewhere in the gold text.
+    hyp = "hằng hóa và hàng năm đều tăng, nhà nước quản lý hằng năm"
+    aligned, moved = syllable_scores(hyp, gold)
+    assert aligned == moved
+    assert aligned.total - aligned.correct == 3
+
+
+def test_runs_shorter_than_the_minimum_are_not_credited():
+    gold = "một hai ba bốn năm sáu bảy tám chín mười"
+    hyp = "một hai bảy tám ba bốn năm sáu chín mười"      # a run of 2 moved left
+    aligned, moved = syllable_scores(hyp, gold)
+    assert MIN_MOVED_RUN == 3
+    assert moved.correct == aligned.correct          # 'bảy tám' is 2 tokens: not credited
+    hyp3 = "một hai sáu bảy tám ba bốn năm chín mười"   # a run of 3
+    a3, m3 = syllable_scores(hyp3, gold)
+    assert m3.correct == m3.total > a3.correct
+
+
+def test_changed_rates_by_both_figures():
+    text = "Thực hiện kế hoạch của tỉnh"
+    assert [s.correct for s in changed_rates(text, text)] == [0, 0]
+    changed, moved = changed_rates(text, "Thực hiện kê hoạch của tỉnh")
+    assert changed.correct == moved.correct == 1
+
+
+def test_a_mark_split_from_its_word_is_part_of_the_word_in_legacy_mode():
+    from vanban.normalize import restore_text
+    out = restore_text("quan ly, khai thac, st’ dung hiéu qua, tt? nguon von", "legacy")
+    assert out.text == "quản lý, khai thác, sử dụng hiệu quả, từ nguồn vốn"
+    assert ("?", "") in [(c.original, c.replacement) for c in out.changes]
+
+
+def test_a_real_question_mark_or_closing_quote_stays():
+    from vanban.normalize import restore_text
+    assert restore_text("Tai sao? Vi ly do", "legacy").text == "Tại sao? Vì lý do"
+    assert "’ trong" in restore_text("phong trao ‘but pha’ trong nam", "legacy").text
+    assert "' trong" in restore_text("phong trao 'but pha' trong nam", "legacy").text
+    # other modes never drop a character
+    assert restore_text("Tai sao? tai vi", "stripped").text.count("?") == 1
+
+
+def test_the_second_figure_aligns_texts_of_equal_length_by_levenshtein():
+    gold = "một hai ba bốn năm sáu bảy tám chín mười mươi cuối"
+    hyp = "một hai ba bốn năm sáu bảy tám mười mươi cuối thêm"    # one dropped, one extra
+    aligned, moved = syllable_scores(hyp, gold)
+    assert aligned.correct == 8                  # token by token (the first figure's shortcut)
+    assert moved.correct == 11
+
+
+def test_a_rare_letter_misreading_is_a_candidate_through_the_emission_table():
+    from vanban.normalize import restore_text
+    from vanban.normalize.restorer import get_restorer
+    restorer = get_restorer()
+    # "tt" for ứ: the index lists "ttng" for từng/tùng/túng only
+    found = [restorer.lm.vocab[i] for i, _ in
+             restorer.channel.emission_candidates(restorer, "ttng")]
+    assert "ứng" in found
+    assert restore_text("nang luc ttng pho voi cac tinh huong", "legacy").text == \
+        "năng lực ứng phó với các tình huống"
+    # a token that is itself a word gets no such candidates ("ngao" stays a clam)
+    assert "ngao" in restore_text("vung nuoi ngao tai xa", "legacy").text
+
+
+def test_capitals_in_brackets_or_next_to_codes_stay_abbreviations_in_legacy_text():
+    from vanban.normalize import restore_text
+    out = restore_text("Do man, pH, oxy hoa tan (DO), cac thong so: pH, DO, COD", "legacy").text
+    assert out.count("DO") == 2 and "ĐỘ" not in out
+    # a heading in capitals is still restored
+    assert restore_text("VII. CHE DO BAO CAO", "legacy").text == "VII. CHẾ ĐỘ BÁO CÁO"
+
+
+def test_capitals_that_spell_no_syllable_stay_codes_in_running_legacy_text():
+    from vanban.normalize import restore_text
+    out = restore_text("Luu: VTUB, NC va cac co quan thuoc TW quan ly", "legacy").text
+    assert "VTUB" in out and "TW" in out
+
+
+def test_a_heading_numeral_that_lost_an_i_is_read_from_the_headings_around_it():
+    from vanban.normalize import restore_text
+    text = "I. MUC TIEU\nnoi dung\nII. NHIEM VU\n1. Noi dung\nII. KINH PHI\nIV. TO CHUC\n"
+    assert restore_text(text, "legacy").text.split("\n")[4] == "III. KINH PHÍ"
+    # the headings around do not count to it: kept
+    text = "I. MUC TIEU\nII. NHIEM VU\nIII. KINH PHI\nII. NOI DUNG\nIV. TO CHUC\n"
+    assert restore_text(text, "legacy").text.split("\n")[3].startswith("II. ")
