@@ -11,7 +11,8 @@
 A line whose text matches a pattern of ``vanban/data/ocr/stamps.json`` seeds a stamp; the lines
 of the same box (stacked, overlapping horizontally, a narrow group) join it. A group whose lines
 match only weak patterns (also written in body text: "Thời gian: 20/11/2025 14:30") must show
-more (:func:`_stamp_evidence_holds`: small print, a place above the document's header). Low-confidence lines
+more (:func:`_stamp_evidence_holds`: small print, or a place above the document's header with
+words Tesseract reads poorly). Low-confidence lines
 lying inside a seal are the seal's lettering. Stamps leave the page's lines and are reported as
 :class:`vanban.model.Stamp` (kind, box, text).
 """
@@ -174,6 +175,9 @@ def _text_height(items: list[tuple], width: int) -> float:
 _HEADER_ANCHOR = re.compile(r"cong\s*hoa\s*xa\s*hoi|doc\s*lap\W*tu\s*do|^\W*(uy\s*ban|ubnd)")
 #: ... found in this top share of the page only.
 HEADER_ANCHOR_ZONE = 0.5
+#: A motto or issuer line is no header when this many wide text lines end above it (a body's
+#: last lines before an appendix; a first page's banner or running header is one line).
+BODY_LINES_ABOVE_HEADER = 2
 #: The document's closing list, never part of a stamp.
 _RECIPIENTS = re.compile(r"^\W*noi\s*nhan\b")
 
@@ -188,15 +192,18 @@ def _is_header_anchor(words: list[Word]) -> bool:
     return bool(_HEADER_ANCHOR.search(folded) and (upper or re.search(r"doc\s*lap", folded)))
 
 
-def _header_top(items: list[tuple], width: int, height: int) -> float | None:
+def _header_top(items: list[tuple], width: int, height: int, text_h: float) -> float | None:
     """Where the document's header begins on a first page: the top of its highest motto or
     issuer line (in capitals, in the top half of the page); None on a page without one.
 
-    A header opens the page's text: a letterhead below a wide text line (an appendix opening in
-    the top half of a later page, after the body's last lines) is not the page's header."""
-    text_bottom = min((box[3] for _, ws, box in items
-                       if box[2] - box[0] > MAX_STAMP_WIDTH * width and not _document_line(ws)
-                       and not _is_header_anchor(ws)), default=None)
+    A header opens the page's text: a letterhead below :data:`BODY_LINES_ABOVE_HEADER` wide
+    lines in the text's print (``text_h``; not header lines themselves) is an appendix opening
+    in the top half of a later page, after the body's last lines, not the page's header. One
+    such line is a first page's banner or running header, printed across the top."""
+    bottoms = sorted(box[3] for _, ws, box in items
+                     if box[2] - box[0] > MAX_STAMP_WIDTH * width and not _document_line(ws)
+                     and not _is_header_anchor(ws) and _median_height(ws) > SMALL_PRINT * text_h)
+    text_bottom = bottoms[BODY_LINES_ABOVE_HEADER - 1] if len(bottoms) >= BODY_LINES_ABOVE_HEADER else None
     tops = [box[1] - 0.5 * (box[3] - box[1]) for _, ws, box in items
             if box[1] <= HEADER_ANCHOR_ZONE * height and _is_header_anchor(ws)
             and (text_bottom is None or box[1] < text_bottom)]
@@ -231,6 +238,23 @@ def _document_line(words: list[Word]) -> bool:
                 (_ISSUER_CAPS.match(folded) and " ".join(w.text for w in words).isupper()))
 
 
+#: A weak-only group above the header is a stamp when Tesseract reads it this poorly: mean word
+#: confidence under this ...
+POOR_READING_CONF = 75.0
+#: ... and at least this share of its words that do not read (:func:`decide.word_reads`).
+POOR_READING_SHARE = 0.25
+
+
+def _reads_poorly(words: list[Word]) -> bool:
+    """Does Tesseract read a group of words as it reads a stamp's garbled small print, not as
+    text: a low mean confidence, and a share of words that are no syllable, number or code or
+    that it is unsure of? (A contact block or a form's label above the header reads as the
+    text does.)"""
+    conf = _mean_conf(words)
+    unread = sum(not decide.word_reads(w.text, w.conf or 0) for w in words)
+    return conf is not None and conf < POOR_READING_CONF and unread >= POOR_READING_SHARE * len(words)
+
+
 def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, bool]],
                           words: list[Word], text_h: float, header_top: float | None,
                           touches_document: bool, forms: list[bool], band_bottom: float | None) -> bool:
@@ -242,10 +266,12 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
     "Nơi nhận" list in small print), and is a stamp when it starts above the document's header
     (``header_top``: a stamp above or beside the header, where the signing software draws it
     and where a low-resolution scan garbles its small print into glyphs as tall as the text's)
-    or when its print is small against the page's text height ``text_h`` (signing stamps are
-    printed in 6-8 pt), or when it is a received stamp's form (:func:`_received_form`) starting
-    in a first page's header band (above ``band_bottom``; a body list lower down holds the same
-    entries). A page without a header (a later page) keeps its first lines."""
+    and reads poorly (:func:`_reads_poorly`; a contact block, a form's label or a page's last
+    lines above an appendix's letterhead read as text), or when its print is small against
+    the page's text height ``text_h`` (signing stamps are printed in 6-8 pt), or when it is a
+    received stamp's form (:func:`_received_form`) starting in a first page's header band
+    (above ``band_bottom``; a body list lower down holds the same entries). A page without a
+    header (a later page) keeps its first lines."""
     top = min(w.bbox[1] for w in words)
     above_header = header_top is not None and top < header_top
     small = text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
@@ -257,7 +283,8 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
     if touches_document:
         return False
     in_band = band_bottom is not None and top < band_bottom
-    return above_header or small or (in_band and _received_form(members, evidence, forms))
+    return (above_header and _reads_poorly(words)) or small or \
+        (in_band and _received_form(members, evidence, forms))
 
 
 def _received_form(members: list[int], evidence: list[tuple[str | None, bool]], forms: list[bool]) -> bool:
@@ -307,7 +334,7 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
     forms = [box[1] < HEADER_ANCHOR_ZONE * height and is_form_entry(" ".join(w.text for w in ws))
              for _, ws, box in rest]
     text_h = _text_height(rest, width)
-    header_top = _header_top(rest, width, height)
+    header_top = _header_top(rest, width, height, text_h)
     document = [_document_line(ws) for _, ws, _ in rest]
     anchors = [_is_header_anchor(ws) for _, ws, _ in rest]
     band_bottom = _header_band_bottom(rest, document, header_top, width, height, text_h)
@@ -337,8 +364,9 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
                     grown = True
         if box[2] - box[0] > MAX_STAMP_WIDTH * width:
             continue  # a wide line is text (a body line may mention "Thời gian ký")
-        # A group of lines sitting on the letterhead from above is a stamp drawn just above it
-        # (a header line stacked on the issuer's name or the motto is one line, not a block).
+        # A group of lines sitting on the letterhead from above may be a stamp drawn just above
+        # it (a header line stacked on the issuer's name or the motto is one line, not a block);
+        # as any weak-only group above the header it must read poorly (_stamp_evidence_holds).
         touches_document = any(not (anchors[j] and len(members) > 1 and
                                     rest[j][2][1] >= box[3] - 0.25 * (rest[j][2][3] - rest[j][2][1]))
                                for j in touched)
