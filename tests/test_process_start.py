@@ -62,6 +62,22 @@ def test_spacy_commands_still_import_after_it():
     assert "spacy.cli.download" in _modules_after(code)
 
 
+def test_spacy_cli_is_an_attribute_after_it_as_after_a_plain_import():
+    # the notebook idiom: `import spacy; spacy.cli.download(...)`, without `import spacy.cli`
+    code = ("from vanban.extract.spacy_load import load_spacy\n"
+            "load_spacy()\n"
+            "import spacy\n"
+            "assert 'spacy.cli' not in __import__('sys').modules\n"
+            "assert callable(spacy.cli.download)\n"
+            "try:\n"
+            "    spacy.no_such_name\n"
+            "except AttributeError as err:\n"
+            "    assert 'no_such_name' in str(err)\n"
+            "else:\n"
+            "    raise AssertionError('spacy.no_such_name exists')\n")
+    assert "spacy.cli.download" in _modules_after(code)
+
+
 def test_spacy_is_imported_the_plain_way_when_the_placeholders_fail():
     # a spaCy whose package needs more of its CLI than the placeholders give: simulated by
     # an import of one of its modules that fails once
