@@ -7,6 +7,7 @@ Each check runs in a fresh interpreter, whose ``sys.modules`` holds only what it
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,22 @@ def test_spacy_commands_still_import_after_it():
     assert "spacy.cli.download" in _modules_after(code)
 
 
+def test_spacy_cli_is_an_attribute_after_it_as_after_a_plain_import():
+    # the notebook idiom: `import spacy; spacy.cli.download(...)`, without `import spacy.cli`
+    code = ("from vanban.extract.spacy_load import load_spacy\n"
+            "load_spacy()\n"
+            "import spacy\n"
+            "assert 'spacy.cli' not in __import__('sys').modules\n"
+            "assert callable(spacy.cli.download)\n"
+            "try:\n"
+            "    spacy.no_such_name\n"
+            "except AttributeError as err:\n"
+            "    assert 'no_such_name' in str(err)\n"
+            "else:\n"
+            "    raise AssertionError('spacy.no_such_name exists')\n")
+    assert "spacy.cli.download" in _modules_after(code)
+
+
 def test_spacy_is_imported_the_plain_way_when_the_placeholders_fail():
     # a spaCy whose package needs more of its CLI than the placeholders give: simulated by
     # an import of one of its modules that fails once
@@ -108,6 +125,29 @@ def test_only_the_writers_the_inputs_need_are_loaded_ahead(tmp_path):
     assert pdfa._writers_needed([signed, plain], keep) == (True, True)
     assert pdfa._writers_needed([signed], invalidate) == (False, True)
     assert pdfa._writers_needed([plain] * (pdfa.SIGNATURE_PEEK + 1), keep) == (True, True)
+
+
+@pytest.mark.parametrize("where", ["named", "in a folder", "stdin"])
+def test_a_fifo_is_not_opened_to_look_for_a_signature(tmp_path, where):
+    # opening a FIFO blocks until a writer comes: it is refused by `vanban pdf` as before, and
+    # a hang fails here (timeout) instead of blocking the suite
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(tmp_path / "pipe.pdf")
+    os.mkfifo(folder / "b.pdf")
+    given = {"named": tmp_path / "pipe.pdf", "in a folder": folder, "stdin": "/dev/stdin"}[where]
+    # stdin: a pipe with no writer's end closed (this process keeps it open)
+    read_end, write_end = os.pipe()
+    try:
+        done = subprocess.run([sys.executable, "-m", "vanban.cli", "pdf", str(given), "-o",
+                               str(tmp_path / "out")], stdin=read_end, capture_output=True,
+                              text=True, timeout=60)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert done.returncode == 3, done.stderr
+    assert "FIFO" in done.stderr and "not a regular file" in done.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 @pytest.mark.parametrize("incremental,finished", [(False, True), (True, False)])

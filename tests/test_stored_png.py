@@ -39,10 +39,22 @@ def _read_page(**env: str) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
+def _build_or_fail(out: Path) -> Path:
+    """The library built at ``out``; a failed build fails the test with one clear line (a C
+    compiler is a declared system dependency: scripts/install.sh installs g++)."""
+    try:
+        return stored_png.build(out)
+    except RuntimeError as err:
+        if "no C compiler" in str(err):
+            pytest.fail("needs a C compiler (scripts/install.sh installs g++): no cc, gcc or "
+                        "clang found", pytrace=False)
+        pytest.fail(f"the stored PNG library did not build: {err}", pytrace=False)
+
+
 @pytest.fixture(scope="module")
 def library(tmp_path_factory) -> Path:
     # built here, not taken from the package folder: the test needs no install step
-    return stored_png.build(tmp_path_factory.mktemp("lib") / "libvanban_stored_png.so")
+    return _build_or_fail(tmp_path_factory.mktemp("lib") / "libvanban_stored_png.so")
 
 
 def test_stored_word_images_give_the_same_words(library):
@@ -68,3 +80,74 @@ def test_a_failed_build_says_why(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="failed"):
         stored_png.build(tmp_path / "lib.so")
     assert not (tmp_path / "lib.so").exists() and not (tmp_path / "lib.so.tmp").exists()
+
+
+def test_no_compiler_fails_with_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.delenv("CC", raising=False)
+    monkeypatch.setattr(stored_png.shutil, "which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match="needs a C compiler"):
+        _build_or_fail(tmp_path / "lib.so")
+
+
+_LOAD = ("import json, sys\n"
+         "{before}\n"
+         "from vanban.ocr import stored_png\n"
+         "print(json.dumps([stored_png.load(), stored_png.refused]))\n")
+
+
+def _load(library: Path, before: str = "", pythonpath: Path | None = None) -> list:
+    env = {**os.environ, "VANBAN_STORED_PNG": "1", "VANBAN_STORED_PNG_LIBRARY": str(library)}
+    if pythonpath:
+        env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), str(ROOT)])
+    done = subprocess.run([sys.executable, "-c", _LOAD.format(before=before)],
+                          capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_not_loaded_once_tesserocr_is_imported(library):
+    # libtesseract is then bound already: loading would do nothing, so it says False
+    assert _load(library) == [True, None]
+    loaded, why = _load(library, before="import tesserocr")
+    assert not loaded and "already imported" in why
+
+
+def _fake_tesserocr(site: Path, extension: Path | None = None) -> Path:
+    package = site / "tesserocr"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    if extension:
+        (package / "tesserocr.cpython-fake.so").write_bytes(extension.read_bytes())
+    return site
+
+
+def test_not_loaded_under_a_wheel_that_bundles_its_libraries(library, tmp_path):
+    # a PyPI wheel (auditwheel) keeps its libtesseract and leptonica in tesserocr.libs/
+    site = _fake_tesserocr(tmp_path / "wheel")
+    (site / "tesserocr.libs").mkdir()
+    (site / "tesserocr.libs" / "libtesseract-9721d5b3.so.5.5.4").write_bytes(b"")
+    loaded, why = _load(library, pythonpath=site)
+    assert not loaded and "bundles its own libraries" in why
+
+
+def test_not_loaded_when_tesserocr_links_another_tesseract_or_leptonica(library, tmp_path):
+    compiler = next(c for c in ("cc", "gcc", "clang") if stored_png.shutil.which(c))
+
+    def shared(name: str, *needs: str) -> Path:
+        src = tmp_path / "x.c"
+        src.write_text("int vanban_fake(void) { return 0; }\n")
+        out = tmp_path / name
+        subprocess.run([compiler, "-shared", "-fPIC", f"-Wl,-soname,{name}", "-o", str(out),
+                        str(src), f"-L{tmp_path}", "-Wl,--no-as-needed", *needs], check=True)
+        return out
+
+    shared("libtesseract-9721d5b3.so.5")
+    (tmp_path / "libother.so").symlink_to(tmp_path / "libtesseract-9721d5b3.so.5")
+    site = _fake_tesserocr(tmp_path / "mangled", shared("ext1.so", "-lother"))
+    loaded, why = _load(library, pythonpath=site)
+    assert not loaded and "links its own libtesseract" in why
+
+    shared("libleptonica.so.6")
+    (tmp_path / "libleptonica.so").symlink_to(tmp_path / "libleptonica.so.6")
+    site = _fake_tesserocr(tmp_path / "other-lept", shared("ext2.so", "-lleptonica"))
+    loaded, why = _load(library, pythonpath=site)
+    assert not loaded and "libleptonica.so.6" in why

@@ -841,8 +841,11 @@ def _writers_needed(files: list[Path], options: PdfOptions) -> tuple[bool, bool]
 
 
 def _is_signed_pdf(path: Path) -> bool:
-    """Whether ``path`` is a PDF with a filled signature field (False when it cannot be read)."""
+    """Whether ``path`` is a PDF with a filled signature field (False when it cannot be read,
+    or is not a regular file: a FIFO, /dev/stdin, is not opened, since that blocks until a
+    writer comes; :func:`make_pdf` reports it)."""
     try:
+        check_regular_file(path)  # stat only, before any open
         if not is_pdf(path):
             return False
         import pikepdf

@@ -6,8 +6,9 @@ weasel, jinja2, ...): about a third of spaCy's import time, for commands vanban 
 (docs/extract.md, "spaCy without its commands"). :func:`load_spacy` imports the package while
 placeholders stand in for ``spacy.cli`` and ``spacy.cli.info``; they leave ``sys.modules``
 as soon as ``spacy/__init__.py`` has run, so a later ``import spacy.cli`` (spaCy's own
-commands, a user's code in the same process) imports the real one, and ``spacy.info`` calls
-the real function. The pipelines, matchers and ``Doc`` are the same classes either way.
+commands, a user's code in the same process) imports the real one, ``spacy.cli`` as an
+attribute imports it on first use (a module ``__getattr__``), and ``spacy.info`` calls the
+real function. The pipelines, matchers and ``Doc`` are the same classes either way.
 
 If the import fails with the placeholders (a spaCy whose package imports more of its CLI),
 every ``spacy`` module it left behind is dropped and spaCy is imported the plain way.
@@ -57,7 +58,19 @@ def load_spacy() -> types.ModuleType:
                     del sys.modules[name]
         if spacy is None:
             import spacy
-        elif getattr(spacy, "cli", None) is cli_module:
-            del spacy.cli  # type: ignore[attr-defined]  # the real one is imported on demand
+        else:
+            if getattr(spacy, "cli", None) is cli_module:
+                del spacy.cli  # type: ignore[attr-defined]
+            if "__getattr__" not in vars(spacy):  # a spaCy with its own one is left as it is
+                spacy.__getattr__ = _import_cli_on_demand  # type: ignore[attr-defined]
         return spacy
+
+
+def _import_cli_on_demand(name: str):
+    """The ``spacy`` package's PEP 562 ``__getattr__``: ``spacy.cli`` imports the real CLI
+    when first used, as a plain ``import spacy`` would have it."""
+    if name == "cli":
+        import importlib
+        return importlib.import_module("spacy.cli")
+    raise AttributeError(f"module 'spacy' has no attribute {name!r}")
 

@@ -20,15 +20,18 @@ typedef l_ok (*write_mem_fn)(l_uint8 **, size_t *, PIX *, l_int32);
 #endif
 
 static long intercepted = 0;
+static write_mem_fn leptonica_write = NULL;
+
+/* Resolved once when the library is loaded, before any thread can call pixWriteMem. */
+__attribute__((constructor)) static void find_leptonica_write(void)
+{
+    leptonica_write = (write_mem_fn)dlsym(RTLD_NEXT, "pixWriteMem");
+}
 
 l_ok pixWriteMem(l_uint8 **pdata, size_t *psize, PIX *pix, l_int32 format)
 {
-    static write_mem_fn leptonica_write = NULL;
-    if (leptonica_write == NULL) {
-        leptonica_write = (write_mem_fn)dlsym(RTLD_NEXT, "pixWriteMem");
-        if (leptonica_write == NULL)
-            return 1;  /* leptonica's error value: no image written */
-    }
+    if (leptonica_write == NULL)
+        return 1;  /* leptonica's error value: no image written */
     /* pixSetZlibCompression stores 10 + level in the pix's "special" field: a level the
      * caller chose is kept, and the field is given back as it was after the write. */
     if (format == IFF_PNG && pix != NULL && SPECIAL_OF(pix) == 0) {

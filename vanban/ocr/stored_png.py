@@ -12,7 +12,12 @@ level, so the pixels Tesseract reads back, and its words, are the same
 It works by the dynamic linker's symbol order: loaded with ``RTLD_GLOBAL`` before tesserocr
 loads libtesseract, its ``pixWriteMem`` is found first. :func:`load` does that (called by
 :class:`vanban.ocr.engine.TesserocrEngine`); it does nothing when the library is not built,
-when ``VANBAN_STORED_PNG=0``, or off Linux and macOS. ``scripts/install.sh`` builds it
+when ``VANBAN_STORED_PNG=0``, or off Linux (on macOS the two-level namespace would make it
+a no-op). It also refuses (:data:`refused` says why, logged at debug level) when tesserocr is
+already imported (libtesseract is then bound: it would have no effect) and when tesserocr's
+extension does not link the same leptonica as the library: a PyPI wheel bundles its own
+libtesseract and leptonica (a ``tesserocr.libs`` folder), and the library would put the
+system's leptonica under that Tesseract, an ABI mix. ``scripts/install.sh`` builds it
 (``python -m vanban.ocr.stored_png``, which needs a C compiler and leptonica's headers, as
 building tesserocr does); without it Tesseract runs as before. ``VANBAN_STORED_PNG_LIBRARY``
 names another build of it (the tests use one built in a temporary folder).
@@ -21,7 +26,10 @@ names another build of it (the tests use one built in a temporary folder).
 from __future__ import annotations
 
 import ctypes
+import importlib.util
+import logging
 import os
+import struct
 import shutil
 import subprocess
 import sys
@@ -32,6 +40,9 @@ SOURCE = Path(__file__).with_name("stored_png.c")
 LIBRARY = Path(__file__).with_name("libvanban_stored_png.so")
 
 _loaded: ctypes.CDLL | None = None
+#: Why :func:`load` last refused to load the library (None: it did not refuse).
+refused: str | None = None
+_log = logging.getLogger(__name__)
 
 
 def library_path() -> Path:
@@ -41,21 +52,95 @@ def library_path() -> Path:
 
 
 def load() -> bool:
-    """Load the library into the global symbol scope (once), unless ``VANBAN_STORED_PNG=0``;
-    whether it is loaded. Call before libtesseract is loaded (importing tesserocr)."""
-    global _loaded
+    """Load the library into the global symbol scope (once), unless ``VANBAN_STORED_PNG=0``
+    or it would be wrong or useless (:data:`refused` then says why); whether it is loaded.
+    Call before libtesseract is loaded (importing tesserocr)."""
+    global _loaded, refused
     if _loaded is not None:
         return True
-    if os.environ.get("VANBAN_STORED_PNG", "1") == "0" or not sys.platform.startswith(("linux", "darwin")):
+    if os.environ.get("VANBAN_STORED_PNG", "1") == "0" or not sys.platform.startswith("linux"):
         return False
     path = library_path()
     if not path.is_file():
         return False
+    refused = _refusal(path)
+    if refused:
+        _log.debug("stored PNG library not loaded: %s", refused)
+        return False
     try:
         _loaded = ctypes.CDLL(str(path), mode=os.RTLD_GLOBAL)
-    except OSError:  # built for another leptonica or machine: Tesseract runs as it is
+    except OSError as err:  # built for another leptonica or machine: Tesseract runs as it is
+        refused = f"cannot load {path}: {err}"
+        _log.debug("stored PNG library not loaded: %s", refused)
         return False
     return True
+
+
+def _refusal(library: Path) -> str | None:
+    """Why the library must not be loaded in this process (None: it may)."""
+    if "tesserocr" in sys.modules:
+        return "tesserocr is already imported: libtesseract is bound, the library would do nothing"
+    spec = importlib.util.find_spec("tesserocr")
+    if spec is None or not spec.origin:
+        return "tesserocr is not installed"
+    origin = Path(spec.origin)
+    package = origin.parent if origin.name.startswith("__init__.") else None
+    where = origin.parent.parent if package else origin.parent
+    bundled = [*where.glob("tesserocr*.libs"), *(package.glob(".*libs") if package else [])]
+    if bundled:
+        return (f"tesserocr bundles its own libraries ({bundled[0]}): the library would put "
+                "the system's leptonica under its Tesseract")
+    extensions = sorted(package.glob("tesserocr*.so")) if package else [origin]
+    theirs = _linked(extensions[0]) if extensions else None
+    ours = _linked(library)
+    if theirs is None or ours is None:
+        return "cannot read the libraries tesserocr's extension links"
+    needed, search_path = theirs
+    tesseract = [n for n in needed if n.startswith("libtesseract")]
+    if search_path or any(not n.startswith("libtesseract.so.") for n in tesseract):
+        return (f"tesserocr links its own libtesseract ({', '.join(tesseract) or search_path}), "
+                "not the system's")
+    their_lept = {n for n in needed if n.startswith(("liblept", "libleptonica"))}
+    our_lept = {n for n in ours[0] if n.startswith(("liblept", "libleptonica"))}
+    if their_lept and their_lept != our_lept:
+        return f"tesserocr links {sorted(their_lept)}, the library {sorted(our_lept)}"
+    return None
+
+
+def _linked(path: Path) -> tuple[list[str], str] | None:
+    """The DT_NEEDED names and the RPATH/RUNPATH of an ELF64 little-endian shared library
+    (None when it is not one or cannot be read)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if data[:6] != b"\x7fELF\x02\x01":
+        return None
+    try:
+        phoff, = struct.unpack_from("<Q", data, 0x20)
+        phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+        loads, dynamic = [], None
+        for i in range(phnum):
+            p_type, _, offset, vaddr, _, filesz = struct.unpack_from("<IIQQQQ", data,
+                                                                     phoff + i * phentsize)
+            if p_type == 1:  # PT_LOAD
+                loads.append((vaddr, offset, filesz))
+            elif p_type == 2:  # PT_DYNAMIC
+                dynamic = (offset, filesz)
+        if dynamic is None:
+            return None
+        entries = [struct.unpack_from("<qQ", data, dynamic[0] + i)
+                   for i in range(0, dynamic[1], 16)]
+        strtab = next(v for tag, v in entries if tag == 5)  # DT_STRTAB, an address
+        base = next(off + strtab - va for va, off, size in loads if va <= strtab < va + size)
+
+        def name(at: int) -> str:
+            return data[base + at:data.index(b"\0", base + at)].decode("utf-8", "replace")
+        needed = [name(v) for tag, v in entries if tag == 1]  # DT_NEEDED
+        search = ":".join(name(v) for tag, v in entries if tag in (15, 29))  # RPATH, RUNPATH
+        return needed, search
+    except (struct.error, StopIteration, ValueError):
+        return None
 
 
 def stored_count() -> int:
