@@ -582,7 +582,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     if directive:
         # "Cục X (xin) trân trọng đề nghị Quý Cơ quan giúp: …", "… trân trọng thông tin để Quý Cơ quan
         # chủ động …": the sender asks the addressee it names, who leads (not the sender)
-        mq = _POLITE_REQUEST.search(text)
+        mq = _POLITE_REQUEST.search(text[:_closing_formula_start(text)])
         asked = agency_spans(text[mq.end():mq.end() + 200]) if mq else ()
         if asked and asked[0][0] == 0:
             speaker = text[:mq.start()].rstrip()
@@ -669,6 +669,30 @@ _PLACE_LEVEL_END = re.compile(r" (?:tinh|thanh pho|tp|huyen|quan|thi xa|thi tran
 #: thông tin để Quý Cơ quan …"; "Quý" the honorific kept in the name)
 _POLITE_REQUEST = re.compile(r"(?:xin\s+)?(?:trân trọng|kính)\s+(đề nghị|thông (?:tin|báo)\s+để)\s+(Quý\s+)?"
                              r"(?=[A-ZĐÀ-Ỹ])")
+#: a letter's closing sentence after its last item ("Sở X trân trọng đề nghị Quý Cơ quan quan tâm,
+#: phối hợp thực hiện./."): a polite request in the item's last sentence, its content only words of
+#: courtesy (headings.json closing_request_words)
+_LAST_SENTENCE = re.compile(r"(?<=[.;:!?])\s+([A-ZĐÀ-Ỹ][^.;:!?]*\.(?:/\.)?)\s*$")
+_CLOSING_WORDS = re.compile(r"(?:[\s,]|" + "|".join(
+    map(re.escape, sorted(load_patterns("headings")["closing_request_words"], key=len, reverse=True)))
+    + r")*\.(?:/\.)?\s*$")
+
+
+def _closing_formula_start(text: str) -> int:
+    """Where a letter's closing formula run on into its last item starts (the text's length for
+    none): a last sentence, not the first, whose polite request asks its addressee only to
+    "quan tâm, phối hợp thực hiện" (a request that lists its content ends in ":" or names work)."""
+    m = _LAST_SENTENCE.search(text)
+    mq = _POLITE_REQUEST.search(m.group(1)) if m else None
+    if not mq:
+        return len(text)
+    rest = m.group(1)[mq.end():]
+    asked = agency_spans(rest[:200])
+    if asked and asked[0][0] == 0:
+        rest = rest[asked[0][1]:]
+    return m.start(1) if _CLOSING_WORDS.fullmatch(rest) else len(text)
+
+
 #: the words of a regulation article's heading around the body it charges ("Nội dung Sở X có
 #: trách nhiệm chủ trì", "Trách nhiệm của Sở X", "Đề nghị Ủy ban Mặt trận …")
 _ARTICLE_OWNER_BEFORE = re.compile(r"^(?:Nội dung|Nhiệm vụ của|Trách nhiệm của|Đề nghị|Giao)\s+", re.I)

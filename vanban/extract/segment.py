@@ -479,8 +479,9 @@ def _segment_body(text: str) -> list[str]:
                 cuts.setdefault(pos + cut + ms.end(), "sentence")
     for qa, qb in _quoted_spans(text):
         # a passage quoted from a law ("… có quy định: “Điều 8. … 1. … a) …”") holds no item of the letter
-        for pos in [p for p in cuts if qa < p < qb]:
-            del cuts[pos]
+        if _quotes_a_provision(text, qa, qb, cuts):
+            for pos in [p for p in cuts if qa < p < qb]:
+                del cuts[pos]
     points = sorted(p for p in cuts if 0 < p < len(text)) + [len(text)]
     out = []
     prev = 0
@@ -514,6 +515,32 @@ def _sender_opening(addressees: str) -> int:
         return 0
     start = tokens[min(heads)][1]
     return start if addressees[:start].strip(" :-") else 0
+
+
+#: the opening of a quoted provision ("“Điều 8. …", "“Khoản 2 …", "“1. …", "“a) …")
+_PROVISION_OPENING = re.compile(r"(?:(?:Điều|Khoản|Điểm|Mục|Chương|Phần)\s+[\dIVXLC]+|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s)")
+_ARTICLE_QUOTE_SPAN = 4000   # a quoted article ("“Điều 8. …”") may run long
+_OTHER_QUOTE_SPAN = 1200     # any other quote that holds items: a clause or two
+
+
+def _quotes_a_provision(text: str, qa: int, qb: int, cuts: dict) -> bool:
+    """Whether the quote ``text[qa:qb]`` is a provision quoted from a law, whose markers are none
+    of the document's: it opens as one ("“Điều 8. …", "“1. …") or after a colon ("… quy định:
+    “…"), is no longer than a clause or two (an article may run long), and none of its
+    numbers goes on the document's own list (an unclosed “ paired with a later item's ” swallows
+    the items between: "1. … phong trào “Toàn dân … 2. Sở Nội vụ … 3. … “Mùa hè xanh” …")."""
+    article = bool(re.match(r"“\s*Điều\s+\d", text[qa:]))
+    if qb - qa > (_ARTICLE_QUOTE_SPAN if article else _OTHER_QUOTE_SPAN):
+        return False
+    if not (_PROVISION_OPENING.match(text, qa + 1) or text[:qa].rstrip().endswith(":")):
+        return False
+    own = [p for p in cuts if p < qa and cuts[p] == "arabic"]
+    last = re.match(r"(\d+)\.", text[max(own):]) if own else None
+    if last:
+        goes_on = re.compile(rf"{int(last.group(1)) + 1}\.\s")
+        if any(cuts[p] == "arabic" and goes_on.match(text, p) for p in cuts if qa < p < qb):
+            return False
+    return True
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:

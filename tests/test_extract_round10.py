@@ -1,0 +1,66 @@
+"""extract, issue 13 round 10: the review of round 9 (regressions and shapes it missed), each
+shown on a small made-up text of the same shape, as written and folded to one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.expected_tasks import assert_tasks
+from tests.support.records import valid_record
+
+_SO_LETTER = (
+    "UBND TỈNH AN BÌNH\nSỞ Y TẾ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 812/SYT-NVY\nV/v phòng, chống sốt xuất huyết\nAn Bình, ngày 4 tháng 7 năm 2026\n"
+    "Kính gửi: Ủy ban nhân dân các xã, phường.\n"
+    "Để chủ động phòng, chống dịch sốt xuất huyết, Sở Y tế đề nghị các đơn vị thực hiện các nội dung sau:\n"
+)
+_END = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\nLê Văn Hùng\n"
+
+
+# ------------------------- M1: a letter's closing polite sentence run into the last item
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_closing_polite_sentence_names_no_lead(flatten):
+    text = (_SO_LETTER
+            + "1. Ủy ban nhân dân các xã, phường tổ chức chiến dịch diệt lăng quăng.\n"
+            "2. Sở Y tế sẽ tổ chức đoàn kiểm tra công tác phòng dịch trong tháng 8 năm 2026.\n"
+            "Sở Y tế trân trọng đề nghị Quý Cơ quan quan tâm, phối hợp thực hiện./.\n" + _END)
+    assert_tasks(valid_record(text, flatten).tasks, {
+        "1": {"lead": ["Ủy ban nhân dân các xã, phường"]},
+        "2": {"lead": ["Sở Y tế"], "timeframe": "trong tháng 8 năm 2026"},
+    })
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_last_polite_request_that_names_work_still_leads(flatten):
+    # (a request in the last sentence that asks for work is no closing formula)
+    text = (_SO_LETTER
+            + "1. Lịch tiêm được gửi kèm theo. Sở Y tế trân trọng đề nghị Ủy ban nhân dân các xã, phường "
+            "tuyên truyền cho nhân dân trên địa bàn.\n" + _END)
+    assert_tasks(valid_record(text, flatten).tasks, {"1": {"lead": ["Ủy ban nhân dân các xã, phường"]}})
+
+
+# ------------------------- M2: an unclosed “ pairs with a later item's ” (folded text)
+_UBND_LETTER = (
+    "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 702/UBND-VX\nV/v phát động thi đua năm 2026\nAn Bình, ngày 10 tháng 9 năm 2026\n"
+    "Kính gửi: Các sở, ban, ngành tỉnh.\nĐể triển khai phong trào thi đua, Ủy ban nhân dân tỉnh yêu cầu:\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("opening", [
+    "phát động phong trào “Toàn dân chung sức xây dựng nông thôn mới trên địa bàn tỉnh.",
+    # (after a colon, as a quoted provision opens: its "2." still goes on the letter's own list)
+    "phát động phong trào với khẩu hiệu: “Toàn dân chung sức xây dựng nông thôn mới.",
+])
+def test_an_unclosed_quote_keeps_the_items_after_it(opening, flatten):
+    text = (_UBND_LETTER + "1. Sở Văn hóa, Thể thao và Du lịch " + opening + "\n"
+            "2. Sở Nội vụ hướng dẫn đăng ký thi đua, hoàn thành trước ngày 30 tháng 9 năm 2026.\n"
+            "3. Tỉnh đoàn tổ chức chiến dịch “Mùa hè xanh” cho đoàn viên.\n"
+            "4. Sở Tài chính bố trí kinh phí khen thưởng.\n" + _END)
+    assert_tasks(valid_record(text, flatten).tasks, {
+        "1": {"lead": ["Sở Văn hóa, Thể thao và Du lịch"], "timeframe": None},
+        "2": {"lead": ["Sở Nội vụ"], "timeframe": "trước ngày 30 tháng 9 năm 2026"},
+        "3": {"lead": ["Tỉnh đoàn"]},
+        "4": {"lead": ["Sở Tài chính"]},
+    })
