@@ -223,6 +223,11 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 if n_loc:
                     end = j = j + n_loc  # "các địa phương trên địa bàn tỉnh": a group's location
                     break
+            if tok.lower() == "và" and j + 1 < len(tokens) and tokens[j + 1][0].isalpha() \
+                    and tokens[j + 1][0].islower() and _object_head_in(tokens, i, j):
+                j += 2  # "Quỹ Bảo vệ và phát triển rừng": the function's objects go on (a verb's
+                end = j  # syllable after "và" names a second function, not the body's verb)
+                continue
             if tok.lower() in stops:
                 break
             if gz_end > i and j == gz_end and tok[:1].islower() and (
@@ -294,12 +299,57 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 end = j
                 words += 1
                 continue
+            n_tail = _name_tail(tokens, j) if tok.isalpha() and tok.islower() \
+                and _proper_name_before(tokens, i + starts[i], j) else 0
+            if n_tail:  # "Báo An Bình | điện tử": a lower-case tail the names go on with
+                j += n_tail
+                end = j
+                continue
+            if tok.isalpha() and tok.islower() and _object_head_in(tokens, i, j) \
+                    and key(tok) not in _stop_keys():
+                # "Trung tâm Quản lý | đất đai tỉnh": the object of the function the name holds
+                j += 1
+                end = j
+                words += 1
+                continue
             break
         if gz_end > end:
             end = gz_end
         spans.append((tokens[i][1], tokens[end - 1][2]))
         i = max(end, i + 1)
     return tuple(spans)
+
+
+@lru_cache(maxsize=1)
+def _name_tails() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(v.split()) for v in load_patterns("agencies")["name_tails"])
+
+
+@lru_cache(maxsize=1)
+def _object_heads() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(v.split()) for v in load_patterns("agencies")["object_heads"])
+
+
+@lru_cache(maxsize=1)
+def _stop_keys() -> frozenset[str]:
+    return frozenset(key(w) for w in load_patterns("agencies")["stop_words"])
+
+
+def _name_tail(tokens: list[tuple[str, int, int]], j: int) -> int:
+    """How many tokens from ``j`` are a lower-case tail names go on with ("điện tử"; 0 for none)."""
+    words = tuple(t[0].lower() for t in tokens[j:j + 3])
+    return next((len(t) for t in _name_tails() if words[:len(t)] == t), 0)
+
+
+def _object_head_in(tokens: list[tuple[str, int, int]], start: int, j: int) -> bool:
+    """Whether the name ``tokens[start:j]`` holds a capitalised function that takes an object
+    ("Ban Quản lý …", "Văn phòng Đăng ký …") and has gone on since only in lower case."""
+    for k in range(j - 1, start - 1, -1):
+        if any(tuple(t[0] for t in tokens[k:k + len(h)]) == h for h in _object_heads()):
+            return True
+        if tokens[k][0][:1].isupper() or not tokens[k][0].isalpha() and tokens[k][0] != "và":
+            return False
+    return False
 
 
 def _proper_name_before(tokens: list[tuple[str, int, int]], head_end: int, j: int) -> bool:
