@@ -93,3 +93,39 @@ def test_lower_case_words_that_belong_to_a_name(item, lead, flatten):
                                    "I. MỤC ĐÍCH\n1. Bảo đảm thi đua thiết thực.\nII. NHIỆM VỤ\n")
                           + "1. " + item + "\n2. Sở Tài chính bố trí kinh phí khen thưởng.\n" + _END, flatten)
     assert_tasks(record.tasks, {"II.1": {"lead": lead}})
+
+
+# ------------------------- M4: a decision's later articles are no part of Điều 1's last term
+_APPROVAL = (
+    "ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 950/QĐ-UBND\nAn Bình, ngày 20 tháng 5 năm 2026\nQUYẾT ĐỊNH\n"
+    "Phê duyệt Đề án phát triển du lịch cộng đồng giai đoạn 2026 - 2030\n"
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCăn cứ Luật Du lịch ngày 19 tháng 6 năm 2017;\n"
+    "QUYẾT ĐỊNH:\n"
+    "Điều 1. Phê duyệt Đề án phát triển du lịch cộng đồng giai đoạn 2026 - 2030 với những nội dung chủ yếu sau:\n"
+    "1. Mục tiêu: Đến năm 2030, có 20 điểm du lịch cộng đồng đạt chuẩn.\n"
+    "2. Kinh phí thực hiện: Ngân sách nhà nước và nguồn xã hội hóa.\n"
+)
+_LATER_ARTICLES = (
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+    "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các sở chịu trách nhiệm thi hành Quyết định này./.\n"
+    "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\nCHỦ TỊCH\nTrần Văn Bình\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_the_last_lettered_duty_of_article_1_ends_before_article_2(flatten):
+    text = (_APPROVAL + "3. Tổ chức thực hiện:\na) Sở Văn hóa, Thể thao và Du lịch chủ trì triển khai Đề án.\n"
+            "b) Sở Tài chính bố trí kinh phí thực hiện.\n" + _LATER_ARTICLES)
+    duties = {d.path: (d.agency, d.text) for d in valid_record(text, flatten).duties}
+    assert duties == {"3.a": ("Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch chủ trì triển khai Đề án."),
+                      "3.b": ("Sở Tài chính", "Sở Tài chính bố trí kinh phí thực hiện.")}
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_the_last_task_term_of_article_1_ends_before_article_2(flatten):
+    text = (_APPROVAL + "3. Nhiệm vụ và giải pháp:\na) Hoàn thiện cơ chế hỗ trợ du lịch cộng đồng.\n"
+            "b) Đào tạo nguồn nhân lực du lịch cộng đồng.\n" + _LATER_ARTICLES)
+    tasks = valid_record(text, flatten).tasks
+    assert [t.path for t in tasks] == ["3"]
+    assert "Điều 2" not in tasks[0].text and tasks[0].text.endswith("Đào tạo nguồn nhân lực du lịch cộng đồng.")

@@ -525,11 +525,23 @@ def _task_paren(n: Node) -> bool:
     return len(sibs) >= 2 and all(any(key(c.body).startswith(v + " ") for v in verbs) for c in sibs)
 
 
+#: a decision's article ("Điều 2. Quyết định này có hiệu lực …") opening a paragraph
+_ARTICLE_OPENING = re.compile(r"Điều\s+\d+\s*[.:]")
+
+
+def _before_next_article(paras: list, own) -> list:
+    """An item's paragraphs up to the decision's next article: "b) Sở Tài chính bố trí kinh phí. |
+    Điều 2. Quyết định này có hiệu lực … | Điều 3. …" (the articles after Điều 1's terms hang
+    under its last term where nothing closes it)."""
+    at = next((k for k, p in enumerate(paras) if k and p is not own and _ARTICLE_OPENING.match(p.text)), None)
+    return paras if at is None else paras[:at]
+
+
 def make_task(node: Node, path: str, directive: bool = False) -> Task:
     """A task from its item node; ``directive``: an item of a directive (Chỉ thị, Công điện,
     Thông báo kết luận, Công văn), whose opening addressee is its lead and whose deadline
     phrase ("trước ngày 31/12/2025") its timeframe."""
-    paras = node.all_paras()
+    paras = _before_next_article(node.all_paras(), node.para)
     if directive:
         at = next((i for i, p in enumerate(paras) if p is not node.para and p.style is None
                    and _closes_letter(p.text)), None)
@@ -1537,7 +1549,7 @@ def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], li
             continue
         first = item_text(_agency_run_on(c.body if c.is_heading else first_sentence(c.body)))
         items.append(first)
-        paras = c.all_paras()
+        paras = _before_next_article(c.all_paras(), c.para)
         provs.append(ref_list([c.para]))
         agencies = _agency_heading(c.body) if c.is_heading else []
         if not agencies:

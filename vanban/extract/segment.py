@@ -519,20 +519,24 @@ def _sender_opening(addressees: str) -> int:
 
 #: the opening of a quoted provision ("“Điều 8. …", "“Khoản 2 …", "“1. …", "“a) …")
 _PROVISION_OPENING = re.compile(r"(?:(?:Điều|Khoản|Điểm|Mục|Chương|Phần)\s+[\dIVXLC]+|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s)")
+#: a provision named right before its quoted text ("Nội dung tại Điều 1. “Bãi bỏ …")
+_PROVISION_BEFORE = re.compile(r"(?:Điều|Khoản|Điểm|Mục)\s+[\dIVXLC]+[a-zđ]?\s*[.:]?\s*$")
 _ARTICLE_QUOTE_SPAN = 4000   # a quoted article ("“Điều 8. …”") may run long
 _OTHER_QUOTE_SPAN = 1200     # any other quote that holds items: a clause or two
 
 
 def _quotes_a_provision(text: str, qa: int, qb: int, cuts: dict) -> bool:
     """Whether the quote ``text[qa:qb]`` is a provision quoted from a law, whose markers are none
-    of the document's: it opens as one ("“Điều 8. …", "“1. …") or after a colon ("… quy định:
-    “…"), is no longer than a clause or two (an article may run long), and none of its
-    numbers goes on the document's own list (an unclosed “ paired with a later item's ” swallows
-    the items between: "1. … phong trào “Toàn dân … 2. Sở Nội vụ … 3. … “Mùa hè xanh” …")."""
+    of the document's: it opens as one ("“Điều 8. …", "“1. …"), after a colon ("… quy định:
+    “…") or after the provision it quotes ("… tại Điều 1. “Bãi bỏ …"); it is no longer than a
+    clause or two (an article may run long); and none of its numbers goes on the document's own
+    list (an unclosed “ paired with a later item's ” swallows the items between: "1. …
+    phong trào “Toàn dân … 2. Sở Nội vụ … 3. … “Mùa hè xanh” …")."""
     article = bool(re.match(r"“\s*Điều\s+\d", text[qa:]))
     if qb - qa > (_ARTICLE_QUOTE_SPAN if article else _OTHER_QUOTE_SPAN):
         return False
-    if not (_PROVISION_OPENING.match(text, qa + 1) or text[:qa].rstrip().endswith(":")):
+    if not (_PROVISION_OPENING.match(text, qa + 1) or text[:qa].rstrip().endswith(":")
+            or _PROVISION_BEFORE.search(text, max(0, qa - 30), qa)):
         return False
     own = [p for p in cuts if p < qa and cuts[p] == "arabic"]
     last = re.match(r"(\d+)\.", text[max(own):]) if own else None
