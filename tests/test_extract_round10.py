@@ -129,3 +129,32 @@ def test_the_last_task_term_of_article_1_ends_before_article_2(flatten):
     tasks = valid_record(text, flatten).tasks
     assert [t.path for t in tasks] == ["3"]
     assert "Điều 2" not in tasks[0].text and tasks[0].text.endswith("Đào tạo nguồn nhân lực du lịch cộng đồng.")
+
+
+# ------------------------- M6: a law quoted over several lines is one passage, as in a folded text
+_QUOTING_ANSWER = (
+    "CỤC THUẾ\nTHUẾ TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 2150/TAB-CS\nV/v chính sách thuế thu nhập doanh nghiệp\nAn Bình, ngày 18 tháng 5 năm 2026\n"
+    "Kính gửi: Công ty Cổ phần Xây dựng Phú Lộc\n"
+    "Thuế tỉnh An Bình nhận được Công văn số 05/2026/CV-PL ngày 02 tháng 5 năm 2026 của Công ty hỏi về chính "
+    "sách thuế. Về vấn đề này, Thuế tỉnh An Bình có ý kiến như sau:\n"
+    "- Căn cứ Luật Thuế thu nhập doanh nghiệp số 67/2025/QH15.\n"
+    "- Căn cứ khoản 2 Điều 6 Thông tư số 78/2014/TT-BTC của Bộ Tài chính quy định: “Điều 6. Các khoản chi "
+    "được trừ và không được trừ\n"
+    "1. Trừ các khoản chi không được trừ, doanh nghiệp được trừ mọi khoản chi nếu đáp ứng đủ các điều kiện sau:\n"
+    "a) Khoản chi thực tế phát sinh liên quan đến hoạt động sản xuất, kinh doanh.\n"
+    "b) Khoản chi có đủ hóa đơn, chứng từ hợp pháp.”\n"
+    "Căn cứ các quy định nêu trên, khoản chi đáp ứng các điều kiện thì được tính vào chi phí được trừ.\n"
+    "Thuế tỉnh An Bình sẽ tổ chức đối thoại với doanh nghiệp trong quý III năm 2026.\n"
+    "Thuế tỉnh An Bình thông báo để Công ty được biết./.\n"
+    "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. TRƯỞNG THUẾ TỈNH\nPHÓ TRƯỞNG THUẾ TỈNH\nNguyễn Thị Hoa\n"
+)
+
+
+def test_a_quoted_law_reads_the_same_written_and_folded():
+    written, folded = valid_record(_QUOTING_ANSWER), valid_record(_QUOTING_ANSWER, flatten=True)
+    shown = [[(t.path, t.lead, t.timeframe, t.text) for t in r.tasks] for r in (written, folded)]
+    assert shown[0] == shown[1]
+    assert written.legal_bases == folded.legal_bases
+    # the quoted clause is no task of the letter
+    assert not any("Trừ các khoản chi" in t.text for t in written.tasks)

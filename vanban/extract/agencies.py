@@ -271,6 +271,11 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 continue
             if tok.lower() == "có" and not (j + 1 < len(tokens) and tokens[j + 1][0].lower() == "liên"):
                 break  # "... có liên quan" goes on a name; "... có trách nhiệm" does not
+            n_phrase = _phrase_at(tokens, j, "object_phrases") if tok[:1].islower() else 0
+            if n_phrase and _object_head_in(tokens, i, j):
+                j += n_phrase  # "Ban Quản lý dự án | đầu tư xây dựng | tỉnh": a verb used as a noun
+                end = j
+                continue
             if tok[:1].islower() and j + 1 < len(tokens) and \
                     key(f"{tok} {tokens[j + 1][0]}") in _verb_pairs():
                 break  # "Ủy ban nhân dân xã, phường | tuyên truyền ...": a verb ends the name
@@ -306,7 +311,7 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 end = j
                 continue
             if tok.isalpha() and tok.islower() and _object_head_in(tokens, i, j) \
-                    and key(tok) not in _stop_keys():
+                    and key(tok) not in _stop_keys() and not _phrase_at(tokens, j, "object_ends"):
                 # "Trung tâm Quản lý | đất đai tỉnh": the object of the function the name holds
                 j += 1
                 end = j
@@ -333,6 +338,17 @@ def _object_heads() -> tuple[tuple[str, ...], ...]:
 @lru_cache(maxsize=1)
 def _stop_keys() -> frozenset[str]:
     return frozenset(key(w) for w in load_patterns("agencies")["stop_words"])
+
+
+@lru_cache(maxsize=None)
+def _phrases(name: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(v.split()) for v in load_patterns("agencies")[name])
+
+
+def _phrase_at(tokens: list[tuple[str, int, int]], j: int, name: str) -> int:
+    """How many tokens from ``j`` are a phrase of agencies.json ``name`` (lower case; 0 for none)."""
+    words = tuple(t[0].lower() for t in tokens[j:j + 4])
+    return next((len(t) for t in _phrases(name) if words[:len(t)] == t), 0)
 
 
 def _name_tail(tokens: list[tuple[str, int, int]], j: int) -> int:

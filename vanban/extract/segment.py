@@ -25,7 +25,7 @@ import re
 
 from .agencies import (agency_spans, gazetteer_spans, head_starts, only_agencies, opens_member_list, split_agencies,
                        tokenize)
-from .text import close_spaced_letters, fold, is_syllable, key, load_patterns, roman_to_int
+from .text import close_spaced_letters, fold, is_syllable, key, load_patterns, opens_quoted_provision, roman_to_int
 
 _PATS = dict(load_patterns("segment"))
 _PATS["signer_titles"] = load_patterns("headings")["signer_titles"]
@@ -517,10 +517,6 @@ def _sender_opening(addressees: str) -> int:
     return start if addressees[:start].strip(" :-") else 0
 
 
-#: the opening of a quoted provision ("“Điều 8. …", "“Khoản 2 …", "“1. …", "“a) …")
-_PROVISION_OPENING = re.compile(r"(?:(?:Điều|Khoản|Điểm|Mục|Chương|Phần)\s+[\dIVXLC]+|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s)")
-#: a provision named right before its quoted text ("Nội dung tại Điều 1. “Bãi bỏ …")
-_PROVISION_BEFORE = re.compile(r"(?:Điều|Khoản|Điểm|Mục)\s+[\dIVXLC]+[a-zđ]?\s*[.:]?\s*$")
 _ARTICLE_QUOTE_SPAN = 4000   # a quoted article ("“Điều 8. …”") may run long
 _OTHER_QUOTE_SPAN = 1200     # any other quote that holds items: a clause or two
 
@@ -535,8 +531,7 @@ def _quotes_a_provision(text: str, qa: int, qb: int, cuts: dict) -> bool:
     article = bool(re.match(r"“\s*Điều\s+\d", text[qa:]))
     if qb - qa > (_ARTICLE_QUOTE_SPAN if article else _OTHER_QUOTE_SPAN):
         return False
-    if not (_PROVISION_OPENING.match(text, qa + 1) or text[:qa].rstrip().endswith(":")
-            or _PROVISION_BEFORE.search(text, max(0, qa - 30), qa)):
+    if not opens_quoted_provision(text[max(0, qa - 40):qa], text[qa + 1:qa + 40]):
         return False
     own = [p for p in cuts if p < qa and cuts[p] == "arabic"]
     last = re.match(r"(\d+)\.", text[max(own):]) if own else None
