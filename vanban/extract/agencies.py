@@ -285,6 +285,9 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 break  # "Sở Y tế | đặc biệt quan tâm …", "các xã | đặc biệt là …": the adverb
             if tok[:1].islower() and _function_verb_after_name(tokens, i, i + starts[i], j, gz_end):
                 break  # "Công an tỉnh | quản lý chặt chẽ …": the verb after a complete name
+            if tok.isalpha() and tok.islower() and _proper_name_before(tokens, i + starts[i], j) \
+                    and _object_head_in(tokens, i, j - 2):
+                break  # "Ban Quản lý rừng phòng hộ Sông Hinh | bảo vệ …": a proper name ends the object
             if _is_name_word(tok, tokens[j - 1][0]) and tok not in ".;:":
                 j += 1
                 end = j
@@ -311,7 +314,8 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 end = j
                 continue
             if tok.isalpha() and tok.islower() and _object_head_in(tokens, i, j) \
-                    and key(tok) not in _stop_keys() and not _phrase_at(tokens, j, "object_ends"):
+                    and key(tok) not in _stop_keys() and not _phrase_at(tokens, j, "object_ends") \
+                    and not any(tuple(t[0].lower() for t in tokens[j - len(e):j]) == e for e in _complete_name_ends()):
                 # "Trung tâm Quản lý | đất đai tỉnh": the object of the function the name holds
                 j += 1
                 end = j

@@ -288,6 +288,10 @@ def _opening_subject(body: str) -> list[str]:
         return []  # "Chủ tịch UBND tỉnh phát biểu chỉ đạo": the body speaks, it is charged nothing
     # a directive verb after it, not any subject end ("Chủ tịch UBND tỉnh phát biểu chỉ đạo")
     after = body[len(last) + 1:] if body.startswith(last + " ") else ""
+    if after.startswith("sẽ "):
+        # "Sở Tài chính sẽ bố trí kinh phí …": a plan's body and the work it will do, as a letter reads it
+        after = after[3:]
+        body = f"{last} {after}"
     if len(names) == 1 and after[:1].islower() and is_definite_name(last) \
             and after.split(" ", 1)[0] not in _NAME_GOES_ON + _NO_DIRECTIVE_AFTER \
             and not opens_with(key(after[:40]), load_patterns("headings")["subject_ends"]):
@@ -525,6 +529,8 @@ def _task_paren(n: Node) -> bool:
     return len(sibs) >= 2 and all(any(key(c.body).startswith(v + " ") for v in verbs) for c in sibs)
 
 
+#: verbs used as nouns in the object of a name's function ("Ban Quản lý dự án đầu tư xây dựng …")
+_OBJECT_PHRASE_KEYS = [key(w) for w in load_patterns("agencies")["object_phrases"]]
 #: a decision's article ("Điều 2. Quyết định này có hiệu lực …") opening a paragraph
 _ARTICLE_OPENING = re.compile(r"Điều\s+\d+\s*[.:]")
 
@@ -1027,6 +1033,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
                 or (i >= 2 and words[i - 2] in ("Hội", "Ủy", "Uỷ", "Tổ")):
             continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
         if any((f2 == e or f2.startswith(e + " ")) and (" " in e or _end_as_written(w)) for e in ends):
+            if offsets[i] < opening_end and any(pk in key(" ".join(words[max(0, i - 3):i + 4]))
+                                                for pk in _OBJECT_PHRASE_KEYS):
+                continue  # "Ban Quản lý dự án | đầu tư xây dựng | tỉnh": a verb as the name's noun
             if _name_final_at(words, i):
                 continue
             cut = i
