@@ -236,3 +236,30 @@ def test_a_regulation_after_a_decision_signed_by_the_chairman_himself(name, flat
     assert record.recipients == ["Như Điều 3", "Lưu: VT"]
     # (folded, a name ending in an initial before the caps kind is read without it: "Trần Văn")
     assert record.signature["name"] == (name if not (flatten and name == "Trần Văn B") else "Trần Văn")
+
+
+# ------------------------- S1: a decision's assigning articles: unique paths, no designation
+_TEAM = (
+    "ỦY BAN NHÂN DÂN\nTỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 77/QĐ-UBND\nAn Bình, ngày 9 tháng 3 năm 2026\nQUYẾT ĐỊNH\nVề việc thành lập Tổ công tác cải cách hành chính\n"
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\n"
+    "QUYẾT ĐỊNH:\nĐiều 1. Thành lập Tổ công tác cải cách hành chính tỉnh An Bình.\n"
+    "Điều 2. Giao Văn phòng Ủy ban nhân dân tỉnh là cơ quan thường trực của Tổ công tác.\n"
+    "{more}"
+    "Điều 5. Quyết định này có hiệu lực kể từ ngày ký./.\nNơi nhận:\n- Như Điều 5;\n- Lưu: VT.\n"
+    "CHỦ TỊCH\nTrần Văn Bình\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_assigning_articles_have_their_number_and_a_designation_is_no_task(flatten):
+    text = _TEAM.format(more="Điều 3. Giao Sở Tài chính bố trí kinh phí hoạt động của Tổ công tác.\n"
+                             "Điều 4. Giao Sở Nội vụ hướng dẫn các địa phương thực hiện.\n")
+    tasks = valid_record(text, flatten).tasks
+    assert [(t.path, t.lead) for t in tasks] == [("3", ["Sở Tài chính"]), ("4", ["Sở Nội vụ"])]
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_one_assigning_article_is_the_records_one_task(flatten):
+    text = _TEAM.format(more="Điều 3. Giao Sở Tài chính bố trí kinh phí hoạt động của Tổ công tác.\n")
+    assert [(t.path, t.lead) for t in valid_record(text, flatten).tasks] == [("", ["Sở Tài chính"])]

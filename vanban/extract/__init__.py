@@ -635,9 +635,10 @@ _ASSIGNING_SENTENCE = re.compile(r"Điều\s+\d{1,3}\s*[.:]\s+(Giao\s+(?=[A-ZĐ�
 
 def _assigning_articles(paras: list[Para]) -> list:
     """A decision's articles that are one sentence charging a named body with work ("Điều 2. Giao
-    Sở X căn cứ … tổ chức …."): one task each, path "" (an article number is no list numeral),
-    led by that body. An article over numbered duties ("Điều 2. Giao Giám đốc Sở X:") is read
-    with its items elsewhere."""
+    Sở X căn cứ … tổ chức …."): one task each, led by that body, its path the article's number
+    ("2"), or "" when there is one such article (the record's one task, as the gold reads it); an
+    article that designates ("Giao X là cơ quan thường trực …") assigns no work. An article over
+    numbered duties ("Điều 2. Giao Giám đốc Sở X:") is read with its items elsewhere."""
     from .items import directive_subject, make_task
     out = []
     for p in paras:
@@ -646,11 +647,18 @@ def _assigning_articles(paras: list[Para]) -> list:
             continue
         text = re.sub(r"\s*\./\.$", ".", m.group(1))
         lead = directive_subject(text, False)
-        if not lead:
-            continue
-        task = make_task(Node(Para(text=text, refs=p.refs, body=text), "directive"), "", directive=True)
+        if not lead or _DESIGNATION.match(text[text.find(lead[0]) + len(lead[0]):] if lead[0] in text else ""):
+            continue  # "Giao Văn phòng UBND tỉnh là cơ quan thường trực …": a designation, no work
+        number = re.match(r"Điều\s+(\d{1,3})", p.text).group(1)
+        task = make_task(Node(Para(text=text, refs=p.refs, body=text), "directive"), number, directive=True)
         out.append(task)
+    if len(out) == 1:
+        out[0].path = ""  # one such article: the record's one task, no list numeral (as the gold reads it)
     return out
+
+
+#: what follows the body an article names when it designates, not charges ("Giao X là/làm cơ quan …")
+_DESIGNATION = re.compile(r"\s*(?:là|làm)\s")
 
 
 #: what an answer asks when it only points the asker to the law ("Đề nghị Công ty căn cứ quy định
