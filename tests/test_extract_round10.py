@@ -209,12 +209,10 @@ _CAPS_TITLE = "PHỐI HỢP GIỮA CÔNG AN TỈNH VÀ SỞ XÂY DỰNG TRONG QU
 _SENTENCE_TITLE = "Phối hợp giữa Công an tỉnh và Sở Xây dựng trong quản lý trật tự xây dựng"
 
 
-@pytest.mark.parametrize("flatten", [
-    # (folded, the repeated issuer runs into the signer's name: written only for now)
-    False])
-def test_a_regulation_under_its_repeated_issuer_line(flatten):
-    text = _ENACTING + _SIGNED_FOR + _REGULATION.format(kind="ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nQUY CHẾ",
-                                                         title=_CAPS_TITLE)
+@pytest.mark.parametrize("flatten", [False, True])
+@pytest.mark.parametrize("title", [_CAPS_TITLE, _SENTENCE_TITLE])
+def test_a_regulation_under_its_repeated_issuer_line(title, flatten):
+    text = _ENACTING + _SIGNED_FOR + _REGULATION.format(kind="ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nQUY CHẾ", title=title)
     assert_tasks(valid_record(text, flatten).tasks, _REGULATION_TASKS)
 
 

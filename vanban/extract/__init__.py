@@ -80,6 +80,17 @@ def _attached_plan(appendix: list[Para]) -> tuple[str, list[Para], int] | None:
         kind_key = next((key(" ".join(words[:n])) for n in (4, 3, 2)
                          if key(" ".join(words[:n])) in _ATTACHMENT_KINDS), None)
         if kind_key is None:
+            # "ỦY BAN NHÂN DÂN TỈNH AN BÌNH QUY CHẾ" (a folded text): the attachment's issuer line
+            # repeated above its kind
+            at, n = next(((a, n) for a in range(2, min(len(words), 12)) for n in (4, 3, 2)
+                          if key(" ".join(words[a:a + n])) in _ATTACHMENT_KINDS), (0, 0))
+            issuer = " ".join(words[:at])
+            if issuer and (key(issuer).startswith(_ENACTING_AUTHORITY) or 0 in head_starts(issuer.title())[1]) \
+                    and not any(k in key(issuer).split() for k in ("quyet", "dinh")):
+                kind_key = key(" ".join(words[at:at + n]))
+                p = Para(" ".join(words[at:]), p.refs)
+                words = p.text.split()
+        if kind_key is None:
             continue
         title: list[Para] = []
         if key(p.text) != kind_key:      # "KẾ HOẠCH TRIỂN KHAI ..." on one line
