@@ -35,7 +35,7 @@ from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .table import flat_table_tasks, is_run_on_row, run_on_row_tasks
 from .items import add_sentence_leads
 from .items import DOCUMENT_ISSUER, fold_role_items
-from .text import clean, fix_uy, fold, is_caps, key, load_patterns, opens_addressee_list
+from .text import ASSIGNING_OPENING, clean, fix_uy, fold, is_caps, key, load_patterns, opens_addressee_list
 
 __all__ = ["extract_record", "render_markdown"]
 
@@ -641,7 +641,7 @@ def _extract_record(doc_or_text: Document | str) -> PlanRecord:
     return record
 
 
-_ASSIGNING_SENTENCE = re.compile(r"Điều\s+\d{1,3}\s*[.:]\s+(Giao\s+(?=[A-ZĐÀ-Ỹ])[^:]*[.;]/?\.?)\s*$")
+_ASSIGNING_SENTENCE = re.compile(rf"Điều\s+\d{{1,3}}\s*[.:]\s+({ASSIGNING_OPENING}[^:]*[.;]/?\.?)\s*$")
 
 
 def _assigning_articles(paras: list[Para]) -> list:

@@ -682,7 +682,8 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
 
 
 #: a name that ends in a bare place level ("uy ban nhan dan tinh"): the issuer without its place
-_PLACE_LEVEL_END = re.compile(r" (?:tinh|thanh pho|tp|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)$")
+_PLACE_LEVEL_END = re.compile(r" (?:" + "|".join(sorted(  # (agencies.json complete_name_ends, and "TP")
+    {key(w) for w in load_patterns("agencies")["complete_name_ends"]} | {"tp"}, key=len, reverse=True)) + r")$")
 #: a sender's polite request naming its addressee ("trân trọng đề nghị Quý Cơ quan …", "trân trọng
 #: thông tin để Quý Cơ quan …"; "Quý" the honorific kept in the name)
 _POLITE_REQUEST = re.compile(r"(?:xin\s+)?(?:trân trọng|kính)\s+(đề nghị|thông (?:tin|báo)\s+để)\s+(Quý\s+)?"
@@ -938,9 +939,9 @@ def merge_titled(lead: list[str]) -> list[str]:
 _FUNCTION_VERB_KEYS = [key(v) for v in load_patterns("agencies")["function_verbs"]]
 #: lower-case words after a particular body that go on its subject, not its predicate ("và" another
 #: body; "Mặt trận Tổ quốc Việt Nam tại địa phương": its place)
-_NAME_GOES_ON = ("và", "tại", "trên", "ở", "của")
+_NAME_GOES_ON = tuple(load_patterns("headings")["name_goes_on_words"])
 #: words after a body that report what was or is being done, not what it is charged with
-_NO_DIRECTIVE_AFTER = ("đã", "đang", "được", "bị", "vừa")
+_NO_DIRECTIVE_AFTER = tuple(load_patterns("headings")["no_directive_after"])
 _DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
 
 

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, union_bbox
-from .text import (clean, fold, is_caps, is_syllable, key, load_patterns, opens_addressee_list, opens_quoted_provision,
-                   repair_ocr_case, repair_ocr_heads)
+from .text import (CHAPTER_MARK, clean, fold, is_caps, is_syllable, key, load_patterns, opens_addressee_list,
+                   opens_quoted_provision, repair_ocr_case, repair_ocr_heads)
 
 _ROMAN = re.compile(r"^([IVXL]{1,6})\s*[.)]\s*(?=\S)")
 _ROMAN_DASH = re.compile(r"^([IVXL]{1,6})\s+[-–]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -308,7 +308,7 @@ def _cut_mid_phrase(line: str) -> bool:
 
 _ARTICLE_START = re.compile(r"Điều\s+\d{1,3}\s*[.:](?:\s|$)")
 #: "Chương I" / "Chương II" over its caps title: a regulation's chapter opens a paragraph
-_CHAPTER_START = re.compile(r"Chương\s+(?:[IVXLC]+|\d{1,2})\b\.?\s*$")
+_CHAPTER_START = re.compile(rf"{CHAPTER_MARK}\b\.?\s*$")
 _ATTACHMENT_NOTE = tuple(load_patterns("document")["attachment_note"])
 _ATTACHMENT_KINDS = frozenset(load_patterns("document")["attachment_kinds"])
 

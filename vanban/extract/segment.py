@@ -25,7 +25,8 @@ import re
 
 from .agencies import (agency_spans, gazetteer_spans, head_starts, only_agencies, opens_member_list, split_agencies,
                        tokenize)
-from .text import close_spaced_letters, fold, is_syllable, key, load_patterns, opens_quoted_provision, roman_to_int
+from .text import (CHAPTER_MARK, close_spaced_letters, fold, is_syllable, key, load_patterns,
+                   opens_quoted_provision, roman_to_int)
 
 _PATS = dict(load_patterns("segment"))
 _PATS["signer_titles"] = load_patterns("headings")["signer_titles"]
@@ -62,7 +63,7 @@ _PART_LETTERS = "ABCDĐEFGH"
 _PERSON_TITLES = tuple(key(t) for t in load_patterns("agencies")["list_titles"])
 _ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")  # a section's numeral before a capital
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
-_CHAPTER = re.compile(rf"(?<!\S)(?:Chương|CHƯƠNG)\s+[IVXL]{{1,6}}\.?\s+(?=[{_UP}]{{2,}})")
+_CHAPTER = re.compile(rf"(?<!\S){CHAPTER_MARK}\.?\s+(?=[{_UP}]{{2,}})")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
                          r"][a-zà-ỹđ]*),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _TABLE_HEADER = re.compile(r"(?<!\S)(?:STT|TT)\s+"

@@ -193,3 +193,11 @@ def opens_quoted_provision(before: str, quoted: str) -> bool:
     a name ("phong trào “Toàn dân …")."""
     return bool(_PROVISION_OPENING.match(quoted.lstrip()) or before.rstrip().endswith(":")
                 or _PROVISION_BEFORE.search(before))
+
+
+#: a regulation's chapter mark ("Chương II", "CHƯƠNG IV"), its roman numeral group 1: one pattern
+#: for the folded-text cuts (segment), the line breaks (layout) and the levels (structure)
+CHAPTER_MARK = r"(?:Chương|CHƯƠNG)\s+([IVXL]{1,6})"
+#: an article or sentence that assigns work to a named body ("Giao Sở X …"): the decision's
+#: assigning article (structure) and its one-sentence form (extract_record)
+ASSIGNING_OPENING = r"Giao\s+(?=[A-ZĐÀ-Ỹ])"
