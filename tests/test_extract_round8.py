@@ -983,8 +983,9 @@ def test_a_named_lower_committee_leads_a_bare_one_speaks(intro, lead, flatten):
      "các đơn vị thực hiện các nội dung sau:", []),
     ("Thực hiện chỉ đạo Thủ tướng Chính phủ tại Công điện số 12/CĐ-TTg, Ủy ban nhân dân tỉnh triển khai "
      "các nội dung sau:", []),
-    # the verb, with an object read only in part: no truncated name
-    ("UBND tỉnh chỉ đạo Ban Quản lý dự án đầu tư xây dựng tỉnh thực hiện các nội dung sau:", []),
+    # the verb, with a name whose function takes an object (round 10: read whole, no truncated name)
+    ("UBND tỉnh chỉ đạo Ban Quản lý dự án đầu tư xây dựng tỉnh thực hiện các nội dung sau:",
+     ["Ban Quản lý dự án đầu tư xây dựng tỉnh"]),
     # the verb, with its object followed by its own verb
     ("Chủ tịch UBND tỉnh chỉ đạo Sở Công Thương thực hiện các nội dung sau:", ["Sở Công Thương"]),
 ])

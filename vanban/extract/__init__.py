@@ -35,7 +35,7 @@ from .table import appendix_tasks, columns_as_rows, document_table_tasks
 from .table import flat_table_tasks, is_run_on_row, run_on_row_tasks
 from .items import add_sentence_leads
 from .items import DOCUMENT_ISSUER, fold_role_items
-from .text import clean, fix_uy, fold, is_caps, key, load_patterns, opens_addressee_list
+from .text import ASSIGNING_OPENING, clean, fix_uy, fold, is_caps, key, load_patterns, opens_addressee_list
 
 __all__ = ["extract_record", "render_markdown"]
 
@@ -79,6 +79,17 @@ def _attached_plan(appendix: list[Para]) -> tuple[str, list[Para], int] | None:
         words = p.text.split()
         kind_key = next((key(" ".join(words[:n])) for n in (4, 3, 2)
                          if key(" ".join(words[:n])) in _ATTACHMENT_KINDS), None)
+        if kind_key is None:
+            # "ỦY BAN NHÂN DÂN TỈNH AN BÌNH QUY CHẾ" (a folded text): the attachment's issuer line
+            # repeated above its kind
+            at, n = next(((a, n) for a in range(2, min(len(words), 12)) for n in (4, 3, 2)
+                          if key(" ".join(words[a:a + n])) in _ATTACHMENT_KINDS), (0, 0))
+            issuer = " ".join(words[:at])
+            if issuer and (key(issuer).startswith(_ENACTING_AUTHORITY) or 0 in head_starts(issuer.title())[1]) \
+                    and not any(k in key(issuer).split() for k in ("quyet", "dinh")):
+                kind_key = key(" ".join(words[at:at + n]))
+                p = Para(" ".join(words[at:]), p.refs)
+                words = p.text.split()
         if kind_key is None:
             continue
         title: list[Para] = []
@@ -630,14 +641,15 @@ def _extract_record(doc_or_text: Document | str) -> PlanRecord:
     return record
 
 
-_ASSIGNING_SENTENCE = re.compile(r"Điều\s+\d{1,3}\s*[.:]\s+(Giao\s+(?=[A-ZĐÀ-Ỹ])[^:]*[.;]/?\.?)\s*$")
+_ASSIGNING_SENTENCE = re.compile(rf"Điều\s+\d{{1,3}}\s*[.:]\s+({ASSIGNING_OPENING}[^:]*[.;]/?\.?)\s*$")
 
 
 def _assigning_articles(paras: list[Para]) -> list:
     """A decision's articles that are one sentence charging a named body with work ("Điều 2. Giao
-    Sở X căn cứ … tổ chức …."): one task each, path "" (an article number is no list numeral),
-    led by that body. An article over numbered duties ("Điều 2. Giao Giám đốc Sở X:") is read
-    with its items elsewhere."""
+    Sở X căn cứ … tổ chức …."): one task each, led by that body, its path the article's number
+    ("2"), or "" when there is one such article (the record's one task, as the gold reads it); an
+    article that designates ("Giao X là cơ quan thường trực …") assigns no work. An article over
+    numbered duties ("Điều 2. Giao Giám đốc Sở X:") is read with its items elsewhere."""
     from .items import directive_subject, make_task
     out = []
     for p in paras:
@@ -646,11 +658,18 @@ def _assigning_articles(paras: list[Para]) -> list:
             continue
         text = re.sub(r"\s*\./\.$", ".", m.group(1))
         lead = directive_subject(text, False)
-        if not lead:
-            continue
-        task = make_task(Node(Para(text=text, refs=p.refs, body=text), "directive"), "", directive=True)
+        if not lead or _DESIGNATION.match(text[text.find(lead[0]) + len(lead[0]):] if lead[0] in text else ""):
+            continue  # "Giao Văn phòng UBND tỉnh là cơ quan thường trực …": a designation, no work
+        number = re.match(r"Điều\s+(\d{1,3})", p.text).group(1)
+        task = make_task(Node(Para(text=text, refs=p.refs, body=text), "directive"), number, directive=True)
         out.append(task)
+    if len(out) == 1:
+        out[0].path = ""  # one such article: the record's one task, no list numeral (as the gold reads it)
     return out
+
+
+#: what follows the body an article names when it designates, not charges ("Giao X là/làm cơ quan …")
+_DESIGNATION = re.compile(r"\s*(?:là|làm)\s")
 
 
 #: what an answer asks when it only points the asker to the law ("Đề nghị Công ty căn cứ quy định

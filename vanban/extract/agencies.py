@@ -223,6 +223,11 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 if n_loc:
                     end = j = j + n_loc  # "các địa phương trên địa bàn tỉnh": a group's location
                     break
+            if tok.lower() == "và" and j + 1 < len(tokens) and tokens[j + 1][0].isalpha() \
+                    and tokens[j + 1][0].islower() and _object_head_in(tokens, i, j):
+                j += 2  # "Quỹ Bảo vệ và phát triển rừng": the function's objects go on (a verb's
+                end = j  # syllable after "và" names a second function, not the body's verb)
+                continue
             if tok.lower() in stops:
                 break
             if gz_end > i and j == gz_end and tok[:1].islower() and (
@@ -266,6 +271,11 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 continue
             if tok.lower() == "có" and not (j + 1 < len(tokens) and tokens[j + 1][0].lower() == "liên"):
                 break  # "... có liên quan" goes on a name; "... có trách nhiệm" does not
+            n_phrase = _phrase_at(tokens, j, "object_phrases") if tok[:1].islower() else 0
+            if n_phrase and _object_head_in(tokens, i, j):
+                j += n_phrase  # "Ban Quản lý dự án | đầu tư xây dựng | tỉnh": a verb used as a noun
+                end = j
+                continue
             if tok[:1].islower() and j + 1 < len(tokens) and \
                     key(f"{tok} {tokens[j + 1][0]}") in _verb_pairs():
                 break  # "Ủy ban nhân dân xã, phường | tuyên truyền ...": a verb ends the name
@@ -275,6 +285,9 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 break  # "Sở Y tế | đặc biệt quan tâm …", "các xã | đặc biệt là …": the adverb
             if tok[:1].islower() and _function_verb_after_name(tokens, i, i + starts[i], j, gz_end):
                 break  # "Công an tỉnh | quản lý chặt chẽ …": the verb after a complete name
+            if tok.isalpha() and tok.islower() and _proper_name_before(tokens, i + starts[i], j) \
+                    and _object_head_in(tokens, i, j - 2):
+                break  # "Ban Quản lý rừng phòng hộ Sông Hinh | bảo vệ …": a proper name ends the object
             if _is_name_word(tok, tokens[j - 1][0]) and tok not in ".;:":
                 j += 1
                 end = j
@@ -294,12 +307,69 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 end = j
                 words += 1
                 continue
+            n_tail = _name_tail(tokens, j) if tok.isalpha() and tok.islower() \
+                and _proper_name_before(tokens, i + starts[i], j) else 0
+            if n_tail:  # "Báo An Bình | điện tử": a lower-case tail the names go on with
+                j += n_tail
+                end = j
+                continue
+            if tok.isalpha() and tok.islower() and _object_head_in(tokens, i, j) \
+                    and key(tok) not in _stop_keys() and not _phrase_at(tokens, j, "object_ends") \
+                    and not any(tuple(t[0].lower() for t in tokens[j - len(e):j]) == e for e in _complete_name_ends()):
+                # "Trung tâm Quản lý | đất đai tỉnh": the object of the function the name holds
+                j += 1
+                end = j
+                words += 1
+                continue
             break
         if gz_end > end:
             end = gz_end
         spans.append((tokens[i][1], tokens[end - 1][2]))
         i = max(end, i + 1)
     return tuple(spans)
+
+
+@lru_cache(maxsize=1)
+def _name_tails() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(v.split()) for v in load_patterns("agencies")["name_tails"])
+
+
+@lru_cache(maxsize=1)
+def _object_heads() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(v.split()) for v in load_patterns("agencies")["object_heads"])
+
+
+@lru_cache(maxsize=1)
+def _stop_keys() -> frozenset[str]:
+    return frozenset(key(w) for w in load_patterns("agencies")["stop_words"])
+
+
+@lru_cache(maxsize=None)
+def _phrases(name: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(v.split()) for v in load_patterns("agencies")[name])
+
+
+def _phrase_at(tokens: list[tuple[str, int, int]], j: int, name: str) -> int:
+    """How many tokens from ``j`` are a phrase of agencies.json ``name`` (lower case; 0 for none)."""
+    words = tuple(t[0].lower() for t in tokens[j:j + 4])
+    return next((len(t) for t in _phrases(name) if words[:len(t)] == t), 0)
+
+
+def _name_tail(tokens: list[tuple[str, int, int]], j: int) -> int:
+    """How many tokens from ``j`` are a lower-case tail names go on with ("điện tử"; 0 for none)."""
+    words = tuple(t[0].lower() for t in tokens[j:j + 3])
+    return next((len(t) for t in _name_tails() if words[:len(t)] == t), 0)
+
+
+def _object_head_in(tokens: list[tuple[str, int, int]], start: int, j: int) -> bool:
+    """Whether the name ``tokens[start:j]`` holds a capitalised function that takes an object
+    ("Ban Quản lý …", "Văn phòng Đăng ký …") and has gone on since only in lower case."""
+    for k in range(j - 1, start - 1, -1):
+        if any(tuple(t[0] for t in tokens[k:k + len(h)]) == h for h in _object_heads()):
+            return True
+        if tokens[k][0][:1].isupper() or not tokens[k][0].isalpha() and tokens[k][0] != "và":
+            return False
+    return False
 
 
 def _proper_name_before(tokens: list[tuple[str, int, int]], head_end: int, j: int) -> bool:

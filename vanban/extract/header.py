@@ -552,7 +552,8 @@ _AUTHORITY = re.compile(r"\b(TM|KT|TL|TUQ|Q|TM\s*/|[KT]/[TML])\s*[./]?\s+(?=[A-Z
 # Vietnamese capitals and small letters as classes (the code-point range À-Ỹ holds both cases)
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isalpha() and c.isupper())
 _LOWER = "a-z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isalpha() and c.islower())
-_NAME = re.compile(rf"((?:[{_UPPER}][{_LOWER}]+)(?:\s+[{_UPPER}][{_LOWER}]+){{1,5}})\s*$")
+#: a signer's name: capitalised words, the last one maybe an initial ("Trần Văn B")
+_NAME = re.compile(rf"((?:[{_UPPER}][{_LOWER}]+)(?:\s+[{_UPPER}][{_LOWER}]+){{0,4}}\s+[{_UPPER}][{_LOWER}]*)\s*$")
 
 
 def _known_title(title: str) -> str:
@@ -708,6 +709,8 @@ def closing_block(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
             break
         if name and not (_REC_ITEM.match(t) or (len(t) < 100 and t.rstrip().endswith(";"))):
             break  # the recipients list and the signature are over: footnotes, appendix
+        if caps_parts and is_caps(t) and key(t).startswith(_ATTACHMENT_KINDS):
+            break  # "CHỦ TỊCH" / "Trần Văn B" / "QUY CHẾ": the attached document (no name was read)
         rec, caps, nm = _signature_columns(t)
         region = i + 1
         if rec:
@@ -723,6 +726,11 @@ def closing_block(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
     return _closing_block_rows(paras_text)
 
 
+#: the kinds of a document attached after the signature ("QUY CHẾ", "KẾ HOẠCH"), as keys
+_ATTACHMENT_KINDS = tuple(k + " " for k in load_patterns("document")["attachment_kinds"]) \
+    + tuple(load_patterns("document")["attachment_kinds"])
+
+
 def _closing_block_rows(paras_text: list[str]) -> tuple[list[str], dict | None, int]:
     joined_parts: list[str] = []
     used = 0
@@ -731,6 +739,8 @@ def _closing_block_rows(paras_text: list[str]) -> tuple[list[str], dict | None, 
     for i, t in enumerate(paras_text):
         if i and (len(t) > 160 or re.match(r"(?:PHU LUC|STT\b)", fold(t).upper())):
             break  # an appendix or a table: the closing block ended (its name was not read)
+        if caps_start is not None and i > caps_start[0] and is_caps(t) and key(t).startswith(_ATTACHMENT_KINDS):
+            break  # "QUY CHẾ" after a signature whose name was not read: the attached document
         used = i + 1
         if caps_start is None:
             m = _AUTHORITY.search(t)

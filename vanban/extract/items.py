@@ -288,6 +288,10 @@ def _opening_subject(body: str) -> list[str]:
         return []  # "Chủ tịch UBND tỉnh phát biểu chỉ đạo": the body speaks, it is charged nothing
     # a directive verb after it, not any subject end ("Chủ tịch UBND tỉnh phát biểu chỉ đạo")
     after = body[len(last) + 1:] if body.startswith(last + " ") else ""
+    if after.startswith("sẽ "):
+        # "Sở Tài chính sẽ bố trí kinh phí …": a plan's body and the work it will do, as a letter reads it
+        after = after[3:]
+        body = f"{last} {after}"
     if len(names) == 1 and after[:1].islower() and is_definite_name(last) \
             and after.split(" ", 1)[0] not in _NAME_GOES_ON + _NO_DIRECTIVE_AFTER \
             and not opens_with(key(after[:40]), load_patterns("headings")["subject_ends"]):
@@ -525,11 +529,25 @@ def _task_paren(n: Node) -> bool:
     return len(sibs) >= 2 and all(any(key(c.body).startswith(v + " ") for v in verbs) for c in sibs)
 
 
+#: verbs used as nouns in the object of a name's function ("Ban Quản lý dự án đầu tư xây dựng …")
+_OBJECT_PHRASE_KEYS = [key(w) for w in load_patterns("agencies")["object_phrases"]]
+#: a decision's article ("Điều 2. Quyết định này có hiệu lực …") opening a paragraph
+_ARTICLE_OPENING = re.compile(r"Điều\s+\d+\s*[.:]")
+
+
+def _before_next_article(paras: list, own) -> list:
+    """An item's paragraphs up to the decision's next article: "b) Sở Tài chính bố trí kinh phí. |
+    Điều 2. Quyết định này có hiệu lực … | Điều 3. …" (the articles after Điều 1's terms hang
+    under its last term where nothing closes it)."""
+    at = next((k for k, p in enumerate(paras) if k and p is not own and _ARTICLE_OPENING.match(p.text)), None)
+    return paras if at is None else paras[:at]
+
+
 def make_task(node: Node, path: str, directive: bool = False) -> Task:
     """A task from its item node; ``directive``: an item of a directive (Chỉ thị, Công điện,
     Thông báo kết luận, Công văn), whose opening addressee is its lead and whose deadline
     phrase ("trước ngày 31/12/2025") its timeframe."""
-    paras = node.all_paras()
+    paras = _before_next_article(node.all_paras(), node.para)
     if directive:
         at = next((i for i, p in enumerate(paras) if p is not node.para and p.style is None
                    and _closes_letter(p.text)), None)
@@ -582,7 +600,7 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
     if directive:
         # "Cục X (xin) trân trọng đề nghị Quý Cơ quan giúp: …", "… trân trọng thông tin để Quý Cơ quan
         # chủ động …": the sender asks the addressee it names, who leads (not the sender)
-        mq = _POLITE_REQUEST.search(text)
+        mq = _POLITE_REQUEST.search(text[:_closing_formula_start(text)])
         asked = agency_spans(text[mq.end():mq.end() + 200]) if mq else ()
         if asked and asked[0][0] == 0:
             speaker = text[:mq.start()].rstrip()
@@ -664,11 +682,36 @@ def make_task(node: Node, path: str, directive: bool = False) -> Task:
 
 
 #: a name that ends in a bare place level ("uy ban nhan dan tinh"): the issuer without its place
-_PLACE_LEVEL_END = re.compile(r" (?:tinh|thanh pho|tp|huyen|quan|thi xa|thi tran|xa|phuong|dac khu)$")
+_PLACE_LEVEL_END = re.compile(r" (?:" + "|".join(sorted(  # (agencies.json complete_name_ends, and "TP")
+    {key(w) for w in load_patterns("agencies")["complete_name_ends"]} | {"tp"}, key=len, reverse=True)) + r")$")
 #: a sender's polite request naming its addressee ("trân trọng đề nghị Quý Cơ quan …", "trân trọng
 #: thông tin để Quý Cơ quan …"; "Quý" the honorific kept in the name)
 _POLITE_REQUEST = re.compile(r"(?:xin\s+)?(?:trân trọng|kính)\s+(đề nghị|thông (?:tin|báo)\s+để)\s+(Quý\s+)?"
                              r"(?=[A-ZĐÀ-Ỹ])")
+#: a letter's closing sentence after its last item ("Sở X trân trọng đề nghị Quý Cơ quan quan tâm,
+#: phối hợp thực hiện./."): a polite request in the item's last sentence, its content only words of
+#: courtesy (headings.json closing_request_words)
+_LAST_SENTENCE = re.compile(r"(?<=[.;:!?])\s+([A-ZĐÀ-Ỹ][^.;:!?]*\.(?:/\.)?)\s*$")
+_CLOSING_WORDS = re.compile(r"(?:[\s,]|" + "|".join(
+    map(re.escape, sorted(load_patterns("headings")["closing_request_words"], key=len, reverse=True)))
+    + r")*\.(?:/\.)?\s*$")
+
+
+def _closing_formula_start(text: str) -> int:
+    """Where a letter's closing formula run on into its last item starts (the text's length for
+    none): a last sentence, not the first, whose polite request asks its addressee only to
+    "quan tâm, phối hợp thực hiện" (a request that lists its content ends in ":" or names work)."""
+    m = _LAST_SENTENCE.search(text)
+    mq = _POLITE_REQUEST.search(m.group(1)) if m else None
+    if not mq:
+        return len(text)
+    rest = m.group(1)[mq.end():]
+    asked = agency_spans(rest[:200])
+    if asked and asked[0][0] == 0:
+        rest = rest[asked[0][1]:]
+    return m.start(1) if _CLOSING_WORDS.fullmatch(rest) else len(text)
+
+
 #: the words of a regulation article's heading around the body it charges ("Nội dung Sở X có
 #: trách nhiệm chủ trì", "Trách nhiệm của Sở X", "Đề nghị Ủy ban Mặt trận …")
 _ARTICLE_OWNER_BEFORE = re.compile(r"^(?:Nội dung|Nhiệm vụ của|Trách nhiệm của|Đề nghị|Giao)\s+", re.I)
@@ -896,9 +939,9 @@ def merge_titled(lead: list[str]) -> list[str]:
 _FUNCTION_VERB_KEYS = [key(v) for v in load_patterns("agencies")["function_verbs"]]
 #: lower-case words after a particular body that go on its subject, not its predicate ("và" another
 #: body; "Mặt trận Tổ quốc Việt Nam tại địa phương": its place)
-_NAME_GOES_ON = ("và", "tại", "trên", "ở", "của")
+_NAME_GOES_ON = tuple(load_patterns("headings")["name_goes_on_words"])
 #: words after a body that report what was or is being done, not what it is charged with
-_NO_DIRECTIVE_AFTER = ("đã", "đang", "được", "bị", "vừa")
+_NO_DIRECTIVE_AFTER = tuple(load_patterns("headings")["no_directive_after"])
 _DIRECTIVE_PREFIX = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu|De nghi|Giao cho|Trách nhiệm của|Đối với)\s+", re.I)
 
 
@@ -991,6 +1034,9 @@ def directive_subject(body: str, is_heading: bool) -> list[str]:
                 or (i >= 2 and words[i - 2] in ("Hội", "Ủy", "Uỷ", "Tổ")):
             continue  # an enumeration goes on ("..., tổ chức, cá nhân"); "Ban chỉ đạo" is a name
         if any((f2 == e or f2.startswith(e + " ")) and (" " in e or _end_as_written(w)) for e in ends):
+            if offsets[i] < opening_end and any(pk in key(" ".join(words[max(0, i - 3):i + 4]))
+                                                for pk in _OBJECT_PHRASE_KEYS):
+                continue  # "Ban Quản lý dự án | đầu tư xây dựng | tỉnh": a verb as the name's noun
             if _name_final_at(words, i):
                 continue
             cut = i
@@ -1513,7 +1559,7 @@ def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], li
             continue
         first = item_text(_agency_run_on(c.body if c.is_heading else first_sentence(c.body)))
         items.append(first)
-        paras = c.all_paras()
+        paras = _before_next_article(c.all_paras(), c.para)
         provs.append(ref_list([c.para]))
         agencies = _agency_heading(c.body) if c.is_heading else []
         if not agencies:

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, union_bbox
-from .text import clean, fold, is_caps, is_syllable, opens_addressee_list, repair_ocr_case, repair_ocr_heads
+from .text import (CHAPTER_MARK, clean, fold, is_caps, is_syllable, key, load_patterns, opens_addressee_list,
+                   opens_quoted_provision, repair_ocr_case, repair_ocr_heads)
 
 _ROMAN = re.compile(r"^([IVXL]{1,6})\s*[.)]\s*(?=\S)")
 _ROMAN_DASH = re.compile(r"^([IVXL]{1,6})\s+[-–]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -306,6 +307,22 @@ def _cut_mid_phrase(line: str) -> bool:
 
 
 _ARTICLE_START = re.compile(r"Điều\s+\d{1,3}\s*[.:](?:\s|$)")
+#: "Chương I" / "Chương II" over its caps title: a regulation's chapter opens a paragraph
+_CHAPTER_START = re.compile(rf"{CHAPTER_MARK}\b\.?\s*$")
+_ATTACHMENT_NOTE = tuple(load_patterns("document")["attachment_note"])
+_ATTACHMENT_KINDS = frozenset(load_patterns("document")["attachment_kinds"])
+
+
+def _attachment_front_break(prev: str, cur: str) -> bool:
+    """Lines of an attached document's front that are paragraphs of their own: its kind alone
+    in capitals under a repeated issuer line ("ỦY BAN NHÂN DÂN TỈNH AN BÌNH" / "QUY CHẾ"), the
+    "(Ban hành kèm theo …)" note under a title in sentence case, and what follows that note
+    ("Chương I")."""
+    if is_caps(cur) and key(cur) in _ATTACHMENT_KINDS:
+        return True
+    if cur.startswith("(") and key(cur).startswith(_ATTACHMENT_NOTE):
+        return True
+    return prev.startswith("(") and prev.rstrip().endswith(")") and key(prev).startswith(_ATTACHMENT_NOTE)
 
 
 def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[Para]:
@@ -332,6 +349,7 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
                 or bool(cur.indented)
                 or fold(cur.text).lower().startswith("can cu ") or opens_addressee_list(cur.text)
                 or bool(_ARTICLE_START.match(cur.text))  # "Điều 2. …": an article opens a paragraph
+                or bool(_CHAPTER_START.match(cur.text)) or _attachment_front_break(prev.text, cur.text)
                 or is_recipients_start(cur.text)
                 or prev.text.endswith("/.")
                 # (not a full-width "1. Sở Tư pháp: phối hợp ... thực hiện Luật" / "Bảo vệ ...":
@@ -370,4 +388,44 @@ def build_paragraphs(lines: list[RawLine], wrapped: bool | None = None) -> list[
             body = text
         paras.append(Para(text=text, refs=[ln.ref for ln in group], marker=marker, style=style,
                           num=num, body=body, raw=clean(raw) if raw else None))
-    return paras
+    return _join_quoted_provisions(paras)
+
+
+#: the most paragraphs a quoted provision runs over ("“Điều 6. … | 1. … | a) … | b) …”")
+_QUOTE_PARAS = 12
+
+
+def _join_quoted_provisions(paras: list[Para]) -> list[Para]:
+    """A provision quoted from a law over several lines ("… quy định: “Điều 6. … | 1. Trừ … |
+    a) … | b) ….”") is one paragraph: its markers are the law's, none of the document's (as
+    a folded text reads it, segment._quotes_a_provision). Not a quote left open whose lines go on
+    the document's own numbering ("1. … phong trào “Toàn dân … | 2. Sở Nội vụ …")."""
+    out: list[Para] = []
+    k = 0
+    while k < len(paras):
+        p = paras[k]
+        qa = p.text.rfind("“")
+        end = None
+        if qa >= 0 and "”" not in p.text[qa:] and opens_quoted_provision(p.text[:qa], p.text[qa + 1:]):
+            end = next((m for m in range(k + 1, min(len(paras), k + 1 + _QUOTE_PARAS))
+                        if "”" in paras[m].text or "“" in paras[m].text), None)
+            if end is not None and "”" not in paras[end].text.split("“")[0]:
+                end = None  # a new quote opens before this one closes
+        if end is not None and not _goes_on_own_list(out, paras[k + 1:end + 1]):
+            group = paras[k:end + 1]
+            text = " ".join(g.text for g in group)
+            raws = [g.raw or g.text for g in group]
+            out.append(Para(text=text, refs=[r for g in group for r in g.refs], marker=p.marker, style=p.style,
+                            num=p.num, body=" ".join([p.body] + [g.text for g in group[1:]]),
+                            raw=" ".join(raws) if any(g.raw for g in group) else None))
+            k = end + 1
+            continue
+        out.append(p)
+        k += 1
+    return out
+
+
+def _goes_on_own_list(before: list[Para], inside: list[Para]) -> bool:
+    """Whether a numbered paragraph of ``inside`` goes on the last numbered one ``before``."""
+    last = next((p for p in reversed(before) if p.style == "arabic" and p.num and p.num.isdigit()), None)
+    return last is not None and any(p.style == "arabic" and p.num == str(int(last.num) + 1) for p in inside)

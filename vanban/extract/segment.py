@@ -25,7 +25,8 @@ import re
 
 from .agencies import (agency_spans, gazetteer_spans, head_starts, only_agencies, opens_member_list, split_agencies,
                        tokenize)
-from .text import close_spaced_letters, fold, is_syllable, key, load_patterns, roman_to_int
+from .text import (CHAPTER_MARK, close_spaced_letters, fold, is_syllable, key, load_patterns,
+                   opens_quoted_provision, roman_to_int)
 
 _PATS = dict(load_patterns("segment"))
 _PATS["signer_titles"] = load_patterns("headings")["signer_titles"]
@@ -62,7 +63,7 @@ _PART_LETTERS = "ABCDĐEFGH"
 _PERSON_TITLES = tuple(key(t) for t in load_patterns("agencies")["list_titles"])
 _ROMAN = re.compile(rf"(?<!\S)([IVXL]{{1,5}})\.\s+(?=[{_UP}\d\"“(])")  # a section's numeral before a capital
 _ARTICLE = re.compile(r"(?<!\S)Điều\s+\d{1,3}\s*[.:]\s+")
-_CHAPTER = re.compile(rf"(?<!\S)(?:Chương|CHƯƠNG)\s+[IVXL]{{1,6}}\.?\s+(?=[{_UP}]{{2,}})")
+_CHAPTER = re.compile(rf"(?<!\S){CHAPTER_MARK}\.?\s+(?=[{_UP}]{{2,}})")
 _PLACE_DATE = re.compile(r"(?<!\S)((?:(?:[" + _UP + r"][a-zà-ỹđ]*|phố)\.?\s+){0,4}[" + _UP +
                          r"][a-zà-ỹđ]*),\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _TABLE_HEADER = re.compile(r"(?<!\S)(?:STT|TT)\s+"
@@ -479,8 +480,9 @@ def _segment_body(text: str) -> list[str]:
                 cuts.setdefault(pos + cut + ms.end(), "sentence")
     for qa, qb in _quoted_spans(text):
         # a passage quoted from a law ("… có quy định: “Điều 8. … 1. … a) …”") holds no item of the letter
-        for pos in [p for p in cuts if qa < p < qb]:
-            del cuts[pos]
+        if _quotes_a_provision(text, qa, qb, cuts):
+            for pos in [p for p in cuts if qa < p < qb]:
+                del cuts[pos]
     points = sorted(p for p in cuts if 0 < p < len(text)) + [len(text)]
     out = []
     prev = 0
@@ -514,6 +516,31 @@ def _sender_opening(addressees: str) -> int:
         return 0
     start = tokens[min(heads)][1]
     return start if addressees[:start].strip(" :-") else 0
+
+
+_ARTICLE_QUOTE_SPAN = 4000   # a quoted article ("“Điều 8. …”") may run long
+_OTHER_QUOTE_SPAN = 1200     # any other quote that holds items: a clause or two
+
+
+def _quotes_a_provision(text: str, qa: int, qb: int, cuts: dict) -> bool:
+    """Whether the quote ``text[qa:qb]`` is a provision quoted from a law, whose markers are none
+    of the document's: it opens as one ("“Điều 8. …", "“1. …"), after a colon ("… quy định:
+    “…") or after the provision it quotes ("… tại Điều 1. “Bãi bỏ …"); it is no longer than a
+    clause or two (an article may run long); and none of its numbers goes on the document's own
+    list (an unclosed “ paired with a later item's ” swallows the items between: "1. …
+    phong trào “Toàn dân … 2. Sở Nội vụ … 3. … “Mùa hè xanh” …")."""
+    article = bool(re.match(r"“\s*Điều\s+\d", text[qa:]))
+    if qb - qa > (_ARTICLE_QUOTE_SPAN if article else _OTHER_QUOTE_SPAN):
+        return False
+    if not opens_quoted_provision(text[max(0, qa - 40):qa], text[qa + 1:qa + 40]):
+        return False
+    own = [p for p in cuts if p < qa and cuts[p] == "arabic"]
+    last = re.match(r"(\d+)\.", text[max(own):]) if own else None
+    if last:
+        goes_on = re.compile(rf"{int(last.group(1)) + 1}\.\s")
+        if any(cuts[p] == "arabic" and goes_on.match(text, p) for p in cuts if qa < p < qb):
+            return False
+    return True
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from .agencies import head_starts
 from .layout import STYLE_RANK, Para, parse_marker
-from .text import int_to_roman, is_caps, key, load_patterns, roman_to_int
+from .text import ASSIGNING_OPENING, CHAPTER_MARK, int_to_roman, is_caps, key, load_patterns, roman_to_int
 
 BULLET_STYLES = ("dash", "plus", "dot")
 
@@ -127,12 +127,12 @@ def _article_section(text: str) -> tuple[str, str] | None:
 
 
 #: an article that assigns the numbered duties under it to a body ("Điều 2. Giao Giám đốc Sở …")
-_ASSIGNING_ARTICLE = re.compile(r"Giao\s+(?=[A-ZĐÀ-Ỹ])")
+_ASSIGNING_ARTICLE = re.compile(ASSIGNING_OPENING)
 
 
 #: a regulation's chapter line ("Chương II", "CHƯƠNG II. NỘI DUNG PHỐI HỢP") and article line
 #: ("Điều 5. Nội dung Sở X có trách nhiệm chủ trì")
-_CHAPTER = re.compile(r"(?:Chương|CHƯƠNG)\s+([IVXL]{1,6})\b\.?\s*(.*)$")
+_CHAPTER = re.compile(rf"{CHAPTER_MARK}\b\.?\s*(.*)$")
 _REGULATION_ARTICLE = re.compile(r"Điều\s+(\d{1,3})\s*[.:]\s*(.*)$")
 
 

@@ -178,3 +178,26 @@ def close_spaced_letters(line: str, min_stray: int = 1) -> str:
         out.append("".join(toks[i:i + k]))
         i += k
     return " ".join(out)
+
+
+#: the opening of a quoted provision ("“Điều 8. …", "“Khoản 2 …", "“1. …", "“a) …")
+_PROVISION_OPENING = re.compile(r"(?:(?:Điều|Khoản|Điểm|Mục|Chương|Phần)\s+[\dIVXLC]+|\d+(?:\.\d+)*\.\s|[a-zđ]\)\s)")
+#: a provision named right before its quoted text ("Nội dung tại Điều 1. “Bãi bỏ …")
+_PROVISION_BEFORE = re.compile(r"(?:Điều|Khoản|Điểm|Mục)\s+[\dIVXLC]+[a-zđ]?\s*[.:]?\s*$")
+
+
+def opens_quoted_provision(before: str, quoted: str) -> bool:
+    """Whether a “ opens a provision quoted from a law, given the text ``before`` it and the
+    text ``quoted`` after it: it opens as one ("“Điều 8. …", "“1. …"), after a colon ("… quy
+    định: “…") or after the provision it quotes ("… tại Điều 1. “Bãi bỏ …"), not a slogan or
+    a name ("phong trào “Toàn dân …")."""
+    return bool(_PROVISION_OPENING.match(quoted.lstrip()) or before.rstrip().endswith(":")
+                or _PROVISION_BEFORE.search(before))
+
+
+#: a regulation's chapter mark ("Chương II", "CHƯƠNG IV"), its roman numeral group 1: one pattern
+#: for the folded-text cuts (segment), the line breaks (layout) and the levels (structure)
+CHAPTER_MARK = r"(?:Chương|CHƯƠNG)\s+([IVXL]{1,6})"
+#: an article or sentence that assigns work to a named body ("Giao Sở X …"): the decision's
+#: assigning article (structure) and its one-sentence form (extract_record)
+ASSIGNING_OPENING = r"Giao\s+(?=[A-ZĐÀ-Ỹ])"
