@@ -114,3 +114,29 @@ def test_a_heading_numeral_that_lost_an_i_is_read_from_the_headings_around_it():
     # the headings around do not count to it: kept
     text = "I. MUC TIEU\nII. NHIEM VU\nIII. KINH PHI\nII. NOI DUNG\nIV. TO CHUC\n"
     assert restore_text(text, "legacy").text.split("\n")[3].startswith("II. ")
+
+
+def test_real_marks_before_a_lower_case_word_stay_in_legacy_mode():
+    """M1 of the legacy review: '?', '’' and "'" that are the text's own are never dropped."""
+    from vanban.normalize import restore_text
+    form = restore_text("Theo anh/chi thu tuc nay co can thiet hay khong? a) Co b) Khong",
+                        "legacy").text
+    assert "không? a) Có b) Không" in form
+    assert "vì sao? và" in restore_text("neu co thay doi thi vi sao? va thay doi nhu the nao",
+                                        "legacy").text
+    quoted = restore_text("Giao dich tai ngay T’ da lam; diem A’ va diem B’ nam tren", "legacy").text
+    assert "T’ đã" in quoted and "A’ và" in quoted and "B’" in quoted
+    wrapped = restore_text("phong trao ‘Ca nuoc chung tay vi nguoi\nngheo’ duoc trien khai",
+                           "legacy").text
+    assert "nghèo’ được" in wrapped
+    assert "partners' cam" in restore_text("cac partners' cam ket thuc hien", "legacy").text
+
+
+def test_capitals_with_wrong_marks_are_restored_as_words():
+    """S1 of the legacy review: capitals whose marks an English model got wrong ('NGHÉ') are
+    looked up by their skeleton, so they are no abbreviation kept as written."""
+    from vanban.normalize import restore_text
+    out = restore_text("TINH NGHÉ AN Doc lap - Tu do - Hanh phuc\n"
+                       "CÔNG HOA XA HOI CHU NGHIA VIET NAM Doc lap", "legacy").text
+    assert out.startswith("TỈNH NGHỆ AN Độc lập")
+    assert "CỘNG HÒA XÃ HỘI" in out
