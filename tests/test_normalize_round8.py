@@ -140,3 +140,31 @@ def test_capitals_with_wrong_marks_are_restored_as_words():
                        "CÔNG HOA XA HOI CHU NGHIA VIET NAM Doc lap", "legacy").text
     assert out.startswith("TỈNH NGHỆ AN Độc lập")
     assert "CỘNG HÒA XÃ HỘI" in out
+
+
+def test_the_search_and_the_index_build_use_one_letter_emission_table():
+    """S5 of the legacy review: a letter the training pages never showed gets the same
+    fallback emissions in the search (inverse table) as in the index build."""
+    import math
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from vanban.normalize.channel import (EMISSIONS_PER_LETTER, LegacyChannel,
+                                          letter_emissions)
+    table = {"a": {"a": 0.5, "o": 0.3, "e": 0.1, "4": 0.05, "à": 0.03, "c": 0.01,
+                   "d": 0.008, "x": 0.007, "q": 0.006, "z": 0.005}}
+    assert len(letter_emissions("a", table)) == EMISSIONS_PER_LETTER
+    unseen = dict(letter_emissions("ợ", table))
+    assert unseen["o"] > unseen["ợ"] > 0.1
+    empty = np.zeros(0, dtype=np.int64)
+    channel = LegacyChannel(np.array([], dtype=object), np.zeros(1, dtype=np.int64), empty,
+                            np.zeros(0, dtype=np.uint16), emissions=table)
+    restorer = SimpleNamespace(lm=SimpleNamespace(vocab=["<s>", "</s>", "<unk>", "hợp", "ba"]),
+                               skel_map={"hop": [3], "ba": [4]})
+    channel._emission_tables(restorer)
+    inverse = dict(channel._inverse["o"])
+    assert math.isclose(inverse["ợ"], -math.log(unseen["o"]), rel_tol=1e-6)
+    # the search keeps the rarer emissions the index build cuts
+    assert len(letter_emissions("a", table, most=None)) == len(table["a"])
+    assert "a" in dict(channel._inverse["z"])
