@@ -168,3 +168,49 @@ def test_the_search_and_the_index_build_use_one_letter_emission_table():
     # the search keeps the rarer emissions the index build cuts
     assert len(letter_emissions("a", table, most=None)) == len(table["a"])
     assert "a" in dict(channel._inverse["z"])
+
+
+def _tiling_by_all_pairs(h, g, hm, gm, min_len):
+    """The reference greedy string tiling (longest common run of unmatched tokens first, by
+    dynamic programming over all pairs; cubic), as the second figure first computed it."""
+    from vanban.normalize.evaluate import _unmatched_runs
+    gained = 0
+    while True:
+        best = (0, 0, 0)
+        for hs, he in _unmatched_runs(hm, min_len):
+            for gs, ge in _unmatched_runs(gm, min_len):
+                prev = [0] * (ge - gs + 1)
+                for i in range(hs, he):
+                    cur = [0] * (ge - gs + 1)
+                    for j in range(gs, ge):
+                        if h[i] == g[j]:
+                            n = cur[j - gs + 1] = prev[j - gs] + 1
+                            if n > best[0]:
+                                best = (n, i + 1, j + 1)
+                    prev = cur
+        n, hend, gend = best
+        if n < min_len:
+            return gained
+        for k in range(n):
+            hm[hend - n + k] = gm[gend - n + k] = True
+        gained += n
+
+
+def test_the_indexed_tiling_matches_the_all_pairs_one():
+    """S4 of the legacy review: tiling through a gram index gives what the cubic all-pairs
+    tiling gave, on shuffled blocks with repeated words."""
+    import random
+
+    from vanban.normalize.evaluate import _aligned, _tile_moved_blocks
+    rng = random.Random(7)
+    for case in range(60):
+        words = [rng.choice("abcdef") for _ in range(rng.randint(10, 120))]
+        size = rng.randint(2, 9)
+        blocks = [words[k:k + size] for k in range(0, len(words), size)]
+        rng.shuffle(blocks)
+        hyp = [w if rng.random() > 0.05 else "x" for b in blocks for w in b]
+        hm, gm = _aligned(hyp, words, positional=False)
+        hm2, gm2 = list(hm), list(gm)
+        assert _tile_moved_blocks(hyp, words, hm, gm, 3) \
+            == _tiling_by_all_pairs(hyp, words, hm2, gm2, 3), case
+        assert (hm, gm) == (hm2, gm2), case
