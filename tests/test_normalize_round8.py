@@ -214,3 +214,12 @@ def test_the_indexed_tiling_matches_the_all_pairs_one():
         assert _tile_moved_blocks(hyp, words, hm, gm, 3) \
             == _tiling_by_all_pairs(hyp, words, hm2, gm2, 3), case
         assert (hm, gm) == (hm2, gm2), case
+
+
+def test_a_dropped_mark_is_not_reported_as_certain():
+    """S8 of the legacy review: the drop is a rule's, with keeping the mark as alternative."""
+    from vanban.normalize import restore_text
+    result = restore_text("quan ly, st? dung hieu qua nguon von", "legacy", with_confidence=True)
+    dropped = [c for c in result.changes if c.original == "?"]
+    assert dropped and dropped[0].replacement == ""
+    assert dropped[0].confidence < 1.0 and dropped[0].alternatives == [("?", 0.5)]

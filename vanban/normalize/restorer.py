@@ -87,6 +87,9 @@ _LIST_MODES = ("stripped", "legacy")
 _GLUED_MARKS = frozenset("?’'")
 _QUOTE_OPENER = re.compile(r"(?:^|(?<=[\s(“]))'")
 _GLUED_MARK_NEXT = re.compile(r"[ \t]+(?=[^\W\d_])")
+#: Confidence reported for a dropped mark, with keeping it as the alternative: the drop is a
+#: rule's decision with no posterior behind it, so it is reported as a toss-up, not certain.
+_GLUED_MARK_CONFIDENCE = 0.5
 #: A list marker after the mark ("hay không? a) Có"): the mark is the question's own.
 _LIST_MARKER_NEXT = re.compile(r"[^\W\d_][.)]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -724,7 +727,9 @@ class Restorer:
         for ti in marks:
             start, end, tok = tokens[ti]
             replacements[ti] = ""
-            by_token[ti] = Change(start, end, tok, "", 1.0, [])
+            # (a rule, not the LM, drops it: no posterior to report, so not "certain" either)
+            by_token[ti] = Change(start, end, tok, "", _GLUED_MARK_CONFIDENCE,
+                                  [(tok, 1.0 - _GLUED_MARK_CONFIDENCE)])
         out = []
         prev = 0
         for ti, (start, end, _) in enumerate(tokens):
