@@ -130,6 +130,9 @@ def test_real_marks_before_a_lower_case_word_stay_in_legacy_mode():
                            "legacy").text
     assert "nghèo’ được" in wrapped
     assert "partners' cam" in restore_text("cac partners' cam ket thuc hien", "legacy").text
+    # a capitalised syllable's split mark is still its own ("Thi? trudng" = Thứ trưởng)
+    assert "Thứ trưởng" in restore_text("- Bo truéng (dé bdo cao); - Thi? trudng Ta Quang Dong",
+                                        "legacy").text
 
 
 def test_capitals_with_wrong_marks_are_restored_as_words():

@@ -109,13 +109,13 @@ def _line_of(text: str, start: int, end: int) -> str:
 
 def _glued_mark(text: str, start: int, end: int, word: str) -> bool:
     """Whether the mark character text[start:end], glued to ``word`` before it, is that
-    word's split mark: ``word`` is lower-case, of two letters or more and no longer than a
-    syllable (the dev dumps show the split after "st", "tt", "thi", never after a lone
-    capital as in "điểm A’"); a "?" ends no question word ("vì sao? và"); a space and a
-    lower-case word follow that is no list marker ("không? a) Có"); and a quote mark closes
-    no quotation opened earlier in its paragraph (a quotation may wrap lines)."""
+    word's split mark: ``word`` is lower-case after its first letter, of two letters or
+    more and no longer than a syllable (the split comes after "st", "tt", "thi", "Thi",
+    never after a lone capital as in "điểm A’"); a "?" ends no question word ("vì sao? và");
+    a space and a lower-case word follow that is no list marker ("không? a) Có"); and a
+    quote mark closes no quotation opened earlier in its paragraph (it may wrap lines)."""
     if not 2 <= len(word) <= _SYLLABLE_MAX_LETTERS or not word.isalpha() \
-            or not word.islower():
+            or not word[1:].islower():
         return False
     if text[start] == "?" and skeleton(word) in _QUESTION_ENDS:
         return False
