@@ -114,3 +114,115 @@ def test_a_heading_numeral_that_lost_an_i_is_read_from_the_headings_around_it():
     # the headings around do not count to it: kept
     text = "I. MUC TIEU\nII. NHIEM VU\nIII. KINH PHI\nII. NOI DUNG\nIV. TO CHUC\n"
     assert restore_text(text, "legacy").text.split("\n")[3].startswith("II. ")
+
+
+def test_real_marks_before_a_lower_case_word_stay_in_legacy_mode():
+    """M1 of the legacy review: '?', '’' and "'" that are the text's own are never dropped."""
+    from vanban.normalize import restore_text
+    form = restore_text("Theo anh/chi thu tuc nay co can thiet hay khong? a) Co b) Khong",
+                        "legacy").text
+    assert "không? a) Có b) Không" in form
+    assert "vì sao? và" in restore_text("neu co thay doi thi vi sao? va thay doi nhu the nao",
+                                        "legacy").text
+    quoted = restore_text("Giao dich tai ngay T’ da lam; diem A’ va diem B’ nam tren", "legacy").text
+    assert "T’ đã" in quoted and "A’ và" in quoted and "B’" in quoted
+    wrapped = restore_text("phong trao ‘Ca nuoc chung tay vi nguoi\nngheo’ duoc trien khai",
+                           "legacy").text
+    assert "nghèo’ được" in wrapped
+    assert "partners' cam" in restore_text("cac partners' cam ket thuc hien", "legacy").text
+    # a capitalised syllable's split mark is still its own ("Thi? trudng" = Thứ trưởng)
+    assert "Thứ trưởng" in restore_text("- Bo truéng (dé bdo cao); - Thi? trudng Ta Quang Dong",
+                                        "legacy").text
+
+
+def test_capitals_with_wrong_marks_are_restored_as_words():
+    """S1 of the legacy review: capitals whose marks an English model got wrong ('NGHÉ') are
+    looked up by their skeleton, so they are no abbreviation kept as written."""
+    from vanban.normalize import restore_text
+    out = restore_text("TINH NGHÉ AN Doc lap - Tu do - Hanh phuc\n"
+                       "CÔNG HOA XA HOI CHU NGHIA VIET NAM Doc lap", "legacy").text
+    assert out.startswith("TỈNH NGHỆ AN Độc lập")
+    assert "CỘNG HÒA XÃ HỘI" in out
+
+
+def test_the_search_and_the_index_build_use_one_letter_emission_table():
+    """S5 of the legacy review: a letter the training pages never showed gets the same
+    fallback emissions in the search (inverse table) as in the index build."""
+    import math
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from vanban.normalize.channel import (EMISSIONS_PER_LETTER, LegacyChannel,
+                                          letter_emissions)
+    table = {"a": {"a": 0.5, "o": 0.3, "e": 0.1, "4": 0.05, "à": 0.03, "c": 0.01,
+                   "d": 0.008, "x": 0.007, "q": 0.006, "z": 0.005}}
+    assert len(letter_emissions("a", table)) == EMISSIONS_PER_LETTER
+    unseen = dict(letter_emissions("ợ", table))
+    assert unseen["o"] > unseen["ợ"] > 0.1
+    empty = np.zeros(0, dtype=np.int64)
+    channel = LegacyChannel(np.array([], dtype=object), np.zeros(1, dtype=np.int64), empty,
+                            np.zeros(0, dtype=np.uint16), emissions=table)
+    restorer = SimpleNamespace(lm=SimpleNamespace(vocab=["<s>", "</s>", "<unk>", "hợp", "ba"]),
+                               skel_map={"hop": [3], "ba": [4]})
+    channel._emission_tables(restorer)
+    inverse = dict(channel._inverse["o"])
+    assert math.isclose(inverse["ợ"], -math.log(unseen["o"]), rel_tol=1e-6)
+    # the search keeps the rarer emissions the index build cuts
+    assert len(letter_emissions("a", table, most=None)) == len(table["a"])
+    assert "a" in dict(channel._inverse["z"])
+
+
+def _tiling_by_all_pairs(h, g, hm, gm, min_len):
+    """The reference greedy string tiling (longest common run of unmatched tokens first, by
+    dynamic programming over all pairs; cubic), as the second figure first computed it."""
+    from vanban.normalize.evaluate import _unmatched_runs
+    gained = 0
+    while True:
+        best = (0, 0, 0)
+        for hs, he in _unmatched_runs(hm, min_len):
+            for gs, ge in _unmatched_runs(gm, min_len):
+                prev = [0] * (ge - gs + 1)
+                for i in range(hs, he):
+                    cur = [0] * (ge - gs + 1)
+                    for j in range(gs, ge):
+                        if h[i] == g[j]:
+                            n = cur[j - gs + 1] = prev[j - gs] + 1
+                            if n > best[0]:
+                                best = (n, i + 1, j + 1)
+                    prev = cur
+        n, hend, gend = best
+        if n < min_len:
+            return gained
+        for k in range(n):
+            hm[hend - n + k] = gm[gend - n + k] = True
+        gained += n
+
+
+def test_the_indexed_tiling_matches_the_all_pairs_one():
+    """S4 of the legacy review: tiling through a gram index gives what the cubic all-pairs
+    tiling gave, on shuffled blocks with repeated words."""
+    import random
+
+    from vanban.normalize.evaluate import _aligned, _tile_moved_blocks
+    rng = random.Random(7)
+    for case in range(60):
+        words = [rng.choice("abcdef") for _ in range(rng.randint(10, 120))]
+        size = rng.randint(2, 9)
+        blocks = [words[k:k + size] for k in range(0, len(words), size)]
+        rng.shuffle(blocks)
+        hyp = [w if rng.random() > 0.05 else "x" for b in blocks for w in b]
+        hm, gm = _aligned(hyp, words, positional=False)
+        hm2, gm2 = list(hm), list(gm)
+        assert _tile_moved_blocks(hyp, words, hm, gm, 3) \
+            == _tiling_by_all_pairs(hyp, words, hm2, gm2, 3), case
+        assert (hm, gm) == (hm2, gm2), case
+
+
+def test_a_dropped_mark_is_not_reported_as_certain():
+    """S8 of the legacy review: the drop is a rule's, with keeping the mark as alternative."""
+    from vanban.normalize import restore_text
+    result = restore_text("quan ly, st? dung hieu qua nguon von", "legacy", with_confidence=True)
+    dropped = [c for c in result.changes if c.original == "?"]
+    assert dropped and dropped[0].replacement == ""
+    assert dropped[0].confidence < 1.0 and dropped[0].alternatives == [("?", 0.5)]

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..text import fold_diacritics as fold
 # Shared helpers the extract modules take from here (see vanban.text).
 from ..text import fix_uy, is_syllable, nfc_spaces, repair_ocr_case, upper_ratio  # noqa: F401
+from ..text import int_to_roman, roman_to_int  # noqa: F401  (re-exported: structure, table, segment)
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
 
@@ -91,31 +92,6 @@ def sentence_case(text: str) -> str:
     """Lower-case an all-caps string, capitalising its first letter."""
     low = text.lower()
     return low[:1].upper() + low[1:] if low else low
-
-
-ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
-def int_to_roman(n: int) -> str:
-    """``14`` -> ``XIV`` (group and section numerals)."""
-    out = ""
-    for v, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                   (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= v:
-            out += sym
-            n -= v
-    return out
-
-
-def roman_to_int(roman: str) -> int | None:
-    total, prev = 0, 0
-    for ch in reversed(roman.upper()):
-        v = ROMAN_VALUES.get(ch)
-        if v is None:
-            return None
-        total = total - v if v < prev else total + v
-        prev = max(prev, v)
-    return total
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .decoder import Slot
 from .lm import DATA_DIR, NUM, UNK, ModelFileError
+from ..text import strip_diacritics
 from .vietnamese import skeleton
 
 DEFAULT_CHANNEL = DATA_DIR / "legacy_channel.npz"
@@ -68,14 +69,42 @@ DIGIT_WORD_COST = 2.5
 EMISSION_MAX_COST = 9.0
 #: Extra cost of such a candidate (on top of CHANNEL_WEIGHT times its emission cost).
 EMISSION_EXTRA_COST = 3.0
-#: Least P(written | letter) of an emission the search uses, and the most letters it may
-#: assume the OCR dropped.
-EMISSION_MIN_P = 0.004
+#: The most letters the search may assume the OCR dropped.
 EMISSION_MAX_DROPS = 1
 #: Most candidates it adds per token (the cheapest; each costs the decoder time).
 EMISSION_MAX_CANDIDATES = 16
 #: Search states explored per token at most (speed bound: the cheapest are explored first).
 EMISSION_MAX_STATES = 4000
+
+
+#: Per letter (letter_emissions, shared by the index build and the search): least
+#: P(written | letter) of an emission kept; the most emissions the index build spells each
+#: letter with (its beams stay small; the search keeps them all, its aim being the rarer
+#: readings the index leaves out: ứ written "tt"); the floors of the letter written as itself
+#: and as its bare base letter (every letter comes out so now and then).
+EMISSION_MIN_P = 0.004
+EMISSIONS_PER_LETTER = 8
+OWN_LETTER_FLOOR = 0.02
+BASE_LETTER_FLOOR = 0.05
+#: Emissions of a letter the training pages never showed: its base letter or itself.
+UNSEEN_LETTER_EMISSIONS = {"base": 0.6, "own": 0.3}
+
+
+def letter_emissions(ch: str, table: dict[str, dict[str, float]],
+                     most: int | None = EMISSIONS_PER_LETTER) -> list[tuple[str, float]]:
+    """How an English model writes the letter ``ch``: (written, P) most likely first, at most
+    ``most`` of them (None: all), from the learnt emission ``table``, with the floors and the
+    fallback for unseen letters above.
+    One function for the index build (training.channel) and the search
+    (LegacyChannel.emission_candidates), so both use the same probabilities."""
+    em = dict(table.get(ch, {}))
+    base = strip_diacritics(ch)
+    if not em:
+        em = {base: UNSEEN_LETTER_EMISSIONS["base"], ch: UNSEEN_LETTER_EMISSIONS["own"]}
+    em[ch] = max(em.get(ch, 0.0), OWN_LETTER_FLOOR)
+    em[base] = max(em.get(base, 0.0), BASE_LETTER_FLOOR)
+    items = sorted(em.items(), key=lambda kv: -kv[1])
+    return [(o, p) for o, p in items if p >= EMISSION_MIN_P][:most]
 
 
 #: Capitals then digits ("NH4", "NO2", "CO2", "QH15"): a formula or a code. Unless the index
@@ -162,7 +191,6 @@ class LegacyChannel:
     def _emission_tables(self, restorer) -> None:
         """The inverse emission table (written string -> letters with -ln P) and the forms
         (lower, Title, UPPER) of the restorer's candidate syllables with their prefixes."""
-        from ..text import strip_diacritics
         forms: dict[str, int] = {}
         vocab = restorer.lm.vocab
         for ids in restorer.skel_map.values():
@@ -174,14 +202,8 @@ class LegacyChannel:
         letters = {c for f in forms for c in f}
         inverse: dict[str, dict[str, float]] = defaultdict(dict)
         for ch in letters:
-            # as training.channel._emissions_for: every letter may also come out as itself
-            # or as its bare base letter now and then
-            em = dict(self.emissions.get(ch, {}))
-            base = strip_diacritics(ch)
-            em[ch] = max(em.get(ch, 0.0), 0.02)
-            em[base] = max(em.get(base, 0.0), 0.05)
-            for o, p in em.items():
-                if p >= EMISSION_MIN_P and len(o) <= 2:
+            for o, p in letter_emissions(ch, self.emissions, most=None):
+                if len(o) <= 2:
                     c = -float(np.log(p))
                     if c < inverse[o].get(ch, 99.0):
                         inverse[o][ch] = c
@@ -313,7 +335,7 @@ class LegacyChannel:
                 continue
             cand[i] = min(cand.get(i, 99.0), CHANNEL_WEIGHT * c)
         self._add_siblings(restorer, cand)
-        if EMISSION_EXTRA_COST is not None and len(tok) > 1 and own == UNK:
+        if len(tok) > 1 and own == UNK:
             # (only for a token that is not itself a word: a known word is read as written
             # far more often than as a rare misreading of another)
             for i, c in self.emission_candidates(restorer, tok):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..text import apply_case, case_in_context, is_syllable
+from ..text import apply_case, case_in_context, int_to_roman, is_syllable, roman_to_int
 from .channel import load_default_channel
 from .decoder import BEAM, Segment, Slot, decode, local_posteriors
 from .lexicon import PairBonus
@@ -87,19 +87,48 @@ _LIST_MODES = ("stripped", "legacy")
 _GLUED_MARKS = frozenset("?’'")
 _QUOTE_OPENER = re.compile(r"(?:^|(?<=[\s(“]))'")
 _GLUED_MARK_NEXT = re.compile(r"[ \t]+(?=[^\W\d_])")
+#: Confidence reported for a dropped mark, with keeping it as the alternative: the drop is a
+#: rule's decision with no posterior behind it, so it is reported as a toss-up, not certain.
+_GLUED_MARK_CONFIDENCE = 0.5
+#: A list marker after the mark ("hay không? a) Có"): the mark is the question's own.
+_LIST_MARKER_NEXT = re.compile(r"[^\W\d_][.)]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+#: Most letters of one Vietnamese syllable ("nghiêng"): a longer word before the mark is no
+#: syllable whose mark split off ("partners' cam kết").
+_SYLLABLE_MAX_LETTERS = 7
+#: Skeletons of the words that end a Vietnamese question (không, chưa, sao, nào, gì, đâu,
+#: chăng, nhỉ): a "?" after one is the question's own ("vì sao? và thay đổi").
+_QUESTION_ENDS = frozenset({"khong", "chua", "sao", "nao", "gi", "dau", "chang", "nhi"})
 
 
-def _glued_mark(text: str, start: int, end: int) -> bool:
-    """Whether the mark character text[start:end] (glued to the word before it) comes before
-    a space and a lower-case word, and does not close a quotation opened on its line."""
-    after = _GLUED_MARK_NEXT.match(text, end)
-    if after is None or not text[after.end()].islower():
+def _line_of(text: str, start: int, end: int) -> str:
+    """The whole line of text[start:end]."""
+    line_end = text.find("\n", end)
+    return text[text.rfind("\n", 0, start) + 1:line_end if line_end >= 0 else len(text)]
+
+
+def _glued_mark(text: str, start: int, end: int, word: str) -> bool:
+    """Whether the mark character text[start:end], glued to ``word`` before it, is that
+    word's split mark: ``word`` is lower-case after its first letter, of two letters or
+    more and no longer than a syllable (the split comes after "st", "tt", "thi", "Thi",
+    never after a lone capital as in "điểm A’"); a "?" ends no question word ("vì sao? và");
+    a space and a lower-case word follow that is no list marker ("không? a) Có"); and a
+    quote mark closes no quotation opened earlier in its paragraph (it may wrap lines)."""
+    if not 2 <= len(word) <= _SYLLABLE_MAX_LETTERS or not word.isalpha() \
+            or not word[1:].islower():
         return False
-    line = text[text.rfind("\n", 0, start) + 1:start]
+    if text[start] == "?" and skeleton(word) in _QUESTION_ENDS:
+        return False
+    after = _GLUED_MARK_NEXT.match(text, end)
+    if after is None or not text[after.end()].islower() \
+            or _LIST_MARKER_NEXT.match(text, after.end()):
+        return False
+    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text, 0, start)]
+    paragraph = text[breaks[-1] if breaks else 0:start]
     if text[start] == "’":
-        return line.count("‘") <= line.count("’")
+        return paragraph.count("‘") <= paragraph.count("’")
     if text[start] == "'":
-        return _QUOTE_OPENER.search(line) is None
+        return _QUOTE_OPENER.search(paragraph) is None
     return True
 
 
@@ -141,27 +170,22 @@ def _counts_in_arabic(tok: str, ti: int, markers: list[tuple[int, str]]) -> bool
         or (after.isdigit() and int(after) - 1 == value)
 
 
-_ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8,
-                 "IX": 9, "X": 10, "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15}
-_ROMAN_OF = {v: k for k, v in _ROMAN_VALUES.items()}
-
-
 def _roman_in_sequence(tok: str, ti: int, markers: list[tuple[int, str]]) -> str | None:
     """legacy mode: the heading numeral that the Roman headings around a numeral of I and l
     only count to, when the OCR dropped or added an I ("II." between "II." and "IV." is
     "III."); None when they do not say (or agree with it already)."""
     if not re.fullmatch(r"[Il]{1,3}", tok):
         return None
-    romans = [(i, _ROMAN_VALUES.get(t.replace("l", "I"))) for i, t in markers
+    romans = [(i, roman_to_int(t.replace("l", "I"))) for i, t in markers
               if _ROMAN.fullmatch(t.replace("l", "I"))]
     at = next((k for k, (i, _) in enumerate(romans) if i == ti), None)
     if at is None or at == 0 or at + 1 >= len(romans):
         return None
     before, after = romans[at - 1][1], romans[at + 1][1]
-    value = _ROMAN_VALUES.get(tok.replace("l", "I"))
+    value = roman_to_int(tok.replace("l", "I"))
     if before is None or after is None or after != before + 2 or value == before + 1:
         return None
-    want = _ROMAN_OF.get(before + 1, "")
+    want = int_to_roman(before + 1)
     return want if set(want) == {"I"} and abs(len(want) - len(tok)) == 1 else None
 
 
@@ -271,8 +295,13 @@ class Restorer:
             return any(c.isupper() for c in tok)
         if tok[0].islower():
             return any(c.isupper() for c in tok[1:])
-        low = tok.lower()
-        return tok.isupper() and low not in self.skel_map and low not in self.lm.index
+        return tok.isupper() and self._spells_no_syllable(tok)
+
+    def _spells_no_syllable(self, tok: str) -> bool:
+        """Neither a known word nor, stripped of its marks, the skeleton of one: the skeleton
+        map is keyed by mark-free words, so capitals with wrong marks ("NGHÉ") still spell
+        the syllable of their skeleton."""
+        return skeleton(tok) not in self.skel_map and tok.lower() not in self.lm.index
 
     def _legacy_abbreviation(self, text: str, tokens, ti: int) -> bool:
         """legacy mode: an all-caps token in running text (its line has lower-case words)
@@ -283,10 +312,8 @@ class Restorer:
         tok = tokens[ti][2]
         if len(tok) < 2 or not tok.isalpha() or not tok.isupper():
             return False
-        alone = tok.lower() not in self.skel_map
-        line_start = text.rfind("\n", 0, tokens[ti][0]) + 1
-        line_end = text.find("\n", tokens[ti][1])
-        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        alone = self._spells_no_syllable(tok)
+        line = _line_of(text, tokens[ti][0], tokens[ti][1])
         if not any(len(w) > 1 and w.islower() for w in re.findall(r"[^\W\d_]+", line)):
             return False
         prev = tokens[ti - 1][2] if ti else ""
@@ -406,7 +433,7 @@ class Restorer:
             in_protected = pi < len(protected) and protected[pi][0] <= start
             if mode == "legacy" and tok in _GLUED_MARKS and ti and not gap and seg.slots \
                     and is_word(prev_tok) and not in_protected \
-                    and _glued_mark(text, start, end):
+                    and _glued_mark(text, start, end, prev_tok):
                 # "st? dung": the mark of the word before, read apart (see _GLUED_MARKS).
                 if marks is not None:
                     marks.add(ti)
@@ -421,9 +448,9 @@ class Restorer:
                     letter = "đ" if last_marker == "d" else "d"
                     slot = Slot([self.lm.index.get(letter, UNK)], [0.0], [letter], ti)
                 elif mode == "legacy" and line_start and nxt in (".", ")") \
-                        and _roman_in_sequence(tok, ti, markers):
+                        and (in_sequence := _roman_in_sequence(tok, ti, markers)):
                     # "II." between the headings "II." and "IV.": an I the OCR lost
-                    read = _roman_in_sequence(tok, ti, markers).lower()
+                    read = in_sequence.lower()
                     slot = Slot([self.lm.index.get(read, UNK)], [0.0], [read], ti)
                     if romans is not None:
                         romans.add(ti)
@@ -700,7 +727,9 @@ class Restorer:
         for ti in marks:
             start, end, tok = tokens[ti]
             replacements[ti] = ""
-            by_token[ti] = Change(start, end, tok, "", 1.0, [])
+            # (a rule, not the LM, drops it: no posterior to report, so not "certain" either)
+            by_token[ti] = Change(start, end, tok, "", _GLUED_MARK_CONFIDENCE,
+                                  [(tok, 1.0 - _GLUED_MARK_CONFIDENCE)])
         out = []
         prev = 0
         for ti, (start, end, _) in enumerate(tokens):

@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from ...text import strip_diacritics
-from ..channel import DEFAULT_CHANNEL, MAX_CANDIDATES
+from ..channel import DEFAULT_CHANNEL, MAX_CANDIDATES, letter_emissions
 from ..vietnamese import LEGACY_TOKEN_RE, is_word, skeleton
 
 #: OCR spellings kept per syllable and casing.
@@ -148,26 +148,12 @@ def learn_emissions(pairs: list[tuple[str, str]], iterations: int = 2) -> dict[s
     return table or {}
 
 
-def _emissions_for(ch: str, table: dict[str, dict[str, float]]) -> list[tuple[str, float]]:
-    """Emission list for one letter, with a fallback for letters the data never showed."""
-    em = dict(table.get(ch, {}))
-    base = strip_diacritics(ch)
-    if not em:
-        em = {base: 0.6, ch: 0.3}
-    # Every letter may come out as itself or as its bare base letter now and then.
-    em[ch] = max(em.get(ch, 0.0), 0.02)
-    em[base] = max(em.get(base, 0.0), 0.05)
-    items = sorted(em.items(), key=lambda kv: -kv[1])
-    items = [(o, p) for o, p in items if p >= 0.004][:8]
-    return items
-
-
 def spellings(syllable: str, table: dict, k: int = VARIANTS_PER_SYLLABLE,
               min_logp: float = -11.0) -> list[tuple[str, float]]:
     """The ``k`` most likely OCR spellings of ``syllable`` with -ln P."""
     beams = [(0.0, "")]
     for ch in syllable:
-        ems = _emissions_for(ch, table)
+        ems = letter_emissions(ch, table)
         nxt = []
         for cost, s in beams:
             for o, p in ems:
