@@ -264,6 +264,9 @@ def denial(request, tmp_path):
     """Paths vanban may not read, on every machine, root in a container included: see
     :mod:`tests.support.denied` (each test runs both ways; neither ever skips)."""
     made = make_denial(request.param, tmp_path)
+    # which way ran, in the CI log (-rA) and the junit report: a kernel refusal or in-process
+    request.node.user_properties.append(("denial", made.way))
+    print(f"denial: {made.way}")
     yield made
     end_denial(made)
 
@@ -482,3 +485,83 @@ def test_pdf_and_batch_name_the_second_input_of_one_name_alike(tmp_path):
     assert len(names) == 2 and "x.pdf" in names, names
     hashed = {f"x-{file_sha256(tmp_path / folder / 'x.png')[:12]}.pdf" for folder in "AB"}
     assert set(names) - {"x.pdf"} <= hashed, names
+
+
+# ------------------------------------------- sixth pass (2026-12-01, second safety review)
+def test_a_path_whose_folder_cannot_be_entered_fails_alone(denial, monkeypatch):
+    """A path inside a folder vanban may not enter (mode 0: a scanner's share mounted for
+    another user) stopped the whole call with "internal error (please report it)", exit 1,
+    the other inputs not read: on Python 3.11 ``Path.is_dir()`` raises PermissionError.
+    Now it is that input's failure: one line, exit 3, the others processed."""
+    base = denial.base
+    (base / "top" / "sub").mkdir(parents=True)
+    inside = _scan(base / "top" / "sub" / "x.png", "Phát triển thư viện")
+    good = _scan(base / "ok.png", "Phát triển văn hóa")
+    denial.lock(base / "top")
+    denied_line = f"vanban: error: {inside}: cannot read: Permission denied"
+    proc = denial.run(["ocr", inside, good, "-j", "1"], monkeypatch)
+    assert proc.returncode == 3 and "KẾ HOẠCH" in proc.stdout, proc.stderr
+    assert _error_lines(proc.stderr) == [denied_line]
+    summary = base / "summary.json"
+    proc = denial.run(["batch", inside, good, "--db", base / "c.db", "--no-progress", "-j", "1",
+                       "--summary-json", summary], monkeypatch)
+    assert proc.returncode == 3, proc.stderr
+    done = json.loads(summary.read_text(encoding="utf-8"))
+    assert (done["found"], done["stored"], done["failed"]) == (2, 1, 1), done
+    out = base / "out"
+    proc = denial.run(["pdf", inside, good, "-o", out, "--mode", "off", "-j", "1"], monkeypatch)
+    assert proc.returncode == 3, proc.stderr
+    assert _error_lines(proc.stderr) == [denied_line]
+    assert _names(out) == ["ok.pdf"]
+    # a folder given inside it is a path that cannot be read, not an internal error
+    proc = denial.run(["pdf", base / "top" / "sub", "-o", base / "out2", "--mode", "off"],
+                      monkeypatch)
+    assert proc.returncode == 3, proc.stderr
+    assert _error_lines(proc.stderr) == [
+        f"vanban: error: {base / 'top' / 'sub'}: cannot read: Permission denied"]
+
+
+def test_batch_names_each_folder_it_got_nothing_from_with_its_own_reason(denial, monkeypatch):
+    """`batch empty/ locked/` with no file found named only the locked folder (the empty one
+    not said), and several locked folders all got the first one's reason. Now each folder
+    has its own line, as `vanban ocr` gives."""
+    empty, locked = denial.base / "empty", denial.base / "locked"
+    empty.mkdir()
+    locked.mkdir()
+    denial.lock(locked)
+    proc = denial.run(["batch", empty, locked, "--db", denial.base / "m.db", "--no-progress"],
+                      monkeypatch)
+    assert proc.returncode == 3, proc.stderr
+    assert sorted(_error_lines(proc.stderr)) == [
+        f"vanban: error: {empty}: folder holds no PDF, TIFF, PNG, JPEG or .txt file",
+        f"vanban: error: {locked}: cannot read the folder (Permission denied): its files "
+        "were not batched"]
+    assert not (denial.base / "m.db").exists()
+
+
+def test_ocr_and_pdf_say_a_link_to_a_folder_they_do_not_follow(tmp_path):
+    """`batch` warned of a link to a folder it does not follow; `ocr` and `pdf` left its
+    scans out without a word (`scans/2024 -> /mnt/2024`: a year missing, exit 0)."""
+    scans, elsewhere = tmp_path / "scans", tmp_path / "elsewhere"
+    scans.mkdir()
+    elsewhere.mkdir()
+    _scan(scans / "a.png", "Phát triển thư viện")
+    _scan(elsewhere / "b.png", "Phát triển văn hóa")
+    (scans / "2024").symlink_to(elsewhere, target_is_directory=True)
+    warning = (f"vanban: warning: {scans / '2024'}: a link to a folder, not followed; give its "
+               "target to read the files in it")
+    for command in (["ocr", scans, "-j", "1"],
+                    ["pdf", scans, "-o", tmp_path / "out", "--mode", "off", "-j", "1"]):
+        proc = subprocess.run([sys.executable, "-m", "vanban.cli", *map(str, command)],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert warning in proc.stderr.splitlines(), proc.stderr
+    assert _names(tmp_path / "out") == ["a.pdf"]
+
+
+def test_a_misspelled_denial_way_is_an_error(tmp_path, monkeypatch):
+    """A misspelled VANBAN_TEST_DENIAL quietly ran the `system` case in-process."""
+    for value in ("", "bogus", "Unshare"):
+        monkeypatch.setenv("VANBAN_TEST_DENIAL", value)
+        with pytest.raises(ValueError, match="VANBAN_TEST_DENIAL"):
+            make_denial("system", tmp_path)

@@ -10,9 +10,10 @@ commands say each unlisted folder in one line and count it as a failed input (ex
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 
 class UnlistedFolder(NamedTuple):
@@ -37,6 +38,36 @@ class FolderWalk:
         """No file taken and nothing unseen: a folder that truly holds no input (an empty
         inbox, a failed mount), not one whose only subfolders could not be read."""
         return not self.files and not self.unlisted_folders
+
+
+def picked_up(relative: Path, suffixes: Iterable[str]) -> bool:
+    """Whether a walk takes the file at ``relative`` (to the walked folder): no hidden
+    component and one of ``suffixes`` (lower case, compared without case)."""
+    return (not any(part.startswith(".") for part in relative.parts)
+            and relative.suffix.lower() in suffixes)
+
+
+def is_folder(path: str | Path) -> bool:
+    """Whether ``path`` is a folder that can be seen: ``Path.is_dir`` raises PermissionError
+    (Python 3.11) for a path whose parent folder cannot be entered, which stopped a whole call;
+    such a path is a file input that fails alone ("cannot read: Permission denied")."""
+    return os.path.isdir(path)
+
+
+def empty_folder_reason(kinds: str) -> str:
+    """The one-line reason of a folder that holds no input; ``kinds``: what it would hold."""
+    return f"folder holds no {kinds} file"
+
+
+def linked_folder_warning(link: str | Path, done: str) -> str:
+    """The warning of a link to a folder a walk did not follow; ``done``: "batch", "read"."""
+    return f"warning: {link}: a link to a folder, not followed; give its target to {done} the files in it"
+
+
+def say_warning(line: str) -> None:
+    """Where ``vanban ocr`` / ``pdf`` put a warning of their inputs by default: stderr, as
+    ``vanban: warning: ...`` (``batch`` puts it among its progress lines)."""
+    print(f"vanban: {line}", file=sys.stderr, flush=True)
 
 
 def unlisted_reason(reason: str, done: str) -> str:

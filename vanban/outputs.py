@@ -41,8 +41,8 @@ FOLDER_INPUT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".ti
 def picked_up_in_folder(relative: Path) -> bool:
     """Whether a walk of a folder takes the file at ``relative`` (to that folder) as an input:
     no hidden component and an input suffix."""
-    return (not any(part.startswith(".") for part in relative.parts)
-            and relative.suffix.lower() in FOLDER_INPUT_SUFFIXES)
+    from .folders import picked_up
+    return picked_up(relative, FOLDER_INPUT_SUFFIXES)
 
 
 def _same_file(a: Path, b: Path) -> bool:

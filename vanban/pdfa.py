@@ -856,25 +856,22 @@ def _is_signed_pdf(path: Path) -> bool:
 
 
 def make_pdfs(inputs: list[str | Path], out: str | Path, options: PdfOptions | None = None,
-              progress: Callable[[str], None] | None = None
+              progress: Callable[[str], None] | None = None,
+              warn: Callable[[str], None] | None = None
               ) -> tuple[list[PdfReport], list[VanbanError]]:
     """``vanban pdf``: every input (files, folders) to a searchable PDF; bad inputs do not stop
-    the others. One input and ``out`` not an existing folder: ``out`` is the file."""
-    from .folders import unlisted_reason
-    from .ocr.inputs import find_scans
+    the others. One input and ``out`` not an existing folder: ``out`` is the file.
+    ``warn(line)``: each warning about the inputs (a link to a folder; default: stderr)."""
+    from .folders import is_folder, say_warning
+    from .ocr.inputs import scan_inputs
     options = options or PdfOptions()
     out = Path(out)
-    files: list[Path] = []
-    errors: list[VanbanError] = []
-    for given in map(Path, inputs):
-        found = find_scans([given] if given.exists() else [])
-        errors.extend(InputFileError(unlisted_reason(folder.reason, "read"), str(folder.path))
-                      for folder in found.unlisted_folders)
-        if not found.files and not found.unlisted_folders:
-            errors.append(InputFileError("no such file, or a folder without PDF/TIFF/PNG/JPEG",
-                                         str(given)))
-        files.extend(found.files)
-    several = len(files) > 1 or out.is_dir() or any(Path(i).is_dir() for i in inputs)
+    found = scan_inputs(inputs)
+    files: list[Path] = found.files
+    errors: list[VanbanError] = list(found.errors)
+    for line in found.warnings:
+        (warn or say_warning)(line)
+    several = len(files) > 1 or out.is_dir() or any(is_folder(i) for i in inputs)
     try:
         (out if several else out.parent).mkdir(parents=True, exist_ok=True)
     except OSError as err:

@@ -9,10 +9,11 @@ may forbid user namespaces). So a test that needs "permission denied" runs ``van
   pytest's own, which only root may enter); where neither can be used, in-process as below,
   so that the test still asserts what it says;
 - ``in-process``: through click's runner, with ``open`` and ``os.scandir`` made to raise
-  ``PermissionError`` for the locked paths, as the kernel would.
+  ``PermissionError`` for the locked paths, and ``open``, ``os.scandir`` and ``os.stat`` for
+  every path under a locked folder (it cannot be entered), as the kernel would.
 
 ``VANBAN_TEST_DENIAL`` (``unshare``, ``setpriv``, ``in-process``) forces one way, to check
-each on a machine that has them all.
+each on a machine that has them all; any other value is an error, not a quiet fallback.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[2]
 #: ``setpriv`` to the user and group ``nobody``, with no supplementary groups.
 AS_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+#: The ways ``VANBAN_TEST_DENIAL`` may force.
+WAYS = ("unshare", "setpriv", "in-process")
 
 
 @dataclass
@@ -55,7 +58,8 @@ class Denial:
 
     def lock(self, path: Path) -> None:
         path.chmod(0)
-        self.locked.add(os.fspath(path))
+        # realpath: the in-process refusal compares the real path of what vanban opens
+        self.locked.add(os.path.realpath(path))
 
     def unlock_all(self) -> None:
         for path in self.locked:
@@ -78,14 +82,21 @@ class Denial:
 
 def _refuse(patch, locked: set[str]) -> None:
     """``open`` (builtin and ``io``) and ``os.scandir`` raise ``PermissionError`` for the
-    ``locked`` paths, as the kernel does for a file or folder of mode 0."""
-    def denied(path) -> bool:
-        return not isinstance(path, int) and os.path.abspath(os.fsdecode(path)) in locked
+    ``locked`` paths, as the kernel does for a file or folder of mode 0; ``open``,
+    ``os.scandir`` and ``os.stat`` for a path inside a locked folder, which cannot be entered."""
+    def inside_locked(real: str) -> bool:
+        return any(real.startswith(folder.rstrip(os.sep) + os.sep) for folder in locked)
+
+    def denied(path, itself: bool = True) -> bool:
+        if isinstance(path, int):
+            return False
+        real = os.path.realpath(os.fsdecode(path))  # lstat only: not refused here
+        return (itself and real in locked) or inside_locked(real)
 
     def refuse(path):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(path))
 
-    real_open, real_scandir = builtins.open, os.scandir
+    real_open, real_scandir, real_stat = builtins.open, os.scandir, os.stat
 
     def guarded_open(file, *args, **kwargs):
         if denied(file):
@@ -97,9 +108,15 @@ def _refuse(patch, locked: set[str]) -> None:
             refuse(path)
         return real_scandir(path)
 
+    def guarded_stat(path, *args, **kwargs):
+        if denied(path, itself=False):  # a locked folder itself can be looked at
+            refuse(path)
+        return real_stat(path, *args, **kwargs)
+
     patch.setattr(builtins, "open", guarded_open)
     patch.setattr(io, "open", guarded_open)
     patch.setattr(os, "scandir", guarded_scandir)
+    patch.setattr(os, "stat", guarded_stat)
 
 
 def _refused(prefix: list[str], probe: Path, env: dict[str, str] | None = None) -> bool:
@@ -120,6 +137,8 @@ def make_denial(way: str, tmp_path: Path) -> Denial:
     """A :class:`Denial` for ``way`` (``system`` or ``in-process``); see the module's text.
     Call :func:`end_denial` when done."""
     forced = os.environ.get("VANBAN_TEST_DENIAL")
+    if forced is not None and forced not in WAYS:
+        raise ValueError(f"VANBAN_TEST_DENIAL={forced!r}: not one of {', '.join(WAYS)}")
     if way == "in-process" or forced == "in-process":
         return Denial("in-process", tmp_path)
     if os.geteuid() != 0:

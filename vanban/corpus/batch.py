@@ -35,7 +35,8 @@ from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
                       MissingDependencyError, VanbanError, check_regular_file, one_line,
                       utf8_text)
 from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
-from ..folders import UnlistedFolder, unlisted_reason, walk_folder
+from ..folders import (UnlistedFolder, empty_folder_reason, is_folder, linked_folder_warning,
+                       unlisted_reason, walk_folder)
 from ..model import file_sha256
 from ..outputs import (MKSTEMP_RANDOM, check_output, check_output_folder, content_name,
                        fitting_stem, name_max, picked_up_in_folder, plain_name,
@@ -50,7 +51,7 @@ from .store import Store
 DEFAULT_TIMEOUT_S = 3600
 
 #: Why a folder given to a batch gave it nothing to do (as `vanban ocr` says of its folders).
-NO_INPUT_IN_FOLDER = "folder holds no PDF, TIFF, PNG, JPEG or .txt file"
+NO_INPUT_IN_FOLDER = empty_folder_reason("PDF, TIFF, PNG, JPEG or .txt")
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
@@ -99,7 +100,7 @@ def find_inputs(paths: Iterable[str | Path]) -> FoundInputs:
 
     for p in paths:
         p = Path(p)
-        if p.is_dir():
+        if is_folder(p):  # not one whose parent cannot be entered: a file that fails alone
             walk = walk_folder(p, picked_up_in_folder)
             for f in walk.files:
                 keep(f)
@@ -110,6 +111,10 @@ def find_inputs(paths: Iterable[str | Path]) -> FoundInputs:
         else:
             keep(p)
     return FoundInputs(sorted(found.values(), key=lambda f: str(f)), empty, linked, unlisted)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------- worker
@@ -458,14 +463,20 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
     check_output_folder(options.pdf_dir, inputs=paths, option="--pdf-dir",
                         here=scheduler is None)
     files, empty_folders, linked, unlisted = find_inputs(paths)
-    if not files and (empty_folders or unlisted):
+    # An empty or unlisted folder is one input found (and failed): each with its own reason.
+    folder_failures = sorted(
+        [DocumentFailure(str(folder), None, "InputFileError", NO_INPUT_IN_FOLDER,
+                         ExitCode.INPUT_FILE) for folder in empty_folders]
+        + [DocumentFailure(str(folder.path), None, "InputFileError",
+                           unlisted_reason(folder.reason, "batched"), ExitCode.INPUT_FILE)
+           for folder in unlisted], key=lambda failure: failure.path)
+    if not files and folder_failures:
         # Nothing to do is a failed run (exit 3, as `vanban ocr` on an empty folder), said
-        # before the store is opened: no store file is made for it. A folder that cannot be
-        # read is the cause to give first: its files may well be there.
-        if unlisted:
-            raise InputFileError(unlisted_reason(unlisted[0].reason, "batched"),
-                                 ", ".join(str(folder.path) for folder in unlisted))
-        raise InputFileError(NO_INPUT_IN_FOLDER, ", ".join(map(str, empty_folders)))
+        # before the store is opened: no store file is made for it. Every folder but the last
+        # is said here, the last is the error raised, so each has its own line and reason.
+        for failure in folder_failures[:-1]:
+            (log or _say)(one_line(f"vanban: error: {failure.path}: {failure.reason}"))
+        raise InputFileError(folder_failures[-1].reason, folder_failures[-1].path)
     # An empty or unlisted folder is one input found (and failed), so the counts add up.
     summary = BatchSummary(found=len(files) + len(empty_folders) + len(unlisted))
     if options.pdf_dir:
@@ -481,21 +492,11 @@ def run_batch(paths: Iterable[str | Path], db: str | Path, jobs: int | None = No
         raise
     bar = Progress(len(files), bar=progress, log=log)
     for link in linked:
-        bar.note(one_line(f"warning: {link}: a link to a folder, not followed; give its "
-                          "target to batch the files in it"))
-    for folder in empty_folders:  # a summary failure, not an errors row: no document
-        failure = DocumentFailure(str(folder), None, "InputFileError", NO_INPUT_IN_FOLDER,
-                                  ExitCode.INPUT_FILE)
+        bar.note(one_line(linked_folder_warning(link, "batch")))
+    for failure in folder_failures:  # a summary failure, not an errors row: no document
         summary.failed += 1
         summary.failures.append(failure)
-        bar.note(one_line(f"failed: {folder}: {NO_INPUT_IN_FOLDER}"))
-    for folder in unlisted:  # its files, unseen, would be left out without a word
-        failure = DocumentFailure(str(folder.path), None, "InputFileError",
-                                  unlisted_reason(folder.reason, "batched"),
-                                  ExitCode.INPUT_FILE)
-        summary.failed += 1
-        summary.failures.append(failure)
-        bar.note(one_line(f"failed: {folder.path}: {failure.reason}"))
+        bar.note(one_line(f"failed: {failure.path}: {failure.reason}"))
     try:
         # Fixed at the start, so "skipped" vs "duplicate" does not depend on worker timing.
         summary.errors_cleared = store.remove_errors(_errors_of_gone_files(store, paths, files))
@@ -629,7 +630,7 @@ def _errors_of_gone_files(store: Store, paths: list, files: list[Path]) -> list[
     one, ``in/bad.pdf``, names a file relative to the directory that batch ran from, which
     may not be today's); only a path that no longer exists. A missing file given by name
     stays an error (it is one), and a folder not given this time is not looked at."""
-    folders = [utf8_text(str(Path(p))).rstrip(os.sep) + os.sep for p in paths if Path(p).is_dir()]
+    folders = [utf8_text(str(Path(p))).rstrip(os.sep) + os.sep for p in paths if is_folder(p)]
     if not folders:
         return []
     found = {utf8_text(str(f)) for f in files}

@@ -24,6 +24,7 @@ from collections import deque
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -31,12 +32,12 @@ from PIL import Image
 
 from ..errors import InputFileError, VanbanError
 from ..executors import make_executor
-from ..folders import unlisted_reason
+from ..folders import say_warning
 from ..model import Block, Document, Line, Page, Word, file_sha256, union_bbox
 from . import closing, decide, engine, fields, layout, preprocess, stamps, tables
 from .engine import DEFAULT_ENGINE, ENGINES
 from .formats import FORMATS, render_documents
-from .inputs import RULING_DPI, PageSource, find_scans, open_input
+from .inputs import RULING_DPI, PageSource, open_input, scan_inputs
 
 __all__ = ["OcrOptions", "ocr_file", "ocr_inputs", "ocr_image", "render_documents", "FORMATS",
            "ENGINES", "preload"]
@@ -502,14 +503,16 @@ def _page_error(err: Exception, number: int, path: Path) -> VanbanError:
 
 
 def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None,
-               progress=None) -> tuple[list[Document], list[VanbanError]]:
+               progress=None, warn: Callable[[str], None] | None = None
+               ) -> tuple[list[Document], list[VanbanError]]:
     """OCR files and folders; returns the documents read and the errors of the inputs that failed.
 
     Every input is validated first (a corrupt, encrypted, empty, mistyped or oversized file
     fails alone with one :class:`~vanban.errors.InputFileError`); pages of all good inputs are
     then OCRed ``options.jobs`` at a time. Documents come back in input order.
     ``progress(total_pages)``, if given, is called once per page done (for a progress bar;
-    from a worker thread when ``jobs`` > 1).
+    from a worker thread when ``jobs`` > 1). ``warn(line)`` gets each warning about the
+    inputs (a link to a folder not followed; default: stderr).
     """
     options = options or OcrOptions()
     ocr_engine = engine.get_engine(options.engine)
@@ -517,13 +520,11 @@ def ocr_inputs(paths: list[str | Path], options: OcrOptions | None = None,
     errors: list[VanbanError] = []
     jobs: list[_Job] = []
     files: list[Path] = []
-    for given in map(Path, paths):
-        found = find_scans([given])
-        errors.extend(InputFileError(unlisted_reason(folder.reason, "read"), str(folder.path))
-                      for folder in found.unlisted_folders)
-        if found.empty_folders:
-            errors.append(InputFileError("folder holds no PDF, TIFF, PNG or JPEG file", str(given)))
-        files.extend(found.files)
+    found = scan_inputs(paths)
+    errors.extend(found.errors)
+    for line in found.warnings:
+        (warn or say_warning)(line)
+    files.extend(found.files)
     for path in files:
         try:
             jobs.append(_Job(path, open_input(path, force_ocr=options.force_ocr)))

@@ -21,7 +21,8 @@ from PIL import Image, ImageOps
 
 from ..errors import (EncryptedPdfError, ImageTooLargeError, InputFileError,
                       UnsupportedInputError, check_regular_file, pikepdf_source)
-from ..folders import UnlistedFolder, walk_folder
+from ..folders import (UnlistedFolder, empty_folder_reason, is_folder, linked_folder_warning,
+                       picked_up, unlisted_reason, walk_folder)
 from ..model import Block, Line, Page, Word
 from .textcheck import looks_vietnamese
 
@@ -102,26 +103,60 @@ class FoundScans(NamedTuple):
     #: The folders (among the paths, or under them) that could not be listed, with why:
     #: their files are unseen, so each is said and fails (exit 3), never passed over.
     unlisted_folders: list[UnlistedFolder]
+    #: Links to folders inside them, not followed: said as a warning, not left out silently.
+    linked_folders: list[Path]
+
+
+#: Why a folder given to ``vanban ocr`` / ``pdf`` gave it nothing to read.
+NO_SCAN_IN_FOLDER = empty_folder_reason("PDF, TIFF, PNG or JPEG")
 
 
 def _is_scan(relative: Path) -> bool:
-    return relative.suffix.lower() in SUFFIXES and not relative.name.startswith(".")
+    return picked_up(relative, SUFFIXES)
 
 
 def find_scans(paths: list[str | Path]) -> FoundScans:
     """Files as given, folders walked once by :func:`vanban.folders.walk_folder` (hidden
-    folders skipped, links to folders not followed) for their PDF, TIFF, PNG and JPEG files."""
-    found = FoundScans([], [], [])
+    folders skipped, links to folders not followed) for their PDF, TIFF, PNG and JPEG files.
+    A path that cannot be looked at (its parent folder cannot be entered) is a file: it fails
+    alone when read."""
+    found = FoundScans([], [], [], [])
     for p in map(Path, paths):
-        if p.is_dir():
+        if is_folder(p):
             walk = walk_folder(p, _is_scan)
             found.files.extend(walk.files)
             found.unlisted_folders.extend(walk.unlisted_folders)
+            found.linked_folders.extend(walk.linked_folders)
             if walk.holds_nothing:
                 found.empty_folders.append(p)
         else:
             found.files.append(p)
     return found
+
+
+class ScanInputs(NamedTuple):
+    """What ``vanban ocr`` and ``pdf`` read, from :func:`scan_inputs`."""
+    #: The files to read, in the order of the paths (a folder's sorted).
+    files: list[Path]
+    #: One error per folder that held nothing or could not be listed (exit 3).
+    errors: list[InputFileError]
+    #: One warning line per link to a folder that was not followed.
+    warnings: list[str]
+
+
+def scan_inputs(paths: list[str | Path]) -> ScanInputs:
+    """The files under ``paths`` (:func:`find_scans`), each unlisted or empty folder as an
+    :class:`InputFileError` of its own, and the linked folders as warnings."""
+    out = ScanInputs([], [], [])
+    for given in map(Path, paths):
+        found = find_scans([given])
+        out.errors.extend(InputFileError(unlisted_reason(folder.reason, "read"), str(folder.path))
+                          for folder in found.unlisted_folders)
+        out.errors.extend(InputFileError(NO_SCAN_IN_FOLDER, str(folder))
+                          for folder in found.empty_folders)
+        out.warnings.extend(linked_folder_warning(link, "read") for link in found.linked_folders)
+        out.files.extend(found.files)
+    return out
 
 
 def expand_inputs(paths: list[str | Path]) -> list[Path]:
