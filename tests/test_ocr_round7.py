@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.support import synth
+from tests.test_ocr_round8 import GARBLED_STAMP
 from vanban.model import Word
 from vanban.ocr import OcrOptions, decide, ocr_image, preprocess, stamps
 from vanban.ocr.evaluate import cer
@@ -114,10 +115,8 @@ def test_a_garbled_stamp_above_the_header_is_taken_out(top):
     # e-mail line still matches a (weak) pattern: it lies above the document's header, and
     # Tesseract is unsure of a third of its words (word confidences as measured on qng-tb660 p1
     # at 150 dpi).
-    stamp = [("'TRƯNG TÂM CÔNG BẢO.", (68, 96, 96, 66)), ("VÀ TIN HỌC", (93, 80, 96)),
-             ("bth@tinhxgov.vn", (40,)), ("ù 012035 dỗ:17:04 101:00", (30, 73, 0, 32))]
     lines = {("s", i): [Word(w.text, w.bbox, c) for w, c in zip(_line(t, 1400, top + 50 * i), confs)]
-             for i, (t, confs) in enumerate(stamp)}
+             for i, (t, confs) in enumerate(GARBLED_STAMP)}
     lines.update(_header())
     lines.update(_body(900))
     kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])

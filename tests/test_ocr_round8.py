@@ -133,3 +133,58 @@ def test_a_banner_above_a_first_pages_letterhead_leaves_it_the_pages_header(bann
     kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
     assert [s.kind for s in found] == ["signature-text"]
     assert set(kept) == {k for k in lines if k[0] != "s"}
+
+
+# ------------------------------------------------------- second review: received stamps, banners
+@pytest.mark.parametrize("stamp", [
+    ["§v ĐẾN", "Số: 125", "Ngày: 20/11/2025", "Chuyển: Phòng KT"],  # "CV" misread (300 dpi)
+    ["Số: 125", "Ngày: 20/11/2025", "Chuyển: Phòng KT"],  # its strong line lost
+    ["Ngày: 20/11/2025", "Chuyển: Phòng KT"],
+])
+def test_a_received_stamp_above_the_header_without_its_strong_line_is_taken_out(stamp):
+    # A rubber stamp with typed values reads as well as the text (conf 85 here), so it never
+    # reads poorly; two of its received entries above the header say stamp.
+    lines = {("s", i): _line(t, 200, 60 + 52 * i) for i, t in enumerate(stamp)}
+    lines.update(_letterhead(420))
+    lines.update({("b", i): _line(_FULL, 240, 900 + 56 * i) for i in range(12)})
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert [s.kind for s in found] == ["received"]
+    assert set(kept) == {k for k in lines if k[0] != "s"}
+
+
+def _later_page(above: dict, letterhead_y: int) -> dict:
+    # A later page: the body's last paragraph ends with ONE full line (at 200 px, in the top
+    # margin's reach) and whatever ``above`` holds, then an appendix's letterhead.
+    lines = {("w", 0): _line(_FULL, 240, 200)}
+    lines.update(above)
+    lines.update(_letterhead(letterhead_y))
+    lines.update({("x", i): _line(_FULL, 240, 760 + 56 * i) for i in range(10)})
+    return lines
+
+
+def test_a_smudged_tail_line_above_an_appendixs_letterhead_stays():
+    tail = [Word(w.text, w.bbox, c) for w, c in
+            zip(_line("Email: snv@laichau.gov.vn; ĐT: 0213.3876", 240, 256), (55, 70, 50, 72), strict=True)]
+    lines = _later_page({("t", 0): tail}, 360)
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_a_blank_form_right_under_an_appendixs_letterhead_stays():
+    form = ["Số: ..........", "Ngày: ..........", "Chuyển: .........."]
+    lines = _later_page({("f", i): _line(t, 240, 520 + 56 * i) for i, t in enumerate(form)}, 320)
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)
+
+
+def test_words_without_a_confidence_do_not_count_as_unread():
+    # A contact line above the letterhead, every word a syllable read at 70, and three words the
+    # engine gave no confidence: they are left out of the mean AND of the unread share, so the
+    # line reads as text (counted as unread, they made it read "poorly").
+    words = _line("Cơ quan: Sở Nội vụ tỉnh Lai Châu (số 12 Trần Phú)", 200, 100)
+    words = [Word(w.text, w.bbox, 70.0 if i < 8 else None) for i, w in enumerate(words)]
+    lines = {("a", 0): words}
+    lines.update(_letterhead(300))
+    lines.update({("b", i): _line(_FULL, 240, 800 + 56 * i) for i in range(10)})
+    kept, found = stamps.separate(lines, WIDTH, HEIGHT, [])
+    assert not found and set(kept) == set(lines)

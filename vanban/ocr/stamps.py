@@ -128,12 +128,27 @@ def _mean_conf(words) -> float | None:
     return round(sum(confs) / len(confs), 1) if confs else None
 
 
+def _reading(words) -> tuple[float, float] | None:
+    """How Tesseract read a group of words: the mean confidence and the share of words that do
+    not read (:func:`decide.word_reads`), both over the words that have a confidence; None when
+    none has."""
+    rated = [w for w in words if w.conf is not None]
+    if not rated:
+        return None
+    unread = sum(not decide.word_reads(w.text, w.conf) for w in rated)
+    return _mean_conf(rated), unread / len(rated)
+
+
 def _fold(words: list[Word]) -> str:
     return fold_diacritics(" ".join(w.text for w in words), lower=True)
 
 
-#: A line inside a seal whose mean confidence is under this is the seal's lettering.
-SEAL_LINE_CONF = 75.0
+#: Tesseract reads garbled print (a seal's lettering, a stamp's small print) under this mean
+#: word confidence; the text reads above it.
+POOR_READING_CONF = 75.0
+#: A line inside a seal is the seal's lettering when it reads poorly and more than this share of
+#: its words do not read (text under the seal still reads).
+SEAL_UNREAD_SHARE = 0.5
 #: A stamp group is at most this share of the page wide (body lines are wider).
 MAX_STAMP_WIDTH = 0.45
 
@@ -157,6 +172,14 @@ def _cut_at_gaps(lines: dict[tuple, list[Word]], width: int) -> dict[tuple, list
 #: A stamp's print is this share of the page's text height or less (a signing stamp's 6-7 pt
 #: against 13-14 pt body text).
 SMALL_PRINT = 0.75
+
+
+def _small_print(words: list[Word], text_h: float) -> bool:
+    """Is a group's print a stamp's: its median word height at most :data:`SMALL_PRINT` of the
+    page's text height ``text_h``?"""
+    return text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
+
+
 def _median_height(words: list[Word]) -> float:
     hs = sorted(w.bbox[3] - w.bbox[1] for w in words)
     return float(hs[len(hs) // 2]) if hs else 0.0
@@ -175,9 +198,8 @@ def _text_height(items: list[tuple], width: int) -> float:
 _HEADER_ANCHOR = re.compile(r"cong\s*hoa\s*xa\s*hoi|doc\s*lap\W*tu\s*do|^\W*(uy\s*ban|ubnd)")
 #: ... found in this top share of the page only.
 HEADER_ANCHOR_ZONE = 0.5
-#: A motto or issuer line is no header when this many wide text lines end above it (a body's
-#: last lines before an appendix; a first page's banner or running header is one line).
-BODY_LINES_ABOVE_HEADER = 2
+#: A banner or running header is printed in this top share of the page, above its text.
+BANNER_ZONE = 0.05
 #: The document's closing list, never part of a stamp.
 _RECIPIENTS = re.compile(r"^\W*noi\s*nhan\b")
 
@@ -196,18 +218,29 @@ def _header_top(items: list[tuple], width: int, height: int, text_h: float) -> f
     """Where the document's header begins on a first page: the top of its highest motto or
     issuer line (in capitals, in the top half of the page); None on a page without one.
 
-    A header opens the page's text: a letterhead below :data:`BODY_LINES_ABOVE_HEADER` wide
-    lines in the text's print (``text_h``; not header lines themselves) is an appendix opening
-    in the top half of a later page, after the body's last lines, not the page's header. One
-    such line is a first page's banner or running header, printed across the top."""
-    bottoms = sorted(box[3] for _, ws, box in items
-                     if box[2] - box[0] > MAX_STAMP_WIDTH * width and not _document_line(ws)
-                     and not _is_header_anchor(ws) and _median_height(ws) > SMALL_PRINT * text_h)
-    text_bottom = bottoms[BODY_LINES_ABOVE_HEADER - 1] if len(bottoms) >= BODY_LINES_ABOVE_HEADER else None
+    A header opens the page's text: a letterhead below a wide line in the text's print
+    (``text_h``; not a header line itself) is an appendix opening in the top half of a later
+    page, after the body's last line, not the page's header. A first page's banner or running
+    header (:func:`_banner`) is no body line."""
+    bottoms = [box[3] for _, ws, box in items
+               if box[2] - box[0] > MAX_STAMP_WIDTH * width and not _document_line(ws)
+               and not _is_header_anchor(ws) and not _small_print(ws, text_h)
+               and not _banner(box, items, height)]
+    text_bottom = min(bottoms, default=None)
     tops = [box[1] - 0.5 * (box[3] - box[1]) for _, ws, box in items
             if box[1] <= HEADER_ANCHOR_ZONE * height and _is_header_anchor(ws)
             and (text_bottom is None or box[1] < text_bottom)]
     return min(tops) if tops else None
+
+
+def _banner(box: tuple, items: list[tuple], height: int) -> bool:
+    """Is a wide line (``box``) a banner or running header, not a body line: in the page's top
+    margin (:data:`BANNER_ZONE`) and alone there, no line starting within a line height below
+    it or above it (a body's paragraph runs on line after line)?"""
+    if box[1] > BANNER_ZONE * height:
+        return False
+    h = box[3] - box[1]
+    return not any(b is not box and b[1] < box[3] + h and b[3] > box[1] - h for _, _, b in items)
 
 
 #: A received stamp's form sits in the header band: no lower than this many text lines below the
@@ -238,11 +271,13 @@ def _document_line(words: list[Word]) -> bool:
                 (_ISSUER_CAPS.match(folded) and " ".join(w.text for w in words).isupper()))
 
 
-#: A weak-only group above the header is a stamp when Tesseract reads it this poorly: mean word
-#: confidence under this ...
-POOR_READING_CONF = 75.0
-#: ... and at least this share of its words that do not read (:func:`decide.word_reads`).
+#: A weak-only group above the header is a stamp when Tesseract reads it poorly: mean word
+#: confidence under :data:`POOR_READING_CONF` and at least this share of its words that do not
+#: read (:func:`decide.word_reads`).
 POOR_READING_SHARE = 0.25
+#: ... or when this many of its lines are a received stamp's entries ("Ngày: …", "Chuyển: …",
+#: "Giờ: …", "Số đến: …"): a rubber stamp reads as well as the text.
+RECEIVED_LINES = 2
 
 
 def _reads_poorly(words: list[Word]) -> bool:
@@ -250,9 +285,8 @@ def _reads_poorly(words: list[Word]) -> bool:
     text: a low mean confidence, and a share of words that are no syllable, number or code or
     that it is unsure of? (A contact block or a form's label above the header reads as the
     text does.)"""
-    conf = _mean_conf(words)
-    unread = sum(not decide.word_reads(w.text, w.conf or 0) for w in words)
-    return conf is not None and conf < POOR_READING_CONF and unread >= POOR_READING_SHARE * len(words)
+    reading = _reading(words)
+    return reading is not None and reading[0] < POOR_READING_CONF and reading[1] >= POOR_READING_SHARE
 
 
 def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, bool]],
@@ -267,14 +301,16 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
     (``header_top``: a stamp above or beside the header, where the signing software draws it
     and where a low-resolution scan garbles its small print into glyphs as tall as the text's)
     and reads poorly (:func:`_reads_poorly`; a contact block, a form's label or a page's last
-    lines above an appendix's letterhead read as text), or when its print is small against
+    lines above an appendix's letterhead read as text) or holds :data:`RECEIVED_LINES` received
+    entries (a received stamp read without its "CV ĐẾN": a rubber stamp reads as the text
+    does), or when its print is small against
     the page's text height ``text_h`` (signing stamps are printed in 6-8 pt), or when it is a
     received stamp's form (:func:`_received_form`) starting in a first page's header band
     (above ``band_bottom``; a body list lower down holds the same entries). A page without a
     header (a later page) keeps its first lines."""
     top = min(w.bbox[1] for w in words)
     above_header = header_top is not None and top < header_top
-    small = text_h > 0 and _median_height(words) <= SMALL_PRINT * text_h
+    small = _small_print(words, text_h)
     strong = [evidence[i][0] for i in members if evidence[i][1]]
     if strong:
         # one line alone in the text's print is a body line's ending as often ("... ký bởi Chủ
@@ -283,7 +319,8 @@ def _stamp_evidence_holds(members: list[int], evidence: list[tuple[str | None, b
     if touches_document:
         return False
     in_band = band_bottom is not None and top < band_bottom
-    return (above_header and _reads_poorly(words)) or small or \
+    received = sum(evidence[i][0] == "received" for i in members)
+    return (above_header and (_reads_poorly(words) or received >= RECEIVED_LINES)) or small or \
         (in_band and _received_form(members, evidence, forms))
 
 
@@ -317,10 +354,9 @@ def separate(lines: dict[tuple, list[Word]], width: int, height: int,
         for i, seal in enumerate(seals):
             if not in_image[i]:
                 continue
-            conf = _mean_conf(ws)
-            reads = sum(decide.word_reads(w.text, w.conf or 0) for w in ws)
-            if conf is not None and _inside(box, seal) and conf < SEAL_LINE_CONF \
-                    and reads < 0.5 * len(ws):  # text under the seal still reads
+            reading = _reading(ws)
+            if reading is not None and _inside(box, seal) and reading[0] < POOR_READING_CONF \
+                    and reading[1] > SEAL_UNREAD_SHARE:
                 drop.add(k)
                 break
     for seal in seals:
