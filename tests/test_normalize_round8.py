@@ -226,3 +226,61 @@ def test_a_dropped_mark_is_not_reported_as_certain():
     dropped = [c for c in result.changes if c.original == "?"]
     assert dropped and dropped[0].replacement == ""
     assert dropped[0].confidence < 1.0 and dropped[0].alternatives == [("?", 0.5)]
+
+
+def test_a_question_mark_after_an_ordinary_word_stays_in_legacy_mode():
+    """M1 of the second legacy review: a '?' that ends a question on a word that is no split
+    syllable ('hợp?', 'kiến?', 'vậy?', unmarked 'hop?', 'thiet?') is the text's own."""
+    from vanban.normalize import restore_text
+    marked = [
+        ("Thời gian giải quyết là bao lâu là phù hợp? tại sao? đề nghị nêu rõ.",
+         "là phù hợp? tại sao? đề nghị"),
+        ("Ý kiến? đề nghị ghi rõ nội dung cần sửa đổi.", "Ý kiến? đề nghị"),
+        ("Ông nói: “Tại sao lại như vậy? chúng ta phải làm gì?” rồi đi ra.",
+         "“Tại sao lại như vậy? chúng ta"),
+    ]
+    for text, kept in marked:
+        assert kept in restore_text(text, "legacy").text, text
+    unmarked = [
+        "Noi dung nay co can thiet? de nghi danh dau",
+        "Thanh phan ho so co phu hop? ly do chua phu hop",
+        "Ba hoi “Ai se chiu trach nhiem? ai se lam?” va di",
+        "Ong hoi lieu co dung vay? roi tu tra loi",
+        "Can lam gi? tai sao phai lam",              # gì is spelt like a split syllable
+    ]
+    for text in unmarked:
+        out = restore_text(text, "legacy").text
+        assert out.count("?") == text.count("?"), (text, out)
+    # split marks are still read as the word's horn or hook
+    out = restore_text("quan ly, st? dung hieu qua, bao ve phu ni? va tre em", "legacy").text
+    assert "?" not in out and "sử dụng" in out
+
+
+def test_a_split_mark_needs_a_consonant_and_at_most_one_letter_before_it():
+    """S3 of the second review: the spelling, not a length bound, decides ("ngay?" has the
+    length of a syllable but reads as none with the mark)."""
+    from vanban.normalize.restorer import _reads_as_split_syllable
+    for word in ("st", "ni", "tt", "thi", "Thi", "git", "kh", "nh", "trv", "pht"):
+        assert _reads_as_split_syllable(word), word
+    for word in ("hop", "kien", "thiet", "vay", "duoc", "ngay", "sao", "ai", "partners"):
+        assert not _reads_as_split_syllable(word), word
+
+
+def test_a_split_closing_mark_before_a_real_quotation_does_not_close_it():
+    """S1 of the second review: split ’ marks earlier in the paragraph are no closers."""
+    from vanban.normalize import restore_text
+    out = restore_text("Can tt’ dung dung cach va thuc hien ‘xanh’ hoa do thi.", "legacy").text
+    assert "‘xanh’" in out and "tt’" not in out
+    out = restore_text("Can tt’ dung nguon von ‘xanh’ cho du an va quan ly, st? dung hieu qua.",
+                       "legacy").text
+    assert out.count("’") == 1 and "?" not in out
+
+
+def test_the_paragraph_of_a_mark_starts_after_the_last_blank_line():
+    """S2 of the second review: the paragraph is carried through the token loop; a quote
+    opened before a blank line does not keep a later split mark."""
+    from vanban.normalize import restore_text
+    out = restore_text("phong trao ‘but pha\n\nquan ly, tt’ nguon von", "legacy").text
+    assert "tt’" not in out and "’" not in out.split("\n\n")[1]
+    out = restore_text("phong trao ‘but pha\nquan ly tt’ nguon von", "legacy").text
+    assert "’" in out

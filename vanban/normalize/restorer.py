@@ -93,12 +93,24 @@ _GLUED_MARK_CONFIDENCE = 0.5
 #: A list marker after the mark ("hay không? a) Có"): the mark is the question's own.
 _LIST_MARKER_NEXT = re.compile(r"[^\W\d_][.)]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-#: Most letters of one Vietnamese syllable ("nghiêng"): a longer word before the mark is no
-#: syllable whose mark split off ("partners' cam kết").
-_SYLLABLE_MAX_LETTERS = 7
-#: Skeletons of the words that end a Vietnamese question (không, chưa, sao, nào, gì, đâu,
-#: chăng, nhỉ): a "?" after one is the question's own ("vì sao? và thay đổi").
-_QUESTION_ENDS = frozenset({"khong", "chua", "sao", "nao", "gi", "dau", "chang", "nhi"})
+#: Initial consonants of a Vietnamese syllable, without marks (đ is not ASCII: a word that
+#: has it already carries marks and keeps its "?").
+_ONSETS = frozenset("b c ch d g gh gi h k kh l m n ng ngh nh p ph q qu r s t th tr v x".split())
+#: Letters an English model writes for ư (u w v i r t f y l: the channel's emission table),
+#: or for ơ (o), whose horn or hook is the mark read apart.
+_HORN_VOWEL_LETTERS = frozenset("uwvirtfylo")
+#: Skeletons of words that end a Vietnamese question and are spelt like a split syllable
+#: (gì, nhỉ; "gi?" could be giữ): a "?" after one is the question's own ("làm gì? tại
+#: sao"). Other question words (không, chưa, sao, nào, đâu, chăng) are no such spelling.
+_QUESTION_ENDS = frozenset({"gi", "nhi"})
+
+
+def _reads_as_split_syllable(word: str) -> bool:
+    """Whether ``word`` plus a mark reads as one syllable whose ư or ơ an English model wrote
+    as a letter and the mark: an initial consonant and at most one such letter ("st?" sử,
+    "ni?" nữ, "tt’" từ, "kh?" khử). "hop?", "kien?", "vay?" are no such spelling."""
+    low = word.lower()
+    return low in _ONSETS or (low[:-1] in _ONSETS and low[-1] in _HORN_VOWEL_LETTERS)
 
 
 def _line_of(text: str, start: int, end: int) -> str:
@@ -107,15 +119,16 @@ def _line_of(text: str, start: int, end: int) -> str:
     return text[text.rfind("\n", 0, start) + 1:line_end if line_end >= 0 else len(text)]
 
 
-def _glued_mark(text: str, start: int, end: int, word: str) -> bool:
+def _glued_mark(text: str, start: int, end: int, word: str, paragraph_start: int = 0) -> bool:
     """Whether the mark character text[start:end], glued to ``word`` before it, is that
-    word's split mark: ``word`` is lower-case after its first letter, of two letters or
-    more and no longer than a syllable (the split comes after "st", "tt", "thi", "Thi",
-    never after a lone capital as in "điểm A’"); a "?" ends no question word ("vì sao? và");
-    a space and a lower-case word follow that is no list marker ("không? a) Có"); and a
-    quote mark closes no quotation opened earlier in its paragraph (it may wrap lines)."""
-    if not 2 <= len(word) <= _SYLLABLE_MAX_LETTERS or not word.isalpha() \
-            or not word[1:].islower():
+    word's split mark: ``word`` carries no marks (a model that split off a mark rendered
+    none of that syllable's), is lower-case after its first letter ("Thi?" yes, "A’" no) and
+    reads with the mark as one syllable (_reads_as_split_syllable); a "?" ends no question
+    word ("làm gì? và"); a space and a lower-case word follow that is no list marker
+    ("không? a) Có"); and a quote mark closes no quotation opened earlier in its paragraph
+    (it may wrap lines), which starts at ``paragraph_start``."""
+    if len(word) < 2 or not word.isascii() or not word.isalpha() or not word[1:].islower() \
+            or not _reads_as_split_syllable(word):
         return False
     if text[start] == "?" and skeleton(word) in _QUESTION_ENDS:
         return False
@@ -123,12 +136,12 @@ def _glued_mark(text: str, start: int, end: int, word: str) -> bool:
     if after is None or not text[after.end()].islower() \
             or _LIST_MARKER_NEXT.match(text, after.end()):
         return False
-    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text, 0, start)]
-    paragraph = text[breaks[-1] if breaks else 0:start]
     if text[start] == "’":
-        return paragraph.count("‘") <= paragraph.count("’")
+        # open when an opening ‘ follows the last ’ (split marks before count for nothing)
+        last_close = text.rfind("’", paragraph_start, start)
+        return text.find("‘", max(last_close + 1, paragraph_start), start) < 0
     if text[start] == "'":
-        return _QUOTE_OPENER.search(paragraph) is None
+        return _QUOTE_OPENER.search(text, paragraph_start, start) is None
     return True
 
 
@@ -418,8 +431,12 @@ class Restorer:
         prev_tok = ""
         last_marker = ""     # the letter of the last "a)"/"b." list item marker
         marker_at = -9       # its token index
+        paragraph_start = 0  # where the text after the last blank line starts
         for ti, (start, end, tok) in enumerate(tokens):
             gap = text[prev_end:start]
+            if "\n" in gap:
+                for brk in _PARAGRAPH_BREAK.finditer(gap):
+                    paragraph_start = prev_end + brk.end()
             new_paragraph = ti == 0
             line_start = ti == 0 or "\n" in gap
             after_marker = ti == marker_at + 2
@@ -433,7 +450,7 @@ class Restorer:
             in_protected = pi < len(protected) and protected[pi][0] <= start
             if mode == "legacy" and tok in _GLUED_MARKS and ti and not gap and seg.slots \
                     and is_word(prev_tok) and not in_protected \
-                    and _glued_mark(text, start, end, prev_tok):
+                    and _glued_mark(text, start, end, prev_tok, paragraph_start):
                 # "st? dung": the mark of the word before, read apart (see _GLUED_MARKS).
                 if marks is not None:
                     marks.add(ti)
