@@ -270,9 +270,11 @@ def start_batch_stored(inputs, db, *, jobs: int, stored: int,
                        stderr=subprocess.DEVNULL) -> subprocess.Popen:
     """`vanban batch INPUTS --db DB` started in its own process group (so that a test can stop
     it as a terminal or `kill` would), returned once it has stored ``stored`` documents."""
-    proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "batch", str(inputs), "--db",
-                             str(db), "--jobs", str(jobs), "--no-progress"],
-                            stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+    from tests.support.signals import ctrl_c_raises
+    with ctrl_c_raises():  # SIGINT not ignored in the batch, however pytest was started
+        proc = subprocess.Popen([sys.executable, "-m", "vanban.cli", "batch", str(inputs), "--db",
+                                 str(db), "--jobs", str(jobs), "--no-progress"],
+                                stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
     held = wait_until_stored(db, proc, stored)
     if held < stored:
         if proc.poll() is None:

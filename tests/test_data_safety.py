@@ -158,7 +158,9 @@ def test_a_stopped_batch_says_one_line_and_resumes(tmp_path, how):
     run_batch([inputs], reference_db, jobs=1, progress=False, log=lambda line: None)
 
     db = tmp_path / "term.db"
-    proc = start_batch_stored(inputs, db, jobs=2, stored=2, stderr=subprocess.PIPE)
+    from tests.support.signals import sigint_ignored
+    with sigint_ignored():  # as in `pytest &` from a script: the batch must still get Ctrl-C
+        proc = start_batch_stored(inputs, db, jobs=2, stored=2, stderr=subprocess.PIPE)
     try:
         assert proc.poll() is None, "the batch ended before it could be stopped"
         if how == "sigterm":
