@@ -10,21 +10,13 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.support import synth
-from tests.test_ocr_round8 import GARBLED_STAMP
+from tests.support.ocr_lines import GARBLED_STAMP, HEIGHT, WIDTH
+from tests.support.ocr_lines import line as _line
 from vanban.model import Word
 from vanban.ocr import OcrOptions, decide, ocr_image, preprocess, stamps
 from vanban.ocr.evaluate import cer
 
-WIDTH, HEIGHT = 2480, 3508  # an A4 page at 300 dpi
 
-
-def _line(text: str, x: int, y: int, height: int = 40, conf: float = 85.0) -> list[Word]:
-    """One OCR line of ``text`` at (x, y): words of ``height`` px, letters ~0.55 of it wide."""
-    out, step = [], max(1, int(0.55 * height))
-    for word in text.split():
-        out.append(Word(word, (x, y, x + step * len(word), y + height), conf))
-        x += step * (len(word) + 1)
-    return out
 
 
 #: Body lines with dates, times, e-mail addresses and words of signing and receiving stamps:
