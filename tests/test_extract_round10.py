@@ -261,3 +261,35 @@ def test_assigning_articles_have_their_number_and_a_designation_is_no_task(flatt
 def test_one_assigning_article_is_the_records_one_task(flatten):
     text = _TEAM.format(more="Điều 3. Giao Sở Tài chính bố trí kinh phí hoạt động của Tổ công tác.\n")
     assert [(t.path, t.lead) for t in valid_record(text, flatten).tasks] == [("", ["Sở Tài chính"])]
+
+
+# ------------------------- second review of round 10
+# M1: a slogan or title that closes within its item keeps its dash and its own numbers (folded text)
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_closed_slogan_keeps_its_dash_and_its_own_numbers(flatten):
+    text = (_UBND_LETTER
+            + "1. Sở Nội vụ tham mưu phát động phong trào “Thi đua yêu nước - Hướng tới kỷ niệm 80 năm "
+            "Ngày thành lập tỉnh” trước ngày 15 tháng 11 năm 2026.\n"
+            "2. Sở Văn hóa, Thể thao và Du lịch tổ chức lễ phát động với chủ đề “Năm 2026: 1. Chung tay vì "
+            "thực phẩm an toàn; 2. Vì sức khỏe cộng đồng” tại Quảng trường tỉnh.\n"
+            "3. Sở Tài chính bố trí kinh phí khen thưởng.\n" + _END)
+    tasks = valid_record(text, flatten).tasks
+    assert_tasks(tasks, {
+        "1": {"lead": ["Sở Nội vụ"], "timeframe": "trước ngày 15 tháng 11 năm 2026"},
+        "2": {"lead": ["Sở Văn hóa, Thể thao và Du lịch"]},
+        "3": {"lead": ["Sở Tài chính"]},
+    })
+    assert [t.path for t in tasks] == ["1", "2", "3"]
+    assert "yêu nước - Hướng tới" in tasks[0].title
+    assert "2. Vì sức khỏe cộng đồng”" in tasks[1].text
+
+
+# M2: "Giao X là cơ quan chủ trì, có trách nhiệm …" charges it with work; a bare role does not
+@pytest.mark.parametrize("flatten", [False, True])
+def test_an_article_naming_a_role_and_its_work_is_a_task(flatten):
+    text = _TEAM.format(more="Điều 3. Giao Sở Văn hóa, Thể thao và Du lịch là cơ quan chủ trì, có trách nhiệm "
+                             "hướng dẫn, đôn đốc các địa phương triển khai; định kỳ trước ngày 15 tháng 12 "
+                             "hằng năm báo cáo Ủy ban nhân dân tỉnh.\n")
+    assert_tasks(valid_record(text, flatten).tasks, {
+        "": {"lead": ["Sở Văn hóa, Thể thao và Du lịch"], "timeframe": "trước ngày 15 tháng 12 hằng năm"},
+    })
