@@ -293,3 +293,16 @@ def test_an_article_naming_a_role_and_its_work_is_a_task(flatten):
     assert_tasks(valid_record(text, flatten).tasks, {
         "": {"lead": ["Sở Văn hóa, Thể thao và Du lịch"], "timeframe": "trước ngày 15 tháng 12 hằng năm"},
     })
+
+
+# S1: a Điều 1 duty that cites another act's article runs on past it to the decision's next article
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_duty_citing_an_article_is_not_cut_there(flatten):
+    text = (_APPROVAL + "3. Tổ chức thực hiện:\na) Sở Văn hóa, Thể thao và Du lịch chủ trì, thực hiện nhiệm vụ "
+            "của cơ quan thường trực quy định tại\nĐiều 4. Quy chế hoạt động của Ban Chỉ đạo du lịch tỉnh.\n"
+            "b) Sở Tài chính bố trí kinh phí thực hiện.\n" + _LATER_ARTICLES)
+    duties = {d.path: (d.agency, d.text) for d in valid_record(text, flatten).duties}
+    assert duties == {
+        "3.a": ("Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch chủ trì, thực hiện nhiệm vụ của cơ "
+                "quan thường trực quy định tại Điều 4. Quy chế hoạt động của Ban Chỉ đạo du lịch tỉnh."),
+        "3.b": ("Sở Tài chính", "Sở Tài chính bố trí kinh phí thực hiện.")}

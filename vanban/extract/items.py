@@ -539,8 +539,14 @@ def _before_next_article(paras: list, own) -> list:
     """An item's paragraphs up to the decision's next article: "b) Sở Tài chính bố trí kinh phí. |
     Điều 2. Quyết định này có hiệu lực … | Điều 3. …" (the articles after Điều 1's terms hang
     under its last term where nothing closes it)."""
-    at = next((k for k, p in enumerate(paras) if k and p is not own and _ARTICLE_OPENING.match(p.text)), None)
+    at = next((k for k, p in enumerate(paras) if k and p is not own and _ARTICLE_OPENING.match(p.text)
+               and not _CITES_ON.search(paras[k - 1].text)), None)
     return paras if at is None else paras[:at]
+
+
+#: a paragraph that runs on into an article it cites, not the decision's next one ("… quy định
+#: tại | Điều 4. Quy chế …"): it ends on a citing word
+_CITES_ON = re.compile(r"\b(?:tại|theo|của|và|hoặc|khoản\s+\d+|điểm\s+\w)\s*$")
 
 
 def make_task(node: Node, path: str, directive: bool = False) -> Task:
