@@ -88,6 +88,9 @@ def test_an_unclosed_quote_keeps_the_items_after_it(opening, flatten):
     # (a lower-case word after a proper name still ends it; a capitalised function's object ends at its verb)
     ("Báo An Bình đưa tin về các hoạt động.", ["Báo An Bình"]),
     ("Ban Quản lý các khu công nghiệp quản lý chặt chẽ lao động.", ["Ban Quản lý các khu công nghiệp"]),
+    # (second review S5: after a place level ends the object, "và các <place level>" is a second body)
+    ("Ban Quản lý an toàn thực phẩm tỉnh và các huyện kiểm tra các bếp ăn tập thể.",
+     ["Ban Quản lý an toàn thực phẩm tỉnh", "các huyện"]),
 ])
 def test_lower_case_words_that_belong_to_a_name(item, lead, flatten, request):
     text = (_UBND_LETTER + "1. " + item + "\n2. Sở Tài chính bố trí kinh phí khen thưởng.\n" + _END)
