@@ -309,3 +309,23 @@ def test_a_duty_citing_an_article_is_not_cut_there(flatten):
         "3.a": ("Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch chủ trì, thực hiện nhiệm vụ của cơ "
                 "quan thường trực quy định tại Điều 4. Quy chế hoạt động của Ban Chỉ đạo du lịch tỉnh."),
         "3.b": ("Sở Tài chính", "Sở Tài chính bố trí kinh phí thực hiện.")}
+
+
+# S2: a plan's implementation item "Giao X làm đầu mối, …" / "Giao X là cơ quan đầu mối về …" names X
+_REFORM_PLAN = (
+    "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 88/KH-UBND\nAn Bình, ngày 5 tháng 1 năm 2027\nKẾ HOẠCH\nCải cách hành chính năm 2027\n"
+    "I. MỤC ĐÍCH, YÊU CẦU\nNâng cao chỉ số cải cách hành chính của tỉnh.\nII. NHIỆM VỤ\n"
+    "1. Rà soát văn bản quy phạm pháp luật.\nCơ quan chủ trì: Sở Tư pháp. Thời gian: cả năm.\n"
+    "III. TỔ CHỨC THỰC HIỆN\n"
+    "1. Giao Sở Nội vụ là cơ quan thường trực, chủ trì theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"
+    "2. Giao Sở Tài chính làm đầu mối, bố trí kinh phí thực hiện Kế hoạch.\n"
+    "3. Giao Văn phòng Ủy ban nhân dân tỉnh là cơ quan đầu mối về kiểm soát thủ tục hành chính.\n"
+    "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn D\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_implementation_items_giving_a_body_its_role_name_it(flatten):
+    duties = {d.path: d.agency for d in valid_record(_REFORM_PLAN, flatten).duties}
+    assert duties == {"III.1": "Sở Nội vụ", "III.2": "Sở Tài chính", "III.3": "Văn phòng Ủy ban nhân dân tỉnh"}

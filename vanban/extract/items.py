@@ -14,7 +14,8 @@ from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_ba
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded, is_regulation_article
-from .text import clean, first_sentence, fold, is_syllable, key, load_patterns, opens_with, strip_end_mark
+from .text import (ASSIGNING_OPENING, clean, first_sentence, fold, is_syllable, key, load_patterns, opens_with,
+                   strip_end_mark)
 
 
 def ref_list(paras: list[Para]) -> list[dict]:
@@ -1573,6 +1574,11 @@ def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], li
             agencies = _agency_heading(head) if head else []
         if not agencies:
             m = re.match(r"^(?:Giao\s+)?(.{3,120}?)\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm)", c.body)
+            if m:
+                agencies = leading_agencies(m.group(1))
+        if not agencies:
+            # "Giao Sở Tài chính làm đầu mối, bố trí …", "Giao Văn phòng … là cơ quan đầu mối về …"
+            m = re.match(rf"^{ASSIGNING_OPENING}(.{{3,120}}?)\s+(?:là|làm)\s", c.body)
             if m:
                 agencies = leading_agencies(m.group(1))
         if not agencies and lettered:
