@@ -1581,8 +1581,8 @@ def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], li
             m = re.match(rf"^{ASSIGNING_OPENING}(.{{3,120}}?)\s+(?:là|làm)\s", c.body)
             if m:
                 agencies = leading_agencies(m.group(1))
-        if not agencies and lettered:
-            agencies = _opening_subject(c.body)  # "b) Sở Tài chính bố trí kinh phí …"
+        if not agencies:
+            agencies = _opening_subject(c.body)  # "b) Sở Tài chính bố trí kinh phí …", "4. Các sở, … xây dựng …"
         text = item_text(" ".join(p.body for p in paras))
         path = f"{item_path(section)}.{c.num}" if lettered else item_path(c)
         for a in agencies or [None]:
