@@ -332,3 +332,12 @@ def test_implementation_items_giving_a_body_its_role_name_it(flatten):
     assert duties == [("III.1", "Sở Nội vụ"), ("III.2", "Sở Tài chính"), ("III.3", "Văn phòng Ủy ban nhân dân tỉnh"),
                       # (a numbered item that opens with its bodies and their verb names them, as a lettered one)
                       ("III.4", "Các sở, ban, ngành"), ("III.4", "Ủy ban nhân dân các huyện")]
+
+
+# S6: a label whose first word reads as a head ("Quy mô:", folded "Quỹ") names no body
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_label_is_no_lead(flatten):
+    text = _REFORM_PLAN.replace("1. Rà soát văn bản quy phạm pháp luật.\nCơ quan chủ trì: Sở Tư pháp. Thời gian: cả năm.\n",
+                                "1. Quy mô: Hội nghị sẽ có khoảng 300 đại biểu.\n"
+                                "2. Sở Tư pháp sẽ rà soát văn bản quy phạm pháp luật.\n")
+    assert_tasks(valid_record(text, flatten).tasks, {"II.1": {"lead": []}, "II.2": {"lead": ["Sở Tư pháp"]}})

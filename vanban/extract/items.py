@@ -235,9 +235,10 @@ def _agency_heading(body: str) -> list[str]:
     if not spans or spans[0][0] != 0:
         return []
     covered = sum(e - s for s, e in spans)
-    if covered < 0.8 * len(t.replace(" ", "")) - 5:
-        # heading text is not just agency names ("Sở Y tế tổ chức ...")
-        rest = t[spans[-1][1]:].strip(" ,;")
+    rest = t[spans[-1][1]:].strip(" ,;")
+    if covered < 0.8 * len(t.replace(" ", "")) - 5 or rest[:1].islower() and is_bare_head(t[slice(*spans[-1])]):
+        # heading text is not just agency names ("Sở Y tế tổ chức ...", "Quy mô:": a label whose
+        # first word reads as a head)
         if rest and not re.fullmatch(r"(?:và|,|;|\s)*", rest):
             return []
     return leading_agencies(t)
