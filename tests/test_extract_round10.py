@@ -284,7 +284,7 @@ def test_a_closed_slogan_keeps_its_dash_and_its_own_numbers(flatten):
     })
     assert [t.path for t in tasks] == ["1", "2", "3"]
     assert "yêu nước - Hướng tới" in tasks[0].title
-    assert "2. Vì sức khỏe cộng đồng”" in tasks[1].text
+    assert "2. Vì sức khỏe cộng đồng”" in tasks[1].title  # (the title does not end inside the quote)
 
 
 # M2: "Giao X là cơ quan chủ trì, có trách nhiệm …" charges it with work; a bare role does not
