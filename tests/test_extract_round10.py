@@ -88,6 +88,9 @@ def test_an_unclosed_quote_keeps_the_items_after_it(opening, flatten):
     # (a lower-case word after a proper name still ends it; a capitalised function's object ends at its verb)
     ("Báo An Bình đưa tin về các hoạt động.", ["Báo An Bình"]),
     ("Ban Quản lý các khu công nghiệp quản lý chặt chẽ lao động.", ["Ban Quản lý các khu công nghiệp"]),
+    # (second review S5: after a place level ends the object, "và các <place level>" is a second body)
+    ("Ban Quản lý an toàn thực phẩm tỉnh và các huyện kiểm tra các bếp ăn tập thể.",
+     ["Ban Quản lý an toàn thực phẩm tỉnh", "các huyện"]),
 ])
 def test_lower_case_words_that_belong_to_a_name(item, lead, flatten, request):
     text = (_UBND_LETTER + "1. " + item + "\n2. Sở Tài chính bố trí kinh phí khen thưởng.\n" + _END)
@@ -261,3 +264,80 @@ def test_assigning_articles_have_their_number_and_a_designation_is_no_task(flatt
 def test_one_assigning_article_is_the_records_one_task(flatten):
     text = _TEAM.format(more="Điều 3. Giao Sở Tài chính bố trí kinh phí hoạt động của Tổ công tác.\n")
     assert [(t.path, t.lead) for t in valid_record(text, flatten).tasks] == [("", ["Sở Tài chính"])]
+
+
+# ------------------------- second review of round 10
+# M1: a slogan or title that closes within its item keeps its dash and its own numbers (folded text)
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_closed_slogan_keeps_its_dash_and_its_own_numbers(flatten):
+    text = (_UBND_LETTER
+            + "1. Sở Nội vụ tham mưu phát động phong trào “Thi đua yêu nước - Hướng tới kỷ niệm 80 năm "
+            "Ngày thành lập tỉnh” trước ngày 15 tháng 11 năm 2026.\n"
+            "2. Sở Văn hóa, Thể thao và Du lịch tổ chức lễ phát động với chủ đề “Năm 2026: 1. Chung tay vì "
+            "thực phẩm an toàn; 2. Vì sức khỏe cộng đồng” tại Quảng trường tỉnh.\n"
+            "3. Sở Tài chính bố trí kinh phí khen thưởng.\n" + _END)
+    tasks = valid_record(text, flatten).tasks
+    assert_tasks(tasks, {
+        "1": {"lead": ["Sở Nội vụ"], "timeframe": "trước ngày 15 tháng 11 năm 2026"},
+        "2": {"lead": ["Sở Văn hóa, Thể thao và Du lịch"]},
+        "3": {"lead": ["Sở Tài chính"]},
+    })
+    assert [t.path for t in tasks] == ["1", "2", "3"]
+    assert "yêu nước - Hướng tới" in tasks[0].title
+    assert "2. Vì sức khỏe cộng đồng”" in tasks[1].title  # (the title does not end inside the quote)
+
+
+# M2: "Giao X là cơ quan chủ trì, có trách nhiệm …" charges it with work; a bare role does not
+@pytest.mark.parametrize("flatten", [False, True])
+def test_an_article_naming_a_role_and_its_work_is_a_task(flatten):
+    text = _TEAM.format(more="Điều 3. Giao Sở Văn hóa, Thể thao và Du lịch là cơ quan chủ trì, có trách nhiệm "
+                             "hướng dẫn, đôn đốc các địa phương triển khai; định kỳ trước ngày 15 tháng 12 "
+                             "hằng năm báo cáo Ủy ban nhân dân tỉnh.\n")
+    assert_tasks(valid_record(text, flatten).tasks, {
+        "": {"lead": ["Sở Văn hóa, Thể thao và Du lịch"], "timeframe": "trước ngày 15 tháng 12 hằng năm"},
+    })
+
+
+# S1: a Điều 1 duty that cites another act's article runs on past it to the decision's next article
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_duty_citing_an_article_is_not_cut_there(flatten):
+    text = (_APPROVAL + "3. Tổ chức thực hiện:\na) Sở Văn hóa, Thể thao và Du lịch chủ trì, thực hiện nhiệm vụ "
+            "của cơ quan thường trực quy định tại\nĐiều 4. Quy chế hoạt động của Ban Chỉ đạo du lịch tỉnh.\n"
+            "b) Sở Tài chính bố trí kinh phí thực hiện.\n" + _LATER_ARTICLES)
+    duties = {d.path: (d.agency, d.text) for d in valid_record(text, flatten).duties}
+    assert duties == {
+        "3.a": ("Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch chủ trì, thực hiện nhiệm vụ của cơ "
+                "quan thường trực quy định tại Điều 4. Quy chế hoạt động của Ban Chỉ đạo du lịch tỉnh."),
+        "3.b": ("Sở Tài chính", "Sở Tài chính bố trí kinh phí thực hiện.")}
+
+
+# S2: a plan's implementation item "Giao X làm đầu mối, …" / "Giao X là cơ quan đầu mối về …" names X
+_REFORM_PLAN = (
+    "ỦY BAN NHÂN DÂN TỈNH AN BÌNH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+    "Số: 88/KH-UBND\nAn Bình, ngày 5 tháng 1 năm 2027\nKẾ HOẠCH\nCải cách hành chính năm 2027\n"
+    "I. MỤC ĐÍCH, YÊU CẦU\nNâng cao chỉ số cải cách hành chính của tỉnh.\nII. NHIỆM VỤ\n"
+    "1. Rà soát văn bản quy phạm pháp luật.\nCơ quan chủ trì: Sở Tư pháp. Thời gian: cả năm.\n"
+    "III. TỔ CHỨC THỰC HIỆN\n"
+    "1. Giao Sở Nội vụ là cơ quan thường trực, chủ trì theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"
+    "2. Giao Sở Tài chính làm đầu mối, bố trí kinh phí thực hiện Kế hoạch.\n"
+    "3. Giao Văn phòng Ủy ban nhân dân tỉnh là cơ quan đầu mối về kiểm soát thủ tục hành chính.\n"
+    "4. Các sở, ban, ngành và Ủy ban nhân dân các huyện xây dựng kế hoạch của đơn vị.\n"
+    "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn D\n"
+)
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_implementation_items_giving_a_body_its_role_name_it(flatten):
+    duties = [(d.path, d.agency) for d in valid_record(_REFORM_PLAN, flatten).duties]
+    assert duties == [("III.1", "Sở Nội vụ"), ("III.2", "Sở Tài chính"), ("III.3", "Văn phòng Ủy ban nhân dân tỉnh"),
+                      # (a numbered item that opens with its bodies and their verb names them, as a lettered one)
+                      ("III.4", "Các sở, ban, ngành"), ("III.4", "Ủy ban nhân dân các huyện")]
+
+
+# S6: a label whose first word reads as a head ("Quy mô:", folded "Quỹ") names no body
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_label_is_no_lead(flatten):
+    text = _REFORM_PLAN.replace("1. Rà soát văn bản quy phạm pháp luật.\nCơ quan chủ trì: Sở Tư pháp. Thời gian: cả năm.\n",
+                                "1. Quy mô: Hội nghị sẽ có khoảng 300 đại biểu.\n"
+                                "2. Sở Tư pháp sẽ rà soát văn bản quy phạm pháp luật.\n")
+    assert_tasks(valid_record(text, flatten).tasks, {"II.1": {"lead": []}, "II.2": {"lead": ["Sở Tư pháp"]}})

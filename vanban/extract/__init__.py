@@ -668,8 +668,10 @@ def _assigning_articles(paras: list[Para]) -> list:
     return out
 
 
-#: what follows the body an article names when it designates, not charges ("Giao X là/làm cơ quan …")
-_DESIGNATION = re.compile(r"\s*(?:là|làm)\s")
+#: what follows the body an article names when it designates, not charges: a role and nothing more
+#: ("Giao X là/làm cơ quan thường trực của Ban Chỉ đạo."); a role then ", có trách nhiệm …",
+#: "; <work> …" or a deadline charges it with work
+_DESIGNATION = re.compile(r"\s*(?:là|làm)\s(?![^,;]*\b(?:trước ngày|hằng năm|định kỳ|năm \d{4}))[^,;]*\.?\s*$")
 
 
 #: what an answer asks when it only points the asker to the law ("Đề nghị Công ty căn cứ quy định

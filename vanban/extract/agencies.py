@@ -201,6 +201,7 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
         j = i + starts[i]
         end = j
         words = 0
+        second = None
         gz_end = i + gazetteer_spans(text).get(i, 0)  # a known name is never cut short
         gz = gazetteer_spans(text)
         while j < len(tokens) and words < max_words:
@@ -223,6 +224,14 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 if n_loc:
                     end = j = j + n_loc  # "các địa phương trên địa bàn tỉnh": a group's location
                     break
+            if tok.lower() == "và" and _object_head_in(tokens, i, j) and j + 1 < len(tokens) \
+                    and tokens[j + 1][0] == "các" \
+                    and any(tuple(t[0].lower() for t in tokens[j - len(e):j]) == e for e in _complete_name_ends()):
+                # "Ban Quản lý an toàn thực phẩm tỉnh | và các huyện": its place ends the object, and
+                # "các <place level>" is a second body (the same one at the lower level)
+                level = _phrase_at(tokens, j + 2, "complete_name_ends")
+                second = (j + 1, j + 2 + level) if level else None
+                break
             if tok.lower() == "và" and j + 1 < len(tokens) and tokens[j + 1][0].isalpha() \
                     and tokens[j + 1][0].islower() and _object_head_in(tokens, i, j):
                 j += 2  # "Quỹ Bảo vệ và phát triển rừng": the function's objects go on (a verb's
@@ -326,6 +335,9 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
             end = gz_end
         spans.append((tokens[i][1], tokens[end - 1][2]))
         i = max(end, i + 1)
+        if second:
+            spans.append((tokens[second[0]][1], tokens[second[1] - 1][2]))
+            i = second[1]
     return tuple(spans)
 
 
@@ -694,6 +706,13 @@ def split_agencies(text: str) -> list[str]:
                     and not (prev.lower() == "và" and _serves(part[cut_points[-1]:tokens[idx - 1][1]],
                                                                part[tokens[idx][1]:])):
                 # a known body after "," / "và" starts a new agency
+                cut_points.append(tokens[idx - 1][1])
+                continue
+            if prev.lower() == "và" and tokens[idx][0] == "các" and _phrase_at(tokens, idx + 1, "complete_name_ends") \
+                    and _object_head_in(tokens, 0, idx - 1) \
+                    and any(tuple(t[0].lower() for t in tokens[idx - 1 - len(e):idx - 1]) == e
+                            for e in _complete_name_ends()):
+                # "Ban Quản lý an toàn thực phẩm tỉnh | và các huyện": the body at the lower level
                 cut_points.append(tokens[idx - 1][1])
                 continue
             coll = _collective_before_group(tokens, idx, starts)

@@ -14,7 +14,8 @@ from .agencies import (agency_spans, dedupe, gazetteer_spans, head_starts, is_ba
 from .entities import annotate
 from .layout import Para
 from .structure import Node, _label_excluded, is_regulation_article
-from .text import clean, first_sentence, fold, is_syllable, key, load_patterns, opens_with, strip_end_mark
+from .text import (ASSIGNING_OPENING, clean, first_sentence, fold, is_syllable, key, load_patterns, opens_with,
+                   strip_end_mark)
 
 
 def ref_list(paras: list[Para]) -> list[dict]:
@@ -234,9 +235,10 @@ def _agency_heading(body: str) -> list[str]:
     if not spans or spans[0][0] != 0:
         return []
     covered = sum(e - s for s, e in spans)
-    if covered < 0.8 * len(t.replace(" ", "")) - 5:
-        # heading text is not just agency names ("Sở Y tế tổ chức ...")
-        rest = t[spans[-1][1]:].strip(" ,;")
+    rest = t[spans[-1][1]:].strip(" ,;")
+    if covered < 0.8 * len(t.replace(" ", "")) - 5 or rest[:1].islower() and is_bare_head(t[slice(*spans[-1])]):
+        # heading text is not just agency names ("Sở Y tế tổ chức ...", "Quy mô:": a label whose
+        # first word reads as a head)
         if rest and not re.fullmatch(r"(?:và|,|;|\s)*", rest):
             return []
     return leading_agencies(t)
@@ -539,8 +541,14 @@ def _before_next_article(paras: list, own) -> list:
     """An item's paragraphs up to the decision's next article: "b) Sở Tài chính bố trí kinh phí. |
     Điều 2. Quyết định này có hiệu lực … | Điều 3. …" (the articles after Điều 1's terms hang
     under its last term where nothing closes it)."""
-    at = next((k for k, p in enumerate(paras) if k and p is not own and _ARTICLE_OPENING.match(p.text)), None)
+    at = next((k for k, p in enumerate(paras) if k and p is not own and _ARTICLE_OPENING.match(p.text)
+               and not _CITES_ON.search(paras[k - 1].text)), None)
     return paras if at is None else paras[:at]
+
+
+#: a paragraph that runs on into an article it cites, not the decision's next one ("… quy định
+#: tại | Điều 4. Quy chế …"): it ends on a citing word
+_CITES_ON = re.compile(r"\b(?:tại|theo|của|và|hoặc|khoản\s+\d+|điểm\s+\w)\s*$")
 
 
 def make_task(node: Node, path: str, directive: bool = False) -> Task:
@@ -1569,8 +1577,13 @@ def implementation_items(section: Node) -> tuple[list[str], list[list[dict]], li
             m = re.match(r"^(?:Giao\s+)?(.{3,120}?)\s+(?:chủ trì|có trách nhiệm|chịu trách nhiệm)", c.body)
             if m:
                 agencies = leading_agencies(m.group(1))
-        if not agencies and lettered:
-            agencies = _opening_subject(c.body)  # "b) Sở Tài chính bố trí kinh phí …"
+        if not agencies:
+            # "Giao Sở Tài chính làm đầu mối, bố trí …", "Giao Văn phòng … là cơ quan đầu mối về …"
+            m = re.match(rf"^{ASSIGNING_OPENING}(.{{3,120}}?)\s+(?:là|làm)\s", c.body)
+            if m:
+                agencies = leading_agencies(m.group(1))
+        if not agencies:
+            agencies = _opening_subject(c.body)  # "b) Sở Tài chính bố trí kinh phí …", "4. Các sở, … xây dựng …"
         text = item_text(" ".join(p.body for p in paras))
         path = f"{item_path(section)}.{c.num}" if lettered else item_path(c)
         for a in agencies or [None]:

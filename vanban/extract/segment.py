@@ -483,6 +483,11 @@ def _segment_body(text: str) -> list[str]:
         if _quotes_a_provision(text, qa, qb, cuts):
             for pos in [p for p in cuts if qa < p < qb]:
                 del cuts[pos]
+        else:
+            # a slogan or title that closes within its item ("phong trào “Thi đua yêu nước - Hướng
+            # tới …”", "chủ đề “Năm 2026: 1. …; 2. …”"): its dashes and numbers are not the letter's
+            for pos in _cuts_inside_short_quote(text, qa, qb, cuts):
+                del cuts[pos]
     points = sorted(p for p in cuts if 0 < p < len(text)) + [len(text)]
     out = []
     prev = 0
@@ -541,6 +546,29 @@ def _quotes_a_provision(text: str, qa: int, qb: int, cuts: dict) -> bool:
         if any(cuts[p] == "arabic" and goes_on.match(text, p) for p in cuts if qa < p < qb):
             return False
     return True
+
+
+_SHORT_QUOTE_SPAN = 300   # a slogan, a title or a theme: a line or two
+
+
+def _cuts_inside_short_quote(text: str, qa: int, qb: int, cuts: dict) -> list[int]:
+    """The cuts inside a short quote ``text[qa:qb]`` that are none of the document's: all of
+    them but its own list's next number, which a quote holds only when its “ is unclosed and
+    pairs with a later item's ” ("1. … phong trào “Toàn dân … 2. Sở Nội vụ … “Mùa hè xanh”"):
+    such a span holds another “, or its first number goes on the document's list and that number
+    does not come again after it (a quote's own list restarts: "“Năm 2026: 1. …; 2. …”")."""
+    if qb - qa > _SHORT_QUOTE_SPAN or "“" in text[qa + 1:qb]:
+        return []
+    inside = sorted(p for p in cuts if qa < p < qb)
+    own = [p for p in cuts if p < qa and cuts[p] == "arabic"]
+    last = re.match(r"(\d+)\.", text[max(own):]) if own else None
+    numbers = [p for p in inside if cuts[p] == "arabic"]
+    if last and numbers:
+        goes_on = re.compile(rf"{int(last.group(1)) + 1}\.\s")
+        again = any(cuts[p] == "arabic" and goes_on.match(text, p) for p in cuts if p >= qb)
+        if goes_on.match(text, numbers[0]) and not again:
+            return []  # the document's next item runs inside: an unclosed quote, not a title
+    return inside
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:

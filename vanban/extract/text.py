@@ -84,6 +84,8 @@ def first_sentence(text: str, runs_on=None) -> str:
             continue
         if runs_on is not None and runs_on(head, text[m.end():]):
             continue
+        if head.count("“") > head.count("”") and "”" in text[m.end():head.rfind("“") + 300]:
+            continue  # inside a short quote that closes ("chủ đề “Năm 2026: 1. …; 2. …”")
         return head
     return text
 
