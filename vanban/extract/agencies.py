@@ -226,7 +226,7 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                     break
             if tok.lower() == "và" and _object_head_in(tokens, i, j) and j + 1 < len(tokens) \
                     and tokens[j + 1][0] == "các" \
-                    and any(tuple(t[0].lower() for t in tokens[j - len(e):j]) == e for e in _complete_name_ends()):
+                    and _ends_in_place_level(tokens, j):
                 # "Ban Quản lý an toàn thực phẩm tỉnh | và các huyện": its place ends the object, and
                 # "các <place level>" is a second body (the same one at the lower level)
                 level = _phrase_at(tokens, j + 2, "complete_name_ends")
@@ -324,7 +324,7 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
                 continue
             if tok.isalpha() and tok.islower() and _object_head_in(tokens, i, j) \
                     and key(tok) not in _stop_keys() and not _phrase_at(tokens, j, "object_ends") \
-                    and not any(tuple(t[0].lower() for t in tokens[j - len(e):j]) == e for e in _complete_name_ends()):
+                    and not _ends_in_place_level(tokens, j):
                 # "Trung tâm Quản lý | đất đai tỉnh": the object of the function the name holds
                 j += 1
                 end = j
@@ -339,16 +339,6 @@ def agency_spans(text: str, max_words: int = 80) -> tuple[tuple[int, int], ...]:
             spans.append((tokens[second[0]][1], tokens[second[1] - 1][2]))
             i = second[1]
     return tuple(spans)
-
-
-@lru_cache(maxsize=1)
-def _name_tails() -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(v.split()) for v in load_patterns("agencies")["name_tails"])
-
-
-@lru_cache(maxsize=1)
-def _object_heads() -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(v.split()) for v in load_patterns("agencies")["object_heads"])
 
 
 @lru_cache(maxsize=1)
@@ -370,14 +360,14 @@ def _phrase_at(tokens: list[tuple[str, int, int]], j: int, name: str) -> int:
 def _name_tail(tokens: list[tuple[str, int, int]], j: int) -> int:
     """How many tokens from ``j`` are a lower-case tail names go on with ("điện tử"; 0 for none)."""
     words = tuple(t[0].lower() for t in tokens[j:j + 3])
-    return next((len(t) for t in _name_tails() if words[:len(t)] == t), 0)
+    return next((len(t) for t in _phrases("name_tails") if words[:len(t)] == t), 0)
 
 
 def _object_head_in(tokens: list[tuple[str, int, int]], start: int, j: int) -> bool:
     """Whether the name ``tokens[start:j]`` holds a capitalised function that takes an object
     ("Ban Quản lý …", "Văn phòng Đăng ký …") and has gone on since only in lower case."""
     for k in range(j - 1, start - 1, -1):
-        if any(tuple(t[0] for t in tokens[k:k + len(h)]) == h for h in _object_heads()):
+        if any(tuple(t[0] for t in tokens[k:k + len(h)]) == h for h in _phrases("object_heads")):
             return True
         if tokens[k][0][:1].isupper() or not tokens[k][0].isalpha() and tokens[k][0] != "và":
             return False
@@ -392,16 +382,6 @@ def _proper_name_before(tokens: list[tuple[str, int, int]], head_end: int, j: in
                                      and not is_bare_head(t[0]) for t in tokens[j - 2:j])  # ("Bộ Xây dựng")
 
 
-@lru_cache(maxsize=1)
-def _function_verbs() -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(v.split()) for v in load_patterns("agencies")["function_verbs"])
-
-
-@lru_cache(maxsize=1)
-def _complete_name_ends() -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(v.split()) for v in load_patterns("agencies")["complete_name_ends"])
-
-
 def _function_verb_after_name(tokens: list[tuple[str, int, int]], start: int, head_end: int, j: int,
                               gz_end: int) -> bool:
     """``tokens[j:]`` open with a function word (agencies.json ``function_verbs``: "quản lý")
@@ -409,13 +389,20 @@ def _function_verb_after_name(tokens: list[tuple[str, int, int]], start: int, he
     an tỉnh | quản lý chặt chẽ …"); after a generic body ("các đơn vị quản lý đường bộ") it
     names the body's function."""
     words = [t[0].lower() for t in tokens]
-    verb = next((v for v in _function_verbs() if tuple(words[j:j + len(v)]) == v), None)
+    verb = next((v for v in _phrases("function_verbs") if tuple(words[j:j + len(v)]) == v), None)
     if verb is None:
         return False
     before = words[start:j]
     if any(tuple(before[k:k + len(verb)]) == verb for k in range(len(before))):
         return True  # "Ban Quản lý các khu công nghiệp | quản lý …": a name holds its function once
     return _complete_at(tokens, start, head_end, j, gz_end)
+
+
+def _ends_in_place_level(tokens: list[tuple[str, int, int]], j: int) -> bool:
+    """``tokens[:j]`` end in a place level that completes a name (agencies.json
+    complete_name_ends: "… tỉnh", "… các xã")."""
+    return any(tuple(t[0].lower() for t in tokens[j - len(e):j]) == e
+               for e in _phrases("complete_name_ends"))
 
 
 def _complete_at(tokens: list[tuple[str, int, int]], start: int, head_end: int, j: int, gz_end: int) -> bool:
@@ -428,7 +415,7 @@ def _complete_at(tokens: list[tuple[str, int, int]], start: int, head_end: int, 
     if j - 1 >= head_end and tokens[j - 1][0][:1].isupper() and not is_bare_head(tokens[j - 1][0]):
         return True  # (a head word opens another name: "Văn phòng Ban | chỉ đạo …")
     before = [t[0].lower() for t in tokens[start:j]]
-    return any(tuple(before[-len(e):]) == e for e in _complete_name_ends())
+    return any(tuple(before[-len(e):]) == e for e in _phrases("complete_name_ends"))
 
 
 def is_definite_name(name: str) -> bool:
@@ -711,7 +698,7 @@ def split_agencies(text: str) -> list[str]:
             if prev.lower() == "và" and tokens[idx][0] == "các" and _phrase_at(tokens, idx + 1, "complete_name_ends") \
                     and _object_head_in(tokens, 0, idx - 1) \
                     and any(tuple(t[0].lower() for t in tokens[idx - 1 - len(e):idx - 1]) == e
-                            for e in _complete_name_ends()):
+                            for e in _phrases("complete_name_ends")):
                 # "Ban Quản lý an toàn thực phẩm tỉnh | và các huyện": the body at the lower level
                 cut_points.append(tokens[idx - 1][1])
                 continue
