@@ -22,6 +22,21 @@ class UnlistedFolder(NamedTuple):
     reason: str
 
 
+class FoundInputs(NamedTuple):
+    """What a walk of an input list found (``batch.find_inputs``, ``ocr.inputs.find_scans``)."""
+    #: The inputs: files as given, folders replaced by the files they hold.
+    files: list[Path]
+    #: The folders among the paths that hold no input at all (an empty inbox, a mount that
+    #: failed, a wrong path: said, not silently a batch of nothing).
+    empty_folders: list[Path]
+    #: Links to folders inside them, which the walk does not follow (said as a warning
+    #: instead of silently leaving a linked year of scans out).
+    linked_folders: list[Path]
+    #: The folders (among the paths, or under them) the walk could not list, each with why:
+    #: their files are unseen, so each is a failed input (exit 3), not passed over.
+    unlisted_folders: list[UnlistedFolder]
+
+
 @dataclass
 class FolderWalk:
     """What one walk of a folder found."""

@@ -29,13 +29,13 @@ import time
 import traceback
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..errors import (ExitCode, InputFileError, InputTooLargeForMemoryError,
                       MissingDependencyError, VanbanError, check_regular_file, one_line,
                       utf8_text)
 from ..executors import Executor, TaskTimeout, WorkerCrash, make_executor
-from ..folders import (UnlistedFolder, empty_folder_reason, is_folder, linked_folder_warning,
+from ..folders import (FoundInputs, UnlistedFolder, empty_folder_reason, is_folder, linked_folder_warning,
                        unlisted_reason, walk_folder)
 from ..model import file_sha256
 from ..outputs import (MKSTEMP_RANDOM, check_output, check_output_folder, content_name,
@@ -63,21 +63,6 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     A path that does not exist is kept too: the batch records it as an error row like any
     other bad input, and the others go on."""
     return find_inputs(paths)[0]
-
-
-class FoundInputs(NamedTuple):
-    """What :func:`find_inputs` found under a batch's paths."""
-    #: :func:`discover`'s files.
-    files: list[Path]
-    #: The folders among the paths that hold no input at all (an empty inbox, a mount that
-    #: failed, a wrong path: said, not silently a batch of nothing).
-    empty_folders: list[Path]
-    #: Links to folders inside them, which the walk does not follow (said as a warning
-    #: instead of silently leaving a linked year of scans out).
-    linked_folders: list[Path]
-    #: The folders (among the paths, or under them) the walk could not list, each with why:
-    #: their files are unseen, so each is a failure of the batch (exit 3), not passed over.
-    unlisted_folders: list[UnlistedFolder]
 
 
 def find_inputs(paths: Iterable[str | Path]) -> FoundInputs:

@@ -21,7 +21,7 @@ from PIL import Image, ImageOps
 
 from ..errors import (EncryptedPdfError, ImageTooLargeError, InputFileError,
                       UnsupportedInputError, check_regular_file, pikepdf_source)
-from ..folders import (UnlistedFolder, empty_folder_reason, is_folder, linked_folder_warning,
+from ..folders import (FoundInputs, empty_folder_reason, is_folder, linked_folder_warning,
                        picked_up, unlisted_reason, walk_folder)
 from ..model import Block, Line, Page, Word
 from .textcheck import looks_vietnamese
@@ -94,19 +94,6 @@ def sniff_type(path: Path) -> str:
                                 "and JPEG", str(path))
 
 
-class FoundScans(NamedTuple):
-    """What :func:`find_scans` found under its paths."""
-    #: Files as given, folders replaced by their supported files (sorted, recursive).
-    files: list[Path]
-    #: The folders among the paths that hold no supported file (and no folder unseen).
-    empty_folders: list[Path]
-    #: The folders (among the paths, or under them) that could not be listed, with why:
-    #: their files are unseen, so each is said and fails (exit 3), never passed over.
-    unlisted_folders: list[UnlistedFolder]
-    #: Links to folders inside them, not followed: said as a warning, not left out silently.
-    linked_folders: list[Path]
-
-
 #: Why a folder given to ``vanban ocr`` / ``pdf`` gave it nothing to read.
 NO_SCAN_IN_FOLDER = empty_folder_reason("PDF, TIFF, PNG or JPEG")
 
@@ -115,12 +102,12 @@ def _is_scan(relative: Path) -> bool:
     return picked_up(relative, SUFFIXES)
 
 
-def find_scans(paths: list[str | Path]) -> FoundScans:
+def find_scans(paths: list[str | Path]) -> FoundInputs:
     """Files as given, folders walked once by :func:`vanban.folders.walk_folder` (hidden
     folders skipped, links to folders not followed) for their PDF, TIFF, PNG and JPEG files.
     A path that cannot be looked at (its parent folder cannot be entered) is a file: it fails
     alone when read."""
-    found = FoundScans([], [], [], [])
+    found = FoundInputs([], [], [], [])
     for p in map(Path, paths):
         if is_folder(p):
             walk = walk_folder(p, _is_scan)
